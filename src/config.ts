@@ -1,0 +1,219 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import YAML from 'yaml';
+import { z } from 'zod';
+
+/**
+ * The one configuration schema. It is read once at boot from (lowest to highest precedence):
+ * an optional `orchard.config.yaml|json` (or `--config` / `ORCHARD_CONFIG`), the environment,
+ * and CLI flags. Nothing else in Orchard reads `process.env`.
+ */
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+const bool = z.preprocess((v) => {
+  if (typeof v !== 'string') return v;
+  if (['1', 'true', 'yes', 'on'].includes(v.toLowerCase())) return true;
+  if (['0', 'false', 'no', 'off', ''].includes(v.toLowerCase())) return false;
+  return v;
+}, z.boolean());
+const list = z.preprocess(
+  (v) =>
+    typeof v === 'string'
+      ? v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : v,
+  z.array(z.string()),
+);
+
+export const LlmModelConfig = z.object({
+  id: z.string().min(1),
+  input: z.number().nonnegative().default(0),
+  cachedInput: z.number().nonnegative().optional(),
+  output: z.number().nonnegative().default(0),
+  /** Whether the model accepts a trailing assistant message as prefill (used to resume streams). */
+  prefill: z.boolean().optional(),
+  contextWindow: z.number().int().positive().optional(),
+});
+
+export const LlmProviderConfig = z.object({
+  name: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/i, 'use letters, digits, "-" and "_"'),
+  kind: z.enum(['anthropic', 'gemini', 'openai-compatible']),
+  baseUrl: z.url(),
+  apiKey: z.string().optional(),
+  models: z.array(LlmModelConfig).default([]),
+});
+
+export const Config = z.object({
+  home: z.string().min(1).default('./.orchard'),
+  host: z.string().min(1).default('localhost'),
+  port: port.default(7300),
+  publicUrl: z.url().optional(),
+  databaseUrl: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+  bootstrapToken: z
+    .string()
+    .regex(/^orch_[A-Za-z0-9_-]{20,}$/, 'must look like orch_ followed by at least 20 letters/digits')
+    .optional(),
+  masterKey: z
+    .string()
+    .regex(/^[A-Za-z0-9+/=_-]{43,}$/, 'must be 32 random bytes, base64 encoded (openssl rand -base64 32)')
+    .optional(),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  logPretty: bool.default(false),
+  bodyLimitBytes: positiveInt.default(1024 * 1024),
+  sessionTtlHours: positiveInt.default(24 * 7),
+  secureCookies: bool.default(false),
+  rateLimit: z
+    .object({
+      ipPerMinute: positiveInt.default(600),
+      tokenPerMinute: positiveInt.default(1200),
+      loginPerMinute: positiveInt.default(20),
+    })
+    .prefault({}),
+  trustProxy: bool.default(false),
+  workers: z
+    .object({
+      enabled: bool.default(true),
+      queues: list.default([]),
+      concurrency: positiveInt.default(4),
+      leaseMs: positiveInt.default(30_000),
+      heartbeatMs: positiveInt.default(10_000),
+      pollMs: positiveInt.default(1_000),
+    })
+    .prefault({}),
+  allowPrivateWebhookTargets: bool.default(false),
+  llm: z
+    .object({
+      providers: z.array(LlmProviderConfig).default([]),
+      aliases: z.record(z.string(), z.array(z.string().min(1))).default({}),
+    })
+    .prefault({}),
+});
+export type Config = z.infer<typeof Config>;
+
+/** Environment variables Orchard understands, and the config key each one sets. */
+export const ENV_KEYS: Record<string, string> = {
+  ORCHARD_HOME: 'home',
+  ORCHARD_HOST: 'host',
+  ORCHARD_PORT: 'port',
+  ORCHARD_PUBLIC_URL: 'publicUrl',
+  DATABASE_URL: 'databaseUrl',
+  ORCHARD_DATABASE_URL: 'databaseUrl',
+  ORCHARD_BOOTSTRAP_TOKEN: 'bootstrapToken',
+  ORCHARD_MASTER_KEY: 'masterKey',
+  ORCHARD_LOG_LEVEL: 'logLevel',
+  ORCHARD_LOG_PRETTY: 'logPretty',
+  ORCHARD_BODY_LIMIT_BYTES: 'bodyLimitBytes',
+  ORCHARD_SESSION_TTL_HOURS: 'sessionTtlHours',
+  ORCHARD_SECURE_COOKIES: 'secureCookies',
+  ORCHARD_RATE_LIMIT_IP_PER_MINUTE: 'rateLimit.ipPerMinute',
+  ORCHARD_RATE_LIMIT_TOKEN_PER_MINUTE: 'rateLimit.tokenPerMinute',
+  ORCHARD_RATE_LIMIT_LOGIN_PER_MINUTE: 'rateLimit.loginPerMinute',
+  ORCHARD_TRUST_PROXY: 'trustProxy',
+  ORCHARD_WORKERS: 'workers.enabled',
+  ORCHARD_WORKER_QUEUES: 'workers.queues',
+  ORCHARD_WORKER_CONCURRENCY: 'workers.concurrency',
+  ORCHARD_LEASE_MS: 'workers.leaseMs',
+  ORCHARD_HEARTBEAT_MS: 'workers.heartbeatMs',
+  ORCHARD_ALLOW_PRIVATE_WEBHOOK_TARGETS: 'allowPrivateWebhookTargets',
+};
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export interface LoadConfigOptions {
+  /** Values from CLI flags, as config key paths (`port`, `workers.concurrency`). */
+  flags?: Record<string, unknown>;
+  /** The environment; defaults to `process.env`. */
+  env?: Record<string, string | undefined>;
+  /** An explicit config file (`--config`); otherwise `ORCHARD_CONFIG` or `orchard.config.yaml|json` in cwd. */
+  file?: string;
+  cwd?: string;
+}
+
+/** Reads and validates the configuration; throws ConfigError naming the bad key and what is allowed. */
+export function loadConfig(options: LoadConfigOptions = {}): Config {
+  const env = options.env ?? process.env;
+  const cwd = options.cwd ?? process.cwd();
+  const raw: Record<string, unknown> = {};
+  const sources = new Map<string, string>();
+
+  const file = resolveConfigFile(options.file ?? env.ORCHARD_CONFIG, cwd);
+  if (file) {
+    const fromFile = readConfigFile(file);
+    for (const key of Object.keys(fromFile)) sources.set(key, file);
+    Object.assign(raw, fromFile);
+  }
+  for (const [name, key] of Object.entries(ENV_KEYS)) {
+    const value = env[name];
+    if (value !== undefined && value !== '') {
+      setPath(raw, key, value);
+      sources.set(key, name);
+    }
+  }
+  for (const [key, value] of Object.entries(options.flags ?? {})) {
+    if (value !== undefined) {
+      setPath(raw, key, value);
+      sources.set(key, `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
+    }
+  }
+
+  const parsed = Config.safeParse(raw);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => {
+      const key = issue.path.join('.');
+      const source = sources.get(key) ?? sources.get(String(issue.path[0]));
+      return `  ${key}${source ? ` (from ${source})` : ''}: ${issue.message}`;
+    });
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const config = parsed.data;
+  config.home = path.resolve(cwd, config.home);
+  return config;
+}
+
+/** Looks up `env:NAME` references in config values (e.g. LLM API keys) without touching process.env elsewhere. */
+export function readEnvReference(name: string, env: Record<string, string | undefined> = process.env) {
+  return env[name];
+}
+
+function resolveConfigFile(explicit: string | undefined, cwd: string): string | undefined {
+  if (explicit) {
+    const file = path.resolve(cwd, explicit);
+    if (!existsSync(file)) throw new ConfigError(`Config file not found: ${file}`);
+    return file;
+  }
+  for (const name of ['orchard.config.yaml', 'orchard.config.yml', 'orchard.config.json']) {
+    const file = path.join(cwd, name);
+    if (existsSync(file)) return file;
+  }
+  return undefined;
+}
+
+function readConfigFile(file: string): Record<string, unknown> {
+  const text = readFileSync(file, 'utf8');
+  try {
+    const value = file.endsWith('.json') ? JSON.parse(text) : YAML.parse(text);
+    if (value == null) return {};
+    if (typeof value !== 'object' || Array.isArray(value)) {
+      throw new ConfigError(`Config file ${file} must hold a mapping of keys to values`);
+    }
+    return value as Record<string, unknown>;
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    throw new ConfigError(`Config file ${file} is not valid: ${(error as Error).message}`);
+  }
+}
+
+function setPath(target: Record<string, unknown>, key: string, value: unknown) {
+  const parts = key.split('.');
+  let node = target;
+  for (const part of parts.slice(0, -1)) {
+    const next = node[part];
+    if (typeof next !== 'object' || next === null) node[part] = {};
+    node = node[part] as Record<string, unknown>;
+  }
+  node[parts[parts.length - 1]!] = value;
+}

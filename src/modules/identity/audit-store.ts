@@ -1,0 +1,69 @@
+import type { Queryable } from '../../platform/db/pool.ts';
+
+export interface AuditRow {
+  id: number;
+  actor_id: string | null;
+  actor_name: string | null;
+  action: string;
+  target_type: string;
+  target_id: string | null;
+  project_id: string | null;
+  request_id: string | null;
+  ip: string | null;
+  data: Record<string, unknown>;
+  created_at: Date;
+}
+
+export interface AuditFilter {
+  actor?: string;
+  action?: string;
+  targetType?: string;
+  projectId?: string;
+  since?: Date;
+  until?: Date;
+  beforeId?: number;
+  limit: number;
+}
+
+export async function insertAudit(db: Queryable, row: Omit<AuditRow, 'id' | 'created_at'>) {
+  await db.query(
+    `INSERT INTO audit_log (actor_id, actor_name, action, target_type, target_id, project_id, request_id, ip, data)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+    [
+      row.actor_id,
+      row.actor_name,
+      row.action,
+      row.target_type,
+      row.target_id,
+      row.project_id,
+      row.request_id,
+      row.ip,
+      JSON.stringify(row.data),
+    ],
+  );
+}
+
+export async function queryAudit(db: Queryable, f: AuditFilter): Promise<AuditRow[]> {
+  const { rows } = await db.query<AuditRow>(
+    `SELECT * FROM audit_log
+     WHERE ($1::text IS NULL OR actor_name = $1)
+       AND ($2::text IS NULL OR action = $2 OR action LIKE $2 || '.%')
+       AND ($3::text IS NULL OR target_type = $3)
+       AND ($4::uuid IS NULL OR project_id = $4)
+       AND ($5::timestamptz IS NULL OR created_at >= $5)
+       AND ($6::timestamptz IS NULL OR created_at < $6)
+       AND ($7::bigint IS NULL OR id < $7)
+     ORDER BY id DESC LIMIT $8`,
+    [
+      f.actor ?? null,
+      f.action ?? null,
+      f.targetType ?? null,
+      f.projectId ?? null,
+      f.since ?? null,
+      f.until ?? null,
+      f.beforeId ?? null,
+      f.limit + 1,
+    ],
+  );
+  return rows;
+}

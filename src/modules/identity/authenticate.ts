@@ -1,0 +1,79 @@
+import type { FastifyRequest } from 'fastify';
+import type { Clock } from '../../platform/clock.ts';
+import type { Queryable } from '../../platform/db/pool.ts';
+import { ForbiddenError, UnauthorizedError } from '../../platform/errors.ts';
+import type { Actor, Scope } from '../../platform/http/actor.ts';
+import { CSRF_HEADER, SESSION_COOKIE } from './cookies.ts';
+import { findSessionWithUser, findTokenWithUser, touchToken } from './store.ts';
+import { hashToken, TOKEN_PATTERN } from './token-format.ts';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export function scopesForRole(role: 'admin' | 'member'): Scope[] {
+  return role === 'admin' ? ['read', 'write', 'admin'] : ['read', 'write'];
+}
+
+/** Resolves an API token to its actor; throws 401 for an unknown, revoked or expired token. */
+export async function authenticateToken(db: Queryable, clock: Clock, token: string): Promise<Actor> {
+  if (!TOKEN_PATTERN.test(token)) throw new UnauthorizedError('The API token is malformed; tokens look like orch_….');
+  const row = await findTokenWithUser(db, hashToken(token));
+  if (!row) throw new UnauthorizedError('The API token is not valid.');
+  if (row.revoked_at) throw new UnauthorizedError('The API token was revoked; create a new one.');
+  const now = clock.now();
+  if (row.expires_at && row.expires_at <= now) throw new UnauthorizedError('The API token has expired; create a new one.');
+  if (row.disabled) throw new UnauthorizedError('The account of this token is disabled.');
+  await touchToken(db, row.id, now);
+  // A token never holds more than its user's role allows, even if the role was lowered later.
+  const allowed = scopesForRole(row.role);
+  return {
+    userId: row.user_id,
+    username: row.username,
+    role: row.role,
+    via: 'token',
+    scopes: row.scopes.filter((s) => allowed.includes(s)),
+    tokenId: row.id,
+  };
+}
+
+/** Resolves a session cookie; cookie-authenticated mutations must carry the CSRF header. */
+export async function authenticateSession(
+  db: Queryable,
+  clock: Clock,
+  sessionId: string,
+  method: string,
+  csrfHeader: string | undefined,
+): Promise<Actor | undefined> {
+  const row = await findSessionWithUser(db, hashToken(sessionId));
+  if (!row || row.expires_at <= clock.now() || row.disabled) return undefined;
+  if (!SAFE_METHODS.has(method) && csrfHeader !== row.csrf_token) {
+    throw new ForbiddenError(`CSRF check failed: send the ${CSRF_HEADER} header with the token from login.`);
+  }
+  return {
+    userId: row.user_id,
+    username: row.username,
+    role: row.role,
+    via: 'session',
+    scopes: scopesForRole(row.role),
+    sessionId: row.id_hash,
+  };
+}
+
+/** The authenticator the HTTP server calls for every protected route. */
+export function createAuthenticator(db: Queryable, clock: Clock) {
+  return async (request: FastifyRequest): Promise<Actor | undefined> => {
+    const header = request.headers.authorization;
+    if (header) {
+      const [scheme, value] = header.split(' ', 2);
+      if (scheme?.toLowerCase() !== 'bearer' || !value) {
+        throw new UnauthorizedError('Use Authorization: Bearer <token>.');
+      }
+      return authenticateToken(db, clock, value.trim());
+    }
+    const sessionId = request.cookies?.[SESSION_COOKIE];
+    if (sessionId) {
+      const csrf = request.headers[CSRF_HEADER];
+      return authenticateSession(db, clock, sessionId, request.method, typeof csrf === 'string' ? csrf : undefined);
+    }
+    return undefined;
+  };
+}

@@ -1,0 +1,10 @@
+/** The identity module's public face. */
+export { authenticateToken, createAuthenticator, scopesForRole } from './authenticate.ts';
+export { bootstrapAdmin } from './bootstrap-admin.ts';
+export { createToken } from './create-token.ts';
+export { createUser } from './create-user.ts';
+export { recordAudit, type AuditEntry } from './record-audit.ts';
+export { identityRoutes } from './routes.ts';
+export { setupAdmin } from './setup-admin.ts';
+export { findUserByName, findUserById } from './store.ts';
+export { generateToken } from './token-format.ts';

@@ -1,0 +1,58 @@
+import type { Clock } from '../../platform/clock.ts';
+import { type Db, withTransaction } from '../../platform/db/pool.ts';
+import { UnauthorizedError } from '../../platform/errors.ts';
+import { verifyPassword } from './password.ts';
+import { recordAudit } from './record-audit.ts';
+import { scopesForRole } from './authenticate.ts';
+import { findUserByLogin, insertSession, type UserRow } from './store.ts';
+import { hashToken, randomSecret } from './token-format.ts';
+
+export interface LoginResult {
+  user: UserRow;
+  session: { id: string; csrfToken: string; expiresAt: Date };
+}
+
+/** Checks a password and opens a session; the same message for unknown users and bad passwords. */
+export async function login(
+  db: Db,
+  clock: Clock,
+  input: { login: string; password: string; ttlHours: number; ip?: string; userAgent?: string; requestId?: string },
+): Promise<LoginResult> {
+  const user = await findUserByLogin(db, input.login);
+  const ok = await verifyPassword(input.password, user?.password_hash ?? null);
+  if (!user || !ok || user.disabled) throw new UnauthorizedError('Wrong username or password.');
+  return openSession(db, clock, user, input);
+}
+
+export async function openSession(
+  db: Db,
+  clock: Clock,
+  user: UserRow,
+  input: { ttlHours: number; ip?: string; userAgent?: string; requestId?: string },
+): Promise<LoginResult> {
+  const session = {
+    id: randomSecret(32),
+    csrfToken: randomSecret(24),
+    expiresAt: new Date(clock.now().getTime() + input.ttlHours * 3600_000),
+  };
+  await withTransaction(db, async (tx) => {
+    await insertSession(tx, {
+      idHash: hashToken(session.id),
+      userId: user.id,
+      csrfToken: session.csrfToken,
+      expiresAt: session.expiresAt,
+      ip: input.ip,
+      userAgent: input.userAgent,
+    });
+    await recordAudit(
+      tx,
+      {
+        actor: { userId: user.id, username: user.username, role: user.role, via: 'session', scopes: scopesForRole(user.role) },
+        requestId: input.requestId,
+        ip: input.ip,
+      },
+      { action: 'session.create', target: { type: 'user', id: user.id } },
+    );
+  });
+  return { user, session };
+}

@@ -1,0 +1,132 @@
+import { z } from 'zod';
+import type { HttpApp } from '../../platform/http/server.ts';
+import { contextOf } from '../../platform/http/request-context.ts';
+import type { Resources } from '../../platform/resources.ts';
+import { NotFoundError } from '../../platform/errors.ts';
+import { clearSessionCookies, setSessionCookies } from './cookies.ts';
+import { createToken } from './create-token.ts';
+import { createUser } from './create-user.ts';
+import { listAudit } from './list-audit.ts';
+import { login, openSession } from './login.ts';
+import { logout } from './logout.ts';
+import { revokeToken } from './revoke-token.ts';
+import {
+  AuditQuery,
+  CreateTokenBody,
+  CreateUserBody,
+  IdParam,
+  LoginBody,
+  MeView,
+  SetupAdminBody,
+  TokenView,
+  UpdateUserBody,
+  UserView,
+} from './schemas.ts';
+import { setupAdmin } from './setup-admin.ts';
+import { countUsers, findUserById, listTokens, listUsers } from './store.ts';
+import { updateUser } from './update-user.ts';
+import { toTokenView, toUserView } from './views.ts';
+import { decodeCursor, PageQuery, toPage } from '../../platform/http/cursor.ts';
+
+const tags = ['identity'];
+
+export function identityRoutes(res: Resources) {
+  const { db, clock, config } = res;
+  return async (app: HttpApp) => {
+    app.get(
+      '/api/setup',
+      { config: { auth: 'public' }, schema: { tags, response: { 200: z.object({ needsAdmin: z.boolean() }) } } },
+      async () => ({ needsAdmin: (await countUsers(db)) === 0 }),
+    );
+
+    app.post(
+      '/api/setup/admin',
+      { config: { auth: 'public', rateLimitBucket: 'login' }, schema: { tags, body: SetupAdminBody } },
+      async (request, reply) => {
+        const user = await setupAdmin(db, { ...request.body, requestId: String(request.id), ip: request.ip });
+        const { session } = await openSession(db, clock, user, {
+          ttlHours: config.sessionTtlHours,
+          ip: request.ip,
+          userAgent: request.headers['user-agent'],
+          requestId: String(request.id),
+        });
+        setSessionCookies(reply, session, config.secureCookies);
+        return reply.status(201).send({ user: toUserView(user), csrfToken: session.csrfToken });
+      },
+    );
+
+    app.post(
+      '/api/auth/login',
+      { config: { auth: 'public', rateLimitBucket: 'login' }, schema: { tags, body: LoginBody } },
+      async (request, reply) => {
+        const { user, session } = await login(db, clock, {
+          ...request.body,
+          ttlHours: config.sessionTtlHours,
+          ip: request.ip,
+          userAgent: request.headers['user-agent'],
+          requestId: String(request.id),
+        });
+        setSessionCookies(reply, session, config.secureCookies);
+        return { user: toUserView(user), csrfToken: session.csrfToken };
+      },
+    );
+
+    app.post('/api/auth/logout', { schema: { tags } }, async (request, reply) => {
+      await logout(db, contextOf(request));
+      clearSessionCookies(reply);
+      return reply.status(204).send();
+    });
+
+    app.get('/api/auth/me', { schema: { tags, response: { 200: MeView } } }, async (request) => {
+      const actor = contextOf(request).actor;
+      const user = await findUserById(db, actor.userId);
+      if (!user) throw new NotFoundError('Your account no longer exists.');
+      const csrf = request.cookies?.orchard_csrf;
+      return { user: toUserView(user), via: actor.via, scopes: actor.scopes, ...(actor.via === 'session' && csrf ? { csrfToken: csrf } : {}) };
+    });
+
+    app.get('/api/tokens', { schema: { tags, response: { 200: z.object({ items: z.array(TokenView), nextCursor: z.null() }) } } }, async (request) => ({
+      items: (await listTokens(db, contextOf(request).actor.userId)).map(toTokenView),
+      nextCursor: null,
+    }));
+
+    app.post(
+      '/api/tokens',
+      { schema: { tags, body: CreateTokenBody, response: { 201: TokenView.extend({ token: z.string() }) } } },
+      async (request, reply) => {
+        const { row, token } = await createToken(db, clock, contextOf(request), request.body);
+        return reply.status(201).send({ ...toTokenView(row), token });
+      },
+    );
+
+    app.delete('/api/tokens/:id', { schema: { tags, params: IdParam, response: { 200: TokenView } } }, async (request) =>
+      toTokenView(await revokeToken(db, clock, contextOf(request), request.params.id)),
+    );
+
+    app.get(
+      '/api/users',
+      { config: { adminOnly: true }, schema: { tags, querystring: PageQuery, response: { 200: z.object({ items: z.array(UserView), nextCursor: z.string().nullable() }) } } },
+      async (request) => {
+        const cursor = decodeCursor(request.query.cursor) as [string, string] | undefined;
+        const rows = await listUsers(db, request.query.limit, cursor);
+        return toPage(rows, request.query.limit, (r) => [r.created_at.toISOString(), r.id], toUserView);
+      },
+    );
+
+    app.post(
+      '/api/users',
+      { config: { adminOnly: true }, schema: { tags, body: CreateUserBody, response: { 201: UserView } } },
+      async (request, reply) => reply.status(201).send(toUserView(await createUser(db, contextOf(request), request.body))),
+    );
+
+    app.patch(
+      '/api/users/:id',
+      { schema: { tags, params: IdParam, body: UpdateUserBody, response: { 200: UserView } } },
+      async (request) => toUserView(await updateUser(db, contextOf(request), request.params.id, request.body)),
+    );
+
+    app.get('/api/audit', { config: { adminOnly: true }, schema: { tags: ['audit'], querystring: AuditQuery } }, async (request) =>
+      listAudit(db, request.query),
+    );
+  };
+}

@@ -1,0 +1,84 @@
+import { z } from 'zod';
+import { PageQuery } from '../../platform/http/cursor.ts';
+
+export const Username = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[a-z0-9][a-z0-9_.-]{0,38}$/, 'use 1–39 lowercase letters, digits, ".", "_" or "-", starting with a letter or digit');
+export const Email = z.email('must be an email address').max(254);
+export const Password = z.string().min(10, 'must be at least 10 characters').max(1024);
+export const ScopeName = z.enum(['read', 'write', 'admin']);
+export const Role = z.enum(['admin', 'member']);
+
+export const CreateUserBody = z.object({
+  username: Username,
+  email: Email,
+  password: Password,
+  role: Role.default('member'),
+});
+export type CreateUserBody = z.infer<typeof CreateUserBody>;
+
+export const SetupAdminBody = z.object({
+  username: Username.default('admin'),
+  email: Email,
+  password: Password,
+});
+
+export const UpdateUserBody = z
+  .object({ role: Role.optional(), disabled: z.boolean().optional(), password: Password.optional(), email: Email.optional() })
+  .refine((b) => Object.keys(b).length > 0, 'send at least one of role, disabled, password, email');
+
+export const LoginBody = z.object({
+  login: z.string().trim().min(1, 'send your username or email').max(254),
+  password: z.string().min(1, 'send your password').max(1024),
+});
+
+export const CreateTokenBody = z.object({
+  name: z.string().trim().min(1).max(100).default('api'),
+  scopes: z.array(ScopeName).min(1, 'name at least one scope').max(3),
+  /** Days until the token expires; omit for a token that does not expire. */
+  expiresInDays: z.number().int().min(1).max(3650).optional(),
+});
+export type CreateTokenBody = z.infer<typeof CreateTokenBody>;
+
+export const UserView = z.object({
+  id: z.string(),
+  username: z.string(),
+  email: z.string(),
+  role: Role,
+  disabled: z.boolean(),
+  createdAt: z.string(),
+});
+export type UserView = z.infer<typeof UserView>;
+
+export const TokenView = z.object({
+  id: z.string(),
+  name: z.string(),
+  prefix: z.string(),
+  scopes: z.array(ScopeName),
+  expiresAt: z.string().nullable(),
+  revokedAt: z.string().nullable(),
+  lastUsedAt: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type TokenView = z.infer<typeof TokenView>;
+
+export const MeView = z.object({
+  user: UserView,
+  via: z.enum(['session', 'token']),
+  scopes: z.array(ScopeName),
+  csrfToken: z.string().optional(),
+});
+
+export const AuditQuery = PageQuery.extend({
+  actor: z.string().max(100).optional(),
+  action: z.string().max(100).optional(),
+  targetType: z.string().max(100).optional(),
+  projectId: z.uuid().optional(),
+  since: z.iso.datetime({ offset: true }).optional(),
+  until: z.iso.datetime({ offset: true }).optional(),
+});
+export type AuditQuery = z.infer<typeof AuditQuery>;
+
+export const IdParam = z.object({ id: z.uuid('must be an id (uuid)') });

@@ -1,0 +1,177 @@
+import type { Queryable } from '../../platform/db/pool.ts';
+import type { Scope } from '../../platform/http/actor.ts';
+
+export interface UserRow {
+  id: string;
+  username: string;
+  email: string;
+  password_hash: string | null;
+  role: 'admin' | 'member';
+  disabled: boolean;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface TokenRow {
+  id: string;
+  user_id: string;
+  name: string;
+  token_hash: string;
+  prefix: string;
+  scopes: Scope[];
+  expires_at: Date | null;
+  revoked_at: Date | null;
+  last_used_at: Date | null;
+  created_at: Date;
+}
+
+export interface SessionRow {
+  id_hash: string;
+  user_id: string;
+  csrf_token: string;
+  expires_at: Date;
+}
+
+export async function countUsers(db: Queryable): Promise<number> {
+  const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM users');
+  return rows[0]?.n ?? 0;
+}
+
+export async function insertUser(
+  db: Queryable,
+  user: { username: string; email: string; passwordHash: string | null; role: 'admin' | 'member' },
+): Promise<UserRow> {
+  const { rows } = await db.query<UserRow>(
+    `INSERT INTO users (username, email, password_hash, role) VALUES ($1, $2, $3, $4) RETURNING *`,
+    [user.username, user.email, user.passwordHash, user.role],
+  );
+  return rows[0]!;
+}
+
+export async function findUserByLogin(db: Queryable, login: string): Promise<UserRow | undefined> {
+  const { rows } = await db.query<UserRow>(
+    'SELECT * FROM users WHERE username = lower($1) OR lower(email) = lower($1) LIMIT 1',
+    [login],
+  );
+  return rows[0];
+}
+
+export async function findUserById(db: Queryable, id: string): Promise<UserRow | undefined> {
+  const { rows } = await db.query<UserRow>('SELECT * FROM users WHERE id = $1', [id]);
+  return rows[0];
+}
+
+export async function findUserByName(db: Queryable, username: string): Promise<UserRow | undefined> {
+  const { rows } = await db.query<UserRow>('SELECT * FROM users WHERE username = $1', [username]);
+  return rows[0];
+}
+
+export async function listUsers(db: Queryable, limit: number, after?: [string, string]): Promise<UserRow[]> {
+  const { rows } = await db.query<UserRow>(
+    `SELECT * FROM users
+     WHERE ($2::timestamptz IS NULL OR (created_at, id) > ($2::timestamptz, $3::uuid))
+     ORDER BY created_at, id LIMIT $1`,
+    [limit + 1, after?.[0] ?? null, after?.[1] ?? null],
+  );
+  return rows;
+}
+
+export async function updateUser(
+  db: Queryable,
+  id: string,
+  patch: { role?: 'admin' | 'member'; disabled?: boolean; passwordHash?: string; email?: string },
+): Promise<UserRow | undefined> {
+  const { rows } = await db.query<UserRow>(
+    `UPDATE users SET
+       role = COALESCE($2, role),
+       disabled = COALESCE($3, disabled),
+       password_hash = COALESCE($4, password_hash),
+       email = COALESCE($5, email),
+       updated_at = now()
+     WHERE id = $1 RETURNING *`,
+    [id, patch.role ?? null, patch.disabled ?? null, patch.passwordHash ?? null, patch.email ?? null],
+  );
+  return rows[0];
+}
+
+export async function insertToken(
+  db: Queryable,
+  token: { userId: string; name: string; hash: string; prefix: string; scopes: Scope[]; expiresAt: Date | null },
+): Promise<TokenRow> {
+  const { rows } = await db.query<TokenRow>(
+    `INSERT INTO api_tokens (user_id, name, token_hash, prefix, scopes, expires_at)
+     VALUES ($1, $2, $3, $4, $5, $6) RETURNING *`,
+    [token.userId, token.name, token.hash, token.prefix, token.scopes, token.expiresAt],
+  );
+  return rows[0]!;
+}
+
+export async function findTokenWithUser(
+  db: Queryable,
+  hash: string,
+): Promise<(TokenRow & { username: string; role: 'admin' | 'member'; disabled: boolean }) | undefined> {
+  const { rows } = await db.query(
+    `SELECT t.*, u.username, u.role, u.disabled FROM api_tokens t JOIN users u ON u.id = t.user_id
+     WHERE t.token_hash = $1`,
+    [hash],
+  );
+  return rows[0];
+}
+
+export async function touchToken(db: Queryable, id: string, at: Date) {
+  await db.query(
+    `UPDATE api_tokens SET last_used_at = $2
+     WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < $2::timestamptz - interval '1 minute')`,
+    [id, at],
+  );
+}
+
+export async function listTokens(db: Queryable, userId: string): Promise<TokenRow[]> {
+  const { rows } = await db.query<TokenRow>(
+    'SELECT * FROM api_tokens WHERE user_id = $1 ORDER BY created_at DESC, id DESC',
+    [userId],
+  );
+  return rows;
+}
+
+export async function findToken(db: Queryable, id: string): Promise<TokenRow | undefined> {
+  const { rows } = await db.query<TokenRow>('SELECT * FROM api_tokens WHERE id = $1', [id]);
+  return rows[0];
+}
+
+export async function revokeToken(db: Queryable, id: string, at: Date): Promise<TokenRow | undefined> {
+  const { rows } = await db.query<TokenRow>(
+    'UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, $2) WHERE id = $1 RETURNING *',
+    [id, at],
+  );
+  return rows[0];
+}
+
+export async function insertSession(
+  db: Queryable,
+  session: { idHash: string; userId: string; csrfToken: string; expiresAt: Date; ip?: string; userAgent?: string },
+) {
+  await db.query(
+    `INSERT INTO sessions (id_hash, user_id, csrf_token, expires_at, ip, user_agent) VALUES ($1, $2, $3, $4, $5, $6)`,
+    [session.idHash, session.userId, session.csrfToken, session.expiresAt, session.ip ?? null, session.userAgent ?? null],
+  );
+}
+
+export async function findSessionWithUser(
+  db: Queryable,
+  idHash: string,
+): Promise<(SessionRow & { username: string; role: 'admin' | 'member'; disabled: boolean }) | undefined> {
+  const { rows } = await db.query(
+    `SELECT s.*, u.username, u.role, u.disabled FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1`,
+    [idHash],
+  );
+  return rows[0];
+}
+
+export async function deleteSession(db: Queryable, idHash: string) {
+  await db.query('DELETE FROM sessions WHERE id_hash = $1', [idHash]);
+}
+
+export async function deleteExpiredSessions(db: Queryable, now: Date) {
+  await db.query('DELETE FROM sessions WHERE expires_at < $1', [now]);
+}

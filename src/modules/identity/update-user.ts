@@ -1,0 +1,33 @@
+import type { RequestContext } from '../../platform/context.ts';
+import { type Db, withTransaction } from '../../platform/db/pool.ts';
+import { ConflictError, ForbiddenError, NotFoundError } from '../../platform/errors.ts';
+import { hashPassword } from './password.ts';
+import { recordAudit } from './record-audit.ts';
+import { updateUser as update, type UserRow } from './store.ts';
+
+export async function updateUser(
+  db: Db,
+  ctx: RequestContext,
+  id: string,
+  patch: { role?: 'admin' | 'member'; disabled?: boolean; password?: string; email?: string },
+): Promise<UserRow> {
+  const self = id === ctx.actor.userId;
+  if (!self && ctx.actor.role !== 'admin') throw new ForbiddenError('Only instance admins may change other users.');
+  if ((patch.role || patch.disabled !== undefined) && ctx.actor.role !== 'admin') {
+    throw new ForbiddenError('Only instance admins may change roles or disable accounts.');
+  }
+  if (self && (patch.role === 'member' || patch.disabled)) {
+    throw new ConflictError('You cannot demote or disable yourself; ask another admin.');
+  }
+  const passwordHash = patch.password ? await hashPassword(patch.password) : undefined;
+  return withTransaction(db, async (tx) => {
+    const row = await update(tx, id, { role: patch.role, disabled: patch.disabled, passwordHash, email: patch.email });
+    if (!row) throw new NotFoundError('No such user.');
+    await recordAudit(tx, ctx, {
+      action: 'user.update',
+      target: { type: 'user', id },
+      data: { role: patch.role, disabled: patch.disabled, passwordChanged: Boolean(patch.password), email: patch.email },
+    });
+    return row;
+  });
+}

@@ -1,0 +1,19 @@
+import type { RequestContext } from '../../platform/context.ts';
+import { type Db, withTransaction } from '../../platform/db/pool.ts';
+import { recordAudit } from '../identity/index.ts';
+import { requireProjectRole } from './access.ts';
+import { type ProjectRow, updateProject as update } from './store.ts';
+
+/** Archives (or restores) a project: owners only; archived projects are read-only. */
+export async function setProjectArchived(db: Db, ctx: RequestContext, slug: string, archived: boolean): Promise<ProjectRow> {
+  const { project } = await requireProjectRole(db, ctx.actor, slug, 'owner', { allowArchived: true });
+  return withTransaction(db, async (tx) => {
+    const row = await update(tx, project.id, { archivedAt: archived ? new Date() : null });
+    await recordAudit(tx, ctx, {
+      action: archived ? 'project.archive' : 'project.unarchive',
+      target: { type: 'project', id: project.id },
+      projectId: project.id,
+    });
+    return row;
+  });
+}

@@ -1,0 +1,29 @@
+import type { Db } from '../../platform/db/pool.ts';
+import type { Actor } from '../../platform/http/actor.ts';
+import { decodeCursor, type Page, toPage } from '../../platform/http/cursor.ts';
+import type { ProjectView } from './schemas.ts';
+import { listProjectsFor } from './store.ts';
+import { toProjectView } from './views.ts';
+
+/** Projects the actor is a member of (admins: all), newest first. */
+export async function listProjects(
+  db: Db,
+  actor: Actor,
+  query: { limit: number; cursor?: string; archived: boolean; q?: string },
+): Promise<Page<ProjectView>> {
+  const after = decodeCursor(query.cursor) as [string, string] | undefined;
+  const rows = await listProjectsFor(db, {
+    userId: actor.userId,
+    all: actor.role === 'admin',
+    archived: query.archived,
+    search: query.q,
+    limit: query.limit,
+    after,
+  });
+  return toPage(
+    rows,
+    query.limit,
+    (r) => [r.created_at.toISOString(), r.id],
+    (r) => toProjectView(r, actor.role === 'admin' ? 'owner' : (r.member_role ?? 'viewer')),
+  );
+}

@@ -1,0 +1,25 @@
+import type { RequestContext } from '../../platform/context.ts';
+import { type Db, withTransaction } from '../../platform/db/pool.ts';
+import { ConflictError, NotFoundError } from '../../platform/errors.ts';
+import { findUserByName, recordAudit } from '../identity/index.ts';
+import { requireProjectRole } from './access.ts';
+import { countOwners, deleteMember } from './store.ts';
+
+export async function removeMember(db: Db, ctx: RequestContext, slug: string, username: string) {
+  const { project } = await requireProjectRole(db, ctx.actor, slug, 'owner');
+  const user = await findUserByName(db, username.toLowerCase());
+  if (!user) throw new NotFoundError(`No user "${username}".`);
+  await withTransaction(db, async (tx) => {
+    await tx.query('SELECT id FROM projects WHERE id = $1 FOR UPDATE', [project.id]);
+    if (!(await deleteMember(tx, project.id, user.id))) throw new NotFoundError(`${username} is not a member.`);
+    if ((await countOwners(tx, project.id)) === 0) {
+      throw new ConflictError('A project needs at least one owner; make someone else owner first.');
+    }
+    await recordAudit(tx, ctx, {
+      action: 'project.member.remove',
+      target: { type: 'user', id: user.id },
+      projectId: project.id,
+      data: { username: user.username },
+    });
+  });
+}

@@ -1,0 +1,7 @@
+/** The secrets module's public face. */
+export { loadMasterKey } from './master-key.ts';
+export { createMasker, MASK, maskingTransform, StreamMasker } from './mask.ts';
+export { putSecret } from './put-secret.ts';
+export { revealSecrets } from './reveal-secrets.ts';
+export { secretRoutes } from './routes.ts';
+export { Vault } from './vault.ts';

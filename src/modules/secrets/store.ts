@@ -1,0 +1,41 @@
+import type { Queryable } from '../../platform/db/pool.ts';
+import type { Sealed } from './vault.ts';
+
+export interface SecretRow {
+  id: string;
+  project_id: string;
+  name: string;
+  ciphertext: Buffer;
+  iv: Buffer;
+  auth_tag: Buffer;
+  key_id: string;
+  version: number;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export async function upsertSecret(
+  db: Queryable,
+  s: { projectId: string; name: string; sealed: Sealed; createdBy: string | null },
+): Promise<SecretRow & { inserted: boolean }> {
+  const { rows } = await db.query(
+    `INSERT INTO secrets (project_id, name, ciphertext, iv, auth_tag, key_id, created_by)
+     VALUES ($1, $2, $3, $4, $5, $6, $7)
+     ON CONFLICT (project_id, name) DO UPDATE SET
+       ciphertext = EXCLUDED.ciphertext, iv = EXCLUDED.iv, auth_tag = EXCLUDED.auth_tag,
+       key_id = EXCLUDED.key_id, version = secrets.version + 1, updated_at = now()
+     RETURNING *, (xmax = 0) AS inserted`,
+    [s.projectId, s.name, s.sealed.ciphertext, s.sealed.iv, s.sealed.authTag, s.sealed.keyId, s.createdBy],
+  );
+  return rows[0];
+}
+
+export async function listSecretRows(db: Queryable, projectId: string): Promise<SecretRow[]> {
+  const { rows } = await db.query<SecretRow>('SELECT * FROM secrets WHERE project_id = $1 ORDER BY name', [projectId]);
+  return rows;
+}
+
+export async function deleteSecretRow(db: Queryable, projectId: string, name: string): Promise<boolean> {
+  const { rowCount } = await db.query('DELETE FROM secrets WHERE project_id = $1 AND name = $2', [projectId, name]);
+  return (rowCount ?? 0) > 0;
+}

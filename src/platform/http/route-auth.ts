@@ -1,0 +1,20 @@
+import type { Scope } from './actor.ts';
+
+/**
+ * Per-route access declaration, set in a route's `config`. By default every `/api` route needs
+ * an authenticated actor holding `read` (GET/HEAD) or `write` (other methods).
+ */
+export interface RouteAuth {
+  /** `public` routes need no authentication at all. */
+  auth?: 'public' | 'required';
+  /** Override the scope the route needs. */
+  scope?: Scope;
+  /** Instance admins only (and, for tokens, the `admin` scope). */
+  adminOnly?: boolean;
+  /** Stricter, per-IP rate limit bucket (e.g. login). */
+  rateLimitBucket?: 'login';
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig extends RouteAuth {}
+}

@@ -1,0 +1,222 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import path from 'node:path';
+import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, {
+  LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest, type RawServerDefault } from 'fastify';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { Clock } from '../clock.ts';
+import { ForbiddenError, RateLimitedError, UnauthorizedError } from '../errors.ts';
+import type { Logger } from '../log.ts';
+import type { Metrics } from '../metrics.ts';
+import { type Actor, hasScope } from './actor.ts';
+import { sendProblem, toProblem } from './problem.ts';
+import { RateLimiter } from './rate-limit.ts';
+import './route-auth.ts';
+
+export type HttpApp = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, ZodTypeProvider>;
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    actor?: Actor;
+  }
+}
+
+export interface ReadinessCheck {
+  ok: boolean;
+  checks: Record<string, { ok: boolean; detail?: string }>;
+}
+
+export interface HttpServerOptions {
+  logger: Logger;
+  metrics: Metrics;
+  clock: Clock;
+  bodyLimitBytes: number;
+  rateLimit: { ipPerMinute: number; tokenPerMinute: number; loginPerMinute: number };
+  trustProxy: boolean;
+  /** Send HSTS (only behind TLS). */
+  hsts: boolean;
+  /** Resolves the actor of a request from its credentials (identity module). */
+  authenticate(request: FastifyRequest): Promise<Actor | undefined>;
+  /** Readiness: database reachable, migrations applied, … */
+  readiness(request: FastifyRequest): Promise<ReadinessCheck>;
+  /** Built web UI to serve at `/`, when present. */
+  webRoot?: string;
+  /** Route plugins (one per module), registered after the platform plugins. */
+  routes: Array<(app: HttpApp) => Promise<void> | void>;
+  /**
+   * Requests whose Host names a deployed app (`<env>--<slug>.localhost`) are handed to this
+   * instead of the API; return true when handled.
+   */
+  hostRouter?: (request: IncomingMessage, response: ServerResponse) => boolean;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const OPEN_PATHS = new Set(['/health', '/ready', '/metrics']);
+/** Probes and scrapes arrive every few seconds; logging each would drown the useful lines. */
+const isQuietRequest = (request: FastifyRequest) => OPEN_PATHS.has(request.url.split('?')[0] ?? '');
+
+export async function createHttpServer(options: HttpServerOptions): Promise<HttpApp> {
+  const { logger, metrics } = options;
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    bodyLimit: options.bodyLimitBytes,
+    trustProxy: options.trustProxy,
+    logController: new LogController({ requestIdLogLabel: 'requestId', disableRequestLogging: isQuietRequest }),
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
+    // Our own server so that requests for deployed apps (Host: <env>--<slug>.localhost) can be
+    // proxied before Fastify routing sees them.
+    serverFactory: (handler: (req: IncomingMessage, res: ServerResponse) => void) =>
+      createServer((req, res) => {
+        if (!options.hostRouter?.(req, res)) handler(req, res);
+      }),
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  await app.register(fastifyCookie);
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        connectSrc: ["'self'"],
+        fontSrc: ["'self'", 'data:'],
+        frameSrc: ["'self'", 'http://*.localhost:*', 'https://*.localhost:*'],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'self'"],
+      },
+    },
+    hsts: options.hsts ? { maxAge: 15552000, includeSubDomains: true } : false,
+    crossOriginEmbedderPolicy: false,
+  });
+
+  // Rate limits: per client IP for everything under /api and /git, stricter for login, and
+  // per API token when one is presented.
+  const ipLimiter = new RateLimiter(options.rateLimit.ipPerMinute, options.clock);
+  const tokenLimiter = new RateLimiter(options.rateLimit.tokenPerMinute, options.clock);
+  const loginLimiter = new RateLimiter(options.rateLimit.loginPerMinute, options.clock);
+  app.addHook('onRequest', async (request) => {
+    const url = request.url;
+    if (!url.startsWith('/api/') && !url.startsWith('/git/')) return;
+    const auth = request.headers.authorization;
+    let wait = 0;
+    if (auth && /^(bearer|basic) /i.test(auth)) {
+      wait = tokenLimiter.take(auth.slice(auth.indexOf(' ') + 1).slice(-32));
+    } else {
+      wait = ipLimiter.take(request.ip);
+    }
+    if (!wait && request.routeOptions.config?.rateLimitBucket === 'login') wait = loginLimiter.take(request.ip);
+    if (wait) throw new RateLimitedError(`Too many requests; retry in ${wait} s.`, wait);
+  });
+
+  // Authentication and route-level permission: every /api route needs an actor unless public.
+  app.addHook('onRequest', async (request) => {
+    const config = request.routeOptions.config ?? {};
+    const url = request.routeOptions.url ?? '';
+    if (!url.startsWith('/api/') || config.auth === 'public') return;
+    request.actor = await options.authenticate(request);
+    const actor = request.actor;
+    if (!actor) throw new UnauthorizedError('Authentication required: send Authorization: Bearer <token> or log in.');
+    const needed = config.scope ?? (request.method === 'GET' || request.method === 'HEAD' ? 'read' : 'write');
+    if (config.adminOnly) {
+      if (actor.role !== 'admin') throw new ForbiddenError('Only instance admins may do this.');
+      if (!hasScope(actor, 'admin')) throw new ForbiddenError('This token lacks the admin scope.');
+    }
+    if (!hasScope(actor, needed)) throw new ForbiddenError(`This token lacks the ${needed} scope.`);
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? (reply.statusCode === 404 ? 'not_found' : 'unknown');
+    metrics.httpDuration.observe(
+      { method: request.method, route, status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+  });
+
+  app.setErrorHandler((error, request, reply) => {
+    const body = toProblem(error, request);
+    if (body.status >= 500) request.log.error({ err: error }, 'request failed');
+    else request.log.info({ status: body.status, code: body.code }, body.detail);
+    return sendProblem(reply, body);
+  });
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Orchard API', version: '0.1.0', description: 'The Orchard HTTP API.' },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'An API token: orch_…' },
+          session: { type: 'apiKey', in: 'cookie', name: 'orchard_session' },
+        },
+      },
+      security: [{ bearer: [] }, { session: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', uiConfig: { docExpansion: 'list' }, staticCSP: true });
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/api/docs')) route.config = { ...(route.config ?? {}), auth: 'public' };
+  });
+
+  app.get('/api/openapi.json', { config: { auth: 'public' }, schema: { hide: true } }, async () => app.swagger());
+
+  app.get('/health', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/ready', { schema: { hide: true } }, async (request, reply) => {
+    const result = await options.readiness(request);
+    return reply.status(result.ok ? 200 : 503).send({ status: result.ok ? 'ready' : 'not_ready', ...result });
+  });
+  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) =>
+    reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
+  );
+
+  for (const register of options.routes) await register(app);
+
+  const webRoot = options.webRoot;
+  const hasWeb = webRoot && existsSync(path.join(webRoot, 'index.html'));
+  if (hasWeb) {
+    await app.register(fastifyStatic, { root: webRoot, prefix: '/', wildcard: false, index: ['index.html'] });
+  }
+  app.setNotFoundHandler((request, reply) => {
+    const url = request.url;
+    const isApi = url.startsWith('/api/') || url.startsWith('/git/') || OPEN_PATHS.has(url);
+    if (!isApi && request.method === 'GET' && hasWeb) {
+      return reply.type('text/html').sendFile('index.html');
+    }
+    return sendProblem(reply, {
+      ...toProblem(new NotFound(`No route ${request.method} ${url.split('?')[0]}.`), request),
+    });
+  });
+
+  return app;
+}
+
+class NotFound extends Error {
+  statusCode = 404;
+  code = 'NOT_FOUND';
+}

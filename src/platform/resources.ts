@@ -1,0 +1,19 @@
+import type { Config } from '../config.ts';
+import type { Clock } from './clock.ts';
+import type { Db } from './db/pool.ts';
+import type { Logger } from './log.ts';
+import type { Metrics } from './metrics.ts';
+
+/**
+ * The infrastructure bag the composition root (app.ts) builds once and passes down. Modules add
+ * their own services beside it; nothing here knows any module.
+ */
+export interface Resources {
+  config: Config;
+  logger: Logger;
+  db: Db;
+  /** The database URL (for LISTEN connections and child processes). */
+  databaseUrl: string;
+  clock: Clock;
+  metrics: Metrics;
+}
