@@ -3,6 +3,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import type { Config } from './config.ts';
+import { bootstrapAdmin, createAuthenticator, identityRoutes } from './modules/identity/index.ts';
+import { projectRoutes } from './modules/projects/index.ts';
+import { loadMasterKey, secretRoutes, Vault } from './modules/secrets/index.ts';
 import { type Clock, systemClock } from './platform/clock.ts';
 import { startEmbeddedPostgres } from './platform/db/embedded-postgres.ts';
 import { migrate, pendingMigrations } from './platform/db/migrate.ts';
@@ -11,9 +14,6 @@ import { createHttpServer, type HttpApp } from './platform/http/server.ts';
 import { createLogger, type Logger } from './platform/log.ts';
 import { createMetrics, type Metrics } from './platform/metrics.ts';
 import type { Resources } from './platform/resources.ts';
-import { bootstrapAdmin, createAuthenticator, identityRoutes } from './modules/identity/index.ts';
-import { projectRoutes } from './modules/projects/index.ts';
-import { loadMasterKey, secretRoutes, Vault } from './modules/secrets/index.ts';
 
 export const ROOT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const WEB_ROOT = path.join(ROOT_DIR, 'dist', 'web');
@@ -44,9 +44,10 @@ async function ensureDatabase(adminUrl: string, name: string) {
   await client.connect();
   try {
     const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-    if (!rowCount) await client.query(`CREATE DATABASE ${name}`).catch((e) => {
-      if (e.code !== '42P04') throw e; // created concurrently by another process
-    });
+    if (!rowCount)
+      await client.query(`CREATE DATABASE ${name}`).catch((e) => {
+        if (e.code !== '42P04') throw e; // created concurrently by another process
+      });
   } finally {
     await client.end();
   }
@@ -96,7 +97,9 @@ export async function createHttp(res: AppResources, options: { webRoot?: string 
         await db.query('SELECT 1');
         checks.database = { ok: true };
         const pending = await pendingMigrations(db);
-        checks.migrations = pending.length ? { ok: false, detail: `pending: ${pending.join(', ')}` } : { ok: true };
+        checks.migrations = pending.length
+          ? { ok: false, detail: `pending: ${pending.join(', ')}` }
+          : { ok: true };
       } catch (error) {
         checks.database = { ok: false, detail: (error as Error).message };
       }
@@ -130,7 +133,8 @@ export async function startOrchard(
     resources = await createResources(config, database.url, { logger, clock: options.clock });
     const applied = await migrate(resources.db);
     if (applied.length) logger.info({ applied }, 'applied migrations');
-    if (config.bootstrapToken) await bootstrapAdmin(resources.db, resources.clock, logger, config.bootstrapToken);
+    if (config.bootstrapToken)
+      await bootstrapAdmin(resources.db, resources.clock, logger, config.bootstrapToken);
     const http = await createHttp(resources, { webRoot: options.webRoot });
     await http.listen({ port: config.port, host: config.host });
     const address = http.server.address();

@@ -50,7 +50,10 @@ export const Config = z.object({
   host: z.string().min(1).default('localhost'),
   port: port.default(7300),
   publicUrl: z.url().optional(),
-  databaseUrl: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+  databaseUrl: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .optional(),
   bootstrapToken: z
     .string()
     .regex(/^orch_[A-Za-z0-9_-]{20,}$/, 'must look like orch_ followed by at least 20 letters/digits')
@@ -87,8 +90,31 @@ export const Config = z.object({
     .object({
       providers: z.array(LlmProviderConfig).default([]),
       aliases: z.record(z.string(), z.array(z.string().min(1))).default({}),
+      /** Per attempt: until response headers, until the first content chunk, and between chunks (stall). */
+      timeouts: z
+        .object({
+          connectMs: positiveInt.default(10_000),
+          firstTokenMs: positiveInt.default(60_000),
+          idleMs: positiveInt.default(30_000),
+        })
+        .prefault({}),
+      /** Attempts per model (first try included) before falling back; full-jitter backoff, capped. */
+      retry: z
+        .object({
+          maxAttempts: positiveInt.default(3),
+          baseDelayMs: positiveInt.default(500),
+          maxDelayMs: positiveInt.default(8_000),
+          maxRetryAfterMs: positiveInt.default(30_000),
+        })
+        .prefault({}),
+      /** A provider's circuit opens after this many failures in a row and probes again after the cooldown. */
+      breaker: z
+        .object({ failureThreshold: positiveInt.default(5), cooldownMs: positiveInt.default(30_000) })
+        .prefault({}),
     })
     .prefault({}),
+  /** OpenTelemetry traces are exported here (OTLP/HTTP) when set. */
+  otlpEndpoint: z.url().optional(),
 });
 export type Config = z.infer<typeof Config>;
 
@@ -117,6 +143,10 @@ export const ENV_KEYS: Record<string, string> = {
   ORCHARD_LEASE_MS: 'workers.leaseMs',
   ORCHARD_HEARTBEAT_MS: 'workers.heartbeatMs',
   ORCHARD_ALLOW_PRIVATE_WEBHOOK_TARGETS: 'allowPrivateWebhookTargets',
+  ORCHARD_LLM_CONNECT_TIMEOUT_MS: 'llm.timeouts.connectMs',
+  ORCHARD_LLM_FIRST_TOKEN_TIMEOUT_MS: 'llm.timeouts.firstTokenMs',
+  ORCHARD_LLM_IDLE_TIMEOUT_MS: 'llm.timeouts.idleMs',
+  OTEL_EXPORTER_OTLP_ENDPOINT: 'otlpEndpoint',
 };
 
 export class ConfigError extends Error {

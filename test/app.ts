@@ -7,7 +7,7 @@ import { type Config, loadConfig } from '../src/config.ts';
 import { createToken, createUser } from '../src/modules/identity/index.ts';
 import type { UserRow } from '../src/modules/identity/store.ts';
 import { type Clock, systemClock } from '../src/platform/clock.ts';
-import { SYSTEM_ACTOR, type Scope } from '../src/platform/http/actor.ts';
+import { type Scope, SYSTEM_ACTOR } from '../src/platform/http/actor.ts';
 import type { HttpApp } from '../src/platform/http/server.ts';
 import { createLogger } from '../src/platform/log.ts';
 import { createTestDatabase, type TestDatabase } from './db.ts';
@@ -20,7 +20,10 @@ export interface TestApp {
   /** Every log line written so far (JSON strings). */
   logs: string[];
   /** Creates a user (admin or member) with a password and a token holding `scopes`. */
-  user(role?: 'admin' | 'member', scopes?: Scope[]): Promise<{ user: UserRow; token: string; password: string }>;
+  user(
+    role?: 'admin' | 'member',
+    scopes?: Scope[],
+  ): Promise<{ user: UserRow; token: string; password: string }>;
   close(): Promise<void>;
 }
 
@@ -33,12 +36,20 @@ export async function createTestApp(
 ): Promise<TestApp> {
   const database = await createTestDatabase();
   const home = await mkdtemp(path.join(os.tmpdir(), 'orchard-test-home-'));
-  const config = loadConfig({ env: {}, cwd: home, flags: { home, databaseUrl: database.url, logLevel: 'info', ...overrides } });
+  const config = loadConfig({
+    env: {},
+    cwd: home,
+    flags: { home, databaseUrl: database.url, logLevel: 'info', ...overrides },
+  });
   const logs: string[] = [];
   const stream = new PassThrough();
   stream.on('data', (chunk: Buffer) => logs.push(...chunk.toString().split('\n').filter(Boolean)));
   const logger = createLogger({ level: 'info', destination: stream });
-  const res = await createResources(config, database.url, { logger, clock: options.clock ?? systemClock, poolSize: 5 });
+  const res = await createResources(config, database.url, {
+    logger,
+    clock: options.clock ?? systemClock,
+    poolSize: 5,
+  });
   const http = await createHttp(res, { webRoot: path.join(home, 'no-web') });
   await http.ready();
   return {
@@ -53,11 +64,16 @@ export async function createTestApp(
       const username = `${role}${n}-${process.pid}`;
       const email = `${username}@example.test`;
       const user = await createUser(res.db, { actor: SYSTEM_ACTOR }, { username, email, password, role });
-      const { token } = await createToken(res.db, res.clock, { actor: SYSTEM_ACTOR }, {
-        userId: user.id,
-        name: 'test',
-        scopes: scopes ?? (role === 'admin' ? ['read', 'write', 'admin'] : ['read', 'write']),
-      });
+      const { token } = await createToken(
+        res.db,
+        res.clock,
+        { actor: SYSTEM_ACTOR },
+        {
+          userId: user.id,
+          name: 'test',
+          scopes: scopes ?? (role === 'admin' ? ['read', 'write', 'admin'] : ['read', 'write']),
+        },
+      );
       return { user, token, password };
     },
     async close() {

@@ -44,7 +44,9 @@ export default async function setup(project: TestProject) {
   }
   project.provide('pgAdminUrl', adminUrl);
   project.provide('pgTemplate', template);
-  process.stdout.write(`test database: ${config.databaseUrl ? 'external PostgreSQL (DATABASE_URL)' : 'embedded PostgreSQL'}\n`);
+  process.stdout.write(
+    `test database: ${config.databaseUrl ? 'external PostgreSQL (DATABASE_URL)' : 'embedded PostgreSQL'}\n`,
+  );
 
   return async () => {
     await admin(adminUrl, `DROP DATABASE IF EXISTS ${template} WITH (FORCE)`).catch(() => undefined);

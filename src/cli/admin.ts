@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { CreateUserBody } from '../modules/identity/schemas.ts';
 import { createUser } from '../modules/identity/index.ts';
+import { CreateUserBody } from '../modules/identity/schemas.ts';
 import { SYSTEM_ACTOR } from '../platform/http/actor.ts';
 import { parseInput } from './parse-input.ts';
 import { withDatabase } from './with-database.ts';
@@ -14,11 +14,16 @@ export function registerAdmin(program: Command) {
     .requiredOption('--password <password>', 'password (at least 10 characters)')
     .option('--username <name>', 'user name', 'admin')
     .option('--home <dir>', 'data directory (ORCHARD_HOME)')
-    .action(async (opts: { email: string; password: string; username: string; home?: string }, command: Command) => {
-      const input = parseInput(CreateUserBody, { ...opts, role: 'admin' }, '--');
-      await withDatabase(command, { home: opts.home }, async (res) => {
-        const user = await createUser(res.db, { actor: SYSTEM_ACTOR }, input);
-        process.stdout.write(`Created admin ${user.username} <${user.email}>\n`);
-      });
-    });
+    .action(
+      async (
+        opts: { email: string; password: string; username: string; home?: string },
+        command: Command,
+      ) => {
+        const input = parseInput(CreateUserBody, { ...opts, role: 'admin' }, '--');
+        await withDatabase(command, { home: opts.home }, async (res) => {
+          const user = await createUser(res.db, { actor: SYSTEM_ACTOR }, input);
+          process.stdout.write(`Created admin ${user.username} <${user.email}>\n`);
+        });
+      },
+    );
 }

@@ -17,7 +17,9 @@ export function registerMigrate(program: Command) {
         const res = await createResources(config, database.url, { logger, poolSize: 2 });
         try {
           const applied = await migrate(res.db);
-          process.stdout.write(applied.length ? `Applied ${applied.join(', ')}\n` : 'Database is up to date.\n');
+          process.stdout.write(
+            applied.length ? `Applied ${applied.join(', ')}\n` : 'Database is up to date.\n',
+          );
         } finally {
           await res.db.end();
         }

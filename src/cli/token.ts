@@ -9,7 +9,15 @@ import { withDatabase } from './with-database.ts';
 
 const TokenFlags = z.object({
   user: z.string().min(1),
-  scopes: z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean)).pipe(z.array(ScopeName).min(1)),
+  scopes: z
+    .string()
+    .transform((s) =>
+      s
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(ScopeName).min(1)),
   name: z.string().min(1).max(100),
   expiresInDays: z.coerce.number().int().min(1).max(3650).optional(),
 });
@@ -29,14 +37,21 @@ export function registerToken(program: Command) {
       await withDatabase(command, { home: opts.home }, async (res) => {
         const user = await findUserByName(res.db, input.user.toLowerCase());
         if (!user) throw new CliError(`No user "${input.user}".`);
-        const { token: value } = await createToken(res.db, res.clock, { actor: SYSTEM_ACTOR }, {
-          userId: user.id,
-          name: input.name,
-          scopes: input.scopes,
-          expiresInDays: input.expiresInDays,
-        });
+        const { token: value } = await createToken(
+          res.db,
+          res.clock,
+          { actor: SYSTEM_ACTOR },
+          {
+            userId: user.id,
+            name: input.name,
+            scopes: input.scopes,
+            expiresInDays: input.expiresInDays,
+          },
+        );
         process.stdout.write(`${value}\n`);
-        process.stderr.write(`Token for ${user.username} with scopes ${input.scopes.join(',')}. It is shown only once.\n`);
+        process.stderr.write(
+          `Token for ${user.username} with scopes ${input.scopes.join(',')}. It is shown only once.\n`,
+        );
       });
     });
 }

@@ -10,7 +10,11 @@ function addServeOptions(command: Command) {
     .option('--home <dir>', 'data directory (ORCHARD_HOME, default ./.orchard)');
 }
 
-async function serve(command: Command, opts: { port?: string; host?: string; home?: string }, workers: boolean) {
+async function serve(
+  command: Command,
+  opts: { port?: string; host?: string; home?: string },
+  workers: boolean,
+) {
   const config = configFor(command, {
     port: opts.port,
     host: opts.host,
@@ -20,9 +24,11 @@ async function serve(command: Command, opts: { port?: string; host?: string; hom
   const started = Date.now();
   const orchard = await startOrchard(config);
   const mode = orchard.database.embedded ? 'embedded PostgreSQL' : 'external PostgreSQL';
-  process.stdout.write(`Orchard is running at ${orchard.url} (${mode}, started in ${Date.now() - started} ms)\n`);
   const { rows } = await orchard.resources.db.query<{ n: number }>('SELECT count(*)::int AS n FROM users');
-  if (rows[0]?.n === 0) process.stdout.write(`First run: open ${orchard.url} to create the admin account.\n`);
+  const firstRun = rows[0]?.n === 0 ? `First run: open ${orchard.url} to create the admin account.\n` : '';
+  process.stdout.write(
+    `${firstRun}Orchard is running at ${orchard.url} (${mode}, started in ${Date.now() - started} ms)\n`,
+  );
   onShutdown(async () => {
     process.stdout.write('Orchard is stopping…\n');
     await orchard.close();
@@ -33,7 +39,9 @@ export function registerUp(program: Command) {
   addServeOptions(
     program
       .command('up')
-      .description('run Orchard all-in-one: embedded PostgreSQL (unless DATABASE_URL), HTTP server and workers'),
+      .description(
+        'run Orchard all-in-one: embedded PostgreSQL (unless DATABASE_URL), HTTP server and workers',
+      ),
   ).action(async (opts, command: Command) => serve(command, opts, true));
 
   addServeOptions(

@@ -6,7 +6,12 @@ export interface Metrics {
   httpDuration: Histogram<'method' | 'route' | 'status'>;
   counter<T extends string>(name: string, help: string, labelNames?: readonly T[]): Counter<T>;
   gauge<T extends string>(name: string, help: string, labelNames?: readonly T[]): Gauge<T>;
-  histogram<T extends string>(name: string, help: string, labelNames?: readonly T[], buckets?: number[]): Histogram<T>;
+  histogram<T extends string>(
+    name: string,
+    help: string,
+    labelNames?: readonly T[],
+    buckets?: number[],
+  ): Histogram<T>;
 }
 
 export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metrics {

@@ -15,12 +15,14 @@ export function scopesForRole(role: 'admin' | 'member'): Scope[] {
 
 /** Resolves an API token to its actor; throws 401 for an unknown, revoked or expired token. */
 export async function authenticateToken(db: Queryable, clock: Clock, token: string): Promise<Actor> {
-  if (!TOKEN_PATTERN.test(token)) throw new UnauthorizedError('The API token is malformed; tokens look like orch_….');
+  if (!TOKEN_PATTERN.test(token))
+    throw new UnauthorizedError('The API token is malformed; tokens look like orch_….');
   const row = await findTokenWithUser(db, hashToken(token));
   if (!row) throw new UnauthorizedError('The API token is not valid.');
   if (row.revoked_at) throw new UnauthorizedError('The API token was revoked; create a new one.');
   const now = clock.now();
-  if (row.expires_at && row.expires_at <= now) throw new UnauthorizedError('The API token has expired; create a new one.');
+  if (row.expires_at && row.expires_at <= now)
+    throw new UnauthorizedError('The API token has expired; create a new one.');
   if (row.disabled) throw new UnauthorizedError('The account of this token is disabled.');
   await touchToken(db, row.id, now);
   // A token never holds more than its user's role allows, even if the role was lowered later.
@@ -72,7 +74,13 @@ export function createAuthenticator(db: Queryable, clock: Clock) {
     const sessionId = request.cookies?.[SESSION_COOKIE];
     if (sessionId) {
       const csrf = request.headers[CSRF_HEADER];
-      return authenticateSession(db, clock, sessionId, request.method, typeof csrf === 'string' ? csrf : undefined);
+      return authenticateSession(
+        db,
+        clock,
+        sessionId,
+        request.method,
+        typeof csrf === 'string' ? csrf : undefined,
+      );
     }
     return undefined;
   };

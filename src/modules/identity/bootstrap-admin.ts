@@ -18,7 +18,12 @@ export async function bootstrapAdmin(db: Db, clock: Clock, logger: Logger, token
     if (existing.rowCount) return;
     let admin = await findUserByName(tx, 'admin');
     if (!admin) {
-      admin = await insertUser(tx, { username: 'admin', email: 'admin@localhost', passwordHash: null, role: 'admin' });
+      admin = await insertUser(tx, {
+        username: 'admin',
+        email: 'admin@localhost',
+        passwordHash: null,
+        role: 'admin',
+      });
     }
     const row = await insertToken(tx, {
       userId: admin.id,
@@ -28,7 +33,15 @@ export async function bootstrapAdmin(db: Db, clock: Clock, logger: Logger, token
       scopes: ['read', 'write', 'admin'],
       expiresAt: null,
     });
-    await recordAudit(tx, { actor: SYSTEM_ACTOR }, { action: 'token.create', target: { type: 'token', id: row.id }, data: { user: 'admin', name: 'bootstrap' } });
+    await recordAudit(
+      tx,
+      { actor: SYSTEM_ACTOR },
+      {
+        action: 'token.create',
+        target: { type: 'token', id: row.id },
+        data: { user: 'admin', name: 'bootstrap' },
+      },
+    );
     logger.info({ user: 'admin', at: clock.now().toISOString() }, 'bootstrap token installed for user admin');
   });
 }

@@ -38,10 +38,14 @@ export async function createToken(
   }
   const beyondActor = scopes.filter((s) => !hasScope(ctx.actor, s));
   if (beyondActor.length) {
-    throw new ForbiddenError(`You cannot grant the ${beyondActor.join(', ')} scope you do not hold yourself.`);
+    throw new ForbiddenError(
+      `You cannot grant the ${beyondActor.join(', ')} scope you do not hold yourself.`,
+    );
   }
   const token = input.token ?? generateToken();
-  const expiresAt = input.expiresInDays ? new Date(clock.now().getTime() + input.expiresInDays * 86_400_000) : null;
+  const expiresAt = input.expiresInDays
+    ? new Date(clock.now().getTime() + input.expiresInDays * 86_400_000)
+    : null;
   const row = await withTransaction(db, async (tx) => {
     const created = await insertToken(tx, {
       userId,

@@ -3,8 +3,8 @@ export { authenticateToken, createAuthenticator, scopesForRole } from './authent
 export { bootstrapAdmin } from './bootstrap-admin.ts';
 export { createToken } from './create-token.ts';
 export { createUser } from './create-user.ts';
-export { recordAudit, type AuditEntry } from './record-audit.ts';
+export { type AuditEntry, recordAudit } from './record-audit.ts';
 export { identityRoutes } from './routes.ts';
 export { setupAdmin } from './setup-admin.ts';
-export { findUserByName, findUserById } from './store.ts';
+export { findUserById, findUserByName } from './store.ts';
 export { generateToken } from './token-format.ts';

@@ -1,9 +1,9 @@
 import type { Clock } from '../../platform/clock.ts';
 import { type Db, withTransaction } from '../../platform/db/pool.ts';
 import { UnauthorizedError } from '../../platform/errors.ts';
+import { scopesForRole } from './authenticate.ts';
 import { verifyPassword } from './password.ts';
 import { recordAudit } from './record-audit.ts';
-import { scopesForRole } from './authenticate.ts';
 import { findUserByLogin, insertSession, type UserRow } from './store.ts';
 import { hashToken, randomSecret } from './token-format.ts';
 
@@ -16,7 +16,14 @@ export interface LoginResult {
 export async function login(
   db: Db,
   clock: Clock,
-  input: { login: string; password: string; ttlHours: number; ip?: string; userAgent?: string; requestId?: string },
+  input: {
+    login: string;
+    password: string;
+    ttlHours: number;
+    ip?: string;
+    userAgent?: string;
+    requestId?: string;
+  },
 ): Promise<LoginResult> {
   const user = await findUserByLogin(db, input.login);
   const ok = await verifyPassword(input.password, user?.password_hash ?? null);
@@ -47,7 +54,13 @@ export async function openSession(
     await recordAudit(
       tx,
       {
-        actor: { userId: user.id, username: user.username, role: user.role, via: 'session', scopes: scopesForRole(user.role) },
+        actor: {
+          userId: user.id,
+          username: user.username,
+          role: user.role,
+          via: 'session',
+          scopes: scopesForRole(user.role),
+        },
         requestId: input.requestId,
         ip: input.ip,
       },

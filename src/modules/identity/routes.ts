@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import type { HttpApp } from '../../platform/http/server.ts';
-import { contextOf } from '../../platform/http/request-context.ts';
-import type { Resources } from '../../platform/resources.ts';
 import { NotFoundError } from '../../platform/errors.ts';
+import { decodeCursor, PageQuery, toPage } from '../../platform/http/cursor.ts';
+import { contextOf } from '../../platform/http/request-context.ts';
+import type { HttpApp } from '../../platform/http/server.ts';
+import type { Resources } from '../../platform/resources.ts';
 import { clearSessionCookies, setSessionCookies } from './cookies.ts';
 import { createToken } from './create-token.ts';
 import { createUser } from './create-user.ts';
@@ -26,7 +27,6 @@ import { setupAdmin } from './setup-admin.ts';
 import { countUsers, findUserById, listTokens, listUsers } from './store.ts';
 import { updateUser } from './update-user.ts';
 import { toTokenView, toUserView } from './views.ts';
-import { decodeCursor, PageQuery, toPage } from '../../platform/http/cursor.ts';
 
 const tags = ['identity'];
 
@@ -35,7 +35,10 @@ export function identityRoutes(res: Resources) {
   return async (app: HttpApp) => {
     app.get(
       '/api/setup',
-      { config: { auth: 'public' }, schema: { tags, response: { 200: z.object({ needsAdmin: z.boolean() }) } } },
+      {
+        config: { auth: 'public' },
+        schema: { tags, response: { 200: z.object({ needsAdmin: z.boolean() }) } },
+      },
       async () => ({ needsAdmin: (await countUsers(db)) === 0 }),
     );
 
@@ -82,13 +85,22 @@ export function identityRoutes(res: Resources) {
       const user = await findUserById(db, actor.userId);
       if (!user) throw new NotFoundError('Your account no longer exists.');
       const csrf = request.cookies?.orchard_csrf;
-      return { user: toUserView(user), via: actor.via, scopes: actor.scopes, ...(actor.via === 'session' && csrf ? { csrfToken: csrf } : {}) };
+      return {
+        user: toUserView(user),
+        via: actor.via,
+        scopes: actor.scopes,
+        ...(actor.via === 'session' && csrf ? { csrfToken: csrf } : {}),
+      };
     });
 
-    app.get('/api/tokens', { schema: { tags, response: { 200: z.object({ items: z.array(TokenView), nextCursor: z.null() }) } } }, async (request) => ({
-      items: (await listTokens(db, contextOf(request).actor.userId)).map(toTokenView),
-      nextCursor: null,
-    }));
+    app.get(
+      '/api/tokens',
+      { schema: { tags, response: { 200: z.object({ items: z.array(TokenView), nextCursor: z.null() }) } } },
+      async (request) => ({
+        items: (await listTokens(db, contextOf(request).actor.userId)).map(toTokenView),
+        nextCursor: null,
+      }),
+    );
 
     app.post(
       '/api/tokens',
@@ -99,13 +111,22 @@ export function identityRoutes(res: Resources) {
       },
     );
 
-    app.delete('/api/tokens/:id', { schema: { tags, params: IdParam, response: { 200: TokenView } } }, async (request) =>
-      toTokenView(await revokeToken(db, clock, contextOf(request), request.params.id)),
+    app.delete(
+      '/api/tokens/:id',
+      { schema: { tags, params: IdParam, response: { 200: TokenView } } },
+      async (request) => toTokenView(await revokeToken(db, clock, contextOf(request), request.params.id)),
     );
 
     app.get(
       '/api/users',
-      { config: { adminOnly: true }, schema: { tags, querystring: PageQuery, response: { 200: z.object({ items: z.array(UserView), nextCursor: z.string().nullable() }) } } },
+      {
+        config: { adminOnly: true },
+        schema: {
+          tags,
+          querystring: PageQuery,
+          response: { 200: z.object({ items: z.array(UserView), nextCursor: z.string().nullable() }) },
+        },
+      },
       async (request) => {
         const cursor = decodeCursor(request.query.cursor) as [string, string] | undefined;
         const rows = await listUsers(db, request.query.limit, cursor);
@@ -116,17 +137,21 @@ export function identityRoutes(res: Resources) {
     app.post(
       '/api/users',
       { config: { adminOnly: true }, schema: { tags, body: CreateUserBody, response: { 201: UserView } } },
-      async (request, reply) => reply.status(201).send(toUserView(await createUser(db, contextOf(request), request.body))),
+      async (request, reply) =>
+        reply.status(201).send(toUserView(await createUser(db, contextOf(request), request.body))),
     );
 
     app.patch(
       '/api/users/:id',
       { schema: { tags, params: IdParam, body: UpdateUserBody, response: { 200: UserView } } },
-      async (request) => toUserView(await updateUser(db, contextOf(request), request.params.id, request.body)),
+      async (request) =>
+        toUserView(await updateUser(db, contextOf(request), request.params.id, request.body)),
     );
 
-    app.get('/api/audit', { config: { adminOnly: true }, schema: { tags: ['audit'], querystring: AuditQuery } }, async (request) =>
-      listAudit(db, request.query),
+    app.get(
+      '/api/audit',
+      { config: { adminOnly: true }, schema: { tags: ['audit'], querystring: AuditQuery } },
+      async (request) => listAudit(db, request.query),
     );
   };
 }

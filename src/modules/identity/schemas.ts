@@ -5,7 +5,10 @@ export const Username = z
   .string()
   .trim()
   .toLowerCase()
-  .regex(/^[a-z0-9][a-z0-9_.-]{0,38}$/, 'use 1–39 lowercase letters, digits, ".", "_" or "-", starting with a letter or digit');
+  .regex(
+    /^[a-z0-9][a-z0-9_.-]{0,38}$/,
+    'use 1–39 lowercase letters, digits, ".", "_" or "-", starting with a letter or digit',
+  );
 export const Email = z.email('must be an email address').max(254);
 export const Password = z.string().min(10, 'must be at least 10 characters').max(1024);
 export const ScopeName = z.enum(['read', 'write', 'admin']);
@@ -26,7 +29,12 @@ export const SetupAdminBody = z.object({
 });
 
 export const UpdateUserBody = z
-  .object({ role: Role.optional(), disabled: z.boolean().optional(), password: Password.optional(), email: Email.optional() })
+  .object({
+    role: Role.optional(),
+    disabled: z.boolean().optional(),
+    password: Password.optional(),
+    email: Email.optional(),
+  })
   .refine((b) => Object.keys(b).length > 0, 'send at least one of role, disabled, password, email');
 
 export const LoginBody = z.object({

@@ -1,6 +1,6 @@
-import { SYSTEM_ACTOR } from '../../platform/http/actor.ts';
 import { type Db, withTransaction } from '../../platform/db/pool.ts';
 import { ConflictError } from '../../platform/errors.ts';
+import { SYSTEM_ACTOR } from '../../platform/http/actor.ts';
 import { hashPassword } from './password.ts';
 import { recordAudit } from './record-audit.ts';
 import { countUsers, insertUser, type UserRow } from './store.ts';
@@ -19,11 +19,20 @@ export async function setupAdmin(
   return withTransaction(db, async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock($1)', [SETUP_LOCK]);
     if ((await countUsers(tx)) > 0) throw new ConflictError('Orchard is already set up; log in instead.');
-    const user = await insertUser(tx, { username: input.username, email: input.email, passwordHash, role: 'admin' });
+    const user = await insertUser(tx, {
+      username: input.username,
+      email: input.email,
+      passwordHash,
+      role: 'admin',
+    });
     await recordAudit(
       tx,
       { actor: SYSTEM_ACTOR, requestId: input.requestId, ip: input.ip },
-      { action: 'user.create', target: { type: 'user', id: user.id }, data: { username: user.username, role: 'admin', firstRun: true } },
+      {
+        action: 'user.create',
+        target: { type: 'user', id: user.id },
+        data: { username: user.username, role: 'admin', firstRun: true },
+      },
     );
     return user;
   });

@@ -96,7 +96,14 @@ export async function updateUser(
 
 export async function insertToken(
   db: Queryable,
-  token: { userId: string; name: string; hash: string; prefix: string; scopes: Scope[]; expiresAt: Date | null },
+  token: {
+    userId: string;
+    name: string;
+    hash: string;
+    prefix: string;
+    scopes: Scope[];
+    expiresAt: Date | null;
+  },
 ): Promise<TokenRow> {
   const { rows } = await db.query<TokenRow>(
     `INSERT INTO api_tokens (user_id, name, token_hash, prefix, scopes, expires_at)
@@ -149,11 +156,25 @@ export async function revokeToken(db: Queryable, id: string, at: Date): Promise<
 
 export async function insertSession(
   db: Queryable,
-  session: { idHash: string; userId: string; csrfToken: string; expiresAt: Date; ip?: string; userAgent?: string },
+  session: {
+    idHash: string;
+    userId: string;
+    csrfToken: string;
+    expiresAt: Date;
+    ip?: string;
+    userAgent?: string;
+  },
 ) {
   await db.query(
     `INSERT INTO sessions (id_hash, user_id, csrf_token, expires_at, ip, user_agent) VALUES ($1, $2, $3, $4, $5, $6)`,
-    [session.idHash, session.userId, session.csrfToken, session.expiresAt, session.ip ?? null, session.userAgent ?? null],
+    [
+      session.idHash,
+      session.userId,
+      session.csrfToken,
+      session.expiresAt,
+      session.ip ?? null,
+      session.userAgent ?? null,
+    ],
   );
 }
 

@@ -3,7 +3,7 @@ import { type Db, withTransaction } from '../../platform/db/pool.ts';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../platform/errors.ts';
 import { hashPassword } from './password.ts';
 import { recordAudit } from './record-audit.ts';
-import { updateUser as update, type UserRow } from './store.ts';
+import { type UserRow, updateUser as update } from './store.ts';
 
 export async function updateUser(
   db: Db,
@@ -12,7 +12,8 @@ export async function updateUser(
   patch: { role?: 'admin' | 'member'; disabled?: boolean; password?: string; email?: string },
 ): Promise<UserRow> {
   const self = id === ctx.actor.userId;
-  if (!self && ctx.actor.role !== 'admin') throw new ForbiddenError('Only instance admins may change other users.');
+  if (!self && ctx.actor.role !== 'admin')
+    throw new ForbiddenError('Only instance admins may change other users.');
   if ((patch.role || patch.disabled !== undefined) && ctx.actor.role !== 'admin') {
     throw new ForbiddenError('Only instance admins may change roles or disable accounts.');
   }
@@ -21,12 +22,22 @@ export async function updateUser(
   }
   const passwordHash = patch.password ? await hashPassword(patch.password) : undefined;
   return withTransaction(db, async (tx) => {
-    const row = await update(tx, id, { role: patch.role, disabled: patch.disabled, passwordHash, email: patch.email });
+    const row = await update(tx, id, {
+      role: patch.role,
+      disabled: patch.disabled,
+      passwordHash,
+      email: patch.email,
+    });
     if (!row) throw new NotFoundError('No such user.');
     await recordAudit(tx, ctx, {
       action: 'user.update',
       target: { type: 'user', id },
-      data: { role: patch.role, disabled: patch.disabled, passwordChanged: Boolean(patch.password), email: patch.email },
+      data: {
+        role: patch.role,
+        disabled: patch.disabled,
+        passwordChanged: Boolean(patch.password),
+        email: patch.email,
+      },
     });
     return row;
   });

@@ -5,7 +5,12 @@ import { requireProjectRole } from './access.ts';
 import { type ProjectRow, updateProject as update } from './store.ts';
 
 /** Archives (or restores) a project: owners only; archived projects are read-only. */
-export async function setProjectArchived(db: Db, ctx: RequestContext, slug: string, archived: boolean): Promise<ProjectRow> {
+export async function setProjectArchived(
+  db: Db,
+  ctx: RequestContext,
+  slug: string,
+  archived: boolean,
+): Promise<ProjectRow> {
   const { project } = await requireProjectRole(db, ctx.actor, slug, 'owner', { allowArchived: true });
   return withTransaction(db, async (tx) => {
     const row = await update(tx, project.id, { archivedAt: archived ? new Date() : null });

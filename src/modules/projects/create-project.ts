@@ -11,7 +11,11 @@ import { insertProject, type ProjectRow, slugsLike, upsertMember } from './store
  * Creates a project owned by the actor. An explicit slug must be free (409 otherwise); a slug
  * derived from the name gets a numeric suffix when taken.
  */
-export async function createProject(db: Db, ctx: RequestContext, input: CreateProjectBody): Promise<ProjectRow> {
+export async function createProject(
+  db: Db,
+  ctx: RequestContext,
+  input: CreateProjectBody,
+): Promise<ProjectRow> {
   return withTransaction(db, async (tx) => {
     let slug = input.slug;
     if (!slug) {

@@ -11,7 +11,8 @@ export async function removeMember(db: Db, ctx: RequestContext, slug: string, us
   if (!user) throw new NotFoundError(`No user "${username}".`);
   await withTransaction(db, async (tx) => {
     await tx.query('SELECT id FROM projects WHERE id = $1 FOR UPDATE', [project.id]);
-    if (!(await deleteMember(tx, project.id, user.id))) throw new NotFoundError(`${username} is not a member.`);
+    if (!(await deleteMember(tx, project.id, user.id)))
+      throw new NotFoundError(`${username} is not a member.`);
     if ((await countOwners(tx, project.id)) === 0) {
       throw new ConflictError('A project needs at least one owner; make someone else owner first.');
     }

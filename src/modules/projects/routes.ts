@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { HttpApp } from '../../platform/http/server.ts';
 import { contextOf } from '../../platform/http/request-context.ts';
+import type { HttpApp } from '../../platform/http/server.ts';
 import type { Resources } from '../../platform/resources.ts';
 import { requireProjectRole } from './access.ts';
 import { setProjectArchived } from './archive-project.ts';
@@ -23,28 +23,60 @@ import { updateProject } from './update-project.ts';
 import { toProjectView } from './views.ts';
 
 const tags = ['projects'];
-const Page = <T extends z.ZodTypeAny>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+const Page = <T extends z.ZodTypeAny>(item: T) =>
+  z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 
 export function projectRoutes(res: Resources) {
   const { db } = res;
   return async (app: HttpApp) => {
-    app.post('/api/projects', { schema: { tags, body: CreateProjectBody, response: { 201: ProjectView } } }, async (request, reply) => {
-      const project = await createProject(db, contextOf(request), request.body);
-      return reply.status(201).send(toProjectView(project, 'owner'));
+    // Every route under /api/projects/:slug is gated on membership before its body is validated.
+    app.addHook('preValidation', async (request) => {
+      const url = request.routeOptions.url ?? '';
+      if (!url.startsWith('/api/projects/:slug')) return;
+      const slug = (request.params as { slug?: string }).slug;
+      if (!slug || !request.actor) return;
+      const config = request.routeOptions.config ?? {};
+      const needed =
+        config.projectRole ??
+        (request.method === 'GET' || request.method === 'HEAD' ? 'viewer' : 'developer');
+      await requireProjectRole(db, request.actor, slug, needed, { allowArchived: true });
     });
 
-    app.get('/api/projects', { schema: { tags, querystring: ListProjectsQuery, response: { 200: Page(ProjectView) } } }, async (request) =>
-      listProjects(db, contextOf(request).actor, request.query),
+    app.post(
+      '/api/projects',
+      { schema: { tags, body: CreateProjectBody, response: { 201: ProjectView } } },
+      async (request, reply) => {
+        const project = await createProject(db, contextOf(request), request.body);
+        return reply.status(201).send(toProjectView(project, 'owner'));
+      },
     );
 
-    app.get('/api/projects/:slug', { schema: { tags, params: SlugParam, response: { 200: ProjectView } } }, async (request) => {
-      const { project, role } = await requireProjectRole(db, contextOf(request).actor, request.params.slug, 'viewer');
-      return toProjectView(project, role);
-    });
+    app.get(
+      '/api/projects',
+      { schema: { tags, querystring: ListProjectsQuery, response: { 200: Page(ProjectView) } } },
+      async (request) => listProjects(db, contextOf(request).actor, request.query),
+    );
+
+    app.get(
+      '/api/projects/:slug',
+      { schema: { tags, params: SlugParam, response: { 200: ProjectView } } },
+      async (request) => {
+        const { project, role } = await requireProjectRole(
+          db,
+          contextOf(request).actor,
+          request.params.slug,
+          'viewer',
+        );
+        return toProjectView(project, role);
+      },
+    );
 
     app.patch(
       '/api/projects/:slug',
-      { schema: { tags, params: SlugParam, body: UpdateProjectBody, response: { 200: ProjectView } } },
+      {
+        config: { projectRole: 'maintainer' },
+        schema: { tags, params: SlugParam, body: UpdateProjectBody, response: { 200: ProjectView } },
+      },
       async (request) => {
         const ctx = contextOf(request);
         const row = await updateProject(db, ctx, request.params.slug, request.body);
@@ -52,28 +84,61 @@ export function projectRoutes(res: Resources) {
       },
     );
 
-    for (const [verb, archived] of [['archive', true], ['unarchive', false]] as const) {
-      app.post(`/api/projects/:slug/${verb}`, { schema: { tags, params: SlugParam, response: { 200: ProjectView } } }, async (request) =>
-        toProjectView(await setProjectArchived(db, contextOf(request), request.params.slug, archived), 'owner'),
+    for (const [verb, archived] of [
+      ['archive', true],
+      ['unarchive', false],
+    ] as const) {
+      app.post(
+        `/api/projects/:slug/${verb}`,
+        {
+          config: { projectRole: 'owner' },
+          schema: { tags, params: SlugParam, response: { 200: ProjectView } },
+        },
+        async (request) =>
+          toProjectView(
+            await setProjectArchived(db, contextOf(request), request.params.slug, archived),
+            'owner',
+          ),
       );
     }
 
-    app.get('/api/projects/:slug/members', { schema: { tags, params: SlugParam, response: { 200: Page(MemberView) } } }, async (request) => {
-      const { project } = await requireProjectRole(db, contextOf(request).actor, request.params.slug, 'viewer');
-      const rows = await listMembers(db, project.id);
-      return {
-        items: rows.map((r) => ({ userId: r.user_id, username: r.username, role: r.role, addedAt: r.created_at.toISOString() })),
-        nextCursor: null,
-      };
-    });
-
-    app.put('/api/projects/:slug/members/:username', { schema: { tags, params: MemberParams, body: SetMemberBody } }, async (request) =>
-      setMember(db, contextOf(request), request.params.slug, request.params.username, request.body.role),
+    app.get(
+      '/api/projects/:slug/members',
+      { schema: { tags, params: SlugParam, response: { 200: Page(MemberView) } } },
+      async (request) => {
+        const { project } = await requireProjectRole(
+          db,
+          contextOf(request).actor,
+          request.params.slug,
+          'viewer',
+        );
+        const rows = await listMembers(db, project.id);
+        return {
+          items: rows.map((r) => ({
+            userId: r.user_id,
+            username: r.username,
+            role: r.role,
+            addedAt: r.created_at.toISOString(),
+          })),
+          nextCursor: null,
+        };
+      },
     );
 
-    app.delete('/api/projects/:slug/members/:username', { schema: { tags, params: MemberParams } }, async (request, reply) => {
-      await removeMember(db, contextOf(request), request.params.slug, request.params.username);
-      return reply.status(204).send();
-    });
+    app.put(
+      '/api/projects/:slug/members/:username',
+      { config: { projectRole: 'owner' }, schema: { tags, params: MemberParams, body: SetMemberBody } },
+      async (request) =>
+        setMember(db, contextOf(request), request.params.slug, request.params.username, request.body.role),
+    );
+
+    app.delete(
+      '/api/projects/:slug/members/:username',
+      { config: { projectRole: 'owner' }, schema: { tags, params: MemberParams } },
+      async (request, reply) => {
+        await removeMember(db, contextOf(request), request.params.slug, request.params.username);
+        return reply.status(204).send();
+      },
+    );
   };
 }

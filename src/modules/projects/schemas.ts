@@ -18,11 +18,17 @@ export const CreateProjectBody = z.object({
 export type CreateProjectBody = z.infer<typeof CreateProjectBody>;
 
 export const UpdateProjectBody = z
-  .object({ name: z.string().trim().min(1).max(100).optional(), description: z.string().max(2000).optional() })
+  .object({
+    name: z.string().trim().min(1).max(100).optional(),
+    description: z.string().max(2000).optional(),
+  })
   .refine((b) => b.name !== undefined || b.description !== undefined, 'send name or description');
 
 export const ListProjectsQuery = PageQuery.extend({
-  archived: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  archived: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
   q: z.string().max(100).optional(),
 });
 
@@ -42,7 +48,12 @@ export const ProjectView = z.object({
 });
 export type ProjectView = z.infer<typeof ProjectView>;
 
-export const MemberView = z.object({ userId: z.string(), username: z.string(), role: ProjectRole, addedAt: z.string() });
+export const MemberView = z.object({
+  userId: z.string(),
+  username: z.string(),
+  role: ProjectRole,
+  addedAt: z.string(),
+});
 
 export const SetMemberBody = z.object({ role: ProjectRole });
 export const MemberParams = SlugParam.extend({ username: z.string().min(1).max(39) });

@@ -7,7 +7,13 @@ import type { ProjectRole } from './schemas.ts';
 import { countOwners, upsertMember } from './store.ts';
 
 /** Adds a member or changes their role (owners only; the last owner cannot be demoted). */
-export async function setMember(db: Db, ctx: RequestContext, slug: string, username: string, role: ProjectRole) {
+export async function setMember(
+  db: Db,
+  ctx: RequestContext,
+  slug: string,
+  username: string,
+  role: ProjectRole,
+) {
   const { project } = await requireProjectRole(db, ctx.actor, slug, 'owner');
   const user = await findUserByName(db, username.toLowerCase());
   if (!user) throw new NotFoundError(`No user "${username}".`);

@@ -43,7 +43,14 @@ export async function findProjectById(db: Queryable, id: string): Promise<Projec
 
 export async function listProjectsFor(
   db: Queryable,
-  q: { userId: string; all: boolean; archived: boolean; search?: string; limit: number; after?: [string, string] },
+  q: {
+    userId: string;
+    all: boolean;
+    archived: boolean;
+    search?: string;
+    limit: number;
+    after?: [string, string];
+  },
 ): Promise<Array<ProjectRow & { member_role: ProjectRole | null }>> {
   const { rows } = await db.query(
     `SELECT p.*, m.role AS member_role FROM projects p
@@ -67,12 +74,22 @@ export async function updateProject(
     `UPDATE projects SET name = COALESCE($2, name), description = COALESCE($3, description),
        archived_at = CASE WHEN $4 THEN $5::timestamptz ELSE archived_at END, updated_at = now()
      WHERE id = $1 RETURNING *`,
-    [id, patch.name ?? null, patch.description ?? null, patch.archivedAt !== undefined, patch.archivedAt ?? null],
+    [
+      id,
+      patch.name ?? null,
+      patch.description ?? null,
+      patch.archivedAt !== undefined,
+      patch.archivedAt ?? null,
+    ],
   );
   return rows[0]!;
 }
 
-export async function findMemberRole(db: Queryable, projectId: string, userId: string): Promise<ProjectRole | undefined> {
+export async function findMemberRole(
+  db: Queryable,
+  projectId: string,
+  userId: string,
+): Promise<ProjectRole | undefined> {
   const { rows } = await db.query<{ role: ProjectRole }>(
     'SELECT role FROM project_members WHERE project_id = $1 AND user_id = $2',
     [projectId, userId],

@@ -14,7 +14,12 @@ export async function updateProject(
   const { project } = await requireProjectRole(db, ctx.actor, slug, 'maintainer');
   return withTransaction(db, async (tx) => {
     const row = await update(tx, project.id, patch);
-    await recordAudit(tx, ctx, { action: 'project.update', target: { type: 'project', id: project.id }, projectId: project.id, data: patch });
+    await recordAudit(tx, ctx, {
+      action: 'project.update',
+      target: { type: 'project', id: project.id },
+      projectId: project.id,
+      data: patch,
+    });
     return row;
   });
 }

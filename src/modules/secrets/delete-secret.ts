@@ -8,7 +8,13 @@ import { deleteSecretRow } from './store.ts';
 export async function deleteSecret(db: Db, ctx: RequestContext, slug: string, name: string) {
   const { project } = await requireProjectRole(db, ctx.actor, slug, 'maintainer');
   await withTransaction(db, async (tx) => {
-    if (!(await deleteSecretRow(tx, project.id, name))) throw new NotFoundError(`No secret ${name} in "${slug}".`);
-    await recordAudit(tx, ctx, { action: 'secret.delete', target: { type: 'secret' }, projectId: project.id, data: { name } });
+    if (!(await deleteSecretRow(tx, project.id, name)))
+      throw new NotFoundError(`No secret ${name} in "${slug}".`);
+    await recordAudit(tx, ctx, {
+      action: 'secret.delete',
+      target: { type: 'secret' },
+      projectId: project.id,
+      data: { name },
+    });
   });
 }

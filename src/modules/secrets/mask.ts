@@ -9,13 +9,15 @@ const MIN_LENGTH = 4;
  * replaced first so a value containing another is masked whole.
  */
 export function createMasker(values: Iterable<string>): (text: string) => string {
-  const list = [...new Set([...values].filter((v) => v.length >= MIN_LENGTH))].sort((a, b) => b.length - a.length);
+  const list = [...new Set([...values].filter((v) => v.length >= MIN_LENGTH))].sort(
+    (a, b) => b.length - a.length,
+  );
   if (!list.length) return (text) => text;
-  const pattern = new RegExp(list.map(escape).join('|'), 'g');
+  const pattern = new RegExp(list.map(escapeRegExp).join('|'), 'g');
   return (text) => text.replace(pattern, MASK);
 }
 
-function escape(s: string) {
+function escapeRegExp(s: string) {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 

@@ -23,13 +23,17 @@ export async function loadMasterKey(configured: string | undefined, home: string
     await writeFile(file, `${key.toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
     return key;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return decode((await readFile(file, 'utf8')).trim(), file);
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST')
+      return decode((await readFile(file, 'utf8')).trim(), file);
     throw error;
   }
 }
 
 function decode(text: string, source: string): Buffer {
   const key = Buffer.from(text.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
-  if (key.length !== 32) throw new Error(`The master key in ${source} must be 32 bytes, base64 encoded (openssl rand -base64 32).`);
+  if (key.length !== 32)
+    throw new Error(
+      `The master key in ${source} must be 32 bytes, base64 encoded (openssl rand -base64 32).`,
+    );
   return key;
 }

@@ -8,7 +8,14 @@ import type { Vault } from './vault.ts';
 import { toSecretView } from './views.ts';
 
 /** Writes or replaces a project secret (maintainers and up). The value is never returned. */
-export async function putSecret(db: Db, vault: Vault, ctx: RequestContext, slug: string, name: string, value: string) {
+export async function putSecret(
+  db: Db,
+  vault: Vault,
+  ctx: RequestContext,
+  slug: string,
+  name: string,
+  value: string,
+) {
   const { project } = await requireProjectRole(db, ctx.actor, slug, 'maintainer');
   const sealed = vault.seal(value, aad(project.id, name));
   return withTransaction(db, async (tx) => {

@@ -25,6 +25,9 @@ export async function revealSecrets(
     );
   }
   const missing = names?.filter((n) => !(n in out)) ?? [];
-  if (missing.length) throw new NotFoundError(`Missing project secrets: ${missing.join(', ')}. Add them under Settings → Secrets.`);
+  if (missing.length)
+    throw new NotFoundError(
+      `Missing project secrets: ${missing.join(', ')}. Add them under Settings → Secrets.`,
+    );
   return out;
 }

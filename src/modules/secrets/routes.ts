@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { HttpApp } from '../../platform/http/server.ts';
 import { contextOf } from '../../platform/http/request-context.ts';
+import type { HttpApp } from '../../platform/http/server.ts';
 import type { Resources } from '../../platform/resources.ts';
 import { requireProjectRole } from '../projects/index.ts';
 import { deleteSecret } from './delete-secret.ts';
@@ -17,25 +17,56 @@ export function secretRoutes(res: Resources & { vault: Vault }) {
   return async (app: HttpApp) => {
     app.get(
       '/api/projects/:slug/secrets',
-      { schema: { tags, params: z.object({ slug: z.string() }), response: { 200: z.object({ items: z.array(SecretView), nextCursor: z.null() }) } } },
+      {
+        config: { projectRole: 'developer' },
+        schema: {
+          tags,
+          params: z.object({ slug: z.string() }),
+          response: { 200: z.object({ items: z.array(SecretView), nextCursor: z.null() }) },
+        },
+      },
       async (request) => {
-        const { project } = await requireProjectRole(db, contextOf(request).actor, request.params.slug, 'developer');
+        const { project } = await requireProjectRole(
+          db,
+          contextOf(request).actor,
+          request.params.slug,
+          'developer',
+        );
         return { items: (await listSecretRows(db, project.id)).map(toSecretView), nextCursor: null };
       },
     );
 
     app.put(
       '/api/projects/:slug/secrets/:name',
-      { schema: { tags, params: SecretParams, body: PutSecretBody, response: { 200: SecretView, 201: SecretView } } },
+      {
+        config: { projectRole: 'maintainer' },
+        schema: {
+          tags,
+          params: SecretParams,
+          body: PutSecretBody,
+          response: { 200: SecretView, 201: SecretView },
+        },
+      },
       async (request, reply) => {
-        const { view, created } = await putSecret(db, vault, contextOf(request), request.params.slug, request.params.name, request.body.value);
+        const { view, created } = await putSecret(
+          db,
+          vault,
+          contextOf(request),
+          request.params.slug,
+          request.params.name,
+          request.body.value,
+        );
         return reply.status(created ? 201 : 200).send(view);
       },
     );
 
-    app.delete('/api/projects/:slug/secrets/:name', { schema: { tags, params: SecretParams } }, async (request, reply) => {
-      await deleteSecret(db, contextOf(request), request.params.slug, request.params.name);
-      return reply.status(204).send();
-    });
+    app.delete(
+      '/api/projects/:slug/secrets/:name',
+      { config: { projectRole: 'maintainer' }, schema: { tags, params: SecretParams } },
+      async (request, reply) => {
+        await deleteSecret(db, contextOf(request), request.params.slug, request.params.name);
+        return reply.status(204).send();
+      },
+    );
   };
 }

@@ -2,9 +2,17 @@ import { z } from 'zod';
 
 export const SecretName = z
   .string()
-  .regex(/^[A-Z_][A-Z0-9_]{0,127}$/, 'use UPPER_SNAKE_CASE: capital letters, digits and "_", not starting with a digit');
+  .regex(
+    /^[A-Z_][A-Z0-9_]{0,127}$/,
+    'use UPPER_SNAKE_CASE: capital letters, digits and "_", not starting with a digit',
+  );
 
-export const PutSecretBody = z.object({ value: z.string().min(1, 'must not be empty').max(64 * 1024) });
+export const PutSecretBody = z.object({
+  value: z
+    .string()
+    .min(1, 'must not be empty')
+    .max(64 * 1024),
+});
 export const SecretParams = z.object({ slug: z.string().min(1).max(100), name: SecretName });
 
 export const SecretView = z.object({

@@ -31,11 +31,16 @@ export async function upsertSecret(
 }
 
 export async function listSecretRows(db: Queryable, projectId: string): Promise<SecretRow[]> {
-  const { rows } = await db.query<SecretRow>('SELECT * FROM secrets WHERE project_id = $1 ORDER BY name', [projectId]);
+  const { rows } = await db.query<SecretRow>('SELECT * FROM secrets WHERE project_id = $1 ORDER BY name', [
+    projectId,
+  ]);
   return rows;
 }
 
 export async function deleteSecretRow(db: Queryable, projectId: string, name: string): Promise<boolean> {
-  const { rowCount } = await db.query('DELETE FROM secrets WHERE project_id = $1 AND name = $2', [projectId, name]);
+  const { rowCount } = await db.query('DELETE FROM secrets WHERE project_id = $1 AND name = $2', [
+    projectId,
+    name,
+  ]);
   return (rowCount ?? 0) > 0;
 }

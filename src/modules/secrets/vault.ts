@@ -26,7 +26,9 @@ export class Vault {
 
   open(sealed: Sealed, aad: string): string {
     if (sealed.keyId !== this.keyId) {
-      throw new Error('This secret was sealed under a different master key; restore the original ORCHARD_MASTER_KEY.');
+      throw new Error(
+        'This secret was sealed under a different master key; restore the original ORCHARD_MASTER_KEY.',
+      );
     }
     const decipher = createDecipheriv('aes-256-gcm', this.key, sealed.iv);
     decipher.setAAD(Buffer.from(aad));

@@ -1,6 +1,6 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chown, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -58,7 +58,10 @@ export async function startEmbeddedPostgres(options: StartEmbeddedOptions): Prom
   const dataDir = path.join(dir, 'data');
   const runAs = await processIdentity();
   await mkdir(dir, { recursive: true });
-  if (runAs) await chown(dir, runAs.uid, runAs.gid);
+  if (runAs) {
+    await chown(dir, runAs.uid, runAs.gid);
+    await ensureTraversable(path.dirname(dir), runAs);
+  }
 
   if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
     await initialise(bins, dataDir, runAs, logger);
@@ -68,7 +71,10 @@ export async function startEmbeddedPostgres(options: StartEmbeddedOptions): Prom
   if (leftover) {
     const url = connectionUrl(leftover.port);
     if (await canConnect(url)) {
-      logger.warn({ pid: leftover.pid, port: leftover.port }, 'adopted embedded PostgreSQL left running by an earlier process');
+      logger.warn(
+        { pid: leftover.pid, port: leftover.port },
+        'adopted embedded PostgreSQL left running by an earlier process',
+      );
       return { url, port: leftover.port, adopted: true, stop: () => stopByPid(leftover.pid, dataDir) };
     }
     logger.warn({ pid: leftover.pid }, 'embedded PostgreSQL left behind does not answer; stopping it');
@@ -113,6 +119,25 @@ async function processIdentity(): Promise<Identity | undefined> {
   }
 }
 
+/**
+ * The server runs as `postgres`, so it must be able to walk down to its data directory. Orchard's
+ * home gets the traverse bit (not read) for others; a folder above it that is closed gives a
+ * clear error instead of initdb's "permission denied".
+ */
+async function ensureTraversable(from: string, runAs: Identity) {
+  const home = path.resolve(from);
+  const info = await stat(home);
+  if (info.uid !== runAs.uid && (info.mode & 0o001) === 0) await chmod(home, info.mode | 0o001);
+  for (let dir = path.dirname(home); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    const s = await stat(dir);
+    if (s.uid !== runAs.uid && (s.mode & 0o001) === 0) {
+      throw new Error(
+        `The embedded PostgreSQL runs as user "${USER}" and cannot enter ${dir}. Choose an ORCHARD_HOME outside it, run chmod o+x ${dir}, or set DATABASE_URL.`,
+      );
+    }
+  }
+}
+
 async function initialise(bins: Binaries, dataDir: string, runAs: Identity | undefined, logger: Logger) {
   const started = Date.now();
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
@@ -121,15 +146,19 @@ async function initialise(bins: Binaries, dataDir: string, runAs: Identity | und
   await writeFile(pwfile, `${PASSWORD}\n`, { mode: 0o600 });
   if (runAs) await chown(pwfile, runAs.uid, runAs.gid);
   try {
-    await run(bins.initdb, [
-      `--pgdata=${dataDir}`,
-      '--auth=scram-sha-256',
-      `--username=${USER}`,
-      `--pwfile=${pwfile}`,
-      '--encoding=UTF8',
-      '--locale=C',
-      '--no-sync',
-    ], runAs);
+    await run(
+      bins.initdb,
+      [
+        `--pgdata=${dataDir}`,
+        '--auth=scram-sha-256',
+        `--username=${USER}`,
+        `--pwfile=${pwfile}`,
+        '--encoding=UTF8',
+        '--locale=C',
+        '--no-sync',
+      ],
+      runAs,
+    );
   } finally {
     await rm(pwfile, { force: true });
   }
@@ -144,7 +173,9 @@ function run(cmd: string, args: string[], runAs: Identity | undefined): Promise<
     child.stderr.on('data', (d) => (output += d));
     child.on('error', reject);
     child.on('close', (code) =>
-      code === 0 ? resolve() : reject(new Error(`${path.basename(cmd)} failed (exit ${code}): ${output.trim()}`)),
+      code === 0
+        ? resolve()
+        : reject(new Error(`${path.basename(cmd)} failed (exit ${code}): ${output.trim()}`)),
     );
   });
 }
@@ -172,7 +203,11 @@ async function launch(
   ];
   // Detached: the server lives in its own process group, so a Ctrl-C aimed at Orchard's group
   // does not kill it mid-shutdown; Orchard stops it itself (fast mode) on SIGINT/SIGTERM.
-  const child = spawn(bins.postgres, args, { ...(runAs ?? {}), stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+  const child = spawn(bins.postgres, args, {
+    ...(runAs ?? {}),
+    stdio: ['ignore', 'ignore', 'pipe'],
+    detached: true,
+  });
   child.unref();
   let log = '';
   await new Promise<void>((resolve, reject) => {

@@ -29,7 +29,12 @@ export interface Page<T> {
 }
 
 /** Given rows fetched with LIMIT n+1, returns a page and the cursor for the next one. */
-export function toPage<R, T>(rows: R[], limit: number, key: (row: R) => unknown[], map: (row: R) => T): Page<T> {
+export function toPage<R, T>(
+  rows: R[],
+  limit: number,
+  key: (row: R) => unknown[],
+  map: (row: R) => T,
+): Page<T> {
   const more = rows.length > limit;
   const slice = more ? rows.slice(0, limit) : rows;
   const last = slice[slice.length - 1];

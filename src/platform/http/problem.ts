@@ -82,7 +82,12 @@ export function toProblem(error: unknown, request: FastifyRequest): Problem {
   const fe = error as FastifyError;
   switch (fe?.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return problem(request, 413, 'payload_too_large', 'The request body is larger than this server accepts.');
+      return problem(
+        request,
+        413,
+        'payload_too_large',
+        'The request body is larger than this server accepts.',
+      );
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return problem(request, 415, 'unsupported_media_type', 'Send the body as application/json.');
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
@@ -109,7 +114,8 @@ export function toProblem(error: unknown, request: FastifyRequest): Problem {
 
 export function sendProblem(reply: FastifyReply, body: Problem) {
   if (body.status === 401) reply.header('www-authenticate', 'Bearer realm="orchard"');
-  if (body.status === 429 && typeof body.retryAfter === 'number') reply.header('retry-after', String(body.retryAfter));
+  if (body.status === 429 && typeof body.retryAfter === 'number')
+    reply.header('retry-after', String(body.retryAfter));
   return reply.status(body.status).type(PROBLEM_CONTENT_TYPE).send(body);
 }
 

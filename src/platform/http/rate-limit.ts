@@ -37,7 +37,8 @@ export class RateLimiter {
   private evict(now: number) {
     // Drop buckets that have refilled (they carry no information), oldest first.
     for (const [key, b] of this.buckets) {
-      if (b.tokens + (now - b.updated) * (this.perMinute / 60_000) >= this.perMinute) this.buckets.delete(key);
+      if (b.tokens + (now - b.updated) * (this.perMinute / 60_000) >= this.perMinute)
+        this.buckets.delete(key);
       if (this.buckets.size < this.maxKeys * 0.9) return;
     }
     const oldest = this.buckets.keys().next().value;

@@ -11,6 +11,12 @@ export interface RouteAuth {
   scope?: Scope;
   /** Instance admins only (and, for tokens, the `admin` scope). */
   adminOnly?: boolean;
+  /**
+   * For routes under `/api/projects/:slug`: the least project role the caller needs. Checked
+   * before the body is validated, so non-members learn nothing from validation errors.
+   * Defaults to `viewer` for GET/HEAD and `developer` otherwise.
+   */
+  projectRole?: 'viewer' | 'developer' | 'maintainer' | 'owner';
   /** Stricter, per-IP rate limit bucket (e.g. login). */
   rateLimitBucket?: 'login';
 }

@@ -8,7 +8,12 @@ import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, {
-  LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest, type RawServerDefault } from 'fastify';
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyRequest,
+  LogController,
+  type RawServerDefault,
+} from 'fastify';
 import {
   jsonSchemaTransform,
   serializerCompiler,
@@ -24,12 +29,29 @@ import { sendProblem, toProblem } from './problem.ts';
 import { RateLimiter } from './rate-limit.ts';
 import './route-auth.ts';
 
-export type HttpApp = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, ZodTypeProvider>;
+export type HttpApp = FastifyInstance<
+  RawServerDefault,
+  IncomingMessage,
+  ServerResponse,
+  FastifyBaseLogger,
+  ZodTypeProvider
+>;
 
 declare module 'fastify' {
   interface FastifyRequest {
     actor?: Actor;
   }
+  interface FastifyInstance {
+    /** Every route registered, for the table-driven permission tests and diagnostics. */
+    routeTable: RouteEntry[];
+  }
+}
+
+export interface RouteEntry {
+  method: string;
+  url: string;
+  config: Record<string, unknown>;
+  hasBody: boolean;
 }
 
 export interface ReadinessCheck {
@@ -72,7 +94,10 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: options.bodyLimitBytes,
     trustProxy: options.trustProxy,
-    logController: new LogController({ requestIdLogLabel: 'requestId', disableRequestLogging: isQuietRequest }),
+    logController: new LogController({
+      requestIdLogLabel: 'requestId',
+      disableRequestLogging: isQuietRequest,
+    }),
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
@@ -86,6 +111,18 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
       }),
   }).withTypeProvider<ZodTypeProvider>();
 
+  app.decorate('routeTable', [] as RouteEntry[]);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) {
+      if (method === 'HEAD') continue;
+      app.routeTable.push({
+        method,
+        url: route.url,
+        config: (route.config ?? {}) as Record<string, unknown>,
+        hasBody: Boolean(route.schema?.body),
+      });
+    }
+  });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
@@ -130,7 +167,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     } else {
       wait = ipLimiter.take(request.ip);
     }
-    if (!wait && request.routeOptions.config?.rateLimitBucket === 'login') wait = loginLimiter.take(request.ip);
+    if (!wait && request.routeOptions.config?.rateLimitBucket === 'login')
+      wait = loginLimiter.take(request.ip);
     if (wait) throw new RateLimitedError(`Too many requests; retry in ${wait} s.`, wait);
   });
 
@@ -141,7 +179,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     if (!url.startsWith('/api/') || config.auth === 'public') return;
     request.actor = await options.authenticate(request);
     const actor = request.actor;
-    if (!actor) throw new UnauthorizedError('Authentication required: send Authorization: Bearer <token> or log in.');
+    if (!actor)
+      throw new UnauthorizedError('Authentication required: send Authorization: Bearer <token> or log in.');
     const needed = config.scope ?? (request.method === 'GET' || request.method === 'HEAD' ? 'read' : 'write');
     if (config.adminOnly) {
       if (actor.role !== 'admin') throw new ForbiddenError('Only instance admins may do this.');
@@ -179,12 +218,18 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', uiConfig: { docExpansion: 'list' }, staticCSP: true });
   app.addHook('onRoute', (route) => {
     if (route.url.startsWith('/api/docs')) route.config = { ...(route.config ?? {}), auth: 'public' };
   });
+  await app.register(fastifySwaggerUi, {
+    routePrefix: '/api/docs',
+    uiConfig: { docExpansion: 'list' },
+    staticCSP: true,
+  });
 
-  app.get('/api/openapi.json', { config: { auth: 'public' }, schema: { hide: true } }, async () => app.swagger());
+  app.get('/api/openapi.json', { config: { auth: 'public' }, schema: { hide: true } }, async () =>
+    app.swagger(),
+  );
 
   app.get('/health', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/ready', { schema: { hide: true } }, async (request, reply) => {

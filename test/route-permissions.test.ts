@@ -1,0 +1,140 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RouteEntry } from '../src/platform/http/server.ts';
+import { bearer, createTestApp, type TestApp } from './app.ts';
+
+/**
+ * Table-driven over every registered /api route: authentication (401), token scopes and admin
+ * routes (403), and project roles (403) — so a route added later is covered without a new test.
+ */
+const PUBLIC_ROUTES = new Set([
+  'GET /api/setup',
+  'POST /api/setup/admin',
+  'POST /api/auth/login',
+  'GET /api/openapi.json',
+]);
+const ROLES = ['viewer', 'developer', 'maintainer', 'owner'] as const;
+type Role = (typeof ROLES)[number];
+
+let t: TestApp;
+let slug: string;
+let routes: RouteEntry[];
+const members = {} as Record<Role | 'outsider', string>;
+let readOnly: string;
+
+beforeAll(async () => {
+  t = await createTestApp({ 'rateLimit.tokenPerMinute': 100_000, 'rateLimit.ipPerMinute': 100_000 });
+  const owner = await t.user('member');
+  members.owner = owner.token;
+  slug = (
+    await t.http.inject({
+      method: 'POST',
+      url: '/api/projects',
+      headers: bearer(owner.token),
+      payload: { name: 'Perm' },
+    })
+  ).json().slug;
+  for (const role of ['viewer', 'developer', 'maintainer'] as const) {
+    const u = await t.user('member');
+    members[role] = u.token;
+    await t.http.inject({
+      method: 'PUT',
+      url: `/api/projects/${slug}/members/${u.user.username}`,
+      headers: bearer(owner.token),
+      payload: { role },
+    });
+  }
+  members.outsider = (await t.user('member')).token;
+  readOnly = (await t.user('member', ['read'])).token;
+  routes = t.http.routeTable.filter((r) => r.url.startsWith('/api/') && !r.url.startsWith('/api/docs'));
+});
+afterAll(async () => t?.close());
+
+function fill(url: string) {
+  return url
+    .replace(':slug', slug)
+    .replace(/:id\b/g, '00000000-0000-4000-8000-000000000000')
+    .replace(/:name\b/g, 'SOME_NAME')
+    .replace(/:number\b/g, '1')
+    .replace(/:[A-Za-z]+/g, 'x1')
+    .replace('*', 'x1');
+}
+
+const key = (r: RouteEntry) => `${r.method} ${r.url}`;
+
+describe('every /api route', () => {
+  it('is listed: public routes are exactly the allowed ones', () => {
+    const publicRoutes = routes.filter((r) => r.config.auth === 'public').map(key);
+    expect(new Set(publicRoutes)).toEqual(PUBLIC_ROUTES);
+    expect(routes.length).toBeGreaterThan(15);
+  });
+
+  it('answers 401 problem+json without credentials, and with a bad token', async () => {
+    for (const route of routes.filter((r) => r.config.auth !== 'public')) {
+      for (const headers of [{}, bearer('orch_notarealtokennotarealtoken')]) {
+        const res = await t.http.inject({
+          method: route.method as 'GET',
+          url: fill(route.url),
+          headers,
+          payload: route.hasBody ? {} : undefined,
+        });
+        expect(res.statusCode, key(route)).toBe(401);
+        expect(res.headers['content-type'], key(route)).toContain('application/problem+json');
+      }
+    }
+  });
+
+  it('answers 403 to a read-only token on every mutation, and to members on admin routes', async () => {
+    for (const route of routes.filter((r) => r.config.auth !== 'public')) {
+      const url = fill(route.url);
+      const needsWrite = route.method !== 'GET' && route.config.scope !== 'read';
+      if (needsWrite) {
+        const res = await t.http.inject({
+          method: route.method as 'POST',
+          url,
+          headers: bearer(readOnly),
+          payload: route.hasBody ? {} : undefined,
+        });
+        expect(res.statusCode, key(route)).toBe(403);
+      }
+      if (route.config.adminOnly) {
+        const res = await t.http.inject({
+          method: route.method as 'GET',
+          url,
+          headers: bearer(members.owner),
+          payload: route.hasBody ? {} : undefined,
+        });
+        expect(res.statusCode, key(route)).toBe(403);
+      }
+    }
+  });
+
+  it('enforces the declared project role on every project route', async () => {
+    const projectRoutes = routes.filter((r) => r.url.startsWith('/api/projects/:slug'));
+    expect(projectRoutes.length).toBeGreaterThan(5);
+    for (const route of projectRoutes) {
+      const needed: Role =
+        (route.config.projectRole as Role) ?? (route.method === 'GET' ? 'viewer' : 'developer');
+      const below = ROLES.slice(0, ROLES.indexOf(needed));
+      for (const who of ['outsider', ...below] as const) {
+        const res = await t.http.inject({
+          method: route.method as 'GET',
+          url: fill(route.url),
+          headers: bearer(members[who]),
+          payload: route.hasBody ? {} : undefined,
+        });
+        expect(res.statusCode, `${key(route)} as ${who}`).toBe(403);
+        expect(res.json().detail, `${key(route)} as ${who}`).toMatch(/member|role/);
+      }
+      // The role itself gets past the gate (validation or the handler answers, never 401/403).
+      const ok = await t.http.inject({
+        method: route.method as 'GET',
+        url: fill(route.url),
+        headers: bearer(members[needed]),
+        payload: route.hasBody ? {} : undefined,
+      });
+      expect(ok.statusCode, `${key(route)} as ${needed}`).not.toBe(401);
+      if (ok.statusCode === 403)
+        expect(ok.json().detail, `${key(route)} as ${needed}`).not.toMatch(/member of|needs the/);
+    }
+  });
+});
