@@ -245,13 +245,26 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
   const webRoot = options.webRoot;
   const hasWeb = webRoot && existsSync(path.join(webRoot, 'index.html'));
   if (hasWeb) {
-    await app.register(fastifyStatic, { root: webRoot, prefix: '/', wildcard: false, index: ['index.html'] });
+    // wildcard: files are looked up per request, so a rebuilt UI is served without a restart.
+    // Hashed assets never change; index.html must always be revalidated.
+    await app.register(fastifyStatic, {
+      root: webRoot,
+      prefix: '/',
+      wildcard: true,
+      index: ['index.html'],
+      setHeaders: (reply, file) => {
+        reply.header(
+          'cache-control',
+          file.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache',
+        );
+      },
+    });
   }
   app.setNotFoundHandler((request, reply) => {
     const url = request.url;
     const isApi = url.startsWith('/api/') || url.startsWith('/git/') || OPEN_PATHS.has(url);
     if (!isApi && request.method === 'GET' && hasWeb) {
-      return reply.type('text/html').sendFile('index.html');
+      return reply.type('text/html').header('cache-control', 'no-cache').sendFile('index.html');
     }
     return sendProblem(reply, {
       ...toProblem(new NotFound(`No route ${request.method} ${url.split('?')[0]}.`), request),

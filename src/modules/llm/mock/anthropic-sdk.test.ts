@@ -1,0 +1,196 @@
+import Anthropic, {
+  AnthropicError,
+  APIConnectionError,
+  APIError,
+  BadRequestError,
+  InternalServerError,
+  OverloadedError,
+  RateLimitError,
+} from '@anthropic-ai/sdk';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { NO_PREFILL_MESSAGE } from './anthropic-request.ts';
+import {
+  abortLater,
+  caught,
+  FIDELITY_SCENARIO,
+  fault,
+  PLAN_JSON,
+  PLAN_PROMPT,
+  PLAN_SCHEMA,
+  SCRIPTED_TEXT,
+  scriptedPrefix,
+  WEATHER_ARGS,
+  WEATHER_PROMPT,
+  WEATHER_SCHEMA,
+} from './mock-test-kit.ts';
+import { type MockLlm, startMockLlm } from './server.ts';
+
+let mock: MockLlm;
+let client: Anthropic;
+const model = 'claude-sonnet-4-6';
+const ask = (content: string) => ({ model, max_tokens: 256, messages: [{ role: 'user' as const, content }] });
+
+beforeAll(async () => {
+  mock = await startMockLlm({ scenario: FIDELITY_SCENARIO });
+  // Only the base URL differs from production use; logLevel keeps the SDK's parse-error logging quiet.
+  client = new Anthropic({ baseURL: mock.url, apiKey: 'sk-ant-test', maxRetries: 0, logLevel: 'off' });
+});
+beforeEach(() => mock.reset());
+afterAll(() => mock.close());
+
+describe('@anthropic-ai/sdk against the mock', () => {
+  it('streams the scripted text with usage through messages.stream', async () => {
+    const stream = client.messages.stream(ask('Say something'));
+    const deltas: string[] = [];
+    stream.on('text', (text) => deltas.push(text));
+    const message = await stream.finalMessage();
+    expect(deltas.join('')).toBe(SCRIPTED_TEXT);
+    expect(deltas.length).toBe(Math.ceil(SCRIPTED_TEXT.length / 8));
+    expect(message.stop_reason).toBe('end_turn');
+    expect(message.usage.input_tokens).toBeGreaterThan(0);
+    expect(message.usage.output_tokens).toBe(Math.ceil(SCRIPTED_TEXT.length / 4));
+    expect(stream.request_id).toMatch(/^req_mock_/);
+    const [recorded] = mock.requests();
+    // SDK 1.x sends the key as a bearer token (0.x used x-api-key); either way the log hides it.
+    expect(recorded?.headers.authorization).toBe('***');
+    expect(recorded?.headers['anthropic-version']).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+  });
+
+  it('streams a tool call as input_json_delta pieces that parse to the scripted arguments', async () => {
+    const tools = [{ name: 'get_weather', description: 'Weather', input_schema: WEATHER_SCHEMA }];
+    const stream = client.messages.stream({ ...ask(WEATHER_PROMPT), tools });
+    const pieces: string[] = [];
+    stream.on('inputJson', (partial) => pieces.push(partial));
+    const message = await stream.finalMessage();
+    expect(message.stop_reason).toBe('tool_use');
+    const call = message.content.find((block) => block.type === 'tool_use');
+    expect(call).toMatchObject({ name: 'get_weather', input: WEATHER_ARGS });
+    expect(pieces.length).toBeGreaterThan(1);
+  });
+
+  it('answers output_config.format with the scripted JSON', async () => {
+    const format = { type: 'json_schema' as const, schema: PLAN_SCHEMA };
+    const stream = client.messages.stream({ ...ask(PLAN_PROMPT), output_config: { format } });
+    const message = await stream.finalMessage();
+    const text = message.content.map((block) => (block.type === 'text' ? block.text : '')).join('');
+    expect(JSON.parse(text)).toEqual(PLAN_JSON);
+    expect(mock.requests()[0]?.body).toMatchObject({ output_config: { format } });
+  });
+
+  it('reports 429 as RateLimitError with retry-after and 529/500 as server errors', async () => {
+    const limited = await caught(client.messages.create(ask('hi'), { headers: fault('status:429:7') }));
+    expect(limited).toBeInstanceOf(RateLimitError);
+    expect((limited as unknown as RateLimitError).headers.get('retry-after')).toBe('7');
+    expect((limited as unknown as RateLimitError).requestID).toMatch(/^req_mock_/);
+    expect((limited as unknown as RateLimitError).type).toBe('rate_limit_error');
+    expect(await caught(client.messages.create(ask('hi'), { headers: fault('status:529') }))).toBeInstanceOf(
+      OverloadedError,
+    );
+    const internal = await caught(client.messages.create(ask('hi'), { headers: fault('status:500') }));
+    expect(internal).toBeInstanceOf(InternalServerError);
+    expect(internal.status).toBe(500);
+  });
+
+  it('surfaces a reset mid-stream as a network error after the chunks before it', async () => {
+    const stream = client.messages.stream(ask('hi'), { headers: fault('reset:2') });
+    let text = '';
+    stream.on('text', (t) => {
+      text += t;
+    });
+    const error = await caught(stream.finalMessage());
+    expect(error).toBeInstanceOf(AnthropicError);
+    expect(error.message).toBe('terminated');
+    expect(text).toBe(scriptedPrefix(2));
+    // Without streaming the reset comes before any response: a connection error, which the SDK retries.
+    const early = await caught(client.messages.create(ask('hi'), { headers: fault('reset') }));
+    expect(early).toBeInstanceOf(APIConnectionError);
+  });
+
+  it('ends quietly on eof: the raw stream simply stops, MessageStream has no final message', async () => {
+    const raw = await client.messages.create({ ...ask('hi'), stream: true }, { headers: fault('eof:3') });
+    const types: string[] = [];
+    for await (const event of raw) types.push(event.type);
+    expect(types).not.toContain('message_delta');
+    expect(types.at(-1)).toBe('content_block_delta');
+
+    const stream = client.messages.stream(ask('hi'), { headers: fault('eof:3') });
+    await stream.done();
+    const error = await caught(stream.finalMessage());
+    expect(error.message).toBe('stream ended without producing a Message with role=assistant');
+  });
+
+  it('rethrows the JSON parse error of a malformed event', async () => {
+    const raw = await client.messages.create(
+      { ...ask('hi'), stream: true },
+      { headers: fault('malformed:1') },
+    );
+    const error = await caught(
+      (async () => {
+        for await (const _ of raw) {
+          // drain
+        }
+      })(),
+    );
+    expect(error).toBeInstanceOf(SyntaxError);
+  });
+
+  it('turns a mid-stream error event into APIError with overloaded_error', async () => {
+    const stream = client.messages.stream(ask('hi'), { headers: fault('error-event:2') });
+    const error = await caught(stream.finalMessage());
+    expect(error).toBeInstanceOf(APIError);
+    expect((error as unknown as APIError).type).toBe('overloaded_error');
+    expect(error.error).toMatchObject({
+      type: 'error',
+      error: { type: 'overloaded_error', message: 'Overloaded' },
+    });
+  });
+
+  it('holds a stalled stream open until the client aborts', async () => {
+    const deadline = abortLater(300);
+    const stream = client.messages.stream(ask('hi'), { headers: fault('stall:2'), signal: deadline.signal });
+    let text = '';
+    stream.on('text', (t) => {
+      text += t;
+    });
+    const error = await caught(stream.finalMessage());
+    expect(deadline.fired()).toBe(true);
+    expect(error.name).toBe('APIUserAbortError');
+    expect(text).toBe(scriptedPrefix(2));
+  });
+
+  it('continues an assistant prefill from where it stops, so a broken stream can be resumed', async () => {
+    const broken = client.messages.stream(ask('hi'), { headers: fault('reset:3') });
+    let partial = '';
+    broken.on('text', (t) => {
+      partial += t;
+    });
+    await caught(broken.finalMessage());
+    const prefill = partial.trimEnd();
+    const resumed = await client.messages.create({
+      ...ask('hi'),
+      messages: [...ask('hi').messages, { role: 'assistant', content: prefill }],
+    });
+    const rest = resumed.content.map((block) => (block.type === 'text' ? block.text : '')).join('');
+    expect(prefill + rest).toBe(SCRIPTED_TEXT);
+  });
+
+  it('refuses prefill on a no-prefill model and trailing whitespace in a prefill, as Claude does', async () => {
+    const messages = [...ask('hi').messages, { role: 'assistant' as const, content: 'The quick' }];
+    const refused = await caught(
+      client.messages.create({ ...ask('hi'), model: 'claude-no-prefill', messages }),
+    );
+    expect(refused).toBeInstanceOf(BadRequestError);
+    expect((refused as unknown as BadRequestError).apiMessage).toBe(NO_PREFILL_MESSAGE);
+    const spaced = [...ask('hi').messages, { role: 'assistant' as const, content: 'The quick ' }];
+    const trailing = await caught(client.messages.create({ ...ask('hi'), messages: spaced }));
+    expect(trailing).toBeInstanceOf(BadRequestError);
+    expect(trailing.message).toContain('trailing whitespace');
+  });
+
+  it('counts tokens deterministically', async () => {
+    const first = await client.messages.countTokens({ model, messages: ask('a'.repeat(40)).messages });
+    const again = await client.messages.countTokens({ model, messages: ask('a'.repeat(40)).messages });
+    expect(first.input_tokens).toBe(10);
+    expect(again).toEqual(first);
+  });
+});

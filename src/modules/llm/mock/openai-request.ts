@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import { estimateTokens, readConversation, type Turn } from './conversation.ts';
+import { describeIssue, type RequestRejected } from './protocol.ts';
+import type { LlmRequest } from './reply.ts';
+
+const Content = z.union([
+  z.string(),
+  z.null(),
+  z.array(z.looseObject({ type: z.string(), text: z.string().optional() })),
+]);
+
+/** The fields of a chat.completions body the mock reads; anything else passes through unchecked. */
+export const OpenAiChatBody = z.looseObject({
+  model: z.string().min(1),
+  messages: z
+    .array(
+      z.looseObject({
+        role: z.enum(['system', 'developer', 'user', 'assistant', 'tool']),
+        content: Content.optional(),
+      }),
+    )
+    .min(1),
+  stream: z.boolean().nullish(),
+  stream_options: z.looseObject({ include_usage: z.boolean().nullish() }).nullish(),
+  /** vLLM's way to continue a trailing assistant message (OpenAI itself has no prefill). */
+  continue_final_message: z.boolean().optional(),
+});
+
+type Reject = (status: number, message: string) => RequestRejected;
+
+/** Reads a chat.completions request the way an OpenAI-compatible server would. */
+export function readOpenAiRequest(body: unknown, reject: Reject): LlmRequest {
+  const parsed = OpenAiChatBody.safeParse(body);
+  if (!parsed.success) throw reject(400, describeIssue(parsed.error));
+  const data = parsed.data;
+  const system: string[] = [];
+  const turns: Turn[] = [];
+  for (const m of data.messages) {
+    const text = contentText(m.content);
+    if (m.role === 'system' || m.role === 'developer') system.push(text);
+    else turns.push({ role: m.role === 'assistant' ? 'assistant' : 'user', text });
+  }
+  const facts = readConversation(system.join('\n'), turns, data.continue_final_message === true);
+  if (facts.prefill !== null && data.model.includes('no-prefill')) {
+    throw reject(400, 'This model does not support continue_final_message.');
+  }
+  return {
+    model: data.model,
+    stream: data.stream === true,
+    includeUsage: data.stream_options?.include_usage === true,
+    ...facts,
+    promptTokens: estimateTokens(facts.promptText),
+    jsonTool: null,
+  };
+}
+
+function contentText(content: z.infer<typeof Content> | undefined): string {
+  if (typeof content === 'string') return content;
+  return (content ?? []).map((p) => p.text ?? '').join('');
+}

@@ -1,0 +1,75 @@
+/** Shapes of the API's JSON answers (they mirror the zod views in each module's schemas.ts). */
+
+export type Scope = 'read' | 'write' | 'admin';
+export type ProjectRole = 'owner' | 'maintainer' | 'developer' | 'viewer';
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export interface User {
+  id: string;
+  username: string;
+  email: string;
+  role: 'admin' | 'member';
+  disabled: boolean;
+  createdAt: string;
+}
+
+export interface Me {
+  user: User;
+  via: 'session' | 'token';
+  scopes: Scope[];
+  csrfToken?: string;
+}
+
+export interface SessionStart {
+  user: User;
+  csrfToken: string;
+}
+
+export interface SetupStatus {
+  needsAdmin: boolean;
+}
+
+export interface Project {
+  id: string;
+  slug: string;
+  name: string;
+  description: string;
+  archived: boolean;
+  archivedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+  role: ProjectRole;
+}
+
+export interface Member {
+  userId: string;
+  username: string;
+  role: ProjectRole;
+  addedAt: string;
+}
+
+export interface Secret {
+  name: string;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ApiToken {
+  id: string;
+  name: string;
+  prefix: string;
+  scopes: Scope[];
+  expiresAt: string | null;
+  revokedAt: string | null;
+  lastUsedAt: string | null;
+  createdAt: string;
+}
+
+export interface CreatedToken extends ApiToken {
+  token: string;
+}

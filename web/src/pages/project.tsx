@@ -1,0 +1,131 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { ApiError, api, seg } from '../api.ts';
+import type { Project } from '../api-types.ts';
+import { Alert, ErrorAlert } from '../components/alert.tsx';
+import { Badge } from '../components/badge.tsx';
+import { buttonClass } from '../components/button.tsx';
+import { ConfirmButton } from '../components/confirm-button.tsx';
+import { PageHeader } from '../components/page-header.tsx';
+import { ProjectAbout } from '../components/project-about.tsx';
+import { ProjectMembers } from '../components/project-members.tsx';
+import { ProjectSecrets } from '../components/project-secrets.tsx';
+import { Loading } from '../components/spinner.tsx';
+import { formatDateTime } from '../format.ts';
+import { keys } from '../query-keys.ts';
+import { roleAtLeast } from '../roles.ts';
+import { Link } from '../router.tsx';
+import type { PageProps } from '../routes.tsx';
+
+export function ProjectPage({ params }: PageProps) {
+  const slug = params.slug ?? '';
+  const project = useQuery({
+    queryKey: keys.project(slug),
+    queryFn: () => api.get<Project>(`/api/projects/${seg(slug)}`),
+  });
+
+  if (project.isPending) return <Loading label="Loading project…" />;
+  if (project.isError) return <ProjectUnavailable slug={slug} error={project.error} />;
+  const p = project.data;
+  const readOnly = p.archived;
+
+  return (
+    <>
+      <nav aria-label="Breadcrumb" className="mb-3 text-sm text-slate-500">
+        <Link to="/projects" className="hover:text-slate-800 hover:underline">
+          Projects
+        </Link>
+        <span aria-hidden="true"> / </span>
+        <span>{p.slug}</span>
+      </nav>
+      <PageHeader
+        title={p.name}
+        meta={
+          <>
+            <code className="rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-700">{p.slug}</code>
+            <Badge tone="green">your role: {p.role}</Badge>
+            {p.archived && <Badge tone="amber">archived</Badge>}
+            <span>Created {formatDateTime(p.createdAt)}</span>
+          </>
+        }
+        actions={roleAtLeast(p.role, 'owner') && <ArchiveButton project={p} />}
+      />
+      {readOnly && (
+        <div className="mb-6">
+          <Alert tone="warning" title="This project is archived">
+            It is read-only until an owner unarchives it.
+          </Alert>
+        </div>
+      )}
+      <div className="grid items-start gap-6 lg:grid-cols-3">
+        <div className="space-y-6 lg:col-span-2">
+          <ProjectAbout project={p} canEdit={!readOnly && roleAtLeast(p.role, 'maintainer')} />
+          <ProjectSecrets
+            slug={p.slug}
+            canRead={roleAtLeast(p.role, 'developer')}
+            canWrite={!readOnly && roleAtLeast(p.role, 'maintainer')}
+          />
+        </div>
+        <ProjectMembers slug={p.slug} canManage={!readOnly && roleAtLeast(p.role, 'owner')} />
+      </div>
+    </>
+  );
+}
+
+function ArchiveButton({ project }: { project: Project }) {
+  const client = useQueryClient();
+  const verb = project.archived ? 'unarchive' : 'archive';
+  const toggle = useMutation({
+    mutationFn: () => api.post<Project>(`/api/projects/${seg(project.slug)}/${verb}`),
+    onSuccess: (updated) => {
+      client.setQueryData(keys.project(project.slug), updated);
+      return client.invalidateQueries({ queryKey: keys.projects });
+    },
+  });
+  return (
+    <div className="flex flex-col items-end gap-2">
+      {project.archived ? (
+        <ConfirmButton
+          variant="secondary"
+          question="Unarchive this project?"
+          confirmLabel="Unarchive"
+          busy={toggle.isPending}
+          onConfirm={() => toggle.mutate()}
+        >
+          Unarchive project
+        </ConfirmButton>
+      ) : (
+        <ConfirmButton
+          variant="secondary"
+          question="Archive this project?"
+          confirmLabel="Archive"
+          busy={toggle.isPending}
+          onConfirm={() => toggle.mutate()}
+        >
+          Archive project
+        </ConfirmButton>
+      )}
+      {toggle.isError && <ErrorAlert error={toggle.error} />}
+    </div>
+  );
+}
+
+function ProjectUnavailable({ slug, error }: { slug: string; error: unknown }) {
+  const status = error instanceof ApiError ? error.status : 0;
+  const title =
+    status === 404
+      ? 'Project not found'
+      : status === 403
+        ? 'No access to this project'
+        : 'Could not load the project';
+  return (
+    <>
+      <PageHeader title={title} documentTitle={slug} />
+      <div className="max-w-xl space-y-4">
+        <ErrorAlert error={error} />
+        <Link to="/projects" className={buttonClass('secondary')}>
+          Back to projects
+        </Link>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,144 @@
+import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
+import { useDeferredValue, useId, useState } from 'react';
+import { api } from '../api.ts';
+import type { Page, Project } from '../api-types.ts';
+import { ErrorAlert } from '../components/alert.tsx';
+import { Badge } from '../components/badge.tsx';
+import { Button } from '../components/button.tsx';
+import { Card } from '../components/card.tsx';
+import { CreateProjectForm } from '../components/create-project-form.tsx';
+import { selectClass } from '../components/field.tsx';
+import { PageHeader } from '../components/page-header.tsx';
+import { Loading } from '../components/spinner.tsx';
+import { formatDateTime, formatRelative } from '../format.ts';
+import { keys } from '../query-keys.ts';
+import { Link } from '../router.tsx';
+
+const PAGE_SIZE = 25;
+
+export function ProjectsPage() {
+  const [search, setSearch] = useState('');
+  const [archived, setArchived] = useState(false);
+  const q = useDeferredValue(search.trim());
+  const searchId = useId();
+  const projects = useInfiniteQuery({
+    queryKey: [...keys.projects, { q, archived }],
+    queryFn: ({ pageParam }) =>
+      api.get<Page<Project>>('/api/projects', { limit: PAGE_SIZE, cursor: pageParam, q, archived }),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+    placeholderData: keepPreviousData,
+  });
+  const items = projects.data?.pages.flatMap((p) => p.items) ?? [];
+
+  return (
+    <>
+      <PageHeader
+        title="Projects"
+        description="Each project is a git repository with its own pipelines, environments and secrets."
+      />
+      <div className="grid items-start gap-6 lg:grid-cols-3">
+        <Card
+          className="lg:col-span-2"
+          flush
+          title={archived ? 'Archived projects' : 'Your projects'}
+          actions={
+            <div className="flex items-center gap-2">
+              <label htmlFor={searchId} className="sr-only">
+                Search projects
+              </label>
+              <input
+                id={searchId}
+                type="search"
+                value={search}
+                onChange={(e) => setSearch(e.target.value)}
+                placeholder="Search…"
+                className={`${selectClass} h-8 w-44 py-1`}
+              />
+              <Button
+                variant="secondary"
+                size="sm"
+                aria-pressed={archived}
+                onClick={() => setArchived(!archived)}
+              >
+                {archived ? 'Show active' : 'Show archived'}
+              </Button>
+            </div>
+          }
+        >
+          {projects.isPending ? (
+            <Loading label="Loading projects…" className="px-5" />
+          ) : projects.isError ? (
+            <div className="p-5">
+              <ErrorAlert error={projects.error} />
+            </div>
+          ) : items.length === 0 ? (
+            <EmptyList searching={q !== ''} archived={archived} />
+          ) : (
+            <ul aria-label="Projects" className="divide-y divide-slate-100">
+              {items.map((project) => (
+                <ProjectRow key={project.id} project={project} />
+              ))}
+            </ul>
+          )}
+          {projects.hasNextPage && (
+            <div className="border-t border-slate-100 px-5 py-3">
+              <Button
+                variant="ghost"
+                size="sm"
+                busy={projects.isFetchingNextPage}
+                onClick={() => projects.fetchNextPage()}
+              >
+                Load more
+              </Button>
+            </div>
+          )}
+        </Card>
+        <Card title="New project" description="Start with a name; everything else can change later.">
+          <CreateProjectForm />
+        </Card>
+      </div>
+    </>
+  );
+}
+
+function ProjectRow({ project }: { project: Project }) {
+  return (
+    <li className="group relative flex items-start gap-4 px-5 py-4 hover:bg-slate-50">
+      <div className="min-w-0 flex-1">
+        <div className="flex flex-wrap items-center gap-2">
+          <Link
+            to={`/projects/${encodeURIComponent(project.slug)}`}
+            className="font-semibold text-slate-900 after:absolute after:inset-0 focus-visible:outline-2 focus-visible:outline-emerald-600"
+          >
+            {project.name}
+          </Link>
+          <code className="text-xs text-slate-500">{project.slug}</code>
+          {project.archived && <Badge tone="amber">archived</Badge>}
+        </div>
+        {project.description && (
+          <p className="mt-1 line-clamp-2 text-sm text-slate-600">{project.description}</p>
+        )}
+      </div>
+      <div className="flex shrink-0 flex-col items-end gap-1.5">
+        <Badge>{project.role}</Badge>
+        <time
+          dateTime={project.updatedAt}
+          title={formatDateTime(project.updatedAt)}
+          className="text-xs text-slate-500"
+        >
+          Updated {formatRelative(project.updatedAt)}
+        </time>
+      </div>
+    </li>
+  );
+}
+
+function EmptyList({ searching, archived }: { searching: boolean; archived: boolean }) {
+  const text = searching
+    ? 'No project matches this search.'
+    : archived
+      ? 'No archived projects.'
+      : 'No projects yet. Create the first one with the form beside this list.';
+  return <p className="px-5 py-10 text-center text-sm text-slate-500">{text}</p>;
+}
