@@ -1,0 +1,143 @@
+/**
+ * English-ish naming helpers for Blueprint names: entity `BlogPost` → collection `blog-posts`,
+ * field `dueDate` → label `Due date`. Deliberately small and deterministic; irregular plurals that
+ * matter for typical apps are listed explicitly.
+ */
+const IRREGULAR: Record<string, string> = {
+  person: 'people',
+  child: 'children',
+  man: 'men',
+  woman: 'women',
+  mouse: 'mice',
+  goose: 'geese',
+  foot: 'feet',
+  tooth: 'teeth',
+  datum: 'data',
+  criterion: 'criteria',
+  quiz: 'quizzes',
+};
+const IRREGULAR_SINGULAR = Object.fromEntries(Object.entries(IRREGULAR).map(([s, p]) => [p, s]));
+/** Words whose singular and plural are the same. */
+const UNCOUNTABLE = new Set([
+  'news',
+  'series',
+  'species',
+  'sheep',
+  'fish',
+  'equipment',
+  'information',
+  'media',
+]);
+
+function matchCase(word: string, source: string): string {
+  return /^[A-Z]/.test(source) ? word.charAt(0).toUpperCase() + word.slice(1) : word;
+}
+
+/** Plural of one lowercase-or-capitalized word (`category` → `categories`). */
+export function pluralizeWord(word: string): string {
+  const lower = word.toLowerCase();
+  if (UNCOUNTABLE.has(lower) || IRREGULAR_SINGULAR[lower]) return word;
+  const irregular = IRREGULAR[lower];
+  if (irregular) return matchCase(irregular, word);
+  if (/[^aeiou]y$/.test(lower)) return word.slice(0, -1) + 'ies';
+  if (/(s|x|z|ch|sh)$/.test(lower)) return word + 'es';
+  return word + 's';
+}
+
+/** Singular of one word (`categories` → `category`); words that do not look plural are returned as is. */
+export function singularizeWord(word: string): string {
+  const lower = word.toLowerCase();
+  if (UNCOUNTABLE.has(lower)) return word;
+  const irregular = IRREGULAR_SINGULAR[lower];
+  if (irregular) return matchCase(irregular, word);
+  if (IRREGULAR[lower]) return word;
+  if (/[^aeiou]ies$/.test(lower)) return word.slice(0, -3) + 'y';
+  if (/(ss|x|z|ch|sh)es$/.test(lower) || /[^aeiou]ses$/.test(lower)) return word.slice(0, -2);
+  if (/(ss|us|is)$/.test(lower)) return word;
+  if (lower.length > 3 && lower.endsWith('s')) return word.slice(0, -1);
+  return word;
+}
+
+/** Splits `BlogPost`, `blog post`, `blog-post`, `blog_post` and `blogPost` into lowercase words. */
+export function words(name: string): string[] {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((w) => w.toLowerCase());
+}
+
+const capitalize = (w: string): string => w.charAt(0).toUpperCase() + w.slice(1);
+
+/** `blog post` → `BlogPost`. */
+export function toPascalCase(name: string): string {
+  return words(name).map(capitalize).join('');
+}
+
+/** `Due date` → `dueDate`. */
+export function toCamelCase(name: string): string {
+  const [first = '', ...rest] = words(name);
+  return first + rest.map(capitalize).join('');
+}
+
+/** `BlogPost` → `blog-post`. */
+export function toKebabCase(name: string): string {
+  return words(name).join('-');
+}
+
+const ACRONYMS = new Set(['url', 'api', 'id', 'html', 'css', 'json', 'faq', 'sku', 'isbn', 'ip', 'ui']);
+
+/** `dueDate` → `Due date`, `BlogPost` → `Blog post`, `imageUrl` → `Image URL`. */
+export function humanize(name: string): string {
+  return capitalize(
+    words(name)
+      .map((w) => (ACRONYMS.has(w) ? w.toUpperCase() : w))
+      .join(' '),
+  );
+}
+
+/** Plural of a PascalCase entity name, pluralizing its last word: `BlogPost` → `BlogPosts`. */
+export function pluralizeName(name: string): string {
+  const parts = words(name);
+  const last = parts.pop() ?? '';
+  return [...parts, pluralizeWord(last)].map(capitalize).join('');
+}
+
+/** Singular of a name, singularizing its last word: `Photos` → `Photo`, `blog posts` → `BlogPost`. */
+export function singularizeName(name: string): string {
+  const parts = words(name);
+  const last = parts.pop() ?? '';
+  return [...parts, singularizeWord(last)].map(capitalize).join('');
+}
+
+/** The URL segment and store collection for an entity: `BlogPost` → `blog-posts`. */
+export function collectionName(entity: string): string {
+  return toKebabCase(pluralizeName(entity));
+}
+
+/** A lowercase URL slug of free text: `Photo gallery!` → `photo-gallery`. */
+export function slugOf(text: string, fallback = 'app'): string {
+  const slug = text
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 48)
+    .replace(/-+$/g, '');
+  return slug || fallback;
+}
+
+/** `a Photo`, `an Album`. */
+export function withArticle(noun: string): string {
+  return `${/^[aeiou]/i.test(noun) ? 'an' : 'a'} ${noun}`;
+}
+
+/** Shortens text to at most `max` characters, at a word boundary, marking the cut with `…`. */
+export function clip(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max - 1);
+  const space = cut.lastIndexOf(' ');
+  return `${(space > max / 2 ? cut.slice(0, space) : cut).trimEnd()}…`;
+}
