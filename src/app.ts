@@ -3,13 +3,54 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import type { Config } from './config.ts';
+import {
+  automationRoutes,
+  type BrowserPool,
+  blobArtifactStore,
+  browserPoolFromConfig,
+  loopbackPorts,
+  registerAutomationJobs,
+} from './modules/automation/index.ts';
+import {
+  createDeployRuntime,
+  type DeployRuntime,
+  deployRoutes,
+  registerDeployJobs,
+} from './modules/deploy/index.ts';
+import { gitRoutes, type PushListener } from './modules/git/index.ts';
 import { bootstrapAdmin, createAuthenticator, identityRoutes } from './modules/identity/index.ts';
+import { type LlmGateway, llmRoutes, startLlmGateway } from './modules/llm/index.ts';
+import {
+  registerNotifyJobs,
+  webhookRoutes,
+  webhooksOnPush,
+  webhooksOnReviewEvent,
+} from './modules/notify/index.ts';
+import {
+  createDeepCheck,
+  createWorkerPool,
+  operationsRoutes,
+  Registry,
+  registerCanaryJobs,
+  type WorkerPool,
+} from './modules/operations/index.ts';
+import {
+  pipelineRoutes,
+  pipelinesOnPush,
+  pipelinesOnReviewEvent,
+  registerPipelineJobs,
+  startPipelineScheduler,
+} from './modules/pipelines/index.ts';
 import { projectRoutes } from './modules/projects/index.ts';
+import { type ReviewListener, reviewRoutes, reviewsOnPush } from './modules/reviews/index.ts';
 import { loadMasterKey, secretRoutes, Vault } from './modules/secrets/index.ts';
+import { registerStudioJobs, studioRoutes } from './modules/studio/index.ts';
+import { type BlobStore, FsBlobStore } from './platform/blobs/index.ts';
 import { type Clock, systemClock } from './platform/clock.ts';
 import { startEmbeddedPostgres } from './platform/db/embedded-postgres.ts';
 import { migrate, pendingMigrations } from './platform/db/migrate.ts';
 import { createPool, type Db, withDatabase } from './platform/db/pool.ts';
+import { createEventBus, type EventBus } from './platform/events/index.ts';
 import { createHttpServer, type HttpApp } from './platform/http/server.ts';
 import { createLogger, type Logger } from './platform/log.ts';
 import { createMetrics, type Metrics } from './platform/metrics.ts';
@@ -21,6 +62,18 @@ export const WEB_ROOT = path.join(ROOT_DIR, 'dist', 'web');
 /** Everything the modules share, built once by the composition root. */
 export interface AppResources extends Resources {
   vault: Vault;
+  /** Every LLM call goes through the gateway (providers, retries, fallback, budgets, records). */
+  llm: LlmGateway;
+  /** Workflow kinds and step handlers of every module (their jobs.ts). */
+  registry: Registry;
+  /** LISTEN/NOTIFY: one connection per process, opened on first use. */
+  bus: EventBus;
+  /** Artifacts (pipeline outputs): files under `<home>/blobs`. */
+  blobs: BlobStore;
+  /** Deployed apps: supervisor, host-based proxy, reconciler (started by `orchard up`). */
+  deploy: DeployRuntime;
+  /** The browser robot's Chromium (launched on first use). */
+  browsers: BrowserPool;
 }
 
 export interface Database {
@@ -68,21 +121,57 @@ export async function createResources(
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   const db: Db = createPool(databaseUrl, { max: options.poolSize ?? 20 });
   const vault = new Vault(await loadMasterKey(config.masterKey, config.home));
-  return {
+  const metrics = options.metrics ?? createMetrics();
+  const clock = options.clock ?? systemClock;
+  const res: AppResources = {
     config,
     logger,
     db,
     databaseUrl,
-    clock: options.clock ?? systemClock,
-    metrics: options.metrics ?? createMetrics(),
+    clock,
+    metrics,
     vault,
+    llm: await startLlmGateway({ config, logger, db, vault, clock, metrics }),
+    registry: new Registry(),
+    bus: createEventBus(databaseUrl, logger),
+    blobs: new FsBlobStore(path.join(config.home, 'blobs')),
+    deploy: createDeployRuntime({ config, logger, db, clock, vault }),
+    browsers: browserPoolFromConfig(config, { logger, metrics }),
   };
+  // Each module's workflow steps (jobs.ts) register here.
+  registerCanaryJobs(res.registry);
+  registerNotifyJobs(res.registry, res);
+  registerPipelineJobs(res.registry, res);
+  registerDeployJobs(res.registry, res.deploy);
+  registerAutomationJobs(res.registry, {
+    config,
+    pool: res.browsers,
+    artifacts: blobArtifactStore(res.blobs, (id) => `/api/artifacts/${id}`),
+    // Orchard's own apps: the host-routed URLs on the port Orchard really listens on, and the
+    // apps' direct loopback ports.
+    isOwnDeployment: (target) =>
+      (target.port === res.deploy.urls.listenPort && target.hostname.endsWith('.localhost')) ||
+      loopbackPorts(() => res.deploy.supervisor.ports())(target),
+    logger,
+  });
+  // Agents' branches are handled like pushes, so the Studio's steps get the same listeners.
+  registerStudioJobs(res.registry, { ...res, ...changeListeners(res) });
+  return res;
+}
+
+/** Pushes and review events fan out to the modules that react to them (HTTP pushes, merges, agents). */
+function changeListeners(res: AppResources) {
+  const onEvent: ReviewListener[] = [pipelinesOnReviewEvent(res), webhooksOnReviewEvent(res)];
+  const onPush: PushListener[] = [reviewsOnPush(res, onEvent), pipelinesOnPush(res), webhooksOnPush(res)];
+  return { onEvent, onPush };
 }
 
 /** The HTTP server with every module's routes. */
 export async function createHttp(res: AppResources, options: { webRoot?: string } = {}): Promise<HttpApp> {
   const { config, db } = res;
-  return createHttpServer({
+  const { onEvent, onPush } = changeListeners(res);
+  const deepCheck = createDeepCheck(res);
+  const http = await createHttpServer({
     logger: res.logger,
     metrics: res.metrics,
     clock: res.clock,
@@ -91,7 +180,7 @@ export async function createHttp(res: AppResources, options: { webRoot?: string 
     trustProxy: config.trustProxy,
     hsts: Boolean(config.publicUrl?.startsWith('https:')),
     authenticate: createAuthenticator(db, res.clock),
-    readiness: async () => {
+    readiness: async (request) => {
       const checks: Record<string, { ok: boolean; detail?: string }> = {};
       try {
         await db.query('SELECT 1');
@@ -103,11 +192,31 @@ export async function createHttp(res: AppResources, options: { webRoot?: string 
       } catch (error) {
         checks.database = { ok: false, detail: (error as Error).message };
       }
+      // ?deep=1: a canary operation runs end to end on whichever worker picks it up.
+      if ((request.query as { deep?: string }).deep === '1' && checks.migrations?.ok) {
+        checks.workers = await deepCheck();
+      }
       return { ok: Object.values(checks).every((c) => c.ok), checks };
     },
     webRoot: options.webRoot ?? WEB_ROOT,
-    routes: [identityRoutes(res), projectRoutes(res), secretRoutes(res)],
+    hostRouter: res.deploy.hostRouter,
+    routes: [
+      identityRoutes(res),
+      projectRoutes(res),
+      secretRoutes(res),
+      gitRoutes(res, { onPush }),
+      reviewRoutes(res, { onPush, onEvent }),
+      pipelineRoutes(res),
+      webhookRoutes(res),
+      operationsRoutes(res),
+      llmRoutes(res),
+      deployRoutes(res),
+      studioRoutes(res),
+      automationRoutes(res),
+    ],
   });
+  res.deploy.attachServer(http.server);
+  return http;
 }
 
 export interface RunningOrchard {
@@ -137,6 +246,20 @@ export async function startOrchard(
       await bootstrapAdmin(resources.db, resources.clock, logger, config.bootstrapToken);
     const http = await createHttp(resources, { webRoot: options.webRoot });
     await http.listen({ port: config.port, host: config.host });
+    // `orchard up` runs the workers in-process; `orchard server` leaves them to `orchard worker`.
+    let workers: WorkerPool | undefined;
+    if (config.workers.enabled) {
+      workers = createWorkerPool({
+        res: resources,
+        registry: resources.registry,
+        queues: config.workers.queues,
+        concurrency: config.workers.concurrency,
+      });
+      await workers.start();
+    }
+    const scheduler = config.workers.enabled ? startPipelineScheduler(resources) : undefined;
+    // The deploy supervisor runs apps where the workers run: it restores every environment now.
+    if (config.workers.enabled) resources.deploy.start({ bus: resources.bus });
     const address = http.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     const url = `http://localhost:${port}`;
@@ -147,12 +270,19 @@ export async function startOrchard(
       http,
       database,
       async close() {
+        scheduler?.stop();
+        await workers?.stop();
+        await res.deploy.stop();
+        await res.browsers.close();
         await http.close();
+        await res.bus.close();
+        await res.llm.flush();
         await res.db.end();
         await database.stop();
       },
     };
   } catch (error) {
+    await resources?.bus.close().catch(() => undefined);
     await resources?.db.end().catch(() => undefined);
     await database.stop().catch(() => undefined);
     throw error;

@@ -113,8 +113,41 @@ export const Config = z.object({
         .prefault({}),
     })
     .prefault({}),
+  /** Deployed apps: releases kept per project, preview TTL, health-gated swap timings, app host domain. */
+  deploy: z
+    .object({
+      keepReleases: positiveInt.default(5),
+      previewTtlHours: positiveInt.default(72),
+      healthTimeoutMs: positiveInt.default(30_000),
+      drainTimeoutMs: positiveInt.default(10_000),
+      /** Apps answer at `<env>--<slug>.<domain>`. */
+      domain: z
+        .string()
+        .regex(/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/, 'must be a DNS name such as localhost or apps.example.com')
+        .default('localhost'),
+      /** The container image `deploy render --target k8s` uses; `{slug}`, `{sha}`, `{shortSha}` are filled in. */
+      image: z.string().min(1).default('orchard-app:{slug}-{sha}'),
+    })
+    .prefault({}),
+  /** The browser robot: Chromium, its recycling and concurrency, and where it may go besides Orchard's apps. */
+  automation: z
+    .object({
+      chromiumPath: z.string().min(1).optional(),
+      /** A browser is replaced after this many tasks. */
+      recycleAfter: positiveInt.default(50),
+      /** Browser contexts at once per worker process (on 2 cores parallel contexts are no faster). */
+      maxConcurrency: z.coerce.number().int().min(1).max(8).default(2),
+      /** Hosts besides Orchard's own deployments: `example.com`, `*.example.com`, optionally `:port`. */
+      allowHosts: list.default([]),
+      /** Lets allow-listed hosts resolve to private addresses (cloud metadata addresses stay refused). */
+      allowPrivate: bool.default(false),
+    })
+    .prefault({}),
   /** OpenTelemetry traces are exported here (OTLP/HTTP) when set. */
   otlpEndpoint: z.url().optional(),
+  /** CLI client commands (`orchard ops …`): the Orchard to talk to, and the API token to use. */
+  url: z.url().default('http://localhost:7300'),
+  token: z.string().min(1).optional(),
 });
 export type Config = z.infer<typeof Config>;
 
@@ -147,6 +180,16 @@ export const ENV_KEYS: Record<string, string> = {
   ORCHARD_LLM_FIRST_TOKEN_TIMEOUT_MS: 'llm.timeouts.firstTokenMs',
   ORCHARD_LLM_IDLE_TIMEOUT_MS: 'llm.timeouts.idleMs',
   OTEL_EXPORTER_OTLP_ENDPOINT: 'otlpEndpoint',
+  ORCHARD_CHROMIUM_PATH: 'automation.chromiumPath',
+  ORCHARD_DEPLOY_KEEP_RELEASES: 'deploy.keepReleases',
+  ORCHARD_DEPLOY_PREVIEW_TTL_HOURS: 'deploy.previewTtlHours',
+  ORCHARD_DEPLOY_HEALTH_TIMEOUT_MS: 'deploy.healthTimeoutMs',
+  ORCHARD_DEPLOY_DRAIN_TIMEOUT_MS: 'deploy.drainTimeoutMs',
+  ORCHARD_DEPLOY_DOMAIN: 'deploy.domain',
+  ORCHARD_DEPLOY_IMAGE: 'deploy.image',
+  ORCHARD_URL: 'url',
+  ORCHARD_TOKEN: 'token',
+  ORCHARD_POLL_MS: 'workers.pollMs',
 };
 
 export class ConfigError extends Error {

@@ -77,7 +77,11 @@ export async function createTestApp(
       return { user, token, password };
     },
     async close() {
+      await res.deploy.stop();
+      await res.browsers.close();
       await http.close();
+      await res.bus.close();
+      await res.llm.flush();
       await res.db.end();
       await database.drop();
     },

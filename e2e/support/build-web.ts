@@ -22,6 +22,11 @@ function newestMtime(dir: string): number {
  */
 export async function ensureWebBuilt(): Promise<'built' | 'fresh'> {
   if (existsSync(BUILT_INDEX) && statSync(BUILT_INDEX).mtimeMs >= newestMtime(WEB_SRC)) return 'fresh';
-  await promisify(execFile)('npm', ['run', 'build:web'], { cwd: REPO_ROOT, timeout: 180_000 });
+  // vitest sets NODE_ENV=test, which would make Vite bundle React's development build.
+  await promisify(execFile)('npm', ['run', 'build:web'], {
+    cwd: REPO_ROOT,
+    timeout: 180_000,
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
   return 'built';
 }

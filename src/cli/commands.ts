@@ -1,9 +1,13 @@
 import type { Command } from 'commander';
 import { registerAdmin } from './admin.ts';
+import { registerDeploy } from './deploy.ts';
+import { registerLlm } from './llm.ts';
 import { registerMigrate } from './migrate.ts';
 import { registerMockLlm } from './mock-llm.ts';
+import { registerOps } from './ops.ts';
 import { registerToken } from './token.ts';
 import { registerUp } from './up.ts';
+import { registerWorker } from './worker.ts';
 
 /** Every CLI command registers itself here (one file per command in src/cli/). */
 export const CLI_COMMANDS: Array<(program: Command) => void> = [
@@ -12,4 +16,8 @@ export const CLI_COMMANDS: Array<(program: Command) => void> = [
   registerAdmin,
   registerToken,
   registerMockLlm,
+  registerLlm,
+  registerWorker,
+  registerOps,
+  registerDeploy,
 ];

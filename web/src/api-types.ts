@@ -73,3 +73,56 @@ export interface ApiToken {
 export interface CreatedToken extends ApiToken {
   token: string;
 }
+
+// Operations (the engine behind every long-running thing): views of src/modules/operations/views.ts.
+
+export type OperationStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+
+export interface Operation {
+  id: string;
+  kind: string;
+  status: OperationStatus;
+  projectId: string | null;
+  parentOperationId: string | null;
+  actor: { id: string | null; name: string };
+  traceId: string;
+  cancelRequested: boolean;
+  run: number;
+  error: { message: string; [key: string]: unknown } | null;
+  createdAt: string;
+  updatedAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+export interface OperationStep {
+  key: string;
+  step: string;
+  status: string;
+  parent: string | null;
+  dependsOn: string[];
+  queue: string;
+  attempt: number;
+  maxAttempts: number;
+  runAfter: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  error: { message: string; [key: string]: unknown } | null;
+  output: unknown;
+}
+
+export interface OperationDetail extends Operation {
+  input: unknown;
+  output: unknown;
+  steps: OperationStep[];
+}
+
+/** One row of an operation's event log (`phase`, `progress`, `log`, `artifact`, `step`, `complete`, …). */
+export interface OperationEvent {
+  id: number;
+  operationId: string;
+  step: string | null;
+  type: string;
+  data: Record<string, unknown>;
+  at: string;
+}

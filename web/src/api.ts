@@ -12,6 +12,8 @@ export class ApiError extends Error {
     readonly code: string,
     readonly detail: string,
     readonly errors: FieldError[] = [],
+    /** The whole problem document, for members beyond the standard ones (e.g. `conflicts`). */
+    readonly problem: Record<string, unknown> = {},
   ) {
     super(detail);
     this.name = 'ApiError';
@@ -49,6 +51,8 @@ export interface RequestOptions {
   body?: unknown;
   query?: Query;
   signal?: AbortSignal;
+  /** Extra request headers (e.g. `If-Match` for optimistic concurrency). */
+  headers?: Record<string, string>;
 }
 
 export function withQuery(path: string, query?: Query): string {
@@ -63,7 +67,10 @@ export function withQuery(path: string, query?: Query): string {
 
 export async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
   const method = options.method ?? 'GET';
-  const headers: Record<string, string> = { accept: 'application/json, application/problem+json' };
+  const headers: Record<string, string> = {
+    ...options.headers,
+    accept: 'application/json, application/problem+json',
+  };
   // Fastify rejects an empty body sent as JSON, so the content type goes only with a body.
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   if (!SAFE_METHODS.has(method)) {
@@ -117,7 +124,13 @@ function toApiError(response: Response, data: unknown): ApiError {
       ? problem.detail
       : `The server answered ${response.status} ${response.statusText}.`,
     errors,
+    typeof data === 'object' && data !== null ? (data as Record<string, unknown>) : {},
   );
+}
+
+/** Turns a failed non-JSON fetch (raw files, downloads) into the same ApiError as `request`. */
+export async function errorFromResponse(response: Response): Promise<ApiError> {
+  return toApiError(response, safeJson(await response.text()));
 }
 
 export const api = {

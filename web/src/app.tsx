@@ -43,7 +43,6 @@ export function App() {
   if (me.isPending) return <FullPageLoading />;
 
   const user = me.data;
-  if (location.pathname === '/') return <Redirect to={user ? HOME : '/login'} />;
   const match = findRoute(location.pathname);
   const access = match?.route.access ?? 'user';
   if (access === 'setup') return <Redirect to={user ? HOME : '/login'} />;
@@ -56,7 +55,7 @@ export function App() {
   const Page = match?.route.page ?? NotFoundPage;
   return (
     <MeContext value={user}>
-      <AppShell user={user.user} nav={nav}>
+      <AppShell user={user.user} nav={nav} wide={match?.route.wide}>
         {/* A new key per path: pages keep no stale state from the previous one. */}
         <Page key={location.pathname} params={match?.params ?? {}} />
       </AppShell>

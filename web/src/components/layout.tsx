@@ -15,8 +15,20 @@ const navClass =
   'rounded-md px-3 py-1.5 text-sm font-medium text-slate-600 hover:bg-slate-100 hover:text-slate-900 focus-visible:outline-2 focus-visible:outline-emerald-600 aria-[current=page]:bg-emerald-50 aria-[current=page]:text-emerald-800';
 
 /** The signed-in frame: top bar with the sections, the user and logout; the page below. */
-export function AppShell({ user, nav, children }: { user: User; nav: NavItem[]; children: ReactNode }) {
+export function AppShell({
+  user,
+  nav,
+  wide = false,
+  children,
+}: {
+  user: User;
+  nav: NavItem[];
+  /** Pages that need the whole window (the Studio) get it. */
+  wide?: boolean;
+  children: ReactNode;
+}) {
   const logout = useLogout();
+  const width = wide ? 'max-w-[110rem]' : 'max-w-6xl';
   return (
     <div className="min-h-screen">
       <a
@@ -26,9 +38,9 @@ export function AppShell({ user, nav, children }: { user: User; nav: NavItem[]; 
         Skip to content
       </a>
       <header className="sticky top-0 z-40 border-b border-slate-200 bg-white/95 backdrop-blur">
-        <div className="mx-auto flex h-14 max-w-6xl items-center gap-3 px-4 sm:gap-6 sm:px-6">
+        <div className={`mx-auto flex h-14 ${width} items-center gap-3 px-4 sm:gap-6 sm:px-6`}>
           <Link
-            to="/projects"
+            to="/"
             aria-label="Orchard home"
             className="rounded-md focus-visible:outline-2 focus-visible:outline-emerald-600"
           >
@@ -60,7 +72,11 @@ export function AppShell({ user, nav, children }: { user: User; nav: NavItem[]; 
           </div>
         </div>
       </header>
-      <main id="main" tabIndex={-1} className="mx-auto max-w-6xl px-4 py-8 outline-none sm:px-6">
+      <main
+        id="main"
+        tabIndex={-1}
+        className={`mx-auto ${width} px-4 outline-none sm:px-6 ${wide ? 'py-5' : 'py-8'}`}
+      >
         {children}
       </main>
     </div>

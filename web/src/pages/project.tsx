@@ -7,9 +7,11 @@ import { buttonClass } from '../components/button.tsx';
 import { ConfirmButton } from '../components/confirm-button.tsx';
 import { PageHeader } from '../components/page-header.tsx';
 import { ProjectAbout } from '../components/project-about.tsx';
+import { ProjectTabs } from '../components/project-frame.tsx';
 import { ProjectMembers } from '../components/project-members.tsx';
 import { ProjectSecrets } from '../components/project-secrets.tsx';
 import { Loading } from '../components/spinner.tsx';
+import { ProjectStudioCard } from '../components/studio-project-card.tsx';
 import { formatDateTime } from '../format.ts';
 import { keys } from '../query-keys.ts';
 import { roleAtLeast } from '../roles.ts';
@@ -37,6 +39,7 @@ export function ProjectPage({ params }: PageProps) {
         <span aria-hidden="true"> / </span>
         <span>{p.slug}</span>
       </nav>
+      <ProjectTabs project={p} current="overview" />
       <PageHeader
         title={p.name}
         meta={
@@ -59,6 +62,7 @@ export function ProjectPage({ params }: PageProps) {
       <div className="grid items-start gap-6 lg:grid-cols-3">
         <div className="space-y-6 lg:col-span-2">
           <ProjectAbout project={p} canEdit={!readOnly && roleAtLeast(p.role, 'maintainer')} />
+          <ProjectStudioCard slug={p.slug} canCreate={!readOnly && roleAtLeast(p.role, 'developer')} />
           <ProjectSecrets
             slug={p.slug}
             canRead={roleAtLeast(p.role, 'developer')}

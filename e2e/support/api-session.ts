@@ -1,0 +1,48 @@
+import type { BrowserContext } from 'playwright-core';
+
+export const ADMIN = { username: 'admin', email: 'admin@example.test', password: 'correct horse battery' };
+
+export interface ApiSession {
+  /** Calls the API with the browser context's cookies (and the CSRF header for writes). */
+  call<T = unknown>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: T }>;
+}
+
+/**
+ * Creates the first admin through the API inside a browser context, so the browser is signed in
+ * too (the context's request client shares its cookie jar).
+ */
+export async function createAdminSession(context: BrowserContext): Promise<ApiSession> {
+  const created = await context.request.post('/api/setup/admin', { data: ADMIN });
+  if (created.status() !== 201)
+    throw new Error(`setup/admin answered ${created.status()}: ${await created.text()}`);
+  return sessionOf(context, ((await created.json()) as { csrfToken: string }).csrfToken);
+}
+
+/** Signs the admin in (once the first test created it) inside a browser context. */
+export async function signInAdmin(context: BrowserContext): Promise<ApiSession> {
+  const response = await context.request.post('/api/auth/login', {
+    data: { login: ADMIN.username, password: ADMIN.password },
+  });
+  if (response.status() !== 200)
+    throw new Error(`login answered ${response.status()}: ${await response.text()}`);
+  return sessionOf(context, ((await response.json()) as { csrfToken: string }).csrfToken);
+}
+
+function sessionOf(context: BrowserContext, csrfToken: string): ApiSession {
+  return {
+    async call<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+      const response = await context.request.fetch(path, {
+        method,
+        headers: { 'x-csrf-token': csrfToken, ...headers },
+        ...(body === undefined ? {} : { data: body }),
+      });
+      const text = await response.text();
+      return { status: response.status(), body: (text ? JSON.parse(text) : undefined) as T };
+    },
+  };
+}

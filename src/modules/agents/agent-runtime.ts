@@ -1,0 +1,87 @@
+/**
+ * The contract every implementer of a build fits: the built-in deterministic `scaffold` runtime
+ * today, the built-in LLM agent and external agent CLIs (Claude Code, Codex, Gemini CLI) later.
+ *
+ * A runtime gets a task (what to build), a workspace (a git worktree of the project repository,
+ * checked out at the branch's current head) and a context (cancellation, identity of the run). It
+ * changes files in the workspace and reports what it does as a stream of events; it never touches
+ * refs, pushes or merge requests — `buildOnBranch` commits what the runtime left in the
+ * workspace, moves the branch, runs push handling and opens the merge request, the same way for
+ * every runtime. A CLI agent that commits by itself is fine too: whatever is uncommitted at the
+ * end is committed on top.
+ *
+ * Rules a runtime follows:
+ * - `run` returns an async iterable; the caller drives it with `for await`. The last event is
+ *   `result`; a run that ends without one failed.
+ * - Cancellation: when `ctx.signal` aborts, stop promptly (kill child processes, abandon LLM
+ *   calls) and throw `ctx.signal.reason`.
+ * - Budgets: report spend with cumulative `usage` events (steps, tokens, cost). `driveAgent`
+ *   aborts the run as soon as a reported figure passes the task's budget, and enforces
+ *   `maxWallMs` itself; a runtime should also stop on its own before it overspends (e.g. cap an
+ *   LLM call's output tokens at what is left).
+ * - Paths in `file` events are relative to the workspace, with `/` separators.
+ * - Never put secrets in events: they are stored and streamed to every viewer of the operation.
+ */
+import type { Blueprint, TemplateId } from '../studio/index.ts';
+
+/** Limits on one run; every figure is optional (no limit). */
+export interface AgentBudget {
+  /** Tool-loop iterations (LLM agent) or CLI turns; the scaffold runtime takes one step. */
+  maxSteps?: number;
+  /** Input plus output tokens over the whole run. */
+  maxTokens?: number;
+  maxCostUsd?: number;
+  /** Wall time of the whole run, from the first event requested. */
+  maxWallMs?: number;
+}
+
+/** What to build. */
+export interface AgentTask {
+  /** One line, used for the commit subject and the merge request title. */
+  title: string;
+  /** The spec (Markdown) the implementer works from. */
+  spec: string;
+  blueprint: Blueprint;
+  template: TemplateId;
+  budget?: AgentBudget;
+}
+
+/** Where to build: a git worktree, detached at `baseSha`, that becomes `branch`. */
+export interface AgentWorkspace {
+  dir: string;
+  branch: string;
+  /** The commit the worktree started from (the branch's head, else the default branch's). */
+  baseSha: string;
+  projectSlug: string;
+}
+
+export interface AgentContext {
+  signal: AbortSignal;
+  operationId?: string;
+  projectId?: string;
+}
+
+export interface AgentUsage {
+  steps: number;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+}
+
+export type AgentEvent =
+  /** The runtime entered a phase of its own work (`render`, `write`, `edit`, `run-tests` …). */
+  | { type: 'phase'; phase: string; message?: string }
+  | { type: 'log'; line: string; stream?: 'stdout' | 'stderr' }
+  | { type: 'file'; path: string; action: 'write' | 'delete'; bytes?: number }
+  /** Fraction of the run done, 0..1. */
+  | { type: 'progress'; fraction: number; message?: string }
+  /** Cumulative spend so far (not a delta). */
+  | ({ type: 'usage' } & AgentUsage)
+  /** The end of a successful run. */
+  | { type: 'result'; summary: string; commitMessage?: string };
+
+export interface AgentRuntime {
+  /** `scaffold`, `llm`, `cli:claude-code` … */
+  readonly name: string;
+  run(task: AgentTask, workspace: AgentWorkspace, ctx: AgentContext): AsyncIterable<AgentEvent>;
+}

@@ -1,0 +1,123 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../../../test/app.ts';
+import { createProjectAs, gitOk } from '../../../test/git.ts';
+import { SYSTEM_ACTOR } from '../../platform/http/actor.ts';
+import { branchHead, type PushEvent, repositoryPath } from '../git/index.ts';
+import { findProjectBySlug } from '../projects/index.ts';
+import { openMergeRequestsOn, reviewsOnPush } from '../reviews/index.ts';
+import { autopilotBlueprint, renderTemplate } from '../studio/index.ts';
+import type { AgentEvent, AgentRuntime, AgentTask } from './agent-runtime.ts';
+import { buildOnBranch } from './build-on-branch.ts';
+import { AgentBudgetExceededError, driveAgent } from './drive-agent.ts';
+import { createScaffoldRuntime, SCAFFOLD_MANIFEST } from './scaffold-runtime.ts';
+import { SCAFFOLD_IDENTITY } from './workspace.ts';
+
+let t: TestApp;
+const pushes: PushEvent[] = [];
+let deps: Parameters<typeof buildOnBranch>[0];
+beforeAll(async () => {
+  t = await createTestApp();
+  deps = { ...t.res, onPush: [reviewsOnPush(t.res, []), async (p) => void pushes.push(p)], onEvent: [] };
+});
+afterAll(async () => t?.close());
+
+function task(prompt: string): AgentTask {
+  const blueprint = autopilotBlueprint(prompt);
+  return { title: `Build ${blueprint.feature}`, spec: '# spec', blueprint, template: blueprint.template ?? 'crud-app' };
+}
+
+async function build(slug: string, prompt: string, events: AgentEvent[] = []) {
+  const project = (await findProjectBySlug(t.res.db, slug))!;
+  return buildOnBranch(deps, {
+    project,
+    branch: 'orchard/gallery',
+    runtime: createScaffoldRuntime(renderTemplate),
+    task: task(prompt),
+    actor: SYSTEM_ACTOR,
+    identity: SCAFFOLD_IDENTITY,
+    mergeRequest: { title: 'Build the gallery', description: 'Scaffolded.' },
+    signal: new AbortController().signal,
+    onEvent: (e) => void events.push(e),
+  });
+}
+
+describe('the scaffold runtime on a branch', () => {
+  it('gives an empty repository a first commit, commits the app on the branch, announces the push and opens a merge request', async () => {
+    const owner = await t.user('member');
+    const slug = await createProjectAs(t, owner.token, 'gallery');
+    const events: AgentEvent[] = [];
+    const result = await build(slug, 'a photo gallery where visitors can like photos', events);
+    const repo = repositoryPath(t.config.home, slug);
+    const main = await branchHead(repo, 'main');
+    expect(main).toBeDefined();
+    expect(result).toMatchObject({ branch: 'orchard/gallery', baseSha: main, changed: true, mergeRequestOpened: true, runtime: 'scaffold' });
+    expect(await branchHead(repo, 'orchard/gallery')).toBe(result.sha);
+    const files = await gitOk(['ls-tree', '-r', '--name-only', result.sha], repo);
+    expect(files).toContain('models/photo.js');
+    expect(files).toContain('.orchard/pipeline.yml');
+    expect(files).toContain(SCAFFOLD_MANIFEST);
+    const author = await gitOk(['log', '-1', '--format=%an <%ae>|%s', result.sha], repo);
+    expect(author.trim()).toBe('Orchard scaffold <orchard@localhost>|Build Photo gallery');
+    expect(pushes.at(-1)?.updates.map((u) => [u.ref, u.newSha])).toEqual([
+      ['refs/heads/main', main],
+      ['refs/heads/orchard/gallery', result.sha],
+    ]);
+    expect(events.filter((e) => e.type === 'file').length).toBe(result.filesChanged);
+    expect(events.at(-1)?.type).toBe('result');
+    const [mr] = await openMergeRequestsOn(t.res.db, pushes.at(-1)!.projectId, 'source', 'orchard/gallery');
+    expect(mr).toMatchObject({ number: result.mergeRequestNumber, target_branch: 'main', head_sha: result.sha });
+  });
+
+  it('rebuilds on the branch head: same merge request, synchronized, and files it no longer renders removed', async () => {
+    const first = await build('gallery', 'a photo gallery with albums of photos');
+    const repo = repositoryPath(t.config.home, 'gallery');
+    expect(await gitOk(['ls-tree', '-r', '--name-only', first.sha], repo)).toContain('models/album.js');
+    const again = await build('gallery', 'a photo gallery where visitors can like photos');
+    expect(again).toMatchObject({ baseSha: first.sha, mergeRequestOpened: false, mergeRequestNumber: first.mergeRequestNumber });
+    expect(await gitOk(['ls-tree', '-r', '--name-only', again.sha], repo)).not.toContain('models/album.js');
+    const [mr] = await openMergeRequestsOn(t.res.db, pushes.at(-1)!.projectId, 'source', 'orchard/gallery');
+    expect(mr?.head_sha).toBe(again.sha);
+    const same = await build('gallery', 'a photo gallery where visitors can like photos');
+    expect(same).toMatchObject({ sha: again.sha, changed: false });
+  });
+});
+
+describe('driveAgent', () => {
+  const workspace = { dir: '/nonexistent', branch: 'b', baseSha: 'x', projectSlug: 'p' };
+  const spender: AgentRuntime = {
+    name: 'spender',
+    async *run(_task, _ws, ctx) {
+      for (let step = 1; ; step++) {
+        yield { type: 'usage', steps: step, inputTokens: step * 100, outputTokens: step * 10, costUsd: step * 0.01 };
+        await new Promise((r) => setTimeout(r, 1));
+        ctx.signal.throwIfAborted();
+      }
+    },
+  };
+  const stuck: AgentRuntime = {
+    name: 'stuck',
+    async *run() {
+      yield { type: 'phase', phase: 'think' };
+      await new Promise(() => {});
+    },
+  };
+
+  it('stops a runtime that passes its step, token or cost budget', async () => {
+    for (const [budget, limit] of [[{ maxSteps: 3 }, 'maxSteps'], [{ maxTokens: 500 }, 'maxTokens'], [{ maxCostUsd: 0.025 }, 'maxCostUsd']] as const) {
+      const error = await driveAgent(spender, { ...task('a todo list'), budget }, workspace, { signal: new AbortController().signal }).catch((e) => e);
+      expect(error).toBeInstanceOf(AgentBudgetExceededError);
+      expect((error as AgentBudgetExceededError).limit).toBe(limit);
+    }
+  });
+
+  it('ends a runtime that hangs, on cancellation and on its wall-time budget', async () => {
+    const controller = new AbortController();
+    const running = driveAgent(stuck, task('a todo list'), workspace, {
+      signal: controller.signal,
+      onEvent: () => controller.abort(new Error('cancelled by the user')),
+    });
+    await expect(running).rejects.toThrow('cancelled by the user');
+    const timed = await driveAgent(stuck, { ...task('a todo list'), budget: { maxWallMs: 50 } }, workspace, { signal: new AbortController().signal }).catch((e) => e);
+    expect((timed as AgentBudgetExceededError).limit).toBe('maxWallMs');
+  });
+});

@@ -1,0 +1,85 @@
+import path from 'node:path';
+import type { Actor } from '../../platform/http/actor.ts';
+import { ensureRepository } from '../git/index.ts';
+import type { AgentEvent, AgentRuntime, AgentTask } from './agent-runtime.ts';
+import { type DeliveryDeps, deliverBranch } from './deliver-branch.ts';
+import { type AgentOutcome, driveAgent } from './drive-agent.ts';
+import { type CommitIdentity, closeWorkspace, commitWorkspace, ensureDefaultBranch, openWorkspace } from './workspace.ts';
+
+export interface BuildOnBranchInput {
+  project: { id: string; slug: string; name: string };
+  /** `orchard/<feature-slug>`. */
+  branch: string;
+  runtime: AgentRuntime;
+  task: AgentTask;
+  /** Whom the push and the merge request are attributed to (checked as a developer of the project). */
+  actor: Actor;
+  identity: CommitIdentity;
+  mergeRequest: { title: string; description: string };
+  signal: AbortSignal;
+  operationId?: string;
+  onEvent?: (event: AgentEvent) => void | Promise<void>;
+}
+
+export interface BuildOnBranchResult extends AgentOutcome {
+  branch: string;
+  baseSha: string;
+  sha: string;
+  /** False when the agent's work was identical to the branch's head (nothing was pushed). */
+  changed: boolean;
+  mergeRequestNumber: number;
+  mergeRequestOpened: boolean;
+  runtime: string;
+}
+
+/**
+ * One agent run, end to end: a worktree at the branch's head (the default branch gets a first
+ * commit if the repository is empty), the runtime's work, a commit, the branch moved with push
+ * handling, and the merge request. The worktree is removed whatever happens.
+ */
+export async function buildOnBranch(deps: DeliveryDeps, input: BuildOnBranchInput): Promise<BuildOnBranchResult> {
+  const { project } = input;
+  const repo = await ensureRepository(deps.config.home, project.slug);
+  const initial = await ensureDefaultBranch(repo, { projectName: project.name, identity: input.identity });
+  const workspace = await openWorkspace(repo, path.join(deps.config.home, 'work'), {
+    branch: input.branch,
+    projectSlug: project.slug,
+  });
+  try {
+    const outcome = await driveAgent(input.runtime, input.task, workspace, {
+      signal: input.signal,
+      operationId: input.operationId,
+      projectId: project.id,
+      onEvent: input.onEvent,
+    });
+    input.signal.throwIfAborted();
+    const commit = await commitWorkspace(workspace, {
+      message: outcome.commitMessage ?? input.task.title,
+      identity: input.identity,
+    });
+    const delivered = await deliverBranch(deps, {
+      repo,
+      projectId: project.id,
+      projectSlug: project.slug,
+      actor: input.actor,
+      branch: input.branch,
+      sha: commit.sha,
+      previousSha: workspace.branchExisted ? workspace.baseSha : undefined,
+      alsoUpdated: initial ? [initial] : [],
+      title: input.mergeRequest.title,
+      description: input.mergeRequest.description,
+    });
+    return {
+      ...outcome,
+      ...delivered,
+      branch: input.branch,
+      baseSha: workspace.baseSha,
+      changed: commit.changed,
+      runtime: input.runtime.name,
+    };
+  } finally {
+    await closeWorkspace(repo, workspace).catch((error) =>
+      deps.logger.warn({ err: error, dir: workspace.dir }, 'agents: could not remove a workspace'),
+    );
+  }
+}

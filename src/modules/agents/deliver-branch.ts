@@ -1,0 +1,69 @@
+import { ConflictError } from '../../platform/errors.ts';
+import type { Actor } from '../../platform/http/actor.ts';
+import type { Resources } from '../../platform/resources.ts';
+import { DEFAULT_BRANCH, handlePush, type PushListener, type RefUpdate, updateRef, ZERO_SHA } from '../git/index.ts';
+import { createMergeRequest, openMergeRequestsOn, type ReviewListener } from '../reviews/index.ts';
+
+/** What delivering needs from the composition root: the same listeners an HTTP push reaches. */
+export type DeliveryDeps = Resources & { onPush: PushListener[]; onEvent: ReviewListener[] };
+
+export interface DeliveredBranch {
+  sha: string;
+  /** The number of the open merge request into the default branch (new or existing). */
+  mergeRequestNumber: number;
+  mergeRequestOpened: boolean;
+}
+
+/**
+ * Makes agent work visible exactly as a push would: moves the branch (compare-and-swap on the
+ * head the agent started from), hands the ref updates to push handling (recorded activity,
+ * pipelines, merge-request synchronization, webhooks), then opens a merge request into the
+ * default branch unless one is open already.
+ */
+export async function deliverBranch(
+  deps: DeliveryDeps,
+  input: {
+    repo: string;
+    projectId: string;
+    projectSlug: string;
+    actor: Actor;
+    branch: string;
+    sha: string;
+    /** The branch's head before the agent ran; undefined when the branch is new. */
+    previousSha: string | undefined;
+    /** Other updates to announce in the same push (the default branch's first commit). */
+    alsoUpdated?: RefUpdate[];
+    title: string;
+    description: string;
+  },
+): Promise<DeliveredBranch> {
+  const ref = `refs/heads/${input.branch}`;
+  const updates: RefUpdate[] = [...(input.alsoUpdated ?? [])];
+  const oldSha = input.previousSha ?? ZERO_SHA;
+  if (oldSha !== input.sha) {
+    if (!(await updateRef(input.repo, ref, input.sha, oldSha))) {
+      throw new ConflictError(`Branch ${input.branch} moved while the agent worked; run the build again on the new head.`);
+    }
+    updates.push({ ref, oldSha, newSha: input.sha });
+  }
+  if (updates.length) {
+    await handlePush(deps, deps.onPush, {
+      projectId: input.projectId,
+      projectSlug: input.projectSlug,
+      repo: input.repo,
+      actor: input.actor,
+      updates,
+    });
+  }
+  const open = (await openMergeRequestsOn(deps.db, input.projectId, 'source', input.branch)).find(
+    (mr) => mr.target_branch === DEFAULT_BRANCH,
+  );
+  if (open) return { sha: input.sha, mergeRequestNumber: open.number, mergeRequestOpened: false };
+  const created = await createMergeRequest(deps, deps, { actor: input.actor }, input.projectSlug, {
+    title: input.title,
+    description: input.description,
+    sourceBranch: input.branch,
+    targetBranch: DEFAULT_BRANCH,
+  });
+  return { sha: input.sha, mergeRequestNumber: created.number, mergeRequestOpened: true };
+}

@@ -1,0 +1,15 @@
+/** The agents module's public face: the runtime contract, the scaffold runtime, and one run on a branch. */
+export type {
+  AgentBudget,
+  AgentContext,
+  AgentEvent,
+  AgentRuntime,
+  AgentTask,
+  AgentUsage,
+  AgentWorkspace,
+} from './agent-runtime.ts';
+export { type BuildOnBranchInput, type BuildOnBranchResult, buildOnBranch } from './build-on-branch.ts';
+export { type DeliveredBranch, type DeliveryDeps, deliverBranch } from './deliver-branch.ts';
+export { AgentBudgetExceededError, type AgentOutcome, driveAgent } from './drive-agent.ts';
+export { createScaffoldRuntime, type RenderTemplate, SCAFFOLD_MANIFEST } from './scaffold-runtime.ts';
+export { type CommitIdentity, SCAFFOLD_IDENTITY } from './workspace.ts';

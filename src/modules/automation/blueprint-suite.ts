@@ -1,0 +1,52 @@
+import type { SmokePage, SmokeStep, SmokeSuite } from './smoke-suite.ts';
+
+/**
+ * The parts of a Studio Blueprint the robot reads (structurally typed so automation does not
+ * depend on the studio module's internals).
+ */
+export interface BlueprintLike {
+  summary?: string;
+  sections: {
+    pages: Array<{ name: string; path?: string; purpose?: string; entity?: string; kind: string }>;
+    apiEndpoints?: Array<{ entity?: string; action: string }>;
+  };
+}
+
+const MAX_TEXT = 120;
+
+/**
+ * A smoke suite that visits every page of the Blueprint, with expectations matched to what the
+ * scaffold templates render (templates/parts/page-*): every page has an `h1`; app pages show their
+ * name; list pages of creatable entities and form pages show a form; a landing page shows its
+ * purpose (or the summary). Pages whose path needs a record id (`/photos/:id`) are not visited.
+ */
+export function suiteFromBlueprint(blueprint: BlueprintLike): SmokeSuite {
+  const creatable = new Set(
+    (blueprint.sections.apiEndpoints ?? [])
+      .filter((e) => e.action === 'create' && e.entity)
+      .map((e) => e.entity),
+  );
+  const pages: SmokePage[] = [];
+  for (const page of blueprint.sections.pages) {
+    if (!page.path || page.path.includes('/:')) continue;
+    const steps: SmokeStep[] = [{ expectVisible: 'h1' }];
+    if (page.kind === 'landing') {
+      const pitch = firstLine(page.purpose) || firstLine(blueprint.summary);
+      if (pitch) steps.push({ expectText: pitch });
+    } else {
+      steps.push({ expectText: page.name });
+    }
+    const hasForm =
+      page.kind === 'form' || (page.kind === 'list' && page.entity && creatable.has(page.entity));
+    if (hasForm) steps.push({ expectVisible: 'form' });
+    pages.push({ name: page.name, path: page.path, steps });
+  }
+  if (!pages.length) pages.push({ name: 'Home', path: '/', steps: [{ expectVisible: 'body' }] });
+  return { pages, failOnConsoleErrors: true, failOnFailedRequests: true };
+}
+
+/** Long purposes are matched by their start: the page may wrap or truncate them. */
+function firstLine(text: string | undefined): string {
+  const line = (text ?? '').trim().split('\n')[0]!.trim();
+  return line.length > MAX_TEXT ? line.slice(0, MAX_TEXT).replace(/\s+\S*$/, '') : line;
+}

@@ -1,0 +1,35 @@
+/** The automation module's public face: the browser robot (pool, URL guard, smoke suites, verification). */
+export { type ArtifactKind, type ArtifactRef, type ArtifactStore, blobArtifactStore } from './artifacts.ts';
+export { type BlueprintLike, suiteFromBlueprint } from './blueprint-suite.ts';
+export {
+  BrowserPool,
+  type BrowserPoolOptions,
+  type BrowserTask,
+  browserPoolFromConfig,
+  CHROMIUM_ARGS,
+  findChromium,
+} from './browser-pool.ts';
+export type { BlockedRequest } from './guard-proxy.ts';
+export { type AutomationDeps, registerAutomationJobs, VerifyInput, verifyStep } from './jobs.ts';
+export type { Check } from './page-steps.ts';
+export type { FailedRequest } from './page-watch.ts';
+export { automationRoutes } from './routes.ts';
+export { runVerification, type VerificationOptions, type VerificationResult } from './run-verification.ts';
+export {
+  parseSmokeYaml,
+  SMOKE_FILE,
+  SmokePage,
+  SmokeStep,
+  SmokeSuite,
+  type SmokeSuiteInput,
+} from './smoke-suite.ts';
+export {
+  BlockedUrlError,
+  createUrlGuard,
+  type GuardVerdict,
+  loopbackPorts,
+  type Target,
+  type UrlGuard,
+  type UrlGuardOptions,
+} from './url-guard.ts';
+export type { PageResult } from './verify-page.ts';

@@ -1,0 +1,133 @@
+import { z } from 'zod';
+import type { Config } from '../../config.ts';
+import { ValidationError } from '../../platform/errors.ts';
+import type { Logger } from '../../platform/log.ts';
+import { defineStep, NonRetryableError, type Registry, type StepContext } from '../operations/index.ts';
+import type { ArtifactStore } from './artifacts.ts';
+import { suiteFromBlueprint } from './blueprint-suite.ts';
+import type { BrowserPool } from './browser-pool.ts';
+import { runVerification, type VerificationResult } from './run-verification.ts';
+import { parseSmokeYaml, SmokeSuite } from './smoke-suite.ts';
+import { BlockedUrlError, createUrlGuard, type Target } from './url-guard.ts';
+
+export interface AutomationDeps {
+  config: Pick<Config, 'port' | 'automation'> & { deploy?: { domain: string } };
+  pool: BrowserPool;
+  artifacts: ArtifactStore;
+  /** The deploy module's direct app ports (and any other target that is one of Orchard's apps). */
+  isOwnDeployment?: (target: Target) => boolean;
+  logger?: Logger;
+}
+
+const BlueprintPages = z.looseObject({
+  summary: z.string().optional(),
+  sections: z.looseObject({
+    pages: z.array(
+      z.looseObject({
+        name: z.string(),
+        path: z.string().optional(),
+        purpose: z.string().optional(),
+        entity: z.string().optional(),
+        kind: z.string(),
+      }),
+    ),
+    apiEndpoints: z.array(z.looseObject({ entity: z.string().optional(), action: z.string() })).optional(),
+  }),
+});
+
+/** What `automation.verify` runs: a base URL and one of a suite, the text of `.orchard/smoke.yml`, or a Blueprint. */
+export const VerifyInput = z
+  .object({
+    baseUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
+    suite: SmokeSuite.optional(),
+    smokeYaml: z.string().max(200_000).optional(),
+    blueprint: BlueprintPages.optional(),
+    pageTimeoutMs: z.number().int().min(1_000).max(300_000).optional(),
+    totalTimeoutMs: z
+      .number()
+      .int()
+      .min(1_000)
+      .max(30 * 60_000)
+      .optional(),
+  })
+  .refine((v) => [v.suite, v.smokeYaml, v.blueprint].filter((x) => x !== undefined).length === 1, {
+    message: 'give exactly one of suite, smokeYaml or blueprint',
+  });
+export type VerifyInput = z.input<typeof VerifyInput>;
+
+const DEFAULT_TOTAL_MS = 5 * 60_000;
+
+/** Registers `automation.verify` (queue `browser`): the browser robot checks a deployed app. */
+export function registerAutomationJobs(registry: Registry, deps: AutomationDeps): void {
+  registry.add(
+    defineStep<VerifyInput, VerificationResult>('automation.verify', {
+      queue: 'browser',
+      // A failed check is a result, not an error: retries are for a browser or worker lost mid-task.
+      retry: { maxAttempts: 2, baseMs: 1_000, maxMs: 5_000 },
+      timeoutMs: 30 * 60_000 + 60_000,
+      handler: (ctx) => verifyStep(deps, ctx),
+    }),
+  );
+}
+
+/** The step handler, exported for tests and for callers that run it outside the engine. */
+export async function verifyStep(
+  deps: AutomationDeps,
+  ctx: StepContext<VerifyInput>,
+): Promise<VerificationResult> {
+  const parsed = VerifyInput.safeParse(ctx.input);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ');
+    throw new NonRetryableError(`automation.verify input is invalid: ${issues}`);
+  }
+  const input = parsed.data;
+  let suite: SmokeSuite;
+  try {
+    suite =
+      input.suite ??
+      (input.smokeYaml !== undefined
+        ? parseSmokeYaml(input.smokeYaml)
+        : suiteFromBlueprint(input.blueprint!));
+  } catch (error) {
+    if (error instanceof ValidationError) throw new NonRetryableError(error.message);
+    throw error;
+  }
+  const { automation } = deps.config;
+  const guard = createUrlGuard({
+    orchardPort: deps.config.port,
+    deploymentDomain: deps.config.deploy?.domain,
+    allowHosts: automation.allowHosts,
+    allowPrivate: automation.allowPrivate,
+    isOwnDeployment: deps.isOwnDeployment,
+  });
+  ctx.log(`Verifying ${suite.pages.length} page(s) at ${input.baseUrl}`);
+  try {
+    const result = await runVerification({
+      baseUrl: input.baseUrl,
+      suite,
+      pool: deps.pool,
+      guard,
+      artifacts: deps.artifacts,
+      artifactPrefix: `operations/${ctx.operationId}/${ctx.stepKey}/attempt-${ctx.attempt}`,
+      pageTimeoutMs: input.pageTimeoutMs,
+      totalTimeoutMs: input.totalTimeoutMs ?? DEFAULT_TOTAL_MS,
+      signal: ctx.signal,
+      logger: ctx.logger,
+      onArtifact: (artifact) => ctx.emit({ type: 'artifact', ...artifact }),
+      onPage: async (page, index, total) => {
+        ctx.log(`${page.passed ? 'passed' : 'FAILED'}  ${page.name}  ${page.url}  (${page.durationMs} ms)`);
+        for (const check of page.checks.filter((c) => !c.passed))
+          ctx.log(`  ✗ ${check.name}: ${check.message}`, 'stderr');
+        await ctx.progress((index + 1) / total, `${page.name}: ${page.passed ? 'passed' : 'failed'}`);
+      },
+    });
+    ctx.log(
+      result.passed ? 'Verification passed' : 'Verification failed',
+      result.passed ? 'stdout' : 'stderr',
+    );
+    return result;
+  } catch (error) {
+    if (error instanceof BlockedUrlError) throw new NonRetryableError(error.message);
+    throw error;
+  }
+}

@@ -1,0 +1,67 @@
+import http from 'node:http';
+
+/** A tiny site for the robot's tests (tests only), on 127.0.0.1. */
+export interface TestSite {
+  url: string;
+  port: number;
+  /** Paths requested so far, in order. */
+  hits: string[];
+  close(): Promise<void>;
+}
+
+const page = (title: string, body: string) =>
+  `<!doctype html><html><head><meta charset="utf-8"><title>${title}</title><link rel="icon" href="data:,"></head><body>${body}</body></html>`;
+
+const PAGES: Record<string, string> = {
+  '/': page(
+    'Home',
+    `<h1>Welcome to Photos</h1><p class="lead">Share your photos</p><a href="/photos">Photos</a>
+     <script src="/app.js"></script>`,
+  ),
+  '/app.js': 'document.body.dataset.ready = "yes";',
+  '/photos': page(
+    'Photos',
+    `<h1>Photos</h1><ul id="list"></ul>
+     <form id="add" onsubmit="event.preventDefault(); const li = document.createElement('li'); li.textContent = this.title.value; document.getElementById('list').append(li);">
+       <input name="title" id="title"><select id="kind"><option>a</option><option>b</option></select><button>Add photo</button>
+     </form>`,
+  ),
+  '/broken': page(
+    'Broken',
+    `<h1>Broken</h1><script>console.error('boom from the page'); fetch('/api/missing');</script>
+     <img src="http://blocked.example/pixel.png">`,
+  ),
+  '/sneaky': page('Sneaky', `<h1>Sneaky</h1><img src="/to-metadata">`),
+};
+
+export async function startTestSite(): Promise<TestSite> {
+  const hits: string[] = [];
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://site');
+    hits.push(url.pathname);
+    if (url.pathname === '/to-metadata') {
+      res.writeHead(302, { location: 'http://169.254.169.254/latest/meta-data/' }).end();
+      return;
+    }
+    if (url.pathname === '/never') return; // answers never: cancellation and budget tests
+    const body = PAGES[url.pathname];
+    if (body === undefined) {
+      res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not found"}');
+      return;
+    }
+    const type = url.pathname.endsWith('.js') ? 'text/javascript' : 'text/html; charset=utf-8';
+    res.writeHead(200, { 'content-type': type }).end(body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    hits,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,24 @@
+import type { Config } from '../../config.ts';
+import type { Clock } from '../../platform/clock.ts';
+import type { Db } from '../../platform/db/pool.ts';
+import type { Logger } from '../../platform/log.ts';
+import type { Isolation } from '../../platform/sandbox/index.ts';
+import type { Vault } from '../secrets/index.ts';
+import type { Supervisor } from './supervisor.ts';
+
+/** What the deploy use cases need (the runtime builds it; other modules get it from `res.deploy.deps`). */
+export interface DeployDeps {
+  db: Db;
+  config: Config;
+  clock: Clock;
+  logger: Logger;
+  vault: Vault;
+  /** This process's supervisor: it acts on a deploy at once when it holds (or can take) the lease. */
+  supervisor?: Supervisor;
+  /** Whether the supervisor runs here (`orchard up`); otherwise deploys wait for the one that does. */
+  supervising(): boolean;
+  /** Wakes the supervisors of other processes (NOTIFY). */
+  notify?(environmentId: string): Promise<void>;
+  /** For tests: pretend the machine offers this isolation. */
+  isolation?: Isolation;
+}

@@ -1,0 +1,28 @@
+/** The deploy module's public face: environments, releases, the supervisor and proxy, publish/rollback, k8s render. */
+export { APP_SETTINGS_PATH, type AppSettings, parseAppSettings } from './app-settings.ts';
+export { deployPreview } from './deploy-preview.ts';
+export { checkDeployRef, type DeployRefInput, deployRef } from './deploy-ref.ts';
+export { type DeployReleaseInput, deployRelease } from './deploy-release.ts';
+export type { DeployDeps } from './deps.ts';
+export { type EnvKind, type EnvName, parseEnvName, previewName } from './env-name.ts';
+export type { EnvironmentRow, EnvironmentWithSlug, EnvStatus } from './environment-store.ts';
+export { DeployFailedError } from './errors.ts';
+export { findEnvironmentByParam } from './find-environment.ts';
+export { hostLabel, labelFromHost } from './host-label.ts';
+export { registerDeployJobs } from './jobs.ts';
+export { environmentViews, listEnvironmentViews } from './list-environments.ts';
+export { markReleaseVerified } from './mark-release-verified.ts';
+export { pinEnvironment } from './pin-environment.ts';
+export { prepareRelease } from './prepare-release.ts';
+export { pruneReleases } from './prune-releases.ts';
+export { publishRelease } from './publish-release.ts';
+export { findRelease, type ReleaseRow } from './release-store.ts';
+export { removeEnvironment, removePreview } from './remove-environment.ts';
+export { type K8sEnvironment, type K8sOptions, renderK8s } from './render-k8s.ts';
+export { renderProjectK8s } from './render-project-k8s.ts';
+export { rollbackEnvironment } from './rollback-environment.ts';
+export { deployRoutes } from './routes.ts';
+export { createDeployRuntime, DeployRuntime, type DeployRuntimeOptions } from './runtime.ts';
+export type { EnvironmentView, ReleaseView } from './schemas.ts';
+export { Supervisor } from './supervisor.ts';
+export { sweepExpiredPreviews } from './sweep-previews.ts';

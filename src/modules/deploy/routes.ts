@@ -1,0 +1,226 @@
+import { ConflictError } from '../../platform/errors.ts';
+import { contextOf } from '../../platform/http/request-context.ts';
+import type { HttpApp } from '../../platform/http/server.ts';
+import { createSseHub, wantsEventStream } from '../../platform/http/sse.ts';
+import type { Resources } from '../../platform/resources.ts';
+import { repositoryPath, resolveRevision } from '../git/index.ts';
+import { type Registry, startOperation } from '../operations/index.ts';
+import { requireProjectRole } from '../projects/index.ts';
+import { requireEnvRole } from './access.ts';
+import { checkDeployRef } from './deploy-ref.ts';
+import { parseEnvName } from './env-name.ts';
+import { findEnvironmentByParam } from './find-environment.ts';
+import { environmentViews, listEnvironmentViews } from './list-environments.ts';
+import { pinEnvironment } from './pin-environment.ts';
+import { publishRelease } from './publish-release.ts';
+import { followLogs, tailLogs } from './read-logs.ts';
+import { listReleases } from './release-store.ts';
+import { removeEnvironment } from './remove-environment.ts';
+import { rollbackEnvironment } from './rollback-environment.ts';
+import type { DeployRuntime } from './runtime.ts';
+import {
+  DeployAccepted,
+  DeployBody,
+  EnvironmentList,
+  EnvironmentView,
+  EnvParams,
+  LogList,
+  LogsQuery,
+  PinBody,
+  PublishResult,
+  ReleaseList,
+  ReleaseRefBody,
+  SlugParam,
+} from './schemas.ts';
+import { toReleaseView } from './views.ts';
+
+const tags = ['deploy'];
+
+export type DeployRouteResources = Resources & { deploy: DeployRuntime; registry: Registry };
+
+export function deployRoutes(res: DeployRouteResources) {
+  const { db, deploy } = res;
+  const deps = deploy.deps;
+  const one = async (env: Parameters<typeof environmentViews>[2][number]) =>
+    (await environmentViews(db, deploy.urls, [env]))[0]!;
+
+  return async (app: HttpApp) => {
+    const sse = createSseHub(app);
+
+    app.get(
+      '/api/projects/:slug/environments',
+      { schema: { tags, params: SlugParam, response: { 200: EnvironmentList } } },
+      async (request) => {
+        const { project } = await requireProjectRole(
+          db,
+          contextOf(request).actor,
+          request.params.slug,
+          'viewer',
+        );
+        return { items: await listEnvironmentViews(db, deploy.urls, project.id), nextCursor: null };
+      },
+    );
+
+    app.get(
+      '/api/projects/:slug/environments/:env',
+      { schema: { tags, params: EnvParams, response: { 200: EnvironmentView } } },
+      async (request) => {
+        const { project } = await requireProjectRole(
+          db,
+          contextOf(request).actor,
+          request.params.slug,
+          'viewer',
+        );
+        return one(await findEnvironmentByParam(db, project.id, request.params.env));
+      },
+    );
+
+    app.get(
+      '/api/projects/:slug/environments/:env/logs',
+      {
+        schema: {
+          tags,
+          params: EnvParams,
+          querystring: LogsQuery,
+          response: { 200: LogList },
+          description:
+            'The tail of the app log; with `Accept: text/event-stream`, the tail then live lines (`event: log`).',
+        },
+      },
+      async (request, reply) => {
+        const { project } = await requireProjectRole(
+          db,
+          contextOf(request).actor,
+          request.params.slug,
+          'viewer',
+        );
+        const env = await findEnvironmentByParam(db, project.id, request.params.env);
+        const { lines, fileOffset } = await tailLogs(
+          deploy.supervisor,
+          res.config.home,
+          env,
+          request.query.tail,
+        );
+        if (!wantsEventStream(request)) return { items: lines };
+        const stream = sse.open(request, reply);
+        for (const line of lines) stream.send({ event: 'log', data: JSON.stringify(line) });
+        const stop = followLogs(deploy.supervisor, res.config.home, env, fileOffset, (line) =>
+          stream.send({ event: 'log', data: JSON.stringify(line) }),
+        );
+        stream.signal.addEventListener('abort', stop, { once: true });
+        return reply;
+      },
+    );
+
+    app.post(
+      '/api/projects/:slug/deploy',
+      {
+        config: { projectRole: 'developer' },
+        schema: { tags, params: SlugParam, body: DeployBody, response: { 202: DeployAccepted } },
+      },
+      async (request, reply) => {
+        const ctx = contextOf(request);
+        const { env, project, ref } = await checkDeployRef(deps, ctx, {
+          slug: request.params.slug,
+          ...request.body,
+        });
+        // A ref that does not exist fails here (404), not later inside the operation.
+        await resolveRevision(repositoryPath(res.config.home, project.slug), ref, 'ref');
+        const { id } = await startOperation(db, res.registry, {
+          kind: 'deploy.release',
+          input: { env: env.name, ref, requestedBy: ctx.actor.username },
+          actor: ctx.actor,
+          projectId: project.id,
+        });
+        return reply.status(202).send({ operationId: id, environment: env.name, ref });
+      },
+    );
+
+    app.post(
+      '/api/projects/:slug/publish',
+      {
+        config: { projectRole: 'maintainer' },
+        schema: {
+          tags,
+          params: SlugParam,
+          body: ReleaseRefBody.default({}),
+          response: { 200: PublishResult },
+        },
+      },
+      async (request) => {
+        const { environment, release } = await publishRelease(deps, contextOf(request), {
+          slug: request.params.slug,
+          release: request.body.release,
+        });
+        return { environment: await one(environment), release: toReleaseView(release) };
+      },
+    );
+
+    app.post(
+      '/api/projects/:slug/environments/:env/rollback',
+      {
+        config: { projectRole: 'developer' },
+        schema: {
+          tags,
+          params: EnvParams,
+          body: ReleaseRefBody.default({}),
+          response: { 200: PublishResult },
+        },
+      },
+      async (request) => {
+        const { environment, release } = await rollbackEnvironment(deps, contextOf(request), {
+          slug: request.params.slug,
+          env: request.params.env,
+          release: request.body.release,
+        });
+        return { environment: await one(environment), release: toReleaseView(release) };
+      },
+    );
+
+    app.post(
+      '/api/projects/:slug/environments/:env/pin',
+      {
+        config: { projectRole: 'developer' },
+        schema: { tags, params: EnvParams, body: PinBody, response: { 200: EnvironmentView } },
+      },
+      async (request) =>
+        one(
+          await pinEnvironment(deps, contextOf(request), {
+            slug: request.params.slug,
+            env: request.params.env,
+            pinned: request.body.pinned,
+          }),
+        ),
+    );
+
+    app.delete(
+      '/api/projects/:slug/environments/:env',
+      { config: { projectRole: 'developer' }, schema: { tags, params: EnvParams } },
+      async (request, reply) => {
+        const ctx = contextOf(request);
+        const name = parseEnvName(request.params.env);
+        const { project } = await requireEnvRole(db, ctx.actor, request.params.slug, name);
+        const env = await findEnvironmentByParam(db, project.id, request.params.env);
+        if (env.kind !== 'preview') {
+          throw new ConflictError(`Only previews can be removed; ${env.name} stays (roll it back instead).`);
+        }
+        await removeEnvironment(deps, ctx, env, 'removed by hand');
+        return reply.status(204).send();
+      },
+    );
+
+    app.get(
+      '/api/projects/:slug/releases',
+      { schema: { tags, params: SlugParam, response: { 200: ReleaseList } } },
+      async (request) => {
+        const { project } = await requireProjectRole(
+          db,
+          contextOf(request).actor,
+          request.params.slug,
+          'viewer',
+        );
+        return { items: (await listReleases(db, project.id)).map(toReleaseView), nextCursor: null };
+      },
+    );
+  };
+}

@@ -1,0 +1,148 @@
+import { type Agent, request } from 'node:http';
+import { createTestApp, type TestApp } from '../../../test/app.ts';
+import { commitFiles, createProjectAs, gitOk, localRepo } from '../../../test/git.ts';
+import type { Clock } from '../../platform/clock.ts';
+import { ensureRepository } from '../git/index.ts';
+import { findProjectBySlug, type ProjectRow } from '../projects/index.ts';
+
+/**
+ * A tiny app for deploy tests (tests only): answers `/` with its VERSION, `/health` with 200 (503
+ * when the file MODE says `unhealthy`), exits on `/crash`, reports its environment on `/info`, and
+ * echoes an upgraded (websocket-like) connection.
+ */
+export const TEST_SERVER = `const http = require('node:http');
+const fs = require('node:fs');
+const path = require('node:path');
+const read = (f, d) => (fs.existsSync(path.join(__dirname, f)) ? fs.readFileSync(path.join(__dirname, f), 'utf8').trim() : d);
+const version = read('VERSION', 'v0');
+const mode = read('MODE', 'ok');
+if (mode === 'unhealthy') console.error('cannot reach the database at db:5432');
+if (mode === 'exit') { console.error('missing setting: DATABASE_URL'); process.exit(2); }
+http.createServer((req, res) => {
+  if (req.url === '/health') {
+    if (mode === 'unhealthy') { res.writeHead(503); return res.end('database unreachable'); }
+    return res.end('ok');
+  }
+  if (req.url === '/crash') { res.end('bye'); setTimeout(() => process.exit(7), 5); return; }
+  if (req.url === '/slow') { setTimeout(() => res.end('slow ' + version), 300); return; }
+  if (req.url === '/info') {
+    res.setHeader('content-type', 'application/json');
+    return res.end(JSON.stringify({ version, dataDir: process.env.DATA_DIR, port: process.env.PORT,
+      forwardedHost: req.headers['x-forwarded-host'], builds: read('build-count.txt', '').split('\\n').filter(Boolean).length }));
+  }
+  res.end('hello from ' + version);
+}).on('upgrade', (req, socket) => {
+  socket.write('HTTP/1.1 101 Switching Protocols\\r\\nupgrade: echo\\r\\nconnection: Upgrade\\r\\nx-version: ' + version + '\\r\\n\\r\\n');
+  socket.pipe(socket);
+}).listen(Number(process.env.PORT), '127.0.0.1', () => console.log('listening on ' + process.env.PORT + ' (' + version + ')'));
+`;
+
+export const TEST_APP_YML =
+  'start: node server.js\nbuild: echo built >> build-count.txt\nhealthPath: /health\n';
+
+export interface DeployFixture {
+  t: TestApp;
+  project: ProjectRow;
+  slug: string;
+  token: string;
+  /** Orchard's HTTP port (listening on 127.0.0.1). */
+  port: number;
+  /** Commits the test app at `version` (optionally unhealthy) on `branch` and pushes it; returns the sha. */
+  push(version: string, options?: { branch?: string; unhealthy?: boolean; exits?: boolean }): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** A test Orchard listening on 127.0.0.1 with a project whose bare repository gets the test app. */
+export async function deployFixture(
+  overrides: Record<string, unknown> = {},
+  options: { clock?: Clock; slug?: string } = {},
+): Promise<DeployFixture> {
+  const t = await createTestApp(
+    {
+      'deploy.healthTimeoutMs': 10_000,
+      'deploy.drainTimeoutMs': 2_000,
+      'rateLimit.tokenPerMinute': 100_000,
+      'rateLimit.ipPerMinute': 100_000,
+      ...overrides,
+    },
+    { clock: options.clock },
+  );
+  const admin = await t.user('admin');
+  const slug = options.slug ?? 'shop';
+  await createProjectAs(t, admin.token, slug);
+  const project = (await findProjectBySlug(t.res.db, slug))!;
+  const bare = await ensureRepository(t.config.home, slug);
+  const work = await localRepo();
+  await t.http.listen({ port: 0, host: '127.0.0.1' });
+  const port = (t.http.server.address() as { port: number }).port;
+  return {
+    t,
+    project,
+    slug,
+    token: admin.token,
+    port,
+    async push(version, o = {}) {
+      const branch = o.branch ?? 'main';
+      const current = (await gitOk(['branch', '--show-current'], work)).trim();
+      if (current !== branch) {
+        const exists = (await gitOk(['branch', '--list', branch], work)).trim();
+        await gitOk(exists ? ['checkout', '-q', branch] : ['checkout', '-q', '-b', branch], work);
+      }
+      const files: Record<string, string> = {
+        'server.js': TEST_SERVER,
+        '.orchard/app.yml': TEST_APP_YML,
+        VERSION: `${version}\n`,
+        MODE: o.unhealthy ? 'unhealthy\n' : o.exits ? 'exit\n' : 'ok\n',
+      };
+      const sha = await commitFiles(work, files, `version ${version}`);
+      await gitOk(['push', '-q', '--force', bare, `${branch}:${branch}`], work);
+      return sha;
+    },
+    async close() {
+      await t.res.deploy.stop();
+      await t.close();
+    },
+  };
+}
+
+export interface AppAnswer {
+  status: number;
+  body: string;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+/** A request to a deployed app through Orchard's proxy: the Host header picks the environment. */
+export function appRequest(port: number, host: string, path = '/', agent?: Agent): Promise<AppAnswer> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, headers: { host }, agent }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** Polls `check` until it returns a truthy value or the deadline passes (no fixed sleeps). */
+export async function until<T>(
+  check: () => Promise<T | undefined | null | false>,
+  timeoutMs = 20_000,
+  what = 'condition',
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline)
+      throw new Error(`Timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -1,0 +1,60 @@
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+
+/**
+ * Hooks every push runs through, shared by all repositories (`git -c core.hooksPath=…`).
+ *
+ * `update` enforces protected branches per ref: Orchard computes whether the pusher may update
+ * them before spawning receive-pack and passes the answer in the environment, so the hook needs
+ * no call back into the server. Git itself has parsed the command list by then (capabilities,
+ * push options, gzip, atomic pushes), so the decision applies to exactly the updates git is about
+ * to make, and the client sees a normal `! [remote rejected]` line with our message.
+ *
+ * `post-receive` writes the updates git actually applied to the file named by ORCHARD_PUSH_LOG;
+ * Orchard reads it after receive-pack exits to drive push handling.
+ */
+const UPDATE = `#!/bin/sh
+# Orchard: protected branches accept updates only from maintainers.
+ref="$1"
+case " $ORCHARD_PROTECTED_REFS " in
+  *" $ref "*)
+    if [ "$ORCHARD_MAY_UPDATE_PROTECTED" != "1" ]; then
+      echo "Orchard: $ref is protected; only maintainers may push to it. Push a branch and open a merge request." >&2
+      exit 1
+    fi
+    ;;
+esac
+exit 0
+`;
+
+const POST_RECEIVE = `#!/bin/sh
+# Orchard: record the ref updates this push applied.
+if [ -n "$ORCHARD_PUSH_LOG" ]; then
+  cat > "$ORCHARD_PUSH_LOG"
+else
+  cat > /dev/null
+fi
+exit 0
+`;
+
+const written = new Set<string>();
+
+/** Writes the hooks into `<home>/git-hooks` (once per process) and returns that directory. */
+export async function ensureHooks(home: string): Promise<string> {
+  const dir = path.join(home, 'git-hooks');
+  if (written.has(dir)) return dir;
+  await mkdir(dir, { recursive: true });
+  for (const [name, body] of [
+    ['update', UPDATE],
+    ['post-receive', POST_RECEIVE],
+  ] as const) {
+    const file = path.join(dir, name);
+    const current = await readFile(file, 'utf8').catch(() => undefined);
+    if (current === body) continue;
+    const temp = `${file}.${process.pid}.tmp`;
+    await writeFile(temp, body, { mode: 0o755 });
+    await rename(temp, file);
+  }
+  written.add(dir);
+  return dir;
+}

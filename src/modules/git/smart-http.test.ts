@@ -1,0 +1,131 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../../../test/app.ts';
+import {
+  addMember,
+  commitFiles,
+  createProjectAs,
+  gitCli,
+  gitOk,
+  listenApp,
+  localRepo,
+  remoteUrl,
+} from '../../../test/git.ts';
+
+let t: TestApp;
+let base: string;
+let owner: Awaited<ReturnType<TestApp['user']>>;
+let dev: Awaited<ReturnType<TestApp['user']>>;
+let viewer: Awaited<ReturnType<TestApp['user']>>;
+const slug = 'smart-http';
+
+beforeAll(async () => {
+  t = await createTestApp();
+  base = await listenApp(t);
+  owner = await t.user('member');
+  dev = await t.user('member');
+  viewer = await t.user('member');
+  await createProjectAs(t, owner.token, slug);
+  await addMember(t, owner.token, slug, dev.user.username, 'developer');
+  await addMember(t, owner.token, slug, viewer.user.username, 'viewer');
+});
+afterAll(async () => t?.close());
+
+describe('git smart HTTP', () => {
+  it('pushes and clones with a token, and refuses without one', async () => {
+    const work = await localRepo();
+    const sha = await commitFiles(work, { 'README.md': '# hello\n', 'src/a.txt': 'a\n' }, 'first commit');
+    const anonymous = await gitCli(['push', remoteUrl(base, slug), 'main'], work);
+    expect(anonymous.code).not.toBe(0);
+    expect(anonymous.stderr).toMatch(/Authentication failed|could not read Username/);
+
+    await gitOk(['push', remoteUrl(base, slug, owner.token), 'main'], work);
+    const clone = await localRepo();
+    await gitOk(['clone', '-q', remoteUrl(base, slug, viewer.token), 'copy'], clone);
+    expect((await gitOk(['rev-parse', 'HEAD'], `${clone}/copy`)).trim()).toBe(sha);
+    expect((await gitOk(['symbolic-ref', '--short', 'HEAD'], `${clone}/copy`)).trim()).toBe('main');
+
+    const badToken = await gitCli(
+      ['ls-remote', remoteUrl(base, slug, 'orch_notarealtokennotarealtoken00')],
+      clone,
+    );
+    expect(badToken.code).not.toBe(0);
+  });
+
+  it("refuses a viewer's push, lets a developer push a branch, and keeps main for maintainers", async () => {
+    const work = await localRepo();
+    await gitOk(['pull', '-q', remoteUrl(base, slug, dev.token), 'main'], work);
+    await commitFiles(work, { 'b.txt': 'b\n' }, 'second');
+    const asViewer = await gitCli(
+      ['push', remoteUrl(base, slug, viewer.token), 'main:refs/heads/viewer-branch'],
+      work,
+    );
+    expect(asViewer.code).not.toBe(0);
+    expect(asViewer.stderr).toMatch(/403/);
+
+    await gitOk(['push', '-q', remoteUrl(base, slug, dev.token), 'main:refs/heads/feature/b'], work);
+    const toMain = await gitCli(['push', remoteUrl(base, slug, dev.token), 'main'], work);
+    expect(toMain.code).not.toBe(0);
+    expect(toMain.stderr).toContain('refs/heads/main is protected');
+
+    await addMember(t, owner.token, slug, dev.user.username, 'maintainer');
+    await gitOk(['push', '-q', remoteUrl(base, slug, dev.token), 'main'], work);
+    await addMember(t, owner.token, slug, dev.user.username, 'developer');
+    const heads = await gitOk(['ls-remote', '--heads', remoteUrl(base, slug, viewer.token)], work);
+    expect(heads).toContain('refs/heads/feature/b');
+  });
+
+  it('fetches with protocol v2 and gzip-compressed requests', async () => {
+    const work = await localRepo();
+    const trace = await gitCli(
+      ['-c', 'protocol.version=2', 'ls-remote', remoteUrl(base, slug, viewer.token)],
+      work,
+      {
+        GIT_TRACE_PACKET: '1',
+      },
+    );
+    expect(trace.code).toBe(0);
+    expect(trace.stderr).toContain('version 2');
+    expect(trace.stderr).toContain('ls-refs');
+    const clone = await gitCli(
+      ['-c', 'protocol.version=2', 'clone', '-q', remoteUrl(base, slug, viewer.token), 'v2'],
+      work,
+      {
+        GIT_TRACE_CURL: '1',
+        GIT_TRACE_CURL_NO_DATA: '1',
+      },
+    );
+    expect(clone.code).toBe(0);
+    expect(clone.stderr).toContain('Git-Protocol: version=2');
+    // git gzips protocol v0 fetch requests over 1 KiB: 40 refs (40 want lines) make one.
+    const many = await localRepo();
+    for (let i = 0; i < 40; i++)
+      await commitFiles(many, { [`f${i}.txt`]: `${i}\n` }, `c${i}`).then(() =>
+        gitOk(['branch', `gz/${i}`], many),
+      );
+    await gitOk(['push', '-q', remoteUrl(base, slug, owner.token), 'refs/heads/gz/*:refs/heads/gz/*'], many);
+    const v0 = await gitCli(
+      ['-c', 'protocol.version=0', 'clone', '-q', remoteUrl(base, slug, viewer.token), 'v0'],
+      work,
+      {
+        GIT_TRACE_CURL: '1',
+        GIT_TRACE_CURL_NO_DATA: '1',
+      },
+    );
+    expect(v0.code).toBe(0);
+    expect(v0.stderr).toContain('Content-Encoding: gzip');
+  });
+
+  it('answers unknown projects with 404 and dumb-HTTP requests with 403', async () => {
+    const missing = await fetch(`${base}/git/nope.git/info/refs?service=git-upload-pack`, {
+      headers: { authorization: `Basic ${Buffer.from(`x:${owner.token}`).toString('base64')}` },
+    });
+    expect(missing.status).toBe(404);
+    const noAuth = await fetch(`${base}/git/${slug}.git/info/refs?service=git-upload-pack`);
+    expect(noAuth.status).toBe(401);
+    expect(noAuth.headers.get('www-authenticate')).toBe('Basic realm="Orchard"');
+    const dumb = await fetch(`${base}/git/${slug}.git/info/refs`, {
+      headers: { authorization: `Basic ${Buffer.from(`x:${owner.token}`).toString('base64')}` },
+    });
+    expect(dumb.status).toBe(403);
+  });
+});

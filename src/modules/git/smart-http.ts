@@ -1,0 +1,187 @@
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { PassThrough, type Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { DomainError, ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.ts';
+import { hasScope } from '../../platform/http/actor.ts';
+import type { HttpApp } from '../../platform/http/server.ts';
+import type { Resources } from '../../platform/resources.ts';
+import { requireProjectRole, roleAtLeast } from '../projects/index.ts';
+import { authenticateGitRequest } from './git-auth.ts';
+import { ensureHooks } from './git-hooks.ts';
+import { gitEnv } from './git-process.ts';
+import { handlePush, readPushLog } from './handle-push.ts';
+import type { PushListener } from './push.ts';
+import { ensureRepository, PROTECTED_BRANCHES } from './repository.ts';
+
+type Service = 'upload-pack' | 'receive-pack';
+const SERVICES = new Set(['git-upload-pack', 'git-receive-pack']);
+/** `version=2`, `version=2:object-format=sha1`: what GIT_PROTOCOL may carry (it reaches git's environment). */
+const GIT_PROTOCOL = /^[A-Za-z0-9=._-]+(?::[A-Za-z0-9=._-]+)*$/;
+const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,46}[a-z0-9])?$/;
+
+const NO_CACHE = {
+  expires: 'Fri, 01 Jan 1980 00:00:00 GMT',
+  pragma: 'no-cache',
+  'cache-control': 'no-cache, max-age=0, must-revalidate',
+};
+
+export interface SmartHttpDeps {
+  /** Told about every push once receive-pack has applied it. */
+  onPush: PushListener[];
+}
+
+/** Git's smart HTTP protocol at `/git/<slug>.git/…`, served by `git upload-pack|receive-pack --stateless-rpc`. */
+export function smartHttpRoutes(res: Resources, deps: SmartHttpDeps) {
+  const pushesTotal = res.metrics.counter(
+    'orchard_git_requests_total',
+    'Git smart HTTP requests by service',
+    ['service'],
+  );
+  return async (app: HttpApp) => {
+    // Packs are streamed straight into git; Fastify must neither buffer nor size-limit them.
+    app.addContentTypeParser(/^application\/x-git-/, (_request, payload, done) => done(null, payload));
+
+    const access = async (request: FastifyRequest, service: Service) => {
+      const params = request.params as { repo: string };
+      const slug = params.repo.replace(/\.git$/, '');
+      if (!SLUG.test(slug)) throw new NotFoundError(`No repository "${params.repo}".`);
+      const actor = await authenticateGitRequest(res.db, res.clock, request);
+      const needed = service === 'receive-pack' ? 'write' : 'read';
+      if (!hasScope(actor, needed)) throw new ForbiddenError(`This token lacks the ${needed} scope.`);
+      const { project, role } = await requireProjectRole(
+        res.db,
+        actor,
+        slug,
+        service === 'receive-pack' ? 'developer' : 'viewer',
+      );
+      const repo = await ensureRepository(res.config.home, slug);
+      return { actor, project, role, repo };
+    };
+
+    const protocolEnv = (request: FastifyRequest): Record<string, string> => {
+      const header = request.headers['git-protocol'];
+      if (typeof header !== 'string' || !header) return {};
+      if (!GIT_PROTOCOL.test(header) || header.length > 256)
+        throw new ValidationError('Invalid Git-Protocol header.');
+      return { GIT_PROTOCOL: header };
+    };
+
+    app.get('/git/:repo/info/refs', { schema: { hide: true } }, async (request, reply) => {
+      const service = (request.query as { service?: string }).service ?? '';
+      try {
+        if (!SERVICES.has(service))
+          throw new ForbiddenError('Only smart HTTP is served: git clients send ?service=git-upload-pack.');
+        const svc = service.slice(4) as Service;
+        const { repo } = await access(request, svc);
+        const env = protocolEnv(request);
+        pushesTotal.inc({ service: `${svc}-advertise` });
+        const child = spawn('git', [svc, '--stateless-rpc', '--advertise-refs', repo], {
+          env: gitEnv(env),
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        const out = new PassThrough();
+        // http-backend sends the service line only for protocol v0/v1; v2 starts with its capabilities.
+        if (!env.GIT_PROTOCOL?.includes('version=2')) out.write(pktLine(`# service=${service}\n`) + '0000');
+        child.stdout.pipe(out);
+        child.stderr.on('data', (chunk: Buffer) =>
+          request.log.warn({ stderr: chunk.toString() }, 'git advertise-refs'),
+        );
+        child.on('error', (error) => out.destroy(error));
+        return reply
+          .headers({ ...NO_CACHE, 'content-type': `application/x-${service}-advertisement` })
+          .send(out);
+      } catch (error) {
+        return sendGitError(reply, error);
+      }
+    });
+
+    for (const svc of ['upload-pack', 'receive-pack'] as const) {
+      app.post(`/git/:repo/git-${svc}`, { schema: { hide: true } }, async (request, reply) => {
+        try {
+          if (request.headers['content-type'] !== `application/x-git-${svc}-request`) {
+            throw new ValidationError(`Send the body as application/x-git-${svc}-request.`);
+          }
+          const { actor, project, role, repo } = await access(request, svc);
+          const env: Record<string, string> = protocolEnv(request);
+          const args = [svc, '--stateless-rpc', repo];
+          let pushLog: string | undefined;
+          if (svc === 'receive-pack') {
+            const hooks = await ensureHooks(res.config.home);
+            const tmp = path.join(res.config.home, 'tmp');
+            await mkdir(tmp, { recursive: true });
+            pushLog = path.join(tmp, `push-${randomBytes(8).toString('hex')}.log`);
+            Object.assign(env, {
+              ORCHARD_PROTECTED_REFS: PROTECTED_BRANCHES.map((b) => `refs/heads/${b}`).join(' '),
+              ORCHARD_MAY_UPDATE_PROTECTED: roleAtLeast(role, 'maintainer') ? '1' : '0',
+              ORCHARD_PUSH_LOG: pushLog,
+            });
+            args.unshift('-c', `core.hooksPath=${hooks}`);
+          }
+          pushesTotal.inc({ service: svc });
+          const body = decodeBody(request);
+          const child = spawn('git', args, { env: gitEnv(env), stdio: ['pipe', 'pipe', 'pipe'] });
+          const out = new PassThrough();
+          body.on('error', () => child.kill('SIGKILL'));
+          request.raw.on('close', () => {
+            if (!request.raw.complete) child.kill('SIGKILL');
+          });
+          body.pipe(child.stdin);
+          child.stdin.on('error', () => undefined);
+          child.stdout.pipe(out, { end: false });
+          child.stderr.on('data', (chunk: Buffer) =>
+            request.log.warn({ stderr: chunk.toString() }, `git ${svc}`),
+          );
+          child.on('error', (error) => out.destroy(error));
+          child.on('close', async (code) => {
+            if (code !== 0) request.log.warn({ code, service: svc }, 'git exited with an error');
+            if (pushLog) {
+              // Push handling runs before the response ends, so `git push` returns once pipelines
+              // and merge-request updates are recorded.
+              const updates = await readPushLog(pushLog);
+              if (updates.length) {
+                await handlePush(res, deps.onPush, {
+                  projectId: project.id,
+                  projectSlug: project.slug,
+                  repo,
+                  actor,
+                  updates,
+                }).catch((error) => request.log.error({ err: error }, 'push handling failed'));
+              }
+            }
+            out.end();
+          });
+          return reply.headers({ ...NO_CACHE, 'content-type': `application/x-git-${svc}-result` }).send(out);
+        } catch (error) {
+          return sendGitError(reply, error);
+        }
+      });
+    }
+  };
+}
+
+function decodeBody(request: FastifyRequest): Readable {
+  const raw = request.body as Readable;
+  const encoding = request.headers['content-encoding'];
+  if (!encoding || encoding === 'identity') return raw;
+  if (encoding === 'gzip' || encoding === 'x-gzip') return raw.pipe(createGunzip());
+  throw new ValidationError(`Unsupported Content-Encoding "${encoding}"; send gzip or nothing.`);
+}
+
+export function pktLine(text: string) {
+  return (text.length + 4).toString(16).padStart(4, '0') + text;
+}
+
+/** Git clients show plain-text bodies to the user; 401 asks for Basic credentials so git prompts for them. */
+function sendGitError(reply: FastifyReply, error: unknown) {
+  if (!(error instanceof DomainError)) throw error;
+  if (error.status === 401) reply.header('www-authenticate', 'Basic realm="Orchard"');
+  return reply
+    .status(error.status)
+    .headers(NO_CACHE)
+    .type('text/plain; charset=utf-8')
+    .send(`${error.message}\n`);
+}

@@ -1,0 +1,27 @@
+import type { Db } from '../../../platform/db/pool.ts';
+import type { Actor } from '../../../platform/http/actor.ts';
+import { decodeCursor, type Page, toPage } from '../../../platform/http/cursor.ts';
+import { requireProjectRole } from '../../projects/index.ts';
+import type { ConversationView, ListConversationsQuery } from './schemas.ts';
+import { listConversationRows } from './store.ts';
+import { toConversationView } from './views.ts';
+
+/** A project's conversations (viewers), or the caller's own; `q` searches message text. */
+export async function listConversations(
+  db: Db,
+  actor: Actor,
+  query: ListConversationsQuery,
+): Promise<Page<ConversationView>> {
+  const projectId = query.project
+    ? (await requireProjectRole(db, actor, query.project, 'viewer')).project.id
+    : null;
+  const after = decodeCursor(query.cursor) as [string, string] | undefined;
+  const rows = await listConversationRows(db, {
+    projectId,
+    ownerId: actor.userId,
+    ...(query.q ? { search: query.q } : {}),
+    limit: query.limit + 1,
+    ...(after ? { after } : {}),
+  });
+  return toPage(rows, query.limit, (r) => [r.updated_at.toISOString(), r.id], toConversationView);
+}

@@ -1,0 +1,26 @@
+import type { ConversationView, MessageView } from './schemas.ts';
+import type { ConversationRow, MessageRow } from './store.ts';
+
+export function toConversationView(row: ConversationRow): ConversationView {
+  return {
+    id: row.id,
+    projectId: row.project_id,
+    ownerId: row.owner_id,
+    title: row.title,
+    messageCount: row.message_count,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+    ...(row.match ? { match: row.match } : {}),
+  };
+}
+
+export function toMessageView(row: MessageRow): MessageView {
+  return {
+    id: row.id,
+    role: row.role,
+    content: row.content,
+    data: row.data,
+    llmCallId: row.llm_call_id,
+    createdAt: row.created_at.toISOString(),
+  };
+}

@@ -1,0 +1,44 @@
+/** The LLM module's public face: the gateway, its errors and types, and its HTTP routes. */
+
+export { addMessage } from './conversations/add-message.ts';
+export { createConversation } from './conversations/create-conversation.ts';
+export { exportConversation } from './conversations/export-conversation.ts';
+export { getConversation } from './conversations/get-conversation.ts';
+export { listConversations } from './conversations/list-conversations.ts';
+export type {
+  ConversationDetail,
+  ConversationView,
+  MessageRole,
+  MessageView,
+} from './conversations/schemas.ts';
+export {
+  BudgetExceededError,
+  type FailedAttempt,
+  LlmNotConfiguredError,
+  LlmUnavailableError,
+  StructuredOutputError,
+} from './errors.ts';
+export type { BreakerSnapshot, BreakerState } from './gateway/circuit-breaker.ts';
+export {
+  type CreateGatewayOptions,
+  createLlmGateway,
+  type LlmGateway,
+  type ProviderStatus,
+} from './gateway/create-gateway.ts';
+export type { GenerateObjectRequest } from './gateway/generate-object.ts';
+export type {
+  LlmBudget,
+  LlmCallContext,
+  LlmEvent,
+  LlmFinishReason,
+  LlmGenerateResult,
+  LlmMessage,
+  LlmObjectResult,
+  LlmStream,
+  LlmStreamRequest,
+  LlmTool,
+  LlmToolCall,
+  LlmUsage,
+} from './gateway/types.ts';
+export { llmRoutes } from './routes.ts';
+export { startLlmGateway } from './start-llm-gateway.ts';

@@ -1,0 +1,20 @@
+import type { Queryable } from '../../../platform/db/pool.ts';
+import type { Actor } from '../../../platform/http/actor.ts';
+import { decodeCursor, type Page, toPage } from '../../../platform/http/cursor.ts';
+import type { ListCallsQuery, LlmCallView } from '../schemas.ts';
+import { listCallRows } from './call-queries.ts';
+import { callScope } from './call-scope.ts';
+import { toCallView } from './call-views.ts';
+
+/** LLM attempts, newest first, filtered; a project's for its members, all for instance admins. */
+export async function listCalls(
+  db: Queryable,
+  actor: Actor,
+  query: ListCallsQuery,
+): Promise<Page<LlmCallView>> {
+  const projectId = await callScope(db, actor, query.project);
+  const after = decodeCursor(query.cursor) as [string, number] | undefined;
+  const { limit, cursor: _cursor, project: _project, ...filters } = query;
+  const rows = await listCallRows(db, { ...filters, ...(projectId ? { projectId } : {}) }, limit + 1, after);
+  return toPage(rows, limit, (r) => [r.started_at.toISOString(), r.id], toCallView);
+}

@@ -1,0 +1,57 @@
+import { withTransaction } from '../../platform/db/pool.ts';
+import type { Actor } from '../../platform/http/actor.ts';
+import { startOperation } from '../operations/index.ts';
+import type { NotifyResources } from './resources.ts';
+import type { WebhookEvent } from './schemas.ts';
+import { activeWebhooksFor, type DeliveryRow, insertDelivery, setDeliveryOperation } from './store.ts';
+
+/**
+ * Queues a delivery of `event` to every active webhook of the project that subscribed to it. Each
+ * delivery is stored first and sent by a `webhook.deliver` operation started in the same
+ * transaction, so none is lost if the process stops right after.
+ */
+export async function dispatchWebhookEvent(
+  res: NotifyResources,
+  input: { projectId: string; event: WebhookEvent; payload: Record<string, unknown>; actor?: Actor },
+): Promise<DeliveryRow[]> {
+  const hooks = await activeWebhooksFor(res.db, input.projectId, input.event);
+  const out: DeliveryRow[] = [];
+  for (const hook of hooks) {
+    const body = JSON.stringify({ event: input.event, ...input.payload });
+    out.push(
+      await queueDelivery(res, {
+        webhookId: hook.id,
+        projectId: input.projectId,
+        event: input.event,
+        body,
+        actor: input.actor,
+      }),
+    );
+  }
+  return out;
+}
+
+export async function queueDelivery(
+  res: NotifyResources,
+  d: {
+    webhookId: string;
+    projectId: string;
+    event: string;
+    body: string;
+    redeliveryOf?: string;
+    actor?: Actor;
+  },
+): Promise<DeliveryRow> {
+  return withTransaction(res.db, async (tx) => {
+    const delivery = await insertDelivery(tx, d);
+    const op = await startOperation(tx, res.registry, {
+      kind: 'webhook.deliver',
+      input: { deliveryId: delivery.id },
+      projectId: d.projectId,
+      actor: d.actor,
+      clock: res.clock,
+    });
+    await setDeliveryOperation(tx, delivery.id, op.id);
+    return { ...delivery, operation_id: op.id };
+  });
+}

@@ -1,0 +1,48 @@
+import type { PushEvent } from '../git/index.ts';
+import { branchOf, ZERO_SHA } from '../git/index.ts';
+import type { ReviewEvent } from '../reviews/index.ts';
+import { dispatchWebhookEvent } from './dispatch.ts';
+import type { NotifyResources } from './resources.ts';
+
+/** `push` deliveries: one per updated ref, shaped like the familiar forge payloads. */
+export function webhooksOnPush(res: NotifyResources) {
+  return async (push: PushEvent) => {
+    for (const u of push.updates) {
+      await dispatchWebhookEvent(res, {
+        projectId: push.projectId,
+        event: 'push',
+        actor: push.actor,
+        payload: {
+          project: { id: push.projectId, slug: push.projectSlug },
+          sender: { username: push.actor.username },
+          ref: u.ref,
+          branch: branchOf(u.ref) ?? null,
+          before: u.oldSha,
+          after: u.newSha,
+          created: u.oldSha === ZERO_SHA,
+          deleted: u.newSha === ZERO_SHA,
+          headCommit: u.headCommit,
+        },
+      });
+    }
+  };
+}
+
+/** `issue` and `merge_request` deliveries. */
+export function webhooksOnReviewEvent(res: NotifyResources) {
+  return async (event: ReviewEvent) => {
+    const subject = event.type === 'issue' ? { issue: event.issue } : { mergeRequest: event.mergeRequest };
+    await dispatchWebhookEvent(res, {
+      projectId: event.projectId,
+      event: event.type,
+      actor: event.actor,
+      payload: {
+        action: event.action,
+        project: { id: event.projectId, slug: event.projectSlug },
+        sender: { username: event.actor.username },
+        ...subject,
+        ...(event.comment ? { comment: event.comment } : {}),
+      },
+    });
+  };
+}

@@ -1,0 +1,114 @@
+import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import { BlockList, isIP } from 'node:net';
+import { ValidationError } from '../../platform/errors.ts';
+
+/** Loopback, private, link-local (cloud metadata), CGNAT, multicast and reserved ranges. */
+const blocked = new BlockList();
+for (const [net, prefix] of [
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.0.0.0', 24],
+  ['192.0.2.0', 24],
+  ['192.168.0.0', 16],
+  ['198.18.0.0', 15],
+  ['198.51.100.0', 24],
+  ['203.0.113.0', 24],
+  ['224.0.0.0', 4],
+  ['240.0.0.0', 4],
+] as const) {
+  blocked.addSubnet(net, prefix, 'ipv4');
+}
+for (const [net, prefix] of [
+  ['::', 128],
+  ['::1', 128],
+  ['64:ff9b::', 96],
+  ['100::', 64],
+  ['2001:db8::', 32],
+  ['fc00::', 7],
+  ['fe80::', 10],
+  ['ff00::', 8],
+] as const) {
+  blocked.addSubnet(net, prefix, 'ipv6');
+}
+
+/** True for addresses a webhook must not reach unless the instance allows private targets. */
+export function isPrivateAddress(address: string): boolean {
+  const family = isIP(address);
+  if (family === 4) return blocked.check(address, 'ipv4');
+  if (family === 6) {
+    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+    if (mapped) return blocked.check(mapped[1]!, 'ipv4');
+    return blocked.check(address, 'ipv6');
+  }
+  return true;
+}
+
+export class BlockedTargetError extends Error {
+  override name = 'BlockedTargetError';
+}
+
+/**
+ * A `lookup` for http.request that resolves every address of the host and refuses the connection
+ * if any is private. Checking at connect time (not only when the webhook is saved) defeats DNS
+ * rebinding: the address checked is the address connected to.
+ */
+export function guardedLookup(allowPrivate: boolean) {
+  return (
+    hostname: string,
+    options: object,
+    callback: (
+      error: NodeJS.ErrnoException | null,
+      address: string | LookupAddress[],
+      family?: number,
+    ) => void,
+  ) => {
+    dnsLookup(hostname, { all: true }, (error, addresses) => {
+      if (error) return callback(error, '');
+      const bad = addresses.find((a) => isPrivateAddress(a.address));
+      if (bad && !allowPrivate) {
+        return callback(
+          Object.assign(
+            new BlockedTargetError(`${hostname} resolves to ${bad.address}, a private or loopback address`),
+            { code: 'EBLOCKED' },
+          ),
+          '',
+        );
+      }
+      if ((options as { all?: boolean }).all) return callback(null, addresses);
+      const first = addresses[0]!;
+      callback(null, first.address, first.family);
+    });
+  };
+}
+
+/** Validates a webhook URL when it is saved: http(s), no credentials, and a public host (resolved). */
+export async function assertWebhookUrl(raw: string, allowPrivate: boolean, field = 'body.url'): Promise<URL> {
+  const bad = (message: string) => new ValidationError(`url ${message}.`, [{ field, message }]);
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw bad('is not a valid URL');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw bad('must use http or https');
+  if (url.username || url.password) throw bad('must not contain credentials; use the secret to authenticate');
+  if (allowPrivate) return url;
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  const addresses = isIP(host)
+    ? [host]
+    : await new Promise<string[]>((resolve) =>
+        dnsLookup(host, { all: true }, (error, list) => resolve(error ? [] : list.map((a) => a.address))),
+      );
+  if (!addresses.length) throw bad(`names a host that does not resolve (${host})`);
+  const priv = addresses.find(isPrivateAddress);
+  if (priv) {
+    throw bad(
+      `points to a loopback, private or link-local address (${priv}); set ORCHARD_ALLOW_PRIVATE_WEBHOOK_TARGETS=true to allow it`,
+    );
+  }
+  return url;
+}

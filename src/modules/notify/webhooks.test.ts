@@ -1,0 +1,206 @@
+import { createHmac } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bearer, createTestApp, type TestApp } from '../../../test/app.ts';
+import {
+  commitFiles,
+  createProjectAs,
+  gitOk,
+  listenApp,
+  localRepo,
+  remoteUrl,
+  startWorkers,
+  waitFor,
+} from '../../../test/git.ts';
+import { verifyHubSignature } from './index.ts';
+import type { DeliveryView } from './schemas.ts';
+import { sendWebhook } from './send-webhook.ts';
+import { assertWebhookUrl, isPrivateAddress } from './url-guard.ts';
+
+interface Received {
+  headers: IncomingMessage['headers'];
+  body: string;
+}
+
+let t: TestApp;
+let strict: TestApp;
+let base: string;
+let owner: Awaited<ReturnType<TestApp['user']>>;
+let workers: Awaited<ReturnType<typeof startWorkers>>;
+let receiver: Server;
+let receiverUrl: string;
+const received: Received[] = [];
+/** Status codes the receiver answers with, in order (then 200). */
+const replies: number[] = [];
+const slug = 'hooks';
+const secret = 'a-very-secret-webhook-key';
+
+beforeAll(async () => {
+  t = await createTestApp({ allowPrivateWebhookTargets: true });
+  strict = await createTestApp();
+  base = await listenApp(t);
+  workers = await startWorkers(t);
+  owner = await t.user('member');
+  await createProjectAs(t, owner.token, slug);
+  receiver = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      received.push({ headers: req.headers, body });
+      res.statusCode = replies.shift() ?? 200;
+      res.end('thanks');
+    });
+  });
+  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+  receiverUrl = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/hook`;
+});
+afterAll(async () => {
+  await workers?.stop();
+  receiver?.close();
+  await t?.close();
+  await strict?.close();
+});
+
+const api = (method: 'GET' | 'POST', url: string, payload?: object) =>
+  t.http.inject({
+    method,
+    url: `/api/projects/${slug}${url}`,
+    headers: bearer(owner.token),
+    ...(payload ? { payload } : {}),
+  });
+
+async function deliveries(hookId: string) {
+  return (await api('GET', `/webhooks/${hookId}/deliveries`)).json().items as DeliveryView[];
+}
+
+describe('webhooks', () => {
+  it('delivers a signed push event the receiver can verify, retrying after a 500', async () => {
+    const hook = await api('POST', '/webhooks', { url: receiverUrl, secret, events: ['push'] });
+    expect(hook.statusCode).toBe(201);
+    expect(JSON.stringify(hook.json())).not.toContain(secret);
+    replies.push(500);
+    const work = await localRepo();
+    const sha = await commitFiles(work, { 'a.txt': 'a\n' }, 'hook me');
+    await gitOk(['push', '-q', remoteUrl(base, slug, owner.token), 'main'], work);
+
+    const [delivery] = await waitFor(
+      async () => {
+        const items = await deliveries(hook.json().id);
+        return items[0]?.status === 'success' ? items : undefined;
+      },
+      30_000,
+      'a successful delivery',
+    );
+    expect(delivery!.attempts.map((a) => a.status)).toEqual([500, 200]);
+    expect(delivery!.response).toMatchObject({ status: 200, body: 'thanks' });
+    expect(received).toHaveLength(2);
+
+    const last = received.at(-1)!;
+    const payload = JSON.parse(last.body);
+    expect(payload).toMatchObject({
+      event: 'push',
+      ref: 'refs/heads/main',
+      after: sha,
+      created: true,
+      headCommit: { message: 'hook me' },
+    });
+    expect(last.headers['x-orchard-event']).toBe('push');
+    // GitHub-style signature over the raw body.
+    expect(verifyHubSignature(secret, last.body, last.headers['x-orchard-signature-256'] as string)).toBe(
+      true,
+    );
+    expect(last.headers['x-hub-signature-256']).toBe(last.headers['x-orchard-signature-256']);
+    expect(
+      verifyHubSignature('wrong-secret-value', last.body, last.headers['x-orchard-signature-256'] as string),
+    ).toBe(false);
+    // Standard Webhooks: HMAC of "{id}.{timestamp}.{body}", base64, as v1.
+    const id = last.headers['webhook-id'] as string;
+    const ts = last.headers['webhook-timestamp'] as string;
+    const expected = createHmac('sha256', secret).update(`${id}.${ts}.${last.body}`).digest('base64');
+    expect(last.headers['webhook-signature']).toBe(`v1,${expected}`);
+    expect(id).toBe(delivery!.id);
+  });
+
+  it('redelivers a stored delivery as a new one', async () => {
+    const hooks = (await api('GET', '/webhooks')).json().items;
+    const hookId = hooks[0].id;
+    const [original] = await deliveries(hookId);
+    const again = await api('POST', `/webhooks/${hookId}/deliveries/${original!.id}/redeliver`);
+    expect(again.statusCode).toBe(202);
+    expect(again.json()).toMatchObject({
+      redeliveryOf: original!.id,
+      request: { body: original!.request.body },
+    });
+    await waitFor(
+      async () => (await deliveries(hookId)).find((d) => d.id === again.json().id && d.status === 'success'),
+      20_000,
+      'redelivery',
+    );
+  });
+
+  it('gives up at once on a 4xx other than 408/429', async () => {
+    const hook = (await api('POST', '/webhooks', { url: receiverUrl, secret, events: ['issue'] })).json();
+    replies.push(404);
+    await api('POST', '/issues', { title: 'Hook an issue' });
+    const [failed] = await waitFor(
+      async () => {
+        const items = await deliveries(hook.id);
+        return items[0]?.status === 'failed' ? items : undefined;
+      },
+      20_000,
+      'a failed delivery',
+    );
+    expect(failed!.attempts).toHaveLength(1);
+    expect(JSON.parse(failed!.request.body)).toMatchObject({
+      event: 'issue',
+      action: 'opened',
+      issue: { title: 'Hook an issue' },
+    });
+  });
+
+  it('refuses loopback, private and link-local targets unless the instance allows them (SSRF)', async () => {
+    const admin = await strict.user('admin');
+    await strict.http.inject({
+      method: 'POST',
+      url: '/api/projects',
+      headers: bearer(admin.token),
+      payload: { name: 'x', slug: 'strict' },
+    });
+    for (const url of [
+      'http://127.0.0.1:9/x',
+      'http://localhost/x',
+      'http://169.254.169.254/latest/meta-data',
+      'http://[::1]/',
+      'http://10.1.2.3/',
+      'http://[::ffff:192.168.0.1]/',
+    ]) {
+      const r = await strict.http.inject({
+        method: 'POST',
+        url: '/api/projects/strict/webhooks',
+        headers: bearer(admin.token),
+        payload: { url, secret, events: ['push'] },
+      });
+      expect([url, r.statusCode]).toEqual([url, 400]);
+      expect(r.json().errors[0].field).toBe('body.url');
+    }
+    expect(
+      (
+        await strict.http.inject({
+          method: 'POST',
+          url: '/api/projects/strict/webhooks',
+          headers: bearer(admin.token),
+          payload: { url: 'file:///etc/passwd', secret, events: ['push'] },
+        })
+      ).statusCode,
+    ).toBe(400);
+    // At delivery time too (DNS may change after the hook was saved): the address connected to is checked.
+    await expect(
+      sendWebhook(receiverUrl.replace('127.0.0.1', 'localhost'), {}, '{}', {
+        allowPrivate: false,
+        timeoutMs: 2000,
+      }),
+    ).rejects.toThrow(/private or loopback/);
+    expect(isPrivateAddress('93.184.216.34')).toBe(false);
+    await expect(assertWebhookUrl('https://93.184.216.34/hook', false)).resolves.toBeInstanceOf(URL);
+  });
+});

@@ -1,0 +1,51 @@
+import { type Clock, systemClock } from '../../platform/clock.ts';
+import type { RequestContext } from '../../platform/context.ts';
+import type { Db } from '../../platform/db/pool.ts';
+import { ConflictError } from '../../platform/errors.ts';
+import { recordAudit } from '../identity/index.ts';
+import { requireOperation } from './access.ts';
+import { appendEvents } from './event-store.ts';
+import { lockStreams, streamKey } from './lock.ts';
+import { transact } from './notices.ts';
+import { endOperation, type Settling } from './settle.ts';
+import { findOperation, type OperationRow } from './store.ts';
+
+/**
+ * Cancels a queued or running operation (developers of its project; admins for system operations):
+ * pending steps are cancelled at once, running handlers see their signal abort. Cancelling a
+ * cancelled operation is a no-op; a finished one is a conflict.
+ */
+export async function cancelOperation(
+  db: Db,
+  ctx: RequestContext,
+  id: string,
+  options: { clock?: Clock } = {},
+): Promise<OperationRow> {
+  const op = await requireOperation(db, ctx.actor, id, 'developer');
+  const ref = { operationId: op.id, projectId: op.project_id };
+  return transact(db, async (tx, notices) => {
+    await lockStreams(tx, [streamKey(ref)]);
+    const now = (options.clock ?? systemClock).now();
+    const s: Settling = { tx, now, ...ref, events: [], notices };
+    const ended = await endOperation(s, 'cancelled', {
+      message: `Cancelled by ${ctx.actor.username}.`,
+      name: 'Cancelled',
+      retryable: true,
+    });
+    const current = (await findOperation(tx, id))!;
+    if (!ended) {
+      if (current.status === 'cancelled') return current;
+      throw new ConflictError(
+        `Operation ${id} already ${current.status}; only queued or running operations can be cancelled.`,
+      );
+    }
+    await appendEvents(tx, s.events, now, notices);
+    await recordAudit(tx, ctx, {
+      action: 'operation.cancel',
+      target: { type: 'operation', id },
+      projectId: op.project_id,
+      data: { kind: op.kind },
+    });
+    return current;
+  });
+}

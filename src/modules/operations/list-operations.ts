@@ -1,0 +1,31 @@
+import type { Db } from '../../platform/db/pool.ts';
+import type { Actor } from '../../platform/http/actor.ts';
+import { decodeCursor, type Page, toPage } from '../../platform/http/cursor.ts';
+import { requireProjectRole } from '../projects/index.ts';
+import { isAdmin } from './access.ts';
+import { listOperationRows, type OperationStatus } from './store.ts';
+import { type OperationView, toOperationView } from './views.ts';
+
+/**
+ * Operations newest first: of one project (viewers), else every operation the actor may see —
+ * all for admins, those of the actor's projects for members.
+ */
+export async function listOperations(
+  db: Db,
+  actor: Actor,
+  query: { project?: string; status?: OperationStatus; kind?: string; limit: number; cursor?: string },
+): Promise<Page<OperationView>> {
+  const after = decodeCursor(query.cursor) as [string, string] | undefined;
+  const projectId = query.project
+    ? (await requireProjectRole(db, actor, query.project, 'viewer', { allowArchived: true })).project.id
+    : undefined;
+  const rows = await listOperationRows(db, {
+    projectId,
+    memberOf: projectId || isAdmin(actor) ? undefined : actor.userId,
+    status: query.status,
+    kind: query.kind,
+    limit: query.limit,
+    after,
+  });
+  return toPage(rows, query.limit, (r) => [r.created_at.toISOString(), r.id], toOperationView);
+}

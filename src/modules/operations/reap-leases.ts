@@ -1,0 +1,83 @@
+import type { Clock } from '../../platform/clock.ts';
+import type { Db } from '../../platform/db/pool.ts';
+import { STEPS_CHANNEL } from './channels.ts';
+import { appendEvents } from './event-store.ts';
+import { lockStreams, streamKey } from './lock.ts';
+import { transact } from './notices.ts';
+import { endOperation, type Settling, stepEvent } from './settle.ts';
+import type { StepStatus } from './store.ts';
+
+export interface ReapedStep {
+  key: string;
+  queue: string;
+  status: StepStatus;
+  expiredOwner: string;
+}
+
+/**
+ * Returns steps whose lease expired (their worker died or stalled) to the ready set — the attempt
+ * counts — or fails them when no attempts are left, or cancels them when their operation ended.
+ */
+export async function reapExpiredLeases(db: Db, clock: Clock, limit = 100): Promise<ReapedStep[]> {
+  const now = clock.now();
+  const { rows: expired } = await db.query<{ operation_id: string; project_id: string | null }>(
+    `SELECT DISTINCT s.operation_id, o.project_id FROM steps s JOIN operations o ON o.id = s.operation_id
+     WHERE s.status = 'running' AND s.lease_expires_at < $1 LIMIT $2`,
+    [now, limit],
+  );
+  const reaped: ReapedStep[] = [];
+  for (const op of expired) {
+    reaped.push(
+      ...(await reapOperation(db, { operationId: op.operation_id, projectId: op.project_id }, now)),
+    );
+  }
+  return reaped;
+}
+
+async function reapOperation(db: Db, op: { operationId: string; projectId: string | null }, now: Date) {
+  return transact(db, async (tx, notices) => {
+    await lockStreams(tx, [streamKey(op)]);
+    const s: Settling = { tx, now, ...op, events: [], notices };
+    // Re-checked under the lock: a heartbeat may have renewed the lease meanwhile.
+    const { rows } = await tx.query<ReapedStep & { attempt: number }>(
+      `WITH old AS (
+         SELECT s.id, s.lease_owner FROM steps s
+         WHERE s.operation_id = $1 AND s.status = 'running' AND s.lease_expires_at < $2 FOR UPDATE
+       )
+       UPDATE steps s SET
+         status = CASE WHEN o.cancel_requested OR o.status NOT IN ('queued', 'running') THEN 'cancelled'
+                       WHEN s.attempt >= s.max_attempts THEN 'failed' ELSE 'ready' END,
+         error = jsonb_build_object('message', 'The worker running this step stopped heartbeating (lease expired).',
+                                    'name', 'LeaseExpired', 'retryable', s.attempt < s.max_attempts),
+         lease_owner = NULL, lease_expires_at = NULL, run_after = $2, updated_at = $2
+       FROM old, operations o
+       WHERE s.id = old.id AND o.id = s.operation_id
+       RETURNING s.key, s.queue, s.status, s.attempt, old.lease_owner AS "expiredOwner"`,
+      [op.operationId, now],
+    );
+    let failed: (typeof rows)[number] | undefined;
+    for (const r of rows) {
+      stepEvent(s, r.key, {
+        status: r.status,
+        attempt: r.attempt,
+        reason: 'lease_expired',
+        expiredWorker: r.expiredOwner,
+      });
+      if (r.status === 'ready') notices.add(STEPS_CHANNEL, r.queue);
+      if (r.status === 'failed') failed ??= r;
+    }
+    if (failed) {
+      const message =
+        'The worker running this step stopped heartbeating (lease expired) and no attempts are left.';
+      s.events.push({
+        ...op,
+        stepKey: failed.key,
+        type: 'error',
+        data: { message, attempt: failed.attempt },
+      });
+      await endOperation(s, 'failed', { message, name: 'LeaseExpired', retryable: false, step: failed.key });
+    }
+    await appendEvents(tx, s.events, now, notices);
+    return rows.map(({ attempt: _attempt, ...r }) => r);
+  });
+}

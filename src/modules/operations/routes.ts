@@ -1,0 +1,186 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ValidationError } from '../../platform/errors.ts';
+import type { EventBus } from '../../platform/events/index.ts';
+import { contextOf } from '../../platform/http/request-context.ts';
+import type { HttpApp } from '../../platform/http/server.ts';
+import { createSseHub, lastEventId, wantsEventStream } from '../../platform/http/sse.ts';
+import type { Resources } from '../../platform/resources.ts';
+import { requireProjectRole } from '../projects/index.ts';
+import { requireOperation } from './access.ts';
+import { cancelOperation } from './cancel-operation.ts';
+import { EventFeeds } from './event-feed.ts';
+import { type EventScope, readEvents } from './event-store.ts';
+import { getOperation } from './get-operation.ts';
+import { listOperations } from './list-operations.ts';
+import { operationMetrics, registerQueueGauges } from './metrics.ts';
+import type { Registry } from './registry.ts';
+import { retryOperation } from './retry-operation.ts';
+import {
+  EventsQuery,
+  EventView,
+  ListOperationsQuery,
+  OperationDetail,
+  OperationIdParams,
+  OperationView,
+  Page,
+  ProjectSlugParams,
+  StartOperationBody,
+} from './schemas.ts';
+import { startRequestedOperation } from './start-requested-operation.ts';
+import { TERMINAL } from './store.ts';
+import { streamEvents } from './stream-events.ts';
+import { toEventView, toOperationView } from './views.ts';
+
+const tags = ['operations'];
+
+export interface OperationsRouteOptions {
+  /** Heartbeat comment interval of event streams (default 15 s). */
+  sseHeartbeatMs?: number;
+  /** Bytes a slow client may have waiting before it is served from the database again. */
+  sseBufferBytes?: number;
+}
+
+export function operationsRoutes(
+  res: Resources & { registry: Registry; bus: EventBus },
+  options: OperationsRouteOptions = {},
+) {
+  const { db, registry, clock } = res;
+  const metrics = operationMetrics(res.metrics);
+  registerQueueGauges(
+    res.metrics,
+    db,
+    () => clock.now(),
+    () => registry.queues(),
+  );
+  const feeds = new EventFeeds(db, res.bus, res.logger);
+
+  return async (app: HttpApp) => {
+    const hub = createSseHub(app);
+
+    /** JSON page of events, or — for `Accept: text/event-stream` — replay then live. */
+    const events = async (
+      request: FastifyRequest,
+      reply: FastifyReply,
+      scope: EventScope,
+      query: { after?: number; limit: number },
+      end: { run?: number; terminal?: boolean },
+    ) => {
+      const header = lastEventId(request);
+      if (header !== undefined && !/^\d{1,15}$/.test(header)) {
+        throw new ValidationError('Last-Event-ID must be an event id.', [
+          { field: 'headers.last-event-id', message: 'must be a non-negative integer' },
+        ]);
+      }
+      const after = header !== undefined ? Number(header) : (query.after ?? 0);
+      if (!wantsEventStream(request)) {
+        const rows = await readEvents(db, scope, after, query.limit);
+        const last = rows[rows.length - 1];
+        return {
+          items: rows.map(toEventView),
+          nextCursor: rows.length === query.limit && last ? String(last.id) : null,
+        };
+      }
+      const stream = 'operationId' in scope ? 'operation' : 'activity';
+      const sse = hub.open(request, reply, {
+        heartbeatMs: options.sseHeartbeatMs,
+        maxBufferedBytes: options.sseBufferBytes,
+      });
+      metrics.sseClients.inc({ stream });
+      sse.signal.addEventListener('abort', () => metrics.sseClients.dec({ stream }), { once: true });
+      await streamEvents(sse, {
+        db,
+        feeds,
+        scope,
+        after,
+        endAfterRun: end.run,
+        endWhenCaughtUp: end.terminal,
+        onOverflow: () => metrics.sseOverflows.inc({ stream }),
+      }).catch((error) => request.log.warn({ err: error }, 'event stream failed'));
+      return reply;
+    };
+
+    app.get(
+      '/api/operations',
+      { schema: { tags, querystring: ListOperationsQuery, response: { 200: Page(OperationView) } } },
+      async (request) => listOperations(db, contextOf(request).actor, request.query),
+    );
+
+    app.post(
+      '/api/operations',
+      { schema: { tags, body: StartOperationBody, response: { 202: OperationDetail } } },
+      async (request, reply) => {
+        const ctx = contextOf(request);
+        const { id } = await startRequestedOperation(db, registry, ctx, request.body, clock);
+        return reply.status(202).send(await getOperation(db, id));
+      },
+    );
+
+    app.get(
+      '/api/operations/:id',
+      { schema: { tags, params: OperationIdParams, response: { 200: OperationDetail } } },
+      async (request) => getOperation(db, request.params.id, { actor: contextOf(request).actor }),
+    );
+
+    app.post(
+      '/api/operations/:id/cancel',
+      { schema: { tags, params: OperationIdParams, response: { 200: OperationView } } },
+      async (request) =>
+        toOperationView(await cancelOperation(db, contextOf(request), request.params.id, { clock })),
+    );
+
+    app.post(
+      '/api/operations/:id/retry',
+      { schema: { tags, params: OperationIdParams, response: { 200: OperationView } } },
+      async (request) =>
+        toOperationView(await retryOperation(db, contextOf(request), request.params.id, { clock })),
+    );
+
+    app.get(
+      '/api/operations/:id/events',
+      {
+        schema: {
+          tags,
+          description:
+            'Events of an operation: a JSON page, or with `Accept: text/event-stream` a live stream that replays after Last-Event-ID (or ?after=) and ends after the terminal `complete` event.',
+          params: OperationIdParams,
+          querystring: EventsQuery,
+          response: { 200: Page(EventView) },
+        },
+      },
+      async (request, reply) => {
+        const op = await requireOperation(db, contextOf(request).actor, request.params.id, 'viewer');
+        return events(request, reply, { operationId: op.id }, request.query, {
+          run: op.run,
+          terminal: TERMINAL.includes(op.status),
+        });
+      },
+    );
+
+    app.get(
+      '/api/projects/:slug/activity',
+      {
+        config: { projectRole: 'viewer' },
+        schema: {
+          tags,
+          description:
+            'Events of every operation of a project: a JSON page, or a live stream with `Accept: text/event-stream`.',
+          params: ProjectSlugParams,
+          querystring: EventsQuery,
+          response: { 200: Page(EventView) },
+        },
+      },
+      async (request, reply) => {
+        const { project } = await requireProjectRole(
+          db,
+          contextOf(request).actor,
+          request.params.slug,
+          'viewer',
+          {
+            allowArchived: true,
+          },
+        );
+        return events(request, reply, { projectId: project.id }, request.query, {});
+      },
+    );
+  };
+}

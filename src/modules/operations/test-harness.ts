@@ -1,0 +1,80 @@
+import os from 'node:os';
+import { loadConfig } from '../../config.ts';
+import { type Clock, systemClock } from '../../platform/clock.ts';
+import type { Queryable } from '../../platform/db/pool.ts';
+import { createEventBus, type EventBus } from '../../platform/events/index.ts';
+import { createLogger } from '../../platform/log.ts';
+import { createMetrics } from '../../platform/metrics.ts';
+import type { Resources } from '../../platform/resources.ts';
+import type { EventRow } from './event-store.ts';
+import { Registry } from './registry.ts';
+import { createWorkerPool, type WorkerPool, type WorkerPoolOptions } from './worker-pool.ts';
+
+/** Engine resources on a test database (tests only): a real pool, bus and clock, quiet logs. */
+export function engineResources(database: { url: string; db: Resources['db'] }, clock: Clock = systemClock) {
+  const config = loadConfig({
+    env: {},
+    cwd: os.tmpdir(),
+    flags: { databaseUrl: database.url, logLevel: 'warn' },
+  });
+  const logger = createLogger({ level: 'warn' });
+  const bus: EventBus = createEventBus(database.url, logger, { idleCloseMs: 100 });
+  const res: Resources & { bus: EventBus } = {
+    config,
+    logger,
+    db: database.db,
+    databaseUrl: database.url,
+    clock,
+    metrics: createMetrics({ defaultMetrics: false }),
+    bus,
+  };
+  return res;
+}
+
+export function startPool(
+  res: Resources & { bus: EventBus },
+  registry: Registry,
+  options: Partial<WorkerPoolOptions> = {},
+): Promise<WorkerPool> {
+  const pool = createWorkerPool({ res, registry, queues: [], concurrency: 4, pollMs: 50, ...options });
+  return pool.start().then(() => pool);
+}
+
+/** Polls `probe` until it returns a value (not undefined/false) or the deadline passes. */
+export async function until<T>(
+  probe: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs = 10_000,
+  what = 'condition',
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+export async function eventsOf(db: Queryable, operationId: string): Promise<EventRow[]> {
+  const { rows } = await db.query<EventRow>(
+    'SELECT * FROM operation_events WHERE operation_id = $1 ORDER BY id',
+    [operationId],
+  );
+  return rows;
+}
+
+export async function stepsOf(db: Queryable, operationId: string) {
+  const { rows } = await db.query<{
+    key: string;
+    status: string;
+    attempt: number;
+    output: unknown;
+    run_after: Date;
+    error: { message: string } | null;
+  }>('SELECT key, status, attempt, output, run_after, error FROM steps WHERE operation_id = $1 ORDER BY id', [
+    operationId,
+  ]);
+  return Object.fromEntries(rows.map((r) => [r.key, r]));
+}
+
+export { Registry };

@@ -1,0 +1,38 @@
+import { NonRetryableError } from '../operations/index.ts';
+import { announcePipeline, reportPipelineCheck } from './report.ts';
+import type { PipelineResources } from './resources.ts';
+import { findPipeline, listJobs, type PipelineStatus, setPipelineStatus } from './store.ts';
+
+/**
+ * The `pipeline.finish` step, after every job: the pipeline's outcome from its jobs, reported as
+ * the commit's check and a `pipeline` webhook. A pipeline that did not succeed fails its operation.
+ */
+export async function finishPipeline(
+  res: PipelineResources,
+  pipelineId: string,
+): Promise<{ status: PipelineStatus }> {
+  const pipeline = await findPipeline(res.db, pipelineId);
+  if (!pipeline) throw new NonRetryableError(`Pipeline ${pipelineId} no longer exists.`);
+  const jobs = await listJobs(res.db, pipeline.id);
+  const bad = jobs.filter((j) => j.status === 'failed' || j.status === 'timed_out');
+  const status: PipelineStatus = jobs.some((j) => j.status === 'cancelled')
+    ? 'cancelled'
+    : bad.length
+      ? 'failed'
+      : 'success';
+  if (await setPipelineStatus(res.db, pipeline.id, status)) {
+    const summary = bad.length
+      ? `Pipeline #${pipeline.number} failed: ${bad.map((j) => `${j.name} ${j.status.replace('_', ' ')}`).join(', ')}`
+      : undefined;
+    await reportPipelineCheck(res, pipeline, status, summary);
+    await announcePipeline(res, pipeline, status);
+  }
+  if (status !== 'success') {
+    throw new NonRetryableError(
+      bad.length
+        ? `Pipeline #${pipeline.number} failed: ${bad.map((j) => j.name).join(', ')}.`
+        : `Pipeline #${pipeline.number} was ${status}.`,
+    );
+  }
+  return { status };
+}

@@ -1,0 +1,48 @@
+import { branchOf, type PushEvent, ZERO_SHA } from '../git/index.ts';
+import type { ReviewEvent } from '../reviews/index.ts';
+import type { PipelineResources } from './resources.ts';
+import { triggerPipeline } from './trigger-pipeline.ts';
+
+const SKIP = /\[(skip ci|ci skip|no ci)\]/i;
+
+/** A push to a branch runs its pipeline, unless the head commit says `[skip ci]` or `[no ci]`. */
+export function pipelinesOnPush(res: PipelineResources) {
+  return async (push: PushEvent) => {
+    for (const u of push.updates) {
+      const branch = branchOf(u.ref);
+      if (!branch || u.newSha === ZERO_SHA) continue;
+      if (u.headCommit && SKIP.test(u.headCommit.message)) {
+        res.logger.info({ project: push.projectSlug, ref: u.ref }, 'pipeline skipped by commit message');
+        continue;
+      }
+      await triggerPipeline(res, {
+        projectId: push.projectId,
+        projectSlug: push.projectSlug,
+        ref: branch,
+        sha: u.newSha,
+        trigger: 'push',
+        actor: push.actor,
+      });
+    }
+  };
+}
+
+/**
+ * An opened (or reopened) merge request gets a pipeline for its head, deduplicated with the
+ * branch pipeline of the same commit: when the push already started one, that one is the check.
+ */
+export function pipelinesOnReviewEvent(res: PipelineResources) {
+  return async (event: ReviewEvent) => {
+    if (event.type !== 'merge_request' || !['opened', 'reopened'].includes(event.action)) return;
+    const mr = event.mergeRequest;
+    await triggerPipeline(res, {
+      projectId: event.projectId,
+      projectSlug: event.projectSlug,
+      ref: mr.sourceBranch,
+      sha: mr.headSha,
+      trigger: 'merge_request',
+      actor: event.actor,
+      mergeRequestId: mr.id,
+    });
+  };
+}

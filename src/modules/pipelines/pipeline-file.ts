@@ -1,0 +1,197 @@
+import { isNode, LineCounter, parseDocument } from 'yaml';
+import { z } from 'zod';
+
+export const PIPELINE_FILES = ['.orchard/pipeline.yml', '.orchard/pipeline.yaml'];
+export const MAX_TIMEOUT_MINUTES = 360;
+export const DEFAULT_TIMEOUT_MINUTES = 30;
+
+const JobName = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'use 1–64 letters, digits, "-" and "_"');
+const EnvName = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
+const required = (what: string) => ({
+  error: (issue: { input?: unknown }) => (issue.input === undefined ? 'Required' : `must be ${what}`),
+});
+
+const Step = z.object({
+  name: z.string(required('a string')).min(1, 'must not be empty').max(200),
+  run: z.string(required('a string')).min(1, 'must not be empty').max(100_000),
+});
+
+const Job = z.object({
+  needs: z.array(JobName, required('a list of job names')).max(50).default([]),
+  /** Branch globs (`main`, `feature/*`, `release/**`); the job runs only on matching refs. */
+  branches: z.array(z.string().min(1).max(255), required('a list of branch patterns')).max(50).optional(),
+  env: z
+    .record(
+      z.string().regex(EnvName, 'is not a valid environment variable name'),
+      z.union([z.string(), z.number(), z.boolean()]).transform(String),
+    )
+    .default({}),
+  secrets: z
+    .array(
+      z.string().regex(/^[A-Z_][A-Z0-9_]{0,127}$/, 'is not a secret name (A-Z, 0-9, _)'),
+      required('a list of secret names'),
+    )
+    .max(100)
+    .default([]),
+  network: z.boolean(required('true or false')).default(false),
+  steps: z.array(Step, required('a list of steps')).min(1, 'needs at least one step').max(100),
+  artifacts: z.array(z.string().min(1).max(500), required('a list of globs')).max(50).default([]),
+  timeoutMinutes: z
+    .number(required('a number'))
+    .positive()
+    .max(MAX_TIMEOUT_MINUTES)
+    .default(DEFAULT_TIMEOUT_MINUTES),
+});
+export type PipelineJob = z.infer<typeof Job>;
+
+export const PipelineSpec = z
+  .object({
+    jobs: z
+      .record(JobName, Job, required('a mapping of job names to jobs'))
+      .refine((jobs) => Object.keys(jobs).length > 0, 'needs at least one job')
+      .refine((jobs) => Object.keys(jobs).length <= 50, 'allows at most 50 jobs'),
+  })
+  .superRefine((spec, ctx) => {
+    const jobs = spec.jobs;
+    for (const [name, job] of Object.entries(jobs)) {
+      job.needs.forEach((need, i) => {
+        if (!(need in jobs))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['jobs', name, 'needs', i],
+            message: `names no job "${need}"`,
+          });
+        if (need === name)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['jobs', name, 'needs', i],
+            message: 'a job cannot need itself',
+          });
+      });
+    }
+    const cycle = findCycle(jobs);
+    if (cycle)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['jobs', cycle[0]!, 'needs'],
+        message: `forms a cycle: ${cycle.join(' → ')}`,
+      });
+  });
+export type PipelineSpec = z.infer<typeof PipelineSpec>;
+
+function findCycle(jobs: Record<string, { needs: string[] }>): string[] | undefined {
+  const state = new Map<string, 'visiting' | 'done'>();
+  const stack: string[] = [];
+  const visit = (name: string): string[] | undefined => {
+    if (state.get(name) === 'done' || !(name in jobs)) return undefined;
+    if (state.get(name) === 'visiting') return [...stack.slice(stack.indexOf(name)), name];
+    state.set(name, 'visiting');
+    stack.push(name);
+    for (const need of jobs[name]!.needs) {
+      if (need === name) continue;
+      const found = visit(need);
+      if (found) return found;
+    }
+    stack.pop();
+    state.set(name, 'done');
+    return undefined;
+  };
+  for (const name of Object.keys(jobs)) {
+    const found = visit(name);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+export class PipelineFileError extends Error {
+  override name = 'PipelineFileError';
+  constructor(
+    message: string,
+    readonly problems: Array<{ line: number | null; field: string; message: string }>,
+  ) {
+    super(message);
+  }
+}
+
+function formatPath(path: PropertyKey[]) {
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i ? '.' : ''}${String(p)}`)).join('');
+}
+
+/**
+ * Parses and validates a pipeline file. Errors name the file, the line and the field:
+ * `pipeline.yml line 7: jobs.test.steps[0].run: Required`.
+ */
+export function parsePipelineFile(text: string, file = 'pipeline.yml'): PipelineSpec {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length) {
+    const problems = doc.errors.map((e) => ({
+      line: lines.linePos(e.pos[0]).line,
+      field: '',
+      message: e.message.split('\n')[0] ?? e.message,
+    }));
+    throw new PipelineFileError(
+      problems.map((p) => `${file} line ${p.line ?? '?'}: ${p.message}`).join('\n'),
+      problems,
+    );
+  }
+  const parsed = PipelineSpec.safeParse(doc.toJS() ?? {});
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => {
+    // The node at the path, or the nearest ancestor that exists (a missing key points at its parent).
+    let line: number | null = null;
+    for (let n = issue.path.length; n >= 0 && line === null; n--) {
+      const node = n === 0 ? doc.contents : doc.getIn(issue.path.slice(0, n) as unknown[], true);
+      const offset = isNode(node) ? node.range?.[0] : undefined;
+      if (offset !== undefined) line = lines.linePos(offset).line;
+    }
+    return { line, field: formatPath(issue.path), message: issue.message };
+  });
+  throw new PipelineFileError(
+    problems
+      .map((p) => `${file} line ${p.line ?? '?'}: ${p.field ? `${p.field}: ` : ''}${p.message}`)
+      .join('\n'),
+    problems,
+  );
+}
+
+/** Glob match for branch filters: `*` within a segment, `**` across segments. */
+export function branchMatches(pattern: string, branch: string): boolean {
+  return globToRegExp(pattern).test(branch);
+}
+
+export function globToRegExp(glob: string): RegExp {
+  let out = '';
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i]!;
+    if (c === '*' && glob[i + 1] === '*') {
+      out += glob[i + 2] === '/' ? '(?:.*/)?' : '.*';
+      i += glob[i + 2] === '/' ? 2 : 1;
+    } else if (c === '*') out += '[^/]*';
+    else if (c === '?') out += '[^/]';
+    else out += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${out}$`);
+}
+
+/**
+ * The jobs that run for `branch`: those whose branch filter matches, minus (transitively) any job
+ * that needs a job filtered out.
+ */
+export function jobsFor(spec: PipelineSpec, branch: string | undefined): Record<string, PipelineJob> {
+  const selected: Record<string, PipelineJob> = {};
+  for (const [name, job] of Object.entries(spec.jobs)) {
+    if (!job.branches || (branch !== undefined && job.branches.some((p) => branchMatches(p, branch))))
+      selected[name] = job;
+  }
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const [name, job] of Object.entries(selected)) {
+      if (job.needs.some((n) => !(n in selected))) {
+        delete selected[name];
+        changed = true;
+      }
+    }
+  }
+  return selected;
+}

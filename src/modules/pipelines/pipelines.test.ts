@@ -1,0 +1,344 @@
+import { execFileSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bearer, createTestApp, type TestApp } from '../../../test/app.ts';
+import {
+  commitFiles,
+  createProjectAs,
+  gitOk,
+  listenApp,
+  localRepo,
+  remoteUrl,
+  startWorkers,
+  waitFor,
+} from '../../../test/git.ts';
+import { detectIsolation } from '../../platform/sandbox/index.ts';
+import { runDueSchedules } from './index.ts';
+
+let t: TestApp;
+let base: string;
+let owner: Awaited<ReturnType<TestApp['user']>>;
+let workers: Awaited<ReturnType<typeof startWorkers>>;
+let work: string;
+const slug = 'pipes';
+const hasBwrap = detectIsolation().bubblewrap;
+
+type Pipeline = {
+  id: string;
+  number: number;
+  status: string;
+  sha: string;
+  ref: string;
+  trigger: string;
+  error: string | null;
+  operationId: string;
+  jobs: Job[];
+};
+type Job = {
+  name: string;
+  status: string;
+  exitCode: number | null;
+  startedAt: string | null;
+  finishedAt: string | null;
+  operationId: string;
+  stepKey: string;
+  isolation: string | null;
+};
+
+beforeAll(async () => {
+  t = await createTestApp();
+  base = await listenApp(t);
+  workers = await startWorkers(t);
+  owner = await t.user('member');
+  await createProjectAs(t, owner.token, slug);
+  work = await localRepo();
+  await commitFiles(work, { 'README.md': 'pipes\n' }, 'initial');
+  await gitOk(['push', '-q', remoteUrl(base, slug, owner.token), 'main'], work);
+});
+afterAll(async () => {
+  await workers?.stop();
+  await t?.close();
+});
+
+const api = (method: 'GET' | 'POST' | 'PUT', url: string, payload?: object) =>
+  t.http.inject({
+    method,
+    url: `/api/projects/${slug}${url}`,
+    headers: bearer(owner.token),
+    ...(payload ? { payload } : {}),
+  });
+
+/** Pushes a branch (from main) whose .orchard/pipeline.yml is `yaml`; returns the pushed sha. */
+async function pushPipeline(branch: string, yaml: string, message = `pipeline for ${branch}`) {
+  await gitOk(['checkout', '-q', '-B', branch, 'main'], work);
+  const sha = await commitFiles(work, { '.orchard/pipeline.yml': yaml }, message);
+  await gitOk(
+    ['push', '-q', '-f', remoteUrl(base, slug, owner.token), `${branch}:refs/heads/${branch}`],
+    work,
+  );
+  return sha;
+}
+
+async function pipelineFor(sha: string): Promise<Pipeline | undefined> {
+  const list = (await api('GET', '/pipelines?limit=200')).json().items as Pipeline[];
+  const found = list.find((p) => p.sha === sha);
+  return found && (await api('GET', `/pipelines/${found.number}`)).json();
+}
+
+async function finished(sha: string, timeoutMs = 30_000): Promise<Pipeline> {
+  return waitFor(
+    async () => {
+      const p = await pipelineFor(sha);
+      return p && !['queued', 'running'].includes(p.status) ? p : undefined;
+    },
+    timeoutMs,
+    `pipeline of ${sha.slice(0, 8)} to finish`,
+  );
+}
+
+const job = (p: Pipeline, name: string) => p.jobs.find((j) => j.name === name)!;
+const log = async (p: Pipeline, name: string) =>
+  (await api('GET', `/pipelines/${p.id}/jobs/${name}/log`)).json().text as string;
+
+describe('pipelines', () => {
+  it('runs on push: a needs DAG, a failing job that skips its dependants, artifacts, and a merge-request check', async () => {
+    const sha = await pushPipeline(
+      'dag',
+      `jobs:
+  build:
+    steps:
+      - name: compile
+        run: mkdir -p dist && echo built > dist/app.txt && echo "building $ORCHARD_COMMIT_SHA on $ORCHARD_REF"
+    artifacts: [dist/**]
+  test:
+    needs: [build]
+    steps:
+      - name: unit
+        run: cat dist/app.txt 2>/dev/null || echo "fresh workspace"; echo testing; exit 3
+  deploy:
+    needs: [test]
+    steps: [{ name: ship, run: echo shipping }]
+  lint:
+    steps: [{ name: lint, run: echo lint ok }]
+`,
+    );
+    // The push returns after push handling: the pipeline exists already.
+    const started = await pipelineFor(sha);
+    expect(started).toMatchObject({ ref: 'dag', trigger: 'push', operationId: expect.any(String) });
+    expect(started!.jobs.map((j) => j.stepKey).sort()).toEqual([
+      'job:build',
+      'job:deploy',
+      'job:lint',
+      'job:test',
+    ]);
+
+    const p = await finished(sha);
+    expect(p.status).toBe('failed');
+    expect(Object.fromEntries(p.jobs.map((j) => [j.name, j.status]))).toEqual({
+      build: 'success',
+      lint: 'success',
+      test: 'failed',
+      deploy: 'skipped',
+    });
+    expect(job(p, 'test').exitCode).toBe(3);
+    expect(new Date(job(p, 'build').finishedAt!).getTime()).toBeLessThanOrEqual(
+      new Date(job(p, 'test').startedAt!).getTime(),
+    );
+    expect(await log(p, 'build')).toContain(`building ${sha} on dag`);
+    const testLog = await log(p, 'test');
+    expect(testLog).toContain('fresh workspace');
+    expect(testLog).toContain('Step "unit" exited with 3');
+    expect(await log(p, 'deploy')).toContain('Skipped: needed job test did not succeed');
+
+    const artifacts = (await api('GET', `/pipelines/${p.id}/artifacts`)).json().items;
+    expect(artifacts).toEqual([expect.objectContaining({ job: 'build', path: 'dist/app.txt', size: 6 })]);
+    const file = await api('GET', `/pipelines/${p.id}/jobs/build/artifacts/dist/app.txt`);
+    expect(file.body).toBe('built\n');
+
+    const operation = (
+      await t.http.inject({ url: `/api/operations/${p.operationId}`, headers: bearer(owner.token) })
+    ).json();
+    expect(operation.status).toBe('failed');
+
+    // A merge request for the branch shows this pipeline as its check, without a second pipeline.
+    const mr = await api('POST', '/merge-requests', {
+      title: 'DAG',
+      sourceBranch: 'dag',
+      targetBranch: 'main',
+    });
+    expect(mr.json().checks).toEqual([
+      expect.objectContaining({
+        name: 'pipeline',
+        status: 'failure',
+        details: expect.objectContaining({ pipelineId: p.id }),
+      }),
+    ]);
+    const all = (await api('GET', '/pipelines?limit=200')).json().items as Pipeline[];
+    expect(all.filter((x) => x.sha === sha)).toHaveLength(1);
+  });
+
+  it('masks secret values in logs and events, and passes env', async () => {
+    const value = 'hunter2-super-secret-value';
+    expect((await api('PUT', '/secrets/DEPLOY_TOKEN', { value })).statusCode).toBe(201);
+    const sha = await pushPipeline(
+      'secrets',
+      `jobs:
+  show:
+    env: { GREETING: hello }
+    secrets: [DEPLOY_TOKEN]
+    steps:
+      - name: print
+        run: |
+          echo "$GREETING, token is $DEPLOY_TOKEN"
+          printf 'split:%s' "$(printf '%s' "$DEPLOY_TOKEN" | cut -c1-10)"; sleep 0.3; printf '%s\\n' "$(printf '%s' "$DEPLOY_TOKEN" | cut -c11-)"
+          printf '%s\\n' "$DEPLOY_TOKEN" >&2
+`,
+    );
+    const p = await finished(sha);
+    expect(p.status).toBe('success');
+    const text = await log(p, 'show');
+    expect(text).toContain('hello, token is ***');
+    // Written in two chunks 300 ms apart, the value is still masked whole.
+    expect(text).toContain('split:***');
+    expect(text).not.toContain(value);
+    const events = await t.res.db.query(
+      'SELECT data::text AS d FROM operation_events WHERE operation_id = $1',
+      [p.operationId],
+    );
+    expect(events.rows.map((r) => r.d).join('\n')).toContain('token is ***');
+    expect(events.rows.map((r) => r.d).join('\n')).not.toContain(value);
+  });
+
+  it('times out a job and cancels a running pipeline, killing its processes', async () => {
+    const slowSha = await pushPipeline(
+      'slow',
+      `jobs:\n  slow:\n    timeoutMinutes: 0.02\n    steps: [{ name: wait, run: sleep 30 }]\n`,
+    );
+    const slow = await finished(slowSha);
+    expect(job(slow, 'slow').status).toBe('timed_out');
+    expect(await log(slow, 'slow')).toContain('Timed out after 0.02 minute(s)');
+
+    const sha = await pushPipeline(
+      'cancel',
+      `jobs:\n  long:\n    steps: [{ name: wait, run: 'echo started; sleep 61.5' }]\n  after:\n    needs: [long]\n    steps: [{ name: never, run: echo never }]\n`,
+    );
+    const running = await waitFor(
+      async () => {
+        const p = await pipelineFor(sha);
+        return p && (await log(p, 'long')).includes('started') ? p : undefined;
+      },
+      20_000,
+      'the long job to start',
+    );
+    const cancelled = await api('POST', `/pipelines/${running.id}/cancel`);
+    expect(cancelled.statusCode).toBe(200);
+    expect(cancelled.json().status).toBe('cancelled');
+    await waitFor(
+      async () => {
+        try {
+          execFileSync('pgrep', ['-f', 'sleep 61.5']);
+          return false;
+        } catch {
+          return true; // pgrep exits 1 when nothing matches
+        }
+      },
+      10_000,
+      'the job process to die',
+    );
+    const p = (await api('GET', `/pipelines/${running.id}`)).json() as Pipeline;
+    expect(Object.fromEntries(p.jobs.map((j) => [j.name, j.status]))).toEqual({
+      long: 'cancelled',
+      after: 'cancelled',
+    });
+    expect((await api('POST', `/pipelines/${running.id}/cancel`)).statusCode).toBe(409);
+
+    const rerun = await api('POST', `/pipelines/${slow.number}/rerun`);
+    expect(rerun.statusCode).toBe(201);
+    expect(rerun.json()).toMatchObject({ sha: slowSha, rerunOf: slow.id, trigger: 'push' });
+  });
+
+  it.runIf(hasBwrap)(
+    'sandboxes jobs: no writes outside the workspace, no network unless asked, Orchard home hidden',
+    async () => {
+      const port = new URL(base).port;
+      const probe = `node -e "fetch('http://127.0.0.1:${port}/health').then(r=>console.log('net', r.status),()=>console.log('net blocked'))"`;
+      const sha = await pushPipeline(
+        'sandbox',
+        `jobs:
+  offline:
+    steps:
+      - name: probe
+        run: |
+          if echo x > /etc/orchard-probe 2>/dev/null; then echo wrote-etc; else echo refused-etc; fi
+          if test -e ${t.config.home}/master.key; then echo key-visible; else echo key-hidden; fi
+          echo ok > inside.txt && echo wrote-workspace
+          ${probe}
+  online:
+    network: true
+    steps: [{ name: probe, run: "${probe.replace(/"/g, '\\"')}" }]
+`,
+      );
+      const p = await finished(sha);
+      expect(p.status).toBe('success');
+      const offline = await log(p, 'offline');
+      expect(offline).toContain('refused-etc');
+      expect(offline).toContain('key-hidden');
+      expect(offline).toContain('wrote-workspace');
+      expect(offline).toContain('net blocked');
+      expect(await log(p, 'online')).toContain('net 200');
+      expect(job(p, 'offline').isolation).toBe('bubblewrap');
+    },
+  );
+
+  it('honours [skip ci], and reports a bad pipeline file with its line and field', async () => {
+    const skipped = await pushPipeline(
+      'skip',
+      'jobs:\n  a:\n    steps: [{ name: x, run: "true" }]\n',
+      'docs only [skip ci]',
+    );
+    expect(await pipelineFor(skipped)).toBeUndefined();
+
+    const bad = await pushPipeline('bad', 'jobs:\n  a:\n    steps:\n      - name: x\n');
+    const p = await pipelineFor(bad);
+    expect(p).toMatchObject({ status: 'error', error: 'pipeline.yml line 4: jobs.a.steps[0].run: Required' });
+    const manual = await api('POST', '/pipelines', { ref: 'bad' });
+    expect(manual.statusCode).toBe(422);
+    expect(manual.json().detail).toBe('pipeline.yml line 4: jobs.a.steps[0].run: Required');
+    expect((await api('POST', '/pipelines', { ref: '--exec=evil' })).statusCode).toBe(400);
+  });
+
+  it('runs manually and on a cron schedule, claiming each due run once across ticks', async () => {
+    await gitOk(['checkout', '-q', 'main'], work);
+    const sha = await commitFiles(
+      work,
+      { '.orchard/pipeline.yml': 'jobs:\n  nightly:\n    steps: [{ name: x, run: echo nightly }]\n' },
+      'main pipeline',
+    );
+    await gitOk(['push', '-q', remoteUrl(base, slug, owner.token), 'main'], work);
+    const manual = await api('POST', '/pipelines', { ref: 'main' });
+    expect(manual.statusCode).toBe(201);
+    expect(manual.json()).toMatchObject({
+      trigger: 'manual',
+      sha,
+      jobs: [expect.objectContaining({ name: 'nightly', status: 'pending' })],
+    });
+
+    const schedule = await api('POST', '/pipeline-schedules', { ref: 'main', cron: '*/5 * * * *' });
+    expect(schedule.statusCode).toBe(201);
+    expect(
+      (await api('POST', '/pipeline-schedules', { ref: 'main', cron: '99 * * * *' })).json().errors[0].field,
+    ).toBe('body.cron');
+    const due = new Date(new Date(schedule.json().nextRunAt).getTime() + 1000);
+    const started = await Promise.all([
+      runDueSchedules(t.res, due),
+      runDueSchedules(t.res, due),
+      runDueSchedules(t.res, due),
+    ]);
+    expect(started.reduce((a, b) => a + b, 0)).toBe(1);
+    const scheduled = (await api('GET', '/pipelines?limit=200'))
+      .json()
+      .items.filter((p: Pipeline) => p.trigger === 'schedule');
+    expect(scheduled).toHaveLength(1);
+    const next = (await api('GET', '/pipeline-schedules')).json().items[0];
+    expect(new Date(next.nextRunAt).getTime()).toBeGreaterThan(due.getTime());
+  });
+});

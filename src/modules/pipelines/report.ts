@@ -1,0 +1,56 @@
+import type { Actor } from '../../platform/http/actor.ts';
+import { dispatchWebhookEvent } from '../notify/index.ts';
+import { type CheckStatus, reportCheck } from '../reviews/index.ts';
+import type { PipelineResources } from './resources.ts';
+import type { PipelineRow, PipelineStatus } from './store.ts';
+
+const CHECK: Record<PipelineStatus, CheckStatus> = {
+  queued: 'pending',
+  running: 'running',
+  success: 'success',
+  failed: 'failure',
+  cancelled: 'cancelled',
+  error: 'error',
+};
+
+/** Publishes a pipeline's state as the `pipeline` check of its commit (merge requests show it). */
+export async function reportPipelineCheck(
+  res: PipelineResources,
+  pipeline: PipelineRow,
+  status: PipelineStatus,
+  summary?: string,
+) {
+  await reportCheck(res.db, {
+    projectId: pipeline.project_id,
+    sha: pipeline.sha,
+    name: 'pipeline',
+    status: CHECK[status],
+    summary: summary ?? `Pipeline #${pipeline.number} ${status}`,
+    details: { pipelineId: pipeline.id, number: pipeline.number, operationId: pipeline.operation_id },
+  });
+}
+
+/** A `pipeline` webhook delivery when a pipeline ends. */
+export async function announcePipeline(
+  res: PipelineResources,
+  pipeline: PipelineRow,
+  status: PipelineStatus,
+  actor?: Actor,
+) {
+  await dispatchWebhookEvent(res, {
+    projectId: pipeline.project_id,
+    event: 'pipeline',
+    actor,
+    payload: {
+      action: 'completed',
+      pipeline: {
+        id: pipeline.id,
+        number: pipeline.number,
+        ref: pipeline.ref,
+        sha: pipeline.sha,
+        trigger: pipeline.trigger,
+        status,
+      },
+    },
+  });
+}

@@ -1,0 +1,224 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { NotFoundError } from '../../platform/errors.ts';
+import { decodeCursor, encodeCursor } from '../../platform/http/cursor.ts';
+import { contextOf } from '../../platform/http/request-context.ts';
+import type { HttpApp } from '../../platform/http/server.ts';
+import { normalizeRepoPath } from '../git/index.ts';
+import { requireProjectRole } from '../projects/index.ts';
+import { cancelPipeline, requirePipeline, rerunPipeline, runPipelineManually } from './manage-pipelines.ts';
+import type { PipelineResources } from './resources.ts';
+import { createSchedule, deleteSchedule, listSchedules, toScheduleView } from './schedules.ts';
+import {
+  ArtifactParams,
+  ArtifactView,
+  CreateScheduleBody,
+  JobParams,
+  ListPipelinesQuery,
+  LogQuery,
+  LogView,
+  PipelineParams,
+  PipelineView,
+  RunPipelineBody,
+  ScheduleParams,
+  ScheduleView,
+  SlugParam,
+} from './schemas.ts';
+import { findJob, listArtifacts, listJobs, listPipelines, readLog } from './store.ts';
+import { toArtifactView, toPipelineView } from './views.ts';
+
+const tags = ['pipelines'];
+const FINISHED = new Set(['success', 'failed', 'timed_out', 'cancelled', 'skipped']);
+
+/** Pipelines, their jobs, logs and artifacts, and schedules under /api/projects/:slug. */
+export function pipelineRoutes(res: PipelineResources) {
+  const { db } = res;
+  return async (app: HttpApp) => {
+    app.get(
+      '/api/projects/:slug/pipelines',
+      {
+        schema: {
+          tags,
+          params: SlugParam,
+          querystring: ListPipelinesQuery,
+          response: { 200: z.object({ items: z.array(PipelineView), nextCursor: z.string().nullable() }) },
+        },
+      },
+      async (request) => {
+        const { project } = await requireProjectRole(
+          db,
+          contextOf(request).actor,
+          request.params.slug,
+          'viewer',
+        );
+        const q = request.query;
+        const rows = await listPipelines(db, {
+          projectId: project.id,
+          ref: q.ref,
+          status: q.status,
+          limit: q.limit,
+          before: decodeCursor(q.cursor)?.[0] as number | undefined,
+        });
+        const items = rows.slice(0, q.limit);
+        return {
+          items: items.map((r) => toPipelineView(r)),
+          nextCursor: rows.length > q.limit ? encodeCursor([items.at(-1)!.number]) : null,
+        };
+      },
+    );
+    app.post(
+      '/api/projects/:slug/pipelines',
+      { schema: { tags, params: SlugParam, body: RunPipelineBody, response: { 201: PipelineView } } },
+      async (request, reply) => {
+        const pipeline = await runPipelineManually(
+          res,
+          contextOf(request),
+          request.params.slug,
+          request.body.ref,
+        );
+        return reply.status(201).send(toPipelineView(pipeline, await listJobs(db, pipeline.id)));
+      },
+    );
+    app.get(
+      '/api/projects/:slug/pipelines/:id',
+      { schema: { tags, params: PipelineParams, response: { 200: PipelineView } } },
+      async (request) => {
+        const { pipeline } = await requirePipeline(
+          res,
+          contextOf(request),
+          request.params.slug,
+          request.params.id,
+          'viewer',
+        );
+        return toPipelineView(pipeline, await listJobs(db, pipeline.id));
+      },
+    );
+    app.post(
+      '/api/projects/:slug/pipelines/:id/cancel',
+      { schema: { tags, params: PipelineParams, response: { 200: PipelineView } } },
+      async (request) => {
+        const pipeline = await cancelPipeline(
+          res,
+          contextOf(request),
+          request.params.slug,
+          request.params.id,
+        );
+        return toPipelineView(pipeline, await listJobs(db, pipeline.id));
+      },
+    );
+    app.post(
+      '/api/projects/:slug/pipelines/:id/rerun',
+      { schema: { tags, params: PipelineParams, response: { 201: PipelineView } } },
+      async (request, reply) => {
+        const pipeline = await rerunPipeline(res, contextOf(request), request.params.slug, request.params.id);
+        return reply.status(201).send(toPipelineView(pipeline, await listJobs(db, pipeline.id)));
+      },
+    );
+    app.get(
+      '/api/projects/:slug/pipelines/:id/jobs/:job/log',
+      { schema: { tags, params: JobParams, querystring: LogQuery, response: { 200: LogView } } },
+      async (request) => {
+        const { pipeline } = await requirePipeline(
+          res,
+          contextOf(request),
+          request.params.slug,
+          request.params.id,
+          'viewer',
+        );
+        const job = await findJob(db, pipeline.id, request.params.job);
+        if (!job) throw new NotFoundError(`Pipeline #${pipeline.number} has no job "${request.params.job}".`);
+        const chunks = await readLog(db, job.id, request.query.after);
+        return {
+          text: chunks.map((c) => c.text).join(''),
+          next: chunks.at(-1)?.seq ?? request.query.after,
+          finished: FINISHED.has(job.status),
+        };
+      },
+    );
+    app.get(
+      '/api/projects/:slug/pipelines/:id/artifacts',
+      {
+        schema: {
+          tags,
+          params: PipelineParams,
+          response: { 200: z.object({ items: z.array(ArtifactView), nextCursor: z.null() }) },
+        },
+      },
+      async (request) => {
+        const { pipeline } = await requirePipeline(
+          res,
+          contextOf(request),
+          request.params.slug,
+          request.params.id,
+          'viewer',
+        );
+        return { items: (await listArtifacts(db, pipeline.id)).map(toArtifactView), nextCursor: null };
+      },
+    );
+    app.get(
+      '/api/projects/:slug/pipelines/:id/jobs/:job/artifacts/*',
+      { schema: { tags, params: ArtifactParams } },
+      async (request, reply) => {
+        const { pipeline } = await requirePipeline(
+          res,
+          contextOf(request),
+          request.params.slug,
+          request.params.id,
+          'viewer',
+        );
+        const file = normalizeRepoPath(request.params['*']);
+        const artifact = (await listArtifacts(db, pipeline.id)).find(
+          (a) => a.job_name === request.params.job && a.path === file,
+        );
+        const blob = artifact && (await res.blobs.get(artifact.blob_key));
+        if (!blob) throw new NotFoundError(`No artifact "${file}" from job "${request.params.job}".`);
+        return reply
+          .headers({
+            'content-type': 'application/octet-stream',
+            'content-length': String(blob.size),
+            'content-disposition': `attachment; filename="${path.basename(file).replace(/[^\w.-]/g, '_')}"`,
+          })
+          .send(blob.stream);
+      },
+    );
+
+    app.get(
+      '/api/projects/:slug/pipeline-schedules',
+      {
+        schema: {
+          tags,
+          params: SlugParam,
+          response: { 200: z.object({ items: z.array(ScheduleView), nextCursor: z.null() }) },
+        },
+      },
+      async (request) => {
+        const { project } = await requireProjectRole(
+          db,
+          contextOf(request).actor,
+          request.params.slug,
+          'viewer',
+        );
+        return { items: (await listSchedules(db, project.id)).map(toScheduleView), nextCursor: null };
+      },
+    );
+    app.post(
+      '/api/projects/:slug/pipeline-schedules',
+      {
+        config: { projectRole: 'maintainer' },
+        schema: { tags, params: SlugParam, body: CreateScheduleBody, response: { 201: ScheduleView } },
+      },
+      async (request, reply) =>
+        reply
+          .status(201)
+          .send(await createSchedule(res, contextOf(request), request.params.slug, request.body)),
+    );
+    app.delete(
+      '/api/projects/:slug/pipeline-schedules/:scheduleId',
+      { config: { projectRole: 'maintainer' }, schema: { tags, params: ScheduleParams } },
+      async (request, reply) => {
+        await deleteSchedule(res, contextOf(request), request.params.slug, request.params.scheduleId);
+        return reply.status(204).send();
+      },
+    );
+  };
+}

@@ -1,0 +1,73 @@
+import { SYSTEM_ACTOR } from '../../platform/http/actor.ts';
+import { branchHead, repositoryPath } from '../git/index.ts';
+import { findProjectById } from '../projects/index.ts';
+import { nextCronTime, parseCron } from './cron.ts';
+import type { PipelineResources } from './resources.ts';
+import type { ScheduleRow } from './schedules.ts';
+import { triggerPipeline } from './trigger-pipeline.ts';
+
+/**
+ * Runs the schedules that are due. Safe with any number of processes ticking at once: each due
+ * schedule is claimed by moving its `next_run_at` with a conditional UPDATE that only one process
+ * can win (the row still holds the time it read). A run missed while Orchard was down fires once.
+ */
+export async function runDueSchedules(res: PipelineResources, now = res.clock.now()): Promise<number> {
+  const { rows } = await res.db.query<ScheduleRow>(
+    'SELECT * FROM pipeline_schedules WHERE enabled AND next_run_at <= $1 ORDER BY next_run_at LIMIT 50',
+    [now],
+  );
+  let started = 0;
+  for (const schedule of rows) {
+    const next = nextCronTime(parseCron(schedule.cron), now);
+    const claim = await res.db.query(
+      'UPDATE pipeline_schedules SET next_run_at = $2, last_run_at = $3 WHERE id = $1 AND next_run_at = $4',
+      [schedule.id, next, now, schedule.next_run_at],
+    );
+    if (claim.rowCount !== 1) continue;
+    const project = await findProjectById(res.db, schedule.project_id);
+    if (!project || project.archived_at) continue;
+    const sha = await branchHead(repositoryPath(res.config.home, project.slug), schedule.ref);
+    if (!sha) {
+      res.logger.warn(
+        { project: project.slug, ref: schedule.ref },
+        'scheduled pipeline skipped: branch does not exist',
+      );
+      continue;
+    }
+    const result = await triggerPipeline(res, {
+      projectId: project.id,
+      projectSlug: project.slug,
+      ref: schedule.ref,
+      sha,
+      trigger: 'schedule',
+      actor: SYSTEM_ACTOR,
+      scheduleId: schedule.id,
+    }).catch((error) => {
+      res.logger.error({ err: error, schedule: schedule.id }, 'scheduled pipeline failed to start');
+      return undefined;
+    });
+    if (result?.kind === 'created') started++;
+  }
+  return started;
+}
+
+/** Ticks every `intervalMs` (default 30 s) until stopped. */
+export function startPipelineScheduler(
+  res: PipelineResources,
+  options: { intervalMs?: number } = {},
+): { stop(): void } {
+  let running = false;
+  const timer = setInterval(async () => {
+    if (running) return;
+    running = true;
+    try {
+      await runDueSchedules(res);
+    } catch (error) {
+      res.logger.error({ err: error }, 'pipeline scheduler tick failed');
+    } finally {
+      running = false;
+    }
+  }, options.intervalMs ?? 30_000);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
+}

@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import { PageQuery } from '../../platform/http/cursor.ts';
+
+export const SlugParam = z.object({ slug: z.string().min(1).max(100) });
+export const PipelineParams = SlugParam.extend({ id: z.string().min(1).max(64) });
+export const JobParams = PipelineParams.extend({ job: z.string().min(1).max(64) });
+export const ArtifactParams = JobParams.extend({ '*': z.string().min(1).max(4096) });
+export const ScheduleParams = SlugParam.extend({ scheduleId: z.uuid() });
+
+export const ListPipelinesQuery = PageQuery.extend({
+  ref: z.string().max(255).optional(),
+  status: z.enum(['queued', 'running', 'success', 'failed', 'cancelled', 'error']).optional(),
+});
+export const RunPipelineBody = z.object({ ref: z.string().min(1).max(255) });
+export const LogQuery = z.object({ after: z.coerce.number().int().min(0).default(0) });
+export const CreateScheduleBody = z.object({
+  ref: z.string().min(1).max(255),
+  cron: z.string().min(1).max(100),
+});
+
+export const JobView = z.object({
+  name: z.string(),
+  needs: z.array(z.string()),
+  status: z.enum(['pending', 'running', 'success', 'failed', 'timed_out', 'cancelled', 'skipped']),
+  /** The operation step running this job (`job:<name>`) in the pipeline's operation. */
+  stepKey: z.string(),
+  operationId: z.string().nullable(),
+  exitCode: z.number().nullable(),
+  error: z.string().nullable(),
+  isolation: z.string().nullable(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+});
+
+export const PipelineView = z.object({
+  id: z.string(),
+  number: z.number(),
+  ref: z.string(),
+  sha: z.string(),
+  trigger: z.enum(['push', 'merge_request', 'manual', 'schedule']),
+  status: z.enum(['queued', 'running', 'success', 'failed', 'cancelled', 'error']),
+  error: z.string().nullable(),
+  operationId: z.string().nullable(),
+  mergeRequestId: z.string().nullable(),
+  rerunOf: z.string().nullable(),
+  createdAt: z.string(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+  jobs: z.array(JobView).optional(),
+});
+
+export const ArtifactView = z.object({
+  job: z.string(),
+  path: z.string(),
+  size: z.number(),
+  sha256: z.string(),
+  createdAt: z.string(),
+});
+export const LogView = z.object({
+  text: z.string(),
+  /** Pass as `after` to get only what follows. */
+  next: z.number(),
+  /** The job has ended: nothing more will be written. */
+  finished: z.boolean(),
+});
+export const ScheduleView = z.object({
+  id: z.string(),
+  ref: z.string(),
+  cron: z.string(),
+  enabled: z.boolean(),
+  nextRunAt: z.string(),
+  lastRunAt: z.string().nullable(),
+  createdAt: z.string(),
+});

@@ -1,0 +1,46 @@
+import type { Actor } from '../../platform/http/actor.ts';
+import type { Logger } from '../../platform/log.ts';
+import type { PushListener } from '../git/index.ts';
+import type { IssueView, MergeRequestView } from './schemas.ts';
+
+interface Base {
+  projectId: string;
+  projectSlug: string;
+  actor: Actor;
+}
+
+/** What happened to an issue or a merge request; webhooks and pipelines listen. */
+export type ReviewEvent =
+  | (Base & {
+      type: 'issue';
+      action: 'opened' | 'updated' | 'closed' | 'reopened' | 'commented';
+      issue: IssueView;
+      comment?: { id: string; body: string };
+    })
+  | (Base & {
+      type: 'merge_request';
+      /** `synchronized`: the source branch got new commits. */
+      action: 'opened' | 'updated' | 'closed' | 'reopened' | 'merged' | 'synchronized' | 'commented';
+      mergeRequest: MergeRequestView;
+      comment?: { id: string; body: string };
+    });
+
+export type ReviewListener = (event: ReviewEvent) => Promise<void>;
+
+/** Collaborators wired by the composition root (so reviews need not know pipelines or webhooks). */
+export interface ReviewDeps {
+  /** Told about branch updates the module makes itself (a merge moves the target branch). */
+  onPush: PushListener[];
+  onEvent: ReviewListener[];
+}
+
+/** Hands an event to every listener; a failing listener is logged, never fails the user's request. */
+export async function publishReviewEvent(logger: Logger, listeners: ReviewListener[], event: ReviewEvent) {
+  for (const listener of listeners) {
+    try {
+      await listener(event);
+    } catch (error) {
+      logger.error({ err: error, type: event.type, action: event.action }, 'review listener failed');
+    }
+  }
+}

@@ -1,0 +1,118 @@
+import path from 'node:path';
+import type { RequestContext } from '../../platform/context.ts';
+import { withTransaction } from '../../platform/db/pool.ts';
+import { ConflictError, NotFoundError } from '../../platform/errors.ts';
+import { isSystemActor } from '../../platform/http/actor.ts';
+import type { Resources } from '../../platform/resources.ts';
+import {
+  branchHead,
+  checkMergeability,
+  createMergeCommit,
+  handlePush,
+  openRepository,
+  PROTECTED_BRANCHES,
+  updateRef,
+} from '../git/index.ts';
+import { findUserById, recordAudit } from '../identity/index.ts';
+import { requireProjectRole } from '../projects/index.ts';
+import { checksFor } from './check-store.ts';
+import { publishReviewEvent, type ReviewDeps } from './events.ts';
+import { findMergeRequest, updateMergeRequest } from './merge-request-store.ts';
+import type { MergeBody } from './schemas.ts';
+import { toMergeRequestView } from './views.ts';
+
+/**
+ * Merges an open merge request: a fast-forward, or a merge commit made in a temporary worktree.
+ * The target branch moves with a compare-and-swap, so a concurrent push makes this a 409, never a
+ * lost update. A conflict is a 409 listing the conflicting paths. Merging into a protected branch
+ * needs a maintainer, like pushing to it.
+ */
+export async function mergeMergeRequest(
+  res: Resources,
+  deps: ReviewDeps,
+  ctx: RequestContext,
+  slug: string,
+  number: number,
+  input: MergeBody,
+) {
+  const { project, repo } = await openRepository(res.db, res.config.home, ctx.actor, slug, 'developer');
+  const mr = await findMergeRequest(res.db, project.id, number);
+  if (!mr) throw new NotFoundError(`No merge request !${number} in "${slug}".`);
+  if (mr.state !== 'open') throw new ConflictError(`Merge request !${number} is ${mr.state}.`);
+  if (PROTECTED_BRANCHES.includes(mr.target_branch))
+    await requireProjectRole(res.db, ctx.actor, slug, 'maintainer');
+
+  const [targetSha, sourceSha] = await Promise.all([
+    branchHead(repo, mr.target_branch),
+    branchHead(repo, mr.source_branch),
+  ]);
+  if (!targetSha || !sourceSha)
+    throw new ConflictError(`The ${targetSha ? 'source' : 'target'} branch no longer exists.`);
+  const m = await checkMergeability(repo, targetSha, sourceSha);
+  if (m.upToDate)
+    throw new ConflictError(
+      `"${mr.target_branch}" already contains "${mr.source_branch}"; nothing to merge.`,
+    );
+  if (m.conflicts.length) {
+    throw new ConflictError(
+      `The merge conflicts in ${m.conflicts.length} file(s): ${m.conflicts.join(', ')}. Merge "${mr.target_branch}" into "${mr.source_branch}", resolve, and push.`,
+      {
+        conflicts: m.conflicts,
+      },
+    );
+  }
+  let newSha: string;
+  if (input.method === 'fast-forward') {
+    if (!m.fastForward)
+      throw new ConflictError(
+        `"${mr.target_branch}" cannot be fast-forwarded to "${mr.source_branch}"; rebase it or merge with a merge commit.`,
+      );
+    newSha = sourceSha;
+  } else {
+    const user = isSystemActor(ctx.actor) ? undefined : await findUserById(res.db, ctx.actor.userId);
+    newSha = await createMergeCommit(repo, path.join(res.config.home, 'work', 'merges'), {
+      targetSha,
+      sourceSha,
+      message:
+        input.message ??
+        `Merge branch '${mr.source_branch}' into '${mr.target_branch}'\n\n${mr.title} (!${mr.number})`,
+      identity: { name: ctx.actor.username, email: user?.email ?? `${ctx.actor.username}@orchard.local` },
+    });
+  }
+  const ref = `refs/heads/${mr.target_branch}`;
+  if (!(await updateRef(repo, ref, newSha, targetSha))) {
+    throw new ConflictError(`"${mr.target_branch}" moved while merging; try again.`);
+  }
+  const merged = await withTransaction(res.db, async (tx) => {
+    await updateMergeRequest(tx, mr.id, {
+      state: 'merged',
+      headSha: sourceSha,
+      mergeCommitSha: newSha,
+      mergedBy: isSystemActor(ctx.actor) ? null : ctx.actor.userId,
+    });
+    await recordAudit(tx, ctx, {
+      action: 'merge_request.merge',
+      target: { type: 'merge_request', id: mr.id },
+      projectId: project.id,
+      data: { number, method: input.method, sha: newSha },
+    });
+    return (await findMergeRequest(tx, project.id, number))!;
+  });
+  await handlePush(res, deps.onPush, {
+    projectId: project.id,
+    projectSlug: slug,
+    repo,
+    actor: ctx.actor,
+    updates: [{ ref, oldSha: targetSha, newSha }],
+  });
+  const view = toMergeRequestView(merged, await checksFor(res.db, project.id, [merged.head_sha]));
+  await publishReviewEvent(res.logger, deps.onEvent, {
+    type: 'merge_request',
+    action: 'merged',
+    projectId: project.id,
+    projectSlug: slug,
+    actor: ctx.actor,
+    mergeRequest: view,
+  });
+  return view;
+}

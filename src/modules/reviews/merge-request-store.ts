@@ -1,0 +1,115 @@
+import type { Queryable } from '../../platform/db/pool.ts';
+
+export interface MergeRequestRow {
+  id: string;
+  project_id: string;
+  number: number;
+  title: string;
+  description: string;
+  source_branch: string;
+  target_branch: string;
+  state: 'open' | 'merged' | 'closed';
+  head_sha: string;
+  merge_commit_sha: string | null;
+  author_name: string | null;
+  merged_by_name: string | null;
+  created_at: Date;
+  updated_at: Date;
+  merged_at: Date | null;
+  closed_at: Date | null;
+}
+
+const SELECT = `SELECT m.*, a.username AS author_name, b.username AS merged_by_name FROM merge_requests m
+  LEFT JOIN users a ON a.id = m.author_id LEFT JOIN users b ON b.id = m.merged_by`;
+
+export async function insertMergeRequest(
+  db: Queryable,
+  m: {
+    projectId: string;
+    number: number;
+    title: string;
+    description: string;
+    source: string;
+    target: string;
+    headSha: string;
+    authorId: string | null;
+  },
+): Promise<string> {
+  const { rows } = await db.query<{ id: string }>(
+    `INSERT INTO merge_requests (project_id, number, title, description, source_branch, target_branch, head_sha, author_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+    [m.projectId, m.number, m.title, m.description, m.source, m.target, m.headSha, m.authorId],
+  );
+  return rows[0]!.id;
+}
+
+export async function findMergeRequest(
+  db: Queryable,
+  projectId: string,
+  number: number,
+): Promise<MergeRequestRow | undefined> {
+  const { rows } = await db.query<MergeRequestRow>(`${SELECT} WHERE m.project_id = $1 AND m.number = $2`, [
+    projectId,
+    number,
+  ]);
+  return rows[0];
+}
+
+export async function listMergeRequests(
+  db: Queryable,
+  q: { projectId: string; state: string; limit: number; before?: number },
+): Promise<MergeRequestRow[]> {
+  const { rows } = await db.query<MergeRequestRow>(
+    `${SELECT} WHERE m.project_id = $1 AND ($2 = 'all' OR m.state = $2) AND ($4::int IS NULL OR m.number < $4)
+     ORDER BY m.number DESC LIMIT $3`,
+    [q.projectId, q.state, q.limit + 1, q.before ?? null],
+  );
+  return rows;
+}
+
+/** Open merge requests whose source (or target) is `branch`. */
+export async function openMergeRequestsOn(
+  db: Queryable,
+  projectId: string,
+  side: 'source' | 'target',
+  branch: string,
+): Promise<MergeRequestRow[]> {
+  const column = side === 'source' ? 'm.source_branch' : 'm.target_branch';
+  const { rows } = await db.query<MergeRequestRow>(
+    `${SELECT} WHERE m.project_id = $1 AND ${column} = $2 AND m.state = 'open'`,
+    [projectId, branch],
+  );
+  return rows;
+}
+
+export async function updateMergeRequest(
+  db: Queryable,
+  id: string,
+  p: {
+    title?: string;
+    description?: string;
+    state?: 'open' | 'closed' | 'merged';
+    headSha?: string;
+    mergeCommitSha?: string;
+    mergedBy?: string | null;
+  },
+) {
+  await db.query(
+    `UPDATE merge_requests SET title = COALESCE($2, title), description = COALESCE($3, description),
+       state = COALESCE($4, state), head_sha = COALESCE($5, head_sha), merge_commit_sha = COALESCE($6, merge_commit_sha),
+       merged_by = CASE WHEN $4 = 'merged' THEN $7::uuid ELSE merged_by END,
+       merged_at = CASE WHEN $4 = 'merged' THEN now() ELSE merged_at END,
+       closed_at = CASE WHEN $4 = 'closed' THEN now() WHEN $4 = 'open' THEN NULL ELSE closed_at END,
+       updated_at = now()
+     WHERE id = $1`,
+    [
+      id,
+      p.title ?? null,
+      p.description ?? null,
+      p.state ?? null,
+      p.headSha ?? null,
+      p.mergeCommitSha ?? null,
+      p.mergedBy ?? null,
+    ],
+  );
+}

@@ -1,0 +1,228 @@
+import { z } from 'zod';
+import { NotFoundError } from '../../platform/errors.ts';
+import { decodeCursor, encodeCursor } from '../../platform/http/cursor.ts';
+import { contextOf } from '../../platform/http/request-context.ts';
+import type { HttpApp } from '../../platform/http/server.ts';
+import type { Resources } from '../../platform/resources.ts';
+import { requireProjectRole } from '../projects/index.ts';
+import { checksFor } from './check-store.ts';
+import { addComment, readComments } from './comments.ts';
+import { createMergeRequest } from './create-merge-request.ts';
+import type { ReviewDeps } from './events.ts';
+import { getMergeRequest } from './get-merge-request.ts';
+import { createIssue, updateIssue } from './issues.ts';
+import { mergeMergeRequest } from './merge-merge-request.ts';
+import { listMergeRequests } from './merge-request-store.ts';
+import {
+  CommentBody,
+  CommentView,
+  CreateIssueBody,
+  CreateMergeRequestBody,
+  IssueView,
+  ListQuery,
+  MergeBody,
+  MergeRequestView,
+  NumberParams,
+  SlugParam,
+  UpdateIssueBody,
+  UpdateMergeRequestBody,
+} from './schemas.ts';
+import { findIssue, listIssues } from './store.ts';
+import { updateMergeRequest } from './update-merge-request.ts';
+import { toIssueView, toMergeRequestView } from './views.ts';
+
+const Page = <T extends z.ZodTypeAny>(item: T) =>
+  z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+
+function page<T extends { number: number }, V>(rows: T[], limit: number, map: (row: T) => V) {
+  const more = rows.length > limit;
+  const items = rows.slice(0, limit);
+  return { items: items.map(map), nextCursor: more ? encodeCursor([items[items.length - 1]!.number]) : null };
+}
+
+/** Issues, merge requests and their comments under /api/projects/:slug. */
+export function reviewRoutes(res: Resources, deps: ReviewDeps) {
+  const { db } = res;
+  return async (app: HttpApp) => {
+    const tags = ['issues'];
+    app.get(
+      '/api/projects/:slug/issues',
+      { schema: { tags, params: SlugParam, querystring: ListQuery, response: { 200: Page(IssueView) } } },
+      async (request) => {
+        const { project } = await requireProjectRole(
+          db,
+          contextOf(request).actor,
+          request.params.slug,
+          'viewer',
+        );
+        const q = request.query;
+        const before = decodeCursor(q.cursor)?.[0] as number | undefined;
+        const rows = await listIssues(db, {
+          projectId: project.id,
+          state: q.state === 'merged' ? 'closed' : q.state,
+          label: q.label,
+          limit: q.limit,
+          before,
+        });
+        return page(rows, q.limit, toIssueView);
+      },
+    );
+    app.post(
+      '/api/projects/:slug/issues',
+      { schema: { tags, params: SlugParam, body: CreateIssueBody, response: { 201: IssueView } } },
+      async (request, reply) =>
+        reply
+          .status(201)
+          .send(await createIssue(res, deps, contextOf(request), request.params.slug, request.body)),
+    );
+    app.get(
+      '/api/projects/:slug/issues/:number',
+      { schema: { tags, params: NumberParams, response: { 200: IssueView } } },
+      async (request) => {
+        const { project } = await requireProjectRole(
+          db,
+          contextOf(request).actor,
+          request.params.slug,
+          'viewer',
+        );
+        const issue = await findIssue(db, project.id, request.params.number);
+        if (!issue)
+          throw new NotFoundError(`No issue #${request.params.number} in "${request.params.slug}".`);
+        return toIssueView(issue);
+      },
+    );
+    app.patch(
+      '/api/projects/:slug/issues/:number',
+      { schema: { tags, params: NumberParams, body: UpdateIssueBody, response: { 200: IssueView } } },
+      async (request) =>
+        updateIssue(res, deps, contextOf(request), request.params.slug, request.params.number, request.body),
+    );
+
+    const mrTags = ['merge requests'];
+    app.get(
+      '/api/projects/:slug/merge-requests',
+      {
+        schema: {
+          tags: mrTags,
+          params: SlugParam,
+          querystring: ListQuery,
+          response: { 200: Page(MergeRequestView) },
+        },
+      },
+      async (request) => {
+        const { project } = await requireProjectRole(
+          db,
+          contextOf(request).actor,
+          request.params.slug,
+          'viewer',
+        );
+        const q = request.query;
+        const before = decodeCursor(q.cursor)?.[0] as number | undefined;
+        const rows = await listMergeRequests(db, {
+          projectId: project.id,
+          state: q.state,
+          limit: q.limit,
+          before,
+        });
+        const checks = await checksFor(
+          db,
+          project.id,
+          rows.map((r) => r.head_sha),
+        );
+        return page(rows, q.limit, (row) => toMergeRequestView(row, checks));
+      },
+    );
+    app.post(
+      '/api/projects/:slug/merge-requests',
+      {
+        schema: {
+          tags: mrTags,
+          params: SlugParam,
+          body: CreateMergeRequestBody,
+          response: { 201: MergeRequestView },
+        },
+      },
+      async (request, reply) =>
+        reply
+          .status(201)
+          .send(await createMergeRequest(res, deps, contextOf(request), request.params.slug, request.body)),
+    );
+    app.get(
+      '/api/projects/:slug/merge-requests/:number',
+      { schema: { tags: mrTags, params: NumberParams, response: { 200: MergeRequestView } } },
+      async (request) => getMergeRequest(res, contextOf(request), request.params.slug, request.params.number),
+    );
+    app.patch(
+      '/api/projects/:slug/merge-requests/:number',
+      {
+        schema: {
+          tags: mrTags,
+          params: NumberParams,
+          body: UpdateMergeRequestBody,
+          response: { 200: MergeRequestView },
+        },
+      },
+      async (request) =>
+        updateMergeRequest(
+          res,
+          deps,
+          contextOf(request),
+          request.params.slug,
+          request.params.number,
+          request.body,
+        ),
+    );
+    app.post(
+      '/api/projects/:slug/merge-requests/:number/merge',
+      {
+        schema: { tags: mrTags, params: NumberParams, body: MergeBody, response: { 200: MergeRequestView } },
+      },
+      async (request) =>
+        mergeMergeRequest(
+          res,
+          deps,
+          contextOf(request),
+          request.params.slug,
+          request.params.number,
+          request.body,
+        ),
+    );
+
+    for (const [segment, target] of [
+      ['issues', 'issue'],
+      ['merge-requests', 'merge_request'],
+    ] as const) {
+      app.get(
+        `/api/projects/:slug/${segment}/:number/comments`,
+        { schema: { tags: [segment], params: NumberParams, response: { 200: Page(CommentView) } } },
+        async (request) =>
+          readComments(res, contextOf(request), request.params.slug, target, request.params.number),
+      );
+      app.post(
+        `/api/projects/:slug/${segment}/:number/comments`,
+        {
+          schema: {
+            tags: [segment],
+            params: NumberParams,
+            body: CommentBody,
+            response: { 201: CommentView },
+          },
+        },
+        async (request, reply) =>
+          reply
+            .status(201)
+            .send(
+              await addComment(
+                res,
+                deps,
+                contextOf(request),
+                request.params.slug,
+                target,
+                request.params.number,
+                request.body.body,
+              ),
+            ),
+      );
+    }
+  };
+}

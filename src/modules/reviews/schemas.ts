@@ -1,0 +1,119 @@
+import { z } from 'zod';
+import { PageQuery } from '../../platform/http/cursor.ts';
+
+export const SlugParam = z.object({ slug: z.string().min(1).max(100) });
+export const NumberParams = SlugParam.extend({ number: z.coerce.number().int().positive() });
+
+const Label = z
+  .string()
+  .trim()
+  .min(1)
+  .max(50)
+  .regex(/^[^,\n]+$/, 'must not contain commas or newlines');
+const Username = z.string().min(1).max(39);
+
+export const CreateIssueBody = z.object({
+  title: z.string().trim().min(1, 'must not be empty').max(255),
+  body: z.string().max(65_536).optional(),
+  labels: z.array(Label).max(20).optional(),
+  assignee: Username.nullable().optional(),
+});
+export type CreateIssueBody = z.infer<typeof CreateIssueBody>;
+
+export const UpdateIssueBody = CreateIssueBody.partial().extend({
+  state: z.enum(['open', 'closed']).optional(),
+});
+export type UpdateIssueBody = z.infer<typeof UpdateIssueBody>;
+
+export const ListQuery = PageQuery.extend({
+  state: z.enum(['open', 'closed', 'merged', 'all']).default('open'),
+  label: Label.optional(),
+});
+export type ListQuery = z.infer<typeof ListQuery>;
+
+export const CommentBody = z.object({ body: z.string().trim().min(1, 'must not be empty').max(65_536) });
+
+const Branch = z.string().min(1).max(255);
+export const CreateMergeRequestBody = z.object({
+  title: z.string().trim().min(1, 'must not be empty').max(255),
+  sourceBranch: Branch,
+  targetBranch: Branch,
+  description: z.string().max(65_536).optional(),
+});
+export type CreateMergeRequestBody = z.infer<typeof CreateMergeRequestBody>;
+
+export const UpdateMergeRequestBody = z.object({
+  title: z.string().trim().min(1).max(255).optional(),
+  description: z.string().max(65_536).optional(),
+  state: z.enum(['open', 'closed']).optional(),
+});
+export type UpdateMergeRequestBody = z.infer<typeof UpdateMergeRequestBody>;
+
+export const MergeBody = z
+  .object({
+    /** `merge` always writes a merge commit; `fast-forward` refuses unless the target can move forward. */
+    method: z.enum(['merge', 'fast-forward']).default('merge'),
+    message: z.string().max(10_000).optional(),
+  })
+  .prefault({});
+export type MergeBody = z.infer<typeof MergeBody>;
+
+export const CheckStatus = z.enum(['pending', 'running', 'success', 'failure', 'cancelled', 'error']);
+export type CheckStatus = z.infer<typeof CheckStatus>;
+
+export const CheckView = z.object({
+  name: z.string(),
+  status: CheckStatus,
+  summary: z.string(),
+  targetUrl: z.string().nullable(),
+  details: z.record(z.string(), z.unknown()),
+  updatedAt: z.string(),
+});
+
+export const IssueView = z.object({
+  id: z.string(),
+  number: z.number(),
+  title: z.string(),
+  body: z.string(),
+  labels: z.array(z.string()),
+  assignee: z.string().nullable(),
+  author: z.string().nullable(),
+  state: z.enum(['open', 'closed']),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  closedAt: z.string().nullable(),
+});
+export type IssueView = z.infer<typeof IssueView>;
+
+export const MergeabilityView = z.object({
+  status: z.enum(['mergeable', 'fast_forward', 'conflict', 'up_to_date', 'missing_branch']),
+  conflicts: z.array(z.string()),
+});
+
+export const MergeRequestView = z.object({
+  id: z.string(),
+  number: z.number(),
+  title: z.string(),
+  description: z.string(),
+  sourceBranch: z.string(),
+  targetBranch: z.string(),
+  state: z.enum(['open', 'merged', 'closed']),
+  headSha: z.string(),
+  mergeCommitSha: z.string().nullable(),
+  author: z.string().nullable(),
+  mergedBy: z.string().nullable(),
+  checks: z.array(CheckView),
+  mergeability: MergeabilityView.optional(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  mergedAt: z.string().nullable(),
+  closedAt: z.string().nullable(),
+});
+export type MergeRequestView = z.infer<typeof MergeRequestView>;
+
+export const CommentView = z.object({
+  id: z.string(),
+  author: z.string().nullable(),
+  body: z.string(),
+  createdAt: z.string(),
+});

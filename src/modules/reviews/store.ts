@@ -1,0 +1,144 @@
+import type { Queryable } from '../../platform/db/pool.ts';
+
+/** The next issue or merge-request number of a project (gap-free, race-free: one row lock). */
+export async function nextNumber(
+  db: Queryable,
+  projectId: string,
+  kind: 'issue' | 'merge_request',
+): Promise<number> {
+  const { rows } = await db.query<{ last: number }>(
+    `INSERT INTO review_counters (project_id, kind, last) VALUES ($1, $2, 1)
+     ON CONFLICT (project_id, kind) DO UPDATE SET last = review_counters.last + 1 RETURNING last`,
+    [projectId, kind],
+  );
+  return rows[0]!.last;
+}
+
+export interface IssueRow {
+  id: string;
+  project_id: string;
+  number: number;
+  title: string;
+  body: string;
+  labels: string[];
+  assignee_id: string | null;
+  assignee_name: string | null;
+  state: 'open' | 'closed';
+  author_id: string | null;
+  author_name: string | null;
+  created_at: Date;
+  updated_at: Date;
+  closed_at: Date | null;
+}
+
+const ISSUE_SELECT = `SELECT i.*, a.username AS assignee_name, u.username AS author_name FROM issues i
+  LEFT JOIN users a ON a.id = i.assignee_id LEFT JOIN users u ON u.id = i.author_id`;
+
+export async function insertIssue(
+  db: Queryable,
+  i: {
+    projectId: string;
+    number: number;
+    title: string;
+    body: string;
+    labels: string[];
+    assigneeId: string | null;
+    authorId: string | null;
+  },
+): Promise<string> {
+  const { rows } = await db.query<{ id: string }>(
+    `INSERT INTO issues (project_id, number, title, body, labels, assignee_id, author_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+    [i.projectId, i.number, i.title, i.body, i.labels, i.assigneeId, i.authorId],
+  );
+  return rows[0]!.id;
+}
+
+export async function findIssue(
+  db: Queryable,
+  projectId: string,
+  number: number,
+): Promise<IssueRow | undefined> {
+  const { rows } = await db.query<IssueRow>(`${ISSUE_SELECT} WHERE i.project_id = $1 AND i.number = $2`, [
+    projectId,
+    number,
+  ]);
+  return rows[0];
+}
+
+export async function listIssues(
+  db: Queryable,
+  q: { projectId: string; state: string; label?: string; limit: number; before?: number },
+): Promise<IssueRow[]> {
+  const { rows } = await db.query<IssueRow>(
+    `${ISSUE_SELECT} WHERE i.project_id = $1 AND ($2 = 'all' OR i.state = $2)
+       AND ($3::text IS NULL OR $3 = ANY(i.labels)) AND ($5::int IS NULL OR i.number < $5)
+     ORDER BY i.number DESC LIMIT $4`,
+    [q.projectId, q.state, q.label ?? null, q.limit + 1, q.before ?? null],
+  );
+  return rows;
+}
+
+export async function updateIssue(
+  db: Queryable,
+  id: string,
+  p: {
+    title?: string;
+    body?: string;
+    labels?: string[];
+    assigneeId?: string | null;
+    state?: 'open' | 'closed';
+  },
+) {
+  await db.query(
+    `UPDATE issues SET title = COALESCE($2, title), body = COALESCE($3, body), labels = COALESCE($4, labels),
+       assignee_id = CASE WHEN $5 THEN $6::uuid ELSE assignee_id END,
+       state = COALESCE($7, state),
+       closed_at = CASE WHEN $7 = 'closed' AND state <> 'closed' THEN now() WHEN $7 = 'open' THEN NULL ELSE closed_at END,
+       updated_at = now()
+     WHERE id = $1`,
+    [
+      id,
+      p.title ?? null,
+      p.body ?? null,
+      p.labels ?? null,
+      p.assigneeId !== undefined,
+      p.assigneeId ?? null,
+      p.state ?? null,
+    ],
+  );
+}
+
+export interface CommentRow {
+  id: string;
+  author_name: string | null;
+  body: string;
+  created_at: Date;
+}
+
+export async function insertComment(
+  db: Queryable,
+  c: { projectId: string; issueId?: string; mergeRequestId?: string; authorId: string | null; body: string },
+): Promise<CommentRow> {
+  const { rows } = await db.query<CommentRow>(
+    `WITH c AS (INSERT INTO review_comments (project_id, issue_id, merge_request_id, author_id, body)
+       VALUES ($1, $2, $3, $4, $5) RETURNING *)
+     SELECT c.id, u.username AS author_name, c.body, c.created_at FROM c LEFT JOIN users u ON u.id = c.author_id`,
+    [c.projectId, c.issueId ?? null, c.mergeRequestId ?? null, c.authorId, c.body],
+  );
+  return rows[0]!;
+}
+
+export async function listComments(
+  db: Queryable,
+  target: { issueId?: string; mergeRequestId?: string },
+): Promise<CommentRow[]> {
+  const { rows } = await db.query<CommentRow>(
+    `SELECT c.id, u.username AS author_name, c.body, c.created_at FROM review_comments c
+     LEFT JOIN users u ON u.id = c.author_id
+     WHERE ($1::uuid IS NOT NULL AND c.issue_id = $1) OR ($2::uuid IS NOT NULL AND c.merge_request_id = $2)
+     ORDER BY c.created_at, c.id`,
+    [target.issueId ?? null, target.mergeRequestId ?? null],
+  );
+  return rows;
+}

@@ -1,0 +1,58 @@
+import type { CheckRow } from './check-store.ts';
+import type { MergeRequestRow } from './merge-request-store.ts';
+import type { IssueView, MergeRequestView } from './schemas.ts';
+import type { CommentRow, IssueRow } from './store.ts';
+
+const iso = (d: Date | null) => d?.toISOString() ?? null;
+
+export function toIssueView(row: IssueRow): IssueView {
+  return {
+    id: row.id,
+    number: row.number,
+    title: row.title,
+    body: row.body,
+    labels: row.labels,
+    assignee: row.assignee_name,
+    author: row.author_name,
+    state: row.state,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+    closedAt: iso(row.closed_at),
+  };
+}
+
+export function toCheckView(row: CheckRow) {
+  return {
+    name: row.name,
+    status: row.status,
+    summary: row.summary,
+    targetUrl: row.target_url,
+    details: row.details,
+    updatedAt: row.updated_at.toISOString(),
+  };
+}
+
+export function toMergeRequestView(row: MergeRequestRow, checks: CheckRow[]): MergeRequestView {
+  return {
+    id: row.id,
+    number: row.number,
+    title: row.title,
+    description: row.description,
+    sourceBranch: row.source_branch,
+    targetBranch: row.target_branch,
+    state: row.state,
+    headSha: row.head_sha,
+    mergeCommitSha: row.merge_commit_sha,
+    author: row.author_name,
+    mergedBy: row.merged_by_name,
+    checks: checks.filter((c) => c.sha === row.head_sha).map(toCheckView),
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+    mergedAt: iso(row.merged_at),
+    closedAt: iso(row.closed_at),
+  };
+}
+
+export function toCommentView(row: CommentRow) {
+  return { id: row.id, author: row.author_name, body: row.body, createdAt: row.created_at.toISOString() };
+}

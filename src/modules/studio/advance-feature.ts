@@ -1,0 +1,69 @@
+import type { Clock } from '../../platform/clock.ts';
+import { type Db, type Queryable, withTransaction } from '../../platform/db/pool.ts';
+import { NotFoundError } from '../../platform/errors.ts';
+import {
+  allowedNext,
+  canTransition,
+  type FeaturePhase,
+  type FeatureState,
+  IllegalTransitionError,
+  isFinal,
+  transition,
+} from './feature-machine.ts';
+import { findFeature, type FeatureRow, updateFeature } from './feature-store.ts';
+
+/** The phases a build walks through, in order. */
+const PATH: readonly FeaturePhase[] = ['spec', 'plan', 'implement', 'test', 'deploy', 'verify', 'done'];
+
+/**
+ * The moves that bring a feature from where it is to `target` along the build's path, each one
+ * checked by the state machine. A failed feature that is retried re-enters at `implement` (or
+ * `spec` for the first two phases). Refuses what the machine refuses (e.g. leaving `done`).
+ */
+export function pathTo<F extends FeatureState>(feature: F, target: FeaturePhase, options: { reason?: string; at?: Date } = {}): F {
+  let state = feature;
+  if (state.phase === target) return state;
+  if (state.phase === 'failed' && PATH.includes(target)) {
+    const reentry: FeaturePhase = PATH.indexOf(target) <= PATH.indexOf('plan') ? 'spec' : 'implement';
+    state = transition(state, reentry, { reason: 'retried', at: options.at });
+  }
+  while (state.phase !== target) {
+    if (canTransition(state.phase, target)) return transition(state, target, options);
+    const next = PATH[PATH.indexOf(state.phase) + 1];
+    if (!next || !PATH.includes(target) || PATH.indexOf(next) > PATH.indexOf(target)) {
+      throw new IllegalTransitionError(state.phase, target, allowedNext(state.phase));
+    }
+    state = transition(state, next, { at: options.at });
+  }
+  return state;
+}
+
+/** Moves a stored feature to `target` (under a row lock); a feature already there is left alone. */
+export async function advanceFeature(
+  db: Db,
+  clock: Clock,
+  featureId: string,
+  target: FeaturePhase,
+  reason?: string,
+): Promise<FeatureRow> {
+  return withTransaction(db, async (tx) => {
+    const row = await findFeature(tx, featureId, true);
+    if (!row) throw new NotFoundError(`No feature ${featureId}.`);
+    if (row.phase === target) return row;
+    const next = pathTo(row, target, { reason, at: clock.now() });
+    return updateFeature(tx, featureId, { phase: next.phase, history: next.history });
+  });
+}
+
+/** Ends a feature as failed or cancelled unless it already ended; never throws for a final feature. */
+export async function stopFeature(db: Db, clock: Clock, featureId: string, to: 'failed' | 'cancelled', reason: string) {
+  return withTransaction(db, (tx) => stopFeatureIn(tx, clock.now(), featureId, to, reason));
+}
+
+/** `stopFeature` inside the caller's transaction. */
+export async function stopFeatureIn(tx: Queryable, now: Date, featureId: string, to: 'failed' | 'cancelled', reason: string) {
+  const row = await findFeature(tx, featureId, true);
+  if (!row || isFinal(row.phase) || row.phase === to || !canTransition(row.phase, to)) return row;
+  const next = transition(row, to, { reason: reason.slice(0, 500), at: now });
+  return updateFeature(tx, featureId, { phase: next.phase, history: next.history });
+}

@@ -1,0 +1,91 @@
+/**
+ * The frame every `studio.build` step runs in: it moves the feature to the step's phase (the state
+ * machine refuses illegal moves) and announces it, turns domain errors into non-retryable step
+ * failures, and — when an error ends the build (no retry left, cancelled) — stops the feature and
+ * makes the Blueprint editable again.
+ */
+import { DomainError } from '../../platform/errors.ts';
+import { findProjectById, type ProjectRow } from '../projects/index.ts';
+import { defineStep, NonRetryableError, type RetryPolicy, type StepContext, type StepDefinition } from '../operations/index.ts';
+import { advanceFeature } from './advance-feature.ts';
+import type { FeaturePhase } from './feature-machine.ts';
+import { type FeatureRow, findFeature } from './feature-store.ts';
+import { settleBuild } from './settle-build.ts';
+import { type BlueprintRow, findBlueprint } from './store.ts';
+import type { RequestedBy, StudioDeps } from './studio-deps.ts';
+
+/** What every build step's input carries. */
+export interface BuildRef {
+  blueprintId: string;
+  featureId: string;
+  requestedBy: RequestedBy;
+}
+
+const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 2, baseMs: 1_000, maxMs: 10_000 };
+
+/** Signal reasons that hand the step to another attempt rather than end the build. */
+const HAND_OVER = new Set(['LeaseLostError', 'WorkerStoppingError']);
+
+export function defineBuildStep<I extends BuildRef>(
+  deps: StudioDeps,
+  name: string,
+  options: { retry?: RetryPolicy; timeoutMs?: number; queue?: string },
+  handler: (ctx: StepContext<I>) => Promise<unknown>,
+): StepDefinition {
+  const retry = { ...DEFAULT_RETRY, ...options.retry };
+  return defineStep<I>(`studio.${name}`, {
+    ...options,
+    retry,
+    handler: async (ctx) => {
+      try {
+        return await handler(ctx);
+      } catch (raw) {
+        const error = raw instanceof DomainError ? new NonRetryableError(raw.message) : raw;
+        const reason = ctx.signal.aborted ? (ctx.signal.reason as Error | undefined) : undefined;
+        const handedOver = reason !== undefined && HAND_OVER.has(reason.name);
+        const cancelled = reason?.name === 'StepCancelledError';
+        const final = cancelled || error instanceof NonRetryableError || ctx.attempt >= (retry.maxAttempts ?? 1);
+        if (!handedOver && final) {
+          await settleBuild(deps.db, deps.clock, {
+            featureId: ctx.input.featureId,
+            blueprintId: ctx.input.blueprintId,
+            outcome: cancelled ? 'cancelled' : 'failed',
+            reason: `${name}: ${(error as Error).message ?? String(error)}`,
+          }).catch((e) => ctx.logger.warn({ err: e }, 'studio: could not record the failed build'));
+        }
+        throw error;
+      }
+    },
+  });
+}
+
+/** Moves the feature to `phase`, keeps the Blueprint `building`, and emits the `phase` event. */
+export async function enterPhase(
+  deps: StudioDeps,
+  ctx: StepContext<BuildRef>,
+  phase: FeaturePhase,
+  message: string,
+): Promise<FeatureRow> {
+  const feature = await advanceFeature(deps.db, deps.clock, ctx.input.featureId, phase);
+  // A retried build (after a failure made it `ready`) is building again.
+  await deps.db.query(
+    `UPDATE blueprints SET status = 'building', updated_at = now() WHERE id = $1 AND status IN ('ready', 'draft', 'built')`,
+    [ctx.input.blueprintId],
+  );
+  await ctx.emit({ type: 'phase', phase, featureId: feature.id, message });
+  return feature;
+}
+
+/** The Blueprint, its project and the feature a step works on. */
+export async function loadBuild(
+  deps: StudioDeps,
+  input: BuildRef,
+): Promise<{ blueprint: BlueprintRow; project: ProjectRow; feature: FeatureRow }> {
+  const blueprint = await findBlueprint(deps.db, input.blueprintId);
+  const feature = await findFeature(deps.db, input.featureId);
+  const project = blueprint && (await findProjectById(deps.db, blueprint.project_id));
+  if (!blueprint || !feature || !project) {
+    throw new NonRetryableError('The Blueprint, its feature or its project no longer exists.');
+  }
+  return { blueprint, project, feature };
+}

@@ -1,0 +1,95 @@
+import { type Clock, systemClock } from '../../platform/clock.ts';
+import type { RequestContext } from '../../platform/context.ts';
+import type { DbClient } from '../../platform/db/pool.ts';
+import { ConflictError, NotFoundError } from '../../platform/errors.ts';
+import { isSystemActor } from '../../platform/http/actor.ts';
+import { recordAudit } from '../identity/index.ts';
+import type { JsonPatch } from './apply-patch.ts';
+import type { Blueprint } from './blueprint-schema.ts';
+import { diffBlueprints } from './diff-blueprints.ts';
+import { isReadyToBuild } from './readiness.ts';
+import { reconcileBuilding } from './settle-build.ts';
+import {
+  type BlueprintRow,
+  findBlueprint,
+  insertSnapshot,
+  type SnapshotRow,
+  saveBlueprintVersion,
+} from './store.ts';
+
+export interface BlueprintChange {
+  kind: SnapshotRow['kind'];
+  /** Computes the next document from the current one (may throw a ValidationError: nothing is written). */
+  next(current: Blueprint): { document: Blueprint; reply?: string; patch?: JsonPatch };
+  message?: string;
+  /** Optimistic concurrency: the version the client edited. */
+  expectedVersion?: number;
+  operationId?: string;
+  /**
+   * The change is part of a build (the landing prompt's draft step): allowed while the Blueprint
+   * is `building`, and the status stays `building`.
+   */
+  duringBuild?: boolean;
+  clock?: Clock;
+}
+
+/**
+ * The one way a Blueprint changes: under a row lock, compute the next document, store it with a
+ * snapshot (message, reply, patch) and keep the status in step with readiness — all in the
+ * caller's transaction, so a failed change leaves no trace.
+ */
+export async function commitBlueprintChange(
+  tx: DbClient,
+  ctx: RequestContext,
+  id: string,
+  change: BlueprintChange,
+): Promise<{ row: BlueprintRow; snapshot: SnapshotRow; reply?: string }> {
+  const found = await findBlueprint(tx, id, true);
+  if (!found) throw new NotFoundError(`No Blueprint ${id}.`);
+  const current = await reconcileBuilding(tx, change.clock ?? systemClock, found);
+  if (change.expectedVersion !== undefined && change.expectedVersion !== current.version) {
+    throw new ConflictError(
+      `The Blueprint changed since you loaded it (you edited version ${change.expectedVersion}, it is now ${current.version}); reload and apply your edit again.`,
+      { currentVersion: current.version },
+    );
+  }
+  const building = current.status === 'building' && !change.duringBuild;
+  if (building || current.status === 'discarded') {
+    throw new ConflictError(`The Blueprint is ${current.status}; it cannot be edited now.`);
+  }
+  const { document, reply, patch } = change.next(current.document);
+  const version = current.version + 1;
+  const status =
+    current.status === 'building'
+      ? 'building'
+      : isReadyToBuild(document).ready
+        ? 'ready'
+        : current.status === 'built'
+          ? 'built'
+          : 'draft';
+  const row = await saveBlueprintVersion(tx, id, {
+    document,
+    version,
+    status,
+    title: document.feature || undefined,
+  });
+  const snapshot = await insertSnapshot(tx, {
+    blueprint_id: id,
+    version,
+    kind: change.kind,
+    message: change.message ?? null,
+    reply: reply ?? null,
+    patch: patch ?? diffBlueprints(current.document, document),
+    document,
+    actor_id: isSystemActor(ctx.actor) ? null : ctx.actor.userId,
+    actor_name: ctx.actor.username,
+    operation_id: change.operationId ?? null,
+  });
+  await recordAudit(tx, ctx, {
+    action: `blueprint.${change.kind}`,
+    target: { type: 'blueprint', id },
+    projectId: current.project_id,
+    data: { version, ops: snapshot.patch.length },
+  });
+  return { row, snapshot, reply };
+}

@@ -1,0 +1,89 @@
+import type { Queryable } from '../../platform/db/pool.ts';
+import type { FeaturePhase, FeatureTransition } from './feature-machine.ts';
+
+/** One build of a Blueprint: its SDLC phase, branch, merge request and operation. */
+export interface FeatureRow {
+  id: string;
+  project_id: string;
+  blueprint_id: string;
+  slug: string;
+  phase: FeaturePhase;
+  history: FeatureTransition[];
+  branch: string | null;
+  merge_request_number: number | null;
+  operation_id: string | null;
+  spec: string | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export async function insertFeature(
+  db: Queryable,
+  f: { projectId: string; blueprintId: string; slug: string; branch: string; phase: FeaturePhase },
+): Promise<FeatureRow> {
+  const { rows } = await db.query<FeatureRow>(
+    `INSERT INTO features (project_id, blueprint_id, slug, branch, phase) VALUES ($1, $2, $3, $4, $5) RETURNING *`,
+    [f.projectId, f.blueprintId, f.slug, f.branch, f.phase],
+  );
+  return rows[0]!;
+}
+
+export async function findFeature(db: Queryable, id: string, forUpdate = false): Promise<FeatureRow | undefined> {
+  const { rows } = await db.query<FeatureRow>(`SELECT * FROM features WHERE id = $1${forUpdate ? ' FOR UPDATE' : ''}`, [id]);
+  return rows[0];
+}
+
+export async function latestFeature(db: Queryable, blueprintId: string): Promise<FeatureRow | undefined> {
+  const { rows } = await db.query<FeatureRow>(
+    'SELECT * FROM features WHERE blueprint_id = $1 ORDER BY created_at DESC, id DESC LIMIT 1',
+    [blueprintId],
+  );
+  return rows[0];
+}
+
+export async function listFeatureRows(db: Queryable, blueprintId: string, limit: number, before?: [string, string]) {
+  const { rows } = await db.query<FeatureRow>(
+    `SELECT * FROM features WHERE blueprint_id = $1
+       AND ($3::timestamptz IS NULL OR (created_at, id) < ($3::timestamptz, $4::uuid))
+     ORDER BY created_at DESC, id DESC LIMIT $2`,
+    [blueprintId, limit + 1, before?.[0] ?? null, before?.[1] ?? null],
+  );
+  return rows;
+}
+
+/** Whether another Blueprint of the project already builds on `orchard/<slug>`. */
+export async function featureSlugTaken(db: Queryable, projectId: string, slug: string, blueprintId: string) {
+  const { rowCount } = await db.query(
+    'SELECT 1 FROM features WHERE project_id = $1 AND slug = $2 AND blueprint_id <> $3 LIMIT 1',
+    [projectId, slug, blueprintId],
+  );
+  return (rowCount ?? 0) > 0;
+}
+
+export async function updateFeature(
+  db: Queryable,
+  id: string,
+  p: {
+    phase?: FeaturePhase;
+    history?: FeatureTransition[];
+    spec?: string;
+    mergeRequestNumber?: number;
+    operationId?: string;
+  },
+): Promise<FeatureRow> {
+  const { rows } = await db.query<FeatureRow>(
+    `UPDATE features SET phase = COALESCE($2, phase), history = COALESCE($3, history), spec = COALESCE($4, spec),
+       merge_request_number = COALESCE($5, merge_request_number), operation_id = COALESCE($6, operation_id),
+       updated_at = now()
+     WHERE id = $1 RETURNING *`,
+    [
+      id,
+      p.phase ?? null,
+      p.history ? JSON.stringify(p.history) : null,
+      p.spec ?? null,
+      p.mergeRequestNumber ?? null,
+      p.operationId ?? null,
+    ],
+  );
+  return rows[0]!;
+}

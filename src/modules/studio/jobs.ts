@@ -1,0 +1,47 @@
+import { DomainError } from '../../platform/errors.ts';
+import { defineStep, defineWorkflow, NonRetryableError, type Registry } from '../operations/index.ts';
+import { BuildInput, buildSteps } from './build-input.ts';
+import { defineBuildStep } from './build-step.ts';
+import { ArchitectTurnInput, architectReplyStep } from './step-architect-reply.ts';
+import { deployStep } from './step-deploy.ts';
+import { draftBlueprintStep } from './step-draft-blueprint.ts';
+import { implementStep } from './step-implement.ts';
+import { planStep } from './step-plan.ts';
+import { renderSpecStep } from './step-render-spec.ts';
+import { testStep } from './step-test.ts';
+import { type ReportInput, reportVerificationStep, verifyStep } from './step-verify.ts';
+import type { StudioDeps } from './studio-deps.ts';
+
+const MINUTE = 60_000;
+
+/**
+ * The Studio's workflows:
+ * - `studio.build`: [draft-blueprint →] render-spec → plan → implement → test → deploy → verify
+ *   (`verify` fans out `verify/browser` = automation.verify and `verify/report`).
+ * - `studio.architect-turn`: one LLM Architect chat turn (`reply`), its answer streamed as events.
+ */
+export function registerStudioJobs(registry: Registry, deps: StudioDeps): void {
+  registry.add(
+    defineWorkflow('studio.build', BuildInput, (input) => buildSteps(input)),
+    defineBuildStep<BuildInput>(deps, 'draft-blueprint', { timeoutMs: 10 * MINUTE }, (ctx) => draftBlueprintStep(deps, ctx)),
+    defineBuildStep<BuildInput>(deps, 'render-spec', {}, (ctx) => renderSpecStep(deps, ctx)),
+    defineBuildStep<BuildInput>(deps, 'plan', {}, (ctx) => planStep(deps, ctx)),
+    defineBuildStep<BuildInput>(deps, 'implement', { timeoutMs: 15 * MINUTE }, (ctx) => implementStep(deps, ctx)),
+    // The pipeline's own jobs have timeouts; a lost worker simply waits for the same pipeline again.
+    defineBuildStep<BuildInput>(deps, 'test', { timeoutMs: 65 * MINUTE, retry: { maxAttempts: 3 } }, (ctx) => testStep(deps, ctx)),
+    defineBuildStep<BuildInput>(deps, 'deploy', { timeoutMs: 25 * MINUTE }, (ctx) => deployStep(deps, ctx)),
+    defineBuildStep<BuildInput>(deps, 'verify', {}, (ctx) => verifyStep(deps, ctx)),
+    defineBuildStep<ReportInput>(deps, 'report-verification', {}, (ctx) => reportVerificationStep(deps, ctx)),
+    defineWorkflow('studio.architect-turn', ArchitectTurnInput, (input) => [
+      { key: 'reply', step: 'studio.architect-reply', input },
+    ]),
+    defineStep<ArchitectTurnInput>('studio.architect-reply', {
+      retry: { maxAttempts: 2, baseMs: 500, maxMs: 2_000 },
+      timeoutMs: 10 * MINUTE,
+      handler: (ctx) =>
+        architectReplyStep(deps, ctx).catch((error) => {
+          throw error instanceof DomainError ? new NonRetryableError(error.message) : error;
+        }),
+    }),
+  );
+}

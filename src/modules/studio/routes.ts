@@ -1,0 +1,204 @@
+import { z } from 'zod';
+import { NotFoundError } from '../../platform/errors.ts';
+import { decodeCursor, PageQuery, toPage } from '../../platform/http/cursor.ts';
+import { contextOf } from '../../platform/http/request-context.ts';
+import type { HttpApp } from '../../platform/http/server.ts';
+import type { Resources } from '../../platform/resources.ts';
+import type { LlmGateway } from '../llm/index.ts';
+import type { Registry } from '../operations/index.ts';
+import { requireProjectRole } from '../projects/index.ts';
+import { createArchitectChat } from './architect-chat.ts';
+import { requireBlueprint } from './blueprint-access.ts';
+import { registerBuildRoutes } from './build-routes.ts';
+import { chatWithRules } from './chat-rules.ts';
+import { createBlueprint } from './create-blueprint.ts';
+import { diffBlueprints } from './diff-blueprints.ts';
+import { patchBlueprint } from './patch-blueprint.ts';
+import {
+  BlueprintIdParam,
+  BlueprintView,
+  CreateBlueprintBody,
+  DiffQuery,
+  MessageBody,
+  SnapshotsQuery,
+  SnapshotView,
+  StatusBody,
+  VersionParams,
+} from './schemas.ts';
+import { changeBlueprintStatus } from './set-blueprint-status.ts';
+import { findSnapshot, listBlueprintRows, listSnapshotRows } from './store.ts';
+import { listTemplates } from './templates.ts';
+import { toBlueprintView, toSnapshotView } from './views.ts';
+
+const tags = ['studio'];
+const SlugParam = z.object({ slug: z.string().min(1).max(100) });
+
+/**
+ * Where a chat message goes when the rule-based Architect is not the one to answer (LLM mode);
+ * undefined hands it back to the rule-based Architect.
+ */
+export type ChatHandler = (
+  ctx: ReturnType<typeof contextOf>,
+  id: string,
+  content: string,
+  mode: 'auto' | 'llm',
+) => Promise<{ status: number; body: unknown } | undefined>;
+
+export type StudioRouteResources = Resources & { registry: Registry; llm: LlmGateway };
+
+export function studioRoutes(res: StudioRouteResources, options: { chat?: ChatHandler } = {}) {
+  const { db } = res;
+  const chat = options.chat ?? createArchitectChat(res);
+  return async (app: HttpApp) => {
+    registerBuildRoutes(app, res);
+
+    app.get('/api/templates', { schema: { tags } }, async () => ({
+      items: listTemplates().map((t) => ({
+        id: t.id,
+        name: t.name,
+        description: t.description,
+        blueprint: t.blueprint,
+      })),
+      nextCursor: null,
+    }));
+
+    app.get(
+      '/api/projects/:slug/blueprints',
+      { schema: { tags, params: SlugParam, querystring: PageQuery } },
+      async (request) => {
+        const { project } = await requireProjectRole(
+          db,
+          contextOf(request).actor,
+          request.params.slug,
+          'viewer',
+        );
+        const before = decodeCursor(request.query.cursor) as [string, string] | undefined;
+        const rows = await listBlueprintRows(db, project.id, request.query.limit, before);
+        return toPage(rows, request.query.limit, (r) => [r.created_at.toISOString(), r.id], toBlueprintView);
+      },
+    );
+
+    app.post(
+      '/api/projects/:slug/blueprints',
+      { schema: { tags, params: SlugParam, body: CreateBlueprintBody, response: { 201: BlueprintView } } },
+      async (request, reply) => {
+        const { row } = await createBlueprint(db, contextOf(request), {
+          slug: request.params.slug,
+          ...request.body,
+        });
+        return reply.status(201).send(toBlueprintView(row));
+      },
+    );
+
+    app.get(
+      '/api/blueprints/:id',
+      { schema: { tags, params: BlueprintIdParam, response: { 200: BlueprintView } } },
+      async (request) =>
+        toBlueprintView(
+          (await requireBlueprint(db, contextOf(request).actor, request.params.id, 'viewer')).blueprint,
+        ),
+    );
+
+    app.patch(
+      '/api/blueprints/:id',
+      {
+        schema: { tags, params: BlueprintIdParam, body: z.array(z.record(z.string(), z.unknown())).max(500) },
+      },
+      async (request) => {
+        const ifMatch = request.headers['if-match'];
+        const expected =
+          typeof ifMatch === 'string' && /^"?\d+"?$/.test(ifMatch)
+            ? Number(ifMatch.replaceAll('"', ''))
+            : undefined;
+        const { row } = await patchBlueprint(
+          db,
+          contextOf(request),
+          request.params.id,
+          request.body,
+          expected,
+        );
+        return toBlueprintView(row);
+      },
+    );
+
+    app.post(
+      '/api/blueprints/:id/messages',
+      { schema: { tags, params: BlueprintIdParam, body: MessageBody } },
+      async (request, reply) => {
+        const ctx = contextOf(request);
+        const { blueprint } = await requireBlueprint(db, ctx.actor, request.params.id, 'developer');
+        const mode = request.body.mode ?? blueprint.architect_mode;
+        if (mode !== 'rules') {
+          const delegated = await chat(ctx, request.params.id, request.body.content, mode);
+          if (delegated) return reply.status(delegated.status).send(delegated.body);
+        }
+        const {
+          row,
+          snapshot,
+          reply: answer,
+        } = await chatWithRules(db, ctx, request.params.id, request.body.content);
+        return reply
+          .status(200)
+          .send({
+            mode: 'rules',
+            reply: answer,
+            snapshot: toSnapshotView(snapshot),
+            blueprint: toBlueprintView(row),
+          });
+      },
+    );
+
+    app.post(
+      '/api/blueprints/:id/status',
+      { schema: { tags, params: BlueprintIdParam, body: StatusBody, response: { 200: BlueprintView } } },
+      async (request) =>
+        toBlueprintView(await changeBlueprintStatus(db, contextOf(request), request.params.id, request.body)),
+    );
+
+    app.get(
+      '/api/blueprints/:id/snapshots',
+      {
+        schema: {
+          tags,
+          params: BlueprintIdParam,
+          querystring: SnapshotsQuery,
+          response: { 200: z.object({ items: z.array(SnapshotView), nextCursor: z.string().nullable() }) },
+        },
+      },
+      async (request) => {
+        await requireBlueprint(db, contextOf(request).actor, request.params.id, 'viewer');
+        const after = request.query.afterVersion ?? Number(decodeCursor(request.query.cursor)?.[0] ?? 0);
+        const rows = await listSnapshotRows(db, request.params.id, request.query.limit, after);
+        return toPage(rows, request.query.limit, (r) => [r.version], toSnapshotView);
+      },
+    );
+
+    app.get(
+      '/api/blueprints/:id/snapshots/:version',
+      { schema: { tags, params: VersionParams } },
+      async (request) => {
+        await requireBlueprint(db, contextOf(request).actor, request.params.id, 'viewer');
+        const snapshot = await findSnapshot(db, request.params.id, request.params.version);
+        if (!snapshot) throw new NotFoundError(`No version ${request.params.version} of this Blueprint.`);
+        return { ...toSnapshotView(snapshot), blueprint: snapshot.document };
+      },
+    );
+
+    app.get(
+      '/api/blueprints/:id/diff',
+      { schema: { tags, params: BlueprintIdParam, querystring: DiffQuery } },
+      async (request) => {
+        await requireBlueprint(db, contextOf(request).actor, request.params.id, 'viewer');
+        const [a, b] = await Promise.all([
+          findSnapshot(db, request.params.id, request.query.from),
+          findSnapshot(db, request.params.id, request.query.to),
+        ]);
+        if (!a || !b)
+          throw new NotFoundError(
+            `No version ${!a ? request.query.from : request.query.to} of this Blueprint.`,
+          );
+        return { from: a.version, to: b.version, patch: diffBlueprints(a.document, b.document) };
+      },
+    );
+  };
+}

@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import { PageQuery } from '../../platform/http/cursor.ts';
+import { TemplateId } from './blueprint-schema.ts';
+
+export const BlueprintIdParam = z.object({ id: z.uuid('must be a Blueprint id (uuid)') });
+
+export const CreateBlueprintBody = z.object({
+  title: z.string().trim().min(1).max(120).optional(),
+  template: TemplateId.optional(),
+  prompt: z.string().trim().min(1).max(4000).optional(),
+  autopilot: z.boolean().optional(),
+  architectMode: z.enum(['auto', 'llm', 'rules']).optional(),
+});
+
+export const MessageBody = z.object({
+  content: z.string().trim().min(1, 'say something to the Architect').max(8000),
+  /** Force the rule-based Architect even when an LLM is configured. */
+  mode: z.enum(['auto', 'llm', 'rules']).optional(),
+});
+
+export const StatusBody = z.object({
+  status: z.enum(['draft', 'ready', 'discarded']),
+  /** Mark ready although readiness rules are unmet (the user takes responsibility). */
+  override: z.boolean().optional(),
+});
+
+export const SnapshotsQuery = PageQuery.extend({ afterVersion: z.coerce.number().int().min(0).optional() });
+export const DiffQuery = z.object({
+  from: z.coerce.number().int().min(1),
+  to: z.coerce.number().int().min(1),
+});
+export const VersionParams = BlueprintIdParam.extend({ version: z.coerce.number().int().min(1) });
+
+export const ReadinessView = z.object({
+  ready: z.boolean(),
+  unmet: z.array(
+    z.object({ rule: z.string(), message: z.string(), question: z.string(), example: z.string().optional() }),
+  ),
+});
+
+export const BlueprintView = z.object({
+  id: z.string(),
+  projectId: z.string(),
+  title: z.string(),
+  status: z.enum(['draft', 'ready', 'building', 'built', 'discarded']),
+  architectMode: z.enum(['auto', 'llm', 'rules']),
+  version: z.number(),
+  blueprint: z.record(z.string(), z.unknown()),
+  readiness: ReadinessView,
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type BlueprintView = z.infer<typeof BlueprintView>;
+
+export const SnapshotView = z.object({
+  version: z.number(),
+  kind: z.string(),
+  message: z.string().nullable(),
+  reply: z.string().nullable(),
+  patch: z.array(z.record(z.string(), z.unknown())),
+  actor: z.string().nullable(),
+  operationId: z.string().nullable(),
+  createdAt: z.string(),
+});

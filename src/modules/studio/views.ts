@@ -1,0 +1,49 @@
+import type { FeatureRow } from './feature-store.ts';
+import { isReadyToBuild } from './readiness.ts';
+import type { BlueprintView } from './schemas.ts';
+import type { BlueprintRow, SnapshotRow } from './store.ts';
+
+export function toBlueprintView(row: BlueprintRow): BlueprintView {
+  return {
+    id: row.id,
+    projectId: row.project_id,
+    title: row.title,
+    status: row.status,
+    architectMode: row.architect_mode,
+    version: row.version,
+    blueprint: row.document as unknown as Record<string, unknown>,
+    readiness: isReadyToBuild(row.document),
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+  };
+}
+
+export function toSnapshotView(row: SnapshotRow) {
+  return {
+    version: row.version,
+    kind: row.kind,
+    message: row.message,
+    reply: row.reply,
+    patch: row.patch as unknown as Array<Record<string, unknown>>,
+    actor: row.actor_name,
+    operationId: row.operation_id,
+    createdAt: row.created_at.toISOString(),
+  };
+}
+
+export function toFeatureView(row: FeatureRow) {
+  return {
+    id: row.id,
+    blueprintId: row.blueprint_id,
+    slug: row.slug,
+    phase: row.phase,
+    history: row.history,
+    branch: row.branch,
+    mergeRequestNumber: row.merge_request_number,
+    operationId: row.operation_id,
+    eventsUrl: row.operation_id ? `/api/operations/${row.operation_id}/events` : null,
+    spec: row.spec,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+  };
+}

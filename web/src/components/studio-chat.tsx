@@ -1,0 +1,283 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, type KeyboardEvent, useEffect, useId, useRef, useState } from 'react';
+import { formatRelative } from '../format.ts';
+import { useLiveOperation } from '../live-operation.ts';
+import { keys } from '../query-keys.ts';
+import { useSendMessage } from '../studio-queries.ts';
+import type { Blueprint, Snapshot } from '../studio-types.ts';
+import { FormError } from './alert.tsx';
+import { Badge } from './badge.tsx';
+import { Button } from './button.tsx';
+import { Spinner } from './spinner.tsx';
+
+interface ChatItem {
+  key: string;
+  role: 'user' | 'architect' | 'system';
+  text: string;
+  at?: string;
+  actor?: string | null;
+}
+
+/** The conversation, rebuilt from the snapshots: every turn stored its message and the reply. */
+function chatItems(snapshots: Snapshot[]): ChatItem[] {
+  const items: ChatItem[] = [];
+  for (const s of snapshots) {
+    if (s.message)
+      items.push({ key: `${s.version}-m`, role: 'user', text: s.message, at: s.createdAt, actor: s.actor });
+    if (s.reply) items.push({ key: `${s.version}-r`, role: 'architect', text: s.reply, at: s.createdAt });
+    if (!s.message && !s.reply) {
+      const what =
+        s.kind === 'create'
+          ? 'created the Blueprint'
+          : s.kind === 'edit'
+            ? `edited the Blueprint (${s.patch.length} change${s.patch.length === 1 ? '' : 's'})`
+            : `changed the Blueprint (${s.kind})`;
+      items.push({
+        key: `${s.version}-s`,
+        role: 'system',
+        text: `${s.actor ?? 'Orchard'} ${what} · v${s.version}`,
+        at: s.createdAt,
+      });
+    }
+  }
+  return items;
+}
+
+/**
+ * Chat with the Architect. The rule-based Architect answers in the response; the LLM Architect
+ * streams its reply over an operation, shown as it arrives.
+ */
+export function StudioChat({
+  blueprint,
+  snapshots,
+  loading,
+}: {
+  blueprint: Blueprint;
+  snapshots: Snapshot[];
+  loading: boolean;
+}) {
+  const client = useQueryClient();
+  const inputId = useId();
+  const send = useSendMessage(blueprint.id);
+  const [draft, setDraft] = useState('');
+  const [pending, setPending] = useState<string | null>(null);
+  const [replyOp, setReplyOp] = useState<string | null>(null);
+  const reply = useLiveOperation(replyOp, {
+    onComplete: () => {
+      Promise.all([
+        client.invalidateQueries({ queryKey: keys.blueprint(blueprint.id) }),
+        client.invalidateQueries({ queryKey: keys.snapshots(blueprint.id) }),
+      ]).finally(() => {
+        setReplyOp(null);
+        setPending(null);
+      });
+    },
+  });
+  const list = useRef<HTMLDivElement>(null);
+  const input = useRef<HTMLTextAreaElement>(null);
+  const items = chatItems(snapshots);
+  const streaming = replyOp !== null;
+
+  // New turns (and streamed text) scroll into view.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs when the conversation grows
+  useEffect(() => {
+    const el = list.current;
+    if (el) el.scrollTop = el.scrollHeight;
+  }, [items.length, pending, reply.live.llmText]);
+
+  function submit(event?: FormEvent) {
+    event?.preventDefault();
+    const content = draft.trim();
+    if (!content || send.isPending || streaming) return;
+    setPending(content);
+    send.mutate(content, {
+      onSuccess: (answer) => {
+        setDraft('');
+        if ('operationId' in answer && answer.operationId) setReplyOp(answer.operationId);
+        else setPending(null);
+      },
+      onError: () => setPending(null),
+    });
+  }
+
+  function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
+    if (event.key === 'Enter' && !event.shiftKey) {
+      event.preventDefault();
+      submit();
+    }
+  }
+
+  const questions = blueprint.readiness.unmet;
+  const mode =
+    blueprint.architectMode === 'rules' ? 'rule-based' : blueprint.architectMode === 'llm' ? 'LLM' : 'auto';
+  return (
+    <section
+      aria-label="Chat"
+      className="flex h-full min-h-0 flex-col rounded-lg border border-slate-200 bg-white shadow-xs"
+    >
+      <header className="flex items-center justify-between border-b border-slate-200 px-4 py-3">
+        <h2 className="text-sm font-semibold text-slate-900">Chat</h2>
+        <Badge tone="neutral">Architect: {mode}</Badge>
+      </header>
+      <div
+        ref={list}
+        role="log"
+        aria-label="Conversation"
+        className="min-h-0 flex-1 space-y-3 overflow-y-auto px-4 py-4"
+      >
+        {loading && (
+          <p className="flex items-center gap-2 text-sm text-slate-500">
+            <Spinner className="size-4" /> Loading the conversation…
+          </p>
+        )}
+        {!loading && !items.some((i) => i.role !== 'system') && (
+          <ChatIntro
+            onPick={(text) => {
+              setDraft(text);
+              input.current?.focus();
+            }}
+          />
+        )}
+        {items.map((item) => (
+          <ChatBubble key={item.key} item={item} />
+        ))}
+        {pending && <ChatBubble item={{ key: 'pending', role: 'user', text: pending }} />}
+        {(send.isPending || streaming) && (
+          <div className="flex gap-2" data-testid="architect-typing">
+            <ArchitectAvatar />
+            <div className="max-w-[85%] rounded-2xl rounded-tl-sm bg-slate-100 px-3.5 py-2 text-sm text-slate-800">
+              {reply.live.llmText ? (
+                <span className="whitespace-pre-wrap">{reply.live.llmText}</span>
+              ) : (
+                <span role="status" className="inline-flex items-center gap-1 text-slate-500">
+                  <Spinner className="size-3.5" /> thinking…
+                </span>
+              )}
+            </div>
+          </div>
+        )}
+      </div>
+      {questions.length > 0 && (
+        <div className="border-t border-slate-100 bg-amber-50/60 px-4 py-3">
+          <p className="text-xs font-semibold text-amber-900">The Architect asks</p>
+          <ul aria-label="Open questions from the Architect" className="mt-1.5 space-y-1.5">
+            {questions.slice(0, 3).map((q) => (
+              <li key={q.rule} className="text-xs text-amber-950">
+                {q.question.replace(/\s*\(for example:[\s\S]*\)$/, '')}
+                {q.example && (
+                  <button
+                    type="button"
+                    onClick={() => {
+                      setDraft(q.example ?? '');
+                      input.current?.focus();
+                    }}
+                    className="ml-1.5 rounded bg-white px-1.5 py-0.5 font-mono text-[11px] text-slate-700 ring-1 ring-amber-200 hover:ring-amber-400"
+                    title="Use this example"
+                  >
+                    {q.example}
+                  </button>
+                )}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      <form onSubmit={submit} aria-label="Message the Architect" className="border-t border-slate-200 p-3">
+        <FormError error={send.error} />
+        <label htmlFor={inputId} className="sr-only">
+          Message to the Architect
+        </label>
+        <div className="flex items-end gap-2">
+          <textarea
+            ref={input}
+            id={inputId}
+            rows={2}
+            value={draft}
+            maxLength={8000}
+            onChange={(e) => setDraft(e.target.value)}
+            onKeyDown={onKeyDown}
+            disabled={blueprint.status === 'building'}
+            placeholder={
+              blueprint.status === 'building'
+                ? 'The Blueprint is being built…'
+                : 'e.g. add entity Photo with title:text!, url:url'
+            }
+            className="block min-h-10 w-full resize-none rounded-md border border-slate-300 px-3 py-2 text-sm outline-none focus:border-emerald-600 focus:ring-2 focus:ring-emerald-600/20 disabled:bg-slate-50"
+          />
+          <Button type="submit" busy={send.isPending} disabled={!draft.trim() || streaming}>
+            Send
+          </Button>
+        </div>
+      </form>
+    </section>
+  );
+}
+
+function ArchitectAvatar() {
+  return (
+    <span
+      aria-hidden="true"
+      className="grid size-7 shrink-0 place-items-center rounded-full bg-emerald-700 text-[11px] font-semibold text-white"
+    >
+      A
+    </span>
+  );
+}
+
+function ChatBubble({ item }: { item: ChatItem }) {
+  if (item.role === 'system') {
+    return <p className="text-center text-xs text-slate-400">{item.text}</p>;
+  }
+  if (item.role === 'user') {
+    return (
+      <div className="flex justify-end" data-role="user">
+        <div className="max-w-[85%] rounded-2xl rounded-tr-sm bg-emerald-700 px-3.5 py-2 text-sm whitespace-pre-wrap text-white">
+          {item.text}
+        </div>
+      </div>
+    );
+  }
+  return (
+    <div className="flex gap-2" data-role="architect">
+      <ArchitectAvatar />
+      <div className="max-w-[85%]">
+        <div className="rounded-2xl rounded-tl-sm bg-slate-100 px-3.5 py-2 text-sm whitespace-pre-wrap text-slate-800">
+          {item.text}
+        </div>
+        {item.at && <p className="mt-1 text-[11px] text-slate-400">{formatRelative(item.at)}</p>}
+      </div>
+    </div>
+  );
+}
+
+const STARTERS = [
+  'add entity Photo with title:text!, url:url',
+  'add page Gallery at /gallery as list',
+  'set color primary #2563eb',
+  'help',
+];
+
+/** What to say to the Architect before anything has been said. */
+function ChatIntro({ onPick }: { onPick: (text: string) => void }) {
+  return (
+    <div className="rounded-lg border border-dashed border-slate-300 px-4 py-4 text-sm">
+      <p className="font-medium text-slate-800">Shape the plan with the Architect</p>
+      <p className="mt-1 text-slate-500">
+        Describe a change in one line, or edit the Plan directly. For example:
+      </p>
+      <ul className="mt-2 flex flex-wrap gap-1.5">
+        {STARTERS.map((text) => (
+          <li key={text}>
+            <button
+              type="button"
+              onClick={() => onPick(text)}
+              className="rounded bg-slate-100 px-2 py-1 font-mono text-xs text-slate-700 hover:bg-slate-200 focus-visible:outline-2 focus-visible:outline-emerald-600"
+            >
+              {text}
+            </button>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}

@@ -1,0 +1,104 @@
+import { useQuery } from '@tanstack/react-query';
+import { api, seg } from '../api.ts';
+import type { Project } from '../api-types.ts';
+import { ErrorAlert } from '../components/alert.tsx';
+import { buttonClass } from '../components/button.tsx';
+import { CopyButton } from '../components/copy-button.tsx';
+import { PageHeader } from '../components/page-header.tsx';
+import { ProjectFrame } from '../components/project-frame.tsx';
+import { RepoDiff } from '../components/repo-diff.tsx';
+import { Loading } from '../components/spinner.tsx';
+import { TimeAgo } from '../components/time-ago.tsx';
+import { formatDateTime } from '../format.ts';
+import { shortSha, to } from '../project-paths.ts';
+import { keys } from '../query-keys.ts';
+import type { CommitDetail } from '../repo-types.ts';
+import { Link } from '../router.tsx';
+import type { PageProps } from '../routes.tsx';
+
+/** `/projects/:slug/commits/:sha`: one commit, its message and its diff against the first parent. */
+export function CommitPage({ params }: PageProps) {
+  const sha = params.sha ?? '';
+  return (
+    <ProjectFrame slug={params.slug ?? ''} tab="commits">
+      {(project) => <CommitBody project={project} sha={sha} />}
+    </ProjectFrame>
+  );
+}
+
+function CommitBody({ project, sha }: { project: Project; sha: string }) {
+  const slug = project.slug;
+  const commit = useQuery({
+    queryKey: keys.commit(slug, sha),
+    queryFn: () => api.get<CommitDetail>(`/api/projects/${seg(slug)}/commits/${seg(sha)}`),
+    staleTime: Infinity, // a commit never changes
+  });
+  if (commit.isPending) return <Loading label="Loading commit…" />;
+  if (commit.isError)
+    return (
+      <>
+        <PageHeader title="Commit" documentTitle={`${shortSha(sha)} · ${project.name}`} />
+        <ErrorAlert error={commit.error} />
+      </>
+    );
+  const c = commit.data;
+  const body = c.message.slice(c.title.length).trim();
+  return (
+    <>
+      <PageHeader
+        title={c.title || '(no message)'}
+        documentTitle={`${c.title} · ${shortSha(c.sha)}`}
+        meta={
+          <>
+            <span>
+              <strong className="font-medium text-slate-700">{c.authorName}</strong> authored{' '}
+              <TimeAgo iso={c.authorDate} />
+            </span>
+            {c.committerName !== c.authorName && (
+              <span>
+                · committed by <strong className="font-medium text-slate-700">{c.committerName}</strong>
+              </span>
+            )}
+          </>
+        }
+        actions={
+          <Link to={to.code(slug, c.sha)} className={buttonClass('secondary')}>
+            Browse files
+          </Link>
+        }
+      />
+      <div className="mb-6 rounded-lg border border-slate-200 bg-white px-5 py-4 shadow-xs">
+        {body && <p className="mb-4 text-sm whitespace-pre-wrap text-slate-700">{body}</p>}
+        <dl className="grid gap-x-6 gap-y-2 text-sm sm:grid-cols-[auto_1fr]">
+          <dt className="text-slate-500">Commit</dt>
+          <dd className="flex items-center gap-2">
+            <code className="font-mono text-xs text-slate-800" data-testid="commit-sha">
+              {c.sha}
+            </code>
+            <CopyButton text={c.sha} label="Copy SHA" />
+          </dd>
+          <dt className="text-slate-500">Parent{c.parents.length === 1 ? '' : 's'}</dt>
+          <dd className="flex flex-wrap gap-2">
+            {c.parents.length === 0 ? (
+              <span className="text-slate-500">none (the first commit)</span>
+            ) : (
+              c.parents.map((p) => (
+                <Link
+                  key={p}
+                  to={to.commit(slug, p)}
+                  className="font-mono text-xs text-emerald-800 hover:underline"
+                >
+                  {shortSha(p)}
+                </Link>
+              ))
+            )}
+          </dd>
+          <dt className="text-slate-500">Date</dt>
+          <dd className="text-slate-700">{formatDateTime(c.committedAt)}</dd>
+        </dl>
+      </div>
+      <h2 className="mb-3 text-base font-semibold text-slate-900">Changes</h2>
+      <RepoDiff slug={slug} diff={c.diff} viewRef={c.sha} />
+    </>
+  );
+}

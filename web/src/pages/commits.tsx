@@ -1,0 +1,115 @@
+import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
+import { api, seg } from '../api.ts';
+import type { Page, Project } from '../api-types.ts';
+import { ErrorAlert } from '../components/alert.tsx';
+import { Button } from '../components/button.tsx';
+import { Card } from '../components/card.tsx';
+import { PageHeader } from '../components/page-header.tsx';
+import { ProjectFrame } from '../components/project-frame.tsx';
+import { BranchPicker, defaultBranch, useBranches } from '../components/repo-branch-picker.tsx';
+import { RepoCommitList } from '../components/repo-commit-list.tsx';
+import { Loading } from '../components/spinner.tsx';
+import { to } from '../project-paths.ts';
+import { keys } from '../query-keys.ts';
+import type { Commit } from '../repo-types.ts';
+import { Link, navigate, useLocation } from '../router.tsx';
+import type { PageProps } from '../routes.tsx';
+
+const PAGE_SIZE = 30;
+
+/** `/projects/:slug/commits?ref=&path=`: the history of a branch (or of one path on it). */
+export function CommitsPage({ params }: PageProps) {
+  return (
+    <ProjectFrame slug={params.slug ?? ''} tab="commits">
+      {(project) => <CommitsBody project={project} />}
+    </ProjectFrame>
+  );
+}
+
+function CommitsBody({ project }: { project: Project }) {
+  const slug = project.slug;
+  const { search } = useLocation();
+  const branches = useBranches(slug);
+  const ref = search.get('ref') || defaultBranch(branches.data);
+  const path = search.get('path') ?? '';
+  const empty = branches.data?.length === 0;
+  const commits = useInfiniteQuery({
+    queryKey: [...keys.commits(slug, ref), path],
+    queryFn: ({ pageParam }) =>
+      api.get<Page<Commit>>(`/api/projects/${seg(slug)}/commits`, {
+        ref,
+        path,
+        limit: PAGE_SIZE,
+        cursor: pageParam,
+      }),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+    enabled: branches.isSuccess && !empty,
+    placeholderData: keepPreviousData,
+  });
+  const items = commits.data?.pages.flatMap((p) => p.items) ?? [];
+
+  return (
+    <>
+      <PageHeader title="Commits" documentTitle={`Commits · ${project.name}`} />
+      {branches.isPending ? (
+        <Loading label="Loading branches…" />
+      ) : branches.isError ? (
+        <ErrorAlert error={branches.error} />
+      ) : empty ? (
+        <Card>
+          <p className="py-4 text-center text-sm text-slate-500">
+            No commits yet.{' '}
+            <Link to={to.code(slug)} className="font-medium text-emerald-800 underline">
+              See how to push the first one
+            </Link>
+            .
+          </p>
+        </Card>
+      ) : (
+        <Card
+          flush
+          title={path ? `History of ${path}` : `History of ${ref}`}
+          actions={
+            <>
+              {path && (
+                <Link to={to.commits(slug, ref)} className="text-sm text-emerald-800 hover:underline">
+                  Whole branch
+                </Link>
+              )}
+              <BranchPicker
+                branches={branches.data}
+                value={ref}
+                onChange={(r) => navigate(to.commits(slug, r, path))}
+              />
+            </>
+          }
+        >
+          {commits.isPending ? (
+            <Loading label="Loading commits…" className="px-5" />
+          ) : commits.isError ? (
+            <div className="p-5">
+              <ErrorAlert error={commits.error} />
+            </div>
+          ) : items.length === 0 ? (
+            <p className="px-5 py-8 text-center text-sm text-slate-500">No commits touch this path.</p>
+          ) : (
+            <RepoCommitList slug={slug} commits={items} />
+          )}
+          {commits.hasNextPage && (
+            <div className="border-t border-slate-100 px-5 py-3">
+              <Button
+                variant="ghost"
+                size="sm"
+                busy={commits.isFetchingNextPage}
+                onClick={() => commits.fetchNextPage()}
+              >
+                Older commits
+              </Button>
+            </div>
+          )}
+        </Card>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,180 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { ApiError, api, seg } from '../api.ts';
+import type { Project } from '../api-types.ts';
+import { ErrorAlert } from '../components/alert.tsx';
+import { buttonClass } from '../components/button.tsx';
+import { Card } from '../components/card.tsx';
+import { DeployStagingCard } from '../components/env-deploy.tsx';
+import { EnvironmentList } from '../components/env-list.tsx';
+import { EnvironmentLogPanel } from '../components/env-log-panel.tsx';
+import { ReleaseHistory } from '../components/env-releases.tsx';
+import { ArtifactGallery, isVerificationArtifact } from '../components/live-artifacts.tsx';
+import { PageHeader } from '../components/page-header.tsx';
+import { Loading } from '../components/spinner.tsx';
+import { useEnvironments, useReleases } from '../env-queries.ts';
+import { useOperationArtifacts } from '../env-verification.ts';
+import { useProjectActivity } from '../live-activity.ts';
+import { keys } from '../query-keys.ts';
+import { roleAtLeast } from '../roles.ts';
+import { Link } from '../router.tsx';
+import type { PageProps } from '../routes.tsx';
+
+/** Staging, production and previews of a project: status, URLs, releases, logs and verification. */
+export function EnvironmentsPage({ params }: PageProps) {
+  const slug = params.slug ?? '';
+  const client = useQueryClient();
+  const project = useQuery({
+    queryKey: keys.project(slug),
+    queryFn: () => api.get<Project>(`/api/projects/${seg(slug)}`),
+  });
+  const envs = useEnvironments(slug, { refetchInterval: 15_000 });
+  const releases = useReleases(slug);
+  const [logsOf, setLogsOf] = useState<string | null>(null);
+  const [selectedRelease, setSelectedRelease] = useState<string | null>(null);
+  const refresh = () => {
+    client.invalidateQueries({ queryKey: keys.environments(slug) });
+    client.invalidateQueries({ queryKey: keys.releases(slug) });
+  };
+  // Deploys and verifications run as operations: refresh when one moves on.
+  useProjectActivity(slug, (event) => {
+    if (event.type === 'complete' || (event.type === 'step' && event.data.status === 'succeeded')) refresh();
+  });
+
+  if (project.isError) return <Unavailable slug={slug} error={project.error} />;
+  const role = project.data?.role ?? 'viewer';
+  const items = envs.data?.items ?? [];
+  const staging = items.find((e) => e.name === 'staging');
+  const shownLogs = logsOf ?? staging?.name ?? items[0]?.name ?? null;
+  const release =
+    releases.data?.items.find((r) => r.id === selectedRelease) ??
+    staging?.release ??
+    releases.data?.items[0] ??
+    null;
+
+  return (
+    <>
+      <nav aria-label="Breadcrumb" className="mb-3 text-sm text-slate-500">
+        <Link to="/projects" className="hover:text-slate-800 hover:underline">
+          Projects
+        </Link>
+        <span aria-hidden="true"> / </span>
+        <Link to={`/projects/${encodeURIComponent(slug)}`} className="hover:text-slate-800 hover:underline">
+          {project.data?.name ?? slug}
+        </Link>
+        <span aria-hidden="true"> / </span>
+        <span>Environments</span>
+      </nav>
+      <PageHeader
+        title="Environments"
+        documentTitle={`Environments · ${project.data?.name ?? slug}`}
+        description="Where the project's app runs. Publishing promotes the verified staging release to production; rollback re-routes to a kept release without rebuilding."
+      />
+      <div className="grid items-start gap-6 lg:grid-cols-3">
+        <div className="min-w-0 space-y-6 lg:col-span-2">
+          <Card title="Environments" flush>
+            {envs.isPending ? (
+              <Loading label="Loading environments…" className="px-5" />
+            ) : envs.isError ? (
+              <div className="p-5">
+                <ErrorAlert error={envs.error} />
+              </div>
+            ) : (
+              <EnvironmentList
+                slug={slug}
+                role={role}
+                environments={items}
+                logsOf={shownLogs}
+                onShowLogs={setLogsOf}
+              />
+            )}
+          </Card>
+          <Card
+            title="Releases"
+            description="Kept builds, newest first; any ready one can be routed to again."
+            flush
+          >
+            {releases.isPending ? (
+              <Loading label="Loading releases…" className="px-5" />
+            ) : releases.isError ? (
+              <div className="p-5">
+                <ErrorAlert error={releases.error} />
+              </div>
+            ) : (
+              <ReleaseHistory
+                slug={slug}
+                role={role}
+                releases={releases.data.items}
+                environments={items}
+                selected={release?.id ?? null}
+                onSelect={(r) => setSelectedRelease(r.id)}
+              />
+            )}
+          </Card>
+          <Card title="Logs">
+            {shownLogs ? (
+              <EnvironmentLogPanel key={shownLogs} slug={slug} env={shownLogs} />
+            ) : (
+              <p className="text-sm text-slate-500">Logs appear once an environment exists.</p>
+            )}
+          </Card>
+        </div>
+        <div className="min-w-0 space-y-6">
+          <Card
+            title="Verification"
+            description={
+              release ? `Screenshots of ${release.shortSha}, taken by the browser robot.` : undefined
+            }
+          >
+            {release ? (
+              <VerificationShots operationId={release.verificationOperationId} />
+            ) : (
+              <p className="text-sm text-slate-500">No release yet.</p>
+            )}
+          </Card>
+          {roleAtLeast(role, 'developer') && <DeployStagingCard slug={slug} onDone={refresh} />}
+        </div>
+      </div>
+    </>
+  );
+}
+
+function VerificationShots({ operationId }: { operationId: string | null }) {
+  const artifacts = useOperationArtifacts(operationId);
+  if (!operationId) return <p className="text-sm text-slate-500">This release has not been verified.</p>;
+  if (artifacts.isPending) return <Loading label="Loading screenshots…" className="py-2" />;
+  if (artifacts.isError) return <ErrorAlert error={artifacts.error} />;
+  return (
+    <>
+      <ArtifactGallery
+        artifacts={artifacts.data.filter(isVerificationArtifact)}
+        columns="grid-cols-2"
+        empty="The verification kept no artifacts."
+      />
+      <Link
+        to={`/operations/${encodeURIComponent(operationId)}`}
+        className="mt-3 inline-block text-sm font-medium text-emerald-700 hover:underline"
+      >
+        Verification details
+      </Link>
+    </>
+  );
+}
+
+function Unavailable({ slug, error }: { slug: string; error: unknown }) {
+  const status = error instanceof ApiError ? error.status : 0;
+  return (
+    <>
+      <PageHeader
+        title={status === 404 ? 'Project not found' : 'Could not load the project'}
+        documentTitle={slug}
+      />
+      <div className="max-w-xl space-y-4">
+        <ErrorAlert error={error} />
+        <Link to="/projects" className={buttonClass('secondary')}>
+          Back to projects
+        </Link>
+      </div>
+    </>
+  );
+}

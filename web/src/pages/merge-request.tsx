@@ -1,0 +1,295 @@
+import { useQuery } from '@tanstack/react-query';
+import type { ReactNode } from 'react';
+import { api, seg } from '../api.ts';
+import type { Project } from '../api-types.ts';
+import { Alert, ErrorAlert } from '../components/alert.tsx';
+import { Card } from '../components/card.tsx';
+import { MrChecks } from '../components/mr-checks.tsx';
+import { MrMergeBox } from '../components/mr-merge-box.tsx';
+import { MrStateBadge } from '../components/mr-state.tsx';
+import { PageHeader } from '../components/page-header.tsx';
+import { isActive } from '../components/pipeline-status.tsx';
+import { ProjectFrame } from '../components/project-frame.tsx';
+import { RepoCommitList } from '../components/repo-commit-list.tsx';
+import { RepoDiff } from '../components/repo-diff.tsx';
+import {
+  CommentForm,
+  commentItems,
+  commentsState,
+  Timeline,
+  TimelineItem,
+  useComments,
+} from '../components/review-comments.tsx';
+import { Loading } from '../components/spinner.tsx';
+import { TimeAgo } from '../components/time-ago.tsx';
+import { shortSha, to } from '../project-paths.ts';
+import { keys } from '../query-keys.ts';
+import type { CommitDetail } from '../repo-types.ts';
+import type { MergeRequest } from '../review-types.ts';
+import { roleAtLeast } from '../roles.ts';
+import { Link, navigate, useLocation } from '../router.tsx';
+import type { PageProps } from '../routes.tsx';
+import { useComparison } from './compare.tsx';
+
+type Tab = 'overview' | 'commits' | 'changes';
+
+/** `/projects/:slug/merge-requests/:number?tab=`. */
+export function MergeRequestPage({ params }: PageProps) {
+  const number = Number(params.number);
+  return (
+    <ProjectFrame slug={params.slug ?? ''} tab="merge-requests">
+      {(project) => <MergeRequestBody project={project} number={number} />}
+    </ProjectFrame>
+  );
+}
+
+function MergeRequestBody({ project, number }: { project: Project; number: number }) {
+  const slug = project.slug;
+  const { search } = useLocation();
+  const tab = (
+    ['commits', 'changes'].includes(search.get('tab') ?? '') ? search.get('tab') : 'overview'
+  ) as Tab;
+  const mr = useQuery({
+    queryKey: keys.mergeRequest(slug, number),
+    queryFn: () => api.get<MergeRequest>(`/api/projects/${seg(slug)}/merge-requests/${number}`),
+    // While open, checks and mergeability move with pushes and pipelines: keep them fresh.
+    refetchInterval: (query) => {
+      const data = query.state.data;
+      if (data?.state !== 'open') return false;
+      return data.checks.length === 0 || data.checks.some((c) => isActive(c.status)) ? 2000 : 10_000;
+    },
+  });
+  const range = useMrRange(slug, mr.data);
+  const compare = useComparison(slug, range?.base ?? '', range?.head ?? '', range !== undefined);
+
+  if (mr.isPending) return <Loading label="Loading merge request…" />;
+  if (mr.isError)
+    return (
+      <>
+        <PageHeader title={`Merge request !${number}`} />
+        <ErrorAlert error={mr.error} />
+      </>
+    );
+  const m = mr.data;
+  const base = `${to.mergeRequest(slug, number)}`;
+  const commitCount = compare.data?.commits.length;
+
+  return (
+    <>
+      <PageHeader
+        title={m.title}
+        documentTitle={`!${m.number} ${m.title}`}
+        meta={
+          <>
+            <MrStateBadge state={m.state} />
+            <span>
+              !{m.number} · <strong className="font-medium text-slate-700">{m.author ?? 'Orchard'}</strong>{' '}
+              {m.state === 'merged' ? 'merged' : 'wants to merge'}{' '}
+              <BranchLink slug={slug} name={m.sourceBranch} /> into{' '}
+              <BranchLink slug={slug} name={m.targetBranch} />
+            </span>
+          </>
+        }
+      />
+      <nav aria-label="Merge request sections" className="mb-6 flex gap-1 border-b border-slate-200">
+        {(
+          [
+            ['overview', 'Overview', ''],
+            ['commits', `Commits${commitCount !== undefined ? ` (${commitCount})` : ''}`, '?tab=commits'],
+            [
+              'changes',
+              `Changes${compare.data ? ` (${compare.data.diff.files.length})` : ''}`,
+              '?tab=changes',
+            ],
+          ] as const
+        ).map(([id, label, q]) => (
+          <button
+            key={id}
+            type="button"
+            aria-current={tab === id ? 'page' : undefined}
+            onClick={() => navigate(`${base}${q}`, { replace: true })}
+            className={`-mb-px border-b-2 px-3 py-2 text-sm font-medium ${
+              tab === id
+                ? 'border-emerald-600 text-emerald-800'
+                : 'border-transparent text-slate-600 hover:text-slate-900'
+            }`}
+          >
+            {label}
+          </button>
+        ))}
+      </nav>
+      {tab === 'overview' ? (
+        <Overview project={project} mr={m} />
+      ) : range === undefined ? (
+        <MergedNote slug={slug} mr={m} />
+      ) : compare.isPending ? (
+        <Loading label="Comparing branches…" />
+      ) : compare.isError ? (
+        <ErrorAlert error={compare.error} />
+      ) : tab === 'commits' ? (
+        <Card flush title="Commits">
+          {compare.data.commits.length ? (
+            <RepoCommitList slug={slug} commits={compare.data.commits} label="Merge request commits" />
+          ) : (
+            <p className="px-5 py-6 text-sm text-slate-500">No commits to merge.</p>
+          )}
+        </Card>
+      ) : (
+        <RepoDiff slug={slug} diff={compare.data.diff} viewRef={compare.data.head} />
+      )}
+    </>
+  );
+}
+
+/**
+ * What to diff: the branches while open or closed; after a merge commit, its two parents (the
+ * target as it was, and the merged head). A fast-forward leaves no record of the old target.
+ */
+function useMrRange(slug: string, mr: MergeRequest | undefined) {
+  const mergeSha = mr?.state === 'merged' ? mr.mergeCommitSha : null;
+  const mergeCommit = useQuery({
+    queryKey: keys.commit(slug, mergeSha ?? ''),
+    queryFn: () => api.get<CommitDetail>(`/api/projects/${seg(slug)}/commits/${seg(mergeSha!)}`),
+    enabled: mergeSha !== null,
+    staleTime: Infinity,
+  });
+  if (!mr) return undefined;
+  if (mr.state !== 'merged') return { base: mr.targetBranch, head: mr.sourceBranch };
+  const parents = mergeCommit.data?.parents;
+  if (parents?.length === 2) return { base: parents[0]!, head: parents[1]! };
+  return undefined;
+}
+
+function MergedNote({ slug, mr }: { slug: string; mr: MergeRequest }) {
+  return (
+    <Alert>
+      This merge request was {mr.state === 'merged' ? 'merged by fast-forward' : mr.state}; its commits are
+      now part of{' '}
+      <Link to={to.commits(slug, mr.targetBranch)} className="font-medium underline">
+        {mr.targetBranch}
+      </Link>
+      {mr.mergeCommitSha && (
+        <>
+          {' '}
+          up to{' '}
+          <Link to={to.commit(slug, mr.mergeCommitSha)} className="font-mono underline">
+            {shortSha(mr.mergeCommitSha)}
+          </Link>
+        </>
+      )}
+      .
+    </Alert>
+  );
+}
+
+function BranchLink({ slug, name }: { slug: string; name: string }) {
+  return (
+    <Link
+      to={to.code(slug, name)}
+      className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-xs text-slate-700 hover:text-emerald-800"
+    >
+      {name}
+    </Link>
+  );
+}
+
+function Overview({ project, mr }: { project: Project; mr: MergeRequest }) {
+  const slug = project.slug;
+  const comments = useComments(slug, 'merge-requests', mr.number);
+  const canWrite = roleAtLeast(project.role, 'developer') && !project.archived;
+  const items = [
+    {
+      at: mr.createdAt,
+      node: (
+        <TimelineItem key="opened" who={mr.author} at={mr.createdAt} action="opened this merge request">
+          {mr.description ? (
+            <p className="text-sm whitespace-pre-wrap text-slate-800">{mr.description}</p>
+          ) : (
+            <p className="text-sm text-slate-500 italic">No description.</p>
+          )}
+        </TimelineItem>
+      ),
+    },
+    ...commentItems(comments.data ?? []),
+    ...(mr.mergedAt
+      ? [
+          {
+            at: mr.mergedAt,
+            node: (
+              <TimelineItem
+                key="merged"
+                who={mr.mergedBy}
+                at={mr.mergedAt}
+                action={`merged ${mr.sourceBranch} into ${mr.targetBranch}`}
+              />
+            ),
+          },
+        ]
+      : []),
+    ...(mr.state === 'closed' && mr.closedAt
+      ? [
+          {
+            at: mr.closedAt,
+            node: <TimelineItem key="closed" who={null} at={mr.closedAt} action="— closed without merging" />,
+          },
+        ]
+      : []),
+  ];
+  return (
+    <div className="grid items-start gap-8 lg:grid-cols-4">
+      <div className="space-y-6 lg:col-span-3">
+        <Card title="Checks" description={`On ${shortSha(mr.headSha)}, the head of ${mr.sourceBranch}`} flush>
+          <MrChecks slug={slug} checks={mr.checks} />
+        </Card>
+        {mr.state === 'open' && <MrMergeBox slug={slug} mr={mr} canMerge={canWrite} />}
+        {mr.state === 'merged' && (
+          <Alert tone="success" title="Merged">
+            {mr.mergedBy ?? 'Orchard'} merged this {mr.mergedAt && <TimeAgo iso={mr.mergedAt} />}
+            {mr.mergeCommitSha && (
+              <>
+                {' '}
+                as{' '}
+                <Link to={to.commit(slug, mr.mergeCommitSha)} className="font-mono underline">
+                  {shortSha(mr.mergeCommitSha)}
+                </Link>
+              </>
+            )}
+            .
+          </Alert>
+        )}
+        <Timeline items={items} state={commentsState(comments)} />
+        {canWrite && <CommentForm slug={slug} kind="merge-requests" number={mr.number} />}
+      </div>
+      <aside aria-label="Merge request details" className="space-y-4 text-sm">
+        <Detail title="Source">
+          <BranchLink slug={slug} name={mr.sourceBranch} />
+        </Detail>
+        <Detail title="Target">
+          <BranchLink slug={slug} name={mr.targetBranch} />
+        </Detail>
+        <Detail title="Head commit">
+          <Link
+            to={to.commit(slug, mr.headSha)}
+            className="font-mono text-xs text-emerald-800 hover:underline"
+          >
+            {shortSha(mr.headSha)}
+          </Link>
+        </Detail>
+        <Detail title="Pipelines">
+          <Link to={to.pipelines(slug)} className="text-emerald-800 hover:underline">
+            All pipelines
+          </Link>
+        </Detail>
+      </aside>
+    </div>
+  );
+}
+
+function Detail({ title, children }: { title: string; children: ReactNode }) {
+  return (
+    <section className="border-b border-slate-200 pb-3">
+      <h2 className="mb-1 text-xs font-semibold tracking-wide text-slate-500 uppercase">{title}</h2>
+      {children}
+    </section>
+  );
+}

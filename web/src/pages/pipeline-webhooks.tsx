@@ -1,0 +1,132 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api, seg } from '../api.ts';
+import type { Project } from '../api-types.ts';
+import { Alert, ErrorAlert } from '../components/alert.tsx';
+import { Badge } from '../components/badge.tsx';
+import { Card } from '../components/card.tsx';
+import { ConfirmButton } from '../components/confirm-button.tsx';
+import { PageHeader } from '../components/page-header.tsx';
+import { WebhookForm } from '../components/pipeline-webhook-form.tsx';
+import { ProjectFrame } from '../components/project-frame.tsx';
+import { Loading } from '../components/spinner.tsx';
+import { TimeAgo } from '../components/time-ago.tsx';
+import type { Webhook } from '../pipeline-types.ts';
+import { to } from '../project-paths.ts';
+import { keys } from '../query-keys.ts';
+import { roleAtLeast } from '../roles.ts';
+import { Link } from '../router.tsx';
+import type { PageProps } from '../routes.tsx';
+
+export function useWebhooks(slug: string, enabled = true) {
+  return useQuery({
+    queryKey: keys.webhooks(slug),
+    queryFn: () => api.get<{ items: Webhook[] }>(`/api/projects/${seg(slug)}/webhooks`),
+    select: (page) => page.items,
+    enabled,
+  });
+}
+
+/** `/projects/:slug/webhooks`: where Orchard tells other systems what happened (maintainers). */
+export function WebhooksPage({ params }: PageProps) {
+  return (
+    <ProjectFrame slug={params.slug ?? ''} tab="webhooks">
+      {(project) => <WebhooksBody project={project} />}
+    </ProjectFrame>
+  );
+}
+
+function WebhooksBody({ project }: { project: Project }) {
+  const slug = project.slug;
+  const client = useQueryClient();
+  const allowed = roleAtLeast(project.role, 'maintainer');
+  const hooks = useWebhooks(slug, allowed);
+  const remove = useMutation({
+    mutationFn: (id: string) => api.delete(`/api/projects/${seg(slug)}/webhooks/${seg(id)}`),
+    onSuccess: () => client.invalidateQueries({ queryKey: keys.webhooks(slug) }),
+  });
+  const header = (
+    <PageHeader
+      title="Webhooks"
+      documentTitle={`Webhooks · ${project.name}`}
+      description="Orchard POSTs a signed JSON payload to each URL when its events happen, retries failures with backoff, and keeps every delivery."
+    />
+  );
+  if (!allowed)
+    return (
+      <>
+        {header}
+        <Alert>Webhooks are managed by the project's maintainers and owners.</Alert>
+      </>
+    );
+  return (
+    <>
+      {header}
+      <div className="grid items-start gap-6 lg:grid-cols-3">
+        <Card title="Webhooks" flush className="lg:col-span-2">
+          {remove.isError && (
+            <div className="px-5 pt-4">
+              <ErrorAlert error={remove.error} />
+            </div>
+          )}
+          {hooks.isPending ? (
+            <Loading label="Loading webhooks…" className="px-5" />
+          ) : hooks.isError ? (
+            <div className="p-5">
+              <ErrorAlert error={hooks.error} />
+            </div>
+          ) : hooks.data.length === 0 ? (
+            <p className="px-5 py-10 text-center text-sm text-slate-500">
+              No webhooks yet. Add one with the form beside this list.
+            </p>
+          ) : (
+            <ul aria-label="Webhooks" className="divide-y divide-slate-100">
+              {hooks.data.map((h) => (
+                <li key={h.id} className="flex items-start gap-4 px-5 py-3">
+                  <div className="min-w-0 flex-1">
+                    <Link
+                      to={to.webhook(slug, h.id)}
+                      className="block truncate font-mono text-sm text-slate-900 hover:text-emerald-800 hover:underline"
+                    >
+                      {h.url}
+                    </Link>
+                    <div className="mt-1 flex flex-wrap items-center gap-1.5 text-xs text-slate-500">
+                      {h.events.map((e) => (
+                        <Badge key={e}>{e}</Badge>
+                      ))}
+                      {!h.active && <Badge tone="amber">inactive</Badge>}
+                      <span>
+                        · added <TimeAgo iso={h.createdAt} />
+                      </span>
+                    </div>
+                  </div>
+                  <Link
+                    to={to.webhook(slug, h.id)}
+                    className="shrink-0 pt-1 text-sm font-medium text-emerald-800 hover:underline"
+                  >
+                    Deliveries
+                  </Link>
+                  <ConfirmButton
+                    variant="ghost"
+                    size="sm"
+                    aria-label={`Delete webhook ${h.url}`}
+                    question="Delete?"
+                    confirmLabel="Delete"
+                    busy={remove.isPending && remove.variables === h.id}
+                    onConfirm={() => remove.mutate(h.id)}
+                  >
+                    Delete
+                  </ConfirmButton>
+                </li>
+              ))}
+            </ul>
+          )}
+        </Card>
+        {!project.archived && (
+          <Card title="Add a webhook">
+            <WebhookForm slug={slug} />
+          </Card>
+        )}
+      </div>
+    </>
+  );
+}

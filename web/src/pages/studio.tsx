@@ -1,0 +1,200 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useCallback } from 'react';
+import { ApiError, api, seg } from '../api.ts';
+import type { OperationDetail, OperationEvent, Project } from '../api-types.ts';
+import { ErrorAlert } from '../components/alert.tsx';
+import { Badge } from '../components/badge.tsx';
+import { buttonClass } from '../components/button.tsx';
+import { ActivityFeed } from '../components/live-activity-feed.tsx';
+import { StreamIndicator } from '../components/live-status.tsx';
+import { PageHeader } from '../components/page-header.tsx';
+import { Loading } from '../components/spinner.tsx';
+import { BuildButton } from '../components/studio-build-button.tsx';
+import { BuildProgress } from '../components/studio-build-progress.tsx';
+import { StudioChat } from '../components/studio-chat.tsx';
+import { StudioPlan } from '../components/studio-plan.tsx';
+import { StudioPreview } from '../components/studio-preview.tsx';
+import { useProjectActivity } from '../live-activity.ts';
+import { useLiveOperation, useOperation } from '../live-operation.ts';
+import { keys } from '../query-keys.ts';
+import { Link, navigate, useLocation } from '../router.tsx';
+import type { PageProps } from '../routes.tsx';
+import { BUILD_KINDS, useBlueprint, useLatestBuild, useSnapshots, useStartBuild } from '../studio-queries.ts';
+
+const STATUS_TONE = {
+  draft: 'neutral',
+  ready: 'green',
+  building: 'blue',
+  built: 'green',
+  discarded: 'amber',
+} as const;
+
+/** The Studio: Chat · Plan · Preview around one Blueprint, with its build live on top. */
+export function StudioPage({ params }: PageProps) {
+  const slug = params.slug ?? '';
+  const id = params.id ?? '';
+  const client = useQueryClient();
+  const location = useLocation();
+  const opParam = location.search.get('operation');
+  const project = useQuery({
+    queryKey: keys.project(slug),
+    queryFn: () => api.get<Project>(`/api/projects/${seg(slug)}`),
+  });
+  const blueprint = useBlueprint(id);
+  const snapshots = useSnapshots(id);
+  const latest = useLatestBuild(slug, !opParam);
+  const buildOpId = opParam ?? latest.data?.id ?? null;
+
+  const refreshAfterBuild = useCallback(() => {
+    for (const key of [
+      keys.blueprint(id),
+      keys.snapshots(id),
+      keys.environments(slug),
+      keys.releases(slug),
+    ]) {
+      client.invalidateQueries({ queryKey: key });
+    }
+  }, [client, id, slug]);
+  const build = useLiveOperation(buildOpId, { onComplete: refreshAfterBuild });
+  const buildDetail = useOperation(buildOpId);
+  const startBuild = useStartBuild(id);
+
+  const showBuild = useCallback(
+    (operationId: string) =>
+      navigate(`${location.pathname}?operation=${encodeURIComponent(operationId)}`, { replace: true }),
+    [location.pathname],
+  );
+  const activity = useProjectActivity(slug, (event: OperationEvent, kind) => {
+    // A build of this Blueprint started elsewhere (CLI, another tab): follow it.
+    if (
+      event.type === 'operation' &&
+      event.data.status === 'queued' &&
+      kind &&
+      BUILD_KINDS.has(kind) &&
+      event.operationId !== buildOpId
+    ) {
+      api
+        .get<OperationDetail>(`/api/operations/${seg(event.operationId)}`)
+        .then((op) => {
+          const input = (op.input ?? {}) as { blueprintId?: string };
+          if (!input.blueprintId || input.blueprintId === id) showBuild(op.id);
+        })
+        .catch(() => undefined);
+    }
+    // Deploys, publishes and rollbacks change environments.
+    if (event.type === 'complete' || (event.type === 'step' && event.data.status === 'succeeded')) {
+      client.invalidateQueries({ queryKey: keys.environments(slug) });
+      client.invalidateQueries({ queryKey: keys.releases(slug) });
+    }
+  });
+
+  if (blueprint.isPending) return <Loading label="Loading the Studio…" />;
+  if (blueprint.isError) return <StudioUnavailable slug={slug} error={blueprint.error} />;
+  const bp = blueprint.data;
+  const buildStatus = build.live.status !== 'unknown' ? build.live.status : buildDetail.data?.status;
+  const building = buildStatus === 'queued' || buildStatus === 'running';
+
+  return (
+    <div className="flex flex-col xl:h-[calc(100vh-6.5rem)] xl:min-h-[44rem]">
+      <nav aria-label="Breadcrumb" className="mb-2 text-sm text-slate-500">
+        <Link to="/projects" className="hover:text-slate-800 hover:underline">
+          Projects
+        </Link>
+        <span aria-hidden="true"> / </span>
+        <Link to={`/projects/${encodeURIComponent(slug)}`} className="hover:text-slate-800 hover:underline">
+          {project.data?.name ?? slug}
+        </Link>
+        <span aria-hidden="true"> / </span>
+        <span>Studio</span>
+      </nav>
+      <PageHeader
+        title={bp.title || 'Untitled Blueprint'}
+        documentTitle={`${bp.title || 'Blueprint'} · Studio`}
+        meta={
+          <>
+            <Badge tone={STATUS_TONE[bp.status]}>{bp.status}</Badge>
+            <span>version {bp.version}</span>
+            {bp.blueprint.template && (
+              <code className="rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-700">
+                {bp.blueprint.template}
+              </code>
+            )}
+            <StreamIndicator state={activity.stream} />
+          </>
+        }
+        actions={
+          <BuildButton
+            blueprint={bp}
+            building={building}
+            busy={startBuild.isPending}
+            error={startBuild.error}
+            onBuild={(override) =>
+              startBuild.mutate(override, { onSuccess: (accepted) => showBuild(accepted.operationId) })
+            }
+          />
+        }
+      />
+      {buildOpId && (
+        <div className="mb-4">
+          <BuildProgress
+            operationId={buildOpId}
+            live={build.live}
+            detail={buildDetail.data}
+            stream={build.stream}
+          />
+        </div>
+      )}
+      <div className="grid min-h-0 flex-1 gap-4 xl:grid-cols-[minmax(0,5fr)_minmax(0,6fr)_minmax(0,5fr)] xl:grid-rows-[minmax(0,1fr)]">
+        <div className="h-[36rem] min-h-0 xl:h-auto">
+          <StudioChat blueprint={bp} snapshots={snapshots.data ?? []} loading={snapshots.isPending} />
+        </div>
+        <div className="min-h-0 xl:overflow-y-auto">
+          <StudioPlan blueprint={bp} snapshots={snapshots.data ?? []} />
+        </div>
+        <div className="min-h-0 space-y-4 xl:overflow-y-auto">
+          <StudioPreview
+            slug={slug}
+            role={project.data?.role ?? 'viewer'}
+            building={building}
+            buildArtifacts={build.live.artifacts}
+          />
+          <section aria-label="Activity" className="rounded-lg border border-slate-200 bg-white shadow-xs">
+            <header className="border-b border-slate-200 px-4 py-3">
+              <h2 className="text-sm font-semibold text-slate-900">Activity</h2>
+            </header>
+            <div className="px-4 py-3">
+              <ActivityFeed
+                entries={activity.entries}
+                empty="No activity yet: build the Blueprint to start."
+              />
+            </div>
+          </section>
+        </div>
+      </div>
+    </div>
+  );
+}
+
+function StudioUnavailable({ slug, error }: { slug: string; error: unknown }) {
+  const status = error instanceof ApiError ? error.status : 0;
+  return (
+    <>
+      <PageHeader
+        title={
+          status === 404
+            ? 'Blueprint not found'
+            : status === 403
+              ? 'No access to this Blueprint'
+              : 'Could not open the Studio'
+        }
+        documentTitle="Studio"
+      />
+      <div className="max-w-xl space-y-4">
+        <ErrorAlert error={error} />
+        <Link to={`/projects/${encodeURIComponent(slug)}`} className={buttonClass('secondary')}>
+          Back to the project
+        </Link>
+      </div>
+    </>
+  );
+}
