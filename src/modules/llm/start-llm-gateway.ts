@@ -17,7 +17,7 @@ export async function startLlmGateway(res: {
   metrics: Metrics;
 }): Promise<LlmGateway> {
   const tracing = await startLlmTracing(res.config.otlpEndpoint, res.logger);
-  return createLlmGateway({
+  const gateway = createLlmGateway({
     config: res.config,
     logger: res.logger,
     metrics: res.metrics,
@@ -26,4 +26,12 @@ export async function startLlmGateway(res: {
     vault: res.vault,
     ...(tracing.tracer ? { tracer: tracing.tracer } : {}),
   });
+  // Flushing at shutdown also exports the spans still batched.
+  return {
+    ...gateway,
+    flush: async () => {
+      await gateway.flush();
+      await tracing.shutdown();
+    },
+  };
 }
