@@ -3,9 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { commitFiles, gitOk, localRepo, waitFor } from '../test/git.ts';
 import { startGatewayOnMock } from '../src/modules/llm/gateway-on-mock.ts';
 import { createTestDatabase, type TestDatabase } from '../test/db.ts';
+import { commitFiles, gitOk, localRepo, waitFor } from '../test/git.ts';
 import { launchBrowser, watchPageErrors } from './support/browser.ts';
 import { ensureWebBuilt } from './support/build-web.ts';
 import {
@@ -28,7 +28,7 @@ const PIPELINE = `jobs:
     steps:
       - name: compile
         run: |
-          for i in 1 2 3 4 5 6; do echo "compiling part $i"; sleep 0.5; done
+          for i in 1 2 3 4 5 6 7 8; do echo "compiling part $i"; sleep 0.5; done
           mkdir -p dist && echo "bundle" > dist/app.txt
     artifacts: [dist/]
   test:
@@ -101,15 +101,18 @@ test('push over HTTP, browse the code, watch the pipeline run live, review and m
   await expectVisible(page.getByRole('heading', { name: 'This repository is empty' }));
   await expectVisible(page.getByLabel('Clone URL'));
   await expect(page.getByLabel('Clone URL').inputValue()).resolves.toBe(`${orchard.url}/git/${SLUG}.git`);
+  await shot(page, 'repo-empty');
 
   // A first commit goes in with real git over HTTP, authenticated with the API token.
   await mkdir(path.join(work, 'assets'), { recursive: true });
   await writeFile(path.join(work, 'assets', 'logo.png'), TINY_PNG);
+  await writeFile(path.join(work, 'assets', 'data.bin'), Buffer.from([0, 1, 2, 0, 255]));
   const first = await commitFiles(
     work,
     {
       'README.md': '# Shop\n\nA small web shop.\n',
-      'src/app.js': "export function total(items) {\n  return items.reduce((sum, i) => sum + i.price, 0);\n}\n",
+      'src/app.js':
+        'export function total(items) {\n  return items.reduce((sum, i) => sum + i.price, 0);\n}\n',
       'src/cart.js': 'export const cart = [];\n',
       '.orchard/pipeline.yml': PIPELINE,
     },
@@ -118,7 +121,10 @@ test('push over HTTP, browse the code, watch the pipeline run live, review and m
   await gitOk(['push', '-q', remote(api.token), 'main'], work);
 
   // The pipeline the push started: open it from the list while it still runs.
-  await page.getByRole('navigation', { name: 'Project sections' }).getByRole('link', { name: 'Pipelines' }).click();
+  await page
+    .getByRole('navigation', { name: 'Project sections' })
+    .getByRole('link', { name: 'Pipelines' })
+    .click();
   await waitForPath(page, `/projects/${SLUG}/pipelines`);
   const run = page.getByRole('link', { name: '#1', exact: true });
   await expectVisible(run, 20_000);
@@ -133,7 +139,7 @@ test('push over HTTP, browse the code, watch the pipeline run live, review and m
   await expectVisible(page.getByTestId('live-state'));
   await expectVisible(log.getByText('compiling part 1'), 30_000);
   await shot(page, 'pipeline-running');
-  await expectVisible(log.getByText('compiling part 6'), 30_000);
+  await expectVisible(log.getByText('compiling part 8'), 30_000);
   await expectVisible(log.getByText(/Succeeded in/), 30_000);
   await expectVisible(page.getByTestId('pipeline-status').getByText('success'), 30_000);
   await expect(page.locator('[data-job="test"]').getAttribute('data-status')).resolves.toBe('success');
@@ -149,15 +155,21 @@ test('push over HTTP, browse the code, watch the pipeline run live, review and m
   // After a reload the finished pipeline's logs come from the stored log.
   await page.reload();
   await page.getByRole('button', { name: /^Job build:/ }).click();
-  await expectVisible(page.getByRole('log', { name: 'Log of build' }).getByText('compiling part 6'));
+  await expectVisible(page.getByRole('log', { name: 'Log of build' }).getByText('compiling part 8'));
   await expect(page.getByTestId('live-state').count()).resolves.toBe(0);
 
-  await page.getByRole('navigation', { name: 'Project sections' }).getByRole('link', { name: 'Pipelines' }).click();
+  await page
+    .getByRole('navigation', { name: 'Project sections' })
+    .getByRole('link', { name: 'Pipelines' })
+    .click();
   await expectVisible(page.getByRole('table').getByText('success'));
   await shot(page, 'pipelines');
 
   // The tree, a directory with breadcrumbs, a text file with line numbers, an image.
-  await page.getByRole('navigation', { name: 'Project sections' }).getByRole('link', { name: 'Code' }).click();
+  await page
+    .getByRole('navigation', { name: 'Project sections' })
+    .getByRole('link', { name: 'Code' })
+    .click();
   await waitForPath(page, `/projects/${SLUG}/code`);
   await expectVisible(page.getByRole('link', { name: 'README.md' }));
   await expectVisible(page.getByText('A small web shop.', { exact: false }).first());
@@ -178,9 +190,14 @@ test('push over HTTP, browse the code, watch the pipeline run live, review and m
   const image = page.getByRole('img', { name: 'logo.png' });
   await expectVisible(image);
   await expect(image.evaluate((img: HTMLImageElement) => img.naturalWidth)).resolves.toBe(2);
+  await page.goto(`/projects/${SLUG}/code/blob?ref=main&path=assets/data.bin`);
+  await expectVisible(page.getByText('Binary file (5 B', { exact: false }));
 
   // The commit and its diff.
-  await page.getByRole('navigation', { name: 'Project sections' }).getByRole('link', { name: 'Commits' }).click();
+  await page
+    .getByRole('navigation', { name: 'Project sections' })
+    .getByRole('link', { name: 'Commits' })
+    .click();
   await page.getByRole('link', { name: 'Start the shop' }).click();
   await waitForPath(page, `/projects/${SLUG}/commits/${first}`);
   await expectVisible(page.getByRole('heading', { name: 'Start the shop', level: 1 }));
@@ -189,6 +206,14 @@ test('push over HTTP, browse the code, watch the pipeline run live, review and m
   await expectVisible(appDiff.getByText('export function total(items) {'));
   await expect(appDiff.locator('tr[data-kind="add"]').count()).resolves.toBe(3);
   await shot(page, 'commit');
+  await page
+    .getByRole('navigation', { name: 'Project sections' })
+    .getByRole('link', { name: 'Commits' })
+    .click();
+  await expectVisible(
+    page.getByRole('list', { name: 'Commits' }).getByRole('link', { name: 'Start the shop' }),
+  );
+  await shot(page, 'commits');
 
   // A feature branch (its push runs a pipeline too) and a merge request opened over the API.
   await gitOk(['checkout', '-q', '-b', 'feature/discounts'], work);
@@ -196,12 +221,22 @@ test('push over HTTP, browse the code, watch the pipeline run live, review and m
     work,
     {
       'src/app.js':
-        "export function total(items, discount = 0) {\n  const sum = items.reduce((s, i) => s + i.price, 0);\n  return sum * (1 - discount);\n}\n",
+        'export function total(items, discount = 0) {\n  const sum = items.reduce((s, i) => s + i.price, 0);\n  return sum * (1 - discount);\n}\n',
       'README.md': '# Shop\n\nA small web shop with discounts.\n',
     },
     'Add discounts to the total',
   );
   await gitOk(['push', '-q', remote(api.token), 'feature/discounts'], work);
+  // The compare view shows what the branch adds, with the form to open a merge request from it.
+  await page.goto(`/projects/${SLUG}/compare?base=main&head=feature/discounts`);
+  await expectVisible(page.getByRole('form', { name: 'New merge request' }));
+  await expectVisible(
+    page.getByRole('list', { name: 'Compared commits' }).getByText('Add discounts to the total'),
+  );
+  await expect(
+    page.getByRole('form', { name: 'New merge request' }).getByLabel('Title').inputValue(),
+  ).resolves.toBe('Add discounts to the total');
+  await shot(page, 'compare');
   const mr = await api.call<{ number: number }>('POST', `/api/projects/${SLUG}/merge-requests`, {
     title: 'Discounts',
     sourceBranch: 'feature/discounts',
@@ -209,25 +244,37 @@ test('push over HTTP, browse the code, watch the pipeline run live, review and m
     description: 'Lets the shop apply a discount to the total.',
   });
 
-  await page.getByRole('navigation', { name: 'Project sections' }).getByRole('link', { name: 'Merge requests' }).click();
+  await page
+    .getByRole('navigation', { name: 'Project sections' })
+    .getByRole('link', { name: 'Merge requests' })
+    .click();
   await page.getByRole('link', { name: 'Discounts' }).click();
   await waitForPath(page, `/projects/${SLUG}/merge-requests/${mr.number}`);
   await expectVisible(page.getByRole('heading', { name: 'Discounts', level: 1 }));
   // The branch pipeline reports on the head commit; the page follows it to success.
   const check = page.getByRole('list', { name: 'Checks' }).getByRole('listitem');
   await expectVisible(check.getByText('Pipeline').first(), 30_000);
-  await waitFor(async () => (await check.getAttribute('data-status')) === 'success', 60_000, 'the pipeline check');
+  await waitFor(
+    async () => (await check.getAttribute('data-status')) === 'success',
+    60_000,
+    'the pipeline check',
+  );
   await expectVisible(page.getByText('Ready to merge'));
   await shot(page, 'merge-request');
 
   await page.getByRole('button', { name: /^Changes/ }).click();
-  await expectVisible(page.getByRole('region', { name: 'Changes to src/app.js' }).getByText('return sum * (1 - discount);'));
+  await expectVisible(
+    page.getByRole('region', { name: 'Changes to src/app.js' }).getByText('return sum * (1 - discount);'),
+  );
   await shot(page, 'merge-request-changes');
   await page.getByRole('button', { name: 'Overview' }).click();
 
   await page.getByRole('button', { name: 'Merge', exact: true }).click();
   await expectVisible(page.getByText('Merged', { exact: true }));
-  const main = await api.call<{ items: Array<{ name: string; title: string }> }>('GET', `/api/projects/${SLUG}/branches`);
+  const main = await api.call<{ items: Array<{ name: string; title: string }> }>(
+    'GET',
+    `/api/projects/${SLUG}/branches`,
+  );
   expect(main.items.find((b) => b.name === 'main')?.title).toMatch(/^Merge branch 'feature\/discounts'/);
 
   // A branch that edits the same line as the merged one: its merge is refused with the paths.
@@ -246,6 +293,11 @@ test('push over HTTP, browse the code, watch the pipeline run live, review and m
   await expectVisible(refused);
   await expectVisible(refused.getByRole('list', { name: 'Conflicting paths' }).getByText('README.md'));
   await shot(page, 'merge-request-conflict');
+  await page.goto(`/projects/${SLUG}/merge-requests?state=all`);
+  await expectVisible(
+    page.getByRole('list', { name: 'Merge requests' }).getByRole('link', { name: 'Discounts' }),
+  );
+  await shot(page, 'merge-requests');
 
   // The merge button's 409 is the only failure the page may report.
   expect(problems.filter((p) => !p.includes('409'))).toEqual([]);
@@ -269,12 +321,16 @@ test('issues, webhooks with deliveries, operations and LLM pages', async () => {
   const comment = page.getByRole('form', { name: 'Add a comment' });
   await comment.getByLabel('Add a comment').fill('Reproduced on the feature branch too.');
   await comment.getByRole('button', { name: 'Comment' }).click();
-  await expectVisible(page.getByRole('list', { name: 'Activity' }).getByText('Reproduced on the feature branch too.'));
+  await expectVisible(
+    page.getByRole('list', { name: 'Activity' }).getByText('Reproduced on the feature branch too.'),
+  );
   await shot(page, 'issue');
   await page.getByRole('button', { name: 'Close issue' }).click();
   await expectVisible(page.getByRole('button', { name: 'Reopen issue' }));
   await page.goto(`/projects/${SLUG}/issues?state=all`);
-  await expectVisible(page.getByRole('list', { name: 'Issues' }).getByRole('link', { name: 'Checkout button does nothing' }));
+  await expectVisible(
+    page.getByRole('list', { name: 'Issues' }).getByRole('link', { name: 'Checkout button does nothing' }),
+  );
   await shot(page, 'issues');
 
   // A webhook created in the UI receives the next push, and its delivery shows request and response.
@@ -286,10 +342,20 @@ test('issues, webhooks with deliveries, operations and LLM pages', async () => {
   await hookForm.getByRole('button', { name: 'Add webhook' }).click();
   await expectVisible(page.getByRole('list', { name: 'Webhooks' }).getByRole('link', { name: receiver.url }));
   await shot(page, 'webhooks');
-  await commitFiles(work, { 'NOTES.md': 'notes\n' }, 'Add notes');
+  await commitFiles(
+    work,
+    {
+      'NOTES.md': 'notes\n',
+      '.orchard/pipeline.yml': PIPELINE.replace('echo "12 tests passed"', 'echo "1 test failed" && exit 1'),
+    },
+    'Add notes',
+  );
   await gitOk(['push', '-q', remote(api.token), 'readme-tweak'], work);
   await page.getByRole('list', { name: 'Webhooks' }).getByRole('link', { name: receiver.url }).click();
-  const delivery = page.getByRole('list', { name: 'Deliveries' }).getByRole('button', { name: /push/ }).first();
+  const delivery = page
+    .getByRole('list', { name: 'Deliveries' })
+    .getByRole('button', { name: /push/ })
+    .first();
   await expectVisible(delivery, 30_000);
   await waitFor(async () => (await delivery.textContent())?.includes('HTTP 200'), 30_000, 'the delivery');
   await delivery.click();
@@ -298,6 +364,23 @@ test('issues, webhooks with deliveries, operations and LLM pages', async () => {
   await expectVisible(page.getByText('redelivery').first(), 30_000);
   await shot(page, 'webhook-deliveries');
   expect(receiver.received.length).toBeGreaterThanOrEqual(2);
+
+  // That push broke a test: the failed pipeline opens on the failed job and its stored log.
+  await page.goto(`/projects/${SLUG}/pipelines`);
+  const failedRow = page.getByRole('row').filter({ hasText: 'failed' });
+  await expectVisible(failedRow, 60_000);
+  await failedRow.getByRole('link', { name: /^#\d+$/ }).click();
+  await expectVisible(page.getByRole('log', { name: 'Log of test' }).getByText('1 test failed'));
+  await expectVisible(page.getByText('exit code 1'));
+  await shot(page, 'pipeline-failed');
+
+  // Run it again, then cancel the rerun while its first job runs.
+  const failedPath = new URL(page.url()).pathname;
+  await page.getByRole('button', { name: 'Run again' }).click();
+  await page.waitForURL((u) => u.pathname !== failedPath && /\/pipelines\/\d+$/.test(u.pathname));
+  await page.getByRole('button', { name: 'Cancel', exact: true }).click();
+  await page.getByRole('button', { name: 'Cancel pipeline' }).click();
+  await expectVisible(page.getByTestId('pipeline-status').getByText('cancelled'), 20_000);
 
   // Operations: every pipeline run and delivery is one, filterable by kind.
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Operations' }).click();
@@ -363,7 +446,11 @@ test('the LLM page charts calls made through the gateway, with retries and fallb
 
   // Filters narrow the table to one outcome.
   await page.getByLabel('Outcome').selectOption('error');
-  await expect(calls.getByText('ok', { exact: true }).count()).resolves.toBe(0);
+  await waitFor(
+    async () => (await calls.getByText('ok', { exact: true }).count()) === 0,
+    10_000,
+    'the filter',
+  );
   await expectVisible(calls.getByText('error', { exact: true }).first());
 
   expect(problems).toEqual([]);

@@ -90,7 +90,7 @@ function describe(
       return null;
     case 'phase':
       return {
-        text: `${String(d.phase ?? d.name ?? event.step)}${d.message ? ` — ${String(d.message)}` : ''}`,
+        text: String(d.message ?? d.phase ?? d.name ?? event.step),
         tone: 'neutral',
       };
     case 'artifact':

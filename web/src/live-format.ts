@@ -11,6 +11,7 @@ export function operationLabel(kind: string): string {
     'studio.build': 'Build',
     'studio.prompt': 'Build from prompt',
     'studio.chat': 'Architect reply',
+    'studio.architect-turn': 'Architect',
     'deploy.release': 'Deploy',
     'automation.verify': 'Verification',
   };

@@ -183,6 +183,10 @@ export function applyOperationEvent(state: LiveOperation, event: OperationEvent)
       };
       return { ...next, artifacts: [...next.artifacts, artifact] };
     }
+    case 'llm.repair': {
+      // The answer was unusable and the model is asked again: what streamed so far is void.
+      return { ...next, llmText: '' };
+    }
     case 'llm.delta': {
       return { ...next, llmText: next.llmText + (str(d.text) ?? str(d.delta) ?? '') };
     }

@@ -3,6 +3,7 @@
 export const formatUsd = (n: number | null | undefined) => {
   if (n === null || n === undefined) return '—';
   if (n === 0) return '$0';
+  if (n < 0.0001) return '<$0.0001';
   if (n < 0.01) return `$${n.toFixed(4)}`;
   return `$${n.toFixed(2)}`;
 };

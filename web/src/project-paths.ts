@@ -31,7 +31,6 @@ export const to = {
 
 /** API addresses whose path carries a ref and a file path (each segment encoded, `/` kept). */
 export const apiPath = {
-  project: (slug: string) => `/api${project(slug)}`,
   tree: (slug: string, ref: string, path: string) =>
     `/api${project(slug)}/tree/${seg(ref)}${path ? `/${encodePath(path)}` : ''}`,
   blob: (slug: string, ref: string, path: string) =>

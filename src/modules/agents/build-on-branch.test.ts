@@ -23,7 +23,12 @@ afterAll(async () => t?.close());
 
 function task(prompt: string): AgentTask {
   const blueprint = autopilotBlueprint(prompt);
-  return { title: `Build ${blueprint.feature}`, spec: '# spec', blueprint, template: blueprint.template ?? 'crud-app' };
+  return {
+    title: `Build ${blueprint.feature}`,
+    spec: '# spec',
+    blueprint,
+    template: blueprint.template ?? 'crud-app',
+  };
 }
 
 async function build(slug: string, prompt: string, events: AgentEvent[] = []) {
@@ -50,7 +55,13 @@ describe('the scaffold runtime on a branch', () => {
     const repo = repositoryPath(t.config.home, slug);
     const main = await branchHead(repo, 'main');
     expect(main).toBeDefined();
-    expect(result).toMatchObject({ branch: 'orchard/gallery', baseSha: main, changed: true, mergeRequestOpened: true, runtime: 'scaffold' });
+    expect(result).toMatchObject({
+      branch: 'orchard/gallery',
+      baseSha: main,
+      changed: true,
+      mergeRequestOpened: true,
+      runtime: 'scaffold',
+    });
     expect(await branchHead(repo, 'orchard/gallery')).toBe(result.sha);
     const files = await gitOk(['ls-tree', '-r', '--name-only', result.sha], repo);
     expect(files).toContain('models/photo.js');
@@ -65,7 +76,11 @@ describe('the scaffold runtime on a branch', () => {
     expect(events.filter((e) => e.type === 'file').length).toBe(result.filesChanged);
     expect(events.at(-1)?.type).toBe('result');
     const [mr] = await openMergeRequestsOn(t.res.db, pushes.at(-1)!.projectId, 'source', 'orchard/gallery');
-    expect(mr).toMatchObject({ number: result.mergeRequestNumber, target_branch: 'main', head_sha: result.sha });
+    expect(mr).toMatchObject({
+      number: result.mergeRequestNumber,
+      target_branch: 'main',
+      head_sha: result.sha,
+    });
   });
 
   it('rebuilds on the branch head: same merge request, synchronized, and files it no longer renders removed', async () => {
@@ -73,7 +88,11 @@ describe('the scaffold runtime on a branch', () => {
     const repo = repositoryPath(t.config.home, 'gallery');
     expect(await gitOk(['ls-tree', '-r', '--name-only', first.sha], repo)).toContain('models/album.js');
     const again = await build('gallery', 'a photo gallery where visitors can like photos');
-    expect(again).toMatchObject({ baseSha: first.sha, mergeRequestOpened: false, mergeRequestNumber: first.mergeRequestNumber });
+    expect(again).toMatchObject({
+      baseSha: first.sha,
+      mergeRequestOpened: false,
+      mergeRequestNumber: first.mergeRequestNumber,
+    });
     expect(await gitOk(['ls-tree', '-r', '--name-only', again.sha], repo)).not.toContain('models/album.js');
     const [mr] = await openMergeRequestsOn(t.res.db, pushes.at(-1)!.projectId, 'source', 'orchard/gallery');
     expect(mr?.head_sha).toBe(again.sha);
@@ -88,7 +107,13 @@ describe('driveAgent', () => {
     name: 'spender',
     async *run(_task, _ws, ctx) {
       for (let step = 1; ; step++) {
-        yield { type: 'usage', steps: step, inputTokens: step * 100, outputTokens: step * 10, costUsd: step * 0.01 };
+        yield {
+          type: 'usage',
+          steps: step,
+          inputTokens: step * 100,
+          outputTokens: step * 10,
+          costUsd: step * 0.01,
+        };
         await new Promise((r) => setTimeout(r, 1));
         ctx.signal.throwIfAborted();
       }
@@ -103,8 +128,14 @@ describe('driveAgent', () => {
   };
 
   it('stops a runtime that passes its step, token or cost budget', async () => {
-    for (const [budget, limit] of [[{ maxSteps: 3 }, 'maxSteps'], [{ maxTokens: 500 }, 'maxTokens'], [{ maxCostUsd: 0.025 }, 'maxCostUsd']] as const) {
-      const error = await driveAgent(spender, { ...task('a todo list'), budget }, workspace, { signal: new AbortController().signal }).catch((e) => e);
+    for (const [budget, limit] of [
+      [{ maxSteps: 3 }, 'maxSteps'],
+      [{ maxTokens: 500 }, 'maxTokens'],
+      [{ maxCostUsd: 0.025 }, 'maxCostUsd'],
+    ] as const) {
+      const error = await driveAgent(spender, { ...task('a todo list'), budget }, workspace, {
+        signal: new AbortController().signal,
+      }).catch((e) => e);
       expect(error).toBeInstanceOf(AgentBudgetExceededError);
       expect((error as AgentBudgetExceededError).limit).toBe(limit);
     }
@@ -117,7 +148,9 @@ describe('driveAgent', () => {
       onEvent: () => controller.abort(new Error('cancelled by the user')),
     });
     await expect(running).rejects.toThrow('cancelled by the user');
-    const timed = await driveAgent(stuck, { ...task('a todo list'), budget: { maxWallMs: 50 } }, workspace, { signal: new AbortController().signal }).catch((e) => e);
+    const timed = await driveAgent(stuck, { ...task('a todo list'), budget: { maxWallMs: 50 } }, workspace, {
+      signal: new AbortController().signal,
+    }).catch((e) => e);
     expect((timed as AgentBudgetExceededError).limit).toBe('maxWallMs');
   });
 });

@@ -4,7 +4,13 @@ import { ensureRepository } from '../git/index.ts';
 import type { AgentEvent, AgentRuntime, AgentTask } from './agent-runtime.ts';
 import { type DeliveryDeps, deliverBranch } from './deliver-branch.ts';
 import { type AgentOutcome, driveAgent } from './drive-agent.ts';
-import { type CommitIdentity, closeWorkspace, commitWorkspace, ensureDefaultBranch, openWorkspace } from './workspace.ts';
+import {
+  type CommitIdentity,
+  closeWorkspace,
+  commitWorkspace,
+  ensureDefaultBranch,
+  openWorkspace,
+} from './workspace.ts';
 
 export interface BuildOnBranchInput {
   project: { id: string; slug: string; name: string };
@@ -37,7 +43,10 @@ export interface BuildOnBranchResult extends AgentOutcome {
  * commit if the repository is empty), the runtime's work, a commit, the branch moved with push
  * handling, and the merge request. The worktree is removed whatever happens.
  */
-export async function buildOnBranch(deps: DeliveryDeps, input: BuildOnBranchInput): Promise<BuildOnBranchResult> {
+export async function buildOnBranch(
+  deps: DeliveryDeps,
+  input: BuildOnBranchInput,
+): Promise<BuildOnBranchResult> {
   const { project } = input;
   const repo = await ensureRepository(deps.config.home, project.slug);
   const initial = await ensureDefaultBranch(repo, { projectName: project.name, identity: input.identity });

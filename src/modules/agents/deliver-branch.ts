@@ -1,7 +1,14 @@
 import { ConflictError } from '../../platform/errors.ts';
 import type { Actor } from '../../platform/http/actor.ts';
 import type { Resources } from '../../platform/resources.ts';
-import { DEFAULT_BRANCH, handlePush, type PushListener, type RefUpdate, updateRef, ZERO_SHA } from '../git/index.ts';
+import {
+  DEFAULT_BRANCH,
+  handlePush,
+  type PushListener,
+  type RefUpdate,
+  updateRef,
+  ZERO_SHA,
+} from '../git/index.ts';
 import { createMergeRequest, openMergeRequestsOn, type ReviewListener } from '../reviews/index.ts';
 
 /** What delivering needs from the composition root: the same listeners an HTTP push reaches. */
@@ -42,7 +49,9 @@ export async function deliverBranch(
   const oldSha = input.previousSha ?? ZERO_SHA;
   if (oldSha !== input.sha) {
     if (!(await updateRef(input.repo, ref, input.sha, oldSha))) {
-      throw new ConflictError(`Branch ${input.branch} moved while the agent worked; run the build again on the new head.`);
+      throw new ConflictError(
+        `Branch ${input.branch} moved while the agent worked; run the build again on the new head.`,
+      );
     }
     updates.push({ ref, oldSha, newSha: input.sha });
   }

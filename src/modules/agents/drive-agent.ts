@@ -18,7 +18,11 @@ export class AgentBudgetExceededError extends DomainError {
     readonly allowed: number,
     readonly spent: number,
   ) {
-    super(`The agent passed its budget: ${limit} is ${allowed}, it reached ${spent}.`, { limit, allowed, spent });
+    super(`The agent passed its budget: ${limit} is ${allowed}, it reached ${spent}.`, {
+      limit,
+      allowed,
+      spent,
+    });
   }
 }
 
@@ -62,14 +66,16 @@ export async function driveAgent(
   const timer =
     budget.maxWallMs !== undefined
       ? setTimeout(
-          () => controller.abort(new AgentBudgetExceededError('maxWallMs', budget.maxWallMs!, budget.maxWallMs!)),
+          () =>
+            controller.abort(new AgentBudgetExceededError('maxWallMs', budget.maxWallMs!, budget.maxWallMs!)),
           budget.maxWallMs,
         )
       : undefined;
   let usage = ZERO;
   const files = new Set<string>();
-  const events = runtime.run(task, workspace, { ...ctx, signal: controller.signal })[Symbol.asyncIterator]();
+  let events: AsyncIterator<AgentEvent> | undefined;
   try {
+    events = runtime.run(task, workspace, { ...ctx, signal: controller.signal })[Symbol.asyncIterator]();
     for (;;) {
       // A runtime stuck in an await still lets the run end at once on abort or timeout.
       const next = await untilAborted(events.next(), controller.signal);
@@ -85,7 +91,12 @@ export async function driveAgent(
       await ctx.onEvent?.(event);
       controller.signal.throwIfAborted();
       if (event.type === 'result') {
-        return { summary: event.summary, commitMessage: event.commitMessage, usage, filesChanged: files.size };
+        return {
+          summary: event.summary,
+          commitMessage: event.commitMessage,
+          usage,
+          filesChanged: files.size,
+        };
       }
     }
     controller.signal.throwIfAborted();
@@ -94,7 +105,7 @@ export async function driveAgent(
     clearTimeout(timer);
     ctx.signal.removeEventListener('abort', forward);
     // Not awaited: a runtime that ignores its signal must not hold the caller.
-    void events.return?.(undefined)?.catch(() => undefined);
+    void events?.return?.(undefined)?.catch(() => undefined);
   }
 }
 

@@ -17,7 +17,12 @@ export type RenderTemplate = (templateId: string, blueprint: Blueprint) => Map<s
 /** Checks a template path before it is joined to the workspace (templates are ours, but still). */
 function safePath(file: string): string {
   const normal = path.posix.normalize(file);
-  if (normal.startsWith('../') || normal === '..' || path.posix.isAbsolute(normal) || normal.startsWith('.git/')) {
+  if (
+    normal.startsWith('../') ||
+    normal === '..' ||
+    path.posix.isAbsolute(normal) ||
+    normal.startsWith('.git/')
+  ) {
     throw new Error(`The template produced an unsafe path: ${file}`);
   }
   return normal;
@@ -60,7 +65,11 @@ export function createScaffoldRuntime(render: RenderTemplate): AgentRuntime {
         yield { type: 'file', path: file, action: 'write', bytes: Buffer.byteLength(contents) };
         // A progress event per file would flood the stream; every tenth (and the last) is plenty.
         if (written % 10 === 0 || written === paths.length) {
-          yield { type: 'progress', fraction: written / paths.length, message: `${written}/${paths.length} files` };
+          yield {
+            type: 'progress',
+            fraction: written / paths.length,
+            message: `${written}/${paths.length} files`,
+          };
         }
       }
       await mkdir(path.join(workspace.dir, path.dirname(SCAFFOLD_MANIFEST)), { recursive: true });

@@ -2,8 +2,10 @@ import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { bearer, createTestApp, type TestApp } from '../../../test/app.ts';
+import { runOrchard } from '../../../test/support/spawn-orchard.ts';
 import { readSse } from '../../platform/http/sse-reader.ts';
 import { defineStep, defineWorkflow } from './define.ts';
+import { NonRetryableError } from './errors.ts';
 import { startPool, until } from './test-harness.ts';
 import type { EventView } from './views.ts';
 import type { WorkerPool } from './worker-pool.ts';
@@ -32,6 +34,16 @@ beforeAll(async () => {
           if (!ctx.input.wait) resolve('done');
           else gate = () => resolve('released');
         }),
+    }),
+    defineWorkflow('test.fail', z.object({}), () => [{ key: 'boom', step: 'fail.boom' }], {
+      apiStartable: true,
+      adminOnly: true,
+    }),
+    defineStep('fail.boom', {
+      handler: async (ctx) => {
+        ctx.log('about to fail');
+        throw new NonRetryableError('boom');
+      },
     }),
     defineWorkflow(
       'test.flood',
@@ -247,4 +259,22 @@ describe('operations API', () => {
       /orchard_step_duration_seconds_count\{handler="canary.step",outcome="succeeded"\} \d+/,
     );
   });
+
+  it('`orchard ops watch` follows an operation to its end: exit 0 when it succeeds, 1 when it fails', async () => {
+    const cli = (...args: string[]) => runOrchard(['ops', ...args, '--url', base, '--token', admin.token]);
+    const ok = (
+      await post('/api/operations', admin.token, { kind: 'system.canary', input: { steps: 2, stepMs: 300 } })
+    ).json().id;
+    const watched = await cli('watch', ok);
+    expect(watched.code, watched.stderr).toBe(0);
+    expect(watched.stdout).toContain('s2: succeeded');
+    expect(watched.stdout).toContain(`Operation ${ok} succeeded`);
+    const bad = (await post('/api/operations', admin.token, { kind: 'test.fail' })).json().id;
+    const failed = await cli('watch', bad);
+    expect(failed.code, `${failed.stdout}\n${failed.stderr}`).toBe(1);
+    expect(failed.stdout, failed.stderr).toContain('boom │ about to fail');
+    expect(failed.stdout).toContain(`Operation ${bad} failed: boom`);
+    const listed = await cli('list', '--json', '--kind', 'test.fail');
+    expect(JSON.parse(listed.stdout).map((o: { id: string }) => o.id)).toEqual([bad]);
+  }, 60_000);
 });

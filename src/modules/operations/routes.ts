@@ -95,7 +95,11 @@ export function operationsRoutes(
         endAfterRun: end.run,
         endWhenCaughtUp: end.terminal,
         onOverflow: () => metrics.sseOverflows.inc({ stream }),
-      }).catch((error) => request.log.warn({ err: error }, 'event stream failed'));
+      }).catch((error) => {
+        // Dropping the connection makes the client reconnect with its Last-Event-ID.
+        request.log.warn({ err: error }, 'event stream failed');
+        sse.destroy();
+      });
       return reply;
     };
 

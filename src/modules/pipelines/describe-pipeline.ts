@@ -45,7 +45,12 @@ export async function describePipeline(
       const text = (await readLog(db, job.id, 0)).map((c) => c.text).join('');
       logTail = failureExcerpt(text, options.tailLines);
     }
-    jobs.push({ name: job.name, status: job.status, error: job.error, ...(logTail !== undefined ? { logTail } : {}) });
+    jobs.push({
+      name: job.name,
+      status: job.status,
+      error: job.error,
+      ...(logTail !== undefined ? { logTail } : {}),
+    });
   }
   return {
     id: pipeline.id,

@@ -10,7 +10,7 @@ import {
   isFinal,
   transition,
 } from './feature-machine.ts';
-import { findFeature, type FeatureRow, updateFeature } from './feature-store.ts';
+import { type FeatureRow, findFeature, updateFeature } from './feature-store.ts';
 
 /** The phases a build walks through, in order. */
 const PATH: readonly FeaturePhase[] = ['spec', 'plan', 'implement', 'test', 'deploy', 'verify', 'done'];
@@ -20,7 +20,11 @@ const PATH: readonly FeaturePhase[] = ['spec', 'plan', 'implement', 'test', 'dep
  * checked by the state machine. A failed feature that is retried re-enters at `implement` (or
  * `spec` for the first two phases). Refuses what the machine refuses (e.g. leaving `done`).
  */
-export function pathTo<F extends FeatureState>(feature: F, target: FeaturePhase, options: { reason?: string; at?: Date } = {}): F {
+export function pathTo<F extends FeatureState>(
+  feature: F,
+  target: FeaturePhase,
+  options: { reason?: string; at?: Date } = {},
+): F {
   let state = feature;
   if (state.phase === target) return state;
   if (state.phase === 'failed' && PATH.includes(target)) {
@@ -56,12 +60,24 @@ export async function advanceFeature(
 }
 
 /** Ends a feature as failed or cancelled unless it already ended; never throws for a final feature. */
-export async function stopFeature(db: Db, clock: Clock, featureId: string, to: 'failed' | 'cancelled', reason: string) {
+export async function stopFeature(
+  db: Db,
+  clock: Clock,
+  featureId: string,
+  to: 'failed' | 'cancelled',
+  reason: string,
+) {
   return withTransaction(db, (tx) => stopFeatureIn(tx, clock.now(), featureId, to, reason));
 }
 
 /** `stopFeature` inside the caller's transaction. */
-export async function stopFeatureIn(tx: Queryable, now: Date, featureId: string, to: 'failed' | 'cancelled', reason: string) {
+export async function stopFeatureIn(
+  tx: Queryable,
+  now: Date,
+  featureId: string,
+  to: 'failed' | 'cancelled',
+  reason: string,
+) {
   const row = await findFeature(tx, featureId, true);
   if (!row || isFinal(row.phase) || row.phase === to || !canTransition(row.phase, to)) return row;
   const next = transition(row, to, { reason: reason.slice(0, 500), at: now });

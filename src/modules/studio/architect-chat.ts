@@ -15,7 +15,12 @@ import { requestedBy } from './studio-deps.ts';
  * the turn runs as a `studio.architect-turn` operation and the answer is 202 `{operationId,
  * eventsUrl}`; without one, `auto` falls back to the rule-based Architect and `llm` is refused.
  */
-export function createArchitectChat(res: { db: Db; registry: Registry; llm: LlmGateway; clock: Clock }): ChatHandler {
+export function createArchitectChat(res: {
+  db: Db;
+  registry: Registry;
+  llm: LlmGateway;
+  clock: Clock;
+}): ChatHandler {
   return async (ctx, id, content, mode) => {
     if (!(await res.llm.isConfigured({ alias: ARCHITECT_ALIAS }))) {
       if (mode !== 'llm') return undefined;
@@ -24,8 +29,12 @@ export function createArchitectChat(res: { db: Db; registry: Registry; llm: LlmG
       );
     }
     const { project } = await requireBlueprint(res.db, ctx.actor, id, 'developer');
-    const status = await withTransaction(res.db, async (tx) => (await reconcileBuilding(tx, res.clock, (await findBlueprint(tx, id, true))!)).status);
-    if (status === 'building' || status === 'discarded') throw new ConflictError(`The Blueprint is ${status}; it cannot be edited now.`);
+    const status = await withTransaction(
+      res.db,
+      async (tx) => (await reconcileBuilding(tx, res.clock, (await findBlueprint(tx, id, true))!)).status,
+    );
+    if (status === 'building' || status === 'discarded')
+      throw new ConflictError(`The Blueprint is ${status}; it cannot be edited now.`);
     const op = await startOperation(res.db, res.registry, {
       kind: 'studio.architect-turn',
       input: { blueprintId: id, content, requestedBy: requestedBy(ctx.actor) },
@@ -33,6 +42,9 @@ export function createArchitectChat(res: { db: Db; registry: Registry; llm: LlmG
       projectId: project.id,
       clock: res.clock,
     });
-    return { status: 202, body: { mode: 'llm', operationId: op.id, eventsUrl: `/api/operations/${op.id}/events` } };
+    return {
+      status: 202,
+      body: { mode: 'llm', operationId: op.id, eventsUrl: `/api/operations/${op.id}/events` },
+    };
   };
 }

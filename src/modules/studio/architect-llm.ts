@@ -65,7 +65,10 @@ function userTurn(input: ArchitectTurnInput): string {
 }
 
 /** Why an answer cannot be used, or the usable answer. */
-function check(text: string, blueprint: Blueprint): { ok: true; reply: string; patch: JsonPatch; document: Blueprint } | { ok: false; problem: string } {
+function check(
+  text: string,
+  blueprint: Blueprint,
+): { ok: true; reply: string; patch: JsonPatch; document: Blueprint } | { ok: false; problem: string } {
   const fenced = /^\s*```(?:json)?\s*\n([\s\S]*?)\n?```\s*$/.exec(text);
   let raw: unknown;
   try {
@@ -86,7 +89,10 @@ function check(text: string, blueprint: Blueprint): { ok: true; reply: string; p
   }
 }
 
-export async function architectTurnWithLlm(llm: LlmGateway, input: ArchitectTurnInput): Promise<ArchitectTurnResult> {
+export async function architectTurnWithLlm(
+  llm: LlmGateway,
+  input: ArchitectTurnInput,
+): Promise<ArchitectTurnResult> {
   const maxRepairs = input.maxRepairs ?? 2;
   let messages: LlmMessage[] = [
     ...input.history.flatMap((t): LlmMessage[] => [

@@ -18,7 +18,10 @@ export async function awaitOperation(
   for (;;) {
     options.signal.throwIfAborted();
     const remaining = deadline - Date.now();
-    if (remaining <= 0) throw new UnavailableError(`Operation ${id} did not finish within ${Math.round(options.timeoutMs / 1000)} s.`);
+    if (remaining <= 0)
+      throw new UnavailableError(
+        `Operation ${id} did not finish within ${Math.round(options.timeoutMs / 1000)} s.`,
+      );
     try {
       return await waitForOperation(db, id, { timeoutMs: Math.min(tick, remaining), bus });
     } catch (error) {

@@ -23,7 +23,9 @@ export function buildSteps(input: BuildInput) {
     step('plan', ['render-spec']),
     step('implement', ['plan', 'render-spec']),
     step('test', ['implement']),
-    ...(input.until === 'verify' ? [step('deploy', ['test', 'implement']), step('verify', ['deploy', 'implement'])] : []),
+    ...(input.until === 'verify'
+      ? [step('deploy', ['test', 'implement']), step('verify', ['deploy', 'implement'])]
+      : []),
   ];
 }
 

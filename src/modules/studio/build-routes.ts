@@ -5,10 +5,10 @@ import type { HttpApp } from '../../platform/http/server.ts';
 import { requireBlueprint } from './blueprint-access.ts';
 import { TemplateId } from './blueprint-schema.ts';
 import { listFeatureRows } from './feature-store.ts';
+import type { StudioRouteResources } from './routes.ts';
 import { BlueprintIdParam } from './schemas.ts';
 import { startBuild } from './start-build.ts';
 import { startPromptBuild } from './start-prompt.ts';
-import type { StudioRouteResources } from './routes.ts';
 import { toFeatureView } from './views.ts';
 
 const tags = ['studio'];
@@ -26,9 +26,18 @@ const eventsUrl = (operationId: string) => `/api/operations/${operationId}/event
 export function registerBuildRoutes(app: HttpApp, res: StudioRouteResources) {
   app.post(
     '/api/blueprints/:id/build',
-    { schema: { tags, params: BlueprintIdParam, body: BuildBody, response: { 202: Started.extend({ branch: z.string() }) } } },
+    {
+      schema: {
+        tags,
+        params: BlueprintIdParam,
+        body: BuildBody,
+        response: { 202: Started.extend({ branch: z.string() }) },
+      },
+    },
     async (request, reply) => {
-      const started = await startBuild(res, contextOf(request), request.params.id, { override: request.body.override });
+      const started = await startBuild(res, contextOf(request), request.params.id, {
+        override: request.body.override,
+      });
       return reply.status(202).send({ ...started, eventsUrl: eventsUrl(started.operationId) });
     },
   );
@@ -39,7 +48,9 @@ export function registerBuildRoutes(app: HttpApp, res: StudioRouteResources) {
       schema: {
         tags,
         body: PromptBody,
-        response: { 202: Started.extend({ projectSlug: z.string(), blueprintId: z.string(), branch: z.string() }) },
+        response: {
+          202: Started.extend({ projectSlug: z.string(), blueprintId: z.string(), branch: z.string() }),
+        },
       },
     },
     async (request, reply) => {
@@ -48,10 +59,14 @@ export function registerBuildRoutes(app: HttpApp, res: StudioRouteResources) {
     },
   );
 
-  app.get('/api/blueprints/:id/features', { schema: { tags, params: BlueprintIdParam, querystring: PageQuery } }, async (request) => {
-    await requireBlueprint(res.db, contextOf(request).actor, request.params.id, 'viewer');
-    const before = decodeCursor(request.query.cursor) as [string, string] | undefined;
-    const rows = await listFeatureRows(res.db, request.params.id, request.query.limit, before);
-    return toPage(rows, request.query.limit, (r) => [r.created_at.toISOString(), r.id], toFeatureView);
-  });
+  app.get(
+    '/api/blueprints/:id/features',
+    { schema: { tags, params: BlueprintIdParam, querystring: PageQuery } },
+    async (request) => {
+      await requireBlueprint(res.db, contextOf(request).actor, request.params.id, 'viewer');
+      const before = decodeCursor(request.query.cursor) as [string, string] | undefined;
+      const rows = await listFeatureRows(res.db, request.params.id, request.query.limit, before);
+      return toPage(rows, request.query.limit, (r) => [r.created_at.toISOString(), r.id], toFeatureView);
+    },
+  );
 }

@@ -5,8 +5,14 @@
  * makes the Blueprint editable again.
  */
 import { DomainError } from '../../platform/errors.ts';
+import {
+  defineStep,
+  NonRetryableError,
+  type RetryPolicy,
+  type StepContext,
+  type StepDefinition,
+} from '../operations/index.ts';
 import { findProjectById, type ProjectRow } from '../projects/index.ts';
-import { defineStep, NonRetryableError, type RetryPolicy, type StepContext, type StepDefinition } from '../operations/index.ts';
 import { advanceFeature } from './advance-feature.ts';
 import type { FeaturePhase } from './feature-machine.ts';
 import { type FeatureRow, findFeature } from './feature-store.ts';
@@ -44,7 +50,8 @@ export function defineBuildStep<I extends BuildRef>(
         const reason = ctx.signal.aborted ? (ctx.signal.reason as Error | undefined) : undefined;
         const handedOver = reason !== undefined && HAND_OVER.has(reason.name);
         const cancelled = reason?.name === 'StepCancelledError';
-        const final = cancelled || error instanceof NonRetryableError || ctx.attempt >= (retry.maxAttempts ?? 1);
+        const final =
+          cancelled || error instanceof NonRetryableError || ctx.attempt >= (retry.maxAttempts ?? 1);
         if (!handedOver && final) {
           await settleBuild(deps.db, deps.clock, {
             featureId: ctx.input.featureId,

@@ -33,6 +33,12 @@ export async function draftBlueprintWithLlm(
   );
   fillGapsWithAssumptions(blueprint);
   const readiness = isReadyToBuild(blueprint);
-  if (!readiness.ready) throw new Error(`the draft is not ready to build: ${readiness.unmet.map((u) => u.message).join(' ')}`);
-  return { blueprint, repairs: result.repairs, costUsd: result.costUsd, model: `${result.provider}/${result.model}` };
+  if (!readiness.ready)
+    throw new Error(`the draft is not ready to build: ${readiness.unmet.map((u) => u.message).join(' ')}`);
+  return {
+    blueprint,
+    repairs: result.repairs,
+    costUsd: result.costUsd,
+    model: `${result.provider}/${result.model}`,
+  };
 }

@@ -28,8 +28,15 @@ export async function insertFeature(
   return rows[0]!;
 }
 
-export async function findFeature(db: Queryable, id: string, forUpdate = false): Promise<FeatureRow | undefined> {
-  const { rows } = await db.query<FeatureRow>(`SELECT * FROM features WHERE id = $1${forUpdate ? ' FOR UPDATE' : ''}`, [id]);
+export async function findFeature(
+  db: Queryable,
+  id: string,
+  forUpdate = false,
+): Promise<FeatureRow | undefined> {
+  const { rows } = await db.query<FeatureRow>(
+    `SELECT * FROM features WHERE id = $1${forUpdate ? ' FOR UPDATE' : ''}`,
+    [id],
+  );
   return rows[0];
 }
 
@@ -41,7 +48,12 @@ export async function latestFeature(db: Queryable, blueprintId: string): Promise
   return rows[0];
 }
 
-export async function listFeatureRows(db: Queryable, blueprintId: string, limit: number, before?: [string, string]) {
+export async function listFeatureRows(
+  db: Queryable,
+  blueprintId: string,
+  limit: number,
+  before?: [string, string],
+) {
   const { rows } = await db.query<FeatureRow>(
     `SELECT * FROM features WHERE blueprint_id = $1
        AND ($3::timestamptz IS NULL OR (created_at, id) < ($3::timestamptz, $4::uuid))

@@ -14,7 +14,13 @@ function streamed(text: string, size: number): { deltas: string[]; reply: string
 describe('ReplyExtractor', () => {
   const reply = 'Added "Photo" — with a title.\nNext: likes? 😀 \\ done';
   const answer = {
-    patch: [{ op: 'add', path: '/sections/dataModel/entities/-', value: { name: 'Photo', reply: 'decoy', fields: [] } }],
+    patch: [
+      {
+        op: 'add',
+        path: '/sections/dataModel/entities/-',
+        value: { name: 'Photo', reply: 'decoy', fields: [] },
+      },
+    ],
     note: 'reply',
     reply,
   };

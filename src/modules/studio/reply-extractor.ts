@@ -4,7 +4,16 @@
  * after the whole patch. Feed it raw chunks; it returns the newly decoded reply text. Only the
  * top-level `reply` string is read; everything else (the patch, fences around the JSON) is skipped.
  */
-const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', b: '\b', f: '\f', '"': '"', '\\': '\\', '/': '/' };
+const ESCAPES: Record<string, string> = {
+  n: '\n',
+  t: '\t',
+  r: '\r',
+  b: '\b',
+  f: '\f',
+  '"': '"',
+  '\\': '\\',
+  '/': '/',
+};
 
 export class ReplyExtractor {
   private mode: 'scan' | 'reply' | 'done' = 'scan';
@@ -19,12 +28,12 @@ export class ReplyExtractor {
   /** A high surrogate waiting for its pair, so a delta never ends in half a character. */
   private pendingHigh = '';
 
+  private decoded = '';
+
   /** Everything of the reply decoded so far. */
   get reply(): string {
     return this.decoded;
   }
-
-  private decoded = '';
 
   push(chunk: string): string {
     let out = '';

@@ -137,14 +137,12 @@ export function studioRoutes(res: StudioRouteResources, options: { chat?: ChatHa
           snapshot,
           reply: answer,
         } = await chatWithRules(db, ctx, request.params.id, request.body.content);
-        return reply
-          .status(200)
-          .send({
-            mode: 'rules',
-            reply: answer,
-            snapshot: toSnapshotView(snapshot),
-            blueprint: toBlueprintView(row),
-          });
+        return reply.status(200).send({
+          mode: 'rules',
+          reply: answer,
+          snapshot: toSnapshotView(snapshot),
+          blueprint: toBlueprintView(row),
+        });
       },
     );
 

@@ -15,9 +15,10 @@ export async function settleBuild(
   input: { featureId: string; blueprintId: string; outcome: 'failed' | 'cancelled'; reason: string },
 ): Promise<void> {
   await stopFeature(db, clock, input.featureId, input.outcome, input.reason);
-  await db.query(`UPDATE blueprints SET status = 'ready', updated_at = now() WHERE id = $1 AND status = 'building'`, [
-    input.blueprintId,
-  ]);
+  await db.query(
+    `UPDATE blueprints SET status = 'ready', updated_at = now() WHERE id = $1 AND status = 'building'`,
+    [input.blueprintId],
+  );
 }
 
 /**
@@ -25,7 +26,11 @@ export async function settleBuild(
  * steps could not record (cancelled while a step waited, a child step out of retries). Call it
  * under the Blueprint's row lock before deciding on its status.
  */
-export async function reconcileBuilding(tx: Queryable, clock: Clock, blueprint: BlueprintRow): Promise<BlueprintRow> {
+export async function reconcileBuilding(
+  tx: Queryable,
+  clock: Clock,
+  blueprint: BlueprintRow,
+): Promise<BlueprintRow> {
   if (blueprint.status !== 'building') return blueprint;
   const feature = await latestFeature(tx, blueprint.id);
   if (!feature?.operation_id) return blueprint;

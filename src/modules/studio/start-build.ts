@@ -24,7 +24,10 @@ export interface StartBuildOptions {
 async function featureSlug(tx: Queryable, blueprint: BlueprintRow): Promise<string> {
   const earlier = await latestFeature(tx, blueprint.id);
   if (earlier) return earlier.slug;
-  const base = slugify(blueprint.document.feature || blueprint.title).slice(0, 40).replace(/-+$/, '') || 'feature';
+  const base =
+    slugify(blueprint.document.feature || blueprint.title)
+      .slice(0, 40)
+      .replace(/-+$/, '') || 'feature';
   if (!(await featureSlugTaken(tx, blueprint.project_id, base, blueprint.id))) return base;
   return `${base}-${blueprint.id.slice(0, 6)}`;
 }
@@ -50,7 +53,8 @@ export async function startBuild(
         { operationId: running?.operation_id ?? null },
       );
     }
-    if (blueprint.status === 'discarded') throw new ConflictError('The Blueprint is discarded; set its status to draft to build it.');
+    if (blueprint.status === 'discarded')
+      throw new ConflictError('The Blueprint is discarded; set its status to draft to build it.');
     const readiness = isReadyToBuild(blueprint.document);
     if (!readiness.ready && !options.override) {
       throw new UnprocessableError(
@@ -60,7 +64,13 @@ export async function startBuild(
     }
     const slug = await featureSlug(tx, blueprint);
     const branch = `orchard/${slug}`;
-    const feature = await insertFeature(tx, { projectId: project.id, blueprintId, slug, branch, phase: 'spec' });
+    const feature = await insertFeature(tx, {
+      projectId: project.id,
+      blueprintId,
+      slug,
+      branch,
+      phase: 'spec',
+    });
     await setBlueprintStatus(tx, blueprintId, 'building');
     const input = {
       blueprintId,
@@ -81,7 +91,12 @@ export async function startBuild(
       action: 'blueprint.build',
       target: { type: 'blueprint', id: blueprintId },
       projectId: project.id,
-      data: { featureId: feature.id, operationId: op.id, version: blueprint.version, override: !readiness.ready },
+      data: {
+        featureId: feature.id,
+        operationId: op.id,
+        version: blueprint.version,
+        override: !readiness.ready,
+      },
     });
     return { operationId: op.id, featureId: feature.id, branch, projectSlug: project.slug };
   });

@@ -20,14 +20,32 @@ export interface PromptInput {
  * autopilot at once, and a build whose first step lets the LLM Architect redraft it when one is
  * configured. The whole lifecycle is the one `studio.build` operation.
  */
-export async function startPromptBuild(res: { db: Db; registry: Registry; clock: Clock }, ctx: RequestContext, input: PromptInput) {
+export async function startPromptBuild(
+  res: { db: Db; registry: Registry; clock: Clock },
+  ctx: RequestContext,
+  input: PromptInput,
+) {
   // Drafting first: a prompt the autopilot cannot handle fails before anything is written.
   const draft = autopilotBlueprint(input.prompt, input.template);
   let slug = input.project;
   if (slug) await requireProjectRole(res.db, ctx.actor, slug, 'developer');
-  else slug = (await createProject(res.db, ctx, { name: draft.feature || 'New app', description: input.prompt.slice(0, 2000) })).slug;
-  const { row } = await createBlueprint(res.db, ctx, { slug, prompt: input.prompt, template: input.template, autopilot: true });
+  else
+    slug = (
+      await createProject(res.db, ctx, {
+        name: draft.feature || 'New app',
+        description: input.prompt.slice(0, 2000),
+      })
+    ).slug;
+  const { row } = await createBlueprint(res.db, ctx, {
+    slug,
+    prompt: input.prompt,
+    template: input.template,
+    autopilot: true,
+  });
   // The autopilot fills every gap with an assumption; a prompt is a request to build, so build.
-  const build = await startBuild(res, ctx, row.id, { override: true, draft: { prompt: input.prompt, template: input.template } });
+  const build = await startBuild(res, ctx, row.id, {
+    override: true,
+    draft: { prompt: input.prompt, template: input.template },
+  });
   return { ...build, projectSlug: slug, blueprintId: row.id };
 }

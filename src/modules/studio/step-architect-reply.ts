@@ -49,7 +49,8 @@ export async function architectReplyStep(deps: StudioDeps, ctx: StepContext<Arch
   const c = { actor: actorOf(ctx.input.requestedBy) };
   // A retried attempt after the turn was stored must not apply it twice.
   const stored = await findSnapshotByOperation(deps.db, blueprintId, ctx.operationId);
-  if (stored) return { reply: stored.reply, version: stored.version, ops: stored.patch.length, repairs: null };
+  if (stored)
+    return { reply: stored.reply, version: stored.version, ops: stored.patch.length, repairs: null };
   const blueprint = await findBlueprint(deps.db, blueprintId);
   if (!blueprint) throw new NonRetryableError(`No Blueprint ${blueprintId}.`);
   const deltas = deltaWriter(ctx);
@@ -73,7 +74,10 @@ export async function architectReplyStep(deps: StudioDeps, ctx: StepContext<Arch
   } catch (error) {
     await deltas.flush();
     if (ctx.signal.aborted) throw error;
-    const why = error instanceof ArchitectAnswerError ? error.message : `The Architect is unavailable: ${(error as Error).message}`;
+    const why =
+      error instanceof ArchitectAnswerError
+        ? error.message
+        : `The Architect is unavailable: ${(error as Error).message}`;
     const reply = `Sorry, I could not turn that into a valid change. ${why} The Blueprint is unchanged; try rephrasing.`;
     const { row } = await withTransaction(deps.db, (tx) =>
       commitBlueprintChange(tx, c, blueprintId, {
@@ -94,7 +98,11 @@ export async function architectReplyStep(deps: StudioDeps, ctx: StepContext<Arch
       operationId: ctx.operationId,
       clock: deps.clock,
       // Applied to the Blueprint as it is now: an edit made meanwhile is kept (or the patch fails).
-      next: (current) => ({ document: applyBlueprintPatch(current, answer.patch), reply: answer.reply, patch: answer.patch }),
+      next: (current) => ({
+        document: applyBlueprintPatch(current, answer.patch),
+        reply: answer.reply,
+        patch: answer.patch,
+      }),
     }),
   );
   await ctx.emit({
@@ -105,6 +113,13 @@ export async function architectReplyStep(deps: StudioDeps, ctx: StepContext<Arch
   });
   // A large patch stays out of the event (events are capped); the client reloads the Blueprint anyway.
   const patch = JSON.stringify(answer.patch).length <= 32_000 ? answer.patch : undefined;
-  await ctx.emit({ type: 'architect.reply', reply: answer.reply, version: row.version, ops: answer.patch.length, ...(patch ? { patch } : {}), repairs: answer.repairs });
+  await ctx.emit({
+    type: 'architect.reply',
+    reply: answer.reply,
+    version: row.version,
+    ops: answer.patch.length,
+    ...(patch ? { patch } : {}),
+    repairs: answer.repairs,
+  });
   return { reply: answer.reply, version: row.version, ops: answer.patch.length, repairs: answer.repairs };
 }

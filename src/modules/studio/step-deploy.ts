@@ -23,7 +23,14 @@ export async function deployStep(deps: StudioDeps, ctx: StepContext<BuildInput>)
     },
   );
   const url = deps.deploy.urls.app(environment.host_label);
-  await ctx.emit({ type: 'artifact', kind: 'url', name: 'staging', url, releaseId: release.id, sha: release.sha });
+  await ctx.emit({
+    type: 'artifact',
+    kind: 'url',
+    name: 'staging',
+    url,
+    releaseId: release.id,
+    sha: release.sha,
+  });
   await ctx.progress(1, `Staging serves ${release.sha.slice(0, 7)} at ${url}`);
   return { environment: 'staging', releaseId: release.id, sha: release.sha, url, port: environment.port };
 }

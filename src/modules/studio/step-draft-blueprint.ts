@@ -14,10 +14,17 @@ import { actorOf, type StudioDeps } from './studio-deps.ts';
  */
 export async function draftBlueprintStep(deps: StudioDeps, ctx: StepContext<BuildInput>) {
   const draft = ctx.input.draft!;
-  await ctx.emit({ type: 'phase', phase: 'draft', featureId: ctx.input.featureId, message: 'Drafting the Blueprint' });
+  await ctx.emit({
+    type: 'phase',
+    phase: 'draft',
+    featureId: ctx.input.featureId,
+    message: 'Drafting the Blueprint',
+  });
   const { blueprint, project } = await loadBuild(deps, ctx.input);
   if (!(await deps.llm.isConfigured({ alias: ARCHITECT_ALIAS }))) {
-    ctx.log(`No LLM provider serves "${ARCHITECT_ALIAS}": the rule-based autopilot drafted the Blueprint (v${blueprint.version}).`);
+    ctx.log(
+      `No LLM provider serves "${ARCHITECT_ALIAS}": the rule-based autopilot drafted the Blueprint (v${blueprint.version}).`,
+    );
     await ctx.progress(1, 'Drafted by the rule-based autopilot');
     return { mode: 'rules', version: blueprint.version };
   }
@@ -36,10 +43,15 @@ export async function draftBlueprintStep(deps: StudioDeps, ctx: StepContext<Buil
         duringBuild: true,
         operationId: ctx.operationId,
         clock: deps.clock,
-        next: () => ({ document: drafted.blueprint, reply: 'Drafted by the Architect; every guess is listed under assumptions.' }),
+        next: () => ({
+          document: drafted.blueprint,
+          reply: 'Drafted by the Architect; every guess is listed under assumptions.',
+        }),
       }),
     );
-    ctx.log(`${drafted.model} drafted the Blueprint (v${row.version}, ${drafted.repairs} re-ask(s), $${drafted.costUsd.toFixed(4)}).`);
+    ctx.log(
+      `${drafted.model} drafted the Blueprint (v${row.version}, ${drafted.repairs} re-ask(s), $${drafted.costUsd.toFixed(4)}).`,
+    );
     await ctx.progress(1, 'Drafted by the Architect');
     return { mode: 'llm', version: row.version };
   } catch (error) {

@@ -20,7 +20,12 @@ function forward(ctx: StepContext<unknown>) {
         ctx.log(event.line, event.stream);
         break;
       case 'file':
-        await ctx.emit({ type: 'file', path: event.path, action: event.action, ...(event.bytes !== undefined ? { bytes: event.bytes } : {}) });
+        await ctx.emit({
+          type: 'file',
+          path: event.path,
+          action: event.action,
+          ...(event.bytes !== undefined ? { bytes: event.bytes } : {}),
+        });
         break;
       case 'progress':
         // The agent's work is the first 80% of the step; commit and push are the rest.
@@ -39,7 +44,10 @@ function forward(ctx: StepContext<unknown>) {
 }
 
 /** `implement`: the scaffold runtime writes the app on `orchard/<feature>` and opens the merge request. */
-export async function implementStep(deps: StudioDeps, ctx: StepContext<BuildInput>): Promise<ImplementOutput> {
+export async function implementStep(
+  deps: StudioDeps,
+  ctx: StepContext<BuildInput>,
+): Promise<ImplementOutput> {
   const feature = await enterPhase(deps, ctx, 'implement', 'Writing the code');
   const { blueprint, project } = await loadBuild(deps, ctx.input);
   const spec = ctx.deps['render-spec'] as SpecOutput;
@@ -48,7 +56,13 @@ export async function implementStep(deps: StudioDeps, ctx: StepContext<BuildInpu
     project,
     branch: feature.branch!,
     runtime: createScaffoldRuntime(renderTemplate),
-    task: { title: `Build ${doc.feature}`, spec: feature.spec ?? '', blueprint: doc, template: spec.template, budget: IMPLEMENT_BUDGET },
+    task: {
+      title: `Build ${doc.feature}`,
+      spec: feature.spec ?? '',
+      blueprint: doc,
+      template: spec.template,
+      budget: IMPLEMENT_BUDGET,
+    },
     actor: actorOf(ctx.input.requestedBy),
     identity: SCAFFOLD_IDENTITY,
     mergeRequest: {
@@ -65,7 +79,13 @@ export async function implementStep(deps: StudioDeps, ctx: StepContext<BuildInpu
       ? `Committed ${result.sha.slice(0, 12)} on ${result.branch} (${result.filesChanged} files).`
       : `Nothing changed since ${result.sha.slice(0, 12)}; ${result.branch} stays where it is.`,
   );
-  await ctx.emit({ type: 'artifact', kind: 'commit', name: result.branch, sha: result.sha, url: `/api/projects/${project.slug}/commits/${result.sha}` });
+  await ctx.emit({
+    type: 'artifact',
+    kind: 'commit',
+    name: result.branch,
+    sha: result.sha,
+    url: `/api/projects/${project.slug}/commits/${result.sha}`,
+  });
   await ctx.emit({
     type: 'artifact',
     kind: 'merge-request',

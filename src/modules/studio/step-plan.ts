@@ -1,7 +1,7 @@
 import type { StepContext } from '../operations/index.ts';
+import type { Blueprint } from './blueprint-schema.ts';
 import type { BuildInput, SpecOutput } from './build-input.ts';
 import { enterPhase, loadBuild } from './build-step.ts';
-import type { Blueprint } from './blueprint-schema.ts';
 import { storeTextArtifact } from './step-render-spec.ts';
 import type { StudioDeps } from './studio-deps.ts';
 import { renderTemplate } from './templates.ts';
@@ -17,7 +17,9 @@ function planMarkdown(doc: Blueprint, template: string, files: string[], branch:
     '## Steps',
     '',
     `1. Scaffold ${files.length} files from the ${template} template.`,
-    ...doc.sections.dataModel.entities.map((e) => `   - ${e.name}: model, validation, REST endpoints and tests.`),
+    ...doc.sections.dataModel.entities.map(
+      (e) => `   - ${e.name}: model, validation, REST endpoints and tests.`,
+    ),
     ...doc.sections.pages.map((p) => `   - Page ${p.name} (${p.kind}${p.path ? `, ${p.path}` : ''}).`),
     '2. Commit on the branch, push, open or update the merge request into `main`.',
     '3. Test: the project pipeline (`.orchard/pipeline.yml`) on that commit.',
@@ -25,7 +27,9 @@ function planMarkdown(doc: Blueprint, template: string, files: string[], branch:
     '',
     '## Files',
     '',
-    ...['models/', 'app/', 'lib/', 'public/', 'test/', '.orchard/'].map((p) => `- \`${p}\`: ${group(p).length} files`),
+    ...['models/', 'app/', 'lib/', 'public/', 'test/', '.orchard/'].map(
+      (p) => `- \`${p}\`: ${group(p).length} files`,
+    ),
   ];
   return `${lines.join('\n')}\n`;
 }

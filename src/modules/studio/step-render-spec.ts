@@ -20,7 +20,15 @@ export async function storeTextArtifact(
   const key = artifactKey(ctx, artifact.name);
   const { size } = await deps.blobs.put(key, Buffer.from(artifact.text));
   const url = `/api/artifacts/${key}`;
-  await ctx.emit({ type: 'artifact', kind: artifact.kind, name: artifact.name, blobId: key, url, contentType: artifact.contentType, size });
+  await ctx.emit({
+    type: 'artifact',
+    kind: artifact.kind,
+    name: artifact.name,
+    blobId: key,
+    url,
+    contentType: artifact.contentType,
+    size,
+  });
   return { key, url };
 }
 
@@ -31,12 +39,23 @@ export async function renderSpecStep(deps: StudioDeps, ctx: StepContext<BuildInp
   const doc = blueprint.document;
   const spec = renderSpec(doc);
   await updateFeature(deps.db, ctx.input.featureId, { spec });
-  const stored = await storeTextArtifact(deps, ctx, { name: 'spec.md', kind: 'spec', text: spec, contentType: 'text/markdown' });
+  const stored = await storeTextArtifact(deps, ctx, {
+    name: 'spec.md',
+    kind: 'spec',
+    text: spec,
+    contentType: 'text/markdown',
+  });
   const { entities } = doc.sections.dataModel;
   ctx.log(
     `Spec of “${doc.feature}” from Blueprint v${blueprint.version}: ${entities.length} entities, ` +
       `${doc.sections.apiEndpoints.length} endpoints, ${doc.sections.pages.length} pages, ${doc.assumptions.length} assumptions.`,
   );
   await ctx.progress(1, 'Spec written');
-  return { version: blueprint.version, feature: doc.feature, template: templateOf(doc), specKey: stored.key, specUrl: stored.url };
+  return {
+    version: blueprint.version,
+    feature: doc.feature,
+    template: templateOf(doc),
+    specKey: stored.key,
+    specUrl: stored.url,
+  };
 }

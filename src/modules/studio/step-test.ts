@@ -12,7 +12,8 @@ const LOG_TAIL_LINES = 40;
 
 function failure(summary: PipelineSummary): string {
   const bad = summary.jobs.filter((j) => j.status === 'failed' || j.status === 'timed_out');
-  if (!bad.length) return `Pipeline #${summary.number} ${summary.status}${summary.error ? `: ${summary.error}` : ''}.`;
+  if (!bad.length)
+    return `Pipeline #${summary.number} ${summary.status}${summary.error ? `: ${summary.error}` : ''}.`;
   const parts = bad.map((j) => {
     const tail = j.logTail ? `\n--- ${j.name}: last lines of the log ---\n${j.logTail}` : '';
     return `job ${j.name} ${j.status.replace('_', ' ')}${j.error ? ` (${j.error})` : ''}${tail}`;
@@ -37,13 +38,25 @@ export async function testStep(deps: StudioDeps, ctx: StepContext<BuildInput>) {
     actor: actorOf(ctx.input.requestedBy),
   });
   if (triggered.kind === 'no_file' || triggered.kind === 'no_jobs') {
-    ctx.log(`No pipeline runs on ${impl.branch} (${triggered.kind === 'no_file' ? 'no .orchard/pipeline.yml' : 'no job matches the branch'}); nothing to test.`, 'stderr');
+    ctx.log(
+      `No pipeline runs on ${impl.branch} (${triggered.kind === 'no_file' ? 'no .orchard/pipeline.yml' : 'no job matches the branch'}); nothing to test.`,
+      'stderr',
+    );
     return { status: 'none' };
   }
-  if (triggered.kind === 'invalid') throw new NonRetryableError(`The pipeline file is invalid: ${triggered.error}`);
+  if (triggered.kind === 'invalid')
+    throw new NonRetryableError(`The pipeline file is invalid: ${triggered.error}`);
   const pipeline = triggered.pipeline;
-  await ctx.emit({ type: 'artifact', kind: 'pipeline', name: `#${pipeline.number}`, number: pipeline.number, url: `/api/projects/${project.slug}/pipelines/${pipeline.number}` });
-  ctx.log(`Pipeline #${pipeline.number} on ${impl.sha.slice(0, 12)} (${triggered.kind === 'existing' ? 'started by the push' : 'started now'}).`);
+  await ctx.emit({
+    type: 'artifact',
+    kind: 'pipeline',
+    name: `#${pipeline.number}`,
+    number: pipeline.number,
+    url: `/api/projects/${project.slug}/pipelines/${pipeline.number}`,
+  });
+  ctx.log(
+    `Pipeline #${pipeline.number} on ${impl.sha.slice(0, 12)} (${triggered.kind === 'existing' ? 'started by the push' : 'started now'}).`,
+  );
   let reported = -1;
   if (pipeline.operation_id) {
     await awaitOperation(deps.db, deps.bus, pipeline.operation_id, {
@@ -61,7 +74,8 @@ export async function testStep(deps: StudioDeps, ctx: StepContext<BuildInput>) {
   }
   const summary = await describePipeline(deps.db, pipeline.id, { tailLines: LOG_TAIL_LINES });
   if (!summary) throw new NonRetryableError(`Pipeline #${pipeline.number} disappeared.`);
-  for (const job of summary.jobs) ctx.log(`${job.status === 'success' ? '✔' : '✖'} ${job.name}: ${job.status}`);
+  for (const job of summary.jobs)
+    ctx.log(`${job.status === 'success' ? '✔' : '✖'} ${job.name}: ${job.status}`);
   if (summary.status !== 'success') throw new NonRetryableError(failure(summary));
   await ctx.progress(1, `Pipeline #${summary.number} passed`);
   // A build asked to stop here is built once its tests pass.

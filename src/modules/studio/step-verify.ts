@@ -13,7 +13,11 @@ export const VERIFY_STEP = 'automation.verify';
 export const VERIFICATION_CHECK = 'browser-verification';
 
 /** What `verify/report` needs besides the build: the release the browser checked. */
-export const ReportInput = BuildInput.extend({ releaseId: z.uuid(), sha: z.string().min(7), url: z.string() });
+export const ReportInput = BuildInput.extend({
+  releaseId: z.uuid(),
+  sha: z.string().min(7),
+  url: z.string(),
+});
 export type ReportInput = z.infer<typeof ReportInput>;
 
 /**
@@ -24,7 +28,9 @@ export type ReportInput = z.infer<typeof ReportInput>;
 export async function verifyStep(deps: StudioDeps, ctx: StepContext<BuildInput>) {
   await enterPhase(deps, ctx, 'verify', 'Checking staging in a browser');
   if (!deps.registry.step(VERIFY_STEP)) {
-    throw new NonRetryableError(`The browser robot (${VERIFY_STEP}) is not registered in this Orchard, so staging cannot be verified.`);
+    throw new NonRetryableError(
+      `The browser robot (${VERIFY_STEP}) is not registered in this Orchard, so staging cannot be verified.`,
+    );
   }
   const { blueprint } = await loadBuild(deps, ctx.input);
   const deployed = ctx.deps.deploy as DeployOutput;
@@ -33,7 +39,12 @@ export async function verifyStep(deps: StudioDeps, ctx: StepContext<BuildInput>)
     {
       key: 'report',
       step: 'studio.report-verification',
-      input: { ...ctx.input, releaseId: deployed.releaseId, sha: deployed.sha, url: deployed.url } satisfies ReportInput,
+      input: {
+        ...ctx.input,
+        releaseId: deployed.releaseId,
+        sha: deployed.sha,
+        url: deployed.url,
+      } satisfies ReportInput,
       dependsOn: ['browser'],
     },
   ]);
@@ -45,7 +56,15 @@ export async function verifyStep(deps: StudioDeps, ctx: StepContext<BuildInput>)
 function failures(result: VerificationResult): string {
   const bad = result.pages.filter((p) => !p.passed);
   return bad
-    .map((p) => `${p.name} (${p.url}): ${p.checks.filter((c) => !c.passed).map((c) => `${c.name}: ${c.message}`).join('; ') || 'failed'}`)
+    .map(
+      (p) =>
+        `${p.name} (${p.url}): ${
+          p.checks
+            .filter((c) => !c.passed)
+            .map((c) => `${c.name}: ${c.message}`)
+            .join('; ') || 'failed'
+        }`,
+    )
     .join(' | ');
 }
 
@@ -59,11 +78,17 @@ export async function reportVerificationStep(deps: StudioDeps, ctx: StepContext<
   if (!result) throw new NonRetryableError('The browser robot left no result.');
   const { project } = await loadBuild(deps, ctx.input);
   const actor = actorOf(ctx.input.requestedBy);
-  await markReleaseVerified(deps.deploy.deps, { actor }, ctx.input.releaseId, { operationId: ctx.operationId, passed: result.passed });
+  await markReleaseVerified(deps.deploy.deps, { actor }, ctx.input.releaseId, {
+    operationId: ctx.operationId,
+    passed: result.passed,
+  });
   const passedPages = result.pages.filter((p) => p.passed).length;
   const summary = result.passed
     ? `All ${result.pages.length} page(s) passed in a real browser.`
-    : `${result.pages.length - passedPages} of ${result.pages.length} page(s) failed: ${failures(result)}`.slice(0, 1000);
+    : `${result.pages.length - passedPages} of ${result.pages.length} page(s) failed: ${failures(result)}`.slice(
+        0,
+        1000,
+      );
   await reportCheck(deps.db, {
     projectId: project.id,
     sha: ctx.input.sha,
@@ -74,14 +99,30 @@ export async function reportVerificationStep(deps: StudioDeps, ctx: StepContext<
     details: {
       operationId: ctx.operationId,
       releaseId: ctx.input.releaseId,
-      pages: result.pages.map((p) => ({ name: p.name, url: p.url, passed: p.passed, screenshot: p.screenshot?.url ?? p.screenshot?.blobId ?? null })),
+      pages: result.pages.map((p) => ({
+        name: p.name,
+        url: p.url,
+        passed: p.passed,
+        screenshot: p.screenshot?.url ?? p.screenshot?.blobId ?? null,
+      })),
     },
   });
-  await ctx.emit({ type: 'artifact', kind: 'check', name: VERIFICATION_CHECK, status: result.passed ? 'success' : 'failure', summary });
+  await ctx.emit({
+    type: 'artifact',
+    kind: 'check',
+    name: VERIFICATION_CHECK,
+    status: result.passed ? 'success' : 'failure',
+    summary,
+  });
   if (!result.passed) throw new NonRetryableError(`Browser verification failed: ${summary}`);
   await advanceFeature(deps.db, deps.clock, ctx.input.featureId, 'done', 'verified');
   await setBlueprintStatus(deps.db, ctx.input.blueprintId, 'built');
-  await ctx.emit({ type: 'phase', phase: 'done', featureId: ctx.input.featureId, message: `Verified: ${summary}` });
+  await ctx.emit({
+    type: 'phase',
+    phase: 'done',
+    featureId: ctx.input.featureId,
+    message: `Verified: ${summary}`,
+  });
   ctx.log(summary);
   return { passed: true, releaseId: ctx.input.releaseId, pages: result.pages.length };
 }

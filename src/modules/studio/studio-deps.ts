@@ -36,5 +36,11 @@ export function requestedBy(actor: Actor): RequestedBy {
 
 /** The actor a step acts as: the requester, with read and write scopes (never admin). */
 export function actorOf(who: RequestedBy): Actor {
-  return { userId: who.userId, username: who.username, role: who.role, via: 'token', scopes: ['read', 'write'] };
+  return {
+    userId: who.userId,
+    username: who.username,
+    role: who.role,
+    via: 'token',
+    scopes: ['read', 'write'],
+  };
 }

@@ -31,7 +31,8 @@ export function ActivityFeed({
                 className="font-medium text-slate-900 hover:underline"
               >
                 {e.operation}
-              </Link>{' '}
+              </Link>
+              <span className="text-slate-400">: </span>
               <span className={e.tone === 'red' ? 'text-red-700' : ''}>{e.text}</span>
             </p>
           </div>

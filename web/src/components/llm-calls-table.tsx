@@ -110,7 +110,7 @@ export function LlmCallsTable({
         <div className="overflow-x-auto">
           <table className="w-full text-left text-sm">
             <caption className="sr-only">LLM call attempts, newest first</caption>
-            <thead className="bg-slate-50 text-xs tracking-wide text-slate-500 uppercase">
+            <thead className="bg-slate-50 text-xs tracking-wide whitespace-nowrap text-slate-500 uppercase">
               <tr>
                 <th scope="col" className="px-4 py-2 font-medium">
                   When

@@ -72,8 +72,8 @@ export function MrMergeBox({ slug, mr, canMerge }: { slug: string; mr: MergeRequ
           {m.status === 'conflict' ? (
             <>
               <p>
-                {m.conflicts.length === 1 ? '1 file conflicts' : `${m.conflicts.length} files conflict`}. Merge{' '}
-                <code>{mr.targetBranch}</code> into <code>{mr.sourceBranch}</code>, resolve, and push.
+                {m.conflicts.length === 1 ? '1 file conflicts' : `${m.conflicts.length} files conflict`}.
+                Merge <code>{mr.targetBranch}</code> into <code>{mr.sourceBranch}</code>, resolve, and push.
               </p>
               <ul aria-label="Conflicting files" className="mt-1 list-inside list-disc font-mono text-xs">
                 {m.conflicts.map((p) => (

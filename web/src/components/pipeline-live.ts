@@ -18,6 +18,7 @@ export type LiveState = StreamState;
 export function useOperationLogs(operationId: string | null, enabled: boolean, onChange: () => void) {
   const logs = useRef(new Map<string, LogLine[]>());
   const finished = useRef(false);
+  const lastId = useRef(0);
   const [, setVersion] = useState(0);
   const frame = useRef(0);
   // Many log events arrive per frame while replaying: render at most once a frame.
@@ -30,7 +31,12 @@ export function useOperationLogs(operationId: string | null, enabled: boolean, o
   const url = operationId && enabled ? `/api/operations/${encodeURIComponent(operationId)}/events` : null;
   const state = useEventSource(url, {
     isFinished: () => finished.current,
-    onMessage(data) {
+    onMessage(data, id) {
+      // Ids only grow: a replay after a fresh connection (or React's double effects in development)
+      // repeats events already counted, and those are skipped.
+      const eventId = Number(id);
+      if (eventId && eventId <= lastId.current) return;
+      if (eventId) lastId.current = eventId;
       const event = data as OperationEvent;
       if (event.type === 'log' && event.step) {
         const lines = logs.current.get(event.step) ?? [];

@@ -63,16 +63,18 @@ export function WebhookForm({ slug }: { slug: string }) {
         <legend className="text-sm font-medium text-slate-800">Events</legend>
         <div className="mt-2 space-y-2">
           {WEBHOOK_EVENTS.map((e) => (
-            <label key={e.event} className="flex items-center gap-2 text-sm text-slate-700">
+            <label key={e.event} className="flex items-start gap-2 text-sm text-slate-700">
               <input
                 type="checkbox"
                 name="events"
                 value={e.event}
                 defaultChecked={e.event === 'push'}
-                className="size-4 rounded border-slate-300 accent-emerald-700"
+                className="mt-0.5 size-4 shrink-0 rounded border-slate-300 accent-emerald-700"
               />
-              <span className="font-medium">{e.event}</span>
-              <span className="text-slate-500">— {e.help}</span>
+              <span>
+                <span className="font-medium">{e.event}</span>{' '}
+                <span className="text-slate-500">— {e.help}</span>
+              </span>
             </label>
           ))}
         </div>

@@ -62,8 +62,11 @@ export function StudioChat({
   const [draft, setDraft] = useState('');
   const [pending, setPending] = useState<string | null>(null);
   const [replyOp, setReplyOp] = useState<string | null>(null);
+  const [replyError, setReplyError] = useState<string | null>(null);
   const reply = useLiveOperation(replyOp, {
-    onComplete: () => {
+    onComplete: (done) => {
+      if (done.status !== 'succeeded')
+        setReplyError(done.error ?? 'The Architect could not answer; try again.');
       Promise.all([
         client.invalidateQueries({ queryKey: keys.blueprint(blueprint.id) }),
         client.invalidateQueries({ queryKey: keys.snapshots(blueprint.id) }),
@@ -90,6 +93,7 @@ export function StudioChat({
     const content = draft.trim();
     if (!content || send.isPending || streaming) return;
     setPending(content);
+    setReplyError(null);
     send.mutate(content, {
       onSuccess: (answer) => {
         setDraft('');
@@ -130,7 +134,7 @@ export function StudioChat({
             <Spinner className="size-4" /> Loading the conversation…
           </p>
         )}
-        {!loading && !items.some((i) => i.role !== 'system') && (
+        {!loading && !pending && !streaming && !items.some((i) => i.role !== 'system') && (
           <ChatIntro
             onPick={(text) => {
               setDraft(text);
@@ -147,7 +151,9 @@ export function StudioChat({
             <ArchitectAvatar />
             <div className="max-w-[85%] rounded-2xl rounded-tl-sm bg-slate-100 px-3.5 py-2 text-sm text-slate-800">
               {reply.live.llmText ? (
-                <span className="whitespace-pre-wrap">{reply.live.llmText}</span>
+                <span className="whitespace-pre-wrap" data-testid="architect-streaming">
+                  {reply.live.llmText}
+                </span>
               ) : (
                 <span role="status" className="inline-flex items-center gap-1 text-slate-500">
                   <Spinner className="size-3.5" /> thinking…
@@ -183,7 +189,7 @@ export function StudioChat({
         </div>
       )}
       <form onSubmit={submit} aria-label="Message the Architect" className="border-t border-slate-200 p-3">
-        <FormError error={send.error} />
+        <FormError error={send.error ?? (replyError ? new Error(replyError) : null)} />
         <label htmlFor={inputId} className="sr-only">
           Message to the Architect
         </label>

@@ -1,9 +1,7 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { ApiError, api, seg } from '../api.ts';
 import type { Project } from '../api-types.ts';
 import { ErrorAlert } from '../components/alert.tsx';
-import { buttonClass } from '../components/button.tsx';
 import { Card } from '../components/card.tsx';
 import { DeployStagingCard } from '../components/env-deploy.tsx';
 import { EnvironmentList } from '../components/env-list.tsx';
@@ -11,6 +9,7 @@ import { EnvironmentLogPanel } from '../components/env-log-panel.tsx';
 import { ReleaseHistory } from '../components/env-releases.tsx';
 import { ArtifactGallery, isVerificationArtifact } from '../components/live-artifacts.tsx';
 import { PageHeader } from '../components/page-header.tsx';
+import { ProjectFrame } from '../components/project-frame.tsx';
 import { Loading } from '../components/spinner.tsx';
 import { useEnvironments, useReleases } from '../env-queries.ts';
 import { useOperationArtifacts } from '../env-verification.ts';
@@ -23,11 +22,16 @@ import type { PageProps } from '../routes.tsx';
 /** Staging, production and previews of a project: status, URLs, releases, logs and verification. */
 export function EnvironmentsPage({ params }: PageProps) {
   const slug = params.slug ?? '';
+  return (
+    <ProjectFrame slug={slug} tab="environments">
+      {(project) => <Environments project={project} />}
+    </ProjectFrame>
+  );
+}
+
+function Environments({ project }: { project: Project }) {
+  const slug = project.slug;
   const client = useQueryClient();
-  const project = useQuery({
-    queryKey: keys.project(slug),
-    queryFn: () => api.get<Project>(`/api/projects/${seg(slug)}`),
-  });
   const envs = useEnvironments(slug, { refetchInterval: 15_000 });
   const releases = useReleases(slug);
   const [logsOf, setLogsOf] = useState<string | null>(null);
@@ -41,8 +45,7 @@ export function EnvironmentsPage({ params }: PageProps) {
     if (event.type === 'complete' || (event.type === 'step' && event.data.status === 'succeeded')) refresh();
   });
 
-  if (project.isError) return <Unavailable slug={slug} error={project.error} />;
-  const role = project.data?.role ?? 'viewer';
+  const role = project.role;
   const items = envs.data?.items ?? [];
   const staging = items.find((e) => e.name === 'staging');
   const shownLogs = logsOf ?? staging?.name ?? items[0]?.name ?? null;
@@ -54,20 +57,9 @@ export function EnvironmentsPage({ params }: PageProps) {
 
   return (
     <>
-      <nav aria-label="Breadcrumb" className="mb-3 text-sm text-slate-500">
-        <Link to="/projects" className="hover:text-slate-800 hover:underline">
-          Projects
-        </Link>
-        <span aria-hidden="true"> / </span>
-        <Link to={`/projects/${encodeURIComponent(slug)}`} className="hover:text-slate-800 hover:underline">
-          {project.data?.name ?? slug}
-        </Link>
-        <span aria-hidden="true"> / </span>
-        <span>Environments</span>
-      </nav>
       <PageHeader
         title="Environments"
-        documentTitle={`Environments · ${project.data?.name ?? slug}`}
+        documentTitle={`Environments · ${project.name}`}
         description="Where the project's app runs. Publishing promotes the verified staging release to production; rollback re-routes to a kept release without rebuilding."
       />
       <div className="grid items-start gap-6 lg:grid-cols-3">
@@ -132,7 +124,9 @@ export function EnvironmentsPage({ params }: PageProps) {
               <p className="text-sm text-slate-500">No release yet.</p>
             )}
           </Card>
-          {roleAtLeast(role, 'developer') && <DeployStagingCard slug={slug} onDone={refresh} />}
+          {roleAtLeast(role, 'developer') && !project.archived && (
+            <DeployStagingCard slug={slug} onDone={refresh} />
+          )}
         </div>
       </div>
     </>
@@ -157,24 +151,6 @@ function VerificationShots({ operationId }: { operationId: string | null }) {
       >
         Verification details
       </Link>
-    </>
-  );
-}
-
-function Unavailable({ slug, error }: { slug: string; error: unknown }) {
-  const status = error instanceof ApiError ? error.status : 0;
-  return (
-    <>
-      <PageHeader
-        title={status === 404 ? 'Project not found' : 'Could not load the project'}
-        documentTitle={slug}
-      />
-      <div className="max-w-xl space-y-4">
-        <ErrorAlert error={error} />
-        <Link to="/projects" className={buttonClass('secondary')}>
-          Back to projects
-        </Link>
-      </div>
     </>
   );
 }

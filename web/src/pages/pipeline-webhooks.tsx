@@ -81,7 +81,7 @@ function WebhooksBody({ project }: { project: Project }) {
           ) : (
             <ul aria-label="Webhooks" className="divide-y divide-slate-100">
               {hooks.data.map((h) => (
-                <li key={h.id} className="flex items-start gap-4 px-5 py-3">
+                <li key={h.id} className="flex items-center gap-4 px-5 py-3">
                   <div className="min-w-0 flex-1">
                     <Link
                       to={to.webhook(slug, h.id)}
@@ -101,7 +101,7 @@ function WebhooksBody({ project }: { project: Project }) {
                   </div>
                   <Link
                     to={to.webhook(slug, h.id)}
-                    className="shrink-0 pt-1 text-sm font-medium text-emerald-800 hover:underline"
+                    className="shrink-0 text-sm font-medium text-emerald-800 hover:underline"
                   >
                     Deliveries
                   </Link>

@@ -1,23 +1,21 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, seg } from '../api.ts';
 import type { Project } from '../api-types.ts';
 import { Alert, ErrorAlert } from '../components/alert.tsx';
-import { Badge } from '../components/badge.tsx';
-import { Button } from '../components/button.tsx';
 import { Card } from '../components/card.tsx';
-import { ConfirmButton } from '../components/confirm-button.tsx';
 import { PageHeader } from '../components/page-header.tsx';
+import { PipelineActions } from '../components/pipeline-actions.tsx';
 import { PipelineArtifacts } from '../components/pipeline-artifacts.tsx';
 import { PipelineGraph } from '../components/pipeline-graph.tsx';
-import { type LiveState, useOperationLogs } from '../components/pipeline-live.ts';
-import { PipelineLog, textToLines } from '../components/pipeline-log.tsx';
+import { JobPanel } from '../components/pipeline-job-panel.tsx';
+import { useOperationLogs } from '../components/pipeline-live.ts';
 import { isActive, StatusBadge, statusLabel } from '../components/pipeline-status.tsx';
 import { ProjectFrame } from '../components/project-frame.tsx';
 import { Loading } from '../components/spinner.tsx';
 import { TimeAgo } from '../components/time-ago.tsx';
 import { durationBetween, formatDuration } from '../format.ts';
-import type { Job, JobLog, Pipeline } from '../pipeline-types.ts';
+import type { Job, Pipeline } from '../pipeline-types.ts';
 import { shortSha, to } from '../project-paths.ts';
 import { keys } from '../query-keys.ts';
 import { roleAtLeast } from '../roles.ts';
@@ -139,7 +137,8 @@ function PipelineBody({ project, id }: { project: Project; id: string }) {
               slug={slug}
               pipeline={p}
               job={job}
-              live={followLive === true}
+              // A stream the server refused (EventSource gives up): fall back to the stored log.
+              live={followLive === true && stream.state !== 'failed'}
               liveState={stream.state}
               liveLines={stream.logs.get(job.stepKey)}
             />
@@ -153,119 +152,5 @@ function PipelineBody({ project, id }: { project: Project; id: string }) {
         </div>
       )}
     </>
-  );
-}
-
-const LIVE_TEXT: Record<LiveState, string> = {
-  connecting: 'connecting…',
-  open: 'live',
-  reconnecting: 'reconnecting…',
-  closed: 'stream ended',
-  failed: 'stream lost; reload to retry',
-};
-
-function JobPanel({
-  slug,
-  pipeline,
-  job,
-  live,
-  liveState,
-  liveLines,
-}: {
-  slug: string;
-  pipeline: Pipeline;
-  job: Job;
-  live: boolean;
-  liveState: LiveState;
-  liveLines: ReturnType<typeof textToLines> | undefined;
-}) {
-  // A pipeline that had finished when the page opened: read the stored (complete) log.
-  const stored = useQuery({
-    queryKey: [...keys.pipeline(slug, pipeline.id), 'log', job.name],
-    queryFn: () =>
-      api.get<JobLog>(`/api/projects/${seg(slug)}/pipelines/${seg(pipeline.id)}/jobs/${seg(job.name)}/log`),
-    enabled: !live,
-    select: (log) => textToLines(log.text),
-  });
-  const took = durationBetween(job.startedAt, job.finishedAt);
-  const lines = live ? (liveLines ?? []) : (stored.data ?? []);
-  return (
-    <section
-      aria-label={`Job ${job.name}`}
-      className="overflow-hidden rounded-lg border border-slate-200 bg-white shadow-xs"
-    >
-      <header className="flex flex-wrap items-center gap-x-3 gap-y-2 border-b border-slate-200 px-5 py-3">
-        <h2 className="text-base font-semibold text-slate-900">{job.name}</h2>
-        <StatusBadge status={job.status} />
-        {job.exitCode !== null && <span className="text-xs text-slate-500">exit code {job.exitCode}</span>}
-        {took !== null && <span className="text-xs text-slate-500">{formatDuration(took)}</span>}
-        {job.isolation && <Badge>{job.isolation}</Badge>}
-        {live && (
-          <span className="ml-auto flex items-center gap-1.5 text-xs text-slate-500" data-testid="live-state">
-            {liveState === 'open' && (
-              <span aria-hidden="true" className="size-2 animate-pulse rounded-full bg-emerald-500" />
-            )}
-            {LIVE_TEXT[liveState]}
-          </span>
-        )}
-      </header>
-      {job.error && (
-        <p className="border-b border-slate-200 bg-red-50 px-5 py-2 text-sm text-red-800">{job.error}</p>
-      )}
-      {!live && stored.isPending ? (
-        <Loading label="Loading log…" className="px-5" />
-      ) : !live && stored.isError ? (
-        <div className="p-5">
-          <ErrorAlert error={stored.error} />
-        </div>
-      ) : (
-        <PipelineLog lines={lines} label={`Log of ${job.name}`} follow={live && isActive(job.status)} />
-      )}
-    </section>
-  );
-}
-
-function PipelineActions({ slug, pipeline }: { slug: string; pipeline: Pipeline }) {
-  const client = useQueryClient();
-  const base = `/api/projects/${seg(slug)}/pipelines/${seg(pipeline.id)}`;
-  const cancel = useMutation({
-    mutationFn: () => api.post<Pipeline>(`${base}/cancel`),
-    onSuccess: () => client.invalidateQueries({ queryKey: keys.pipelines(slug) }),
-  });
-  const rerun = useMutation({
-    mutationFn: () => api.post<Pipeline>(`${base}/rerun`),
-    onSuccess: (p) => {
-      void client.invalidateQueries({ queryKey: keys.pipelines(slug) });
-      navigate(to.pipeline(slug, p.number));
-    },
-  });
-  const error = cancel.error ?? rerun.error;
-  return (
-    <div className="flex flex-col items-end gap-2">
-      <div className="flex gap-2">
-        {isActive(pipeline.status) ? (
-          <ConfirmButton
-            variant="secondary"
-            question="Cancel this pipeline?"
-            confirmLabel="Cancel pipeline"
-            busy={cancel.isPending}
-            onConfirm={() => cancel.mutate()}
-          >
-            Cancel
-          </ConfirmButton>
-        ) : (
-          pipeline.status !== 'error' && (
-            <Button variant="secondary" busy={rerun.isPending} onClick={() => rerun.mutate()}>
-              Run again
-            </Button>
-          )
-        )}
-      </div>
-      {error && (
-        <div className="max-w-md">
-          <ErrorAlert error={error} />
-        </div>
-      )}
-    </div>
   );
 }

@@ -1,0 +1,196 @@
+import { mkdir } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../test/db.ts';
+import { type ApiSession, createAdminSession } from './support/api-session.ts';
+import { launchBrowser, watchPageErrors } from './support/browser.ts';
+import { ensureWebBuilt } from './support/build-web.ts';
+import { type RunningOrchard, startOrchard } from './support/start-orchard.ts';
+import { expectVisible, waitForPath } from './support/wait.ts';
+
+/**
+ * Issue 7's "Done when": in Chromium, from a landing prompt (offline, crud-app) through live
+ * progress to the Studio's preview of staging, the verification screenshots, publish, the
+ * production URL, and rollback.
+ */
+
+const SCREENSHOT_DIR = path.join(os.tmpdir(), 'orchard-e2e', 'main-loop');
+const VIEWPORT = { width: 1440, height: 900 };
+const BUILD_TIMEOUT = 180_000;
+
+let db: TestDatabase;
+let orchard: RunningOrchard;
+let browser: Browser;
+
+beforeAll(async () => {
+  await ensureWebBuilt();
+  await mkdir(SCREENSHOT_DIR, { recursive: true });
+  db = await createTestDatabase();
+  orchard = await startOrchard({ databaseUrl: db.url });
+  browser = await launchBrowser();
+}, 240_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await orchard?.stop();
+  await db?.drop();
+});
+
+const shot = (page: Page, name: string, fullPage = false) =>
+  page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage });
+
+interface OperationView {
+  status: string;
+}
+
+/** Waits (polling the API, with a deadline) until an operation has ended; returns its status. */
+async function operationEnded(session: ApiSession, id: string, timeoutMs = BUILD_TIMEOUT): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const op = await session.call<OperationView>('GET', `/api/operations/${id}`);
+    if (['succeeded', 'failed', 'cancelled'].includes(op.body.status)) return op.body.status;
+    if (Date.now() > deadline)
+      throw new Error(`operation ${id} still ${op.body.status} after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/** The text a deployed app serves at `/`. */
+async function appText(page: Page, url: string): Promise<string> {
+  const response = await page.goto(url);
+  expect(response?.status()).toBe(200);
+  return page.locator('body').innerText();
+}
+
+test('main loop: landing prompt → live build → staging preview with screenshots → publish → production → rollback', async () => {
+  const context = await browser.newContext({ baseURL: orchard.url, viewport: VIEWPORT });
+  const session = await createAdminSession(context);
+  const page = await context.newPage();
+  const problems = watchPageErrors(page);
+  const port = new URL(orchard.url).port;
+
+  // 1. Describe.
+  await page.goto('/');
+  const form = page.getByRole('form', { name: 'Describe what you want to build' });
+  await form.getByRole('textbox').fill('A reading list where readers keep books with ratings and notes');
+  await form.getByRole('button', { name: 'CRUD app' }).click();
+  const started = Date.now();
+  await form.getByRole('button', { name: 'Build it' }).click();
+
+  // 2. The Studio opens on the build, which streams live.
+  await page.waitForURL((url) => /^\/projects\/[^/]+\/blueprints\/[^/]+$/.test(url.pathname), {
+    timeout: 20_000,
+  });
+  const studioUrl = new URL(page.url());
+  const slug = decodeURIComponent(studioUrl.pathname.split('/')[2]!);
+  const firstBuild = studioUrl.searchParams.get('operation')!;
+  expect(firstBuild).toMatch(/^[0-9a-f-]{36}$/);
+  const progress = page.getByRole('region', { name: 'Build progress' });
+  await expectVisible(progress);
+  for (const step of ['render-spec', 'plan', 'implement', 'test', 'deploy', 'verify']) {
+    await expectVisible(progress.locator(`[data-step="${step}"]`));
+  }
+  await shot(page, '1-studio-building');
+
+  // 3. Built, deployed to staging, verified: the Preview pane shows staging and the screenshots.
+  await page.locator('[data-build-status="succeeded"]').waitFor({ timeout: BUILD_TIMEOUT });
+  const preview = page.getByRole('region', { name: 'Preview' });
+  await expectVisible(preview.getByText('verified', { exact: true }), 30_000);
+  const promptToVerified = Date.now() - started;
+  const feature = (await page.getByTestId('plan-feature').textContent())!.trim();
+  const frame = preview.locator('iframe[title="Staging preview"]');
+  await expectVisible(frame);
+  expect(await frame.getAttribute('src')).toBe(`http://staging--${slug}.localhost:${port}/`);
+  await expectVisible(
+    page.frameLocator('iframe[title="Staging preview"]').getByText(feature).first(),
+    15_000,
+  );
+  const shots = preview.getByRole('list', { name: 'Screenshots' }).getByRole('img');
+  await expectVisible(shots.first());
+  expect(await shots.count()).toBeGreaterThan(0);
+  await page.waitForFunction(
+    () =>
+      [...document.querySelectorAll('img[alt^="Screenshot"]')].every(
+        (img) => (img as HTMLImageElement).naturalWidth > 0,
+      ),
+    undefined,
+    { timeout: 10_000 },
+  );
+  const stagingSha1 = (await page.getByTestId('staging-release').locator('code').textContent())!.trim();
+  await shot(page, '2-studio-staging');
+
+  // 4. Publish: production serves the verified release.
+  await preview.getByRole('button', { name: 'Publish' }).click();
+  await expectVisible(preview.getByText(`Published ${stagingSha1} to production.`));
+  await expectVisible(page.getByTestId('production-release').getByText(stagingSha1));
+  await shot(page, '3-studio-published');
+  const production = await context.newPage();
+  const productionUrl = `http://production--${slug}.localhost:${port}/`;
+  expect(await appText(production, productionUrl)).toContain(feature);
+
+  // 5. Change the Blueprint and build again; publish the new release.
+  const plan = page.getByRole('region', { name: 'Plan' });
+  await plan.getByRole('button', { name: 'Edit feature' }).click();
+  const renamed = `${feature} Plus`;
+  await plan.getByRole('textbox', { name: 'Feature' }).fill(renamed);
+  await plan.getByRole('button', { name: 'Save' }).click();
+  await expectVisible(page.getByRole('heading', { name: renamed, level: 1 }));
+  await page.getByRole('button', { name: 'Build it' }).click();
+  await page.waitForURL(
+    (url) => Boolean(url.searchParams.get('operation')) && url.searchParams.get('operation') !== firstBuild,
+  );
+  const secondBuild = new URL(page.url()).searchParams.get('operation')!;
+  expect(await operationEnded(session, secondBuild)).toBe('succeeded');
+  await page.locator('[data-build-status="succeeded"]').waitFor({ timeout: 30_000 });
+  const staging = page.getByTestId('staging-release');
+  await page.waitForFunction(
+    (old) => {
+      const code = document.querySelector('[data-testid="staging-release"] code');
+      return code && code.textContent?.trim() !== old;
+    },
+    stagingSha1,
+    { timeout: 30_000 },
+  );
+  await expectVisible(staging.getByText('verified', { exact: true }));
+  const stagingSha2 = (await staging.locator('code').textContent())!.trim();
+  await preview.getByRole('button', { name: 'Publish' }).click();
+  await expectVisible(preview.getByText(`Published ${stagingSha2} to production.`));
+  expect(await appText(production, productionUrl)).toContain(renamed);
+
+  // 6. Roll production back: the first release serves again, without a rebuild.
+  await preview.getByRole('button', { name: 'Rollback' }).click();
+  await preview.getByRole('button', { name: 'Roll back', exact: true }).click();
+  await expectVisible(preview.getByText(`Production rolled back to ${stagingSha1}.`));
+  const afterRollback = await appText(production, productionUrl);
+  expect(afterRollback).toContain(feature);
+  expect(afterRollback).not.toContain(renamed);
+  await shot(page, '4-studio-rolled-back');
+  await shot(production, '5-production-app');
+
+  // 7. The build's operation page, and the Environments page.
+  await progress.getByRole('link', { name: 'Details' }).click();
+  await waitForPath(page, `/operations/${secondBuild}`);
+  await expectVisible(page.getByRole('list', { name: 'Steps' }));
+  await expectVisible(
+    page.getByRole('log', { name: 'Operation log' }).getByText('Verification passed').first(),
+  );
+  await shot(page, '6-operation', true);
+
+  await page.goto(`/projects/${slug}/environments`);
+  const envs = page.getByRole('list', { name: 'Environments' });
+  await expectVisible(envs.locator('[data-env="staging"]'));
+  await expectVisible(envs.locator('[data-env="production"]'));
+  await expectVisible(page.locator(`[data-release="${stagingSha1}"]`));
+  await expectVisible(page.locator(`[data-release="${stagingSha2}"]`));
+  await expectVisible(
+    page.getByRole('log', { name: 'Log of staging' }).getByText('Healthy', { exact: false }).first(),
+  );
+  await expectVisible(page.getByRole('list', { name: 'Screenshots' }).getByRole('img').first());
+  await shot(page, '7-environments', true);
+
+  console.log(`prompt → verified staging preview (through the UI): ${promptToVerified} ms`);
+  expect(problems).toEqual([]);
+  await context.close();
+}, 420_000);
