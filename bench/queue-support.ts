@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -14,7 +14,14 @@ export async function benchPostgres(databaseUrl: string | undefined) {
   if (databaseUrl) return { adminUrl: databaseUrl, kind: 'DATABASE_URL', stop: async () => {} };
   const dir = await mkdtemp(path.join(os.tmpdir(), 'orchard-bench-pg-'));
   const server = await startEmbeddedPostgres({ dir, logger: quiet });
-  return { adminUrl: server.url, kind: 'embedded PostgreSQL', stop: () => server.stop() };
+  return {
+    adminUrl: server.url,
+    kind: 'embedded PostgreSQL',
+    stop: async () => {
+      await server.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 /** A fresh database on the server; `drop()` removes it. */
