@@ -16,7 +16,12 @@ const SECONDS = Number(process.argv[2] ?? 10);
 function env() {
   const e = { ...process.env };
   for (const k of Object.keys(e)) if (k.startsWith('ORCHARD_') || k === 'DATABASE_URL') delete e[k];
-  return { ...e, ORCHARD_LOG_LEVEL: 'warn', ORCHARD_BOOTSTRAP_TOKEN: TOKEN, ORCHARD_RATE_LIMIT_TOKEN_PER_MINUTE: '100000000' };
+  return {
+    ...e,
+    ORCHARD_LOG_LEVEL: 'warn',
+    ORCHARD_BOOTSTRAP_TOKEN: TOKEN,
+    ORCHARD_RATE_LIMIT_TOKEN_PER_MINUTE: '100000000',
+  };
 }
 
 function start(cmd: string[], pattern: RegExp): Promise<{ child: ChildProcess; url: string; ms: number }> {
@@ -41,14 +46,19 @@ function stop(child: ChildProcess) {
 }
 
 function rssMb(pid: number) {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('VmRSS:'));
   return Number(line?.split(/\s+/)[1]) / 1024;
 }
 
 function postgresRssMb(home: string) {
   const pid = Number(readFileSync(path.join(home, 'pg', 'data', 'postmaster.pid'), 'utf8').split('\n')[0]);
   let total = rssMb(pid);
-  for (const dir of readFileSync('/proc/' + pid + '/task/' + pid + '/children', 'utf8').trim().split(/\s+/).filter(Boolean)) {
+  for (const dir of readFileSync('/proc/' + pid + '/task/' + pid + '/children', 'utf8')
+    .trim()
+    .split(/\s+/)
+    .filter(Boolean)) {
     try {
       total += rssMb(Number(dir));
     } catch {}
@@ -65,14 +75,21 @@ try {
   const warm = await start(up, running);
   const auth = { authorization: `Bearer ${TOKEN}` };
   for (let i = 0; i < 20; i++) {
-    await fetch(`${warm.url}/api/projects`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ name: `Project ${i}` }) });
+    await fetch(`${warm.url}/api/projects`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: `Project ${i}` }),
+    });
   }
   await load(`${warm.url}/api/projects`, { concurrency: 10, seconds: 2, headers: auth }); // warm-up
   await new Promise((r) => setTimeout(r, 3000)); // let the process settle before reading idle RSS
   const idleNode = rssMb(warm.child.pid!);
   const idlePg = postgresRssMb(home);
 
-  const bare = await start([path.join(ROOT, 'bench', 'support', 'bare-fastify.ts')].flatMap((f) => ['--import', 'tsx', f]), /listening on (http:\/\/\S+)/);
+  const bare = await start(
+    [path.join(ROOT, 'bench', 'support', 'bare-fastify.ts')].flatMap((f) => ['--import', 'tsx', f]),
+    /listening on (http:\/\/\S+)/,
+  );
   await load(`${bare.url}/api/projects`, { concurrency: 10, seconds: 2 });
   const peer = await load(`${bare.url}/api/projects`, { concurrency: 50, seconds: SECONDS });
   const ours = await load(`${warm.url}/api/projects`, { concurrency: 50, seconds: SECONDS, headers: auth });
@@ -86,10 +103,17 @@ try {
   console.log(`idle RSS: orchard ${f(idleNode)} MB, embedded PostgreSQL ${f(idlePg)} MB`);
   console.log(`\nGET /api/projects, 50 concurrent clients, ${SECONDS} s each (latency ms):`);
   console.log('                        p50     p90     p99     req/s   errors');
-  for (const [name, r] of [['orchard (auth + db)', ours], ['bare fastify route', peer]] as const) {
-    console.log(`${name.padEnd(22)} ${f(r.p50).padStart(6)} ${f(r.p90).padStart(7)} ${f(r.p99).padStart(7)} ${f(r.rps).padStart(9)} ${String(r.errors).padStart(7)}`);
+  for (const [name, r] of [
+    ['orchard (auth + db)', ours],
+    ['bare fastify route', peer],
+  ] as const) {
+    console.log(
+      `${name.padEnd(22)} ${f(r.p50).padStart(6)} ${f(r.p90).padStart(7)} ${f(r.p99).padStart(7)} ${f(r.rps).padStart(9)} ${String(r.errors).padStart(7)}`,
+    );
   }
-  console.log(`ratio orchard/bare: p50 ${(ours.p50 / peer.p50).toFixed(2)}×, p99 ${(ours.p99 / peer.p99).toFixed(2)}×, throughput ${(ours.rps / peer.rps).toFixed(2)}×`);
+  console.log(
+    `ratio orchard/bare: p50 ${(ours.p50 / peer.p50).toFixed(2)}×, p99 ${(ours.p99 / peer.p99).toFixed(2)}×, throughput ${(ours.rps / peer.rps).toFixed(2)}×`,
+  );
 } finally {
   await rm(home, { recursive: true, force: true });
 }

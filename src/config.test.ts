@@ -13,8 +13,15 @@ describe('config', () => {
 
   it('layers file < environment < flags', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'cfg-'));
-    await writeFile(path.join(dir, 'orchard.config.yaml'), 'port: 8000\nlogLevel: debug\nworkers:\n  concurrency: 2\n');
-    const config = loadConfig({ env: { ORCHARD_PORT: '8100', ORCHARD_WORKER_CONCURRENCY: '3' }, cwd: dir, flags: { port: '8200' } });
+    await writeFile(
+      path.join(dir, 'orchard.config.yaml'),
+      'port: 8000\nlogLevel: debug\nworkers:\n  concurrency: 2\n',
+    );
+    const config = loadConfig({
+      env: { ORCHARD_PORT: '8100', ORCHARD_WORKER_CONCURRENCY: '3' },
+      cwd: dir,
+      flags: { port: '8200' },
+    });
     expect(config.port).toBe(8200);
     expect(config.logLevel).toBe('debug');
     expect(config.workers.concurrency).toBe(3);

@@ -17,4 +17,6 @@ const app = Fastify({ logger: false });
 app.get('/api/projects', async () => ({ items, nextCursor: null }));
 await app.listen({ port: 0, host: '127.0.0.1' });
 const address = app.server.address();
-process.stdout.write(`listening on http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}\n`);
+process.stdout.write(
+  `listening on http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}\n`,
+);

@@ -11,7 +11,10 @@ export interface LoadResult {
 }
 
 /** `concurrency` keep-alive clients hammer `url` for `seconds`; latencies in milliseconds. */
-export async function load(url: string, options: { concurrency: number; seconds: number; headers?: Record<string, string> }): Promise<LoadResult> {
+export async function load(
+  url: string,
+  options: { concurrency: number; seconds: number; headers?: Record<string, string> },
+): Promise<LoadResult> {
   const agent = new Agent({ connections: options.concurrency, pipelining: 1 });
   const latencies: number[] = [];
   let errors = 0;
@@ -35,8 +38,17 @@ export async function load(url: string, options: { concurrency: number; seconds:
   const seconds = (performance.now() - started) / 1000;
   await agent.close();
   latencies.sort((a, b) => a - b);
-  const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? Number.NaN;
-  return { requests: latencies.length, errors, seconds, rps: latencies.length / seconds, p50: q(0.5), p90: q(0.9), p99: q(0.99) };
+  const q = (p: number) =>
+    latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? Number.NaN;
+  return {
+    requests: latencies.length,
+    errors,
+    seconds,
+    rps: latencies.length / seconds,
+    p50: q(0.5),
+    p90: q(0.9),
+    p99: q(0.99),
+  };
 }
 
 export function percentile(sorted: number[], p: number) {

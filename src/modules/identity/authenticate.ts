@@ -25,7 +25,8 @@ export async function authenticateToken(db: Queryable, clock: Clock, token: stri
     throw new UnauthorizedError('The API token has expired; create a new one.');
   if (row.disabled) throw new UnauthorizedError('The account of this token is disabled.');
   // Last use is recorded at minute resolution, so most requests skip the write.
-  if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() > 60_000) await touchToken(db, row.id, now);
+  if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() > 60_000)
+    await touchToken(db, row.id, now);
   // A token never holds more than its user's role allows, even if the role was lowered later.
   const allowed = scopesForRole(row.role);
   return {
