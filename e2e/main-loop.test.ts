@@ -1,4 +1,5 @@
 import { mkdir } from 'node:fs/promises';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -57,6 +58,22 @@ async function operationEnded(session: ApiSession, id: string, timeoutMs = BUILD
   }
 }
 
+/** A response header of an app, asked on loopback with its Host (Node does not resolve *.localhost). */
+function headerOf(port: string, host: string, name: string): Promise<string | undefined> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(
+        { host: '127.0.0.1', port: Number(port), path: '/', headers: { host: `${host}:${port}` } },
+        (res) => {
+          res.resume();
+          const value = res.headers[name];
+          resolve(Array.isArray(value) ? value.join(', ') : value);
+        },
+      )
+      .on('error', reject);
+  });
+}
+
 /** The text a deployed app serves at `/`. */
 async function appText(page: Page, url: string): Promise<string> {
   const response = await page.goto(url);
@@ -103,6 +120,9 @@ test('main loop: landing prompt → live build → staging preview with screensh
   const frame = preview.locator('iframe[title="Staging preview"]');
   await expectVisible(frame);
   expect(await frame.getAttribute('src')).toBe(`http://staging--${slug}.localhost:${port}/`);
+  // The app must let the Studio frame it; say so plainly rather than time out on a blank frame.
+  const stagingCsp = await headerOf(port, `staging--${slug}.localhost`, 'content-security-policy');
+  expect(stagingCsp ?? '', 'the app forbids framing').not.toContain("frame-ancestors 'none'");
   await expectVisible(
     page.frameLocator('iframe[title="Staging preview"]').getByText(feature).first(),
     15_000,

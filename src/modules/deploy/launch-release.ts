@@ -20,6 +20,8 @@ export interface LaunchOptions {
   log: AppLog;
   healthIntervalMs: number;
   isolation?: Isolation;
+  /** Orchard's origins, passed to the app as ORCHARD_ORIGIN so it may let the Studio frame it. */
+  orchardOrigins?: () => string;
   /** Called as soon as the process exists (so a stopping supervisor can kill it mid health check). */
   onStarted?(proc: AppProcess): void;
 }
@@ -63,6 +65,7 @@ export async function launchRelease(o: LaunchOptions): Promise<LaunchResult> {
       ORCHARD_ENVIRONMENT: env.name,
       ORCHARD_RELEASE_ID: release.id,
       ORCHARD_COMMIT_SHA: release.sha,
+      ...(o.orchardOrigins ? { ORCHARD_ORIGIN: o.orchardOrigins() } : {}),
       ...secrets,
     },
     secretValues: Object.values(secrets),

@@ -50,8 +50,13 @@ export class DeployRuntime {
   private readonly lookups = new Map<string, { at: number; dest: Promise<Destination> }>();
 
   constructor(private readonly o: DeployRuntimeOptions) {
-    this.supervisor = new Supervisor({ ...o, ...o.supervisor, isolation: o.isolation });
     this.urls = new AppUrls(o.config);
+    this.supervisor = new Supervisor({
+      ...o,
+      ...o.supervisor,
+      isolation: o.isolation,
+      orchardOrigins: () => this.urls.origins(),
+    });
     const supervise = o.supervise ?? o.config.workers.enabled;
     this.deps = {
       db: o.db,

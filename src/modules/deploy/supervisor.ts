@@ -36,6 +36,8 @@ export interface SupervisorOptions {
   vault: Vault;
   /** Identifies this process in supervision leases. */
   ownerId?: string;
+  /** Orchard's origins, handed to apps so they may allow the Studio's Preview pane to frame them. */
+  orchardOrigins?: () => string;
   /** How long a supervision lease lasts without a heartbeat (default 15 s; renewed every third of it). */
   leaseMs?: number;
   /** Between health probes (default 250 ms). */

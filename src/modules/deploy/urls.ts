@@ -20,6 +20,13 @@ export class AppUrls {
     return `http://${label}.${deploy.domain}${port === 80 ? '' : `:${port}`}/`;
   }
 
+  /** Orchard's own origins (space-separated): deployed apps allow these to frame them (the Preview pane). */
+  origins(): string {
+    if (this.config.publicUrl) return new URL(this.config.publicUrl).origin;
+    const port = this.listenPort ?? this.config.port;
+    return `http://localhost:${port} http://127.0.0.1:${port}`;
+  }
+
   /** The app's own port: reachable only from the machine Orchard runs on. */
   direct(port: number | null): string | null {
     return port ? `http://127.0.0.1:${port}/` : null;

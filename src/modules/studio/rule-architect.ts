@@ -30,7 +30,7 @@ export function nextStep(bp: Blueprint): string {
   const next = isReadyToBuild(bp).unmet[0];
   return next
     ? next.question
-    : 'The Blueprint is ready to build. Say “build” when you are, or keep refining it.';
+    : 'The Blueprint is ready to build: press “Build it” when you are, or keep refining it.';
 }
 
 function suggestion(bp: Blueprint, example?: string): string {

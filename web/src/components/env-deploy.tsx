@@ -56,7 +56,9 @@ export function DeployStagingCard({ slug, onDone }: { slug: string; onDone: () =
             </Link>
           </div>
           <StepProgressList steps={mergeSteps(live.steps, detail.data?.steps)} dense />
-          {live.error && <p className="text-xs text-red-700">{live.error}</p>}
+          {live.error && !live.steps.some((s) => s.status === 'failed') && (
+            <p className="text-xs text-red-700">{live.error}</p>
+          )}
         </div>
       )}
     </Card>

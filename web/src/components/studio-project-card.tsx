@@ -8,7 +8,7 @@ import { useBlueprints, useTemplates } from '../studio-queries.ts';
 import type { Blueprint, TemplateId } from '../studio-types.ts';
 import { ErrorAlert } from './alert.tsx';
 import { Badge } from './badge.tsx';
-import { Button, buttonClass } from './button.tsx';
+import { Button } from './button.tsx';
 import { Card } from './card.tsx';
 import { selectClass } from './field.tsx';
 import { Loading } from './spinner.tsx';
@@ -21,21 +21,13 @@ const TONE = {
   discarded: 'amber',
 } as const;
 
-/** On the project page: its Blueprints (each opens the Studio), a new one, and its environments. */
+/** On the project page: its Blueprints (each opens the Studio) and a new one. */
 export function ProjectStudioCard({ slug, canCreate }: { slug: string; canCreate: boolean }) {
   const blueprints = useBlueprints(slug);
   return (
     <Card
       title="Studio"
       description="Blueprints of this project: plan them with the Architect, build, preview and publish."
-      actions={
-        <Link
-          to={`/projects/${encodeURIComponent(slug)}/environments`}
-          className={buttonClass('secondary', 'sm')}
-        >
-          Environments
-        </Link>
-      }
       flush
     >
       {blueprints.isPending ? (

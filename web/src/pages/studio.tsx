@@ -162,7 +162,7 @@ export function StudioPage({ params }: PageProps) {
             <header className="border-b border-slate-200 px-4 py-3">
               <h2 className="text-sm font-semibold text-slate-900">Activity</h2>
             </header>
-            <div className="px-4 py-3">
+            <div className="max-h-[28rem] overflow-y-auto px-4 py-3">
               <ActivityFeed
                 entries={activity.entries}
                 empty="No activity yet: build the Blueprint to start."

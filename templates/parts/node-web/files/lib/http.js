@@ -44,6 +44,17 @@ export async function readBody(req) {
   return { kind: 'json', data };
 }
 
+/**
+ * Who may frame these pages: only this app, plus the Orchard that deployed it (its Studio shows a
+ * live preview). ORCHARD_ORIGIN holds origins separated by spaces; anything else is ignored.
+ */
+const FRAME_ANCESTORS = [
+  "'self'",
+  ...String(process.env.ORCHARD_ORIGIN ?? '')
+    .split(/\s+/)
+    .filter((origin) => /^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/i.test(origin)),
+].join(' ');
+
 const SECURITY_HEADERS = {
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'same-origin',
@@ -63,8 +74,7 @@ export function sendHtml(res, status, html) {
   res.writeHead(status, {
     ...SECURITY_HEADERS,
     'content-type': 'text/html; charset=utf-8',
-    'content-security-policy':
-      "default-src 'self'; img-src 'self' https: data:; form-action 'self'; frame-ancestors 'none'",
+    'content-security-policy': `default-src 'self'; img-src 'self' https: data:; form-action 'self'; frame-ancestors ${FRAME_ANCESTORS}`,
   });
   res.end(html);
 }
