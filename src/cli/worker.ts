@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { Command } from 'commander';
 import { createResources } from '../app.ts';
 import { createWorkerPool } from '../modules/operations/index.ts';
+import { startPipelineScheduler } from '../modules/pipelines/index.ts';
 import { migrate } from '../platform/db/migrate.ts';
 import { createLogger } from '../platform/log.ts';
 import type { Metrics } from '../platform/metrics.ts';
@@ -65,6 +66,10 @@ export function registerWorker(program: Command) {
         workerId: opts.workerId,
       });
       await pool.start();
+      // A worker runs what `orchard up` runs beside its workers: the (multi-process safe) pipeline
+      // schedule tick, and the supervisor for the apps its deploy steps start.
+      const scheduler = startPipelineScheduler(res);
+      res.deploy.start({ bus: res.bus });
       const metrics = opts.metricsPort
         ? await serveMetrics(res.metrics, Number(opts.metricsPort))
         : undefined;
@@ -75,9 +80,13 @@ export function registerWorker(program: Command) {
         `Orchard worker ${pool.id} is running (queues ${queues}, concurrency ${config.workers.concurrency})\n`,
       );
       onShutdown(async () => {
+        scheduler.stop();
         await pool.stop();
+        await res.deploy.stop();
+        await res.browsers.close();
         metrics?.close();
         await res.bus.close();
+        await res.llm.flush();
         await res.db.end();
       });
     });
