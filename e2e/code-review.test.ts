@@ -144,7 +144,7 @@ test('push over HTTP, browse the code, watch the pipeline run live, review and m
   await expectVisible(page.getByTestId('pipeline-status').getByText('success'), 30_000);
   await expect(page.locator('[data-job="test"]').getAttribute('data-status')).resolves.toBe('success');
   const artifact = page.getByRole('list', { name: 'Artifacts' }).getByRole('link', { name: 'dist/app.txt' });
-  await expectVisible(artifact, 15_000);
+  await expectVisible(artifact, 30_000);
   const download = await context.request.get((await artifact.getAttribute('href'))!);
   expect(await download.text()).toBe('bundle\n');
   await page.getByRole('button', { name: /^Job test:/ }).click();

@@ -136,7 +136,7 @@ test('main loop: landing prompt → live build → staging preview with screensh
         (img) => (img as HTMLImageElement).naturalWidth > 0,
       ),
     undefined,
-    { timeout: 10_000 },
+    { timeout: 30_000 },
   );
   const stagingSha1 = (await page.getByTestId('staging-release').locator('code').textContent())!.trim();
   await shot(page, '2-studio-staging');
