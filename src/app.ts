@@ -15,6 +15,7 @@ import {
   createDeployRuntime,
   type DeployRuntime,
   deployRoutes,
+  previewsOnReviewEvent,
   registerDeployJobs,
 } from './modules/deploy/index.ts';
 import { gitRoutes, type PushListener } from './modules/git/index.ts';
@@ -161,7 +162,11 @@ export async function createResources(
 
 /** Pushes and review events fan out to the modules that react to them (HTTP pushes, merges, agents). */
 function changeListeners(res: AppResources) {
-  const onEvent: ReviewListener[] = [pipelinesOnReviewEvent(res), webhooksOnReviewEvent(res)];
+  const onEvent: ReviewListener[] = [
+    pipelinesOnReviewEvent(res),
+    webhooksOnReviewEvent(res),
+    previewsOnReviewEvent(res),
+  ];
   const onPush: PushListener[] = [reviewsOnPush(res, onEvent), pipelinesOnPush(res), webhooksOnPush(res)];
   return { onEvent, onPush };
 }

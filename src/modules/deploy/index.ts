@@ -14,6 +14,7 @@ export { environmentViews, listEnvironmentViews } from './list-environments.ts';
 export { markReleaseVerified } from './mark-release-verified.ts';
 export { pinEnvironment } from './pin-environment.ts';
 export { prepareRelease } from './prepare-release.ts';
+export { previewsOnReviewEvent } from './previews-on-review.ts';
 export { pruneReleases } from './prune-releases.ts';
 export { publishRelease } from './publish-release.ts';
 export { findRelease, type ReleaseRow } from './release-store.ts';
