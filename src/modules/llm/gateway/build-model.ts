@@ -26,7 +26,7 @@ const observingFetch: typeof fetch = async (input, init) => {
 
 /**
  * The AI SDK model for a provider's model id. The key is always passed explicitly (an empty
- * string when there is none) so the SDK never falls back to reading process.env itself.
+ * string when there is none) so the SDK never falls back to reading the environment itself.
  */
 export function languageModel(
   entry: ProviderEntry,
