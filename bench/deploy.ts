@@ -9,6 +9,7 @@ import { Agent, request } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { benchEnv } from './support/bench-env.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const TOKEN = 'orch_benchbenchbenchbenchbenchbench02';
@@ -22,17 +23,6 @@ http.createServer((req, res) => {
   setTimeout(() => res.end('hello from ' + version), 20);
 }).listen(Number(process.env.PORT), '127.0.0.1', () => console.log('listening on ' + process.env.PORT));
 `;
-
-function env() {
-  const e = { ...process.env };
-  for (const k of Object.keys(e)) if (k.startsWith('ORCHARD_') || k === 'DATABASE_URL') delete e[k];
-  return {
-    ...e,
-    ORCHARD_LOG_LEVEL: 'warn',
-    ORCHARD_BOOTSTRAP_TOKEN: TOKEN,
-    ORCHARD_RATE_LIMIT_TOKEN_PER_MINUTE: '100000000',
-  };
-}
 
 function run(cmd: string, args: string[], cwd: string): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -92,7 +82,7 @@ try {
     [path.join(ROOT, 'bin', 'orchard'), 'up', '--port', '0', '--home', path.join(home, 'orchard')],
     {
       cwd: ROOT,
-      env: env(),
+      env: benchEnv(TOKEN),
       stdio: ['ignore', 'pipe', 'inherit'],
     },
   );

@@ -7,26 +7,20 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { benchEnv } from './support/bench-env.ts';
 import { load } from './support/load.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const TOKEN = 'orch_benchbenchbenchbenchbenchbench01';
 const SECONDS = Number(process.argv[2] ?? 10);
 
-function env() {
-  const e = { ...process.env };
-  for (const k of Object.keys(e)) if (k.startsWith('ORCHARD_') || k === 'DATABASE_URL') delete e[k];
-  return {
-    ...e,
-    ORCHARD_LOG_LEVEL: 'warn',
-    ORCHARD_BOOTSTRAP_TOKEN: TOKEN,
-    ORCHARD_RATE_LIMIT_TOKEN_PER_MINUTE: '100000000',
-  };
-}
-
 function start(cmd: string[], pattern: RegExp): Promise<{ child: ChildProcess; url: string; ms: number }> {
   const t0 = performance.now();
-  const child = spawn(process.execPath, cmd, { cwd: ROOT, env: env(), stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, cmd, {
+    cwd: ROOT,
+    env: benchEnv(TOKEN),
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (c: Buffer) => {

@@ -7,6 +7,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { benchEnv } from './support/bench-env.ts';
 import { startHttpBackend } from './support/git-http-backend.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -14,25 +15,13 @@ const TOKEN = 'orch_benchgitbenchgitbenchgitbench01';
 const ROUNDS = Number(process.argv[2] ?? 5);
 const FILES = 2000;
 
-function orchardEnv() {
-  const e = { ...process.env };
-  for (const k of Object.keys(e)) if (k.startsWith('ORCHARD_') || k === 'DATABASE_URL') delete e[k];
-  return {
-    ...e,
-    ORCHARD_LOG_LEVEL: 'warn',
-    ORCHARD_BOOTSTRAP_TOKEN: TOKEN,
-    ORCHARD_WORKERS: 'false',
-    ORCHARD_RATE_LIMIT_TOKEN_PER_MINUTE: '100000000',
-  };
-}
-
 function startOrchard(home: string): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(
     process.execPath,
     [path.join(ROOT, 'bin', 'orchard'), 'up', '--port', '0', '--home', home],
     {
       cwd: ROOT,
-      env: orchardEnv(),
+      env: benchEnv(TOKEN, { ORCHARD_WORKERS: 'false' }),
       stdio: ['ignore', 'pipe', 'inherit'],
     },
   );

@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readSse } from '../src/platform/http/sse-reader.ts';
+import { benchEnv } from './support/bench-env.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const TOKEN = 'orch_benchbenchbenchbenchbenchbench07';
@@ -21,17 +22,6 @@ const PROMPTS = [
   'a bug tracker for a small team',
   'a landing page for a coffee roastery with a newsletter signup',
 ];
-
-function env() {
-  const e = { ...process.env };
-  for (const k of Object.keys(e)) if (k.startsWith('ORCHARD_') || k === 'DATABASE_URL') delete e[k];
-  return {
-    ...e,
-    ORCHARD_LOG_LEVEL: 'warn',
-    ORCHARD_BOOTSTRAP_TOKEN: TOKEN,
-    ORCHARD_RATE_LIMIT_TOKEN_PER_MINUTE: '100000000',
-  };
-}
 
 async function api(base: string, method: string, url: string, body?: unknown) {
   const res = await fetch(`${base}${url}`, {
@@ -92,7 +82,7 @@ try {
     [path.join(ROOT, 'bin', 'orchard'), 'up', '--port', '0', '--home', path.join(home, 'orchard')],
     {
       cwd: ROOT,
-      env: env(),
+      env: benchEnv(TOKEN),
       stdio: ['ignore', 'pipe', 'inherit'],
     },
   );
