@@ -1,7 +1,7 @@
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { ForbiddenError } from '../../platform/errors.ts';
-import { classifyAddress } from './address-ranges.ts';
+import { classifyAddress } from '../../platform/net/address-ranges.ts';
 
 /** A host and port the browser wants to reach (protocol-agnostic: proxy tunnels do not say). */
 export interface Target {

@@ -1,7 +1,7 @@
 import { BlockList, isIP } from 'node:net';
 
 /**
- * Where an address points, for the browser's outbound guard. `metadata` (cloud instance metadata
+ * Where an address points, for every outbound guard (webhooks, the browser robot). `metadata` (cloud instance metadata
  * endpoints) is refused even when private targets are allowed: it hands out credentials.
  */
 export type AddressClass = 'public' | 'private' | 'metadata';
