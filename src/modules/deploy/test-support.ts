@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { type Agent, request } from 'node:http';
 import { createTestApp, type TestApp } from '../../../test/app.ts';
 import { commitFiles, createProjectAs, gitOk, localRepo } from '../../../test/git.ts';
@@ -10,32 +11,7 @@ import { findProjectBySlug, type ProjectRow } from '../projects/index.ts';
  * when the file MODE says `unhealthy`), exits on `/crash`, reports its environment on `/info`, and
  * echoes an upgraded (websocket-like) connection.
  */
-export const TEST_SERVER = `const http = require('node:http');
-const fs = require('node:fs');
-const path = require('node:path');
-const read = (f, d) => (fs.existsSync(path.join(__dirname, f)) ? fs.readFileSync(path.join(__dirname, f), 'utf8').trim() : d);
-const version = read('VERSION', 'v0');
-const mode = read('MODE', 'ok');
-if (mode === 'unhealthy') console.error('cannot reach the database at db:5432');
-if (mode === 'exit') { console.error('missing setting: DATABASE_URL'); process.exit(2); }
-http.createServer((req, res) => {
-  if (req.url === '/health') {
-    if (mode === 'unhealthy') { res.writeHead(503); return res.end('database unreachable'); }
-    return res.end('ok');
-  }
-  if (req.url === '/crash') { res.end('bye'); setTimeout(() => process.exit(7), 5); return; }
-  if (req.url === '/slow') { setTimeout(() => res.end('slow ' + version), 300); return; }
-  if (req.url === '/info') {
-    res.setHeader('content-type', 'application/json');
-    return res.end(JSON.stringify({ version, dataDir: process.env.DATA_DIR, port: process.env.PORT,
-      forwardedHost: req.headers['x-forwarded-host'], builds: read('build-count.txt', '').split('\\n').filter(Boolean).length }));
-  }
-  res.end('hello from ' + version);
-}).on('upgrade', (req, socket) => {
-  socket.write('HTTP/1.1 101 Switching Protocols\\r\\nupgrade: echo\\r\\nconnection: Upgrade\\r\\nx-version: ' + version + '\\r\\n\\r\\n');
-  socket.pipe(socket);
-}).listen(Number(process.env.PORT), '127.0.0.1', () => console.log('listening on ' + process.env.PORT + ' (' + version + ')'));
-`;
+export const TEST_SERVER = readFileSync(new URL('./__fixtures__/test-server.cjs', import.meta.url), 'utf8');
 
 export const TEST_APP_YML =
   'start: node server.js\nbuild: echo built >> build-count.txt\nhealthPath: /health\n';
