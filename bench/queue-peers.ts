@@ -4,8 +4,16 @@ import { now, waitFor } from './queue-support.ts';
 
 const silentLogger = { scope: () => silentLogger, debug() {}, info() {}, warning() {}, error() {} };
 
-/** graphile-worker: `jobs` no-op jobs added in bulk, then one runner at `concurrency`; jobs/s. */
-export async function graphileThroughput(url: string, jobs: number, concurrency: number): Promise<number> {
+/**
+ * graphile-worker: `jobs` no-op jobs added in bulk, then one runner at `concurrency`; jobs/s. With
+ * `batched`, its opt-in batching too: a local queue of 64 locked jobs and batched completions.
+ */
+export async function graphileThroughput(
+  url: string,
+  jobs: number,
+  concurrency: number,
+  batched = false,
+): Promise<number> {
   const utils = await makeWorkerUtils({ connectionString: url });
   await utils.migrate();
   for (let i = 0; i < jobs; i += 1000) {
@@ -25,6 +33,7 @@ export async function graphileThroughput(url: string, jobs: number, concurrency:
     pollInterval: 1000,
     taskList: { noop: async () => {} },
     logger: silentLogger as never,
+    ...(batched ? { preset: { worker: { localQueue: { size: 64 }, completeJobBatchDelay: 0 } } } : {}),
   });
   runner.events.on('job:complete', () => done++);
   await waitFor(() => done >= jobs, 300_000, 5);

@@ -31,7 +31,7 @@ import { benchPostgres, freshDatabase, now, percentile, quiet, waitFor } from '.
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const env = process.env;
-const JOBS = Number(env.BENCH_JOBS ?? 5_000);
+const JOBS = Number(env.BENCH_JOBS ?? 20_000);
 const CONCURRENCY = Number(env.BENCH_CONCURRENCY ?? 4);
 const LATENCY_SAMPLES = Number(env.BENCH_LATENCY_SAMPLES ?? 200);
 const SSE_CLIENTS = Number(env.BENCH_SSE_CLIENTS ?? 1_000);
@@ -259,6 +259,8 @@ async function throughput(res: AppResources, graphileUrl: string, bossUrl: strin
   const single = await orchardThroughput(res, 1);
   log('throughput: graphile-worker…');
   const graphile = await graphileThroughput(graphileUrl, JOBS, CONCURRENCY);
+  log('throughput: graphile-worker with its local queue and batched completions…');
+  const graphileBatched = await graphileThroughput(graphileUrl, JOBS, CONCURRENCY, true);
   log('throughput: Orchard, 20-step operations…');
   const batched = await orchardThroughput(res, 20);
   log('throughput: pg-boss…');
@@ -266,6 +268,13 @@ async function throughput(res: AppResources, graphileUrl: string, bossUrl: strin
   const ratio = (n: number) => `${fmt(n / graphile, 2)}× gw`;
   rows.push(['no-op steps/s, 1-step operations', fmt(single), fmt(graphile), fmt(boss), ratio(single)]);
   rows.push(['no-op steps/s, 20-step operations', fmt(batched), fmt(graphile), fmt(boss), ratio(batched)]);
+  rows.push([
+    'no-op steps/s, 1-step ops vs gw localQueue 64 + batched completes',
+    fmt(single),
+    fmt(graphileBatched),
+    '—',
+    `${fmt(single / graphileBatched, 2)}× gw batched`,
+  ]);
 }
 
 async function latency(res: AppResources, pings: number[], graphileUrl: string) {

@@ -83,6 +83,8 @@ export const Config = z.object({
       leaseMs: positiveInt.default(30_000),
       heartbeatMs: positiveInt.default(10_000),
       pollMs: positiveInt.default(1_000),
+      /** Work a worker claims ahead, in milliseconds of its recent step durations (0: never). */
+      prefetchMs: z.coerce.number().int().min(0).max(10_000).default(50),
     })
     .prefault({}),
   allowPrivateWebhookTargets: bool.default(false),
@@ -190,6 +192,7 @@ export const ENV_KEYS: Record<string, string> = {
   ORCHARD_URL: 'url',
   ORCHARD_TOKEN: 'token',
   ORCHARD_POLL_MS: 'workers.pollMs',
+  ORCHARD_PREFETCH_MS: 'workers.prefetchMs',
 };
 
 export class ConfigError extends Error {

@@ -44,9 +44,10 @@ interface ClaimRow {
 }
 
 /**
- * Claims up to `limit` ready steps of `queues` (tried in the given order) with SKIP LOCKED, leases
- * them to `owner`, marks their operations running and writes the `running` events — one statement
- * (orchard_claim_steps in the migration) per batch.
+ * Claims up to `limit` ready steps of `queues` (tried in the given order), skipping those another
+ * claimer is taking, leases them to `owner`, marks their operations running and writes the
+ * `running` events — one statement (orchard_claim_steps, migration 0009) per batch. Rows come back
+ * in the order they were picked.
  */
 export async function claimSteps(
   db: Queryable,

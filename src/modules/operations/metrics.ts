@@ -7,6 +7,7 @@ export interface OperationMetrics {
   stepRetries: ReturnType<Metrics['counter']>;
   leaseExpiries: ReturnType<Metrics['counter']>;
   stepsRunningHere: ReturnType<Metrics['gauge']>;
+  stepsPrefetchedHere: ReturnType<Metrics['gauge']>;
   sseClients: ReturnType<Metrics['gauge']>;
   sseOverflows: ReturnType<Metrics['counter']>;
 }
@@ -31,6 +32,11 @@ export function operationMetrics(metrics: Metrics): OperationMetrics {
     stepsRunningHere: metrics.gauge('orchard_worker_steps_running', 'Steps running in this process', [
       'queue',
     ]),
+    stepsPrefetchedHere: metrics.gauge(
+      'orchard_worker_steps_prefetched',
+      'Steps this process has claimed ahead and not started yet',
+      ['queue'],
+    ),
     sseClients: metrics.gauge('orchard_sse_clients', 'Open event streams', ['stream']),
     sseOverflows: metrics.counter(
       'orchard_sse_overflows_total',

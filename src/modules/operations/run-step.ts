@@ -38,11 +38,14 @@ export async function runStep(
   deps: StepRunnerDeps,
   job: ClaimedStep,
   controller: AbortController,
+  /** Called once the handler is done, before its outcome is stored (a pool frees the slot then). */
+  handlerDone?: () => void,
 ): Promise<FinishResult | undefined> {
   const def = deps.registry.step(job.handler);
   const started = performance.now();
   let outcome: StepOutcome | undefined;
   if (job.cancelled) outcome = { kind: 'cancelled' };
+  else if (controller.signal.aborted) outcome = beforeStart(controller.signal.reason);
   else if (!def) {
     outcome = {
       kind: 'failed',
@@ -52,11 +55,13 @@ export async function runStep(
       ),
     };
   } else outcome = await execute(deps, job, controller, def.handler, def.timeoutMs);
+  const ranMs = performance.now() - started;
+  handlerDone?.();
 
   const label = outcome?.kind ?? 'lost';
   let result: FinishResult | undefined;
   if (outcome) {
-    result = await finishWithRetries(deps, job, outcome, Math.round(performance.now() - started));
+    result = await finishWithRetries(deps, job, outcome, Math.round(ranMs));
     if (result && !result.applied)
       deps.logger.warn(
         { operationId: job.operationId, step: job.key },
@@ -69,12 +74,16 @@ export async function runStep(
       : result?.applied === false
         ? 'lost'
         : label;
-  deps.metrics.stepDuration.observe(
-    { handler: job.handler, outcome: outcomeLabel },
-    (performance.now() - started) / 1000,
-  );
+  deps.metrics.stepDuration.observe({ handler: job.handler, outcome: outcomeLabel }, ranMs / 1000);
   if (outcomeLabel === 'retry') deps.metrics.stepRetries.inc({ handler: job.handler });
   return result;
+}
+
+/** A step stopped while it waited for a slot: its handler never ran. */
+function beforeStart(reason: unknown): StepOutcome | undefined {
+  if (reason instanceof LeaseLostError) return undefined;
+  if (reason instanceof StepCancelledError) return { kind: 'cancelled' };
+  return { kind: 'released' };
 }
 
 async function execute(

@@ -31,9 +31,10 @@ export async function completeIfDone(s: Settling) {
 }
 
 /**
- * Ends an active operation as failed or cancelled: pending steps are cancelled (rows a claimer holds
- * are skipped — the claimer sees the cancellation under the lock), running handlers are told to
- * stop through NOTIFY and their heartbeats. Returns false when the operation was not active.
+ * Ends an active operation as failed or cancelled: pending steps are cancelled (a claimer updates
+ * rows only under the stream lock this transaction holds, so it sees the cancellation; a row that
+ * is locked anyway is skipped and recorded cancelled by whoever claims it), running handlers are
+ * told to stop through NOTIFY and their heartbeats. Returns false when the operation was not active.
  */
 export async function endOperation(
   s: Settling,
