@@ -56,13 +56,12 @@ export async function claimSteps(
   if (options.limit <= 0 || options.queues.length === 0) return [];
   const now = options.clock.now();
   const leaseExpiresAt = new Date(now.getTime() + options.leaseMs);
-  const { rows } = await db.query<ClaimRow>('SELECT * FROM orchard_claim_steps($1, $2, $3, $4, $5)', [
-    options.queues,
-    options.limit,
-    options.owner,
-    now,
-    leaseExpiresAt,
-  ]);
+  // Named: prepared once per connection, not parsed and planned per claim.
+  const { rows } = await db.query<ClaimRow>({
+    name: 'orchard_claim_steps',
+    text: 'SELECT * FROM orchard_claim_steps($1, $2, $3, $4, $5)',
+    values: [options.queues, options.limit, options.owner, now, leaseExpiresAt],
+  });
   if (rows.length === 0) return [];
   const notices = new Notices();
   for (const r of rows) notices.event(r.operation_id, r.project_id, r.event_id);

@@ -64,14 +64,18 @@ export async function completeSteps(
   clock: Clock,
   batch: Array<{ job: ClaimedStep; output: unknown; durationMs: number }>,
 ): Promise<FinishResult[]> {
-  const { rows } = await db.query<Row>('SELECT * FROM orchard_complete_steps($1, $2, $3, $4, $5, $6)', [
-    batch.map((c) => c.job.id),
-    batch.map((c) => c.job.leaseOwner),
-    batch.map((c) => c.job.attempt),
-    batch.map((c) => JSON.stringify(c.output ?? null)),
-    clock.now(),
-    batch.map((c) => c.durationMs),
-  ]);
+  const { rows } = await db.query<Row>({
+    name: 'orchard_complete_steps',
+    text: 'SELECT * FROM orchard_complete_steps($1, $2, $3, $4, $5, $6)',
+    values: [
+      batch.map((c) => c.job.id),
+      batch.map((c) => c.job.leaseOwner),
+      batch.map((c) => c.job.attempt),
+      batch.map((c) => JSON.stringify(c.output ?? null)),
+      clock.now(),
+      batch.map((c) => c.durationMs),
+    ],
+  });
   const byId = new Map(rows.map((r) => [r.o_id, r]));
   const notices = new Notices();
   const results = batch.map(({ job }): FinishResult => {

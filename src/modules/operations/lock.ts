@@ -1,7 +1,7 @@
 import type { Queryable } from '../../platform/db/pool.ts';
 
 /** The advisory-lock namespace of event streams (first key of the two-int form). */
-const STREAM_LOCK = 7300;
+export const STREAM_LOCK = 7300;
 
 /**
  * The stream an operation's events belong to: its project, or the operation itself. Every

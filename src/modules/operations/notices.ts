@@ -86,11 +86,6 @@ async function send(db: Queryable, outbox: Outbox) {
   outbox.sending = false;
 }
 
-/** For a transaction the caller owns (its commit is not ours to see): NOTIFY inside it. */
-export async function publishInTransaction(tx: Queryable, notices: Notices) {
-  if (!notices.empty) await tx.query(NOTIFY_SQL, notices.toArrays());
-}
-
 /** A transaction whose notices are published once it committed. */
 export async function transact<T>(db: Db, fn: (tx: DbClient, notices: Notices) => Promise<T>): Promise<T> {
   const notices = new Notices();

@@ -76,6 +76,27 @@ function assertAcyclic(steps: PlannedStep[]) {
   for (const step of steps) visit(step.key, []);
 }
 
+/** Planned steps as the JSON that `INSERT … SELECT … FROM jsonb_to_recordset(…)` reads (STEP_RECORD). */
+export function stepRecords(steps: Array<PlannedStep & { status: StepStatus }>): string {
+  return JSON.stringify(
+    steps.map((s) => ({
+      key: s.key,
+      handler: s.handler,
+      parent_key: s.parentKey,
+      depends_on: s.dependsOn,
+      status: s.status,
+      max_attempts: s.maxAttempts,
+      queue: s.queue,
+      timeout_ms: s.timeoutMs,
+      input: s.input,
+    })),
+  );
+}
+
+/** The record type of stepRecords() for jsonb_to_recordset. */
+export const STEP_RECORD = `s(key text, handler text, parent_key text, depends_on jsonb, status text,
+  max_attempts int, queue text, timeout_ms int, input jsonb)`;
+
 /** Inserts planned steps (existing keys are left alone: adding children again is idempotent). */
 export async function insertSteps(
   tx: Queryable,
@@ -88,28 +109,10 @@ export async function insertSteps(
                         run_after, queue, timeout_ms, input, created_at, updated_at)
      SELECT $1, $4, s.key, s.handler, s.parent_key, ARRAY(SELECT jsonb_array_elements_text(s.depends_on)), s.status,
             s.max_attempts, $2, s.queue, s.timeout_ms, s.input, $2, $2
-     FROM jsonb_to_recordset($3::jsonb) AS s(key text, handler text, parent_key text, depends_on jsonb, status text,
-                                               max_attempts int, queue text, timeout_ms int, input jsonb)
+     FROM jsonb_to_recordset($3::jsonb) AS ${STEP_RECORD}
      ON CONFLICT (operation_id, key) DO NOTHING
      RETURNING key, status, queue`,
-    [
-      operation.operationId,
-      now,
-      JSON.stringify(
-        steps.map((s) => ({
-          key: s.key,
-          handler: s.handler,
-          parent_key: s.parentKey,
-          depends_on: s.dependsOn,
-          status: s.status,
-          max_attempts: s.maxAttempts,
-          queue: s.queue,
-          timeout_ms: s.timeoutMs,
-          input: s.input,
-        })),
-      ),
-      operation.projectId,
-    ],
+    [operation.operationId, now, stepRecords(steps), operation.projectId],
   );
   return rows;
 }

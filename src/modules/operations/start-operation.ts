@@ -1,13 +1,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { type Clock, systemClock } from '../../platform/clock.ts';
-import { type Db, type DbClient, withTransaction } from '../../platform/db/pool.ts';
+import type { Db, DbClient } from '../../platform/db/pool.ts';
 import { ValidationError } from '../../platform/errors.ts';
 import { type Actor, isSystemActor } from '../../platform/http/actor.ts';
-import { STEPS_CHANNEL } from './channels.ts';
-import { appendEvents } from './event-store.ts';
-import { lockStreams, streamKey } from './lock.ts';
-import { Notices, publishInTransaction } from './notices.ts';
-import { insertSteps, planSteps } from './plan-steps.ts';
+import { EVENTS_CHANNEL, STEPS_CHANNEL } from './channels.ts';
+import { STREAM_LOCK, streamKey } from './lock.ts';
+import { planSteps, STEP_RECORD, stepRecords } from './plan-steps.ts';
 import type { Registry } from './registry.ts';
 
 export interface StartOperationOptions {
@@ -50,70 +48,78 @@ export async function startOperation(
   const projectId = options.projectId ?? null;
   const actor = options.actor;
 
-  const notices = new Notices();
-  const run = async (tx: DbClient) => {
-    const id = randomUUID();
-    const now = clock.now();
-    await lockStreams(tx, [streamKey({ operationId: id, projectId })]);
-    const { rows } = await tx.query<{ id: string }>(
-      `INSERT INTO operations (id, kind, status, input, actor_id, actor_name, project_id, parent_operation_id,
-                               idempotency_key, trace_id, created_at, updated_at)
-       VALUES ($1, $2, 'queued', $3, $4, $5, $6, $7, $8, $9, $10, $10)
-       ON CONFLICT (kind, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
-       RETURNING id`,
-      [
-        id,
-        options.kind,
-        JSON.stringify(parsed.data ?? {}),
-        actor && !isSystemActor(actor) ? actor.userId : null,
-        actor?.username ?? 'system',
-        projectId,
-        options.parentOperationId ?? null,
-        options.idempotencyKey ?? null,
-        randomBytes(16).toString('hex'),
-        now,
-      ],
-    );
-    if (!rows[0]) {
-      const existing = await tx.query<{ id: string }>(
-        'SELECT id FROM operations WHERE kind = $1 AND idempotency_key = $2',
-        [options.kind, options.idempotencyKey],
-      );
-      return { id: existing.rows[0]!.id };
-    }
-    const inserted = await insertSteps(
-      tx,
-      { operationId: id, projectId },
-      steps.map((s) => ({ ...s, status: s.dependsOn.length ? 'blocked' : 'ready' })),
-      now,
-    );
-    await appendEvents(
-      tx,
-      [
-        {
-          operationId: id,
-          projectId,
-          type: 'operation',
-          data: {
-            status: 'queued',
-            kind: options.kind,
-            run: 1,
-            steps: steps.map((s) => ({ key: s.key, step: s.handler, dependsOn: s.dependsOn })),
-          },
-        },
-      ],
-      now,
-      notices,
-    );
-    for (const s of inserted) if (s.status === 'ready') notices.add(STEPS_CHANNEL, s.queue);
-    return { id };
+  const now = clock.now();
+  const id = randomUUID();
+  const stream = streamKey({ operationId: id, projectId });
+  const queued = {
+    status: 'queued',
+    kind: options.kind,
+    run: 1,
+    steps: steps.map((s) => ({ key: s.key, step: s.handler, dependsOn: s.dependsOn })),
   };
-  // NOTIFY inside the transaction (as graphile-worker's trigger does): an idle worker hears of the
-  // new steps one round trip sooner, and starting operations is not the hot path.
-  const runAndNotify = async (tx: DbClient) => {
-    const started = await run(tx);
-    await publishInTransaction(tx, notices);
-    return started;
-  };
-  return 'release' in db ? runAndNotify(db) : withTransaction(db, runAndNotify);
+  const { rows } = await db.query<{ id: string | null }>({
+    // Named: prepared once per connection (planning this statement cost more than running it).
+    name: 'orchard_start_operation',
+    text: START_SQL,
+    values: [
+      id,
+      options.kind,
+      JSON.stringify(parsed.data ?? {}),
+      actor && !isSystemActor(actor) ? actor.userId : null,
+      actor?.username ?? 'system',
+      projectId,
+      options.parentOperationId ?? null,
+      options.idempotencyKey ?? null,
+      randomBytes(16).toString('hex'),
+      now,
+      stream,
+      stepRecords(steps.map((s) => ({ ...s, status: s.dependsOn.length ? 'blocked' : 'ready' }))),
+      JSON.stringify(queued),
+    ],
+  });
+  if (rows[0]?.id) return { id: rows[0].id };
+  // Started before with this idempotency key.
+  const existing = await db.query<{ id: string }>(
+    'SELECT id FROM operations WHERE kind = $1 AND idempotency_key = $2',
+    [options.kind, options.idempotencyKey],
+  );
+  return { id: existing.rows[0]!.id };
 }
+
+/**
+ * One statement, so one round trip and (outside a caller's transaction) one commit: take the stream
+ * lock, insert the operation (nothing when its idempotency key exists), its steps and its `queued`
+ * event, and NOTIFY. NOTIFY inside the writing transaction, as graphile-worker's trigger does: an
+ * idle worker hears of the new steps one round trip sooner, and starting is not the hot path.
+ */
+const START_SQL = `
+  WITH locked AS (
+    SELECT pg_advisory_xact_lock(${STREAM_LOCK}, hashtext($11))
+  ), op AS (
+    INSERT INTO operations (id, kind, status, input, actor_id, actor_name, project_id, parent_operation_id,
+                            idempotency_key, trace_id, created_at, updated_at)
+    SELECT $1::uuid, $2, 'queued', $3::jsonb, $4::uuid, $5, $6::uuid, $7::uuid, $8, $9, $10::timestamptz, $10::timestamptz
+    FROM locked
+    ON CONFLICT (kind, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+    RETURNING id
+  ), new_steps AS (
+    INSERT INTO steps (operation_id, project_id, key, handler, parent_key, depends_on, status, max_attempts,
+                       run_after, queue, timeout_ms, input, created_at, updated_at)
+    SELECT op.id, $6::uuid, s.key, s.handler, s.parent_key, ARRAY(SELECT jsonb_array_elements_text(s.depends_on)),
+           s.status, s.max_attempts, $10::timestamptz, s.queue, s.timeout_ms, s.input, $10::timestamptz, $10::timestamptz
+    FROM op, jsonb_to_recordset($12::jsonb) AS ${STEP_RECORD}
+    RETURNING queue, status
+  ), event AS (
+    INSERT INTO operation_events (operation_id, project_id, step_key, type, data, created_at)
+    SELECT op.id, $6::uuid, NULL, 'operation', $13::jsonb, $10::timestamptz FROM op
+    RETURNING id
+  ), notified AS (
+    SELECT pg_notify(n.channel, n.payload) FROM (
+      SELECT '${EVENTS_CHANNEL}' AS channel,
+             $1::uuid::text || ' ' || COALESCE($6::uuid::text, '-') || ' ' || event.id AS payload
+      FROM event
+      UNION
+      SELECT '${STEPS_CHANNEL}', queue FROM new_steps WHERE status = 'ready'
+    ) n
+  )
+  SELECT (SELECT id FROM op) AS id, (SELECT count(*) FROM notified) AS notified`;
