@@ -6,7 +6,7 @@
  *
  *   npm run bench:queue                      # embedded PostgreSQL in a temp dir
  *   DATABASE_URL=postgres://… npm run bench:queue
- *   BENCH_JOBS=20000 BENCH_CONCURRENCY=8 BENCH_SSE_CLIENTS=1000 npm run bench:queue
+ *   BENCH_JOBS=20000 BENCH_CONCURRENCY=8 BENCH_ROUNDS=3 BENCH_SSE_CLIENTS=1000 npm run bench:queue
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -33,6 +33,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const env = process.env;
 const JOBS = Number(env.BENCH_JOBS ?? 20_000);
 const CONCURRENCY = Number(env.BENCH_CONCURRENCY ?? 4);
+const ROUNDS = Number(env.BENCH_ROUNDS ?? 3);
 const LATENCY_SAMPLES = Number(env.BENCH_LATENCY_SAMPLES ?? 200);
 const SSE_CLIENTS = Number(env.BENCH_SSE_CLIENTS ?? 1_000);
 const SSE_EVENTS = 50;
@@ -254,26 +255,57 @@ async function sseFanout(res: AppResources) {
   return summary;
 }
 
+/**
+ * Throughput, in `ROUNDS` alternating rounds (the machine's noise swings single runs by ±30%):
+ * medians of each, and the median of the per-round ratios. pg-boss runs once (it is far behind).
+ */
 async function throughput(res: AppResources, graphileUrl: string, bossUrl: string) {
-  log('throughput: Orchard, 1-step operations…');
-  const single = await orchardThroughput(res, 1);
-  log('throughput: graphile-worker…');
-  const graphile = await graphileThroughput(graphileUrl, JOBS, CONCURRENCY);
-  log('throughput: graphile-worker with its local queue and batched completions…');
-  const graphileBatched = await graphileThroughput(graphileUrl, JOBS, CONCURRENCY, true);
-  log('throughput: Orchard, 20-step operations…');
-  const batched = await orchardThroughput(res, 20);
+  const runs = {
+    single: [] as number[],
+    batched: [] as number[],
+    graphile: [] as number[],
+    gwBatched: [] as number[],
+  };
+  for (let round = 1; round <= ROUNDS; round++) {
+    log(`throughput round ${round}/${ROUNDS}: Orchard, 1-step operations…`);
+    runs.single.push(await orchardThroughput(res, 1));
+    log(`throughput round ${round}/${ROUNDS}: graphile-worker…`);
+    runs.graphile.push(await graphileThroughput(graphileUrl, JOBS, CONCURRENCY));
+    log(`throughput round ${round}/${ROUNDS}: Orchard, 20-step operations…`);
+    runs.batched.push(await orchardThroughput(res, 20));
+    log(`throughput round ${round}/${ROUNDS}: graphile-worker with its local queue and batched completions…`);
+    runs.gwBatched.push(await graphileThroughput(graphileUrl, JOBS, CONCURRENCY, true));
+    log(
+      `  steps/s: Orchard ${fmt(runs.single.at(-1)!)} (1-step), ${fmt(runs.batched.at(-1)!)} (20-step); ` +
+        `graphile-worker ${fmt(runs.graphile.at(-1)!)}, batched ${fmt(runs.gwBatched.at(-1)!)}`,
+    );
+  }
   log('throughput: pg-boss…');
   const boss = await pgBossThroughput(bossUrl, JOBS, CONCURRENCY, 50);
-  const ratio = (n: number) => `${fmt(n / graphile, 2)}× gw`;
-  rows.push(['no-op steps/s, 1-step operations', fmt(single), fmt(graphile), fmt(boss), ratio(single)]);
-  rows.push(['no-op steps/s, 20-step operations', fmt(batched), fmt(graphile), fmt(boss), ratio(batched)]);
+  const median = (values: number[]) => percentile(values, 50);
+  const ratio = (ours: number[], theirs: number[]) => median(ours.map((v, i) => v / theirs[i]!));
+  const range = (values: number[]) => `${fmt(Math.min(...values))}–${fmt(Math.max(...values))}`;
+  const gw = fmt(median(runs.graphile));
+  rows.push([
+    `no-op steps/s, 1-step operations (median of ${ROUNDS}; range)`,
+    `${fmt(median(runs.single))} (${range(runs.single)})`,
+    `${gw} (${range(runs.graphile)})`,
+    fmt(boss),
+    `${fmt(ratio(runs.single, runs.graphile), 2)}× gw`,
+  ]);
+  rows.push([
+    'no-op steps/s, 20-step operations',
+    `${fmt(median(runs.batched))} (${range(runs.batched)})`,
+    gw,
+    fmt(boss),
+    `${fmt(ratio(runs.batched, runs.graphile), 2)}× gw`,
+  ]);
   rows.push([
     'no-op steps/s, 1-step ops vs gw localQueue 64 + batched completes',
-    fmt(single),
-    fmt(graphileBatched),
+    fmt(median(runs.single)),
+    `${fmt(median(runs.gwBatched))} (${range(runs.gwBatched)})`,
     '—',
-    `${fmt(single / graphileBatched, 2)}× gw batched`,
+    `${fmt(ratio(runs.single, runs.gwBatched), 2)}× gw batched`,
   ]);
 }
 
