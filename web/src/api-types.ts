@@ -83,6 +83,7 @@ export interface Operation {
   kind: string;
   status: OperationStatus;
   projectId: string | null;
+  projectSlug: string | null;
   parentOperationId: string | null;
   actor: { id: string | null; name: string };
   traceId: string;

@@ -151,8 +151,11 @@ describe('operations API', () => {
     expect((await get(`/api/operations/${id}`, viewer.token)).json()).toMatchObject({
       id,
       kind: 'test.project',
+      projectSlug: slug,
     });
-    expect((await get(`/api/operations?project=${slug}`, viewer.token)).json().items).toHaveLength(1);
+    const listed = (await get(`/api/operations?project=${slug}`, viewer.token)).json().items;
+    expect(listed).toHaveLength(1);
+    expect(listed[0].projectSlug).toBe(slug);
     expect(
       (await get(`/api/operations`, viewer.token)).json().items.map((o: { id: string }) => o.id),
     ).toEqual([id]);
@@ -210,6 +213,25 @@ describe('operations API', () => {
       headers: { ...bearer(admin.token), 'last-event-id': 'x' },
     });
     expect(badHeader.json().errors[0].field).toBe('headers.last-event-id');
+  });
+
+  it('narrows events to one step (with its fan-out children and the operation’s own) with ?step=', async () => {
+    const id = (
+      await post('/api/operations', admin.token, { kind: 'system.canary', input: { steps: 2, fanout: 2 } })
+    ).json().id;
+    await finished(id);
+    const all: EventView[] = (await get(`/api/operations/${id}/events`, admin.token)).json().items;
+    const expected = all.filter((e) => e.step === null || e.step === 's1' || e.step?.startsWith('s1/'));
+    expect(expected.some((e) => e.step === 's1/leaf2')).toBe(true);
+    expect(all.some((e) => e.step === 's2')).toBe(true);
+    const page = (await get(`/api/operations/${id}/events?step=s1`, admin.token)).json().items;
+    expect(page.map((e: EventView) => e.id)).toEqual(expected.map((e) => e.id));
+    // Live form: same events, and it still ends at the operation's `complete` event.
+    const streamed = await stream(`/api/operations/${id}/events?step=s1`);
+    expect(streamed.map((e) => e.id)).toEqual(expected.map((e) => e.id));
+    expect(streamed.at(-1)).toMatchObject({ type: 'complete' });
+    const leaf = (await get(`/api/operations/${id}/events?step=s1/leaf1`, admin.token)).json().items;
+    expect(new Set(leaf.map((e: EventView) => e.step))).toEqual(new Set([null, 's1/leaf1']));
   });
 
   it('keeps a slow client’s buffer bounded: it is served from the database again and misses nothing', async () => {

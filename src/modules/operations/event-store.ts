@@ -52,20 +52,28 @@ function scopeFilter(scope: EventScope): [string, string] {
   return 'operationId' in scope ? ['operation_id', scope.operationId] : ['project_id', scope.projectId];
 }
 
-/** Events of an operation or a project after `after`, oldest first. */
+/** Events of an operation or a project after `after`, oldest first; `step` as in matchesStep. */
 export async function readEvents(
   db: Queryable,
   scope: EventScope,
   after: number,
   limit: number,
+  step?: string,
 ): Promise<EventRow[]> {
   const [column, value] = scopeFilter(scope);
   const { rows } = await db.query<EventRow>(
     `SELECT id, operation_id, project_id, step_key, type, data, created_at FROM operation_events
-     WHERE ${column} = $1 AND id > $2 ORDER BY id LIMIT $3`,
-    [value, after, limit],
+     WHERE ${column} = $1 AND id > $2
+       AND ($4::text IS NULL OR step_key IS NULL OR step_key = $4 OR starts_with(step_key, $4 || '/'))
+     ORDER BY id LIMIT $3`,
+    [value, after, limit, step ?? null],
   );
   return rows;
+}
+
+/** Whether an event belongs in a view of step `step`: its own, its fan-out children's, the operation's. */
+export function matchesStep(stepKey: string | null, step: string | undefined): boolean {
+  return !step || stepKey === null || stepKey === step || stepKey.startsWith(`${step}/`);
 }
 
 export async function lastEventId(db: Queryable, scope: EventScope): Promise<number> {

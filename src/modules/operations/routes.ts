@@ -20,6 +20,7 @@ import {
   EventView,
   ListOperationsQuery,
   OperationDetail,
+  OperationEventsQuery,
   OperationIdParams,
   OperationView,
   Page,
@@ -62,7 +63,7 @@ export function operationsRoutes(
       request: FastifyRequest,
       reply: FastifyReply,
       scope: EventScope,
-      query: { after?: number; limit: number },
+      query: { after?: number; limit: number; step?: string },
       end: { run?: number; terminal?: boolean },
     ) => {
       const header = lastEventId(request);
@@ -73,7 +74,7 @@ export function operationsRoutes(
       }
       const after = header !== undefined ? Number(header) : (query.after ?? 0);
       if (!wantsEventStream(request)) {
-        const rows = await readEvents(db, scope, after, query.limit);
+        const rows = await readEvents(db, scope, after, query.limit, query.step);
         const last = rows[rows.length - 1];
         return {
           items: rows.map(toEventView),
@@ -92,6 +93,7 @@ export function operationsRoutes(
         feeds,
         scope,
         after,
+        step: query.step,
         endAfterRun: end.run,
         endWhenCaughtUp: end.terminal,
         onOverflow: () => metrics.sseOverflows.inc({ stream }),
@@ -145,9 +147,9 @@ export function operationsRoutes(
         schema: {
           tags,
           description:
-            'Events of an operation: a JSON page, or with `Accept: text/event-stream` a live stream that replays after Last-Event-ID (or ?after=) and ends after the terminal `complete` event.',
+            'Events of an operation: a JSON page, or with `Accept: text/event-stream` a live stream that replays after Last-Event-ID (or ?after=) and ends after the terminal `complete` event. `?step=` keeps one step’s events (and its fan-out children’s) with the operation’s own.',
           params: OperationIdParams,
-          querystring: EventsQuery,
+          querystring: OperationEventsQuery,
           response: { 200: Page(EventView) },
         },
       },

@@ -27,6 +27,11 @@ export const EventsQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(500),
 });
 
+export const OperationEventsQuery = EventsQuery.extend({
+  /** Only this step's events (and its fan-out children's), with the operation's own. */
+  step: z.string().min(1).max(300).optional(),
+});
+
 const ErrorView = z.object({ message: z.string() }).passthrough().nullable();
 
 export const OperationView = z.object({
@@ -34,6 +39,7 @@ export const OperationView = z.object({
   kind: z.string(),
   status: OperationStatus,
   projectId: z.string().nullable(),
+  projectSlug: z.string().nullable(),
   parentOperationId: z.string().nullable(),
   actor: z.object({ id: z.string().nullable(), name: z.string() }),
   traceId: z.string(),

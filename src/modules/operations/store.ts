@@ -15,6 +15,8 @@ export interface OperationRow {
   actor_id: string | null;
   actor_name: string;
   project_id: string | null;
+  /** Joined from projects where read for display. */
+  project_slug?: string | null;
   parent_operation_id: string | null;
   idempotency_key: string | null;
   trace_id: string;
@@ -51,7 +53,11 @@ export interface StepRow {
 }
 
 export async function findOperation(db: Queryable, id: string): Promise<OperationRow | undefined> {
-  const { rows } = await db.query<OperationRow>('SELECT * FROM operations WHERE id = $1', [id]);
+  const { rows } = await db.query<OperationRow>(
+    `SELECT o.*, p.slug AS project_slug FROM operations o LEFT JOIN projects p ON p.id = o.project_id
+     WHERE o.id = $1`,
+    [id],
+  );
   return rows[0];
 }
 
@@ -74,7 +80,7 @@ export interface OperationFilter {
 
 export async function listOperationRows(db: Queryable, f: OperationFilter): Promise<OperationRow[]> {
   const { rows } = await db.query<OperationRow>(
-    `SELECT o.* FROM operations o
+    `SELECT o.*, p.slug AS project_slug FROM operations o LEFT JOIN projects p ON p.id = o.project_id
      WHERE ($1::uuid IS NULL OR o.project_id = $1)
        AND ($2::uuid IS NULL OR o.project_id IN (SELECT project_id FROM project_members WHERE user_id = $2))
        AND ($3::text IS NULL OR o.status = $3)

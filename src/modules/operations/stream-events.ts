@@ -1,7 +1,7 @@
 import type { Queryable } from '../../platform/db/pool.ts';
 import type { SseStream } from '../../platform/http/sse.ts';
 import type { EventFeeds } from './event-feed.ts';
-import { type EventRow, type EventScope, readEvents } from './event-store.ts';
+import { type EventRow, type EventScope, matchesStep, readEvents } from './event-store.ts';
 import { toEventView } from './views.ts';
 
 export interface StreamEventsOptions {
@@ -15,6 +15,8 @@ export interface StreamEventsOptions {
   /** The operation had finished when the client connected: end once caught up. */
   endWhenCaughtUp?: boolean;
   pageSize?: number;
+  /** Only this step's events (and its children's), with the operation's own. */
+  step?: string;
   /** Called each time the client's buffer overflowed (metrics). */
   onOverflow?: () => void;
 }
@@ -37,6 +39,10 @@ export async function streamEvents(sse: SseStream, options: StreamEventsOptions)
   const deliver = (rows: EventRow[]) => {
     for (const row of rows) {
       if (row.id <= cursor || sse.closed) continue;
+      if (!matchesStep(row.step_key, options.step)) {
+        cursor = row.id;
+        continue;
+      }
       const ok = sse.send({ id: row.id, data: JSON.stringify(toEventView(row)) });
       if (!ok) return false;
       cursor = row.id;

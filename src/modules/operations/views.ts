@@ -7,6 +7,7 @@ export function toOperationView(op: OperationRow) {
     kind: op.kind,
     status: op.status,
     projectId: op.project_id,
+    projectSlug: op.project_slug ?? null,
     parentOperationId: op.parent_operation_id,
     actor: { id: op.actor_id, name: op.actor_name },
     traceId: op.trace_id,

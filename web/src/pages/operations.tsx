@@ -175,6 +175,13 @@ export function OperationsPage() {
                           <Link to={to.project(p.slug)} className="hover:text-emerald-800 hover:underline">
                             {p.name}
                           </Link>
+                        ) : o.projectSlug ? (
+                          <Link
+                            to={to.project(o.projectSlug)}
+                            className="hover:text-emerald-800 hover:underline"
+                          >
+                            {o.projectSlug}
+                          </Link>
                         ) : o.projectId ? (
                           <span className="font-mono text-xs text-slate-400">{o.projectId.slice(0, 8)}</span>
                         ) : (
