@@ -49,6 +49,14 @@ export function createEventBus(databaseUrl: string, logger: Logger, options: Eve
   let idleTimer: NodeJS.Timeout | undefined;
   let pingTimer: NodeJS.Timeout | undefined;
 
+  // One statement at a time per connection (pg deprecates queueing on a busy client).
+  const serial = new WeakMap<pg.Client, Promise<unknown>>();
+  const run = (on: pg.Client, sql: string): Promise<unknown> => {
+    const next = (serial.get(on) ?? Promise.resolve()).catch(() => undefined).then(() => on.query(sql));
+    serial.set(on, next);
+    return next;
+  };
+
   const dispatch = (message: pg.Notification) => {
     for (const fn of listeners.get(message.channel) ?? []) {
       try {
@@ -95,7 +103,7 @@ export function createEventBus(databaseUrl: string, logger: Logger, options: Eve
       client = next;
       failures = 0;
       pingTimer = setInterval(() => {
-        next.query('SELECT 1').catch((error) => drop(next, error));
+        run(next, 'SELECT 1').catch((error) => drop(next, error));
       }, options.pingMs ?? 30_000);
       pingTimer.unref();
       return next;
@@ -109,7 +117,7 @@ export function createEventBus(databaseUrl: string, logger: Logger, options: Eve
     const existing = listening.get(channel);
     if (existing) return existing;
     const started = connect().then(async (current) => {
-      if (listeners.has(channel)) await current.query(`LISTEN ${channel}`);
+      if (listeners.has(channel)) await run(current, `LISTEN ${channel}`);
     });
     listening.set(channel, started);
     started.catch(() => {
@@ -176,7 +184,7 @@ export function createEventBus(databaseUrl: string, logger: Logger, options: Eve
         set.delete(listener);
         if (set.size > 0) return;
         listeners.delete(channel);
-        if (client && listening.delete(channel)) client.query(`UNLISTEN ${channel}`).catch(() => undefined);
+        if (client && listening.delete(channel)) run(client, `UNLISTEN ${channel}`).catch(() => undefined);
         if (listeners.size === 0) scheduleIdleClose();
       };
       return Object.assign(unsubscribe, { ready });
