@@ -33,6 +33,7 @@ import {
   operationsRoutes,
   Registry,
   registerCanaryJobs,
+  startOperationPruner,
   type WorkerPool,
 } from './modules/operations/index.ts';
 import {
@@ -263,6 +264,9 @@ export async function startOrchard(
       await workers.start();
     }
     const scheduler = config.workers.enabled ? startPipelineScheduler(resources) : undefined;
+    const pruner = config.workers.enabled
+      ? startOperationPruner(resources, { retentionDays: config.operations.retentionDays })
+      : undefined;
     // The deploy supervisor runs apps where the workers run: it restores every environment now.
     if (config.workers.enabled) resources.deploy.start({ bus: resources.bus });
     const address = http.server.address();
@@ -276,6 +280,7 @@ export async function startOrchard(
       database,
       async close() {
         scheduler?.stop();
+        pruner?.stop();
         await workers?.stop();
         await res.deploy.stop();
         await res.browsers.close();

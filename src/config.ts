@@ -87,6 +87,12 @@ export const Config = z.object({
       prefetchMs: z.coerce.number().int().min(0).max(10_000).default(50),
     })
     .prefault({}),
+  operations: z
+    .object({
+      /** Finished operations older than this many days are deleted with their steps and events (0: kept). */
+      retentionDays: z.coerce.number().int().min(0).max(36_500).default(0),
+    })
+    .prefault({}),
   allowPrivateWebhookTargets: bool.default(false),
   llm: z
     .object({
@@ -193,6 +199,7 @@ export const ENV_KEYS: Record<string, string> = {
   ORCHARD_TOKEN: 'token',
   ORCHARD_POLL_MS: 'workers.pollMs',
   ORCHARD_PREFETCH_MS: 'workers.prefetchMs',
+  ORCHARD_OPERATIONS_RETENTION_DAYS: 'operations.retentionDays',
 };
 
 export class ConfigError extends Error {

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { Command } from 'commander';
 import { createResources } from '../app.ts';
-import { createWorkerPool } from '../modules/operations/index.ts';
+import { createWorkerPool, startOperationPruner } from '../modules/operations/index.ts';
 import { startPipelineScheduler } from '../modules/pipelines/index.ts';
 import { migrate } from '../platform/db/migrate.ts';
 import { createLogger } from '../platform/log.ts';
@@ -69,6 +69,7 @@ export function registerWorker(program: Command) {
       // A worker runs what `orchard up` runs beside its workers: the (multi-process safe) pipeline
       // schedule tick, and the supervisor for the apps its deploy steps start.
       const scheduler = startPipelineScheduler(res);
+      const pruner = startOperationPruner(res, { retentionDays: config.operations.retentionDays });
       res.deploy.start({ bus: res.bus });
       const metrics = opts.metricsPort
         ? await serveMetrics(res.metrics, Number(opts.metricsPort))
@@ -81,6 +82,7 @@ export function registerWorker(program: Command) {
       );
       onShutdown(async () => {
         scheduler.stop();
+        pruner.stop();
         await pool.stop();
         await res.deploy.stop();
         await res.browsers.close();

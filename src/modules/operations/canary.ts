@@ -60,8 +60,10 @@ async function work(ctx: StepContext<unknown>, ms: number) {
   await ctx.progress(1, 'done');
 }
 
+export const CANARY_KIND = 'system.canary';
+
 export const canaryWorkflow = defineWorkflow(
-  'system.canary',
+  CANARY_KIND,
   CanaryInput,
   (input) =>
     Array.from({ length: input.steps }, (_, i) => ({

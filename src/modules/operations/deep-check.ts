@@ -2,6 +2,7 @@ import type { Db } from '../../platform/db/pool.ts';
 import type { EventBus } from '../../platform/events/index.ts';
 import { SYSTEM_ACTOR } from '../../platform/http/actor.ts';
 import type { Resources } from '../../platform/resources.ts';
+import { CANARY_KIND } from './canary.ts';
 import { cancelOperation } from './cancel-operation.ts';
 import type { Registry } from './registry.ts';
 import { startOperation } from './start-operation.ts';
@@ -27,7 +28,7 @@ export function createDeepCheck(
   const run = async (db: Db): Promise<DeepCheckResult> => {
     const started = Date.now();
     const { id } = await startOperation(db, res.registry, {
-      kind: 'system.canary',
+      kind: CANARY_KIND,
       input: { steps: 1 },
       clock: res.clock,
     });

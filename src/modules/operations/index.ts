@@ -15,6 +15,7 @@ export {
 export { NonRetryableError } from './errors.ts';
 export { getOperation } from './get-operation.ts';
 export { listOperations } from './list-operations.ts';
+export { pruneOperations, startOperationPruner } from './prune-operations.ts';
 export { Registry } from './registry.ts';
 export { retryOperation } from './retry-operation.ts';
 export { operationsRoutes } from './routes.ts';
