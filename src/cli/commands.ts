@@ -5,6 +5,7 @@ import { registerLlm } from './llm.ts';
 import { registerMigrate } from './migrate.ts';
 import { registerMockLlm } from './mock-llm.ts';
 import { registerOps } from './ops.ts';
+import { registerPrompt } from './prompt.ts';
 import { registerToken } from './token.ts';
 import { registerUp } from './up.ts';
 import { registerWorker } from './worker.ts';
@@ -19,5 +20,6 @@ export const CLI_COMMANDS: Array<(program: Command) => void> = [
   registerLlm,
   registerWorker,
   registerOps,
+  registerPrompt,
   registerDeploy,
 ];

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createTestApp, type TestApp } from '../../../test/app.ts';
 import { commitFiles, gitOk, listenApp, localRepo, startWorkers } from '../../../test/git.ts';
+import { runOrchard } from '../../../test/support/spawn-orchard.ts';
 import { readSse } from '../../platform/http/sse-reader.ts';
 import { branchHead, ensureRepository, repositoryPath } from '../git/index.ts';
 import { getOperation, type WorkerPool, waitForOperation } from '../operations/index.ts';
@@ -12,6 +13,7 @@ import { getOperation, type WorkerPool, waitForOperation } from '../operations/i
 let t: TestApp;
 let workers: WorkerPool;
 let h: { authorization: string };
+let token: string;
 let base: string;
 
 beforeAll(async () => {
@@ -25,7 +27,8 @@ beforeAll(async () => {
   base = await listenApp(t);
   workers = await startWorkers(t);
   t.res.deploy.start({ bus: t.res.bus });
-  h = bearer((await t.user('member')).token);
+  token = (await t.user('member')).token;
+  h = bearer(token);
 });
 afterAll(async () => {
   await workers?.stop();
@@ -184,6 +187,38 @@ describe('a landing prompt, offline', () => {
     for await (const message of readSse(response.body!)) frames.push(JSON.parse(message.data));
     expect(frames.length).toBe(events.length);
     expect(frames.at(-1)?.type).toBe('complete');
+  });
+});
+
+describe('`orchard prompt`', () => {
+  it('runs the same loop from a terminal: follows the build live and ends with the staging address (exit 0)', {
+    timeout: 240_000,
+  }, async () => {
+    const run = await runOrchard([
+      'prompt',
+      'a landing page for a neighbourhood bakery',
+      '--url',
+      base,
+      '--token',
+      token,
+    ]);
+    expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(0);
+    const [, slug, operationId] =
+      run.stdout.match(/^Building (\S+) on orchard\/\S+ — operation (\S+)$/m) ?? [];
+    expect(slug, run.stdout).toBeTruthy();
+    expect(run.stdout).toContain(`Studio: ${base}/projects/${slug}/blueprints/`);
+    for (const step of ['implement', 'test', 'deploy', 'verify'])
+      expect(run.stdout).toContain(`${step}: succeeded`);
+    expect(run.stdout).toContain('Build succeeded');
+    const staging = run.stdout.match(/^Staging: (\S+)$/m)?.[1];
+    expect(staging).toMatch(new RegExp(`^http://staging--${slug}\\.localhost:\\d+/$`));
+    const op = await getOperation(t.res.db, operationId!);
+    expect(op.status).toBe('succeeded');
+    expect((op.output as { verify: { url: string } }).verify.url).toBe(staging);
+
+    const refused = await runOrchard(['prompt', 'ab', '--url', base, '--token', token]);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain('Describe what to build in a few words');
   });
 });
 
