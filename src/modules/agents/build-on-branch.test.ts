@@ -1,8 +1,13 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/app.ts';
 import { createProjectAs, gitOk } from '../../../test/git.ts';
 import { SYSTEM_ACTOR } from '../../platform/http/actor.ts';
-import { branchHead, type PushEvent, repositoryPath } from '../git/index.ts';
+import { addWorktree, branchHead, type PushEvent, removeWorktree, repositoryPath } from '../git/index.ts';
+import { startOperation } from '../operations/index.ts';
 import { findProjectBySlug } from '../projects/index.ts';
 import { openMergeRequestsOn, reviewsOnPush } from '../reviews/index.ts';
 import { autopilotBlueprint, renderTemplate } from '../studio/index.ts';
@@ -98,6 +103,36 @@ describe('the scaffold runtime on a branch', () => {
     expect(mr?.head_sha).toBe(again.sha);
     const same = await build('gallery', 'a photo gallery where visitors can like photos');
     expect(same).toMatchObject({ sha: again.sha, changed: false });
+  });
+});
+
+describe('agent workspaces', () => {
+  it('a build removes the worktrees killed workers left for ended operations, and keeps live ones', async () => {
+    const owner = await t.user('member');
+    const slug = await createProjectAs(t, owner.token, 'leftovers');
+    await build(slug, 'a photo gallery where visitors can like photos');
+    const repo = repositoryPath(t.config.home, slug);
+    const agents = path.join(t.config.home, 'work', 'agents');
+    const start = () => startOperation(t.res.db, t.res.registry, { kind: 'system.canary', input: {} });
+    const [ended, live] = [(await start()).id, (await start()).id];
+    await t.res.db.query(`UPDATE operations SET status = 'failed', finished_at = now() WHERE id = $1`, [
+      ended,
+    ]);
+    const main = (await branchHead(repo, 'main'))!;
+    // What a worker killed mid-implement leaves: a registered worktree under work/agents.
+    const endedDir = await addWorktree(repo, path.join(agents, `${slug}-${ended}`), main);
+    const liveDir = await addWorktree(repo, path.join(agents, `${slug}-${live}`), main);
+    const gone = path.join(agents, `${slug}-${randomUUID()}`);
+    await mkdir(gone, { recursive: true });
+
+    await build(slug, 'a photo gallery where visitors can like photos and comment');
+    expect(existsSync(endedDir)).toBe(false);
+    expect(existsSync(gone)).toBe(false);
+    expect(existsSync(liveDir)).toBe(true);
+    const listed = await gitOk(['worktree', 'list', '--porcelain'], repo);
+    expect(listed).not.toContain(endedDir);
+    expect(listed).toContain(liveDir);
+    await removeWorktree(repo, liveDir);
   });
 });
 

@@ -10,6 +10,7 @@ import {
   commitWorkspace,
   ensureDefaultBranch,
   openWorkspace,
+  removeStaleWorkspaces,
 } from './workspace.ts';
 
 export interface BuildOnBranchInput {
@@ -50,9 +51,17 @@ export async function buildOnBranch(
   const { project } = input;
   const repo = await ensureRepository(deps.config.home, project.slug);
   const initial = await ensureDefaultBranch(repo, { projectName: project.name, identity: input.identity });
-  const workspace = await openWorkspace(repo, path.join(deps.config.home, 'work'), {
+  const workRoot = path.join(deps.config.home, 'work');
+  // A worker killed mid-build leaves its worktree; whoever builds next on this machine removes it.
+  const stale = await removeStaleWorkspaces(deps.db, deps.config.home, workRoot).catch((error) => {
+    deps.logger.warn({ err: error }, 'could not remove stale agent workspaces');
+    return [];
+  });
+  if (stale.length) deps.logger.info({ removed: stale }, 'removed agent workspaces of ended builds');
+  const workspace = await openWorkspace(repo, workRoot, {
     branch: input.branch,
     projectSlug: project.slug,
+    operationId: input.operationId,
   });
   try {
     const outcome = await driveAgent(input.runtime, input.task, workspace, {

@@ -4,7 +4,10 @@
  * branch ref (deliver-branch.ts) makes them visible.
  */
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
+import type { Queryable } from '../../platform/db/pool.ts';
 import {
   addWorktree,
   branchHead,
@@ -12,6 +15,7 @@ import {
   git,
   type RefUpdate,
   removeWorktree,
+  repositoryPath,
   runGit,
   updateRef,
   ZERO_SHA,
@@ -55,22 +59,63 @@ export async function ensureDefaultBranch(
   return { ref, oldSha: ZERO_SHA, newSha: commit };
 }
 
-/** A worktree at the head of `branch` (or of the default branch when `branch` does not exist yet). */
+const UUID = /-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+
+/**
+ * A worktree at the head of `branch` (or of the default branch when `branch` does not exist yet).
+ * Named after the operation when there is one (`<slug>-<operation id>`), so a retry of a build whose
+ * worker died replaces the leftover, and removeStaleWorkspaces can tell when it is no longer needed.
+ */
 export async function openWorkspace(
   repo: string,
   workRoot: string,
-  input: { branch: string; projectSlug: string },
+  input: { branch: string; projectSlug: string; operationId?: string },
 ): Promise<AgentWorkspace & { branchExisted: boolean }> {
   const head = await branchHead(repo, input.branch);
   const baseSha = head ?? (await branchHead(repo, DEFAULT_BRANCH));
   if (!baseSha) throw new Error(`The repository has no ${DEFAULT_BRANCH} branch to start from.`);
-  const dir = path.join(workRoot, 'agents', `${input.projectSlug}-${randomBytes(6).toString('hex')}`);
+  const suffix = input.operationId ?? randomBytes(6).toString('hex');
+  const dir = path.join(workRoot, 'agents', `${input.projectSlug}-${suffix}`);
   await addWorktree(repo, dir, baseSha);
   return { dir, branch: input.branch, baseSha, projectSlug: input.projectSlug, branchExisted: Boolean(head) };
 }
 
 export async function closeWorkspace(repo: string, workspace: AgentWorkspace): Promise<void> {
   await removeWorktree(repo, workspace.dir);
+}
+
+/**
+ * Removes the workspaces a killed worker left behind: those named after an operation that has ended
+ * (or no longer exists). Workspaces of queued or running operations, and unnamed ones, stay.
+ * Returns the directories removed.
+ */
+export async function removeStaleWorkspaces(
+  db: Queryable,
+  home: string,
+  workRoot: string,
+): Promise<string[]> {
+  const root = path.join(workRoot, 'agents');
+  const entries = await readdir(root, { withFileTypes: true }).catch(() => []);
+  const named = entries.flatMap((e) => {
+    const m = e.isDirectory() ? UUID.exec(e.name) : null;
+    return m ? [{ name: e.name, slug: e.name.slice(0, -m[0].length), operationId: m[1]! }] : [];
+  });
+  if (!named.length) return [];
+  const { rows } = await db.query<{ id: string }>(
+    `SELECT id FROM operations WHERE id = ANY($1::uuid[]) AND status IN ('queued', 'running')`,
+    [named.map((n) => n.operationId)],
+  );
+  const live = new Set(rows.map((r) => r.id));
+  const removed: string[] = [];
+  for (const n of named) {
+    if (live.has(n.operationId)) continue;
+    const dir = path.join(root, n.name);
+    const repo = repositoryPath(home, n.slug);
+    if (existsSync(repo)) await removeWorktree(repo, dir);
+    else await rm(dir, { recursive: true, force: true });
+    removed.push(dir);
+  }
+  return removed;
 }
 
 /**
