@@ -12,6 +12,11 @@ interface StepLine {
 }
 
 const TERMINAL = new Set(['succeeded', 'failed', 'cancelled']);
+
+/** Exit codes of commands that follow an operation: 0 succeeded, 1 failed, 2 cancelled. */
+export function exitCodeFor(status: string): number {
+  return ({ succeeded: 0, failed: 1, cancelled: 2 } as Record<string, number>)[status] ?? 1;
+}
 const ICON: Record<string, string> = {
   succeeded: '✓',
   failed: '✗',

@@ -1,11 +1,10 @@
 import type { Command } from 'commander';
 import type { OperationView } from '../modules/operations/index.ts';
-import { watchOperation } from './ops-watch.ts';
+import { exitCodeFor, watchOperation } from './ops-watch.ts';
 import { addClientOptions, clientFor } from './orchard-client.ts';
 import { CliError } from './run.ts';
 
 type ClientFlags = { url?: string; token?: string };
-const EXIT = { succeeded: 0, failed: 1, cancelled: 2 } as Record<string, number>;
 
 export function registerOps(program: Command) {
   const ops = program
@@ -50,7 +49,7 @@ export function registerOps(program: Command) {
   ).action(async (id: string, opts: ClientFlags, command: Command) => {
     const view = await watchOperation(clientFor(command, opts), id, process.stdout);
     process.stdout.write(`Operation ${id} ${view.status}${view.error ? `: ${view.error}` : ''}\n`);
-    process.exitCode = EXIT[view.status] ?? 1;
+    process.exitCode = exitCodeFor(view.status);
   });
 
   for (const verb of ['cancel', 'retry'] as const) {
@@ -100,7 +99,7 @@ export function registerOps(program: Command) {
       if (!opts.watch) return;
       const view = await watchOperation(client, op.id, process.stdout);
       process.stdout.write(`Operation ${op.id} ${view.status}${view.error ? `: ${view.error}` : ''}\n`);
-      process.exitCode = EXIT[view.status] ?? 1;
+      process.exitCode = exitCodeFor(view.status);
     },
   );
 }

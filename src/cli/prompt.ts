@@ -1,11 +1,10 @@
 import type { Command } from 'commander';
 import type { StepView } from '../modules/operations/index.ts';
-import { watchOperation } from './ops-watch.ts';
+import { exitCodeFor, watchOperation } from './ops-watch.ts';
 import { addClientOptions, clientFor } from './orchard-client.ts';
 import { CliError } from './run.ts';
 
 type PromptFlags = { url?: string; token?: string; template?: string; project?: string; watch: boolean };
-const EXIT = { succeeded: 0, failed: 1, cancelled: 2 } as Record<string, number>;
 
 interface Started {
   operationId: string;
@@ -15,7 +14,7 @@ interface Started {
 }
 
 /**
- * `orchard prompt "a todo app with due dates"`: the main loop from a terminal — POST /api/prompts,
+ * `orchard prompt "a recipe box where cooks rate recipes"`: the main loop from a terminal — POST /api/prompts,
  * then the build followed live like `orchard ops watch`, ending with the staging address.
  */
 export function registerPrompt(program: Command) {
@@ -52,6 +51,6 @@ export function registerPrompt(program: Command) {
     process.stdout.write(
       `Build ${view.status}${view.error ? `: ${view.error}` : ''}\n${typeof url === 'string' ? `Staging: ${url}\n` : ''}`,
     );
-    process.exitCode = EXIT[view.status] ?? 1;
+    process.exitCode = exitCodeFor(view.status);
   });
 }

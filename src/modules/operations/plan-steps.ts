@@ -76,7 +76,7 @@ function assertAcyclic(steps: PlannedStep[]) {
   for (const step of steps) visit(step.key, []);
 }
 
-/** Planned steps as the JSON that `INSERT … SELECT … FROM jsonb_to_recordset(…)` reads (STEP_RECORD). */
+/** Planned steps as the JSON that insertStepsSql() reads. */
 export function stepRecords(steps: Array<PlannedStep & { status: StepStatus }>): string {
   return JSON.stringify(
     steps.map((s) => ({
@@ -93,9 +93,26 @@ export function stepRecords(steps: Array<PlannedStep & { status: StepStatus }>):
   );
 }
 
-/** The record type of stepRecords() for jsonb_to_recordset. */
-export const STEP_RECORD = `s(key text, handler text, parent_key text, depends_on jsonb, status text,
-  max_attempts int, queue text, timeout_ms int, input jsonb)`;
+/**
+ * `INSERT INTO steps … SELECT … FROM <from>, jsonb_to_recordset(<records>)`, the SQL both starting
+ * an operation and adding fan-out children use. Arguments are SQL expressions (placeholders,
+ * columns of `from`): the operation id, its project id, the timestamp, the stepRecords() JSON.
+ */
+export function insertStepsSql(e: {
+  operationId: string;
+  projectId: string;
+  at: string;
+  records: string;
+  from?: string;
+}): string {
+  return `INSERT INTO steps (operation_id, project_id, key, handler, parent_key, depends_on, status, max_attempts,
+                      run_after, queue, timeout_ms, input, created_at, updated_at)
+    SELECT ${e.operationId}, ${e.projectId}, s.key, s.handler, s.parent_key,
+           ARRAY(SELECT jsonb_array_elements_text(s.depends_on)), s.status, s.max_attempts, ${e.at}, s.queue,
+           s.timeout_ms, s.input, ${e.at}, ${e.at}
+    FROM ${e.from ? `${e.from}, ` : ''}jsonb_to_recordset(${e.records}) AS s(key text, handler text, parent_key text,
+         depends_on jsonb, status text, max_attempts int, queue text, timeout_ms int, input jsonb)`;
+}
 
 /** Inserts planned steps (existing keys are left alone: adding children again is idempotent). */
 export async function insertSteps(
@@ -105,11 +122,7 @@ export async function insertSteps(
   now: Date,
 ): Promise<Array<{ key: string; status: StepStatus; queue: string }>> {
   const { rows } = await tx.query<{ key: string; status: StepStatus; queue: string }>(
-    `INSERT INTO steps (operation_id, project_id, key, handler, parent_key, depends_on, status, max_attempts,
-                        run_after, queue, timeout_ms, input, created_at, updated_at)
-     SELECT $1, $4, s.key, s.handler, s.parent_key, ARRAY(SELECT jsonb_array_elements_text(s.depends_on)), s.status,
-            s.max_attempts, $2, s.queue, s.timeout_ms, s.input, $2, $2
-     FROM jsonb_to_recordset($3::jsonb) AS ${STEP_RECORD}
+    `${insertStepsSql({ operationId: '$1::uuid', projectId: '$4::uuid', at: '$2::timestamptz', records: '$3::jsonb' })}
      ON CONFLICT (operation_id, key) DO NOTHING
      RETURNING key, status, queue`,
     [operation.operationId, now, stepRecords(steps), operation.projectId],

@@ -46,7 +46,7 @@ export async function pruneOperations(db: Queryable, clock: Clock, options: Prun
   return deleted;
 }
 
-/** Sweeps every `intervalMs` (default 10 min) where workers run; the first sweep runs at once. */
+/** Sweeps every `intervalMs` (default 10 min) where workers run; the first a minute after start. */
 export function startOperationPruner(
   res: { db: Queryable; clock: Clock; logger: Logger; metrics: Metrics },
   options: PruneOptions & { intervalMs?: number },
@@ -71,8 +71,15 @@ export function startOperationPruner(
       running = false;
     }
   };
-  void sweep();
+  // Not on the start-up path, yet soon enough that a process restarted often still sweeps.
+  const first = setTimeout(() => void sweep(), Math.min(60_000, options.intervalMs ?? 60_000));
   const timer = setInterval(() => void sweep(), options.intervalMs ?? 10 * 60_000);
+  first.unref();
   timer.unref();
-  return { stop: () => clearInterval(timer) };
+  return {
+    stop: () => {
+      clearTimeout(first);
+      clearInterval(timer);
+    },
+  };
 }

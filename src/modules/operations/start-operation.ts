@@ -5,7 +5,7 @@ import { ValidationError } from '../../platform/errors.ts';
 import { type Actor, isSystemActor } from '../../platform/http/actor.ts';
 import { EVENTS_CHANNEL, STEPS_CHANNEL } from './channels.ts';
 import { STREAM_LOCK, streamKey } from './lock.ts';
-import { planSteps, STEP_RECORD, stepRecords } from './plan-steps.ts';
+import { insertStepsSql, planSteps, stepRecords } from './plan-steps.ts';
 import type { Registry } from './registry.ts';
 
 export interface StartOperationOptions {
@@ -103,11 +103,7 @@ const START_SQL = `
     ON CONFLICT (kind, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
     RETURNING id
   ), new_steps AS (
-    INSERT INTO steps (operation_id, project_id, key, handler, parent_key, depends_on, status, max_attempts,
-                       run_after, queue, timeout_ms, input, created_at, updated_at)
-    SELECT op.id, $6::uuid, s.key, s.handler, s.parent_key, ARRAY(SELECT jsonb_array_elements_text(s.depends_on)),
-           s.status, s.max_attempts, $10::timestamptz, s.queue, s.timeout_ms, s.input, $10::timestamptz, $10::timestamptz
-    FROM op, jsonb_to_recordset($12::jsonb) AS ${STEP_RECORD}
+    ${insertStepsSql({ operationId: 'op.id', projectId: '$6::uuid', at: '$10::timestamptz', records: '$12::jsonb', from: 'op' })}
     RETURNING queue, status
   ), event AS (
     INSERT INTO operation_events (operation_id, project_id, step_key, type, data, created_at)

@@ -255,7 +255,8 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
         freeSlot();
         lane.recording -= 1;
         held.delete(job.id);
-        void fill(lane);
+        // The slot's own fill ran when it freed; claim again here only if this lifts the gate.
+        if (lane.recording === MAX_AHEAD - 1) void fill(lane);
       });
   };
 
