@@ -55,8 +55,12 @@ let db: Db | undefined;
 let stopDb = async () => {};
 const pgDir = await mkdtemp(path.join(os.tmpdir(), 'orchard-bench-llm-'));
 if (WITH_DB) {
-  const server = await startEmbeddedPostgres({ dir: pgDir, logger: createLogger({ level: 'warn' }) });
-  db = createPool(server.url, { max: 4 });
+  const server = await startEmbeddedPostgres({
+    dir: path.join(pgDir, 'pg'),
+    credentialsFile: path.join(pgDir, 'db.credentials.json'),
+    logger: createLogger({ level: 'warn' }),
+  });
+  db = createPool(server.adminUrl, { max: 4 });
   await migrate(db);
   stopDb = async () => {
     await db?.end();

@@ -13,9 +13,13 @@ export const quiet = createLogger({ level: 'silent' });
 export async function benchPostgres(databaseUrl: string | undefined) {
   if (databaseUrl) return { adminUrl: databaseUrl, kind: 'DATABASE_URL', stop: async () => {} };
   const dir = await mkdtemp(path.join(os.tmpdir(), 'orchard-bench-pg-'));
-  const server = await startEmbeddedPostgres({ dir, logger: quiet });
+  const server = await startEmbeddedPostgres({
+    dir: path.join(dir, 'pg'),
+    credentialsFile: path.join(dir, 'db.credentials.json'),
+    logger: quiet,
+  });
   return {
-    adminUrl: server.url,
+    adminUrl: server.adminUrl,
     kind: 'embedded PostgreSQL',
     stop: async () => {
       await server.stop();

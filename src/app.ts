@@ -1,7 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import type { Config } from './config.ts';
 import {
   automationRoutes,
@@ -50,8 +49,9 @@ import { registerStudioJobs, studioRoutes } from './modules/studio/index.ts';
 import { type BlobStore, FsBlobStore } from './platform/blobs/index.ts';
 import { type Clock, systemClock } from './platform/clock.ts';
 import { startEmbeddedPostgres } from './platform/db/embedded-postgres.ts';
+import { ensureOwnerDatabase } from './platform/db/ensure-owner-database.ts';
 import { migrate, pendingMigrations } from './platform/db/migrate.ts';
-import { createPool, type Db, withDatabase } from './platform/db/pool.ts';
+import { createPool, type Db } from './platform/db/pool.ts';
 import { createEventBus, type EventBus } from './platform/events/index.ts';
 import { createHttpServer, type HttpApp } from './platform/http/server.ts';
 import { createLogger, type Logger } from './platform/log.ts';
@@ -88,24 +88,24 @@ export interface Database {
 export async function openDatabase(config: Config, logger: Logger): Promise<Database> {
   if (config.databaseUrl) return { url: config.databaseUrl, embedded: false, stop: async () => {} };
   await mkdir(config.home, { recursive: true });
-  const server = await startEmbeddedPostgres({ dir: path.join(config.home, 'pg'), logger });
-  const url = withDatabase(server.url, 'orchard');
-  await ensureDatabase(server.url, 'orchard');
-  return { url, embedded: true, stop: () => server.stop() };
-}
-
-async function ensureDatabase(adminUrl: string, name: string) {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
+  const server = await startEmbeddedPostgres({
+    dir: path.join(config.home, 'pg'),
+    credentialsFile: path.join(config.home, 'db.credentials.json'),
+    tcp: config.embeddedDatabase.tcp,
+    logger,
+  });
   try {
-    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-    if (!rowCount)
-      await client.query(`CREATE DATABASE ${name}`).catch((e) => {
-        if (e.code !== '42P04') throw e; // created concurrently by another process
-      });
-  } finally {
-    await client.end();
+    // Orchard works as the database's owner, not as the superuser.
+    await ensureOwnerDatabase(server.adminUrl, server.credentials.owner, 'orchard');
+  } catch (error) {
+    await server.stop();
+    throw error;
   }
+  return {
+    url: server.urlFor(server.credentials.owner, 'orchard'),
+    embedded: true,
+    stop: () => server.stop(),
+  };
 }
 
 export interface CreateResourcesOptions {

@@ -153,6 +153,28 @@ export const Config = z.object({
     .prefault({}),
   /** OpenTelemetry traces are exported here (OTLP/HTTP) when set. */
   otlpEndpoint: z.url().optional(),
+  /** Orchard's own PostgreSQL (without DATABASE_URL): a Unix socket only, unless `tcp` also opens 127.0.0.1. */
+  embeddedDatabase: z.object({ tcp: bool.default(false) }).prefault({}),
+  /** How pipeline jobs, builds and deployed apps are isolated. */
+  sandbox: z
+    .object({
+      /**
+       * Without bubblewrap, jobs and apps are refused; this lets them run as plain processes with
+       * full access to the machine (a warning shows in /ready and the UI).
+       */
+      allowUnsandboxed: bool.default(false),
+      /**
+       * When Orchard runs as root, a project's jobs and apps run as uid/gid `uidBase + n`, n being
+       * the project's own number: never root, and never another project's user.
+       */
+      uidBase: z.coerce
+        .number()
+        .int()
+        .min(1000)
+        .max(2 ** 31 - 2 ** 24)
+        .default(1_500_000_000),
+    })
+    .prefault({}),
   /** CLI client commands (`orchard ops …`): the Orchard to talk to, and the API token to use. */
   url: z.url().default('http://localhost:7300'),
   token: z.string().min(1).optional(),
@@ -200,6 +222,9 @@ export const ENV_KEYS: Record<string, string> = {
   ORCHARD_POLL_MS: 'workers.pollMs',
   ORCHARD_PREFETCH_MS: 'workers.prefetchMs',
   ORCHARD_OPERATIONS_RETENTION_DAYS: 'operations.retentionDays',
+  ORCHARD_EMBEDDED_DB_TCP: 'embeddedDatabase.tcp',
+  ORCHARD_SANDBOX_ALLOW_UNSANDBOXED: 'sandbox.allowUnsandboxed',
+  ORCHARD_SANDBOX_UID_BASE: 'sandbox.uidBase',
 };
 
 export class ConfigError extends Error {

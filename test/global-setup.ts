@@ -30,8 +30,12 @@ export default async function setup(project: TestProject) {
     adminUrl = config.databaseUrl;
   } else {
     dir = await mkdtemp(path.join(os.tmpdir(), 'orchard-test-pg-'));
-    const server = await startEmbeddedPostgres({ dir, logger });
-    adminUrl = server.url;
+    const server = await startEmbeddedPostgres({
+      dir: path.join(dir, 'pg'),
+      credentialsFile: path.join(dir, 'db.credentials.json'),
+      logger,
+    });
+    adminUrl = server.adminUrl;
     stopServer = server.stop;
   }
   const template = `orchard_tpl_${process.pid}_${Date.now().toString(36)}`;

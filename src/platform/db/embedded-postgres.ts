@@ -1,12 +1,14 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, chown, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, chown, lstat, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import type { Logger } from '../log.ts';
+import { type EmbeddedCredentials, loadOrCreateCredentials } from './embedded-credentials.ts';
 
 const exec = promisify(execFile);
 
@@ -16,10 +18,20 @@ const exec = promisify(execFile);
  * that a server left behind by a crash (SIGKILL of Node leaves the postmaster running and its
  * `postmaster.pid` in place, and a plain start then fails with `undefined`) is found, checked
  * and adopted, and a stale lock file is cleared.
+ *
+ * It listens on a Unix socket in a directory only its own user may enter (no TCP unless asked),
+ * and its superuser's password is random per home: nothing that runs on the machine, a
+ * sandboxed job or app included, can reach it without Orchard's credentials file.
  */
 export interface EmbeddedPostgres {
-  url: string;
+  /** The superuser, for setup only (roles, databases): Orchard itself connects as the owner role. */
+  adminUrl: string;
   port: number;
+  /** Where the server's Unix socket lives. */
+  socketDir: string;
+  credentials: EmbeddedCredentials;
+  /** A connection URL (over the socket) for `role` to `database`. */
+  urlFor(role: { name: string; password: string }, database: string): string;
   /** True when a server left running by an earlier process was adopted instead of started. */
   adopted: boolean;
   stop(): Promise<void>;
@@ -43,13 +55,20 @@ async function loadBinaries(): Promise<Binaries> {
 }
 
 const USER = 'postgres';
-const PASSWORD = 'orchard-embedded';
+/** The superuser password of homes made before passwords were random: replaced on their next start. */
+const LEGACY_PASSWORD = 'orchard-embedded';
+/** sun_path holds 108 bytes with its NUL. */
+const MAX_SOCKET_PATH = 107;
 
 export interface StartEmbeddedOptions {
   dir: string;
   logger: Logger;
-  /** Preferred port; 0 picks a free loopback port (remembered for the next start). */
+  /** The 0600 file holding the server's passwords (created on first start); keep it beside the master key. */
+  credentialsFile: string;
+  /** Preferred port (with a socket only, it just names the socket file); 0 picks one. */
   port?: number;
+  /** Also listen on 127.0.0.1 (for tools such as psql on the host); off by default. */
+  tcp?: boolean;
 }
 
 export async function startEmbeddedPostgres(options: StartEmbeddedOptions): Promise<EmbeddedPostgres> {
@@ -57,44 +76,131 @@ export async function startEmbeddedPostgres(options: StartEmbeddedOptions): Prom
   const bins = await loadBinaries();
   const dataDir = path.join(dir, 'data');
   const runAs = await processIdentity();
-  await mkdir(dir, { recursive: true });
+  const credentials = await loadOrCreateCredentials(options.credentialsFile);
+  await mkdir(dir, { recursive: true, mode: 0o700 });
   if (runAs) {
     await chown(dir, runAs.uid, runAs.gid);
     await ensureTraversable(path.dirname(dir), runAs);
   }
+  await chmod(dir, 0o700);
+  const socketDir = await prepareSocketDir(dir, dataDir, runAs);
 
   if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
-    await initialise(bins, dataDir, runAs, logger);
+    await initialise(bins, dataDir, credentials.superuser.password, runAs, logger);
   }
+
+  const urlFor = (role: { name: string; password: string }, database: string, port: number) =>
+    `postgres://${encodeURIComponent(role.name)}:${encodeURIComponent(role.password)}@localhost:${port}/${database}?host=${encodeURIComponent(socketDir)}`;
+  const result = (port: number, adopted: boolean, stop: () => Promise<void>): EmbeddedPostgres => ({
+    adminUrl: urlFor(credentials.superuser, 'postgres', port),
+    port,
+    socketDir,
+    credentials,
+    urlFor: (role, database) => urlFor(role, database, port),
+    adopted,
+    stop,
+  });
 
   const leftover = await findRunningServer(dataDir);
   if (leftover) {
-    const url = connectionUrl(leftover.port);
-    if (await canConnect(url)) {
+    // A server started with other listening settings (an older Orchard, or tcp toggled) is restarted.
+    const sameSettings = leftover.socketDir === socketDir && leftover.tcp === Boolean(options.tcp);
+    if (sameSettings && (await secureSuperuser(urlFor, leftover.port, credentials, logger))) {
       logger.warn(
         { pid: leftover.pid, port: leftover.port },
         'adopted embedded PostgreSQL left running by an earlier process',
       );
-      return { url, port: leftover.port, adopted: true, stop: () => stopByPid(leftover.pid, dataDir) };
+      return result(leftover.port, true, () => stopByPid(leftover.pid, dataDir));
     }
-    logger.warn({ pid: leftover.pid }, 'embedded PostgreSQL left behind does not answer; stopping it');
+    logger.warn(
+      { pid: leftover.pid },
+      'embedded PostgreSQL left behind does not answer as expected; stopping it',
+    );
     await stopByPid(leftover.pid, dataDir);
   }
 
-  const port = options.port || (await rememberedPort(dir)) || (await freePort());
+  const port = options.port || (await rememberedPort(dir, Boolean(options.tcp))) || (await freePort());
   await writeFile(path.join(dir, 'port'), String(port));
-  const child = await launch(bins, dataDir, port, runAs, logger);
-  const url = connectionUrl(port);
-  return {
-    url,
-    port,
-    adopted: false,
-    stop: () => stopChild(child),
-  };
+  await configureAccess(dataDir, Boolean(options.tcp), runAs);
+  const child = await launch(bins, dataDir, { port, socketDir, tcp: Boolean(options.tcp) }, runAs, logger);
+  const stop = () => stopChild(child);
+  if (!(await secureSuperuser(urlFor, port, credentials, logger))) {
+    await stop();
+    throw new Error(
+      `The embedded PostgreSQL in ${dataDir} does not accept the password in ${options.credentialsFile}. Restore that file from a backup (it is made on first start), or set DATABASE_URL.`,
+    );
+  }
+  return result(port, false, stop);
 }
 
-function connectionUrl(port: number) {
-  return `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`;
+/**
+ * Connects as the superuser with this home's password. A home made before passwords were random
+ * still has the old constant one: it is replaced here (the file was written first, so a crash in
+ * between leaves a state the next start repairs the same way).
+ */
+async function secureSuperuser(
+  urlFor: (role: { name: string; password: string }, database: string, port: number) => string,
+  port: number,
+  credentials: EmbeddedCredentials,
+  logger: Logger,
+): Promise<boolean> {
+  const superuser = credentials.superuser;
+  if (await canConnect(urlFor(superuser, 'postgres', port))) return true;
+  const legacy = new pg.Client({
+    connectionString: urlFor({ name: superuser.name, password: LEGACY_PASSWORD }, 'postgres', port),
+    connectionTimeoutMillis: 5000,
+  });
+  try {
+    await legacy.connect();
+  } catch {
+    return false;
+  }
+  try {
+    // The password goes in as a literal: ALTER ROLE takes no parameters.
+    await legacy.query(
+      `ALTER ROLE ${pg.escapeIdentifier(superuser.name)} PASSWORD ${pg.escapeLiteral(superuser.password)}`,
+    );
+    logger.warn("embedded PostgreSQL: replaced the old fixed superuser password with this home's random one");
+  } finally {
+    await legacy.end().catch(() => undefined);
+  }
+  return canConnect(urlFor(superuser, 'postgres', port));
+}
+
+/**
+ * The socket lives in `<dir>/run` (0700, the server's user), or, when that path is too long for a
+ * Unix socket, in a private directory under the system's temporary directory named after the data
+ * directory. A directory there that someone else made is refused rather than used.
+ */
+async function prepareSocketDir(dir: string, dataDir: string, runAs: Identity | undefined): Promise<string> {
+  let socketDir = path.join(dir, 'run');
+  if (`${socketDir}/.s.PGSQL.65535`.length > MAX_SOCKET_PATH) {
+    const id = createHash('sha256').update(path.resolve(dataDir)).digest('hex').slice(0, 16);
+    socketDir = path.join(os.tmpdir(), `orchard-pg-${id}`);
+  }
+  await mkdir(socketDir, { recursive: true, mode: 0o700 });
+  const owner = runAs ?? { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 };
+  const info = await lstat(socketDir);
+  if (!info.isDirectory()) throw new Error(`${socketDir} is not a directory; remove it and start again.`);
+  if (info.uid !== owner.uid) {
+    if (info.uid !== (process.getuid?.() ?? 0))
+      throw new Error(`${socketDir} belongs to another user; remove it and start again.`);
+    await chown(socketDir, owner.uid, owner.gid);
+  }
+  await chmod(socketDir, 0o700);
+  return socketDir;
+}
+
+/** pg_hba.conf: password (SCRAM) logins over the socket, and over loopback TCP only when asked. */
+async function configureAccess(dataDir: string, tcp: boolean, runAs: Identity | undefined) {
+  const lines = [
+    '# Written by Orchard at every start of its embedded PostgreSQL.',
+    'local all all scram-sha-256',
+    ...(tcp ? ['host all all 127.0.0.1/32 scram-sha-256', 'host all all ::1/128 scram-sha-256'] : []),
+  ];
+  const file = path.join(dataDir, 'pg_hba.conf');
+  await writeFile(file, `${lines.join('\n')}\n`, { mode: 0o600 });
+  if (runAs) await chown(file, runAs.uid, runAs.gid);
 }
 
 interface Identity {
@@ -138,12 +244,19 @@ async function ensureTraversable(from: string, runAs: Identity) {
   }
 }
 
-async function initialise(bins: Binaries, dataDir: string, runAs: Identity | undefined, logger: Logger) {
+async function initialise(
+  bins: Binaries,
+  dataDir: string,
+  password: string,
+  runAs: Identity | undefined,
+  logger: Logger,
+) {
   const started = Date.now();
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   if (runAs) await chown(dataDir, runAs.uid, runAs.gid);
   const pwfile = path.join(path.dirname(dataDir), '.pwfile');
-  await writeFile(pwfile, `${PASSWORD}\n`, { mode: 0o600 });
+  await rm(pwfile, { force: true });
+  await writeFile(pwfile, `${password}\n`, { mode: 0o600, flag: 'wx' });
   if (runAs) await chown(pwfile, runAs.uid, runAs.gid);
   try {
     await run(
@@ -183,7 +296,7 @@ function run(cmd: string, args: string[], runAs: Identity | undefined): Promise<
 async function launch(
   bins: Binaries,
   dataDir: string,
-  port: number,
+  listen: { port: number; socketDir: string; tcp: boolean },
   runAs: Identity | undefined,
   logger: Logger,
 ): Promise<ChildProcess> {
@@ -191,11 +304,13 @@ async function launch(
     '-D',
     dataDir,
     '-p',
-    String(port),
+    String(listen.port),
     '-c',
-    'listen_addresses=127.0.0.1',
+    `listen_addresses=${listen.tcp ? '127.0.0.1' : ''}`,
     '-c',
-    'unix_socket_directories=',
+    `unix_socket_directories=${listen.socketDir}`,
+    '-c',
+    'unix_socket_permissions=0700',
     '-c',
     'max_connections=200',
     '-c',
@@ -233,14 +348,21 @@ async function launch(
   return child;
 }
 
-async function findRunningServer(dataDir: string): Promise<{ pid: number; port: number } | undefined> {
+interface RunningServer {
+  pid: number;
+  port: number;
+  socketDir: string;
+  tcp: boolean;
+}
+
+async function findRunningServer(dataDir: string): Promise<RunningServer | undefined> {
   let text: string;
   try {
     text = await readFile(path.join(dataDir, 'postmaster.pid'), 'utf8');
   } catch {
     return undefined;
   }
-  const [pidLine, , , portLine] = text.split('\n');
+  const [pidLine, , , portLine, socketLine = '', listenLine = ''] = text.split('\n');
   const pid = Number(pidLine);
   const port = Number(portLine);
   if (!Number.isInteger(pid) || pid <= 0) return undefined;
@@ -250,7 +372,7 @@ async function findRunningServer(dataDir: string): Promise<{ pid: number; port: 
     await rm(path.join(dataDir, 'postmaster.pid'), { force: true });
     return undefined;
   }
-  return { pid, port };
+  return { pid, port, socketDir: socketLine.trim(), tcp: listenLine.trim() !== '' };
 }
 
 function isAlive(pid: number) {
@@ -306,10 +428,11 @@ function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
-async function rememberedPort(dir: string): Promise<number | undefined> {
+async function rememberedPort(dir: string, tcp: boolean): Promise<number | undefined> {
   try {
     const port = Number((await readFile(path.join(dir, 'port'), 'utf8')).trim());
-    if (port > 0 && (await isPortFree(port))) return port;
+    // With a socket only, the port just names the socket file in a directory of our own.
+    if (port > 0 && (!tcp || (await isPortFree(port)))) return port;
   } catch {}
   return undefined;
 }
