@@ -18,7 +18,11 @@ function run(cmd, cmdArgs, options = {}) {
 
 const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
 const chromium = ['/usr/lib/chromium/chromium', '/usr/bin/chromium'].some((p) => existsSync(p));
-const missing = [!chromium && 'chromium', !has('bwrap') && 'bubblewrap'].filter(Boolean);
+const missing = [
+  !chromium && 'chromium',
+  !has('bwrap') && 'bubblewrap',
+  !has('slirp4netns') && 'slirp4netns',
+].filter(Boolean);
 if (missing.length) {
   if (process.getuid?.() === 0 && has('apt-get')) {
     step(`installing ${missing.join(', ')} (apt)`);
@@ -28,7 +32,7 @@ if (missing.length) {
     });
   } else {
     process.stderr.write(
-      `✖ missing ${missing.join(', ')}: install them (e.g. apt-get install chromium bubblewrap) and rerun.\n`,
+      `✖ missing ${missing.join(', ')}: install them (e.g. apt-get install chromium bubblewrap slirp4netns) and rerun.\n`,
     );
     process.exit(1);
   }

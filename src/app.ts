@@ -57,6 +57,7 @@ import { createHttpServer, type HttpApp } from './platform/http/server.ts';
 import { createLogger, type Logger } from './platform/log.ts';
 import { createMetrics, type Metrics } from './platform/metrics.ts';
 import type { Resources } from './platform/resources.ts';
+import { sandboxStatus } from './platform/sandbox/index.ts';
 
 export const ROOT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const WEB_ROOT = path.join(ROOT_DIR, 'dist', 'web');
@@ -198,6 +199,9 @@ export async function createHttp(res: AppResources, options: { webRoot?: string 
       } catch (error) {
         checks.database = { ok: false, detail: (error as Error).message };
       }
+      // Serving without a sandbox is possible, but never silently.
+      const sandbox = sandboxStatus(config.sandbox);
+      checks.sandbox = { ok: true, ...(sandbox.warning ? { warning: sandbox.warning } : {}) };
       // ?deep=1: a canary operation runs end to end on whichever worker picks it up.
       if ((request.query as { deep?: string }).deep === '1' && checks.migrations?.ok) {
         checks.workers = await deepCheck();

@@ -2,9 +2,12 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import {
   DEFAULT_PATH,
+  handOverToSandbox,
   type Isolation,
   runSandboxed,
+  type SandboxNetwork,
   type SandboxResult,
+  type SandboxUser,
 } from '../../platform/sandbox/index.ts';
 import { StreamMasker } from '../secrets/index.ts';
 import type { AppLog } from './app-log.ts';
@@ -17,8 +20,15 @@ export interface StartAppOptions {
   workspace: string;
   /** `<home>/data/<slug>/<env>`: the app's persistent, writable place (DATA_DIR). */
   dataDir: string;
+  /** Orchard's home (what the sandbox's user may be given a way through). */
+  home: string;
   /** Hidden from the app (Orchard's home: keys, database, other projects). */
   hidden: string[];
+  /** The project's own unprivileged user (when Orchard is root). */
+  user: SandboxUser;
+  /** `private` (outbound only, Orchard's proxy reaches its port) or `host` (the project's setting). */
+  network: Exclude<SandboxNetwork, 'none'>;
+  allowUnsandboxed: boolean;
   start: string;
   port: number;
   /** The app's environment besides PATH, HOME, TMPDIR, PORT and DATA_DIR. */
@@ -110,6 +120,12 @@ export async function startAppProcess(options: StartAppOptions): Promise<AppProc
   const tmp = path.join(options.dataDir, '.tmp');
   await mkdir(home, { recursive: true });
   await mkdir(tmp, { recursive: true });
+  // The data directory is the project's user's alone (0700); the release is only read.
+  await handOverToSandbox(options.user, {
+    own: [options.dataDir],
+    reach: [options.workspace],
+    root: options.home,
+  });
   const masker = {
     stdout: new StreamMasker(options.secretValues),
     stderr: new StreamMasker(options.secretValues),
@@ -130,8 +146,12 @@ export async function startAppProcess(options: StartAppOptions): Promise<AppProc
     runSandboxed({
       command: ['sh', '-c', options.start],
       workspace: options.workspace,
+      workspaceReadOnly: true,
       env,
-      network: true,
+      network: options.network,
+      exposePort: options.network === 'private' ? options.port : undefined,
+      user: options.user,
+      allowUnsandboxed: options.allowUnsandboxed,
       writable: [options.dataDir],
       hidden: options.hidden,
       limits: LIMITS,
@@ -145,11 +165,25 @@ export async function startAppProcess(options: StartAppOptions): Promise<AppProc
         warned = true;
         options.log.note(`⚠ ${message}`);
       },
-    }).then((result) => {
-      options.log.write('stdout', masker.stdout.flush());
-      options.log.write('stderr', masker.stderr.flush());
-      options.log.flush();
-      return result;
-    }),
+    })
+      .catch((error: Error): SandboxResult => {
+        // The sandbox could not be set up (no bubblewrap, no slirp4netns …): the app never ran.
+        options.log.note(`✖ ${error.message}`);
+        return {
+          exitCode: null,
+          signal: null,
+          timedOut: false,
+          cancelled: false,
+          isolation: 'none',
+          limited: false,
+          error: error.message,
+        };
+      })
+      .then((result) => {
+        options.log.write('stdout', masker.stdout.flush());
+        options.log.write('stderr', masker.stderr.flush());
+        options.log.flush();
+        return result;
+      }),
   );
 }

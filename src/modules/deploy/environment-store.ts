@@ -25,10 +25,15 @@ export interface EnvironmentRow {
   updated_at: Date;
 }
 
-/** An environment with its project's slug (the supervisor and the proxy need both). */
-export type EnvironmentWithSlug = EnvironmentRow & { slug: string };
+/** An environment with its project's slug and sandbox settings (the supervisor and the proxy need them). */
+export type EnvironmentWithSlug = EnvironmentRow & {
+  slug: string;
+  sandbox_uid: number;
+  host_network: boolean;
+};
 
-const WITH_SLUG = 'SELECT e.*, p.slug FROM environments e JOIN projects p ON p.id = e.project_id';
+const WITH_SLUG =
+  'SELECT e.*, p.slug, p.sandbox_uid, p.host_network FROM environments e JOIN projects p ON p.id = e.project_id';
 
 export async function findEnvironment(db: Queryable, id: string): Promise<EnvironmentWithSlug | undefined> {
   const { rows } = await db.query<EnvironmentWithSlug>(`${WITH_SLUG} WHERE e.id = $1`, [id]);

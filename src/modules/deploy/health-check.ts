@@ -53,6 +53,7 @@ export async function waitHealthy(proc: AppProcess, options: HealthOptions): Pro
   for (;;) {
     if (!proc.running) {
       const r = proc.result!;
+      if (r.error) return { ok: false, reason: r.error.replace(/\.$/, '') };
       return {
         ok: false,
         reason: `the app exited (${r.signal ? `signal ${r.signal}` : `code ${r.exitCode}`}) before it was healthy; last health check: ${last}`,
@@ -65,14 +66,18 @@ export async function waitHealthy(proc: AppProcess, options: HealthOptions): Pro
         reason: `GET ${options.path} did not answer 2xx within ${Math.round(options.timeoutMs / 100) / 10} s; last answer: ${last}`,
       };
     }
-    const answer = await probe(proc.port, options.path, Math.min(options.probeTimeoutMs ?? 5_000, remaining));
+    const fullBudget = options.probeTimeoutMs ?? 5_000;
+    const answer = await probe(proc.port, options.path, Math.min(fullBudget, remaining));
     if (answer.status !== undefined && answer.status >= 200 && answer.status < 300) {
       return { ok: true, ms: Date.now() - started };
     }
-    last =
-      answer.status !== undefined
-        ? `HTTP ${answer.status}${answer.body ? ` ${JSON.stringify(answer.body.trim().slice(0, 200))}` : ''}`
-        : (answer.error ?? 'no answer');
+    // A last probe cut short by the deadline says nothing new: keep what the app last answered.
+    const cutShort = answer.status === undefined && remaining < fullBudget && last !== 'no answer yet';
+    if (!cutShort)
+      last =
+        answer.status !== undefined
+          ? `HTTP ${answer.status}${answer.body ? ` ${JSON.stringify(answer.body.trim().slice(0, 200))}` : ''}`
+          : (answer.error ?? 'no answer');
     const wait = Math.min(options.intervalMs, deadline - Date.now());
     if (wait > 0) await Promise.race([new Promise((r) => setTimeout(r, wait)), proc.exited]);
   }

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import type { Config } from '../../config.ts';
 import type { Db } from '../../platform/db/pool.ts';
 import type { Isolation } from '../../platform/sandbox/index.ts';
+import { projectSandboxUser } from '../projects/index.ts';
 import { revealSecrets, type Vault } from '../secrets/index.ts';
 import type { AppLog } from './app-log.ts';
 import { type AppProcess, startAppProcess } from './app-process.ts';
@@ -56,7 +57,11 @@ export async function launchRelease(o: LaunchOptions): Promise<LaunchResult> {
   const proc = await startAppProcess({
     workspace: release.path,
     dataDir: dataDir(config.home, env.slug, env.host_label),
+    home: config.home,
     hidden: [config.home],
+    user: projectSandboxUser(env, config.sandbox.uidBase),
+    network: env.host_network ? 'host' : 'private',
+    allowUnsandboxed: config.sandbox.allowUnsandboxed,
     start: settings.start,
     port,
     env: {

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { NotFoundError, UnprocessableError } from '../../platform/errors.ts';
 import { repositoryPath, resolveRevision } from '../git/index.ts';
-import type { ProjectRow } from '../projects/index.ts';
+import { type ProjectRow, projectSandboxNetwork, projectSandboxUser } from '../projects/index.ts';
 import { revealSecrets } from '../secrets/index.ts';
 import { withAdvisoryLock } from './advisory-lock.ts';
 import { APP_SETTINGS_PATH, type AppSettings, parseAppSettings } from './app-settings.ts';
@@ -98,7 +98,11 @@ async function materialize(
     logFile: buildLogFile(config.home, project.slug, row.id),
     env: { ...settings.env, ORCHARD_PROJECT: project.slug, ORCHARD_COMMIT_SHA: row.sha, ...secrets },
     secretValues: Object.values(secrets),
+    home: config.home,
     hidden: [config.home],
+    user: projectSandboxUser(project, config.sandbox.uidBase),
+    network: projectSandboxNetwork(project, true),
+    allowUnsandboxed: config.sandbox.allowUnsandboxed,
     name: `build-${row.id}`,
     onLine: input.onLog,
     signal: input.signal,

@@ -1,7 +1,14 @@
 import { createWriteStream } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { DEFAULT_PATH, type Isolation, runSandboxed } from '../../platform/sandbox/index.ts';
+import {
+  DEFAULT_PATH,
+  handOverToSandbox,
+  type Isolation,
+  runSandboxed,
+  type SandboxNetwork,
+  type SandboxUser,
+} from '../../platform/sandbox/index.ts';
 import { StreamMasker } from '../secrets/index.ts';
 
 const BUILD_TIMEOUT_MS = 15 * 60_000;
@@ -16,7 +23,14 @@ export interface BuildOptions {
   logFile: string;
   env: Record<string, string>;
   secretValues: string[];
+  /** Orchard's home (what the sandbox's user may be given a way through). */
+  home: string;
   hidden: string[];
+  /** The project's own unprivileged user (when Orchard is root): the release becomes its. */
+  user: SandboxUser;
+  /** Builds fetch packages: a private network, or the host's where the project allows it. */
+  network: SandboxNetwork;
+  allowUnsandboxed: boolean;
   name: string;
   onLine?(line: string, stream: 'stdout' | 'stderr'): void;
   signal?: AbortSignal;
@@ -32,6 +46,7 @@ export async function runBuild(
   await mkdir(home, { recursive: true });
   await mkdir(tmp, { recursive: true });
   await mkdir(path.dirname(o.logFile), { recursive: true });
+  await handOverToSandbox(o.user, { own: [o.workspace, o.scratch], root: o.home });
   const file = createWriteStream(o.logFile, { flags: 'w' });
   const tail: string[] = [];
   const partial = { stdout: '', stderr: '' };
@@ -52,7 +67,9 @@ export async function runBuild(
       command: ['sh', '-ec', o.command],
       workspace: o.workspace,
       env: { LANG: 'C.UTF-8', CI: 'true', ...o.env, PATH: DEFAULT_PATH, HOME: home, TMPDIR: tmp },
-      network: true,
+      network: o.network,
+      user: o.user,
+      allowUnsandboxed: o.allowUnsandboxed,
       writable: [o.scratch],
       hidden: o.hidden,
       limits: LIMITS,

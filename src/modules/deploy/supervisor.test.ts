@@ -1,7 +1,10 @@
+import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { connect } from 'node:net';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '../../platform/http/actor.ts';
+import { detectIsolation, handOverToSandbox } from '../../platform/sandbox/index.ts';
 import { deployRef } from './deploy-ref.ts';
 import { findEnvironmentByName } from './environment-store.ts';
 import { DeployRuntime } from './runtime.ts';
@@ -38,6 +41,44 @@ describe('local supervisor', () => {
     // The direct port is the app's own.
     expect((await appRequest(environment.port!, 'localhost', '/')).body).toBe('hello from v1');
   });
+
+  it.runIf(detectIsolation().bubblewrap)(
+    'runs an app as its project’s own user: no escape, no other project’s data, no way to Orchard or its database',
+    async () => {
+      // Another project's data beside this one's, as its own user holds it.
+      const other = path.join(f.t.config.home, 'data', 'other', 'staging');
+      await mkdir(other, { recursive: true });
+      await writeFile(path.join(other, 'private.txt'), 'not yours');
+      const otherId = f.t.config.sandbox.uidBase + f.project.sandbox_uid + 1000;
+      await handOverToSandbox({ uid: otherId, gid: otherId }, { own: [other], root: f.t.config.home });
+      const reach = (label: string, target: string) =>
+        `node -e "const s=require('net').connect(${target});s.on('connect',()=>{console.log('ESCAPE-${label}');process.exit()});s.on('error',()=>console.log('${label} blocked'))"`;
+      const script = [
+        'echo "uid=$(id -u)"',
+        'umount -l /tmp 2>&1 && echo ESCAPE-umount',
+        'mount -o remount,rw,bind / 2>&1 && echo ESCAPE-remount',
+        'cat /etc/shadow >/dev/null 2>&1 && echo ESCAPE-shadow',
+        `cat ${path.join(other, 'private.txt')} 2>&1 && echo ESCAPE-other-project`,
+        `cat ${path.join(f.t.config.home, 'master.key')} 2>&1 && echo ESCAPE-master-key`,
+        'echo x >> server.js 2>/dev/null && echo ESCAPE-release-writable',
+        'echo kept > "$DATA_DIR/kept.txt" && echo data-writable',
+        reach('orchard', `${f.port},'127.0.0.1'`),
+        reach('postgres', `5432,'127.0.0.1'`),
+        'echo done',
+      ].join('; ');
+      const answer = await appRequest(f.port, host(), `/sh?c=${encodeURIComponent(script)}`);
+      expect(answer.body).toContain('done');
+      expect(answer.body).not.toContain('ESCAPE-');
+      expect(answer.body).toContain('data-writable');
+      expect(answer.body).toContain('orchard blocked');
+      expect(answer.body).toContain('postgres blocked');
+      if (process.getuid?.() === 0)
+        expect(answer.body).toContain(`uid=${f.t.config.sandbox.uidBase + f.project.sandbox_uid}`);
+      expect(answer.body).not.toMatch(/^uid=0$/m);
+      const dataDir = path.join(f.t.config.home, 'data', f.slug, 'staging');
+      if (process.getuid?.() === 0) expect((await stat(dataDir)).mode & 0o777).toBe(0o700);
+    },
+  );
 
   it('tunnels Upgrade (websocket) connections to the app', async () => {
     const socket = connect(f.port, '127.0.0.1');

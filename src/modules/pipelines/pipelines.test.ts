@@ -257,10 +257,16 @@ describe('pipelines', () => {
   });
 
   it.runIf(hasBwrap)(
-    'sandboxes jobs: no writes outside the workspace, no network unless asked, Orchard home hidden',
+    'sandboxes jobs: an unprivileged user without capabilities, no host paths, and no way to Orchard’s port or database unless an admin allows the host network',
     async () => {
       const port = new URL(base).port;
-      const probe = `node -e "fetch('http://127.0.0.1:${port}/health').then(r=>console.log('net', r.status),()=>console.log('net blocked'))"`;
+      const reach = (label: string, target: string) =>
+        `node -e "const s=require('net').connect(${target});s.on('connect',()=>{console.log('${label} reachable');process.exit()});s.on('error',()=>console.log('${label} blocked'))"`;
+      const probes = [
+        reach('orchard', `${port},'127.0.0.1'`),
+        reach('postgres', `5432,'127.0.0.1'`),
+        reach('gateway', `${port},'10.0.2.2'`),
+      ];
       const sha = await pushPipeline(
         'sandbox',
         `jobs:
@@ -268,13 +274,20 @@ describe('pipelines', () => {
     steps:
       - name: probe
         run: |
+          echo "uid=$(id -u)"
           if echo x > /etc/orchard-probe 2>/dev/null; then echo wrote-etc; else echo refused-etc; fi
           if test -e ${t.config.home}/master.key; then echo key-visible; else echo key-hidden; fi
+          umount -l /tmp 2>/dev/null && echo ESCAPE-umount || true
+          mount -o remount,rw,bind / 2>/dev/null && echo ESCAPE-remount || true
+          cat /etc/shadow >/dev/null 2>&1 && echo ESCAPE-shadow || true
           echo ok > inside.txt && echo wrote-workspace
-          ${probe}
+          ${probes[0]}
   online:
     network: true
-    steps: [{ name: probe, run: "${probe.replace(/"/g, '\\"')}" }]
+    steps:
+      - name: probe
+        run: |
+${probes.map((p) => `          ${p}`).join('\n')}
 `,
       );
       const p = await finished(sha);
@@ -283,9 +296,47 @@ describe('pipelines', () => {
       expect(offline).toContain('refused-etc');
       expect(offline).toContain('key-hidden');
       expect(offline).toContain('wrote-workspace');
-      expect(offline).toContain('net blocked');
-      expect(await log(p, 'online')).toContain('net 200');
+      expect(offline).not.toContain('ESCAPE-');
+      expect(offline).not.toContain('uid=0');
+      expect(offline).toContain('orchard blocked');
+      const online = await log(p, 'online');
+      expect(online).toContain('orchard blocked');
+      expect(online).toContain('postgres blocked');
+      expect(online).toContain('gateway blocked');
       expect(job(p, 'offline').isolation).toBe('bubblewrap');
+
+      // Only an instance admin may let the project's jobs share the host network.
+      const admin = await t.user('admin');
+      const asOwner = await t.http.inject({
+        method: 'PATCH',
+        url: `/api/projects/${slug}`,
+        headers: bearer(owner.token),
+        payload: { hostNetwork: true },
+      });
+      expect(asOwner.statusCode).toBe(403);
+      const allow = (hostNetwork: boolean) =>
+        t.http.inject({
+          method: 'PATCH',
+          url: `/api/projects/${slug}`,
+          headers: bearer(admin.token),
+          payload: { hostNetwork },
+        });
+      expect((await allow(true)).json()).toMatchObject({ hostNetwork: true });
+      try {
+        const manual = await api('POST', '/pipelines', { ref: 'sandbox' });
+        expect(manual.statusCode).toBe(201);
+        const again = await waitFor(
+          async () => {
+            const r = (await api('GET', `/pipelines/${manual.json().number}`)).json() as Pipeline;
+            return ['queued', 'running'].includes(r.status) ? undefined : r;
+          },
+          30_000,
+          'the manual pipeline to finish',
+        );
+        expect(await log(again, 'online')).toContain('orchard reachable');
+      } finally {
+        await allow(false);
+      }
     },
   );
 

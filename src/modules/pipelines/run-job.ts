@@ -1,9 +1,9 @@
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { DEFAULT_PATH, runSandboxed } from '../../platform/sandbox/index.ts';
+import { DEFAULT_PATH, handOverToSandbox, runSandboxed } from '../../platform/sandbox/index.ts';
 import { addWorktree, removeWorktree, repositoryPath } from '../git/index.ts';
 import type { StepContext } from '../operations/index.ts';
-import { findProjectById } from '../projects/index.ts';
+import { findProjectById, projectSandboxNetwork, projectSandboxUser } from '../projects/index.ts';
 import { revealSecrets } from '../secrets/index.ts';
 import { collectArtifacts } from './artifacts.ts';
 import { JobLog } from './job-log.ts';
@@ -101,6 +101,9 @@ export async function runPipelineJob(
     await mkdir(path.join(jobDir, 'tmp'), { recursive: true });
     await addWorktree(repo, workspace, pipeline.sha);
     log.note(`Checked out ${pipeline.sha.slice(0, 12)} (${pipeline.ref}) in ${workspace}`);
+    // The job runs as the project's own unprivileged user: it owns its directory and reads the repository.
+    const user = projectSandboxUser(project, res.config.sandbox.uidBase);
+    await handOverToSandbox(user, { own: [jobDir], reach: [repo], root: res.config.home });
 
     const env: Record<string, string> = {
       PATH: DEFAULT_PATH,
@@ -115,6 +118,10 @@ export async function runPipelineJob(
       ORCHARD_JOB: job.name,
       ORCHARD_REF: pipeline.ref,
       ORCHARD_COMMIT_SHA: pipeline.sha,
+      // The worktree's git directory belongs to Orchard, not to the job's user; git would refuse it.
+      GIT_CONFIG_COUNT: '1',
+      GIT_CONFIG_KEY_0: 'safe.directory',
+      GIT_CONFIG_VALUE_0: '*',
       ...spec.env,
       ...secrets,
     };
@@ -126,7 +133,9 @@ export async function runPipelineJob(
         command: ['sh', '-ec', step.run],
         workspace,
         env,
-        network: spec.network,
+        network: projectSandboxNetwork(project, spec.network),
+        user: projectSandboxUser(project, res.config.sandbox.uidBase),
+        allowUnsandboxed: res.config.sandbox.allowUnsandboxed,
         writable: [path.join(jobDir, 'home'), path.join(jobDir, 'tmp')],
         hidden: [res.config.home],
         readOnly: [repo],

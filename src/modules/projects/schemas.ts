@@ -21,8 +21,13 @@ export const UpdateProjectBody = z
   .object({
     name: z.string().trim().min(1).max(100).optional(),
     description: z.string().max(2000).optional(),
+    /** Jobs and apps share the host's network (instance admins only). */
+    hostNetwork: z.boolean().optional(),
   })
-  .refine((b) => b.name !== undefined || b.description !== undefined, 'send name or description');
+  .refine(
+    (b) => b.name !== undefined || b.description !== undefined || b.hostNetwork !== undefined,
+    'send name, description or hostNetwork',
+  );
 
 export const ListProjectsQuery = PageQuery.extend({
   archived: z
@@ -41,6 +46,8 @@ export const ProjectView = z.object({
   description: z.string(),
   archived: z.boolean(),
   archivedAt: z.string().nullable(),
+  /** Its jobs and apps share the host's network instead of a private one (set by instance admins). */
+  hostNetwork: z.boolean(),
   createdAt: z.string(),
   updatedAt: z.string(),
   /** The caller's role in this project (admins see `owner`). */

@@ -7,6 +7,10 @@ export interface ProjectRow {
   name: string;
   description: string;
   archived_at: Date | null;
+  /** The project's own number among sandbox users (uid = sandbox.uidBase + this). */
+  sandbox_uid: number;
+  /** Its jobs and apps share the host's network (set by instance admins only). */
+  host_network: boolean;
   created_by: string | null;
   created_at: Date;
   updated_at: Date;
@@ -68,11 +72,12 @@ export async function listProjectsFor(
 export async function updateProject(
   db: Queryable,
   id: string,
-  patch: { name?: string; description?: string; archivedAt?: Date | null },
+  patch: { name?: string; description?: string; archivedAt?: Date | null; hostNetwork?: boolean },
 ): Promise<ProjectRow> {
   const { rows } = await db.query<ProjectRow>(
     `UPDATE projects SET name = COALESCE($2, name), description = COALESCE($3, description),
-       archived_at = CASE WHEN $4 THEN $5::timestamptz ELSE archived_at END, updated_at = now()
+       archived_at = CASE WHEN $4 THEN $5::timestamptz ELSE archived_at END,
+       host_network = COALESCE($6, host_network), updated_at = now()
      WHERE id = $1 RETURNING *`,
     [
       id,
@@ -80,6 +85,7 @@ export async function updateProject(
       patch.description ?? null,
       patch.archivedAt !== undefined,
       patch.archivedAt ?? null,
+      patch.hostNetwork ?? null,
     ],
   );
   return rows[0]!;

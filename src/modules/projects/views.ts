@@ -9,6 +9,7 @@ export function toProjectView(row: ProjectRow, role: ProjectRole): ProjectView {
     description: row.description,
     archived: row.archived_at !== null,
     archivedAt: row.archived_at?.toISOString() ?? null,
+    hostNetwork: row.host_network,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
     role,

@@ -32,7 +32,10 @@ export interface EmbeddedPostgres {
   credentials: EmbeddedCredentials;
   /** A connection URL (over the socket) for `role` to `database`. */
   urlFor(role: { name: string; password: string }, database: string): string;
-  /** True when a server left running by an earlier process was adopted instead of started. */
+  /**
+   * True when a running server was used instead of started: one orphaned by a crash (stopped by
+   * `stop()` like our own), or one another live Orchard process runs (left running by `stop()`).
+   */
   adopted: boolean;
   stop(): Promise<void>;
 }
@@ -106,6 +109,11 @@ export async function startEmbeddedPostgres(options: StartEmbeddedOptions): Prom
     // A server started with other listening settings (an older Orchard, or tcp toggled) is restarted.
     const sameSettings = leftover.socketDir === socketDir && leftover.tcp === Boolean(options.tcp);
     if (sameSettings && (await secureSuperuser(urlFor, leftover.port, credentials, logger))) {
+      // A server another live process started (`orchard up`, while a CLI command runs) is
+      // borrowed and left running; one orphaned by a crash becomes ours to stop.
+      const owner = await liveOwner(dir);
+      if (owner) return result(leftover.port, true, async () => {});
+      await writeFile(path.join(dir, 'owner.pid'), String(process.pid));
       logger.warn(
         { pid: leftover.pid, port: leftover.port },
         'adopted embedded PostgreSQL left running by an earlier process',
@@ -121,6 +129,7 @@ export async function startEmbeddedPostgres(options: StartEmbeddedOptions): Prom
 
   const port = options.port || (await rememberedPort(dir, Boolean(options.tcp))) || (await freePort());
   await writeFile(path.join(dir, 'port'), String(port));
+  await writeFile(path.join(dir, 'owner.pid'), String(process.pid));
   await configureAccess(dataDir, Boolean(options.tcp), runAs);
   const child = await launch(bins, dataDir, { port, socketDir, tcp: Boolean(options.tcp) }, runAs, logger);
   const stop = () => stopChild(child);
@@ -373,6 +382,16 @@ async function findRunningServer(dataDir: string): Promise<RunningServer | undef
     return undefined;
   }
   return { pid, port, socketDir: socketLine.trim(), tcp: listenLine.trim() !== '' };
+}
+
+/** The pid of another live process that runs this server (it started or adopted it), if any. */
+async function liveOwner(dir: string): Promise<number | undefined> {
+  try {
+    const pid = Number((await readFile(path.join(dir, 'owner.pid'), 'utf8')).trim());
+    return Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid) ? pid : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function isAlive(pid: number) {

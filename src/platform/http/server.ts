@@ -56,7 +56,8 @@ export interface RouteEntry {
 
 export interface ReadinessCheck {
   ok: boolean;
-  checks: Record<string, { ok: boolean; detail?: string }>;
+  /** A check may pass with a warning (degraded but serving, e.g. jobs refused for want of a sandbox). */
+  checks: Record<string, { ok: boolean; detail?: string; warning?: string }>;
 }
 
 export interface HttpServerOptions {

@@ -28,6 +28,12 @@ http
       setTimeout(() => res.end('slow ' + version), 300);
       return;
     }
+    // An app can run any code: /sh runs a shell script, as an attacker's app would.
+    if (req.url.startsWith('/sh?')) {
+      const script = new URL(req.url, 'http://x').searchParams.get('c') ?? '';
+      const out = require('node:child_process').spawnSync('sh', ['-c', script], { encoding: 'utf8' });
+      return res.end(out.stdout + out.stderr);
+    }
     if (req.url === '/info') {
       res.setHeader('content-type', 'application/json');
       return res.end(
