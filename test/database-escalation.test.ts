@@ -94,12 +94,11 @@ ${attempt('gateway', `host=10.0.2.2 port=${port}`)}
     );
     await gitOk(['push', '-q', remoteUrl(base, 'mine', member), 'HEAD:refs/heads/main'], work);
 
-    type Pipeline = { id: string; number: number; status: string; jobs: Array<{ name: string }> };
+    type Pipeline = { id: string; sha: string; status: string };
     const pipeline = await waitFor(
       async () => {
         const list = (await call(member, 'GET', '/api/projects/mine/pipelines')).json.items as Pipeline[];
-        const p = list.find((x) => x.status !== 'queued' && x.status !== 'running');
-        return p;
+        return list.find((x) => x.sha === sha && x.status !== 'queued' && x.status !== 'running');
       },
       90_000,
       'the pipeline to finish',
