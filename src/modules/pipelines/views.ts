@@ -12,6 +12,8 @@ export function toJobView(row: JobRow, operationId: string | null) {
     exitCode: row.exit_code,
     error: row.error,
     isolation: row.isolation,
+    secrets: row.secrets_given,
+    withheldSecrets: row.secrets_withheld,
     startedAt: iso(row.started_at),
     finishedAt: iso(row.finished_at),
   };
@@ -36,12 +38,21 @@ export function toPipelineView(row: PipelineRow, jobs?: JobRow[]) {
   };
 }
 
+/**
+ * The least role that may download an artifact: a job given secrets may have written them into
+ * its files, so those need the role that may read secrets (maintainer); others any member.
+ */
+export function artifactReaderRole(row: Pick<ArtifactRow, 'secrets_given'>): 'viewer' | 'maintainer' {
+  return row.secrets_given.length ? 'maintainer' : 'viewer';
+}
+
 export function toArtifactView(row: ArtifactRow) {
   return {
     job: row.job_name,
     path: row.path,
     size: row.size,
     sha256: row.sha256,
+    readableBy: artifactReaderRole(row),
     createdAt: row.created_at.toISOString(),
   };
 }
