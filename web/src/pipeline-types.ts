@@ -13,6 +13,9 @@ export interface Job {
   exitCode: number | null;
   error: string | null;
   isolation: string | null;
+  /** Secrets the job was given, and protected ones it was denied (names only). */
+  secrets: string[];
+  withheldSecrets: string[];
   startedAt: string | null;
   finishedAt: string | null;
 }
@@ -40,6 +43,8 @@ export interface Artifact {
   path: string;
   size: number;
   sha256: string;
+  /** `maintainer` when the job was given secrets (they may be in the file). */
+  readableBy: 'viewer' | 'maintainer';
   createdAt: string;
 }
 

@@ -52,6 +52,7 @@ export function PipelineArtifacts({
                 </a>
                 <p className="text-xs text-slate-500">
                   from {a.job} · {formatBytes(a.size)}
+                  {a.readableBy === 'maintainer' && ' · maintainers only (the job was given secrets)'}
                 </p>
               </div>
               <span className="sr-only">sha256 {a.sha256}</span>
