@@ -42,7 +42,8 @@ export interface Artifact {
   job: string;
   path: string;
   size: number;
-  sha256: string;
+  /** Null when the caller may not download the file. */
+  sha256: string | null;
   /** `maintainer` when the job was given secrets (they may be in the file). */
   readableBy: 'viewer' | 'maintainer';
   createdAt: string;

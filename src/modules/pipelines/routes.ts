@@ -145,14 +145,15 @@ export function pipelineRoutes(res: PipelineResources) {
         },
       },
       async (request) => {
-        const { pipeline } = await requirePipeline(
+        const { pipeline, role } = await requirePipeline(
           res,
           contextOf(request),
           request.params.slug,
           request.params.id,
           'viewer',
         );
-        return { items: (await listArtifacts(db, pipeline.id)).map(toArtifactView), nextCursor: null };
+        const items = (await listArtifacts(db, pipeline.id)).map((a) => toArtifactView(a, role));
+        return { items, nextCursor: null };
       },
     );
     app.get(

@@ -56,7 +56,8 @@ export const ArtifactView = z.object({
   job: z.string(),
   path: z.string(),
   size: z.number(),
-  sha256: z.string(),
+  /** Null for a caller who may not download the file. */
+  sha256: z.string().nullable(),
   /** Who may download it: `maintainer` when its job was given secrets. */
   readableBy: z.enum(['viewer', 'maintainer']),
   createdAt: z.string(),

@@ -170,9 +170,13 @@ describe('who may use a secret', () => {
 
     // The job was given a secret, so its raw artifacts need a role that may read secrets.
     const listed = (await api('developer', 'GET', `/pipelines/${p.id}/artifacts`)).json().items;
+    // Not even the hash of a file a developer may not download (it would confirm a guessed value).
     expect(listed).toEqual([
-      expect.objectContaining({ job: 'exfil', path: 'stolen.txt', readableBy: 'maintainer' }),
+      expect.objectContaining({ job: 'exfil', path: 'stolen.txt', readableBy: 'maintainer', sha256: null }),
     ]);
+    expect((await api('maintainer', 'GET', `/pipelines/${p.id}/artifacts`)).json().items[0].sha256).toMatch(
+      /^[0-9a-f]{64}$/,
+    );
     const denied = await api('developer', 'GET', `/pipelines/${p.id}/jobs/exfil/artifacts/stolen.txt`);
     expect(denied.statusCode).toBe(403);
     expect(denied.headers['content-type']).toContain('application/problem+json');

@@ -1,3 +1,4 @@
+import { type ProjectRole, roleAtLeast } from '../projects/index.ts';
 import type { ArtifactRow, JobRow, PipelineRow } from './store.ts';
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
@@ -46,12 +47,13 @@ export function artifactReaderRole(row: Pick<ArtifactRow, 'secrets_given'>): 'vi
   return row.secrets_given.length ? 'maintainer' : 'viewer';
 }
 
-export function toArtifactView(row: ArtifactRow) {
+/** `viewerRole`: the caller's; the hash of a file they may not download is left out (it would confirm a guessed secret). */
+export function toArtifactView(row: ArtifactRow, viewerRole: ProjectRole) {
   return {
     job: row.job_name,
     path: row.path,
     size: row.size,
-    sha256: row.sha256,
+    sha256: roleAtLeast(viewerRole, artifactReaderRole(row)) ? row.sha256 : null,
     readableBy: artifactReaderRole(row),
     createdAt: row.created_at.toISOString(),
   };

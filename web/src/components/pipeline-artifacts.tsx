@@ -55,7 +55,7 @@ export function PipelineArtifacts({
                   {a.readableBy === 'maintainer' && ' · maintainers only (the job was given secrets)'}
                 </p>
               </div>
-              <span className="sr-only">sha256 {a.sha256}</span>
+              {a.sha256 && <span className="sr-only">sha256 {a.sha256}</span>}
             </li>
           ))}
         </ul>
