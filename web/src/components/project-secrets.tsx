@@ -105,18 +105,24 @@ function SecretList({ slug, canWrite }: { slug: string; canWrite: boolean }) {
               <td className="px-5 py-2.5 font-mono text-xs text-slate-900">{s.name}</td>
               <td className="px-5 py-2.5 text-slate-600">v{s.version}</td>
               <td className="px-5 py-2.5 text-slate-600">
-                {s.protected ? <Badge tone="green">protected</Badge> : <Badge tone="amber">any branch</Badge>}
-                {canWrite && (
-                  <Button
-                    variant="ghost"
-                    size="sm"
-                    aria-label={`${s.protected ? 'Unprotect' : 'Protect'} secret ${s.name}`}
-                    busy={protect.isPending && protect.variables?.name === s.name}
-                    onClick={() => protect.mutate({ name: s.name, value: !s.protected })}
-                  >
-                    {s.protected ? 'Unprotect' : 'Protect'}
-                  </Button>
-                )}
+                <div className="flex items-center gap-1">
+                  {s.protected ? (
+                    <Badge tone="green">protected</Badge>
+                  ) : (
+                    <Badge tone="amber">any branch</Badge>
+                  )}
+                  {canWrite && (
+                    <Button
+                      variant="ghost"
+                      size="sm"
+                      aria-label={`${s.protected ? 'Unprotect' : 'Protect'} secret ${s.name}`}
+                      busy={protect.isPending && protect.variables?.name === s.name}
+                      onClick={() => protect.mutate({ name: s.name, value: !s.protected })}
+                    >
+                      {s.protected ? 'Unprotect' : 'Protect'}
+                    </Button>
+                  )}
+                </div>
               </td>
               <td className="px-5 py-2.5 text-slate-600">{formatDateTime(s.updatedAt)}</td>
               {canWrite && (
