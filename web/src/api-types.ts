@@ -55,6 +55,8 @@ export interface Member {
 export interface Secret {
   name: string;
   version: number;
+  /** Given only to code on a protected branch and to runs a maintainer starts. */
+  protected: boolean;
   createdAt: string;
   updatedAt: string;
 }

@@ -13,6 +13,9 @@ export interface Job {
   exitCode: number | null;
   error: string | null;
   isolation: string | null;
+  /** Secrets the job was given, and protected ones it was denied (names only). */
+  secrets: string[];
+  withheldSecrets: string[];
   startedAt: string | null;
   finishedAt: string | null;
 }
@@ -39,7 +42,10 @@ export interface Artifact {
   job: string;
   path: string;
   size: number;
-  sha256: string;
+  /** Null when the caller may not download the file. */
+  sha256: string | null;
+  /** `maintainer` when the job was given secrets (they may be in the file). */
+  readableBy: 'viewer' | 'maintainer';
   createdAt: string;
 }
 

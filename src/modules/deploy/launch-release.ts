@@ -11,6 +11,7 @@ import { freePort } from './free-port.ts';
 import { waitHealthy } from './health-check.ts';
 import { dataDir } from './paths.ts';
 import type { ReleaseRow } from './release-store.ts';
+import { releaseSecretAccess, withheldNote } from './secret-access.ts';
 
 export interface LaunchOptions {
   db: Db;
@@ -46,8 +47,12 @@ export async function launchRelease(o: LaunchOptions): Promise<LaunchResult> {
   const settings = release.settings;
   let secrets: Record<string, string> = {};
   try {
-    if (settings.secrets.length)
-      secrets = await revealSecrets(o.db, o.vault, env.project_id, settings.secrets);
+    if (settings.secrets.length) {
+      const access = await releaseSecretAccess(config.home, env.slug, release.sha, env.kind);
+      const revealed = await revealSecrets(o.db, o.vault, env.project_id, settings.secrets, access);
+      secrets = revealed.values;
+      if (revealed.withheld.length) o.log.note(withheldNote(revealed.withheld, 'app', access.reason));
+    }
   } catch (error) {
     return { ok: false, reason: (error as Error).message.replace(/\.$/, '') };
   }

@@ -14,6 +14,7 @@ import { buildLogFile, releaseDir } from './paths.ts';
 import { pruneReleases } from './prune-releases.ts';
 import { findReleaseBySha, finishRelease, type ReleaseRow, upsertPreparingRelease } from './release-store.ts';
 import { runBuild } from './run-build.ts';
+import { releaseSecretAccess, withheldNote } from './secret-access.ts';
 
 export interface PrepareReleaseInput {
   project: ProjectRow;
@@ -87,9 +88,14 @@ async function materialize(
   }
   const settings = parseAppSettings(await readFile(file, 'utf8'), `${APP_SETTINGS_PATH} at ${short}`);
   if (!settings.build) return settings;
-  const secrets = settings.secrets.length
-    ? await revealSecrets(deps.db, deps.vault, project.id, settings.secrets)
-    : {};
+  let secrets: Record<string, string> = {};
+  if (settings.secrets.length) {
+    const access = await releaseSecretAccess(config.home, project.slug, row.sha);
+    const revealed = await revealSecrets(deps.db, deps.vault, project.id, settings.secrets, access);
+    secrets = revealed.values;
+    if (revealed.withheld.length)
+      input.onLog?.(withheldNote(revealed.withheld, 'build', access.reason), 'stdout');
+  }
   input.onLog?.(`▶ Building release ${short}: ${settings.build}`, 'stdout');
   const result = await runBuild({
     command: settings.build,

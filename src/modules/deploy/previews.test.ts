@@ -1,8 +1,11 @@
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bearer } from '../../../test/app.ts';
+import { findLeak } from '../../../test/secret-leaks.ts';
 import { ManualClock } from '../../platform/clock.ts';
 import { SYSTEM_ACTOR } from '../../platform/http/actor.ts';
 import { deployPreview } from './deploy-preview.ts';
+import { deployRef } from './deploy-ref.ts';
 import { findEnvironmentByName } from './environment-store.ts';
 import { dataDir } from './paths.ts';
 import { pinEnvironment } from './pin-environment.ts';
@@ -70,5 +73,63 @@ describe('previews', () => {
     expect((await appRequest(f.port, hostOf(kept.host_label))).status).toBe(404);
     await expect(appRequest(kept.port!, 'localhost')).rejects.toThrow();
     expect(await removePreview(f.t.res.deploy.deps, ctx, { slug: f.slug, branch: 'keep' })).toBe(false);
+  });
+
+  it('gives a preview of an unprotected branch no protected secret, at build or run time; staging of main gets them', async () => {
+    const values = {
+      PROTECTED_KEY: 'prot-5ecret/value+for-preview',
+      OPEN_KEY: 'open-5ecret/value+for-preview',
+    };
+    for (const [name, value] of Object.entries(values)) {
+      const put = await f.t.http.inject({
+        method: 'PUT',
+        url: `/api/projects/${f.slug}/secrets/${name}`,
+        headers: bearer(f.token),
+        payload: { value, protected: name === 'PROTECTED_KEY' },
+      });
+      expect(put.statusCode).toBe(201);
+    }
+    const appYml = `start: node server.js
+build: |
+  echo "$PROTECTED_KEY" | base64
+  echo "given: \${PROTECTED_KEY:+PROTECTED_KEY} \${OPEN_KEY:+OPEN_KEY}" > build-secrets.txt
+secrets: [PROTECTED_KEY, OPEN_KEY]
+`;
+    const info = async (label: string) =>
+      JSON.parse((await appRequest(f.port, hostOf(label), '/info')).body) as {
+        secretsGiven: string[];
+        buildSecrets: string;
+      };
+    const lines: string[] = [];
+    const sha = await f.push('s1', { branch: 'feat/secret', appYml });
+    const { environment } = await deployRef(f.t.res.deploy.deps, ctx, {
+      slug: f.slug,
+      env: 'preview/feat/secret',
+      ref: sha,
+      onLog: (line) => lines.push(line),
+    });
+    const preview = await info(environment.host_label);
+    expect(preview.secretsGiven).toEqual(['OPEN_KEY']);
+    expect(preview.buildSecrets).not.toContain('PROTECTED_KEY');
+    expect(lines.join('\n')).toContain('Withheld protected secret PROTECTED_KEY from the build');
+    const appLog = f.t.res.deploy.supervisor.logOf(environment.id)!;
+    expect(
+      appLog
+        .tail(100)
+        .map((l) => l.text)
+        .join('\n'),
+    ).toContain('Withheld protected secret PROTECTED_KEY from the app');
+
+    await f.push('s2', { branch: 'main', appYml });
+    const staging = await deployRef(f.t.res.deploy.deps, ctx, {
+      slug: f.slug,
+      env: 'staging',
+      ref: 'main',
+      onLog: (line) => lines.push(line),
+    });
+    const onMain = await info(staging.environment.host_label);
+    expect(onMain.secretsGiven).toEqual(['PROTECTED_KEY', 'OPEN_KEY']);
+    expect(onMain.buildSecrets).toContain('PROTECTED_KEY');
+    for (const value of Object.values(values)) expect(findLeak(lines.join('\n'), value)).toBeUndefined();
   });
 });

@@ -8,7 +8,8 @@ import { findProjectBySlug, type ProjectRow } from '../projects/index.ts';
 
 /**
  * A tiny app for deploy tests (tests only): answers `/` with its VERSION, `/health` with 200 (503
- * when the file MODE says `unhealthy`), exits on `/crash`, reports its environment on `/info`, and
+ * when the file MODE says `unhealthy`), exits on `/crash`, reports its environment (and which of
+ * the test secrets PROTECTED_KEY and OPEN_KEY it was given, never their values) on `/info`, and
  * echoes an upgraded (websocket-like) connection.
  */
 export const TEST_SERVER = readFileSync(new URL('./__fixtures__/test-server.cjs', import.meta.url), 'utf8');
@@ -24,7 +25,10 @@ export interface DeployFixture {
   /** Orchard's HTTP port (listening on 127.0.0.1). */
   port: number;
   /** Commits the test app at `version` (optionally unhealthy) on `branch` and pushes it; returns the sha. */
-  push(version: string, options?: { branch?: string; unhealthy?: boolean; exits?: boolean }): Promise<string>;
+  push(
+    version: string,
+    options?: { branch?: string; unhealthy?: boolean; exits?: boolean; appYml?: string },
+  ): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -66,7 +70,7 @@ export async function deployFixture(
       }
       const files: Record<string, string> = {
         'server.js': TEST_SERVER,
-        '.orchard/app.yml': TEST_APP_YML,
+        '.orchard/app.yml': o.appYml ?? TEST_APP_YML,
         VERSION: `${version}\n`,
         MODE: o.unhealthy ? 'unhealthy\n' : o.exits ? 'exit\n' : 'ok\n',
       };

@@ -12,6 +12,7 @@ export {
   updateRef,
 } from './merge.ts';
 export { openRepository, type RepositoryAccess } from './open-repository.ts';
+export { protectedBranchContaining } from './protected-commit.ts';
 export { branchOf, type HeadCommit, type PushEvent, type PushListener, type RefUpdate } from './push.ts';
 export { type CommitInfo, readCommit } from './read-commit.ts';
 export { readFileAt, readFirstFileAt } from './read-file.ts';

@@ -23,10 +23,10 @@ export async function requirePipeline(
   id: string,
   role: 'viewer' | 'developer',
 ) {
-  const { project } = await requireProjectRole(res.db, ctx.actor, slug, role);
-  const pipeline = await findPipelineByRef(res.db, project.id, id);
+  const access = await requireProjectRole(res.db, ctx.actor, slug, role);
+  const pipeline = await findPipelineByRef(res.db, access.project.id, id);
   if (!pipeline) throw new NotFoundError(`No pipeline ${id} in "${slug}".`);
-  return { project, pipeline };
+  return { ...access, pipeline };
 }
 
 /** Starts a pipeline by hand on a branch (or any revision) — developers and up. */

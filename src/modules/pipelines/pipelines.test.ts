@@ -11,6 +11,7 @@ import {
   startWorkers,
   waitFor,
 } from '../../../test/git.ts';
+import { findLeak } from '../../../test/secret-leaks.ts';
 import { detectIsolation } from '../../platform/sandbox/index.ts';
 import { runDueSchedules } from './index.ts';
 
@@ -176,20 +177,39 @@ describe('pipelines', () => {
     expect(all.filter((x) => x.sha === sha)).toHaveLength(1);
   });
 
-  it('masks secret values in logs and events, and passes env', async () => {
-    const value = 'hunter2-super-secret-value';
-    expect((await api('PUT', '/secrets/DEPLOY_TOKEN', { value })).statusCode).toBe(201);
+  it('masks secrets in logs and live events as themselves, base64, hex, URL and JSON, line by line, and split across writes', async () => {
+    const token = 'hunter2/super+secret value&more';
+    const key =
+      '-----BEGIN TEST KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\nYk3lQ8fT2bW9xRr7Lp0sDq\n-----END TEST KEY-----';
+    for (const [name, value] of [
+      ['DEPLOY_TOKEN', token],
+      ['SIGNING_KEY', key],
+    ]) {
+      // Unprotected: a branch pipeline receives it (protected secrets have tests of their own).
+      const put = await api('PUT', `/secrets/${name}`, { value, protected: false });
+      expect(put.statusCode).toBe(201);
+    }
     const sha = await pushPipeline(
       'secrets',
       `jobs:
   show:
     env: { GREETING: hello }
-    secrets: [DEPLOY_TOKEN]
+    secrets: [DEPLOY_TOKEN, SIGNING_KEY]
     steps:
       - name: print
         run: |
           echo "$GREETING, token is $DEPLOY_TOKEN"
+          echo "$DEPLOY_TOKEN" | base64
+          printf '%s' "$DEPLOY_TOKEN" | base64 | tr '+/' '-_' | tr -d '='
+          printf 'ab%s' "$DEPLOY_TOKEN" | base64
+          printf '%s' "$DEPLOY_TOKEN" | od -An -tx1 | tr -d ' \\n'; echo
+          node -e 'console.log("url " + encodeURIComponent(process.env.DEPLOY_TOKEN))'
+          node -e 'console.log(JSON.stringify({ key: process.env.SIGNING_KEY }))'
+          echo "$SIGNING_KEY" | while IFS= read -r line; do echo "line: $line"; done
+          echo $SIGNING_KEY
+          echo "$SIGNING_KEY" | base64
           printf 'split:%s' "$(printf '%s' "$DEPLOY_TOKEN" | cut -c1-10)"; sleep 0.3; printf '%s\\n' "$(printf '%s' "$DEPLOY_TOKEN" | cut -c11-)"
+          b=$(printf '%s' "$DEPLOY_TOKEN" | base64); printf 'b64split:%s' "$(echo "$b" | cut -c1-9)"; sleep 0.3; echo "$b" | cut -c10-
           printf '%s\\n' "$DEPLOY_TOKEN" >&2
 `,
     );
@@ -197,15 +217,20 @@ describe('pipelines', () => {
     expect(p.status).toBe('success');
     const text = await log(p, 'show');
     expect(text).toContain('hello, token is ***');
-    // Written in two chunks 300 ms apart, the value is still masked whole.
+    // Written in two chunks 300 ms apart, the value and its base64 are still masked whole.
     expect(text).toContain('split:***');
-    expect(text).not.toContain(value);
+    expect(text).toContain('b64split:***');
+    expect(text).toContain('line: ***');
     const events = await t.res.db.query(
       'SELECT data::text AS d FROM operation_events WHERE operation_id = $1',
       [p.operationId],
     );
-    expect(events.rows.map((r) => r.d).join('\n')).toContain('token is ***');
-    expect(events.rows.map((r) => r.d).join('\n')).not.toContain(value);
+    const live = events.rows.map((r) => JSON.parse(r.d).text ?? '').join('\n');
+    expect(live).toContain('token is ***');
+    for (const value of [token, key, ...key.split('\n').slice(1, 3)]) {
+      expect(findLeak(text, value), 'stored log').toBeUndefined();
+      expect(findLeak(live, value), 'live events').toBeUndefined();
+    }
   });
 
   it('times out a job and cancels a running pipeline, killing its processes', async () => {

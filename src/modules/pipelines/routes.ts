@@ -1,11 +1,11 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { NotFoundError } from '../../platform/errors.ts';
+import { ForbiddenError, NotFoundError } from '../../platform/errors.ts';
 import { decodeCursor, encodeCursor } from '../../platform/http/cursor.ts';
 import { contextOf } from '../../platform/http/request-context.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
 import { normalizeRepoPath } from '../git/index.ts';
-import { requireProjectRole } from '../projects/index.ts';
+import { requireProjectRole, roleAtLeast } from '../projects/index.ts';
 import { cancelPipeline, requirePipeline, rerunPipeline, runPipelineManually } from './manage-pipelines.ts';
 import type { PipelineResources } from './resources.ts';
 import { createSchedule, deleteSchedule, listSchedules, toScheduleView } from './schedules.ts';
@@ -25,7 +25,7 @@ import {
   SlugParam,
 } from './schemas.ts';
 import { findJob, listArtifacts, listJobs, listPipelines, readLog } from './store.ts';
-import { toArtifactView, toPipelineView } from './views.ts';
+import { artifactReaderRole, toArtifactView, toPipelineView } from './views.ts';
 
 const tags = ['pipelines'];
 const FINISHED = new Set(['success', 'failed', 'timed_out', 'cancelled', 'skipped']);
@@ -145,21 +145,22 @@ export function pipelineRoutes(res: PipelineResources) {
         },
       },
       async (request) => {
-        const { pipeline } = await requirePipeline(
+        const { pipeline, role } = await requirePipeline(
           res,
           contextOf(request),
           request.params.slug,
           request.params.id,
           'viewer',
         );
-        return { items: (await listArtifacts(db, pipeline.id)).map(toArtifactView), nextCursor: null };
+        const items = (await listArtifacts(db, pipeline.id)).map((a) => toArtifactView(a, role));
+        return { items, nextCursor: null };
       },
     );
     app.get(
       '/api/projects/:slug/pipelines/:id/jobs/:job/artifacts/*',
       { schema: { tags, params: ArtifactParams } },
       async (request, reply) => {
-        const { pipeline } = await requirePipeline(
+        const { pipeline, role } = await requirePipeline(
           res,
           contextOf(request),
           request.params.slug,
@@ -170,6 +171,10 @@ export function pipelineRoutes(res: PipelineResources) {
         const artifact = (await listArtifacts(db, pipeline.id)).find(
           (a) => a.job_name === request.params.job && a.path === file,
         );
+        if (artifact && !roleAtLeast(role, artifactReaderRole(artifact)))
+          throw new ForbiddenError(
+            `Artifacts of job "${artifact.job_name}" may contain the secrets it was given (${artifact.secrets_given.join(', ')}); only maintainers and owners may download them, and you are ${role}.`,
+          );
         const blob = artifact && (await res.blobs.get(artifact.blob_key));
         if (!blob) throw new NotFoundError(`No artifact "${file}" from job "${request.params.job}".`);
         return reply

@@ -4,12 +4,12 @@ import { DEFAULT_PATH, handOverToSandbox, runSandboxed } from '../../platform/sa
 import { addWorktree, removeWorktree, repositoryPath } from '../git/index.ts';
 import type { StepContext } from '../operations/index.ts';
 import { findProjectById, projectSandboxNetwork, projectSandboxUser } from '../projects/index.ts';
-import { revealSecrets } from '../secrets/index.ts';
 import { collectArtifacts } from './artifacts.ts';
 import { JobLog } from './job-log.ts';
 import type { PipelineSpec } from './pipeline-file.ts';
 import { reportPipelineCheck } from './report.ts';
 import type { PipelineResources } from './resources.ts';
+import { selectJobSecrets } from './secret-access.ts';
 import {
   findJob,
   findPipeline,
@@ -66,9 +66,9 @@ export async function runPipelineJob(
     return { status: 'skipped' };
   }
   const project = (await findProjectById(res.db, pipeline.project_id))!;
-  let secrets: Record<string, string>;
+  let secrets: Awaited<ReturnType<typeof selectJobSecrets>>;
   try {
-    secrets = await revealSecrets(res.db, res.vault, project.id, spec.secrets);
+    secrets = await selectJobSecrets(res, { pipeline, project, jobId: job.id, names: spec.secrets });
   } catch (e) {
     const log = await openLog([]);
     log.note(`✖ ${(e as Error).message}`);
@@ -85,7 +85,8 @@ export async function runPipelineJob(
   await updateJob(res.db, job.id, { status: 'running', started: true });
   if (await setPipelineStatus(res.db, pipeline.id, 'running'))
     await reportPipelineCheck(res, pipeline, 'running');
-  const log = await openLog(Object.values(secrets));
+  const log = await openLog(Object.values(secrets.values));
+  if (secrets.note) log.note(secrets.note);
   if (ctx.attempt > 1)
     log.note(`(attempt ${ctx.attempt}: the previous worker stopped before the job finished)`);
   const repo = repositoryPath(res.config.home, project.slug);
@@ -123,7 +124,7 @@ export async function runPipelineJob(
       GIT_CONFIG_KEY_0: 'safe.directory',
       GIT_CONFIG_VALUE_0: '*',
       ...spec.env,
-      ...secrets,
+      ...secrets.values,
     };
     const deadline = started + spec.timeoutMinutes * 60_000;
     const warned = new Set<string>();

@@ -1,5 +1,7 @@
-import { SYSTEM_ACTOR } from '../../platform/http/actor.ts';
+import type { Queryable } from '../../platform/db/pool.ts';
+import { type Actor, SYSTEM_ACTOR } from '../../platform/http/actor.ts';
 import { branchHead, repositoryPath } from '../git/index.ts';
+import { findUserById } from '../identity/index.ts';
 import { findProjectById } from '../projects/index.ts';
 import { nextCronTime, parseCron } from './cron.ts';
 import type { PipelineResources } from './resources.ts';
@@ -40,7 +42,7 @@ export async function runDueSchedules(res: PipelineResources, now = res.clock.no
       ref: schedule.ref,
       sha,
       trigger: 'schedule',
-      actor: SYSTEM_ACTOR,
+      actor: await creatorOf(res.db, schedule),
       scheduleId: schedule.id,
     }).catch((error) => {
       res.logger.error({ err: error, schedule: schedule.id }, 'scheduled pipeline failed to start');
@@ -49,6 +51,17 @@ export async function runDueSchedules(res: PipelineResources, now = res.clock.no
     if (result?.kind === 'created') started++;
   }
   return started;
+}
+
+/**
+ * A scheduled pipeline runs as the user who created the schedule, so whether it may use protected
+ * secrets depends on that user's role when each job starts (docs/git-and-pipelines.md). A schedule
+ * whose creator is gone runs as no one: only the protected-branch rule can then give it them.
+ */
+async function creatorOf(db: Queryable, schedule: ScheduleRow): Promise<Actor> {
+  const user = schedule.created_by ? await findUserById(db, schedule.created_by) : undefined;
+  if (!user) return SYSTEM_ACTOR;
+  return { userId: user.id, username: user.username, role: user.role, via: 'token', scopes: [] };
 }
 
 /** Ticks every `intervalMs` (default 30 s) until stopped. */

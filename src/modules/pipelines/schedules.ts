@@ -16,6 +16,8 @@ export interface ScheduleRow {
   enabled: boolean;
   next_run_at: Date;
   last_run_at: Date | null;
+  /** The schedule runs as its creator (see scheduler.ts). */
+  created_by: string | null;
   created_at: Date;
 }
 

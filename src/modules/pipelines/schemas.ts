@@ -28,6 +28,9 @@ export const JobView = z.object({
   exitCode: z.number().nullable(),
   error: z.string().nullable(),
   isolation: z.string().nullable(),
+  /** Names of the secrets the job was given, and of protected ones it was denied (see docs/git-and-pipelines.md). */
+  secrets: z.array(z.string()),
+  withheldSecrets: z.array(z.string()),
   startedAt: z.string().nullable(),
   finishedAt: z.string().nullable(),
 });
@@ -53,7 +56,10 @@ export const ArtifactView = z.object({
   job: z.string(),
   path: z.string(),
   size: z.number(),
-  sha256: z.string(),
+  /** Null for a caller who may not download the file. */
+  sha256: z.string().nullable(),
+  /** Who may download it: `maintainer` when its job was given secrets. */
+  readableBy: z.enum(['viewer', 'maintainer']),
   createdAt: z.string(),
 });
 export const LogView = z.object({

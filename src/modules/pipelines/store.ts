@@ -35,6 +35,9 @@ export interface JobRow {
   exit_code: number | null;
   error: string | null;
   isolation: string | null;
+  /** Secrets the job was given, and protected ones it was denied (names). */
+  secrets_given: string[];
+  secrets_withheld: string[];
   started_at: Date | null;
   finished_at: Date | null;
 }
@@ -203,6 +206,14 @@ export async function updateJob(
   );
 }
 
+export async function setJobSecrets(db: Queryable, id: string, s: { given: string[]; withheld: string[] }) {
+  await db.query('UPDATE pipeline_jobs SET secrets_given = $2, secrets_withheld = $3 WHERE id = $1', [
+    id,
+    s.given,
+    s.withheld,
+  ]);
+}
+
 /** Moves a pipeline to `status` unless it has already ended (a cancel wins over a late job). */
 export async function setPipelineStatus(db: Queryable, id: string, status: PipelineStatus): Promise<boolean> {
   const { rowCount } = await db.query(
@@ -257,6 +268,8 @@ export interface ArtifactRow {
   blob_key: string;
   size: number;
   sha256: string;
+  /** Secrets the job that made it was given: its readers need a role that may read them. */
+  secrets_given: string[];
   created_at: Date;
 }
 
@@ -273,7 +286,7 @@ export async function insertArtifact(
 
 export async function listArtifacts(db: Queryable, pipelineId: string): Promise<ArtifactRow[]> {
   const { rows } = await db.query<ArtifactRow>(
-    `SELECT a.*, j.name AS job_name FROM pipeline_artifacts a JOIN pipeline_jobs j ON j.id = a.job_id
+    `SELECT a.*, j.name AS job_name, j.secrets_given FROM pipeline_artifacts a JOIN pipeline_jobs j ON j.id = a.job_id
      WHERE a.pipeline_id = $1 ORDER BY j.name, a.path`,
     [pipelineId],
   );

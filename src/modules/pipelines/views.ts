@@ -1,3 +1,4 @@
+import { type ProjectRole, roleAtLeast } from '../projects/index.ts';
 import type { ArtifactRow, JobRow, PipelineRow } from './store.ts';
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
@@ -12,6 +13,8 @@ export function toJobView(row: JobRow, operationId: string | null) {
     exitCode: row.exit_code,
     error: row.error,
     isolation: row.isolation,
+    secrets: row.secrets_given,
+    withheldSecrets: row.secrets_withheld,
     startedAt: iso(row.started_at),
     finishedAt: iso(row.finished_at),
   };
@@ -36,12 +39,22 @@ export function toPipelineView(row: PipelineRow, jobs?: JobRow[]) {
   };
 }
 
-export function toArtifactView(row: ArtifactRow) {
+/**
+ * The least role that may download an artifact: a job given secrets may have written them into
+ * its files, so those need the role that may read secrets (maintainer); others any member.
+ */
+export function artifactReaderRole(row: Pick<ArtifactRow, 'secrets_given'>): 'viewer' | 'maintainer' {
+  return row.secrets_given.length ? 'maintainer' : 'viewer';
+}
+
+/** `viewerRole`: the caller's; the hash of a file they may not download is left out (it would confirm a guessed secret). */
+export function toArtifactView(row: ArtifactRow, viewerRole: ProjectRole) {
   return {
     job: row.job_name,
     path: row.path,
     size: row.size,
-    sha256: row.sha256,
+    sha256: roleAtLeast(viewerRole, artifactReaderRole(row)) ? row.sha256 : null,
+    readableBy: artifactReaderRole(row),
     createdAt: row.created_at.toISOString(),
   };
 }

@@ -1,6 +1,7 @@
 import type { Queryable } from '../../platform/db/pool.ts';
 import { ForbiddenError, NotFoundError } from '../../platform/errors.ts';
 import type { Actor } from '../../platform/http/actor.ts';
+import { findUserById } from '../identity/index.ts';
 import type { ProjectRole } from './schemas.ts';
 import { findMemberRole, findProjectBySlug, type ProjectRow } from './store.ts';
 
@@ -38,4 +39,19 @@ export async function requireProjectRole(
     throw new ForbiddenError(`Project "${slug}" is archived; unarchive it first.`);
   }
   return { project, role };
+}
+
+/**
+ * The role a user holds in a project right now (instance admins act as owners), for decisions
+ * taken long after the request that caused them (a job starting, a schedule firing). Undefined
+ * for a user who is disabled, deleted or no longer a member.
+ */
+export async function currentProjectRole(
+  db: Queryable,
+  projectId: string,
+  userId: string,
+): Promise<ProjectRole | undefined> {
+  const user = await findUserById(db, userId);
+  if (!user || user.disabled) return undefined;
+  return user.role === 'admin' ? 'owner' : findMemberRole(db, projectId, userId);
 }

@@ -1,5 +1,5 @@
 /** The projects module's public face. */
-export { type ProjectAccess, requireProjectRole, roleAtLeast } from './access.ts';
+export { currentProjectRole, type ProjectAccess, requireProjectRole, roleAtLeast } from './access.ts';
 export { createProject } from './create-project.ts';
 export { projectRoutes } from './routes.ts';
 export { projectSandboxNetwork, projectSandboxUser } from './sandbox-policy.ts';

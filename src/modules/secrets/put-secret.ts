@@ -7,7 +7,10 @@ import { upsertSecret } from './store.ts';
 import type { Vault } from './vault.ts';
 import { toSecretView } from './views.ts';
 
-/** Writes or replaces a project secret (maintainers and up). The value is never returned. */
+/**
+ * Writes or replaces a project secret (maintainers and up). The value is never returned. A new
+ * secret is protected unless asked otherwise; a replaced one keeps its flag unless `protected` is given.
+ */
 export async function putSecret(
   db: Db,
   vault: Vault,
@@ -15,6 +18,7 @@ export async function putSecret(
   slug: string,
   name: string,
   value: string,
+  options: { protected?: boolean } = {},
 ) {
   const { project } = await requireProjectRole(db, ctx.actor, slug, 'maintainer');
   const sealed = vault.seal(value, aad(project.id, name));
@@ -24,12 +28,13 @@ export async function putSecret(
       name,
       sealed,
       createdBy: isSystemActor(ctx.actor) ? null : ctx.actor.userId,
+      protected: options.protected,
     });
     await recordAudit(tx, ctx, {
       action: row.inserted ? 'secret.create' : 'secret.update',
       target: { type: 'secret', id: row.id },
       projectId: project.id,
-      data: { name, version: row.version },
+      data: { name, version: row.version, protected: row.protected },
     });
     return { view: toSecretView(row), created: row.inserted };
   });

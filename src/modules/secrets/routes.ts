@@ -5,7 +5,8 @@ import type { Resources } from '../../platform/resources.ts';
 import { requireProjectRole } from '../projects/index.ts';
 import { deleteSecret } from './delete-secret.ts';
 import { putSecret } from './put-secret.ts';
-import { PutSecretBody, SecretParams, SecretView } from './schemas.ts';
+import { PatchSecretBody, PutSecretBody, SecretParams, SecretView } from './schemas.ts';
+import { setSecretProtected } from './set-secret-protected.ts';
 import { listSecretRows } from './store.ts';
 import type { Vault } from './vault.ts';
 import { toSecretView } from './views.ts';
@@ -55,9 +56,26 @@ export function secretRoutes(res: Resources & { vault: Vault }) {
           request.params.slug,
           request.params.name,
           request.body.value,
+          { protected: request.body.protected },
         );
         return reply.status(created ? 201 : 200).send(view);
       },
+    );
+
+    app.patch(
+      '/api/projects/:slug/secrets/:name',
+      {
+        config: { projectRole: 'maintainer' },
+        schema: { tags, params: SecretParams, body: PatchSecretBody, response: { 200: SecretView } },
+      },
+      async (request) =>
+        setSecretProtected(
+          db,
+          contextOf(request),
+          request.params.slug,
+          request.params.name,
+          request.body.protected,
+        ),
     );
 
     app.delete(

@@ -32,7 +32,7 @@ describe('project secrets', () => {
       payload: { value: VALUE },
     });
     expect(created.statusCode).toBe(201);
-    expect(created.json()).toMatchObject({ name: 'STRIPE_KEY', version: 1 });
+    expect(created.json()).toMatchObject({ name: 'STRIPE_KEY', version: 1, protected: true });
     const replaced = await t.http.inject({
       method: 'PUT',
       url: `/api/projects/${slug}/secrets/STRIPE_KEY`,
@@ -46,10 +46,19 @@ describe('project secrets', () => {
     const { rows } = await t.res.db.query('SELECT ciphertext FROM secrets');
     expect(Buffer.from(rows[0].ciphertext).toString('latin1')).not.toContain('sk-live');
     const { id } = (await t.http.inject({ url: `/api/projects/${slug}`, headers: bearer(owner) })).json();
-    expect(await revealSecrets(t.res.db, t.res.vault, id, ['STRIPE_KEY'])).toEqual({
-      STRIPE_KEY: `${VALUE}-v2`,
+    const trusted = { protectedAllowed: true };
+    expect(await revealSecrets(t.res.db, t.res.vault, id, ['STRIPE_KEY'], trusted)).toEqual({
+      values: { STRIPE_KEY: `${VALUE}-v2` },
+      withheld: [],
     });
-    await expect(revealSecrets(t.res.db, t.res.vault, id, ['MISSING'])).rejects.toThrow('MISSING');
+    // A new secret is protected: code nobody vouched for does not get it.
+    expect(
+      await revealSecrets(t.res.db, t.res.vault, id, ['STRIPE_KEY'], { protectedAllowed: false }),
+    ).toEqual({
+      values: {},
+      withheld: ['STRIPE_KEY'],
+    });
+    await expect(revealSecrets(t.res.db, t.res.vault, id, ['MISSING'], trusted)).rejects.toThrow('MISSING');
   });
 
   it('rejects a bad name with a message that says what to use', async () => {

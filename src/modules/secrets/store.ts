@@ -10,22 +10,54 @@ export interface SecretRow {
   auth_tag: Buffer;
   key_id: string;
   version: number;
+  /** Given only to code a maintainer vouches for (docs/git-and-pipelines.md). */
+  protected: boolean;
   created_at: Date;
   updated_at: Date;
 }
 
 export async function upsertSecret(
   db: Queryable,
-  s: { projectId: string; name: string; sealed: Sealed; createdBy: string | null },
+  s: {
+    projectId: string;
+    name: string;
+    sealed: Sealed;
+    createdBy: string | null;
+    /** Undefined: a new secret is protected, a replaced one keeps its flag. */
+    protected?: boolean;
+  },
 ): Promise<SecretRow & { inserted: boolean }> {
   const { rows } = await db.query(
-    `INSERT INTO secrets (project_id, name, ciphertext, iv, auth_tag, key_id, created_by)
-     VALUES ($1, $2, $3, $4, $5, $6, $7)
+    `INSERT INTO secrets (project_id, name, ciphertext, iv, auth_tag, key_id, created_by, protected)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, COALESCE($8, true))
      ON CONFLICT (project_id, name) DO UPDATE SET
        ciphertext = EXCLUDED.ciphertext, iv = EXCLUDED.iv, auth_tag = EXCLUDED.auth_tag,
-       key_id = EXCLUDED.key_id, version = secrets.version + 1, updated_at = now()
+       key_id = EXCLUDED.key_id, version = secrets.version + 1, updated_at = now(),
+       protected = COALESCE($8, secrets.protected)
      RETURNING *, (xmax = 0) AS inserted`,
-    [s.projectId, s.name, s.sealed.ciphertext, s.sealed.iv, s.sealed.authTag, s.sealed.keyId, s.createdBy],
+    [
+      s.projectId,
+      s.name,
+      s.sealed.ciphertext,
+      s.sealed.iv,
+      s.sealed.authTag,
+      s.sealed.keyId,
+      s.createdBy,
+      s.protected ?? null,
+    ],
+  );
+  return rows[0];
+}
+
+export async function updateSecretProtected(
+  db: Queryable,
+  projectId: string,
+  name: string,
+  value: boolean,
+): Promise<SecretRow | undefined> {
+  const { rows } = await db.query<SecretRow>(
+    'UPDATE secrets SET protected = $3, updated_at = now() WHERE project_id = $1 AND name = $2 RETURNING *',
+    [projectId, name, value],
   );
   return rows[0];
 }

@@ -5,6 +5,7 @@ export function toSecretView(row: SecretRow): SecretView {
   return {
     name: row.name,
     version: row.version,
+    protected: row.protected,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
   };

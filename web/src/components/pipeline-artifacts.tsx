@@ -52,9 +52,10 @@ export function PipelineArtifacts({
                 </a>
                 <p className="text-xs text-slate-500">
                   from {a.job} · {formatBytes(a.size)}
+                  {a.readableBy === 'maintainer' && ' · maintainers only (the job was given secrets)'}
                 </p>
               </div>
-              <span className="sr-only">sha256 {a.sha256}</span>
+              {a.sha256 && <span className="sr-only">sha256 {a.sha256}</span>}
             </li>
           ))}
         </ul>

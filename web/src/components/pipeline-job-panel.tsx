@@ -55,6 +55,9 @@ export function JobPanel({
         {job.exitCode !== null && <span className="text-xs text-slate-500">exit code {job.exitCode}</span>}
         {took !== null && <span className="text-xs text-slate-500">{formatDuration(took)}</span>}
         {job.isolation && <Badge>{job.isolation}</Badge>}
+        {job.withheldSecrets.length > 0 && (
+          <Badge tone="amber">withheld: {job.withheldSecrets.join(', ')}</Badge>
+        )}
         {live && (
           <span className="ml-auto flex items-center gap-1.5 text-xs text-slate-500" data-testid="live-state">
             {liveState === 'open' && (

@@ -5,6 +5,7 @@ import type { Page, Secret } from '../api-types.ts';
 import { formatDateTime } from '../format.ts';
 import { keys } from '../query-keys.ts';
 import { Alert, ErrorAlert, FormError } from './alert.tsx';
+import { Badge } from './badge.tsx';
 import { Button } from './button.tsx';
 import { Card } from './card.tsx';
 import { ConfirmButton } from './confirm-button.tsx';
@@ -24,7 +25,7 @@ export function ProjectSecrets({
   return (
     <Card
       title="Secrets"
-      description="Encrypted at rest and masked in logs. Values can be replaced, never read back."
+      description="Encrypted at rest and masked in logs (also as base64, hex and URL-encoded). Values can be replaced, never read back. A protected secret reaches only code on a protected branch (main) and runs a maintainer starts."
       flush
     >
       {canRead ? (
@@ -53,6 +54,11 @@ function SecretList({ slug, canWrite }: { slug: string; canWrite: boolean }) {
     mutationFn: (name: string) => api.delete(`/api/projects/${seg(slug)}/secrets/${seg(name)}`),
     onSuccess: () => client.invalidateQueries({ queryKey: keys.secrets(slug) }),
   });
+  const protect = useMutation({
+    mutationFn: ({ name, value }: { name: string; value: boolean }) =>
+      api.patch<Secret>(`/api/projects/${seg(slug)}/secrets/${seg(name)}`, { protected: value }),
+    onSuccess: () => client.invalidateQueries({ queryKey: keys.secrets(slug) }),
+  });
 
   if (secrets.isPending) return <Loading label="Loading secrets…" className="px-5" />;
   if (secrets.isError)
@@ -65,9 +71,9 @@ function SecretList({ slug, canWrite }: { slug: string; canWrite: boolean }) {
     return <p className="px-5 py-6 text-sm text-slate-500">No secrets yet.</p>;
   return (
     <>
-      {remove.isError && (
+      {(remove.isError || protect.isError) && (
         <div className="px-5 pt-4">
-          <ErrorAlert error={remove.error} />
+          <ErrorAlert error={remove.error ?? protect.error} />
         </div>
       )}
       <table className="w-full text-left text-sm">
@@ -79,6 +85,9 @@ function SecretList({ slug, canWrite }: { slug: string; canWrite: boolean }) {
             </th>
             <th scope="col" className="px-5 py-2 font-medium">
               Version
+            </th>
+            <th scope="col" className="px-5 py-2 font-medium">
+              Protected
             </th>
             <th scope="col" className="px-5 py-2 font-medium">
               Updated
@@ -95,6 +104,26 @@ function SecretList({ slug, canWrite }: { slug: string; canWrite: boolean }) {
             <tr key={s.name}>
               <td className="px-5 py-2.5 font-mono text-xs text-slate-900">{s.name}</td>
               <td className="px-5 py-2.5 text-slate-600">v{s.version}</td>
+              <td className="px-5 py-2.5 text-slate-600">
+                <div className="flex items-center gap-1">
+                  {s.protected ? (
+                    <Badge tone="green">protected</Badge>
+                  ) : (
+                    <Badge tone="amber">any branch</Badge>
+                  )}
+                  {canWrite && (
+                    <Button
+                      variant="ghost"
+                      size="sm"
+                      aria-label={`${s.protected ? 'Unprotect' : 'Protect'} secret ${s.name}`}
+                      busy={protect.isPending && protect.variables?.name === s.name}
+                      onClick={() => protect.mutate({ name: s.name, value: !s.protected })}
+                    >
+                      {s.protected ? 'Unprotect' : 'Protect'}
+                    </Button>
+                  )}
+                </div>
+              </td>
               <td className="px-5 py-2.5 text-slate-600">{formatDateTime(s.updatedAt)}</td>
               {canWrite && (
                 <td className="px-5 py-2.5 text-right">
@@ -123,8 +152,8 @@ function SetSecretForm({ slug }: { slug: string }) {
   const client = useQueryClient();
   const [saved, setSaved] = useState<string | null>(null);
   const put = useMutation({
-    mutationFn: ({ name, value }: { name: string; value: string }) =>
-      api.put<Secret>(`/api/projects/${seg(slug)}/secrets/${seg(name)}`, { value }),
+    mutationFn: ({ name, value, isProtected }: { name: string; value: string; isProtected: boolean }) =>
+      api.put<Secret>(`/api/projects/${seg(slug)}/secrets/${seg(name)}`, { value, protected: isProtected }),
     onSuccess: (secret) => {
       setSaved(`${secret.name} saved (version ${secret.version}).`);
       return client.invalidateQueries({ queryKey: keys.secrets(slug) });
@@ -138,7 +167,11 @@ function SetSecretForm({ slug }: { slug: string }) {
     const form = new FormData(formElement);
     setSaved(null);
     put.mutate(
-      { name: String(form.get('name') ?? '').trim(), value: String(form.get('value') ?? '') },
+      {
+        name: String(form.get('name') ?? '').trim(),
+        value: String(form.get('value') ?? ''),
+        isProtected: form.get('protected') === 'on',
+      },
       // The value leaves the page with the request: clear it at once.
       { onSuccess: () => formElement.reset() },
     );
@@ -171,6 +204,21 @@ function SetSecretForm({ slug }: { slug: string }) {
           error={errors.value}
         />
       </div>
+      <label className="flex items-start gap-2 text-sm text-slate-700">
+        <input
+          type="checkbox"
+          name="protected"
+          defaultChecked
+          className="mt-0.5 size-4 shrink-0 rounded border-slate-300 accent-emerald-700"
+        />
+        <span>
+          <span className="font-medium">Protected</span>{' '}
+          <span className="text-slate-500">
+            — only pipelines and deploys of protected branches, and runs a maintainer starts, get it. Untick
+            only for values any developer may see: their branches' jobs can print or send them.
+          </span>
+        </span>
+      </label>
       <Button type="submit" variant="secondary" busy={put.isPending}>
         Save secret
       </Button>

@@ -43,6 +43,8 @@ http
           port: process.env.PORT,
           forwardedHost: req.headers['x-forwarded-host'],
           builds: read('build-count.txt', '').split('\n').filter(Boolean).length,
+          secretsGiven: ['PROTECTED_KEY', 'OPEN_KEY'].filter((k) => process.env[k]),
+          buildSecrets: read('build-secrets.txt', ''),
         }),
       );
     }
