@@ -162,6 +162,21 @@ export async function createResources(
   return res;
 }
 
+/**
+ * Orchard needs to own its tables, nothing more; a superuser connection turns any SQL injection or
+ * leaked connection string into the whole server. The embedded database never does this.
+ */
+async function warnIfSuperuser(db: Db, logger: Logger) {
+  const { rows } = await db.query<{ rolsuper: boolean; name: string }>(
+    'SELECT rolsuper, current_user AS name FROM pg_roles WHERE rolname = current_user',
+  );
+  if (rows[0]?.rolsuper)
+    logger.warn(
+      { role: rows[0].name },
+      'DATABASE_URL connects as a PostgreSQL superuser; give Orchard a role that owns its database and nothing more',
+    );
+}
+
 /** Pushes and review events fan out to the modules that react to them (HTTP pushes, merges, agents). */
 function changeListeners(res: AppResources) {
   const onEvent: ReviewListener[] = [
@@ -252,6 +267,7 @@ export async function startOrchard(
     resources = await createResources(config, database.url, { logger, clock: options.clock });
     const applied = await migrate(resources.db);
     if (applied.length) logger.info({ applied }, 'applied migrations');
+    await warnIfSuperuser(resources.db, logger);
     if (config.bootstrapToken)
       await bootstrapAdmin(resources.db, resources.clock, logger, config.bootstrapToken);
     const http = await createHttp(resources, { webRoot: options.webRoot });

@@ -65,7 +65,12 @@ export async function attachSlirp(options: SlirpOptions): Promise<Slirp> {
     if (apiDir) void rm(apiDir, { recursive: true, force: true });
   };
   try {
-    await waitReady(child, () => stderr);
+    await waitReady(child, () => stderr).catch((error: Error) => {
+      if (!options.joinUserNamespace) throw error;
+      throw new SandboxUnavailableError(
+        `${error.message} Orchard is not root, so slirp4netns has to join the sandbox's user namespace, which this machine refuses; run Orchard as root, or let an instance admin set the project's hostNetwork.`,
+      );
+    });
     if (apiSocket && options.forward) await forwardPort(apiSocket, options.forward);
   } catch (error) {
     cleanup();
