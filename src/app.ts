@@ -7,13 +7,13 @@ import {
   type BrowserPool,
   blobArtifactStore,
   browserPoolFromConfig,
-  loopbackPorts,
   registerAutomationJobs,
 } from './modules/automation/index.ts';
 import {
   createDeployRuntime,
   type DeployRuntime,
   deployRoutes,
+  environmentTargets,
   previewsOnReviewEvent,
   registerDeployJobs,
 } from './modules/deploy/index.ts';
@@ -149,11 +149,9 @@ export async function createResources(
     config,
     pool: res.browsers,
     artifacts: blobArtifactStore(res.blobs, (id) => `/api/artifacts/${id}`),
-    // Orchard's own apps: the host-routed URLs on the port Orchard really listens on, and the
-    // apps' direct loopback ports.
-    isOwnDeployment: (target) =>
-      (target.port === res.deploy.urls.listenPort && target.hostname.endsWith('.localhost')) ||
-      loopbackPorts(() => res.deploy.supervisor.ports())(target),
+    // Each task may reach the one environment it verifies: its host labels on the port Orchard
+    // really listens on, and its app's direct port.
+    environmentOf: (url) => environmentTargets({ db, config, urls: res.deploy.urls }, url),
     logger,
   });
   // Agents' branches are handled like pushes, so the Studio's steps get the same listeners.
