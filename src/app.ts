@@ -46,11 +46,17 @@ import { projectRoutes } from './modules/projects/index.ts';
 import { type ReviewListener, reviewRoutes, reviewsOnPush } from './modules/reviews/index.ts';
 import { loadMasterKey, secretRoutes, Vault } from './modules/secrets/index.ts';
 import { registerStudioJobs, studioRoutes } from './modules/studio/index.ts';
+import {
+  createMachineWarnings,
+  type MachineWarnings,
+  probeDatabase,
+  systemRoutes,
+} from './modules/system/index.ts';
 import { type BlobStore, FsBlobStore } from './platform/blobs/index.ts';
 import { type Clock, systemClock } from './platform/clock.ts';
 import { startEmbeddedPostgres } from './platform/db/embedded-postgres.ts';
 import { ensureOwnerDatabase } from './platform/db/ensure-owner-database.ts';
-import { migrate, pendingMigrations } from './platform/db/migrate.ts';
+import { migrate } from './platform/db/migrate.ts';
 import { createPool, type Db } from './platform/db/pool.ts';
 import { createEventBus, type EventBus } from './platform/events/index.ts';
 import { createHttpServer, type HttpApp } from './platform/http/server.ts';
@@ -76,6 +82,8 @@ export interface AppResources extends Resources {
   deploy: DeployRuntime;
   /** The browser robot's Chromium (launched on first use). */
   browsers: BrowserPool;
+  /** What this machine lacks (Chromium, bubblewrap, disk…), for /ready and the UI's banner. */
+  machine: MachineWarnings;
 }
 
 export interface Database {
@@ -139,6 +147,7 @@ export async function createResources(
     blobs: new FsBlobStore(path.join(config.home, 'blobs')),
     deploy: createDeployRuntime({ config, logger, db, clock, vault }),
     browsers: browserPoolFromConfig(config, { logger, metrics }),
+    machine: createMachineWarnings({ config, db, logger }),
   };
   // Each module's workflow steps (jobs.ts) register here.
   registerCanaryJobs(res.registry);
@@ -187,9 +196,8 @@ export async function createHttp(res: AppResources, options: { webRoot?: string 
     readiness: async (request) => {
       const checks: Record<string, { ok: boolean; detail?: string }> = {};
       try {
-        await db.query('SELECT 1');
+        const { pending } = await probeDatabase(db);
         checks.database = { ok: true };
-        const pending = await pendingMigrations(db);
         checks.migrations = pending.length
           ? { ok: false, detail: `pending: ${pending.join(', ')}` }
           : { ok: true };
@@ -200,7 +208,9 @@ export async function createHttp(res: AppResources, options: { webRoot?: string 
       if ((request.query as { deep?: string }).deep === '1' && checks.migrations?.ok) {
         checks.workers = await deepCheck();
       }
-      return { ok: Object.values(checks).every((c) => c.ok), checks };
+      // What the machine lacks does not make Orchard unready; it is reported beside the checks.
+      const warnings = res.machine.cached().map(({ id, status, summary }) => ({ id, status, summary }));
+      return { ok: Object.values(checks).every((c) => c.ok), checks, warnings };
     },
     webRoot: options.webRoot ?? WEB_ROOT,
     hostRouter: res.deploy.hostRouter,
@@ -217,6 +227,7 @@ export async function createHttp(res: AppResources, options: { webRoot?: string 
       deployRoutes(res),
       studioRoutes(res),
       automationRoutes(res),
+      systemRoutes(res),
     ],
   });
   res.deploy.attachServer(http.server);
@@ -250,6 +261,8 @@ export async function startOrchard(
       await bootstrapAdmin(resources.db, resources.clock, logger, config.bootstrapToken);
     const http = await createHttp(resources, { webRoot: options.webRoot });
     await http.listen({ port: config.port, host: config.host });
+    // Once at start (in the background): what is missing shows in the log, /ready and the UI.
+    void resources.machine.refresh();
     // `orchard up` runs the workers in-process; `orchard server` leaves them to `orchard worker`.
     let workers: WorkerPool | undefined;
     if (config.workers.enabled) {

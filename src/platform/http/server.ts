@@ -57,6 +57,8 @@ export interface RouteEntry {
 export interface ReadinessCheck {
   ok: boolean;
   checks: Record<string, { ok: boolean; detail?: string }>;
+  /** What the machine lacks without making the server unready (e.g. Chromium for the browser robot). */
+  warnings?: Array<{ id: string; status: string; summary: string }>;
 }
 
 export interface HttpServerOptions {

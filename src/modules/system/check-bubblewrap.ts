@@ -1,0 +1,28 @@
+import { detectIsolation } from '../../platform/sandbox/index.ts';
+import type { MachineCheck } from './machine-check.ts';
+import { findTool } from './run-tool.ts';
+
+export const bubblewrapCheck: MachineCheck = {
+  id: 'bubblewrap',
+  title: 'bubblewrap',
+  timeoutMs: 10_000,
+  async run(ctx) {
+    const bwrap = await findTool('bwrap', ctx.env);
+    if (!bwrap) {
+      return {
+        status: 'fail',
+        summary: 'bubblewrap is missing: pipeline jobs, builds and apps cannot run in a sandbox',
+        fix: 'apt-get install bubblewrap',
+      };
+    }
+    // Present is not enough: user namespaces may be disabled (containers, hardened kernels).
+    if (!detectIsolation().bubblewrap) {
+      return {
+        status: 'fail',
+        summary: `${bwrap} cannot create namespaces here: pipeline jobs, builds and apps cannot be sandboxed`,
+        fix: 'Allow user namespaces: sysctl -w kernel.unprivileged_userns_clone=1 (Debian) or kernel.apparmor_restrict_unprivileged_userns=0 (Ubuntu); in a container, allow them in its seccomp and AppArmor profiles.',
+      };
+    }
+    return { status: 'ok', summary: `bubblewrap can create namespaces (${bwrap})` };
+  },
+};

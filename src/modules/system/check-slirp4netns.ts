@@ -1,0 +1,19 @@
+import type { MachineCheck } from './machine-check.ts';
+import { findTool } from './run-tool.ts';
+
+export const slirp4netnsCheck: MachineCheck = {
+  id: 'slirp4netns',
+  title: 'slirp4netns',
+  timeoutMs: 5_000,
+  async run(ctx) {
+    const found = await findTool('slirp4netns', ctx.env);
+    return found
+      ? { status: 'ok', summary: `slirp4netns (${found})` }
+      : {
+          status: 'warn',
+          summary:
+            'slirp4netns is missing: sandboxed jobs cannot get outbound network without reaching the host',
+          fix: 'apt-get install slirp4netns',
+        };
+  },
+};
