@@ -58,8 +58,8 @@ describe('orchard doctor (spawned for real)', () => {
       status: 'fail',
       fix: expect.stringContaining('apt-get install chromium'),
     });
-    expect(by.bubblewrap).toMatchObject({ status: 'fail', fix: 'apt-get install bubblewrap' });
-    expect(by.slirp4netns).toMatchObject({ status: 'warn', fix: 'apt-get install slirp4netns' });
+    expect(by.bubblewrap).toMatchObject({ status: 'fail', fix: 'Install it with: apt-get install bubblewrap' });
+    expect(by.slirp4netns).toMatchObject({ status: 'warn', fix: 'Install it with: apt-get install slirp4netns' });
     expect(by.git!.status).toBe('ok');
     expect(by.database!.status).toBe('ok');
 
@@ -69,10 +69,10 @@ describe('orchard doctor (spawned for real)', () => {
     });
     expect(text.code).toBe(1);
     expect(text.stdout).toMatch(
-      /^✖ bubblewrap +bubblewrap is missing: .+\n +fix: apt-get install bubblewrap$/m,
+      /^✖ bubblewrap +bubblewrap is missing: .+\n +fix: Install it with: apt-get install bubblewrap$/m,
     );
     expect(text.stdout).toMatch(
-      /^⚠ slirp4netns +slirp4netns is missing: .+\n +fix: apt-get install slirp4netns$/m,
+      /^⚠ slirp4netns +slirp4netns is missing: .+\n +fix: Install it with: apt-get install slirp4netns$/m,
     );
     expect(text.stdout).toContain(
       '1 problem(s) (✖) and 1 warning(s) (⚠). Orchard cannot work until the ✖ items are fixed.',

@@ -12,7 +12,7 @@ export const bubblewrapCheck: MachineCheck = {
       return {
         status: 'fail',
         summary: 'bubblewrap is missing: pipeline jobs, builds and apps cannot run in a sandbox',
-        fix: 'apt-get install bubblewrap',
+        fix: 'Install it with: apt-get install bubblewrap',
       };
     }
     // Present is not enough: user namespaces may be disabled (containers, hardened kernels).

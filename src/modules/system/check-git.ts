@@ -11,7 +11,7 @@ export const gitCheck: MachineCheck = {
       return {
         status: 'fail',
         summary: 'git is missing: projects cannot hold repositories, so nothing can be built',
-        fix: 'apt-get install git',
+        fix: 'Install it with: apt-get install git',
       };
     }
     const version = await runTool(git, ['--version'], { env: ctx.env });

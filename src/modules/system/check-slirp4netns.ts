@@ -13,7 +13,7 @@ export const slirp4netnsCheck: MachineCheck = {
           status: 'warn',
           summary:
             'slirp4netns is missing: sandboxed jobs cannot get outbound network without reaching the host',
-          fix: 'apt-get install slirp4netns',
+          fix: 'Install it with: apt-get install slirp4netns',
         };
   },
 };

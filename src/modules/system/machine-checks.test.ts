@@ -75,10 +75,10 @@ describe('machine checks', () => {
   it('name what is missing and how to install it when the PATH lacks bwrap, slirp4netns and git', async () => {
     const env = { PATH: await pathWith([]) };
     const results = byId(await runChecks(only('bubblewrap', 'slirp4netns', 'git'), context({ env })));
-    expect(results.bubblewrap).toMatchObject({ status: 'fail', fix: 'apt-get install bubblewrap' });
+    expect(results.bubblewrap).toMatchObject({ status: 'fail', fix: 'Install it with: apt-get install bubblewrap' });
     expect(results.bubblewrap!.summary).toMatch(/^bubblewrap is missing: /);
-    expect(results.slirp4netns).toMatchObject({ status: 'warn', fix: 'apt-get install slirp4netns' });
-    expect(results.git).toMatchObject({ status: 'fail', fix: 'apt-get install git' });
+    expect(results.slirp4netns).toMatchObject({ status: 'warn', fix: 'Install it with: apt-get install slirp4netns' });
+    expect(results.git).toMatchObject({ status: 'fail', fix: 'Install it with: apt-get install git' });
 
     const some = byId(
       await runChecks(only('bubblewrap', 'git'), context({ env: { PATH: await pathWith(['git']) } })),
