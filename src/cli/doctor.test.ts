@@ -58,8 +58,14 @@ describe('orchard doctor (spawned for real)', () => {
       status: 'fail',
       fix: expect.stringContaining('apt-get install chromium'),
     });
-    expect(by.bubblewrap).toMatchObject({ status: 'fail', fix: 'Install it with: apt-get install bubblewrap' });
-    expect(by.slirp4netns).toMatchObject({ status: 'warn', fix: 'Install it with: apt-get install slirp4netns' });
+    expect(by.bubblewrap).toMatchObject({
+      status: 'fail',
+      fix: 'Install it with: apt-get install bubblewrap',
+    });
+    expect(by.slirp4netns).toMatchObject({
+      status: 'warn',
+      fix: 'Install it with: apt-get install slirp4netns',
+    });
     expect(by.git!.status).toBe('ok');
     expect(by.database!.status).toBe('ok');
 

@@ -75,9 +75,15 @@ describe('machine checks', () => {
   it('name what is missing and how to install it when the PATH lacks bwrap, slirp4netns and git', async () => {
     const env = { PATH: await pathWith([]) };
     const results = byId(await runChecks(only('bubblewrap', 'slirp4netns', 'git'), context({ env })));
-    expect(results.bubblewrap).toMatchObject({ status: 'fail', fix: 'Install it with: apt-get install bubblewrap' });
+    expect(results.bubblewrap).toMatchObject({
+      status: 'fail',
+      fix: 'Install it with: apt-get install bubblewrap',
+    });
     expect(results.bubblewrap!.summary).toMatch(/^bubblewrap is missing: /);
-    expect(results.slirp4netns).toMatchObject({ status: 'warn', fix: 'Install it with: apt-get install slirp4netns' });
+    expect(results.slirp4netns).toMatchObject({
+      status: 'warn',
+      fix: 'Install it with: apt-get install slirp4netns',
+    });
     expect(results.git).toMatchObject({ status: 'fail', fix: 'Install it with: apt-get install git' });
 
     const some = byId(
