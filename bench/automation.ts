@@ -11,7 +11,7 @@ import { startGuardProxy } from '../src/modules/automation/guard-proxy.ts';
 import { runVerification } from '../src/modules/automation/run-verification.ts';
 import { SmokeSuite } from '../src/modules/automation/smoke-suite.ts';
 import { startTestSite } from '../src/modules/automation/test-site.ts';
-import { createUrlGuard, loopbackPorts } from '../src/modules/automation/url-guard.ts';
+import { createUrlGuard } from '../src/modules/automation/url-guard.ts';
 import { FsBlobStore } from '../src/platform/blobs/index.ts';
 
 const RUNS = Number(process.argv[2] ?? 7);
@@ -21,7 +21,7 @@ const fmt = (xs: number[]) =>
 
 const site = await startTestSite();
 const dir = await mkdtemp(path.join(os.tmpdir(), 'orchard-bench-automation-'));
-const guard = () => createUrlGuard({ isOwnDeployment: loopbackPorts(() => [site.port]) });
+const guard = () => createUrlGuard({ environment: [{ hostname: '127.0.0.1', port: site.port }] });
 
 const launches: number[] = [];
 for (let i = 0; i < RUNS; i++) {

@@ -1,6 +1,6 @@
 // npm run bench:foundation — cold and warm start of `orchard up` (embedded PostgreSQL), idle RSS,
-// and GET /api/projects under 50 concurrent clients against a bare Fastify route measured in the
-// same run on the same machine.
+// GET /api/projects under 50 concurrent clients against a bare Fastify route measured in the
+// same run on the same machine, and how long a refused login takes for a known and an unknown user.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -18,7 +18,7 @@ function start(cmd: string[], pattern: RegExp): Promise<{ child: ChildProcess; u
   const t0 = performance.now();
   const child = spawn(process.execPath, cmd, {
     cwd: ROOT,
-    env: benchEnv(TOKEN),
+    env: benchEnv(TOKEN, { ORCHARD_RATE_LIMIT_LOGIN_PER_MINUTE: '100000' }),
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {
@@ -30,6 +30,38 @@ function start(cmd: string[], pattern: RegExp): Promise<{ child: ChildProcess; u
     });
     child.once('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
   });
+}
+
+/**
+ * Median time of a refused login for a user that exists (wrong password) and one that does not,
+ * alternating so load on the machine hits both alike. They should match: the time must not tell.
+ */
+async function loginTimings(url: string, auth: Record<string, string>, rounds = 25) {
+  const user = { username: 'timing', email: 'timing@example.test', password: 'a long enough password' };
+  await fetch(`${url}/api/users`, {
+    method: 'POST',
+    headers: { ...auth, 'content-type': 'application/json' },
+    body: JSON.stringify({ ...user, role: 'member' }),
+  });
+  const refuse = async (login: string) => {
+    const t0 = performance.now();
+    const res = await fetch(`${url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ login, password: 'not the password' }),
+    });
+    await res.arrayBuffer();
+    if (res.status !== 401) throw new Error(`login answered ${res.status}`);
+    return performance.now() - t0;
+  };
+  const known: number[] = [];
+  const unknown: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    known.push(await refuse(user.username));
+    unknown.push(await refuse(`nobody-${i}`));
+  }
+  const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  return { known: median(known), unknown: median(unknown), rounds };
 }
 
 function stop(child: ChildProcess) {
@@ -87,6 +119,7 @@ try {
   await load(`${bare.url}/api/projects`, { concurrency: 10, seconds: 2 });
   const peer = await load(`${bare.url}/api/projects`, { concurrency: 50, seconds: SECONDS });
   const ours = await load(`${warm.url}/api/projects`, { concurrency: 50, seconds: SECONDS, headers: auth });
+  const logins = await loginTimings(warm.url, auth);
   await stop(bare.child);
   await stop(warm.child);
 
@@ -107,6 +140,9 @@ try {
   }
   console.log(
     `ratio orchard/bare: p50 ${(ours.p50 / peer.p50).toFixed(2)}×, p99 ${(ours.p99 / peer.p99).toFixed(2)}×, throughput ${(ours.rps / peer.rps).toFixed(2)}×`,
+  );
+  console.log(
+    `\nrefused login, median of ${logins.rounds}: known user (wrong password) ${f(logins.known)} ms, unknown user ${f(logins.unknown)} ms`,
   );
 } finally {
   await rm(home, { recursive: true, force: true });

@@ -7,13 +7,13 @@ import {
   type BrowserPool,
   blobArtifactStore,
   browserPoolFromConfig,
-  loopbackPorts,
   registerAutomationJobs,
 } from './modules/automation/index.ts';
 import {
   createDeployRuntime,
   type DeployRuntime,
   deployRoutes,
+  environmentTargets,
   previewsOnReviewEvent,
   registerDeployJobs,
 } from './modules/deploy/index.ts';
@@ -46,18 +46,23 @@ import { projectRoutes } from './modules/projects/index.ts';
 import { type ReviewListener, reviewRoutes, reviewsOnPush } from './modules/reviews/index.ts';
 import { loadMasterKey, secretRoutes, Vault } from './modules/secrets/index.ts';
 import { registerStudioJobs, studioRoutes } from './modules/studio/index.ts';
+import {
+  createMachineWarnings,
+  type MachineWarnings,
+  probeDatabase,
+  systemRoutes,
+} from './modules/system/index.ts';
 import { type BlobStore, FsBlobStore } from './platform/blobs/index.ts';
 import { type Clock, systemClock } from './platform/clock.ts';
 import { startEmbeddedPostgres } from './platform/db/embedded-postgres.ts';
 import { ensureOwnerDatabase } from './platform/db/ensure-owner-database.ts';
-import { migrate, pendingMigrations } from './platform/db/migrate.ts';
+import { migrate } from './platform/db/migrate.ts';
 import { createPool, type Db } from './platform/db/pool.ts';
 import { createEventBus, type EventBus } from './platform/events/index.ts';
 import { createHttpServer, type HttpApp } from './platform/http/server.ts';
 import { createLogger, type Logger } from './platform/log.ts';
 import { createMetrics, type Metrics } from './platform/metrics.ts';
 import type { Resources } from './platform/resources.ts';
-import { sandboxStatus } from './platform/sandbox/index.ts';
 
 export const ROOT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const WEB_ROOT = path.join(ROOT_DIR, 'dist', 'web');
@@ -77,6 +82,8 @@ export interface AppResources extends Resources {
   deploy: DeployRuntime;
   /** The browser robot's Chromium (launched on first use). */
   browsers: BrowserPool;
+  /** What this machine lacks (Chromium, bubblewrap, disk…), for /ready and the UI's banner. */
+  machine: MachineWarnings;
 }
 
 export interface Database {
@@ -140,6 +147,7 @@ export async function createResources(
     blobs: new FsBlobStore(path.join(config.home, 'blobs')),
     deploy: createDeployRuntime({ config, logger, db, clock, vault }),
     browsers: browserPoolFromConfig(config, { logger, metrics }),
+    machine: createMachineWarnings({ config, db, logger }),
   };
   // Each module's workflow steps (jobs.ts) register here.
   registerCanaryJobs(res.registry);
@@ -150,11 +158,9 @@ export async function createResources(
     config,
     pool: res.browsers,
     artifacts: blobArtifactStore(res.blobs, (id) => `/api/artifacts/${id}`),
-    // Orchard's own apps: the host-routed URLs on the port Orchard really listens on, and the
-    // apps' direct loopback ports.
-    isOwnDeployment: (target) =>
-      (target.port === res.deploy.urls.listenPort && target.hostname.endsWith('.localhost')) ||
-      loopbackPorts(() => res.deploy.supervisor.ports())(target),
+    // Each task may reach the one environment it verifies: its host labels on the port Orchard
+    // really listens on, and its app's direct port.
+    environmentOf: (url) => environmentTargets({ db, config, urls: res.deploy.urls }, url),
     logger,
   });
   // Agents' branches are handled like pushes, so the Studio's steps get the same listeners.
@@ -205,23 +211,21 @@ export async function createHttp(res: AppResources, options: { webRoot?: string 
     readiness: async (request) => {
       const checks: Record<string, { ok: boolean; detail?: string }> = {};
       try {
-        await db.query('SELECT 1');
+        const { pending } = await probeDatabase(db);
         checks.database = { ok: true };
-        const pending = await pendingMigrations(db);
         checks.migrations = pending.length
           ? { ok: false, detail: `pending: ${pending.join(', ')}` }
           : { ok: true };
       } catch (error) {
         checks.database = { ok: false, detail: (error as Error).message };
       }
-      // Serving without a sandbox is possible, but never silently.
-      const sandbox = sandboxStatus(config.sandbox);
-      checks.sandbox = { ok: true, ...(sandbox.warning ? { warning: sandbox.warning } : {}) };
       // ?deep=1: a canary operation runs end to end on whichever worker picks it up.
       if ((request.query as { deep?: string }).deep === '1' && checks.migrations?.ok) {
         checks.workers = await deepCheck();
       }
-      return { ok: Object.values(checks).every((c) => c.ok), checks };
+      // What the machine lacks does not make Orchard unready; it is reported beside the checks.
+      const warnings = res.machine.cached().map(({ id, status, summary }) => ({ id, status, summary }));
+      return { ok: Object.values(checks).every((c) => c.ok), checks, warnings };
     },
     webRoot: options.webRoot ?? WEB_ROOT,
     hostRouter: res.deploy.hostRouter,
@@ -238,6 +242,7 @@ export async function createHttp(res: AppResources, options: { webRoot?: string 
       deployRoutes(res),
       studioRoutes(res),
       automationRoutes(res),
+      systemRoutes(res),
     ],
   });
   res.deploy.attachServer(http.server);
@@ -272,6 +277,8 @@ export async function startOrchard(
       await bootstrapAdmin(resources.db, resources.clock, logger, config.bootstrapToken);
     const http = await createHttp(resources, { webRoot: options.webRoot });
     await http.listen({ port: config.port, host: config.host });
+    // Once at start (in the background): what is missing shows in the log, /ready and the UI.
+    void resources.machine.refresh();
     // `orchard up` runs the workers in-process; `orchard server` leaves them to `orchard worker`.
     let workers: WorkerPool | undefined;
     if (config.workers.enabled) {

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { registerAdmin } from './admin.ts';
 import { registerDeploy } from './deploy.ts';
+import { registerDoctor } from './doctor.ts';
 import { registerLlm } from './llm.ts';
 import { registerMigrate } from './migrate.ts';
 import { registerMockLlm } from './mock-llm.ts';
@@ -22,4 +23,5 @@ export const CLI_COMMANDS: Array<(program: Command) => void> = [
   registerOps,
   registerPrompt,
   registerDeploy,
+  registerDoctor,
 ];

@@ -7,6 +7,7 @@ export const keys = {
   members: (slug: string) => ['project', slug, 'members'] as const,
   secrets: (slug: string) => ['project', slug, 'secrets'] as const,
   tokens: ['tokens'] as const,
+  systemWarnings: ['system', 'warnings'] as const,
   // The main loop: operations, the Studio, environments.
   operation: (id: string) => ['operation', id] as const,
   operations: (slug: string) => ['project', slug, 'operations'] as const,

@@ -9,7 +9,7 @@ import { blobArtifactStore } from './artifacts.ts';
 import { suiteFromBlueprint } from './blueprint-suite.ts';
 import { BrowserPool } from './browser-pool.ts';
 import { runVerification } from './run-verification.ts';
-import { createUrlGuard, loopbackPorts } from './url-guard.ts';
+import { createUrlGuard } from './url-guard.ts';
 
 let pool: BrowserPool;
 let dir: string;
@@ -66,7 +66,7 @@ describe('suiteFromBlueprint against the scaffold templates (real app, real Chro
         baseUrl: `http://127.0.0.1:${port}/`,
         suite,
         pool,
-        guard: createUrlGuard({ isOwnDeployment: loopbackPorts(() => [port]) }),
+        guard: createUrlGuard({ environment: [{ hostname: '127.0.0.1', port }] }),
         artifacts: blobArtifactStore(new FsBlobStore(path.join(dir, 'blobs'))),
         artifactPrefix: id,
       });

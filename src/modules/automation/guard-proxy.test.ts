@@ -2,7 +2,7 @@ import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BlockedRequest, type GuardProxy, startGuardProxy } from './guard-proxy.ts';
 import { startTestSite, type TestSite } from './test-site.ts';
-import { createUrlGuard, loopbackPorts } from './url-guard.ts';
+import { createUrlGuard } from './url-guard.ts';
 
 let site: TestSite;
 let proxy: GuardProxy;
@@ -10,8 +10,9 @@ const blocked: BlockedRequest[] = [];
 
 beforeAll(async () => {
   site = await startTestSite();
-  proxy = await startGuardProxy(createUrlGuard({ isOwnDeployment: loopbackPorts(() => [site.port]) }), (b) =>
-    blocked.push(b),
+  proxy = await startGuardProxy(
+    createUrlGuard({ environment: [{ hostname: '127.0.0.1', port: site.port }] }),
+    (b) => blocked.push(b),
   );
 });
 afterAll(async () => {

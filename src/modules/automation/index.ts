@@ -27,7 +27,6 @@ export {
   BlockedUrlError,
   createUrlGuard,
   type GuardVerdict,
-  loopbackPorts,
   type Target,
   type UrlGuard,
   type UrlGuardOptions,

@@ -24,7 +24,6 @@ import { BrowserPool } from './browser-pool.ts';
 import { registerAutomationJobs } from './jobs.ts';
 import type { VerificationResult } from './run-verification.ts';
 import { startTestSite, type TestSite } from './test-site.ts';
-import { loopbackPorts } from './url-guard.ts';
 
 let database: TestDatabase;
 let bus: EventBus;
@@ -52,7 +51,8 @@ beforeAll(async () => {
     config,
     pool: browsers,
     artifacts: blobArtifactStore(blobs, (id) => `/api/artifacts/${id}`),
-    isOwnDeployment: loopbackPorts(() => [site.port]),
+    environmentOf: async (url) =>
+      new URL(url).port === String(site.port) ? [{ hostname: '127.0.0.1', port: site.port }] : undefined,
   });
   // Stands in for studio.build's verify phase.
   registry.add(

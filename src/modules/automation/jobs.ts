@@ -11,11 +11,14 @@ import { parseSmokeYaml, SmokeSuite } from './smoke-suite.ts';
 import { BlockedUrlError, createUrlGuard, type Target } from './url-guard.ts';
 
 export interface AutomationDeps {
-  config: Pick<Config, 'port' | 'automation'> & { deploy?: { domain: string } };
+  config: Pick<Config, 'automation'>;
   pool: BrowserPool;
   artifacts: ArtifactStore;
-  /** The deploy module's direct app ports (and any other target that is one of Orchard's apps). */
-  isOwnDeployment?: (target: Target) => boolean;
+  /**
+   * Every host:port of the Orchard environment a start URL points at (the deploy module knows), or
+   * undefined when it is none: the task may then reach only automation.allowHosts.
+   */
+  environmentOf?: (url: string) => Promise<readonly Target[] | undefined>;
   logger?: Logger;
 }
 
@@ -93,12 +96,11 @@ export async function verifyStep(
     throw error;
   }
   const { automation } = deps.config;
+  // The task sees exactly the environment it verifies: not Orchard's API, not other projects' apps.
   const guard = createUrlGuard({
-    orchardPort: deps.config.port,
-    deploymentDomain: deps.config.deploy?.domain,
+    environment: (await deps.environmentOf?.(input.baseUrl)) ?? [],
     allowHosts: automation.allowHosts,
     allowPrivate: automation.allowPrivate,
-    isOwnDeployment: deps.isOwnDeployment,
   });
   ctx.log(`Verifying ${suite.pages.length} page(s) at ${input.baseUrl}`);
   try {

@@ -9,7 +9,7 @@ import { BrowserPool } from './browser-pool.ts';
 import { runVerification, type VerificationOptions } from './run-verification.ts';
 import { SmokeSuite, type SmokeSuiteInput } from './smoke-suite.ts';
 import { startTestSite, type TestSite } from './test-site.ts';
-import { BlockedUrlError, createUrlGuard, loopbackPorts } from './url-guard.ts';
+import { BlockedUrlError, createUrlGuard } from './url-guard.ts';
 
 const PNG_MAGIC = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 let site: TestSite;
@@ -36,7 +36,7 @@ function verify(suite: SmokeSuiteInput, options: Partial<VerificationOptions> = 
     baseUrl: site.url,
     suite: SmokeSuite.parse(suite),
     pool,
-    guard: createUrlGuard({ isOwnDeployment: loopbackPorts(() => [site.port]) }),
+    guard: createUrlGuard({ environment: [{ hostname: '127.0.0.1', port: site.port }] }),
     artifacts: blobArtifactStore(blobs, (id) => `/api/artifacts/${id}`),
     artifactPrefix: `runs/${++runs}`,
     onArtifact: (a) => artifacts.push(a),
@@ -153,7 +153,7 @@ describe('runVerification (real Chromium)', () => {
           url: 'http://blocked.example/pixel.png',
           resourceType: 'image',
           error:
-            'blocked by the URL guard: blocked.example:80 is neither an Orchard deployment nor in automation.allowHosts',
+            'blocked by the URL guard: blocked.example:80 is not the environment under verification and not in automation.allowHosts',
         }),
       ]),
     );
@@ -198,7 +198,7 @@ describe('runVerification (real Chromium)', () => {
       { pages: [{ name: 'Home', path: '/', steps: [{ expectText: 'Welcome' }] }] },
       {
         baseUrl: `http://staging--photos.localhost:${site.port}/`,
-        guard: createUrlGuard({ orchardPort: site.port }),
+        guard: createUrlGuard({ environment: [{ hostname: 'staging--photos.localhost', port: site.port }] }),
       },
     ).promise;
     expect(result.passed).toBe(true);

@@ -44,6 +44,23 @@ export async function startTestSite(): Promise<TestSite> {
       return;
     }
     if (url.pathname === '/never') return; // answers never: cancellation and budget tests
+    // Pages that try to leave: ?to=<url> (repeatable) is fetched, navigated to, or redirected to.
+    const targets = url.searchParams.getAll('to');
+    if (url.pathname === '/redirect') {
+      res.writeHead(302, { location: targets[0] ?? '/' }).end();
+      return;
+    }
+    if (url.pathname === '/fetch' || url.pathname === '/jump') {
+      const list = JSON.stringify(targets).replace(/</g, '\\u003c');
+      const script =
+        url.pathname === '/fetch'
+          ? `Promise.allSettled(${list}.map((u) => fetch(u, { mode: 'no-cors' }))).then(() => { document.body.dataset.done = 'yes'; });`
+          : `location.href = ${list}[0];`;
+      res
+        .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+        .end(page('Leaving', `<h1>Leaving</h1><script>${script}</script>`));
+      return;
+    }
     const body = PAGES[url.pathname];
     if (body === undefined) {
       res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not found"}');

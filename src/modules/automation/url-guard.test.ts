@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { classifyAddress } from '../../platform/net/address-ranges.ts';
-import {
-  BlockedUrlError,
-  createUrlGuard,
-  type GuardVerdict,
-  loopbackPorts,
-  type UrlGuardOptions,
-} from './url-guard.ts';
+import { BlockedUrlError, createUrlGuard, type GuardVerdict, type UrlGuardOptions } from './url-guard.ts';
 
 /** A resolver with fixed answers, counting lookups. */
 function fakeDns(answers: Record<string, string[]>) {
@@ -23,46 +17,64 @@ function fakeDns(answers: Record<string, string[]>) {
 }
 
 const dns = fakeDns({ localhost: ['127.0.0.1', '::1'] });
-const guard = (options: UrlGuardOptions = {}) =>
-  createUrlGuard({ orchardPort: 7300, resolve: dns.resolve, ...options });
+const guard = (options: UrlGuardOptions = {}) => createUrlGuard({ resolve: dns.resolve, ...options });
 const reason = (v: GuardVerdict) => (v.allowed ? 'allowed' : v.reason);
 
 describe('URL guard', () => {
-  it("allows Orchard's own deployments and nothing else on Orchard's port", async () => {
+  it('allows exactly the environment under verification: its host labels and its direct port', async () => {
     const g = guard({
-      deploymentDomain: 'apps.example.com',
+      environment: [
+        { hostname: 'staging--shop.localhost', port: 7300 },
+        { hostname: 'Staging--Shop.apps.example.com', port: 7300 },
+        { hostname: '127.0.0.1', port: 4100 },
+        { hostname: 'localhost', port: 4100 },
+      ],
       resolve: fakeDns({ localhost: ['127.0.0.1'], 'staging--shop.apps.example.com': ['10.1.2.3'] }).resolve,
     });
     expect(await g.check('http://staging--shop.localhost:7300/photos')).toEqual({
       allowed: true,
-      why: 'own-deployment',
+      why: 'environment',
       addresses: ['127.0.0.1'],
     });
     expect(await g.check('http://staging--shop.apps.example.com:7300/')).toMatchObject({
       allowed: true,
       addresses: ['10.1.2.3'],
     });
-    expect(reason(await g.check('http://staging--shop.localhost:7301/'))).toMatch(
-      /neither an Orchard deployment nor in automation.allowHosts/,
-    );
-    // Orchard's own UI and API are not a deployment: the robot has no business there.
-    expect(reason(await g.check('http://localhost:7300/api/projects'))).toMatch(
-      /neither an Orchard deployment/,
-    );
-    expect(reason(await g.check('http://admin.localhost:7300/'))).toMatch(/neither an Orchard deployment/);
-  });
-
-  it('allows the direct app ports the deploy module reports', async () => {
-    const ports = new Set([4100]);
-    const g = guard({ isOwnDeployment: loopbackPorts(() => ports) });
     expect(await g.check('http://127.0.0.1:4100/')).toMatchObject({
       allowed: true,
-      why: 'own-deployment',
       addresses: ['127.0.0.1'],
     });
     expect(await g.check('http://localhost:4100/')).toMatchObject({ allowed: true });
-    expect((await g.check('http://127.0.0.1:4101/')).allowed).toBe(false);
-    expect((await g.check('http://192.168.1.1:4100/')).allowed).toBe(false);
+    expect(await g.check('http://staging--shop.localhost.:7300/')).toMatchObject({ allowed: true });
+    for (const url of [
+      'http://staging--shop.localhost:7301/',
+      // Orchard's own UI and API are not the environment: the robot has no business there.
+      'http://localhost:7300/api/projects',
+      'http://127.0.0.1:7300/api/projects',
+      'http://[::1]:7300/',
+      'http://admin.localhost:7300/api/projects',
+      // Nor are other projects' environments, on Orchard's port or their own.
+      'http://staging--other.localhost:7300/',
+      'http://preview-x--shop.localhost:7300/',
+      'http://127.0.0.1:4101/',
+      'http://[::1]:4100/',
+      'http://192.168.1.1:4100/',
+    ]) {
+      expect([url, reason(await g.check(url))]).toEqual([
+        url,
+        expect.stringMatching(/is not the environment under verification and not in automation.allowHosts$/),
+      ]);
+    }
+  });
+
+  it('allows nothing of Orchard without an environment', async () => {
+    const g = guard();
+    for (const url of [
+      'http://staging--shop.localhost:7300/',
+      'http://localhost:7300/',
+      'http://127.0.0.1:4100/',
+    ])
+      expect((await g.check(url)).allowed, url).toBe(false);
   });
 
   it('refuses private, link-local and metadata addresses, whichever way they are written', async () => {
@@ -127,7 +139,7 @@ describe('URL guard', () => {
     });
     const g = guard({ allowHosts: ['*.example.com', 'api.test.dev:8443'], resolve: answers.resolve });
     expect(reason(await g.check('https://evil.com/'))).toBe(
-      'evil.com:443 is neither an Orchard deployment nor in automation.allowHosts',
+      'evil.com:443 is not the environment under verification and not in automation.allowHosts',
     );
     expect((await g.check('https://a.example.com/')).allowed).toBe(true);
     expect((await g.check('https://example.com/')).allowed).toBe(false);

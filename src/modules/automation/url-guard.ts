@@ -10,12 +10,12 @@ export interface Target {
 }
 
 export interface UrlGuardOptions {
-  /** Orchard's HTTP port: `<env>--<slug>.localhost:<port>` (and `.<deploymentDomain>`) are its deployments. */
-  orchardPort?: number;
-  /** The deploy module's app domain (`deploy.domain`); `localhost` always counts. */
-  deploymentDomain?: string;
-  /** Other targets that are Orchard's own deployments (the direct app ports the deploy module reports). */
-  isOwnDeployment?: (target: Target) => boolean;
+  /**
+   * The environment under verification, as the exact host:port pairs it answers on (its host labels
+   * on Orchard's port, its direct port): the only Orchard targets the task may reach. Orchard's own
+   * UI and API, and every other environment, are not in it.
+   */
+  environment?: readonly Target[];
   /** `example.com`, `*.example.com` (subdomains), optionally with `:port`. */
   allowHosts?: readonly string[];
   /** Lets allow-listed hosts resolve to private addresses; cloud metadata addresses stay refused. */
@@ -25,7 +25,7 @@ export interface UrlGuardOptions {
 }
 
 export type GuardVerdict =
-  | { allowed: true; why: 'own-deployment' | 'allow-listed'; addresses: string[] }
+  | { allowed: true; why: 'environment' | 'allow-listed'; addresses: string[] }
   | { allowed: false; reason: string };
 
 export interface UrlGuard {
@@ -49,21 +49,23 @@ const PROTOCOLS = new Set(['http:', 'https:', 'ws:', 'wss:']);
 const DEFAULT_PORTS: Record<string, number> = { 'http:': 80, 'ws:': 80, 'https:': 443, 'wss:': 443 };
 
 /**
- * The browser's outbound policy (SSRF guard). Only Orchard's own deployments and allow-listed hosts
- * pass, and every address a host resolves to is checked. Verdicts are memoized per host and port
+ * The browser's outbound policy (SSRF guard). Only the environment under verification and
+ * allow-listed hosts pass, and every address a host resolves to is checked. Verdicts are memoized per host and port
  * for the guard's lifetime (one task), and callers connect to the checked addresses, so a DNS answer
  * that changes mid-task (rebinding) cannot redirect the browser.
  */
 export function createUrlGuard(options: UrlGuardOptions = {}): UrlGuard {
   const resolve = options.resolve ?? resolveAll;
   const allow = (options.allowHosts ?? []).map(parseHostPattern);
+  const environment = (options.environment ?? []).map((t) => ({
+    hostname: normalizeHost(t.hostname),
+    port: t.port,
+  }));
   const verdicts = new Map<string, Promise<GuardVerdict>>();
 
   const decide = async (target: Target): Promise<GuardVerdict> => {
     const host = target.hostname;
-    const own =
-      (target.port === options.orchardPort && isDeploymentHost(host, options.deploymentDomain)) ||
-      options.isOwnDeployment?.(target);
+    const own = environment.some((e) => e.hostname === host && e.port === target.port);
     if (own) {
       const addresses = isLocalhostName(host)
         ? await resolveLocalhost(resolve)
@@ -72,12 +74,12 @@ export function createUrlGuard(options: UrlGuardOptions = {}): UrlGuard {
       const metadata = addresses.find((a) => classifyAddress(a) === 'metadata');
       if (metadata)
         return { allowed: false, reason: `${host} resolves to ${metadata}, a cloud metadata address` };
-      return { allowed: true, why: 'own-deployment', addresses };
+      return { allowed: true, why: 'environment', addresses };
     }
     if (!allow.some((pattern) => pattern(host, target.port))) {
       return {
         allowed: false,
-        reason: `${host}:${target.port} is neither an Orchard deployment nor in automation.allowHosts`,
+        reason: `${host}:${target.port} is not the environment under verification and not in automation.allowHosts`,
       };
     }
     const addresses = isLocalhostName(host)
@@ -100,7 +102,7 @@ export function createUrlGuard(options: UrlGuardOptions = {}): UrlGuard {
   };
 
   const checkTarget = (target: Target): Promise<GuardVerdict> => {
-    const normalized = { hostname: target.hostname.toLowerCase().replace(/^\[|\]$/g, ''), port: target.port };
+    const normalized = { hostname: normalizeHost(target.hostname), port: target.port };
     const key = `${normalized.hostname}:${normalized.port}`;
     let verdict = verdicts.get(key);
     if (!verdict) {
@@ -143,17 +145,11 @@ export function isLocalhostName(hostname: string): boolean {
   return hostname === 'localhost' || hostname.endsWith('.localhost');
 }
 
-/** `<env>--<slug>.localhost` or `<env>--<slug>.<domain>`: the host names Orchard's app proxy answers. */
-function isDeploymentHost(hostname: string, domain = 'localhost'): boolean {
-  const dot = hostname.indexOf('.');
-  if (dot <= 0 || !hostname.slice(0, dot).includes('--')) return false;
-  const rest = hostname.slice(dot + 1);
-  return rest === 'localhost' || rest === domain.toLowerCase();
-}
-
-/** A predicate for `isOwnDeployment`: these ports on this machine (the deploy module's direct ports). */
-export function loopbackPorts(ports: () => Iterable<number>): (target: Target) => boolean {
-  return (target) => isLoopbackName(target.hostname) && [...ports()].includes(target.port);
+function normalizeHost(hostname: string): string {
+  return hostname
+    .toLowerCase()
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.$/, '');
 }
 
 function isLoopbackName(hostname: string): boolean {

@@ -53,6 +53,15 @@ export async function findEnvironmentByLabel(db: Queryable, label: string) {
   return rows[0];
 }
 
+/** The environment whose app answers on this direct port now, if any. */
+export async function findRunningEnvironmentOnPort(db: Queryable, port: number) {
+  const { rows } = await db.query<EnvironmentWithSlug>(
+    `${WITH_SLUG} WHERE e.port = $1 AND e.status = 'running' ORDER BY e.updated_at DESC LIMIT 1`,
+    [port],
+  );
+  return rows[0];
+}
+
 export async function listEnvironments(db: Queryable, projectId: string): Promise<EnvironmentWithSlug[]> {
   const { rows } = await db.query<EnvironmentWithSlug>(
     `${WITH_SLUG} WHERE e.project_id = $1

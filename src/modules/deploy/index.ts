@@ -6,6 +6,7 @@ export { type DeployReleaseInput, deployRelease } from './deploy-release.ts';
 export type { DeployDeps } from './deps.ts';
 export { type EnvKind, type EnvName, parseEnvName, previewName } from './env-name.ts';
 export type { EnvironmentRow, EnvironmentWithSlug, EnvStatus } from './environment-store.ts';
+export { environmentTargets, type HostPort } from './environment-targets.ts';
 export { DeployFailedError } from './errors.ts';
 export { findEnvironmentByParam } from './find-environment.ts';
 export { hostLabel, labelFromHost } from './host-label.ts';

@@ -94,11 +94,6 @@ export class Supervisor {
     this.leaseMs = o.leaseMs ?? 15_000;
   }
 
-  /** The ports of the apps this process runs now (the browser robot may visit them directly). */
-  ports(): number[] {
-    return [...this.slots.values()].flatMap((slot) => (slot.live?.running ? [slot.live.port] : []));
-  }
-
   /** The proxy's synchronous view: where a label's traffic goes, if this process supervises it. */
   route(label: string): Destination | undefined {
     const slot = this.byLabel.get(label);

@@ -2,7 +2,7 @@ import type { Clock } from '../../platform/clock.ts';
 import { type Db, withTransaction } from '../../platform/db/pool.ts';
 import { UnauthorizedError } from '../../platform/errors.ts';
 import { scopesForRole } from './authenticate.ts';
-import { verifyPassword } from './password.ts';
+import { DUMMY_PASSWORD_HASH, verifyPassword } from './password.ts';
 import { recordAudit } from './record-audit.ts';
 import { findUserByLogin, insertSession, type UserRow } from './store.ts';
 import { hashToken, randomSecret } from './token-format.ts';
@@ -12,7 +12,10 @@ export interface LoginResult {
   session: { id: string; csrfToken: string; expiresAt: Date };
 }
 
-/** Checks a password and opens a session; the same message for unknown users and bad passwords. */
+/**
+ * Checks a password and opens a session. Unknown users, disabled users and wrong passwords get the
+ * same answer after the same work. `verifyPassword` is injectable so tests can see that work.
+ */
 export async function login(
   db: Db,
   clock: Clock,
@@ -24,10 +27,15 @@ export async function login(
     userAgent?: string;
     requestId?: string;
   },
+  deps: { verifyPassword?: typeof verifyPassword } = {},
 ): Promise<LoginResult> {
+  const verify = deps.verifyPassword ?? verifyPassword;
   const user = await findUserByLogin(db, input.login);
-  const ok = await verifyPassword(input.password, user?.password_hash ?? null);
-  if (!user || !ok || user.disabled) throw new UnauthorizedError('Wrong username or password.');
+  // Exactly one scrypt on every path (unknown user, no password, disabled, wrong password), so the
+  // time to answer does not tell which logins exist.
+  const hash = user?.password_hash ?? null;
+  const ok = await verify(input.password, hash ?? DUMMY_PASSWORD_HASH);
+  if (!user || !hash || !ok || user.disabled) throw new UnauthorizedError('Wrong username or password.');
   return openSession(db, clock, user, input);
 }
 

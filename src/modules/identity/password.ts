@@ -13,6 +13,14 @@ function derive(password: string, salt: Buffer, n: number, r: number, p: number)
   );
 }
 
+/**
+ * What a login is checked against when there is no user by that name (or no password to check):
+ * a hash of a random password nobody kept, with the cost of real hashes, so an unknown user takes as
+ * long to refuse as a wrong password and no password ever matches it.
+ */
+export const DUMMY_PASSWORD_HASH =
+  'scrypt$16384$8$1$CH3i0xjsxaF4ENl7RcwWMA$DKfWtVziF0Agv-XzBpfPECmSHEsWQa8q44ZyUQa84JpUd4pRVOQo1JK1lvKZx_3dc3DuEWJAMXf0SzOXwxMgLw';
+
 /** scrypt hash in a self-describing format: `scrypt$N$r$p$salt$hash` (base64url). */
 export async function hashPassword(password: string): Promise<string> {
   const salt = randomBytes(16);

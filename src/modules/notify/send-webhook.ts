@@ -1,6 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
-import { guardedLookup } from './url-guard.ts';
+import { blockedLiteral, guardedLookup } from './url-guard.ts';
 
 export interface WebhookResponse {
   status: number;
@@ -13,7 +13,8 @@ const MAX_BODY = 64 * 1024;
 
 /**
  * POSTs one delivery. Redirects are not followed (a 3xx is a failed delivery) and the target's
- * addresses are checked at connect time, so a hook cannot be pointed at the instance's network.
+ * addresses are checked at connect time (names through `lookup`, address literals before the
+ * request), so a hook cannot be pointed at the instance's network.
  */
 export function sendWebhook(
   url: string,
@@ -23,6 +24,8 @@ export function sendWebhook(
 ): Promise<WebhookResponse> {
   const target = new URL(url);
   const client = target.protocol === 'https:' ? https : http;
+  const refused = blockedLiteral(target.hostname, options.allowPrivate);
+  if (refused) return Promise.reject(refused);
   return new Promise((resolve, reject) => {
     const request = client.request(
       target,

@@ -12,6 +12,23 @@ export class BlockedTargetError extends Error {
   override name = 'BlockedTargetError';
 }
 
+function blocked(hostname: string, address: string) {
+  return Object.assign(
+    new BlockedTargetError(`${hostname} resolves to ${address}, a private or loopback address`),
+    { code: 'EBLOCKED' },
+  );
+}
+
+/**
+ * The refusal for a URL host that is an address literal (`[::ffff:7f00:1]`, `127.0.0.1`), else
+ * undefined. Node connects to literals without calling `lookup`, so they are checked here.
+ */
+export function blockedLiteral(hostname: string, allowPrivate: boolean): BlockedTargetError | undefined {
+  const host = hostname.replace(/^\[|\]$/g, '');
+  if (allowPrivate || !isIP(host) || !isPrivateAddress(host)) return undefined;
+  return blocked(hostname, host);
+}
+
 /**
  * A `lookup` for http.request that resolves every address of the host and refuses the connection
  * if any is private. Checking at connect time (not only when the webhook is saved) defeats DNS
@@ -30,15 +47,7 @@ export function guardedLookup(allowPrivate: boolean) {
     dnsLookup(hostname, { all: true }, (error, addresses) => {
       if (error) return callback(error, '');
       const bad = addresses.find((a) => isPrivateAddress(a.address));
-      if (bad && !allowPrivate) {
-        return callback(
-          Object.assign(
-            new BlockedTargetError(`${hostname} resolves to ${bad.address}, a private or loopback address`),
-            { code: 'EBLOCKED' },
-          ),
-          '',
-        );
-      }
+      if (bad && !allowPrivate) return callback(blocked(hostname, bad.address), '');
       if ((options as { all?: boolean }).all) return callback(null, addresses);
       const first = addresses[0]!;
       callback(null, first.address, first.family);

@@ -12,9 +12,11 @@ import {
   startWorkers,
   waitFor,
 } from '../../../test/git.ts';
+import { deliverOnce } from './deliver.ts';
 import { verifyHubSignature } from './index.ts';
 import type { DeliveryView } from './schemas.ts';
 import { sendWebhook } from './send-webhook.ts';
+import { insertDelivery } from './store.ts';
 import { assertWebhookUrl, isPrivateAddress } from './url-guard.ts';
 
 interface Received {
@@ -173,6 +175,17 @@ describe('webhooks', () => {
       'http://[::1]/',
       'http://10.1.2.3/',
       'http://[::ffff:192.168.0.1]/',
+      // IPv6 spellings that embed a loopback or metadata IPv4, and IPv4 in odd spellings.
+      'http://[::127.0.0.1]:9/',
+      'http://[::7f00:1]/',
+      'http://[0:0:0:0:0:ffff:7f00:1]/',
+      'http://[2002:7f00:1::1]/',
+      'http://[64:ff9b::a9fe:a9fe]/',
+      'http://[2001:0:5db8:d822::80ff:fffe]/',
+      'http://2130706433/',
+      'http://0177.0.0.1/',
+      'http://0x7f.1/',
+      'http://127.1/',
     ]) {
       const r = await strict.http.inject({
         method: 'POST',
@@ -202,5 +215,41 @@ describe('webhooks', () => {
     ).rejects.toThrow(/private or loopback/);
     expect(isPrivateAddress('93.184.216.34')).toBe(false);
     await expect(assertWebhookUrl('https://93.184.216.34/hook', false)).resolves.toBeInstanceOf(URL);
+  });
+
+  it('refuses an address literal at delivery time too, however it is spelled', async () => {
+    const port = new URL(receiverUrl).port;
+    const before = received.length;
+    // An IPv4-mapped literal reaches the receiver on 127.0.0.1; Node never calls `lookup` for literals.
+    for (const host of ['[::ffff:127.0.0.1]', '[::ffff:7f00:1]', '[::127.0.0.1]', '2130706433', '0x7f.1']) {
+      await expect(
+        sendWebhook(`http://${host}:${port}/hook`, {}, '{}', { allowPrivate: false, timeoutMs: 2000 }),
+        host,
+      ).rejects.toThrow(/private or loopback/);
+    }
+    // A hook saved while private targets were allowed (or before an address form was known) is not
+    // delivered once they are not: the delivery is failed for good and nothing reaches the receiver.
+    const created = await api('POST', '/webhooks', {
+      url: `http://[::ffff:127.0.0.1]:${port}/hook`,
+      secret,
+      events: ['merge_request'],
+    });
+    expect(created.statusCode).toBe(201);
+    const hook = created.json();
+    const project = await t.res.db.query<{ id: string }>('SELECT id FROM projects WHERE slug = $1', [slug]);
+    const delivery = await insertDelivery(t.res.db, {
+      webhookId: hook.id,
+      projectId: project.rows[0]!.id,
+      event: 'merge_request',
+      body: '{"event":"merge_request"}',
+    });
+    const strictRes = { ...t.res, config: { ...t.config, allowPrivateWebhookTargets: false } };
+    await expect(deliverOnce(strictRes, { deliveryId: delivery.id, attempt: 1 })).rejects.toThrow(
+      /private or loopback/,
+    );
+    const [stored] = await deliveries(hook.id);
+    expect(stored).toMatchObject({ status: 'failed' });
+    expect(stored!.attempts[0]!.error).toMatch(/::ffff:7f00:1.*private or loopback/);
+    expect(received.length).toBe(before);
   });
 });

@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Db } from './pool.ts';
+import type { Db, Queryable } from './pool.ts';
 
 export const MIGRATIONS_DIR = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
@@ -59,7 +59,7 @@ export async function migrate(db: Db, migrations?: Migration[]): Promise<string[
 }
 
 /** Names of committed migrations not yet applied (readiness fails while any are). */
-export async function pendingMigrations(db: Db): Promise<string[]> {
+export async function pendingMigrations(db: Queryable): Promise<string[]> {
   const all = await readMigrations();
   const exists = await db.query(`SELECT to_regclass('schema_migrations') IS NOT NULL AS ok`);
   if (!exists.rows[0]?.ok) return all.map((m) => m.name);

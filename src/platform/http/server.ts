@@ -56,8 +56,9 @@ export interface RouteEntry {
 
 export interface ReadinessCheck {
   ok: boolean;
-  /** A check may pass with a warning (degraded but serving, e.g. jobs refused for want of a sandbox). */
-  checks: Record<string, { ok: boolean; detail?: string; warning?: string }>;
+  checks: Record<string, { ok: boolean; detail?: string }>;
+  /** What the machine lacks without making the server unready (e.g. Chromium for the browser robot). */
+  warnings?: Array<{ id: string; status: string; summary: string }>;
 }
 
 export interface HttpServerOptions {

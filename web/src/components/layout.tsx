@@ -5,6 +5,7 @@ import { useLogout } from '../session.ts';
 import { Badge } from './badge.tsx';
 import { Button } from './button.tsx';
 import { Logo } from './logo.tsx';
+import { SystemWarningsBanner } from './system-warnings.tsx';
 
 export interface NavItem {
   label: string;
@@ -72,6 +73,7 @@ export function AppShell({
           </div>
         </div>
       </header>
+      <SystemWarningsBanner />
       <main
         id="main"
         tabIndex={-1}

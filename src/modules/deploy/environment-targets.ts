@@ -1,0 +1,60 @@
+import type { Config } from '../../config.ts';
+import type { Queryable } from '../../platform/db/pool.ts';
+import {
+  type EnvironmentWithSlug,
+  findEnvironmentByLabel,
+  findRunningEnvironmentOnPort,
+} from './environment-store.ts';
+import { labelFromHost } from './host-label.ts';
+import type { AppUrls } from './urls.ts';
+
+/** A host and port a client connects to (the browser robot's guard takes these). */
+export interface HostPort {
+  hostname: string;
+  port: number;
+}
+
+const defaultPort = (url: URL) => Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
+
+/**
+ * Every host:port one environment answers on, found from a URL of it, or undefined when the URL
+ * is not one of Orchard's environments. An environment answers at its label on Orchard's port
+ * (`<label>.localhost`, `<label>.<deploy.domain>`, its public URL behind a proxy) and on its app's
+ * direct port on 127.0.0.1. Orchard's own UI and API are never part of it.
+ */
+export async function environmentTargets(
+  deps: { db: Queryable; config: Pick<Config, 'port' | 'deploy'>; urls: AppUrls },
+  raw: string | URL,
+): Promise<HostPort[] | undefined> {
+  const url = new URL(raw);
+  const host = url.hostname
+    .toLowerCase()
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.$/, '');
+  const port = defaultPort(url);
+  const orchardPort = deps.urls.listenPort ?? deps.config.port;
+  const domain = deps.config.deploy.domain;
+  let env: EnvironmentWithSlug | undefined;
+  const label = labelFromHost(host, domain);
+  if (label) {
+    const published = new URL(deps.urls.app(label));
+    const onOrchard =
+      port === orchardPort || (host === published.hostname && port === defaultPort(published));
+    if (onOrchard) env = await findEnvironmentByLabel(deps.db, label);
+  } else if (host === 'localhost' || host === '127.0.0.1') {
+    env = await findRunningEnvironmentOnPort(deps.db, port);
+  }
+  if (!env) return undefined;
+  const published = new URL(deps.urls.app(env.host_label));
+  const targets: HostPort[] = [
+    { hostname: `${env.host_label}.localhost`, port: orchardPort },
+    { hostname: `${env.host_label}.${domain}`, port: orchardPort },
+    { hostname: published.hostname, port: defaultPort(published) },
+  ];
+  if (env.status === 'running' && env.port) {
+    targets.push({ hostname: '127.0.0.1', port: env.port }, { hostname: 'localhost', port: env.port });
+  }
+  return targets.filter(
+    (t, i) => targets.findIndex((u) => u.hostname === t.hostname && u.port === t.port) === i,
+  );
+}
