@@ -2,6 +2,7 @@ import { DomainError } from '../../platform/errors.ts';
 import { defineStep, defineWorkflow, NonRetryableError, type Registry } from '../operations/index.ts';
 import { BuildInput, buildSteps } from './build-input.ts';
 import { defineBuildStep } from './build-step.ts';
+import { resumeBuild, settleEndedBuild } from './settle-build.ts';
 import { ArchitectTurnInput, architectReplyStep } from './step-architect-reply.ts';
 import { deployStep } from './step-deploy.ts';
 import { draftBlueprintStep } from './step-draft-blueprint.ts';
@@ -22,7 +23,11 @@ const MINUTE = 60_000;
  */
 export function registerStudioJobs(registry: Registry, deps: StudioDeps): void {
   registry.add(
-    defineWorkflow('studio.build', BuildInput, (input) => buildSteps(input)),
+    defineWorkflow('studio.build', BuildInput, (input) => buildSteps(input), {
+      // However a build ends or is retried, the Blueprint and the feature follow, in the same transaction.
+      onEnd: settleEndedBuild,
+      onRetry: resumeBuild,
+    }),
     defineBuildStep<BuildInput>(deps, 'draft-blueprint', { timeoutMs: 10 * MINUTE }, (ctx) =>
       draftBlueprintStep(deps, ctx),
     ),
