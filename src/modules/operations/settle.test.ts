@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createTestDatabase, type TestDatabase } from '../../../test/db.ts';
 import { systemClock } from '../../platform/clock.ts';
+import { ConflictError } from '../../platform/errors.ts';
 import { SYSTEM_ACTOR } from '../../platform/http/actor.ts';
 import { addChildSteps } from './add-steps.ts';
 import { cancelOperation } from './cancel-operation.ts';
@@ -331,6 +332,68 @@ describe('an operation that fails or is cancelled', () => {
     expect((await ended(id)).status).toBe('succeeded');
     expect(await statuses(id)).toEqual({ split: 'succeeded', 'split/child': 'succeeded' });
     expect(calls).toEqual(['split/child']);
+  });
+
+  it('runs the workflow’s onEnd hook in the transaction that ends it, whoever ends it; onRetry may refuse a retry', async () => {
+    const seen: Array<{ status: string; step?: string; committed: boolean }> = [];
+    let refuse = false;
+    const registry = new Registry();
+    registry.add(
+      defineWorkflow(
+        'test.hooks',
+        z.object({ fail: z.boolean() }),
+        (input) => [{ key: 'only', step: 'hooks.only', input }],
+        {
+          onEnd: async (tx, ended) => {
+            // Inside the ending transaction: it sees the operation ended, other sessions do not yet.
+            const mine = await tx.query<{ status: string }>('SELECT status FROM operations WHERE id = $1', [
+              ended.id,
+            ]);
+            const others = await findOperation(res.db, ended.id);
+            seen.push({
+              status: mine.rows[0]!.status,
+              step: ended.error?.step,
+              committed: others?.status === ended.status,
+            });
+            await tx.query(`UPDATE operations SET input = '{"fail": false, "touched": true}' WHERE id = $1`, [
+              ended.id,
+            ]);
+            if (ended.status === 'cancelled') throw new Error('the module could not record it');
+          },
+          onRetry: async () => {
+            if (refuse) throw new ConflictError('not now');
+          },
+        },
+      ),
+      defineStep<{ fail: boolean }>('hooks.only', {
+        handler: async (ctx) => {
+          if (ctx.input.fail) throw new NonRetryableError('hooked failure');
+          return 'ok';
+        },
+      }),
+    );
+    pools.push(await startPool(res, registry, { queues: [QUEUE] }));
+    const failed = (await startOperation(res.db, registry, { kind: 'test.hooks', input: { fail: true } })).id;
+    expect((await ended(failed)).status).toBe('failed');
+    expect(seen).toEqual([{ status: 'failed', step: 'only', committed: false }]);
+    expect((await findOperation(res.db, failed))?.input).toMatchObject({ touched: true });
+
+    refuse = true;
+    await expect(retryOperation(res.db, registry, system, failed)).rejects.toThrow('not now');
+    expect(await findOperation(res.db, failed)).toMatchObject({ status: 'failed', run: 1 });
+
+    // A throwing hook is rolled back and recorded; the operation ends regardless.
+    for (const pool of pools.splice(0)) await pool.stop();
+    const { id } = await startOperation(res.db, registry, { kind: 'test.hooks', input: { fail: true } });
+    await cancelOperation(res.db, registry, system, id);
+    const op = await findOperation(res.db, id);
+    expect(op).toMatchObject({ status: 'cancelled', input: { fail: true } });
+    const hookError = (await eventsOf(res.db, id)).find((e) => e.type === 'error');
+    expect(hookError?.data).toMatchObject({
+      hook: 'onEnd',
+      message:
+        'The test.hooks workflow could not record how the operation ended: the module could not record it',
+    });
   });
 
   it('refuses to add children to a step of an operation that has ended', async () => {
