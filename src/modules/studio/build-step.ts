@@ -29,7 +29,6 @@ export interface BuildRef {
 const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 2, baseMs: 1_000, maxMs: 10_000 };
 
 export function defineBuildStep<I extends BuildRef>(
-  deps: StudioDeps,
   name: string,
   options: { retry?: RetryPolicy; timeoutMs?: number; queue?: string },
   handler: (ctx: StepContext<I>) => Promise<unknown>,

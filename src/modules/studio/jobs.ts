@@ -28,21 +28,19 @@ export function registerStudioJobs(registry: Registry, deps: StudioDeps): void {
       onEnd: settleEndedBuild,
       onRetry: resumeBuild,
     }),
-    defineBuildStep<BuildInput>(deps, 'draft-blueprint', { timeoutMs: 10 * MINUTE }, (ctx) =>
+    defineBuildStep<BuildInput>('draft-blueprint', { timeoutMs: 10 * MINUTE }, (ctx) =>
       draftBlueprintStep(deps, ctx),
     ),
-    defineBuildStep<BuildInput>(deps, 'render-spec', {}, (ctx) => renderSpecStep(deps, ctx)),
-    defineBuildStep<BuildInput>(deps, 'plan', {}, (ctx) => planStep(deps, ctx)),
-    defineBuildStep<BuildInput>(deps, 'implement', { timeoutMs: 15 * MINUTE }, (ctx) =>
-      implementStep(deps, ctx),
-    ),
+    defineBuildStep<BuildInput>('render-spec', {}, (ctx) => renderSpecStep(deps, ctx)),
+    defineBuildStep<BuildInput>('plan', {}, (ctx) => planStep(deps, ctx)),
+    defineBuildStep<BuildInput>('implement', { timeoutMs: 15 * MINUTE }, (ctx) => implementStep(deps, ctx)),
     // The pipeline's own jobs have timeouts; a lost worker simply waits for the same pipeline again.
-    defineBuildStep<BuildInput>(deps, 'test', { timeoutMs: 65 * MINUTE, retry: { maxAttempts: 3 } }, (ctx) =>
+    defineBuildStep<BuildInput>('test', { timeoutMs: 65 * MINUTE, retry: { maxAttempts: 3 } }, (ctx) =>
       testStep(deps, ctx),
     ),
-    defineBuildStep<BuildInput>(deps, 'deploy', { timeoutMs: 25 * MINUTE }, (ctx) => deployStep(deps, ctx)),
-    defineBuildStep<BuildInput>(deps, 'verify', {}, (ctx) => verifyStep(deps, ctx)),
-    defineBuildStep<ReportInput>(deps, 'report-verification', {}, (ctx) => reportVerificationStep(deps, ctx)),
+    defineBuildStep<BuildInput>('deploy', { timeoutMs: 25 * MINUTE }, (ctx) => deployStep(deps, ctx)),
+    defineBuildStep<BuildInput>('verify', {}, (ctx) => verifyStep(deps, ctx)),
+    defineBuildStep<ReportInput>('report-verification', {}, (ctx) => reportVerificationStep(deps, ctx)),
     defineWorkflow('studio.architect-turn', ArchitectTurnInput, (input) => [
       { key: 'reply', step: 'studio.architect-reply', input },
     ]),
