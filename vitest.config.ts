@@ -2,7 +2,13 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'e2e/**/*.test.ts', 'templates/**/*.test.ts'],
+    include: [
+      'src/**/*.test.ts',
+      'web/src/**/*.test.ts',
+      'test/**/*.test.ts',
+      'e2e/**/*.test.ts',
+      'templates/**/*.test.ts',
+    ],
     exclude: ['**/node_modules/**', '**/dist/**', 'templates/**/files/**'],
     globalSetup: ['test/global-setup.ts'],
     testTimeout: 30_000,

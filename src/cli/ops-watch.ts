@@ -33,6 +33,8 @@ export class WatchView {
   status = 'queued';
   run = 1;
   error?: string;
+  /** The step whose failure ended the operation. */
+  errorStep?: string;
   logs: string[] = [];
 
   apply(event: EventView) {
@@ -57,15 +59,24 @@ export class WatchView {
           .split('\n')
           .map((l) => `${event.step ?? ''} │ ${l}`),
       );
+    } else if (event.type === 'error') {
+      this.logs.push(...failureLines(event));
     } else if (event.type === 'complete' && d.run === this.run) {
       this.status = String(d.status);
-      const error = d.error as { message?: string } | undefined;
+      const error = d.error as { message?: string; step?: string } | undefined;
       if (error?.message) this.error = error.message;
+      if (error?.step) this.errorStep = error.step;
     }
   }
 
   get done() {
     return TERMINAL.has(this.status);
+  }
+
+  /** The last line: `failed in step test: Pipeline #3 failed: …`. */
+  get outcome(): string {
+    const step = this.errorStep && this.status === 'failed' ? ` in step ${this.errorStep}` : '';
+    return `${this.status}${step}${this.error ? `: ${this.error}` : ''}`;
   }
 
   /** Steps as lines: icon, key, a 20-wide bar, percent, attempt and message. */
@@ -100,6 +111,33 @@ export class WatchView {
     if (status) line.status = status;
     return line;
   }
+}
+
+/**
+ * The operation log's lines for an `error` event: the step that failed, its attempt, whether it
+ * will be retried, and the message (its later lines indented).
+ */
+export function failureLines(event: Pick<EventView, 'step' | 'data' | 'at'>): string[] {
+  const d = event.data as {
+    message?: unknown;
+    attempt?: unknown;
+    maxAttempts?: unknown;
+    willRetry?: unknown;
+    retryAt?: unknown;
+  };
+  const [first = '', ...rest] = String(d.message ?? 'failed').split('\n');
+  const attempt =
+    typeof d.attempt === 'number' && typeof d.maxAttempts === 'number'
+      ? ` (attempt ${d.attempt} of ${d.maxAttempts})`
+      : '';
+  const what = `${event.step ?? 'the operation'} failed${attempt}`;
+  let head = `✗ ${what}: ${first}`;
+  if (d.willRetry === true) {
+    const inMs = typeof d.retryAt === 'string' ? Date.parse(d.retryAt) - Date.parse(event.at) : Number.NaN;
+    const when = Number.isFinite(inMs) && inMs > 0 ? ` in ${(inMs / 1000).toFixed(1)} s` : '';
+    head = `! ${what}, will retry${when}: ${first}`;
+  }
+  return [head, ...rest.map((line) => `    ${line}`)];
 }
 
 /**
@@ -150,13 +188,15 @@ export async function watchOperation(
     }
     if (!view.done) {
       // The stream ended early (server restart, proxy timeout): read the state, then resume.
-      const op = await client.request<{ status: string; run: number; error: { message: string } | null }>(
-        'GET',
-        `/api/operations/${id}`,
-      );
+      const op = await client.request<{
+        status: string;
+        run: number;
+        error: { message: string; step?: string } | null;
+      }>('GET', `/api/operations/${id}`);
       if (TERMINAL.has(op.status) && op.run === view.run) {
         view.status = op.status;
         view.error = op.error?.message;
+        view.errorStep = op.error?.step;
       } else await sleep(1_000);
     }
   }

@@ -48,7 +48,7 @@ export function registerOps(program: Command) {
       .description('follow an operation live; exits 0 if it succeeds, 1 if it fails, 2 if cancelled'),
   ).action(async (id: string, opts: ClientFlags, command: Command) => {
     const view = await watchOperation(clientFor(command, opts), id, process.stdout);
-    process.stdout.write(`Operation ${id} ${view.status}${view.error ? `: ${view.error}` : ''}\n`);
+    process.stdout.write(`Operation ${id} ${view.outcome}\n`);
     process.exitCode = exitCodeFor(view.status);
   });
 
@@ -98,7 +98,7 @@ export function registerOps(program: Command) {
       process.stdout.write(`${op.id}\n`);
       if (!opts.watch) return;
       const view = await watchOperation(client, op.id, process.stdout);
-      process.stdout.write(`Operation ${op.id} ${view.status}${view.error ? `: ${view.error}` : ''}\n`);
+      process.stdout.write(`Operation ${op.id} ${view.outcome}\n`);
       process.exitCode = exitCodeFor(view.status);
     },
   );

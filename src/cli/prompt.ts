@@ -48,9 +48,7 @@ export function registerPrompt(program: Command) {
     );
     const deployed = detail.steps.find((s) => s.key === 'deploy' && s.status === 'succeeded');
     const url = (deployed?.output as { url?: unknown } | null)?.url;
-    process.stdout.write(
-      `Build ${view.status}${view.error ? `: ${view.error}` : ''}\n${typeof url === 'string' ? `Staging: ${url}\n` : ''}`,
-    );
+    process.stdout.write(`Build ${view.outcome}\n${typeof url === 'string' ? `Staging: ${url}\n` : ''}`);
     process.exitCode = exitCodeFor(view.status);
   });
 }

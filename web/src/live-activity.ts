@@ -3,7 +3,7 @@ import { useEffect, useRef, useState } from 'react';
 import { api, seg } from './api.ts';
 import type { Operation, OperationEvent, Page } from './api-types.ts';
 import { type StreamState, useEventSource } from './live-events.ts';
-import { operationLabel } from './live-format.ts';
+import { failureLines, operationLabel } from './live-format.ts';
 import { keys } from './query-keys.ts';
 
 export interface ActivityEntry {
@@ -84,9 +84,7 @@ function describe(
       if (d.status === 'succeeded') return { text: `${event.step} succeeded`, tone: 'green' };
       if (d.status === 'failed')
         return { text: `${event.step} failed${d.error ? `: ${String(d.error)}` : ''}`, tone: 'red' };
-      // `waiting` is a retry (with the error) or a parent waiting for its sub-steps (no news).
-      if (d.status === 'waiting' && d.error)
-        return { text: `${event.step} will retry: ${String(d.error)}`, tone: 'amber' };
+      // A retry is told by its `error` event; a parent waiting for its sub-steps is no news.
       return null;
     case 'phase':
       return {
@@ -99,7 +97,9 @@ function describe(
         tone: d.kind === 'check' && d.status !== 'success' ? 'red' : 'neutral',
       };
     case 'error':
-      return { text: String(d.message ?? 'error'), tone: 'red' };
+      // A step's final failure is its `failed` step line already.
+      if (d.willRetry === true) return { text: failureLines(event)[0]!, tone: 'amber' };
+      return event.step ? null : { text: String(d.message ?? 'error'), tone: 'red' };
     case 'complete': {
       const status = String(d.status);
       const label = kinds.get(event.operationId);

@@ -1,4 +1,5 @@
 import type { OperationEvent, OperationStatus } from './api-types.ts';
+import { failureLines } from './live-format.ts';
 
 /** What the UI knows about one step of an operation, folded from its events. */
 export interface LiveStep {
@@ -52,6 +53,8 @@ export interface LiveOperation {
   /** Streamed LLM text (`llm.delta`) of the current run. */
   llmText: string;
   error?: string;
+  /** The step whose failure ended the operation. */
+  errorStep?: string;
   output?: unknown;
   lastEventId: number;
   /** The terminal `complete` of the latest run has arrived. */
@@ -102,6 +105,18 @@ function withStep(state: LiveOperation, key: string, change: (step: LiveStep) =>
   return { ...state, steps };
 }
 
+function withLogLines(state: LiveOperation, event: OperationEvent, stream: string, lines: string[]) {
+  const added = lines.map((line, i) => ({
+    id: `${event.id}:${i}`,
+    step: event.step,
+    stream,
+    text: line,
+    at: event.at,
+  }));
+  const logs = [...state.logs, ...added];
+  return { ...state, logs: logs.length > MAX_LOG_LINES ? logs.slice(-MAX_LOG_LINES) : logs };
+}
+
 /** Folds one event into the state (pure: the same events always give the same state). */
 export function applyOperationEvent(state: LiveOperation, event: OperationEvent): LiveOperation {
   const d = event.data ?? {};
@@ -109,7 +124,7 @@ export function applyOperationEvent(state: LiveOperation, event: OperationEvent)
   switch (event.type) {
     case 'operation': {
       const run = num(d.run) ?? next.run;
-      if (run > next.run) next = { ...next, llmText: '', error: undefined };
+      if (run > next.run) next = { ...next, llmText: '', error: undefined, errorStep: undefined };
       next = { ...next, run, status: (str(d.status) as OperationStatus) ?? next.status, done: false };
       if (str(d.kind)) next.kind = str(d.kind);
       for (const s of (Array.isArray(d.steps) ? d.steps : []) as Array<{ key?: unknown }>) {
@@ -154,19 +169,9 @@ export function applyOperationEvent(state: LiveOperation, event: OperationEvent)
       return withStep(next, event.step, (s) => ({ ...s, phase: name, message: str(d.message) ?? s.message }));
     }
     case 'log': {
-      const text = str(d.text) ?? '';
-      const lines = text.split('\n');
+      const lines = (str(d.text) ?? '').split('\n');
       if (lines[lines.length - 1] === '') lines.pop();
-      const stream = str(d.stream) ?? 'stdout';
-      const added = lines.map((line, i) => ({
-        id: `${event.id}:${i}`,
-        step: event.step,
-        stream,
-        text: line,
-        at: event.at,
-      }));
-      const logs = [...next.logs, ...added];
-      return { ...next, logs: logs.length > MAX_LOG_LINES ? logs.slice(-MAX_LOG_LINES) : logs };
+      return withLogLines(next, event, str(d.stream) ?? 'stdout', lines);
     }
     case 'artifact': {
       const url = artifactUrl(d);
@@ -191,16 +196,21 @@ export function applyOperationEvent(state: LiveOperation, event: OperationEvent)
       return { ...next, llmText: next.llmText + (str(d.text) ?? str(d.delta) ?? '') };
     }
     case 'error': {
-      return { ...next, error: str(d.message) ?? next.error };
+      // A failed attempt is a line of the log (`error` when final, `orchard` when it will retry).
+      const retrying = d.willRetry === true;
+      next = withLogLines(next, event, retrying ? 'orchard' : 'error', failureLines(event));
+      if (retrying) return next;
+      return { ...next, error: str(d.message) ?? next.error, errorStep: event.step ?? next.errorStep };
     }
     case 'complete': {
       const run = num(d.run) ?? next.run;
-      const error = d.error as { message?: unknown } | undefined;
+      const error = d.error as { message?: unknown; step?: unknown } | undefined;
       next = {
         ...next,
         status: (str(d.status) as OperationStatus) ?? next.status,
         output: d.output ?? next.output,
         error: str(error?.message) ?? next.error,
+        errorStep: str(error?.step) ?? next.errorStep,
       };
       return run >= next.run ? { ...next, done: true } : next;
     }

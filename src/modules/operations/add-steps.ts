@@ -3,7 +3,7 @@ import type { Db } from '../../platform/db/pool.ts';
 import { STEPS_CHANNEL } from './channels.ts';
 import type { ClaimedStep } from './claim-steps.ts';
 import type { StepSpec } from './define.ts';
-import { LeaseLostError, NonRetryableError } from './errors.ts';
+import { LeaseLostError, NonRetryableError, StepCancelledError } from './errors.ts';
 import { appendEvents } from './event-store.ts';
 import { lockStreams, streamKey } from './lock.ts';
 import { transact } from './notices.ts';
@@ -31,11 +31,16 @@ export async function addChildSteps(
   await transact(db, async (tx, notices) => {
     const now = clock.now();
     await lockStreams(tx, [streamKey(parent)]);
-    const held = await tx.query(
-      `SELECT 1 FROM steps WHERE id = $1 AND lease_owner = $2 AND attempt = $3 AND status = 'running'`,
+    const held = await tx.query<{ active: boolean }>(
+      `SELECT o.status IN ('queued', 'running') AND NOT o.cancel_requested AS active
+       FROM steps s JOIN operations o ON o.id = s.operation_id
+       WHERE s.id = $1 AND s.lease_owner = $2 AND s.attempt = $3 AND s.status = 'running'`,
       [parent.id, parent.leaseOwner, parent.attempt],
     );
     if (!held.rowCount) throw new LeaseLostError(`Step "${parent.key}" no longer holds its lease`);
+    // Children of an ended operation would never run, nor end.
+    if (!held.rows[0]!.active)
+      throw new StepCancelledError(`The operation has ended; step "${parent.key}" cannot add steps`);
     const { rows: known } = await tx.query<{ key: string; status: string }>(
       'SELECT key, status FROM steps WHERE operation_id = $1 AND key = ANY($2)',
       [parent.operationId, planned.external],

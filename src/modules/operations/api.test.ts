@@ -40,8 +40,10 @@ beforeAll(async () => {
       adminOnly: true,
     }),
     defineStep('fail.boom', {
+      retry: { maxAttempts: 2, baseMs: 1, maxMs: 1 },
       handler: async (ctx) => {
         ctx.log('about to fail');
+        if (ctx.attempt === 1) throw new Error('flaky\nsecond line');
         throw new NonRetryableError('boom');
       },
     }),
@@ -295,7 +297,13 @@ describe('operations API', () => {
     const failed = await cli('watch', bad);
     expect(failed.code, `${failed.stdout}\n${failed.stderr}`).toBe(1);
     expect(failed.stdout, failed.stderr).toContain('boom │ about to fail');
-    expect(failed.stdout).toContain(`Operation ${bad} failed: boom`);
+    // The operation log names the failed step and its message: an attempt that will be retried,
+    // then the failure that ended the operation.
+    expect(failed.stdout).toMatch(
+      /^! boom failed \(attempt 1 of 2\), will retry( in \d+\.\d s)?: flaky\n {4}second line$/m,
+    );
+    expect(failed.stdout).toContain('✗ boom failed (attempt 2 of 2): boom\n');
+    expect(failed.stdout).toContain(`Operation ${bad} failed in step boom: boom`);
     const listed = await cli('list', '--json', '--kind', 'test.fail');
     expect(JSON.parse(listed.stdout).map((o: { id: string }) => o.id)).toEqual([bad]);
   }, 60_000);

@@ -7,16 +7,19 @@ import { requireOperation } from './access.ts';
 import { appendEvents } from './event-store.ts';
 import { lockStreams, streamKey } from './lock.ts';
 import { transact } from './notices.ts';
+import type { Registry } from './registry.ts';
 import { endOperation, type Settling } from './settle.ts';
 import { findOperation, type OperationRow } from './store.ts';
 
 /**
  * Cancels a queued or running operation (developers of its project; admins for system operations):
  * pending steps are cancelled at once, running handlers see their signal abort. Cancelling a
- * cancelled operation is a no-op; a finished one is a conflict.
+ * cancelled operation is a no-op; a finished one is a conflict. The workflow's onEnd hook runs in
+ * the same transaction.
  */
 export async function cancelOperation(
   db: Db,
+  registry: Registry,
   ctx: RequestContext,
   id: string,
   options: { clock?: Clock } = {},
@@ -26,7 +29,7 @@ export async function cancelOperation(
   return transact(db, async (tx, notices) => {
     await lockStreams(tx, [streamKey(ref)]);
     const now = (options.clock ?? systemClock).now();
-    const s: Settling = { tx, now, ...ref, events: [], notices };
+    const s: Settling = { tx, now, ...ref, events: [], notices, registry };
     const ended = await endOperation(s, 'cancelled', {
       message: `Cancelled by ${ctx.actor.username}.`,
       name: 'Cancelled',

@@ -38,7 +38,9 @@ export function createDeepCheck(
         ? { ok: true, detail: `canary ${id} ran in ${Date.now() - started} ms` }
         : { ok: false, detail: `canary ${id} ${op.status}: ${op.error?.message ?? ''}`.trim() };
     } catch {
-      await cancelOperation(db, { actor: SYSTEM_ACTOR }, id, { clock: res.clock }).catch(() => undefined);
+      await cancelOperation(db, res.registry, { actor: SYSTEM_ACTOR }, id, { clock: res.clock }).catch(
+        () => undefined,
+      );
       return { ok: false, detail: `no worker ran canary ${id} within ${timeoutMs} ms: are workers running?` };
     }
   };

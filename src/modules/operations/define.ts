@@ -1,5 +1,7 @@
 import type { z } from 'zod';
+import type { Queryable } from '../../platform/db/pool.ts';
 import type { Logger } from '../../platform/log.ts';
+import type { StepError } from './errors.ts';
 
 /** One node of a workflow's step graph. */
 export interface StepSpec {
@@ -67,11 +69,35 @@ export interface StepDefinition {
   handler: (ctx: StepContext<unknown>) => Promise<unknown>;
 }
 
+/** What a workflow's lifecycle hooks are told about one of its operations. */
+export interface OperationChange {
+  id: string;
+  kind: string;
+  projectId: string | null;
+  input: unknown;
+  /** The run that ended (onEnd), or the run that starts (onRetry). */
+  run: number;
+  /** How it ended (onEnd), or how the run it retries had ended (onRetry). */
+  status: 'failed' | 'cancelled';
+  /** The error it ended with; `step` names the failed step (none for a cancel). */
+  error: (StepError & { step?: string }) | null;
+  at: Date;
+}
+
 export interface WorkflowOptions {
   /** May be started with `POST /api/operations`. */
   apiStartable?: boolean;
   /** Only instance admins may start it through the API. */
   adminOnly?: boolean;
+  /**
+   * Runs inside the transaction that ends an operation as failed or cancelled — whoever ends it:
+   * a step out of attempts, the reaper, a cancel — under the operation's stream lock. It may write
+   * the module's own rows (lock them after the stream lock, never before). A throw is rolled back to
+   * before the hook and recorded as an `error` event; the operation ends regardless.
+   */
+  onEnd?: (tx: Queryable, ended: OperationChange) => Promise<void>;
+  /** Runs inside `retryOperation`'s transaction, as onEnd; a throw (a DomainError) refuses the retry. */
+  onRetry?: (tx: Queryable, retried: OperationChange) => Promise<void>;
 }
 
 export interface WorkflowDefinition<I = unknown> {

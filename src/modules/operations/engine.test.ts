@@ -277,7 +277,7 @@ describe('operations engine', () => {
     );
     const { id } = await run(registry, 'test.cancel');
     await running;
-    const cancelled = await cancelOperation(res.db, system, id);
+    const cancelled = await cancelOperation(res.db, registry, system, id);
     expect(cancelled.status).toBe('cancelled');
     expect(((await sawAbort) as Error).name).toBe('StepCancelledError');
     await until(
@@ -291,7 +291,7 @@ describe('operations engine', () => {
     const events = await eventsOf(res.db, id);
     expect(events.some((e) => e.step_key === 'after' && e.data.status === 'running')).toBe(false);
     // Cancelling again is a no-op.
-    expect((await cancelOperation(res.db, system, id)).status).toBe('cancelled');
+    expect((await cancelOperation(res.db, registry, system, id)).status).toBe('cancelled');
   });
 
   it('retrying a failed operation re-runs only the steps that did not succeed', async () => {
@@ -315,7 +315,7 @@ describe('operations engine', () => {
     const { id } = await run(registry, 'test.resume');
     expect((await waitForOperation(res.db, id, { timeoutMs: 10_000, bus: res.bus })).status).toBe('failed');
     broken = false;
-    const retried = await retryOperation(res.db, system, id);
+    const retried = await retryOperation(res.db, registry, system, id);
     expect(retried).toMatchObject({ status: 'running', run: 2 });
     const op = await waitForOperation(res.db, id, { timeoutMs: 10_000, bus: res.bus });
     expect(op.status).toBe('succeeded');
@@ -328,7 +328,9 @@ describe('operations engine', () => {
       { status: 'failed', run: 1 },
       { status: 'succeeded', run: 2 },
     ]);
-    await expect(retryOperation(res.db, system, id)).rejects.toThrow(/succeeded; only failed or cancelled/);
+    await expect(retryOperation(res.db, registry, system, id)).rejects.toThrow(
+      /succeeded; only failed or cancelled/,
+    );
   });
 
   it('fences a worker that lost its lease: it can neither complete nor overwrite the next attempt', async () => {
@@ -348,7 +350,7 @@ describe('operations engine', () => {
     });
     expect(first).toMatchObject({ key: 'only', attempt: 1 });
     clock.advance(1_500);
-    expect(await reapExpiredLeases(res.db, clock)).toMatchObject([
+    expect(await reapExpiredLeases(res.db, registry, clock)).toMatchObject([
       { key: 'only', status: 'ready', expiredOwner: 'worker-a' },
     ]);
     const [second] = await claimSteps(res.db, {
@@ -362,7 +364,7 @@ describe('operations engine', () => {
     const retry = { maxAttempts: 3, baseMs: 1, maxMs: 1 };
     // worker-a wakes up and tries to report: refused, and its heartbeat no longer renews.
     expect(
-      await finishStep(res.db, first!, { kind: 'succeeded', output: 'stale' }, { clock, retry }),
+      await finishStep(res.db, first!, { kind: 'succeeded', output: 'stale' }, { clock, registry, retry }),
     ).toEqual({ applied: false });
     expect(
       (await renewLeases(res.db, { steps: [first!], owner: 'worker-a', leaseMs: 1_000, clock })).renewed.size,
@@ -373,7 +375,7 @@ describe('operations engine', () => {
       ),
     ).toEqual({ cancel: false });
     expect(
-      await finishStep(res.db, second!, { kind: 'succeeded', output: 'fresh' }, { clock, retry }),
+      await finishStep(res.db, second!, { kind: 'succeeded', output: 'fresh' }, { clock, registry, retry }),
     ).toMatchObject({ applied: true, status: 'succeeded' });
     expect((await findOperation(res.db, id))?.output).toEqual({ only: 'fresh' });
     // The reaper's event names the worker that lost the lease.

@@ -9,7 +9,8 @@ import { type StepError, toStepError } from './errors.ts';
 import { appendEvents } from './event-store.ts';
 import { lockStreams, streamKey } from './lock.ts';
 import { transact } from './notices.ts';
-import { endOperation, type Settling, stepEvent } from './settle.ts';
+import type { Registry } from './registry.ts';
+import { attemptFailed, endOperation, type Settling, stepEvent } from './settle.ts';
 import type { StepStatus } from './store.ts';
 
 export type StepOutcome =
@@ -29,6 +30,8 @@ export interface FinishResult {
 
 interface FinishOptions {
   clock: Clock;
+  /** The operation's workflow hooks are found here. */
+  registry: Registry;
   retry: Required<RetryPolicy>;
   random?: () => number;
   durationMs?: number;
@@ -67,6 +70,7 @@ async function settleOther(
       projectId: job.projectId,
       events: [],
       notices,
+      registry: options.registry,
     };
     await lockStreams(tx, [streamKey(job)]);
     const op = await tx.query<{ active: boolean }>(
@@ -84,7 +88,9 @@ async function settleOther(
       status = retry ? 'ready' : 'failed';
       if (retry)
         runAfter = new Date(now.getTime() + retryDelayMs(job.attempt, options.retry, options.random));
-    } else if (outcome.kind === 'released' && active) {
+    } else if (outcome.kind !== 'failed' && active) {
+      // Handed back by a stopping worker — or stopped by a cancel (or failure) of a run that has
+      // been retried since: either way the step belongs to the current run, ready again.
       status = 'ready';
       attempt -= 1;
     }
@@ -111,20 +117,15 @@ async function settleOther(
     };
     if (status === 'ready') {
       const detail =
-        outcome.kind === 'released'
-          ? { released: true }
-          : { error: error?.message, retryAt: runAfter.toISOString() };
+        outcome.kind === 'failed'
+          ? { error: error?.message, retryAt: runAfter.toISOString() }
+          : { released: true };
       stepEvent(s, job.key, { status, ...base, ...detail });
+      if (error) attemptFailed(s, job, error, runAfter);
       if (runAfter <= now) notices.add(STEPS_CHANNEL, job.queue);
     } else if (status === 'failed' && error) {
       stepEvent(s, job.key, { status, ...base, error: error.message });
-      s.events.push({
-        operationId: job.operationId,
-        projectId: job.projectId,
-        stepKey: job.key,
-        type: 'error',
-        data: { message: error.message, name: error.name, attempt: job.attempt },
-      });
+      attemptFailed(s, job, error);
       await endOperation(s, 'failed', { ...error, step: job.key });
     } else {
       stepEvent(s, job.key, { status, ...base });

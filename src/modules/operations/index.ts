@@ -6,6 +6,7 @@ export { createDeepCheck, type DeepCheckResult } from './deep-check.ts';
 export {
   defineStep,
   defineWorkflow,
+  type OperationChange,
   type RetryPolicy,
   type StepContext,
   type StepDefinition,
@@ -15,6 +16,7 @@ export {
 export { NonRetryableError } from './errors.ts';
 export { getOperation } from './get-operation.ts';
 export { listOperations } from './list-operations.ts';
+export { lockProjectOperations } from './lock.ts';
 export { pruneOperations, startOperationPruner } from './prune-operations.ts';
 export { Registry } from './registry.ts';
 export { retryOperation } from './retry-operation.ts';

@@ -29,3 +29,13 @@ export async function lockStreams(tx: Queryable, keys: Iterable<string>) {
     [STREAM_LOCK, unique],
   );
 }
+
+/**
+ * Takes, for the rest of the transaction, the lock the operations of a project settle under (their
+ * event stream), where workflow hooks (onEnd, onRetry) run. A transaction that locks rows such a
+ * hook writes and then starts an operation of that project takes this first, so both take the
+ * locks in one order.
+ */
+export function lockProjectOperations(tx: Queryable, projectId: string) {
+  return lockStreams(tx, [projectId]);
+}

@@ -8,18 +8,26 @@ import { STEPS_CHANNEL } from './channels.ts';
 import { appendEvents } from './event-store.ts';
 import { lockStreams, streamKey } from './lock.ts';
 import { transact } from './notices.ts';
-import { completeIfDone, type Settling, stepEvent } from './settle.ts';
+import type { Registry } from './registry.ts';
+import { completeIfDone, runHook, type Settling, stepEvent } from './settle.ts';
 import { findOperation, type OperationRow, type StepStatus } from './store.ts';
 
 const DEPS_DONE = `NOT EXISTS (SELECT 1 FROM steps d WHERE d.operation_id = s.operation_id
                                  AND d.key = ANY(s.depends_on) AND d.status <> 'succeeded')`;
 
+/** Steps of operation $1 in `statuses`, locked in id order (as every multi-row update of steps). */
+const locked = (statuses: string) =>
+  `SELECT id FROM steps WHERE operation_id = $1 AND status IN (${statuses}) ORDER BY id FOR UPDATE`;
+
 /**
  * Runs a failed or cancelled operation again: only steps that did not succeed run (with fresh
- * attempts); succeeded steps keep their memoized outputs. The operation's `run` goes up by one.
+ * attempts); succeeded steps keep their memoized outputs, and a fan-out parent whose handler had
+ * returned waits for its children again instead of running twice. The operation's `run` goes up
+ * by one. The workflow's onRetry hook may refuse (its error propagates; nothing changes).
  */
 export async function retryOperation(
   db: Db,
+  registry: Registry,
   ctx: RequestContext,
   id: string,
   options: { clock?: Clock } = {},
@@ -29,7 +37,8 @@ export async function retryOperation(
   return transact(db, async (tx, notices) => {
     await lockStreams(tx, [streamKey(ref)]);
     const now = (options.clock ?? systemClock).now();
-    const s: Settling = { tx, now, ...ref, events: [], notices };
+    const s: Settling = { tx, now, ...ref, events: [], notices, registry };
+    const before = (await findOperation(tx, id))!;
     const { rows } = await tx.query<{ run: number }>(
       `UPDATE operations SET status = 'running', run = run + 1, cancel_requested = false, error = NULL, output = NULL,
          finished_at = NULL, updated_at = $2
@@ -37,30 +46,63 @@ export async function retryOperation(
       [id, now],
     );
     if (!rows[0]) {
-      const current = (await findOperation(tx, id))!;
       throw new ConflictError(
-        `Operation ${id} is ${current.status}; only failed or cancelled operations can be retried.`,
+        `Operation ${id} is ${before.status}; only failed or cancelled operations can be retried.`,
       );
     }
-    s.events.push({ ...ref, type: 'operation', data: { status: 'running', run: rows[0].run, retry: true } });
+    const run = rows[0].run;
+    await runHook(s, 'onRetry', {
+      kind: before.kind,
+      input: before.input,
+      run,
+      status: before.status as 'failed' | 'cancelled',
+      error: before.error,
+    });
+    s.events.push({ ...ref, type: 'operation', data: { status: 'running', run, retry: true } });
+    const changed = new Map<string, { status: StepStatus; queue: string }>();
+    const record = (r: { key: string; status: StepStatus; queue: string }) => changed.set(r.key, r);
+    // A step cancelled after its handler had returned (its output is stored) is a fan-out parent
+    // that was waiting on its children: it waits for them again.
     const reset = await tx.query<{ key: string; status: StepStatus; queue: string }>(
-      `UPDATE steps s SET status = CASE WHEN ${DEPS_DONE} THEN 'ready' ELSE 'blocked' END, attempt = 0, error = NULL,
-         run_after = $2, lease_owner = NULL, lease_expires_at = NULL, started_at = NULL, finished_at = NULL, updated_at = $2
-       WHERE s.operation_id = $1 AND s.status IN ('failed', 'cancelled') RETURNING s.key, s.status, s.queue`,
+      `UPDATE steps s SET
+         status = CASE WHEN s.status = 'cancelled' AND s.output IS NOT NULL THEN 'waiting'
+                       WHEN ${DEPS_DONE} THEN 'ready' ELSE 'blocked' END,
+         attempt = CASE WHEN s.status = 'cancelled' AND s.output IS NOT NULL THEN s.attempt ELSE 0 END,
+         error = NULL, run_after = $2, lease_owner = NULL, lease_expires_at = NULL, finished_at = NULL, updated_at = $2,
+         started_at = CASE WHEN s.status = 'cancelled' AND s.output IS NOT NULL THEN s.started_at END
+       WHERE s.id IN (${locked(`'failed', 'cancelled'`)}) RETURNING s.key, s.status, s.queue`,
       [id, now],
     );
-    // Steps left blocked when the operation ended may be runnable now.
+    for (const r of reset.rows) record(r);
+    // A parent whose children have all succeeded meanwhile (one finished after the operation had
+    // ended) succeeds now; and so on up the tree.
+    for (;;) {
+      const done = await tx.query<{ key: string; status: StepStatus; queue: string }>(
+        `UPDATE steps s SET status = 'succeeded', finished_at = $2, updated_at = $2
+         WHERE s.id IN (${locked(`'waiting'`)})
+           AND NOT EXISTS (SELECT 1 FROM steps k WHERE k.operation_id = s.operation_id AND k.parent_key = s.key
+                           AND k.status <> 'succeeded')
+         RETURNING s.key, s.status, s.queue`,
+        [id, now],
+      );
+      if (!done.rowCount) break;
+      for (const r of done.rows) record(r);
+    }
+    // Steps whose dependencies have all succeeded by now are runnable.
     const unblocked = await tx.query<{ key: string; status: StepStatus; queue: string }>(
       `UPDATE steps s SET status = 'ready', run_after = $2, updated_at = $2
-       WHERE s.operation_id = $1 AND s.status = 'blocked' AND ${DEPS_DONE} RETURNING s.key, s.status, s.queue`,
+       WHERE s.id IN (${locked(`'blocked'`)}) AND ${DEPS_DONE} RETURNING s.key, s.status, s.queue`,
       [id, now],
     );
-    const changed = [
-      ...reset.rows.filter((r) => !unblocked.rows.some((u) => u.key === r.key)),
-      ...unblocked.rows,
-    ];
-    for (const r of changed) stepEvent(s, r.key, { status: r.status, attempt: 0 });
-    for (const r of changed) if (r.status === 'ready') notices.add(STEPS_CHANNEL, r.queue);
+    for (const r of unblocked.rows) record(r);
+    for (const [key, r] of changed) {
+      stepEvent(
+        s,
+        key,
+        ['ready', 'blocked'].includes(r.status) ? { status: r.status, attempt: 0 } : { status: r.status },
+      );
+      if (r.status === 'ready') notices.add(STEPS_CHANNEL, r.queue);
+    }
     // Events first: orchard_complete_if_done appends the `complete` event after them.
     await appendEvents(tx, s.events, now, notices);
     await completeIfDone(s);
@@ -68,7 +110,7 @@ export async function retryOperation(
       action: 'operation.retry',
       target: { type: 'operation', id },
       projectId: op.project_id,
-      data: { kind: op.kind, run: rows[0].run },
+      data: { kind: op.kind, run },
     });
     return (await findOperation(tx, id))!;
   });

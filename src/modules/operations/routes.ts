@@ -131,14 +131,16 @@ export function operationsRoutes(
       '/api/operations/:id/cancel',
       { schema: { tags, params: OperationIdParams, response: { 200: OperationView } } },
       async (request) =>
-        toOperationView(await cancelOperation(db, contextOf(request), request.params.id, { clock })),
+        toOperationView(
+          await cancelOperation(db, registry, contextOf(request), request.params.id, { clock }),
+        ),
     );
 
     app.post(
       '/api/operations/:id/retry',
       { schema: { tags, params: OperationIdParams, response: { 200: OperationView } } },
       async (request) =>
-        toOperationView(await retryOperation(db, contextOf(request), request.params.id, { clock })),
+        toOperationView(await retryOperation(db, registry, contextOf(request), request.params.id, { clock })),
     );
 
     app.get(

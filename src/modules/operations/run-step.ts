@@ -163,6 +163,7 @@ async function finishWithRetries(
         return await deps.completer.complete(job, outcome.output, durationMs);
       return await finishStep(deps.db, job, outcome, {
         clock: deps.clock,
+        registry: deps.registry,
         retry,
         random: deps.random,
         durationMs,

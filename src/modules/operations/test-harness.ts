@@ -6,7 +6,9 @@ import { createEventBus, type EventBus } from '../../platform/events/index.ts';
 import { createLogger } from '../../platform/log.ts';
 import { createMetrics } from '../../platform/metrics.ts';
 import type { Resources } from '../../platform/resources.ts';
+import { claimSteps } from './claim-steps.ts';
 import type { EventRow } from './event-store.ts';
+import { reapExpiredLeases } from './reap-leases.ts';
 import { Registry } from './registry.ts';
 import { createWorkerPool, type WorkerPool, type WorkerPoolOptions } from './worker-pool.ts';
 
@@ -53,6 +55,21 @@ export async function until<T>(
     if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/**
+ * What a worker killed mid-step leaves behind, and what the reaper then does: claims the ready
+ * steps of `queues` under a lease that has already run out, and reaps them.
+ */
+export async function crashWorkerOn(
+  db: Resources['db'],
+  registry: Registry,
+  queues: string[],
+  clock: Clock = systemClock,
+) {
+  const claimed = await claimSteps(db, { queues, limit: 100, owner: 'killed-worker', leaseMs: -1, clock });
+  const reaped = await reapExpiredLeases(db, registry, clock);
+  return { claimed, reaped };
 }
 
 export async function eventsOf(db: Queryable, operationId: string): Promise<EventRow[]> {

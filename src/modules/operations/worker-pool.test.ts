@@ -136,7 +136,7 @@ describe('worker pool look-ahead', () => {
     const p = await pool(registry, 'ahead-cancel', { concurrency: 1 });
     const { id } = await startOperation(res.db, registry, { kind: 'ahead.cancel', input: { steps: 30 } });
     await until(() => ran.includes('s005') && p.prefetched > 0, 10_000, 'steps claimed ahead');
-    await cancelOperation(res.db, { actor: SYSTEM_ACTOR }, id);
+    await cancelOperation(res.db, registry, { actor: SYSTEM_ACTOR }, id);
     await until(() => p.prefetched === 0, 10_000, 'the look-ahead to empty');
     hold.open();
     const op = await waitForOperation(res.db, id, { timeoutMs: 10_000, bus: res.bus });

@@ -316,7 +316,7 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
 
   const reap = async () => {
     try {
-      const reaped = await reapExpiredLeases(db, clock);
+      const reaped = await reapExpiredLeases(db, registry, clock);
       for (const step of reaped) {
         metrics.leaseExpiries.inc({ queue: step.queue });
         logger.warn(

@@ -74,7 +74,7 @@ export async function cancelPipeline(
   if (!['queued', 'running'].includes(pipeline.status))
     throw new ConflictError(`Pipeline #${pipeline.number} already ${pipeline.status}.`);
   if (pipeline.operation_id)
-    await cancelOperation(res.db, ctx, pipeline.operation_id).catch((e) => {
+    await cancelOperation(res.db, res.registry, ctx, pipeline.operation_id).catch((e) => {
       // The operation may have just finished; the pipeline status below settles it.
       if (!(e instanceof ConflictError)) throw e;
     });

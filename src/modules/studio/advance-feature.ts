@@ -50,13 +50,22 @@ export async function advanceFeature(
   target: FeaturePhase,
   reason?: string,
 ): Promise<FeatureRow> {
-  return withTransaction(db, async (tx) => {
-    const row = await findFeature(tx, featureId, true);
-    if (!row) throw new NotFoundError(`No feature ${featureId}.`);
-    if (row.phase === target) return row;
-    const next = pathTo(row, target, { reason, at: clock.now() });
-    return updateFeature(tx, featureId, { phase: next.phase, history: next.history });
-  });
+  return withTransaction(db, (tx) => advanceFeatureIn(tx, clock.now(), featureId, target, reason));
+}
+
+/** `advanceFeature` inside the caller's transaction. */
+export async function advanceFeatureIn(
+  tx: Queryable,
+  now: Date,
+  featureId: string,
+  target: FeaturePhase,
+  reason?: string,
+): Promise<FeatureRow> {
+  const row = await findFeature(tx, featureId, true);
+  if (!row) throw new NotFoundError(`No feature ${featureId}.`);
+  if (row.phase === target) return row;
+  const next = pathTo(row, target, { reason, at: now });
+  return updateFeature(tx, featureId, { phase: next.phase, history: next.history });
 }
 
 /** Ends a feature as failed or cancelled unless it already ended; never throws for a final feature. */

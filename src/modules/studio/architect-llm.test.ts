@@ -235,7 +235,7 @@ describe('the LLM Architect', () => {
         await new Promise((r) => setTimeout(r, 50));
       }
       expect(step?.output).toMatchObject({ mode: c.mode, version: c.version });
-      await cancelOperation(t.res.db, { actor: SYSTEM_ACTOR }, operationId);
+      await cancelOperation(t.res.db, t.res.registry, { actor: SYSTEM_ACTOR }, operationId);
       const bp = await get(blueprintId);
       expect(bp.blueprint.feature).toBe(c.feature);
     }

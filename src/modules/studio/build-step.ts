@@ -1,8 +1,8 @@
 /**
  * The frame every `studio.build` step runs in: it moves the feature to the step's phase (the state
- * machine refuses illegal moves) and announces it, turns domain errors into non-retryable step
- * failures, and — when an error ends the build (no retry left, cancelled) — stops the feature and
- * makes the Blueprint editable again.
+ * machine refuses illegal moves) and announces it, and turns domain errors into non-retryable step
+ * failures. How a build that ends is recorded is not the steps' business: the workflow's onEnd
+ * hook does it where the engine ends the operation (settle-build.ts).
  */
 import { DomainError } from '../../platform/errors.ts';
 import {
@@ -16,7 +16,6 @@ import { findProjectById, type ProjectRow } from '../projects/index.ts';
 import { advanceFeature } from './advance-feature.ts';
 import type { FeaturePhase } from './feature-machine.ts';
 import { type FeatureRow, findFeature } from './feature-store.ts';
-import { settleBuild } from './settle-build.ts';
 import { type BlueprintRow, findBlueprint } from './store.ts';
 import type { RequestedBy, StudioDeps } from './studio-deps.ts';
 
@@ -29,11 +28,7 @@ export interface BuildRef {
 
 const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 2, baseMs: 1_000, maxMs: 10_000 };
 
-/** Signal reasons that hand the step to another attempt rather than end the build. */
-const HAND_OVER = new Set(['LeaseLostError', 'WorkerStoppingError']);
-
 export function defineBuildStep<I extends BuildRef>(
-  deps: StudioDeps,
   name: string,
   options: { retry?: RetryPolicy; timeoutMs?: number; queue?: string },
   handler: (ctx: StepContext<I>) => Promise<unknown>,
@@ -46,21 +41,7 @@ export function defineBuildStep<I extends BuildRef>(
       try {
         return await handler(ctx);
       } catch (raw) {
-        const error = raw instanceof DomainError ? new NonRetryableError(raw.message) : raw;
-        const reason = ctx.signal.aborted ? (ctx.signal.reason as Error | undefined) : undefined;
-        const handedOver = reason !== undefined && HAND_OVER.has(reason.name);
-        const cancelled = reason?.name === 'StepCancelledError';
-        const final =
-          cancelled || error instanceof NonRetryableError || ctx.attempt >= (retry.maxAttempts ?? 1);
-        if (!handedOver && final) {
-          await settleBuild(deps.db, deps.clock, {
-            featureId: ctx.input.featureId,
-            blueprintId: ctx.input.blueprintId,
-            outcome: cancelled ? 'cancelled' : 'failed',
-            reason: `${name}: ${(error as Error).message ?? String(error)}`,
-          }).catch((e) => ctx.logger.warn({ err: e }, 'studio: could not record the failed build'));
-        }
-        throw error;
+        throw raw instanceof DomainError ? new NonRetryableError(raw.message) : raw;
       }
     },
   });

@@ -2,6 +2,7 @@ import { DomainError } from '../../platform/errors.ts';
 import { defineStep, defineWorkflow, NonRetryableError, type Registry } from '../operations/index.ts';
 import { BuildInput, buildSteps } from './build-input.ts';
 import { defineBuildStep } from './build-step.ts';
+import { resumeBuild, settleEndedBuild } from './settle-build.ts';
 import { ArchitectTurnInput, architectReplyStep } from './step-architect-reply.ts';
 import { deployStep } from './step-deploy.ts';
 import { draftBlueprintStep } from './step-draft-blueprint.ts';
@@ -22,22 +23,24 @@ const MINUTE = 60_000;
  */
 export function registerStudioJobs(registry: Registry, deps: StudioDeps): void {
   registry.add(
-    defineWorkflow('studio.build', BuildInput, (input) => buildSteps(input)),
-    defineBuildStep<BuildInput>(deps, 'draft-blueprint', { timeoutMs: 10 * MINUTE }, (ctx) =>
+    defineWorkflow('studio.build', BuildInput, (input) => buildSteps(input), {
+      // However a build ends or is retried, the Blueprint and the feature follow, in the same transaction.
+      onEnd: settleEndedBuild,
+      onRetry: resumeBuild,
+    }),
+    defineBuildStep<BuildInput>('draft-blueprint', { timeoutMs: 10 * MINUTE }, (ctx) =>
       draftBlueprintStep(deps, ctx),
     ),
-    defineBuildStep<BuildInput>(deps, 'render-spec', {}, (ctx) => renderSpecStep(deps, ctx)),
-    defineBuildStep<BuildInput>(deps, 'plan', {}, (ctx) => planStep(deps, ctx)),
-    defineBuildStep<BuildInput>(deps, 'implement', { timeoutMs: 15 * MINUTE }, (ctx) =>
-      implementStep(deps, ctx),
-    ),
+    defineBuildStep<BuildInput>('render-spec', {}, (ctx) => renderSpecStep(deps, ctx)),
+    defineBuildStep<BuildInput>('plan', {}, (ctx) => planStep(deps, ctx)),
+    defineBuildStep<BuildInput>('implement', { timeoutMs: 15 * MINUTE }, (ctx) => implementStep(deps, ctx)),
     // The pipeline's own jobs have timeouts; a lost worker simply waits for the same pipeline again.
-    defineBuildStep<BuildInput>(deps, 'test', { timeoutMs: 65 * MINUTE, retry: { maxAttempts: 3 } }, (ctx) =>
+    defineBuildStep<BuildInput>('test', { timeoutMs: 65 * MINUTE, retry: { maxAttempts: 3 } }, (ctx) =>
       testStep(deps, ctx),
     ),
-    defineBuildStep<BuildInput>(deps, 'deploy', { timeoutMs: 25 * MINUTE }, (ctx) => deployStep(deps, ctx)),
-    defineBuildStep<BuildInput>(deps, 'verify', {}, (ctx) => verifyStep(deps, ctx)),
-    defineBuildStep<ReportInput>(deps, 'report-verification', {}, (ctx) => reportVerificationStep(deps, ctx)),
+    defineBuildStep<BuildInput>('deploy', { timeoutMs: 25 * MINUTE }, (ctx) => deployStep(deps, ctx)),
+    defineBuildStep<BuildInput>('verify', {}, (ctx) => verifyStep(deps, ctx)),
+    defineBuildStep<ReportInput>('report-verification', {}, (ctx) => reportVerificationStep(deps, ctx)),
     defineWorkflow('studio.architect-turn', ArchitectTurnInput, (input) => [
       { key: 'reply', step: 'studio.architect-reply', input },
     ]),

@@ -3,7 +3,7 @@ import type { RequestContext } from '../../platform/context.ts';
 import { type Db, type Queryable, withTransaction } from '../../platform/db/pool.ts';
 import { ConflictError, UnprocessableError } from '../../platform/errors.ts';
 import { recordAudit } from '../identity/index.ts';
-import { type Registry, startOperation } from '../operations/index.ts';
+import { lockProjectOperations, type Registry, startOperation } from '../operations/index.ts';
 import { slugify } from '../projects/index.ts';
 import { requireBlueprint } from './blueprint-access.ts';
 import type { BuildInput } from './build-input.ts';
@@ -45,6 +45,8 @@ export async function startBuild(
 ): Promise<{ operationId: string; featureId: string; branch: string; projectSlug: string }> {
   const { project } = await requireBlueprint(res.db, ctx.actor, blueprintId, 'developer');
   return withTransaction(res.db, async (tx) => {
+    // Before the Blueprint's row: the build workflow's hooks lock that row under this lock.
+    await lockProjectOperations(tx, project.id);
     const blueprint = await reconcileBuilding(tx, res.clock, (await findBlueprint(tx, blueprintId, true))!);
     if (blueprint.status === 'building') {
       const running = await latestFeature(tx, blueprintId);

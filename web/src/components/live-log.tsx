@@ -13,6 +13,8 @@ export interface LogLineView {
 const STREAM_CLASS: Record<string, string> = {
   stderr: 'text-rose-300',
   orchard: 'text-sky-300',
+  /** A step's failure, as the engine recorded it. */
+  error: 'font-semibold text-rose-400',
 };
 
 /**

@@ -30,6 +30,7 @@ export function OperationPage({ params }: PageProps) {
   const op = detail.data;
   // The live fold knows the newest status first; the detail catches up a moment later.
   const status = live.status !== 'unknown' && live.run >= op.run ? live.status : op.status;
+  const failedStep = live.errorStep ?? (typeof op.error?.step === 'string' ? op.error.step : undefined);
 
   return (
     <>
@@ -63,7 +64,10 @@ export function OperationPage({ params }: PageProps) {
       />
       {(live.error || op.error) && status === 'failed' && (
         <div className="mb-6">
-          <ErrorAlert title="The operation failed" error={new Error(live.error ?? op.error?.message)} />
+          <ErrorAlert
+            title={`The operation failed${failedStep ? ` in step ${failedStep}` : ''}`}
+            error={new Error(live.error ?? op.error?.message)}
+          />
         </div>
       )}
       <div className="grid items-start gap-6 lg:grid-cols-3">
