@@ -178,3 +178,15 @@ describe('cursors', () => {
     }
   });
 });
+
+describe('prompts', () => {
+  it('starts a build for a prompt full of JavaScript words (class, constructor, prototype)', async () => {
+    const res = await api('POST', '/api/prompts', {
+      prompt: 'Track my classes, constructors and prototypes for a JavaScript course',
+    });
+    expect(res.statusCode, res.body).toBe(202);
+    const blueprint = (await api('GET', `/api/blueprints/${res.json().blueprintId}`)).json();
+    const entities = blueprint.blueprint.sections.dataModel.entities as Array<{ name: string }>;
+    expect(entities.map((e) => e.name)).toEqual(['Course', 'Class', 'Constructor', 'Prototype']);
+  });
+});
