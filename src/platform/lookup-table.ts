@@ -7,3 +7,10 @@
 export function lookupTable<T>(entries: Record<string, T>): Readonly<Record<string, T>> {
   return Object.freeze(Object.assign(Object.create(null) as Record<string, T>, entries));
 }
+
+const INHERITED = new Set(Object.getOwnPropertyNames(Object.prototype));
+
+/** True for a name every plain object already answers to (`constructor`, `toString`, `__proto__`…). */
+export function isInheritedName(name: string): boolean {
+  return INHERITED.has(name);
+}
