@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ValidationError } from '../../platform/errors.ts';
-import { decodeCursor, encodeCursor, PageQuery } from '../../platform/http/cursor.ts';
+import { CursorShape, decodeCursor, encodeCursor, PageQuery } from '../../platform/http/cursor.ts';
 import { contextOf } from '../../platform/http/request-context.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
 import type { Resources } from '../../platform/resources.ts';
@@ -99,9 +99,9 @@ export function browseRoutes(res: Resources) {
       async (request) => {
         const { repo } = await open(request);
         const q = request.query;
-        const cursor = decodeCursor(q.cursor);
+        const cursor = decodeCursor(q.cursor, CursorShape.commits);
         // The cursor pins the head commit, so pages stay consistent while the branch moves.
-        const [pinned, skip] = cursor ? [String(cursor[0]), Number(cursor[1])] : [undefined, 0];
+        const [pinned, skip] = cursor ?? [undefined, 0];
         const sha = pinned
           ? await resolveRevision(repo, pinned, 'cursor')
           : await resolveRevision(repo, q.ref ?? DEFAULT_BRANCH);
@@ -159,7 +159,7 @@ export function browseRoutes(res: Resources) {
           request.params.slug,
           'viewer',
         );
-        const before = decodeCursor(request.query.cursor)?.[0] as number | undefined;
+        const before = decodeCursor(request.query.cursor, CursorShape.serial)?.[0];
         const rows = await listPushEvents(db, project.id, request.query.limit + 1, before);
         const items = rows.slice(0, request.query.limit);
         return {

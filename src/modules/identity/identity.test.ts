@@ -225,3 +225,21 @@ describe('API tokens', () => {
     expect((await t.http.inject({ url: '/api/users', headers: bearer(target.token) })).statusCode).toBe(403);
   });
 });
+
+describe('users', () => {
+  it('refuses an email another user has with a 409, and changes nothing', async () => {
+    const boss = await t.user('admin');
+    const a = await t.user('member');
+    const b = await t.user('member');
+    const res = await t.http.inject({
+      method: 'PATCH',
+      url: `/api/users/${b.user.id}`,
+      headers: bearer(boss.token),
+      payload: { email: a.user.email.toUpperCase(), disabled: true },
+    });
+    expect(res.statusCode, res.body).toBe(409);
+    expect(res.json()).toMatchObject({ code: 'conflict', detail: expect.stringMatching(/email/) });
+    const { rows } = await t.res.db.query('SELECT email, disabled FROM users WHERE id = $1', [b.user.id]);
+    expect(rows[0]).toEqual({ email: b.user.email, disabled: false });
+  });
+});

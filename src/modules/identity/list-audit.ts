@@ -1,5 +1,5 @@
 import type { Db } from '../../platform/db/pool.ts';
-import { decodeCursor, type Page, toPage } from '../../platform/http/cursor.ts';
+import { CursorShape, decodeCursor, type Page, toPage } from '../../platform/http/cursor.ts';
 import { type AuditRow, queryAudit } from './audit-store.ts';
 import type { AuditQuery } from './schemas.ts';
 
@@ -31,7 +31,7 @@ export function toAuditEvent(row: AuditRow): AuditEvent {
 
 /** Newest first, filtered; admins only (checked by the route). */
 export async function listAudit(db: Db, query: AuditQuery): Promise<Page<AuditEvent>> {
-  const cursor = decodeCursor(query.cursor);
+  const cursor = decodeCursor(query.cursor, CursorShape.serial);
   const rows = await queryAudit(db, {
     actor: query.actor,
     action: query.action,
@@ -39,7 +39,7 @@ export async function listAudit(db: Db, query: AuditQuery): Promise<Page<AuditEv
     projectId: query.projectId,
     since: query.since ? new Date(query.since) : undefined,
     until: query.until ? new Date(query.until) : undefined,
-    beforeId: typeof cursor?.[0] === 'number' ? cursor[0] : undefined,
+    beforeId: cursor?.[0],
     limit: query.limit,
   });
   return toPage(rows, query.limit, (r) => [r.id], toAuditEvent);

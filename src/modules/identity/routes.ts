@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { NotFoundError } from '../../platform/errors.ts';
-import { decodeCursor, PageQuery, toPage } from '../../platform/http/cursor.ts';
+import { CursorShape, decodeCursor, PageQuery, toPage } from '../../platform/http/cursor.ts';
 import { contextOf } from '../../platform/http/request-context.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
 import type { Resources } from '../../platform/resources.ts';
@@ -128,7 +128,7 @@ export function identityRoutes(res: Resources) {
         },
       },
       async (request) => {
-        const cursor = decodeCursor(request.query.cursor) as [string, string] | undefined;
+        const cursor = decodeCursor(request.query.cursor, CursorShape.timeAndId);
         const rows = await listUsers(db, request.query.limit, cursor);
         return toPage(rows, request.query.limit, (r) => [r.created_at.toISOString(), r.id], toUserView);
       },

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PageQuery } from '../../platform/http/cursor.ts';
+import { TimestampParam } from '../../platform/http/timestamp-param.ts';
 
 export const Username = z
   .string()
@@ -84,8 +85,8 @@ export const AuditQuery = PageQuery.extend({
   action: z.string().max(100).optional(),
   targetType: z.string().max(100).optional(),
   projectId: z.uuid().optional(),
-  since: z.iso.datetime({ offset: true }).optional(),
-  until: z.iso.datetime({ offset: true }).optional(),
+  since: TimestampParam.optional(),
+  until: TimestampParam.optional(),
 });
 export type AuditQuery = z.infer<typeof AuditQuery>;
 

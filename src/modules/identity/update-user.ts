@@ -27,6 +27,11 @@ export async function updateUser(
       disabled: patch.disabled,
       passwordHash,
       email: patch.email,
+    }).catch((error: unknown) => {
+      // Emails are unique ignoring case (users_email_key); the only unique column a patch can change.
+      if ((error as { code?: string }).code === '23505')
+        throw new ConflictError(`Another user already has the email ${patch.email}.`);
+      throw error;
     });
     if (!row) throw new NotFoundError('No such user.');
     await recordAudit(tx, ctx, {

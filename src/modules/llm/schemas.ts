@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { LlmModelConfig } from '../../config.ts';
 import { PageQuery } from '../../platform/http/cursor.ts';
+import { TimestampParam } from '../../platform/http/timestamp-param.ts';
 
 export const ProviderName = z
   .string()
@@ -93,8 +94,8 @@ export const ListCallsQuery = PageQuery.extend({
   project: z.string().max(100).optional(),
   operationId: z.uuid().optional(),
   conversationId: z.uuid().optional(),
-  since: z.iso.datetime({ offset: true }).optional(),
-  until: z.iso.datetime({ offset: true }).optional(),
+  since: TimestampParam.optional(),
+  until: TimestampParam.optional(),
 });
 export type ListCallsQuery = z.infer<typeof ListCallsQuery>;
 

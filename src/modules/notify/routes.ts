@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { NotFoundError } from '../../platform/errors.ts';
-import { decodeCursor, encodeCursor, PageQuery } from '../../platform/http/cursor.ts';
+import { CursorShape, decodeCursor, encodeCursor, PageQuery } from '../../platform/http/cursor.ts';
 import { contextOf } from '../../platform/http/request-context.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
 import { requireProjectRole } from '../projects/index.ts';
@@ -82,7 +82,7 @@ export function webhookRoutes(res: NotifyResources) {
         );
         const hook = await findWebhook(db, project.id, request.params.id);
         if (!hook) throw new NotFoundError(`No webhook ${request.params.id}.`);
-        const after = decodeCursor(request.query.cursor) as [string, string] | undefined;
+        const after = decodeCursor(request.query.cursor, CursorShape.timeAndId);
         const rows = await listDeliveries(db, hook.id, request.query.limit, after);
         const more = rows.length > request.query.limit;
         const items = rows.slice(0, request.query.limit);

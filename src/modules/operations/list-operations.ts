@@ -1,6 +1,6 @@
 import type { Db } from '../../platform/db/pool.ts';
 import type { Actor } from '../../platform/http/actor.ts';
-import { decodeCursor, type Page, toPage } from '../../platform/http/cursor.ts';
+import { CursorShape, decodeCursor, type Page, toPage } from '../../platform/http/cursor.ts';
 import { requireProjectRole } from '../projects/index.ts';
 import { isAdmin } from './access.ts';
 import { listOperationRows, type OperationStatus } from './store.ts';
@@ -15,7 +15,7 @@ export async function listOperations(
   actor: Actor,
   query: { project?: string; status?: OperationStatus; kind?: string; limit: number; cursor?: string },
 ): Promise<Page<OperationView>> {
-  const after = decodeCursor(query.cursor) as [string, string] | undefined;
+  const after = decodeCursor(query.cursor, CursorShape.timeAndId);
   const projectId = query.project
     ? (await requireProjectRole(db, actor, query.project, 'viewer', { allowArchived: true })).project.id
     : undefined;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PageQuery } from '../../platform/http/cursor.ts';
+import { int8 } from '../../platform/http/int-params.ts';
 
 export const OperationStatus = z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled']);
 
@@ -23,7 +24,7 @@ export type StartOperationBody = z.infer<typeof StartOperationBody>;
 
 export const EventsQuery = z.object({
   /** Events with ids above this; `Last-Event-ID` takes precedence. */
-  after: z.coerce.number().int().min(0).optional(),
+  after: int8(0).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(500),
 });
 

@@ -2,6 +2,7 @@
  * A small cron parser: five fields (minute hour day-of-month month day-of-week) with `*`, lists,
  * ranges and steps, plus @hourly/@daily/@weekly/@monthly/@yearly. Times are UTC.
  */
+import { lookupTable } from '../../platform/lookup-table.ts';
 export interface CronSchedule {
   minutes: Set<number>;
   hours: Set<number>;
@@ -12,7 +13,7 @@ export interface CronSchedule {
   dayOr: boolean;
 }
 
-const ALIASES: Record<string, string> = {
+const ALIASES = lookupTable({
   '@hourly': '0 * * * *',
   '@daily': '0 0 * * *',
   '@midnight': '0 0 * * *',
@@ -20,7 +21,7 @@ const ALIASES: Record<string, string> = {
   '@monthly': '0 0 1 * *',
   '@yearly': '0 0 1 1 *',
   '@annually': '0 0 1 1 *',
-};
+});
 
 const FIELDS = [
   ['minute', 0, 59],

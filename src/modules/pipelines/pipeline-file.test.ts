@@ -53,6 +53,27 @@ describe('pipeline file', () => {
     expect(() => parsePipelineFile('')).toThrow('pipeline.yml line ?: jobs: Required');
   });
 
+  it('takes no job name every object already has, as a job or as a need', () => {
+    expect(() =>
+      parsePipelineFile('jobs:\n  a:\n    needs: [constructor]\n    steps: [{name: x, run: y}]\n'),
+    ).toThrow('line 3: jobs.a.needs[0]: is a name every object already has');
+    // zod drops a `__proto__` key before its key schema sees it; it never becomes a job either.
+    expect(() => parsePipelineFile('jobs:\n  __proto__:\n    steps: [{name: x, run: y}]\n')).toThrow(
+      'needs at least one job',
+    );
+    for (const name of ['constructor', 'toString', 'hasOwnProperty'])
+      expect(() => parsePipelineFile(`jobs:\n  ${name}:\n    steps: [{name: x, run: y}]\n`), name).toThrow(
+        /is a name every object already has/,
+      );
+    const spec = parsePipelineFile(
+      'jobs:\n  a: { needs: [valueOf], steps: [{ name: x, run: y }] }\n  valueOf2: { steps: [{ name: x, run: y }] }\n'.replace(
+        '[valueOf]',
+        '[valueOf2]',
+      ),
+    );
+    expect(Object.keys(jobsFor(spec, 'main'))).toEqual(['a', 'valueOf2']);
+  });
+
   it('filters jobs by branch and drops jobs whose needs were filtered out', () => {
     const spec = parsePipelineFile(`jobs:
   build: { steps: [{ name: b, run: b }] }

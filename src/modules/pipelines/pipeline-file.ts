@@ -1,14 +1,26 @@
 import { isNode, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
+import { isInheritedName } from '../../platform/lookup-table.ts';
 
 export const PIPELINE_FILES = ['.orchard/pipeline.yml', '.orchard/pipeline.yaml'];
 export const MAX_TIMEOUT_MINUTES = 360;
 export const DEFAULT_TIMEOUT_MINUTES = 30;
 
-const JobName = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'use 1–64 letters, digits, "-" and "_"');
+// Job names key plain objects (the parsed `jobs`, the selection per branch): one that every object
+// already has would look a job up on Object.prototype.
+const JobName = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,64}$/, 'use 1–64 letters, digits, "-" and "_"')
+  .refine((name) => !isInheritedName(name), 'is a name every object already has; pick another');
 const EnvName = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
 const required = (what: string) => ({
-  error: (issue: { input?: unknown }) => (issue.input === undefined ? 'Required' : `must be ${what}`),
+  error: (issue: { code?: string; input?: unknown; issues?: Array<{ message: string }> }) =>
+    // A bad key of a mapping: say what is wrong with the key, not that the mapping is no mapping.
+    issue.code === 'invalid_key'
+      ? (issue.issues?.[0]?.message ?? 'is not a valid name')
+      : issue.input === undefined
+        ? 'Required'
+        : `must be ${what}`,
 });
 
 const Step = z.object({
@@ -55,7 +67,7 @@ export const PipelineSpec = z
     const jobs = spec.jobs;
     for (const [name, job] of Object.entries(jobs)) {
       job.needs.forEach((need, i) => {
-        if (!(need in jobs))
+        if (!Object.hasOwn(jobs, need))
           ctx.addIssue({
             code: 'custom',
             path: ['jobs', name, 'needs', i],
@@ -83,7 +95,7 @@ function findCycle(jobs: Record<string, { needs: string[] }>): string[] | undefi
   const state = new Map<string, 'visiting' | 'done'>();
   const stack: string[] = [];
   const visit = (name: string): string[] | undefined => {
-    if (state.get(name) === 'done' || !(name in jobs)) return undefined;
+    if (state.get(name) === 'done' || !Object.hasOwn(jobs, name)) return undefined;
     if (state.get(name) === 'visiting') return [...stack.slice(stack.indexOf(name)), name];
     state.set(name, 'visiting');
     stack.push(name);
@@ -187,7 +199,7 @@ export function jobsFor(spec: PipelineSpec, branch: string | undefined): Record<
   for (let changed = true; changed; ) {
     changed = false;
     for (const [name, job] of Object.entries(selected)) {
-      if (job.needs.some((n) => !(n in selected))) {
+      if (job.needs.some((n) => !Object.hasOwn(selected, n))) {
         delete selected[name];
         changed = true;
       }

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { ForbiddenError, NotFoundError } from '../../platform/errors.ts';
-import { decodeCursor, encodeCursor } from '../../platform/http/cursor.ts';
+import { CursorShape, decodeCursor, encodeCursor } from '../../platform/http/cursor.ts';
 import { contextOf } from '../../platform/http/request-context.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
 import { normalizeRepoPath } from '../git/index.ts';
@@ -57,7 +57,7 @@ export function pipelineRoutes(res: PipelineResources) {
           ref: q.ref,
           status: q.status,
           limit: q.limit,
-          before: decodeCursor(q.cursor)?.[0] as number | undefined,
+          before: decodeCursor(q.cursor, CursorShape.number)?.[0],
         });
         const items = rows.slice(0, q.limit);
         return {

@@ -1,8 +1,16 @@
 import { z } from 'zod';
 import { PageQuery } from '../../platform/http/cursor.ts';
+import { INT4_MAX, int4 } from '../../platform/http/int-params.ts';
 
 export const SlugParam = z.object({ slug: z.string().min(1).max(100) });
-export const PipelineParams = SlugParam.extend({ id: z.string().min(1).max(64) });
+/** A pipeline by number (`7`) or by id (a UUID), as the API hands both out. */
+const PipelineRef = z
+  .string()
+  .refine(
+    (v) => z.uuid().safeParse(v).success || (/^\d{1,10}$/.test(v) && Number(v) <= INT4_MAX),
+    `must be a pipeline number (1 to ${INT4_MAX}) or id (a UUID)`,
+  );
+export const PipelineParams = SlugParam.extend({ id: PipelineRef });
 export const JobParams = PipelineParams.extend({ job: z.string().min(1).max(64) });
 export const ArtifactParams = JobParams.extend({ '*': z.string().min(1).max(4096) });
 export const ScheduleParams = SlugParam.extend({ scheduleId: z.uuid() });
@@ -12,7 +20,7 @@ export const ListPipelinesQuery = PageQuery.extend({
   status: z.enum(['queued', 'running', 'success', 'failed', 'cancelled', 'error']).optional(),
 });
 export const RunPipelineBody = z.object({ ref: z.string().min(1).max(255) });
-export const LogQuery = z.object({ after: z.coerce.number().int().min(0).default(0) });
+export const LogQuery = z.object({ after: int4(0).default(0) });
 export const CreateScheduleBody = z.object({
   ref: z.string().min(1).max(255),
   cron: z.string().min(1).max(100),

@@ -1,6 +1,6 @@
 import type { Db } from '../../platform/db/pool.ts';
 import type { Actor } from '../../platform/http/actor.ts';
-import { decodeCursor, type Page, toPage } from '../../platform/http/cursor.ts';
+import { CursorShape, decodeCursor, type Page, toPage } from '../../platform/http/cursor.ts';
 import type { ProjectView } from './schemas.ts';
 import { listProjectsFor } from './store.ts';
 import { toProjectView } from './views.ts';
@@ -11,7 +11,7 @@ export async function listProjects(
   actor: Actor,
   query: { limit: number; cursor?: string; archived: boolean; q?: string },
 ): Promise<Page<ProjectView>> {
-  const after = decodeCursor(query.cursor) as [string, string] | undefined;
+  const after = decodeCursor(query.cursor, CursorShape.timeAndId);
   const rows = await listProjectsFor(db, {
     userId: actor.userId,
     all: actor.role === 'admin',

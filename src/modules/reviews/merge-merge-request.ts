@@ -73,8 +73,9 @@ export async function mergeMergeRequest(
     newSha = await createMergeCommit(repo, path.join(res.config.home, 'work', 'merges'), {
       targetSha,
       sourceSha,
+      // A blank message would make git refuse the commit: it means "the default" here.
       message:
-        input.message ??
+        input.message?.trim() ||
         `Merge branch '${mr.source_branch}' into '${mr.target_branch}'\n\n${mr.title} (!${mr.number})`,
       identity: { name: ctx.actor.username, email: user?.email ?? `${ctx.actor.username}@orchard.local` },
     });

@@ -161,7 +161,8 @@ describe('merge requests', () => {
     );
     const ff = await api('POST', `/merge-requests/${mr.number}/merge`, dev.token, { method: 'fast-forward' });
     expect(ff.statusCode).toBe(409);
-    const merged = await api('POST', `/merge-requests/${mr.number}/merge`, dev.token, {});
+    // A blank message means the default one (git would refuse an empty commit message).
+    const merged = await api('POST', `/merge-requests/${mr.number}/merge`, dev.token, { message: ' \n ' });
     expect(merged.statusCode).toBe(200);
     expect(merged.json()).toMatchObject({
       state: 'merged',
@@ -171,6 +172,7 @@ describe('merge requests', () => {
     const commit = (await api('GET', `/commits/${merged.json().mergeCommitSha}`, dev.token)).json();
     expect(commit.parents).toHaveLength(2);
     expect(commit.authorName).toBe(dev.user.username);
+    expect(commit.message).toMatch(/^Merge branch 'topic' into 'develop'/);
 
     const toMain = (
       await api('POST', '/merge-requests', dev.token, {

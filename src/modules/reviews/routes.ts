@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { NotFoundError } from '../../platform/errors.ts';
-import { decodeCursor, encodeCursor } from '../../platform/http/cursor.ts';
+import { CursorShape, decodeCursor, encodeCursor } from '../../platform/http/cursor.ts';
 import { contextOf } from '../../platform/http/request-context.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
 import type { Resources } from '../../platform/resources.ts';
@@ -56,7 +56,7 @@ export function reviewRoutes(res: Resources, deps: ReviewDeps) {
           'viewer',
         );
         const q = request.query;
-        const before = decodeCursor(q.cursor)?.[0] as number | undefined;
+        const before = decodeCursor(q.cursor, CursorShape.number)?.[0];
         const rows = await listIssues(db, {
           projectId: project.id,
           state: q.state === 'merged' ? 'closed' : q.state,
@@ -117,7 +117,7 @@ export function reviewRoutes(res: Resources, deps: ReviewDeps) {
           'viewer',
         );
         const q = request.query;
-        const before = decodeCursor(q.cursor)?.[0] as number | undefined;
+        const before = decodeCursor(q.cursor, CursorShape.number)?.[0];
         const rows = await listMergeRequests(db, {
           projectId: project.id,
           state: q.state,

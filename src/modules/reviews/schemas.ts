@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { PageQuery } from '../../platform/http/cursor.ts';
+import { int4 } from '../../platform/http/int-params.ts';
 
 export const SlugParam = z.object({ slug: z.string().min(1).max(100) });
-export const NumberParams = SlugParam.extend({ number: z.coerce.number().int().positive() });
+export const NumberParams = SlugParam.extend({ number: int4(1) });
 
 const Label = z
   .string()

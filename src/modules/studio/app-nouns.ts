@@ -3,6 +3,7 @@
  * syntax), used by autopilot to turn a landing prompt into a data model. `container` nouns (album,
  * project) are what other things belong to.
  */
+import { lookupTable } from '../../platform/lookup-table.ts';
 export interface AppNoun {
   fields: string;
   description: string;
@@ -12,7 +13,7 @@ export interface AppNoun {
   part?: boolean;
 }
 
-export const APP_NOUNS: Record<string, AppNoun> = {
+export const APP_NOUNS = lookupTable<AppNoun>({
   photo: { fields: 'title:text!, url:url!, caption:longtext', description: 'A photo shared in the app' },
   video: { fields: 'title:text!, url:url!, description:longtext', description: 'A video' },
   album: {
@@ -100,10 +101,10 @@ export const APP_NOUNS: Record<string, AppNoun> = {
   board: { fields: 'name:text!', description: 'A board', container: true },
   card: { fields: 'title:text!, details:longtext', description: 'A card on a board', part: true },
   item: { fields: 'name:text!, notes:longtext', description: 'An item' },
-};
+});
 
 /** Other words for the same thing. */
-export const NOUN_ALIASES: Record<string, string> = {
+export const NOUN_ALIASES = lookupTable<string>({
   picture: 'photo',
   image: 'photo',
   pic: 'photo',
@@ -125,7 +126,7 @@ export const NOUN_ALIASES: Record<string, string> = {
   waitlist: 'signup',
   employee: 'member',
   link: 'bookmark',
-};
+});
 
 /** Verbs and nouns that mean "count this" or "score this" on the main thing. */
 export interface CounterWord {
@@ -134,7 +135,7 @@ export interface CounterWord {
   action?: string;
 }
 
-export const COUNTER_WORDS: Record<string, CounterWord> = {
+export const COUNTER_WORDS = lookupTable<CounterWord>({
   like: { field: 'likes', action: 'like' },
   likes: { field: 'likes', action: 'like' },
   heart: { field: 'likes', action: 'like' },
@@ -149,4 +150,4 @@ export const COUNTER_WORDS: Record<string, CounterWord> = {
   ratings: { field: 'rating' },
   score: { field: 'score' },
   scores: { field: 'score' },
-};
+});

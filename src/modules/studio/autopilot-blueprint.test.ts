@@ -117,4 +117,52 @@ describe('autopilotBlueprint', () => {
       }
     }
   });
+
+  it('turns a prompt full of JavaScript words into the things it names, in its container', () => {
+    const bp = autopilotBlueprint('Track my classes, constructors and prototypes for a JavaScript course');
+    expect(bp.sections.dataModel.entities.map((e) => e.name)).toEqual([
+      'Course',
+      'Class',
+      'Constructor',
+      'Prototype',
+    ]);
+    for (const name of ['Class', 'Constructor', 'Prototype']) {
+      expect(entity(bp, name)?.relations).toEqual([{ name: 'course', kind: 'belongsTo', target: 'Course' }]);
+    }
+    expect(entity(bp, 'Course')?.relations.map((r) => r.name)).toEqual([
+      'classes',
+      'constructors',
+      'prototypes',
+    ]);
+    expect(bp.sections.pages.map((p) => p.path)).toContain('/constructors/:id');
+    expect(isReadyToBuild(bp)).toEqual({ ready: true, unmet: [] });
+  });
+
+  it('drafts a Blueprint from any word, including the ones every JavaScript object already has', () => {
+    const words = [
+      'constructor',
+      'prototype',
+      '__proto__',
+      'toString',
+      'hasOwnProperty',
+      'valueOf',
+      'isPrototypeOf',
+      'class',
+      'delete',
+      'new',
+      'function',
+      'default',
+      'enum',
+      'await',
+      'this',
+    ];
+    for (const word of words) {
+      for (const prompt of [`track my ${word}s`, `a ${word} app`, `an app to ${word}`, `${word} ${word}s`]) {
+        const bp = autopilotBlueprint(prompt);
+        expect(isReadyToBuild(bp).ready, prompt).toBe(true);
+        for (const e of bp.sections.dataModel.entities)
+          for (const f of e.fields) expect(f.type, `${prompt}: ${e.name}.${f.name}`).toMatch(/^[a-z]+$/);
+      }
+    }
+  });
 });

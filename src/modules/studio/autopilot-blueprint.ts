@@ -85,16 +85,23 @@ function scan(text: string): { nouns: Mention[]; counters: CounterMention[] } {
   const nouns: Mention[] = [];
   const counters: CounterMention[] = [];
   tokens.forEach((token, at) => {
+    // "Track my classes": a verb here, not the noun for a song.
+    if (KEEP_WORDS.test(token) && DETERMINER_WORDS.test(tokens[at + 1] ?? '')) return;
     const counter = COUNTER_WORDS[token];
     if (counter) {
       counters.push({ word: counter, at, verb: !token.endsWith('s') });
       return;
     }
-    const singular = singularizeWord(token);
-    const noun = NOUN_ALIASES[singular] ?? (APP_NOUNS[singular] ? singular : undefined);
+    const noun = dictionaryNoun(token);
     if (noun && !nouns.some((n) => n.noun === noun)) nouns.push({ noun, at });
   });
   return { nouns, counters };
+}
+
+/** The dictionary's noun for a word (`pictures` → `photo`), if it has one. */
+function dictionaryNoun(word: string): string | undefined {
+  const singular = singularizeWord(word.toLowerCase());
+  return NOUN_ALIASES[singular] ?? (APP_NOUNS[singular] ? singular : undefined);
 }
 
 function addNoun(bp: Blueprint, noun: string): string {
@@ -111,25 +118,50 @@ function addNoun(bp: Blueprint, noun: string): string {
   return name;
 }
 
-const KEEP_VERB =
-  /\b(?:track|tracking|log|logging|manage|managing|organi[sz]e|collect|share|sharing|list|catalog(?:ue)?|record|keep)\s+(?:(?:my|our|your|the|all|of|a|an|their)\s+)*([a-z]{3,30})\b/i;
+const KEEP =
+  '(?:track|tracking|log|logging|manage|managing|organi[sz]e|collect|share|sharing|list|catalog(?:ue)?|record|keep)';
+const DETERMINER = '(?:my|our|your|the|all|of|a|an|their)';
+const KEEP_WORDS = new RegExp(`^${KEEP}$`, 'i');
+const DETERMINER_WORDS = new RegExp(`^${DETERMINER}$`, 'i');
+const WORD = '[a-z]{3,30}';
+/** "track my classes, constructors and prototypes" → the list after the verb. */
+const KEEP_VERB = new RegExp(
+  String.raw`\b${KEEP}\s+(?:${DETERMINER}\s+)*(${WORD}(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+)(?:${DETERMINER}\s+)*${WORD})*)\b`,
+  'i',
+);
 
-/** A thing the prompt talks about that the dictionary does not know: "log observations" → Observation. */
-function fallbackEntity(bp: Blueprint, text: string, assume: (t: string) => void): string | undefined {
-  const word = KEEP_VERB.exec(text)?.[1];
-  if (!word || CLAUSE.test(word)) return undefined;
-  const name = toPascalCase(singularizeWord(word.toLowerCase()));
-  bp.sections.dataModel.entities.push({
-    name,
-    fields: [
-      { name: 'name', type: 'text', required: true },
-      { name: 'notes', type: 'longtext', required: false },
-    ],
-    relations: [],
-  });
-  exposeEntity(bp, name);
-  assume(`The app keeps track of ${pluralizeName(name)}, each with a name and notes.`);
-  return name;
+/**
+ * Things the prompt keeps that the dictionary does not know: "log observations" → Observation,
+ * "track my classes, constructors and prototypes" → Class, Constructor, Prototype.
+ */
+function fallbackEntities(bp: Blueprint, text: string, assume: (t: string) => void): string[] {
+  const list = KEEP_VERB.exec(text)?.[1] ?? '';
+  const words = list
+    .split(/\s*,\s*(?:and\s+)?|\s+and\s+/)
+    .map((w) =>
+      w
+        .replace(new RegExp(`^(?:${DETERMINER}\\s+)+`, 'i'), '')
+        .trim()
+        .toLowerCase(),
+    )
+    .filter((w) => w && !CLAUSE.test(w) && !dictionaryNoun(w));
+  const names: string[] = [];
+  for (const word of words) {
+    const name = toPascalCase(singularizeWord(word));
+    if (names.includes(name) || bp.sections.dataModel.entities.some((e) => e.name === name)) continue;
+    bp.sections.dataModel.entities.push({
+      name,
+      fields: [
+        { name: 'name', type: 'text', required: true },
+        { name: 'notes', type: 'longtext', required: false },
+      ],
+      relations: [],
+    });
+    exposeEntity(bp, name);
+    assume(`The app keeps track of ${pluralizeName(name)}, each with a name and notes.`);
+    names.push(name);
+  }
+  return names;
 }
 
 function buildApp(bp: Blueprint, text: string, assume: (t: string) => void): void {
@@ -141,10 +173,8 @@ function buildApp(bp: Blueprint, text: string, assume: (t: string) => void): voi
       `${cap(withArticle(name))} has ${entity.fields.map((f) => humanize(f.name).toLowerCase()).join(', ')}.`,
     );
   }
-  if (!names.length) {
-    const fallback = fallbackEntity(bp, text, assume);
-    if (fallback) names.push(fallback);
-  }
+  const kept = fallbackEntities(bp, text, assume);
+  names.push(...kept);
   const containers = nouns.filter((m) => APP_NOUNS[m.noun]?.container).map((m) => toPascalCase(m.noun));
   // The main thing is the first one that is not a container ("an album of photos" is about photos).
   const main = names.find((n) => !containers.includes(n)) ?? names[0];
@@ -160,6 +190,12 @@ function buildApp(bp: Blueprint, text: string, assume: (t: string) => void): voi
       if (!parent) continue;
       link(bp, name, parent);
       assume(`Each ${name} belongs to ${withArticle(parent)}.`);
+    }
+    // Things only the prompt named belong to its container, if it has one, and to nothing else.
+    const container = containers[0];
+    for (const name of container ? kept : []) {
+      link(bp, name, container!);
+      assume(`Each ${name} belongs to ${withArticle(container!)}.`);
     }
     for (const counter of counters) addCounter(bp, nouns, main, counter, assume);
   }

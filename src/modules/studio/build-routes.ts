@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { decodeCursor, PageQuery, toPage } from '../../platform/http/cursor.ts';
+import { CursorShape, decodeCursor, PageQuery, toPage } from '../../platform/http/cursor.ts';
 import { contextOf } from '../../platform/http/request-context.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
 import { requireBlueprint } from './blueprint-access.ts';
@@ -64,7 +64,7 @@ export function registerBuildRoutes(app: HttpApp, res: StudioRouteResources) {
     { schema: { tags, params: BlueprintIdParam, querystring: PageQuery } },
     async (request) => {
       await requireBlueprint(res.db, contextOf(request).actor, request.params.id, 'viewer');
-      const before = decodeCursor(request.query.cursor) as [string, string] | undefined;
+      const before = decodeCursor(request.query.cursor, CursorShape.timeAndId);
       const rows = await listFeatureRows(res.db, request.params.id, request.query.limit, before);
       return toPage(rows, request.query.limit, (r) => [r.created_at.toISOString(), r.id], toFeatureView);
     },

@@ -3,7 +3,7 @@ import type { Blueprint, Field } from './blueprint-schema.ts';
 import { CommandRejected, findEntity, memberNames, requireEntity } from './command-context.ts';
 import { crudEndpoint, describeEndpoints, exposeEntity } from './crud-defaults.ts';
 import { describeField, type FieldSpec } from './field-spec.ts';
-import { collectionName, humanize, pluralizeName, toCamelCase, withArticle } from './naming.ts';
+import { collectionName, humanize, memberName, pluralizeName, toCamelCase, withArticle } from './naming.ts';
 
 const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
@@ -93,7 +93,10 @@ export function addFields(bp: Blueprint, name: string, fields: FieldSpec[]): str
 
 function requireField(bp: Blueprint, entityName: string, fieldName: string) {
   const entity = requireEntity(bp, entityName);
-  const field = entity.fields.find((f) => f.name === fieldName);
+  // A field made from a reserved word was given a safe name (`class` → `classValue`): the word finds it.
+  const field =
+    entity.fields.find((f) => f.name === fieldName) ??
+    entity.fields.find((f) => f.name === memberName(fieldName));
   if (!field) {
     const names = entity.fields.map((f) => f.name).join(', ') || 'none yet';
     throw new CommandRejected(
@@ -113,8 +116,9 @@ export function removeField(bp: Blueprint, entityName: string, fieldName: string
 export function renameField(bp: Blueprint, entityName: string, from: string, to: string): string[] {
   const { entity, field } = requireField(bp, entityName, from);
   if (memberNames(entity).has(to)) throw new CommandRejected(`${entity.name} already has a field ${to}.`);
+  const old = field.name;
   field.name = to;
-  return [`Renamed field ${from} in ${entity.name} to ${to}.`];
+  return [`Renamed field ${old} in ${entity.name} to ${to}.`];
 }
 
 export function addRelation(

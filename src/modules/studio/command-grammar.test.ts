@@ -166,6 +166,31 @@ describe('command grammar', () => {
     });
   });
 
+  it('gives fields named by reserved words a safe name, and knows no type called constructor', () => {
+    expect(parsed('add entity Class with constructor:text!, class, default:boolean, to string')).toEqual({
+      kind: 'addEntity',
+      name: 'Class',
+      fields: [
+        { name: 'constructorValue', type: 'text', required: true },
+        { name: 'classValue', type: 'text', required: false },
+        { name: 'defaultValue', type: 'boolean', required: false },
+        { name: 'toStringValue', type: 'text', required: false },
+      ],
+    });
+    expect(parsed('rename field title in Lesson to class')).toEqual({
+      kind: 'renameField',
+      entity: 'Lesson',
+      from: 'title',
+      to: 'classValue',
+    });
+    for (const type of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      expect(parseCommand(`add entity Photo with title:${type}`)).toMatchObject({
+        ok: false,
+        error: expect.stringMatching(/is not a field/),
+      });
+    }
+  });
+
   it('has no example when it cannot tell what was meant', () => {
     expect(parseCommand('make it pop')).toEqual({ ok: false, error: 'I didn\'t understand "make it pop"' });
   });

@@ -3,9 +3,11 @@
  * chat → one typed Command. Parsing is purely syntactic; whether `Photo` exists is decided when the
  * command is applied. Matching is case-insensitive and tolerates articles and polite filler.
  */
+
+import { lookupTable } from '../../platform/lookup-table.ts';
 import type { FieldType, HttpMethod, PageKind, TemplateId } from './blueprint-schema.ts';
 import { type FieldSpec, parseFieldList } from './field-spec.ts';
-import { singularizeName, toCamelCase, toPascalCase } from './naming.ts';
+import { memberName, singularizeName, toCamelCase, toPascalCase } from './naming.ts';
 
 export type TokenGroup = 'colors' | 'fonts' | 'radii' | 'spacing';
 
@@ -44,14 +46,14 @@ const SEP = String.raw`(?:\s*[:=]\s*|\s+(?:to|as|is)\s+|\s+)`;
 const re = (source: string) => new RegExp(`^${source}$`, 'i');
 
 const entity = (raw: string) => singularizeName(toPascalCase(raw));
-const TOKEN_GROUPS: Record<string, TokenGroup> = {
+const TOKEN_GROUPS = lookupTable<TokenGroup>({
   color: 'colors',
   colour: 'colors',
   font: 'fonts',
   radius: 'radii',
   spacing: 'spacing',
   space: 'spacing',
-};
+});
 
 interface Rule {
   /** A loose prefix telling what the user meant even when the line does not parse. */
@@ -116,7 +118,7 @@ export const GRAMMAR: Rule[] = [
       kind: 'renameField',
       from: toCamelCase(m[1]!),
       entity: entity(m[2]!),
-      to: toCamelCase(m[3]!),
+      to: memberName(m[3]!),
     }),
     example: 'rename field title in Photo to name',
   },
@@ -127,7 +129,7 @@ export const GRAMMAR: Rule[] = [
       kind: 'renameField',
       entity: entity(m[1]!),
       from: toCamelCase(m[2]!),
-      to: toCamelCase(m[3]!),
+      to: memberName(m[3]!),
     }),
     example: 'rename field Photo.title to name',
   },

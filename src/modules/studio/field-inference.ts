@@ -2,6 +2,8 @@
  * Guesses a field's type from its name (`url` → url, `dueDate` → date, `likes` → integer), used
  * when a command or a landing prompt names a field without a type.
  */
+
+import { lookupTable } from '../../platform/lookup-table.ts';
 import type { FieldType } from './blueprint-schema.ts';
 import { words } from './naming.ts';
 
@@ -37,7 +39,7 @@ export function inferFieldType(name: string): FieldType {
 }
 
 /** Type names people write, mapped to Blueprint field types. */
-export const TYPE_SYNONYMS: Record<string, FieldType> = {
+export const TYPE_SYNONYMS = lookupTable<FieldType>({
   text: 'text',
   string: 'text',
   str: 'text',
@@ -70,4 +72,4 @@ export const TYPE_SYNONYMS: Record<string, FieldType> = {
   enum: 'enum',
   choice: 'enum',
   select: 'enum',
-};
+});

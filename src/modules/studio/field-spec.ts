@@ -5,7 +5,7 @@
  */
 import type { FieldType } from './blueprint-schema.ts';
 import { inferFieldType, TYPE_SYNONYMS } from './field-inference.ts';
-import { toCamelCase } from './naming.ts';
+import { memberName } from './naming.ts';
 
 export interface FieldSpec {
   name: string;
@@ -48,7 +48,7 @@ export function parseFieldList(list: string): FieldListResult {
     const m = FIELD.exec(part);
     if (!m) return { ok: false, error: `"${part}" is not a field; write name:type, e.g. title:text` };
     const [, rawName = '', rawType, rawValues, mark, words = ''] = m;
-    const name = toCamelCase(rawName);
+    const name = memberName(rawName);
     if (!/^[a-z][A-Za-z0-9]*$/.test(name))
       return { ok: false, error: `"${rawName}" is not a usable field name` };
     let type: FieldType = inferFieldType(name);

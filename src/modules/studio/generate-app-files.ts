@@ -8,9 +8,11 @@ import type { AppPage } from './app-pages.ts';
 import type { Blueprint, DesignTokens } from './blueprint-schema.ts';
 import { DEFAULT_TOKENS } from './design-defaults.ts';
 import { jsLiteral, jsString } from './js-literal.ts';
-import { toCamelCase, toKebabCase } from './naming.ts';
+import { safeIdentifier, toKebabCase } from './naming.ts';
 
 export const modelFile = (model: AppModel) => `models/${toKebabCase(model.name)}.js`;
+/** The model's variable: `photo`, or `classModel` for an entity whose camelCase name is reserved. */
+const modelVariable = (model: AppModel) => safeIdentifier(model.name, 'Model');
 
 export function modelModule(model: AppModel): string {
   const { name, title, label, collection, description, fields, actions, routes, counters, children } = model;
@@ -28,15 +30,15 @@ export function modelModule(model: AppModel): string {
   };
   return `// ${name}, generated from the Blueprint. The app reads this definition: edit it to change the
 // fields and their validation, or which endpoints exist (routes) and what the pages may do (actions).
-export const ${toCamelCase(name)} = ${jsLiteral(definition)};
+export const ${modelVariable(model)} = ${jsLiteral(definition)};
 `;
 }
 
 export function modelsIndex(models: AppModel[]): string {
   const imports = [...models]
     .sort((a, b) => toKebabCase(a.name).localeCompare(toKebabCase(b.name)))
-    .map((m) => `import { ${toCamelCase(m.name)} } from './${toKebabCase(m.name)}.js';`);
-  return `${imports.join('\n')}${imports.length ? '\n\n' : ''}export const models = [${models.map((m) => toCamelCase(m.name)).join(', ')}];
+    .map((m) => `import { ${modelVariable(m)} } from './${toKebabCase(m.name)}.js';`);
+  return `${imports.join('\n')}${imports.length ? '\n\n' : ''}export const models = [${models.map(modelVariable).join(', ')}];
 `;
 }
 

@@ -3,7 +3,9 @@
  * field `dueDate` → label `Due date`. Deliberately small and deterministic; irregular plurals that
  * matter for typical apps are listed explicitly.
  */
-const IRREGULAR: Record<string, string> = {
+import { lookupTable } from '../../platform/lookup-table.ts';
+
+const IRREGULAR = lookupTable({
   person: 'people',
   child: 'children',
   man: 'men',
@@ -15,8 +17,8 @@ const IRREGULAR: Record<string, string> = {
   datum: 'data',
   criterion: 'criteria',
   quiz: 'quizzes',
-};
-const IRREGULAR_SINGULAR = Object.fromEntries(Object.entries(IRREGULAR).map(([s, p]) => [p, s]));
+});
+const IRREGULAR_SINGULAR = lookupTable(Object.fromEntries(Object.entries(IRREGULAR).map(([s, p]) => [p, s])));
 /** Words whose singular and plural are the same. */
 const UNCOUNTABLE = new Set([
   'news',
@@ -84,6 +86,41 @@ export function toCamelCase(name: string): string {
 /** `BlogPost` → `blog-post`. */
 export function toKebabCase(name: string): string {
   return words(name).join('-');
+}
+
+/**
+ * Names a generated app must not use as they are: JavaScript's reserved words (an identifier
+ * `class` or `new` is a syntax error), the global values that read like words, and the members
+ * every object inherits (`constructor`, `toString`, `__proto__`…), which turn a lookup by name
+ * into a lookup of something else.
+ */
+const RESERVED_WORDS = new Set([
+  ...['break', 'case', 'catch', 'class', 'const', 'continue', 'debugger', 'default', 'delete', 'do'],
+  ...['else', 'enum', 'export', 'extends', 'false', 'finally', 'for', 'function', 'if', 'import', 'in'],
+  ...['instanceof', 'new', 'null', 'return', 'super', 'switch', 'this', 'throw', 'true', 'try'],
+  ...['typeof', 'var', 'void', 'while', 'with', 'yield', 'let', 'static', 'implements', 'interface'],
+  ...['package', 'private', 'protected', 'public', 'await', 'async', 'of', 'arguments', 'eval'],
+  ...['undefined', 'NaN', 'Infinity', 'prototype'],
+  ...Object.getOwnPropertyNames(Object.prototype),
+]);
+
+/** True for a word a generated app may not use as an identifier or a member name as it is. */
+export function isReservedWord(name: string): boolean {
+  return RESERVED_WORDS.has(name);
+}
+
+/** `name` as a camelCase identifier, with `suffix` when it is reserved: `Class` → `classModel`. */
+export function safeIdentifier(name: string, suffix: string): string {
+  const camel = toCamelCase(name);
+  return isReservedWord(camel) ? `${camel}${suffix}` : camel;
+}
+
+/**
+ * A field name from words someone typed: camelCase, and never a reserved word (`class` →
+ * `classValue`, `to string` → `toStringValue`), so it is safe as a property of the app's records.
+ */
+export function memberName(text: string): string {
+  return safeIdentifier(text, 'Value');
 }
 
 const ACRONYMS = new Set(['url', 'api', 'id', 'html', 'css', 'json', 'faq', 'sku', 'isbn', 'ip', 'ui']);

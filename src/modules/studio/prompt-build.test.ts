@@ -190,6 +190,33 @@ describe('a landing prompt, offline', () => {
   });
 });
 
+describe('a prompt full of JavaScript words', () => {
+  it('builds: classes, constructors and prototypes become models whose generated tests pass in the pipeline', {
+    timeout: 180_000,
+  }, async () => {
+    const res = await api('POST', '/api/prompts', {
+      prompt: 'Track my classes, constructors and prototypes for a JavaScript course',
+    });
+    expect(res.statusCode, res.body).toBe(202);
+    const { operationId, projectSlug, branch } = res.json();
+    await untilStep(operationId, 'test');
+    const repo = repositoryPath(t.config.home, projectSlug);
+    const head = (await branchHead(repo, branch))!;
+    const files = await gitOk(['ls-tree', '-r', '--name-only', head], repo);
+    for (const file of [
+      'models/class.js',
+      'models/constructor.js',
+      'models/prototype.js',
+      'models/course.js',
+    ])
+      expect(files).toContain(file);
+    expect(await gitOk(['show', `${head}:models/class.js`], repo)).toContain('export const classModel = {');
+    // The test step passed: the app's own node --test ran in the pipeline. Deploy and verify are
+    // the first test's business.
+    expect((await api('POST', `/api/operations/${operationId}/cancel`)).statusCode).toBe(200);
+  });
+});
+
 describe('`orchard prompt`', () => {
   it('runs the same loop from a terminal: follows the build live and ends with the staging address (exit 0)', {
     timeout: 240_000,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { NotFoundError } from '../../platform/errors.ts';
-import { decodeCursor, PageQuery, toPage } from '../../platform/http/cursor.ts';
+import { CursorShape, decodeCursor, PageQuery, toPage } from '../../platform/http/cursor.ts';
 import { contextOf } from '../../platform/http/request-context.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
 import type { Resources } from '../../platform/resources.ts';
@@ -72,7 +72,7 @@ export function studioRoutes(res: StudioRouteResources, options: { chat?: ChatHa
           request.params.slug,
           'viewer',
         );
-        const before = decodeCursor(request.query.cursor) as [string, string] | undefined;
+        const before = decodeCursor(request.query.cursor, CursorShape.timeAndId);
         const rows = await listBlueprintRows(db, project.id, request.query.limit, before);
         return toPage(rows, request.query.limit, (r) => [r.created_at.toISOString(), r.id], toBlueprintView);
       },
@@ -165,7 +165,8 @@ export function studioRoutes(res: StudioRouteResources, options: { chat?: ChatHa
       },
       async (request) => {
         await requireBlueprint(db, contextOf(request).actor, request.params.id, 'viewer');
-        const after = request.query.afterVersion ?? Number(decodeCursor(request.query.cursor)?.[0] ?? 0);
+        const after =
+          request.query.afterVersion ?? decodeCursor(request.query.cursor, CursorShape.number)?.[0] ?? 0;
         const rows = await listSnapshotRows(db, request.params.id, request.query.limit, after);
         return toPage(rows, request.query.limit, (r) => [r.version], toSnapshotView);
       },

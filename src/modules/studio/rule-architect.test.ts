@@ -199,4 +199,14 @@ describe('ruleArchitectTurn', () => {
     expect(closed.blueprint.openQuestions[0]?.answer).toMatch(/simplest option/);
     expect(isReadyToBuild(closed.blueprint).ready).toBe(true);
   });
+
+  it('finds a field by the word it was named after, once that word got a safe name', () => {
+    const { bp, turns } = converse([
+      'add entity Lesson with title:text!, class, default:boolean',
+      'remove field class from Lesson',
+      'rename field default in Lesson to done',
+    ]);
+    expect(turns[0]!.reply).toMatch(/classValue: text; defaultValue: boolean/);
+    expect(bp.sections.dataModel.entities[0]!.fields.map((f) => f.name)).toEqual(['title', 'done']);
+  });
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PageQuery } from '../../platform/http/cursor.ts';
+import { int4 } from '../../platform/http/int-params.ts';
 import { TemplateId } from './blueprint-schema.ts';
 
 export const BlueprintIdParam = z.object({ id: z.uuid('must be a Blueprint id (uuid)') });
@@ -24,12 +25,12 @@ export const StatusBody = z.object({
   override: z.boolean().optional(),
 });
 
-export const SnapshotsQuery = PageQuery.extend({ afterVersion: z.coerce.number().int().min(0).optional() });
+export const SnapshotsQuery = PageQuery.extend({ afterVersion: int4(0).optional() });
 export const DiffQuery = z.object({
-  from: z.coerce.number().int().min(1),
-  to: z.coerce.number().int().min(1),
+  from: int4(1),
+  to: int4(1),
 });
-export const VersionParams = BlueprintIdParam.extend({ version: z.coerce.number().int().min(1) });
+export const VersionParams = BlueprintIdParam.extend({ version: int4(1) });
 
 export const ReadinessView = z.object({
   ready: z.boolean(),

@@ -6,7 +6,9 @@ import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ValidationError } from '../../platform/errors.ts';
 import { autopilotBlueprint } from './autopilot-blueprint.ts';
-import type { Blueprint, TemplateId } from './blueprint-schema.ts';
+import { type Blueprint, parseBlueprint, type TemplateId } from './blueprint-schema.ts';
+import { exposeEntity } from './crud-defaults.ts';
+import { fillGapsWithAssumptions } from './fill-gaps.ts';
 import { ruleArchitectTurn } from './rule-architect.ts';
 import { listTemplates, renderTemplate } from './templates.ts';
 
@@ -200,5 +202,44 @@ describe('generated apps pass their own tests and answer /health', () => {
     const files = await proveApp('crud-app', bp);
     expect(files.get('app/custom-endpoints.js')).toContain("handle: notImplemented('the most liked posts')");
     expect(files.get('README.md')).toContain('## Still to write');
+  }, 180_000);
+
+  it('crud-app from "Track my classes, constructors and prototypes for a JavaScript course"', async () => {
+    const files = await proveApp(
+      'crud-app',
+      autopilotBlueprint('Track my classes, constructors and prototypes for a JavaScript course'),
+    );
+    expect(files.get('models/class.js')).toContain('export const classModel = {');
+    expect(files.get('models/constructor.js')).toContain('export const constructorModel = {');
+    expect(files.get('models/index.js')).toContain("import { classModel } from './class.js';");
+  }, 180_000);
+
+  it('crud-app whose entities and fields carry reserved words as they are (as an LLM or a patch may write them)', async () => {
+    const fields = [
+      'constructor',
+      'toString',
+      'valueOf',
+      'hasOwnProperty',
+      'isPrototypeOf',
+      'class',
+      'delete',
+    ].map((name, i) => ({ name, type: i === 0 ? 'text' : i === 3 ? 'boolean' : 'text', required: i === 0 }));
+    const bp = parseBlueprint({
+      schemaVersion: 1,
+      template: 'crud-app',
+      feature: 'Reserved words',
+      summary: 'Every name here is a word JavaScript or its objects already use.',
+      sections: {
+        dataModel: {
+          entities: ['New', 'Function', 'Default', 'Enum', 'Prototype'].map((name) => ({ name, fields })),
+        },
+      },
+    });
+    for (const entity of bp.sections.dataModel.entities) exposeEntity(bp, entity.name);
+    fillGapsWithAssumptions(bp);
+    const files = await proveApp('crud-app', parseBlueprint(bp));
+    expect(files.get('models/index.js')).toContain(
+      'export const models = [newModel, functionModel, defaultModel, enumModel, prototypeModel];',
+    );
   }, 180_000);
 });

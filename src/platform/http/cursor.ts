@@ -1,19 +1,40 @@
 import { z } from 'zod';
 import { ValidationError } from '../errors.ts';
+import { INT4_MAX } from './int-params.ts';
+import { TimestampParam } from './timestamp-param.ts';
 
 /** Opaque keyset cursors: base64url of a JSON tuple, e.g. [createdAt, id]. */
 export function encodeCursor(values: unknown[]): string {
   return Buffer.from(JSON.stringify(values)).toString('base64url');
 }
 
-export function decodeCursor(cursor: string | undefined): unknown[] | undefined {
+/**
+ * What each kind of cursor holds. A cursor comes back from the client, so it is input like any
+ * other: decoding checks it against its shape before any value reaches SQL.
+ */
+export const CursorShape = {
+  /** `[createdAt, id]` of rows paged by time and UUID (projects, users, operations, Blueprints, …). */
+  timeAndId: z.tuple([TimestampParam, z.uuid()]),
+  /** `[startedAt, id]` of rows paged by time and a `bigint` id (LLM calls). */
+  timeAndSerial: z.tuple([TimestampParam, z.number().int().min(0).max(Number.MAX_SAFE_INTEGER)]),
+  /** `[number]` of rows paged by an `integer` (issues, merge requests, pipelines, snapshot versions). */
+  number: z.tuple([z.number().int().min(0).max(INT4_MAX)]),
+  /** `[id]` of rows paged by a `bigint` id (audit entries, pushes). */
+  serial: z.tuple([z.number().int().min(0).max(Number.MAX_SAFE_INTEGER)]),
+  /** `[sha, skip]` of a commit listing pinned to its head. */
+  commits: z.tuple([z.string().regex(/^[0-9a-f]{4,64}$/), z.number().int().min(0).max(INT4_MAX)]),
+} as const;
+
+export function decodeCursor<T>(cursor: string | undefined, shape: z.ZodType<T>): T | undefined {
   if (!cursor) return undefined;
+  let value: unknown;
   try {
-    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(value)) return value;
+    value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {}
+  const parsed = shape.safeParse(value);
+  if (parsed.success) return parsed.data;
   throw new ValidationError('The cursor is not valid; pass back a nextCursor from a previous page.', [
-    { field: 'query.cursor', message: 'is not a cursor this server issued' },
+    { field: 'querystring.cursor', message: 'is not a cursor this server issued' },
   ]);
 }
 

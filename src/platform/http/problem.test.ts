@@ -1,5 +1,7 @@
+import type { FastifyRequest } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createTestApp, type TestApp } from '../../../test/app.ts';
+import { toProblem } from './problem.ts';
 
 let t: TestApp;
 let token: string;
@@ -60,6 +62,36 @@ describe('errors as RFC 9457 problems', () => {
     });
     expect(big.statusCode).toBe(413);
     expect(big.headers['content-type']).toContain('problem+json');
+  });
+
+  it('answers a URL the router cannot decode and an over-long path segment with problems', async () => {
+    for (const url of ['/api/projects/%FF', '/api/projects/%zz/issues', '/api/projects/a%ED%A0%80']) {
+      const res = await t.http.inject({ url, headers: bearer(token) });
+      expect(res.statusCode, url).toBe(400);
+      expect(res.headers['content-type'], url).toContain('application/problem+json');
+      expect(res.json(), url).toMatchObject({ code: 'bad_url', requestId: res.headers['x-request-id'] });
+    }
+    const long = await t.http.inject({ url: `/api/projects/${'x'.repeat(501)}`, headers: bearer(token) });
+    expect(long.statusCode).toBe(414);
+    expect(long.headers['content-type']).toContain('application/problem+json');
+    expect(long.json().code).toBe('uri_too_long');
+  });
+
+  it('maps a value PostgreSQL refuses to a 400, should one ever get past validation', async () => {
+    const request = { url: '/api/x?y=1', id: 'req-1' } as FastifyRequest;
+    for (const [sql, detail] of [
+      ['SELECT 99999999999::int', /out of range/],
+      ["SELECT 'a' || chr(0)", /cannot be stored/],
+      ["SELECT 'nope'::uuid", /not in a form/],
+    ] as const) {
+      const error = await t.res.db.query(sql).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error, sql).toBeDefined();
+      expect(toProblem(error, request), sql).toMatchObject({ status: 400, code: 'invalid_input', detail });
+    }
+    expect(toProblem(new Error('boom'), request)).toMatchObject({ status: 500, code: 'internal_error' });
   });
 
   it('answers an unknown API route with a 404 problem and echoes a given request id', async () => {

@@ -24,6 +24,7 @@ const TITLES: Record<number, string> = {
   405: 'Method Not Allowed',
   409: 'Conflict',
   413: 'Payload Too Large',
+  414: 'URI Too Long',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
   429: 'Too Many Requests',
@@ -96,7 +97,18 @@ export function toProblem(error: unknown, request: FastifyRequest): Problem {
       });
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return problem(request, 400, 'invalid_json', `The body is not valid JSON: ${fe.message}`);
+    case 'FST_ERR_BAD_URL':
+      return problem(
+        request,
+        400,
+        'bad_url',
+        'The URL has a percent-escape that is malformed or does not decode to UTF-8 text.',
+      );
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return problem(request, 414, 'uri_too_long', 'A part of the URL path is longer than 500 characters.');
   }
+  const refused = databaseRefusal(error);
+  if (refused) return problem(request, 400, 'invalid_input', refused);
   if (error instanceof SyntaxError && (fe as { statusCode?: number }).statusCode === 400) {
     return problem(request, 400, 'invalid_json', `The body is not valid JSON: ${error.message}`);
   }
@@ -110,6 +122,22 @@ export function toProblem(error: unknown, request: FastifyRequest): Problem {
     'internal_error',
     `Something went wrong on our side. Quote request id ${request.id} when reporting it.`,
   );
+}
+
+/**
+ * The last line of defence: PostgreSQL refusing a value (SQLSTATE class 22, data exception; class
+ * 54, a value too large or too deep) means the input was bad, not the server. Validation should have
+ * named the field first; the fuzz test fails if a request ever gets this far.
+ */
+function databaseRefusal(error: unknown): string | undefined {
+  const { code, severity } = (error ?? {}) as { code?: unknown; severity?: unknown };
+  if (typeof code !== 'string' || typeof severity !== 'string') return undefined;
+  if (code === '22003') return 'A number in the request is out of range.';
+  if (code === '22021' || code === '22P05')
+    return 'The request holds text that cannot be stored (a NUL or invalid Unicode).';
+  if (code.startsWith('22')) return 'A value in the request is not in a form the server can store.';
+  if (code.startsWith('54')) return 'A value in the request is too large or too deeply nested to store.';
+  return undefined;
 }
 
 export function sendProblem(reply: FastifyReply, body: Problem) {

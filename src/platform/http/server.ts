@@ -21,13 +21,14 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { Clock } from '../clock.ts';
-import { ForbiddenError, RateLimitedError, UnauthorizedError } from '../errors.ts';
+import { ForbiddenError, RateLimitedError, UnauthorizedError, ValidationError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
 import { type Actor, hasScope } from './actor.ts';
 import { sendProblem, toProblem } from './problem.ts';
 import { RateLimiter } from './rate-limit.ts';
 import './route-auth.ts';
+import { unstorableInput } from './storable-input.ts';
 
 export type HttpApp = FastifyInstance<
   RawServerDefault,
@@ -105,6 +106,12 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
+    // A URL the router cannot decode (`%FF`, `%zz`) or a path segment over maxParamLength is
+    // answered before any hook runs; it still gets a problem document.
+    frameworkErrors: (error, request, reply) => {
+      reply.header('x-request-id', request.id);
+      return sendProblem(reply, toProblem(error, request));
+    },
     // Our own server so that requests for deployed apps (Host: <env>--<slug>.localhost) can be
     // proxied before Fastify routing sees them.
     serverFactory: (handler: (req: IncomingMessage, res: ServerResponse) => void) =>
@@ -191,6 +198,18 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     if (!hasScope(actor, needed)) throw new ForbiddenError(`This token lacks the ${needed} scope.`);
   });
 
+  // Before any route's own hooks (the project gate looks the slug up) and before its schemas:
+  // text PostgreSQL cannot store and JSON too deep to walk are refused here, once, for every route.
+  app.addHook('preValidation', async (request) => {
+    const issues = [
+      ...unstorableInput(request.params, 'params'),
+      ...unstorableInput(request.query, 'querystring'),
+      ...unstorableInput(request.body, 'body'),
+    ];
+    if (issues.length)
+      throw new ValidationError(issues.map((i) => `${i.field}: ${i.message}`).join('; '), issues);
+  });
+
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? (reply.statusCode === 404 ? 'not_found' : 'unknown');
     metrics.httpDuration.observe(
@@ -202,6 +221,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
   app.setErrorHandler((error, request, reply) => {
     const body = toProblem(error, request);
     if (body.status >= 500) request.log.error({ err: error }, 'request failed');
+    // Still a bug to fix: validation should have named the field before the database saw it.
+    else if (body.code === 'invalid_input') request.log.warn({ err: error }, 'the database refused a value');
     else request.log.info({ status: body.status, code: body.code }, body.detail);
     return sendProblem(reply, body);
   });

@@ -1,6 +1,6 @@
 import type { Db } from '../../../platform/db/pool.ts';
 import type { Actor } from '../../../platform/http/actor.ts';
-import { decodeCursor, type Page, toPage } from '../../../platform/http/cursor.ts';
+import { CursorShape, decodeCursor, type Page, toPage } from '../../../platform/http/cursor.ts';
 import { requireProjectRole } from '../../projects/index.ts';
 import type { ConversationView, ListConversationsQuery } from './schemas.ts';
 import { listConversationRows } from './store.ts';
@@ -15,7 +15,7 @@ export async function listConversations(
   const projectId = query.project
     ? (await requireProjectRole(db, actor, query.project, 'viewer')).project.id
     : null;
-  const after = decodeCursor(query.cursor) as [string, string] | undefined;
+  const after = decodeCursor(query.cursor, CursorShape.timeAndId);
   const rows = await listConversationRows(db, {
     projectId,
     ownerId: actor.userId,

@@ -1,6 +1,7 @@
 /** Counters ("Like", "Vote"): a button that adds one, on list and detail pages. */
 import { html } from './html.js';
 import { HttpError } from './http.js';
+import { own } from './own.js';
 
 export function counterButtons(model, record, action) {
   return model.counters.map(
@@ -8,7 +9,7 @@ export function counterButtons(model, record, action) {
 <input type="hidden" name="_action" value="count">
 <input type="hidden" name="_id" value="${record.id}">
 <input type="hidden" name="_field" value="${counter.field}">
-<button type="submit">${counter.label} <span class="count">${record[counter.field] ?? 0}</span></button>
+<button type="submit">${counter.label} <span class="count">${own(record, counter.field) ?? 0}</span></button>
 </form>`,
   );
 }

@@ -1,6 +1,7 @@
 /** How fields look: form controls for editing and formatted values for reading. */
 import { html } from './html.js';
 import { detailHref } from './links.js';
+import { own } from './own.js';
 
 const INPUT_TYPES = {
   text: 'text',
@@ -14,8 +15,8 @@ const INPUT_TYPES = {
 
 /** A record's human name: its first filled-in text field, else `Photo #3`. */
 export function recordTitle(model, record) {
-  const field = model.fields.find((f) => (f.type === 'text' || f.type === 'email') && record[f.name]);
-  return field ? String(record[field.name]) : `${model.name} #${record.id}`;
+  const field = model.fields.find((f) => (f.type === 'text' || f.type === 'email') && own(record, f.name));
+  return field ? String(own(record, field.name)) : `${model.name} #${record.id}`;
 }
 
 function toInputValue(field, value) {
@@ -83,7 +84,7 @@ export function recordForm(model, records, { action, submit, values = {}, errors
   return html`<form method="post" action="${action}" class="record-form">
 ${Object.entries(hidden).map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`)}
 ${general.map((e) => html`<p class="field-error">${e.field} ${e.message}</p>`)}
-${model.fields.map((field) => fieldInput(field, values[field.name], errorFor(field.name), records))}
+${model.fields.map((field) => fieldInput(field, own(values, field.name), errorFor(field.name), records))}
 <button type="submit">${submit}</button>
 </form>`;
 }

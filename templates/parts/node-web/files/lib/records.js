@@ -3,6 +3,7 @@
  * references between entities and counters. Errors are HttpErrors naming the offending field.
  */
 import { HttpError } from './http.js';
+import { own } from './own.js';
 import { validate } from './validate.js';
 
 export class Records {
@@ -17,7 +18,7 @@ export class Records {
     const wanted = Object.entries(filter).filter(([key]) => fields.has(key));
     return this.store
       .list(model.collection)
-      .filter((record) => wanted.every(([key, value]) => String(record[key]) === String(value)));
+      .filter((record) => wanted.every(([key, value]) => String(own(record, key)) === String(value)));
   }
 
   get(model, id) {
@@ -50,7 +51,7 @@ export class Records {
 
   async increment(model, id, fieldName) {
     const record = this.get(model, id);
-    return this.store.update(model.collection, id, { [fieldName]: (record[fieldName] ?? 0) + 1 });
+    return this.store.update(model.collection, id, { [fieldName]: (own(record, fieldName) ?? 0) + 1 });
   }
 
   #check(model, input, { partial, id }) {
@@ -67,7 +68,9 @@ export class Records {
     for (const field of model.fields.filter((f) => f.unique)) {
       const value = values[field.name];
       if (value === undefined || value === null) continue;
-      const taken = this.store.list(model.collection).some((r) => r.id !== id && r[field.name] === value);
+      const taken = this.store
+        .list(model.collection)
+        .some((r) => r.id !== id && own(r, field.name) === value);
       if (taken)
         errors.push({
           field: field.name,

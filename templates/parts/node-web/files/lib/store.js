@@ -5,6 +5,7 @@
  */
 import { mkdir, open, readFile, rename } from 'node:fs/promises';
 import path from 'node:path';
+import { own } from './own.js';
 
 const EMPTY = { version: 1, nextId: {}, collections: {} };
 
@@ -36,7 +37,7 @@ export class Store {
   }
 
   list(collection) {
-    return (this.#data.collections[collection] ?? []).map((record) => ({ ...record }));
+    return (own(this.#data.collections, collection) ?? []).map((record) => ({ ...record }));
   }
 
   get(collection, id) {
@@ -45,7 +46,7 @@ export class Store {
   }
 
   async insert(collection, values) {
-    const id = (this.#data.nextId[collection] ?? 0) + 1;
+    const id = (own(this.#data.nextId, collection) ?? 0) + 1;
     this.#data.nextId[collection] = id;
     const now = new Date().toISOString();
     const record = { id, ...values, createdAt: now, updatedAt: now };
@@ -69,7 +70,7 @@ export class Store {
     if (index < 0) return false;
     rows.splice(index, 1);
     for (const ref of references) {
-      for (const row of this.#rows(ref.collection)) if (row[ref.field] === id) row[ref.field] = null;
+      for (const row of this.#rows(ref.collection)) if (own(row, ref.field) === id) row[ref.field] = null;
     }
     await this.#save();
     return true;
@@ -81,7 +82,7 @@ export class Store {
   }
 
   #rows(collection) {
-    this.#data.collections[collection] ??= [];
+    if (!Object.hasOwn(this.#data.collections, collection)) this.#data.collections[collection] = [];
     return this.#data.collections[collection];
   }
 

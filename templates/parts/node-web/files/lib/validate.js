@@ -2,6 +2,8 @@
  * Input validation from the model definitions in models/. `validate` checks JSON-shaped input;
  * `fromForm` first turns an HTML form's strings into that shape (checkbox → boolean, "" → null).
  */
+import { own } from './own.js';
+
 const LIMITS = { text: 1000, longtext: 20000 };
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -93,7 +95,7 @@ export function validate(model, input, { partial = false } = {}) {
 export function fromForm(model, form) {
   const input = {};
   for (const field of model.fields) {
-    const raw = form[field.name];
+    const raw = own(form, field.name);
     if (field.type === 'boolean') {
       input[field.name] = raw === 'on' || raw === 'true';
     } else if (raw === undefined || raw.trim() === '') {

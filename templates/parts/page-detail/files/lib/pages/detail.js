@@ -5,6 +5,7 @@ import { tryForm } from '../form-posts.js';
 import { html } from '../html.js';
 import { HttpError } from '../http.js';
 import { detailHref, idParam, listHref } from '../links.js';
+import { own } from '../own.js';
 import { fromForm } from '../validate.js';
 
 function children(ctx, record) {
@@ -47,7 +48,7 @@ ${recordForm(model, records, { action: path, submit: 'Save changes', values: rec
     body: html`${back ? html`<p class="breadcrumbs"><a href="${back}">← ${model.label}</a></p>` : ''}
 <h1>${title}</h1>
 <dl class="record">
-${model.fields.map((f) => html`<dt>${f.label}</dt><dd>${formatValue(f, record[f.name], ctx)}</dd>\n`)}</dl>
+${model.fields.map((f) => html`<dt>${f.label}</dt><dd>${formatValue(f, own(record, f.name), ctx)}</dd>\n`)}</dl>
 ${counterButtons(model, record, path)}
 ${children(ctx, record)}
 ${edit}

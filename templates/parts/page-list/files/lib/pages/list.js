@@ -5,6 +5,7 @@ import { tryForm } from '../form-posts.js';
 import { html } from '../html.js';
 import { HttpError } from '../http.js';
 import { detailHref } from '../links.js';
+import { own } from '../own.js';
 import { fromForm } from '../validate.js';
 
 const COLUMNS = 4;
@@ -15,7 +16,7 @@ function table(ctx, items) {
   const rows = items.map((record) => {
     const href = detailHref(site, model, record.id);
     const cells = columns.map((field, i) => {
-      const value = i === 0 ? recordTitle(model, record) : formatValue(field, record[field.name], ctx);
+      const value = i === 0 ? recordTitle(model, record) : formatValue(field, own(record, field.name), ctx);
       return html`<td>${i === 0 && href ? html`<a href="${href}">${value}</a>` : value}</td>`;
     });
     const counters = model.counters.length ? html`<td>${counterButtons(model, record, ctx.path)}</td>` : '';
@@ -35,7 +36,7 @@ function gallery(ctx, items) {
     const href = detailHref(site, model, record.id);
     const title = recordTitle(model, record);
     return html`<li class="card">
-${formatValue(picture, record[picture.name], ctx)}
+${formatValue(picture, own(record, picture.name), ctx)}
 <h3>${href ? html`<a href="${href}">${title}</a>` : title}</h3>
 ${counterButtons(model, record, ctx.path)}
 </li>`;
