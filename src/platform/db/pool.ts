@@ -22,11 +22,25 @@ export function createPool(url: string, options: { max?: number; applicationName
   return pool;
 }
 
-/** Runs `fn` in a transaction; rolls back on any error. */
-export async function withTransaction<T>(db: Db, fn: (client: DbClient) => Promise<T>): Promise<T> {
+/** Clients inside a transaction that `withTransaction` opened (and has not yet ended). */
+const inTransaction = new WeakSet<DbClient>();
+
+/**
+ * Runs `fn` in a transaction; rolls back on any error. Given a client that is already inside one
+ * (passed down from an outer `withTransaction`), `fn` joins that transaction: a use case called by
+ * another commits or rolls back with its caller's writes.
+ */
+export async function withTransaction<T>(
+  db: Db | DbClient,
+  fn: (client: DbClient) => Promise<T>,
+): Promise<T> {
+  if (inTransaction.has(db as DbClient)) return fn(db as DbClient);
+  if (!(db instanceof pg.Pool))
+    throw new Error('withTransaction needs the pool, or a client inside a transaction');
   const client = await db.connect();
   try {
     await client.query('BEGIN');
+    inTransaction.add(client);
     const result = await fn(client);
     await client.query('COMMIT');
     return result;
@@ -34,6 +48,7 @@ export async function withTransaction<T>(db: Db, fn: (client: DbClient) => Promi
     await client.query('ROLLBACK').catch(() => undefined);
     throw error;
   } finally {
+    inTransaction.delete(client);
     client.release();
   }
 }
