@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { type DatabaseTimeouts, isConnectionBroken, poolTimeoutSettings } from './timeouts.ts';
 
 // bigint (int8) columns come back as numbers: ids and counters here stay far below 2^53.
 pg.types.setTypeParser(20, (v) => Number(v));
@@ -10,12 +11,16 @@ export type DbClient = pg.PoolClient;
 /** Anything that can run a query: the pool or a client inside a transaction. */
 export type Queryable = Pick<pg.Pool, 'query'>;
 
-export function createPool(url: string, options: { max?: number; applicationName?: string } = {}): Db {
+export function createPool(
+  url: string,
+  options: { max?: number; applicationName?: string; timeouts?: DatabaseTimeouts } = {},
+): Db {
   const pool = new pg.Pool({
     connectionString: url,
     max: options.max ?? 20,
     application_name: options.applicationName ?? 'orchard',
     idleTimeoutMillis: 30_000,
+    ...poolTimeoutSettings(options.timeouts),
   });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
@@ -38,6 +43,9 @@ export async function withTransaction<T>(
   if (!(db instanceof pg.Pool))
     throw new Error('withTransaction needs the pool, or a client inside a transaction');
   const client = await db.connect();
+  // A connection that stopped answering is dropped rather than rolled back (the server ends the
+  // transaction when it sees the connection close) or handed to the next caller.
+  let broken: unknown;
   try {
     await client.query('BEGIN');
     inTransaction.add(client);
@@ -45,11 +53,12 @@ export async function withTransaction<T>(
     await client.query('COMMIT');
     return result;
   } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
+    if (isConnectionBroken(error)) broken = error;
+    else await client.query('ROLLBACK').catch((rollbackFailed) => (broken = rollbackFailed));
     throw error;
   } finally {
     inTransaction.delete(client);
-    client.release();
+    client.release(broken as Error | undefined);
   }
 }
 
