@@ -17,7 +17,7 @@ import {
   previewsOnReviewEvent,
   registerDeployJobs,
 } from './modules/deploy/index.ts';
-import { gitRoutes, type PushListener } from './modules/git/index.ts';
+import { configureGit, gitRoutes, type PushListener } from './modules/git/index.ts';
 import { bootstrapAdmin, createAuthenticator, identityRoutes } from './modules/identity/index.ts';
 import { type LlmGateway, llmRoutes, startLlmGateway } from './modules/llm/index.ts';
 import {
@@ -122,6 +122,7 @@ export async function createResources(
   options: CreateResourcesOptions = {},
 ): Promise<AppResources> {
   const logger = options.logger ?? createLogger({ level: config.logLevel });
+  configureGit(config.git);
   const db: Db = createPool(databaseUrl, { max: options.poolSize ?? 20, timeouts: config.database });
   const vault = new Vault(await loadMasterKey(config.masterKey, config.home));
   const metrics = options.metrics ?? createMetrics();

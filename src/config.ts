@@ -180,7 +180,7 @@ export const Config = z.object({
   url: z.url().default('http://localhost:7300'),
   token: z.string().min(1).optional(),
 
-  // ── Timeouts: how long Orchard waits on PostgreSQL before it gives up ──
+  // ── Timeouts: how long Orchard waits on PostgreSQL and on git before it gives up ──
   /** PostgreSQL, for the pool every request, worker and the scheduler share (0: no limit). */
   database: z
     .object({
@@ -208,6 +208,14 @@ export const Config = z.object({
     }),
   /** `/ready` answers within this budget (+0.2 s): a check that has not answered by then counts as failed. */
   readyTimeoutMs: z.coerce.number().int().min(100).max(1_800).default(1_500),
+  git: z
+    .object({
+      /** A local git command (read a file, merge, add a worktree) running longer is killed. */
+      timeoutMs: positiveInt.default(120_000),
+      /** Smart HTTP (clone, fetch, push): git is killed when no bytes flow either way this long. */
+      transferIdleMs: positiveInt.default(60_000),
+    })
+    .prefault({}),
 });
 export type Config = z.infer<typeof Config>;
 
@@ -262,6 +270,8 @@ export const ENV_KEYS: Record<string, string> = {
   ORCHARD_DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: 'database.idleInTransactionTimeoutMs',
   ORCHARD_DB_QUERY_TIMEOUT_MS: 'database.queryTimeoutMs',
   ORCHARD_READY_TIMEOUT_MS: 'readyTimeoutMs',
+  ORCHARD_GIT_TIMEOUT_MS: 'git.timeoutMs',
+  ORCHARD_GIT_TRANSFER_IDLE_MS: 'git.transferIdleMs',
 };
 
 export class ConfigError extends Error {

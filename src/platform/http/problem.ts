@@ -30,6 +30,7 @@ const TITLES: Record<number, string> = {
   429: 'Too Many Requests',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
+  504: 'Gateway Timeout',
 };
 
 /** A problem document (also for answers that are not thrown errors, such as `/ready`'s 503). */
