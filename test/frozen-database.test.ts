@@ -148,6 +148,7 @@ describe('a frozen PostgreSQL', () => {
         checks: { database: { ok: false } },
       });
       expect(ready.value.json().detail).toMatch(/database/);
+      process.stdout.write(`/ready while frozen: ${ready.value.json().detail}\n`);
 
       const deep = await within(4_000, '/ready?deep=1', http.inject({ url: '/ready?deep=1' }));
       measured.deep = deep.ms;
