@@ -23,8 +23,8 @@ export function poolTimeoutSettings(timeouts: DatabaseTimeouts = {}): pg.PoolCon
 
 /** Client-side failures of `pg`/`pg-pool`: the server did not answer, or the connection is gone. */
 const LOST = /^(Query read timeout|Connection terminated|timeout exceeded when trying to connect)/;
-/** Node's socket errors when the server cannot be reached or hung up. */
-const SOCKET = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOENT', 'EHOSTUNREACH']);
+/** Node's errors when connecting to the server fails (ENOENT: its Unix socket is gone). */
+const CONNECT_FAILED = new Set(['ECONNREFUSED', 'ETIMEDOUT', 'ENOENT', 'EHOSTUNREACH', 'ENETUNREACH']);
 /**
  * SQLSTATEs of a server that is busy, stopping, or cut a statement short: statement_timeout and
  * cancels (57014), lock_timeout (55P03), idle_in_transaction_session_timeout (25P03), shutdown and
@@ -40,7 +40,8 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string' && (UNAVAILABLE_STATES.has(code) || code.startsWith('08'))) return true;
-  if (typeof code === 'string' && SOCKET.has(code)) return true;
+  const syscall = (error as { syscall?: unknown }).syscall;
+  if (typeof code === 'string' && syscall === 'connect' && CONNECT_FAILED.has(code)) return true;
   return LOST.test(error.message);
 }
 
