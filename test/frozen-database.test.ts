@@ -12,6 +12,7 @@ import { createWorkerPool, type WorkerPool, waitForOperation } from '../src/modu
 import { type EmbeddedPostgres, startEmbeddedPostgres } from '../src/platform/db/embedded-postgres.ts';
 import { migrate } from '../src/platform/db/migrate.ts';
 import { createPool, withDatabase } from '../src/platform/db/pool.ts';
+import { createEventBus } from '../src/platform/events/index.ts';
 import { SYSTEM_ACTOR } from '../src/platform/http/actor.ts';
 import type { HttpApp } from '../src/platform/http/server.ts';
 import { createLogger } from '../src/platform/log.ts';
@@ -31,13 +32,15 @@ let res: AppResources;
 let http: HttpApp;
 let workers: WorkerPool;
 let token: string;
+let url: string;
+let logger: ReturnType<typeof createLogger>;
 const logs: string[] = [];
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'orchard-frozen-'));
   const stream = new PassThrough();
   stream.on('data', (chunk: Buffer) => logs.push(chunk.toString()));
-  const logger = createLogger({ level: 'warn', destination: stream });
+  logger = createLogger({ level: 'info', destination: stream });
   server = await startEmbeddedPostgres({
     dir: path.join(dir, 'pg'),
     credentialsFile: path.join(dir, 'db.credentials.json'),
@@ -47,7 +50,7 @@ beforeAll(async () => {
   await admin.connect();
   await admin.query('CREATE DATABASE frozen');
   await admin.end();
-  const url = withDatabase(server.adminUrl, 'frozen');
+  url = withDatabase(server.adminUrl, 'frozen');
   const setup = createPool(url, { max: 1 });
   await migrate(setup);
   await setup.end();
@@ -113,6 +116,30 @@ function serverProcesses(): number[] {
   return [postmaster, ...children];
 }
 
+function freeze(pids: number[]) {
+  for (const pid of pids) process.kill(pid, 'SIGSTOP');
+}
+
+/** Always called in a finally block: a server left stopped would hang everything after. */
+function thaw(pids: number[]) {
+  for (const pid of pids) {
+    try {
+      process.kill(pid, 'SIGCONT');
+    } catch {
+      // Already gone.
+    }
+  }
+}
+
+/** Polls `check` until it holds, or fails naming `what` once `ms` passed. */
+async function until(check: () => boolean | Promise<boolean>, ms: number, what: string) {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 /** Resolves with the value and how long it took, or rejects once `ms` passed without an answer. */
 async function within<T>(ms: number, what: string, promise: Promise<T>): Promise<{ value: T; ms: number }> {
   const started = performance.now();
@@ -137,7 +164,7 @@ describe('a frozen PostgreSQL', () => {
     expect(frozen.length).toBeGreaterThan(2);
     const measured: Record<string, number> = {};
     try {
-      for (const pid of frozen) process.kill(pid, 'SIGSTOP');
+      freeze(frozen);
 
       const ready = await within(4_000, '/ready', http.inject({ url: '/ready' }));
       measured.ready = ready.ms;
@@ -164,13 +191,7 @@ describe('a frozen PostgreSQL', () => {
       expect(request.value.headers['content-type']).toContain('application/problem+json');
       expect(request.value.json()).toMatchObject({ status: 503, code: 'database_unavailable' });
     } finally {
-      for (const pid of frozen) {
-        try {
-          process.kill(pid, 'SIGCONT');
-        } catch {
-          // Already gone.
-        }
-      }
+      thaw(frozen);
     }
     process.stdout.write(`answers while frozen (ms): ${JSON.stringify(measured)}\n`);
 
@@ -194,4 +215,38 @@ describe('a frozen PostgreSQL', () => {
     expect(op.status).toBe('succeeded');
     expect((await http.inject({ url: '/ready?deep=1' })).statusCode).toBe(200);
   }, 120_000);
+
+  it('makes the event bus drop its silent LISTEN connection, reconnect once the server answers, and deliver again', async () => {
+    const bus = createEventBus(url, logger, {
+      pingMs: 200,
+      statementTimeoutMs: 300,
+      connectTimeoutMs: 500,
+      reconnectMinMs: 50,
+      reconnectMaxMs: 200,
+    });
+    try {
+      const heard: string[] = [];
+      let reconnected = 0;
+      bus.onReconnect(() => reconnected++);
+      const subscription = bus.subscribe('frozen_test', (payload) => heard.push(payload));
+      await subscription.ready;
+      const lostBefore = logs.filter((l) => l.includes('event bus connection lost')).length;
+      const frozen = serverProcesses();
+      try {
+        freeze(frozen);
+        await until(
+          () => logs.filter((l) => l.includes('event bus connection lost')).length > lostBefore,
+          5_000,
+          'the event bus to notice its connection stopped answering',
+        );
+      } finally {
+        thaw(frozen);
+      }
+      await until(() => reconnected > 0, 20_000, 'the event bus to reconnect');
+      await res.db.query("SELECT pg_notify('frozen_test', 'after the thaw')");
+      await until(() => heard.includes('after the thaw'), 5_000, 'a notification after the thaw');
+    } finally {
+      await bus.close();
+    }
+  }, 60_000);
 });
