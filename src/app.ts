@@ -17,7 +17,7 @@ import {
   previewsOnReviewEvent,
   registerDeployJobs,
 } from './modules/deploy/index.ts';
-import { gitRoutes, type PushListener } from './modules/git/index.ts';
+import { configureGit, gitRoutes, type PushListener } from './modules/git/index.ts';
 import { bootstrapAdmin, createAuthenticator, identityRoutes } from './modules/identity/index.ts';
 import { type LlmGateway, llmRoutes, startLlmGateway } from './modules/llm/index.ts';
 import {
@@ -58,6 +58,7 @@ import { startEmbeddedPostgres } from './platform/db/embedded-postgres.ts';
 import { ensureOwnerDatabase } from './platform/db/ensure-owner-database.ts';
 import { migrate } from './platform/db/migrate.ts';
 import { createPool, type Db } from './platform/db/pool.ts';
+import { beforeAbort } from './platform/deadline.ts';
 import { createEventBus, type EventBus } from './platform/events/index.ts';
 import { createHttpServer, type HttpApp } from './platform/http/server.ts';
 import { createLogger, type Logger } from './platform/log.ts';
@@ -129,7 +130,8 @@ export async function createResources(
   options: CreateResourcesOptions = {},
 ): Promise<AppResources> {
   const logger = options.logger ?? createLogger({ level: config.logLevel });
-  const db: Db = createPool(databaseUrl, { max: options.poolSize ?? 20 });
+  configureGit(config.git);
+  const db: Db = createPool(databaseUrl, { max: options.poolSize ?? 20, timeouts: config.database });
   const vault = new Vault(await loadMasterKey(config.masterKey, config.home));
   const metrics = options.metrics ?? createMetrics();
   const clock = options.clock ?? systemClock;
@@ -143,7 +145,7 @@ export async function createResources(
     vault,
     llm: await startLlmGateway({ config, logger, db, vault, clock, metrics }),
     registry: new Registry(),
-    bus: createEventBus(databaseUrl, logger),
+    bus: createEventBus(databaseUrl, logger, { connectTimeoutMs: config.database.connectTimeoutMs }),
     blobs: new FsBlobStore(path.join(config.home, 'blobs')),
     deploy: createDeployRuntime({ config, logger, db, clock, vault }),
     browsers: browserPoolFromConfig(config, { logger, metrics }),
@@ -208,10 +210,12 @@ export async function createHttp(res: AppResources, options: { webRoot?: string 
     trustProxy: config.trustProxy,
     hsts: Boolean(config.publicUrl?.startsWith('https:')),
     authenticate: createAuthenticator(db, res.clock),
-    readiness: async (request) => {
+    readyTimeoutMs: config.readyTimeoutMs,
+    readiness: async (request, signal) => {
       const checks: Record<string, { ok: boolean; detail?: string }> = {};
+      const late = `no answer within ${config.readyTimeoutMs} ms`;
       try {
-        const { pending } = await probeDatabase(db);
+        const { pending } = await beforeAbort(probeDatabase(db), signal, late);
         checks.database = { ok: true };
         checks.migrations = pending.length
           ? { ok: false, detail: `pending: ${pending.join(', ')}` }
@@ -219,9 +223,14 @@ export async function createHttp(res: AppResources, options: { webRoot?: string 
       } catch (error) {
         checks.database = { ok: false, detail: (error as Error).message };
       }
-      // ?deep=1: a canary operation runs end to end on whichever worker picks it up.
+      // ?deep=1: a canary operation runs end to end on whichever worker picks it up. One still
+      // running when the budget is spent goes on; the next probe gets its result (cached).
       if ((request.query as { deep?: string }).deep === '1' && checks.migrations?.ok) {
-        checks.workers = await deepCheck();
+        checks.workers = await beforeAbort(
+          deepCheck(),
+          signal,
+          `the canary did not finish within ${config.readyTimeoutMs} ms`,
+        ).catch((error: Error) => ({ ok: false, detail: error.message }));
       }
       // What the machine lacks does not make Orchard unready; it is reported beside the checks.
       const warnings = res.machine.cached().map(({ id, status, summary }) => ({ id, status, summary }));

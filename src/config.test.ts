@@ -45,4 +45,24 @@ describe('config', () => {
     expect(() => loadConfig({ env: {}, cwd: dir, file: 'bad.yaml' })).toThrow(/bad.yaml is not valid/);
     expect(() => loadConfig({ env: {}, cwd: dir, file: 'none.yaml' })).toThrow(/not found/);
   });
+
+  it('bounds every wait on PostgreSQL and git by default, and refuses a client timeout below the server one', () => {
+    const config = loadConfig({ env: {}, cwd: '/tmp' });
+    expect(config.database).toEqual({
+      connectTimeoutMs: 5_000,
+      statementTimeoutMs: 30_000,
+      lockTimeoutMs: 0,
+      idleInTransactionTimeoutMs: 60_000,
+      queryTimeoutMs: 35_000,
+    });
+    expect(config.readyTimeoutMs).toBe(1_500);
+    expect(config.git).toEqual({ timeoutMs: 120_000, transferIdleMs: 60_000 });
+    const env = { ORCHARD_DB_STATEMENT_TIMEOUT_MS: '10000', ORCHARD_DB_QUERY_TIMEOUT_MS: '5000' };
+    expect(() => loadConfig({ env, cwd: '/tmp' })).toThrow(
+      'database.queryTimeoutMs (from ORCHARD_DB_QUERY_TIMEOUT_MS): queryTimeoutMs must be above statementTimeoutMs (or 0)',
+    );
+    expect(() => loadConfig({ env: { ORCHARD_READY_TIMEOUT_MS: '5000' }, cwd: '/tmp' })).toThrow(
+      'readyTimeoutMs',
+    );
+  });
 });

@@ -10,6 +10,7 @@ import { z } from 'zod';
  */
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
+const nonNegativeInt = z.coerce.number().int().min(0);
 const bool = z.preprocess((v) => {
   if (typeof v !== 'string') return v;
   if (['1', 'true', 'yes', 'on'].includes(v.toLowerCase())) return true;
@@ -178,6 +179,43 @@ export const Config = z.object({
   /** CLI client commands (`orchard ops …`): the Orchard to talk to, and the API token to use. */
   url: z.url().default('http://localhost:7300'),
   token: z.string().min(1).optional(),
+
+  // ── Timeouts: how long Orchard waits on PostgreSQL and on git before it gives up ──
+  /** PostgreSQL, for the pool every request, worker and the scheduler share (0: no limit). */
+  database: z
+    .object({
+      /** Opening a connection, or waiting for a free one in the pool. */
+      connectTimeoutMs: positiveInt.default(5_000),
+      /** Server side: a statement running longer is cancelled. */
+      statementTimeoutMs: nonNegativeInt.default(30_000),
+      /**
+       * Server side: a statement waiting longer for a lock fails. Off by default: the operations
+       * engine's stream locks are waited for by design, and statementTimeoutMs bounds them.
+       */
+      lockTimeoutMs: nonNegativeInt.default(0),
+      /** Server side: a transaction left idle this long is ended, so it cannot hold locks forever. */
+      idleInTransactionTimeoutMs: nonNegativeInt.default(60_000),
+      /**
+       * Client side: no answer this long (a frozen or unreachable server, which server-side limits
+       * cannot catch) fails the query and drops its connection. Keep it above statementTimeoutMs.
+       */
+      queryTimeoutMs: nonNegativeInt.default(35_000),
+    })
+    .prefault({})
+    .refine((d) => !d.queryTimeoutMs || !d.statementTimeoutMs || d.queryTimeoutMs > d.statementTimeoutMs, {
+      message: 'queryTimeoutMs must be above statementTimeoutMs (or 0)',
+      path: ['queryTimeoutMs'],
+    }),
+  /** `/ready` answers within this budget (+0.2 s): a check that has not answered by then counts as failed. */
+  readyTimeoutMs: z.coerce.number().int().min(100).max(1_800).default(1_500),
+  git: z
+    .object({
+      /** A local git command (read a file, merge, add a worktree) running longer is killed. */
+      timeoutMs: positiveInt.default(120_000),
+      /** Smart HTTP (clone, fetch, push): git is killed when no bytes flow either way this long. */
+      transferIdleMs: positiveInt.default(60_000),
+    })
+    .prefault({}),
 });
 export type Config = z.infer<typeof Config>;
 
@@ -225,6 +263,15 @@ export const ENV_KEYS: Record<string, string> = {
   ORCHARD_EMBEDDED_DB_TCP: 'embeddedDatabase.tcp',
   ORCHARD_SANDBOX_ALLOW_UNSANDBOXED: 'sandbox.allowUnsandboxed',
   ORCHARD_SANDBOX_UID_BASE: 'sandbox.uidBase',
+  // Timeouts
+  ORCHARD_DB_CONNECT_TIMEOUT_MS: 'database.connectTimeoutMs',
+  ORCHARD_DB_STATEMENT_TIMEOUT_MS: 'database.statementTimeoutMs',
+  ORCHARD_DB_LOCK_TIMEOUT_MS: 'database.lockTimeoutMs',
+  ORCHARD_DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: 'database.idleInTransactionTimeoutMs',
+  ORCHARD_DB_QUERY_TIMEOUT_MS: 'database.queryTimeoutMs',
+  ORCHARD_READY_TIMEOUT_MS: 'readyTimeoutMs',
+  ORCHARD_GIT_TIMEOUT_MS: 'git.timeoutMs',
+  ORCHARD_GIT_TRANSFER_IDLE_MS: 'git.transferIdleMs',
 };
 
 export class ConfigError extends Error {

@@ -20,7 +20,11 @@ export async function openCliGateway(
   let db: Db | undefined;
   let vault: Vault | undefined;
   if (config.databaseUrl) {
-    db = createPool(config.databaseUrl, { max: 2, applicationName: 'orchard-cli' });
+    db = createPool(config.databaseUrl, {
+      max: 2,
+      applicationName: 'orchard-cli',
+      timeouts: config.database,
+    });
     await migrate(db);
     vault = new Vault(await loadMasterKey(config.masterKey, config.home));
   }

@@ -40,31 +40,36 @@ export async function prepareRelease(deps: DeployDeps, input: PrepareReleaseInpu
   }
   const sha = await resolveRevision(repo, input.ref, 'ref');
   const branch = input.branch ?? (/^[0-9a-f]{7,64}$/.test(input.ref) ? null : input.ref);
-  const release = await withAdvisoryLock(db, `deploy-release:${project.id}:${sha}`, async () => {
-    const existing = await findReleaseBySha(db, project.id, sha);
-    if (existing?.status === 'ready' && existsSync(existing.path)) return existing;
-    const id = existing?.id ?? randomUUID();
-    const row = await upsertPreparingRelease(db, {
-      id,
-      projectId: project.id,
-      sha,
-      branch,
-      path: releaseDir(config.home, project.slug, id),
-      createdBy: input.actorName ?? 'system',
-      now: clock.now(),
-    });
-    try {
-      const settings = await materialize(deps, project, row, input);
-      return await finishRelease(db, row.id, { status: 'ready', settings, now: clock.now() });
-    } catch (error) {
-      await finishRelease(db, row.id, {
-        status: 'failed',
-        error: (error as Error).message,
+  const release = await withAdvisoryLock(
+    db,
+    `deploy-release:${project.id}:${sha}`,
+    async () => {
+      const existing = await findReleaseBySha(db, project.id, sha);
+      if (existing?.status === 'ready' && existsSync(existing.path)) return existing;
+      const id = existing?.id ?? randomUUID();
+      const row = await upsertPreparingRelease(db, {
+        id,
+        projectId: project.id,
+        sha,
+        branch,
+        path: releaseDir(config.home, project.slug, id),
+        createdBy: input.actorName ?? 'system',
         now: clock.now(),
       });
-      throw error;
-    }
-  });
+      try {
+        const settings = await materialize(deps, project, row, input);
+        return await finishRelease(db, row.id, { status: 'ready', settings, now: clock.now() });
+      } catch (error) {
+        await finishRelease(db, row.id, {
+          status: 'failed',
+          error: (error as Error).message,
+          now: clock.now(),
+        });
+        throw error;
+      }
+    },
+    { signal: input.signal },
+  );
   await pruneReleases(deps, project.id).catch((error) =>
     deps.logger.warn({ err: error, project: project.slug }, 'deploy: pruning old releases failed'),
   );

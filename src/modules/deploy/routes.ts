@@ -3,11 +3,9 @@ import { contextOf } from '../../platform/http/request-context.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
 import { createSseHub, wantsEventStream } from '../../platform/http/sse.ts';
 import type { Resources } from '../../platform/resources.ts';
-import { repositoryPath, resolveRevision } from '../git/index.ts';
-import { type Registry, startOperation } from '../operations/index.ts';
+import type { Registry } from '../operations/index.ts';
 import { requireProjectRole } from '../projects/index.ts';
 import { requireEnvRole } from './access.ts';
-import { checkDeployRef } from './deploy-ref.ts';
 import { parseEnvName } from './env-name.ts';
 import { findEnvironmentByParam } from './find-environment.ts';
 import { environmentViews, listEnvironmentViews } from './list-environments.ts';
@@ -32,6 +30,7 @@ import {
   ReleaseRefBody,
   SlugParam,
 } from './schemas.ts';
+import { startDeploy } from './start-deploy.ts';
 import { toReleaseView } from './views.ts';
 
 const tags = ['deploy'];
@@ -118,22 +117,13 @@ export function deployRoutes(res: DeployRouteResources) {
         config: { projectRole: 'developer' },
         schema: { tags, params: SlugParam, body: DeployBody, response: { 202: DeployAccepted } },
       },
-      async (request, reply) => {
-        const ctx = contextOf(request);
-        const { env, project, ref } = await checkDeployRef(deps, ctx, {
-          slug: request.params.slug,
-          ...request.body,
-        });
-        // A ref that does not exist fails here (404), not later inside the operation.
-        await resolveRevision(repositoryPath(res.config.home, project.slug), ref, 'ref');
-        const { id } = await startOperation(db, res.registry, {
-          kind: 'deploy.release',
-          input: { env: env.name, ref, requestedBy: ctx.actor.username },
-          actor: ctx.actor,
-          projectId: project.id,
-        });
-        return reply.status(202).send({ operationId: id, environment: env.name, ref });
-      },
+      async (request, reply) =>
+        reply.status(202).send(
+          await startDeploy(deps, res.registry, contextOf(request), {
+            slug: request.params.slug,
+            ...request.body,
+          }),
+        ),
     );
 
     app.post(

@@ -1,4 +1,5 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { DomainError } from '../../platform/errors.ts';
 import { DEFAULT_PATH } from '../../platform/sandbox/index.ts';
 
 /**
@@ -24,6 +25,29 @@ export interface GitResult {
   stderr: string;
 }
 
+/** How long git may run (config `git.*`). */
+export interface GitLimits {
+  /** A local command is killed after this long. */
+  timeoutMs: number;
+  /** Smart HTTP: git is killed when no bytes flow either way this long. */
+  transferIdleMs: number;
+}
+
+/**
+ * The limits every git process gets unless a call passes its own. Process-wide, set once at start
+ * from the configuration (`configureGit`): git runs from some thirty places that know only a
+ * repository path, and none of them should decide how long is too long.
+ */
+const limits: GitLimits = { timeoutMs: 120_000, transferIdleMs: 60_000 };
+
+export function configureGit(next: GitLimits) {
+  Object.assign(limits, next);
+}
+
+export function gitLimits(): Readonly<GitLimits> {
+  return limits;
+}
+
 export interface RunGitOptions {
   /** The repository (bare or worktree); passed as `-C`. */
   cwd: string;
@@ -31,6 +55,8 @@ export interface RunGitOptions {
   env?: Record<string, string>;
   /** Output beyond this many bytes fails the command (protects the server from huge diffs). */
   maxOutputBytes?: number;
+  /** Killed (with everything it started) after this long; default `git.timeoutMs`. */
+  timeoutMs?: number;
 }
 
 export class GitCommandError extends Error {
@@ -43,22 +69,53 @@ export class GitCommandError extends Error {
   }
 }
 
+/** Git ran out of time and was stopped: 504 in the API, the step's error in a job. */
+export class GitTimeoutError extends DomainError {
+  readonly code = 'git_timeout';
+  readonly status = 504;
+}
+
+export function seconds(ms: number) {
+  return `${Number((ms / 1000).toFixed(1))} s`;
+}
+
+/**
+ * Spawns git as the leader of its own process group, so that `killGitGroup` also stops what it
+ * started (hooks, pack-objects, a merge driver) — killing git alone would leave those running and
+ * holding its output open.
+ */
+export function spawnGit(args: string[], options: { env?: Record<string, string> } = {}) {
+  return spawn('git', args, { env: gitEnv(options.env), stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+}
+
+export function killGitGroup(child: ChildProcess) {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  try {
+    process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    child.kill('SIGKILL');
+  }
+}
+
 /** Runs git and collects its output; resolves with the exit code (never throws for a non-zero exit). */
 export function runGit(args: string[], options: RunGitOptions): Promise<GitResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn('git', ['-C', options.cwd, '--literal-pathspecs', ...args], {
-      env: gitEnv(options.env),
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
+    const child = spawnGit(['-C', options.cwd, '--literal-pathspecs', ...args], options);
     const out: Buffer[] = [];
     let size = 0;
     let stderr = '';
     let tooBig = false;
+    const timeoutMs = options.timeoutMs ?? limits.timeoutMs;
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      killGitGroup(child);
+    }, timeoutMs);
     child.stdout.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (options.maxOutputBytes && size > options.maxOutputBytes) {
         tooBig = true;
-        child.kill('SIGKILL');
+        killGitGroup(child);
         return;
       }
       out.push(chunk);
@@ -66,9 +123,19 @@ export function runGit(args: string[], options: RunGitOptions): Promise<GitResul
     child.stderr.on('data', (chunk: Buffer) => {
       if (stderr.length < 64_000) stderr += chunk.toString();
     });
-    child.on('error', reject);
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
     child.on('close', (code) => {
-      if (tooBig) reject(new OutputTooLargeError(options.maxOutputBytes!));
+      clearTimeout(timer);
+      if (timedOut)
+        reject(
+          new GitTimeoutError(
+            `git ${args[0]} did not finish within ${seconds(timeoutMs)} and was stopped; try again, or raise git.timeoutMs if the repository is that large.`,
+          ),
+        );
+      else if (tooBig) reject(new OutputTooLargeError(options.maxOutputBytes!));
       else resolve({ code: code ?? 1, stdout: Buffer.concat(out), stderr });
     });
     child.stdin.on('error', () => undefined);

@@ -1,6 +1,17 @@
 /** The git module's public face: bare repositories, smart HTTP, browse API, push handling. */
 export { type Diff, EMPTY_TREE, type FileChange, readDiff } from './diff.ts';
-export { GitCommandError, git, gitEnv, runGit } from './git-process.ts';
+export {
+  configureGit,
+  GitCommandError,
+  GitTimeoutError,
+  git,
+  gitEnv,
+  gitLimits,
+  killGitGroup,
+  runGit,
+  seconds,
+  spawnGit,
+} from './git-process.ts';
 export { handlePush } from './handle-push.ts';
 export { type Branch, listBranches } from './list-branches.ts';
 export {

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
@@ -12,7 +12,7 @@ import type { Resources } from '../../platform/resources.ts';
 import { requireProjectRole, roleAtLeast } from '../projects/index.ts';
 import { authenticateGitRequest } from './git-auth.ts';
 import { ensureHooks } from './git-hooks.ts';
-import { gitEnv } from './git-process.ts';
+import { GitTimeoutError, gitLimits, killGitGroup, seconds, spawnGit } from './git-process.ts';
 import { handlePush, readPushLog } from './handle-push.ts';
 import type { PushListener } from './push.ts';
 import { ensureRepository, PROTECTED_BRANCHES } from './repository.ts';
@@ -79,18 +79,25 @@ export function smartHttpRoutes(res: Resources, deps: SmartHttpDeps) {
         const { repo } = await access(request, svc);
         const env = protocolEnv(request);
         pushesTotal.inc({ service: `${svc}-advertise` });
-        const child = spawn('git', [svc, '--stateless-rpc', '--advertise-refs', repo], {
-          env: gitEnv(env),
-          stdio: ['ignore', 'pipe', 'pipe'],
-        });
+        const child = spawnGit([svc, '--stateless-rpc', '--advertise-refs', repo], { env });
+        child.stdin.end();
         const out = new PassThrough();
         // http-backend sends the service line only for protocol v0/v1; v2 starts with its capabilities.
         if (!env.GIT_PROTOCOL?.includes('version=2')) out.write(pktLine(`# service=${service}\n`) + '0000');
-        child.stdout.pipe(out);
+        child.stdout.pipe(out, { end: false });
+        const transfer = watchTransfer(child, svc);
         child.stderr.on('data', (chunk: Buffer) =>
           request.log.warn({ stderr: chunk.toString() }, 'git advertise-refs'),
         );
         child.on('error', (error) => out.destroy(error));
+        let sent = false;
+        // Cut short, the response must end as an error (the client sees a broken transfer, not a
+        // complete one); unsent, it is just discarded.
+        child.on('close', () =>
+          transfer.error ? out.destroy(sent ? transfer.error : undefined) : out.end(),
+        );
+        if (!(await firstOutput(child)) && transfer.error) throw transfer.error;
+        sent = true;
         return reply
           .headers({ ...NO_CACHE, 'content-type': `application/x-${service}-advertisement` })
           .send(out);
@@ -123,11 +130,15 @@ export function smartHttpRoutes(res: Resources, deps: SmartHttpDeps) {
           }
           pushesTotal.inc({ service: svc });
           const body = decodeBody(request);
-          const child = spawn('git', args, { env: gitEnv(env), stdio: ['pipe', 'pipe', 'pipe'] });
+          const child = spawnGit(args, { env });
           const out = new PassThrough();
-          body.on('error', () => child.kill('SIGKILL'));
+          const transfer = watchTransfer(child, svc);
+          let sent = false;
+          // Bytes arriving from the client are movement too (a large push uploads before git answers).
+          body.on('data', transfer.moved);
+          body.on('error', () => killGitGroup(child));
           request.raw.on('close', () => {
-            if (!request.raw.complete) child.kill('SIGKILL');
+            if (!request.raw.complete) killGitGroup(child);
           });
           body.pipe(child.stdin);
           child.stdin.on('error', () => undefined);
@@ -137,7 +148,8 @@ export function smartHttpRoutes(res: Resources, deps: SmartHttpDeps) {
           );
           child.on('error', (error) => out.destroy(error));
           child.on('close', async (code) => {
-            if (code !== 0) request.log.warn({ code, service: svc }, 'git exited with an error');
+            if (transfer.error) request.log.warn({ service: svc }, transfer.error.message);
+            else if (code !== 0) request.log.warn({ code, service: svc }, 'git exited with an error');
             if (pushLog) {
               // Push handling runs before the response ends, so `git push` returns once pipelines
               // and merge-request updates are recorded.
@@ -152,8 +164,12 @@ export function smartHttpRoutes(res: Resources, deps: SmartHttpDeps) {
                 }).catch((error) => request.log.error({ err: error }, 'push handling failed'));
               }
             }
-            out.end();
+            if (transfer.error) out.destroy(sent ? transfer.error : undefined);
+            else out.end();
           });
+          // Answer once git says something: a git that stops before it does gets a 504, not an empty 200.
+          if (!(await firstOutput(child)) && transfer.error) throw transfer.error;
+          sent = true;
           return reply.headers({ ...NO_CACHE, 'content-type': `application/x-git-${svc}-result` }).send(out);
         } catch (error) {
           return sendGitError(reply, error);
@@ -161,6 +177,41 @@ export function smartHttpRoutes(res: Resources, deps: SmartHttpDeps) {
       });
     }
   };
+}
+
+/**
+ * Kills git, with everything it started, once no bytes moved either way for `git.transferIdleMs`:
+ * a stalled client or a git stuck on something never holds a process forever, while a transfer
+ * that keeps moving is never cut however long it takes. `error` is set once it had to.
+ */
+function watchTransfer(child: ChildProcessWithoutNullStreams, service: string) {
+  const idleMs = gitLimits().transferIdleMs;
+  let timer: NodeJS.Timeout | undefined;
+  const state = {
+    error: undefined as GitTimeoutError | undefined,
+    moved() {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        state.error = new GitTimeoutError(
+          `git ${service} stopped: no data moved for ${seconds(idleMs)}; try again (the limit is git.transferIdleMs).`,
+        );
+        killGitGroup(child);
+      }, idleMs);
+    },
+  };
+  state.moved();
+  child.stdout.on('data', state.moved);
+  child.on('close', () => clearTimeout(timer));
+  return state;
+}
+
+/** True once git wrote its first bytes; false when it ended (or failed to start) before that. */
+function firstOutput(child: ChildProcessWithoutNullStreams): Promise<boolean> {
+  return new Promise((resolve) => {
+    child.stdout.once('data', () => resolve(true));
+    child.once('close', () => resolve(false));
+    child.once('error', () => resolve(false));
+  });
 }
 
 function decodeBody(request: FastifyRequest): Readable {

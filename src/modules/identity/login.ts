@@ -1,5 +1,5 @@
 import type { Clock } from '../../platform/clock.ts';
-import { type Db, withTransaction } from '../../platform/db/pool.ts';
+import { type Db, type DbClient, withTransaction } from '../../platform/db/pool.ts';
 import { UnauthorizedError } from '../../platform/errors.ts';
 import { scopesForRole } from './authenticate.ts';
 import { DUMMY_PASSWORD_HASH, verifyPassword } from './password.ts';
@@ -39,8 +39,9 @@ export async function login(
   return openSession(db, clock, user, input);
 }
 
+/** Opens a session for `user` (in the caller's transaction when `db` is one). */
 export async function openSession(
-  db: Db,
+  db: Db | DbClient,
   clock: Clock,
   user: UserRow,
   input: { ttlHours: number; ip?: string; userAgent?: string; requestId?: string },

@@ -8,7 +8,7 @@ import { clearSessionCookies, setSessionCookies } from './cookies.ts';
 import { createToken } from './create-token.ts';
 import { createUser } from './create-user.ts';
 import { listAudit } from './list-audit.ts';
-import { login, openSession } from './login.ts';
+import { login } from './login.ts';
 import { logout } from './logout.ts';
 import { revokeToken } from './revoke-token.ts';
 import {
@@ -46,8 +46,8 @@ export function identityRoutes(res: Resources) {
       '/api/setup/admin',
       { config: { auth: 'public', rateLimitBucket: 'login' }, schema: { tags, body: SetupAdminBody } },
       async (request, reply) => {
-        const user = await setupAdmin(db, { ...request.body, requestId: String(request.id), ip: request.ip });
-        const { session } = await openSession(db, clock, user, {
+        const { user, session } = await setupAdmin(db, clock, {
+          ...request.body,
           ttlHours: config.sessionTtlHours,
           ip: request.ip,
           userAgent: request.headers['user-agent'],

@@ -1,20 +1,32 @@
+import type { Clock } from '../../platform/clock.ts';
 import { type Db, withTransaction } from '../../platform/db/pool.ts';
 import { ConflictError } from '../../platform/errors.ts';
 import { SYSTEM_ACTOR } from '../../platform/http/actor.ts';
+import { type LoginResult, openSession } from './login.ts';
 import { hashPassword } from './password.ts';
 import { recordAudit } from './record-audit.ts';
-import { countUsers, insertUser, type UserRow } from './store.ts';
+import { countUsers, insertUser } from './store.ts';
 
 const SETUP_LOCK = 7_300_002;
 
 /**
- * First run: creates the first admin. Refused once any user exists; an advisory lock makes two
- * concurrent attempts create exactly one.
+ * First run: creates the first admin and logs them in. Refused once any user exists; an advisory
+ * lock makes two concurrent attempts create exactly one. The user and the session are one
+ * transaction, so a failure leaves Orchard still waiting for its first admin.
  */
 export async function setupAdmin(
   db: Db,
-  input: { username: string; email: string; password: string | null; requestId?: string; ip?: string },
-): Promise<UserRow> {
+  clock: Clock,
+  input: {
+    username: string;
+    email: string;
+    password: string | null;
+    ttlHours: number;
+    userAgent?: string;
+    requestId?: string;
+    ip?: string;
+  },
+): Promise<LoginResult> {
   const passwordHash = input.password ? await hashPassword(input.password) : null;
   return withTransaction(db, async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock($1)', [SETUP_LOCK]);
@@ -34,6 +46,6 @@ export async function setupAdmin(
         data: { username: user.username, role: 'admin', firstRun: true },
       },
     );
-    return user;
+    return openSession(tx, clock, user, input);
   });
 }

@@ -1,4 +1,4 @@
-import { withTransaction } from '../../platform/db/pool.ts';
+import { type DbClient, withTransaction } from '../../platform/db/pool.ts';
 import type { Actor } from '../../platform/http/actor.ts';
 import { startOperation } from '../operations/index.ts';
 import type { NotifyResources } from './resources.ts';
@@ -8,29 +8,35 @@ import { activeWebhooksFor, type DeliveryRow, insertDelivery, setDeliveryOperati
 /**
  * Queues a delivery of `event` to every active webhook of the project that subscribed to it. Each
  * delivery is stored first and sent by a `webhook.deliver` operation started in the same
- * transaction, so none is lost if the process stops right after.
+ * transaction (the caller's, with `tx`), so none is lost if the process stops right after.
  */
 export async function dispatchWebhookEvent(
   res: NotifyResources,
   input: { projectId: string; event: WebhookEvent; payload: Record<string, unknown>; actor?: Actor },
+  tx?: DbClient,
 ): Promise<DeliveryRow[]> {
-  const hooks = await activeWebhooksFor(res.db, input.projectId, input.event);
+  const hooks = await activeWebhooksFor(tx ?? res.db, input.projectId, input.event);
   const out: DeliveryRow[] = [];
   for (const hook of hooks) {
     const body = JSON.stringify({ event: input.event, ...input.payload });
     out.push(
-      await queueDelivery(res, {
-        webhookId: hook.id,
-        projectId: input.projectId,
-        event: input.event,
-        body,
-        actor: input.actor,
-      }),
+      await queueDelivery(
+        res,
+        {
+          webhookId: hook.id,
+          projectId: input.projectId,
+          event: input.event,
+          body,
+          actor: input.actor,
+        },
+        tx,
+      ),
     );
   }
   return out;
 }
 
+/** Stores one delivery and starts its operation; inside `tx` when given (the caller's transaction). */
 export async function queueDelivery(
   res: NotifyResources,
   d: {
@@ -41,8 +47,9 @@ export async function queueDelivery(
     redeliveryOf?: string;
     actor?: Actor;
   },
+  tx?: DbClient,
 ): Promise<DeliveryRow> {
-  return withTransaction(res.db, async (tx) => {
+  return withTransaction(tx ?? res.db, async (tx) => {
     const delivery = await insertDelivery(tx, d);
     const op = await startOperation(tx, res.registry, {
       kind: 'webhook.deliver',

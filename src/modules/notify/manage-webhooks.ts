@@ -67,19 +67,25 @@ export async function redeliver(
   const original = await findDelivery(res.db, deliveryId);
   if (!hook || !original || original.webhook_id !== hook.id)
     throw new NotFoundError(`No delivery ${deliveryId} of webhook ${webhookId}.`);
-  const delivery = await queueDelivery(res, {
-    webhookId: hook.id,
-    projectId: project.id,
-    event: original.event,
-    body: original.request_body,
-    redeliveryOf: original.id,
-    actor: ctx.actor,
+  return withTransaction(res.db, async (tx) => {
+    const delivery = await queueDelivery(
+      res,
+      {
+        webhookId: hook.id,
+        projectId: project.id,
+        event: original.event,
+        body: original.request_body,
+        redeliveryOf: original.id,
+        actor: ctx.actor,
+      },
+      tx,
+    );
+    await recordAudit(tx, ctx, {
+      action: 'webhook.redeliver',
+      target: { type: 'webhook_delivery', id: delivery.id },
+      projectId: project.id,
+      data: { of: original.id },
+    });
+    return delivery;
   });
-  await recordAudit(res.db, ctx, {
-    action: 'webhook.redeliver',
-    target: { type: 'webhook_delivery', id: delivery.id },
-    projectId: project.id,
-    data: { of: original.id },
-  });
-  return delivery;
 }

@@ -1,6 +1,6 @@
 import { type Clock, systemClock } from '../../platform/clock.ts';
 import type { RequestContext } from '../../platform/context.ts';
-import type { Db } from '../../platform/db/pool.ts';
+import type { Db, DbClient } from '../../platform/db/pool.ts';
 import { ConflictError } from '../../platform/errors.ts';
 import { recordAudit } from '../identity/index.ts';
 import { requireOperation } from './access.ts';
@@ -15,14 +15,15 @@ import { findOperation, type OperationRow } from './store.ts';
  * Cancels a queued or running operation (developers of its project; admins for system operations):
  * pending steps are cancelled at once, running handlers see their signal abort. Cancelling a
  * cancelled operation is a no-op; a finished one is a conflict. The workflow's onEnd hook runs in
- * the same transaction.
+ * the same transaction; `within` runs the caller's own writes there too, after the operation's,
+ * so all of it lands or none.
  */
 export async function cancelOperation(
   db: Db,
   registry: Registry,
   ctx: RequestContext,
   id: string,
-  options: { clock?: Clock } = {},
+  options: { clock?: Clock; within?: (tx: DbClient) => Promise<void> } = {},
 ): Promise<OperationRow> {
   const op = await requireOperation(db, ctx.actor, id, 'developer');
   const ref = { operationId: op.id, projectId: op.project_id };
@@ -37,7 +38,10 @@ export async function cancelOperation(
     });
     const current = (await findOperation(tx, id))!;
     if (!ended) {
-      if (current.status === 'cancelled') return current;
+      if (current.status === 'cancelled') {
+        await options.within?.(tx);
+        return current;
+      }
       throw new ConflictError(
         `Operation ${id} already ${current.status}; only queued or running operations can be cancelled.`,
       );
@@ -49,6 +53,7 @@ export async function cancelOperation(
       projectId: op.project_id,
       data: { kind: op.kind },
     });
+    await options.within?.(tx);
     return current;
   });
 }

@@ -1,3 +1,4 @@
+import type { DbClient, Queryable } from '../../platform/db/pool.ts';
 import type { Actor } from '../../platform/http/actor.ts';
 import { dispatchWebhookEvent } from '../notify/index.ts';
 import { type CheckStatus, reportCheck } from '../reviews/index.ts';
@@ -19,8 +20,9 @@ export async function reportPipelineCheck(
   pipeline: PipelineRow,
   status: PipelineStatus,
   summary?: string,
+  db: Queryable = res.db,
 ) {
-  await reportCheck(res.db, {
+  await reportCheck(db, {
     projectId: pipeline.project_id,
     sha: pipeline.sha,
     name: 'pipeline',
@@ -30,27 +32,32 @@ export async function reportPipelineCheck(
   });
 }
 
-/** A `pipeline` webhook delivery when a pipeline ends. */
+/** A `pipeline` webhook delivery when a pipeline ends (queued in `tx` when given). */
 export async function announcePipeline(
   res: PipelineResources,
   pipeline: PipelineRow,
   status: PipelineStatus,
   actor?: Actor,
+  tx?: DbClient,
 ) {
-  await dispatchWebhookEvent(res, {
-    projectId: pipeline.project_id,
-    event: 'pipeline',
-    actor,
-    payload: {
-      action: 'completed',
-      pipeline: {
-        id: pipeline.id,
-        number: pipeline.number,
-        ref: pipeline.ref,
-        sha: pipeline.sha,
-        trigger: pipeline.trigger,
-        status,
+  await dispatchWebhookEvent(
+    res,
+    {
+      projectId: pipeline.project_id,
+      event: 'pipeline',
+      actor,
+      payload: {
+        action: 'completed',
+        pipeline: {
+          id: pipeline.id,
+          number: pipeline.number,
+          ref: pipeline.ref,
+          sha: pipeline.sha,
+          trigger: pipeline.trigger,
+          status,
+        },
       },
     },
-  });
+    tx,
+  );
 }

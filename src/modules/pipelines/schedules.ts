@@ -1,5 +1,5 @@
 import type { RequestContext } from '../../platform/context.ts';
-import type { Queryable } from '../../platform/db/pool.ts';
+import { type Queryable, withTransaction } from '../../platform/db/pool.ts';
 import { NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { isSystemActor } from '../../platform/http/actor.ts';
 import { assertRefName } from '../git/index.ts';
@@ -49,17 +49,19 @@ export async function createSchedule(
     if (!(error instanceof CronError)) throw error;
     throw new ValidationError(error.message, [{ field: 'body.cron', message: error.message }]);
   }
-  const { rows } = await res.db.query<ScheduleRow>(
-    'INSERT INTO pipeline_schedules (project_id, ref, cron, next_run_at, created_by) VALUES ($1, $2, $3, $4, $5) RETURNING *',
-    [project.id, input.ref, input.cron, next, isSystemActor(ctx.actor) ? null : ctx.actor.userId],
-  );
-  await recordAudit(res.db, ctx, {
-    action: 'pipeline_schedule.create',
-    target: { type: 'pipeline_schedule', id: rows[0]!.id },
-    projectId: project.id,
-    data: input,
+  return withTransaction(res.db, async (tx) => {
+    const { rows } = await tx.query<ScheduleRow>(
+      'INSERT INTO pipeline_schedules (project_id, ref, cron, next_run_at, created_by) VALUES ($1, $2, $3, $4, $5) RETURNING *',
+      [project.id, input.ref, input.cron, next, isSystemActor(ctx.actor) ? null : ctx.actor.userId],
+    );
+    await recordAudit(tx, ctx, {
+      action: 'pipeline_schedule.create',
+      target: { type: 'pipeline_schedule', id: rows[0]!.id },
+      projectId: project.id,
+      data: input,
+    });
+    return toScheduleView(rows[0]!);
   });
-  return toScheduleView(rows[0]!);
 }
 
 export async function listSchedules(db: Queryable, projectId: string): Promise<ScheduleRow[]> {
@@ -72,14 +74,16 @@ export async function listSchedules(db: Queryable, projectId: string): Promise<S
 
 export async function deleteSchedule(res: PipelineResources, ctx: RequestContext, slug: string, id: string) {
   const { project } = await requireProjectRole(res.db, ctx.actor, slug, 'maintainer');
-  const { rowCount } = await res.db.query(
-    'DELETE FROM pipeline_schedules WHERE project_id = $1 AND id = $2',
-    [project.id, id],
-  );
-  if (!rowCount) throw new NotFoundError(`No schedule ${id} in "${slug}".`);
-  await recordAudit(res.db, ctx, {
-    action: 'pipeline_schedule.delete',
-    target: { type: 'pipeline_schedule', id },
-    projectId: project.id,
+  await withTransaction(res.db, async (tx) => {
+    const { rowCount } = await tx.query('DELETE FROM pipeline_schedules WHERE project_id = $1 AND id = $2', [
+      project.id,
+      id,
+    ]);
+    if (!rowCount) throw new NotFoundError(`No schedule ${id} in "${slug}".`);
+    await recordAudit(tx, ctx, {
+      action: 'pipeline_schedule.delete',
+      target: { type: 'pipeline_schedule', id },
+      projectId: project.id,
+    });
   });
 }

@@ -1,5 +1,5 @@
 import type { RequestContext } from '../../platform/context.ts';
-import { type Db, withTransaction } from '../../platform/db/pool.ts';
+import { type Db, type DbClient, withTransaction } from '../../platform/db/pool.ts';
 import { ConflictError } from '../../platform/errors.ts';
 import { isSystemActor } from '../../platform/http/actor.ts';
 import { recordAudit } from '../identity/index.ts';
@@ -9,10 +9,11 @@ import { insertProject, type ProjectRow, slugsLike, upsertMember } from './store
 
 /**
  * Creates a project owned by the actor. An explicit slug must be free (409 otherwise); a slug
- * derived from the name gets a numeric suffix when taken.
+ * derived from the name gets a numeric suffix when taken. Inside a caller's transaction when `db`
+ * is one.
  */
 export async function createProject(
-  db: Db,
+  db: Db | DbClient,
   ctx: RequestContext,
   input: CreateProjectBody,
 ): Promise<ProjectRow> {

@@ -81,9 +81,7 @@ export async function mergeMergeRequest(
     });
   }
   const ref = `refs/heads/${mr.target_branch}`;
-  if (!(await updateRef(repo, ref, newSha, targetSha))) {
-    throw new ConflictError(`"${mr.target_branch}" moved while merging; try again.`);
-  }
+  let moved = false;
   const merged = await withTransaction(res.db, async (tx) => {
     await updateMergeRequest(tx, mr.id, {
       state: 'merged',
@@ -97,7 +95,19 @@ export async function mergeMergeRequest(
       projectId: project.id,
       data: { number, method: input.method, sha: newSha },
     });
-    return (await findMergeRequest(tx, project.id, number))!;
+    const row = (await findMergeRequest(tx, project.id, number))!;
+    // The branch moves last, once everything else is written: a failure before this leaves it
+    // where it was, and a lost compare-and-swap rolls the rows back.
+    if (!(await updateRef(repo, ref, newSha, targetSha))) {
+      throw new ConflictError(`"${mr.target_branch}" moved while merging; try again.`);
+    }
+    moved = true;
+    return row;
+  }).catch(async (error) => {
+    // Only the commit itself failed after the branch moved: put the branch back (if nobody
+    // pushed meanwhile), so the merge request and its branch still agree.
+    if (moved) await updateRef(repo, ref, targetSha, newSha).catch(() => undefined);
+    throw error;
   });
   await handlePush(res, deps.onPush, {
     projectId: project.id,

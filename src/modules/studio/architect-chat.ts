@@ -1,6 +1,7 @@
 import type { Clock } from '../../platform/clock.ts';
 import { type Db, withTransaction } from '../../platform/db/pool.ts';
 import { ConflictError, UnprocessableError } from '../../platform/errors.ts';
+import { recordAudit } from '../identity/index.ts';
 import type { LlmGateway } from '../llm/index.ts';
 import { type Registry, startOperation } from '../operations/index.ts';
 import { ARCHITECT_ALIAS } from './architect-llm.ts';
@@ -29,18 +30,24 @@ export function createArchitectChat(res: {
       );
     }
     const { project } = await requireBlueprint(res.db, ctx.actor, id, 'developer');
-    const status = await withTransaction(
-      res.db,
-      async (tx) => (await reconcileBuilding(tx, res.clock, (await findBlueprint(tx, id, true))!)).status,
-    );
-    if (status === 'building' || status === 'discarded')
-      throw new ConflictError(`The Blueprint is ${status}; it cannot be edited now.`);
-    const op = await startOperation(res.db, res.registry, {
-      kind: 'studio.architect-turn',
-      input: { blueprintId: id, content, requestedBy: requestedBy(ctx.actor) },
-      actor: ctx.actor,
-      projectId: project.id,
-      clock: res.clock,
+    const op = await withTransaction(res.db, async (tx) => {
+      const { status } = await reconcileBuilding(tx, res.clock, (await findBlueprint(tx, id, true))!);
+      if (status === 'building' || status === 'discarded')
+        throw new ConflictError(`The Blueprint is ${status}; it cannot be edited now.`);
+      const started = await startOperation(tx, res.registry, {
+        kind: 'studio.architect-turn',
+        input: { blueprintId: id, content, requestedBy: requestedBy(ctx.actor) },
+        actor: ctx.actor,
+        projectId: project.id,
+        clock: res.clock,
+      });
+      await recordAudit(tx, ctx, {
+        action: 'operation.start',
+        target: { type: 'operation', id: started.id },
+        projectId: project.id,
+        data: { kind: 'studio.architect-turn', blueprintId: id },
+      });
+      return started;
     });
     return {
       status: 202,

@@ -1,5 +1,5 @@
 import type { RequestContext } from '../../platform/context.ts';
-import { type Db, withTransaction } from '../../platform/db/pool.ts';
+import { type Db, type DbClient, withTransaction } from '../../platform/db/pool.ts';
 import { isSystemActor } from '../../platform/http/actor.ts';
 import { recordAudit } from '../identity/index.ts';
 import { requireProjectRole } from '../projects/index.ts';
@@ -19,8 +19,11 @@ export interface CreateBlueprintInput {
   architectMode?: ArchitectMode;
 }
 
-/** Creates a Blueprint in a project: empty, pre-filled from a template, or drafted from a prompt. */
-export async function createBlueprint(db: Db, ctx: RequestContext, input: CreateBlueprintInput) {
+/**
+ * Creates a Blueprint in a project: empty, pre-filled from a template, or drafted from a prompt.
+ * Inside a caller's transaction when `db` is one.
+ */
+export async function createBlueprint(db: Db | DbClient, ctx: RequestContext, input: CreateBlueprintInput) {
   const { project } = await requireProjectRole(db, ctx.actor, input.slug, 'developer');
   let document: Blueprint;
   let kind: 'create' | 'autopilot' = 'create';

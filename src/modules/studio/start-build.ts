@@ -1,6 +1,6 @@
 import type { Clock } from '../../platform/clock.ts';
 import type { RequestContext } from '../../platform/context.ts';
-import { type Db, type Queryable, withTransaction } from '../../platform/db/pool.ts';
+import { type Db, type DbClient, type Queryable, withTransaction } from '../../platform/db/pool.ts';
 import { ConflictError, UnprocessableError } from '../../platform/errors.ts';
 import { recordAudit } from '../identity/index.ts';
 import { lockProjectOperations, type Registry, startOperation } from '../operations/index.ts';
@@ -35,10 +35,11 @@ async function featureSlug(tx: Queryable, blueprint: BlueprintRow): Promise<stri
 /**
  * Starts a build of a Blueprint (developers): refuses one already building or discarded (409) and
  * one whose readiness rules are unmet unless overridden (422 listing them); records a feature in
- * `spec`, marks the Blueprint `building` and starts `studio.build` — all in one transaction.
+ * `spec`, marks the Blueprint `building` and starts `studio.build` — all in one transaction (the
+ * caller's when `res.db` is one).
  */
 export async function startBuild(
-  res: { db: Db; registry: Registry; clock: Clock },
+  res: { db: Db | DbClient; registry: Registry; clock: Clock },
   ctx: RequestContext,
   blueprintId: string,
   options: StartBuildOptions = {},

@@ -1,6 +1,6 @@
 import type { Clock } from '../../platform/clock.ts';
 import type { RequestContext } from '../../platform/context.ts';
-import type { Db } from '../../platform/db/pool.ts';
+import { type Db, withTransaction } from '../../platform/db/pool.ts';
 import type { Registry } from '../operations/index.ts';
 import { createProject, requireProjectRole } from '../projects/index.ts';
 import { autopilotBlueprint } from './autopilot-blueprint.ts';
@@ -18,7 +18,8 @@ export interface PromptInput {
 /**
  * A landing prompt: a project (created when none is named), a Blueprint drafted by the rule-based
  * autopilot at once, and a build whose first step lets the LLM Architect redraft it when one is
- * configured. The whole lifecycle is the one `studio.build` operation.
+ * configured. The whole lifecycle is the one `studio.build` operation. Project, Blueprint and build
+ * start in one transaction: a failure leaves no half-made project behind.
  */
 export async function startPromptBuild(
   res: { db: Db; registry: Registry; clock: Clock },
@@ -27,25 +28,27 @@ export async function startPromptBuild(
 ) {
   // Drafting first: a prompt the autopilot cannot handle fails before anything is written.
   const draft = autopilotBlueprint(input.prompt, input.template);
-  let slug = input.project;
-  if (slug) await requireProjectRole(res.db, ctx.actor, slug, 'developer');
-  else
-    slug = (
-      await createProject(res.db, ctx, {
-        name: draft.feature || 'New app',
-        description: input.prompt.slice(0, 2000),
-      })
-    ).slug;
-  const { row } = await createBlueprint(res.db, ctx, {
-    slug,
-    prompt: input.prompt,
-    template: input.template,
-    autopilot: true,
+  return withTransaction(res.db, async (tx) => {
+    let slug = input.project;
+    if (slug) await requireProjectRole(tx, ctx.actor, slug, 'developer');
+    else
+      slug = (
+        await createProject(tx, ctx, {
+          name: draft.feature || 'New app',
+          description: input.prompt.slice(0, 2000),
+        })
+      ).slug;
+    const { row } = await createBlueprint(tx, ctx, {
+      slug,
+      prompt: input.prompt,
+      template: input.template,
+      autopilot: true,
+    });
+    // The autopilot fills every gap with an assumption; a prompt is a request to build, so build.
+    const build = await startBuild({ ...res, db: tx }, ctx, row.id, {
+      override: true,
+      draft: { prompt: input.prompt, template: input.template },
+    });
+    return { ...build, projectSlug: slug, blueprintId: row.id };
   });
-  // The autopilot fills every gap with an assumption; a prompt is a request to build, so build.
-  const build = await startBuild(res, ctx, row.id, {
-    override: true,
-    draft: { prompt: input.prompt, template: input.template },
-  });
-  return { ...build, projectSlug: slug, blueprintId: row.id };
 }

@@ -1,6 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 import type { Db, Queryable } from './pool.ts';
 
 export const MIGRATIONS_DIR = path.resolve(
@@ -24,11 +25,20 @@ export async function readMigrations(dir = MIGRATIONS_DIR): Promise<Migration[]>
 
 /**
  * Applies pending migrations, each in its own transaction, under a session advisory lock so
- * that two processes starting together apply each migration exactly once.
+ * that two processes starting together apply each migration exactly once. They run on a connection
+ * of their own, without the pool's statement and query timeouts: the lock waits for another
+ * process's migrations, and a migration may rewrite a large table.
  */
 export async function migrate(db: Db, migrations?: Migration[]): Promise<string[]> {
   const all = migrations ?? (await readMigrations());
-  const client = await db.connect();
+  const client = new pg.Client({
+    ...db.options,
+    statement_timeout: undefined,
+    lock_timeout: undefined,
+    idle_in_transaction_session_timeout: undefined,
+    query_timeout: undefined,
+  });
+  await client.connect();
   const applied: string[] = [];
   try {
     await client.query('SELECT pg_advisory_lock($1)', [LOCK_KEY]);
@@ -53,7 +63,7 @@ export async function migrate(db: Db, migrations?: Migration[]): Promise<string[
     }
   } finally {
     await client.query('SELECT pg_advisory_unlock($1)', [LOCK_KEY]).catch(() => undefined);
-    client.release();
+    await client.end().catch(() => undefined);
   }
   return applied;
 }

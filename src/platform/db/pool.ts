@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { type DatabaseTimeouts, isConnectionBroken, poolTimeoutSettings } from './timeouts.ts';
 
 // bigint (int8) columns come back as numbers: ids and counters here stay far below 2^53.
 pg.types.setTypeParser(20, (v) => Number(v));
@@ -10,31 +11,54 @@ export type DbClient = pg.PoolClient;
 /** Anything that can run a query: the pool or a client inside a transaction. */
 export type Queryable = Pick<pg.Pool, 'query'>;
 
-export function createPool(url: string, options: { max?: number; applicationName?: string } = {}): Db {
+export function createPool(
+  url: string,
+  options: { max?: number; applicationName?: string; timeouts?: DatabaseTimeouts } = {},
+): Db {
   const pool = new pg.Pool({
     connectionString: url,
     max: options.max ?? 20,
     application_name: options.applicationName ?? 'orchard',
     idleTimeoutMillis: 30_000,
+    ...poolTimeoutSettings(options.timeouts),
   });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
   return pool;
 }
 
-/** Runs `fn` in a transaction; rolls back on any error. */
-export async function withTransaction<T>(db: Db, fn: (client: DbClient) => Promise<T>): Promise<T> {
+/** Clients inside a transaction that `withTransaction` opened (and has not yet ended). */
+const inTransaction = new WeakSet<DbClient>();
+
+/**
+ * Runs `fn` in a transaction; rolls back on any error. Given a client that is already inside one
+ * (passed down from an outer `withTransaction`), `fn` joins that transaction: a use case called by
+ * another commits or rolls back with its caller's writes.
+ */
+export async function withTransaction<T>(
+  db: Db | DbClient,
+  fn: (client: DbClient) => Promise<T>,
+): Promise<T> {
+  if (inTransaction.has(db as DbClient)) return fn(db as DbClient);
+  if (!(db instanceof pg.Pool))
+    throw new Error('withTransaction needs the pool, or a client inside a transaction');
   const client = await db.connect();
+  // A connection that stopped answering is dropped rather than rolled back (the server ends the
+  // transaction when it sees the connection close) or handed to the next caller.
+  let broken: unknown;
   try {
     await client.query('BEGIN');
+    inTransaction.add(client);
     const result = await fn(client);
     await client.query('COMMIT');
     return result;
   } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
+    if (isConnectionBroken(error)) broken = error;
+    else await client.query('ROLLBACK').catch((rollbackFailed) => (broken = rollbackFailed));
     throw error;
   } finally {
-    client.release();
+    inTransaction.delete(client);
+    client.release(broken as Error | undefined);
   }
 }
 

@@ -25,6 +25,13 @@ export interface EventBusOptions {
   idleCloseMs?: number;
   /** A `SELECT 1` this often detects a connection that died silently. */
   pingMs?: number;
+  /**
+   * A ping or LISTEN unanswered this long fails (default 10 s): a frozen or unreachable server
+   * then costs a reconnect, not a connection that silently hears nothing.
+   */
+  statementTimeoutMs?: number;
+  /** Connecting gives up after this long (then the reconnect backoff continues). */
+  connectTimeoutMs?: number;
 }
 
 const CHANNEL = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -86,6 +93,8 @@ export function createEventBus(databaseUrl: string, logger: Logger, options: Eve
         connectionString: databaseUrl,
         keepAlive: true,
         application_name: 'orchard-bus',
+        connectionTimeoutMillis: options.connectTimeoutMs,
+        query_timeout: options.statementTimeoutMs ?? 10_000,
       });
       next.on('error', (error) => drop(next, error));
       next.on('end', () => drop(next, new Error('connection ended')));
@@ -117,7 +126,11 @@ export function createEventBus(databaseUrl: string, logger: Logger, options: Eve
     const existing = listening.get(channel);
     if (existing) return existing;
     const started = connect().then(async (current) => {
-      if (listeners.has(channel)) await run(current, `LISTEN ${channel}`);
+      if (!listeners.has(channel)) return;
+      await run(current, `LISTEN ${channel}`).catch((error) => {
+        drop(current, error);
+        throw error;
+      });
     });
     listening.set(channel, started);
     started.catch(() => {

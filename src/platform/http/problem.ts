@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { ZodError } from 'zod';
+import { isDatabaseUnavailable } from '../db/timeouts.ts';
 import { DomainError, type FieldIssue, RateLimitedError, UnauthorizedError } from '../errors.ts';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
@@ -30,9 +31,11 @@ const TITLES: Record<number, string> = {
   429: 'Too Many Requests',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
+  504: 'Gateway Timeout',
 };
 
-function problem(
+/** A problem document (also for answers that are not thrown errors, such as `/ready`'s 503). */
+export function problem(
   request: FastifyRequest,
   status: number,
   code: string,
@@ -112,6 +115,15 @@ export function toProblem(error: unknown, request: FastifyRequest): Problem {
   if (error instanceof SyntaxError && (fe as { statusCode?: number }).statusCode === 400) {
     return problem(request, 400, 'invalid_json', `The body is not valid JSON: ${error.message}`);
   }
+  if (isDatabaseUnavailable(error)) {
+    return problem(
+      request,
+      503,
+      'database_unavailable',
+      'The database did not answer in time; try again shortly (/ready shows whether it is back).',
+      { retryAfter: 5 },
+    );
+  }
   const status = fe?.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500 && !isResponseSerializationError(error)) {
     return problem(request, status, fe.code?.toLowerCase() ?? 'bad_request', fe.message);
@@ -142,7 +154,7 @@ function databaseRefusal(error: unknown): string | undefined {
 
 export function sendProblem(reply: FastifyReply, body: Problem) {
   if (body.status === 401) reply.header('www-authenticate', 'Bearer realm="orchard"');
-  if (body.status === 429 && typeof body.retryAfter === 'number')
+  if ((body.status === 429 || body.status === 503) && typeof body.retryAfter === 'number')
     reply.header('retry-after', String(body.retryAfter));
   return reply.status(body.status).type(PROBLEM_CONTENT_TYPE).send(body);
 }

@@ -21,11 +21,12 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { Clock } from '../clock.ts';
+import { beforeAbort } from '../deadline.ts';
 import { ForbiddenError, RateLimitedError, UnauthorizedError, ValidationError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
 import { type Actor, hasScope } from './actor.ts';
-import { sendProblem, toProblem } from './problem.ts';
+import { problem, sendProblem, toProblem } from './problem.ts';
 import { RateLimiter } from './rate-limit.ts';
 import './route-auth.ts';
 import { unstorableInput } from './storable-input.ts';
@@ -73,8 +74,13 @@ export interface HttpServerOptions {
   hsts: boolean;
   /** Resolves the actor of a request from its credentials (identity module). */
   authenticate(request: FastifyRequest): Promise<Actor | undefined>;
-  /** Readiness: database reachable, migrations applied, … */
-  readiness(request: FastifyRequest): Promise<ReadinessCheck>;
+  /**
+   * Readiness: database reachable, migrations applied, … `signal` aborts when the budget is spent:
+   * a check still waiting then counts as failed.
+   */
+  readiness(request: FastifyRequest, signal: AbortSignal): Promise<ReadinessCheck>;
+  /** `/ready` answers within this (+200 ms), whatever the checks are waiting for (default 1500 ms). */
+  readyTimeoutMs?: number;
   /** Built web UI to serve at `/`, when present. */
   webRoot?: string;
   /** Route plugins (one per module), registered after the platform plugins. */
@@ -256,8 +262,25 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
 
   app.get('/health', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/ready', { schema: { hide: true } }, async (request, reply) => {
-    const result = await options.readiness(request);
-    return reply.status(result.ok ? 200 : 503).send({ status: result.ok ? 'ready' : 'not_ready', ...result });
+    const budgetMs = options.readyTimeoutMs ?? 1_500;
+    // The checks bound themselves by the budget and report which one was late; this net, a little
+    // later, holds even if one of them does not.
+    const net = AbortSignal.timeout(budgetMs + 200);
+    const result = await beforeAbort(
+      options.readiness(request, AbortSignal.timeout(budgetMs)),
+      net,
+      `the checks did not finish within ${budgetMs} ms`,
+    ).catch(
+      (error): ReadinessCheck => ({ ok: false, checks: { readiness: { ok: false, detail: error.message } } }),
+    );
+    if (result.ok) return reply.send({ status: 'ready', ...result });
+    const failing = Object.entries(result.checks)
+      .filter(([, check]) => !check.ok)
+      .map(([name, check]) => `${name}: ${check.detail ?? 'failed'}`);
+    return sendProblem(
+      reply,
+      problem(request, 503, 'not_ready', `Not ready. ${failing.join('; ')}`, { ...result, retryAfter: 5 }),
+    );
   });
   app.get('/metrics', { schema: { hide: true } }, async (_request, reply) =>
     reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),

@@ -1,0 +1,674 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureRepository } from '../src/modules/git/index.ts';
+import type { RouteEntry } from '../src/platform/http/server.ts';
+import { bearer, createTestApp, type TestApp } from './app.ts';
+import { commitFiles, createProjectAs, gitOk, localRepo } from './git.ts';
+
+/**
+ * A failed request writes nothing: with the audit log refusing every insert (a trigger in this
+ * file's own database raises), each mutating route must answer a problem and leave every table —
+ * and the project's git refs — exactly as they were. Then, with the audit log working again, the
+ * same request succeeds and writes its audit row, which proves it was a valid request that reached
+ * the audit write. Table-driven over every mutating route; a route added later must join the table
+ * or the list of routes that write no audit row, with the reason.
+ */
+
+const INJECTED = 'audit_log refuses writes (injected by the test)';
+
+/** Mutating routes that write no audit row, and why (checked against the route table below). */
+const NOT_AUDITED: Record<string, string> = {
+  'POST /git/:repo/git-upload-pack': 'a fetch: reads only',
+  'POST /git/:repo/git-receive-pack': 'a push: recorded as push_events by git push handling',
+  'POST /api/conversations/:id/messages': "a conversation's content; its create/rename/delete are audited",
+};
+
+interface Request {
+  method: 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  url: string;
+  payload?: unknown;
+  headers?: Record<string, string>;
+}
+
+interface Case {
+  /** `METHOD /route/:pattern` as in the route table. */
+  route: string;
+  /** The audit action the request writes when it succeeds. */
+  action: string;
+  request: () => Request | Promise<Request>;
+  /**
+   * Only this action's audit row fails (the default: every one). A request that records several
+   * rows fails at its last, so what it wrote before that must be undone too.
+   */
+  failOn?: string;
+  /** The success run is skipped where it needs a running app supervisor (publish, rollback). */
+  successRun?: false;
+}
+
+let t: TestApp;
+let admin: Awaited<ReturnType<TestApp['user']>>;
+let member: Awaited<ReturnType<TestApp['user']>>;
+let bare: string;
+const slug = 'atomic';
+const ids: Record<string, string> = {};
+
+async function api(request: Request, token = admin.token) {
+  return t.http.inject({
+    method: request.method,
+    url: request.url,
+    headers: { ...bearer(token), ...request.headers },
+    ...(request.payload !== undefined ? { payload: request.payload as object } : {}),
+  });
+}
+
+async function ok(request: Request, status = [200, 201, 202, 204]) {
+  const res = await api(request);
+  if (!status.includes(res.statusCode)) throw new Error(`${request.method} ${request.url}: ${res.body}`);
+  return res.body ? res.json() : undefined;
+}
+
+async function sql<T = Record<string, unknown>>(text: string, values: unknown[] = []) {
+  return (await t.res.db.query(text, values)).rows as T[];
+}
+
+/** Every table's row count and a hash of its rows, and the project's git refs. */
+async function fingerprint() {
+  const tables = await sql<{ name: string }>(
+    "SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename",
+  );
+  const out: Record<string, string> = {};
+  for (const { name } of tables) {
+    // Authentication stamps a token's last use; that is not the request's write.
+    const [row] = await sql<{ n: number; h: string }>(
+      `SELECT count(*)::int AS n, md5(COALESCE(string_agg(x, E'\\n' ORDER BY x), '')) AS h
+       FROM (SELECT (to_jsonb(t) - 'last_used_at')::text AS x FROM "${name}" t) s`,
+    );
+    out[name] = `${row!.n}:${row!.h}`;
+  }
+  out['git refs'] = await gitOk(['for-each-ref', '--format=%(refname) %(objectname)'], bare);
+  return out;
+}
+
+/** Makes every audit insert (or only those of `action`) raise, or stops that. */
+async function failAudit(on: boolean, action?: string) {
+  if (on) {
+    const when = action ? `NEW.action = '${action}'` : 'true';
+    await t.res.db.query(`CREATE OR REPLACE FUNCTION test_refuse_audit() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF ${when} THEN RAISE EXCEPTION '${INJECTED}'; END IF; RETURN NEW; END $$`);
+    await t.res.db.query(
+      'CREATE TRIGGER test_refuse_audit BEFORE INSERT ON audit_log FOR EACH ROW EXECUTE FUNCTION test_refuse_audit()',
+    );
+  } else {
+    await t.res.db.query('DROP TRIGGER IF EXISTS test_refuse_audit ON audit_log');
+  }
+}
+
+const p = (path: string) => `/api/projects/${slug}${path}`;
+
+beforeAll(async () => {
+  t = await createTestApp({
+    'rateLimit.tokenPerMinute': 100_000,
+    'rateLimit.ipPerMinute': 100_000,
+    'rateLimit.loginPerMinute': 100_000,
+    allowPrivateWebhookTargets: true,
+    // An LLM Architect that is configured (never called: no worker runs here).
+    'llm.providers': [
+      {
+        name: 'cfg',
+        kind: 'openai-compatible',
+        baseUrl: 'http://127.0.0.1:9/v1',
+        apiKey: 'k',
+        models: [{ id: 'm' }],
+      },
+    ],
+    'llm.aliases': { architect: ['cfg/m'] },
+  });
+  admin = await t.user('admin');
+  member = await t.user('member');
+  await createProjectAs(t, admin.token, slug);
+  await createProjectAs(t, admin.token, 'atomic-spare');
+  await createProjectAs(t, admin.token, 'atomic-archived');
+  await ok({ method: 'POST', url: '/api/projects/atomic-archived/archive' });
+
+  bare = await ensureRepository(t.config.home, slug);
+  const work = await localRepo();
+  ids.main = await commitFiles(
+    work,
+    {
+      'README.md': 'atomic\n',
+      '.orchard/pipeline.yml': 'jobs:\n  test:\n    steps:\n      - name: ok\n        run: echo ok\n',
+    },
+    'initial',
+  );
+  await gitOk(['push', '-q', bare, 'main:main'], work);
+  for (const branch of ['to-merge', 'to-open']) {
+    await gitOk(['checkout', '-q', '-b', branch, 'main'], work);
+    await commitFiles(work, { [`${branch}.txt`]: `${branch}\n` }, branch);
+    await gitOk(['push', '-q', bare, `${branch}:${branch}`], work);
+  }
+
+  // Fixtures for the routes that change or remove something (written with the audit log working).
+  const other = await t.user('member');
+  ids.otherName = other.user.username;
+  await ok({ method: 'PUT', url: p(`/members/${ids.otherName}`), payload: { role: 'viewer' } });
+  ids.token = (
+    await ok({ method: 'POST', url: '/api/tokens', payload: { name: 'spare', scopes: ['read'] } })
+  ).id;
+  await ok({ method: 'PUT', url: p('/secrets/OLD_SECRET'), payload: { value: 'v' } });
+  ids.schedule = (
+    await ok({ method: 'POST', url: p('/pipeline-schedules'), payload: { ref: 'main', cron: '0 3 * * *' } })
+  ).id;
+  ids.webhook = (
+    await ok({
+      method: 'POST',
+      url: p('/webhooks'),
+      payload: { url: 'http://127.0.0.1:9/hook', secret: 'secret-secret', events: ['issue'] },
+    })
+  ).id;
+  ids.spareWebhook = (
+    await ok({
+      method: 'POST',
+      url: p('/webhooks'),
+      payload: { url: 'http://127.0.0.1:9/other', secret: 'secret-secret', events: ['pipeline'] },
+    })
+  ).id;
+  ids.issue = String(
+    (await ok({ method: 'POST', url: p('/issues'), payload: { title: 'An issue' } })).number,
+  );
+  ids.delivery = (await sql<{ id: string }>('SELECT id FROM webhook_deliveries LIMIT 1'))[0]!.id;
+  ids.mr = String(
+    (
+      await ok({
+        method: 'POST',
+        url: p('/merge-requests'),
+        payload: { title: 'Merge me', sourceBranch: 'to-merge', targetBranch: 'main' },
+      })
+    ).number,
+  );
+  const pipeline = await ok({ method: 'POST', url: p('/pipelines'), payload: { ref: 'main' } });
+  ids.runningPipeline = pipeline.id;
+  const finished = await ok({ method: 'POST', url: p('/pipelines'), payload: { ref: 'main' } });
+  ids.finishedPipeline = finished.id;
+  await sql("UPDATE pipelines SET status = 'success', finished_at = now() WHERE id = $1", [finished.id]);
+  ids.queuedOp = (
+    await ok({ method: 'POST', url: '/api/operations', payload: { kind: 'system.canary', project: slug } })
+  ).id;
+  ids.cancelledOp = (
+    await ok({ method: 'POST', url: '/api/operations', payload: { kind: 'system.canary', project: slug } })
+  ).id;
+  await ok({ method: 'POST', url: `/api/operations/${ids.cancelledOp}/cancel` });
+  await ok({
+    method: 'POST',
+    url: '/api/llm/providers',
+    payload: { name: 'spare', kind: 'openai-compatible', baseUrl: 'http://127.0.0.1:9/v1' },
+  });
+  await ok({ method: 'PUT', url: '/api/llm/secrets/OLD_KEY', payload: { value: 'v' } });
+  ids.conversation = (await ok({ method: 'POST', url: '/api/conversations', payload: { title: 'c' } })).id;
+  ids.blueprint = (await ok({ method: 'POST', url: p('/blueprints'), payload: { title: 'Shop' } })).id;
+  ids.buildable = (await ok({ method: 'POST', url: p('/blueprints'), payload: { template: 'crud-app' } })).id;
+
+  // Deploy: two kept, verified releases; staging runs one; a preview to pin and remove.
+  const project = (await sql<{ id: string }>('SELECT id FROM projects WHERE slug = $1', [slug]))[0]!;
+  const release = async (sha: string) =>
+    (
+      await sql<{ id: string }>(
+        `INSERT INTO releases (project_id, sha, path, status, verified, created_at, updated_at)
+         VALUES ($1, $2, '/nonexistent', 'ready', true, now(), now()) RETURNING id`,
+        [project.id, sha],
+      )
+    )[0]!.id;
+  ids.release1 = await release('1'.repeat(40));
+  ids.release2 = await release('2'.repeat(40));
+  await sql(
+    `INSERT INTO environments (project_id, name, kind, host_label, current_release_id, desired_release_id, created_at, updated_at)
+     VALUES ($1, 'staging', 'staging', 'staging--atomic', $2, $2, now(), now()),
+            ($1, 'preview/feat', 'preview', 'preview-feat--atomic', $2, $2, now(), now())`,
+    [project.id, ids.release1],
+  );
+  const login = await t.http.inject({
+    method: 'POST',
+    url: '/api/auth/login',
+    payload: { login: member.user.username, password: member.password },
+  });
+  const cookies = Object.fromEntries(login.cookies.map((c) => [c.name, c.value]));
+  ids.sessionCookie = `orchard_session=${cookies.orchard_session}; orchard_csrf=${cookies.orchard_csrf}`;
+  ids.csrf = cookies.orchard_csrf!;
+}, 120_000);
+
+afterAll(async () => {
+  await failAudit(false).catch(() => undefined);
+  await t?.close();
+});
+
+const CASES: Case[] = [
+  {
+    route: 'POST /api/auth/login',
+    action: 'session.create',
+    request: () => ({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { login: member.user.username, password: member.password },
+    }),
+  },
+  {
+    route: 'POST /api/auth/logout',
+    action: 'session.delete',
+    request: () => ({
+      method: 'POST',
+      url: '/api/auth/logout',
+      // A session, not a token: the cookie and its CSRF header (bearer is dropped below).
+      headers: { authorization: '', cookie: ids.sessionCookie!, 'x-csrf-token': ids.csrf! },
+    }),
+  },
+  {
+    route: 'POST /api/tokens',
+    action: 'token.create',
+    request: () => ({ method: 'POST', url: '/api/tokens', payload: { name: 'new', scopes: ['read'] } }),
+  },
+  {
+    route: 'DELETE /api/tokens/:id',
+    action: 'token.revoke',
+    request: () => ({ method: 'DELETE', url: `/api/tokens/${ids.token}` }),
+  },
+  {
+    route: 'POST /api/users',
+    action: 'user.create',
+    request: () => ({
+      method: 'POST',
+      url: '/api/users',
+      payload: { username: 'newbie', email: 'newbie@example.test', password: 'a-long-enough-password' },
+    }),
+  },
+  {
+    route: 'PATCH /api/users/:id',
+    action: 'user.update',
+    request: () => ({
+      method: 'PATCH',
+      url: `/api/users/${member.user.id}`,
+      payload: { email: 'changed@example.test' },
+    }),
+  },
+  {
+    route: 'POST /api/projects',
+    action: 'project.create',
+    request: () => ({ method: 'POST', url: '/api/projects', payload: { name: 'Brand new' } }),
+  },
+  {
+    route: 'PATCH /api/projects/:slug',
+    action: 'project.update',
+    request: () => ({ method: 'PATCH', url: p(''), payload: { description: 'changed' } }),
+  },
+  {
+    route: 'POST /api/projects/:slug/archive',
+    action: 'project.archive',
+    request: () => ({ method: 'POST', url: '/api/projects/atomic-spare/archive' }),
+  },
+  {
+    route: 'POST /api/projects/:slug/unarchive',
+    action: 'project.unarchive',
+    request: () => ({ method: 'POST', url: '/api/projects/atomic-archived/unarchive' }),
+  },
+  {
+    route: 'PUT /api/projects/:slug/members/:username',
+    action: 'project.member.set',
+    request: () => ({
+      method: 'PUT',
+      url: p(`/members/${member.user.username}`),
+      payload: { role: 'developer' },
+    }),
+  },
+  {
+    route: 'DELETE /api/projects/:slug/members/:username',
+    action: 'project.member.remove',
+    request: () => ({ method: 'DELETE', url: p(`/members/${ids.otherName}`) }),
+  },
+  {
+    route: 'PUT /api/projects/:slug/secrets/:name',
+    action: 'secret.create',
+    request: () => ({ method: 'PUT', url: p('/secrets/NEW_SECRET'), payload: { value: 'shh' } }),
+  },
+  {
+    route: 'PATCH /api/projects/:slug/secrets/:name',
+    action: 'secret.unprotect',
+    request: () => ({ method: 'PATCH', url: p('/secrets/OLD_SECRET'), payload: { protected: false } }),
+  },
+  {
+    route: 'DELETE /api/projects/:slug/secrets/:name',
+    action: 'secret.delete',
+    request: () => ({ method: 'DELETE', url: p('/secrets/OLD_SECRET') }),
+  },
+  {
+    route: 'POST /api/projects/:slug/issues',
+    action: 'issue.create',
+    request: () => ({ method: 'POST', url: p('/issues'), payload: { title: 'Another' } }),
+  },
+  {
+    route: 'PATCH /api/projects/:slug/issues/:number',
+    action: 'issue.update',
+    request: () => ({ method: 'PATCH', url: p(`/issues/${ids.issue}`), payload: { state: 'closed' } }),
+  },
+  {
+    route: 'POST /api/projects/:slug/issues/:number/comments',
+    action: 'comment.create',
+    request: () => ({ method: 'POST', url: p(`/issues/${ids.issue}/comments`), payload: { body: 'hm' } }),
+  },
+  {
+    route: 'POST /api/projects/:slug/merge-requests',
+    action: 'merge_request.create',
+    request: () => ({
+      method: 'POST',
+      url: p('/merge-requests'),
+      payload: { title: 'Open me', sourceBranch: 'to-open', targetBranch: 'main' },
+    }),
+  },
+  {
+    route: 'PATCH /api/projects/:slug/merge-requests/:number',
+    action: 'merge_request.update',
+    request: () => ({ method: 'PATCH', url: p(`/merge-requests/${ids.mr}`), payload: { title: 'Renamed' } }),
+  },
+  {
+    route: 'POST /api/projects/:slug/merge-requests/:number/comments',
+    action: 'comment.create',
+    request: () => ({
+      method: 'POST',
+      url: p(`/merge-requests/${ids.mr}/comments`),
+      payload: { body: 'looks good' },
+    }),
+  },
+  {
+    // Last of the merge-request cases: the branch moves only if the merge is recorded.
+    route: 'POST /api/projects/:slug/merge-requests/:number/merge',
+    action: 'merge_request.merge',
+    request: () => ({ method: 'POST', url: p(`/merge-requests/${ids.mr}/merge`), payload: {} }),
+  },
+  {
+    route: 'POST /api/projects/:slug/pipelines',
+    action: 'pipeline.run',
+    request: () => ({ method: 'POST', url: p('/pipelines'), payload: { ref: 'main' } }),
+  },
+  {
+    route: 'POST /api/projects/:slug/pipelines/:id/rerun',
+    action: 'pipeline.rerun',
+    request: () => ({ method: 'POST', url: p(`/pipelines/${ids.finishedPipeline}/rerun`) }),
+  },
+  {
+    route: 'POST /api/projects/:slug/pipelines/:id/cancel',
+    action: 'pipeline.cancel',
+    failOn: 'pipeline.cancel',
+    request: () => ({ method: 'POST', url: p(`/pipelines/${ids.runningPipeline}/cancel`) }),
+  },
+  {
+    route: 'POST /api/projects/:slug/pipeline-schedules',
+    action: 'pipeline_schedule.create',
+    request: () => ({
+      method: 'POST',
+      url: p('/pipeline-schedules'),
+      payload: { ref: 'main', cron: '*/5 * * * *' },
+    }),
+  },
+  {
+    route: 'DELETE /api/projects/:slug/pipeline-schedules/:scheduleId',
+    action: 'pipeline_schedule.delete',
+    request: () => ({ method: 'DELETE', url: p(`/pipeline-schedules/${ids.schedule}`) }),
+  },
+  {
+    route: 'POST /api/projects/:slug/webhooks',
+    action: 'webhook.create',
+    request: () => ({
+      method: 'POST',
+      url: p('/webhooks'),
+      payload: { url: 'http://127.0.0.1:9/new', secret: 'secret-secret', events: ['push'] },
+    }),
+  },
+  {
+    route: 'DELETE /api/projects/:slug/webhooks/:id',
+    action: 'webhook.delete',
+    request: () => ({ method: 'DELETE', url: p(`/webhooks/${ids.spareWebhook}`) }),
+  },
+  {
+    route: 'POST /api/projects/:slug/webhooks/:id/deliveries/:deliveryId/redeliver',
+    action: 'webhook.redeliver',
+    request: () => ({
+      method: 'POST',
+      url: p(`/webhooks/${ids.webhook}/deliveries/${ids.delivery}/redeliver`),
+    }),
+  },
+  {
+    route: 'POST /api/operations',
+    action: 'operation.start',
+    request: () => ({
+      method: 'POST',
+      url: '/api/operations',
+      payload: { kind: 'system.canary', project: slug },
+    }),
+  },
+  {
+    route: 'POST /api/operations/:id/cancel',
+    action: 'operation.cancel',
+    request: () => ({ method: 'POST', url: `/api/operations/${ids.queuedOp}/cancel` }),
+  },
+  {
+    route: 'POST /api/operations/:id/retry',
+    action: 'operation.retry',
+    request: () => ({ method: 'POST', url: `/api/operations/${ids.cancelledOp}/retry` }),
+  },
+  {
+    route: 'POST /api/llm/providers',
+    action: 'llm.provider.create',
+    request: () => ({
+      method: 'POST',
+      url: '/api/llm/providers',
+      payload: { name: 'fresh', kind: 'openai-compatible', baseUrl: 'http://127.0.0.1:9/v1' },
+    }),
+  },
+  {
+    route: 'PATCH /api/llm/providers/:name',
+    action: 'llm.provider.update',
+    request: () => ({
+      method: 'PATCH',
+      url: '/api/llm/providers/spare',
+      payload: { baseUrl: 'http://127.0.0.1:10/v1' },
+    }),
+  },
+  {
+    route: 'DELETE /api/llm/providers/:name',
+    action: 'llm.provider.delete',
+    request: () => ({ method: 'DELETE', url: '/api/llm/providers/spare' }),
+  },
+  {
+    route: 'PUT /api/llm/secrets/:name',
+    action: 'llm.secret.create',
+    request: () => ({ method: 'PUT', url: '/api/llm/secrets/NEW_KEY', payload: { value: 'v' } }),
+  },
+  {
+    route: 'DELETE /api/llm/secrets/:name',
+    action: 'llm.secret.delete',
+    request: () => ({ method: 'DELETE', url: '/api/llm/secrets/OLD_KEY' }),
+  },
+  {
+    route: 'POST /api/conversations',
+    action: 'conversation.create',
+    request: () => ({ method: 'POST', url: '/api/conversations', payload: { title: 'new' } }),
+  },
+  {
+    route: 'PATCH /api/conversations/:id',
+    action: 'conversation.rename',
+    request: () => ({
+      method: 'PATCH',
+      url: `/api/conversations/${ids.conversation}`,
+      payload: { title: 'x' },
+    }),
+  },
+  {
+    route: 'DELETE /api/conversations/:id',
+    action: 'conversation.delete',
+    request: () => ({ method: 'DELETE', url: `/api/conversations/${ids.conversation}` }),
+  },
+  {
+    route: 'POST /api/projects/:slug/deploy',
+    action: 'operation.start',
+    request: () => ({ method: 'POST', url: p('/deploy'), payload: { env: 'staging', ref: 'main' } }),
+  },
+  {
+    route: 'POST /api/projects/:slug/publish',
+    action: 'environment.publish',
+    request: () => ({ method: 'POST', url: p('/publish'), payload: { release: ids.release2 } }),
+    successRun: false,
+  },
+  {
+    route: 'POST /api/projects/:slug/environments/:env/rollback',
+    action: 'environment.rollback',
+    request: () => ({
+      method: 'POST',
+      url: p('/environments/staging/rollback'),
+      payload: { release: ids.release2 },
+    }),
+    successRun: false,
+  },
+  {
+    route: 'POST /api/projects/:slug/environments/:env/pin',
+    action: 'environment.pin',
+    request: () => ({ method: 'POST', url: p('/environments/preview--feat/pin'), payload: { pinned: true } }),
+  },
+  {
+    route: 'DELETE /api/projects/:slug/environments/:env',
+    action: 'environment.remove',
+    request: () => ({ method: 'DELETE', url: p('/environments/preview--feat') }),
+  },
+  {
+    route: 'POST /api/projects/:slug/blueprints',
+    action: 'blueprint.create',
+    request: () => ({ method: 'POST', url: p('/blueprints'), payload: { title: 'Another' } }),
+  },
+  {
+    route: 'PATCH /api/blueprints/:id',
+    action: 'blueprint.edit',
+    request: () => ({
+      method: 'PATCH',
+      url: `/api/blueprints/${ids.blueprint}`,
+      payload: [{ op: 'replace', path: '/feature', value: 'Renamed shop' }],
+    }),
+  },
+  {
+    route: 'POST /api/blueprints/:id/messages',
+    action: 'blueprint.chat',
+    request: () => ({
+      method: 'POST',
+      url: `/api/blueprints/${ids.blueprint}/messages`,
+      payload: { content: 'add a page called about', mode: 'rules' },
+    }),
+  },
+  {
+    route: 'POST /api/blueprints/:id/messages (LLM Architect)',
+    action: 'operation.start',
+    request: () => ({
+      method: 'POST',
+      url: `/api/blueprints/${ids.blueprint}/messages`,
+      payload: { content: 'make it blue', mode: 'llm' },
+    }),
+  },
+  {
+    route: 'POST /api/blueprints/:id/status',
+    action: 'blueprint.status',
+    request: () => ({
+      method: 'POST',
+      url: `/api/blueprints/${ids.blueprint}/status`,
+      payload: { status: 'discarded' },
+    }),
+  },
+  {
+    route: 'POST /api/blueprints/:id/build',
+    action: 'blueprint.build',
+    request: () => ({
+      method: 'POST',
+      url: `/api/blueprints/${ids.buildable}/build`,
+      payload: { override: true },
+    }),
+  },
+  {
+    route: 'POST /api/prompts',
+    action: 'blueprint.build',
+    failOn: 'blueprint.build',
+    request: () => ({ method: 'POST', url: '/api/prompts', payload: { prompt: 'a todo list for my team' } }),
+  },
+];
+
+describe('a request whose audit row cannot be written', () => {
+  it('covers every mutating route: each is in the table below or writes no audit row for a stated reason', () => {
+    const mutating = t.http.routeTable
+      .filter((r: RouteEntry) => !['GET', 'HEAD'].includes(r.method))
+      .filter((r) => r.url.startsWith('/api/') || r.url.startsWith('/git/'))
+      .map((r) => `${r.method} ${r.url}`);
+    const covered = new Set([
+      ...CASES.map((c) => c.route.replace(/ \(.*\)$/, '')),
+      ...Object.keys(NOT_AUDITED),
+      'POST /api/setup/admin',
+    ]);
+    expect(mutating.filter((r) => !covered.has(r))).toEqual([]);
+  });
+
+  for (const c of CASES) {
+    it(`${c.route}: answers a problem and writes nothing, then succeeds with its audit row`, async () => {
+      const request = await c.request();
+      const before = await fingerprint();
+      await failAudit(true, c.failOn);
+      let failed: Awaited<ReturnType<typeof api>>;
+      try {
+        failed = await api(request);
+      } finally {
+        await failAudit(false);
+      }
+      expect(failed.statusCode, failed.body).toBe(500);
+      expect(failed.headers['content-type']).toContain('application/problem+json');
+      expect(failed.json()).toMatchObject({ status: 500, code: 'internal_error' });
+      // The audit insert is what failed (not something earlier), and nothing else stayed behind.
+      const requestId = failed.headers['x-request-id'];
+      expect(t.logs.some((line) => line.includes(requestId as string) && line.includes(INJECTED))).toBe(true);
+      const after = await fingerprint();
+      expect(Object.keys(after).filter((k) => after[k] !== before[k])).toEqual([]);
+
+      if (c.successRun === false) return;
+      const auditsBefore = await sql<{ n: number }>(
+        'SELECT count(*)::int AS n FROM audit_log WHERE action = $1',
+        [c.action],
+      );
+      const succeeded = await api(request);
+      expect(succeeded.statusCode, succeeded.body).toBeLessThan(300);
+      const auditsAfter = await sql<{ n: number }>(
+        'SELECT count(*)::int AS n FROM audit_log WHERE action = $1',
+        [c.action],
+      );
+      expect(auditsAfter[0]!.n).toBeGreaterThan(auditsBefore[0]!.n);
+    });
+  }
+});
+
+describe('first-run setup whose audit row cannot be written', () => {
+  it('creates neither the admin nor a session, and succeeds once the audit log works', async () => {
+    const fresh = await createTestApp();
+    try {
+      const request = {
+        method: 'POST' as const,
+        url: '/api/setup/admin',
+        payload: { username: 'root', email: 'root@example.test', password: 'a-long-enough-password' },
+      };
+      await fresh.res.db.query(`CREATE FUNCTION test_refuse_session() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN IF NEW.action = 'session.create' THEN RAISE EXCEPTION '${INJECTED}'; END IF; RETURN NEW; END $$`);
+      // Only the second audit row (the session's) fails: the admin's own row was already written.
+      await fresh.res.db.query(
+        'CREATE TRIGGER test_refuse_session BEFORE INSERT ON audit_log FOR EACH ROW EXECUTE FUNCTION test_refuse_session()',
+      );
+      const failed = await fresh.http.inject(request);
+      expect(failed.statusCode, failed.body).toBe(500);
+      expect(failed.headers['content-type']).toContain('application/problem+json');
+      const count = async (table: string) =>
+        (await fresh.res.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`)).rows[0]!.n;
+      expect([await count('users'), await count('sessions'), await count('audit_log')]).toEqual([0, 0, 0]);
+      await fresh.res.db.query('DROP TRIGGER test_refuse_session ON audit_log');
+      const ok = await fresh.http.inject(request);
+      expect(ok.statusCode, ok.body).toBe(201);
+      expect([await count('users'), await count('sessions'), await count('audit_log')]).toEqual([1, 1, 2]);
+    } finally {
+      await fresh.close();
+    }
+  });
+});
