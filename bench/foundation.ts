@@ -1,6 +1,9 @@
-// npm run bench:foundation — cold and warm start of `orchard up` (embedded PostgreSQL), idle RSS,
-// and GET /api/projects under 50 concurrent clients against a bare Fastify route measured in the
-// same run on the same machine.
+// npm run bench:foundation [seconds] [rounds] — cold and warm start of `orchard up` (embedded
+// PostgreSQL), idle RSS, and GET /api/projects under 50 concurrent clients against two peers
+// measured in the same run on the same machine: a minimal Fastify + `pg` handler doing the same
+// work (the fair peer) and a bare Fastify route (no auth, no database). The three are measured in
+// alternating rounds so that load from other processes on the machine falls on all of them alike;
+// medians and ranges are printed.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -8,11 +11,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchEnv } from './support/bench-env.ts';
-import { load } from './support/load.ts';
+import { type LoadResult, load } from './support/load.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const TOKEN = 'orch_benchbenchbenchbenchbenchbench01';
-const SECONDS = Number(process.argv[2] ?? 10);
+const SECONDS = Number(process.argv[2] ?? 5);
+const ROUNDS = Number(process.argv[3] ?? 3);
 
 function start(cmd: string[], pattern: RegExp): Promise<{ child: ChildProcess; url: string; ms: number }> {
   const t0 = performance.now();
@@ -60,6 +64,15 @@ function postgresRssMb(home: string) {
   return total;
 }
 
+/** Orchard's own database in the embedded server of `home`, over its Unix socket. */
+function embeddedUrl(home: string) {
+  const [, , , port, socketDir] = readFileSync(path.join(home, 'pg', 'data', 'postmaster.pid'), 'utf8').split(
+    '\n',
+  );
+  const { owner } = JSON.parse(readFileSync(path.join(home, 'db.credentials.json'), 'utf8'));
+  return `postgres://${encodeURIComponent(owner.name)}:${encodeURIComponent(owner.password)}@localhost:${port?.trim()}/orchard?host=${encodeURIComponent(socketDir!.trim())}`;
+}
+
 const home = await mkdtemp(path.join(os.tmpdir(), 'orchard-bench-'));
 const up = [path.join(ROOT, 'bin', 'orchard'), 'up', '--port', '0', '--home', home];
 const running = /running at (http:\/\/\S+)/;
@@ -81,33 +94,71 @@ try {
   const idlePg = postgresRssMb(home);
 
   const bare = await start(
-    [path.join(ROOT, 'bench', 'support', 'bare-fastify.ts')].flatMap((f) => ['--import', 'tsx', f]),
+    ['--import', 'tsx', path.join(ROOT, 'bench', 'support', 'bare-fastify.ts')],
     /listening on (http:\/\/\S+)/,
   );
-  await load(`${bare.url}/api/projects`, { concurrency: 10, seconds: 2 });
-  const peer = await load(`${bare.url}/api/projects`, { concurrency: 50, seconds: SECONDS });
-  const ours = await load(`${warm.url}/api/projects`, { concurrency: 50, seconds: SECONDS, headers: auth });
+  const pgPeer = await start(
+    ['--import', 'tsx', path.join(ROOT, 'bench', 'support', 'pg-fastify.ts'), embeddedUrl(home)],
+    /listening on (http:\/\/\S+)/,
+  );
+  const targets = [
+    { name: 'orchard (auth + db)', url: `${warm.url}/api/projects`, results: [] as LoadResult[] },
+    { name: 'fastify + pg peer', url: `${pgPeer.url}/api/projects`, results: [] as LoadResult[] },
+    { name: 'bare fastify route', url: `${bare.url}/api/projects`, results: [] as LoadResult[] },
+  ];
+  const body = async (url: string) => (await fetch(url, { headers: auth })).json();
+  const [ourBody, peerBody] = [await body(targets[0]!.url), await body(targets[1]!.url)];
+  if (JSON.stringify(ourBody) !== JSON.stringify(peerBody))
+    throw new Error('the fastify + pg peer does not answer what Orchard answers');
+  for (const target of targets) await load(target.url, { concurrency: 10, seconds: 2, headers: auth });
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const target of targets)
+      target.results.push(await load(target.url, { concurrency: 50, seconds: SECONDS, headers: auth }));
+  }
+  await stop(pgPeer.child);
   await stop(bare.child);
   await stop(warm.child);
 
   const f = (n: number) => n.toFixed(1);
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const summary = (results: LoadResult[]) => ({
+    rps: median(results.map((r) => r.rps)),
+    rpsMin: Math.min(...results.map((r) => r.rps)),
+    rpsMax: Math.max(...results.map((r) => r.rps)),
+    p50: median(results.map((r) => r.p50)),
+    p90: median(results.map((r) => r.p90)),
+    p99: median(results.map((r) => r.p99)),
+    errors: results.reduce((n, r) => n + r.errors, 0),
+  });
+  const [ours, peer, bareRoute] = targets.map((t) => summary(t.results)) as [
+    ReturnType<typeof summary>,
+    ReturnType<typeof summary>,
+    ReturnType<typeof summary>,
+  ];
   console.log(`\nOrchard foundation benchmark (${os.cpus().length} cores, node ${process.version})`);
   console.log(`cold start (fresh home, initdb + migrations): ${f(cold.ms)} ms`);
   console.log(`warm start (existing home):                   ${f(warm.ms)} ms`);
   console.log(`idle RSS: orchard ${f(idleNode)} MB, embedded PostgreSQL ${f(idlePg)} MB`);
-  console.log(`\nGET /api/projects, 50 concurrent clients, ${SECONDS} s each (latency ms):`);
-  console.log('                        p50     p90     p99     req/s   errors');
-  for (const [name, r] of [
-    ['orchard (auth + db)', ours],
-    ['bare fastify route', peer],
-  ] as const) {
+  console.log(
+    `\nGET /api/projects (20 projects), 50 concurrent clients, ${ROUNDS} rounds of ${SECONDS} s (medians; latency ms):`,
+  );
+  console.log('                        p50     p90     p99     req/s   (range)            errors');
+  for (const [i, r] of [ours, peer, bareRoute].entries()) {
+    const range = `(${f(r.rpsMin)}–${f(r.rpsMax)})`;
     console.log(
-      `${name.padEnd(22)} ${f(r.p50).padStart(6)} ${f(r.p90).padStart(7)} ${f(r.p99).padStart(7)} ${f(r.rps).padStart(9)} ${String(r.errors).padStart(7)}`,
+      `${targets[i]!.name.padEnd(22)} ${f(r.p50).padStart(6)} ${f(r.p90).padStart(7)} ${f(r.p99).padStart(7)} ${f(r.rps).padStart(9)}   ${range.padEnd(18)} ${String(r.errors).padStart(6)}`,
     );
   }
-  console.log(
-    `ratio orchard/bare: p50 ${(ours.p50 / peer.p50).toFixed(2)}×, p99 ${(ours.p99 / peer.p99).toFixed(2)}×, throughput ${(ours.rps / peer.rps).toFixed(2)}×`,
-  );
+  const perRound = (other: number) =>
+    targets[0]!.results.map((r, i) => r.rps / targets[other]!.results[i]!.rps);
+  const ratio = (name: string, other: ReturnType<typeof summary>, index: number) => {
+    const rounds = perRound(index);
+    console.log(
+      `ratio orchard/${name}: throughput ${(ours.rps / other.rps).toFixed(2)}× (per round ${rounds.map((x) => x.toFixed(2)).join(', ')}), p50 ${(ours.p50 / other.p50).toFixed(2)}×, p99 ${(ours.p99 / other.p99).toFixed(2)}×`,
+    );
+  };
+  ratio('fastify+pg peer', peer, 1);
+  ratio('bare route', bareRoute, 2);
 } finally {
   await rm(home, { recursive: true, force: true });
 }
