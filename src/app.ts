@@ -18,7 +18,12 @@ import {
   registerDeployJobs,
 } from './modules/deploy/index.ts';
 import { gitRoutes, type PushListener } from './modules/git/index.ts';
-import { bootstrapAdmin, createAuthenticator, identityRoutes } from './modules/identity/index.ts';
+import {
+  bootstrapAdmin,
+  createAuthenticator,
+  identityRoutes,
+  reloadActor,
+} from './modules/identity/index.ts';
 import { type LlmGateway, llmRoutes, startLlmGateway } from './modules/llm/index.ts';
 import {
   registerNotifyJobs,
@@ -54,6 +59,7 @@ import { migrate, pendingMigrations } from './platform/db/migrate.ts';
 import { createPool, type Db } from './platform/db/pool.ts';
 import { createEventBus, type EventBus } from './platform/events/index.ts';
 import { createHttpServer, type HttpApp } from './platform/http/server.ts';
+import { createStreamGuard } from './platform/http/stream-guard.ts';
 import { createLogger, type Logger } from './platform/log.ts';
 import { createMetrics, type Metrics } from './platform/metrics.ts';
 import type { Resources } from './platform/resources.ts';
@@ -186,6 +192,13 @@ export async function createHttp(res: AppResources, options: { webRoot?: string 
     trustProxy: config.trustProxy,
     hsts: Boolean(config.publicUrl?.startsWith('https:')),
     authenticate: createAuthenticator(db, res.clock),
+    streamGuard: createStreamGuard({
+      bus: res.bus,
+      logger: res.logger,
+      clock: res.clock,
+      reload: (actor) => reloadActor(db, res.clock, actor),
+      recheckMs: config.access.streamRecheckMs,
+    }),
     readiness: async (request) => {
       const checks: Record<string, { ok: boolean; detail?: string }> = {};
       try {

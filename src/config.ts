@@ -75,6 +75,13 @@ export const Config = z.object({
     })
     .prefault({}),
   trustProxy: bool.default(false),
+  /** How lost access takes effect beyond the notices every process gets at once (LISTEN/NOTIFY). */
+  access: z
+    .object({
+      /** Open event streams re-check their opener's access this often, in case a notice was lost. */
+      streamRecheckMs: positiveInt.default(60_000),
+    })
+    .prefault({}),
   workers: z
     .object({
       enabled: bool.default(true),
@@ -200,6 +207,7 @@ export const ENV_KEYS: Record<string, string> = {
   ORCHARD_RATE_LIMIT_TOKEN_PER_MINUTE: 'rateLimit.tokenPerMinute',
   ORCHARD_RATE_LIMIT_LOGIN_PER_MINUTE: 'rateLimit.loginPerMinute',
   ORCHARD_TRUST_PROXY: 'trustProxy',
+  ORCHARD_STREAM_RECHECK_MS: 'access.streamRecheckMs',
   ORCHARD_WORKERS: 'workers.enabled',
   ORCHARD_WORKER_QUEUES: 'workers.queues',
   ORCHARD_WORKER_CONCURRENCY: 'workers.concurrency',

@@ -1,5 +1,5 @@
 /** The identity module's public face. */
-export { authenticateToken, createAuthenticator, scopesForRole } from './authenticate.ts';
+export { authenticateToken, createAuthenticator, reloadActor, scopesForRole } from './authenticate.ts';
 export { bootstrapAdmin } from './bootstrap-admin.ts';
 export { createToken } from './create-token.ts';
 export { createUser } from './create-user.ts';

@@ -2,6 +2,7 @@ import type { Clock } from '../../platform/clock.ts';
 import type { RequestContext } from '../../platform/context.ts';
 import { type Db, withTransaction } from '../../platform/db/pool.ts';
 import { NotFoundError } from '../../platform/errors.ts';
+import { notifyAccessChange } from '../../platform/events/index.ts';
 import { recordAudit } from './record-audit.ts';
 import { findToken, revokeToken as revoke, type TokenRow } from './store.ts';
 
@@ -14,6 +15,8 @@ export async function revokeToken(db: Db, clock: Clock, ctx: RequestContext, id:
   return withTransaction(db, async (tx) => {
     const row = (await revoke(tx, id, clock.now()))!;
     await recordAudit(tx, ctx, { action: 'token.revoke', target: { type: 'token', id } });
+    // Caches and open streams of every process drop the token on commit.
+    await notifyAccessChange(tx, { userId: row.user_id, tokenId: id });
     return row;
   });
 }

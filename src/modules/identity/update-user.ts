@@ -1,6 +1,7 @@
 import type { RequestContext } from '../../platform/context.ts';
 import { type Db, withTransaction } from '../../platform/db/pool.ts';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../platform/errors.ts';
+import { notifyAccessChange } from '../../platform/events/index.ts';
 import { hashPassword } from './password.ts';
 import { recordAudit } from './record-audit.ts';
 import { type UserRow, updateUser as update } from './store.ts';
@@ -39,6 +40,9 @@ export async function updateUser(
         email: patch.email,
       },
     });
+    // A new role or a disabled account reaches every process's caches and open streams on commit.
+    if (patch.role !== undefined || patch.disabled !== undefined)
+      await notifyAccessChange(tx, { userId: id });
     return row;
   });
 }

@@ -21,13 +21,14 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { Clock } from '../clock.ts';
-import { ForbiddenError, RateLimitedError, UnauthorizedError } from '../errors.ts';
+import { RateLimitedError, UnauthorizedError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
-import { type Actor, hasScope } from './actor.ts';
+import type { Actor } from './actor.ts';
 import { sendProblem, toProblem } from './problem.ts';
 import { RateLimiter } from './rate-limit.ts';
-import './route-auth.ts';
+import { requireRouteAccess } from './route-auth.ts';
+import type { StreamGuard } from './stream-guard.ts';
 
 export type HttpApp = FastifyInstance<
   RawServerDefault,
@@ -44,6 +45,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Every route registered, for the table-driven permission tests and diagnostics. */
     routeTable: RouteEntry[];
+    /** Ends event streams whose opener lost access (absent: streams are not followed). */
+    streamGuard?: StreamGuard;
   }
 }
 
@@ -70,6 +73,8 @@ export interface HttpServerOptions {
   hsts: boolean;
   /** Resolves the actor of a request from its credentials (identity module). */
   authenticate(request: FastifyRequest): Promise<Actor | undefined>;
+  /** Follows open event streams and ends those whose opener lost access. */
+  streamGuard?: StreamGuard;
   /** Readiness: database reachable, migrations applied, … */
   readiness(request: FastifyRequest): Promise<ReadinessCheck>;
   /** Built web UI to serve at `/`, when present. */
@@ -112,6 +117,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
   }).withTypeProvider<ZodTypeProvider>();
 
   app.decorate('routeTable', [] as RouteEntry[]);
+  app.decorate('streamGuard', options.streamGuard);
+  if (options.streamGuard) app.addHook('onClose', async () => options.streamGuard?.close());
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) {
       if (method === 'HEAD') continue;
@@ -181,12 +188,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     const actor = request.actor;
     if (!actor)
       throw new UnauthorizedError('Authentication required: send Authorization: Bearer <token> or log in.');
-    const needed = config.scope ?? (request.method === 'GET' || request.method === 'HEAD' ? 'read' : 'write');
-    if (config.adminOnly) {
-      if (actor.role !== 'admin') throw new ForbiddenError('Only instance admins may do this.');
-      if (!hasScope(actor, 'admin')) throw new ForbiddenError('This token lacks the admin scope.');
-    }
-    if (!hasScope(actor, needed)) throw new ForbiddenError(`This token lacks the ${needed} scope.`);
+    requireRouteAccess(actor, config, request.method);
   });
 
   app.addHook('onResponse', async (request, reply) => {
