@@ -20,7 +20,9 @@ import {
 import { gitRoutes, type PushListener } from './modules/git/index.ts';
 import {
   bootstrapAdmin,
+  createActorCache,
   createAuthenticator,
+  createLastUseRecorder,
   identityRoutes,
   reloadActor,
 } from './modules/identity/index.ts';
@@ -183,6 +185,15 @@ export async function createHttp(res: AppResources, options: { webRoot?: string 
   const { config, db } = res;
   const { onEvent, onPush } = changeListeners(res);
   const deepCheck = createDeepCheck(res);
+  const credentials = {
+    cache: createActorCache({
+      bus: res.bus,
+      logger: res.logger,
+      ttlMs: config.access.cacheTtlMs,
+      maxEntries: config.access.cacheMaxEntries,
+    }),
+    lastUse: createLastUseRecorder(db, res.logger),
+  };
   const http = await createHttpServer({
     logger: res.logger,
     metrics: res.metrics,
@@ -191,7 +202,7 @@ export async function createHttp(res: AppResources, options: { webRoot?: string 
     rateLimit: config.rateLimit,
     trustProxy: config.trustProxy,
     hsts: Boolean(config.publicUrl?.startsWith('https:')),
-    authenticate: createAuthenticator(db, res.clock),
+    authenticate: createAuthenticator(db, res.clock, credentials),
     streamGuard: createStreamGuard({
       bus: res.bus,
       logger: res.logger,
@@ -220,7 +231,7 @@ export async function createHttp(res: AppResources, options: { webRoot?: string 
     webRoot: options.webRoot ?? WEB_ROOT,
     hostRouter: res.deploy.hostRouter,
     routes: [
-      identityRoutes(res),
+      identityRoutes(res, { cache: credentials.cache }),
       projectRoutes(res),
       secretRoutes(res),
       gitRoutes(res, { onPush }),
@@ -233,6 +244,10 @@ export async function createHttp(res: AppResources, options: { webRoot?: string 
       studioRoutes(res),
       automationRoutes(res),
     ],
+  });
+  http.addHook('onClose', async () => {
+    credentials.cache.close();
+    await credentials.lastUse.close();
   });
   res.deploy.attachServer(http.server);
   return http;

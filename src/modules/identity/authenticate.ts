@@ -3,7 +3,9 @@ import type { Clock } from '../../platform/clock.ts';
 import type { Queryable } from '../../platform/db/pool.ts';
 import { ForbiddenError, UnauthorizedError } from '../../platform/errors.ts';
 import type { Actor, Scope } from '../../platform/http/actor.ts';
+import type { ActorCache } from './actor-cache.ts';
 import { CSRF_HEADER, SESSION_COOKIE } from './cookies.ts';
+import type { LastUseRecorder } from './last-use.ts';
 import { findSessionWithUser, findTokenWithUser, findTokenWithUserById, touchToken } from './store.ts';
 import { hashToken, TOKEN_PATTERN } from './token-format.ts';
 
@@ -49,16 +51,38 @@ function sessionActor(row: SessionWithUser | undefined, now: Date): Actor | unde
   };
 }
 
+/** What makes repeated authentication cheap: a credential cache and last-use writes off the request path. */
+export interface CredentialDeps {
+  cache?: ActorCache;
+  lastUse?: LastUseRecorder;
+}
+
 /** Resolves an API token to its actor; throws 401 for an unknown, revoked or expired token. */
-export async function authenticateToken(db: Queryable, clock: Clock, token: string): Promise<Actor> {
+export async function authenticateToken(
+  db: Queryable,
+  clock: Clock,
+  token: string,
+  deps: CredentialDeps = {},
+): Promise<Actor> {
   if (!TOKEN_PATTERN.test(token))
     throw new UnauthorizedError('The API token is malformed; tokens look like orch_….');
-  const row = await findTokenWithUser(db, hashToken(token));
+  const hash = hashToken(token);
   const now = clock.now();
+  const { cache, lastUse } = deps;
+  const key = `token:${hash}`;
+  const hit = cache?.get(key, now);
+  if (hit) {
+    lastUse?.note(hit.actor.tokenId!, now);
+    return hit.actor;
+  }
+  const stamp = cache?.stamp() ?? 0;
+  const row = await findTokenWithUser(db, hash);
   const actor = tokenActor(row, now);
+  if (lastUse) lastUse.note(actor.tokenId!, now, row?.last_used_at);
   // Last use is recorded at minute resolution, so most requests skip the write.
-  if (row && (!row.last_used_at || now.getTime() - row.last_used_at.getTime() > 60_000))
+  else if (row && (!row.last_used_at || now.getTime() - row.last_used_at.getTime() > 60_000))
     await touchToken(db, row.id, now);
+  cache?.set(key, { actor }, stamp);
   return actor;
 }
 
@@ -84,18 +108,28 @@ export async function authenticateSession(
   sessionId: string,
   method: string,
   csrfHeader: string | undefined,
+  deps: CredentialDeps = {},
 ): Promise<Actor | undefined> {
-  const row = await findSessionWithUser(db, hashToken(sessionId));
-  const actor = sessionActor(row, clock.now());
-  if (!actor) return undefined;
-  if (!SAFE_METHODS.has(method) && csrfHeader !== row?.csrf_token) {
+  const hash = hashToken(sessionId);
+  const key = `session:${hash}`;
+  const now = clock.now();
+  let session = deps.cache?.get(key, now);
+  if (!session) {
+    const stamp = deps.cache?.stamp() ?? 0;
+    const row = await findSessionWithUser(db, hash);
+    const actor = sessionActor(row, now);
+    if (!actor || !row) return undefined;
+    session = { actor, csrfToken: row.csrf_token };
+    deps.cache?.set(key, session, stamp);
+  }
+  if (!SAFE_METHODS.has(method) && csrfHeader !== session.csrfToken) {
     throw new ForbiddenError(`CSRF check failed: send the ${CSRF_HEADER} header with the token from login.`);
   }
-  return actor;
+  return session.actor;
 }
 
 /** The authenticator the HTTP server calls for every protected route. */
-export function createAuthenticator(db: Queryable, clock: Clock) {
+export function createAuthenticator(db: Queryable, clock: Clock, deps: CredentialDeps = {}) {
   return async (request: FastifyRequest): Promise<Actor | undefined> => {
     const header = request.headers.authorization;
     if (header) {
@@ -103,7 +137,7 @@ export function createAuthenticator(db: Queryable, clock: Clock) {
       if (scheme?.toLowerCase() !== 'bearer' || !value) {
         throw new UnauthorizedError('Use Authorization: Bearer <token>.');
       }
-      return authenticateToken(db, clock, value.trim());
+      return authenticateToken(db, clock, value.trim(), deps);
     }
     const sessionId = request.cookies?.[SESSION_COOKIE];
     if (sessionId) {
@@ -114,6 +148,7 @@ export function createAuthenticator(db: Queryable, clock: Clock) {
         sessionId,
         request.method,
         typeof csrf === 'string' ? csrf : undefined,
+        deps,
       );
     }
     return undefined;
