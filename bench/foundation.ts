@@ -15,8 +15,8 @@ import { type LoadResult, load } from './support/load.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const TOKEN = 'orch_benchbenchbenchbenchbenchbench01';
-const SECONDS = Number(process.argv[2] ?? 5);
-const ROUNDS = Number(process.argv[3] ?? 3);
+const SECONDS = Number(process.argv[2] ?? 3);
+const ROUNDS = Number(process.argv[3] ?? 7);
 
 function start(cmd: string[], pattern: RegExp): Promise<{ child: ChildProcess; url: string; ms: number }> {
   const t0 = performance.now();
@@ -48,6 +48,12 @@ function rssMb(pid: number) {
     .split('\n')
     .find((l) => l.startsWith('VmRSS:'));
   return Number(line?.split(/\s+/)[1]) / 1024;
+}
+
+/** CPU time (user + system) a process has used so far, in milliseconds. */
+function cpuMs(pid: number) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * (1000 / 100);
 }
 
 function postgresRssMb(home: string) {
@@ -101,19 +107,33 @@ try {
     ['--import', 'tsx', path.join(ROOT, 'bench', 'support', 'pg-fastify.ts'), embeddedUrl(home)],
     /listening on (http:\/\/\S+)/,
   );
+  const target = (name: string, url: string, child: ChildProcess) => ({
+    name,
+    url: `${url}/api/projects`,
+    pid: child.pid!,
+    results: [] as LoadResult[],
+    cpuPerRequest: [] as number[],
+  });
   const targets = [
-    { name: 'orchard (auth + db)', url: `${warm.url}/api/projects`, results: [] as LoadResult[] },
-    { name: 'fastify + pg peer', url: `${pgPeer.url}/api/projects`, results: [] as LoadResult[] },
-    { name: 'bare fastify route', url: `${bare.url}/api/projects`, results: [] as LoadResult[] },
+    target('orchard (auth + db)', warm.url, warm.child),
+    target('fastify + pg peer', pgPeer.url, pgPeer.child),
+    target('bare fastify route', bare.url, bare.child),
   ];
   const body = async (url: string) => (await fetch(url, { headers: auth })).json();
   const [ourBody, peerBody] = [await body(targets[0]!.url), await body(targets[1]!.url)];
   if (JSON.stringify(ourBody) !== JSON.stringify(peerBody))
     throw new Error('the fastify + pg peer does not answer what Orchard answers');
   for (const target of targets) await load(target.url, { concurrency: 10, seconds: 2, headers: auth });
+  // Short alternating rounds, each starting with another target, so that the load other processes
+  // put on the machine falls on all three alike; the ratio is taken round by round.
   for (let round = 0; round < ROUNDS; round++) {
-    for (const target of targets)
-      target.results.push(await load(target.url, { concurrency: 50, seconds: SECONDS, headers: auth }));
+    for (let i = 0; i < targets.length; i++) {
+      const t = targets[(round + i) % targets.length]!;
+      const cpuBefore = cpuMs(t.pid);
+      const result = await load(t.url, { concurrency: 50, seconds: SECONDS, headers: auth });
+      t.cpuPerRequest.push((cpuMs(t.pid) - cpuBefore) / result.requests);
+      t.results.push(result);
+    }
   }
   await stop(pgPeer.child);
   await stop(bare.child);
@@ -121,7 +141,8 @@ try {
 
   const f = (n: number) => n.toFixed(1);
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-  const summary = (results: LoadResult[]) => ({
+  const summary = ({ results, cpuPerRequest }: (typeof targets)[number]) => ({
+    cpu: median(cpuPerRequest),
     rps: median(results.map((r) => r.rps)),
     rpsMin: Math.min(...results.map((r) => r.rps)),
     rpsMax: Math.max(...results.map((r) => r.rps)),
@@ -130,7 +151,7 @@ try {
     p99: median(results.map((r) => r.p99)),
     errors: results.reduce((n, r) => n + r.errors, 0),
   });
-  const [ours, peer, bareRoute] = targets.map((t) => summary(t.results)) as [
+  const [ours, peer, bareRoute] = targets.map(summary) as [
     ReturnType<typeof summary>,
     ReturnType<typeof summary>,
     ReturnType<typeof summary>,
@@ -140,21 +161,19 @@ try {
   console.log(`warm start (existing home):                   ${f(warm.ms)} ms`);
   console.log(`idle RSS: orchard ${f(idleNode)} MB, embedded PostgreSQL ${f(idlePg)} MB`);
   console.log(
-    `\nGET /api/projects (20 projects), 50 concurrent clients, ${ROUNDS} rounds of ${SECONDS} s (medians; latency ms):`,
+    `\nGET /api/projects (20 projects), 50 concurrent clients, ${ROUNDS} alternating rounds of ${SECONDS} s (medians; latency ms; server CPU ms per request):`,
   );
-  console.log('                        p50     p90     p99     req/s   (range)            errors');
+  console.log('                        p50     p90     p99     req/s   (range)              cpu/req  errors');
   for (const [i, r] of [ours, peer, bareRoute].entries()) {
     const range = `(${f(r.rpsMin)}–${f(r.rpsMax)})`;
     console.log(
-      `${targets[i]!.name.padEnd(22)} ${f(r.p50).padStart(6)} ${f(r.p90).padStart(7)} ${f(r.p99).padStart(7)} ${f(r.rps).padStart(9)}   ${range.padEnd(18)} ${String(r.errors).padStart(6)}`,
+      `${targets[i]!.name.padEnd(22)} ${f(r.p50).padStart(6)} ${f(r.p90).padStart(7)} ${f(r.p99).padStart(7)} ${f(r.rps).padStart(9)}   ${range.padEnd(20)} ${r.cpu.toFixed(3).padStart(7)} ${String(r.errors).padStart(7)}`,
     );
   }
-  const perRound = (other: number) =>
-    targets[0]!.results.map((r, i) => r.rps / targets[other]!.results[i]!.rps);
   const ratio = (name: string, other: ReturnType<typeof summary>, index: number) => {
-    const rounds = perRound(index);
+    const rounds = targets[0]!.results.map((r, i) => r.rps / targets[index]!.results[i]!.rps);
     console.log(
-      `ratio orchard/${name}: throughput ${(ours.rps / other.rps).toFixed(2)}× (per round ${rounds.map((x) => x.toFixed(2)).join(', ')}), p50 ${(ours.p50 / other.p50).toFixed(2)}×, p99 ${(ours.p99 / other.p99).toFixed(2)}×`,
+      `ratio orchard/${name}: throughput ${median(rounds).toFixed(2)}× (median of per-round ratios; range ${Math.min(...rounds).toFixed(2)}–${Math.max(...rounds).toFixed(2)}), p50 ${(ours.p50 / other.p50).toFixed(2)}×, p99 ${(ours.p99 / other.p99).toFixed(2)}×, server CPU per request ${(ours.cpu / other.cpu).toFixed(2)}×`,
     );
   };
   ratio('fastify+pg peer', peer, 1);
