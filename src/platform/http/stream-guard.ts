@@ -56,6 +56,7 @@ interface Watched {
 /** Notices are remembered this long so a stream being opened while one arrives is checked too. */
 const RECENT_MS = 10_000;
 const MAX_TIMER_MS = 2 ** 31 - 1;
+const MAX_CONCURRENT_CHECKS = 4;
 
 export function createStreamGuard(options: StreamGuardOptions): StreamGuard {
   const { logger, clock } = options;
@@ -100,19 +101,36 @@ export function createStreamGuard(options: StreamGuardOptions): StreamGuard {
     }
   };
 
-  /** Holds the stream's events back while its access is checked: nothing leaks in between. */
-  const recheck = (w: Watched): Promise<void> => {
+  // A few checks at a time: a sweep over thousands of streams must not take the whole pool.
+  let running = 0;
+  const queued: Array<() => void> = [];
+  const limited = async <T>(fn: () => Promise<T>): Promise<T> => {
+    if (running >= MAX_CONCURRENT_CHECKS) await new Promise<void>((resolve) => queued.push(resolve));
+    running += 1;
+    try {
+      return await fn();
+    } finally {
+      running -= 1;
+      queued.shift()?.();
+    }
+  };
+
+  /**
+   * `hold`: the stream's events wait while its access is checked, so nothing leaks in between
+   * (when something changed). The periodic sweep does not hold: it only catches lost notices.
+   */
+  const recheck = (w: Watched, hold = true): Promise<void> => {
+    if (hold) w.stream.pause();
     if (w.checking) {
       w.again = true;
       return w.checking;
     }
     if (w.stream.closed) return Promise.resolve();
-    w.stream.pause();
     w.checking = (async () => {
       try {
         do {
           w.again = false;
-          const lost = await verify(w);
+          const lost = await limited(() => verify(w));
           if (lost !== undefined) return end(w, lost);
         } while (w.again && !w.stream.closed);
         w.stream.resume();
@@ -149,7 +167,7 @@ export function createStreamGuard(options: StreamGuardOptions): StreamGuard {
     );
     if (options.recheckMs) {
       sweep = setInterval(() => {
-        for (const w of watched) void recheck(w);
+        for (const w of watched) void recheck(w, false);
       }, options.recheckMs);
       sweep.unref();
     }
