@@ -18,7 +18,14 @@ import {
   registerDeployJobs,
 } from './modules/deploy/index.ts';
 import { configureGit, gitRoutes, type PushListener } from './modules/git/index.ts';
-import { bootstrapAdmin, createAuthenticator, identityRoutes } from './modules/identity/index.ts';
+import {
+  bootstrapAdmin,
+  createActorCache,
+  createAuthenticator,
+  createLastUseRecorder,
+  identityRoutes,
+  reloadActor,
+} from './modules/identity/index.ts';
 import { type LlmGateway, llmRoutes, startLlmGateway } from './modules/llm/index.ts';
 import {
   registerNotifyJobs,
@@ -61,6 +68,7 @@ import { createPool, type Db } from './platform/db/pool.ts';
 import { beforeAbort } from './platform/deadline.ts';
 import { createEventBus, type EventBus } from './platform/events/index.ts';
 import { createHttpServer, type HttpApp } from './platform/http/server.ts';
+import { createStreamGuard } from './platform/http/stream-guard.ts';
 import { createLogger, type Logger } from './platform/log.ts';
 import { createMetrics, type Metrics } from './platform/metrics.ts';
 import type { Resources } from './platform/resources.ts';
@@ -201,6 +209,15 @@ export async function createHttp(res: AppResources, options: { webRoot?: string 
   const { config, db } = res;
   const { onEvent, onPush } = changeListeners(res);
   const deepCheck = createDeepCheck(res);
+  const credentials = {
+    cache: createActorCache({
+      bus: res.bus,
+      logger: res.logger,
+      ttlMs: config.access.cacheTtlMs,
+      maxEntries: config.access.cacheMaxEntries,
+    }),
+    lastUse: createLastUseRecorder(db, res.logger),
+  };
   const http = await createHttpServer({
     logger: res.logger,
     metrics: res.metrics,
@@ -209,7 +226,14 @@ export async function createHttp(res: AppResources, options: { webRoot?: string 
     rateLimit: config.rateLimit,
     trustProxy: config.trustProxy,
     hsts: Boolean(config.publicUrl?.startsWith('https:')),
-    authenticate: createAuthenticator(db, res.clock),
+    authenticate: createAuthenticator(db, res.clock, credentials),
+    streamGuard: createStreamGuard({
+      bus: res.bus,
+      logger: res.logger,
+      clock: res.clock,
+      reload: (actor) => reloadActor(db, res.clock, actor),
+      recheckMs: config.access.streamRecheckMs,
+    }),
     readyTimeoutMs: config.readyTimeoutMs,
     readiness: async (request, signal) => {
       const checks: Record<string, { ok: boolean; detail?: string }> = {};
@@ -239,7 +263,7 @@ export async function createHttp(res: AppResources, options: { webRoot?: string 
     webRoot: options.webRoot ?? WEB_ROOT,
     hostRouter: res.deploy.hostRouter,
     routes: [
-      identityRoutes(res),
+      identityRoutes(res, { cache: credentials.cache }),
       projectRoutes(res),
       secretRoutes(res),
       gitRoutes(res, { onPush }),
@@ -253,6 +277,10 @@ export async function createHttp(res: AppResources, options: { webRoot?: string 
       automationRoutes(res),
       systemRoutes(res),
     ],
+  });
+  http.addHook('onClose', async () => {
+    credentials.cache.close();
+    await credentials.lastUse.close();
   });
   res.deploy.attachServer(http.server);
   return http;

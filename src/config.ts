@@ -76,6 +76,19 @@ export const Config = z.object({
     })
     .prefault({}),
   trustProxy: bool.default(false),
+  /** How lost access takes effect beyond the notices every process gets at once (LISTEN/NOTIFY). */
+  access: z
+    .object({
+      /**
+       * Authenticated tokens and sessions are remembered this long; changes reach every process's
+       * cache at once over NOTIFY, so this only bounds a lost notice (0: nothing is cached).
+       */
+      cacheTtlMs: z.coerce.number().int().min(0).max(300_000).default(10_000),
+      cacheMaxEntries: positiveInt.default(10_000),
+      /** Open event streams re-check their opener's access this often, in case a notice was lost. */
+      streamRecheckMs: positiveInt.default(60_000),
+    })
+    .prefault({}),
   workers: z
     .object({
       enabled: bool.default(true),
@@ -238,6 +251,9 @@ export const ENV_KEYS: Record<string, string> = {
   ORCHARD_RATE_LIMIT_TOKEN_PER_MINUTE: 'rateLimit.tokenPerMinute',
   ORCHARD_RATE_LIMIT_LOGIN_PER_MINUTE: 'rateLimit.loginPerMinute',
   ORCHARD_TRUST_PROXY: 'trustProxy',
+  ORCHARD_STREAM_RECHECK_MS: 'access.streamRecheckMs',
+  ORCHARD_AUTH_CACHE_TTL_MS: 'access.cacheTtlMs',
+  ORCHARD_AUTH_CACHE_MAX_ENTRIES: 'access.cacheMaxEntries',
   ORCHARD_WORKERS: 'workers.enabled',
   ORCHARD_WORKER_QUEUES: 'workers.queues',
   ORCHARD_WORKER_CONCURRENCY: 'workers.concurrency',

@@ -29,12 +29,17 @@ export interface TestApp {
 
 let counter = 0;
 
-/** A full Orchard HTTP app on a fresh database, driven with `http.inject()`; logs are captured. */
+/**
+ * A full Orchard HTTP app on a fresh database, driven with `http.inject()`; logs are captured.
+ * `options.database` makes it a second replica on another app's database (closing it leaves the
+ * database to its owner).
+ */
 export async function createTestApp(
   overrides: Record<string, unknown> = {},
-  options: { clock?: Clock } = {},
+  options: { clock?: Clock; database?: TestDatabase } = {},
 ): Promise<TestApp> {
-  const database = await createTestDatabase();
+  const shared = options.database;
+  const database = shared ?? (await createTestDatabase());
   const home = await mkdtemp(path.join(os.tmpdir(), 'orchard-test-home-'));
   const config = loadConfig({
     env: {},
@@ -83,7 +88,7 @@ export async function createTestApp(
       await res.bus.close();
       await res.llm.flush();
       await res.db.end();
-      await database.drop();
+      if (!shared) await database.drop();
     },
   };
 }

@@ -1,5 +1,6 @@
-// The peer for the HTTP benchmark: a bare Fastify 5 route returning a payload shaped like
-// GET /api/projects, no auth, no database. Prints its URL and serves until killed.
+// The bare peer for the HTTP benchmark, a floor rather than a fair peer (that is pg-fastify.ts): a
+// Fastify 5 route returning a payload shaped like GET /api/projects, no auth, no database. Prints
+// its URL and serves until killed.
 import Fastify from 'fastify';
 
 const items = Array.from({ length: 20 }, (_, i) => ({

@@ -47,6 +47,12 @@ export function useEventSource(
       handlersRef.current.onMessage(data, message.lastEventId);
     };
     source.addEventListener(event, onMessage as EventListener);
+    // The server ends a stream whose viewer lost access (`event: end`): reconnecting would be refused.
+    const onEnd = () => {
+      source.close();
+      setState('failed');
+    };
+    source.addEventListener('end', onEnd);
     source.onopen = () => {
       setState('open');
       handlersRef.current.onOpen?.();
@@ -64,6 +70,7 @@ export function useEventSource(
     };
     return () => {
       source.removeEventListener(event, onMessage as EventListener);
+      source.removeEventListener('end', onEnd);
       source.close();
     };
   }, [url, event, options.restartKey]);

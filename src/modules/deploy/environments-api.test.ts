@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer } from '../../../test/app.ts';
 import { addMember } from '../../../test/git.ts';
 import { SYSTEM_ACTOR } from '../../platform/http/actor.ts';
+import { readSse, type SseEvent } from '../../platform/http/sse-reader.ts';
 import { createWorkerPool, type WorkerPool, waitForOperation } from '../operations/index.ts';
 import { deployPreview } from './deploy-preview.ts';
 import { findEnvironmentByName } from './environment-store.ts';
@@ -166,6 +167,47 @@ describe('environments API', () => {
       req.end();
     });
     expect(events).toMatch(/event: log\ndata: \{.*"text":"hello-live"/);
+  });
+
+  it('ends a member’s live app log when the member is removed from the project', async () => {
+    const viewer = await f.t.user('member');
+    await addMember(f.t, f.token, f.slug, viewer.user.username, 'viewer');
+    const env = (await findEnvironmentByName(f.t.res.db, f.project.id, 'staging'))!;
+    const log = f.t.res.deploy.supervisor.logOf(env.id)!;
+    const controller = new AbortController();
+    const response = await fetch(
+      `http://127.0.0.1:${f.port}/api/projects/${f.slug}/environments/staging/logs?tail=0`,
+      { headers: { ...bearer(viewer.token), accept: 'text/event-stream' }, signal: controller.signal },
+    );
+    expect(response.status).toBe(200);
+    const events: SseEvent[] = [];
+    let chatter: NodeJS.Timeout | undefined;
+    const read = (async () => {
+      for await (const event of readSse(response.body!)) {
+        events.push(event);
+        if (event.event === 'log' && event.data.includes('before-removal') && !chatter) {
+          const removed = await api('DELETE', `/members/${viewer.user.username}`);
+          expect(removed.statusCode).toBe(204);
+          // The app keeps logging; the stream must stop carrying it.
+          chatter = setInterval(() => log.note('after-removal'), 25);
+        }
+      }
+    })();
+    // The stream follows the log once its headers are out: a line written now shows up live.
+    log.note('before-removal');
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      read,
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error('the log stream was still open 10 s later')), 10_000);
+      }),
+    ]).finally(() => {
+      clearTimeout(timer);
+      clearInterval(chatter);
+      controller.abort();
+    });
+    expect(events.at(-1)).toMatchObject({ event: 'end' });
+    expect(JSON.parse(events.at(-1)!.data)).toMatchObject({ reason: 'access revoked' });
   });
 
   it('marks a first deploy that never starts as failed, fails its operation, and does not retry it', async () => {

@@ -87,12 +87,8 @@ export function deployRoutes(res: DeployRouteResources) {
         },
       },
       async (request, reply) => {
-        const { project } = await requireProjectRole(
-          db,
-          contextOf(request).actor,
-          request.params.slug,
-          'viewer',
-        );
+        const { slug } = request.params;
+        const { project } = await requireProjectRole(db, contextOf(request).actor, slug, 'viewer');
         const env = await findEnvironmentByParam(db, project.id, request.params.env);
         const { lines, fileOffset } = await tailLogs(
           deploy.supervisor,
@@ -101,7 +97,10 @@ export function deployRoutes(res: DeployRouteResources) {
           request.query.tail,
         );
         if (!wantsEventStream(request)) return { items: lines };
-        const stream = sse.open(request, reply);
+        const stream = sse.open(request, reply, {
+          projectId: project.id,
+          check: (actor) => requireProjectRole(db, actor, slug, 'viewer'),
+        });
         for (const line of lines) stream.send({ event: 'log', data: JSON.stringify(line) });
         const stop = followLogs(deploy.supervisor, res.config.home, env, fileOffset, (line) =>
           stream.send({ event: 'log', data: JSON.stringify(line) }),

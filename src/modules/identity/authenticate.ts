@@ -3,8 +3,10 @@ import type { Clock } from '../../platform/clock.ts';
 import type { Queryable } from '../../platform/db/pool.ts';
 import { ForbiddenError, UnauthorizedError } from '../../platform/errors.ts';
 import type { Actor, Scope } from '../../platform/http/actor.ts';
+import type { ActorCache } from './actor-cache.ts';
 import { CSRF_HEADER, SESSION_COOKIE } from './cookies.ts';
-import { findSessionWithUser, findTokenWithUser, touchToken } from './store.ts';
+import type { LastUseRecorder } from './last-use.ts';
+import { findSessionWithUser, findTokenWithUser, findTokenWithUserById, touchToken } from './store.ts';
 import { hashToken, TOKEN_PATTERN } from './token-format.ts';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -13,20 +15,16 @@ export function scopesForRole(role: 'admin' | 'member'): Scope[] {
   return role === 'admin' ? ['read', 'write', 'admin'] : ['read', 'write'];
 }
 
-/** Resolves an API token to its actor; throws 401 for an unknown, revoked or expired token. */
-export async function authenticateToken(db: Queryable, clock: Clock, token: string): Promise<Actor> {
-  if (!TOKEN_PATTERN.test(token))
-    throw new UnauthorizedError('The API token is malformed; tokens look like orch_….');
-  const row = await findTokenWithUser(db, hashToken(token));
+type TokenWithUser = NonNullable<Awaited<ReturnType<typeof findTokenWithUser>>>;
+type SessionWithUser = NonNullable<Awaited<ReturnType<typeof findSessionWithUser>>>;
+
+/** The actor of a token row; throws 401 for a revoked or expired token or a disabled account. */
+function tokenActor(row: TokenWithUser | undefined, now: Date): Actor {
   if (!row) throw new UnauthorizedError('The API token is not valid.');
   if (row.revoked_at) throw new UnauthorizedError('The API token was revoked; create a new one.');
-  const now = clock.now();
   if (row.expires_at && row.expires_at <= now)
     throw new UnauthorizedError('The API token has expired; create a new one.');
   if (row.disabled) throw new UnauthorizedError('The account of this token is disabled.');
-  // Last use is recorded at minute resolution, so most requests skip the write.
-  if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() > 60_000)
-    await touchToken(db, row.id, now);
   // A token never holds more than its user's role allows, even if the role was lowered later.
   const allowed = scopesForRole(row.role);
   return {
@@ -36,7 +34,71 @@ export async function authenticateToken(db: Queryable, clock: Clock, token: stri
     via: 'token',
     scopes: row.scopes.filter((s) => allowed.includes(s)),
     tokenId: row.id,
+    ...(row.expires_at ? { expiresAt: row.expires_at } : {}),
   };
+}
+
+function sessionActor(row: SessionWithUser | undefined, now: Date): Actor | undefined {
+  if (!row || row.expires_at <= now || row.disabled) return undefined;
+  return {
+    userId: row.user_id,
+    username: row.username,
+    role: row.role,
+    via: 'session',
+    scopes: scopesForRole(row.role),
+    sessionId: row.id_hash,
+    expiresAt: row.expires_at,
+  };
+}
+
+/** What makes repeated authentication cheap: a credential cache and last-use writes off the request path. */
+export interface CredentialDeps {
+  cache?: ActorCache;
+  lastUse?: LastUseRecorder;
+}
+
+/** Resolves an API token to its actor; throws 401 for an unknown, revoked or expired token. */
+export async function authenticateToken(
+  db: Queryable,
+  clock: Clock,
+  token: string,
+  deps: CredentialDeps = {},
+): Promise<Actor> {
+  if (!TOKEN_PATTERN.test(token))
+    throw new UnauthorizedError('The API token is malformed; tokens look like orch_….');
+  const hash = hashToken(token);
+  const now = clock.now();
+  const { cache, lastUse } = deps;
+  const key = `token:${hash}`;
+  const hit = cache?.get(key, now);
+  if (hit) {
+    lastUse?.note(hit.actor.tokenId!, now);
+    return hit.actor;
+  }
+  const stamp = cache?.stamp() ?? 0;
+  const row = await findTokenWithUser(db, hash);
+  const actor = tokenActor(row, now);
+  if (lastUse) lastUse.note(actor.tokenId!, now, row?.last_used_at);
+  // Last use is recorded at minute resolution, so most requests skip the write.
+  else if (row && (!row.last_used_at || now.getTime() - row.last_used_at.getTime() > 60_000))
+    await touchToken(db, row.id, now);
+  cache?.set(key, { actor }, stamp);
+  return actor;
+}
+
+/**
+ * Reads an actor's token or session again (open event streams re-check their opener with it):
+ * the actor as it is now, or a 401 saying why the credential no longer holds.
+ */
+export async function reloadActor(db: Queryable, clock: Clock, actor: Actor): Promise<Actor> {
+  if (actor.via === 'token' && actor.tokenId)
+    return tokenActor(await findTokenWithUserById(db, actor.tokenId), clock.now());
+  if (actor.via === 'session' && actor.sessionId) {
+    const fresh = sessionActor(await findSessionWithUser(db, actor.sessionId), clock.now());
+    if (fresh) return fresh;
+    throw new UnauthorizedError('The session has ended (logged out, expired or disabled); log in again.');
+  }
+  throw new UnauthorizedError('This credential cannot be checked again; authenticate afresh.');
 }
 
 /** Resolves a session cookie; cookie-authenticated mutations must carry the CSRF header. */
@@ -46,24 +108,28 @@ export async function authenticateSession(
   sessionId: string,
   method: string,
   csrfHeader: string | undefined,
+  deps: CredentialDeps = {},
 ): Promise<Actor | undefined> {
-  const row = await findSessionWithUser(db, hashToken(sessionId));
-  if (!row || row.expires_at <= clock.now() || row.disabled) return undefined;
-  if (!SAFE_METHODS.has(method) && csrfHeader !== row.csrf_token) {
+  const hash = hashToken(sessionId);
+  const key = `session:${hash}`;
+  const now = clock.now();
+  let session = deps.cache?.get(key, now);
+  if (!session) {
+    const stamp = deps.cache?.stamp() ?? 0;
+    const row = await findSessionWithUser(db, hash);
+    const actor = sessionActor(row, now);
+    if (!actor || !row) return undefined;
+    session = { actor, csrfToken: row.csrf_token };
+    deps.cache?.set(key, session, stamp);
+  }
+  if (!SAFE_METHODS.has(method) && csrfHeader !== session.csrfToken) {
     throw new ForbiddenError(`CSRF check failed: send the ${CSRF_HEADER} header with the token from login.`);
   }
-  return {
-    userId: row.user_id,
-    username: row.username,
-    role: row.role,
-    via: 'session',
-    scopes: scopesForRole(row.role),
-    sessionId: row.id_hash,
-  };
+  return session.actor;
 }
 
 /** The authenticator the HTTP server calls for every protected route. */
-export function createAuthenticator(db: Queryable, clock: Clock) {
+export function createAuthenticator(db: Queryable, clock: Clock, deps: CredentialDeps = {}) {
   return async (request: FastifyRequest): Promise<Actor | undefined> => {
     const header = request.headers.authorization;
     if (header) {
@@ -71,7 +137,7 @@ export function createAuthenticator(db: Queryable, clock: Clock) {
       if (scheme?.toLowerCase() !== 'bearer' || !value) {
         throw new UnauthorizedError('Use Authorization: Bearer <token>.');
       }
-      return authenticateToken(db, clock, value.trim());
+      return authenticateToken(db, clock, value.trim(), deps);
     }
     const sessionId = request.cookies?.[SESSION_COOKIE];
     if (sessionId) {
@@ -82,6 +148,7 @@ export function createAuthenticator(db: Queryable, clock: Clock) {
         sessionId,
         request.method,
         typeof csrf === 'string' ? csrf : undefined,
+        deps,
       );
     }
     return undefined;

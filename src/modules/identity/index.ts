@@ -1,8 +1,10 @@
 /** The identity module's public face. */
-export { authenticateToken, createAuthenticator, scopesForRole } from './authenticate.ts';
+export { type ActorCache, createActorCache } from './actor-cache.ts';
+export { authenticateToken, createAuthenticator, reloadActor, scopesForRole } from './authenticate.ts';
 export { bootstrapAdmin } from './bootstrap-admin.ts';
 export { createToken } from './create-token.ts';
 export { createUser } from './create-user.ts';
+export { createLastUseRecorder, type LastUseRecorder } from './last-use.ts';
 export { type AuditEntry, recordAudit } from './record-audit.ts';
 export { identityRoutes } from './routes.ts';
 export { setupAdmin } from './setup-admin.ts';

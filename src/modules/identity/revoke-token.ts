@@ -2,18 +2,31 @@ import type { Clock } from '../../platform/clock.ts';
 import type { RequestContext } from '../../platform/context.ts';
 import { type Db, withTransaction } from '../../platform/db/pool.ts';
 import { NotFoundError } from '../../platform/errors.ts';
+import { notifyAccessChange } from '../../platform/events/index.ts';
+import type { ActorCache } from './actor-cache.ts';
 import { recordAudit } from './record-audit.ts';
 import { findToken, revokeToken as revoke, type TokenRow } from './store.ts';
 
 /** Revokes one of the actor's tokens (admins: anyone's). Idempotent. */
-export async function revokeToken(db: Db, clock: Clock, ctx: RequestContext, id: string): Promise<TokenRow> {
+export async function revokeToken(
+  db: Db,
+  clock: Clock,
+  ctx: RequestContext,
+  id: string,
+  cache?: ActorCache,
+): Promise<TokenRow> {
   const token = await findToken(db, id);
   if (!token || (token.user_id !== ctx.actor.userId && ctx.actor.role !== 'admin')) {
     throw new NotFoundError('No such token.');
   }
-  return withTransaction(db, async (tx) => {
-    const row = (await revoke(tx, id, clock.now()))!;
+  const change = { userId: token.user_id, tokenId: id };
+  const row = await withTransaction(db, async (tx) => {
+    const revoked = (await revoke(tx, id, clock.now()))!;
     await recordAudit(tx, ctx, { action: 'token.revoke', target: { type: 'token', id } });
-    return row;
+    // Caches and open streams of every process drop the token on commit.
+    await notifyAccessChange(tx, change);
+    return revoked;
   });
+  cache?.drop(change);
+  return row;
 }

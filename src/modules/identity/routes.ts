@@ -4,6 +4,7 @@ import { CursorShape, decodeCursor, PageQuery, toPage } from '../../platform/htt
 import { contextOf } from '../../platform/http/request-context.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
 import type { Resources } from '../../platform/resources.ts';
+import type { ActorCache } from './actor-cache.ts';
 import { clearSessionCookies, setSessionCookies } from './cookies.ts';
 import { createToken } from './create-token.ts';
 import { createUser } from './create-user.ts';
@@ -30,8 +31,10 @@ import { toTokenView, toUserView } from './views.ts';
 
 const tags = ['identity'];
 
-export function identityRoutes(res: Resources) {
+/** `cache`: the HTTP server's credential cache, dropped at once by logouts, revocations and role changes. */
+export function identityRoutes(res: Resources, options: { cache?: ActorCache } = {}) {
   const { db, clock, config } = res;
+  const { cache } = options;
   return async (app: HttpApp) => {
     app.get(
       '/api/setup',
@@ -75,7 +78,7 @@ export function identityRoutes(res: Resources) {
     );
 
     app.post('/api/auth/logout', { schema: { tags } }, async (request, reply) => {
-      await logout(db, contextOf(request));
+      await logout(db, contextOf(request), cache);
       clearSessionCookies(reply);
       return reply.status(204).send();
     });
@@ -114,7 +117,8 @@ export function identityRoutes(res: Resources) {
     app.delete(
       '/api/tokens/:id',
       { schema: { tags, params: IdParam, response: { 200: TokenView } } },
-      async (request) => toTokenView(await revokeToken(db, clock, contextOf(request), request.params.id)),
+      async (request) =>
+        toTokenView(await revokeToken(db, clock, contextOf(request), request.params.id, cache)),
     );
 
     app.get(
@@ -145,7 +149,7 @@ export function identityRoutes(res: Resources) {
       '/api/users/:id',
       { schema: { tags, params: IdParam, body: UpdateUserBody, response: { 200: UserView } } },
       async (request) =>
-        toUserView(await updateUser(db, contextOf(request), request.params.id, request.body)),
+        toUserView(await updateUser(db, contextOf(request), request.params.id, request.body, cache)),
     );
 
     app.get(

@@ -125,6 +125,18 @@ export async function findTokenWithUser(
   return rows[0];
 }
 
+export async function findTokenWithUserById(
+  db: Queryable,
+  id: string,
+): Promise<(TokenRow & { username: string; role: 'admin' | 'member'; disabled: boolean }) | undefined> {
+  const { rows } = await db.query(
+    `SELECT t.*, u.username, u.role, u.disabled FROM api_tokens t JOIN users u ON u.id = t.user_id
+     WHERE t.id = $1`,
+    [id],
+  );
+  return rows[0];
+}
+
 export async function touchToken(db: Queryable, id: string, at: Date) {
   await db.query(
     `UPDATE api_tokens SET last_used_at = $2

@@ -1,6 +1,8 @@
 import type { RequestContext } from '../../platform/context.ts';
 import { type Db, withTransaction } from '../../platform/db/pool.ts';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../platform/errors.ts';
+import { notifyAccessChange } from '../../platform/events/index.ts';
+import type { ActorCache } from './actor-cache.ts';
 import { hashPassword } from './password.ts';
 import { recordAudit } from './record-audit.ts';
 import { type UserRow, updateUser as update } from './store.ts';
@@ -10,6 +12,7 @@ export async function updateUser(
   ctx: RequestContext,
   id: string,
   patch: { role?: 'admin' | 'member'; disabled?: boolean; password?: string; email?: string },
+  cache?: ActorCache,
 ): Promise<UserRow> {
   const self = id === ctx.actor.userId;
   if (!self && ctx.actor.role !== 'admin')
@@ -21,7 +24,8 @@ export async function updateUser(
     throw new ConflictError('You cannot demote or disable yourself; ask another admin.');
   }
   const passwordHash = patch.password ? await hashPassword(patch.password) : undefined;
-  return withTransaction(db, async (tx) => {
+  const accessChanged = patch.role !== undefined || patch.disabled !== undefined;
+  const updated = await withTransaction(db, async (tx) => {
     const row = await update(tx, id, {
       role: patch.role,
       disabled: patch.disabled,
@@ -44,6 +48,10 @@ export async function updateUser(
         email: patch.email,
       },
     });
+    // A new role or a disabled account reaches every process's caches and open streams on commit.
+    if (accessChanged) await notifyAccessChange(tx, { userId: id });
     return row;
   });
+  if (accessChanged) cache?.drop({ userId: id });
+  return updated;
 }

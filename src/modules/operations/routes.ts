@@ -1,9 +1,11 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ValidationError } from '../../platform/errors.ts';
 import type { EventBus } from '../../platform/events/index.ts';
+import type { Actor } from '../../platform/http/actor.ts';
 import { contextOf } from '../../platform/http/request-context.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
 import { createSseHub, lastEventId, wantsEventStream } from '../../platform/http/sse.ts';
+import type { StreamAccess } from '../../platform/http/stream-guard.ts';
 import type { Resources } from '../../platform/resources.ts';
 import { requireProjectRole } from '../projects/index.ts';
 import { requireOperation } from './access.ts';
@@ -65,6 +67,7 @@ export function operationsRoutes(
       scope: EventScope,
       query: { after?: number; limit: number; step?: string },
       end: { run?: number; terminal?: boolean },
+      access: StreamAccess,
     ) => {
       const header = lastEventId(request);
       if (header !== undefined && !/^\d{1,15}$/.test(header)) {
@@ -82,7 +85,7 @@ export function operationsRoutes(
         };
       }
       const stream = 'operationId' in scope ? 'operation' : 'activity';
-      const sse = hub.open(request, reply, {
+      const sse = hub.open(request, reply, access, {
         heartbeatMs: options.sseHeartbeatMs,
         maxBufferedBytes: options.sseBufferBytes,
       });
@@ -157,10 +160,17 @@ export function operationsRoutes(
       },
       async (request, reply) => {
         const op = await requireOperation(db, contextOf(request).actor, request.params.id, 'viewer');
-        return events(request, reply, { operationId: op.id }, request.query, {
-          run: op.run,
-          terminal: TERMINAL.includes(op.status),
-        });
+        return events(
+          request,
+          reply,
+          { operationId: op.id },
+          request.query,
+          { run: op.run, terminal: TERMINAL.includes(op.status) },
+          {
+            projectId: op.project_id ?? undefined,
+            check: (actor) => requireOperation(db, actor, op.id, 'viewer'),
+          },
+        );
       },
     );
 
@@ -178,16 +188,18 @@ export function operationsRoutes(
         },
       },
       async (request, reply) => {
-        const { project } = await requireProjectRole(
-          db,
-          contextOf(request).actor,
-          request.params.slug,
-          'viewer',
-          {
-            allowArchived: true,
-          },
+        const { slug } = request.params;
+        const viewer = (actor: Actor) =>
+          requireProjectRole(db, actor, slug, 'viewer', { allowArchived: true });
+        const { project } = await viewer(contextOf(request).actor);
+        return events(
+          request,
+          reply,
+          { projectId: project.id },
+          request.query,
+          {},
+          { projectId: project.id, check: viewer },
         );
-        return events(request, reply, { projectId: project.id }, request.query, {});
       },
     );
   };

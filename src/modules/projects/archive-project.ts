@@ -1,5 +1,6 @@
 import type { RequestContext } from '../../platform/context.ts';
 import { type Db, withTransaction } from '../../platform/db/pool.ts';
+import { notifyAccessChange } from '../../platform/events/index.ts';
 import { recordAudit } from '../identity/index.ts';
 import { requireProjectRole } from './access.ts';
 import { type ProjectRow, updateProject as update } from './store.ts';
@@ -19,6 +20,7 @@ export async function setProjectArchived(
       target: { type: 'project', id: project.id },
       projectId: project.id,
     });
+    if (archived) await notifyAccessChange(tx, { projectId: project.id });
     return row;
   });
 }

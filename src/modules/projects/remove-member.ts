@@ -1,6 +1,7 @@
 import type { RequestContext } from '../../platform/context.ts';
 import { type Db, withTransaction } from '../../platform/db/pool.ts';
 import { ConflictError, NotFoundError } from '../../platform/errors.ts';
+import { notifyAccessChange } from '../../platform/events/index.ts';
 import { findUserByName, recordAudit } from '../identity/index.ts';
 import { requireProjectRole } from './access.ts';
 import { countOwners, deleteMember } from './store.ts';
@@ -22,5 +23,6 @@ export async function removeMember(db: Db, ctx: RequestContext, slug: string, us
       projectId: project.id,
       data: { username: user.username },
     });
+    await notifyAccessChange(tx, { projectId: project.id, userId: user.id });
   });
 }

@@ -1,6 +1,7 @@
 import type { RequestContext } from '../../platform/context.ts';
 import { type Db, withTransaction } from '../../platform/db/pool.ts';
 import { ConflictError, NotFoundError } from '../../platform/errors.ts';
+import { notifyAccessChange } from '../../platform/events/index.ts';
 import { findUserByName, recordAudit } from '../identity/index.ts';
 import { requireProjectRole } from './access.ts';
 import type { ProjectRole } from './schemas.ts';
@@ -29,6 +30,8 @@ export async function setMember(
       projectId: project.id,
       data: { username: user.username, role },
     });
+    // A lower role may no longer reach what the member's open streams show.
+    await notifyAccessChange(tx, { projectId: project.id, userId: user.id });
     return { userId: user.id, username: user.username, role };
   });
 }

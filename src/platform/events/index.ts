@@ -1,4 +1,12 @@
 /** Cross-process notifications (PostgreSQL LISTEN/NOTIFY). */
+
+export {
+  ACCESS_CHANNEL,
+  AccessChange,
+  concerns,
+  notifyAccessChange,
+  watchAccessChanges,
+} from './access-changes.ts';
 export {
   createEventBus,
   type EventBus,

@@ -12,6 +12,8 @@ export interface Actor {
   scopes: Scope[];
   tokenId?: string;
   sessionId?: string;
+  /** When the token or session stops being valid (none: a token without expiry). */
+  expiresAt?: Date;
 }
 
 /** Scopes nest: `admin` includes `write`, which includes `read`. */

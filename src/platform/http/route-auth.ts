@@ -1,4 +1,5 @@
-import type { Scope } from './actor.ts';
+import { ForbiddenError } from '../errors.ts';
+import { type Actor, hasScope, type Scope } from './actor.ts';
 
 /**
  * Per-route access declaration, set in a route's `config`. By default every `/api` route needs
@@ -23,4 +24,14 @@ export interface RouteAuth {
 
 declare module 'fastify' {
   interface FastifyContextConfig extends RouteAuth {}
+}
+
+/** The route-level checks for an authenticated actor: admin-only routes, then the scope. */
+export function requireRouteAccess(actor: Actor, config: RouteAuth, method: string) {
+  const needed = config.scope ?? (method === 'GET' || method === 'HEAD' ? 'read' : 'write');
+  if (config.adminOnly) {
+    if (actor.role !== 'admin') throw new ForbiddenError('Only instance admins may do this.');
+    if (!hasScope(actor, 'admin')) throw new ForbiddenError('This token lacks the admin scope.');
+  }
+  if (!hasScope(actor, needed)) throw new ForbiddenError(`This token lacks the ${needed} scope.`);
 }

@@ -3,7 +3,6 @@ import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import path from 'node:path';
 import fastifyCookie from '@fastify/cookie';
-import fastifyHelmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
@@ -22,14 +21,16 @@ import {
 } from 'fastify-type-provider-zod';
 import type { Clock } from '../clock.ts';
 import { beforeAbort } from '../deadline.ts';
-import { ForbiddenError, RateLimitedError, UnauthorizedError, ValidationError } from '../errors.ts';
+import { RateLimitedError, UnauthorizedError, ValidationError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
-import { type Actor, hasScope } from './actor.ts';
+import type { Actor } from './actor.ts';
 import { problem, sendProblem, toProblem } from './problem.ts';
 import { RateLimiter } from './rate-limit.ts';
-import './route-auth.ts';
+import { requireRouteAccess } from './route-auth.ts';
+import { securityHeaders } from './security-headers.ts';
 import { unstorableInput } from './storable-input.ts';
+import type { StreamGuard } from './stream-guard.ts';
 
 export type HttpApp = FastifyInstance<
   RawServerDefault,
@@ -46,6 +47,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Every route registered, for the table-driven permission tests and diagnostics. */
     routeTable: RouteEntry[];
+    /** Ends event streams whose opener lost access (absent: streams are not followed). */
+    streamGuard?: StreamGuard;
   }
 }
 
@@ -74,6 +77,8 @@ export interface HttpServerOptions {
   hsts: boolean;
   /** Resolves the actor of a request from its credentials (identity module). */
   authenticate(request: FastifyRequest): Promise<Actor | undefined>;
+  /** Follows open event streams and ends those whose opener lost access. */
+  streamGuard?: StreamGuard;
   /**
    * Readiness: database reachable, migrations applied, … `signal` aborts when the budget is spent:
    * a check still waiting then counts as failed.
@@ -127,6 +132,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
   }).withTypeProvider<ZodTypeProvider>();
 
   app.decorate('routeTable', [] as RouteEntry[]);
+  app.decorate('streamGuard', options.streamGuard);
+  if (options.streamGuard) app.addHook('onClose', async () => options.streamGuard?.close());
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) {
       if (method === 'HEAD') continue;
@@ -141,12 +148,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
-  app.addHook('onRequest', async (request, reply) => {
-    reply.header('x-request-id', request.id);
-  });
-
-  await app.register(fastifyCookie);
-  await app.register(fastifyHelmet, {
+  // Hooks run on every request: they are few, and callback-style where nothing is awaited.
+  const security = securityHeaders({
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
@@ -163,16 +166,23 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
         frameAncestors: ["'self'"],
       },
     },
-    hsts: options.hsts ? { maxAge: 15552000, includeSubDomains: true } : false,
+    strictTransportSecurity: options.hsts ? { maxAge: 15552000, includeSubDomains: true } : false,
     crossOriginEmbedderPolicy: false,
   });
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.header('x-request-id', request.id);
+    reply.headers(security);
+    done();
+  });
+
+  await app.register(fastifyCookie);
 
   // Rate limits: per client IP for everything under /api and /git, stricter for login, and
   // per API token when one is presented.
   const ipLimiter = new RateLimiter(options.rateLimit.ipPerMinute, options.clock);
   const tokenLimiter = new RateLimiter(options.rateLimit.tokenPerMinute, options.clock);
   const loginLimiter = new RateLimiter(options.rateLimit.loginPerMinute, options.clock);
-  app.addHook('onRequest', async (request) => {
+  const rateLimit = (request: FastifyRequest) => {
     const url = request.url;
     if (!url.startsWith('/api/') && !url.startsWith('/git/')) return;
     const auth = request.headers.authorization;
@@ -185,10 +195,12 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     if (!wait && request.routeOptions.config?.rateLimitBucket === 'login')
       wait = loginLimiter.take(request.ip);
     if (wait) throw new RateLimitedError(`Too many requests; retry in ${wait} s.`, wait);
-  });
+  };
 
-  // Authentication and route-level permission: every /api route needs an actor unless public.
+  // Rate limits, then authentication and route-level permission: every /api route needs an actor
+  // unless public.
   app.addHook('onRequest', async (request) => {
+    rateLimit(request);
     const config = request.routeOptions.config ?? {};
     const url = request.routeOptions.url ?? '';
     if (!url.startsWith('/api/') || config.auth === 'public') return;
@@ -196,12 +208,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     const actor = request.actor;
     if (!actor)
       throw new UnauthorizedError('Authentication required: send Authorization: Bearer <token> or log in.');
-    const needed = config.scope ?? (request.method === 'GET' || request.method === 'HEAD' ? 'read' : 'write');
-    if (config.adminOnly) {
-      if (actor.role !== 'admin') throw new ForbiddenError('Only instance admins may do this.');
-      if (!hasScope(actor, 'admin')) throw new ForbiddenError('This token lacks the admin scope.');
-    }
-    if (!hasScope(actor, needed)) throw new ForbiddenError(`This token lacks the ${needed} scope.`);
+    requireRouteAccess(actor, config, request.method);
   });
 
   // Before any route's own hooks (the project gate looks the slug up) and before its schemas:
@@ -216,12 +223,22 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
       throw new ValidationError(issues.map((i) => `${i.field}: ${i.message}`).join('; '), issues);
   });
 
-  app.addHook('onResponse', async (request, reply) => {
+  // One labelled child per method, route and status: observing through it skips hashing the labels.
+  const durations = new Map<string, { observe(value: number): void }>();
+  app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? (reply.statusCode === 404 ? 'not_found' : 'unknown');
-    metrics.httpDuration.observe(
-      { method: request.method, route, status: String(reply.statusCode) },
-      reply.elapsedTime / 1000,
-    );
+    const key = `${request.method} ${reply.statusCode} ${route}`;
+    let histogram = durations.get(key);
+    if (!histogram) {
+      histogram = metrics.httpDuration.labels({
+        method: request.method,
+        route,
+        status: String(reply.statusCode),
+      });
+      durations.set(key, histogram);
+    }
+    histogram.observe(reply.elapsedTime / 1000);
+    done();
   });
 
   app.setErrorHandler((error, request, reply) => {

@@ -1,5 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { requireRouteAccess } from './route-auth.ts';
 import type { HttpApp } from './server.ts';
+import type { StreamAccess } from './stream-guard.ts';
 
 /** One server-sent event. `data` is sent as is (callers JSON-encode); newlines are split into lines. */
 export interface SseMessage {
@@ -30,6 +32,14 @@ export interface SseStream {
   close(): void;
   /** Drops the connection at once. */
   destroy(): void;
+  /**
+   * Sends `message` as the stream's last word, dropping whatever is still queued, and ends the
+   * response (used when the client lost the right to see more).
+   */
+  end(message: SseMessage): void;
+  /** Holds back everything sent from now on (queued, within the buffer bound) until `resume()`. */
+  pause(): void;
+  resume(): void;
   readonly closed: boolean;
   /** Aborted when the client disconnects or the stream is closed. */
   readonly signal: AbortSignal;
@@ -58,7 +68,8 @@ export function formatSse(message: SseMessage): string {
 
 /**
  * Tracks open streams of one HTTP app so that closing the app ends them (an open response would
- * otherwise keep `server.close()` waiting forever). Call once while registering routes.
+ * otherwise keep `server.close()` waiting forever), and hands each to the app's stream guard,
+ * which ends it once its opener loses access. Call once while registering routes.
  */
 export function createSseHub(app: HttpApp, hooks: { opened?: () => void; closed?: () => void } = {}) {
   const open = new Set<SseStream>();
@@ -73,8 +84,28 @@ export function createSseHub(app: HttpApp, hooks: { opened?: () => void; closed?
     get size() {
       return open.size;
     },
-    open(request: FastifyRequest, reply: FastifyReply, options: SseOptions = {}): SseStream {
+    /**
+     * `access` says what the stream needs to go on (the project it shows and the route's check);
+     * every authenticated stream is re-checked when its opener's access may have shrunk.
+     */
+    open(
+      request: FastifyRequest,
+      reply: FastifyReply,
+      access: StreamAccess,
+      options: SseOptions = {},
+    ): SseStream {
+      const actor = request.actor;
+      const config = request.routeOptions.config ?? {};
+      const method = request.method;
       const stream = openSse(request, reply, options);
+      if (actor)
+        app.streamGuard?.watch(
+          stream,
+          actor,
+          access,
+          (fresh) => requireRouteAccess(fresh, config, method),
+          reply.elapsedTime,
+        );
       open.add(stream);
       hooks.opened?.();
       stream.signal.addEventListener('abort', () => {
@@ -94,7 +125,9 @@ export function openSse(request: FastifyRequest, reply: FastifyReply, options: S
   let queue: Array<{ chunk: string; id?: string | number }> = [];
   let lastSentId: string | number | undefined;
   let queuedBytes = 0;
+  // `waiting`: the socket's buffer is full; `paused`: the owner holds events back.
   let waiting = false;
+  let paused = false;
   let drainWaiters: Array<() => void> = [];
 
   reply.hijack();
@@ -112,13 +145,14 @@ export function openSse(request: FastifyRequest, reply: FastifyReply, options: S
   raw.write(`retry: ${options.retryMs ?? 2000}\n\n`);
 
   const settle = () => {
-    if (waiting && !controller.signal.aborted) return;
+    if ((waiting || paused) && !controller.signal.aborted) return;
     const waiters = drainWaiters;
     drainWaiters = [];
     for (const resolve of waiters) resolve();
   };
   const pump = () => {
     waiting = false;
+    if (paused) return;
     while (queue.length && !controller.signal.aborted) {
       const { chunk, id } = queue.shift()!;
       queuedBytes -= Buffer.byteLength(chunk);
@@ -133,7 +167,7 @@ export function openSse(request: FastifyRequest, reply: FastifyReply, options: S
   };
   const write = (chunk: string, id?: string | number): boolean => {
     if (controller.signal.aborted) return false;
-    if (!waiting) {
+    if (!waiting && !paused) {
       if (id !== undefined) lastSentId = id;
       if (!raw.write(chunk)) {
         waiting = true;
@@ -151,7 +185,7 @@ export function openSse(request: FastifyRequest, reply: FastifyReply, options: S
   };
 
   const heartbeat = setInterval(() => {
-    if (!waiting) write(': ping\n\n');
+    if (!waiting && !paused) write(': ping\n\n');
   }, options.heartbeatMs ?? 15_000);
 
   const finish = () => {
@@ -166,7 +200,9 @@ export function openSse(request: FastifyRequest, reply: FastifyReply, options: S
   const stream: SseStream = {
     send: (message) => write(formatSse(message), message.id),
     drained: () =>
-      !waiting || controller.signal.aborted ? Promise.resolve() : new Promise((r) => drainWaiters.push(r)),
+      (!waiting && !paused) || controller.signal.aborted
+        ? Promise.resolve()
+        : new Promise((r) => drainWaiters.push(r)),
     close() {
       if (controller.signal.aborted) return;
       // Let what is queued go out first, then end the response.
@@ -174,8 +210,29 @@ export function openSse(request: FastifyRequest, reply: FastifyReply, options: S
         finish();
         raw.end();
       };
-      if (waiting) drainWaiters.push(end);
+      if (waiting || paused) drainWaiters.push(end);
       else end();
+    },
+    end(message) {
+      if (controller.signal.aborted) return;
+      queue = [];
+      queuedBytes = 0;
+      paused = false;
+      raw.write(formatSse(message));
+      finish();
+      raw.end();
+      // A client that stopped reading must not keep the socket forever.
+      const timer = setTimeout(() => raw.destroy(), 10_000);
+      timer.unref();
+      raw.once('close', () => clearTimeout(timer));
+    },
+    pause() {
+      paused = true;
+    },
+    resume() {
+      if (!paused) return;
+      paused = false;
+      if (!waiting) pump();
     },
     destroy() {
       finish();
