@@ -66,5 +66,5 @@ ${attempt('gateway', `host=10.0.2.2 port=${port}`)}
     // The admin still holds exactly the one token it started with.
     const tokens = (await call(base, BOOTSTRAP, 'GET', '/api/tokens')).json.items as unknown[];
     expect(tokens).toHaveLength(1);
-  });
+  }, 240_000);
 });

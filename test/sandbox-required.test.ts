@@ -100,5 +100,5 @@ describe('without bubblewrap', () => {
     const warning = await warningFor(base, 'bubblewrap');
     expect(warning).toMatchObject({ status: 'warn' });
     expect(warning.summary).toMatch(/WITHOUT a sandbox/);
-  });
+  }, 240_000);
 });
