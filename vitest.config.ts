@@ -14,6 +14,11 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 90_000,
     pool: 'forks',
+    // Most of a file's time is spent waiting on PostgreSQL, git, Chromium and child processes, so
+    // three forks keep two cores busy; forks are reused across files (isolate: false) because
+    // importing the server graph afresh per file cost more than the tests themselves.
+    maxWorkers: 3,
+    isolate: false,
     reporters: ['default'],
     // One PostgreSQL serves every file; each file gets its own database cloned from a migrated template.
     fileParallelism: true,
