@@ -21,6 +21,9 @@ const TOKEN = 'orch_benchbenchbenchbenchbenchbench01';
 const SECONDS = Number(process.argv[2] ?? 3);
 const ROUNDS = Number(process.argv[3] ?? 7);
 
+/** Every process the benchmark started, so that a failure part-way stops them too. */
+const started = new Set<ChildProcess>();
+
 function start(cmd: string[], pattern: RegExp): Promise<{ child: ChildProcess; url: string; ms: number }> {
   const t0 = performance.now();
   const child = spawn(process.execPath, cmd, {
@@ -28,6 +31,8 @@ function start(cmd: string[], pattern: RegExp): Promise<{ child: ChildProcess; u
     env: benchEnv(TOKEN, { ORCHARD_RATE_LIMIT_LOGIN_PER_MINUTE: '100000' }),
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  started.add(child);
+  child.once('exit', () => started.delete(child));
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (c: Buffer) => {
@@ -105,7 +110,6 @@ function postgresRssMb(home: string) {
   return total;
 }
 
-/** Orchard's own database in the embedded server of `home`, over its Unix socket. */
 /** The running `orchard up`'s own database, borrowed (left running) through the same code Orchard uses. */
 async function embeddedUrl(home: string) {
   const server = await startEmbeddedPostgres({
@@ -159,7 +163,9 @@ try {
   const body = async (url: string) => (await fetch(url, { headers: auth })).json();
   const [ourBody, peerBody] = [await body(targets[0]!.url), await body(targets[1]!.url)];
   if (JSON.stringify(ourBody) !== JSON.stringify(peerBody))
-    throw new Error('the fastify + pg peer does not answer what Orchard answers');
+    throw new Error(
+      `the fastify + pg peer does not answer what Orchard answers:\n${JSON.stringify(ourBody).slice(0, 600)}\n${JSON.stringify(peerBody).slice(0, 600)}`,
+    );
   for (const target of targets) await load(target.url, { concurrency: 10, seconds: 2, headers: auth });
   // Short alternating rounds, each starting with another target, so that the load other processes
   // put on the machine falls on all three alike; the ratio is taken round by round.
@@ -220,5 +226,6 @@ try {
     `\nrefused login, median of ${logins.rounds}: known user (wrong password) ${f(logins.known)} ms, unknown user ${f(logins.unknown)} ms`,
   );
 } finally {
+  for (const child of [...started].reverse()) await stop(child);
   await rm(home, { recursive: true, force: true });
 }

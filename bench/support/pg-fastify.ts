@@ -10,6 +10,8 @@ const TOKEN_PATTERN = /^orch_[A-Za-z0-9_-]{20,}$/;
 const LIMIT = 50;
 // Same pool size as Orchard's default (createResources).
 const pool = new pg.Pool({ connectionString: process.argv[2], max: 20 });
+// Orchard stopping its embedded server ends these connections; that is not this peer's failure.
+pool.on('error', () => undefined);
 
 interface ProjectRow {
   id: string;
@@ -17,6 +19,7 @@ interface ProjectRow {
   name: string;
   description: string;
   archived_at: Date | null;
+  host_network: boolean;
   created_at: Date;
   updated_at: Date;
   member_role: string | null;
@@ -57,6 +60,7 @@ app.get('/api/projects', async (request, reply) => {
       description: r.description,
       archived: r.archived_at !== null,
       archivedAt: r.archived_at?.toISOString() ?? null,
+      hostNetwork: r.host_network,
       createdAt: r.created_at.toISOString(),
       updatedAt: r.updated_at.toISOString(),
       role: all ? 'owner' : (r.member_role ?? 'viewer'),
