@@ -30,11 +30,12 @@ export interface CliResult {
 
 let gitHome: string | undefined;
 
-/** Runs the real git CLI with no prompts, a throwaway HOME and a fixed identity. */
+/** Runs the real git CLI with no prompts, a throwaway HOME and a fixed identity (`input`: its stdin). */
 export async function gitCli(
   args: string[],
   cwd: string,
   env: Record<string, string> = {},
+  input?: string,
 ): Promise<CliResult> {
   gitHome ??= await mkdtemp(path.join(os.tmpdir(), 'orchard-git-home-'));
   return new Promise((resolve, reject) => {
@@ -52,12 +53,13 @@ export async function gitCli(
         LANG: 'C',
         ...env,
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });
+    child.stdin?.end(input);
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (c) => (stdout += c));
-    child.stderr.on('data', (c) => (stderr += c));
+    child.stdout!.on('data', (c) => (stdout += c));
+    child.stderr!.on('data', (c) => (stderr += c));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
   });

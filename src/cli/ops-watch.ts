@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { EventView } from '../modules/operations/index.ts';
+import { type EventView, failureLines } from '../modules/operations/index.ts';
 import type { OrchardClient } from './orchard-client.ts';
 
 interface StepLine {
@@ -111,33 +111,6 @@ export class WatchView {
     if (status) line.status = status;
     return line;
   }
-}
-
-/**
- * The operation log's lines for an `error` event: the step that failed, its attempt, whether it
- * will be retried, and the message (its later lines indented).
- */
-export function failureLines(event: Pick<EventView, 'step' | 'data' | 'at'>): string[] {
-  const d = event.data as {
-    message?: unknown;
-    attempt?: unknown;
-    maxAttempts?: unknown;
-    willRetry?: unknown;
-    retryAt?: unknown;
-  };
-  const [first = '', ...rest] = String(d.message ?? 'failed').split('\n');
-  const attempt =
-    typeof d.attempt === 'number' && typeof d.maxAttempts === 'number'
-      ? ` (attempt ${d.attempt} of ${d.maxAttempts})`
-      : '';
-  const what = `${event.step ?? 'the operation'} failed${attempt}`;
-  let head = `✗ ${what}: ${first}`;
-  if (d.willRetry === true) {
-    const inMs = typeof d.retryAt === 'string' ? Date.parse(d.retryAt) - Date.parse(event.at) : Number.NaN;
-    const when = Number.isFinite(inMs) && inMs > 0 ? ` in ${(inMs / 1000).toFixed(1)} s` : '';
-    head = `! ${what}, will retry${when}: ${first}`;
-  }
-  return [head, ...rest.map((line) => `    ${line}`)];
 }
 
 /**

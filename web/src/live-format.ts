@@ -1,5 +1,3 @@
-import type { OperationEvent } from './api-types.ts';
-
 const time = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
 
 /** "14:03:27": for log lines and activity entries. */
@@ -22,23 +20,4 @@ export function operationLabel(kind: string): string {
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
-/**
- * The operation log's lines for an `error` event: the step that failed, its attempt, whether it
- * will be retried, and the message, its later lines indented (`orchard ops watch` prints the same).
- */
-export function failureLines(event: Pick<OperationEvent, 'step' | 'data' | 'at'>): string[] {
-  const d = event.data ?? {};
-  const [first = '', ...rest] = (typeof d.message === 'string' ? d.message : 'failed').split('\n');
-  const attempt =
-    typeof d.attempt === 'number' && typeof d.maxAttempts === 'number'
-      ? ` (attempt ${d.attempt} of ${d.maxAttempts})`
-      : '';
-  const what = `${event.step ?? 'the operation'} failed${attempt}`;
-  let head = `✗ ${what}: ${first}`;
-  if (d.willRetry === true) {
-    const inMs = typeof d.retryAt === 'string' ? Date.parse(d.retryAt) - Date.parse(event.at) : Number.NaN;
-    const when = Number.isFinite(inMs) && inMs > 0 ? ` in ${(inMs / 1000).toFixed(1)} s` : '';
-    head = `! ${what}, will retry${when}: ${first}`;
-  }
-  return [head, ...rest.map((line) => `    ${line}`)];
-}
+export { failureLines } from '../../src/modules/operations/failure-lines.ts';

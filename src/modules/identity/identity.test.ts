@@ -242,4 +242,57 @@ describe('users', () => {
     const { rows } = await t.res.db.query('SELECT email, disabled FROM users WHERE id = $1', [b.user.id]);
     expect(rows[0]).toEqual({ email: b.user.email, disabled: false });
   });
+
+  it('ends the user’s other sessions when the password changes, and all of them when an admin sets it', async () => {
+    const boss = await t.user('admin');
+    const member = await t.user('member');
+    const password = 'the first password of this member';
+    await t.http.inject({
+      method: 'PATCH',
+      url: `/api/users/${member.user.id}`,
+      headers: bearer(boss.token),
+      payload: { password },
+    });
+    const login = async (pw: string) => {
+      const res = await t.http.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { login: member.user.username, password: pw },
+      });
+      expect(res.statusCode, res.body).toBe(200);
+      const c = cookiesOf(res);
+      return { cookie: `orchard_session=${c.orchard_session}`, csrf: c.orchard_csrf! };
+    };
+    const me = async (s: { cookie: string }) =>
+      (await t.http.inject({ url: '/api/auth/me', headers: { cookie: s.cookie } })).statusCode;
+    const laptop = await login(password);
+    const stolen = await login(password);
+    expect([await me(laptop), await me(stolen)]).toEqual([200, 200]);
+
+    const changed = await t.http.inject({
+      method: 'PATCH',
+      url: `/api/users/${member.user.id}`,
+      headers: { cookie: laptop.cookie, 'x-csrf-token': laptop.csrf },
+      payload: { password: 'a second password, only mine' },
+    });
+    expect(changed.statusCode, changed.body).toBe(200);
+    expect([await me(laptop), await me(stolen)]).toEqual([200, 401]);
+    // The member's API token is not a session: it keeps working.
+    expect((await t.http.inject({ url: '/api/auth/me', headers: bearer(member.token) })).statusCode).toBe(
+      200,
+    );
+    const { rows } = await t.res.db.query(
+      `SELECT data FROM audit_log WHERE action = 'user.update' AND target_id = $1 ORDER BY id DESC LIMIT 1`,
+      [member.user.id],
+    );
+    expect(rows[0]?.data).toMatchObject({ passwordChanged: true, sessionsEnded: 1 });
+
+    await t.http.inject({
+      method: 'PATCH',
+      url: `/api/users/${member.user.id}`,
+      headers: bearer(boss.token),
+      payload: { password: 'set by the admin this time' },
+    });
+    expect(await me(laptop)).toBe(401);
+  });
 });

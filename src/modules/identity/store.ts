@@ -205,6 +205,19 @@ export async function deleteSession(db: Queryable, idHash: string) {
   await db.query('DELETE FROM sessions WHERE id_hash = $1', [idHash]);
 }
 
+/** Ends every session of a user but `keepIdHash` (the one changing its own password); returns how many. */
+export async function deleteSessionsOfUser(
+  db: Queryable,
+  userId: string,
+  keepIdHash?: string,
+): Promise<number> {
+  const { rowCount } = await db.query(
+    'DELETE FROM sessions WHERE user_id = $1 AND ($2::text IS NULL OR id_hash <> $2)',
+    [userId, keepIdHash ?? null],
+  );
+  return rowCount ?? 0;
+}
+
 export async function deleteExpiredSessions(db: Queryable, now: Date) {
   await db.query('DELETE FROM sessions WHERE expires_at < $1', [now]);
 }

@@ -5,7 +5,7 @@ import { notifyAccessChange } from '../../platform/events/index.ts';
 import type { ActorCache } from './actor-cache.ts';
 import { hashPassword } from './password.ts';
 import { recordAudit } from './record-audit.ts';
-import { type UserRow, updateUser as update } from './store.ts';
+import { deleteSessionsOfUser, type UserRow, updateUser as update } from './store.ts';
 
 export async function updateUser(
   db: Db,
@@ -24,7 +24,10 @@ export async function updateUser(
     throw new ConflictError('You cannot demote or disable yourself; ask another admin.');
   }
   const passwordHash = patch.password ? await hashPassword(patch.password) : undefined;
-  const accessChanged = patch.role !== undefined || patch.disabled !== undefined;
+  // A new password ends the user's other sessions (all of them when someone else, or a token,
+  // changed it): whoever knew the old one is signed out everywhere. API tokens are kept.
+  const accessChanged =
+    patch.role !== undefined || patch.disabled !== undefined || passwordHash !== undefined;
   const updated = await withTransaction(db, async (tx) => {
     const row = await update(tx, id, {
       role: patch.role,
@@ -38,6 +41,13 @@ export async function updateUser(
       throw error;
     });
     if (!row) throw new NotFoundError('No such user.');
+    const sessionsEnded = passwordHash
+      ? await deleteSessionsOfUser(
+          tx,
+          id,
+          self && ctx.actor.via === 'session' ? ctx.actor.sessionId : undefined,
+        )
+      : undefined;
     await recordAudit(tx, ctx, {
       action: 'user.update',
       target: { type: 'user', id },
@@ -45,10 +55,12 @@ export async function updateUser(
         role: patch.role,
         disabled: patch.disabled,
         passwordChanged: Boolean(patch.password),
+        sessionsEnded,
         email: patch.email,
       },
     });
-    // A new role or a disabled account reaches every process's caches and open streams on commit.
+    // A new role, a disabled account or ended sessions reach every process's caches and open
+    // streams on commit.
     if (accessChanged) await notifyAccessChange(tx, { userId: id });
     return row;
   });

@@ -14,6 +14,7 @@ export {
   type WorkflowDefinition,
 } from './define.ts';
 export { NonRetryableError } from './errors.ts';
+export { type FailureEvent, failureLines } from './failure-lines.ts';
 export { getOperation } from './get-operation.ts';
 export { listOperations } from './list-operations.ts';
 export { lockProjectOperations } from './lock.ts';
