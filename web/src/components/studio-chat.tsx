@@ -52,7 +52,9 @@ export function StudioChat({
   const inputId = useId();
   const send = useSendMessage(blueprint.id);
   const [draft, setDraft] = useState('');
-  const [pending, setPending] = useState<string | null>(null);
+  // The message being sent, shown until the conversation has it: `userTurns` counts the user's
+  // turns when it was sent, so a refetch that brings it in before the POST answers hides it.
+  const [sending, setPending] = useState<{ text: string; userTurns: number } | null>(null);
   const [replyOp, setReplyOp] = useState<string | null>(null);
   const [replyError, setReplyError] = useState<string | null>(null);
   const reply = useLiveOperation(replyOp, {
@@ -72,6 +74,8 @@ export function StudioChat({
   const input = useRef<HTMLTextAreaElement>(null);
   const items = chatItems(snapshots);
   const streaming = replyOp !== null;
+  const userTurns = items.filter((i) => i.role === 'user').length;
+  const pending = sending && userTurns <= sending.userTurns ? sending.text : null;
 
   // New turns (and streamed text) scroll into view.
   // biome-ignore lint/correctness/useExhaustiveDependencies: runs when the conversation grows
@@ -84,7 +88,7 @@ export function StudioChat({
     event?.preventDefault();
     const content = draft.trim();
     if (!content || send.isPending || streaming) return;
-    setPending(content);
+    setPending({ text: content, userTurns });
     setReplyError(null);
     send.mutate(content, {
       onSuccess: (answer) => {
