@@ -194,10 +194,16 @@ describe('local supervisor', () => {
         'staging to come back',
       );
       expect(answer.body).toBe('hello from v3');
-      expect(await staging()).toMatchObject({
-        status: 'running',
-        current_release_id: env.current_release_id,
-      });
+      // The route opens once the health check passes; the row says so right after.
+      const back = await until(
+        async () => {
+          const row = await staging();
+          return row.status === 'running' ? row : undefined;
+        },
+        5_000,
+        'staging to be recorded as running',
+      );
+      expect(back.current_release_id).toBe(env.current_release_id);
     } finally {
       await again.stop();
       await new Promise((r) => proxy.close(r));
