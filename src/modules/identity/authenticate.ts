@@ -6,7 +6,7 @@ import type { Actor, Scope } from '../../platform/http/actor.ts';
 import type { ActorCache } from './actor-cache.ts';
 import { CSRF_HEADER, SESSION_COOKIE } from './cookies.ts';
 import type { LastUseRecorder } from './last-use.ts';
-import { findSessionWithUser, findTokenWithUser, findTokenWithUserById, touchToken } from './store.ts';
+import { findSessionWithUser, findTokenWithUser, touchToken } from './store.ts';
 import { hashToken, TOKEN_PATTERN } from './token-format.ts';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -76,7 +76,7 @@ export async function authenticateToken(
     return hit.actor;
   }
   const stamp = cache?.stamp() ?? 0;
-  const row = await findTokenWithUser(db, hash);
+  const row = await findTokenWithUser(db, { hash });
   const actor = tokenActor(row, now);
   if (lastUse) lastUse.note(actor.tokenId!, now, row?.last_used_at);
   // Last use is recorded at minute resolution, so most requests skip the write.
@@ -92,7 +92,7 @@ export async function authenticateToken(
  */
 export async function reloadActor(db: Queryable, clock: Clock, actor: Actor): Promise<Actor> {
   if (actor.via === 'token' && actor.tokenId)
-    return tokenActor(await findTokenWithUserById(db, actor.tokenId), clock.now());
+    return tokenActor(await findTokenWithUser(db, { id: actor.tokenId }), clock.now());
   if (actor.via === 'session' && actor.sessionId) {
     const fresh = sessionActor(await findSessionWithUser(db, actor.sessionId), clock.now());
     if (fresh) return fresh;

@@ -113,26 +113,18 @@ export async function insertToken(
   return rows[0]!;
 }
 
+type TokenWithUser = TokenRow & { username: string; role: 'admin' | 'member'; disabled: boolean };
+
+/** A token with its user, by the hash of its secret (authentication) or by its id (a reload). */
 export async function findTokenWithUser(
   db: Queryable,
-  hash: string,
-): Promise<(TokenRow & { username: string; role: 'admin' | 'member'; disabled: boolean }) | undefined> {
+  by: { hash: string } | { id: string },
+): Promise<TokenWithUser | undefined> {
+  const [column, value] = 'hash' in by ? ['token_hash', by.hash] : ['id', by.id];
   const { rows } = await db.query(
     `SELECT t.*, u.username, u.role, u.disabled FROM api_tokens t JOIN users u ON u.id = t.user_id
-     WHERE t.token_hash = $1`,
-    [hash],
-  );
-  return rows[0];
-}
-
-export async function findTokenWithUserById(
-  db: Queryable,
-  id: string,
-): Promise<(TokenRow & { username: string; role: 'admin' | 'member'; disabled: boolean }) | undefined> {
-  const { rows } = await db.query(
-    `SELECT t.*, u.username, u.role, u.disabled FROM api_tokens t JOIN users u ON u.id = t.user_id
-     WHERE t.id = $1`,
-    [id],
+     WHERE t.${column} = $1`,
+    [value],
   );
   return rows[0];
 }
