@@ -24,35 +24,27 @@ function* walk(dir) {
   }
 }
 
-const reaches = new Map();
-function reachesDatabase(file, seen = new Set()) {
-  if (definitions.has(file)) return false;
-  if (reaches.has(file)) return reaches.get(file);
-  if (seen.has(file)) return false;
-  seen.add(file);
-  let text;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    return false;
-  }
-  let found = opensDatabase.test(text);
-  if (!found)
-    for (const match of text.matchAll(importPattern)) {
-      const spec = path.resolve(path.dirname(file), match[1]);
-      const candidates = spec.endsWith('.ts') ? [spec] : [`${spec}.ts`, path.join(spec, 'index.ts')];
-      if (candidates.some((candidate) => reachesDatabase(candidate, seen))) {
-        found = true;
-        break;
-      }
+// Every module and what it imports; then, from the modules that open the database, back along the
+// imports to everything that reaches one (a walk over the whole graph, so import cycles cannot hide one).
+const modules = roots.flatMap((dir) => [...walk(path.join(root, dir))]).filter((f) => !definitions.has(f));
+const importers = new Map();
+const opening = [];
+for (const file of modules) {
+  const text = readFileSync(file, 'utf8');
+  if (opensDatabase.test(text)) opening.push(file);
+  for (const match of text.matchAll(importPattern)) {
+    const spec = path.resolve(path.dirname(file), match[1]);
+    for (const target of spec.endsWith('.ts') ? [spec] : [`${spec}.ts`, path.join(spec, 'index.ts')]) {
+      if (!importers.has(target)) importers.set(target, []);
+      importers.get(target).push(file);
     }
-  reaches.set(file, found);
-  return found;
+  }
 }
+const reaching = new Set(opening);
+for (const file of reaching) for (const importer of importers.get(file) ?? []) reaching.add(importer);
 
-const files = roots
-  .flatMap((dir) => [...walk(path.join(root, dir))])
-  .filter((file) => file.endsWith('.test.ts') && reachesDatabase(file))
+const files = [...reaching]
+  .filter((file) => file.endsWith('.test.ts'))
   .map((file) => path.relative(root, file))
   .sort();
 process.stdout.write(`${files.join('\n')}\n`);
