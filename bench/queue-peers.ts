@@ -1,6 +1,7 @@
 import { makeWorkerUtils, run } from 'graphile-worker';
 import PgBoss from 'pg-boss';
-import { now, waitFor } from './queue-support.ts';
+import { until } from '../test/support/until.ts';
+import { now } from './queue-support.ts';
 
 const silentLogger = { scope: () => silentLogger, debug() {}, info() {}, warning() {}, error() {} };
 
@@ -36,7 +37,7 @@ export async function graphileThroughput(
     ...(batched ? { preset: { worker: { localQueue: { size: 64 }, completeJobBatchDelay: 0 } } } : {}),
   });
   runner.events.on('job:complete', () => done++);
-  await waitFor(() => done >= jobs, 300_000, 5);
+  await until(() => done >= jobs, 300_000, 'every job', 5);
   const seconds = (now() - started) / 1000;
   await runner.stop();
   await utils.release();
@@ -65,7 +66,7 @@ export async function graphileLatency(url: string, samples: number, gapMs: numbe
     await utils.addJob('ping', { sent: now() });
     await new Promise((r) => setTimeout(r, gapMs));
   }
-  await waitFor(() => latencies.length >= samples, 30_000);
+  await until(() => latencies.length >= samples, 30_000);
   await runner.stop();
   await utils.release();
   return latencies;
@@ -94,7 +95,7 @@ export async function pgBossThroughput(
       done += batch.length;
     });
   }
-  await waitFor(() => done >= jobs, 300_000, 5);
+  await until(() => done >= jobs, 300_000, 'every job', 5);
   // A batch counts once its handler returned; pg-boss completes it right after.
   const seconds = (now() - started) / 1000;
   await boss.stop({ graceful: true, wait: true, timeout: 5_000 });

@@ -54,13 +54,4 @@ export function percentile(values: number[], p: number) {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
-/** Resolves when `probe` is true, checking every `everyMs`. */
-export async function waitFor(probe: () => Promise<boolean> | boolean, timeoutMs: number, everyMs = 10) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error('bench: timed out');
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
-
 export const now = () => performance.timeOrigin + performance.now();

@@ -8,6 +8,7 @@
  *   DATABASE_URL=postgres://… npm run bench:queue
  *   BENCH_JOBS=20000 BENCH_CONCURRENCY=8 BENCH_ROUNDS=3 BENCH_SSE_CLIENTS=1000 npm run bench:queue
  */
+
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -26,8 +27,9 @@ import {
   startOperation,
 } from '../src/modules/operations/index.ts';
 import { migrate } from '../src/platform/db/migrate.ts';
+import { until } from '../test/support/until.ts';
 import { graphileLatency, graphileThroughput, pgBossThroughput } from './queue-peers.ts';
-import { benchPostgres, freshDatabase, now, percentile, quiet, waitFor } from './queue-support.ts';
+import { benchPostgres, freshDatabase, now, percentile, quiet } from './queue-support.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const env = process.env;
@@ -97,7 +99,7 @@ async function orchardThroughput(res: AppResources, perOperation: number): Promi
   const started = now();
   await pool.start();
   // Cheap to ask (the partial index of unfinished steps), so polling does not slow the workers.
-  await waitFor(
+  await until(
     async () => {
       const { rows } = await res.db.query(
         `SELECT 1 FROM steps WHERE status <> 'succeeded' AND queue = 'bench' LIMIT 1`,
@@ -105,6 +107,7 @@ async function orchardThroughput(res: AppResources, perOperation: number): Promi
       return rows.length === 0;
     },
     300_000,
+    'every step',
     20,
   );
   const seconds = (now() - started) / 1000;
@@ -121,7 +124,7 @@ async function orchardLatency(res: AppResources, latencies: number[]) {
     await startOperation(res.db, res.registry, { kind: 'bench.ping', input: { sent: now() } });
     await sleep(20);
   }
-  await waitFor(() => latencies.length >= LATENCY_SAMPLES, 30_000);
+  await until(() => latencies.length >= LATENCY_SAMPLES, 30_000);
   await pool.stop();
   return latencies;
 }
@@ -171,7 +174,7 @@ async function rerunAfterKill(res: AppResources, url: string, home: string) {
         [id, attempt],
       )
     ).rowCount === 1;
-  await waitFor(() => step(1), 30_000);
+  await until(() => step(1), 30_000);
   const rescuer = createWorkerPool({
     res,
     registry: res.registry,
@@ -183,7 +186,7 @@ async function rerunAfterKill(res: AppResources, url: string, home: string) {
   await rescuer.start();
   const killed = now();
   victim.child.kill('SIGKILL');
-  await waitFor(() => step(2), KILL_LEASE_MS + 30_000);
+  await until(() => step(2), KILL_LEASE_MS + 30_000);
   const ms = now() - killed;
   await res.db.query(`UPDATE operations SET cancel_requested = true WHERE id = $1`, [id]);
   await rescuer.stop();

@@ -5,7 +5,8 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startGatewayOnMock } from '../src/modules/llm/gateway-on-mock.ts';
 import { createTestDatabase, type TestDatabase } from '../test/db.ts';
-import { commitFiles, gitOk, localRepo, waitFor } from '../test/git.ts';
+import { commitFiles, gitOk, localRepo } from '../test/git.ts';
+import { until } from '../test/support/until.ts';
 import { launchBrowser, watchPageErrors } from './support/browser.ts';
 import { ensureWebBuilt } from './support/build-web.ts';
 import {
@@ -254,7 +255,7 @@ test('push over HTTP, browse the code, watch the pipeline run live, review and m
   // The branch pipeline reports on the head commit; the page follows it to success.
   const check = page.getByRole('list', { name: 'Checks' }).getByRole('listitem');
   await expectVisible(check.getByText('Pipeline').first(), 30_000);
-  await waitFor(
+  await until(
     async () => (await check.getAttribute('data-status')) === 'success',
     60_000,
     'the pipeline check',
@@ -357,7 +358,7 @@ test('issues, webhooks with deliveries, operations and LLM pages', async () => {
     .getByRole('button', { name: /push/ })
     .first();
   await expectVisible(delivery, 30_000);
-  await waitFor(async () => (await delivery.textContent())?.includes('HTTP 200'), 30_000, 'the delivery');
+  await until(async () => (await delivery.textContent())?.includes('HTTP 200'), 30_000, 'the delivery');
   await delivery.click();
   await expectVisible(page.getByText('x-orchard-signature-256', { exact: false }).first());
   await page.getByRole('button', { name: 'Redeliver' }).click();
@@ -446,11 +447,7 @@ test('the LLM page charts calls made through the gateway, with retries and fallb
 
   // Filters narrow the table to one outcome.
   await page.getByLabel('Outcome').selectOption('error');
-  await waitFor(
-    async () => (await calls.getByText('ok', { exact: true }).count()) === 0,
-    10_000,
-    'the filter',
-  );
+  await until(async () => (await calls.getByText('ok', { exact: true }).count()) === 0, 10_000, 'the filter');
   await expectVisible(calls.getByText('error', { exact: true }).first());
 
   expect(problems).toEqual([]);

@@ -12,7 +12,7 @@ const listed = execFileSync(process.execPath, ['scripts/database-test-files.mjs'
   .split('\n');
 
 it('lists every file that opens the run’s database, directly or through a helper, for the second CI run', () => {
-  // Directly, through test/app.ts, and through a module's own test helper (deploy/test-support.ts).
+  // Directly, through test/app.ts, and through a module's own test helper (test/support/deploy-fixture.ts).
   expect(listed).toEqual(
     expect.arrayContaining([
       'src/platform/db/migrate.test.ts',
@@ -24,7 +24,7 @@ it('lists every file that opens the run’s database, directly or through a help
   );
   // Pure files, and files that start Orchard or PostgreSQL of their own, are not repeated.
   for (const file of [
-    'src/modules/studio/templates.test.ts',
+    'src/modules/agents/scaffold/templates.test.ts',
     'test/orchard-up.test.ts',
     'test/frozen-database.test.ts',
     'test/sandbox-required.test.ts',

@@ -122,21 +122,6 @@ export async function addMember(
   if (r.statusCode !== 200) throw new Error(`add member: ${r.statusCode} ${r.body}`);
 }
 
-/** Polls `check` until it returns a truthy value or the deadline passes. */
-export async function waitFor<T>(
-  check: () => Promise<T | undefined | null | false>,
-  timeoutMs = 20_000,
-  what = 'condition',
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 /** Starts an operations worker pool on the test app (every queue); stop it before closing the app. */
 export async function startWorkers(t: TestApp, concurrency = 4) {
   const pool = createWorkerPool({

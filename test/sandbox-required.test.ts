@@ -2,9 +2,9 @@ import { chmod, mkdir, mkdtemp, readdir, rm, symlink } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { waitFor } from './git.ts';
 import { call, memberWithProject, runPipeline } from './support/orchard-pipelines.ts';
 import { type OrchardProcess, startOrchardProcess } from './support/spawn-orchard.ts';
+import { until } from './support/until.ts';
 
 /**
  * Fail closed, end to end: an `orchard up` on a machine without bubblewrap refuses to run a
@@ -43,7 +43,7 @@ async function pathWithoutBubblewrap(dir: string): Promise<string> {
 type Warning = { id: string; status: string; summary: string };
 
 async function warningFor(base: string, id: string): Promise<Warning> {
-  return waitFor(
+  return until(
     async () => {
       const list = (await call(base, BOOTSTRAP, 'GET', '/api/system/warnings')).json.items as Warning[];
       return list?.find((w) => w.id === id);

@@ -1,5 +1,6 @@
-import { commitFiles, gitOk, localRepo, remoteUrl, waitFor } from '../git.ts';
+import { commitFiles, gitOk, localRepo, remoteUrl } from '../git.ts';
 import { runOrchard } from './spawn-orchard.ts';
+import { until } from './until.ts';
 
 /** A JSON call to a running Orchard with a bearer token. */
 export async function call(base: string, token: string, method: string, url: string, body?: object) {
@@ -66,7 +67,7 @@ export async function runPipeline(
   const work = await localRepo();
   const sha = await commitFiles(work, { '.orchard/pipeline.yml': yaml }, 'pipeline');
   await gitOk(['push', '-q', remoteUrl(base, slug, token), `HEAD:refs/heads/${branch}`], work);
-  const pipeline = await waitFor(
+  const pipeline = await until(
     async () => {
       const list = (await call(base, token, 'GET', `/api/projects/${slug}/pipelines`)).json
         .items as Pipeline[];

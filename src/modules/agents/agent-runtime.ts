@@ -22,7 +22,7 @@
  * - Paths in `file` events are relative to the workspace, with `/` separators.
  * - Never put secrets in events: they are stored and streamed to every viewer of the operation.
  */
-import type { Blueprint, TemplateId } from '../studio/index.ts';
+import type { Blueprint, TemplateId } from '../blueprint/index.ts';
 
 /** Limits on one run; every figure is optional (no limit). */
 export interface AgentBudget {

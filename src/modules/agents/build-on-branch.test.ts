@@ -10,11 +10,11 @@ import { addWorktree, branchHead, type PushEvent, removeWorktree, repositoryPath
 import { startOperation } from '../operations/index.ts';
 import { findProjectBySlug } from '../projects/index.ts';
 import { openMergeRequestsOn, reviewsOnPush } from '../reviews/index.ts';
-import { autopilotBlueprint, renderTemplate } from '../studio/index.ts';
+import { autopilotBlueprint } from '../studio/index.ts';
 import type { AgentEvent, AgentRuntime, AgentTask } from './agent-runtime.ts';
 import { buildOnBranch } from './build-on-branch.ts';
 import { AgentBudgetExceededError, driveAgent } from './drive-agent.ts';
-import { createScaffoldRuntime, SCAFFOLD_MANIFEST } from './scaffold-runtime.ts';
+import { createScaffoldRuntime, SCAFFOLD_MANIFEST } from './scaffold/scaffold-runtime.ts';
 import { SCAFFOLD_IDENTITY } from './workspace.ts';
 
 let t: TestApp;
@@ -41,7 +41,7 @@ async function build(slug: string, prompt: string, events: AgentEvent[] = []) {
   return buildOnBranch(deps, {
     project,
     branch: 'orchard/gallery',
-    runtime: createScaffoldRuntime(renderTemplate),
+    runtime: createScaffoldRuntime(),
     task: task(prompt),
     actor: SYSTEM_ACTOR,
     identity: SCAFFOLD_IDENTITY,

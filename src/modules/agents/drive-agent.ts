@@ -1,4 +1,5 @@
 import { DomainError } from '../../platform/errors.ts';
+import { untilAborted } from '../../platform/until-aborted.ts';
 import type {
   AgentBudget,
   AgentContext,
@@ -107,14 +108,4 @@ export async function driveAgent(
     // Not awaited: a runtime that ignores its signal must not hold the caller.
     void events?.return?.(undefined)?.catch(() => undefined);
   }
-}
-
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  promise.catch(() => undefined);
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
 }

@@ -11,5 +11,7 @@ export type {
 export { type BuildOnBranchInput, type BuildOnBranchResult, buildOnBranch } from './build-on-branch.ts';
 export { type DeliveredBranch, type DeliveryDeps, deliverBranch } from './deliver-branch.ts';
 export { AgentBudgetExceededError, type AgentOutcome, driveAgent } from './drive-agent.ts';
-export { createScaffoldRuntime, type RenderTemplate, SCAFFOLD_MANIFEST } from './scaffold-runtime.ts';
+export { renderSpec } from './scaffold/render-spec.ts';
+export { createScaffoldRuntime, SCAFFOLD_MANIFEST } from './scaffold/scaffold-runtime.ts';
+export { listTemplates, renderTemplate } from './scaffold/templates.ts';
 export { type CommitIdentity, SCAFFOLD_IDENTITY } from './workspace.ts';

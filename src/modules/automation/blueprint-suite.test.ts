@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FsBlobStore } from '../../platform/blobs/index.ts';
-import { listTemplates, renderTemplate } from '../studio/index.ts';
+import { listTemplates, renderTemplate } from '../agents/index.ts';
 import { blobArtifactStore } from './artifacts.ts';
 import { suiteFromBlueprint } from './blueprint-suite.ts';
 import { BrowserPool } from './browser-pool.ts';

@@ -2,6 +2,7 @@ import type { LookupAddress } from 'node:dns';
 import http from 'node:http';
 import { isIP, type Socket, connect as tcpConnect } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { checkedLookup } from '../../platform/net/checked-lookup.ts';
 import type { GuardVerdict, UrlGuard } from './url-guard.ts';
 
 /** A request the guard refused: `route` = intercepted in the page, `proxy` = refused at connect time. */
@@ -163,16 +164,5 @@ function parseAuthority(raw: string | undefined): { hostname: string; port: numb
 /** A `lookup` that answers with the addresses the guard checked, never asking DNS again. */
 function pinnedLookup(verdict: GuardVerdict & { allowed: true }) {
   const records: LookupAddress[] = verdict.addresses.map((address) => ({ address, family: isIP(address) }));
-  return (
-    _hostname: string,
-    options: { all?: boolean },
-    callback: (
-      error: NodeJS.ErrnoException | null,
-      address: string | LookupAddress[],
-      family?: number,
-    ) => void,
-  ) => {
-    if (options.all) callback(null, records);
-    else callback(null, records[0]!.address, records[0]!.family);
-  };
+  return checkedLookup(async () => records);
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/app.ts';
 import { createProjectAs, listenApp } from '../../../test/git.ts';
-import { ensureEnvironment, recordObserved } from '../deploy/environment-store.ts';
+import { ensureEnvironment, recordObserved } from '../../../test/support/deploy-fixture.ts';
 import { hostLabel } from '../deploy/index.ts';
 import type { StepContext } from '../operations/index.ts';
 import { findProjectBySlug } from '../projects/index.ts';

@@ -2,13 +2,13 @@ import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer } from '../../../test/app.ts';
 import { addMember } from '../../../test/git.ts';
+import { appRequest, type DeployFixture, deployFixture } from '../../../test/support/deploy-fixture.ts';
 import { SYSTEM_ACTOR } from '../../platform/http/actor.ts';
 import { readSse, type SseEvent } from '../../platform/http/sse-reader.ts';
 import { createWorkerPool, type WorkerPool, waitForOperation } from '../operations/index.ts';
 import { deployPreview } from './deploy-preview.ts';
 import { findEnvironmentByName } from './environment-store.ts';
 import { markReleaseVerified } from './mark-release-verified.ts';
-import { appRequest, type DeployFixture, deployFixture } from './test-support.ts';
 
 let f: DeployFixture;
 let workers: WorkerPool;

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer } from '../../../test/app.ts';
 import { startWorkers } from '../../../test/git.ts';
+import { appRequest, type DeployFixture, deployFixture } from '../../../test/support/deploy-fixture.ts';
+import { until } from '../../../test/support/until.ts';
 import type { WorkerPool } from '../operations/index.ts';
 import { findEnvironmentByName } from './environment-store.ts';
-import { appRequest, type DeployFixture, deployFixture, until } from './test-support.ts';
 
 /** Previews follow merge requests: opened → deployed, new commits → redeployed, merged → removed. */
 let f: DeployFixture;

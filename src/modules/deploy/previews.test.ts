@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer } from '../../../test/app.ts';
 import { findLeak } from '../../../test/secret-leaks.ts';
+import { appRequest, type DeployFixture, deployFixture } from '../../../test/support/deploy-fixture.ts';
 import { ManualClock } from '../../platform/clock.ts';
 import { SYSTEM_ACTOR } from '../../platform/http/actor.ts';
 import { deployPreview } from './deploy-preview.ts';
@@ -10,7 +11,6 @@ import { findEnvironmentByName } from './environment-store.ts';
 import { dataDir } from './paths.ts';
 import { pinEnvironment } from './pin-environment.ts';
 import { removePreview } from './remove-environment.ts';
-import { appRequest, type DeployFixture, deployFixture } from './test-support.ts';
 
 let f: DeployFixture;
 const clock = new ManualClock(new Date('2026-03-01T12:00:00Z'));

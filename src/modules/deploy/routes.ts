@@ -35,9 +35,9 @@ import { toReleaseView } from './views.ts';
 
 const tags = ['deploy'];
 
-export type DeployRouteResources = Resources & { deploy: DeployRuntime; registry: Registry };
+export type DeployRouteDeps = Resources & { deploy: DeployRuntime; registry: Registry };
 
-export function deployRoutes(res: DeployRouteResources) {
+export function deployRoutes(res: DeployRouteDeps) {
   const { db, deploy } = res;
   const deps = deploy.deps;
   const one = async (env: Parameters<typeof environmentViews>[2][number]) =>

@@ -3,12 +3,13 @@ import { createServer, type Server } from 'node:http';
 import { connect } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appRequest, type DeployFixture, deployFixture } from '../../../test/support/deploy-fixture.ts';
+import { until } from '../../../test/support/until.ts';
 import { SYSTEM_ACTOR } from '../../platform/http/actor.ts';
 import { detectIsolation, handOverToSandbox } from '../../platform/sandbox/index.ts';
 import { deployRef } from './deploy-ref.ts';
 import { findEnvironmentByName } from './environment-store.ts';
 import { DeployRuntime } from './runtime.ts';
-import { appRequest, type DeployFixture, deployFixture, until } from './test-support.ts';
 
 let f: DeployFixture;
 const ctx = { actor: SYSTEM_ACTOR };

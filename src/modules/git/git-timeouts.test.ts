@@ -13,8 +13,8 @@ import {
   listenApp,
   localRepo,
   remoteUrl,
-  waitFor,
 } from '../../../test/git.ts';
+import { until } from '../../../test/support/until.ts';
 import { ensureHooks } from './git-hooks.ts';
 import { runGit } from './git-process.ts';
 import { ensureRepository } from './repository.ts';
@@ -124,7 +124,7 @@ describe('a local git command that hangs', () => {
       'git status did not finish within 0.5 s and was stopped; try again, or raise git.timeoutMs if the repository is that large.',
     );
     const hookPid = Number(await readFile(pidFile, 'utf8'));
-    await waitFor(async () => !running(hookPid), 5_000, 'the hook git started to be killed too');
+    await until(async () => !running(hookPid), 5_000, 'the hook git started to be killed too');
   });
 
   it('makes a browse request answer 504 problem+json instead of hanging', async () => {
@@ -182,7 +182,7 @@ describe('smart HTTP with git that stops moving', () => {
       expect(push.code, push.stderr).not.toBe(0);
       expect(push.stderr).toMatch(/504/);
       const hookPid = Number(await readFile(pidFile, 'utf8'));
-      await waitFor(async () => !running(hookPid), 5_000, 'the silent hook to be killed');
+      await until(async () => !running(hookPid), 5_000, 'the silent hook to be killed');
       process.stdout.write(`silent push ended after ${Math.round(performance.now() - started)} ms\n`);
 
       // 3 s of hook output, a line every 0.2 s: longer than the 2 s idle limit, never idle for it.

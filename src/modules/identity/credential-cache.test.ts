@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createTestApp, type TestApp } from '../../../test/app.ts';
+import { until } from '../../../test/support/until.ts';
 import { notifyAccessChange } from '../../platform/events/index.ts';
 import { SYSTEM_ACTOR } from '../../platform/http/actor.ts';
-import { until } from '../operations/test-harness.ts';
 import { createActorCache } from './actor-cache.ts';
 import { createLastUseRecorder } from './last-use.ts';
 

@@ -1,7 +1,7 @@
 import { type DbClient, withTransaction } from '../../platform/db/pool.ts';
 import type { Actor } from '../../platform/http/actor.ts';
 import { startOperation } from '../operations/index.ts';
-import type { NotifyResources } from './resources.ts';
+import type { NotifyDeps } from './deps.ts';
 import type { WebhookEvent } from './schemas.ts';
 import { activeWebhooksFor, type DeliveryRow, insertDelivery, setDeliveryOperation } from './store.ts';
 
@@ -11,7 +11,7 @@ import { activeWebhooksFor, type DeliveryRow, insertDelivery, setDeliveryOperati
  * transaction (the caller's, with `tx`), so none is lost if the process stops right after.
  */
 export async function dispatchWebhookEvent(
-  res: NotifyResources,
+  res: NotifyDeps,
   input: { projectId: string; event: WebhookEvent; payload: Record<string, unknown>; actor?: Actor },
   tx?: DbClient,
 ): Promise<DeliveryRow[]> {
@@ -38,7 +38,7 @@ export async function dispatchWebhookEvent(
 
 /** Stores one delivery and starts its operation; inside `tx` when given (the caller's transaction). */
 export async function queueDelivery(
-  res: NotifyResources,
+  res: NotifyDeps,
   d: {
     webhookId: string;
     projectId: string;

@@ -1,11 +1,11 @@
 import type { PushEvent } from '../git/index.ts';
 import { branchOf, ZERO_SHA } from '../git/index.ts';
 import type { ReviewEvent } from '../reviews/index.ts';
+import type { NotifyDeps } from './deps.ts';
 import { dispatchWebhookEvent } from './dispatch.ts';
-import type { NotifyResources } from './resources.ts';
 
 /** `push` deliveries: one per updated ref, shaped like the familiar forge payloads. */
-export function webhooksOnPush(res: NotifyResources) {
+export function webhooksOnPush(res: NotifyDeps) {
   return async (push: PushEvent) => {
     for (const u of push.updates) {
       await dispatchWebhookEvent(res, {
@@ -29,7 +29,7 @@ export function webhooksOnPush(res: NotifyResources) {
 }
 
 /** `issue` and `merge_request` deliveries. */
-export function webhooksOnReviewEvent(res: NotifyResources) {
+export function webhooksOnReviewEvent(res: NotifyDeps) {
   return async (event: ReviewEvent) => {
     const subject = event.type === 'issue' ? { issue: event.issue } : { mergeRequest: event.mergeRequest };
     await dispatchWebhookEvent(res, {

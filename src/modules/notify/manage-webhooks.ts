@@ -5,8 +5,8 @@ import { NotFoundError } from '../../platform/errors.ts';
 import { isSystemActor } from '../../platform/http/actor.ts';
 import { recordAudit } from '../identity/index.ts';
 import { requireProjectRole } from '../projects/index.ts';
+import type { NotifyDeps } from './deps.ts';
 import { queueDelivery } from './dispatch.ts';
-import type { NotifyResources } from './resources.ts';
 import type { CreateWebhookBody } from './schemas.ts';
 import { deleteWebhook, findDelivery, findWebhook, insertWebhook } from './store.ts';
 import { assertWebhookUrl } from './url-guard.ts';
@@ -14,7 +14,7 @@ import { toWebhookView } from './views.ts';
 
 /** Adds a webhook (maintainers): the URL must reach a public address unless the instance allows private ones. */
 export async function createWebhook(
-  res: NotifyResources,
+  res: NotifyDeps,
   ctx: RequestContext,
   slug: string,
   input: CreateWebhookBody,
@@ -42,7 +42,7 @@ export async function createWebhook(
   });
 }
 
-export async function removeWebhook(res: NotifyResources, ctx: RequestContext, slug: string, id: string) {
+export async function removeWebhook(res: NotifyDeps, ctx: RequestContext, slug: string, id: string) {
   const { project } = await requireProjectRole(res.db, ctx.actor, slug, 'maintainer');
   await withTransaction(res.db, async (tx) => {
     if (!(await deleteWebhook(tx, project.id, id))) throw new NotFoundError(`No webhook ${id} in "${slug}".`);
@@ -56,7 +56,7 @@ export async function removeWebhook(res: NotifyResources, ctx: RequestContext, s
 
 /** Sends a stored delivery again, as a new delivery (same body, fresh signature) linked to the original. */
 export async function redeliver(
-  res: NotifyResources,
+  res: NotifyDeps,
   ctx: RequestContext,
   slug: string,
   webhookId: string,

@@ -4,8 +4,8 @@ import { CursorShape, decodeCursor, encodeCursor, PageQuery } from '../../platfo
 import { contextOf } from '../../platform/http/request-context.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
 import { requireProjectRole } from '../projects/index.ts';
+import type { NotifyDeps } from './deps.ts';
 import { createWebhook, redeliver, removeWebhook } from './manage-webhooks.ts';
-import type { NotifyResources } from './resources.ts';
 import {
   CreateWebhookBody,
   DeliveryParams,
@@ -20,7 +20,7 @@ import { toDeliveryView, toWebhookView } from './views.ts';
 const tags = ['webhooks'];
 
 /** Webhooks and their deliveries under /api/projects/:slug/webhooks (maintainers). */
-export function webhookRoutes(res: NotifyResources) {
+export function webhookRoutes(res: NotifyDeps) {
   const { db } = res;
   return async (app: HttpApp) => {
     app.post(

@@ -1,7 +1,8 @@
-import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import { lookup as dnsLookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { ValidationError } from '../../platform/errors.ts';
 import { classifyAddress } from '../../platform/net/address-ranges.ts';
+import { checkedLookup } from '../../platform/net/checked-lookup.ts';
 
 /** True for addresses a webhook must not reach unless the instance allows private targets. */
 export function isPrivateAddress(address: string): boolean {
@@ -35,24 +36,12 @@ export function blockedLiteral(hostname: string, allowPrivate: boolean): Blocked
  * rebinding: the address checked is the address connected to.
  */
 export function guardedLookup(allowPrivate: boolean) {
-  return (
-    hostname: string,
-    options: object,
-    callback: (
-      error: NodeJS.ErrnoException | null,
-      address: string | LookupAddress[],
-      family?: number,
-    ) => void,
-  ) => {
-    dnsLookup(hostname, { all: true }, (error, addresses) => {
-      if (error) return callback(error, '');
-      const bad = addresses.find((a) => isPrivateAddress(a.address));
-      if (bad && !allowPrivate) return callback(blocked(hostname, bad.address), '');
-      if ((options as { all?: boolean }).all) return callback(null, addresses);
-      const first = addresses[0]!;
-      callback(null, first.address, first.family);
-    });
-  };
+  return checkedLookup(async (hostname) => {
+    const addresses = await dnsLookup(hostname, { all: true });
+    const bad = addresses.find((a) => isPrivateAddress(a.address));
+    if (bad && !allowPrivate) throw blocked(hostname, bad.address);
+    return addresses;
+  });
 }
 
 /** Validates a webhook URL when it is saved: http(s), no credentials, and a public host (resolved). */
@@ -70,8 +59,9 @@ export async function assertWebhookUrl(raw: string, allowPrivate: boolean, field
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const addresses = isIP(host)
     ? [host]
-    : await new Promise<string[]>((resolve) =>
-        dnsLookup(host, { all: true }, (error, list) => resolve(error ? [] : list.map((a) => a.address))),
+    : await dnsLookup(host, { all: true }).then(
+        (list) => list.map((a) => a.address),
+        () => [],
       );
   if (!addresses.length) throw bad(`names a host that does not resolve (${host})`);
   const priv = addresses.find(isPrivateAddress);

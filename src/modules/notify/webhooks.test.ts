@@ -10,8 +10,8 @@ import {
   localRepo,
   remoteUrl,
   startWorkers,
-  waitFor,
 } from '../../../test/git.ts';
+import { until } from '../../../test/support/until.ts';
 import { deliverOnce } from './deliver.ts';
 import { verifyHubSignature } from './index.ts';
 import type { DeliveryView } from './schemas.ts';
@@ -85,7 +85,7 @@ describe('webhooks', () => {
     const sha = await commitFiles(work, { 'a.txt': 'a\n' }, 'hook me');
     await gitOk(['push', '-q', remoteUrl(base, slug, owner.token), 'main'], work);
 
-    const [delivery] = await waitFor(
+    const [delivery] = await until(
       async () => {
         const items = await deliveries(hook.json().id);
         return items[0]?.status === 'success' ? items : undefined;
@@ -133,7 +133,7 @@ describe('webhooks', () => {
       redeliveryOf: original!.id,
       request: { body: original!.request.body },
     });
-    await waitFor(
+    await until(
       async () => (await deliveries(hookId)).find((d) => d.id === again.json().id && d.status === 'success'),
       20_000,
       'redelivery',
@@ -144,7 +144,7 @@ describe('webhooks', () => {
     const hook = (await api('POST', '/webhooks', { url: receiverUrl, secret, events: ['issue'] })).json();
     replies.push(404);
     await api('POST', '/issues', { title: 'Hook an issue' });
-    const [failed] = await waitFor(
+    const [failed] = await until(
       async () => {
         const items = await deliveries(hook.id);
         return items[0]?.status === 'failed' ? items : undefined;

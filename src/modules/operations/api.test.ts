@@ -2,11 +2,12 @@ import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { bearer, createTestApp, type TestApp } from '../../../test/app.ts';
+import { startPool } from '../../../test/support/operations-engine.ts';
 import { runOrchard } from '../../../test/support/spawn-orchard.ts';
+import { until } from '../../../test/support/until.ts';
 import { readSse } from '../../platform/http/sse-reader.ts';
 import { defineStep, defineWorkflow } from './define.ts';
 import { NonRetryableError } from './errors.ts';
-import { startPool, until } from './test-harness.ts';
 import type { EventView } from './views.ts';
 import type { WorkerPool } from './worker-pool.ts';
 

@@ -2,9 +2,15 @@ import type { Clock } from '../../platform/clock.ts';
 import type { Queryable } from '../../platform/db/pool.ts';
 import { STEPS_CHANNEL } from './channels.ts';
 import type { ClaimedStep } from './claim-steps.ts';
-import type { FinishResult } from './finish-step.ts';
 import { Notices, publish } from './notices.ts';
 import type { StepStatus } from './store.ts';
+
+export interface FinishResult {
+  /** False when this worker no longer held the lease: nothing was written. */
+  applied: boolean;
+  status?: StepStatus;
+  retryAt?: Date;
+}
 
 interface Completion {
   job: ClaimedStep;

@@ -2,6 +2,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createTestDatabase, type TestDatabase } from '../../../test/db.ts';
+import {
+  engineResources,
+  eventsOf,
+  Registry,
+  startPool,
+  stepsOf,
+} from '../../../test/support/operations-engine.ts';
+import { until } from '../../../test/support/until.ts';
 import { ManualClock } from '../../platform/clock.ts';
 import { SYSTEM_ACTOR } from '../../platform/http/actor.ts';
 import { cancelOperation } from './cancel-operation.ts';
@@ -14,7 +22,6 @@ import { renewLeases } from './renew-leases.ts';
 import { retryOperation } from './retry-operation.ts';
 import { startOperation } from './start-operation.ts';
 import { findOperation } from './store.ts';
-import { engineResources, eventsOf, Registry, startPool, stepsOf, until } from './test-harness.ts';
 import { waitForOperation } from './wait-for-operation.ts';
 import type { WorkerPool } from './worker-pool.ts';
 

@@ -3,7 +3,10 @@ import type { Db } from '../../platform/db/pool.ts';
 import { retryDelayMs } from './backoff.ts';
 import { STEPS_CHANNEL } from './channels.ts';
 import type { ClaimedStep } from './claim-steps.ts';
-import { completeSteps } from './complete-steps.ts';
+import { completeSteps, type FinishResult } from './complete-steps.ts';
+
+export type { FinishResult } from './complete-steps.ts';
+
 import type { RetryPolicy } from './define.ts';
 import { type StepError, toStepError } from './errors.ts';
 import { appendEvents } from './event-store.ts';
@@ -20,13 +23,6 @@ export type StepOutcome =
   | { kind: 'cancelled' }
   /** Handed back unfinished (worker shutdown): ready again, the attempt not counted. */
   | { kind: 'released' };
-
-export interface FinishResult {
-  /** False when this worker no longer held the lease: nothing was written. */
-  applied: boolean;
-  status?: StepStatus;
-  retryAt?: Date;
-}
 
 interface FinishOptions {
   clock: Clock;

@@ -5,13 +5,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/db.ts';
+import { eventsOf } from '../../../test/support/operations-engine.ts';
 import { BIN, childEnv, ROOT, startOrchardProcess } from '../../../test/support/spawn-orchard.ts';
+import { until } from '../../../test/support/until.ts';
 import { readSse } from '../../platform/http/sse-reader.ts';
 import { registerCanaryJobs } from './canary.ts';
 import type { EventRow } from './event-store.ts';
 import { Registry } from './registry.ts';
 import { startOperation } from './start-operation.ts';
-import { eventsOf, until } from './test-harness.ts';
 import type { EventView } from './views.ts';
 
 /**

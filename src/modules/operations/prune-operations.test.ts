@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createTestDatabase, type TestDatabase } from '../../../test/db.ts';
+import { engineResources, Registry, startPool } from '../../../test/support/operations-engine.ts';
 import { ManualClock } from '../../platform/clock.ts';
 import { registerCanaryJobs } from './canary.ts';
 import { defineStep, defineWorkflow } from './define.ts';
 import { pruneOperations } from './prune-operations.ts';
 import { startOperation } from './start-operation.ts';
-import { engineResources, Registry, startPool } from './test-harness.ts';
 import { waitForOperation } from './wait-for-operation.ts';
 
 let database: TestDatabase;

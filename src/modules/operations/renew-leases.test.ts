@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createTestDatabase, type TestDatabase } from '../../../test/db.ts';
+import { Registry } from '../../../test/support/operations-engine.ts';
 import { ManualClock } from '../../platform/clock.ts';
 import { createPool, type Db } from '../../platform/db/pool.ts';
 import { claimSteps } from './claim-steps.ts';
@@ -9,7 +10,6 @@ import { defineStep, defineWorkflow } from './define.ts';
 import { reapExpiredLeases } from './reap-leases.ts';
 import { renewLeases } from './renew-leases.ts';
 import { startOperation } from './start-operation.ts';
-import { Registry } from './test-harness.ts';
 
 /**
  * Lease renewal, batch completion and the reaper update the same step rows; each locks them in

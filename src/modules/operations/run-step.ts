@@ -1,6 +1,7 @@
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/pool.ts';
 import type { Logger } from '../../platform/log.ts';
+import { untilAborted } from '../../platform/until-aborted.ts';
 import type { ClaimedStep } from './claim-steps.ts';
 import type { StepCompleter } from './complete-steps.ts';
 import { DEFAULT_RETRY, type StepContext } from './define.ts';
@@ -136,17 +137,6 @@ async function execute(
   } finally {
     clearTimeout(timer);
   }
-}
-
-/** Resolves or rejects with the promise, or rejects with the signal's reason as soon as it aborts. */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  promise.catch(() => undefined);
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
 }
 
 /** A brief database hiccup must not lose a result: try a few times before leaving it to the reaper. */

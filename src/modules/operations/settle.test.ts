@@ -1,6 +1,14 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createTestDatabase, type TestDatabase } from '../../../test/db.ts';
+import {
+  engineResources,
+  eventsOf,
+  Registry,
+  startPool,
+  stepsOf,
+} from '../../../test/support/operations-engine.ts';
+import { until } from '../../../test/support/until.ts';
 import { systemClock } from '../../platform/clock.ts';
 import { ConflictError } from '../../platform/errors.ts';
 import { SYSTEM_ACTOR } from '../../platform/http/actor.ts';
@@ -13,7 +21,6 @@ import { finishStep } from './finish-step.ts';
 import { retryOperation } from './retry-operation.ts';
 import { startOperation } from './start-operation.ts';
 import { findOperation } from './store.ts';
-import { engineResources, eventsOf, Registry, startPool, stepsOf, until } from './test-harness.ts';
 import { waitForOperation } from './wait-for-operation.ts';
 import type { WorkerPool } from './worker-pool.ts';
 

@@ -1,6 +1,6 @@
 import { NonRetryableError } from '../operations/index.ts';
+import type { PipelineDeps } from './deps.ts';
 import { announcePipeline, reportPipelineCheck } from './report.ts';
-import type { PipelineResources } from './resources.ts';
 import { findPipeline, listJobs, type PipelineStatus, setPipelineStatus } from './store.ts';
 
 /**
@@ -8,7 +8,7 @@ import { findPipeline, listJobs, type PipelineStatus, setPipelineStatus } from '
  * the commit's check and a `pipeline` webhook. A pipeline that did not succeed fails its operation.
  */
 export async function finishPipeline(
-  res: PipelineResources,
+  res: PipelineDeps,
   pipelineId: string,
 ): Promise<{ status: PipelineStatus }> {
   const pipeline = await findPipeline(res.db, pipelineId);

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { defineStep, defineWorkflow, type Registry } from '../operations/index.ts';
+import type { PipelineDeps } from './deps.ts';
 import { finishPipeline } from './finish-pipeline.ts';
 import { MAX_TIMEOUT_MINUTES } from './pipeline-file.ts';
-import type { PipelineResources } from './resources.ts';
 import { type JobStepInput, runPipelineJob } from './run-job.ts';
 import { jobStepKey } from './store.ts';
 
@@ -15,7 +15,7 @@ const RunInput = z.object({
  * `pipeline.run`: one `pipeline.job` step per job on the `pipeline` queue, wired by `needs`, then
  * `pipeline.finish`. Job steps retry only when a worker is lost mid-job (a failing job is a result).
  */
-export function registerPipelineJobs(registry: Registry, res: PipelineResources) {
+export function registerPipelineJobs(registry: Registry, res: PipelineDeps) {
   registry.add(
     defineWorkflow('pipeline.run', RunInput, (input) => [
       ...input.jobs.map((job) => ({

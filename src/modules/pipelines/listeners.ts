@@ -1,12 +1,12 @@
 import { branchOf, type PushEvent, ZERO_SHA } from '../git/index.ts';
 import type { ReviewEvent } from '../reviews/index.ts';
-import type { PipelineResources } from './resources.ts';
+import type { PipelineDeps } from './deps.ts';
 import { triggerPipeline } from './trigger-pipeline.ts';
 
 const SKIP = /\[(skip ci|ci skip|no ci)\]/i;
 
 /** A push to a branch runs its pipeline, unless the head commit says `[skip ci]` or `[no ci]`. */
-export function pipelinesOnPush(res: PipelineResources) {
+export function pipelinesOnPush(res: PipelineDeps) {
   return async (push: PushEvent) => {
     for (const u of push.updates) {
       const branch = branchOf(u.ref);
@@ -31,7 +31,7 @@ export function pipelinesOnPush(res: PipelineResources) {
  * An opened (or reopened) merge request gets a pipeline for its head, deduplicated with the
  * branch pipeline of the same commit: when the push already started one, that one is the check.
  */
-export function pipelinesOnReviewEvent(res: PipelineResources) {
+export function pipelinesOnReviewEvent(res: PipelineDeps) {
   return async (event: ReviewEvent) => {
     if (event.type !== 'merge_request' || !['opened', 'reopened'].includes(event.action)) return;
     const mr = event.mergeRequest;

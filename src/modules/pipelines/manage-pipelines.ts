@@ -5,9 +5,9 @@ import { branchOf, openRepository, resolveRevision } from '../git/index.ts';
 import { recordAudit } from '../identity/index.ts';
 import { cancelOperation } from '../operations/index.ts';
 import { requireProjectRole } from '../projects/index.ts';
+import type { PipelineDeps } from './deps.ts';
 import type { PipelineSpec } from './pipeline-file.ts';
 import { announcePipeline, reportPipelineCheck } from './report.ts';
-import type { PipelineResources } from './resources.ts';
 import {
   cancelPendingJobs,
   findPipelineByRef,
@@ -18,7 +18,7 @@ import {
 import { createPipeline, planPipeline, startPlannedPipeline, type TriggerInput } from './trigger-pipeline.ts';
 
 export async function requirePipeline(
-  res: PipelineResources,
+  res: PipelineDeps,
   ctx: RequestContext,
   slug: string,
   id: string,
@@ -36,7 +36,7 @@ export async function requirePipeline(
  * opens. An invalid file still leaves a visible, failed pipeline (422 naming it).
  */
 export async function runPipelineManually(
-  res: PipelineResources,
+  res: PipelineDeps,
   ctx: RequestContext,
   slug: string,
   ref: string,
@@ -79,7 +79,7 @@ export async function runPipelineManually(
  * the cancellation's transaction.
  */
 export async function cancelPipeline(
-  res: PipelineResources,
+  res: PipelineDeps,
   ctx: RequestContext,
   slug: string,
   id: string,
@@ -117,7 +117,7 @@ export async function cancelPipeline(
 
 /** Runs a finished pipeline again: same commit, same pipeline file, a new number. */
 export async function rerunPipeline(
-  res: PipelineResources,
+  res: PipelineDeps,
   ctx: RequestContext,
   slug: string,
   id: string,

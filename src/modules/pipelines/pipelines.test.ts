@@ -9,9 +9,9 @@ import {
   localRepo,
   remoteUrl,
   startWorkers,
-  waitFor,
 } from '../../../test/git.ts';
 import { findLeak } from '../../../test/secret-leaks.ts';
+import { until } from '../../../test/support/until.ts';
 import { detectIsolation } from '../../platform/sandbox/index.ts';
 import { runDueSchedules } from './index.ts';
 
@@ -86,7 +86,7 @@ async function pipelineFor(sha: string): Promise<Pipeline | undefined> {
 }
 
 async function finished(sha: string, timeoutMs = 30_000): Promise<Pipeline> {
-  return waitFor(
+  return until(
     async () => {
       const p = await pipelineFor(sha);
       return p && !['queued', 'running'].includes(p.status) ? p : undefined;
@@ -246,7 +246,7 @@ describe('pipelines', () => {
       'cancel',
       `jobs:\n  long:\n    steps: [{ name: wait, run: 'echo started; sleep 61.5' }]\n  after:\n    needs: [long]\n    steps: [{ name: never, run: echo never }]\n`,
     );
-    const running = await waitFor(
+    const running = await until(
       async () => {
         const p = await pipelineFor(sha);
         return p && (await log(p, 'long')).includes('started') ? p : undefined;
@@ -257,7 +257,7 @@ describe('pipelines', () => {
     const cancelled = await api('POST', `/pipelines/${running.id}/cancel`);
     expect(cancelled.statusCode).toBe(200);
     expect(cancelled.json().status).toBe('cancelled');
-    await waitFor(
+    await until(
       async () => {
         try {
           execFileSync('pgrep', ['-f', 'sleep 61.5']);
@@ -350,7 +350,7 @@ ${probes.map((p) => `          ${p}`).join('\n')}
       try {
         const manual = await api('POST', '/pipelines', { ref: 'sandbox' });
         expect(manual.statusCode).toBe(201);
-        const again = await waitFor(
+        const again = await until(
           async () => {
             const r = (await api('GET', `/pipelines/${manual.json().number}`)).json() as Pipeline;
             return ['queued', 'running'].includes(r.status) ? undefined : r;

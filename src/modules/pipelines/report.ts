@@ -2,7 +2,7 @@ import type { DbClient, Queryable } from '../../platform/db/pool.ts';
 import type { Actor } from '../../platform/http/actor.ts';
 import { dispatchWebhookEvent } from '../notify/index.ts';
 import { type CheckStatus, reportCheck } from '../reviews/index.ts';
-import type { PipelineResources } from './resources.ts';
+import type { PipelineDeps } from './deps.ts';
 import type { PipelineRow, PipelineStatus } from './store.ts';
 
 const CHECK: Record<PipelineStatus, CheckStatus> = {
@@ -16,7 +16,7 @@ const CHECK: Record<PipelineStatus, CheckStatus> = {
 
 /** Publishes a pipeline's state as the `pipeline` check of its commit (merge requests show it). */
 export async function reportPipelineCheck(
-  res: PipelineResources,
+  res: PipelineDeps,
   pipeline: PipelineRow,
   status: PipelineStatus,
   summary?: string,
@@ -34,7 +34,7 @@ export async function reportPipelineCheck(
 
 /** A `pipeline` webhook delivery when a pipeline ends (queued in `tx` when given). */
 export async function announcePipeline(
-  res: PipelineResources,
+  res: PipelineDeps,
   pipeline: PipelineRow,
   status: PipelineStatus,
   actor?: Actor,

@@ -6,8 +6,8 @@ import { contextOf } from '../../platform/http/request-context.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
 import { normalizeRepoPath } from '../git/index.ts';
 import { requireProjectRole, roleAtLeast } from '../projects/index.ts';
+import type { PipelineDeps } from './deps.ts';
 import { cancelPipeline, requirePipeline, rerunPipeline, runPipelineManually } from './manage-pipelines.ts';
-import type { PipelineResources } from './resources.ts';
 import { createSchedule, deleteSchedule, listSchedules, toScheduleView } from './schedules.ts';
 import {
   ArtifactParams,
@@ -31,7 +31,7 @@ const tags = ['pipelines'];
 const FINISHED = new Set(['success', 'failed', 'timed_out', 'cancelled', 'skipped']);
 
 /** Pipelines, their jobs, logs and artifacts, and schedules under /api/projects/:slug. */
-export function pipelineRoutes(res: PipelineResources) {
+export function pipelineRoutes(res: PipelineDeps) {
   const { db } = res;
   return async (app: HttpApp) => {
     app.get(

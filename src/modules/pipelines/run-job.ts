@@ -5,10 +5,10 @@ import { addWorktree, removeWorktree, repositoryPath } from '../git/index.ts';
 import type { StepContext } from '../operations/index.ts';
 import { findProjectById, projectSandboxNetwork, projectSandboxUser } from '../projects/index.ts';
 import { collectArtifacts } from './artifacts.ts';
+import type { PipelineDeps } from './deps.ts';
 import { JobLog } from './job-log.ts';
 import type { PipelineSpec } from './pipeline-file.ts';
 import { reportPipelineCheck } from './report.ts';
-import type { PipelineResources } from './resources.ts';
 import { selectJobSecrets } from './secret-access.ts';
 import {
   findJob,
@@ -40,7 +40,7 @@ const isHandOver = (signal: AbortSignal) =>
  * A failing job is a result, not an exception: dependants and the finish step read job statuses.
  */
 export async function runPipelineJob(
-  res: PipelineResources,
+  res: PipelineDeps,
   ctx: StepContext<JobStepInput>,
 ): Promise<{ status: JobStatus }> {
   const pipeline = await findPipeline(res.db, ctx.input.pipelineId);

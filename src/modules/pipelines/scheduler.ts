@@ -4,7 +4,7 @@ import { branchHead, repositoryPath } from '../git/index.ts';
 import { findUserById } from '../identity/index.ts';
 import { findProjectById } from '../projects/index.ts';
 import { nextCronTime, parseCron } from './cron.ts';
-import type { PipelineResources } from './resources.ts';
+import type { PipelineDeps } from './deps.ts';
 import type { ScheduleRow } from './schedules.ts';
 import { triggerPipeline } from './trigger-pipeline.ts';
 
@@ -13,7 +13,7 @@ import { triggerPipeline } from './trigger-pipeline.ts';
  * schedule is claimed by moving its `next_run_at` with a conditional UPDATE that only one process
  * can win (the row still holds the time it read). A run missed while Orchard was down fires once.
  */
-export async function runDueSchedules(res: PipelineResources, now = res.clock.now()): Promise<number> {
+export async function runDueSchedules(res: PipelineDeps, now = res.clock.now()): Promise<number> {
   const { rows } = await res.db.query<ScheduleRow>(
     'SELECT * FROM pipeline_schedules WHERE enabled AND next_run_at <= $1 ORDER BY next_run_at LIMIT 50',
     [now],
@@ -66,7 +66,7 @@ async function creatorOf(db: Queryable, schedule: ScheduleRow): Promise<Actor> {
 
 /** Ticks every `intervalMs` (default 30 s) until stopped. */
 export function startPipelineScheduler(
-  res: PipelineResources,
+  res: PipelineDeps,
   options: { intervalMs?: number } = {},
 ): { stop(): void } {
   let running = false;

@@ -6,7 +6,7 @@ import { assertRefName } from '../git/index.ts';
 import { recordAudit } from '../identity/index.ts';
 import { requireProjectRole } from '../projects/index.ts';
 import { CronError, nextCronTime, parseCron } from './cron.ts';
-import type { PipelineResources } from './resources.ts';
+import type { PipelineDeps } from './deps.ts';
 
 export interface ScheduleRow {
   id: string;
@@ -35,7 +35,7 @@ export function toScheduleView(row: ScheduleRow) {
 
 /** Adds a cron schedule (UTC) that runs the pipeline of `ref` (maintainers). */
 export async function createSchedule(
-  res: PipelineResources,
+  res: PipelineDeps,
   ctx: RequestContext,
   slug: string,
   input: { ref: string; cron: string },
@@ -72,7 +72,7 @@ export async function listSchedules(db: Queryable, projectId: string): Promise<S
   return rows;
 }
 
-export async function deleteSchedule(res: PipelineResources, ctx: RequestContext, slug: string, id: string) {
+export async function deleteSchedule(res: PipelineDeps, ctx: RequestContext, slug: string, id: string) {
   const { project } = await requireProjectRole(res.db, ctx.actor, slug, 'maintainer');
   await withTransaction(res.db, async (tx) => {
     const { rowCount } = await tx.query('DELETE FROM pipeline_schedules WHERE project_id = $1 AND id = $2', [

@@ -9,9 +9,9 @@ import {
   localRepo,
   remoteUrl,
   startWorkers,
-  waitFor,
 } from '../../../test/git.ts';
 import { findLeak } from '../../../test/secret-leaks.ts';
+import { until } from '../../../test/support/until.ts';
 import { runDueSchedules } from './index.ts';
 
 /**
@@ -114,7 +114,7 @@ async function pipelines(): Promise<Pipeline[]> {
 }
 
 async function finished(find: (p: Pipeline) => boolean, what: string): Promise<Pipeline> {
-  const p = await waitFor(
+  const p = await until(
     async () => {
       const found = (await pipelines()).find(find);
       return found && !['queued', 'running'].includes(found.status) ? found : undefined;
@@ -286,7 +286,7 @@ describe('who may use a secret', () => {
     );
     const run = await api('starter', 'POST', '/pipelines', { ref: 'two-jobs' });
     expect(run.statusCode).toBe(201);
-    await waitFor(
+    await until(
       async () => (await logOf(run.json(), 'first')).includes('first-started'),
       30_000,
       'the first job to start',

@@ -2,7 +2,7 @@ import { protectedBranchContaining, repositoryPath } from '../git/index.ts';
 import { findUserById } from '../identity/index.ts';
 import { currentProjectRole, type ProjectRow, roleAtLeast } from '../projects/index.ts';
 import { revealSecrets } from '../secrets/index.ts';
-import type { PipelineResources } from './resources.ts';
+import type { PipelineDeps } from './deps.ts';
 import { type PipelineRow, setJobSecrets } from './store.ts';
 
 export interface SecretAccess {
@@ -20,7 +20,7 @@ export interface SecretAccess {
  * neither counts.
  */
 export async function pipelineSecretAccess(
-  res: PipelineResources,
+  res: PipelineDeps,
   pipeline: PipelineRow,
   project: ProjectRow,
 ): Promise<SecretAccess> {
@@ -49,7 +49,7 @@ export async function pipelineSecretAccess(
  * note naming what was withheld and why.
  */
 export async function selectJobSecrets(
-  res: PipelineResources,
+  res: PipelineDeps,
   input: { pipeline: PipelineRow; project: ProjectRow; jobId: string; names: string[] },
 ): Promise<{ values: Record<string, string>; note?: string }> {
   if (!input.names.length) return { values: {} };

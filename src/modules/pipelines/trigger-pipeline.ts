@@ -2,6 +2,7 @@ import { type Db, type DbClient, withTransaction } from '../../platform/db/pool.
 import { type Actor, isSystemActor } from '../../platform/http/actor.ts';
 import { readFirstFileAt, repositoryPath } from '../git/index.ts';
 import { startOperation } from '../operations/index.ts';
+import type { PipelineDeps } from './deps.ts';
 import {
   jobsFor,
   PIPELINE_FILES,
@@ -11,7 +12,6 @@ import {
   parsePipelineFile,
 } from './pipeline-file.ts';
 import { reportPipelineCheck } from './report.ts';
-import type { PipelineResources } from './resources.ts';
 import {
   findBranchPipeline,
   insertJobs,
@@ -48,14 +48,14 @@ export type PipelinePlan =
   | { kind: 'run'; spec: PipelineSpec; jobs: Record<string, PipelineJob> };
 
 /** Reads `.orchard/pipeline.yml` at the commit and starts a pipeline for the jobs that match the ref. */
-export async function triggerPipeline(res: PipelineResources, input: TriggerInput): Promise<TriggerResult> {
+export async function triggerPipeline(res: PipelineDeps, input: TriggerInput): Promise<TriggerResult> {
   const plan = await planPipeline(res, input);
   if (plan.kind === 'no_file' || plan.kind === 'no_jobs') return plan;
   return startPlannedPipeline(res, input, plan);
 }
 
 /** Reads and parses the pipeline file at the commit and picks the jobs that run on the ref. */
-export async function planPipeline(res: PipelineResources, input: TriggerInput): Promise<PipelinePlan> {
+export async function planPipeline(res: PipelineDeps, input: TriggerInput): Promise<PipelinePlan> {
   const repo = repositoryPath(res.config.home, input.projectSlug);
   const found = await readFirstFileAt(repo, input.sha, PIPELINE_FILES);
   if (!found) return { kind: 'no_file' };
@@ -77,7 +77,7 @@ export async function planPipeline(res: PipelineResources, input: TriggerInput):
  * silent no-op.
  */
 export async function startPlannedPipeline(
-  res: PipelineResources,
+  res: PipelineDeps,
   input: TriggerInput,
   plan: Extract<PipelinePlan, { kind: 'invalid' | 'run' }>,
   db: Db | DbClient = res.db,
@@ -101,7 +101,7 @@ export async function startPlannedPipeline(
  * has one returns that one.
  */
 export async function createPipeline(
-  res: PipelineResources,
+  res: PipelineDeps,
   input: TriggerInput & { rerunOf?: string },
   run: { spec: PipelineSpec | Record<string, never>; jobs: Record<string, PipelineJob>; error?: string },
   db: Db | DbClient = res.db,

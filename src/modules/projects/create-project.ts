@@ -2,9 +2,10 @@ import type { RequestContext } from '../../platform/context.ts';
 import { type Db, type DbClient, withTransaction } from '../../platform/db/pool.ts';
 import { ConflictError } from '../../platform/errors.ts';
 import { isSystemActor } from '../../platform/http/actor.ts';
+import { slugify } from '../../platform/slugify.ts';
 import { recordAudit } from '../identity/index.ts';
 import type { CreateProjectBody } from './schemas.ts';
-import { RESERVED_SLUGS, slugify } from './slugify.ts';
+import { RESERVED_SLUGS } from './slug-rules.ts';
 import { insertProject, type ProjectRow, slugsLike, upsertMember } from './store.ts';
 
 /**
@@ -20,7 +21,7 @@ export async function createProject(
   return withTransaction(db, async (tx) => {
     let slug = input.slug;
     if (!slug) {
-      const base = slugify(input.name).slice(0, 44).replace(/-+$/, '') || 'project';
+      const base = slugify(input.name, 'project').slice(0, 44).replace(/-+$/, '') || 'project';
       const taken = await slugsLike(tx, base);
       slug = base;
       for (let n = 2; taken.has(slug) || RESERVED_SLUGS.has(slug); n++) slug = `${base}-${n}`;

@@ -4,5 +4,4 @@ export { createProject } from './create-project.ts';
 export { projectRoutes } from './routes.ts';
 export { projectSandboxNetwork, projectSandboxUser } from './sandbox-policy.ts';
 export type { ProjectRole } from './schemas.ts';
-export { slugify } from './slugify.ts';
 export { findProjectById, findProjectBySlug, type ProjectRow } from './store.ts';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { PageQuery } from '../../platform/http/cursor.ts';
-import { RESERVED_SLUGS, SLUG_PATTERN } from './slugify.ts';
+import { RESERVED_SLUGS, SLUG_PATTERN } from './slug-rules.ts';
 
 export const ProjectRole = z.enum(['owner', 'maintainer', 'developer', 'viewer']);
 export type ProjectRole = z.infer<typeof ProjectRole>;

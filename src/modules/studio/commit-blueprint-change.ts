@@ -3,12 +3,9 @@ import type { RequestContext } from '../../platform/context.ts';
 import type { DbClient } from '../../platform/db/pool.ts';
 import { ConflictError, NotFoundError } from '../../platform/errors.ts';
 import { isSystemActor } from '../../platform/http/actor.ts';
+import { type Blueprint, diffBlueprints, isReadyToBuild, type JsonPatch } from '../blueprint/index.ts';
 import { recordAudit } from '../identity/index.ts';
-import type { JsonPatch } from './apply-patch.ts';
-import type { Blueprint } from './blueprint-schema.ts';
-import { diffBlueprints } from './diff-blueprints.ts';
-import { isReadyToBuild } from './readiness.ts';
-import { reconcileBuilding } from './settle-build.ts';
+import { reconcileBuilding } from './build/settle-build.ts';
 import {
   type BlueprintRow,
   findBlueprint,

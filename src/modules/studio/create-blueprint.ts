@@ -1,13 +1,12 @@
 import type { RequestContext } from '../../platform/context.ts';
 import { type Db, type DbClient, withTransaction } from '../../platform/db/pool.ts';
 import { isSystemActor } from '../../platform/http/actor.ts';
+import { listTemplates } from '../agents/index.ts';
+import { type Blueprint, emptyBlueprint, isReadyToBuild, type TemplateId } from '../blueprint/index.ts';
 import { recordAudit } from '../identity/index.ts';
 import { requireProjectRole } from '../projects/index.ts';
-import { autopilotBlueprint } from './autopilot-blueprint.ts';
-import { type Blueprint, emptyBlueprint, type TemplateId } from './blueprint-schema.ts';
-import { isReadyToBuild } from './readiness.ts';
+import { autopilotBlueprint } from './architect/autopilot-blueprint.ts';
 import { type ArchitectMode, insertBlueprint, insertSnapshot, setBlueprintStatus } from './store.ts';
-import { listTemplates } from './templates.ts';
 
 export interface CreateBlueprintInput {
   slug: string;

@@ -1,17 +1,17 @@
 import { DomainError } from '../../platform/errors.ts';
 import { defineStep, defineWorkflow, NonRetryableError, type Registry } from '../operations/index.ts';
-import { BuildInput, buildSteps } from './build-input.ts';
-import { defineBuildStep } from './build-step.ts';
-import { resumeBuild, settleEndedBuild } from './settle-build.ts';
-import { ArchitectTurnInput, architectReplyStep } from './step-architect-reply.ts';
-import { deployStep } from './step-deploy.ts';
-import { draftBlueprintStep } from './step-draft-blueprint.ts';
-import { implementStep } from './step-implement.ts';
-import { planStep } from './step-plan.ts';
-import { renderSpecStep } from './step-render-spec.ts';
-import { testStep } from './step-test.ts';
-import { type ReportInput, reportVerificationStep, verifyStep } from './step-verify.ts';
-import type { StudioDeps } from './studio-deps.ts';
+import { ArchitectTurnInput, architectReplyStep } from './architect/step-architect-reply.ts';
+import { BuildInput, buildSteps } from './build/build-input.ts';
+import { defineBuildStep } from './build/build-step.ts';
+import { resumeBuild, settleEndedBuild } from './build/settle-build.ts';
+import { deployStep } from './build/step-deploy.ts';
+import { draftBlueprintStep } from './build/step-draft-blueprint.ts';
+import { implementStep } from './build/step-implement.ts';
+import { planStep } from './build/step-plan.ts';
+import { renderSpecStep } from './build/step-render-spec.ts';
+import { testStep } from './build/step-test.ts';
+import { type ReportInput, reportVerificationStep, verifyStep } from './build/step-verify.ts';
+import type { StudioDeps } from './deps.ts';
 
 const MINUTE = 60_000;
 

@@ -1,6 +1,6 @@
 import type { RequestContext } from '../../platform/context.ts';
 import { type Db, withTransaction } from '../../platform/db/pool.ts';
-import { applyBlueprintPatch, parseJsonPatch } from './apply-patch.ts';
+import { applyBlueprintPatch, parseJsonPatch } from '../blueprint/index.ts';
 import { requireBlueprint } from './blueprint-access.ts';
 import { commitBlueprintChange } from './commit-blueprint-change.ts';
 

@@ -3,16 +3,15 @@ import { NotFoundError } from '../../platform/errors.ts';
 import { CursorShape, decodeCursor, PageQuery, toPage } from '../../platform/http/cursor.ts';
 import { contextOf } from '../../platform/http/request-context.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
-import type { Resources } from '../../platform/resources.ts';
-import type { LlmGateway } from '../llm/index.ts';
-import type { Registry } from '../operations/index.ts';
+import { listTemplates } from '../agents/index.ts';
+import { diffBlueprints } from '../blueprint/index.ts';
 import { requireProjectRole } from '../projects/index.ts';
-import { createArchitectChat } from './architect-chat.ts';
+import { createArchitectChat } from './architect/architect-chat.ts';
+import { chatWithRules } from './architect/chat-rules.ts';
 import { requireBlueprint } from './blueprint-access.ts';
-import { registerBuildRoutes } from './build-routes.ts';
-import { chatWithRules } from './chat-rules.ts';
+import { registerBuildRoutes } from './build/build-routes.ts';
 import { createBlueprint } from './create-blueprint.ts';
-import { diffBlueprints } from './diff-blueprints.ts';
+import type { ChatHandler, StudioRouteDeps } from './deps.ts';
 import { patchBlueprint } from './patch-blueprint.ts';
 import {
   BlueprintIdParam,
@@ -27,26 +26,12 @@ import {
 } from './schemas.ts';
 import { changeBlueprintStatus } from './set-blueprint-status.ts';
 import { findSnapshot, listBlueprintRows, listSnapshotRows } from './store.ts';
-import { listTemplates } from './templates.ts';
 import { toBlueprintView, toSnapshotView } from './views.ts';
 
 const tags = ['studio'];
 const SlugParam = z.object({ slug: z.string().min(1).max(100) });
 
-/**
- * Where a chat message goes when the rule-based Architect is not the one to answer (LLM mode);
- * undefined hands it back to the rule-based Architect.
- */
-export type ChatHandler = (
-  ctx: ReturnType<typeof contextOf>,
-  id: string,
-  content: string,
-  mode: 'auto' | 'llm',
-) => Promise<{ status: number; body: unknown } | undefined>;
-
-export type StudioRouteResources = Resources & { registry: Registry; llm: LlmGateway };
-
-export function studioRoutes(res: StudioRouteResources, options: { chat?: ChatHandler } = {}) {
+export function studioRoutes(res: StudioRouteDeps, options: { chat?: ChatHandler } = {}) {
   const { db } = res;
   const chat = options.chat ?? createArchitectChat(res);
   return async (app: HttpApp) => {

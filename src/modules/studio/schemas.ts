@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { PageQuery } from '../../platform/http/cursor.ts';
 import { int4 } from '../../platform/http/int-params.ts';
-import { TemplateId } from './blueprint-schema.ts';
+import { TemplateId } from '../blueprint/index.ts';
 
 export const BlueprintIdParam = z.object({ id: z.uuid('must be a Blueprint id (uuid)') });
 

@@ -2,10 +2,10 @@ import { systemClock } from '../../platform/clock.ts';
 import type { RequestContext } from '../../platform/context.ts';
 import { type Db, withTransaction } from '../../platform/db/pool.ts';
 import { ConflictError, UnprocessableError } from '../../platform/errors.ts';
+import { isReadyToBuild } from '../blueprint/index.ts';
 import { recordAudit } from '../identity/index.ts';
 import { requireBlueprint } from './blueprint-access.ts';
-import { isReadyToBuild } from './readiness.ts';
-import { reconcileBuilding } from './settle-build.ts';
+import { reconcileBuilding } from './build/settle-build.ts';
 import { findBlueprint, setBlueprintStatus } from './store.ts';
 
 /** Discards, reopens, or marks a Blueprint ready — overriding unmet readiness rules only when asked. */

@@ -1,6 +1,5 @@
 import type { Queryable } from '../../platform/db/pool.ts';
-import type { JsonPatch } from './apply-patch.ts';
-import type { Blueprint } from './blueprint-schema.ts';
+import type { Blueprint, JsonPatch } from '../blueprint/index.ts';
 
 export type BlueprintStatus = 'draft' | 'ready' | 'building' | 'built' | 'discarded';
 export type ArchitectMode = 'auto' | 'llm' | 'rules';

@@ -1,5 +1,5 @@
+import { isReadyToBuild } from '../blueprint/index.ts';
 import type { FeatureRow } from './feature-store.ts';
-import { isReadyToBuild } from './readiness.ts';
 import type { BlueprintView } from './schemas.ts';
 import type { BlueprintRow, SnapshotRow } from './store.ts';
 

@@ -1,14 +1,10 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { requireRouteAccess } from './route-auth.ts';
 import type { HttpApp } from './server.ts';
+import type { SseMessage, SseStream } from './sse-stream.ts';
 import type { StreamAccess } from './stream-guard.ts';
 
-/** One server-sent event. `data` is sent as is (callers JSON-encode); newlines are split into lines. */
-export interface SseMessage {
-  id?: string | number;
-  event?: string;
-  data: string;
-}
+export type { SseMessage, SseStream } from './sse-stream.ts';
 
 export interface SseOptions {
   /** A comment line this often keeps proxies from closing an idle stream (default 15 s). */
@@ -21,30 +17,6 @@ export interface SseOptions {
   maxBufferedBytes?: number;
   /** The reconnection delay the client is told to use. */
   retryMs?: number;
-}
-
-export interface SseStream {
-  /** Queues an event; false when the stream is closed or the event overflowed the buffer. */
-  send(message: SseMessage): boolean;
-  /** Resolves when everything queued has been handed to the socket (or the stream closed). */
-  drained(): Promise<void>;
-  /** Ends the response once what is queued has gone out. */
-  close(): void;
-  /** Drops the connection at once. */
-  destroy(): void;
-  /**
-   * Sends `message` as the stream's last word, dropping whatever is still queued, and ends the
-   * response (used when the client lost the right to see more).
-   */
-  end(message: SseMessage): void;
-  /** Holds back everything sent from now on (queued, within the buffer bound) until `resume()`. */
-  pause(): void;
-  resume(): void;
-  readonly closed: boolean;
-  /** Aborted when the client disconnects or the stream is closed. */
-  readonly signal: AbortSignal;
-  /** Runs when the buffer overflowed, with the id of the last event that reached the socket. */
-  onOverflow?: (lastSentId: string | number | undefined) => void;
 }
 
 /** True when the client asked for an event stream (EventSource always does). */

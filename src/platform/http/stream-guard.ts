@@ -3,7 +3,7 @@ import { DomainError } from '../errors.ts';
 import { type AccessChange, concerns, type EventBus, watchAccessChanges } from '../events/index.ts';
 import type { Logger } from '../log.ts';
 import type { Actor } from './actor.ts';
-import type { SseStream } from './sse.ts';
+import type { SseStream } from './sse-stream.ts';
 
 /** Reads an actor's credential again (token, session, user): a fresh actor, or a 401 when it no longer holds. */
 export type ActorReloader = (actor: Actor) => Promise<Actor>;

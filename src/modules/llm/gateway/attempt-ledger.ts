@@ -3,8 +3,8 @@ import type { Target } from '../providers/resolve-targets.ts';
 import type { AttemptOutcome } from '../telemetry/attempt-record.ts';
 import type { AttemptResponse, AttemptTarget } from '../telemetry/call-telemetry.ts';
 import { attemptRow } from './attempt-row.ts';
+import type { CallState } from './call-state.ts';
 import type { GatewayDeps } from './gateway-deps.ts';
-import type { CallState } from './stream-call.ts';
 
 export type AttemptSpan = ReturnType<CallState['telemetry']['startAttempt']>;
 type RowFields = { outcome: AttemptOutcome; startedAt: Date } & Partial<Parameters<typeof attemptRow>[0]>;

@@ -1,13 +1,13 @@
 import { genAiSystem } from '../providers/provider-entry.ts';
 import type { Target } from '../providers/resolve-targets.ts';
 import { AttemptLedger, type AttemptSpan } from './attempt-ledger.ts';
+import type { CallState } from './call-state.ts';
 import type { CircuitBreaker } from './circuit-breaker.ts';
 import type { GatewayDeps } from './gateway-deps.ts';
 import { attemptInput, planAttempt } from './plan-attempt.ts';
 import { costOf } from './pricing.ts';
 import { decideRetry, type RetryDecision } from './retry-decision.ts';
 import { type AttemptResult, AttemptRun } from './run-attempt.ts';
-import type { CallState } from './stream-call.ts';
 import type { LlmEvent } from './types.ts';
 
 export interface PreparedAttempt {

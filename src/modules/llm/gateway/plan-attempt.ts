@@ -3,10 +3,10 @@ import { allowsPrefill } from '../providers/provider-entry.ts';
 import type { Target } from '../providers/resolve-targets.ts';
 import type { AttemptInput } from './attempt-types.ts';
 import { languageModel } from './build-model.ts';
+import type { CallState } from './call-state.ts';
 import type { GatewayDeps } from './gateway-deps.ts';
 import { estimateTokens } from './pricing.ts';
 import { CONTINUE_PROMPT, ResumeFilter, type ResumeMode, resumeMessages } from './resume.ts';
-import type { CallState } from './stream-call.ts';
 
 export interface AttemptPlan {
   messages: ModelMessage[];

@@ -1,29 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { BudgetExceededError, type FailedAttempt, LlmUnavailableError } from '../errors.ts';
+import { BudgetExceededError, LlmUnavailableError } from '../errors.ts';
 import { resolveTargets, type Target } from '../providers/resolve-targets.ts';
 import { CallTelemetry } from '../telemetry/call-telemetry.ts';
 import { BudgetTracker } from './budget.ts';
 import { toSdkTools } from './build-model.ts';
 import { callContext, estimateRequestTokens } from './call-input.ts';
+import type { CallState } from './call-state.ts';
 import type { GatewayDeps } from './gateway-deps.ts';
 import { ModelAttempts, type PreparedAttempt } from './model-attempts.ts';
 import type { LlmEvent, LlmStream, LlmStreamRequest } from './types.ts';
-
-/** State shared by the attempts of one logical call. */
-export interface CallState {
-  callId: string;
-  request: LlmStreamRequest;
-  context: ReturnType<typeof callContext>;
-  telemetry: CallTelemetry;
-  budget: BudgetTracker;
-  tools: ReturnType<typeof toSdkTools>;
-  basePromptTokens: number;
-  /** Text the caller has received so far, over every attempt. */
-  delivered: string;
-  seenToolCalls: Set<string>;
-  attempts: number;
-  failures: FailedAttempt[];
-}
 
 /**
  * One logical call: walks the model chain; on each model, retries (with backoff, honouring

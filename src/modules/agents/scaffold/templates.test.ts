@@ -1,0 +1,248 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ValidationError } from '../../../platform/errors.ts';
+import {
+  type Blueprint,
+  exposeEntity,
+  fillGapsWithAssumptions,
+  parseBlueprint,
+  type TemplateId,
+} from '../../blueprint/index.ts';
+import { autopilotBlueprint, ruleArchitectTurn } from '../../studio/index.ts';
+import { listTemplates, renderTemplate } from './templates.ts';
+
+const run = promisify(execFile);
+const dirs: string[] = [];
+afterAll(async () => {
+  await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
+});
+
+async function writeApp(files: Map<string, string>): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'orchard-scaffold-'));
+  dirs.push(dir);
+  for (const [file, text] of files) {
+    await mkdir(path.dirname(path.join(dir, file)), { recursive: true });
+    await writeFile(path.join(dir, file), text);
+  }
+  return dir;
+}
+
+/** Starts `node server.js` on a free port and resolves its URL once it says it is listening. */
+async function startApp(dir: string): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, ['server.js'], {
+    cwd: dir,
+    env: { PATH: process.env.PATH, PORT: '0', DATA_DIR: path.join(dir, 'data') },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const deadline = setTimeout(() => reject(new Error(`no "Listening on" within 20 s: ${output}`)), 20_000);
+    const read = (chunk: Buffer) => {
+      output += chunk;
+      const found = /Listening on (http:\/\/\S+)/.exec(output);
+      if (found) {
+        clearTimeout(deadline);
+        resolve(found[1]!);
+      }
+    };
+    child.stdout?.on('data', read);
+    child.stderr?.on('data', read);
+    child.on('exit', (code) => reject(new Error(`server exited with ${code}: ${output}`)));
+  });
+  return { url, child };
+}
+
+/** Generates the app, runs its own `node --test`, then starts it and checks /health and a page. */
+async function proveApp(template: TemplateId, blueprint: Blueprint): Promise<Map<string, string>> {
+  const files = renderTemplate(template, blueprint);
+  const dir = await writeApp(files);
+  const tests = await run(process.execPath, ['--test'], { cwd: dir, env: { PATH: process.env.PATH } }).catch(
+    (err: { stdout: string; stderr: string }) => {
+      throw new Error(
+        `node --test failed in ${dir}:\n${err.stdout.slice(-4000)}\n${err.stderr.slice(-2000)}`,
+      );
+    },
+  );
+  expect(tests.stdout).toMatch(/# fail 0/);
+  expect(Number(/# pass (\d+)/.exec(tests.stdout)?.[1])).toBeGreaterThan(5);
+
+  const { url, child } = await startApp(dir);
+  try {
+    const health = await fetch(`${url}/health`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: 'ok' });
+    const home = await fetch(`${url}/`);
+    expect(home.status).toBe(200);
+    expect(await home.text()).toContain('<link rel="stylesheet" href="/assets/theme.css">');
+  } finally {
+    child.kill('SIGTERM');
+  }
+  return files;
+}
+
+describe('templates catalog', () => {
+  it('lists each template with a pre-filled Blueprint', () => {
+    const templates = listTemplates();
+    expect(templates.map((t) => t.id)).toEqual(['crud-app', 'landing-page']);
+    for (const t of templates) {
+      expect(t.name).not.toBe('');
+      expect(t.description).not.toBe('');
+      expect(t.blueprint.schemaVersion).toBe(1);
+    }
+    // Each call hands out a fresh copy.
+    listTemplates()[0]!.blueprint.feature = 'changed';
+    expect(listTemplates()[0]!.blueprint.feature).not.toBe('changed');
+  });
+
+  it('renders deterministically, with the Orchard files and nothing to install', () => {
+    for (const { id, blueprint } of listTemplates()) {
+      const files = renderTemplate(id, blueprint);
+      expect(renderTemplate(id, blueprint)).toEqual(files);
+      expect(files.get('.orchard/pipeline.yml')).toMatch(
+        /jobs:\n {2}test:\n {4}steps:\n {6}- name: test\n {8}run: node --test\n/,
+      );
+      expect(files.get('.orchard/app.yml')).toMatch(/start: node server.js\nhealthPath: \/health\n/);
+      const pkg = JSON.parse(files.get('package.json')!);
+      expect(pkg.dependencies).toBeUndefined();
+      expect(pkg.scripts).toEqual({ start: 'node server.js', test: 'node --test' });
+      for (const required of [
+        'server.js',
+        'README.md',
+        'public/theme.css',
+        'test/pages.test.js',
+        'docs/spec.md',
+      ]) {
+        expect(files.has(required), `${id}: ${required}`).toBe(true);
+      }
+      for (const [file, text] of files) {
+        if (!file.endsWith('.js')) continue;
+        for (const [, specifier] of text.matchAll(/\bfrom '([^']+)'/g)) {
+          expect(specifier, `${id}: ${file}`).toMatch(/^(node:|\.\.?\/)/);
+        }
+      }
+    }
+  });
+
+  it('writes the design tokens as CSS variables', () => {
+    const { blueprint } = listTemplates()[0]!;
+    const css = renderTemplate('crud-app', blueprint).get('public/theme.css')!;
+    expect(css).toContain(`--color-primary: ${blueprint.sections.designSystem.tokens.colors.primary};`);
+    expect(css).toMatch(/--color-on-primary: #(ffffff|111111);/);
+    expect(css).toMatch(/--font-heading: .+;/);
+  });
+
+  it('refuses an unknown template', () => {
+    expect(() => renderTemplate('wordpress', listTemplates()[0]!.blueprint)).toThrow(ValidationError);
+    expect(() => renderTemplate('wordpress', listTemplates()[0]!.blueprint)).toThrow(
+      'There is no template wordpress (templates: crud-app, landing-page)',
+    );
+  });
+
+  it('renders any autopilot Blueprint without error', () => {
+    for (const prompt of [
+      '',
+      'a blog with posts, comments, likes and authors',
+      'an event site with guests',
+      'track my plants',
+    ]) {
+      for (const template of ['crud-app', 'landing-page'] as const) {
+        expect(renderTemplate(template, autopilotBlueprint(prompt, template)).size).toBeGreaterThan(20);
+      }
+    }
+  });
+});
+
+describe('generated apps pass their own tests and answer /health', () => {
+  it.each(['crud-app', 'landing-page'] as const)(
+    '%s from its pre-filled Blueprint',
+    async (id) => {
+      await proveApp(id, listTemplates().find((t) => t.id === id)!.blueprint);
+    },
+    180_000,
+  );
+
+  it('crud-app from "a photo gallery where visitors can like photos"', async () => {
+    const files = await proveApp(
+      'crud-app',
+      autopilotBlueprint('a photo gallery where visitors can like photos'),
+    );
+    expect(files.get('models/photo.js')).toContain(
+      "counters: [{ action: 'like', field: 'likes', path: '/api/photos/:id/like', label: 'Like' }]",
+    );
+  }, 180_000);
+
+  it('crud-app from "a recipe box with ingredients and ratings"', async () => {
+    const files = await proveApp('crud-app', autopilotBlueprint('a recipe box with ingredients and ratings'));
+    expect(files.get('models/recipe.js')).toContain(
+      "children: [{ model: 'Ingredient', field: 'recipeId', label: 'Ingredients' }]",
+    );
+  }, 180_000);
+
+  it('landing-page from "a coming soon page for my bakery with a contact form"', async () => {
+    await proveApp(
+      'landing-page',
+      autopilotBlueprint('a coming soon page for my bakery with a contact form'),
+    );
+  }, 180_000);
+
+  it('crud-app with every page kind, a custom endpoint and markup in its names', async () => {
+    let bp = autopilotBlueprint('a blog with posts, comments, likes and authors');
+    const script = [
+      `set feature Tom's "Blog" <b>&`,
+      'add entity Tag with label:text! unique, color:enum(red|green|blue), weight:number, since:datetime, active:boolean',
+      'add page Write at /write showing Post as form',
+      'add page About at /about',
+      'add endpoint GET /api/posts/popular for Post - the most liked posts',
+      'add endpoint GET /api/stats - numbers about the blog',
+    ].join('\n');
+    const turn = ruleArchitectTurn(bp, script);
+    expect(turn.patch.length, turn.reply).toBeGreaterThan(0);
+    bp = turn.blueprint;
+    const files = await proveApp('crud-app', bp);
+    expect(files.get('app/custom-endpoints.js')).toContain("handle: notImplemented('the most liked posts')");
+    expect(files.get('README.md')).toContain('## Still to write');
+  }, 180_000);
+
+  it('crud-app from "Track my classes, constructors and prototypes for a JavaScript course"', async () => {
+    const files = await proveApp(
+      'crud-app',
+      autopilotBlueprint('Track my classes, constructors and prototypes for a JavaScript course'),
+    );
+    expect(files.get('models/class.js')).toContain('export const classModel = {');
+    expect(files.get('models/constructor.js')).toContain('export const constructorModel = {');
+    expect(files.get('models/index.js')).toContain("import { classModel } from './class.js';");
+  }, 180_000);
+
+  it('crud-app whose entities and fields carry reserved words as they are (as an LLM or a patch may write them)', async () => {
+    const fields = [
+      'constructor',
+      'toString',
+      'valueOf',
+      'hasOwnProperty',
+      'isPrototypeOf',
+      'class',
+      'delete',
+    ].map((name, i) => ({ name, type: i === 0 ? 'text' : i === 3 ? 'boolean' : 'text', required: i === 0 }));
+    const bp = parseBlueprint({
+      schemaVersion: 1,
+      template: 'crud-app',
+      feature: 'Reserved words',
+      summary: 'Every name here is a word JavaScript or its objects already use.',
+      sections: {
+        dataModel: {
+          entities: ['New', 'Function', 'Default', 'Enum', 'Prototype'].map((name) => ({ name, fields })),
+        },
+      },
+    });
+    for (const entity of bp.sections.dataModel.entities) exposeEntity(bp, entity.name);
+    fillGapsWithAssumptions(bp);
+    const files = await proveApp('crud-app', parseBlueprint(bp));
+    expect(files.get('models/index.js')).toContain(
+      'export const models = [newModel, functionModel, defaultModel, enumModel, prototypeModel];',
+    );
+  }, 180_000);
+});

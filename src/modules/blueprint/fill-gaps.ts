@@ -1,0 +1,107 @@
+/**
+ * Autopilot's answer to the readiness rules: instead of asking, it fills each gap with a plausible
+ * default and records what it assumed (source `autopilot`), so the user can review every guess.
+ */
+import { slugify } from '../../platform/slugify.ts';
+import type { Blueprint } from './blueprint-schema.ts';
+import { exposeEntity } from './crud-defaults.ts';
+import { tokensFor } from './design-defaults.ts';
+import { clip } from './naming.ts';
+import { isReadyToBuild } from './readiness.ts';
+
+type Filler = (bp: Blueprint) => string;
+
+const FILLERS: Record<string, Filler> = {
+  'feature-named': (bp) => {
+    bp.feature = bp.template === 'landing-page' ? 'Launch page' : 'My app';
+    return `The feature is called “${bp.feature}” until you name it.`;
+  },
+  'summary-written': (bp) => {
+    const what = bp.template === 'landing-page' ? 'landing page that collects signups' : 'web app';
+    bp.summary = clip(`${bp.feature}: a ${what}.`, 2000);
+    return 'The summary is a placeholder to rewrite.';
+  },
+  'has-entity': (bp) => {
+    bp.sections.dataModel.entities.push({
+      name: 'Item',
+      fields: [
+        { name: 'name', type: 'text', required: true },
+        { name: 'notes', type: 'longtext', required: false },
+      ],
+      relations: [],
+    });
+    exposeEntity(bp, 'Item');
+    return 'The app keeps a list of Items with a name and notes.';
+  },
+  'has-landing-page': (bp) => {
+    const form = bp.sections.dataModel.entities.find((e) => e.fields.some((f) => f.type === 'email'));
+    const components = ['hero', 'features', 'call-to-action', ...(form ? ['signup-form'] : [])];
+    const root = bp.sections.pages.find((p) => p.path === '/');
+    if (root) {
+      root.kind = 'landing';
+      root.components = root.components.length ? root.components : components;
+      return `Page ${root.name} at / is the landing page.`;
+    }
+    const name = bp.sections.pages.some((p) => p.name.toLowerCase() === 'home') ? 'Landing' : 'Home';
+    bp.sections.pages.push({
+      name,
+      path: '/',
+      purpose: clip(bp.summary, 500),
+      kind: 'landing',
+      components,
+      ...(form ? { entity: form.name } : {}),
+    });
+    return `The landing page lives at /${form ? ` and its form stores ${form.name} records` : ''}.`;
+  },
+  'entities-have-fields': (bp) => {
+    const entity = bp.sections.dataModel.entities.find((e) => e.fields.length === 0)!;
+    entity.fields.push({ name: 'name', type: 'text', required: true });
+    return `Each ${entity.name} has a name.`;
+  },
+  'entities-exposed': (bp) => {
+    const { apiEndpoints, pages } = bp.sections;
+    const entity = bp.sections.dataModel.entities.find(
+      (e) => !pages.some((p) => p.entity === e.name) && !apiEndpoints.some((ep) => ep.entity === e.name),
+    )!;
+    exposeEntity(bp, entity.name);
+    return `${entity.name} gets the usual endpoints${bp.template === 'landing-page' ? '' : ' and pages'}.`;
+  },
+  'pages-have-paths': (bp) => {
+    const page = bp.sections.pages.find((p) => !p.path)!;
+    let path = `/${slugify(page.name, 'page')}`;
+    for (let n = 2; bp.sections.pages.some((p) => p.path === path); n++)
+      path = `/${slugify(page.name, 'page')}-${n}`;
+    page.path = path;
+    return `Page ${page.name} lives at ${path}.`;
+  },
+  'design-colors': (bp) => {
+    const defaults = tokensFor(bp.feature);
+    const tokens = bp.sections.designSystem.tokens;
+    tokens.colors = { ...defaults.colors, ...tokens.colors };
+    tokens.fonts = { ...defaults.fonts, ...tokens.fonts };
+    tokens.radii = { ...defaults.radii, ...tokens.radii };
+    tokens.spacing = { ...defaults.spacing, ...tokens.spacing };
+    return `The colors are a default palette (primary ${tokens.colors.primary}).`;
+  },
+  'questions-answered': (bp) => {
+    const question = bp.openQuestions.find((q) => !q.answer?.trim())!;
+    question.answer = 'No preference given; going with the simplest option.';
+    return `For “${question.question}” (${question.id}) the simplest option was chosen.`;
+  },
+};
+
+/** Fills every unmet readiness rule, recording each guess as an assumption. Returns the guesses. */
+export function fillGapsWithAssumptions(bp: Blueprint): string[] {
+  const assumed: string[] = [];
+  // Each filler satisfies its rule or moves to the next; the bound guards against a rule that cannot be met.
+  for (let round = 0; round < 50; round++) {
+    const next = isReadyToBuild(bp).unmet[0];
+    if (!next) break;
+    const fill = FILLERS[next.rule];
+    if (!fill) throw new Error(`autopilot has no default for readiness rule ${next.rule}`);
+    const text = fill(bp);
+    assumed.push(text);
+    bp.assumptions.push({ text, source: 'autopilot' });
+  }
+  return assumed;
+}

@@ -1,0 +1,7 @@
+import type { BlobStore } from '../../platform/blobs/index.ts';
+import type { Resources } from '../../platform/resources.ts';
+import type { Registry } from '../operations/index.ts';
+import type { Vault } from '../secrets/index.ts';
+
+/** What pipelines need from the composition root. */
+export type PipelineDeps = Resources & { vault: Vault; registry: Registry; blobs: BlobStore };

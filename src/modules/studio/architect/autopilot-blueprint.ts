@@ -1,0 +1,282 @@
+/**
+ * Autopilot: a landing prompt ("a photo gallery where visitors can like photos") → a plausible,
+ * build-ready Blueprint, deterministically. Nouns from a small dictionary become entities, verbs
+ * like "like" or "vote" become counters with an endpoint, and every guess is recorded as an
+ * assumption instead of being asked.
+ */
+
+import {
+  type Blueprint,
+  clip,
+  collectionName,
+  emptyBlueprint,
+  exposeEntity,
+  fillGapsWithAssumptions,
+  humanize,
+  parseBlueprint,
+  parseFieldList,
+  pluralizeName,
+  singularizeWord,
+  type TemplateId,
+  toCamelCase,
+  tokensFor,
+  toPascalCase,
+  withArticle,
+} from '../../blueprint/index.ts';
+import { APP_NOUNS, COUNTER_WORDS, type CounterWord, NOUN_ALIASES } from './app-nouns.ts';
+
+const LANDING_HINT =
+  /\b(landing|marketing|waitlist|wait list|coming soon|launch page|newsletter|sign ?up page)\b/i;
+const CLAUSE = /\b(where|that|which|who|with|for|to|so|in which|and|so that|allowing|letting)\b/i;
+const LEAD =
+  /^(?:(?:please|build|make|create|generate|write|me|i want|i need|i'd like|we need|an?|the|app|simple|small|little)\s+)+/i;
+
+/** Derives a build-ready Blueprint from a free-text prompt; `template` is inferred when omitted. */
+export function autopilotBlueprint(prompt: string, template?: TemplateId): Blueprint {
+  const text = prompt.replace(/\s+/g, ' ').trim().slice(0, 2000);
+  const chosen: TemplateId = template ?? (LANDING_HINT.test(text) ? 'landing-page' : 'crud-app');
+  const bp = emptyBlueprint(featureName(text, chosen));
+  bp.template = chosen;
+  if (text) bp.summary = clip(sentence(text), 2000);
+  bp.sections.designSystem.tokens = tokensFor(bp.feature || text);
+  const assume = (t: string) => bp.assumptions.push({ text: t, source: 'autopilot' });
+
+  if (chosen === 'landing-page') buildLanding(bp, text, assume);
+  else buildApp(bp, text, assume);
+  const main = bp.sections.dataModel.entities[0];
+  // "an app to log observations" has no name of its own: name it after what it keeps.
+  if (!bp.feature && main && chosen === 'crud-app') bp.feature = `${humanize(main.name)} tracker`;
+  fillGapsWithAssumptions(bp);
+  return parseBlueprint(bp, 'The autopilot Blueprint');
+}
+
+function featureName(text: string, template: TemplateId): string {
+  let head = text.replace(LEAD, '');
+  if (template === 'landing-page')
+    head = head.replace(/^(?:(?:landing|marketing|launch)\s+page\s*(?:for|about|of)?\s*)/i, '');
+  head = head.split(CLAUSE)[0] ?? '';
+  const name = head
+    .replace(/[^A-Za-z0-9' -]+/g, ' ')
+    .trim()
+    .split(/\s+/)
+    .slice(0, 6)
+    .join(' ');
+  return name ? clip(name.charAt(0).toUpperCase() + name.slice(1), 80) : '';
+}
+
+const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+const sentence = (text: string) => {
+  const s = text.charAt(0).toUpperCase() + text.slice(1);
+  return /[.!?]$/.test(s) ? s : `${s}.`;
+};
+
+interface Mention {
+  noun: string;
+  at: number;
+}
+
+interface CounterMention {
+  word: CounterWord;
+  at: number;
+  /** "like photos" (a verb, followed by its object) rather than "likes" (a noun). */
+  verb: boolean;
+}
+
+/** Dictionary nouns and counter words in prompt order. */
+function scan(text: string): { nouns: Mention[]; counters: CounterMention[] } {
+  const tokens = text.toLowerCase().match(/[a-z]+/g) ?? [];
+  const nouns: Mention[] = [];
+  const counters: CounterMention[] = [];
+  tokens.forEach((token, at) => {
+    // "Track my classes": a verb here, not the noun for a song.
+    if (KEEP_WORDS.test(token) && DETERMINER_WORDS.test(tokens[at + 1] ?? '')) return;
+    const counter = COUNTER_WORDS[token];
+    if (counter) {
+      counters.push({ word: counter, at, verb: !token.endsWith('s') });
+      return;
+    }
+    const noun = dictionaryNoun(token);
+    if (noun && !nouns.some((n) => n.noun === noun)) nouns.push({ noun, at });
+  });
+  return { nouns, counters };
+}
+
+/** The dictionary's noun for a word (`pictures` → `photo`), if it has one. */
+function dictionaryNoun(word: string): string | undefined {
+  const singular = singularizeWord(word.toLowerCase());
+  return NOUN_ALIASES[singular] ?? (APP_NOUNS[singular] ? singular : undefined);
+}
+
+function addNoun(bp: Blueprint, noun: string): string {
+  const name = toPascalCase(noun);
+  const fields = parseFieldList(APP_NOUNS[noun]!.fields);
+  if (!fields.ok) throw new Error(`app noun ${noun} has bad fields: ${fields.error}`);
+  bp.sections.dataModel.entities.push({
+    name,
+    description: APP_NOUNS[noun]!.description,
+    fields: fields.fields,
+    relations: [],
+  });
+  exposeEntity(bp, name);
+  return name;
+}
+
+const KEEP =
+  '(?:track|tracking|log|logging|manage|managing|organi[sz]e|collect|share|sharing|list|catalog(?:ue)?|record|keep)';
+const DETERMINER = '(?:my|our|your|the|all|of|a|an|their)';
+const KEEP_WORDS = new RegExp(`^${KEEP}$`, 'i');
+const DETERMINER_WORDS = new RegExp(`^${DETERMINER}$`, 'i');
+const WORD = '[a-z]{3,30}';
+/** "track my classes, constructors and prototypes" → the list after the verb. */
+const KEEP_VERB = new RegExp(
+  String.raw`\b${KEEP}\s+(?:${DETERMINER}\s+)*(${WORD}(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+)(?:${DETERMINER}\s+)*${WORD})*)\b`,
+  'i',
+);
+
+/**
+ * Things the prompt keeps that the dictionary does not know: "log observations" → Observation,
+ * "track my classes, constructors and prototypes" → Class, Constructor, Prototype.
+ */
+function fallbackEntities(bp: Blueprint, text: string, assume: (t: string) => void): string[] {
+  const list = KEEP_VERB.exec(text)?.[1] ?? '';
+  const words = list
+    .split(/\s*,\s*(?:and\s+)?|\s+and\s+/)
+    .map((w) =>
+      w
+        .replace(new RegExp(`^(?:${DETERMINER}\\s+)+`, 'i'), '')
+        .trim()
+        .toLowerCase(),
+    )
+    .filter((w) => w && !CLAUSE.test(w) && !dictionaryNoun(w));
+  const names: string[] = [];
+  for (const word of words) {
+    const name = toPascalCase(singularizeWord(word));
+    if (names.includes(name) || bp.sections.dataModel.entities.some((e) => e.name === name)) continue;
+    bp.sections.dataModel.entities.push({
+      name,
+      fields: [
+        { name: 'name', type: 'text', required: true },
+        { name: 'notes', type: 'longtext', required: false },
+      ],
+      relations: [],
+    });
+    exposeEntity(bp, name);
+    assume(`The app keeps track of ${pluralizeName(name)}, each with a name and notes.`);
+    names.push(name);
+  }
+  return names;
+}
+
+function buildApp(bp: Blueprint, text: string, assume: (t: string) => void): void {
+  const { nouns, counters } = scan(text);
+  const names = nouns.map((m) => addNoun(bp, m.noun));
+  for (const name of names) {
+    const entity = bp.sections.dataModel.entities.find((e) => e.name === name)!;
+    assume(
+      `${cap(withArticle(name))} has ${entity.fields.map((f) => humanize(f.name).toLowerCase()).join(', ')}.`,
+    );
+  }
+  const kept = fallbackEntities(bp, text, assume);
+  names.push(...kept);
+  const containers = nouns.filter((m) => APP_NOUNS[m.noun]?.container).map((m) => toPascalCase(m.noun));
+  // The main thing is the first one that is not a container ("an album of photos" is about photos).
+  const main = names.find((n) => !containers.includes(n)) ?? names[0];
+  if (main) {
+    for (const mention of nouns) {
+      const name = toPascalCase(mention.noun);
+      if (containers.includes(name)) continue;
+      const container = containers.find((c) => c !== name);
+      const parent =
+        APP_NOUNS[mention.noun]?.part && name !== main
+          ? main
+          : (container ?? (name === main ? undefined : main));
+      if (!parent) continue;
+      link(bp, name, parent);
+      assume(`Each ${name} belongs to ${withArticle(parent)}.`);
+    }
+    // Things only the prompt named belong to its container, if it has one, and to nothing else.
+    const container = containers[0];
+    for (const name of container ? kept : []) {
+      link(bp, name, container!);
+      assume(`Each ${name} belongs to ${withArticle(container!)}.`);
+    }
+    for (const counter of counters) addCounter(bp, nouns, main, counter, assume);
+  }
+  bp.sections.pages.unshift({
+    name: 'Home',
+    path: '/',
+    purpose: clip(bp.summary, 500),
+    kind: 'landing',
+    components: ['hero', 'features'],
+  });
+  assume('There are no user accounts: anyone who can open the app can use it.');
+}
+
+function link(bp: Blueprint, child: string, parent: string): void {
+  const entities = bp.sections.dataModel.entities;
+  const from = entities.find((e) => e.name === child)!;
+  const to = entities.find((e) => e.name === parent)!;
+  const name = toCamelCase(parent);
+  // A plain `author` text field on a Comment becomes the link to the Author.
+  from.fields = from.fields.filter((f) => f.name !== name && f.name !== `${name}Id`);
+  from.relations.push({ name, kind: 'belongsTo', target: parent });
+  const many = toCamelCase(pluralizeName(child));
+  if (!to.fields.some((f) => f.name === many) && !to.relations.some((r) => r.name === many)) {
+    to.relations.push({ name: many, kind: 'hasMany', target: child });
+  }
+}
+
+/** "like photos" → `likes` on Photo (the noun right after the verb, else the main entity). */
+function addCounter(
+  bp: Blueprint,
+  nouns: Mention[],
+  main: string,
+  counter: CounterMention,
+  assume: (t: string) => void,
+): void {
+  const { word, at, verb } = counter;
+  const object = verb ? nouns.find((n) => n.at > at && n.at <= at + 3) : undefined;
+  const target = object ? toPascalCase(object.noun) : main;
+  const entity = bp.sections.dataModel.entities.find((e) => e.name === target)!;
+  if (entity.fields.some((f) => f.name === word.field)) return;
+  entity.fields.push({ name: word.field, type: 'integer', required: false });
+  if (!word.action) {
+    assume(`${cap(withArticle(target))} has a ${word.field} people set in its form.`);
+    return;
+  }
+  const path = `/api/${collectionName(target)}/:id/${word.action}`;
+  bp.sections.apiEndpoints.push({
+    method: 'POST',
+    path,
+    entity: target,
+    action: 'custom',
+    description: `Add one to the ${word.field} of ${withArticle(humanize(target).toLowerCase())}`,
+  });
+  assume(
+    `Anyone can ${word.action} ${withArticle(target)} with one click (POST ${path}); ${word.field} are a plain count, not tied to a person.`,
+  );
+}
+
+function buildLanding(bp: Blueprint, text: string, assume: (t: string) => void): void {
+  const contact = /\b(contact|message|enquir|inquir|get in touch)/i.test(text);
+  const form = addNoun(bp, contact ? 'message' : 'signup');
+  assume(
+    `The page's form stores each ${form} (${contact ? 'a contact message' : 'an email signup'}); only the form can add them.`,
+  );
+  bp.sections.pages.push({
+    name: 'Home',
+    path: '/',
+    purpose: clip(bp.summary, 500),
+    entity: form,
+    kind: 'landing',
+    components: ['hero', 'features', 'call-to-action', contact ? 'contact-form' : 'signup-form'],
+  });
+  const feature = bp.feature || 'It';
+  bp.sections.uiComponents.push(
+    { name: clip(feature, 60), description: clip(bp.summary, 500) || `${feature}, explained in one line.` },
+    { name: 'Stay in the loop', description: 'Leave your email and hear first when there is news.' },
+    { name: 'No spam', description: 'One short email when something new happens, nothing else.' },
+  );
+  assume('The feature cards on the landing page are placeholders to rewrite.');
+}
