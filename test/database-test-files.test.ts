@@ -17,7 +17,7 @@ it('lists every file that opens the run’s database, directly or through a help
     expect.arrayContaining([
       'src/platform/db/migrate.test.ts',
       'src/modules/projects/projects.test.ts',
-      'src/modules/deploy/supervisor.test.ts',
+      'src/modules/deploy/serve/supervisor.test.ts',
       'e2e/main-loop.test.ts',
       'test/fuzz-routes.test.ts',
     ]),

@@ -1,14 +1,14 @@
 import os from 'node:os';
 import { loadConfig } from '../../src/config.ts';
-import { claimSteps } from '../../src/modules/operations/claim-steps.ts';
-import type { EventRow } from '../../src/modules/operations/event-store.ts';
-import { reapExpiredLeases } from '../../src/modules/operations/reap-leases.ts';
-import { Registry } from '../../src/modules/operations/registry.ts';
+import { claimSteps } from '../../src/modules/operations/engine/claim-steps.ts';
+import { reapExpiredLeases } from '../../src/modules/operations/engine/reap-leases.ts';
+import { Registry } from '../../src/modules/operations/engine/registry.ts';
 import {
   createWorkerPool,
   type WorkerPool,
   type WorkerPoolOptions,
-} from '../../src/modules/operations/worker-pool.ts';
+} from '../../src/modules/operations/engine/worker-pool.ts';
+import type { EventRow } from '../../src/modules/operations/events/event-store.ts';
 import { type Clock, systemClock } from '../../src/platform/clock.ts';
 import type { Queryable } from '../../src/platform/db/pool.ts';
 import { createEventBus, type EventBus } from '../../src/platform/events/index.ts';

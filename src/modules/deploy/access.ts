@@ -3,7 +3,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../../platform/er
 import type { Actor } from '../../platform/http/actor.ts';
 import { type ProjectAccess, type ProjectRole, requireProjectRole } from '../projects/index.ts';
 import type { EnvName } from './env-name.ts';
-import { findReleasesByRef, type ReleaseRow } from './release-store.ts';
+import { findReleasesByRef, type ReleaseRow } from './releases/release-store.ts';
 
 /** Developers deploy staging and previews; production changes (publish, rollback) need maintainers. */
 export function roleToChange(env: EnvName): ProjectRole {

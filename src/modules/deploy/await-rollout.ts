@@ -1,6 +1,6 @@
 import { UnavailableError } from '../../platform/errors.ts';
-import { type DeploymentRow, findDeployment } from './deployment-store.ts';
 import type { DeployDeps } from './deps.ts';
+import { type DeploymentRow, findDeployment } from './releases/deployment-store.ts';
 
 /**
  * Waits until the supervisor has acted on a deployment (succeeded, failed or superseded). When

@@ -4,7 +4,7 @@ import type { Db } from '../../platform/db/pool.ts';
 import type { Logger } from '../../platform/log.ts';
 import type { Isolation } from '../../platform/sandbox/index.ts';
 import type { Vault } from '../secrets/index.ts';
-import type { Supervisor } from './supervisor.ts';
+import type { Supervisor } from './serve/supervisor.ts';
 
 /** What the deploy use cases need (the runtime builds it; other modules get it from `res.deploy.deps`). */
 export interface DeployDeps {

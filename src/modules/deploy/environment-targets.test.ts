@@ -4,7 +4,7 @@ import { createProjectAs } from '../../../test/git.ts';
 import { findProjectBySlug } from '../projects/index.ts';
 import { ensureEnvironment, recordObserved } from './environment-store.ts';
 import { environmentTargets } from './environment-targets.ts';
-import { AppUrls } from './urls.ts';
+import { AppUrls } from './serve/urls.ts';
 
 let t: TestApp;
 beforeAll(async () => {

@@ -5,8 +5,8 @@ import {
   findEnvironmentByLabel,
   findRunningEnvironmentOnPort,
 } from './environment-store.ts';
-import { labelFromHost } from './host-label.ts';
-import type { AppUrls } from './urls.ts';
+import { labelFromHost } from './serve/host-label.ts';
+import type { AppUrls } from './serve/urls.ts';
 
 /** A host and port a client connects to (the browser robot's guard takes these). */
 export interface HostPort {

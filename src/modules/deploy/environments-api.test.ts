@@ -6,9 +6,9 @@ import { appRequest, type DeployFixture, deployFixture } from '../../../test/sup
 import { SYSTEM_ACTOR } from '../../platform/http/actor.ts';
 import { readSse, type SseEvent } from '../../platform/http/sse-reader.ts';
 import { createWorkerPool, type WorkerPool, waitForOperation } from '../operations/index.ts';
-import { deployPreview } from './deploy-preview.ts';
 import { findEnvironmentByName } from './environment-store.ts';
-import { markReleaseVerified } from './mark-release-verified.ts';
+import { deployPreview } from './previews/deploy-preview.ts';
+import { markReleaseVerified } from './releases/mark-release-verified.ts';
 
 let f: DeployFixture;
 let workers: WorkerPool;

@@ -10,11 +10,11 @@ import {
   type StepContext,
 } from '../operations/index.ts';
 import { findProjectById } from '../projects/index.ts';
-import { deployRelease } from './deploy-release.ts';
 import { parseEnvName } from './env-name.ts';
-import { prepareRelease } from './prepare-release.ts';
-import { findRelease } from './release-store.ts';
-import type { DeployRuntime } from './runtime.ts';
+import { deployRelease } from './releases/deploy-release.ts';
+import { prepareRelease } from './releases/prepare-release.ts';
+import { findRelease } from './releases/release-store.ts';
+import type { DeployRuntime } from './serve/runtime.ts';
 
 /** `deploy.release` input: what the manual deploy route (or another workflow) asks for. */
 export const DeployReleaseInput = z.object({

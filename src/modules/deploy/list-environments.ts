@@ -1,8 +1,8 @@
 import type { Queryable } from '../../platform/db/pool.ts';
 import { type EnvironmentRow, listEnvironments } from './environment-store.ts';
-import type { ReleaseRow } from './release-store.ts';
+import type { ReleaseRow } from './releases/release-store.ts';
 import type { EnvironmentView } from './schemas.ts';
-import type { AppUrls } from './urls.ts';
+import type { AppUrls } from './serve/urls.ts';
 import { toEnvironmentView } from './views.ts';
 
 /** Views of environments with their current releases (one query for the releases). */

@@ -4,11 +4,11 @@ import { withTransaction } from '../../platform/db/pool.ts';
 import { NotFoundError } from '../../platform/errors.ts';
 import { recordAudit } from '../identity/index.ts';
 import { requireProjectRole } from '../projects/index.ts';
-import { DEPLOY_CHANNEL } from './deploy-release.ts';
 import type { DeployDeps } from './deps.ts';
 import { previewName } from './env-name.ts';
 import { deleteEnvironment, type EnvironmentWithSlug, findEnvironmentByName } from './environment-store.ts';
 import { dataDir, logFile } from './paths.ts';
+import { DEPLOY_CHANNEL } from './releases/deploy-release.ts';
 
 /**
  * Removes an environment: its row (the supervisor holding it stops the app), its data directory

@@ -10,12 +10,10 @@ import { parseEnvName } from './env-name.ts';
 import { findEnvironmentByParam } from './find-environment.ts';
 import { environmentViews, listEnvironmentViews } from './list-environments.ts';
 import { pinEnvironment } from './pin-environment.ts';
-import { publishRelease } from './publish-release.ts';
-import { followLogs, tailLogs } from './read-logs.ts';
-import { listReleases } from './release-store.ts';
+import { publishRelease } from './releases/publish-release.ts';
+import { listReleases } from './releases/release-store.ts';
+import { rollbackEnvironment } from './releases/rollback-environment.ts';
 import { removeEnvironment } from './remove-environment.ts';
-import { rollbackEnvironment } from './rollback-environment.ts';
-import type { DeployRuntime } from './runtime.ts';
 import {
   DeployAccepted,
   DeployBody,
@@ -30,6 +28,8 @@ import {
   ReleaseRefBody,
   SlugParam,
 } from './schemas.ts';
+import { followLogs, tailLogs } from './serve/read-logs.ts';
+import type { DeployRuntime } from './serve/runtime.ts';
 import { startDeploy } from './start-deploy.ts';
 import { toReleaseView } from './views.ts';
 

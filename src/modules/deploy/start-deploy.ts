@@ -3,8 +3,8 @@ import { withTransaction } from '../../platform/db/pool.ts';
 import { repositoryPath, resolveRevision } from '../git/index.ts';
 import { recordAudit } from '../identity/index.ts';
 import { type Registry, startOperation } from '../operations/index.ts';
-import { checkDeployRef } from './deploy-ref.ts';
 import type { DeployDeps } from './deps.ts';
+import { checkDeployRef } from './releases/deploy-ref.ts';
 
 /**
  * `POST …/deploy`: checks the environment and the ref (a ref that does not exist is a 404 here,

@@ -1,7 +1,7 @@
 import type { EnvironmentRow } from './environment-store.ts';
-import type { ReleaseRow } from './release-store.ts';
+import type { ReleaseRow } from './releases/release-store.ts';
 import type { EnvironmentView, ReleaseView } from './schemas.ts';
-import type { AppUrls } from './urls.ts';
+import type { AppUrls } from './serve/urls.ts';
 
 export function toReleaseView(r: ReleaseRow): ReleaseView {
   return {

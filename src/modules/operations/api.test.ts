@@ -6,10 +6,10 @@ import { startPool } from '../../../test/support/operations-engine.ts';
 import { runOrchard } from '../../../test/support/spawn-orchard.ts';
 import { until } from '../../../test/support/until.ts';
 import { readSse } from '../../platform/http/sse-reader.ts';
-import { defineStep, defineWorkflow } from './define.ts';
+import { defineStep, defineWorkflow } from './engine/define.ts';
+import type { WorkerPool } from './engine/worker-pool.ts';
 import { NonRetryableError } from './errors.ts';
 import type { EventView } from './views.ts';
-import type { WorkerPool } from './worker-pool.ts';
 
 let t: TestApp;
 let pool: WorkerPool;

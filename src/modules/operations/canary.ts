@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
-import { defineStep, defineWorkflow, type StepContext } from './define.ts';
-import type { Registry } from './registry.ts';
+import { defineStep, defineWorkflow, type StepContext } from './engine/define.ts';
+import type { Registry } from './engine/registry.ts';
 
 /** `system.canary`: the engine's own diagnostic — a chain of steps with injectable delay, failures and fan-out. */
 export const CanaryInput = z.object({

@@ -4,11 +4,11 @@ import type { Db, DbClient } from '../../platform/db/pool.ts';
 import { ConflictError } from '../../platform/errors.ts';
 import { recordAudit } from '../identity/index.ts';
 import { requireOperation } from './access.ts';
-import { appendEvents } from './event-store.ts';
-import { lockStreams, streamKey } from './lock.ts';
-import { transact } from './notices.ts';
-import type { Registry } from './registry.ts';
-import { endOperation, type Settling } from './settle.ts';
+import { lockStreams, streamKey } from './engine/lock.ts';
+import type { Registry } from './engine/registry.ts';
+import { endOperation, type Settling } from './engine/settle.ts';
+import { appendEvents } from './events/event-store.ts';
+import { transact } from './events/notices.ts';
 import { findOperation, type OperationRow } from './store.ts';
 
 /**

@@ -4,7 +4,7 @@ import { SYSTEM_ACTOR } from '../../platform/http/actor.ts';
 import type { Resources } from '../../platform/resources.ts';
 import { CANARY_KIND } from './canary.ts';
 import { cancelOperation } from './cancel-operation.ts';
-import type { Registry } from './registry.ts';
+import type { Registry } from './engine/registry.ts';
 import { startOperation } from './start-operation.ts';
 import { waitForOperation } from './wait-for-operation.ts';
 

@@ -4,7 +4,7 @@ import { createTestDatabase, type TestDatabase } from '../../../test/db.ts';
 import { engineResources, Registry, startPool } from '../../../test/support/operations-engine.ts';
 import { ManualClock } from '../../platform/clock.ts';
 import { registerCanaryJobs } from './canary.ts';
-import { defineStep, defineWorkflow } from './define.ts';
+import { defineStep, defineWorkflow } from './engine/define.ts';
 import { pruneOperations } from './prune-operations.ts';
 import { startOperation } from './start-operation.ts';
 import { waitForOperation } from './wait-for-operation.ts';

@@ -4,12 +4,12 @@ import type { Db } from '../../platform/db/pool.ts';
 import { ConflictError } from '../../platform/errors.ts';
 import { recordAudit } from '../identity/index.ts';
 import { requireOperation } from './access.ts';
-import { STEPS_CHANNEL } from './channels.ts';
-import { appendEvents } from './event-store.ts';
-import { lockStreams, streamKey } from './lock.ts';
-import { transact } from './notices.ts';
-import type { Registry } from './registry.ts';
-import { completeIfDone, runHook, type Settling, stepEvent } from './settle.ts';
+import { lockStreams, streamKey } from './engine/lock.ts';
+import type { Registry } from './engine/registry.ts';
+import { completeIfDone, runHook, type Settling, stepEvent } from './engine/settle.ts';
+import { STEPS_CHANNEL } from './events/channels.ts';
+import { appendEvents } from './events/event-store.ts';
+import { transact } from './events/notices.ts';
 import { findOperation, type OperationRow, type StepStatus } from './store.ts';
 
 const DEPS_DONE = `NOT EXISTS (SELECT 1 FROM steps d WHERE d.operation_id = s.operation_id

@@ -10,12 +10,13 @@ import type { Resources } from '../../platform/resources.ts';
 import { requireProjectRole } from '../projects/index.ts';
 import { requireOperation } from './access.ts';
 import { cancelOperation } from './cancel-operation.ts';
-import { EventFeeds } from './event-feed.ts';
-import { type EventScope, readEvents } from './event-store.ts';
+import type { Registry } from './engine/registry.ts';
+import { EventFeeds } from './events/event-feed.ts';
+import { type EventScope, readEvents } from './events/event-store.ts';
+import { streamEvents } from './events/stream-events.ts';
 import { getOperation } from './get-operation.ts';
 import { listOperations } from './list-operations.ts';
 import { operationMetrics, registerQueueGauges } from './metrics.ts';
-import type { Registry } from './registry.ts';
 import { retryOperation } from './retry-operation.ts';
 import {
   EventsQuery,
@@ -31,7 +32,6 @@ import {
 } from './schemas.ts';
 import { startRequestedOperation } from './start-requested-operation.ts';
 import { TERMINAL } from './store.ts';
-import { streamEvents } from './stream-events.ts';
 import { toEventView, toOperationView } from './views.ts';
 
 const tags = ['operations'];

@@ -3,10 +3,10 @@ import { type Clock, systemClock } from '../../platform/clock.ts';
 import type { Db, DbClient } from '../../platform/db/pool.ts';
 import { ValidationError } from '../../platform/errors.ts';
 import { type Actor, isSystemActor } from '../../platform/http/actor.ts';
-import { EVENTS_CHANNEL, STEPS_CHANNEL } from './channels.ts';
-import { STREAM_LOCK, streamKey } from './lock.ts';
-import { insertStepsSql, planSteps, stepRecords } from './plan-steps.ts';
-import type { Registry } from './registry.ts';
+import { STREAM_LOCK, streamKey } from './engine/lock.ts';
+import { insertStepsSql, planSteps, stepRecords } from './engine/plan-steps.ts';
+import type { Registry } from './engine/registry.ts';
+import { EVENTS_CHANNEL, STEPS_CHANNEL } from './events/channels.ts';
 
 export interface StartOperationOptions {
   kind: string;

@@ -5,7 +5,7 @@ import { ForbiddenError, ValidationError } from '../../platform/errors.ts';
 import { recordAudit } from '../identity/index.ts';
 import { requireProjectRole } from '../projects/index.ts';
 import { isAdmin } from './access.ts';
-import type { Registry } from './registry.ts';
+import type { Registry } from './engine/registry.ts';
 import type { StartOperationBody } from './schemas.ts';
 import { startOperation } from './start-operation.ts';
 

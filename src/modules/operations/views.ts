@@ -1,4 +1,4 @@
-import type { EventRow } from './event-store.ts';
+import type { EventRow } from './events/event-store.ts';
 import type { OperationRow, StepRow } from './store.ts';
 
 export function toOperationView(op: OperationRow) {

@@ -1,7 +1,7 @@
 import type { Queryable } from '../../platform/db/pool.ts';
 import { NotFoundError, UnavailableError } from '../../platform/errors.ts';
 import type { EventBus } from '../../platform/events/index.ts';
-import { EVENTS_CHANNEL } from './channels.ts';
+import { EVENTS_CHANNEL } from './events/channels.ts';
 import { findOperation, type OperationRow, TERMINAL } from './store.ts';
 
 /**

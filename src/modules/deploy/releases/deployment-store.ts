@@ -1,0 +1,88 @@
+import type { Queryable } from '../../../platform/db/pool.ts';
+
+export type DeploymentKind = 'deploy' | 'publish' | 'rollback';
+export type DeploymentStatus = 'pending' | 'succeeded' | 'failed' | 'superseded';
+
+export interface DeploymentRow {
+  id: string;
+  environment_id: string;
+  release_id: string;
+  previous_release_id: string | null;
+  kind: DeploymentKind;
+  generation: number;
+  status: DeploymentStatus;
+  error: string | null;
+  actor_name: string;
+  operation_id: string | null;
+  created_at: Date;
+  finished_at: Date | null;
+}
+
+export async function insertDeployment(
+  db: Queryable,
+  d: {
+    environmentId: string;
+    releaseId: string;
+    previousReleaseId: string | null;
+    kind: DeploymentKind;
+    generation: number;
+    actorName: string;
+    operationId: string | null;
+    now: Date;
+  },
+): Promise<DeploymentRow> {
+  const { rows } = await db.query<DeploymentRow>(
+    `INSERT INTO deployments (environment_id, release_id, previous_release_id, kind, generation, status,
+                              actor_name, operation_id, created_at)
+     VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7, $8) RETURNING *`,
+    [
+      d.environmentId,
+      d.releaseId,
+      d.previousReleaseId,
+      d.kind,
+      d.generation,
+      d.actorName,
+      d.operationId,
+      d.now,
+    ],
+  );
+  return rows[0]!;
+}
+
+export async function findDeployment(db: Queryable, id: string): Promise<DeploymentRow | undefined> {
+  const { rows } = await db.query<DeploymentRow>('SELECT * FROM deployments WHERE id = $1', [id]);
+  return rows[0];
+}
+
+/**
+ * Settles the deployments a rollout of `generation` answered: that generation's gets the outcome,
+ * older pending ones were superseded by it.
+ */
+export async function settleDeployments(
+  db: Queryable,
+  environmentId: string,
+  generation: number,
+  outcome: { status: 'succeeded' | 'failed'; error?: string; now: Date },
+) {
+  await db.query(
+    `UPDATE deployments SET status = CASE WHEN generation = $2 THEN $3 ELSE 'superseded' END,
+       error = CASE WHEN generation = $2 THEN $4 ELSE NULL END, finished_at = $5
+     WHERE environment_id = $1 AND status = 'pending' AND generation <= $2`,
+    [environmentId, generation, outcome.status, outcome.error ?? null, outcome.now],
+  );
+}
+
+/**
+ * The release to roll back to by default: the newest one this environment ran successfully before
+ * that is not the current one and is still kept.
+ */
+export async function previousRelease(db: Queryable, environmentId: string, currentReleaseId: string | null) {
+  const { rows } = await db.query<{ release_id: string }>(
+    `SELECT d.release_id FROM deployments d JOIN releases r ON r.id = d.release_id
+     WHERE d.environment_id = $1 AND d.status = 'succeeded' AND r.status = 'ready'
+       AND d.release_id IS DISTINCT FROM $2
+     ORDER BY d.created_at DESC LIMIT 1`,
+    [environmentId, currentReleaseId],
+  );
+  return rows[0]?.release_id;
+}

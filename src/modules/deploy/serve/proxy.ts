@@ -1,0 +1,210 @@
+import {
+  Agent,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  request,
+  type ServerResponse,
+} from 'node:http';
+import { connect, type Socket } from 'node:net';
+import type { Logger } from '../../../platform/log.ts';
+import { labelFromHost } from './host-label.ts';
+import { sendProxyPage } from './proxy-pages.ts';
+
+/** Where a label's traffic goes right now. */
+export type Destination =
+  | { kind: 'up'; port: number; enter?: () => () => void }
+  | { kind: 'down'; status: string }
+  | { kind: 'unknown' };
+
+export interface AppProxyOptions {
+  domain: string;
+  /** The local supervisor's route for a label — synchronous, so a swap is atomic for new requests. */
+  local(label: string): Destination | undefined;
+  /** For labels not supervised in this process (another Orchard on this machine runs the app). */
+  lookup(label: string): Promise<Destination>;
+  logger: Logger;
+}
+
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+]);
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+function endToEnd(headers: IncomingHttpHeaders): Record<string, string | string[]> {
+  const listed = new Set(
+    String(headers.connection ?? '')
+      .split(',')
+      .map((h) => h.trim().toLowerCase()),
+  );
+  const out: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined || HOP_BY_HOP.has(name) || listed.has(name)) continue;
+    out[name] = value;
+  }
+  return out;
+}
+
+function forwardedHeaders(req: IncomingMessage): Record<string, string> {
+  const ip = req.socket.remoteAddress ?? '';
+  const prior = req.headers['x-forwarded-for'];
+  return {
+    'x-forwarded-for': prior ? `${prior}, ${ip}` : ip,
+    'x-forwarded-host': req.headers.host ?? '',
+    'x-forwarded-proto': String(req.headers['x-forwarded-proto'] ?? 'http'),
+    'x-forwarded-port': String(req.socket.localPort ?? ''),
+  };
+}
+
+/**
+ * The host-based reverse proxy in front of deployed apps: `<env>--<slug>.<domain>` → the
+ * environment's current process on 127.0.0.1. Streams both ways over a keep-alive agent, passes
+ * websockets through, answers 404 for an unknown environment and 502 when its app is down.
+ */
+export function createAppProxy(options: AppProxyOptions) {
+  // The agent destroys a free keep-alive socket after `timeout` idle ms: before the app's own idle
+  // timeout (Node's default is 5 s) could close it under a request being sent on it.
+  const agent = new Agent({ keepAlive: true, maxFreeSockets: 64, timeout: 4_000 });
+
+  const resolve = (label: string): Destination | Promise<Destination> =>
+    options.local(label) ?? options.lookup(label);
+
+  const forward = (req: IncomingMessage, res: ServerResponse, dest: Destination, host: string) => {
+    if (dest.kind === 'unknown') {
+      return sendProxyPage(res, 404, 'No such environment', `Nothing is deployed at ${host}.`);
+    }
+    if (dest.kind === 'down') {
+      return sendProxyPage(
+        res,
+        502,
+        'The app is not running',
+        `The app at ${host} is not running (status: ${dest.status}); its log in Orchard says why. Retrying in a moment may help.`,
+      );
+    }
+    const done = dest.enter?.() ?? (() => undefined);
+    res.once('close', done);
+    const headers = { ...endToEnd(req.headers), ...forwardedHeaders(req) };
+    const bodiless =
+      IDEMPOTENT.has(req.method ?? '') && !req.headers['content-length'] && !req.headers['transfer-encoding'];
+    const send = (attempt: number) => {
+      const upstream = request({
+        host: '127.0.0.1',
+        port: dest.port,
+        method: req.method,
+        path: req.url,
+        headers,
+        agent,
+      });
+      upstream.on('response', (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.statusMessage, endToEnd(answer.headers));
+        answer.pipe(res);
+        answer.on('error', () => res.destroy());
+      });
+      upstream.on('error', (error: NodeJS.ErrnoException) => {
+        // A kept-alive socket the app closed just as we reused it: safe to replay a bodiless request.
+        if (
+          upstream.reusedSocket &&
+          bodiless &&
+          attempt === 1 &&
+          !res.headersSent &&
+          error.code === 'ECONNRESET'
+        ) {
+          return send(2);
+        }
+        if (res.headersSent) return res.destroy();
+        options.logger.debug({ err: error, host }, 'proxy: upstream failed');
+        sendProxyPage(
+          res,
+          502,
+          'The app did not answer',
+          `The app at ${host} is not reachable (${error.code ?? error.message}).`,
+        );
+      });
+      res.once('close', () => {
+        if (!res.writableFinished) upstream.destroy();
+      });
+      if (bodiless) upstream.end();
+      else req.pipe(upstream);
+    };
+    send(1);
+  };
+
+  return {
+    /** The `hostRouter` of the HTTP server: true when the Host names a deployed app (then it is handled here). */
+    handle(req: IncomingMessage, res: ServerResponse): boolean {
+      const label = labelFromHost(req.headers.host, options.domain);
+      if (!label) return false;
+      const host = req.headers.host ?? label;
+      const dest = resolve(label);
+      if (dest instanceof Promise) {
+        dest.then(
+          (d) => forward(req, res, d, host),
+          (error) => {
+            options.logger.error({ err: error, host }, 'proxy: lookup failed');
+            sendProxyPage(
+              res,
+              502,
+              'The app is not reachable',
+              'Orchard could not look this environment up.',
+            );
+          },
+        );
+      } else {
+        forward(req, res, dest, host);
+      }
+      return true;
+    },
+
+    /** Websocket (and other Upgrade) requests for a deployed app are tunnelled to it; false when not an app host. */
+    upgrade(req: IncomingMessage, socket: Socket, head: Buffer): boolean {
+      const label = labelFromHost(req.headers.host, options.domain);
+      if (!label) return false;
+      socket.on('error', () => socket.destroy());
+      void Promise.resolve(resolve(label)).then(
+        (dest) => {
+          if (dest.kind !== 'up') {
+            socket.end(
+              `HTTP/1.1 ${dest.kind === 'unknown' ? '404 Not Found' : '502 Bad Gateway'}\r\nconnection: close\r\n\r\n`,
+            );
+            return;
+          }
+          const done = dest.enter?.() ?? (() => undefined);
+          const upstream = connect(dest.port, '127.0.0.1', () => {
+            let preamble = `${req.method} ${req.url} HTTP/${req.httpVersion}\r\n`;
+            for (let i = 0; i < req.rawHeaders.length; i += 2) {
+              if (!/^x-forwarded-(for|host|proto|port)$/i.test(req.rawHeaders[i]!))
+                preamble += `${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}\r\n`;
+            }
+            for (const [k, v] of Object.entries(forwardedHeaders(req))) preamble += `${k}: ${v}\r\n`;
+            upstream.write(`${preamble}\r\n`);
+            if (head.length) upstream.write(head);
+            socket.pipe(upstream).pipe(socket);
+          });
+          const close = () => {
+            done();
+            socket.destroy();
+            upstream.destroy();
+          };
+          upstream.on('error', close);
+          upstream.on('close', close);
+          socket.on('close', close);
+        },
+        () => socket.destroy(),
+      );
+      return true;
+    },
+
+    close() {
+      agent.destroy();
+    },
+  };
+}
+
+export type AppProxy = ReturnType<typeof createAppProxy>;

@@ -1,0 +1,148 @@
+import type { Server } from 'node:http';
+import type { Socket } from 'node:net';
+import type { Config } from '../../../config.ts';
+import type { Clock } from '../../../platform/clock.ts';
+import type { Db } from '../../../platform/db/pool.ts';
+import type { EventBus, Subscription } from '../../../platform/events/index.ts';
+import type { Logger } from '../../../platform/log.ts';
+import type { Isolation } from '../../../platform/sandbox/index.ts';
+import type { Vault } from '../../secrets/index.ts';
+import type { DeployDeps } from '../deps.ts';
+import { findEnvironmentByLabel } from '../environment-store.ts';
+import { sweepExpiredPreviews } from '../previews/sweep-previews.ts';
+import { DEPLOY_CHANNEL } from '../releases/deploy-release.ts';
+import { type AppProxy, createAppProxy, type Destination } from './proxy.ts';
+import { Supervisor, type SupervisorOptions } from './supervisor.ts';
+import { AppUrls } from './urls.ts';
+
+export interface DeployRuntimeOptions {
+  db: Db;
+  config: Config;
+  clock: Clock;
+  logger: Logger;
+  vault: Vault;
+  /**
+   * Whether this process runs apps (default: when it runs workers, i.e. `orchard up`). An
+   * `orchard server` replica only proxies and waits for the process that supervises.
+   */
+  supervise?: boolean;
+  supervisor?: Partial<
+    Pick<SupervisorOptions, 'ownerId' | 'leaseMs' | 'healthIntervalMs' | 'restartBaseMs' | 'restartMaxMs'>
+  >;
+  isolation?: Isolation;
+}
+
+/** How long the proxy trusts a database answer for a label another process supervises. */
+const LOOKUP_TTL_MS = 1_000;
+
+/**
+ * The deploy module's in-process runtime: the supervisor (runs apps), the host-based proxy (the
+ * HTTP server's `hostRouter`), URLs, and the reconciler loop `start()` adds in `orchard up`.
+ */
+export class DeployRuntime {
+  readonly supervisor: Supervisor;
+  readonly proxy: AppProxy;
+  readonly urls: AppUrls;
+  readonly deps: DeployDeps;
+  private timer: NodeJS.Timeout | undefined;
+  private sweeping: Promise<void> | undefined;
+  private subscription: Subscription | undefined;
+  private readonly lookups = new Map<string, { at: number; dest: Promise<Destination> }>();
+
+  constructor(private readonly o: DeployRuntimeOptions) {
+    this.urls = new AppUrls(o.config);
+    this.supervisor = new Supervisor({
+      ...o,
+      ...o.supervisor,
+      isolation: o.isolation,
+      orchardOrigins: () => this.urls.origins(),
+    });
+    const supervise = o.supervise ?? o.config.workers.enabled;
+    this.deps = {
+      db: o.db,
+      config: o.config,
+      clock: o.clock,
+      logger: o.logger,
+      vault: o.vault,
+      supervisor: this.supervisor,
+      supervising: () => supervise,
+      isolation: o.isolation,
+    };
+    this.proxy = createAppProxy({
+      domain: o.config.deploy.domain,
+      logger: o.logger,
+      local: (label) => this.supervisor.route(label),
+      lookup: (label) => this.lookup(label),
+    });
+  }
+
+  /** For `createHttpServer({ hostRouter })`. */
+  readonly hostRouter = (req: Parameters<AppProxy['handle']>[0], res: Parameters<AppProxy['handle']>[1]) =>
+    this.proxy.handle(req, res);
+
+  /** Websocket pass-through and the listening port (for app URLs). */
+  attachServer(server: Server) {
+    server.on('upgrade', (req, socket, head) => {
+      if (this.proxy.upgrade(req, socket as Socket, head)) return;
+      // No other upgrade handler: refuse rather than leave the socket hanging.
+      if (server.listenerCount('upgrade') === 1) socket.destroy();
+    });
+    server.on('listening', () => {
+      const address = server.address();
+      if (typeof address === 'object' && address) this.urls.listenPort = address.port;
+    });
+  }
+
+  /**
+   * Restores every environment's desired state now, then sweeps periodically (expired previews,
+   * crashed or unowned environments, leases of processes that died), and reacts to NOTIFY at once.
+   */
+  start(options: { bus?: EventBus; sweepMs?: number } = {}) {
+    if (this.timer) return;
+    this.subscription = options.bus?.subscribe(DEPLOY_CHANNEL, (id) => void this.supervisor.reconcile(id));
+    this.timer = setInterval(() => void this.sweep(), options.sweepMs ?? 10_000);
+    void this.sweep();
+  }
+
+  /** One reconciler pass (tests await it). */
+  sweep(): Promise<void> {
+    this.sweeping ??= (async () => {
+      try {
+        await sweepExpiredPreviews(this.deps);
+        if (this.deps.supervising()) await this.supervisor.reconcileAll();
+      } catch (error) {
+        this.o.logger.error({ err: error }, 'deploy: reconciler pass failed');
+      } finally {
+        this.sweeping = undefined;
+      }
+    })();
+    return this.sweeping;
+  }
+
+  async stop() {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    this.subscription?.();
+    await this.sweeping;
+    await this.supervisor.stop();
+    this.proxy.close();
+  }
+
+  private lookup(label: string): Promise<Destination> {
+    const cached = this.lookups.get(label);
+    if (cached && Date.now() - cached.at < LOOKUP_TTL_MS) return cached.dest;
+    const dest = findEnvironmentByLabel(this.o.db, label).then((env): Destination => {
+      if (!env) return { kind: 'unknown' };
+      if (env.status === 'running' && env.port) return { kind: 'up', port: env.port };
+      return { kind: 'down', status: env.status };
+    });
+    this.lookups.set(label, { at: Date.now(), dest });
+    if (this.lookups.size > 1_000) this.lookups.clear();
+    dest.catch(() => this.lookups.delete(label));
+    return dest;
+  }
+}
+
+export function createDeployRuntime(options: DeployRuntimeOptions): DeployRuntime {
+  return new DeployRuntime(options);
+}

@@ -1,0 +1,380 @@
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
+import type { Config } from '../../../config.ts';
+import type { Clock } from '../../../platform/clock.ts';
+import type { Db } from '../../../platform/db/pool.ts';
+import type { Logger } from '../../../platform/log.ts';
+import type { Isolation } from '../../../platform/sandbox/index.ts';
+import type { Vault } from '../../secrets/index.ts';
+import {
+  type EnvironmentWithSlug,
+  type EnvStatus,
+  findEnvironment,
+  recordObserved,
+  revertDesired,
+} from '../environment-store.ts';
+import { logFile } from '../paths.ts';
+import { settleDeployments } from '../releases/deployment-store.ts';
+import { launchRelease } from '../releases/launch-release.ts';
+import { findRelease } from '../releases/release-store.ts';
+import { AppLog } from './app-log.ts';
+import type { AppProcess } from './app-process.ts';
+import {
+  claimSupervision,
+  recordProcess,
+  releaseSupervision,
+  renewSupervision,
+  supervisableEnvironments,
+} from './lease-store.ts';
+import type { Destination } from './proxy.ts';
+
+export interface SupervisorOptions {
+  db: Db;
+  config: Config;
+  clock: Clock;
+  logger: Logger;
+  vault: Vault;
+  /** Identifies this process in supervision leases. */
+  ownerId?: string;
+  /** Orchard's origins, handed to apps so they may allow the Studio's Preview pane to frame them. */
+  orchardOrigins?: () => string;
+  /** How long a supervision lease lasts without a heartbeat (default 15 s; renewed every third of it). */
+  leaseMs?: number;
+  /** Between health probes (default 250 ms). */
+  healthIntervalMs?: number;
+  /** Crash restarts back off from this … (default 500 ms) */
+  restartBaseMs?: number;
+  /** … doubling up to this (default 30 s). */
+  restartMaxMs?: number;
+  /** For tests: pretend the machine offers this isolation. */
+  isolation?: Isolation;
+}
+
+/** What one Orchard process knows about an environment it supervises. */
+interface Slot {
+  envId: string;
+  label: string;
+  slug: string;
+  log: AppLog;
+  status: EnvStatus;
+  /** The process serving traffic. */
+  live?: AppProcess;
+  /** A process being started and health-checked (stopped at once if Orchard stops). */
+  pending?: AppProcess;
+  crashes: number;
+  backoffUntil: number;
+  restartTimer?: NodeJS.Timeout;
+  retiring: Set<Promise<void>>;
+}
+
+/** Apps that stayed up this long start their crash backoff over. */
+const STABLE_MS = 60_000;
+const LAST_LINES = 12;
+
+/**
+ * Runs deployed apps in this process and converges each environment to its desired state: starts
+ * the desired release on a free port, health-checks it, switches traffic only once it is healthy,
+ * drains and stops the previous process, and restarts crashed apps with exponential backoff.
+ *
+ * Several Orchard processes may share one database: an environment is supervised only by the
+ * holder of its lease (`app_processes.owner` + `lease_expires_at`), renewed by heartbeat. The
+ * database is the source of truth; this class keeps only processes and logs.
+ */
+export class Supervisor {
+  readonly ownerId: string;
+  private readonly slots = new Map<string, Slot>();
+  private readonly byLabel = new Map<string, Slot>();
+  private readonly chains = new Map<string, Promise<unknown>>();
+  private heartbeat: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private readonly leaseMs: number;
+
+  constructor(private readonly o: SupervisorOptions) {
+    this.ownerId = o.ownerId ?? `${os.hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+    this.leaseMs = o.leaseMs ?? 15_000;
+  }
+
+  /** The proxy's synchronous view: where a label's traffic goes, if this process supervises it. */
+  route(label: string): Destination | undefined {
+    const slot = this.byLabel.get(label);
+    if (!slot) return undefined;
+    const live = slot.live;
+    if (live?.running) return { kind: 'up', port: live.port, enter: () => live.enter() };
+    return { kind: 'down', status: slot.status };
+  }
+
+  /** The in-memory log of an environment supervised here. */
+  logOf(envId: string): AppLog | undefined {
+    return this.slots.get(envId)?.log;
+  }
+
+  /** Whether this process runs the environment's app now. */
+  supervises(envId: string): boolean {
+    return this.slots.has(envId);
+  }
+
+  /**
+   * Converges one environment (serialized per environment). Returns false when another process
+   * holds its lease. `force` skips a pending crash backoff.
+   */
+  reconcile(envId: string, options: { force?: boolean } = {}): Promise<boolean> {
+    const previous = this.chains.get(envId) ?? Promise.resolve();
+    const next = previous.then(() => this.reconcileNow(envId, Boolean(options.force)));
+    const settled = next.catch((error) => {
+      this.o.logger.error({ err: error, environmentId: envId }, 'deploy: reconcile failed');
+      return true;
+    });
+    this.chains.set(envId, settled);
+    void settled.then(() => {
+      if (this.chains.get(envId) === settled) this.chains.delete(envId);
+    });
+    return settled;
+  }
+
+  /** Every environment this process may supervise (its own, unowned ones, expired leases). */
+  async reconcileAll(): Promise<void> {
+    if (this.stopped) return;
+    const ids = await supervisableEnvironments(this.o.db, this.ownerId, this.o.clock.now());
+    for (const id of this.slots.keys()) if (!ids.includes(id)) ids.push(id);
+    await Promise.all(ids.map((id) => this.reconcile(id)));
+  }
+
+  /** Stops every app (draining first), gives the leases up and stops the heartbeat. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.heartbeat);
+    const slots = [...this.slots.values()];
+    await Promise.all(slots.map((slot) => this.shutdown(slot)));
+    await Promise.all([...this.chains.values()]);
+    const ids = slots.map((s) => s.envId);
+    const now = this.o.clock.now();
+    for (const id of ids)
+      await recordObserved(this.o.db, id, { status: 'stopped', port: null, now }).catch(() => undefined);
+    await releaseSupervision(this.o.db, ids, this.ownerId).catch(() => undefined);
+    for (const slot of slots) await slot.log.close();
+    this.slots.clear();
+    this.byLabel.clear();
+  }
+
+  private async reconcileNow(envId: string, force: boolean): Promise<boolean> {
+    if (this.stopped) return true;
+    const env = await findEnvironment(this.o.db, envId);
+    let slot = this.slots.get(envId);
+    if (!env) {
+      if (slot) await this.drop(slot);
+      return true;
+    }
+    const deployPending = env.generation > env.observed_generation;
+    const wantsRun = env.desired_state === 'running' && env.desired_release_id !== null;
+    const needsWork =
+      env.desired_state === 'stopped'
+        ? Boolean(slot?.live)
+        : wantsRun && (deployPending || !slot?.live?.running);
+    if (!needsWork) return true;
+    const now = this.o.clock.now();
+    if (!(await claimSupervision(this.o.db, envId, this.ownerId, os.hostname(), now, this.leaseMs))) {
+      if (slot) await this.drop(slot);
+      return false;
+    }
+    slot ??= this.createSlot(env);
+    if (env.desired_state === 'stopped') {
+      await this.shutdown(slot);
+      slot.status = 'stopped';
+      await recordObserved(this.o.db, envId, {
+        status: 'stopped',
+        port: null,
+        observedGeneration: env.generation,
+        now,
+      });
+      return true;
+    }
+    if (!deployPending && !force && Date.now() < slot.backoffUntil) return true;
+    await this.rollout(slot, env, deployPending);
+    return true;
+  }
+
+  /**
+   * Starts the desired release next to the live one, and switches traffic to it only once healthy.
+   * `deploy`: answering a deploy request (vs. restarting what should already run).
+   */
+  private async rollout(slot: Slot, env: EnvironmentWithSlug, deploy: boolean): Promise<void> {
+    const { db, clock } = this.o;
+    const generation = env.generation;
+    const release = await findRelease(db, env.desired_release_id!);
+    slot.status = slot.live?.running ? 'deploying' : 'starting';
+    await recordObserved(db, env.id, { status: slot.status, now: clock.now() });
+    const fromSeq = slot.log.lastSeq;
+    const launched = await launchRelease({
+      ...this.o,
+      env,
+      release,
+      log: slot.log,
+      healthIntervalMs: this.o.healthIntervalMs ?? 250,
+      onStarted: (proc) => {
+        slot.pending = proc;
+      },
+    });
+    slot.pending = undefined;
+    if (this.stopped || this.slots.get(env.id) !== slot) {
+      await launched.proc?.stop();
+      return;
+    }
+    if (!launched.ok) {
+      const reason = this.failureMessage(slot, launched.reason, release?.sha, fromSeq);
+      slot.log.note(`✖ ${reason.split('\n')[0]}`);
+      const keeps = Boolean(slot.live?.running);
+      const now = clock.now();
+      if (deploy) {
+        await settleDeployments(db, env.id, generation, { status: 'failed', error: reason, now });
+        await revertDesired(db, env.id, generation);
+      }
+      slot.status = keeps ? 'running' : deploy && !env.current_release_id ? 'failed' : 'crashed';
+      await recordObserved(db, env.id, {
+        status: slot.status,
+        observedGeneration: deploy ? generation : undefined,
+        lastError: reason,
+        now,
+      });
+      // Nothing serves: try the current release again after a backoff.
+      if (!keeps && env.current_release_id) this.scheduleRestart(slot);
+      return;
+    }
+    const proc = launched.proc;
+    const old = slot.live;
+    slot.live = proc;
+    slot.status = 'running';
+    this.watch(slot, proc);
+    const short = release!.sha.slice(0, 7);
+    slot.log.note(
+      `✔ Healthy after ${launched.ms} ms; traffic switched to release ${short} on port ${proc.port}`,
+    );
+    const now = clock.now();
+    await recordObserved(db, env.id, {
+      status: 'running',
+      port: proc.port,
+      currentReleaseId: release!.id,
+      observedGeneration: generation,
+      lastError: null,
+      deployed: deploy,
+      now,
+    });
+    await recordProcess(db, env.id, this.ownerId, {
+      releaseId: release!.id,
+      port: proc.port,
+      startedAt: proc.startedAt,
+      restarts: slot.crashes,
+      now,
+    });
+    if (deploy) await settleDeployments(db, env.id, generation, { status: 'succeeded', now });
+    if (old) this.retire(slot, old);
+  }
+
+  /** What went wrong, with the new process's last log lines (those after `fromSeq`). */
+  private failureMessage(slot: Slot, reason: string, sha: string | undefined, fromSeq: number) {
+    const lines = slot.log
+      .tail(200)
+      .filter((l) => l.stream !== 'orchard' && l.seq > fromSeq)
+      .slice(-LAST_LINES)
+      .map((l) => `  ${l.text}`);
+    const head = `Release ${sha ? sha.slice(0, 7) : '(unknown)'} failed to start: ${reason}.`;
+    return lines.length
+      ? `${head}\nLast log lines:\n${lines.join('\n')}`
+      : `${head} The app wrote nothing to its log.`;
+  }
+
+  /** A live process that exits without being asked to is a crash: restart it with backoff. */
+  private watch(slot: Slot, proc: AppProcess) {
+    void proc.exited.then(async (result) => {
+      if (proc.stopping || this.stopped || slot.live !== proc) return;
+      slot.live = undefined;
+      const ranMs = Date.now() - (proc.healthyAt ?? proc.startedAt).getTime();
+      if (ranMs > STABLE_MS) slot.crashes = 0;
+      slot.status = 'crashed';
+      const how = result.signal ? `signal ${result.signal}` : `code ${result.exitCode}`;
+      const delay = this.scheduleRestart(slot);
+      slot.log.note(`✖ The app exited (${how}); restarting in ${(delay / 1000).toFixed(1)} s`);
+      await recordObserved(this.o.db, slot.envId, {
+        status: 'crashed',
+        lastError: `The app exited (${how}).`,
+        now: this.o.clock.now(),
+      }).catch(() => undefined);
+    });
+  }
+
+  private scheduleRestart(slot: Slot): number {
+    slot.crashes++;
+    const base = this.o.restartBaseMs ?? 500;
+    const delay = Math.min(this.o.restartMaxMs ?? 30_000, base * 2 ** (slot.crashes - 1));
+    clearTimeout(slot.restartTimer);
+    slot.backoffUntil = Date.now() + delay;
+    slot.restartTimer = setTimeout(() => void this.reconcile(slot.envId, { force: true }), delay);
+    return delay;
+  }
+
+  /** Drains the previous process (in-flight proxied requests finish) and stops it, in the background. */
+  private retire(slot: Slot, proc: AppProcess) {
+    const task = (async () => {
+      const drainMs = this.o.config.deploy.drainTimeoutMs;
+      const clean = await proc.drained(drainMs);
+      await proc.stop();
+      slot.log.note(
+        clean
+          ? `■ Previous process (port ${proc.port}) drained and stopped`
+          : `■ Previous process (port ${proc.port}) stopped after the ${drainMs} ms drain timeout`,
+      );
+    })();
+    slot.retiring.add(task);
+    void task.finally(() => slot.retiring.delete(task));
+  }
+
+  private createSlot(env: EnvironmentWithSlug): Slot {
+    const slot: Slot = {
+      envId: env.id,
+      label: env.host_label,
+      slug: env.slug,
+      log: new AppLog(logFile(this.o.config.home, env.slug, env.host_label), () => this.o.clock.now()),
+      status: env.status,
+      crashes: 0,
+      backoffUntil: 0,
+      retiring: new Set(),
+    };
+    this.slots.set(env.id, slot);
+    this.byLabel.set(env.host_label, slot);
+    this.heartbeat ??= setInterval(() => void this.renew(), Math.max(100, Math.floor(this.leaseMs / 3)));
+    return slot;
+  }
+
+  private async shutdown(slot: Slot) {
+    clearTimeout(slot.restartTimer);
+    await slot.pending?.stop();
+    const live = slot.live;
+    slot.live = undefined;
+    if (live) this.retire(slot, live);
+    await Promise.all([...slot.retiring]);
+  }
+
+  /** Forgets an environment (deleted, or its lease went to another process). */
+  private async drop(slot: Slot) {
+    this.slots.delete(slot.envId);
+    if (this.byLabel.get(slot.label) === slot) this.byLabel.delete(slot.label);
+    await this.shutdown(slot);
+    await slot.log.close();
+  }
+
+  private async renew() {
+    if (this.stopped || !this.slots.size) return;
+    try {
+      const ids = [...this.slots.keys()];
+      const held = await renewSupervision(this.o.db, ids, this.ownerId, this.o.clock.now(), this.leaseMs);
+      for (const id of ids) {
+        const slot = this.slots.get(id);
+        if (!held.has(id) && slot) {
+          this.o.logger.warn({ environmentId: id }, 'deploy: supervision lease lost; stopping the app here');
+          await this.drop(slot);
+        }
+      }
+    } catch (error) {
+      this.o.logger.warn({ err: error }, 'deploy: lease heartbeat failed');
+    }
+  }
+}
