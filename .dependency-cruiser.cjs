@@ -31,6 +31,35 @@ module.exports = {
       to: { path: '^src/(app\\.ts$|cli/|main\\.ts$)' },
     },
     {
+      name: 'blueprint-is-pure',
+      severity: 'error',
+      comment:
+        'The Blueprint model is pure: zod and the pure platform helpers only (no database, no I/O, no other module).',
+      from: { path: '^src/modules/blueprint/' },
+      to: {
+        pathNot: [
+          '^src/modules/blueprint/',
+          '^src/platform/(errors|lookup-table|slugify)\\.ts$',
+          '(^|/)node_modules/(zod|vitest)/',
+        ],
+      },
+    },
+    {
+      name: 'agents-below-studio',
+      severity: 'error',
+      comment:
+        'Agents write code from Blueprints; the Studio drives them. Agent code never reaches up into the Studio (tests may use it to make Blueprints).',
+      from: { path: '^src/modules/agents/', pathNot: '\\.test\\.ts$' },
+      to: { path: '^src/modules/studio/' },
+    },
+    {
+      name: 'production-not-test-support',
+      severity: 'error',
+      comment: 'Code that ships never imports test support or a test file.',
+      from: { path: '^(src|web/src)/', pathNot: '\\.test\\.tsx?$' },
+      to: { path: ['^test/', '^e2e/', '\\.test\\.tsx?$'] },
+    },
+    {
       name: 'pages-not-pages',
       severity: 'error',
       comment: 'A web page never imports another page; shared pieces live in features or widgets.',

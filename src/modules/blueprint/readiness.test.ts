@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { listTemplates } from '../agents/index.ts';
 import { applyBlueprintPatch } from './apply-patch.ts';
 import { type Blueprint, emptyBlueprint } from './blueprint-schema.ts';
 import { isReadyToBuild } from './readiness.ts';
@@ -88,12 +87,5 @@ describe('isReadyToBuild', () => {
     ]);
     expect(rules(withPage)).toEqual([]);
     expect(rules({ ...withPage, template: 'crud-app' })).toEqual(['has-entity']);
-  });
-
-  it('every template pre-fills a Blueprint that is ready to build', () => {
-    for (const template of listTemplates()) {
-      expect(isReadyToBuild(template.blueprint), template.id).toEqual({ ready: true, unmet: [] });
-      expect(template.blueprint.template).toBe(template.id);
-    }
   });
 });

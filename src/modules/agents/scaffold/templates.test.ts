@@ -9,6 +9,7 @@ import {
   type Blueprint,
   exposeEntity,
   fillGapsWithAssumptions,
+  isReadyToBuild,
   parseBlueprint,
   type TemplateId,
 } from '../../blueprint/index.ts';
@@ -85,6 +86,13 @@ async function proveApp(template: TemplateId, blueprint: Blueprint): Promise<Map
 }
 
 describe('templates catalog', () => {
+  it('every template pre-fills a Blueprint that is ready to build', () => {
+    for (const template of listTemplates()) {
+      expect(isReadyToBuild(template.blueprint), template.id).toEqual({ ready: true, unmet: [] });
+      expect(template.blueprint.template).toBe(template.id);
+    }
+  });
+
   it('lists each template with a pre-filled Blueprint', () => {
     const templates = listTemplates();
     expect(templates.map((t) => t.id)).toEqual(['crud-app', 'landing-page']);
