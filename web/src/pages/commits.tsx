@@ -1,19 +1,19 @@
 import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
-import { api, seg } from '../api.ts';
-import type { Page, Project } from '../api-types.ts';
-import { ErrorAlert } from '../components/alert.tsx';
-import { Button } from '../components/button.tsx';
-import { Card } from '../components/card.tsx';
-import { PageHeader } from '../components/page-header.tsx';
-import { ProjectFrame } from '../components/project-frame.tsx';
-import { BranchPicker, defaultBranch, useBranches } from '../components/repo-branch-picker.tsx';
-import { RepoCommitList } from '../components/repo-commit-list.tsx';
-import { Loading } from '../components/spinner.tsx';
-import { to } from '../project-paths.ts';
-import { keys } from '../query-keys.ts';
-import type { Commit } from '../repo-types.ts';
-import { Link, navigate, useLocation } from '../router.tsx';
-import type { PageProps } from '../routes.tsx';
+import type { Page, Project } from '../api/api-types.ts';
+import { api, seg } from '../api/client.ts';
+import { keys } from '../api/query-keys.ts';
+import type { Commit } from '../api/repo-types.ts';
+import { Link, navigate, useLocation } from '../app/router.tsx';
+import type { PageProps } from '../app/routes.tsx';
+import { ProjectFrame } from '../features/projects/project-frame.tsx';
+import { to } from '../features/projects/project-paths.ts';
+import { BranchPicker, defaultBranch, useBranches } from '../features/repo/repo-branch-picker.tsx';
+import { RepoCommitList } from '../features/repo/repo-commit-list.tsx';
+import { ErrorAlert } from '../widgets/alert.tsx';
+import { Button } from '../widgets/button.tsx';
+import { Card } from '../widgets/card.tsx';
+import { PageHeader } from '../widgets/page-header.tsx';
+import { Loading } from '../widgets/spinner.tsx';
 
 const PAGE_SIZE = 30;
 

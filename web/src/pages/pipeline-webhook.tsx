@@ -1,20 +1,20 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
-import { api, seg } from '../api.ts';
-import type { Page, Project } from '../api-types.ts';
-import { Alert, ErrorAlert } from '../components/alert.tsx';
-import { Badge } from '../components/badge.tsx';
-import { Button } from '../components/button.tsx';
-import { Card } from '../components/card.tsx';
-import { PageHeader } from '../components/page-header.tsx';
-import { DeliveryRow } from '../components/pipeline-delivery.tsx';
-import { ProjectFrame } from '../components/project-frame.tsx';
-import { Loading } from '../components/spinner.tsx';
-import type { Delivery } from '../pipeline-types.ts';
-import { to } from '../project-paths.ts';
-import { keys } from '../query-keys.ts';
-import { roleAtLeast } from '../roles.ts';
-import { Link } from '../router.tsx';
-import type { PageProps } from '../routes.tsx';
+import type { Page, Project } from '../api/api-types.ts';
+import { api, seg } from '../api/client.ts';
+import type { Delivery } from '../api/pipeline-types.ts';
+import { keys } from '../api/query-keys.ts';
+import { Link } from '../app/router.tsx';
+import type { PageProps } from '../app/routes.tsx';
+import { DeliveryRow } from '../features/pipelines/pipeline-delivery.tsx';
+import { ProjectFrame } from '../features/projects/project-frame.tsx';
+import { to } from '../features/projects/project-paths.ts';
+import { roleAtLeast } from '../features/projects/roles.ts';
+import { Alert, ErrorAlert } from '../widgets/alert.tsx';
+import { Badge } from '../widgets/badge.tsx';
+import { Button } from '../widgets/button.tsx';
+import { Card } from '../widgets/card.tsx';
+import { PageHeader } from '../widgets/page-header.tsx';
+import { Loading } from '../widgets/spinner.tsx';
 import { useWebhooks } from './pipeline-webhooks.tsx';
 
 /** `/projects/:slug/webhooks/:id`: a webhook's deliveries, newest first, each with redeliver. */

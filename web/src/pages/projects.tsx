@@ -1,18 +1,18 @@
 import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
 import { useDeferredValue, useId, useState } from 'react';
-import { api } from '../api.ts';
-import type { Page, Project } from '../api-types.ts';
-import { ErrorAlert } from '../components/alert.tsx';
-import { Badge } from '../components/badge.tsx';
-import { Button } from '../components/button.tsx';
-import { Card } from '../components/card.tsx';
-import { CreateProjectForm } from '../components/create-project-form.tsx';
-import { selectClass } from '../components/field.tsx';
-import { PageHeader } from '../components/page-header.tsx';
-import { Loading } from '../components/spinner.tsx';
-import { formatDateTime, formatRelative } from '../format.ts';
-import { keys } from '../query-keys.ts';
-import { Link } from '../router.tsx';
+import type { Page, Project } from '../api/api-types.ts';
+import { api } from '../api/client.ts';
+import { keys } from '../api/query-keys.ts';
+import { Link } from '../app/router.tsx';
+import { CreateProjectForm } from '../features/projects/create-project-form.tsx';
+import { ErrorAlert } from '../widgets/alert.tsx';
+import { Badge } from '../widgets/badge.tsx';
+import { Button } from '../widgets/button.tsx';
+import { Card } from '../widgets/card.tsx';
+import { selectClass } from '../widgets/field.tsx';
+import { formatDateTime, formatRelative } from '../widgets/format.ts';
+import { PageHeader } from '../widgets/page-header.tsx';
+import { Loading } from '../widgets/spinner.tsx';
 
 const PAGE_SIZE = 25;
 
