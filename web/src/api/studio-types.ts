@@ -1,8 +1,30 @@
-/** Shapes of the Studio API (they mirror src/modules/studio/schemas.ts and blueprint-schema.ts). */
+/**
+ * The Studio API's answers (src/modules/studio), from the generated openapi.gen.ts where the OpenAPI
+ * document describes them.
+ */
+import type { Answer, ItemOf, RequestBody } from './openapi-answer.ts';
 
-export type BlueprintStatus = 'draft' | 'ready' | 'building' | 'built' | 'discarded';
-export type ArchitectMode = 'auto' | 'llm' | 'rules';
-export type TemplateId = 'crud-app' | 'landing-page';
+type BlueprintView = Answer<'/api/blueprints/{id}', 'get'>;
+type SnapshotView = ItemOf<Answer<'/api/blueprints/{id}/snapshots', 'get'>>;
+
+export type BlueprintStatus = BlueprintView['status'];
+export type ArchitectMode = BlueprintView['architectMode'];
+export type TemplateId = NonNullable<RequestBody<'/api/prompts', 'post'>['template']>;
+export type UnmetRule = BlueprintView['readiness']['unmet'][number];
+/** `POST /api/prompts`: the project, its Blueprint and the build operation, at once. */
+export type PromptAccepted = Answer<'/api/prompts', 'post', 202>;
+export type BuildAccepted = Answer<'/api/blueprints/{id}/build', 'post', 202>;
+
+/** The Blueprint, with its document typed (the view declares it a plain record). */
+export type Blueprint = Omit<BlueprintView, 'blueprint'> & { blueprint: BlueprintDocument };
+
+/** `kind`: `create`, `autopilot`, `chat`, `edit`, `llm`, …; `patch` typed (the view declares records). */
+export type Snapshot = Omit<SnapshotView, 'patch'> & { patch: JsonPatchOp[] };
+
+// Hand-written below: the OpenAPI document declares a Blueprint's document and a snapshot's patch
+// as plain records (BlueprintView and SnapshotView in src/modules/studio/schemas.ts), and
+// GET /api/templates, GET /api/blueprints/{id}/diff and POST /api/blueprints/{id}/messages declare
+// no response schema. They mirror src/modules/studio/blueprint-schema.ts and routes.ts.
 
 export type FieldType =
   | 'text'
@@ -88,43 +110,11 @@ export interface BlueprintDocument {
   openQuestions: Array<{ id: string; question: string; answer?: string }>;
 }
 
-export interface UnmetRule {
-  rule: string;
-  message: string;
-  question: string;
-  example?: string;
-}
-
-export interface Blueprint {
-  id: string;
-  projectId: string;
-  title: string;
-  status: BlueprintStatus;
-  architectMode: ArchitectMode;
-  version: number;
-  blueprint: BlueprintDocument;
-  readiness: { ready: boolean; unmet: UnmetRule[] };
-  createdAt: string;
-  updatedAt: string;
-}
-
 export interface JsonPatchOp {
   op: 'add' | 'remove' | 'replace' | 'move' | 'copy' | 'test';
   path: string;
   value?: unknown;
   from?: string;
-}
-
-export interface Snapshot {
-  version: number;
-  /** `create`, `autopilot`, `chat`, `edit`, `llm`, … */
-  kind: string;
-  message: string | null;
-  reply: string | null;
-  patch: JsonPatchOp[];
-  actor: string | null;
-  operationId: string | null;
-  createdAt: string;
 }
 
 export interface BlueprintDiff {
@@ -144,17 +134,3 @@ export interface Template {
 export type ChatAnswer =
   | { mode: 'rules'; reply: string; snapshot: Snapshot; blueprint: Blueprint }
   | { operationId: string; eventsUrl: string; mode?: 'llm' };
-
-/** `POST /api/prompts`: the project, its Blueprint and the build operation, at once. */
-export interface PromptAccepted {
-  operationId: string;
-  projectSlug: string;
-  blueprintId: string;
-  eventsUrl: string;
-}
-
-export interface BuildAccepted {
-  operationId: string;
-  featureId?: string;
-  eventsUrl: string;
-}

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import type { User } from '../api/api-types.ts';
+import type { User } from '../api/identity-types.ts';
 import { Badge } from '../widgets/badge.tsx';
 import { Button } from '../widgets/button.tsx';
 import { Logo } from './logo.tsx';

@@ -1,7 +1,7 @@
 import { type QueryClient, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { createContext, useContext } from 'react';
-import type { Me, SetupStatus, User } from '../api/api-types.ts';
 import { ApiError, api, hasSessionCookie } from '../api/client.ts';
+import type { Me, SetupStatus, User } from '../api/identity-types.ts';
 import { keys } from '../api/query-keys.ts';
 import { navigate } from './router.tsx';
 

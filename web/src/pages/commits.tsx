@@ -1,6 +1,7 @@
 import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
-import type { Page, Project } from '../api/api-types.ts';
 import { api, seg } from '../api/client.ts';
+import type { Page } from '../api/page.ts';
+import type { Project } from '../api/project-types.ts';
 import { keys } from '../api/query-keys.ts';
 import type { Commit } from '../api/repo-types.ts';
 import { Link, navigate, useLocation } from '../app/router.tsx';

@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
-import type { Project } from '../api/api-types.ts';
 import { api, seg } from '../api/client.ts';
+import type { Project } from '../api/project-types.ts';
 import { keys } from '../api/query-keys.ts';
 import type { Comparison } from '../api/repo-types.ts';
 import { navigate, useLocation } from '../app/router.tsx';

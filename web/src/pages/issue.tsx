@@ -1,7 +1,7 @@
 import { type UseMutationResult, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
-import type { Project } from '../api/api-types.ts';
 import { ApiError, api, seg } from '../api/client.ts';
+import type { Project } from '../api/project-types.ts';
 import { keys } from '../api/query-keys.ts';
 import type { Issue } from '../api/review-types.ts';
 import type { PageProps } from '../app/routes.tsx';

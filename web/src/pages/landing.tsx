@@ -1,7 +1,8 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, type KeyboardEvent, useId, useRef, useState } from 'react';
-import type { Page, Project } from '../api/api-types.ts';
 import { ApiError, api } from '../api/client.ts';
+import type { Page } from '../api/page.ts';
+import type { Project } from '../api/project-types.ts';
 import { keys } from '../api/query-keys.ts';
 import type { PromptAccepted, TemplateId } from '../api/studio-types.ts';
 import { usePageTitle } from '../app/page-title.ts';

@@ -1,18 +1,14 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useId, useMemo } from 'react';
-import type { Page, Project } from '../api/api-types.ts';
 import { api } from '../api/client.ts';
-import {
-  LLM_WINDOW_SECONDS,
-  LLM_WINDOWS,
-  type LlmCall,
-  type LlmStats,
-  type LlmWindow,
-} from '../api/llm-types.ts';
+import type { LlmCall, LlmStats, LlmWindow } from '../api/llm-types.ts';
+import type { Page } from '../api/page.ts';
+import type { Project } from '../api/project-types.ts';
 import { keys } from '../api/query-keys.ts';
 import { navigate, useLocation } from '../app/router.tsx';
 import { useUser } from '../app/session.ts';
 import { LlmStatsView } from '../features/llm/llm-stats.tsx';
+import { LLM_WINDOW_SECONDS, LLM_WINDOWS } from '../features/llm/llm-windows.ts';
 import { Alert, ErrorAlert } from '../widgets/alert.tsx';
 import { compactControl } from '../widgets/compact-control.ts';
 import { PageHeader } from '../widgets/page-header.tsx';

@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
-import type { Operation, OperationDetail } from '../api/api-types.ts';
 import { ApiError, api, seg } from '../api/client.ts';
+import type { Operation, OperationDetail } from '../api/operation-types.ts';
 import { keys } from '../api/query-keys.ts';
 import { Link } from '../app/router.tsx';
 import type { PageProps } from '../app/routes.tsx';

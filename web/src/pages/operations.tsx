@@ -1,7 +1,9 @@
 import { keepPreviousData, useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useDeferredValue, useId } from 'react';
-import type { Operation, OperationStatus, Page, Project } from '../api/api-types.ts';
 import { api } from '../api/client.ts';
+import type { Operation, OperationStatus } from '../api/operation-types.ts';
+import type { Page } from '../api/page.ts';
+import type { Project } from '../api/project-types.ts';
 import { keys } from '../api/query-keys.ts';
 import { Link, navigate, useLocation } from '../app/router.tsx';
 import { useUser } from '../app/session.ts';

@@ -1,7 +1,8 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
-import type { Page, Project } from '../api/api-types.ts';
 import { api, seg } from '../api/client.ts';
+import type { Page } from '../api/page.ts';
 import type { Delivery } from '../api/pipeline-types.ts';
+import type { Project } from '../api/project-types.ts';
 import { keys } from '../api/query-keys.ts';
 import { Link } from '../app/router.tsx';
 import type { PageProps } from '../app/routes.tsx';

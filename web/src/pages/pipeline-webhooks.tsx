@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { Project } from '../api/api-types.ts';
 import { api, seg } from '../api/client.ts';
 import type { Webhook } from '../api/pipeline-types.ts';
+import type { Project } from '../api/project-types.ts';
 import { keys } from '../api/query-keys.ts';
 import { Link } from '../app/router.tsx';
 import type { PageProps } from '../app/routes.tsx';

@@ -1,8 +1,8 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import type { Project } from '../api/api-types.ts';
 import { api, seg } from '../api/client.ts';
 import type { Job, Pipeline } from '../api/pipeline-types.ts';
+import type { Project } from '../api/project-types.ts';
 import { keys } from '../api/query-keys.ts';
 import { Link, navigate, useLocation } from '../app/router.tsx';
 import type { PageProps } from '../app/routes.tsx';

@@ -1,8 +1,9 @@
 import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
 import { useId } from 'react';
-import type { Page, Project } from '../api/api-types.ts';
 import { api, seg } from '../api/client.ts';
+import type { Page } from '../api/page.ts';
 import type { Pipeline, PipelineStatus } from '../api/pipeline-types.ts';
+import type { Project } from '../api/project-types.ts';
 import { keys } from '../api/query-keys.ts';
 import { Link, navigate, useLocation } from '../app/router.tsx';
 import type { PageProps } from '../app/routes.tsx';

@@ -1,7 +1,8 @@
 import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
 import { useDeferredValue, useId, useState } from 'react';
-import type { Page, Project } from '../api/api-types.ts';
 import { api } from '../api/client.ts';
+import type { Page } from '../api/page.ts';
+import type { Project } from '../api/project-types.ts';
 import { keys } from '../api/query-keys.ts';
 import { Link } from '../app/router.tsx';
 import { CreateProjectForm } from '../features/projects/create-project-form.tsx';

@@ -1,4 +1,4 @@
-import type { Project } from '../api/api-types.ts';
+import type { Project } from '../api/project-types.ts';
 import { navigate, useLocation } from '../app/router.tsx';
 import type { PageProps } from '../app/routes.tsx';
 import { ProjectFrame } from '../features/projects/project-frame.tsx';

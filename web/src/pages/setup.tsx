@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
-import type { SessionStart } from '../api/api-types.ts';
 import { ApiError, api } from '../api/client.ts';
+import type { SessionStart } from '../api/identity-types.ts';
 import { keys } from '../api/query-keys.ts';
 import { AuthLayout } from '../app/auth-layout.tsx';
 import { sessionStarted } from '../app/session.ts';

@@ -1,7 +1,8 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback } from 'react';
-import type { OperationDetail, OperationEvent, Project } from '../api/api-types.ts';
 import { ApiError, api, seg } from '../api/client.ts';
+import type { OperationDetail, OperationEvent } from '../api/operation-types.ts';
+import type { Project } from '../api/project-types.ts';
 import { keys } from '../api/query-keys.ts';
 import { Link, navigate, useLocation } from '../app/router.tsx';
 import type { PageProps } from '../app/routes.tsx';

@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { Page } from '../../api/api-types.ts';
 import { api, seg } from '../../api/client.ts';
 import type { DeployAccepted, Environment, PublishResult, Release } from '../../api/env-types.ts';
+import type { Page } from '../../api/page.ts';
 import { keys } from '../../api/query-keys.ts';
 
 /** `preview/x` travels as one path segment: `preview%2Fx`. */

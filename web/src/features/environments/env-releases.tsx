@@ -1,5 +1,5 @@
-import type { ProjectRole } from '../../api/api-types.ts';
 import type { Environment, Release } from '../../api/env-types.ts';
+import type { ProjectRole } from '../../api/project-types.ts';
 import { Link } from '../../app/router.tsx';
 import { Alert, ErrorAlert } from '../../widgets/alert.tsx';
 import { Badge } from '../../widgets/badge.tsx';

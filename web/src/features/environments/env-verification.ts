@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
-import type { OperationEvent, Page } from '../../api/api-types.ts';
 import { api, seg } from '../../api/client.ts';
+import type { OperationEvent } from '../../api/operation-types.ts';
+import type { Page } from '../../api/page.ts';
 import { keys } from '../../api/query-keys.ts';
 import {
   applyOperationEvent,

@@ -1,8 +1,8 @@
 import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
 import { useId, useState } from 'react';
-import type { Page } from '../../api/api-types.ts';
 import { api } from '../../api/client.ts';
 import type { LlmCall, LlmOutcome } from '../../api/llm-types.ts';
+import type { Page } from '../../api/page.ts';
 import { keys } from '../../api/query-keys.ts';
 import { Link } from '../../app/router.tsx';
 import { ErrorAlert } from '../../widgets/alert.tsx';

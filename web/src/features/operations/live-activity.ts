@@ -1,7 +1,8 @@
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
-import type { Operation, OperationEvent, Page } from '../../api/api-types.ts';
 import { api, seg } from '../../api/client.ts';
+import type { Operation, OperationEvent } from '../../api/operation-types.ts';
+import type { Page } from '../../api/page.ts';
 import { keys } from '../../api/query-keys.ts';
 import { type StreamState, useEventSource } from './live-events.ts';
 import { failureLines, operationLabel } from './live-format.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { OperationEvent } from '../../api/api-types.ts';
+import type { OperationEvent } from '../../api/operation-types.ts';
 import { applyOperationEvent, emptyLiveOperation } from './live-operation-state.ts';
 
 let nextId = 0;

@@ -1,4 +1,4 @@
-import type { OperationEvent, OperationStatus } from '../../api/api-types.ts';
+import type { OperationEvent, OperationStatus } from '../../api/operation-types.ts';
 import { failureLines } from './live-format.ts';
 
 /** What the UI knows about one step of an operation, folded from its events. */

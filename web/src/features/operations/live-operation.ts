@@ -1,7 +1,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { OperationDetail, OperationEvent } from '../../api/api-types.ts';
 import { api, seg } from '../../api/client.ts';
+import type { OperationDetail, OperationEvent } from '../../api/operation-types.ts';
 import { keys } from '../../api/query-keys.ts';
 import { type StreamState, useEventSource } from './live-events.ts';
 import {

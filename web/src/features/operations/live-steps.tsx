@@ -1,4 +1,4 @@
-import type { OperationStep } from '../../api/api-types.ts';
+import type { OperationStep } from '../../api/operation-types.ts';
 import { durationBetween, formatDuration } from '../../widgets/format.ts';
 import type { LiveStep } from './live-operation-state.ts';
 import { ProgressBar, StatusIcon } from './live-status.tsx';

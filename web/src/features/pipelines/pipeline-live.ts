@@ -1,5 +1,5 @@
 import { useRef, useState } from 'react';
-import type { OperationEvent } from '../../api/api-types.ts';
+import type { OperationEvent } from '../../api/operation-types.ts';
 import { type StreamState, useEventSource } from '../operations/live-events.ts';
 
 export interface LogLine {

@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
-import type { Project } from '../../api/api-types.ts';
 import { ApiError, api, seg } from '../../api/client.ts';
+import type { Project } from '../../api/project-types.ts';
 import { keys } from '../../api/query-keys.ts';
 import { FormError } from '../../widgets/alert.tsx';
 import { Button } from '../../widgets/button.tsx';

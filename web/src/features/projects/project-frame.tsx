@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
-import type { Project } from '../../api/api-types.ts';
 import { ApiError, api } from '../../api/client.ts';
+import type { Project } from '../../api/project-types.ts';
 import { keys } from '../../api/query-keys.ts';
 import { usePageTitle } from '../../app/page-title.ts';
 import { Link, useLocation } from '../../app/router.tsx';

@@ -1,7 +1,8 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
-import type { Page, Secret } from '../../api/api-types.ts';
 import { ApiError, api, seg } from '../../api/client.ts';
+import type { Page } from '../../api/page.ts';
+import type { Secret } from '../../api/project-types.ts';
 import { keys } from '../../api/query-keys.ts';
 import { Alert, ErrorAlert, FormError } from '../../widgets/alert.tsx';
 import { Badge } from '../../widgets/badge.tsx';

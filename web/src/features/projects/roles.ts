@@ -1,4 +1,4 @@
-import type { ProjectRole } from '../../api/api-types.ts';
+import type { ProjectRole } from '../../api/project-types.ts';
 
 const RANK: Record<ProjectRole, number> = { viewer: 0, developer: 1, maintainer: 2, owner: 3 };
 export const PROJECT_ROLES: ProjectRole[] = ['viewer', 'developer', 'maintainer', 'owner'];

@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useId } from 'react';
-import type { Page } from '../../api/api-types.ts';
 import { api, seg } from '../../api/client.ts';
+import type { Page } from '../../api/page.ts';
 import { keys } from '../../api/query-keys.ts';
 import type { Branch } from '../../api/repo-types.ts';
 import { compactControl } from '../../widgets/compact-control.ts';

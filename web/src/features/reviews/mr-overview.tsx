@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import type { Project } from '../../api/api-types.ts';
+import type { Project } from '../../api/project-types.ts';
 import type { MergeRequest } from '../../api/review-types.ts';
 import { Link } from '../../app/router.tsx';
 import { Alert } from '../../widgets/alert.tsx';

@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { FormEvent, ReactNode } from 'react';
-import type { Page } from '../../api/api-types.ts';
 import { ApiError, api, seg } from '../../api/client.ts';
+import type { Page } from '../../api/page.ts';
 import { keys } from '../../api/query-keys.ts';
 import type { Comment } from '../../api/review-types.ts';
 import { ErrorAlert, FormError } from '../../widgets/alert.tsx';

@@ -1,4 +1,4 @@
-import type { OperationDetail } from '../../api/api-types.ts';
+import type { OperationDetail } from '../../api/operation-types.ts';
 import { Link } from '../../app/router.tsx';
 import { durationBetween, formatDuration } from '../../widgets/format.ts';
 import type { StreamState } from '../operations/live-events.ts';

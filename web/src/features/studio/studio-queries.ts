@@ -1,6 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { Operation, Page } from '../../api/api-types.ts';
 import { api, request, seg } from '../../api/client.ts';
+import type { Operation } from '../../api/operation-types.ts';
+import type { Page } from '../../api/page.ts';
 import { keys } from '../../api/query-keys.ts';
 import type {
   Blueprint,

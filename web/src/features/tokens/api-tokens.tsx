@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useId, useState } from 'react';
-import type { CreatedToken, Scope } from '../../api/api-types.ts';
 import { ApiError, api } from '../../api/client.ts';
+import type { CreatedToken, Scope } from '../../api/identity-types.ts';
 import { keys } from '../../api/query-keys.ts';
 import { useUser } from '../../app/session.ts';
 import { FormError } from '../../widgets/alert.tsx';
