@@ -1,9 +1,10 @@
 import { NotFoundPage } from '../pages/not-found.tsx';
 import { ErrorAlert } from '../widgets/alert.tsx';
 import { FullPageLoading } from '../widgets/spinner.tsx';
+import { HOME } from './home.ts';
 import { AppShell } from './layout.tsx';
 import { matchPath, type Params, Redirect, useLocation } from './router.tsx';
-import { type AppRoute, HOME, routes } from './routes.tsx';
+import { type AppRoute, routes } from './routes.tsx';
 import { MeContext, useMe, useSetupStatus } from './session.ts';
 
 const nav = routes.filter((r) => r.nav).map((r) => ({ label: r.nav!, to: r.path }));

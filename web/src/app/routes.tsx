@@ -23,11 +23,7 @@ import { RepoFilePage } from '../pages/repo-file.tsx';
 import { SettingsPage } from '../pages/settings.tsx';
 import { SetupPage } from '../pages/setup.tsx';
 import { StudioPage } from '../pages/studio.tsx';
-import type { Params } from './router.tsx';
-
-export interface PageProps {
-  params: Params;
-}
+import type { PageProps } from './page-props.ts';
 
 export interface AppRoute {
   path: string;
@@ -71,6 +67,3 @@ export const routes: AppRoute[] = [
   { path: '/llm', page: LlmPage, nav: 'LLM' },
   { path: '/settings', page: SettingsPage, nav: 'Settings' },
 ];
-
-/** Where a signed-in user lands after setup or login (the landing prompt box is `/`). */
-export const HOME = '/projects';

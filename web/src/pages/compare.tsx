@@ -1,16 +1,13 @@
-import { useQuery } from '@tanstack/react-query';
-import { api, seg } from '../api/client.ts';
 import type { Project } from '../api/project-types.ts';
-import { keys } from '../api/query-keys.ts';
-import type { Comparison } from '../api/repo-types.ts';
+import type { PageProps } from '../app/page-props.ts';
 import { navigate, useLocation } from '../app/router.tsx';
-import type { PageProps } from '../app/routes.tsx';
 import { ProjectFrame } from '../features/projects/project-frame.tsx';
 import { to } from '../features/projects/project-paths.ts';
 import { roleAtLeast } from '../features/projects/roles.ts';
 import { BranchPicker, defaultBranch, useBranches } from '../features/repo/repo-branch-picker.tsx';
 import { RepoCommitList } from '../features/repo/repo-commit-list.tsx';
 import { RepoDiff } from '../features/repo/repo-diff.tsx';
+import { useComparison } from '../features/repo/repo-queries.ts';
 import { MrCreateForm } from '../features/reviews/mr-create-form.tsx';
 import { Alert, ErrorAlert } from '../widgets/alert.tsx';
 import { Card } from '../widgets/card.tsx';
@@ -24,14 +21,6 @@ export function ComparePage({ params }: PageProps) {
       {(project) => <CompareBody project={project} />}
     </ProjectFrame>
   );
-}
-
-export function useComparison(slug: string, base: string, head: string, enabled = true) {
-  return useQuery({
-    queryKey: keys.compare(slug, base, head),
-    queryFn: () => api.get<Comparison>(`/api/projects/${seg(slug)}/compare/${seg(base)}...${seg(head)}`),
-    enabled: enabled && base !== '' && head !== '' && base !== head,
-  });
 }
 
 function CompareBody({ project }: { project: Project }) {

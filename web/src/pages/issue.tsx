@@ -4,7 +4,7 @@ import { ApiError, api, seg } from '../api/client.ts';
 import type { Project } from '../api/project-types.ts';
 import { keys } from '../api/query-keys.ts';
 import type { Issue } from '../api/review-types.ts';
-import type { PageProps } from '../app/routes.tsx';
+import type { PageProps } from '../app/page-props.ts';
 import { ProjectFrame } from '../features/projects/project-frame.tsx';
 import { roleAtLeast } from '../features/projects/roles.ts';
 import { type IssuePatch, IssueSidebar } from '../features/reviews/issue-sidebar.tsx';

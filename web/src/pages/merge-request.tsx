@@ -4,20 +4,20 @@ import type { Project } from '../api/project-types.ts';
 import { keys } from '../api/query-keys.ts';
 import type { CommitDetail } from '../api/repo-types.ts';
 import type { MergeRequest } from '../api/review-types.ts';
+import type { PageProps } from '../app/page-props.ts';
 import { Link, navigate, useLocation } from '../app/router.tsx';
-import type { PageProps } from '../app/routes.tsx';
 import { isActive } from '../features/pipelines/pipeline-status.tsx';
 import { ProjectFrame } from '../features/projects/project-frame.tsx';
 import { shortSha, to } from '../features/projects/project-paths.ts';
 import { RepoCommitList } from '../features/repo/repo-commit-list.tsx';
 import { RepoDiff } from '../features/repo/repo-diff.tsx';
+import { useComparison } from '../features/repo/repo-queries.ts';
 import { BranchLink, MrOverview } from '../features/reviews/mr-overview.tsx';
 import { MrStateBadge } from '../features/reviews/mr-state.tsx';
 import { Alert, ErrorAlert } from '../widgets/alert.tsx';
 import { Card } from '../widgets/card.tsx';
 import { PageHeader } from '../widgets/page-header.tsx';
 import { Loading } from '../widgets/spinner.tsx';
-import { useComparison } from './compare.tsx';
 
 type Tab = 'overview' | 'commits' | 'changes';
 

@@ -1,5 +1,5 @@
+import { HOME } from '../app/home.ts';
 import { Link } from '../app/router.tsx';
-import { HOME } from '../app/routes.tsx';
 import { buttonClass } from '../widgets/button.tsx';
 import { PageHeader } from '../widgets/page-header.tsx';
 

@@ -4,9 +4,10 @@ import type { Page } from '../api/page.ts';
 import type { Delivery } from '../api/pipeline-types.ts';
 import type { Project } from '../api/project-types.ts';
 import { keys } from '../api/query-keys.ts';
+import type { PageProps } from '../app/page-props.ts';
 import { Link } from '../app/router.tsx';
-import type { PageProps } from '../app/routes.tsx';
 import { DeliveryRow } from '../features/pipelines/pipeline-delivery.tsx';
+import { useWebhooks } from '../features/pipelines/webhook-queries.ts';
 import { ProjectFrame } from '../features/projects/project-frame.tsx';
 import { to } from '../features/projects/project-paths.ts';
 import { roleAtLeast } from '../features/projects/roles.ts';
@@ -16,7 +17,6 @@ import { Button } from '../widgets/button.tsx';
 import { Card } from '../widgets/card.tsx';
 import { PageHeader } from '../widgets/page-header.tsx';
 import { Loading } from '../widgets/spinner.tsx';
-import { useWebhooks } from './pipeline-webhooks.tsx';
 
 /** `/projects/:slug/webhooks/:id`: a webhook's deliveries, newest first, each with redeliver. */
 export function WebhookPage({ params }: PageProps) {

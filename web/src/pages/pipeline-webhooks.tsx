@@ -1,11 +1,11 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, seg } from '../api/client.ts';
-import type { Webhook } from '../api/pipeline-types.ts';
 import type { Project } from '../api/project-types.ts';
 import { keys } from '../api/query-keys.ts';
+import type { PageProps } from '../app/page-props.ts';
 import { Link } from '../app/router.tsx';
-import type { PageProps } from '../app/routes.tsx';
 import { WebhookForm } from '../features/pipelines/pipeline-webhook-form.tsx';
+import { useWebhooks } from '../features/pipelines/webhook-queries.ts';
 import { ProjectFrame } from '../features/projects/project-frame.tsx';
 import { to } from '../features/projects/project-paths.ts';
 import { roleAtLeast } from '../features/projects/roles.ts';
@@ -16,15 +16,6 @@ import { ConfirmButton } from '../widgets/confirm-button.tsx';
 import { PageHeader } from '../widgets/page-header.tsx';
 import { Loading } from '../widgets/spinner.tsx';
 import { TimeAgo } from '../widgets/time-ago.tsx';
-
-export function useWebhooks(slug: string, enabled = true) {
-  return useQuery({
-    queryKey: keys.webhooks(slug),
-    queryFn: () => api.get<{ items: Webhook[] }>(`/api/projects/${seg(slug)}/webhooks`),
-    select: (page) => page.items,
-    enabled,
-  });
-}
 
 /** `/projects/:slug/webhooks`: where Orchard tells other systems what happened (maintainers). */
 export function WebhooksPage({ params }: PageProps) {

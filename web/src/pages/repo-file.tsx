@@ -1,6 +1,6 @@
 import type { Project } from '../api/project-types.ts';
+import type { PageProps } from '../app/page-props.ts';
 import { navigate, useLocation } from '../app/router.tsx';
-import type { PageProps } from '../app/routes.tsx';
 import { ProjectFrame } from '../features/projects/project-frame.tsx';
 import { to } from '../features/projects/project-paths.ts';
 import { BranchPicker, defaultBranch, useBranches } from '../features/repo/repo-branch-picker.tsx';
