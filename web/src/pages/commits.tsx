@@ -11,8 +11,8 @@ import { to } from '../features/projects/project-paths.ts';
 import { BranchPicker, defaultBranch, useBranches } from '../features/repo/repo-branch-picker.tsx';
 import { RepoCommitList } from '../features/repo/repo-commit-list.tsx';
 import { ErrorAlert } from '../widgets/alert.tsx';
-import { Button } from '../widgets/button.tsx';
 import { Card } from '../widgets/card.tsx';
+import { LoadMore } from '../widgets/load-more.tsx';
 import { PageHeader } from '../widgets/page-header.tsx';
 import { Loading } from '../widgets/spinner.tsx';
 
@@ -97,18 +97,7 @@ function CommitsBody({ project }: { project: Project }) {
           ) : (
             <RepoCommitList slug={slug} commits={items} />
           )}
-          {commits.hasNextPage && (
-            <div className="border-t border-slate-100 px-5 py-3">
-              <Button
-                variant="ghost"
-                size="sm"
-                busy={commits.isFetchingNextPage}
-                onClick={() => commits.fetchNextPage()}
-              >
-                Older commits
-              </Button>
-            </div>
-          )}
+          <LoadMore pages={commits}>Older commits</LoadMore>
         </Card>
       )}
     </>

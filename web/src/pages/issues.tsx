@@ -14,6 +14,7 @@ import { ErrorAlert } from '../widgets/alert.tsx';
 import { Badge } from '../widgets/badge.tsx';
 import { Button } from '../widgets/button.tsx';
 import { Card } from '../widgets/card.tsx';
+import { LoadMore } from '../widgets/load-more.tsx';
 import { PageHeader } from '../widgets/page-header.tsx';
 import { Loading } from '../widgets/spinner.tsx';
 import { StateFilter } from '../widgets/state-filter.tsx';
@@ -110,18 +111,7 @@ function IssuesBody({ project }: { project: Project }) {
               ))}
             </ul>
           )}
-          {issues.hasNextPage && (
-            <div className="border-t border-slate-100 px-5 py-3">
-              <Button
-                variant="ghost"
-                size="sm"
-                busy={issues.isFetchingNextPage}
-                onClick={() => issues.fetchNextPage()}
-              >
-                Load more
-              </Button>
-            </div>
-          )}
+          <LoadMore pages={issues} />
         </Card>
         {canCreate && (
           <Card title="New issue">

@@ -13,8 +13,9 @@ import { roleAtLeast } from '../features/projects/roles.ts';
 import { rollup } from '../features/reviews/mr-checks.tsx';
 import { MrStateIcon } from '../features/reviews/mr-state.tsx';
 import { ErrorAlert } from '../widgets/alert.tsx';
-import { Button, buttonClass } from '../widgets/button.tsx';
+import { buttonClass } from '../widgets/button.tsx';
 import { Card } from '../widgets/card.tsx';
+import { LoadMore } from '../widgets/load-more.tsx';
 import { PageHeader } from '../widgets/page-header.tsx';
 import { Loading } from '../widgets/spinner.tsx';
 import { StateFilter } from '../widgets/state-filter.tsx';
@@ -108,18 +109,7 @@ function MergeRequestsBody({ project }: { project: Project }) {
             ))}
           </ul>
         )}
-        {list.hasNextPage && (
-          <div className="border-t border-slate-100 px-5 py-3">
-            <Button
-              variant="ghost"
-              size="sm"
-              busy={list.isFetchingNextPage}
-              onClick={() => list.fetchNextPage()}
-            >
-              Load more
-            </Button>
-          </div>
-        )}
+        <LoadMore pages={list} />
       </Card>
     </>
   );

@@ -13,8 +13,8 @@ import { to } from '../features/projects/project-paths.ts';
 import { roleAtLeast } from '../features/projects/roles.ts';
 import { Alert, ErrorAlert } from '../widgets/alert.tsx';
 import { Badge } from '../widgets/badge.tsx';
-import { Button } from '../widgets/button.tsx';
 import { Card } from '../widgets/card.tsx';
+import { LoadMore } from '../widgets/load-more.tsx';
 import { PageHeader } from '../widgets/page-header.tsx';
 import { Loading } from '../widgets/spinner.tsx';
 
@@ -98,18 +98,7 @@ function WebhookBody({ project, id }: { project: Project; id: string }) {
               ))}
             </ul>
           )}
-          {deliveries.hasNextPage && (
-            <div className="border-t border-slate-100 px-5 py-3">
-              <Button
-                variant="ghost"
-                size="sm"
-                busy={deliveries.isFetchingNextPage}
-                onClick={() => deliveries.fetchNextPage()}
-              >
-                Older deliveries
-              </Button>
-            </div>
-          )}
+          <LoadMore pages={deliveries}>Older deliveries</LoadMore>
         </Card>
       )}
     </>

@@ -13,10 +13,10 @@ import { ProjectFrame } from '../features/projects/project-frame.tsx';
 import { shortSha, to } from '../features/projects/project-paths.ts';
 import { roleAtLeast } from '../features/projects/roles.ts';
 import { ErrorAlert } from '../widgets/alert.tsx';
-import { Button } from '../widgets/button.tsx';
 import { Card } from '../widgets/card.tsx';
 import { compactControl } from '../widgets/compact-control.ts';
 import { durationBetween, formatDuration } from '../widgets/format.ts';
+import { LoadMore } from '../widgets/load-more.tsx';
 import { PageHeader } from '../widgets/page-header.tsx';
 import { Loading } from '../widgets/spinner.tsx';
 import { TimeAgo } from '../widgets/time-ago.tsx';
@@ -174,18 +174,7 @@ function PipelinesBody({ project }: { project: Project }) {
             </table>
           </div>
         )}
-        {list.hasNextPage && (
-          <div className="border-t border-slate-100 px-5 py-3">
-            <Button
-              variant="ghost"
-              size="sm"
-              busy={list.isFetchingNextPage}
-              onClick={() => list.fetchNextPage()}
-            >
-              Load more
-            </Button>
-          </div>
-        )}
+        <LoadMore pages={list} />
       </Card>
     </>
   );

@@ -12,6 +12,7 @@ import { Button } from '../widgets/button.tsx';
 import { Card } from '../widgets/card.tsx';
 import { selectClass } from '../widgets/field.tsx';
 import { formatDateTime, formatRelative } from '../widgets/format.ts';
+import { LoadMore } from '../widgets/load-more.tsx';
 import { PageHeader } from '../widgets/page-header.tsx';
 import { Loading } from '../widgets/spinner.tsx';
 
@@ -82,18 +83,7 @@ export function ProjectsPage() {
               ))}
             </ul>
           )}
-          {projects.hasNextPage && (
-            <div className="border-t border-slate-100 px-5 py-3">
-              <Button
-                variant="ghost"
-                size="sm"
-                busy={projects.isFetchingNextPage}
-                onClick={() => projects.fetchNextPage()}
-              >
-                Load more
-              </Button>
-            </div>
-          )}
+          <LoadMore pages={projects} />
         </Card>
         <Card title="New project" description="Start with a name; everything else can change later.">
           <CreateProjectForm />

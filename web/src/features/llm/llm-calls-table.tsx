@@ -7,9 +7,9 @@ import { keys } from '../../api/query-keys.ts';
 import { Link } from '../../app/router.tsx';
 import { ErrorAlert } from '../../widgets/alert.tsx';
 import { Badge } from '../../widgets/badge.tsx';
-import { Button } from '../../widgets/button.tsx';
 import { Card } from '../../widgets/card.tsx';
 import { compactControl } from '../../widgets/compact-control.ts';
+import { LoadMore } from '../../widgets/load-more.tsx';
 import { Loading } from '../../widgets/spinner.tsx';
 import { TimeAgo } from '../../widgets/time-ago.tsx';
 import { to } from '../projects/project-paths.ts';
@@ -190,18 +190,7 @@ export function LlmCallsTable({
           </table>
         </div>
       )}
-      {calls.hasNextPage && (
-        <div className="border-t border-slate-100 px-5 py-3">
-          <Button
-            variant="ghost"
-            size="sm"
-            busy={calls.isFetchingNextPage}
-            onClick={() => calls.fetchNextPage()}
-          >
-            Older calls
-          </Button>
-        </div>
-      )}
+      <LoadMore pages={calls}>Older calls</LoadMore>
     </Card>
   );
 }
