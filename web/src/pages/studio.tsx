@@ -1,6 +1,6 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback } from 'react';
-import { ApiError, api, seg } from '../api/client.ts';
+import { api, seg } from '../api/client.ts';
 import type { OperationDetail, OperationEvent } from '../api/operation-types.ts';
 import type { Project } from '../api/project-types.ts';
 import { keys } from '../api/query-keys.ts';
@@ -22,11 +22,10 @@ import {
   useSnapshots,
   useStartBuild,
 } from '../features/studio/studio-queries.ts';
-import { ErrorAlert } from '../widgets/alert.tsx';
 import { Badge } from '../widgets/badge.tsx';
-import { buttonClass } from '../widgets/button.tsx';
 import { PageHeader } from '../widgets/page-header.tsx';
 import { Loading } from '../widgets/spinner.tsx';
+import { Unavailable } from '../widgets/unavailable.tsx';
 
 const STATUS_TONE = {
   draft: 'neutral',
@@ -183,25 +182,16 @@ export function StudioPage({ params }: PageProps) {
 }
 
 function StudioUnavailable({ slug, error }: { slug: string; error: unknown }) {
-  const status = error instanceof ApiError ? error.status : 0;
   return (
-    <>
-      <PageHeader
-        title={
-          status === 404
-            ? 'Blueprint not found'
-            : status === 403
-              ? 'No access to this Blueprint'
-              : 'Could not open the Studio'
-        }
-        documentTitle="Studio"
-      />
-      <div className="max-w-xl space-y-4">
-        <ErrorAlert error={error} />
-        <Link to={`/projects/${encodeURIComponent(slug)}`} className={buttonClass('secondary')}>
-          Back to the project
-        </Link>
-      </div>
-    </>
+    <Unavailable
+      error={error}
+      titles={{
+        notFound: 'Blueprint not found',
+        forbidden: 'No access to this Blueprint',
+        other: 'Could not open the Studio',
+      }}
+      documentTitle="Studio"
+      back={{ to: `/projects/${encodeURIComponent(slug)}`, label: 'Back to the project' }}
+    />
   );
 }

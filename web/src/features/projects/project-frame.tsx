@@ -1,14 +1,10 @@
-import { useQuery } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
-import { ApiError, api } from '../../api/client.ts';
 import type { Project } from '../../api/project-types.ts';
-import { keys } from '../../api/query-keys.ts';
-import { usePageTitle } from '../../app/page-title.ts';
 import { Link, useLocation } from '../../app/router.tsx';
-import { ErrorAlert } from '../../widgets/alert.tsx';
-import { buttonClass } from '../../widgets/button.tsx';
 import { Loading } from '../../widgets/spinner.tsx';
 import { to } from './project-paths.ts';
+import { useProject } from './project-queries.ts';
+import { ProjectUnavailable } from './project-unavailable.tsx';
 import { roleAtLeast } from './roles.ts';
 
 export type ProjectTab =
@@ -41,13 +37,6 @@ const TABS: TabDef[] = [
   { id: 'webhooks', label: 'Webhooks', href: to.webhooks, role: 'maintainer' },
 ];
 
-export function useProject(slug: string) {
-  return useQuery({
-    queryKey: keys.project(slug),
-    queryFn: () => api.get<Project>(`/api/projects/${encodeURIComponent(slug)}`),
-  });
-}
-
 /**
  * The frame of a project's sub-pages: breadcrumb, the section tabs, then the page. The page gets
  * the loaded project (for the role); a missing or forbidden project shows one clear message.
@@ -63,7 +52,7 @@ export function ProjectFrame({
 }) {
   const project = useProject(slug);
   if (project.isPending) return <Loading label="Loading project…" />;
-  if (project.isError) return <ProjectError slug={slug} error={project.error} />;
+  if (project.isError) return <ProjectUnavailable slug={slug} error={project.error} />;
   const p = project.data;
   return (
     <>
@@ -108,25 +97,5 @@ export function ProjectTabs({ project, current }: { project: Project; current: P
         })}
       </ul>
     </nav>
-  );
-}
-
-function ProjectError({ slug, error }: { slug: string; error: unknown }) {
-  const status = error instanceof ApiError ? error.status : 0;
-  const title =
-    status === 404
-      ? 'Project not found'
-      : status === 403
-        ? 'No access to this project'
-        : 'Could not load the project';
-  usePageTitle(slug);
-  return (
-    <div className="max-w-xl space-y-4">
-      <h1 className="text-2xl font-semibold tracking-tight text-slate-900">{title}</h1>
-      <ErrorAlert error={error} />
-      <Link to="/projects" className={buttonClass('secondary')}>
-        Back to projects
-      </Link>
-    </div>
   );
 }
