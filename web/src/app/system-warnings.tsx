@@ -2,16 +2,8 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api } from '../api/client.ts';
 import { keys } from '../api/query-keys.ts';
+import type { SystemWarning } from '../api/system-types.ts';
 import { Button } from '../widgets/button.tsx';
-
-/** One thing the machine lacks (`GET /api/system/warnings`, the same checks as `orchard doctor`). */
-interface SystemWarning {
-  id: string;
-  title: string;
-  status: 'warn' | 'fail';
-  summary: string;
-  fix?: string;
-}
 
 const DISMISSED = 'orchard.dismissedWarnings';
 

@@ -1,6 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, type KeyboardEvent, useId, useRef, useState } from 'react';
 import { ApiError, api } from '../api/client.ts';
+import type { RequestBody } from '../api/openapi-answer.ts';
 import type { Page } from '../api/page.ts';
 import type { Project } from '../api/project-types.ts';
 import { keys } from '../api/query-keys.ts';
@@ -19,11 +20,7 @@ const EXAMPLES = [
   'A landing page for a neighbourhood coffee shop',
 ];
 
-interface PromptBody {
-  prompt: string;
-  template?: TemplateId;
-  project?: string;
-}
+type PromptBody = RequestBody<'/api/prompts', 'post'>;
 
 /** Orchard's front door: one sentence in, a live build out. */
 export function LandingPage() {

@@ -2,6 +2,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { ApiError, api } from '../api/client.ts';
 import type { SessionStart } from '../api/identity-types.ts';
+import type { RequestBody } from '../api/openapi-answer.ts';
 import { keys } from '../api/query-keys.ts';
 import { AuthLayout } from '../app/auth-layout.tsx';
 import { sessionStarted } from '../app/session.ts';
@@ -9,11 +10,7 @@ import { FormError } from '../widgets/alert.tsx';
 import { Button } from '../widgets/button.tsx';
 import { TextField } from '../widgets/field.tsx';
 
-interface SetupForm {
-  username: string;
-  email: string;
-  password: string;
-}
+type SetupForm = RequestBody<'/api/setup/admin', 'post'>;
 
 /** First run: the one account that can then invite everyone else. */
 export function SetupPage() {

@@ -1,6 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { ApiError, api } from '../../api/client.ts';
+import type { RequestBody } from '../../api/openapi-answer.ts';
 import type { Project } from '../../api/project-types.ts';
 import { keys } from '../../api/query-keys.ts';
 import { Link } from '../../app/router.tsx';
@@ -8,11 +9,7 @@ import { Alert, FormError } from '../../widgets/alert.tsx';
 import { Button } from '../../widgets/button.tsx';
 import { TextAreaField, TextField } from '../../widgets/field.tsx';
 
-interface CreateProjectBody {
-  name: string;
-  slug?: string;
-  description?: string;
-}
+type CreateProjectBody = RequestBody<'/api/projects', 'post'>;
 
 export function CreateProjectForm() {
   const client = useQueryClient();
