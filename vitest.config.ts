@@ -5,6 +5,7 @@ export default defineConfig({
     include: [
       'src/**/*.test.ts',
       'web/src/**/*.test.ts',
+      'scripts/**/*.test.ts',
       'test/**/*.test.ts',
       'e2e/**/*.test.ts',
       'templates/**/*.test.ts',

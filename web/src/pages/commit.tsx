@@ -1,20 +1,20 @@
 import { useQuery } from '@tanstack/react-query';
-import { api, seg } from '../api.ts';
-import type { Project } from '../api-types.ts';
-import { ErrorAlert } from '../components/alert.tsx';
-import { buttonClass } from '../components/button.tsx';
-import { CopyButton } from '../components/copy-button.tsx';
-import { PageHeader } from '../components/page-header.tsx';
-import { ProjectFrame } from '../components/project-frame.tsx';
-import { RepoDiff } from '../components/repo-diff.tsx';
-import { Loading } from '../components/spinner.tsx';
-import { TimeAgo } from '../components/time-ago.tsx';
-import { formatDateTime } from '../format.ts';
-import { shortSha, to } from '../project-paths.ts';
-import { keys } from '../query-keys.ts';
-import type { CommitDetail } from '../repo-types.ts';
-import { Link } from '../router.tsx';
-import type { PageProps } from '../routes.tsx';
+import { api, seg } from '../api/client.ts';
+import type { Project } from '../api/project-types.ts';
+import { keys } from '../api/query-keys.ts';
+import type { CommitDetail } from '../api/repo-types.ts';
+import type { PageProps } from '../app/page-props.ts';
+import { Link } from '../app/router.tsx';
+import { ProjectFrame } from '../features/projects/project-frame.tsx';
+import { shortSha, to } from '../features/projects/project-paths.ts';
+import { RepoDiff } from '../features/repo/repo-diff.tsx';
+import { ErrorAlert } from '../widgets/alert.tsx';
+import { buttonClass } from '../widgets/button.tsx';
+import { CopyButton } from '../widgets/copy-button.tsx';
+import { formatDateTime } from '../widgets/format.ts';
+import { PageHeader } from '../widgets/page-header.tsx';
+import { Loading } from '../widgets/spinner.tsx';
+import { TimeAgo } from '../widgets/time-ago.tsx';
 
 /** `/projects/:slug/commits/:sha`: one commit, its message and its diff against the first parent. */
 export function CommitPage({ params }: PageProps) {

@@ -1,19 +1,20 @@
 import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
-import { api, seg } from '../api.ts';
-import type { Page, Project } from '../api-types.ts';
-import { ErrorAlert } from '../components/alert.tsx';
-import { Button } from '../components/button.tsx';
-import { Card } from '../components/card.tsx';
-import { PageHeader } from '../components/page-header.tsx';
-import { ProjectFrame } from '../components/project-frame.tsx';
-import { BranchPicker, defaultBranch, useBranches } from '../components/repo-branch-picker.tsx';
-import { RepoCommitList } from '../components/repo-commit-list.tsx';
-import { Loading } from '../components/spinner.tsx';
-import { to } from '../project-paths.ts';
-import { keys } from '../query-keys.ts';
-import type { Commit } from '../repo-types.ts';
-import { Link, navigate, useLocation } from '../router.tsx';
-import type { PageProps } from '../routes.tsx';
+import { api, seg } from '../api/client.ts';
+import type { Page } from '../api/page.ts';
+import type { Project } from '../api/project-types.ts';
+import { keys } from '../api/query-keys.ts';
+import type { Commit } from '../api/repo-types.ts';
+import type { PageProps } from '../app/page-props.ts';
+import { Link, navigate, useLocation } from '../app/router.tsx';
+import { ProjectFrame } from '../features/projects/project-frame.tsx';
+import { to } from '../features/projects/project-paths.ts';
+import { BranchPicker, defaultBranch, useBranches } from '../features/repo/repo-branch-picker.tsx';
+import { RepoCommitList } from '../features/repo/repo-commit-list.tsx';
+import { ErrorAlert } from '../widgets/alert.tsx';
+import { Card } from '../widgets/card.tsx';
+import { LoadMore } from '../widgets/load-more.tsx';
+import { PageHeader } from '../widgets/page-header.tsx';
+import { Loading } from '../widgets/spinner.tsx';
 
 const PAGE_SIZE = 30;
 
@@ -96,18 +97,7 @@ function CommitsBody({ project }: { project: Project }) {
           ) : (
             <RepoCommitList slug={slug} commits={items} />
           )}
-          {commits.hasNextPage && (
-            <div className="border-t border-slate-100 px-5 py-3">
-              <Button
-                variant="ghost"
-                size="sm"
-                busy={commits.isFetchingNextPage}
-                onClick={() => commits.fetchNextPage()}
-              >
-                Older commits
-              </Button>
-            </div>
-          )}
+          <LoadMore pages={commits}>Older commits</LoadMore>
         </Card>
       )}
     </>

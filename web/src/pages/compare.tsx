@@ -1,21 +1,18 @@
-import { useQuery } from '@tanstack/react-query';
-import { api, seg } from '../api.ts';
-import type { Project } from '../api-types.ts';
-import { Alert, ErrorAlert } from '../components/alert.tsx';
-import { Card } from '../components/card.tsx';
-import { MrCreateForm } from '../components/mr-create-form.tsx';
-import { PageHeader } from '../components/page-header.tsx';
-import { ProjectFrame } from '../components/project-frame.tsx';
-import { BranchPicker, defaultBranch, useBranches } from '../components/repo-branch-picker.tsx';
-import { RepoCommitList } from '../components/repo-commit-list.tsx';
-import { RepoDiff } from '../components/repo-diff.tsx';
-import { Loading } from '../components/spinner.tsx';
-import { to } from '../project-paths.ts';
-import { keys } from '../query-keys.ts';
-import type { Comparison } from '../repo-types.ts';
-import { roleAtLeast } from '../roles.ts';
-import { navigate, useLocation } from '../router.tsx';
-import type { PageProps } from '../routes.tsx';
+import type { Project } from '../api/project-types.ts';
+import type { PageProps } from '../app/page-props.ts';
+import { navigate, useLocation } from '../app/router.tsx';
+import { ProjectFrame } from '../features/projects/project-frame.tsx';
+import { to } from '../features/projects/project-paths.ts';
+import { roleAtLeast } from '../features/projects/roles.ts';
+import { BranchPicker, defaultBranch, useBranches } from '../features/repo/repo-branch-picker.tsx';
+import { RepoCommitList } from '../features/repo/repo-commit-list.tsx';
+import { RepoDiff } from '../features/repo/repo-diff.tsx';
+import { useComparison } from '../features/repo/repo-queries.ts';
+import { MrCreateForm } from '../features/reviews/mr-create-form.tsx';
+import { Alert, ErrorAlert } from '../widgets/alert.tsx';
+import { Card } from '../widgets/card.tsx';
+import { PageHeader } from '../widgets/page-header.tsx';
+import { Loading } from '../widgets/spinner.tsx';
 
 /** `/projects/:slug/compare?base=&head=`: what `head` adds to `base`, and a merge request from it. */
 export function ComparePage({ params }: PageProps) {
@@ -24,14 +21,6 @@ export function ComparePage({ params }: PageProps) {
       {(project) => <CompareBody project={project} />}
     </ProjectFrame>
   );
-}
-
-export function useComparison(slug: string, base: string, head: string, enabled = true) {
-  return useQuery({
-    queryKey: keys.compare(slug, base, head),
-    queryFn: () => api.get<Comparison>(`/api/projects/${seg(slug)}/compare/${seg(base)}...${seg(head)}`),
-    enabled: enabled && base !== '' && head !== '' && base !== head,
-  });
 }
 
 function CompareBody({ project }: { project: Project }) {

@@ -1,23 +1,23 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import type { Project } from '../api-types.ts';
-import { ErrorAlert } from '../components/alert.tsx';
-import { Card } from '../components/card.tsx';
-import { DeployStagingCard } from '../components/env-deploy.tsx';
-import { EnvironmentList } from '../components/env-list.tsx';
-import { EnvironmentLogPanel } from '../components/env-log-panel.tsx';
-import { ReleaseHistory } from '../components/env-releases.tsx';
-import { ArtifactGallery, isVerificationArtifact } from '../components/live-artifacts.tsx';
-import { PageHeader } from '../components/page-header.tsx';
-import { ProjectFrame } from '../components/project-frame.tsx';
-import { Loading } from '../components/spinner.tsx';
-import { useEnvironments, useReleases } from '../env-queries.ts';
-import { useOperationArtifacts } from '../env-verification.ts';
-import { useProjectActivity } from '../live-activity.ts';
-import { keys } from '../query-keys.ts';
-import { roleAtLeast } from '../roles.ts';
-import { Link } from '../router.tsx';
-import type { PageProps } from '../routes.tsx';
+import type { Project } from '../api/project-types.ts';
+import { keys } from '../api/query-keys.ts';
+import type { PageProps } from '../app/page-props.ts';
+import { Link } from '../app/router.tsx';
+import { DeployStagingCard } from '../features/environments/env-deploy.tsx';
+import { EnvironmentList } from '../features/environments/env-list.tsx';
+import { EnvironmentLogPanel } from '../features/environments/env-log-panel.tsx';
+import { useEnvironments, useReleases } from '../features/environments/env-queries.ts';
+import { ReleaseHistory } from '../features/environments/env-releases.tsx';
+import { useOperationArtifacts } from '../features/environments/env-verification.ts';
+import { useProjectActivity } from '../features/operations/live-activity.ts';
+import { ArtifactGallery, isVerificationArtifact } from '../features/operations/live-artifacts.tsx';
+import { ProjectFrame } from '../features/projects/project-frame.tsx';
+import { roleAtLeast } from '../features/projects/roles.ts';
+import { ErrorAlert } from '../widgets/alert.tsx';
+import { Card } from '../widgets/card.tsx';
+import { PageHeader } from '../widgets/page-header.tsx';
+import { Loading } from '../widgets/spinner.tsx';
 
 /** Staging, production and previews of a project: status, URLs, releases, logs and verification. */
 export function EnvironmentsPage({ params }: PageProps) {

@@ -1,14 +1,13 @@
 import { type UseMutationResult, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
-import { ApiError, api, seg } from '../api.ts';
-import type { Project } from '../api-types.ts';
-import { ErrorAlert, FormError } from '../components/alert.tsx';
-import { Badge } from '../components/badge.tsx';
-import { Button } from '../components/button.tsx';
-import { TextAreaField, TextField } from '../components/field.tsx';
-import { type IssuePatch, IssueSidebar } from '../components/issue-sidebar.tsx';
-import { PageHeader } from '../components/page-header.tsx';
-import { ProjectFrame } from '../components/project-frame.tsx';
+import { ApiError, api, seg } from '../api/client.ts';
+import type { Project } from '../api/project-types.ts';
+import { keys } from '../api/query-keys.ts';
+import type { Issue } from '../api/review-types.ts';
+import type { PageProps } from '../app/page-props.ts';
+import { ProjectFrame } from '../features/projects/project-frame.tsx';
+import { roleAtLeast } from '../features/projects/roles.ts';
+import { type IssuePatch, IssueSidebar } from '../features/reviews/issue-sidebar.tsx';
 import {
   CommentForm,
   commentItems,
@@ -16,13 +15,14 @@ import {
   Timeline,
   TimelineItem,
   useComments,
-} from '../components/review-comments.tsx';
-import { Loading } from '../components/spinner.tsx';
-import { TimeAgo } from '../components/time-ago.tsx';
-import { keys } from '../query-keys.ts';
-import type { Issue } from '../review-types.ts';
-import { roleAtLeast } from '../roles.ts';
-import type { PageProps } from '../routes.tsx';
+} from '../features/reviews/review-comments.tsx';
+import { ErrorAlert, FormError } from '../widgets/alert.tsx';
+import { Badge } from '../widgets/badge.tsx';
+import { Button } from '../widgets/button.tsx';
+import { TextAreaField, TextField } from '../widgets/field.tsx';
+import { PageHeader } from '../widgets/page-header.tsx';
+import { Loading } from '../widgets/spinner.tsx';
+import { TimeAgo } from '../widgets/time-ago.tsx';
 
 /** `/projects/:slug/issues/:number`. */
 export function IssuePage({ params }: PageProps) {

@@ -1,22 +1,24 @@
 import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
-import { api, seg } from '../api.ts';
-import type { Page, Project } from '../api-types.ts';
-import { ErrorAlert } from '../components/alert.tsx';
-import { Badge } from '../components/badge.tsx';
-import { Button } from '../components/button.tsx';
-import { Card } from '../components/card.tsx';
-import { IssueCreateForm } from '../components/issue-create-form.tsx';
-import { PageHeader } from '../components/page-header.tsx';
-import { ProjectFrame } from '../components/project-frame.tsx';
-import { StateFilter } from '../components/review-state-filter.tsx';
-import { Loading } from '../components/spinner.tsx';
-import { TimeAgo } from '../components/time-ago.tsx';
-import { to } from '../project-paths.ts';
-import { keys } from '../query-keys.ts';
-import type { Issue } from '../review-types.ts';
-import { roleAtLeast } from '../roles.ts';
-import { Link, navigate, useLocation } from '../router.tsx';
-import type { PageProps } from '../routes.tsx';
+import { api, seg } from '../api/client.ts';
+import type { Page } from '../api/page.ts';
+import type { Project } from '../api/project-types.ts';
+import { keys } from '../api/query-keys.ts';
+import type { Issue } from '../api/review-types.ts';
+import type { PageProps } from '../app/page-props.ts';
+import { Link, navigate, useLocation } from '../app/router.tsx';
+import { ProjectFrame } from '../features/projects/project-frame.tsx';
+import { to } from '../features/projects/project-paths.ts';
+import { roleAtLeast } from '../features/projects/roles.ts';
+import { IssueCreateForm } from '../features/reviews/issue-create-form.tsx';
+import { ErrorAlert } from '../widgets/alert.tsx';
+import { Badge } from '../widgets/badge.tsx';
+import { Button } from '../widgets/button.tsx';
+import { Card } from '../widgets/card.tsx';
+import { LoadMore } from '../widgets/load-more.tsx';
+import { PageHeader } from '../widgets/page-header.tsx';
+import { Loading } from '../widgets/spinner.tsx';
+import { StateFilter } from '../widgets/state-filter.tsx';
+import { TimeAgo } from '../widgets/time-ago.tsx';
 
 type State = 'open' | 'closed' | 'all';
 const STATES: Array<{ value: State; label: string }> = [
@@ -109,18 +111,7 @@ function IssuesBody({ project }: { project: Project }) {
               ))}
             </ul>
           )}
-          {issues.hasNextPage && (
-            <div className="border-t border-slate-100 px-5 py-3">
-              <Button
-                variant="ghost"
-                size="sm"
-                busy={issues.isFetchingNextPage}
-                onClick={() => issues.fetchNextPage()}
-              >
-                Load more
-              </Button>
-            </div>
-          )}
+          <LoadMore pages={issues} />
         </Card>
         {canCreate && (
           <Card title="New issue">

@@ -1,16 +1,18 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, type KeyboardEvent, useId, useRef, useState } from 'react';
-import { ApiError, api } from '../api.ts';
-import type { Page, Project } from '../api-types.ts';
-import { FormError } from '../components/alert.tsx';
-import { Button } from '../components/button.tsx';
-import { selectClass } from '../components/field.tsx';
-import { LandingSteps } from '../components/studio-landing-steps.tsx';
-import { usePageTitle } from '../page-title.ts';
-import { keys } from '../query-keys.ts';
-import { navigate } from '../router.tsx';
-import { useTemplates } from '../studio-queries.ts';
-import type { PromptAccepted, TemplateId } from '../studio-types.ts';
+import { ApiError, api } from '../api/client.ts';
+import type { RequestBody } from '../api/openapi-answer.ts';
+import type { Page } from '../api/page.ts';
+import type { Project } from '../api/project-types.ts';
+import { keys } from '../api/query-keys.ts';
+import type { PromptAccepted, TemplateId } from '../api/studio-types.ts';
+import { usePageTitle } from '../app/page-title.ts';
+import { navigate } from '../app/router.tsx';
+import { LandingSteps } from '../features/studio/studio-landing-steps.tsx';
+import { useTemplates } from '../features/studio/studio-queries.ts';
+import { FormError } from '../widgets/alert.tsx';
+import { Button } from '../widgets/button.tsx';
+import { selectClass } from '../widgets/field.tsx';
 
 const EXAMPLES = [
   'A photo gallery where visitors can like photos',
@@ -18,11 +20,7 @@ const EXAMPLES = [
   'A landing page for a neighbourhood coffee shop',
 ];
 
-interface PromptBody {
-  prompt: string;
-  template?: TemplateId;
-  project?: string;
-}
+type PromptBody = RequestBody<'/api/prompts', 'post'>;
 
 /** Orchard's front door: one sentence in, a live build out. */
 export function LandingPage() {

@@ -1,23 +1,19 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useId, useMemo } from 'react';
-import { api } from '../api.ts';
-import type { Page, Project } from '../api-types.ts';
-import { Alert, ErrorAlert } from '../components/alert.tsx';
-import { compactControl } from '../components/compact-control.ts';
-import { LlmStatsView } from '../components/llm-stats.tsx';
-import { PageHeader } from '../components/page-header.tsx';
-import { StateFilter } from '../components/review-state-filter.tsx';
-import { Loading } from '../components/spinner.tsx';
-import {
-  LLM_WINDOW_SECONDS,
-  LLM_WINDOWS,
-  type LlmCall,
-  type LlmStats,
-  type LlmWindow,
-} from '../llm-types.ts';
-import { keys } from '../query-keys.ts';
-import { navigate, useLocation } from '../router.tsx';
-import { useUser } from '../session.ts';
+import { api } from '../api/client.ts';
+import type { LlmCall, LlmStats, LlmWindow } from '../api/llm-types.ts';
+import type { Page } from '../api/page.ts';
+import type { Project } from '../api/project-types.ts';
+import { keys } from '../api/query-keys.ts';
+import { navigate, useLocation } from '../app/router.tsx';
+import { useUser } from '../app/session.ts';
+import { LlmStatsView } from '../features/llm/llm-stats.tsx';
+import { LLM_WINDOW_SECONDS, LLM_WINDOWS } from '../features/llm/llm-windows.ts';
+import { Alert, ErrorAlert } from '../widgets/alert.tsx';
+import { compactControl } from '../widgets/compact-control.ts';
+import { PageHeader } from '../widgets/page-header.tsx';
+import { Loading } from '../widgets/spinner.tsx';
+import { StateFilter } from '../widgets/state-filter.tsx';
 
 /** `/llm?window=&project=`: LLM health (latency, retries, fallbacks) and spend, with every call. */
 export function LlmPage() {

@@ -1,12 +1,12 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { FormEvent } from 'react';
-import { ApiError, api } from '../api.ts';
-import type { SessionStart } from '../api-types.ts';
-import { FormError } from '../components/alert.tsx';
-import { AuthLayout } from '../components/auth-layout.tsx';
-import { Button } from '../components/button.tsx';
-import { TextField } from '../components/field.tsx';
-import { sessionStarted } from '../session.ts';
+import { ApiError, api } from '../api/client.ts';
+import type { SessionStart } from '../api/identity-types.ts';
+import { AuthLayout } from '../app/auth-layout.tsx';
+import { sessionStarted } from '../app/session.ts';
+import { FormError } from '../widgets/alert.tsx';
+import { Button } from '../widgets/button.tsx';
+import { TextField } from '../widgets/field.tsx';
 
 export function LoginPage() {
   const client = useQueryClient();

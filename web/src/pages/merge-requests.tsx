@@ -1,23 +1,25 @@
 import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
-import { api, seg } from '../api.ts';
-import type { Page, Project } from '../api-types.ts';
-import { ErrorAlert } from '../components/alert.tsx';
-import { Button, buttonClass } from '../components/button.tsx';
-import { Card } from '../components/card.tsx';
-import { rollup } from '../components/mr-checks.tsx';
-import { MrStateIcon } from '../components/mr-state.tsx';
-import { PageHeader } from '../components/page-header.tsx';
-import { StatusIcon, statusLabel } from '../components/pipeline-status.tsx';
-import { ProjectFrame } from '../components/project-frame.tsx';
-import { StateFilter } from '../components/review-state-filter.tsx';
-import { Loading } from '../components/spinner.tsx';
-import { TimeAgo } from '../components/time-ago.tsx';
-import { to } from '../project-paths.ts';
-import { keys } from '../query-keys.ts';
-import type { MergeRequest } from '../review-types.ts';
-import { roleAtLeast } from '../roles.ts';
-import { Link, navigate, useLocation } from '../router.tsx';
-import type { PageProps } from '../routes.tsx';
+import { api, seg } from '../api/client.ts';
+import type { Page } from '../api/page.ts';
+import type { Project } from '../api/project-types.ts';
+import { keys } from '../api/query-keys.ts';
+import type { MergeRequest } from '../api/review-types.ts';
+import type { PageProps } from '../app/page-props.ts';
+import { Link, navigate, useLocation } from '../app/router.tsx';
+import { StatusIcon, statusLabel } from '../features/pipelines/pipeline-status.tsx';
+import { ProjectFrame } from '../features/projects/project-frame.tsx';
+import { to } from '../features/projects/project-paths.ts';
+import { roleAtLeast } from '../features/projects/roles.ts';
+import { rollup } from '../features/reviews/mr-checks.tsx';
+import { MrStateIcon } from '../features/reviews/mr-state.tsx';
+import { ErrorAlert } from '../widgets/alert.tsx';
+import { buttonClass } from '../widgets/button.tsx';
+import { Card } from '../widgets/card.tsx';
+import { LoadMore } from '../widgets/load-more.tsx';
+import { PageHeader } from '../widgets/page-header.tsx';
+import { Loading } from '../widgets/spinner.tsx';
+import { StateFilter } from '../widgets/state-filter.tsx';
+import { TimeAgo } from '../widgets/time-ago.tsx';
 
 type State = 'open' | 'merged' | 'closed' | 'all';
 const STATES: Array<{ value: State; label: string }> = [
@@ -107,18 +109,7 @@ function MergeRequestsBody({ project }: { project: Project }) {
             ))}
           </ul>
         )}
-        {list.hasNextPage && (
-          <div className="border-t border-slate-100 px-5 py-3">
-            <Button
-              variant="ghost"
-              size="sm"
-              busy={list.isFetchingNextPage}
-              onClick={() => list.fetchNextPage()}
-            >
-              Load more
-            </Button>
-          </div>
-        )}
+        <LoadMore pages={list} />
       </Card>
     </>
   );

@@ -1,7 +1,7 @@
-import { buttonClass } from '../components/button.tsx';
-import { PageHeader } from '../components/page-header.tsx';
-import { Link } from '../router.tsx';
-import { HOME } from '../routes.tsx';
+import { HOME } from '../app/home.ts';
+import { Link } from '../app/router.tsx';
+import { buttonClass } from '../widgets/button.tsx';
+import { PageHeader } from '../widgets/page-header.tsx';
 
 export function NotFoundPage() {
   return (

@@ -1,23 +1,24 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
-import { ApiError, api, seg } from '../api.ts';
-import type { Operation, OperationDetail } from '../api-types.ts';
-import { ErrorAlert } from '../components/alert.tsx';
-import { Button, buttonClass } from '../components/button.tsx';
-import { Card } from '../components/card.tsx';
-import { selectClass } from '../components/field.tsx';
-import { ArtifactGallery } from '../components/live-artifacts.tsx';
-import { LogView } from '../components/live-log.tsx';
-import { StatusBadge, StreamIndicator } from '../components/live-status.tsx';
-import { mergeSteps, StepProgressList } from '../components/live-steps.tsx';
-import { PageHeader } from '../components/page-header.tsx';
-import { Loading } from '../components/spinner.tsx';
-import { durationBetween, formatDateTime, formatDuration } from '../format.ts';
-import { operationLabel } from '../live-format.ts';
-import { useLiveOperation, useOperation } from '../live-operation.ts';
-import { keys } from '../query-keys.ts';
-import { Link } from '../router.tsx';
-import type { PageProps } from '../routes.tsx';
+import { api, seg } from '../api/client.ts';
+import type { Operation, OperationDetail } from '../api/operation-types.ts';
+import { keys } from '../api/query-keys.ts';
+import type { PageProps } from '../app/page-props.ts';
+import { Link } from '../app/router.tsx';
+import { ArtifactGallery } from '../features/operations/live-artifacts.tsx';
+import { operationLabel } from '../features/operations/live-format.ts';
+import { LogView } from '../features/operations/live-log.tsx';
+import { useLiveOperation, useOperation } from '../features/operations/live-operation.ts';
+import { StatusBadge, StreamIndicator } from '../features/operations/live-status.tsx';
+import { mergeSteps, StepProgressList } from '../features/operations/live-steps.tsx';
+import { ErrorAlert } from '../widgets/alert.tsx';
+import { Button } from '../widgets/button.tsx';
+import { Card } from '../widgets/card.tsx';
+import { selectClass } from '../widgets/field.tsx';
+import { durationBetween, formatDateTime, formatDuration } from '../widgets/format.ts';
+import { PageHeader } from '../widgets/page-header.tsx';
+import { Loading } from '../widgets/spinner.tsx';
+import { Unavailable } from '../widgets/unavailable.tsx';
 
 /** One operation, live: its steps with progress, its log, its artifacts; cancel and retry. */
 export function OperationPage({ params }: PageProps) {
@@ -201,19 +202,12 @@ function OperationActions({ op, onRetried }: { op: Operation; onRetried: () => v
 }
 
 function OperationUnavailable({ id, error }: { id: string; error: unknown }) {
-  const status = error instanceof ApiError ? error.status : 0;
   return (
-    <>
-      <PageHeader
-        title={status === 404 ? 'Operation not found' : 'Could not load the operation'}
-        documentTitle={`Operation ${id.slice(0, 8)}`}
-      />
-      <div className="max-w-xl space-y-4">
-        <ErrorAlert error={error} />
-        <Link to="/projects" className={buttonClass('secondary')}>
-          Back to projects
-        </Link>
-      </div>
-    </>
+    <Unavailable
+      error={error}
+      titles={{ notFound: 'Operation not found', other: 'Could not load the operation' }}
+      documentTitle={`Operation ${id.slice(0, 8)}`}
+      back={{ to: '/projects', label: 'Back to projects' }}
+    />
   );
 }

@@ -1,20 +1,22 @@
 import { keepPreviousData, useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useDeferredValue, useId } from 'react';
-import { api } from '../api.ts';
-import type { Operation, OperationStatus, Page, Project } from '../api-types.ts';
-import { ErrorAlert } from '../components/alert.tsx';
-import { Button } from '../components/button.tsx';
-import { Card } from '../components/card.tsx';
-import { compactControl } from '../components/compact-control.ts';
-import { PageHeader } from '../components/page-header.tsx';
-import { isActive, StatusBadge } from '../components/pipeline-status.tsx';
-import { Loading } from '../components/spinner.tsx';
-import { TimeAgo } from '../components/time-ago.tsx';
-import { durationBetween, formatDuration } from '../format.ts';
-import { to } from '../project-paths.ts';
-import { keys } from '../query-keys.ts';
-import { Link, navigate, useLocation } from '../router.tsx';
-import { useUser } from '../session.ts';
+import { api } from '../api/client.ts';
+import type { Operation, OperationStatus } from '../api/operation-types.ts';
+import type { Page } from '../api/page.ts';
+import type { Project } from '../api/project-types.ts';
+import { keys } from '../api/query-keys.ts';
+import { Link, navigate, useLocation } from '../app/router.tsx';
+import { useUser } from '../app/session.ts';
+import { isActive, StatusBadge } from '../features/pipelines/pipeline-status.tsx';
+import { to } from '../features/projects/project-paths.ts';
+import { ErrorAlert } from '../widgets/alert.tsx';
+import { Card } from '../widgets/card.tsx';
+import { compactControl } from '../widgets/compact-control.ts';
+import { durationBetween, formatDuration } from '../widgets/format.ts';
+import { LoadMore } from '../widgets/load-more.tsx';
+import { PageHeader } from '../widgets/page-header.tsx';
+import { Loading } from '../widgets/spinner.tsx';
+import { TimeAgo } from '../widgets/time-ago.tsx';
 
 const STATUSES: OperationStatus[] = ['queued', 'running', 'succeeded', 'failed', 'cancelled'];
 
@@ -202,18 +204,7 @@ export function OperationsPage() {
             </table>
           </div>
         )}
-        {list.hasNextPage && (
-          <div className="border-t border-slate-100 px-5 py-3">
-            <Button
-              variant="ghost"
-              size="sm"
-              busy={list.isFetchingNextPage}
-              onClick={() => list.fetchNextPage()}
-            >
-              Load more
-            </Button>
-          </div>
-        )}
+        <LoadMore pages={list} />
       </Card>
     </>
   );

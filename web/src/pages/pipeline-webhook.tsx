@@ -1,21 +1,22 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
-import { api, seg } from '../api.ts';
-import type { Page, Project } from '../api-types.ts';
-import { Alert, ErrorAlert } from '../components/alert.tsx';
-import { Badge } from '../components/badge.tsx';
-import { Button } from '../components/button.tsx';
-import { Card } from '../components/card.tsx';
-import { PageHeader } from '../components/page-header.tsx';
-import { DeliveryRow } from '../components/pipeline-delivery.tsx';
-import { ProjectFrame } from '../components/project-frame.tsx';
-import { Loading } from '../components/spinner.tsx';
-import type { Delivery } from '../pipeline-types.ts';
-import { to } from '../project-paths.ts';
-import { keys } from '../query-keys.ts';
-import { roleAtLeast } from '../roles.ts';
-import { Link } from '../router.tsx';
-import type { PageProps } from '../routes.tsx';
-import { useWebhooks } from './pipeline-webhooks.tsx';
+import { api, seg } from '../api/client.ts';
+import type { Page } from '../api/page.ts';
+import type { Delivery } from '../api/pipeline-types.ts';
+import type { Project } from '../api/project-types.ts';
+import { keys } from '../api/query-keys.ts';
+import type { PageProps } from '../app/page-props.ts';
+import { Link } from '../app/router.tsx';
+import { DeliveryRow } from '../features/pipelines/pipeline-delivery.tsx';
+import { useWebhooks } from '../features/pipelines/webhook-queries.ts';
+import { ProjectFrame } from '../features/projects/project-frame.tsx';
+import { to } from '../features/projects/project-paths.ts';
+import { roleAtLeast } from '../features/projects/roles.ts';
+import { Alert, ErrorAlert } from '../widgets/alert.tsx';
+import { Badge } from '../widgets/badge.tsx';
+import { Card } from '../widgets/card.tsx';
+import { LoadMore } from '../widgets/load-more.tsx';
+import { PageHeader } from '../widgets/page-header.tsx';
+import { Loading } from '../widgets/spinner.tsx';
 
 /** `/projects/:slug/webhooks/:id`: a webhook's deliveries, newest first, each with redeliver. */
 export function WebhookPage({ params }: PageProps) {
@@ -97,18 +98,7 @@ function WebhookBody({ project, id }: { project: Project; id: string }) {
               ))}
             </ul>
           )}
-          {deliveries.hasNextPage && (
-            <div className="border-t border-slate-100 px-5 py-3">
-              <Button
-                variant="ghost"
-                size="sm"
-                busy={deliveries.isFetchingNextPage}
-                onClick={() => deliveries.fetchNextPage()}
-              >
-                Older deliveries
-              </Button>
-            </div>
-          )}
+          <LoadMore pages={deliveries}>Older deliveries</LoadMore>
         </Card>
       )}
     </>

@@ -1,30 +1,21 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api, seg } from '../api.ts';
-import type { Project } from '../api-types.ts';
-import { Alert, ErrorAlert } from '../components/alert.tsx';
-import { Badge } from '../components/badge.tsx';
-import { Card } from '../components/card.tsx';
-import { ConfirmButton } from '../components/confirm-button.tsx';
-import { PageHeader } from '../components/page-header.tsx';
-import { WebhookForm } from '../components/pipeline-webhook-form.tsx';
-import { ProjectFrame } from '../components/project-frame.tsx';
-import { Loading } from '../components/spinner.tsx';
-import { TimeAgo } from '../components/time-ago.tsx';
-import type { Webhook } from '../pipeline-types.ts';
-import { to } from '../project-paths.ts';
-import { keys } from '../query-keys.ts';
-import { roleAtLeast } from '../roles.ts';
-import { Link } from '../router.tsx';
-import type { PageProps } from '../routes.tsx';
-
-export function useWebhooks(slug: string, enabled = true) {
-  return useQuery({
-    queryKey: keys.webhooks(slug),
-    queryFn: () => api.get<{ items: Webhook[] }>(`/api/projects/${seg(slug)}/webhooks`),
-    select: (page) => page.items,
-    enabled,
-  });
-}
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { api, seg } from '../api/client.ts';
+import type { Project } from '../api/project-types.ts';
+import { keys } from '../api/query-keys.ts';
+import type { PageProps } from '../app/page-props.ts';
+import { Link } from '../app/router.tsx';
+import { WebhookForm } from '../features/pipelines/pipeline-webhook-form.tsx';
+import { useWebhooks } from '../features/pipelines/webhook-queries.ts';
+import { ProjectFrame } from '../features/projects/project-frame.tsx';
+import { to } from '../features/projects/project-paths.ts';
+import { roleAtLeast } from '../features/projects/roles.ts';
+import { Alert, ErrorAlert } from '../widgets/alert.tsx';
+import { Badge } from '../widgets/badge.tsx';
+import { Card } from '../widgets/card.tsx';
+import { ConfirmButton } from '../widgets/confirm-button.tsx';
+import { PageHeader } from '../widgets/page-header.tsx';
+import { Loading } from '../widgets/spinner.tsx';
+import { TimeAgo } from '../widgets/time-ago.tsx';
 
 /** `/projects/:slug/webhooks`: where Orchard tells other systems what happened (maintainers). */
 export function WebhooksPage({ params }: PageProps) {

@@ -1,26 +1,26 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { api, seg } from '../api.ts';
-import type { Project } from '../api-types.ts';
-import { Alert, ErrorAlert } from '../components/alert.tsx';
-import { Card } from '../components/card.tsx';
-import { PageHeader } from '../components/page-header.tsx';
-import { PipelineActions } from '../components/pipeline-actions.tsx';
-import { PipelineArtifacts } from '../components/pipeline-artifacts.tsx';
-import { PipelineGraph } from '../components/pipeline-graph.tsx';
-import { JobPanel } from '../components/pipeline-job-panel.tsx';
-import { useOperationLogs } from '../components/pipeline-live.ts';
-import { isActive, StatusBadge, statusLabel } from '../components/pipeline-status.tsx';
-import { ProjectFrame } from '../components/project-frame.tsx';
-import { Loading } from '../components/spinner.tsx';
-import { TimeAgo } from '../components/time-ago.tsx';
-import { durationBetween, formatDuration } from '../format.ts';
-import type { Job, Pipeline } from '../pipeline-types.ts';
-import { shortSha, to } from '../project-paths.ts';
-import { keys } from '../query-keys.ts';
-import { roleAtLeast } from '../roles.ts';
-import { Link, navigate, useLocation } from '../router.tsx';
-import type { PageProps } from '../routes.tsx';
+import { api, seg } from '../api/client.ts';
+import type { Job, Pipeline } from '../api/pipeline-types.ts';
+import type { Project } from '../api/project-types.ts';
+import { keys } from '../api/query-keys.ts';
+import type { PageProps } from '../app/page-props.ts';
+import { Link, navigate, useLocation } from '../app/router.tsx';
+import { PipelineActions } from '../features/pipelines/pipeline-actions.tsx';
+import { PipelineArtifacts } from '../features/pipelines/pipeline-artifacts.tsx';
+import { PipelineGraph } from '../features/pipelines/pipeline-graph.tsx';
+import { JobPanel } from '../features/pipelines/pipeline-job-panel.tsx';
+import { useOperationLogs } from '../features/pipelines/pipeline-live.ts';
+import { isActive, StatusBadge, statusLabel } from '../features/pipelines/pipeline-status.tsx';
+import { ProjectFrame } from '../features/projects/project-frame.tsx';
+import { shortSha, to } from '../features/projects/project-paths.ts';
+import { roleAtLeast } from '../features/projects/roles.ts';
+import { Alert, ErrorAlert } from '../widgets/alert.tsx';
+import { Card } from '../widgets/card.tsx';
+import { durationBetween, formatDuration } from '../widgets/format.ts';
+import { PageHeader } from '../widgets/page-header.tsx';
+import { Loading } from '../widgets/spinner.tsx';
+import { TimeAgo } from '../widgets/time-ago.tsx';
 
 /** `/projects/:slug/pipelines/:number?job=`: the jobs as a graph, one job's live log, artifacts. */
 export function PipelinePage({ params }: PageProps) {

@@ -1,24 +1,25 @@
 import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
 import { useId } from 'react';
-import { api, seg } from '../api.ts';
-import type { Page, Project } from '../api-types.ts';
-import { ErrorAlert } from '../components/alert.tsx';
-import { Button } from '../components/button.tsx';
-import { Card } from '../components/card.tsx';
-import { compactControl } from '../components/compact-control.ts';
-import { PageHeader } from '../components/page-header.tsx';
-import { PipelineRunForm } from '../components/pipeline-run-form.tsx';
-import { isActive, StatusBadge, statusLabel } from '../components/pipeline-status.tsx';
-import { ProjectFrame } from '../components/project-frame.tsx';
-import { Loading } from '../components/spinner.tsx';
-import { TimeAgo } from '../components/time-ago.tsx';
-import { durationBetween, formatDuration } from '../format.ts';
-import type { Pipeline, PipelineStatus } from '../pipeline-types.ts';
-import { shortSha, to } from '../project-paths.ts';
-import { keys } from '../query-keys.ts';
-import { roleAtLeast } from '../roles.ts';
-import { Link, navigate, useLocation } from '../router.tsx';
-import type { PageProps } from '../routes.tsx';
+import { api, seg } from '../api/client.ts';
+import type { Page } from '../api/page.ts';
+import type { Pipeline, PipelineStatus } from '../api/pipeline-types.ts';
+import type { Project } from '../api/project-types.ts';
+import { keys } from '../api/query-keys.ts';
+import type { PageProps } from '../app/page-props.ts';
+import { Link, navigate, useLocation } from '../app/router.tsx';
+import { PipelineRunForm } from '../features/pipelines/pipeline-run-form.tsx';
+import { isActive, StatusBadge, statusLabel } from '../features/pipelines/pipeline-status.tsx';
+import { ProjectFrame } from '../features/projects/project-frame.tsx';
+import { shortSha, to } from '../features/projects/project-paths.ts';
+import { roleAtLeast } from '../features/projects/roles.ts';
+import { ErrorAlert } from '../widgets/alert.tsx';
+import { Card } from '../widgets/card.tsx';
+import { compactControl } from '../widgets/compact-control.ts';
+import { durationBetween, formatDuration } from '../widgets/format.ts';
+import { LoadMore } from '../widgets/load-more.tsx';
+import { PageHeader } from '../widgets/page-header.tsx';
+import { Loading } from '../widgets/spinner.tsx';
+import { TimeAgo } from '../widgets/time-ago.tsx';
 
 const STATUSES: PipelineStatus[] = ['queued', 'running', 'success', 'failed', 'cancelled', 'error'];
 
@@ -173,18 +174,7 @@ function PipelinesBody({ project }: { project: Project }) {
             </table>
           </div>
         )}
-        {list.hasNextPage && (
-          <div className="border-t border-slate-100 px-5 py-3">
-            <Button
-              variant="ghost"
-              size="sm"
-              busy={list.isFetchingNextPage}
-              onClick={() => list.fetchNextPage()}
-            >
-              Load more
-            </Button>
-          </div>
-        )}
+        <LoadMore pages={list} />
       </Card>
     </>
   );

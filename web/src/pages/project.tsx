@@ -1,29 +1,27 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { ApiError, api, seg } from '../api.ts';
-import type { Project } from '../api-types.ts';
-import { Alert, ErrorAlert } from '../components/alert.tsx';
-import { Badge } from '../components/badge.tsx';
-import { buttonClass } from '../components/button.tsx';
-import { ConfirmButton } from '../components/confirm-button.tsx';
-import { PageHeader } from '../components/page-header.tsx';
-import { ProjectAbout } from '../components/project-about.tsx';
-import { ProjectTabs } from '../components/project-frame.tsx';
-import { ProjectMembers } from '../components/project-members.tsx';
-import { ProjectSecrets } from '../components/project-secrets.tsx';
-import { Loading } from '../components/spinner.tsx';
-import { ProjectStudioCard } from '../components/studio-project-card.tsx';
-import { formatDateTime } from '../format.ts';
-import { keys } from '../query-keys.ts';
-import { roleAtLeast } from '../roles.ts';
-import { Link } from '../router.tsx';
-import type { PageProps } from '../routes.tsx';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { api, seg } from '../api/client.ts';
+import type { Project } from '../api/project-types.ts';
+import { keys } from '../api/query-keys.ts';
+import type { PageProps } from '../app/page-props.ts';
+import { Link } from '../app/router.tsx';
+import { ProjectAbout } from '../features/projects/project-about.tsx';
+import { ProjectTabs } from '../features/projects/project-frame.tsx';
+import { ProjectMembers } from '../features/projects/project-members.tsx';
+import { useProject } from '../features/projects/project-queries.ts';
+import { ProjectSecrets } from '../features/projects/project-secrets.tsx';
+import { ProjectUnavailable } from '../features/projects/project-unavailable.tsx';
+import { roleAtLeast } from '../features/projects/roles.ts';
+import { ProjectStudioCard } from '../features/studio/studio-project-card.tsx';
+import { Alert, ErrorAlert } from '../widgets/alert.tsx';
+import { Badge } from '../widgets/badge.tsx';
+import { ConfirmButton } from '../widgets/confirm-button.tsx';
+import { formatDateTime } from '../widgets/format.ts';
+import { PageHeader } from '../widgets/page-header.tsx';
+import { Loading } from '../widgets/spinner.tsx';
 
 export function ProjectPage({ params }: PageProps) {
   const slug = params.slug ?? '';
-  const project = useQuery({
-    queryKey: keys.project(slug),
-    queryFn: () => api.get<Project>(`/api/projects/${seg(slug)}`),
-  });
+  const project = useProject(slug);
 
   if (project.isPending) return <Loading label="Loading project…" />;
   if (project.isError) return <ProjectUnavailable slug={slug} error={project.error} />;
@@ -110,26 +108,5 @@ function ArchiveButton({ project }: { project: Project }) {
       )}
       {toggle.isError && <ErrorAlert error={toggle.error} />}
     </div>
-  );
-}
-
-function ProjectUnavailable({ slug, error }: { slug: string; error: unknown }) {
-  const status = error instanceof ApiError ? error.status : 0;
-  const title =
-    status === 404
-      ? 'Project not found'
-      : status === 403
-        ? 'No access to this project'
-        : 'Could not load the project';
-  return (
-    <>
-      <PageHeader title={title} documentTitle={slug} />
-      <div className="max-w-xl space-y-4">
-        <ErrorAlert error={error} />
-        <Link to="/projects" className={buttonClass('secondary')}>
-          Back to projects
-        </Link>
-      </div>
-    </>
   );
 }

@@ -1,18 +1,20 @@
 import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
 import { useDeferredValue, useId, useState } from 'react';
-import { api } from '../api.ts';
-import type { Page, Project } from '../api-types.ts';
-import { ErrorAlert } from '../components/alert.tsx';
-import { Badge } from '../components/badge.tsx';
-import { Button } from '../components/button.tsx';
-import { Card } from '../components/card.tsx';
-import { CreateProjectForm } from '../components/create-project-form.tsx';
-import { selectClass } from '../components/field.tsx';
-import { PageHeader } from '../components/page-header.tsx';
-import { Loading } from '../components/spinner.tsx';
-import { formatDateTime, formatRelative } from '../format.ts';
-import { keys } from '../query-keys.ts';
-import { Link } from '../router.tsx';
+import { api } from '../api/client.ts';
+import type { Page } from '../api/page.ts';
+import type { Project } from '../api/project-types.ts';
+import { keys } from '../api/query-keys.ts';
+import { Link } from '../app/router.tsx';
+import { CreateProjectForm } from '../features/projects/create-project-form.tsx';
+import { ErrorAlert } from '../widgets/alert.tsx';
+import { Badge } from '../widgets/badge.tsx';
+import { Button } from '../widgets/button.tsx';
+import { Card } from '../widgets/card.tsx';
+import { selectClass } from '../widgets/field.tsx';
+import { formatDateTime, formatRelative } from '../widgets/format.ts';
+import { LoadMore } from '../widgets/load-more.tsx';
+import { PageHeader } from '../widgets/page-header.tsx';
+import { Loading } from '../widgets/spinner.tsx';
 
 const PAGE_SIZE = 25;
 
@@ -81,18 +83,7 @@ export function ProjectsPage() {
               ))}
             </ul>
           )}
-          {projects.hasNextPage && (
-            <div className="border-t border-slate-100 px-5 py-3">
-              <Button
-                variant="ghost"
-                size="sm"
-                busy={projects.isFetchingNextPage}
-                onClick={() => projects.fetchNextPage()}
-              >
-                Load more
-              </Button>
-            </div>
-          )}
+          <LoadMore pages={projects} />
         </Card>
         <Card title="New project" description="Start with a name; everything else can change later.">
           <CreateProjectForm />

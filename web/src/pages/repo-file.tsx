@@ -1,14 +1,14 @@
-import type { Project } from '../api-types.ts';
-import { ErrorAlert } from '../components/alert.tsx';
-import { PageHeader } from '../components/page-header.tsx';
-import { ProjectFrame } from '../components/project-frame.tsx';
-import { BranchPicker, defaultBranch, useBranches } from '../components/repo-branch-picker.tsx';
-import { RepoBreadcrumbs } from '../components/repo-breadcrumbs.tsx';
-import { RepoFileView } from '../components/repo-file-view.tsx';
-import { Loading } from '../components/spinner.tsx';
-import { to } from '../project-paths.ts';
-import { navigate, useLocation } from '../router.tsx';
-import type { PageProps } from '../routes.tsx';
+import type { Project } from '../api/project-types.ts';
+import type { PageProps } from '../app/page-props.ts';
+import { navigate, useLocation } from '../app/router.tsx';
+import { ProjectFrame } from '../features/projects/project-frame.tsx';
+import { to } from '../features/projects/project-paths.ts';
+import { BranchPicker, defaultBranch, useBranches } from '../features/repo/repo-branch-picker.tsx';
+import { RepoBreadcrumbs } from '../features/repo/repo-breadcrumbs.tsx';
+import { RepoFileView } from '../features/repo/repo-file-view.tsx';
+import { ErrorAlert } from '../widgets/alert.tsx';
+import { PageHeader } from '../widgets/page-header.tsx';
+import { Loading } from '../widgets/spinner.tsx';
 
 /** `/projects/:slug/code/blob?ref=&path=`: one file of the repository. */
 export function RepoFilePage({ params }: PageProps) {

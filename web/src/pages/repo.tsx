@@ -1,24 +1,24 @@
 import { useQuery } from '@tanstack/react-query';
-import { ApiError, api } from '../api.ts';
-import type { Project } from '../api-types.ts';
-import { Alert, ErrorAlert } from '../components/alert.tsx';
-import { Badge } from '../components/badge.tsx';
-import { buttonClass } from '../components/button.tsx';
-import { Card } from '../components/card.tsx';
-import { PageHeader } from '../components/page-header.tsx';
-import { ProjectFrame } from '../components/project-frame.tsx';
-import { BranchPicker, defaultBranch, useBranches } from '../components/repo-branch-picker.tsx';
-import { RepoBreadcrumbs } from '../components/repo-breadcrumbs.tsx';
-import { cloneUrl, RepoClone } from '../components/repo-clone.tsx';
-import { useFile } from '../components/repo-file-view.tsx';
-import { RepoTree } from '../components/repo-tree.tsx';
-import { Loading } from '../components/spinner.tsx';
-import { TimeAgo } from '../components/time-ago.tsx';
-import { apiPath, shortSha, to } from '../project-paths.ts';
-import { keys } from '../query-keys.ts';
-import type { Branch, Tree } from '../repo-types.ts';
-import { Link, navigate, useLocation } from '../router.tsx';
-import type { PageProps } from '../routes.tsx';
+import { ApiError, api } from '../api/client.ts';
+import type { Project } from '../api/project-types.ts';
+import { keys } from '../api/query-keys.ts';
+import type { Branch, Tree } from '../api/repo-types.ts';
+import type { PageProps } from '../app/page-props.ts';
+import { Link, navigate, useLocation } from '../app/router.tsx';
+import { ProjectFrame } from '../features/projects/project-frame.tsx';
+import { apiPath, shortSha, to } from '../features/projects/project-paths.ts';
+import { BranchPicker, defaultBranch, useBranches } from '../features/repo/repo-branch-picker.tsx';
+import { RepoBreadcrumbs } from '../features/repo/repo-breadcrumbs.tsx';
+import { cloneUrl, RepoClone } from '../features/repo/repo-clone.tsx';
+import { useFile } from '../features/repo/repo-file-view.tsx';
+import { RepoTree } from '../features/repo/repo-tree.tsx';
+import { Alert, ErrorAlert } from '../widgets/alert.tsx';
+import { Badge } from '../widgets/badge.tsx';
+import { buttonClass } from '../widgets/button.tsx';
+import { Card } from '../widgets/card.tsx';
+import { PageHeader } from '../widgets/page-header.tsx';
+import { Loading } from '../widgets/spinner.tsx';
+import { TimeAgo } from '../widgets/time-ago.tsx';
 
 /** `/projects/:slug/code?ref=&path=`: the repository at a ref and directory. */
 export function RepoPage({ params }: PageProps) {

@@ -1,6 +1,6 @@
-import { ApiTokens } from '../components/api-tokens.tsx';
-import { PageHeader } from '../components/page-header.tsx';
-import { useUser } from '../session.ts';
+import { useUser } from '../app/session.ts';
+import { ApiTokens } from '../features/tokens/api-tokens.tsx';
+import { PageHeader } from '../widgets/page-header.tsx';
 
 export function SettingsPage() {
   const user = useUser();

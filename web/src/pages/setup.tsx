@@ -1,19 +1,16 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
-import { ApiError, api } from '../api.ts';
-import type { SessionStart } from '../api-types.ts';
-import { FormError } from '../components/alert.tsx';
-import { AuthLayout } from '../components/auth-layout.tsx';
-import { Button } from '../components/button.tsx';
-import { TextField } from '../components/field.tsx';
-import { keys } from '../query-keys.ts';
-import { sessionStarted } from '../session.ts';
+import { ApiError, api } from '../api/client.ts';
+import type { SessionStart } from '../api/identity-types.ts';
+import type { RequestBody } from '../api/openapi-answer.ts';
+import { keys } from '../api/query-keys.ts';
+import { AuthLayout } from '../app/auth-layout.tsx';
+import { sessionStarted } from '../app/session.ts';
+import { FormError } from '../widgets/alert.tsx';
+import { Button } from '../widgets/button.tsx';
+import { TextField } from '../widgets/field.tsx';
 
-interface SetupForm {
-  username: string;
-  email: string;
-  password: string;
-}
+type SetupForm = RequestBody<'/api/setup/admin', 'post'>;
 
 /** First run: the one account that can then invite everyone else. */
 export function SetupPage() {

@@ -1,25 +1,31 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback } from 'react';
-import { ApiError, api, seg } from '../api.ts';
-import type { OperationDetail, OperationEvent, Project } from '../api-types.ts';
-import { ErrorAlert } from '../components/alert.tsx';
-import { Badge } from '../components/badge.tsx';
-import { buttonClass } from '../components/button.tsx';
-import { ActivityFeed } from '../components/live-activity-feed.tsx';
-import { StreamIndicator } from '../components/live-status.tsx';
-import { PageHeader } from '../components/page-header.tsx';
-import { Loading } from '../components/spinner.tsx';
-import { BuildButton } from '../components/studio-build-button.tsx';
-import { BuildProgress } from '../components/studio-build-progress.tsx';
-import { StudioChat } from '../components/studio-chat.tsx';
-import { StudioPlan } from '../components/studio-plan.tsx';
-import { StudioPreview } from '../components/studio-preview.tsx';
-import { useProjectActivity } from '../live-activity.ts';
-import { useLiveOperation, useOperation } from '../live-operation.ts';
-import { keys } from '../query-keys.ts';
-import { Link, navigate, useLocation } from '../router.tsx';
-import type { PageProps } from '../routes.tsx';
-import { BUILD_KINDS, useBlueprint, useLatestBuild, useSnapshots, useStartBuild } from '../studio-queries.ts';
+import { api, seg } from '../api/client.ts';
+import type { OperationDetail, OperationEvent } from '../api/operation-types.ts';
+import type { Project } from '../api/project-types.ts';
+import { keys } from '../api/query-keys.ts';
+import type { PageProps } from '../app/page-props.ts';
+import { Link, navigate, useLocation } from '../app/router.tsx';
+import { useProjectActivity } from '../features/operations/live-activity.ts';
+import { ActivityFeed } from '../features/operations/live-activity-feed.tsx';
+import { useLiveOperation, useOperation } from '../features/operations/live-operation.ts';
+import { StreamIndicator } from '../features/operations/live-status.tsx';
+import { BuildButton } from '../features/studio/studio-build-button.tsx';
+import { BuildProgress } from '../features/studio/studio-build-progress.tsx';
+import { StudioChat } from '../features/studio/studio-chat.tsx';
+import { StudioPlan } from '../features/studio/studio-plan.tsx';
+import { StudioPreview } from '../features/studio/studio-preview.tsx';
+import {
+  BUILD_KINDS,
+  useBlueprint,
+  useLatestBuild,
+  useSnapshots,
+  useStartBuild,
+} from '../features/studio/studio-queries.ts';
+import { Badge } from '../widgets/badge.tsx';
+import { PageHeader } from '../widgets/page-header.tsx';
+import { Loading } from '../widgets/spinner.tsx';
+import { Unavailable } from '../widgets/unavailable.tsx';
 
 const STATUS_TONE = {
   draft: 'neutral',
@@ -176,25 +182,16 @@ export function StudioPage({ params }: PageProps) {
 }
 
 function StudioUnavailable({ slug, error }: { slug: string; error: unknown }) {
-  const status = error instanceof ApiError ? error.status : 0;
   return (
-    <>
-      <PageHeader
-        title={
-          status === 404
-            ? 'Blueprint not found'
-            : status === 403
-              ? 'No access to this Blueprint'
-              : 'Could not open the Studio'
-        }
-        documentTitle="Studio"
-      />
-      <div className="max-w-xl space-y-4">
-        <ErrorAlert error={error} />
-        <Link to={`/projects/${encodeURIComponent(slug)}`} className={buttonClass('secondary')}>
-          Back to the project
-        </Link>
-      </div>
-    </>
+    <Unavailable
+      error={error}
+      titles={{
+        notFound: 'Blueprint not found',
+        forbidden: 'No access to this Blueprint',
+        other: 'Could not open the Studio',
+      }}
+      documentTitle="Studio"
+      back={{ to: `/projects/${encodeURIComponent(slug)}`, label: 'Back to the project' }}
+    />
   );
 }

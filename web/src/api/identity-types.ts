@@ -1,0 +1,18 @@
+/** The identity API's answers (src/modules/identity), from the generated openapi.gen.ts. */
+import type { Answer, ItemOf } from './openapi-answer.ts';
+
+export type Me = Answer<'/api/auth/me', 'get'>;
+export type User = Me['user'];
+export type Scope = Me['scopes'][number];
+export type SetupStatus = Answer<'/api/setup', 'get'>;
+export type ApiToken = ItemOf<Answer<'/api/tokens', 'get'>>;
+export type CreatedToken = Answer<'/api/tokens', 'post', 201>;
+
+/**
+ * Hand-written: `POST /api/auth/login` and `POST /api/setup/admin` declare no response schema, so
+ * the OpenAPI document does not describe what they answer.
+ */
+export interface SessionStart {
+  user: User;
+  csrfToken: string;
+}

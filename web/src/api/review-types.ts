@@ -1,0 +1,9 @@
+/** The issues and merge requests API's answers (src/modules/reviews), from openapi.gen.ts. */
+import type { Answer, ItemOf } from './openapi-answer.ts';
+
+export type Issue = Answer<'/api/projects/{slug}/issues/{number}', 'get'>;
+/** `mergeability` is present only while open. */
+export type MergeRequest = Answer<'/api/projects/{slug}/merge-requests/{number}', 'get'>;
+export type Check = MergeRequest['checks'][number];
+export type CheckStatus = Check['status'];
+export type Comment = ItemOf<Answer<'/api/projects/{slug}/issues/{number}/comments', 'get'>>;

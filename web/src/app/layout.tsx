@@ -1,0 +1,86 @@
+import type { ReactNode } from 'react';
+import type { User } from '../api/identity-types.ts';
+import { Badge } from '../widgets/badge.tsx';
+import { Button } from '../widgets/button.tsx';
+import { Logo } from './logo.tsx';
+import { Link, NavLink } from './router.tsx';
+import { useLogout } from './session.ts';
+import { SystemWarningsBanner } from './system-warnings.tsx';
+
+export interface NavItem {
+  label: string;
+  to: string;
+}
+
+const navClass =
+  'rounded-md px-3 py-1.5 text-sm font-medium text-slate-600 hover:bg-slate-100 hover:text-slate-900 focus-visible:outline-2 focus-visible:outline-emerald-600 aria-[current=page]:bg-emerald-50 aria-[current=page]:text-emerald-800';
+
+/** The signed-in frame: top bar with the sections, the user and logout; the page below. */
+export function AppShell({
+  user,
+  nav,
+  wide = false,
+  children,
+}: {
+  user: User;
+  nav: NavItem[];
+  /** Pages that need the whole window (the Studio) get it. */
+  wide?: boolean;
+  children: ReactNode;
+}) {
+  const logout = useLogout();
+  const width = wide ? 'max-w-[110rem]' : 'max-w-6xl';
+  return (
+    <div className="min-h-screen">
+      <a
+        href="#main"
+        className="sr-only focus:not-sr-only focus:absolute focus:top-2 focus:left-2 focus:z-50 focus:rounded-md focus:bg-white focus:px-3 focus:py-2 focus:text-sm focus:shadow"
+      >
+        Skip to content
+      </a>
+      <header className="sticky top-0 z-40 border-b border-slate-200 bg-white/95 backdrop-blur">
+        <div className={`mx-auto flex h-14 ${width} items-center gap-3 px-4 sm:gap-6 sm:px-6`}>
+          <Link
+            to="/"
+            aria-label="Orchard home"
+            className="rounded-md focus-visible:outline-2 focus-visible:outline-emerald-600"
+          >
+            <Logo narrow />
+          </Link>
+          <nav aria-label="Main" className="flex items-center gap-1">
+            {nav.map((item) => (
+              <NavLink key={item.to} to={item.to} className={navClass}>
+                {item.label}
+              </NavLink>
+            ))}
+          </nav>
+          <div className="ml-auto flex items-center gap-3">
+            <span className="hidden items-center gap-2 text-sm text-slate-700 sm:inline-flex">
+              <span
+                className="grid size-7 place-items-center rounded-full bg-slate-200 text-xs font-semibold uppercase text-slate-700"
+                aria-hidden="true"
+              >
+                {user.username.slice(0, 2)}
+              </span>
+              <span className="font-medium" data-testid="current-user">
+                {user.username}
+              </span>
+              {user.role === 'admin' && <Badge tone="blue">admin</Badge>}
+            </span>
+            <Button variant="secondary" size="sm" busy={logout.isPending} onClick={() => logout.mutate()}>
+              Log out
+            </Button>
+          </div>
+        </div>
+      </header>
+      <SystemWarningsBanner />
+      <main
+        id="main"
+        tabIndex={-1}
+        className={`mx-auto ${width} px-4 outline-none sm:px-6 ${wide ? 'py-5' : 'py-8'}`}
+      >
+        {children}
+      </main>
+    </div>
+  );
+}

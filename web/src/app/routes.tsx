@@ -1,0 +1,69 @@
+import type { ComponentType } from 'react';
+import { CommitPage } from '../pages/commit.tsx';
+import { CommitsPage } from '../pages/commits.tsx';
+import { ComparePage } from '../pages/compare.tsx';
+import { EnvironmentsPage } from '../pages/environments.tsx';
+import { IssuePage } from '../pages/issue.tsx';
+import { IssuesPage } from '../pages/issues.tsx';
+import { LandingPage } from '../pages/landing.tsx';
+import { LlmPage } from '../pages/llm.tsx';
+import { LoginPage } from '../pages/login.tsx';
+import { MergeRequestPage } from '../pages/merge-request.tsx';
+import { MergeRequestsPage } from '../pages/merge-requests.tsx';
+import { OperationPage } from '../pages/operation.tsx';
+import { OperationsPage } from '../pages/operations.tsx';
+import { PipelinePage } from '../pages/pipeline.tsx';
+import { WebhookPage } from '../pages/pipeline-webhook.tsx';
+import { WebhooksPage } from '../pages/pipeline-webhooks.tsx';
+import { PipelinesPage } from '../pages/pipelines.tsx';
+import { ProjectPage } from '../pages/project.tsx';
+import { ProjectsPage } from '../pages/projects.tsx';
+import { RepoPage } from '../pages/repo.tsx';
+import { RepoFilePage } from '../pages/repo-file.tsx';
+import { SettingsPage } from '../pages/settings.tsx';
+import { SetupPage } from '../pages/setup.tsx';
+import { StudioPage } from '../pages/studio.tsx';
+import type { PageProps } from './page-props.ts';
+
+export interface AppRoute {
+  path: string;
+  page: ComponentType<PageProps>;
+  /**
+   * `user` (default): signed-in only, inside the app shell. `guest`: signed-out only (login).
+   * `setup`: only while the instance has no admin.
+   */
+  access?: 'user' | 'guest' | 'setup';
+  /** Shown in the top bar under this label. */
+  nav?: string;
+  /** Uses the full width of the window (the Studio's three panes). */
+  wide?: boolean;
+}
+
+/** Every page of the UI. A new page is one file in pages/ and one line here. */
+export const routes: AppRoute[] = [
+  { path: '/setup', page: SetupPage, access: 'setup' },
+  { path: '/login', page: LoginPage, access: 'guest' },
+  { path: '/', page: LandingPage, nav: 'Build' },
+  { path: '/projects', page: ProjectsPage, nav: 'Projects' },
+  { path: '/projects/:slug', page: ProjectPage },
+  { path: '/projects/:slug/blueprints/:id', page: StudioPage, wide: true },
+  { path: '/projects/:slug/environments', page: EnvironmentsPage },
+  { path: '/operations/:id', page: OperationPage },
+  // Code and review.
+  { path: '/projects/:slug/code', page: RepoPage },
+  { path: '/projects/:slug/code/blob', page: RepoFilePage },
+  { path: '/projects/:slug/commits', page: CommitsPage },
+  { path: '/projects/:slug/commits/:sha', page: CommitPage },
+  { path: '/projects/:slug/compare', page: ComparePage },
+  { path: '/projects/:slug/issues', page: IssuesPage },
+  { path: '/projects/:slug/issues/:number', page: IssuePage },
+  { path: '/projects/:slug/merge-requests', page: MergeRequestsPage },
+  { path: '/projects/:slug/merge-requests/:number', page: MergeRequestPage },
+  { path: '/projects/:slug/pipelines', page: PipelinesPage },
+  { path: '/projects/:slug/pipelines/:id', page: PipelinePage },
+  { path: '/projects/:slug/webhooks', page: WebhooksPage },
+  { path: '/projects/:slug/webhooks/:id', page: WebhookPage },
+  { path: '/operations', page: OperationsPage, nav: 'Operations' },
+  { path: '/llm', page: LlmPage, nav: 'LLM' },
+  { path: '/settings', page: SettingsPage, nav: 'Settings' },
+];

@@ -1,0 +1,83 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api, seg } from '../../api/client.ts';
+import type { DeployAccepted, Environment, PublishResult, Release } from '../../api/env-types.ts';
+import type { Page } from '../../api/page.ts';
+import { keys } from '../../api/query-keys.ts';
+
+/** `preview/x` travels as one path segment: `preview%2Fx`. */
+export const envPath = (slug: string, env: string) =>
+  `/api/projects/${seg(slug)}/environments/${encodeURIComponent(env)}`;
+
+export function useEnvironments(slug: string, options: { refetchInterval?: number } = {}) {
+  return useQuery({
+    queryKey: keys.environments(slug),
+    queryFn: () => api.get<Page<Environment>>(`/api/projects/${seg(slug)}/environments`),
+    // While an app starts or deploys its status changes without an event we listen to.
+    refetchInterval: (query) =>
+      query.state.data?.items.some((e) => e.status === 'starting' || e.status === 'deploying')
+        ? 2_000
+        : (options.refetchInterval ?? false),
+  });
+}
+
+export function useReleases(slug: string) {
+  return useQuery({
+    queryKey: keys.releases(slug),
+    queryFn: () => api.get<Page<Release>>(`/api/projects/${seg(slug)}/releases`),
+  });
+}
+
+function useInvalidateDeploy(slug: string) {
+  const client = useQueryClient();
+  return () =>
+    Promise.all([
+      client.invalidateQueries({ queryKey: keys.environments(slug) }),
+      client.invalidateQueries({ queryKey: keys.releases(slug) }),
+    ]);
+}
+
+/** Promotes a verified release (default: staging's) to production. */
+export function usePublish(slug: string) {
+  const invalidate = useInvalidateDeploy(slug);
+  return useMutation({
+    mutationFn: (release?: string) =>
+      api.post<PublishResult>(`/api/projects/${seg(slug)}/publish`, release ? { release } : {}),
+    onSettled: invalidate,
+  });
+}
+
+/** Re-routes an environment to a kept release (default: the one it ran before). */
+export function useRollback(slug: string) {
+  const invalidate = useInvalidateDeploy(slug);
+  return useMutation({
+    mutationFn: ({ env, release }: { env: string; release?: string }) =>
+      api.post<PublishResult>(`${envPath(slug, env)}/rollback`, release ? { release } : {}),
+    onSettled: invalidate,
+  });
+}
+
+export function usePin(slug: string) {
+  const invalidate = useInvalidateDeploy(slug);
+  return useMutation({
+    mutationFn: ({ env, pinned }: { env: string; pinned: boolean }) =>
+      api.post<Environment>(`${envPath(slug, env)}/pin`, { pinned }),
+    onSettled: invalidate,
+  });
+}
+
+export function useRemoveEnvironment(slug: string) {
+  const invalidate = useInvalidateDeploy(slug);
+  return useMutation({
+    mutationFn: (env: string) => api.delete(envPath(slug, env)),
+    onSettled: invalidate,
+  });
+}
+
+export function useDeploy(slug: string) {
+  const invalidate = useInvalidateDeploy(slug);
+  return useMutation({
+    mutationFn: (body: { env: string; ref?: string }) =>
+      api.post<DeployAccepted>(`/api/projects/${seg(slug)}/deploy`, body),
+    onSettled: invalidate,
+  });
+}

@@ -1,0 +1,231 @@
+import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
+import { useId, useState } from 'react';
+import { api } from '../../api/client.ts';
+import type { LlmCall, LlmOutcome } from '../../api/llm-types.ts';
+import type { Page } from '../../api/page.ts';
+import { keys } from '../../api/query-keys.ts';
+import { Link } from '../../app/router.tsx';
+import { ErrorAlert } from '../../widgets/alert.tsx';
+import { Badge } from '../../widgets/badge.tsx';
+import { Card } from '../../widgets/card.tsx';
+import { compactControl } from '../../widgets/compact-control.ts';
+import { LoadMore } from '../../widgets/load-more.tsx';
+import { Loading } from '../../widgets/spinner.tsx';
+import { TimeAgo } from '../../widgets/time-ago.tsx';
+import { to } from '../projects/project-paths.ts';
+import { formatCount, formatMs, formatUsd } from './llm-format.ts';
+
+const OUTCOMES: LlmOutcome[] = ['ok', 'error', 'budget_exceeded', 'aborted', 'breaker_open'];
+const OUTCOME_TONE = {
+  ok: 'green',
+  error: 'red',
+  budget_exceeded: 'amber',
+  aborted: 'neutral',
+  breaker_open: 'amber',
+} as const;
+
+interface Filters {
+  provider: string;
+  model: string;
+  alias: string;
+  outcome: string;
+}
+
+/** Every attempt in the window, newest first, filterable by provider, model, alias and outcome. */
+export function LlmCallsTable({
+  project,
+  since,
+  providers,
+  models,
+}: {
+  project: string;
+  since: string;
+  providers: string[];
+  models: string[];
+}) {
+  const [filters, setFilters] = useState<Filters>({ provider: '', model: '', alias: '', outcome: '' });
+  const id = useId();
+  const calls = useInfiniteQuery({
+    queryKey: [...keys.llm, 'calls', { project, since, ...filters }],
+    queryFn: ({ pageParam }) =>
+      api.get<Page<LlmCall>>('/api/llm/calls', { project, since, ...filters, limit: 50, cursor: pageParam }),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+    placeholderData: keepPreviousData,
+  });
+  const items = calls.data?.pages.flatMap((p) => p.items) ?? [];
+  const set = (name: keyof Filters) => (value: string) => setFilters((f) => ({ ...f, [name]: value }));
+
+  return (
+    <Card
+      title="Calls"
+      description="One row per attempt; attempts of one call share its id."
+      flush
+      actions={
+        <div className="flex flex-wrap items-center gap-2">
+          <FilterSelect
+            id={`${id}-p`}
+            label="Provider"
+            value={filters.provider}
+            options={providers}
+            onChange={set('provider')}
+          />
+          <FilterSelect
+            id={`${id}-m`}
+            label="Model"
+            value={filters.model}
+            options={models}
+            onChange={set('model')}
+          />
+          <FilterSelect
+            id={`${id}-o`}
+            label="Outcome"
+            value={filters.outcome}
+            options={OUTCOMES}
+            onChange={set('outcome')}
+          />
+          <label htmlFor={`${id}-a`} className="sr-only">
+            Alias
+          </label>
+          <input
+            id={`${id}-a`}
+            type="search"
+            placeholder="Alias"
+            value={filters.alias}
+            onChange={(e) => set('alias')(e.target.value.trim())}
+            className={`${compactControl} w-28`}
+          />
+        </div>
+      }
+    >
+      {calls.isPending ? (
+        <Loading label="Loading calls…" className="px-5" />
+      ) : calls.isError ? (
+        <div className="p-5">
+          <ErrorAlert error={calls.error} />
+        </div>
+      ) : items.length === 0 ? (
+        <p className="px-5 py-10 text-center text-sm text-slate-500">No calls match.</p>
+      ) : (
+        <div className="overflow-x-auto">
+          <table className="w-full text-left text-sm">
+            <caption className="sr-only">LLM call attempts, newest first</caption>
+            <thead className="bg-slate-50 text-xs tracking-wide whitespace-nowrap text-slate-500 uppercase">
+              <tr>
+                <th scope="col" className="px-4 py-2 font-medium">
+                  When
+                </th>
+                <th scope="col" className="px-4 py-2 font-medium">
+                  Model
+                </th>
+                <th scope="col" className="px-4 py-2 font-medium">
+                  Outcome
+                </th>
+                <th scope="col" className="px-4 py-2 text-right font-medium">
+                  First token
+                </th>
+                <th scope="col" className="px-4 py-2 text-right font-medium">
+                  Duration
+                </th>
+                <th scope="col" className="px-4 py-2 text-right font-medium">
+                  Tokens in / out
+                </th>
+                <th scope="col" className="px-4 py-2 text-right font-medium">
+                  Cost
+                </th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {items.map((c) => (
+                <tr key={c.id} className="align-top hover:bg-slate-50">
+                  <td className="px-4 py-2 whitespace-nowrap text-slate-600">
+                    <TimeAgo iso={c.startedAt} />
+                    <p className="font-mono text-[11px] text-slate-400" title={c.callId}>
+                      {c.callId.slice(0, 8)} · try {c.attempt}
+                    </p>
+                  </td>
+                  <td className="px-4 py-2">
+                    <p className="font-mono text-xs text-slate-900">
+                      {c.provider}/{c.model}
+                    </p>
+                    <p className="text-xs text-slate-500">
+                      {c.alias && <span>alias {c.alias}</span>}
+                      {c.fallbackFrom && <span> · fell back from {c.fallbackFrom}</span>}
+                      {c.retryIndex > 0 && <span> · retry {c.retryIndex}</span>}
+                      {c.resumeMode && <span> · resumed ({c.resumeMode})</span>}
+                      {c.operationId && (
+                        <>
+                          {' · '}
+                          <Link to={to.operation(c.operationId)} className="text-emerald-800 hover:underline">
+                            operation
+                          </Link>
+                        </>
+                      )}
+                    </p>
+                  </td>
+                  <td className="px-4 py-2">
+                    <Badge tone={OUTCOME_TONE[c.outcome]}>{c.outcome.replace('_', ' ')}</Badge>
+                    {c.errorType && (
+                      <p
+                        className="mt-0.5 max-w-56 truncate text-xs text-red-700"
+                        title={c.errorMessage ?? undefined}
+                      >
+                        {c.errorType}
+                        {c.statusCode ? ` (${c.statusCode})` : ''}
+                      </p>
+                    )}
+                  </td>
+                  <td className="px-4 py-2 text-right tabular-nums text-slate-700">{formatMs(c.ttftMs)}</td>
+                  <td className="px-4 py-2 text-right tabular-nums text-slate-700">
+                    {formatMs(c.durationMs)}
+                  </td>
+                  <td className="px-4 py-2 text-right tabular-nums text-slate-700">
+                    {formatCount(c.inputTokens)} / {formatCount(c.outputTokens)}
+                    {c.usageEstimated && <span title="estimated: the provider reported no usage"> ≈</span>}
+                  </td>
+                  <td className="px-4 py-2 text-right tabular-nums text-slate-700">{formatUsd(c.costUsd)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <LoadMore pages={calls}>Older calls</LoadMore>
+    </Card>
+  );
+}
+
+function FilterSelect({
+  id,
+  label,
+  value,
+  options,
+  onChange,
+}: {
+  id: string;
+  label: string;
+  value: string;
+  options: readonly string[];
+  onChange: (value: string) => void;
+}) {
+  return (
+    <>
+      <label htmlFor={id} className="sr-only">
+        {label}
+      </label>
+      <select
+        id={id}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        className={`${compactControl} w-auto max-w-48`}
+      >
+        <option value="">Any {label.toLowerCase()}</option>
+        {options.map((o) => (
+          <option key={o} value={o}>
+            {o}
+          </option>
+        ))}
+      </select>
+    </>
+  );
+}

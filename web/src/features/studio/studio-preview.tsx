@@ -1,0 +1,248 @@
+import type { Environment } from '../../api/env-types.ts';
+import type { ProjectRole } from '../../api/project-types.ts';
+import { Link } from '../../app/router.tsx';
+import { Alert, ErrorAlert } from '../../widgets/alert.tsx';
+import { Button } from '../../widgets/button.tsx';
+import { ConfirmButton } from '../../widgets/confirm-button.tsx';
+import { formatRelative } from '../../widgets/format.ts';
+import { Loading, Spinner } from '../../widgets/spinner.tsx';
+import { EnvStatusBadge, ReleaseTag } from '../environments/env-badges.tsx';
+import { useEnvironments, usePublish, useRollback } from '../environments/env-queries.ts';
+import { useOperationArtifacts } from '../environments/env-verification.ts';
+import { isScreenshot, ScreenshotGrid } from '../operations/live-artifacts.tsx';
+import type { LiveArtifact } from '../operations/live-operation-state.ts';
+import { roleAtLeast } from '../projects/roles.ts';
+
+/**
+ * The running app: staging in a frame, its release and verification screenshots, and the two
+ * buttons that matter — Publish and Rollback.
+ */
+export function StudioPreview({
+  slug,
+  role,
+  building,
+  buildArtifacts,
+}: {
+  slug: string;
+  role: ProjectRole;
+  building: boolean;
+  buildArtifacts: LiveArtifact[];
+}) {
+  const envs = useEnvironments(slug);
+  const staging = envs.data?.items.find((e) => e.name === 'staging');
+  const production = envs.data?.items.find((e) => e.name === 'production');
+  return (
+    <section aria-label="Preview" className="rounded-lg border border-slate-200 bg-white shadow-xs">
+      <header className="flex items-center justify-between gap-3 border-b border-slate-200 px-4 py-3">
+        <h2 className="text-sm font-semibold text-slate-900">Preview</h2>
+        <div className="flex items-center gap-3">
+          {staging && <EnvStatusBadge status={staging.status} />}
+          <Link
+            to={`/projects/${encodeURIComponent(slug)}/environments`}
+            className="text-sm font-medium text-emerald-700 hover:underline"
+          >
+            Environments
+          </Link>
+        </div>
+      </header>
+      {envs.isPending ? (
+        <Loading label="Loading environments…" className="px-4" />
+      ) : envs.isError ? (
+        <div className="p-4">
+          <ErrorAlert error={envs.error} />
+        </div>
+      ) : !staging?.release ? (
+        <EmptyPreview building={building} staging={staging} />
+      ) : (
+        <StagingPreview
+          slug={slug}
+          role={role}
+          staging={staging}
+          production={production}
+          buildArtifacts={buildArtifacts}
+        />
+      )}
+    </section>
+  );
+}
+
+function EmptyPreview({ building, staging }: { building: boolean; staging?: Environment }) {
+  return (
+    <div className="flex flex-col items-center px-6 py-12 text-center" data-testid="preview-empty">
+      <div className="grid size-12 place-items-center rounded-full bg-slate-100 text-slate-400">
+        {building ? (
+          <Spinner className="size-5 text-emerald-600" />
+        ) : (
+          <svg
+            viewBox="0 0 24 24"
+            className="size-6"
+            fill="none"
+            stroke="currentColor"
+            strokeWidth="1.6"
+            aria-hidden="true"
+          >
+            <rect x="3" y="4" width="18" height="14" rx="2" />
+            <path d="M3 8h18M8 21h8" />
+          </svg>
+        )}
+      </div>
+      <p className="mt-3 text-sm font-medium text-slate-900">
+        {building ? 'Building your app…' : 'Nothing deployed yet'}
+      </p>
+      <p className="mt-1 max-w-xs text-sm text-slate-500">
+        {building
+          ? 'It appears here as soon as the build deploys it to staging.'
+          : 'Build it: Orchard deploys the app to staging, checks every page in a browser and shows it here.'}
+      </p>
+      {staging?.lastError && <p className="mt-3 text-xs text-red-700">{staging.lastError}</p>}
+    </div>
+  );
+}
+
+function StagingPreview({
+  slug,
+  role,
+  staging,
+  production,
+  buildArtifacts,
+}: {
+  slug: string;
+  role: ProjectRole;
+  staging: Environment;
+  production?: Environment;
+  buildArtifacts: LiveArtifact[];
+}) {
+  const release = staging.release!;
+  const publish = usePublish(slug);
+  const rollback = useRollback(slug);
+  const verification = useOperationArtifacts(release.verificationOperationId);
+  const stored = (verification.data ?? []).filter(isScreenshot);
+  const shots = stored.length ? stored : buildArtifacts.filter(isScreenshot);
+  const live = production?.release;
+  const published = live?.id === release.id;
+
+  return (
+    <div className="space-y-4 p-4">
+      <div className="overflow-hidden rounded-md border border-slate-200">
+        <div className="flex items-center gap-2 border-b border-slate-200 bg-slate-50 px-3 py-1.5">
+          <span aria-hidden="true" className="flex gap-1">
+            <span className="size-2 rounded-full bg-slate-300" />
+            <span className="size-2 rounded-full bg-slate-300" />
+            <span className="size-2 rounded-full bg-slate-300" />
+          </span>
+          <span className="min-w-0 flex-1 truncate font-mono text-[11px] text-slate-500">{staging.url}</span>
+          <a
+            href={staging.url}
+            target="_blank"
+            rel="noreferrer"
+            className="text-xs font-medium text-emerald-700 hover:underline"
+          >
+            Open
+          </a>
+        </div>
+        <iframe
+          key={release.id}
+          title="Staging preview"
+          src={staging.url}
+          className="h-80 w-full bg-white"
+          sandbox="allow-scripts allow-forms allow-same-origin allow-popups"
+        />
+      </div>
+
+      <dl className="space-y-1.5 text-sm">
+        <div className="flex items-center justify-between gap-3">
+          <dt className="text-slate-500">Staging</dt>
+          <dd className="flex items-center gap-2" data-testid="staging-release">
+            <ReleaseTag release={release} />
+            {staging.deployedAt && (
+              <span className="text-xs text-slate-400">{formatRelative(staging.deployedAt)}</span>
+            )}
+          </dd>
+        </div>
+        <div className="flex items-center justify-between gap-3">
+          <dt className="text-slate-500">Production</dt>
+          <dd className="flex items-center gap-2" data-testid="production-release">
+            {live ? (
+              <>
+                <code className="rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-800">
+                  {live.shortSha}
+                </code>
+                <a
+                  href={production!.url}
+                  target="_blank"
+                  rel="noreferrer"
+                  className="text-xs font-medium text-emerald-700 hover:underline"
+                >
+                  Open production
+                </a>
+              </>
+            ) : (
+              <span className="text-xs text-slate-400">not published yet</span>
+            )}
+          </dd>
+        </div>
+      </dl>
+
+      <div className="flex flex-wrap items-center gap-2">
+        {roleAtLeast(role, 'maintainer') && (
+          <Button
+            busy={publish.isPending}
+            disabled={published}
+            onClick={() => {
+              rollback.reset();
+              publish.mutate(undefined);
+            }}
+          >
+            {published ? 'Published' : 'Publish'}
+          </Button>
+        )}
+        {live && roleAtLeast(role, 'maintainer') && (
+          <ConfirmButton
+            variant="secondary"
+            question="Roll production back?"
+            confirmLabel="Roll back"
+            busy={rollback.isPending}
+            onConfirm={() => {
+              publish.reset();
+              rollback.mutate({ env: 'production' });
+            }}
+          >
+            Rollback
+          </ConfirmButton>
+        )}
+      </div>
+      {!release.verified && !published && (
+        <p className="text-xs text-slate-500">Publishing needs a release that passed verification.</p>
+      )}
+      {publish.isSuccess && (
+        <Alert tone="success">Published {publish.data.release.shortSha} to production.</Alert>
+      )}
+      {rollback.isSuccess && (
+        <Alert tone="success">Production rolled back to {rollback.data.release.shortSha}.</Alert>
+      )}
+      <ErrorAlert error={publish.error} />
+      <ErrorAlert error={rollback.error} />
+
+      <div>
+        <h3 className="mb-2 text-xs font-semibold tracking-wide text-slate-500 uppercase">Verification</h3>
+        {verification.isPending && release.verificationOperationId ? (
+          <Loading label="Loading screenshots…" className="py-2" />
+        ) : shots.length ? (
+          <ScreenshotGrid shots={shots} columns="grid-cols-2" />
+        ) : (
+          <p className="text-sm text-slate-500">
+            {release.verified ? 'Verified; no screenshots were kept.' : 'Not verified yet: no screenshots.'}
+          </p>
+        )}
+        {release.verificationOperationId && (
+          <Link
+            to={`/operations/${encodeURIComponent(release.verificationOperationId)}`}
+            className="mt-2 inline-block text-xs font-medium text-emerald-700 hover:underline"
+          >
+            Verification details
+          </Link>
+        )}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,127 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api, request, seg } from '../../api/client.ts';
+import type { Operation } from '../../api/operation-types.ts';
+import type { Page } from '../../api/page.ts';
+import { keys } from '../../api/query-keys.ts';
+import type {
+  Blueprint,
+  BlueprintDiff,
+  BuildAccepted,
+  ChatAnswer,
+  JsonPatchOp,
+  Snapshot,
+  Template,
+} from '../../api/studio-types.ts';
+
+export function useTemplates() {
+  return useQuery({
+    queryKey: keys.templates,
+    queryFn: () => api.get<Page<Template>>('/api/templates'),
+    staleTime: Infinity,
+  });
+}
+
+export function useBlueprints(slug: string) {
+  return useQuery({
+    queryKey: keys.blueprints(slug),
+    queryFn: () => api.get<Page<Blueprint>>(`/api/projects/${seg(slug)}/blueprints`, { limit: 50 }),
+  });
+}
+
+export function useBlueprint(id: string) {
+  return useQuery({
+    queryKey: keys.blueprint(id),
+    queryFn: () => api.get<Blueprint>(`/api/blueprints/${seg(id)}`),
+  });
+}
+
+/** Every snapshot, oldest first (a conversation rarely has more than a few pages). */
+export function useSnapshots(id: string) {
+  return useQuery({
+    queryKey: keys.snapshots(id),
+    queryFn: async () => {
+      const all: Snapshot[] = [];
+      let cursor: string | undefined;
+      for (let i = 0; i < 20; i++) {
+        const page = await api.get<Page<Snapshot>>(`/api/blueprints/${seg(id)}/snapshots`, {
+          limit: 200,
+          cursor,
+        });
+        all.push(...page.items);
+        if (!page.nextCursor) break;
+        cursor = page.nextCursor;
+      }
+      return all;
+    },
+  });
+}
+
+export function useDiff(id: string, from: number, to: number, enabled: boolean) {
+  return useQuery({
+    queryKey: keys.diff(id, from, to),
+    queryFn: () => api.get<BlueprintDiff>(`/api/blueprints/${seg(id)}/diff`, { from, to }),
+    enabled,
+    staleTime: Infinity,
+  });
+}
+
+/**
+ * Applies a JSON Patch to the version the user is looking at (`If-Match`): when someone else (or
+ * the Architect) changed the Blueprint meanwhile the server answers 409 and nothing is applied.
+ */
+export function usePatchBlueprint(blueprint: Blueprint | undefined) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (patch: JsonPatchOp[]) =>
+      request<Blueprint>(`/api/blueprints/${seg(blueprint!.id)}`, {
+        method: 'PATCH',
+        body: patch,
+        headers: { 'if-match': `"${blueprint!.version}"` },
+      }),
+    onSuccess: (updated) => {
+      client.setQueryData(keys.blueprint(updated.id), updated);
+      return client.invalidateQueries({ queryKey: keys.snapshots(updated.id) });
+    },
+  });
+}
+
+export function useSendMessage(id: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (content: string) => api.post<ChatAnswer>(`/api/blueprints/${seg(id)}/messages`, { content }),
+    onSuccess: (answer) => {
+      if ('mode' in answer && answer.mode === 'rules') {
+        client.setQueryData(keys.blueprint(id), answer.blueprint);
+        client.setQueryData<Snapshot[]>(keys.snapshots(id), (old) =>
+          old && !old.some((s) => s.version === answer.snapshot.version) ? [...old, answer.snapshot] : old,
+        );
+        return client.invalidateQueries({ queryKey: keys.snapshots(id) });
+      }
+      return undefined;
+    },
+  });
+}
+
+export function useStartBuild(id: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (override: boolean) =>
+      api.post<BuildAccepted>(`/api/blueprints/${seg(id)}/build`, override ? { override: true } : {}),
+    onSuccess: () => client.invalidateQueries({ queryKey: keys.blueprint(id) }),
+  });
+}
+
+/** Operation kinds that build a Blueprint (the landing prompt's and the Studio's "Build it"). */
+export const BUILD_KINDS = new Set(['studio.build', 'studio.prompt']);
+
+/** The newest build of the project, to show its progress when the Studio opens. */
+export function useLatestBuild(slug: string, enabled: boolean) {
+  return useQuery({
+    queryKey: [...keys.operations(slug), 'latest-build'],
+    enabled,
+    queryFn: async () => {
+      const page = await api.get<Page<Operation>>('/api/operations', { project: slug, limit: 25 });
+      return page.items.find((op) => BUILD_KINDS.has(op.kind)) ?? null;
+    },
+  });
+}
