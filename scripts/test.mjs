@@ -26,8 +26,8 @@ if (missingForTests.length) {
 if (!args.length) {
   step('type check');
   run('npx', ['tsc', '--noEmit', '-p', 'tsconfig.json']);
-  step('lint');
-  run('npx', ['biome', 'check', '.']);
+  step('lint (biome, layer rules, generated UI types)');
+  run('npm', ['run', '--silent', 'lint']);
 }
 step('build web UI');
 run('npm', ['run', '--silent', 'build:web']);
