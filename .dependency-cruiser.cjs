@@ -55,9 +55,10 @@ module.exports = {
     {
       name: 'production-not-test-support',
       severity: 'error',
-      comment: 'Code that ships never imports test support or a test file.',
-      from: { path: '^(src|web/src)/', pathNot: '\\.test\\.tsx?$' },
-      to: { path: ['^test/', '^e2e/', '\\.test\\.tsx?$'] },
+      comment:
+        'Code that ships never imports a test or test support (test/support/, or *.test-support.ts beside the module it serves).',
+      from: { path: '^(src|web/src)/', pathNot: '\\.test(-support)?\\.tsx?$' },
+      to: { path: ['^test/', '^e2e/', '\\.test(-support)?\\.tsx?$'] },
     },
     {
       name: 'pages-not-pages',

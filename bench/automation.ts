@@ -10,7 +10,7 @@ import { BrowserPool, CHROMIUM_ARGS, findChromium } from '../src/modules/automat
 import { startGuardProxy } from '../src/modules/automation/guard-proxy.ts';
 import { runVerification } from '../src/modules/automation/run-verification.ts';
 import { SmokeSuite } from '../src/modules/automation/smoke-suite.ts';
-import { startTestSite } from '../src/modules/automation/test-site.ts';
+import { startTestSite } from '../src/modules/automation/test-site.test-support.ts';
 import { createUrlGuard } from '../src/modules/automation/url-guard.ts';
 import { FsBlobStore } from '../src/platform/blobs/index.ts';
 

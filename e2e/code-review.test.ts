@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { startGatewayOnMock } from '../src/modules/llm/gateway-on-mock.ts';
+import { startGatewayOnMock } from '../src/modules/llm/gateway-on-mock.test-support.ts';
 import { createTestDatabase, type TestDatabase } from '../test/db.ts';
 import { commitFiles, gitOk, localRepo } from '../test/git.ts';
 import { until } from '../test/support/until.ts';

@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BrowserPool } from './browser-pool.ts';
-import { startTestSite } from './test-site.ts';
+import { startTestSite } from './test-site.test-support.ts';
 
 const pools: BrowserPool[] = [];
 afterEach(async () => {

@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BlockedRequest, type GuardProxy, startGuardProxy } from './guard-proxy.ts';
-import { startTestSite, type TestSite } from './test-site.ts';
+import { startTestSite, type TestSite } from './test-site.test-support.ts';
 import { createUrlGuard } from './url-guard.ts';
 
 let site: TestSite;

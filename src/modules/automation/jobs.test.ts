@@ -23,7 +23,7 @@ import { blobArtifactStore } from './artifacts.ts';
 import { BrowserPool } from './browser-pool.ts';
 import { registerAutomationJobs } from './jobs.ts';
 import type { VerificationResult } from './run-verification.ts';
-import { startTestSite, type TestSite } from './test-site.ts';
+import { startTestSite, type TestSite } from './test-site.test-support.ts';
 
 let database: TestDatabase;
 let bus: EventBus;

@@ -8,7 +8,7 @@ import { type ArtifactRef, blobArtifactStore } from './artifacts.ts';
 import { BrowserPool } from './browser-pool.ts';
 import { runVerification, type VerificationOptions } from './run-verification.ts';
 import { SmokeSuite, type SmokeSuiteInput } from './smoke-suite.ts';
-import { startTestSite, type TestSite } from './test-site.ts';
+import { startTestSite, type TestSite } from './test-site.test-support.ts';
 import { BlockedUrlError, createUrlGuard } from './url-guard.ts';
 
 const PNG_MAGIC = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);

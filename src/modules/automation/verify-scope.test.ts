@@ -8,7 +8,7 @@ import type { StepContext } from '../operations/index.ts';
 import { findProjectBySlug } from '../projects/index.ts';
 import type { VerificationResult } from './run-verification.ts';
 import type { SmokeSuiteInput } from './smoke-suite.ts';
-import { startTestSite, type TestSite } from './test-site.ts';
+import { startTestSite, type TestSite } from './test-site.test-support.ts';
 
 // A real Orchard (HTTP server, deploy proxy, the automation step as app.ts wires it) with two
 // projects' staging environments, each a running test site; real Chromium visits one of them.

@@ -6,7 +6,7 @@ import { createTestDatabase, type TestDatabase } from '../../../../test/db.ts';
 import { SYSTEM_ACTOR } from '../../../platform/http/actor.ts';
 import { Vault } from '../../secrets/index.ts';
 import { LlmUnavailableError } from '../errors.ts';
-import { type GatewayOnMock, startGatewayOnMock } from '../gateway-on-mock.ts';
+import { type GatewayOnMock, startGatewayOnMock } from '../gateway-on-mock.test-support.ts';
 import { putLlmSecret } from '../providers/put-llm-secret.ts';
 
 const KEYS = {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type GatewayOnMock, startGatewayOnMock } from '../gateway-on-mock.ts';
+import { type GatewayOnMock, startGatewayOnMock } from '../gateway-on-mock.test-support.ts';
 import { CONTINUE_PROMPT, ResumeFilter } from './resume.ts';
 import type { LlmEvent } from './types.ts';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { StructuredOutputError } from '../errors.ts';
-import { type GatewayOnMock, startGatewayOnMock } from '../gateway-on-mock.ts';
+import { type GatewayOnMock, startGatewayOnMock } from '../gateway-on-mock.test-support.ts';
 
 const Person = z.object({ name: z.string(), age: z.number().int().min(0) });
 let g: GatewayOnMock;

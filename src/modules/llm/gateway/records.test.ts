@@ -4,7 +4,7 @@ import { createTestDatabase, type TestDatabase } from '../../../../test/db.ts';
 import { ManualClock } from '../../../platform/clock.ts';
 import { Vault } from '../../secrets/index.ts';
 import { BudgetExceededError } from '../errors.ts';
-import { type GatewayOnMock, MOCK_MODELS, startGatewayOnMock } from '../gateway-on-mock.ts';
+import { type GatewayOnMock, MOCK_MODELS, startGatewayOnMock } from '../gateway-on-mock.test-support.ts';
 import { type MockLlm, startMockLlm } from '../mock/index.ts';
 import type { LlmCallRow } from '../telemetry/call-store.ts';
 import type { LlmEvent } from './types.ts';

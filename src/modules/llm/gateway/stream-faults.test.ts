@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { LlmUnavailableError } from '../errors.ts';
-import { type GatewayOnMock, startGatewayOnMock } from '../gateway-on-mock.ts';
+import { type GatewayOnMock, startGatewayOnMock } from '../gateway-on-mock.test-support.ts';
 import type { LlmEvent } from './types.ts';
 
 const TEXT = 'The quick brown fox jumps over the lazy dog, then naps under the old oak tree.';

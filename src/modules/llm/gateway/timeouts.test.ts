@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LlmUnavailableError } from '../errors.ts';
-import { type GatewayOnMock, startGatewayOnMock } from '../gateway-on-mock.ts';
+import { type GatewayOnMock, startGatewayOnMock } from '../gateway-on-mock.test-support.ts';
 import { parseRetryAfter } from './backoff.ts';
 import { decideRetry } from './retry-decision.ts';
 

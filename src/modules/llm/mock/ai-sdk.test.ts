@@ -14,7 +14,7 @@ import {
   scriptedPrefix,
   WEATHER_ARGS,
   WEATHER_PROMPT,
-} from './mock-test-kit.ts';
+} from './mock-test-kit.test-support.ts';
 import { type MockLlm, startMockLlm } from './server.ts';
 
 let mock: MockLlm;

@@ -14,7 +14,7 @@ import {
   WEATHER_ARGS,
   WEATHER_PROMPT,
   WEATHER_SCHEMA,
-} from './mock-test-kit.ts';
+} from './mock-test-kit.test-support.ts';
 import { type MockLlm, startMockLlm } from './server.ts';
 
 let mock: MockLlm;

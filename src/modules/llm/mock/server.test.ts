@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { caught, fault } from './mock-test-kit.ts';
+import { caught, fault } from './mock-test-kit.test-support.ts';
 import { type MockLlm, startMockLlm } from './server.ts';
 
 let mock: MockLlm;

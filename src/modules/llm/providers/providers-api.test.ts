@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createTestApp, type TestApp } from '../../../../test/app.ts';
 import { LlmNotConfiguredError } from '../errors.ts';
-import { MOCK_MODELS } from '../gateway-on-mock.ts';
+import { MOCK_MODELS } from '../gateway-on-mock.test-support.ts';
 import { type MockLlm, startMockLlm } from '../mock/index.ts';
 
 const ADDED_KEY = 'sk-added-SECRET-5f4e3d2c1b0a';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createTestApp, type TestApp } from '../../../../test/app.ts';
-import { MOCK_MODELS } from '../gateway-on-mock.ts';
+import { MOCK_MODELS } from '../gateway-on-mock.test-support.ts';
 import { type MockLlm, startMockLlm } from '../mock/index.ts';
 
 let mock: MockLlm;
