@@ -6,7 +6,7 @@ import type { Actor, Scope } from '../../platform/http/actor.ts';
 import type { ActorCache } from './actor-cache.ts';
 import { CSRF_HEADER, SESSION_COOKIE } from './cookies.ts';
 import type { LastUseRecorder } from './last-use.ts';
-import { findSessionWithUser, findTokenWithUser, touchToken } from './store.ts';
+import { findSessionWithUser, findTokenWithUser, touchTokens } from './store.ts';
 import { hashToken, TOKEN_PATTERN } from './token-format.ts';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -81,7 +81,7 @@ export async function authenticateToken(
   if (lastUse) lastUse.note(actor.tokenId!, now, row?.last_used_at);
   // Last use is recorded at minute resolution, so most requests skip the write.
   else if (row && (!row.last_used_at || now.getTime() - row.last_used_at.getTime() > 60_000))
-    await touchToken(db, row.id, now);
+    await touchTokens(db, new Map([[row.id, now]]));
   cache?.set(key, { actor }, stamp);
   return actor;
 }

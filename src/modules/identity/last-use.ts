@@ -1,5 +1,6 @@
 import type { Queryable } from '../../platform/db/pool.ts';
 import type { Logger } from '../../platform/log.ts';
+import { touchTokens } from './store.ts';
 
 /** Last use is shown at minute resolution: a token is written at most this often. */
 const RESOLUTION_MS = 60_000;
@@ -33,12 +34,7 @@ export function createLastUseRecorder(
     const batch = pending;
     pending = new Map();
     try {
-      await db.query(
-        `UPDATE api_tokens t SET last_used_at = u.at
-         FROM unnest($1::uuid[], $2::timestamptz[]) AS u(id, at)
-         WHERE t.id = u.id AND (t.last_used_at IS NULL OR t.last_used_at < u.at - interval '1 minute')`,
-        [[...batch.keys()], [...batch.values()]],
-      );
+      await touchTokens(db, batch);
     } catch (error) {
       logger.warn({ err: error }, 'could not record the last use of API tokens');
     }

@@ -129,12 +129,19 @@ export async function findTokenWithUser(
   return rows[0];
 }
 
-export async function touchToken(db: Queryable, id: string, at: Date) {
+/** Records when tokens were last used, at minute resolution (a use within a minute writes nothing). */
+export async function touchTokens(db: Queryable, uses: ReadonlyMap<string, Date>) {
   await db.query(
-    `UPDATE api_tokens SET last_used_at = $2
-     WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < $2::timestamptz - interval '1 minute')`,
-    [id, at],
+    `UPDATE api_tokens t SET last_used_at = u.at
+     FROM unnest($1::uuid[], $2::timestamptz[]) AS u(id, at)
+     WHERE t.id = u.id AND (t.last_used_at IS NULL OR t.last_used_at < u.at - interval '1 minute')`,
+    [[...uses.keys()], [...uses.values()]],
   );
+}
+
+export async function tokenHashExists(db: Queryable, hash: string): Promise<boolean> {
+  const { rowCount } = await db.query('SELECT 1 FROM api_tokens WHERE token_hash = $1', [hash]);
+  return (rowCount ?? 0) > 0;
 }
 
 export async function listTokens(db: Queryable, userId: string): Promise<TokenRow[]> {

@@ -84,6 +84,14 @@ export async function saveBlueprintVersion(
   return rows[0]!;
 }
 
+/** A Blueprint whose build (re)starts is `building` again, unless it was discarded or is building. */
+export async function markBuilding(db: Queryable, id: string): Promise<void> {
+  await db.query(
+    `UPDATE blueprints SET status = 'building', updated_at = now() WHERE id = $1 AND status IN ('ready', 'draft', 'built')`,
+    [id],
+  );
+}
+
 export async function setBlueprintStatus(
   db: Queryable,
   id: string,

@@ -17,7 +17,7 @@ import { advanceFeature } from '../advance-feature.ts';
 import type { RequestedBy, StudioDeps } from '../deps.ts';
 import type { FeaturePhase } from '../feature-machine.ts';
 import { type FeatureRow, findFeature } from '../feature-store.ts';
-import { type BlueprintRow, findBlueprint } from '../store.ts';
+import { type BlueprintRow, findBlueprint, markBuilding } from '../store.ts';
 
 /** What every build step's input carries. */
 export interface BuildRef {
@@ -56,10 +56,7 @@ export async function enterPhase(
 ): Promise<FeatureRow> {
   const feature = await advanceFeature(deps.db, deps.clock, ctx.input.featureId, phase);
   // A retried build (after a failure made it `ready`) is building again.
-  await deps.db.query(
-    `UPDATE blueprints SET status = 'building', updated_at = now() WHERE id = $1 AND status IN ('ready', 'draft', 'built')`,
-    [ctx.input.blueprintId],
-  );
+  await markBuilding(deps.db, ctx.input.blueprintId);
   await ctx.emit({ type: 'phase', phase, featureId: feature.id, message });
   return feature;
 }
