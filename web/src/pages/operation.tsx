@@ -4,7 +4,6 @@ import { api, seg } from '../api/client.ts';
 import type { Operation, OperationDetail } from '../api/operation-types.ts';
 import { keys } from '../api/query-keys.ts';
 import type { PageProps } from '../app/page-props.ts';
-import { Link } from '../app/router.tsx';
 import { ArtifactGallery } from '../features/operations/live-artifacts.tsx';
 import { operationLabel } from '../features/operations/live-format.ts';
 import { LogView } from '../features/operations/live-log.tsx';
@@ -12,6 +11,7 @@ import { useLiveOperation, useOperation } from '../features/operations/live-oper
 import { StatusBadge, StreamIndicator } from '../features/operations/live-status.tsx';
 import { mergeSteps, StepProgressList } from '../features/operations/live-steps.tsx';
 import { ErrorAlert } from '../widgets/alert.tsx';
+import { Breadcrumbs } from '../widgets/breadcrumbs.tsx';
 import { Button } from '../widgets/button.tsx';
 import { Card } from '../widgets/card.tsx';
 import { selectClass } from '../widgets/field.tsx';
@@ -35,17 +35,13 @@ export function OperationPage({ params }: PageProps) {
 
   return (
     <>
-      <nav aria-label="Breadcrumb" className="mb-3 text-sm text-slate-500">
-        <Link to="/projects" className="hover:text-slate-800 hover:underline">
-          Projects
-        </Link>
-        <span aria-hidden="true"> / </span>
-        <Link to="/operations" className="hover:text-slate-800 hover:underline">
-          Operations
-        </Link>
-        <span aria-hidden="true"> / </span>
-        <span className="font-mono text-xs">{op.id.slice(0, 8)}</span>
-      </nav>
+      <Breadcrumbs
+        items={[
+          { label: 'Projects', to: '/projects' },
+          { label: 'Operations', to: '/operations' },
+          { label: op.id.slice(0, 8), className: 'font-mono text-xs' },
+        ]}
+      />
       <PageHeader
         title={operationLabel(op.kind)}
         documentTitle={`${operationLabel(op.kind)} ${op.id.slice(0, 8)}`}

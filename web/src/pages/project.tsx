@@ -3,7 +3,6 @@ import { api, seg } from '../api/client.ts';
 import type { Project } from '../api/project-types.ts';
 import { keys } from '../api/query-keys.ts';
 import type { PageProps } from '../app/page-props.ts';
-import { Link } from '../app/router.tsx';
 import { ProjectAbout } from '../features/projects/project-about.tsx';
 import { ProjectTabs } from '../features/projects/project-frame.tsx';
 import { ProjectMembers } from '../features/projects/project-members.tsx';
@@ -14,6 +13,7 @@ import { roleAtLeast } from '../features/projects/roles.ts';
 import { ProjectStudioCard } from '../features/studio/studio-project-card.tsx';
 import { Alert, ErrorAlert } from '../widgets/alert.tsx';
 import { Badge } from '../widgets/badge.tsx';
+import { Breadcrumbs } from '../widgets/breadcrumbs.tsx';
 import { ConfirmButton } from '../widgets/confirm-button.tsx';
 import { formatDateTime } from '../widgets/format.ts';
 import { PageHeader } from '../widgets/page-header.tsx';
@@ -30,13 +30,7 @@ export function ProjectPage({ params }: PageProps) {
 
   return (
     <>
-      <nav aria-label="Breadcrumb" className="mb-3 text-sm text-slate-500">
-        <Link to="/projects" className="hover:text-slate-800 hover:underline">
-          Projects
-        </Link>
-        <span aria-hidden="true"> / </span>
-        <span>{p.slug}</span>
-      </nav>
+      <Breadcrumbs items={[{ label: 'Projects', to: '/projects' }, { label: p.slug }]} />
       <ProjectTabs project={p} current="overview" />
       <PageHeader
         title={p.name}

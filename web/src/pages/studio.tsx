@@ -5,7 +5,7 @@ import type { OperationDetail, OperationEvent } from '../api/operation-types.ts'
 import type { Project } from '../api/project-types.ts';
 import { keys } from '../api/query-keys.ts';
 import type { PageProps } from '../app/page-props.ts';
-import { Link, navigate, useLocation } from '../app/router.tsx';
+import { navigate, useLocation } from '../app/router.tsx';
 import { useProjectActivity } from '../features/operations/live-activity.ts';
 import { ActivityFeed } from '../features/operations/live-activity-feed.tsx';
 import { useLiveOperation, useOperation } from '../features/operations/live-operation.ts';
@@ -23,6 +23,7 @@ import {
   useStartBuild,
 } from '../features/studio/studio-queries.ts';
 import { Badge } from '../widgets/badge.tsx';
+import { Breadcrumbs } from '../widgets/breadcrumbs.tsx';
 import { PageHeader } from '../widgets/page-header.tsx';
 import { Loading } from '../widgets/spinner.tsx';
 import { Unavailable } from '../widgets/unavailable.tsx';
@@ -102,17 +103,14 @@ export function StudioPage({ params }: PageProps) {
 
   return (
     <div className="flex flex-col xl:h-[calc(100vh-6.5rem)] xl:min-h-[44rem]">
-      <nav aria-label="Breadcrumb" className="mb-2 text-sm text-slate-500">
-        <Link to="/projects" className="hover:text-slate-800 hover:underline">
-          Projects
-        </Link>
-        <span aria-hidden="true"> / </span>
-        <Link to={`/projects/${encodeURIComponent(slug)}`} className="hover:text-slate-800 hover:underline">
-          {project.data?.name ?? slug}
-        </Link>
-        <span aria-hidden="true"> / </span>
-        <span>Studio</span>
-      </nav>
+      <Breadcrumbs
+        className="mb-2"
+        items={[
+          { label: 'Projects', to: '/projects' },
+          { label: project.data?.name ?? slug, to: `/projects/${encodeURIComponent(slug)}` },
+          { label: 'Studio' },
+        ]}
+      />
       <PageHeader
         title={bp.title || 'Untitled Blueprint'}
         documentTitle={`${bp.title || 'Blueprint'} · Studio`}

@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import type { Project } from '../../api/project-types.ts';
 import { Link, useLocation } from '../../app/router.tsx';
+import { Breadcrumbs } from '../../widgets/breadcrumbs.tsx';
 import { Loading } from '../../widgets/spinner.tsx';
 import { to } from './project-paths.ts';
 import { useProject } from './project-queries.ts';
@@ -56,15 +57,12 @@ export function ProjectFrame({
   const p = project.data;
   return (
     <>
-      <nav aria-label="Breadcrumb" className="mb-3 text-sm text-slate-500">
-        <Link to="/projects" className="hover:text-slate-800 hover:underline">
-          Projects
-        </Link>
-        <span aria-hidden="true"> / </span>
-        <Link to={to.project(p.slug)} className="hover:text-slate-800 hover:underline">
-          {p.name}
-        </Link>
-      </nav>
+      <Breadcrumbs
+        items={[
+          { label: 'Projects', to: '/projects' },
+          { label: p.name, to: to.project(p.slug) },
+        ]}
+      />
       <ProjectTabs project={p} current={tab} />
       {children(p)}
     </>
