@@ -60,7 +60,7 @@ export async function runStep(
       ),
     };
   } else {
-    const traced = deps.tracing?.enabled ? startStepSpan(deps.tracing, job, job.leaseOwner) : undefined;
+    const traced = deps.tracing?.enabled ? startStepSpan(deps.tracing, job) : undefined;
     outcome = await execute(deps, job, controller, def.handler, def.timeoutMs, traced);
     if (traced) endStepSpan(traced, outcome);
   }

@@ -8,7 +8,7 @@ import type { StepOutcome } from './finish-step.ts';
  * it, so this holds in any worker process, at any later time). What the handler does — LLM calls,
  * git, pipeline jobs, operations it starts — runs in this span's context.
  */
-export function startStepSpan(tracing: Tracing, job: ClaimedStep, worker: string): TracedSpan {
+export function startStepSpan(tracing: Tracing, job: ClaimedStep): TracedSpan {
   const parent = tracing.extract(job.traceparent ?? operationParent(job));
   return tracing.startSpan(
     `${job.kind} ${job.key}`,
@@ -21,7 +21,7 @@ export function startStepSpan(tracing: Tracing, job: ClaimedStep, worker: string
         'orchard.step.handler': job.handler,
         'orchard.step.attempt': job.attempt,
         'orchard.step.queue': job.queue,
-        'orchard.worker.id': worker,
+        'orchard.worker.id': job.leaseOwner,
         ...(job.projectId ? { 'orchard.project.id': job.projectId } : {}),
       },
     },
