@@ -72,6 +72,7 @@ import { createStreamGuard } from './platform/http/stream-guard.ts';
 import { createLogger, type Logger } from './platform/log.ts';
 import { createMetrics, type Metrics } from './platform/metrics.ts';
 import type { Resources } from './platform/resources.ts';
+import { startTracing, type Tracing } from './platform/tracing.ts';
 
 export const ROOT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const WEB_ROOT = path.join(ROOT_DIR, 'dist', 'web');
@@ -130,6 +131,8 @@ export interface CreateResourcesOptions {
   clock?: Clock;
   metrics?: Metrics;
   poolSize?: number;
+  /** Default: from config (`otlpEndpoint`); tests pass one over an in-memory exporter. */
+  tracing?: Tracing;
 }
 
 export async function createResources(
@@ -143,6 +146,7 @@ export async function createResources(
   const vault = new Vault(await loadMasterKey(config.masterKey, config.home));
   const metrics = options.metrics ?? createMetrics();
   const clock = options.clock ?? systemClock;
+  const tracing = options.tracing ?? (await startTracing({ endpoint: config.otlpEndpoint, logger }));
   const res: AppResources = {
     config,
     logger,
@@ -150,12 +154,13 @@ export async function createResources(
     databaseUrl,
     clock,
     metrics,
+    tracing,
     vault,
-    llm: await startLlmGateway({ config, logger, db, vault, clock, metrics }),
+    llm: startLlmGateway({ config, logger, db, vault, clock, metrics, tracing }),
     registry: new Registry(),
     bus: createEventBus(databaseUrl, logger, { connectTimeoutMs: config.database.connectTimeoutMs }),
     blobs: new FsBlobStore(path.join(config.home, 'blobs')),
-    deploy: createDeployRuntime({ config, logger, db, clock, vault }),
+    deploy: createDeployRuntime({ config, logger, db, clock, vault, tracing }),
     browsers: browserPoolFromConfig(config, { logger, metrics }),
     machine: createMachineWarnings({ config, db, logger }),
   };
@@ -262,6 +267,7 @@ export async function createHttp(res: AppResources, options: { webRoot?: string 
     },
     webRoot: options.webRoot ?? WEB_ROOT,
     hostRouter: res.deploy.hostRouter,
+    tracing: res.tracing,
     routes: [
       identityRoutes(res, { cache: credentials.cache }),
       projectRoutes(res),
@@ -351,6 +357,7 @@ export async function startOrchard(
         await http.close();
         await res.bus.close();
         await res.llm.flush();
+        await res.tracing.shutdown();
         await res.db.end();
         await database.stop();
       },

@@ -10,6 +10,7 @@ import { type Clock, systemClock } from '../src/platform/clock.ts';
 import { type Scope, SYSTEM_ACTOR } from '../src/platform/http/actor.ts';
 import type { HttpApp } from '../src/platform/http/server.ts';
 import { createLogger } from '../src/platform/log.ts';
+import type { Tracing } from '../src/platform/tracing.ts';
 import { createTestDatabase, type TestDatabase } from './db.ts';
 
 export interface TestApp {
@@ -32,11 +33,11 @@ let counter = 0;
 /**
  * A full Orchard HTTP app on a fresh database, driven with `http.inject()`; logs are captured.
  * `options.database` makes it a second replica on another app's database (closing it leaves the
- * database to its owner).
+ * database to its owner). `options.tracing` (e.g. over an in-memory exporter) is shut down on close.
  */
 export async function createTestApp(
   overrides: Record<string, unknown> = {},
-  options: { clock?: Clock; database?: TestDatabase } = {},
+  options: { clock?: Clock; database?: TestDatabase; tracing?: Tracing } = {},
 ): Promise<TestApp> {
   const shared = options.database;
   const database = shared ?? (await createTestDatabase());
@@ -54,6 +55,7 @@ export async function createTestApp(
     logger,
     clock: options.clock ?? systemClock,
     poolSize: 5,
+    ...(options.tracing ? { tracing: options.tracing } : {}),
   });
   const http = await createHttp(res, { webRoot: path.join(home, 'no-web') });
   await http.ready();
@@ -87,6 +89,7 @@ export async function createTestApp(
       await http.close();
       await res.bus.close();
       await res.llm.flush();
+      await res.tracing.shutdown();
       await res.db.end();
       if (!shared) await database.drop();
     },

@@ -89,6 +89,7 @@ export function registerWorker(program: Command) {
         metrics?.close();
         await res.bus.close();
         await res.llm.flush();
+        await res.tracing.shutdown();
         await res.db.end();
       });
     });

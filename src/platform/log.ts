@@ -1,3 +1,4 @@
+import { context, isSpanContextValid, trace } from '@opentelemetry/api';
 import pino, { type Logger } from 'pino';
 
 export type { Logger };
@@ -27,7 +28,16 @@ export interface LoggerOptions {
   base?: Record<string, unknown>;
 }
 
-/** JSON logs (pino) with secrets redacted by path. */
+/**
+ * `trace_id` and `span_id` of the active span on every line written inside a trace (a request, a
+ * step). Outside one — and always with tracing off, when no context is kept — a map lookup, nothing more.
+ */
+function traceFields(): Record<string, string> {
+  const span = trace.getSpanContext(context.active());
+  return span && isSpanContextValid(span) ? { trace_id: span.traceId, span_id: span.spanId } : {};
+}
+
+/** JSON logs (pino) with secrets redacted by path, and the active trace's ids. */
 export function createLogger(options: LoggerOptions): Logger {
   return pino(
     {
@@ -35,6 +45,7 @@ export function createLogger(options: LoggerOptions): Logger {
       base: options.base ?? { service: 'orchard' },
       redact: { paths: REDACT_PATHS, censor: '***' },
       timestamp: pino.stdTimeFunctions.isoTime,
+      mixin: traceFields,
     },
     options.destination ?? pino.destination({ sync: false }),
   );

@@ -3,6 +3,7 @@ import type { Clock } from './clock.ts';
 import type { Db } from './db/pool.ts';
 import type { Logger } from './log.ts';
 import type { Metrics } from './metrics.ts';
+import type { Tracing } from './tracing.ts';
 
 /**
  * The infrastructure bag the composition root (app.ts) builds once and passes down. Modules add
@@ -16,4 +17,6 @@ export interface Resources {
   databaseUrl: string;
   clock: Clock;
   metrics: Metrics;
+  /** Spans for the whole process (TRACING_OFF without an OTLP endpoint). */
+  tracing: Tracing;
 }

@@ -15,6 +15,7 @@ import { createEventBus, type EventBus } from '../../src/platform/events/index.t
 import { createLogger } from '../../src/platform/log.ts';
 import { createMetrics } from '../../src/platform/metrics.ts';
 import type { Resources } from '../../src/platform/resources.ts';
+import { TRACING_OFF } from '../../src/platform/tracing.ts';
 
 /** Engine resources on a test database (tests only): a real pool, bus and clock, quiet logs. */
 export function engineResources(database: { url: string; db: Resources['db'] }, clock: Clock = systemClock) {
@@ -32,6 +33,7 @@ export function engineResources(database: { url: string; db: Resources['db'] }, 
     databaseUrl: database.url,
     clock,
     metrics: createMetrics({ defaultMetrics: false }),
+    tracing: TRACING_OFF,
     bus,
   };
   return res;

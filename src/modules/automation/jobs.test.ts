@@ -11,6 +11,7 @@ import { createEventBus, type EventBus } from '../../platform/events/index.ts';
 import { SYSTEM_ACTOR } from '../../platform/http/actor.ts';
 import { createLogger } from '../../platform/log.ts';
 import { createMetrics } from '../../platform/metrics.ts';
+import { TRACING_OFF } from '../../platform/tracing.ts';
 import {
   createWorkerPool,
   defineWorkflow,
@@ -67,6 +68,7 @@ beforeAll(async () => {
     databaseUrl: database.url,
     clock: systemClock,
     metrics: createMetrics({ defaultMetrics: false }),
+    tracing: TRACING_OFF,
     bus,
   };
   workers = createWorkerPool({ res, registry, queues: ['browser'], concurrency: 1, pollMs: 50 });

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { DomainError } from '../../platform/errors.ts';
 import { DEFAULT_PATH } from '../../platform/sandbox/index.ts';
+import { endSpan, startChildSpan } from '../../platform/tracing.ts';
 
 /**
  * The environment every git process Orchard runs gets: nothing inherited (a developer's GIT_DIR or
@@ -85,7 +86,45 @@ export function seconds(ms: number) {
  * holding its output open.
  */
 export function spawnGit(args: string[], options: { env?: Record<string, string> } = {}) {
-  return spawn('git', args, { env: gitEnv(options.env), stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+  const child = spawn('git', args, {
+    env: gitEnv(options.env),
+    stdio: ['pipe', 'pipe', 'pipe'],
+    detached: true,
+  });
+  traceGit(child, args);
+  return child;
+}
+
+/** Inside a trace (a request, a step), each git process is a span: `git <subcommand>`, until it exits. */
+function traceGit(child: ChildProcess, args: string[]) {
+  const traced = startChildSpan(`git ${subcommand(args)}`, {
+    attributes: {
+      'process.executable.name': 'git',
+      ...(child.pid !== undefined ? { 'process.pid': child.pid } : {}),
+    },
+  });
+  if (!traced) return;
+  let ended = false;
+  const end = (error?: Error) => {
+    if (ended) return;
+    ended = true;
+    endSpan(traced.span, error);
+  };
+  child.once('error', end);
+  child.once('close', (code, signal) => {
+    if (code !== null) traced.span.setAttribute('process.exit.code', code);
+    end(signal ? new Error(`git was stopped by ${signal}`) : undefined);
+  });
+}
+
+/** `rev-parse` of `-C repo --literal-pathspecs rev-parse …` (what the process does, never its arguments). */
+function subcommand(args: string[]): string {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '-C' || arg === '-c') i++;
+    else if (!arg.startsWith('-')) return arg;
+  }
+  return '';
 }
 
 export function killGitGroup(child: ChildProcess) {

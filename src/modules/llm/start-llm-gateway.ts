@@ -3,35 +3,30 @@ import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/pool.ts';
 import type { Logger } from '../../platform/log.ts';
 import type { Metrics } from '../../platform/metrics.ts';
+import type { Tracing } from '../../platform/tracing.ts';
 import type { Vault } from '../secrets/index.ts';
 import { createLlmGateway, type LlmGateway } from './gateway/create-gateway.ts';
-import { startLlmTracing } from './telemetry/tracing.ts';
 
-/** The gateway as the composition root builds it: records in the database, spans when OTLP is configured. */
-export async function startLlmGateway(res: {
+/**
+ * The gateway as the composition root builds it: records in the database, spans (children of the
+ * step or request that made the call) when tracing is on.
+ */
+export function startLlmGateway(res: {
   config: Config;
   logger: Logger;
   db: Db;
   vault: Vault;
   clock: Clock;
   metrics: Metrics;
-}): Promise<LlmGateway> {
-  const tracing = await startLlmTracing(res.config.otlpEndpoint, res.logger);
-  const gateway = createLlmGateway({
+  tracing: Tracing;
+}): LlmGateway {
+  return createLlmGateway({
     config: res.config,
     logger: res.logger,
     metrics: res.metrics,
     clock: res.clock,
     db: res.db,
     vault: res.vault,
-    ...(tracing.tracer ? { tracer: tracing.tracer } : {}),
+    ...(res.tracing.enabled ? { tracer: res.tracing.tracer('orchard.llm') } : {}),
   });
-  // Flushing at shutdown also exports the spans still batched.
-  return {
-    ...gateway,
-    flush: async () => {
-      await gateway.flush();
-      await tracing.shutdown();
-    },
-  };
 }

@@ -3,6 +3,7 @@ import { type Clock, systemClock } from '../../platform/clock.ts';
 import type { Db, DbClient } from '../../platform/db/pool.ts';
 import { ValidationError } from '../../platform/errors.ts';
 import { type Actor, isSystemActor } from '../../platform/http/actor.ts';
+import { currentTrace } from '../../platform/tracing.ts';
 import { STREAM_LOCK, streamKey } from './engine/lock.ts';
 import { insertStepsSql, planSteps, stepRecords } from './engine/plan-steps.ts';
 import type { Registry } from './engine/registry.ts';
@@ -50,6 +51,9 @@ export async function startOperation(
 
   const now = clock.now();
   const id = randomUUID();
+  // Started inside a trace (a request, a step), the steps continue it wherever they run; else
+  // the operation gets a trace id of its own.
+  const trace = currentTrace();
   const stream = streamKey({ operationId: id, projectId });
   const queued = {
     status: 'queued',
@@ -70,11 +74,12 @@ export async function startOperation(
       projectId,
       options.parentOperationId ?? null,
       options.idempotencyKey ?? null,
-      randomBytes(16).toString('hex'),
+      trace?.traceId ?? randomBytes(16).toString('hex'),
       now,
       stream,
       stepRecords(steps.map((s) => ({ ...s, status: s.dependsOn.length ? 'blocked' : 'ready' }))),
       JSON.stringify(queued),
+      trace?.traceparent ?? null,
     ],
   });
   if (rows[0]?.id) return { id: rows[0].id };
@@ -97,8 +102,8 @@ const START_SQL = `
     SELECT pg_advisory_xact_lock(${STREAM_LOCK}, hashtext($11))
   ), op AS (
     INSERT INTO operations (id, kind, status, input, actor_id, actor_name, project_id, parent_operation_id,
-                            idempotency_key, trace_id, created_at, updated_at)
-    SELECT $1::uuid, $2, 'queued', $3::jsonb, $4::uuid, $5, $6::uuid, $7::uuid, $8, $9, $10::timestamptz, $10::timestamptz
+                            idempotency_key, trace_id, traceparent, created_at, updated_at)
+    SELECT $1::uuid, $2, 'queued', $3::jsonb, $4::uuid, $5, $6::uuid, $7::uuid, $8, $9, $14, $10::timestamptz, $10::timestamptz
     FROM locked
     ON CONFLICT (kind, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
     RETURNING id

@@ -1,6 +1,7 @@
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { DEFAULT_PATH, handOverToSandbox, runSandboxed } from '../../platform/sandbox/index.ts';
+import { failSpan, traceEnv, withChildSpan } from '../../platform/tracing.ts';
 import { addWorktree, removeWorktree, repositoryPath } from '../git/index.ts';
 import type { StepContext } from '../operations/index.ts';
 import { findProjectById, projectSandboxNetwork, projectSandboxUser } from '../projects/index.ts';
@@ -130,28 +131,36 @@ export async function runPipelineJob(
     const warned = new Set<string>();
     for (const step of spec.steps) {
       log.note(`▶ ${step.name}`);
-      const result = await runSandboxed({
-        command: ['sh', '-ec', step.run],
-        workspace,
-        env,
-        network: projectSandboxNetwork(project, spec.network),
-        user: projectSandboxUser(project, res.config.sandbox.uidBase),
-        allowUnsandboxed: res.config.sandbox.allowUnsandboxed,
-        writable: [path.join(jobDir, 'home'), path.join(jobDir, 'tmp')],
-        hidden: [res.config.home],
-        readOnly: [repo],
-        limits: LIMITS,
-        name: `${pipeline.id}-${job.name}`,
-        timeoutMs: Math.max(1, deadline - Date.now()),
-        signal: ctx.signal,
-        onStdout: (c) => log.write(c, 'stdout'),
-        onStderr: (c) => log.write(c, 'stderr'),
-        onWarning: (message) => {
-          if (warned.has(message)) return;
-          warned.add(message);
-          log.note(`⚠ ${message}`);
-          void ctx.emit({ type: 'warning', message, job: job.name });
-        },
+      // In a trace, each command is a span of the job's step, and TRACEPARENT lets what it traces join.
+      const attributes = { 'orchard.pipeline.id': pipeline.id, 'orchard.pipeline.job': job.name };
+      const result = await withChildSpan(`pipeline step ${step.name}`, { attributes }, async (span) => {
+        const ran = await runSandboxed({
+          command: ['sh', '-ec', step.run],
+          workspace,
+          env: { ...env, ...traceEnv() },
+          network: projectSandboxNetwork(project, spec.network),
+          user: projectSandboxUser(project, res.config.sandbox.uidBase),
+          allowUnsandboxed: res.config.sandbox.allowUnsandboxed,
+          writable: [path.join(jobDir, 'home'), path.join(jobDir, 'tmp')],
+          hidden: [res.config.home],
+          readOnly: [repo],
+          limits: LIMITS,
+          name: `${pipeline.id}-${job.name}`,
+          timeoutMs: Math.max(1, deadline - Date.now()),
+          signal: ctx.signal,
+          onStdout: (c) => log.write(c, 'stdout'),
+          onStderr: (c) => log.write(c, 'stderr'),
+          onWarning: (message) => {
+            if (warned.has(message)) return;
+            warned.add(message);
+            log.note(`⚠ ${message}`);
+            void ctx.emit({ type: 'warning', message, job: job.name });
+          },
+        });
+        if (ran.exitCode !== null) span.setAttribute('process.exit.code', ran.exitCode);
+        if (ran.timedOut || (!ran.cancelled && ran.exitCode !== 0))
+          failSpan(span, `${step.name} exited with ${ran.exitCode ?? ran.signal ?? 'a timeout'}`);
+        return ran;
       });
       isolation = result.isolation;
       exitCode = result.exitCode;

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import type { Queryable } from '../db/pool.ts';
 import type { Logger } from '../log.ts';
+import { outsideTrace } from '../tracing.ts';
 
 /** A live subscription; call it to unsubscribe. `ready` resolves once the channel is LISTENed. */
 export type Subscription = (() => void) & { ready: Promise<void> };
@@ -98,7 +99,8 @@ export function createEventBus(databaseUrl: string, logger: Logger, options: Eve
       });
       next.on('error', (error) => drop(next, error));
       next.on('end', () => drop(next, new Error('connection ended')));
-      next.on('notification', dispatch);
+      // Whoever first subscribed opened the connection; its notifications belong to no trace.
+      next.on('notification', outsideTrace(dispatch));
       try {
         await next.connect();
       } catch (error) {

@@ -24,9 +24,11 @@ import { beforeAbort } from '../deadline.ts';
 import { RateLimitedError, UnauthorizedError, ValidationError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
+import type { Tracing } from '../tracing.ts';
 import type { Actor } from './actor.ts';
 import { problem, sendProblem, toProblem } from './problem.ts';
 import { RateLimiter } from './rate-limit.ts';
+import { traceRequests } from './request-spans.ts';
 import { requireRouteAccess } from './route-auth.ts';
 import { securityHeaders } from './security-headers.ts';
 import { unstorableInput } from './storable-input.ts';
@@ -95,6 +97,8 @@ export interface HttpServerOptions {
    * instead of the API; return true when handled.
    */
   hostRouter?: (request: IncomingMessage, response: ServerResponse) => boolean;
+  /** A span per request when tracing is on (absent or off: no hook at all). */
+  tracing?: Tracing;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -169,6 +173,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     strictTransportSecurity: options.hsts ? { maxAge: 15552000, includeSubDomains: true } : false,
     crossOriginEmbedderPolicy: false,
   });
+  // First of all hooks: the others run inside the request's span. Probes would drown the traces.
+  if (options.tracing?.enabled) traceRequests(app, options.tracing, { skip: isQuietRequest });
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
     reply.headers(security);

@@ -1,5 +1,6 @@
 import type { RequestContext } from '../../../platform/context.ts';
 import { withTransaction } from '../../../platform/db/pool.ts';
+import { traceparentOf } from '../../../platform/tracing.ts';
 import { recordAudit } from '../../identity/index.ts';
 import type { ProjectRow } from '../../projects/index.ts';
 import { awaitRollout } from '../await-rollout.ts';
@@ -63,6 +64,7 @@ export async function deployRelease(
       generation: updated.generation,
       actorName: ctx.actor.username,
       operationId: input.operationId ?? null,
+      traceparent: traceparentOf(),
       now,
     });
     await recordAudit(tx, ctx, {

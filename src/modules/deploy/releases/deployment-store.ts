@@ -14,6 +14,7 @@ export interface DeploymentRow {
   error: string | null;
   actor_name: string;
   operation_id: string | null;
+  traceparent: string | null;
   created_at: Date;
   finished_at: Date | null;
 }
@@ -28,13 +29,15 @@ export async function insertDeployment(
     generation: number;
     actorName: string;
     operationId: string | null;
+    /** The span that asked for it (W3C): the supervisor's launch becomes its child. */
+    traceparent?: string;
     now: Date;
   },
 ): Promise<DeploymentRow> {
   const { rows } = await db.query<DeploymentRow>(
     `INSERT INTO deployments (environment_id, release_id, previous_release_id, kind, generation, status,
-                              actor_name, operation_id, created_at)
-     VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7, $8) RETURNING *`,
+                              actor_name, operation_id, created_at, traceparent)
+     VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7, $8, $9) RETURNING *`,
     [
       d.environmentId,
       d.releaseId,
@@ -44,9 +47,23 @@ export async function insertDeployment(
       d.actorName,
       d.operationId,
       d.now,
+      d.traceparent ?? null,
     ],
   );
   return rows[0]!;
+}
+
+/** The traceparent of the deployment a rollout of `generation` answers, if it was asked for in a trace. */
+export async function deploymentTraceparent(
+  db: Queryable,
+  environmentId: string,
+  generation: number,
+): Promise<string | undefined> {
+  const { rows } = await db.query<{ traceparent: string | null }>(
+    'SELECT traceparent FROM deployments WHERE environment_id = $1 AND generation = $2 ORDER BY created_at DESC LIMIT 1',
+    [environmentId, generation],
+  );
+  return rows[0]?.traceparent ?? undefined;
 }
 
 export async function findDeployment(db: Queryable, id: string): Promise<DeploymentRow | undefined> {

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import type { Config } from '../../../config.ts';
 import type { Db } from '../../../platform/db/pool.ts';
 import type { Isolation } from '../../../platform/sandbox/index.ts';
+import { traceEnv } from '../../../platform/tracing.ts';
 import { projectSandboxUser } from '../../projects/index.ts';
 import { revealSecrets, type Vault } from '../../secrets/index.ts';
 import type { EnvironmentWithSlug } from '../environment-store.ts';
@@ -77,6 +78,8 @@ export async function launchRelease(o: LaunchOptions): Promise<LaunchResult> {
       ORCHARD_COMMIT_SHA: release.sha,
       ...(o.orchardOrigins ? { ORCHARD_ORIGIN: o.orchardOrigins() } : {}),
       ...secrets,
+      // The launch's span (see the supervisor): what the app traces at start joins the deploy's trace.
+      ...traceEnv(),
     },
     secretValues: Object.values(secrets),
     releaseId: release.id,

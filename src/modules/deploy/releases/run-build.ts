@@ -9,6 +9,7 @@ import {
   type SandboxNetwork,
   type SandboxUser,
 } from '../../../platform/sandbox/index.ts';
+import { failSpan, traceEnv, withChildSpan } from '../../../platform/tracing.ts';
 import { StreamMasker } from '../../secrets/index.ts';
 
 const BUILD_TIMEOUT_MS = 15 * 60_000;
@@ -63,22 +64,37 @@ export async function runBuild(
     }
   };
   try {
-    const result = await runSandboxed({
-      command: ['sh', '-ec', o.command],
-      workspace: o.workspace,
-      env: { LANG: 'C.UTF-8', CI: 'true', ...o.env, PATH: DEFAULT_PATH, HOME: home, TMPDIR: tmp },
-      network: o.network,
-      user: o.user,
-      allowUnsandboxed: o.allowUnsandboxed,
-      writable: [o.scratch],
-      hidden: o.hidden,
-      limits: LIMITS,
-      name: o.name,
-      timeoutMs: BUILD_TIMEOUT_MS,
-      signal: o.signal,
-      isolation: o.isolation,
-      onStdout: (c) => take('stdout', maskers.stdout.push(c.toString('utf8'))),
-      onStderr: (c) => take('stderr', maskers.stderr.push(c.toString('utf8'))),
+    // In a trace (the deploy step, a deploy request), the build is a span; TRACEPARENT passes it on.
+    const result = await withChildSpan('deploy build', {}, async (span) => {
+      const ran = await runSandboxed({
+        command: ['sh', '-ec', o.command],
+        workspace: o.workspace,
+        env: {
+          LANG: 'C.UTF-8',
+          CI: 'true',
+          ...o.env,
+          PATH: DEFAULT_PATH,
+          HOME: home,
+          TMPDIR: tmp,
+          ...traceEnv(),
+        },
+        network: o.network,
+        user: o.user,
+        allowUnsandboxed: o.allowUnsandboxed,
+        writable: [o.scratch],
+        hidden: o.hidden,
+        limits: LIMITS,
+        name: o.name,
+        timeoutMs: BUILD_TIMEOUT_MS,
+        signal: o.signal,
+        isolation: o.isolation,
+        onStdout: (c) => take('stdout', maskers.stdout.push(c.toString('utf8'))),
+        onStderr: (c) => take('stderr', maskers.stderr.push(c.toString('utf8'))),
+      });
+      if (ran.exitCode !== null) span.setAttribute('process.exit.code', ran.exitCode);
+      if (ran.timedOut || ran.exitCode !== 0)
+        failSpan(span, `the build exited with ${ran.exitCode ?? ran.signal}`);
+      return ran;
     });
     take('stdout', maskers.stdout.flush(), true);
     take('stderr', maskers.stderr.flush(), true);

@@ -6,6 +6,7 @@ import type { Db } from '../../../platform/db/pool.ts';
 import type { EventBus, Subscription } from '../../../platform/events/index.ts';
 import type { Logger } from '../../../platform/log.ts';
 import type { Isolation } from '../../../platform/sandbox/index.ts';
+import type { Tracing } from '../../../platform/tracing.ts';
 import type { Vault } from '../../secrets/index.ts';
 import type { DeployDeps } from '../deps.ts';
 import { findEnvironmentByLabel } from '../environment-store.ts';
@@ -30,6 +31,8 @@ export interface DeployRuntimeOptions {
     Pick<SupervisorOptions, 'ownerId' | 'leaseMs' | 'healthIntervalMs' | 'restartBaseMs' | 'restartMaxMs'>
   >;
   isolation?: Isolation;
+  /** Launches of apps are spans when on. */
+  tracing?: Tracing;
 }
 
 /** How long the proxy trusts a database answer for a label another process supervises. */

@@ -5,6 +5,7 @@ import type { Clock } from '../../../platform/clock.ts';
 import type { Db } from '../../../platform/db/pool.ts';
 import type { Logger } from '../../../platform/log.ts';
 import type { Isolation } from '../../../platform/sandbox/index.ts';
+import { endSpan, failSpan, inContext, type Tracing } from '../../../platform/tracing.ts';
 import type { Vault } from '../../secrets/index.ts';
 import {
   type EnvironmentWithSlug,
@@ -14,9 +15,9 @@ import {
   revertDesired,
 } from '../environment-store.ts';
 import { logFile } from '../paths.ts';
-import { settleDeployments } from '../releases/deployment-store.ts';
-import { launchRelease } from '../releases/launch-release.ts';
-import { findRelease } from '../releases/release-store.ts';
+import { deploymentTraceparent, settleDeployments } from '../releases/deployment-store.ts';
+import { type LaunchOptions, type LaunchResult, launchRelease } from '../releases/launch-release.ts';
+import { findRelease, type ReleaseRow } from '../releases/release-store.ts';
 import { AppLog } from './app-log.ts';
 import type { AppProcess } from './app-process.ts';
 import {
@@ -48,6 +49,8 @@ export interface SupervisorOptions {
   restartMaxMs?: number;
   /** For tests: pretend the machine offers this isolation. */
   isolation?: Isolation;
+  /** Launches are spans when on (default off). */
+  tracing?: Tracing;
 }
 
 /** What one Orchard process knows about an environment it supervises. */
@@ -204,7 +207,7 @@ export class Supervisor {
     slot.status = slot.live?.running ? 'deploying' : 'starting';
     await recordObserved(db, env.id, { status: slot.status, now: clock.now() });
     const fromSeq = slot.log.lastSeq;
-    const launched = await launchRelease({
+    const launched = await this.launch(env, release, deploy, {
       ...this.o,
       env,
       release,
@@ -267,6 +270,44 @@ export class Supervisor {
     });
     if (deploy) await settleDeployments(db, env.id, generation, { status: 'succeeded', now });
     if (old) this.retire(slot, old);
+  }
+
+  /**
+   * With tracing on, a launch is a span from start to healthy: the child of the span that asked for
+   * the deploy (recorded with the deployment: this may be another process, woken by NOTIFY), or a
+   * trace of its own for a restart. The app gets it as TRACEPARENT.
+   */
+  private async launch(
+    env: EnvironmentWithSlug,
+    release: ReleaseRow | undefined,
+    deploy: boolean,
+    options: LaunchOptions,
+  ): Promise<LaunchResult> {
+    const tracing = this.o.tracing;
+    if (!tracing?.enabled) return launchRelease(options);
+    const asked = deploy ? await deploymentTraceparent(this.o.db, env.id, env.generation) : undefined;
+    const { span, context } = tracing.startSpan(
+      'deploy launch',
+      {
+        attributes: {
+          'orchard.project.slug': env.slug,
+          'orchard.environment': env.name,
+          'orchard.deploy.restart': !deploy,
+          ...(release ? { 'orchard.release.id': release.id, 'orchard.release.sha': release.sha } : {}),
+        },
+      },
+      tracing.extract(asked),
+    );
+    try {
+      const launched = await inContext(context, () => launchRelease(options));
+      if (launched.ok) span.setAttribute('orchard.app.port', launched.proc.port);
+      else failSpan(span, launched.reason);
+      span.end();
+      return launched;
+    } catch (error) {
+      endSpan(span, error);
+      throw error;
+    }
   }
 
   /** What went wrong, with the new process's last log lines (those after `fromSeq`). */

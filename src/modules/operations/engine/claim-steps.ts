@@ -17,6 +17,8 @@ export interface ClaimedStep {
   parentKey: string | null;
   timeoutMs: number | null;
   traceId: string;
+  /** The span that started the operation (W3C traceparent): each step's span is its child. */
+  traceparent: string | null;
   kind: string;
   leaseOwner: string;
   leaseExpiresAt: Date;
@@ -41,12 +43,13 @@ interface ClaimRow {
   kind: string;
   cancelled: boolean;
   event_id: number;
+  traceparent: string | null;
 }
 
 /**
  * Claims up to `limit` ready steps of `queues` (tried in the given order), skipping those another
  * claimer is taking, leases them to `owner`, marks their operations running and writes the
- * `running` events — one statement (orchard_claim_steps, migration 0009) per batch. Rows come back
+ * `running` events — one statement (orchard_claim_steps, migrations 0009 and 0014) per batch. Rows come back
  * in the order they were picked.
  */
 export async function claimSteps(
@@ -80,6 +83,7 @@ export async function claimSteps(
     parentKey: r.parent_key,
     timeoutMs: r.timeout_ms,
     traceId: r.trace_id,
+    traceparent: r.traceparent,
     kind: r.kind,
     leaseOwner: options.owner,
     leaseExpiresAt,

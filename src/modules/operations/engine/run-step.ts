@@ -1,6 +1,7 @@
 import type { Clock } from '../../../platform/clock.ts';
 import type { Db } from '../../../platform/db/pool.ts';
 import type { Logger } from '../../../platform/log.ts';
+import { inContext, type TracedSpan, type Tracing } from '../../../platform/tracing.ts';
 import { untilAborted } from '../../../platform/until-aborted.ts';
 import {
   LeaseLostError,
@@ -17,6 +18,7 @@ import { DEFAULT_RETRY, type StepContext } from './define.ts';
 import { type FinishResult, finishStep, type StepOutcome } from './finish-step.ts';
 import type { Registry } from './registry.ts';
 import { createStepContext } from './step-context.ts';
+import { endStepSpan, startStepSpan } from './step-span.ts';
 
 export interface StepRunnerDeps {
   db: Db;
@@ -29,6 +31,8 @@ export interface StepRunnerDeps {
   random?: () => number;
   /** How long a stopping worker waits for an aborted handler before leaving its lease to expire. */
   releaseGraceMs?: number;
+  /** A span per attempt when on (default off). */
+  tracing?: Tracing;
 }
 
 /**
@@ -55,7 +59,11 @@ export async function runStep(
         `No handler for step "${job.handler}" in this worker (is it running the same Orchard version?)`,
       ),
     };
-  } else outcome = await execute(deps, job, controller, def.handler, def.timeoutMs);
+  } else {
+    const traced = deps.tracing?.enabled ? startStepSpan(deps.tracing, job) : undefined;
+    outcome = await execute(deps, job, controller, def.handler, def.timeoutMs, traced);
+    if (traced) endStepSpan(traced, outcome);
+  }
   const ranMs = performance.now() - started;
   handlerDone?.();
 
@@ -93,6 +101,7 @@ async function execute(
   controller: AbortController,
   handler: (ctx: StepContext) => Promise<unknown>,
   defaultTimeoutMs: number,
+  traced: TracedSpan | undefined,
 ): Promise<StepOutcome | undefined> {
   const timeoutMs = job.timeoutMs ?? defaultTimeoutMs;
   const timer = setTimeout(
@@ -104,10 +113,10 @@ async function execute(
   let logs: { flush(): Promise<void> } | undefined;
   try {
     const outputs = await loadOutputs(deps.db, job.operationId, job.dependsOn);
-    const built = createStepContext(deps, job, controller.signal, outputs);
+    const built = createStepContext(deps, job, controller.signal, outputs, Boolean(traced));
     logs = built.logs;
     running = Promise.resolve()
-      .then(() => handler(built.ctx))
+      .then(() => (traced ? inContext(traced.context, () => handler(built.ctx)) : handler(built.ctx)))
       .finally(() => {
         settled = true;
       });

@@ -14,6 +14,8 @@ export function createStepContext(
   job: ClaimedStep,
   signal: AbortSignal,
   outputs: Record<string, unknown>,
+  /** The handler runs in the step's span: the logger's mixin adds trace_id and span_id then. */
+  traced = false,
 ): { ctx: StepContext; logs: EventCoalescer } {
   const { db, clock } = deps;
   const target = { operationId: job.operationId, projectId: job.projectId, stepKey: job.key };
@@ -21,7 +23,7 @@ export function createStepContext(
     operationId: job.operationId,
     step: job.key,
     attempt: job.attempt,
-    traceId: job.traceId,
+    ...(traced ? {} : { trace_id: job.traceId }),
   });
   const logs = new EventCoalescer(
     (stream, text, dropped) =>

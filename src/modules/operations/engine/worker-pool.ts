@@ -139,6 +139,7 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
     metrics,
     random: options.random,
     completer: new StepCompleter(db, clock),
+    tracing: res.tracing,
   };
 
   const every = (ms: number, fn: () => void) => {
