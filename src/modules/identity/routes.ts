@@ -11,6 +11,7 @@ import { createUser } from './create-user.ts';
 import { listAudit } from './list-audit.ts';
 import { login } from './login.ts';
 import { logout } from './logout.ts';
+import { needsAdmin } from './needs-admin.ts';
 import { revokeToken } from './revoke-token.ts';
 import {
   AuditQuery,
@@ -25,7 +26,7 @@ import {
   UserView,
 } from './schemas.ts';
 import { setupAdmin } from './setup-admin.ts';
-import { countUsers, findUserById, listTokens, listUsers } from './store.ts';
+import { findUserById, listTokens, listUsers } from './store.ts';
 import { updateUser } from './update-user.ts';
 import { toTokenView, toUserView } from './views.ts';
 
@@ -42,7 +43,7 @@ export function identityRoutes(res: Resources, options: { cache?: ActorCache } =
         config: { auth: 'public' },
         schema: { tags, response: { 200: z.object({ needsAdmin: z.boolean() }) } },
       },
-      async () => ({ needsAdmin: (await countUsers(db)) === 0 }),
+      async () => ({ needsAdmin: await needsAdmin(db) }),
     );
 
     app.post(

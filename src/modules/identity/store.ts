@@ -66,6 +66,17 @@ export async function findUserByName(db: Queryable, username: string): Promise<U
   return rows[0];
 }
 
+export async function listUsernames(
+  db: Queryable,
+  ids: string[],
+): Promise<Array<{ id: string; username: string }>> {
+  const { rows } = await db.query<{ id: string; username: string }>(
+    'SELECT id, username FROM users WHERE id = ANY($1::uuid[])',
+    [ids],
+  );
+  return rows;
+}
+
 export async function listUsers(db: Queryable, limit: number, after?: [string, string]): Promise<UserRow[]> {
   const { rows } = await db.query<UserRow>(
     `SELECT * FROM users

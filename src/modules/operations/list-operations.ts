@@ -1,10 +1,11 @@
 import type { Db } from '../../platform/db/pool.ts';
 import type { Actor } from '../../platform/http/actor.ts';
 import { CursorShape, decodeCursor, type Page, toPage } from '../../platform/http/cursor.ts';
-import { requireProjectRole } from '../projects/index.ts';
+import { listMemberProjectIds, requireProjectRole } from '../projects/index.ts';
 import { isAdmin } from './access.ts';
 import { listOperationRows, type OperationStatus } from './store.ts';
 import { type OperationView, toOperationView } from './views.ts';
+import { withProjectSlugs } from './with-project-slugs.ts';
 
 /**
  * Operations newest first: of one project (viewers), else every operation the actor may see —
@@ -21,11 +22,16 @@ export async function listOperations(
     : undefined;
   const rows = await listOperationRows(db, {
     projectId,
-    memberOf: projectId || isAdmin(actor) ? undefined : actor.userId,
+    inProjects: projectId || isAdmin(actor) ? undefined : await listMemberProjectIds(db, actor.userId),
     status: query.status,
     kind: query.kind,
     limit: query.limit,
     after,
   });
-  return toPage(rows, query.limit, (r) => [r.created_at.toISOString(), r.id], toOperationView);
+  return toPage(
+    await withProjectSlugs(db, rows),
+    query.limit,
+    (r) => [r.created_at.toISOString(), r.id],
+    toOperationView,
+  );
 }

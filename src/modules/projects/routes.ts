@@ -5,6 +5,7 @@ import type { Resources } from '../../platform/resources.ts';
 import { requireProjectRole } from './access.ts';
 import { setProjectArchived } from './archive-project.ts';
 import { createProject } from './create-project.ts';
+import { listMembers } from './list-members.ts';
 import { listProjects } from './list-projects.ts';
 import { removeMember } from './remove-member.ts';
 import {
@@ -18,7 +19,6 @@ import {
   UpdateProjectBody,
 } from './schemas.ts';
 import { setMember } from './set-member.ts';
-import { listMembers } from './store.ts';
 import { updateProject } from './update-project.ts';
 import { toProjectView } from './views.ts';
 
@@ -105,24 +105,7 @@ export function projectRoutes(res: Resources) {
     app.get(
       '/api/projects/:slug/members',
       { schema: { tags, params: SlugParam, response: { 200: Page(MemberView) } } },
-      async (request) => {
-        const { project } = await requireProjectRole(
-          db,
-          contextOf(request).actor,
-          request.params.slug,
-          'viewer',
-        );
-        const rows = await listMembers(db, project.id);
-        return {
-          items: rows.map((r) => ({
-            userId: r.user_id,
-            username: r.username,
-            role: r.role,
-            addedAt: r.created_at.toISOString(),
-          })),
-          nextCursor: null,
-        };
-      },
+      async (request) => listMembers(db, contextOf(request).actor, request.params.slug),
     );
 
     app.put(
