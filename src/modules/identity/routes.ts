@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { NotFoundError } from '../../platform/errors.ts';
-import { CursorShape, decodeCursor, PageQuery, toPage } from '../../platform/http/cursor.ts';
+import { PageQuery } from '../../platform/http/cursor.ts';
 import { contextOf } from '../../platform/http/request-context.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
 import type { Resources } from '../../platform/resources.ts';
@@ -9,6 +9,7 @@ import { clearSessionCookies, setSessionCookies } from './cookies.ts';
 import { createToken } from './create-token.ts';
 import { createUser } from './create-user.ts';
 import { listAudit } from './list-audit.ts';
+import { listUsers } from './list-users.ts';
 import { login } from './login.ts';
 import { logout } from './logout.ts';
 import { needsAdmin } from './needs-admin.ts';
@@ -26,7 +27,7 @@ import {
   UserView,
 } from './schemas.ts';
 import { setupAdmin } from './setup-admin.ts';
-import { findUserById, listTokens, listUsers } from './store.ts';
+import { findUserById, listTokens } from './store.ts';
 import { updateUser } from './update-user.ts';
 import { toTokenView, toUserView } from './views.ts';
 
@@ -132,11 +133,7 @@ export function identityRoutes(res: Resources, options: { cache?: ActorCache } =
           response: { 200: z.object({ items: z.array(UserView), nextCursor: z.string().nullable() }) },
         },
       },
-      async (request) => {
-        const cursor = decodeCursor(request.query.cursor, CursorShape.timeAndId);
-        const rows = await listUsers(db, request.query.limit, cursor);
-        return toPage(rows, request.query.limit, (r) => [r.created_at.toISOString(), r.id], toUserView);
-      },
+      async (request) => listUsers(db, request.query),
     );
 
     app.post(

@@ -77,12 +77,16 @@ export async function listUsernames(
   return rows;
 }
 
-export async function listUsers(db: Queryable, limit: number, after?: [string, string]): Promise<UserRow[]> {
+export async function listUserRows(
+  db: Queryable,
+  limit: number,
+  after?: [string, string],
+): Promise<UserRow[]> {
   const { rows } = await db.query<UserRow>(
     `SELECT * FROM users
      WHERE ($2::timestamptz IS NULL OR (created_at, id) > ($2::timestamptz, $3::uuid))
      ORDER BY created_at, id LIMIT $1`,
-    [limit + 1, after?.[0] ?? null, after?.[1] ?? null],
+    [limit, after?.[0] ?? null, after?.[1] ?? null],
   );
   return rows;
 }

@@ -1,6 +1,6 @@
 import type { Db } from '../../platform/db/pool.ts';
 import type { Actor } from '../../platform/http/actor.ts';
-import { CursorShape, decodeCursor, type Page, toPage } from '../../platform/http/cursor.ts';
+import { CursorShape, decodeCursor, fetchPage, type Page } from '../../platform/http/cursor.ts';
 import { listMemberProjectIds, requireProjectRole } from '../projects/index.ts';
 import { isAdmin } from './access.ts';
 import { listOperationRows, type OperationStatus } from './store.ts';
@@ -20,17 +20,21 @@ export async function listOperations(
   const projectId = query.project
     ? (await requireProjectRole(db, actor, query.project, 'viewer', { allowArchived: true })).project.id
     : undefined;
-  const rows = await listOperationRows(db, {
-    projectId,
-    inProjects: projectId || isAdmin(actor) ? undefined : await listMemberProjectIds(db, actor.userId),
-    status: query.status,
-    kind: query.kind,
-    limit: query.limit,
-    after,
-  });
-  return toPage(
-    await withProjectSlugs(db, rows),
+  const inProjects = projectId || isAdmin(actor) ? undefined : await listMemberProjectIds(db, actor.userId);
+  return fetchPage(
     query.limit,
+    async (limit) =>
+      withProjectSlugs(
+        db,
+        await listOperationRows(db, {
+          projectId,
+          inProjects,
+          status: query.status,
+          kind: query.kind,
+          limit,
+          after,
+        }),
+      ),
     (r) => [r.created_at.toISOString(), r.id],
     toOperationView,
   );

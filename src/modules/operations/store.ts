@@ -96,7 +96,7 @@ export async function listOperationRows(db: Queryable, f: OperationFilter): Prom
       f.inProjects ?? null,
       f.status ?? null,
       f.kind ?? null,
-      f.limit + 1,
+      f.limit,
       f.after?.[0] ?? null,
       f.after?.[1] ?? null,
     ],

@@ -1,12 +1,12 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { ForbiddenError, NotFoundError } from '../../platform/errors.ts';
-import { CursorShape, decodeCursor, encodeCursor } from '../../platform/http/cursor.ts';
 import { contextOf } from '../../platform/http/request-context.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
 import { normalizeRepoPath } from '../git/index.ts';
 import { requireProjectRole, roleAtLeast } from '../projects/index.ts';
 import type { PipelineDeps } from './deps.ts';
+import { listPipelines } from './list-pipelines.ts';
 import { cancelPipeline, requirePipeline, rerunPipeline, runPipelineManually } from './manage-pipelines.ts';
 import { createSchedule, deleteSchedule, listSchedules, toScheduleView } from './schedules.ts';
 import {
@@ -24,7 +24,7 @@ import {
   ScheduleView,
   SlugParam,
 } from './schemas.ts';
-import { findJob, listArtifacts, listJobs, listPipelines, readLog } from './store.ts';
+import { findJob, listArtifacts, listJobs, readLog } from './store.ts';
 import { artifactReaderRole, toArtifactView, toPipelineView } from './views.ts';
 
 const tags = ['pipelines'];
@@ -44,27 +44,7 @@ export function pipelineRoutes(res: PipelineDeps) {
           response: { 200: z.object({ items: z.array(PipelineView), nextCursor: z.string().nullable() }) },
         },
       },
-      async (request) => {
-        const { project } = await requireProjectRole(
-          db,
-          contextOf(request).actor,
-          request.params.slug,
-          'viewer',
-        );
-        const q = request.query;
-        const rows = await listPipelines(db, {
-          projectId: project.id,
-          ref: q.ref,
-          status: q.status,
-          limit: q.limit,
-          before: decodeCursor(q.cursor, CursorShape.number)?.[0],
-        });
-        const items = rows.slice(0, q.limit);
-        return {
-          items: items.map((r) => toPipelineView(r)),
-          nextCursor: rows.length > q.limit ? encodeCursor([items.at(-1)!.number]) : null,
-        };
-      },
+      async (request) => listPipelines(db, contextOf(request).actor, request.params.slug, request.query),
     );
     app.post(
       '/api/projects/:slug/pipelines',

@@ -83,7 +83,7 @@ export async function listProjectsFor(
        AND ($4::text IS NULL OR p.name ILIKE '%' || $4 || '%' OR p.slug ILIKE '%' || $4 || '%')
        AND ($6::timestamptz IS NULL OR (p.created_at, p.id) < ($6::timestamptz, $7::uuid))
      ORDER BY p.created_at DESC, p.id DESC LIMIT $5`,
-    [q.userId, q.all, q.archived, q.search ?? null, q.limit + 1, q.after?.[0] ?? null, q.after?.[1] ?? null],
+    [q.userId, q.all, q.archived, q.search ?? null, q.limit, q.after?.[0] ?? null, q.after?.[1] ?? null],
   );
   return rows;
 }
