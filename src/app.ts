@@ -49,7 +49,7 @@ import {
   registerPipelineJobs,
   startPipelineScheduler,
 } from './modules/pipelines/index.ts';
-import { projectRoutes } from './modules/projects/index.ts';
+import { projectGate, projectRoutes } from './modules/projects/index.ts';
 import { type ReviewListener, reviewRoutes, reviewsOnPush } from './modules/reviews/index.ts';
 import { loadMasterKey, secretRoutes, Vault } from './modules/secrets/index.ts';
 import { registerStudioJobs, studioRoutes } from './modules/studio/index.ts';
@@ -292,6 +292,7 @@ export async function createHttp(res: AppResources, options: { webRoot?: string 
     trustProxy: config.trustProxy,
     hsts: Boolean(config.publicUrl?.startsWith('https:')),
     authenticate: createAuthenticator(db, res.clock, credentials),
+    projectAccess: projectGate(db),
     streamGuard: createStreamGuard({
       bus: res.bus,
       logger: res.logger,

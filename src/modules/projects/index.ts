@@ -3,6 +3,7 @@ export { currentProjectRole, type ProjectAccess, requireProjectRole, roleAtLeast
 export { createProject } from './create-project.ts';
 export { findProjectSlugs } from './find-project-slugs.ts';
 export { listMemberProjectIds } from './list-member-project-ids.ts';
+export { projectGate } from './project-gate.ts';
 export { projectRoutes } from './routes.ts';
 export { projectSandboxNetwork, projectSandboxUser } from './sandbox-policy.ts';
 export type { ProjectRole } from './schemas.ts';

@@ -29,19 +29,6 @@ const Page = <T extends z.ZodTypeAny>(item: T) =>
 export function projectRoutes(res: Resources) {
   const { db } = res;
   return async (app: HttpApp) => {
-    // Every route under /api/projects/:slug is gated on membership before its body is validated.
-    app.addHook('preValidation', async (request) => {
-      const url = request.routeOptions.url ?? '';
-      if (!url.startsWith('/api/projects/:slug')) return;
-      const slug = (request.params as { slug?: string }).slug;
-      if (!slug || !request.actor) return;
-      const config = request.routeOptions.config ?? {};
-      const needed =
-        config.projectRole ??
-        (request.method === 'GET' || request.method === 'HEAD' ? 'viewer' : 'developer');
-      await requireProjectRole(db, request.actor, slug, needed, { allowArchived: true });
-    });
-
     app.post(
       '/api/projects',
       { schema: { tags, body: CreateProjectBody, response: { 201: ProjectView } } },
