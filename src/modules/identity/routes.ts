@@ -9,6 +9,7 @@ import { clearSessionCookies, setSessionCookies } from './cookies.ts';
 import { createToken } from './create-token.ts';
 import { createUser } from './create-user.ts';
 import { listAudit } from './list-audit.ts';
+import { listTokens } from './list-tokens.ts';
 import { listUsers } from './list-users.ts';
 import { login } from './login.ts';
 import { logout } from './logout.ts';
@@ -27,7 +28,7 @@ import {
   UserView,
 } from './schemas.ts';
 import { setupAdmin } from './setup-admin.ts';
-import { findUserById, listTokens } from './store.ts';
+import { findUserById } from './store.ts';
 import { updateUser } from './update-user.ts';
 import { toTokenView, toUserView } from './views.ts';
 
@@ -101,10 +102,7 @@ export function identityRoutes(res: Resources, options: { cache?: ActorCache } =
     app.get(
       '/api/tokens',
       { schema: { tags, response: { 200: z.object({ items: z.array(TokenView), nextCursor: z.null() }) } } },
-      async (request) => ({
-        items: (await listTokens(db, contextOf(request).actor.userId)).map(toTokenView),
-        nextCursor: null,
-      }),
+      async (request) => listTokens(db, contextOf(request).actor),
     );
 
     app.post(

@@ -152,7 +152,7 @@ export async function touchToken(db: Queryable, id: string, at: Date) {
   );
 }
 
-export async function listTokens(db: Queryable, userId: string): Promise<TokenRow[]> {
+export async function listTokenRows(db: Queryable, userId: string): Promise<TokenRow[]> {
   const { rows } = await db.query<TokenRow>(
     'SELECT * FROM api_tokens WHERE user_id = $1 ORDER BY created_at DESC, id DESC',
     [userId],

@@ -6,9 +6,11 @@ import type { HttpApp } from '../../platform/http/server.ts';
 import { normalizeRepoPath } from '../git/index.ts';
 import { requireProjectRole, roleAtLeast } from '../projects/index.ts';
 import type { PipelineDeps } from './deps.ts';
+import { listArtifacts } from './list-artifacts.ts';
 import { listPipelines } from './list-pipelines.ts';
+import { listSchedules } from './list-schedules.ts';
 import { cancelPipeline, requirePipeline, rerunPipeline, runPipelineManually } from './manage-pipelines.ts';
-import { createSchedule, deleteSchedule, listSchedules, toScheduleView } from './schedules.ts';
+import { createSchedule, deleteSchedule } from './schedules.ts';
 import {
   ArtifactParams,
   ArtifactView,
@@ -24,7 +26,7 @@ import {
   ScheduleView,
   SlugParam,
 } from './schemas.ts';
-import { findJob, listArtifacts, listJobs, readLog } from './store.ts';
+import { findJob, listArtifactRows, listJobs, readLog } from './store.ts';
 import { artifactReaderRole, toArtifactView, toPipelineView } from './views.ts';
 
 const tags = ['pipelines'];
@@ -124,17 +126,7 @@ export function pipelineRoutes(res: PipelineDeps) {
           response: { 200: z.object({ items: z.array(ArtifactView), nextCursor: z.null() }) },
         },
       },
-      async (request) => {
-        const { pipeline, role } = await requirePipeline(
-          res,
-          contextOf(request),
-          request.params.slug,
-          request.params.id,
-          'viewer',
-        );
-        const items = (await listArtifacts(db, pipeline.id)).map((a) => toArtifactView(a, role));
-        return { items, nextCursor: null };
-      },
+      async (request) => listArtifacts(res, contextOf(request), request.params.slug, request.params.id),
     );
     app.get(
       '/api/projects/:slug/pipelines/:id/jobs/:job/artifacts/*',
@@ -148,7 +140,7 @@ export function pipelineRoutes(res: PipelineDeps) {
           'viewer',
         );
         const file = normalizeRepoPath(request.params['*']);
-        const artifact = (await listArtifacts(db, pipeline.id)).find(
+        const artifact = (await listArtifactRows(db, pipeline.id)).find(
           (a) => a.job_name === request.params.job && a.path === file,
         );
         if (artifact && !roleAtLeast(role, artifactReaderRole(artifact)))
@@ -176,15 +168,7 @@ export function pipelineRoutes(res: PipelineDeps) {
           response: { 200: z.object({ items: z.array(ScheduleView), nextCursor: z.null() }) },
         },
       },
-      async (request) => {
-        const { project } = await requireProjectRole(
-          db,
-          contextOf(request).actor,
-          request.params.slug,
-          'viewer',
-        );
-        return { items: (await listSchedules(db, project.id)).map(toScheduleView), nextCursor: null };
-      },
+      async (request) => listSchedules(db, contextOf(request).actor, request.params.slug),
     );
     app.post(
       '/api/projects/:slug/pipeline-schedules',

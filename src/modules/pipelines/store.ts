@@ -284,7 +284,7 @@ export async function insertArtifact(
   );
 }
 
-export async function listArtifacts(db: Queryable, pipelineId: string): Promise<ArtifactRow[]> {
+export async function listArtifactRows(db: Queryable, pipelineId: string): Promise<ArtifactRow[]> {
   const { rows } = await db.query<ArtifactRow>(
     `SELECT a.*, j.name AS job_name, j.secrets_given FROM pipeline_artifacts a JOIN pipeline_jobs j ON j.id = a.job_id
      WHERE a.pipeline_id = $1 ORDER BY j.name, a.path`,
