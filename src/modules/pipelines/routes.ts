@@ -4,7 +4,7 @@ import { ForbiddenError, NotFoundError } from '../../platform/errors.ts';
 import { contextOf } from '../../platform/http/request-context.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
 import { normalizeRepoPath } from '../git/index.ts';
-import { requireProjectRole, roleAtLeast } from '../projects/index.ts';
+import { roleAtLeast } from '../projects/index.ts';
 import type { PipelineDeps } from './deps.ts';
 import { listArtifacts } from './list-artifacts.ts';
 import { listPipelines } from './list-pipelines.ts';
@@ -27,7 +27,7 @@ import {
   SlugParam,
 } from './schemas.ts';
 import { findJob, listArtifactRows, listJobs, readLog } from './store.ts';
-import { artifactReaderRole, toArtifactView, toPipelineView } from './views.ts';
+import { artifactReaderRole, toPipelineView } from './views.ts';
 
 const tags = ['pipelines'];
 const FINISHED = new Set(['success', 'failed', 'timed_out', 'cancelled', 'skipped']);

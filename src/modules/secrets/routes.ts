@@ -8,7 +8,6 @@ import { putSecret } from './put-secret.ts';
 import { PatchSecretBody, PutSecretBody, SecretParams, SecretView } from './schemas.ts';
 import { setSecretProtected } from './set-secret-protected.ts';
 import type { Vault } from './vault.ts';
-import { toSecretView } from './views.ts';
 
 const tags = ['secrets'];
 
