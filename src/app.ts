@@ -26,7 +26,7 @@ import {
   identityRoutes,
   reloadActor,
 } from './modules/identity/index.ts';
-import { type LlmGateway, llmRoutes, startLlmGateway } from './modules/llm/index.ts';
+import { createLlmGateway, type LlmGateway, llmRoutes, startLlmGateway } from './modules/llm/index.ts';
 import {
   registerNotifyJobs,
   webhookRoutes,
@@ -49,7 +49,7 @@ import {
   registerPipelineJobs,
   startPipelineScheduler,
 } from './modules/pipelines/index.ts';
-import { projectRoutes } from './modules/projects/index.ts';
+import { projectGate, projectRoutes } from './modules/projects/index.ts';
 import { type ReviewListener, reviewRoutes, reviewsOnPush } from './modules/reviews/index.ts';
 import { loadMasterKey, secretRoutes, Vault } from './modules/secrets/index.ts';
 import { registerStudioJobs, studioRoutes } from './modules/studio/index.ts';
@@ -183,6 +183,71 @@ export async function createResources(
   return res;
 }
 
+/** What a CLI command that runs beside a server (not as one) gets from the composition root. */
+export interface CliResources {
+  config: Config;
+  logger: Logger;
+  clock: Clock;
+  metrics: Metrics;
+  /** The database DATABASE_URL names, migrated; absent without one. */
+  db?: Db;
+  vault?: Vault;
+  /** From config alone, or with a database also API-added providers, `secret:` keys and call records. */
+  llm: LlmGateway;
+  close(): Promise<void>;
+}
+
+/**
+ * The resources of a short CLI command such as `orchard llm ask`. With DATABASE_URL the database is
+ * opened as every command opens it (`openDatabase`), on a small pool, and migrated, and the gateway
+ * is backed by it and the vault. The embedded database is left alone: it belongs to the running
+ * `orchard up`, so without DATABASE_URL the gateway works from config alone.
+ */
+export async function createCliResources(
+  config: Config,
+  options: { logger: Logger; clock?: Clock },
+): Promise<CliResources> {
+  const { logger } = options;
+  const clock = options.clock ?? systemClock;
+  const metrics = createMetrics({ defaultMetrics: false });
+  const database = config.databaseUrl ? await openDatabase(config, logger) : undefined;
+  const db = database
+    ? createPool(database.url, { max: 2, applicationName: 'orchard-cli', timeouts: config.database })
+    : undefined;
+  let vault: Vault | undefined;
+  if (db) {
+    try {
+      await migrate(db);
+      vault = new Vault(await loadMasterKey(config.masterKey, config.home));
+    } catch (error) {
+      await db.end().catch(() => undefined);
+      throw error;
+    }
+  }
+  const llm = createLlmGateway({
+    config,
+    logger,
+    metrics,
+    clock,
+    ...(db ? { db } : {}),
+    ...(vault ? { vault } : {}),
+  });
+  return {
+    config,
+    logger,
+    clock,
+    metrics,
+    db,
+    vault,
+    llm,
+    async close() {
+      await llm.flush();
+      await db?.end();
+      await database?.stop();
+    },
+  };
+}
+
 /**
  * Orchard needs to own its tables, nothing more; a superuser connection turns any SQL injection or
  * leaked connection string into the whole server. The embedded database never does this.
@@ -232,6 +297,7 @@ export async function createHttp(res: AppResources, options: { webRoot?: string 
     trustProxy: config.trustProxy,
     hsts: Boolean(config.publicUrl?.startsWith('https:')),
     authenticate: createAuthenticator(db, res.clock, credentials),
+    projectAccess: projectGate(db),
     streamGuard: createStreamGuard({
       bus: res.bus,
       logger: res.logger,

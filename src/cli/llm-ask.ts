@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
+import { createCliResources } from '../app.ts';
 import type { LlmEvent } from '../modules/llm/index.ts';
-import { openCliGateway } from './llm-gateway.ts';
+import { createLogger } from '../platform/log.ts';
 import { configFor } from './load-config.ts';
 import { parseInput } from './parse-input.ts';
 import { CliError } from './run.ts';
@@ -33,14 +34,16 @@ export function registerLlmAsk(llm: Command) {
       const flags = parseInput(AskFlags, opts);
       const config = configFor(command);
       const alias = flags.model ? undefined : (flags.alias ?? defaultAlias(config.llm.aliases));
-      const { gateway, close } = await openCliGateway(config, { verbose: flags.verbose });
+      // Logs go to stderr so that stdout carries only the answer.
+      const logger = createLogger({ level: flags.verbose ? 'warn' : 'error', destination: process.stderr });
+      const res = await createCliResources(config, { logger });
       const abort = new AbortController();
       const onSignal = () => abort.abort(new CliError('Interrupted.'));
       process.once('SIGINT', onSignal);
       const started = performance.now();
       let firstChunk: number | undefined;
       try {
-        const stream = gateway.stream({
+        const stream = res.llm.stream({
           ...(alias ? { alias } : { model: flags.model! }),
           messages: [{ role: 'user', content: words.join(' ') }],
           ...(flags.system ? { system: flags.system } : {}),
@@ -54,7 +57,7 @@ export function registerLlmAsk(llm: Command) {
         }
       } finally {
         process.off('SIGINT', onSignal);
-        await close();
+        await res.close();
       }
     });
 }

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
+import { createCliResources } from '../app.ts';
 import type { ProviderStatus } from '../modules/llm/index.ts';
-import { openCliGateway } from './llm-gateway.ts';
+import { createLogger } from '../platform/log.ts';
 import { configFor } from './load-config.ts';
 import { parseInput } from './parse-input.ts';
 import { CliError } from './run.ts';
@@ -34,11 +35,12 @@ export function registerLlmProviders(llm: Command) {
 }
 
 async function localView(command: Command) {
-  const { gateway, close } = await openCliGateway(configFor(command), { verbose: false });
+  const logger = createLogger({ level: 'error', destination: process.stderr });
+  const res = await createCliResources(configFor(command), { logger });
   try {
-    return { items: await gateway.providers(), aliases: gateway.aliases() };
+    return { items: await res.llm.providers(), aliases: res.llm.aliases() };
   } finally {
-    await close();
+    await res.close();
   }
 }
 

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { startOrchard } from '../app.ts';
+import { needsAdmin } from '../modules/identity/index.ts';
 import { configFor } from './load-config.ts';
 import { onShutdown } from './shutdown.ts';
 
@@ -24,8 +25,9 @@ async function serve(
   const started = Date.now();
   const orchard = await startOrchard(config);
   const mode = orchard.database.embedded ? 'embedded PostgreSQL' : 'external PostgreSQL';
-  const { rows } = await orchard.resources.db.query<{ n: number }>('SELECT count(*)::int AS n FROM users');
-  const firstRun = rows[0]?.n === 0 ? `First run: open ${orchard.url} to create the admin account.\n` : '';
+  const firstRun = (await needsAdmin(orchard.resources.db))
+    ? `First run: open ${orchard.url} to create the admin account.\n`
+    : '';
   process.stdout.write(
     `${firstRun}Orchard is running at ${orchard.url} (${mode}, started in ${Date.now() - started} ms)\n`,
   );

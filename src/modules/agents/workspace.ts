@@ -20,6 +20,7 @@ import {
   updateRef,
   ZERO_SHA,
 } from '../git/index.ts';
+import { findLiveOperations } from '../operations/index.ts';
 import type { AgentWorkspace } from './agent-runtime.ts';
 
 export interface CommitIdentity {
@@ -101,11 +102,10 @@ export async function removeStaleWorkspaces(
     return m ? [{ name: e.name, slug: e.name.slice(0, -m[0].length), operationId: m[1]! }] : [];
   });
   if (!named.length) return [];
-  const { rows } = await db.query<{ id: string }>(
-    `SELECT id FROM operations WHERE id = ANY($1::uuid[]) AND status IN ('queued', 'running')`,
-    [named.map((n) => n.operationId)],
+  const live = await findLiveOperations(
+    db,
+    named.map((n) => n.operationId),
   );
-  const live = new Set(rows.map((r) => r.id));
   const removed: string[] = [];
   for (const n of named) {
     if (live.has(n.operationId)) continue;

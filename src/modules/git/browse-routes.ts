@@ -1,19 +1,20 @@
 import { z } from 'zod';
 import { ValidationError } from '../../platform/errors.ts';
-import { CursorShape, decodeCursor, encodeCursor, PageQuery } from '../../platform/http/cursor.ts';
+import { PageQuery } from '../../platform/http/cursor.ts';
 import { contextOf } from '../../platform/http/request-context.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
 import type { Resources } from '../../platform/resources.ts';
-import { requireProjectRole } from '../projects/index.ts';
+import { toCommitView } from './commit-view.ts';
 import { EMPTY_TREE, readDiff } from './diff.ts';
 import { listBranches } from './list-branches.ts';
 import { listCommits } from './list-commits.ts';
+import { listProjectCommits } from './list-project-commits.ts';
+import { listPushes } from './list-pushes.ts';
 import { findMergeBase } from './merge-base.ts';
 import { openRepository } from './open-repository.ts';
 import { readCommit } from './read-commit.ts';
 import { readBlob, readTree } from './read-tree.ts';
 import { normalizeRepoPath } from './ref-name.ts';
-import { DEFAULT_BRANCH } from './repository.ts';
 import { resolveRevision } from './resolve-revision.ts';
 import {
   BranchView,
@@ -22,11 +23,11 @@ import {
   CommitView,
   CompareParams,
   DiffView,
+  PushView,
   RefParams,
   SlugParam,
   TreeEntryView,
 } from './schemas.ts';
-import { listPushEvents } from './store.ts';
 
 const tags = ['repository'];
 
@@ -96,22 +97,8 @@ export function browseRoutes(res: Resources) {
     app.get(
       '/api/projects/:slug/commits',
       { schema: { tags, params: SlugParam, querystring: CommitsQuery, response: { 200: commitsPage } } },
-      async (request) => {
-        const { repo } = await open(request);
-        const q = request.query;
-        const cursor = decodeCursor(q.cursor, CursorShape.commits);
-        // The cursor pins the head commit, so pages stay consistent while the branch moves.
-        const [pinned, skip] = cursor ?? [undefined, 0];
-        const sha = pinned
-          ? await resolveRevision(repo, pinned, 'cursor')
-          : await resolveRevision(repo, q.ref ?? DEFAULT_BRANCH);
-        const path = q.path ? normalizeRepoPath(q.path, 'query.path') : undefined;
-        const { commits, more } = await listCommits(repo, { sha, path, skip, limit: q.limit });
-        return {
-          items: commits.map(commitView),
-          nextCursor: more ? encodeCursor([sha, skip + q.limit]) : null,
-        };
-      },
+      async (request) =>
+        listProjectCommits(db, res.config.home, contextOf(request).actor, request.params.slug, request.query),
     );
 
     app.get(
@@ -121,27 +108,10 @@ export function browseRoutes(res: Resources) {
         const { repo } = await open(request);
         const sha = await resolveRevision(repo, request.params.sha, 'sha');
         const commit = (await readCommit(repo, sha))!;
-        return { ...commitView(commit), diff: await readDiff(repo, commit.parents[0] ?? EMPTY_TREE, sha) };
+        return { ...toCommitView(commit), diff: await readDiff(repo, commit.parents[0] ?? EMPTY_TREE, sha) };
       },
     );
 
-    const PushView = z.object({
-      id: z.number(),
-      actor: z.string(),
-      ref: z.string(),
-      before: z.string(),
-      after: z.string(),
-      headCommit: z
-        .object({
-          sha: z.string(),
-          message: z.string(),
-          authorName: z.string(),
-          authorEmail: z.string(),
-          timestamp: z.string(),
-        })
-        .nullable(),
-      createdAt: z.string(),
-    });
     app.get(
       '/api/projects/:slug/pushes',
       {
@@ -152,29 +122,7 @@ export function browseRoutes(res: Resources) {
           response: { 200: z.object({ items: z.array(PushView), nextCursor: z.string().nullable() }) },
         },
       },
-      async (request) => {
-        const { project } = await requireProjectRole(
-          db,
-          contextOf(request).actor,
-          request.params.slug,
-          'viewer',
-        );
-        const before = decodeCursor(request.query.cursor, CursorShape.serial)?.[0];
-        const rows = await listPushEvents(db, project.id, request.query.limit + 1, before);
-        const items = rows.slice(0, request.query.limit);
-        return {
-          items: items.map((r) => ({
-            id: r.id,
-            actor: r.actor_name,
-            ref: r.ref,
-            before: r.old_sha,
-            after: r.new_sha,
-            headCommit: r.head_commit,
-            createdAt: r.created_at.toISOString(),
-          })),
-          nextCursor: rows.length > request.query.limit ? encodeCursor([items.at(-1)!.id]) : null,
-        };
-      },
+      async (request) => listPushes(db, contextOf(request).actor, request.params.slug, request.query),
     );
 
     app.get(
@@ -205,30 +153,15 @@ export function browseRoutes(res: Resources) {
         const base = await resolveRevision(repo, baseRev, 'base');
         const head = await resolveRevision(repo, headRev, 'head');
         const { mergeBase } = await findMergeBase(repo, base, head);
-        const { commits } = await listCommits(repo, { sha: head, exclude: base, skip: 0, limit: 250 });
+        const commits = await listCommits(repo, { sha: head, exclude: base, skip: 0, limit: 250 });
         return {
           base,
           head,
           mergeBase,
-          commits: commits.map(commitView),
+          commits: commits.map(toCommitView),
           diff: await readDiff(repo, mergeBase ?? EMPTY_TREE, head),
         };
       },
     );
-  };
-}
-
-function commitView(c: Awaited<ReturnType<typeof readCommit>> & object) {
-  return {
-    sha: c.sha,
-    parents: c.parents,
-    title: c.title,
-    message: c.message,
-    authorName: c.authorName,
-    authorEmail: c.authorEmail,
-    authorDate: c.authorDate,
-    committerName: c.committerName,
-    committerEmail: c.committerEmail,
-    committedAt: c.committedAt,
   };
 }

@@ -13,6 +13,7 @@ export const CommitsQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(500).optional(),
 });
+export type CommitsQuery = z.infer<typeof CommitsQuery>;
 
 export const BranchView = z.object({
   name: z.string(),
@@ -44,6 +45,26 @@ export const CommitView = z.object({
   committerEmail: z.string(),
   committedAt: z.string(),
 });
+export type CommitView = z.infer<typeof CommitView>;
+
+export const PushView = z.object({
+  id: z.number(),
+  actor: z.string(),
+  ref: z.string(),
+  before: z.string(),
+  after: z.string(),
+  headCommit: z
+    .object({
+      sha: z.string(),
+      message: z.string(),
+      authorName: z.string(),
+      authorEmail: z.string(),
+      timestamp: z.string(),
+    })
+    .nullable(),
+  createdAt: z.string(),
+});
+export type PushView = z.infer<typeof PushView>;
 
 export const FileChangeView = z.object({
   path: z.string(),

@@ -62,7 +62,7 @@ export async function queryAudit(db: Queryable, f: AuditFilter): Promise<AuditRo
       f.since ?? null,
       f.until ?? null,
       f.beforeId ?? null,
-      f.limit + 1,
+      f.limit,
     ],
   );
   return rows;

@@ -4,7 +4,9 @@ export { authenticateToken, createAuthenticator, reloadActor, scopesForRole } fr
 export { bootstrapAdmin } from './bootstrap-admin.ts';
 export { createToken } from './create-token.ts';
 export { createUser } from './create-user.ts';
+export { findUsernames } from './find-usernames.ts';
 export { createLastUseRecorder, type LastUseRecorder } from './last-use.ts';
+export { needsAdmin } from './needs-admin.ts';
 export { type AuditEntry, recordAudit } from './record-audit.ts';
 export { identityRoutes } from './routes.ts';
 export { setupAdmin } from './setup-admin.ts';

@@ -1,5 +1,5 @@
 import type { Db } from '../../platform/db/pool.ts';
-import { CursorShape, decodeCursor, type Page, toPage } from '../../platform/http/cursor.ts';
+import { CursorShape, decodeCursor, fetchPage, type Page } from '../../platform/http/cursor.ts';
 import { type AuditRow, queryAudit } from './audit-store.ts';
 import type { AuditQuery } from './schemas.ts';
 
@@ -32,15 +32,20 @@ export function toAuditEvent(row: AuditRow): AuditEvent {
 /** Newest first, filtered; admins only (checked by the route). */
 export async function listAudit(db: Db, query: AuditQuery): Promise<Page<AuditEvent>> {
   const cursor = decodeCursor(query.cursor, CursorShape.serial);
-  const rows = await queryAudit(db, {
-    actor: query.actor,
-    action: query.action,
-    targetType: query.targetType,
-    projectId: query.projectId,
-    since: query.since ? new Date(query.since) : undefined,
-    until: query.until ? new Date(query.until) : undefined,
-    beforeId: cursor?.[0],
-    limit: query.limit,
-  });
-  return toPage(rows, query.limit, (r) => [r.id], toAuditEvent);
+  return fetchPage(
+    query.limit,
+    (limit) =>
+      queryAudit(db, {
+        actor: query.actor,
+        action: query.action,
+        targetType: query.targetType,
+        projectId: query.projectId,
+        since: query.since ? new Date(query.since) : undefined,
+        until: query.until ? new Date(query.until) : undefined,
+        beforeId: cursor?.[0],
+        limit,
+      }),
+    (r) => [r.id],
+    toAuditEvent,
+  );
 }

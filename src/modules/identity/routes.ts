@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { NotFoundError } from '../../platform/errors.ts';
-import { CursorShape, decodeCursor, PageQuery, toPage } from '../../platform/http/cursor.ts';
+import { PageQuery } from '../../platform/http/cursor.ts';
 import { contextOf } from '../../platform/http/request-context.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
 import type { Resources } from '../../platform/resources.ts';
@@ -9,8 +9,11 @@ import { clearSessionCookies, setSessionCookies } from './cookies.ts';
 import { createToken } from './create-token.ts';
 import { createUser } from './create-user.ts';
 import { listAudit } from './list-audit.ts';
+import { listTokens } from './list-tokens.ts';
+import { listUsers } from './list-users.ts';
 import { login } from './login.ts';
 import { logout } from './logout.ts';
+import { needsAdmin } from './needs-admin.ts';
 import { revokeToken } from './revoke-token.ts';
 import {
   AuditQuery,
@@ -25,7 +28,7 @@ import {
   UserView,
 } from './schemas.ts';
 import { setupAdmin } from './setup-admin.ts';
-import { countUsers, findUserById, listTokens, listUsers } from './store.ts';
+import { findUserById } from './store.ts';
 import { updateUser } from './update-user.ts';
 import { toTokenView, toUserView } from './views.ts';
 
@@ -42,7 +45,7 @@ export function identityRoutes(res: Resources, options: { cache?: ActorCache } =
         config: { auth: 'public' },
         schema: { tags, response: { 200: z.object({ needsAdmin: z.boolean() }) } },
       },
-      async () => ({ needsAdmin: (await countUsers(db)) === 0 }),
+      async () => ({ needsAdmin: await needsAdmin(db) }),
     );
 
     app.post(
@@ -99,10 +102,7 @@ export function identityRoutes(res: Resources, options: { cache?: ActorCache } =
     app.get(
       '/api/tokens',
       { schema: { tags, response: { 200: z.object({ items: z.array(TokenView), nextCursor: z.null() }) } } },
-      async (request) => ({
-        items: (await listTokens(db, contextOf(request).actor.userId)).map(toTokenView),
-        nextCursor: null,
-      }),
+      async (request) => listTokens(db, contextOf(request).actor),
     );
 
     app.post(
@@ -131,11 +131,7 @@ export function identityRoutes(res: Resources, options: { cache?: ActorCache } =
           response: { 200: z.object({ items: z.array(UserView), nextCursor: z.string().nullable() }) },
         },
       },
-      async (request) => {
-        const cursor = decodeCursor(request.query.cursor, CursorShape.timeAndId);
-        const rows = await listUsers(db, request.query.limit, cursor);
-        return toPage(rows, request.query.limit, (r) => [r.created_at.toISOString(), r.id], toUserView);
-      },
+      async (request) => listUsers(db, request.query),
     );
 
     app.post(

@@ -66,12 +66,27 @@ export async function findUserByName(db: Queryable, username: string): Promise<U
   return rows[0];
 }
 
-export async function listUsers(db: Queryable, limit: number, after?: [string, string]): Promise<UserRow[]> {
+export async function listUsernames(
+  db: Queryable,
+  ids: string[],
+): Promise<Array<{ id: string; username: string }>> {
+  const { rows } = await db.query<{ id: string; username: string }>(
+    'SELECT id, username FROM users WHERE id = ANY($1::uuid[])',
+    [ids],
+  );
+  return rows;
+}
+
+export async function listUserRows(
+  db: Queryable,
+  limit: number,
+  after?: [string, string],
+): Promise<UserRow[]> {
   const { rows } = await db.query<UserRow>(
     `SELECT * FROM users
      WHERE ($2::timestamptz IS NULL OR (created_at, id) > ($2::timestamptz, $3::uuid))
      ORDER BY created_at, id LIMIT $1`,
-    [limit + 1, after?.[0] ?? null, after?.[1] ?? null],
+    [limit, after?.[0] ?? null, after?.[1] ?? null],
   );
   return rows;
 }
@@ -144,7 +159,7 @@ export async function tokenHashExists(db: Queryable, hash: string): Promise<bool
   return (rowCount ?? 0) > 0;
 }
 
-export async function listTokens(db: Queryable, userId: string): Promise<TokenRow[]> {
+export async function listTokenRows(db: Queryable, userId: string): Promise<TokenRow[]> {
   const { rows } = await db.query<TokenRow>(
     'SELECT * FROM api_tokens WHERE user_id = $1 ORDER BY created_at DESC, id DESC',
     [userId],

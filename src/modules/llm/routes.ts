@@ -8,7 +8,7 @@ import type { LlmGateway } from './gateway/create-gateway.ts';
 import { createProvider } from './providers/create-provider.ts';
 import { deleteLlmSecret } from './providers/delete-llm-secret.ts';
 import { deleteProvider } from './providers/delete-provider.ts';
-import { listLlmSecretNames } from './providers/provider-store.ts';
+import { listLlmSecrets } from './providers/list-llm-secrets.ts';
 import { putLlmSecret } from './providers/put-llm-secret.ts';
 import { updateProvider } from './providers/update-provider.ts';
 import {
@@ -92,14 +92,7 @@ export function llmRoutes(res: Resources & { vault: Vault; llm: LlmGateway }) {
           response: { 200: z.object({ items: z.array(LlmSecretView), nextCursor: z.null() }) },
         },
       },
-      async () => ({
-        items: (await listLlmSecretNames(db)).map((r) => ({
-          name: r.name,
-          createdAt: r.created_at.toISOString(),
-          updatedAt: r.updated_at.toISOString(),
-        })),
-        nextCursor: null,
-      }),
+      async () => listLlmSecrets(db),
     );
 
     app.put(

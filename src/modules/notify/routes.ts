@@ -1,10 +1,11 @@
 import { z } from 'zod';
-import { NotFoundError } from '../../platform/errors.ts';
-import { CursorShape, decodeCursor, encodeCursor, PageQuery } from '../../platform/http/cursor.ts';
+import { PageQuery } from '../../platform/http/cursor.ts';
 import { contextOf } from '../../platform/http/request-context.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
-import { requireProjectRole } from '../projects/index.ts';
 import type { NotifyDeps } from './deps.ts';
+import { getWebhookDelivery } from './get-webhook-delivery.ts';
+import { listWebhookDeliveries } from './list-webhook-deliveries.ts';
+import { listWebhooks } from './list-webhooks.ts';
 import { createWebhook, redeliver, removeWebhook } from './manage-webhooks.ts';
 import {
   CreateWebhookBody,
@@ -14,8 +15,7 @@ import {
   WebhookParams,
   WebhookView,
 } from './schemas.ts';
-import { findDelivery, findWebhook, listDeliveries, listWebhooks } from './store.ts';
-import { toDeliveryView, toWebhookView } from './views.ts';
+import { toDeliveryView } from './views.ts';
 
 const tags = ['webhooks'];
 
@@ -44,15 +44,7 @@ export function webhookRoutes(res: NotifyDeps) {
           response: { 200: z.object({ items: z.array(WebhookView), nextCursor: z.null() }) },
         },
       },
-      async (request) => {
-        const { project } = await requireProjectRole(
-          db,
-          contextOf(request).actor,
-          request.params.slug,
-          'maintainer',
-        );
-        return { items: (await listWebhooks(db, project.id)).map(toWebhookView), nextCursor: null };
-      },
+      async (request) => listWebhooks(db, contextOf(request).actor, request.params.slug),
     );
     app.delete(
       '/api/projects/:slug/webhooks/:id',
@@ -73,25 +65,14 @@ export function webhookRoutes(res: NotifyDeps) {
           response: { 200: z.object({ items: z.array(DeliveryView), nextCursor: z.string().nullable() }) },
         },
       },
-      async (request) => {
-        const { project } = await requireProjectRole(
+      async (request) =>
+        listWebhookDeliveries(
           db,
           contextOf(request).actor,
           request.params.slug,
-          'maintainer',
-        );
-        const hook = await findWebhook(db, project.id, request.params.id);
-        if (!hook) throw new NotFoundError(`No webhook ${request.params.id}.`);
-        const after = decodeCursor(request.query.cursor, CursorShape.timeAndId);
-        const rows = await listDeliveries(db, hook.id, request.query.limit, after);
-        const more = rows.length > request.query.limit;
-        const items = rows.slice(0, request.query.limit);
-        const last = items[items.length - 1];
-        return {
-          items: items.map(toDeliveryView),
-          nextCursor: more && last ? encodeCursor([last.created_at.toISOString(), last.id]) : null,
-        };
-      },
+          request.params.id,
+          request.query,
+        ),
     );
     app.get(
       '/api/projects/:slug/webhooks/:id/deliveries/:deliveryId',
@@ -99,18 +80,14 @@ export function webhookRoutes(res: NotifyDeps) {
         config: { projectRole: 'maintainer' },
         schema: { tags, params: DeliveryParams, response: { 200: DeliveryView } },
       },
-      async (request) => {
-        const { project } = await requireProjectRole(
+      async (request) =>
+        getWebhookDelivery(
           db,
           contextOf(request).actor,
           request.params.slug,
-          'maintainer',
-        );
-        const delivery = await findDelivery(db, request.params.deliveryId);
-        if (!delivery || delivery.project_id !== project.id || delivery.webhook_id !== request.params.id)
-          throw new NotFoundError('No such delivery.');
-        return toDeliveryView(delivery);
-      },
+          request.params.id,
+          request.params.deliveryId,
+        ),
     );
     app.post(
       '/api/projects/:slug/webhooks/:id/deliveries/:deliveryId/redeliver',

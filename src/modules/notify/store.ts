@@ -68,7 +68,7 @@ export async function findWebhook(
   return rows[0];
 }
 
-export async function listWebhooks(db: Queryable, projectId: string): Promise<WebhookRow[]> {
+export async function listWebhookRows(db: Queryable, projectId: string): Promise<WebhookRow[]> {
   const { rows } = await db.query<WebhookRow>(
     'SELECT * FROM webhooks WHERE project_id = $1 ORDER BY created_at',
     [projectId],
@@ -147,7 +147,7 @@ export async function listDeliveries(
     `SELECT * FROM webhook_deliveries WHERE webhook_id = $1
        AND ($3::timestamptz IS NULL OR (created_at, id) < ($3::timestamptz, $4::uuid))
      ORDER BY created_at DESC, id DESC LIMIT $2`,
-    [webhookId, limit + 1, after?.[0] ?? null, after?.[1] ?? null],
+    [webhookId, limit, after?.[0] ?? null, after?.[1] ?? null],
   );
   return rows;
 }

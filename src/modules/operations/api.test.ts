@@ -159,14 +159,17 @@ describe('operations API', () => {
     const listed = (await get(`/api/operations?project=${slug}`, viewer.token)).json().items;
     expect(listed).toHaveLength(1);
     expect(listed[0].projectSlug).toBe(slug);
+    // Without ?project, a member sees the operations of the projects they belong to.
     expect(
-      (await get(`/api/operations`, viewer.token)).json().items.map((o: { id: string }) => o.id),
-    ).toEqual([id]);
+      (await get(`/api/operations`, viewer.token))
+        .json()
+        .items.map((o: { id: string; projectSlug: string }) => [o.id, o.projectSlug]),
+    ).toEqual([[id, slug]]);
     expect((await get(`/api/operations/${id}`, outsider.token)).statusCode).toBe(403);
     expect((await post(`/api/operations/${id}/cancel`, viewer.token)).statusCode).toBe(403);
     await until(async () => (await get(`/api/operations/${id}`, viewer.token)).json().status === 'running');
     const cancelled = await post(`/api/operations/${id}/cancel`, developer.token);
-    expect(cancelled.json()).toMatchObject({ status: 'cancelled', cancelRequested: true });
+    expect(cancelled.json()).toMatchObject({ status: 'cancelled', cancelRequested: true, projectSlug: slug });
     expect((await post(`/api/operations/${id}/retry`, viewer.token)).statusCode).toBe(403);
     await until(
       async () => (await get(`/api/operations/${id}`, viewer.token)).json().steps[0].status === 'cancelled',
@@ -174,6 +177,7 @@ describe('operations API', () => {
     expect((await post(`/api/operations/${id}/retry`, developer.token)).json()).toMatchObject({
       status: 'running',
       run: 2,
+      projectSlug: slug,
     });
     await until(
       async () => (await get(`/api/operations/${id}`, viewer.token)).json().steps[0].status === 'running',

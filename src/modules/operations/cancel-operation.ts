@@ -10,6 +10,7 @@ import { endOperation, type Settling } from './engine/settle.ts';
 import { appendEvents } from './events/event-store.ts';
 import { transact } from './events/notices.ts';
 import { findOperation, type OperationRow } from './store.ts';
+import { withProjectSlug } from './with-project-slugs.ts';
 
 /**
  * Cancels a queued or running operation (developers of its project; admins for system operations):
@@ -40,7 +41,7 @@ export async function cancelOperation(
     if (!ended) {
       if (current.status === 'cancelled') {
         await options.within?.(tx);
-        return current;
+        return withProjectSlug(tx, current);
       }
       throw new ConflictError(
         `Operation ${id} already ${current.status}; only queued or running operations can be cancelled.`,
@@ -54,6 +55,6 @@ export async function cancelOperation(
       data: { kind: op.kind },
     });
     await options.within?.(tx);
-    return current;
+    return withProjectSlug(tx, current);
   });
 }

@@ -18,6 +18,7 @@ export { Registry } from './engine/registry.ts';
 export { createWorkerPool, type WorkerPool, type WorkerPoolOptions } from './engine/worker-pool.ts';
 export { NonRetryableError } from './errors.ts';
 export { type FailureEvent, failureLines } from './failure-lines.ts';
+export { findLiveOperations } from './find-live-operations.ts';
 export { getOperation } from './get-operation.ts';
 export { listOperations } from './list-operations.ts';
 export { pruneOperations, startOperationPruner } from './prune-operations.ts';

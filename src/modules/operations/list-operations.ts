@@ -1,10 +1,11 @@
 import type { Db } from '../../platform/db/pool.ts';
 import type { Actor } from '../../platform/http/actor.ts';
-import { CursorShape, decodeCursor, type Page, toPage } from '../../platform/http/cursor.ts';
-import { requireProjectRole } from '../projects/index.ts';
+import { CursorShape, decodeCursor, fetchPage, type Page } from '../../platform/http/cursor.ts';
+import { listMemberProjectIds, requireProjectRole } from '../projects/index.ts';
 import { isAdmin } from './access.ts';
 import { listOperationRows, type OperationStatus } from './store.ts';
 import { type OperationView, toOperationView } from './views.ts';
+import { withProjectSlugs } from './with-project-slugs.ts';
 
 /**
  * Operations newest first: of one project (viewers), else every operation the actor may see —
@@ -19,13 +20,22 @@ export async function listOperations(
   const projectId = query.project
     ? (await requireProjectRole(db, actor, query.project, 'viewer', { allowArchived: true })).project.id
     : undefined;
-  const rows = await listOperationRows(db, {
-    projectId,
-    memberOf: projectId || isAdmin(actor) ? undefined : actor.userId,
-    status: query.status,
-    kind: query.kind,
-    limit: query.limit,
-    after,
-  });
-  return toPage(rows, query.limit, (r) => [r.created_at.toISOString(), r.id], toOperationView);
+  const inProjects = projectId || isAdmin(actor) ? undefined : await listMemberProjectIds(db, actor.userId);
+  return fetchPage(
+    query.limit,
+    async (limit) =>
+      withProjectSlugs(
+        db,
+        await listOperationRows(db, {
+          projectId,
+          inProjects,
+          status: query.status,
+          kind: query.kind,
+          limit,
+          after,
+        }),
+      ),
+    (r) => [r.created_at.toISOString(), r.id],
+    toOperationView,
+  );
 }

@@ -11,6 +11,7 @@ import { STEPS_CHANNEL } from './events/channels.ts';
 import { appendEvents } from './events/event-store.ts';
 import { transact } from './events/notices.ts';
 import { findOperation, type OperationRow, type StepStatus } from './store.ts';
+import { withProjectSlug } from './with-project-slugs.ts';
 
 const DEPS_DONE = `NOT EXISTS (SELECT 1 FROM steps d WHERE d.operation_id = s.operation_id
                                  AND d.key = ANY(s.depends_on) AND d.status <> 'succeeded')`;
@@ -112,6 +113,6 @@ export async function retryOperation(
       projectId: op.project_id,
       data: { kind: op.kind, run },
     });
-    return (await findOperation(tx, id))!;
+    return withProjectSlug(tx, (await findOperation(tx, id))!);
   });
 }

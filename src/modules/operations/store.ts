@@ -15,7 +15,7 @@ export interface OperationRow {
   actor_id: string | null;
   actor_name: string;
   project_id: string | null;
-  /** Joined from projects where read for display. */
+  /** Added where read for display (with-project-slugs.ts). */
   project_slug?: string | null;
   parent_operation_id: string | null;
   idempotency_key: string | null;
@@ -53,12 +53,16 @@ export interface StepRow {
 }
 
 export async function findOperation(db: Queryable, id: string): Promise<OperationRow | undefined> {
-  const { rows } = await db.query<OperationRow>(
-    `SELECT o.*, p.slug AS project_slug FROM operations o LEFT JOIN projects p ON p.id = o.project_id
-     WHERE o.id = $1`,
-    [id],
-  );
+  const { rows } = await db.query<OperationRow>('SELECT * FROM operations WHERE id = $1', [id]);
   return rows[0];
+}
+
+export async function listLiveOperationIds(db: Queryable, ids: string[]): Promise<string[]> {
+  const { rows } = await db.query<{ id: string }>(
+    `SELECT id FROM operations WHERE id = ANY($1::uuid[]) AND status IN ('queued', 'running')`,
+    [ids],
+  );
+  return rows.map((r) => r.id);
 }
 
 export async function listSteps(db: Queryable, operationId: string): Promise<StepRow[]> {
@@ -70,8 +74,8 @@ export async function listSteps(db: Queryable, operationId: string): Promise<Ste
 
 export interface OperationFilter {
   projectId?: string;
-  /** Members: only operations of projects they belong to. */
-  memberOf?: string;
+  /** Members: only operations of these projects (the ones they belong to). */
+  inProjects?: string[];
   status?: OperationStatus;
   kind?: string;
   limit: number;
@@ -80,19 +84,19 @@ export interface OperationFilter {
 
 export async function listOperationRows(db: Queryable, f: OperationFilter): Promise<OperationRow[]> {
   const { rows } = await db.query<OperationRow>(
-    `SELECT o.*, p.slug AS project_slug FROM operations o LEFT JOIN projects p ON p.id = o.project_id
+    `SELECT o.* FROM operations o
      WHERE ($1::uuid IS NULL OR o.project_id = $1)
-       AND ($2::uuid IS NULL OR o.project_id IN (SELECT project_id FROM project_members WHERE user_id = $2))
+       AND ($2::uuid[] IS NULL OR o.project_id = ANY($2::uuid[]))
        AND ($3::text IS NULL OR o.status = $3)
        AND ($4::text IS NULL OR o.kind = $4)
        AND ($6::timestamptz IS NULL OR (o.created_at, o.id) < ($6::timestamptz, $7::uuid))
      ORDER BY o.created_at DESC, o.id DESC LIMIT $5`,
     [
       f.projectId ?? null,
-      f.memberOf ?? null,
+      f.inProjects ?? null,
       f.status ?? null,
       f.kind ?? null,
-      f.limit + 1,
+      f.limit,
       f.after?.[0] ?? null,
       f.after?.[1] ?? null,
     ],

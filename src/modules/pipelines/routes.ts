@@ -1,14 +1,16 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { ForbiddenError, NotFoundError } from '../../platform/errors.ts';
-import { CursorShape, decodeCursor, encodeCursor } from '../../platform/http/cursor.ts';
 import { contextOf } from '../../platform/http/request-context.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
 import { normalizeRepoPath } from '../git/index.ts';
-import { requireProjectRole, roleAtLeast } from '../projects/index.ts';
+import { roleAtLeast } from '../projects/index.ts';
 import type { PipelineDeps } from './deps.ts';
+import { listArtifacts } from './list-artifacts.ts';
+import { listPipelines } from './list-pipelines.ts';
+import { listSchedules } from './list-schedules.ts';
 import { cancelPipeline, requirePipeline, rerunPipeline, runPipelineManually } from './manage-pipelines.ts';
-import { createSchedule, deleteSchedule, listSchedules, toScheduleView } from './schedules.ts';
+import { createSchedule, deleteSchedule } from './schedules.ts';
 import {
   ArtifactParams,
   ArtifactView,
@@ -24,8 +26,8 @@ import {
   ScheduleView,
   SlugParam,
 } from './schemas.ts';
-import { findJob, listArtifacts, listJobs, listPipelines, readLog } from './store.ts';
-import { artifactReaderRole, toArtifactView, toPipelineView } from './views.ts';
+import { findJob, listArtifactRows, listJobs, readLog } from './store.ts';
+import { artifactReaderRole, toPipelineView } from './views.ts';
 
 const tags = ['pipelines'];
 const FINISHED = new Set(['success', 'failed', 'timed_out', 'cancelled', 'skipped']);
@@ -44,27 +46,7 @@ export function pipelineRoutes(res: PipelineDeps) {
           response: { 200: z.object({ items: z.array(PipelineView), nextCursor: z.string().nullable() }) },
         },
       },
-      async (request) => {
-        const { project } = await requireProjectRole(
-          db,
-          contextOf(request).actor,
-          request.params.slug,
-          'viewer',
-        );
-        const q = request.query;
-        const rows = await listPipelines(db, {
-          projectId: project.id,
-          ref: q.ref,
-          status: q.status,
-          limit: q.limit,
-          before: decodeCursor(q.cursor, CursorShape.number)?.[0],
-        });
-        const items = rows.slice(0, q.limit);
-        return {
-          items: items.map((r) => toPipelineView(r)),
-          nextCursor: rows.length > q.limit ? encodeCursor([items.at(-1)!.number]) : null,
-        };
-      },
+      async (request) => listPipelines(db, contextOf(request).actor, request.params.slug, request.query),
     );
     app.post(
       '/api/projects/:slug/pipelines',
@@ -144,17 +126,7 @@ export function pipelineRoutes(res: PipelineDeps) {
           response: { 200: z.object({ items: z.array(ArtifactView), nextCursor: z.null() }) },
         },
       },
-      async (request) => {
-        const { pipeline, role } = await requirePipeline(
-          res,
-          contextOf(request),
-          request.params.slug,
-          request.params.id,
-          'viewer',
-        );
-        const items = (await listArtifacts(db, pipeline.id)).map((a) => toArtifactView(a, role));
-        return { items, nextCursor: null };
-      },
+      async (request) => listArtifacts(res, contextOf(request), request.params.slug, request.params.id),
     );
     app.get(
       '/api/projects/:slug/pipelines/:id/jobs/:job/artifacts/*',
@@ -168,7 +140,7 @@ export function pipelineRoutes(res: PipelineDeps) {
           'viewer',
         );
         const file = normalizeRepoPath(request.params['*']);
-        const artifact = (await listArtifacts(db, pipeline.id)).find(
+        const artifact = (await listArtifactRows(db, pipeline.id)).find(
           (a) => a.job_name === request.params.job && a.path === file,
         );
         if (artifact && !roleAtLeast(role, artifactReaderRole(artifact)))
@@ -196,15 +168,7 @@ export function pipelineRoutes(res: PipelineDeps) {
           response: { 200: z.object({ items: z.array(ScheduleView), nextCursor: z.null() }) },
         },
       },
-      async (request) => {
-        const { project } = await requireProjectRole(
-          db,
-          contextOf(request).actor,
-          request.params.slug,
-          'viewer',
-        );
-        return { items: (await listSchedules(db, project.id)).map(toScheduleView), nextCursor: null };
-      },
+      async (request) => listSchedules(db, contextOf(request).actor, request.params.slug),
     );
     app.post(
       '/api/projects/:slug/pipeline-schedules',

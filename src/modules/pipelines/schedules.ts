@@ -64,7 +64,7 @@ export async function createSchedule(
   });
 }
 
-export async function listSchedules(db: Queryable, projectId: string): Promise<ScheduleRow[]> {
+export async function listScheduleRows(db: Queryable, projectId: string): Promise<ScheduleRow[]> {
   const { rows } = await db.query<ScheduleRow>(
     'SELECT * FROM pipeline_schedules WHERE project_id = $1 ORDER BY created_at',
     [projectId],

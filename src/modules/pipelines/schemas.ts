@@ -19,6 +19,7 @@ export const ListPipelinesQuery = PageQuery.extend({
   ref: z.string().max(255).optional(),
   status: z.enum(['queued', 'running', 'success', 'failed', 'cancelled', 'error']).optional(),
 });
+export type ListPipelinesQuery = z.infer<typeof ListPipelinesQuery>;
 export const RunPipelineBody = z.object({ ref: z.string().min(1).max(255) });
 export const LogQuery = z.object({ after: int4(0).default(0) });
 export const CreateScheduleBody = z.object({

@@ -146,7 +146,7 @@ export async function findPipelineByRef(
   return rows[0];
 }
 
-export async function listPipelines(
+export async function listPipelineRows(
   db: Queryable,
   q: { projectId: string; ref?: string; status?: string; limit: number; before?: number },
 ): Promise<PipelineRow[]> {
@@ -154,7 +154,7 @@ export async function listPipelines(
     `SELECT * FROM pipelines WHERE project_id = $1 AND ($2::text IS NULL OR ref = $2) AND ($3::text IS NULL OR status = $3)
        AND ($5::int IS NULL OR number < $5)
      ORDER BY number DESC LIMIT $4`,
-    [q.projectId, q.ref ?? null, q.status ?? null, q.limit + 1, q.before ?? null],
+    [q.projectId, q.ref ?? null, q.status ?? null, q.limit, q.before ?? null],
   );
   return rows;
 }
@@ -284,7 +284,7 @@ export async function insertArtifact(
   );
 }
 
-export async function listArtifacts(db: Queryable, pipelineId: string): Promise<ArtifactRow[]> {
+export async function listArtifactRows(db: Queryable, pipelineId: string): Promise<ArtifactRow[]> {
   const { rows } = await db.query<ArtifactRow>(
     `SELECT a.*, j.name AS job_name, j.secrets_given FROM pipeline_artifacts a JOIN pipeline_jobs j ON j.id = a.job_id
      WHERE a.pipeline_id = $1 ORDER BY j.name, a.path`,

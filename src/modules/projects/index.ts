@@ -1,6 +1,9 @@
 /** The projects module's public face. */
 export { currentProjectRole, type ProjectAccess, requireProjectRole, roleAtLeast } from './access.ts';
 export { createProject } from './create-project.ts';
+export { findProjectSlugs } from './find-project-slugs.ts';
+export { listMemberProjectIds } from './list-member-project-ids.ts';
+export { projectGate } from './project-gate.ts';
 export { projectRoutes } from './routes.ts';
 export { projectSandboxNetwork, projectSandboxUser } from './sandbox-policy.ts';
 export type { ProjectRole } from './schemas.ts';

@@ -1,6 +1,6 @@
 import type { Db } from '../../platform/db/pool.ts';
 import type { Actor } from '../../platform/http/actor.ts';
-import { CursorShape, decodeCursor, type Page, toPage } from '../../platform/http/cursor.ts';
+import { CursorShape, decodeCursor, fetchPage, type Page } from '../../platform/http/cursor.ts';
 import type { ProjectView } from './schemas.ts';
 import { listProjectsFor } from './store.ts';
 import { toProjectView } from './views.ts';
@@ -12,17 +12,17 @@ export async function listProjects(
   query: { limit: number; cursor?: string; archived: boolean; q?: string },
 ): Promise<Page<ProjectView>> {
   const after = decodeCursor(query.cursor, CursorShape.timeAndId);
-  const rows = await listProjectsFor(db, {
-    userId: actor.userId,
-    all: actor.role === 'admin',
-    archived: query.archived,
-    search: query.q,
-    limit: query.limit,
-    after,
-  });
-  return toPage(
-    rows,
+  return fetchPage(
     query.limit,
+    (limit) =>
+      listProjectsFor(db, {
+        userId: actor.userId,
+        all: actor.role === 'admin',
+        archived: query.archived,
+        search: query.q,
+        limit,
+        after,
+      }),
     (r) => [r.created_at.toISOString(), r.id],
     (r) => toProjectView(r, actor.role === 'admin' ? 'owner' : (r.member_role ?? 'viewer')),
   );

@@ -118,6 +118,16 @@ describe('projects', () => {
     expect(
       (await t.http.inject({ url: `/api/projects/${slug}`, headers: bearer(viewer.token) })).json().role,
     ).toBe('viewer');
+    // Members in the order they were added, with their user names.
+    const members = (
+      await t.http.inject({ url: `/api/projects/${slug}/members`, headers: bearer(viewer.token) })
+    ).json();
+    expect(members.nextCursor).toBeNull();
+    expect(members.items.map((m: { username: string; role: string }) => [m.username, m.role])).toEqual([
+      [owner.user.username, 'owner'],
+      [dev.user.username, 'developer'],
+      [viewer.user.username, 'viewer'],
+    ]);
     const rename = (token: string) =>
       t.http.inject({
         method: 'PATCH',

@@ -5,6 +5,7 @@ import type { Resources } from '../../platform/resources.ts';
 import { requireProjectRole } from './access.ts';
 import { setProjectArchived } from './archive-project.ts';
 import { createProject } from './create-project.ts';
+import { listMembers } from './list-members.ts';
 import { listProjects } from './list-projects.ts';
 import { removeMember } from './remove-member.ts';
 import {
@@ -18,7 +19,6 @@ import {
   UpdateProjectBody,
 } from './schemas.ts';
 import { setMember } from './set-member.ts';
-import { listMembers } from './store.ts';
 import { updateProject } from './update-project.ts';
 import { toProjectView } from './views.ts';
 
@@ -29,19 +29,6 @@ const Page = <T extends z.ZodTypeAny>(item: T) =>
 export function projectRoutes(res: Resources) {
   const { db } = res;
   return async (app: HttpApp) => {
-    // Every route under /api/projects/:slug is gated on membership before its body is validated.
-    app.addHook('preValidation', async (request) => {
-      const url = request.routeOptions.url ?? '';
-      if (!url.startsWith('/api/projects/:slug')) return;
-      const slug = (request.params as { slug?: string }).slug;
-      if (!slug || !request.actor) return;
-      const config = request.routeOptions.config ?? {};
-      const needed =
-        config.projectRole ??
-        (request.method === 'GET' || request.method === 'HEAD' ? 'viewer' : 'developer');
-      await requireProjectRole(db, request.actor, slug, needed, { allowArchived: true });
-    });
-
     app.post(
       '/api/projects',
       { schema: { tags, body: CreateProjectBody, response: { 201: ProjectView } } },
@@ -105,24 +92,7 @@ export function projectRoutes(res: Resources) {
     app.get(
       '/api/projects/:slug/members',
       { schema: { tags, params: SlugParam, response: { 200: Page(MemberView) } } },
-      async (request) => {
-        const { project } = await requireProjectRole(
-          db,
-          contextOf(request).actor,
-          request.params.slug,
-          'viewer',
-        );
-        const rows = await listMembers(db, project.id);
-        return {
-          items: rows.map((r) => ({
-            userId: r.user_id,
-            username: r.username,
-            role: r.role,
-            addedAt: r.created_at.toISOString(),
-          })),
-          nextCursor: null,
-        };
-      },
+      async (request) => listMembers(db, contextOf(request).actor, request.params.slug),
     );
 
     app.put(

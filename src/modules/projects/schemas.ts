@@ -61,6 +61,7 @@ export const MemberView = z.object({
   role: ProjectRole,
   addedAt: z.string(),
 });
+export type MemberView = z.infer<typeof MemberView>;
 
 export const SetMemberBody = z.object({ role: ProjectRole });
 export const MemberParams = SlugParam.extend({ username: z.string().min(1).max(39) });

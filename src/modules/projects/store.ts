@@ -45,6 +45,25 @@ export async function findProjectById(db: Queryable, id: string): Promise<Projec
   return rows[0];
 }
 
+export async function listProjectSlugs(
+  db: Queryable,
+  ids: string[],
+): Promise<Array<{ id: string; slug: string }>> {
+  const { rows } = await db.query<{ id: string; slug: string }>(
+    'SELECT id, slug FROM projects WHERE id = ANY($1::uuid[])',
+    [ids],
+  );
+  return rows;
+}
+
+export async function listProjectIdsOf(db: Queryable, userId: string): Promise<string[]> {
+  const { rows } = await db.query<{ project_id: string }>(
+    'SELECT project_id FROM project_members WHERE user_id = $1',
+    [userId],
+  );
+  return rows.map((r) => r.project_id);
+}
+
 export async function listProjectsFor(
   db: Queryable,
   q: {
@@ -64,7 +83,7 @@ export async function listProjectsFor(
        AND ($4::text IS NULL OR p.name ILIKE '%' || $4 || '%' OR p.slug ILIKE '%' || $4 || '%')
        AND ($6::timestamptz IS NULL OR (p.created_at, p.id) < ($6::timestamptz, $7::uuid))
      ORDER BY p.created_at DESC, p.id DESC LIMIT $5`,
-    [q.userId, q.all, q.archived, q.search ?? null, q.limit + 1, q.after?.[0] ?? null, q.after?.[1] ?? null],
+    [q.userId, q.all, q.archived, q.search ?? null, q.limit, q.after?.[0] ?? null, q.after?.[1] ?? null],
   );
   return rows;
 }
@@ -119,10 +138,16 @@ export async function deleteMember(db: Queryable, projectId: string, userId: str
   return (rowCount ?? 0) > 0;
 }
 
-export async function listMembers(db: Queryable, projectId: string) {
-  const { rows } = await db.query<{ user_id: string; username: string; role: ProjectRole; created_at: Date }>(
-    `SELECT m.user_id, u.username, m.role, m.created_at FROM project_members m JOIN users u ON u.id = m.user_id
-     WHERE m.project_id = $1 ORDER BY m.created_at, u.username`,
+/** Members in the order they were added; `added_rank` is equal for members added at the same instant. */
+export async function listMemberRows(db: Queryable, projectId: string) {
+  const { rows } = await db.query<{
+    user_id: string;
+    role: ProjectRole;
+    created_at: Date;
+    added_rank: number;
+  }>(
+    `SELECT user_id, role, created_at, dense_rank() OVER (ORDER BY created_at)::int AS added_rank
+     FROM project_members WHERE project_id = $1 ORDER BY created_at`,
     [projectId],
   );
   return rows;

@@ -7,9 +7,11 @@ import { recordAudit } from '../identity/index.ts';
 import { requireProjectRole } from '../projects/index.ts';
 import { checksFor } from './check-store.ts';
 import { publishReviewEvent, type ReviewDeps } from './events.ts';
-import { findMergeRequest } from './merge-request-store.ts';
-import { findIssue, insertComment, listComments } from './store.ts';
+import { findIssue } from './find-issue.ts';
+import { findMergeRequest } from './find-merge-request.ts';
+import { insertComment, listCommentRecords } from './store.ts';
 import { toCommentView, toIssueView, toMergeRequestView } from './views.ts';
+import { withCommentNames } from './with-usernames.ts';
 
 type Target = 'issue' | 'merge_request';
 
@@ -34,11 +36,11 @@ export async function readComments(
 ) {
   const { project } = await requireProjectRole(res.db, ctx.actor, slug, 'viewer');
   const found = await findTarget(res, project.id, slug, target, number);
-  const rows = await listComments(res.db, {
+  const records = await listCommentRecords(res.db, {
     issueId: found.issue?.id,
     mergeRequestId: found.mergeRequest?.id,
   });
-  return { items: rows.map(toCommentView), nextCursor: null };
+  return { items: (await withCommentNames(res.db, records)).map(toCommentView), nextCursor: null };
 }
 
 export async function addComment(
@@ -53,7 +55,7 @@ export async function addComment(
   const { project } = await requireProjectRole(res.db, ctx.actor, slug, 'developer');
   const found = await findTarget(res, project.id, slug, target, number);
   const comment = await withTransaction(res.db, async (tx) => {
-    const row = await insertComment(tx, {
+    const record = await insertComment(tx, {
       projectId: project.id,
       issueId: found.issue?.id,
       mergeRequestId: found.mergeRequest?.id,
@@ -66,7 +68,8 @@ export async function addComment(
       projectId: project.id,
       data: { number },
     });
-    return toCommentView(row);
+    const [row] = await withCommentNames(tx, [record]);
+    return toCommentView(row!);
   });
   const base = {
     projectId: project.id,

@@ -3,7 +3,8 @@ import { NotFoundError } from '../../platform/errors.ts';
 import type { Resources } from '../../platform/resources.ts';
 import { branchHead, checkMergeability, openRepository } from '../git/index.ts';
 import { checksFor } from './check-store.ts';
-import { findMergeRequest, type MergeRequestRow } from './merge-request-store.ts';
+import { findMergeRequest } from './find-merge-request.ts';
+import type { MergeRequestRow } from './merge-request-store.ts';
 import type { MergeRequestView } from './schemas.ts';
 import { toMergeRequestView } from './views.ts';
 

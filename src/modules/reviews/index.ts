@@ -2,7 +2,7 @@
 export { type CommitCheck, reportCheck } from './check-store.ts';
 export { createMergeRequest } from './create-merge-request.ts';
 export type { ReviewDeps, ReviewEvent, ReviewListener } from './events.ts';
-export { openMergeRequestsOn } from './merge-request-store.ts';
 export { reviewsOnPush } from './on-push.ts';
+export { openMergeRequestsOn } from './open-merge-requests-on.ts';
 export { reviewRoutes } from './routes.ts';
 export type { CheckStatus, IssueView, MergeRequestView } from './schemas.ts';

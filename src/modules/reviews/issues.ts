@@ -6,8 +6,9 @@ import type { Resources } from '../../platform/resources.ts';
 import { findUserByName, recordAudit } from '../identity/index.ts';
 import { requireProjectRole } from '../projects/index.ts';
 import { publishReviewEvent, type ReviewDeps } from './events.ts';
+import { findIssue } from './find-issue.ts';
 import type { CreateIssueBody, UpdateIssueBody } from './schemas.ts';
-import { findIssue, insertIssue, nextNumber, updateIssue as storeUpdateIssue } from './store.ts';
+import { insertIssue, nextNumber, updateIssue as storeUpdateIssue } from './store.ts';
 import { toIssueView } from './views.ts';
 
 async function assigneeId(db: Db, username: string | null | undefined): Promise<string | null | undefined> {

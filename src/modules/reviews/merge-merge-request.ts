@@ -17,7 +17,8 @@ import { findUserById, recordAudit } from '../identity/index.ts';
 import { requireProjectRole } from '../projects/index.ts';
 import { checksFor } from './check-store.ts';
 import { publishReviewEvent, type ReviewDeps } from './events.ts';
-import { findMergeRequest, updateMergeRequest } from './merge-request-store.ts';
+import { findMergeRequest } from './find-merge-request.ts';
+import { updateMergeRequest } from './merge-request-store.ts';
 import type { MergeBody } from './schemas.ts';
 import { toMergeRequestView } from './views.ts';
 

@@ -1,6 +1,7 @@
 import type { Queryable } from '../../platform/db/pool.ts';
 
-export interface MergeRequestRow {
+/** A merge request as stored; `MergeRequestRow` adds the user names (with-usernames.ts). */
+export interface MergeRequestRecord {
   id: string;
   project_id: string;
   number: number;
@@ -11,16 +12,18 @@ export interface MergeRequestRow {
   state: 'open' | 'merged' | 'closed';
   head_sha: string;
   merge_commit_sha: string | null;
-  author_name: string | null;
-  merged_by_name: string | null;
+  author_id: string | null;
+  merged_by: string | null;
   created_at: Date;
   updated_at: Date;
   merged_at: Date | null;
   closed_at: Date | null;
 }
 
-const SELECT = `SELECT m.*, a.username AS author_name, b.username AS merged_by_name FROM merge_requests m
-  LEFT JOIN users a ON a.id = m.author_id LEFT JOIN users b ON b.id = m.merged_by`;
+export interface MergeRequestRow extends MergeRequestRecord {
+  author_name: string | null;
+  merged_by_name: string | null;
+}
 
 export async function insertMergeRequest(
   db: Queryable,
@@ -43,40 +46,40 @@ export async function insertMergeRequest(
   return rows[0]!.id;
 }
 
-export async function findMergeRequest(
+export async function findMergeRequestRecord(
   db: Queryable,
   projectId: string,
   number: number,
-): Promise<MergeRequestRow | undefined> {
-  const { rows } = await db.query<MergeRequestRow>(`${SELECT} WHERE m.project_id = $1 AND m.number = $2`, [
-    projectId,
-    number,
-  ]);
+): Promise<MergeRequestRecord | undefined> {
+  const { rows } = await db.query<MergeRequestRecord>(
+    'SELECT * FROM merge_requests WHERE project_id = $1 AND number = $2',
+    [projectId, number],
+  );
   return rows[0];
 }
 
-export async function listMergeRequests(
+export async function listMergeRequestRecords(
   db: Queryable,
   q: { projectId: string; state: string; limit: number; before?: number },
-): Promise<MergeRequestRow[]> {
-  const { rows } = await db.query<MergeRequestRow>(
-    `${SELECT} WHERE m.project_id = $1 AND ($2 = 'all' OR m.state = $2) AND ($4::int IS NULL OR m.number < $4)
-     ORDER BY m.number DESC LIMIT $3`,
-    [q.projectId, q.state, q.limit + 1, q.before ?? null],
+): Promise<MergeRequestRecord[]> {
+  const { rows } = await db.query<MergeRequestRecord>(
+    `SELECT * FROM merge_requests WHERE project_id = $1 AND ($2 = 'all' OR state = $2) AND ($4::int IS NULL OR number < $4)
+     ORDER BY number DESC LIMIT $3`,
+    [q.projectId, q.state, q.limit, q.before ?? null],
   );
   return rows;
 }
 
 /** Open merge requests whose source (or target) is `branch`. */
-export async function openMergeRequestsOn(
+export async function openMergeRequestRecordsOn(
   db: Queryable,
   projectId: string,
   side: 'source' | 'target',
   branch: string,
-): Promise<MergeRequestRow[]> {
-  const column = side === 'source' ? 'm.source_branch' : 'm.target_branch';
-  const { rows } = await db.query<MergeRequestRow>(
-    `${SELECT} WHERE m.project_id = $1 AND ${column} = $2 AND m.state = 'open'`,
+): Promise<MergeRequestRecord[]> {
+  const column = side === 'source' ? 'source_branch' : 'target_branch';
+  const { rows } = await db.query<MergeRequestRecord>(
+    `SELECT * FROM merge_requests WHERE project_id = $1 AND ${column} = $2 AND state = 'open'`,
     [projectId, branch],
   );
   return rows;

@@ -2,7 +2,8 @@ import type { Resources } from '../../platform/resources.ts';
 import { branchOf, isAncestor, type PushEvent, repositoryPath, ZERO_SHA } from '../git/index.ts';
 import { checksFor } from './check-store.ts';
 import { publishReviewEvent, type ReviewListener } from './events.ts';
-import { openMergeRequestsOn, updateMergeRequest } from './merge-request-store.ts';
+import { updateMergeRequest } from './merge-request-store.ts';
+import { openMergeRequestsOn } from './open-merge-requests-on.ts';
 import { toMergeRequestView } from './views.ts';
 
 /**

@@ -77,9 +77,18 @@ describe('issues', () => {
     expect(
       (await api('GET', '/issues', dev.token)).json().items.map((i: { number: number }) => i.number),
     ).toEqual([2]);
-    expect((await api('GET', '/issues?state=all&limit=1', dev.token)).json().nextCursor).toEqual(
-      expect.any(String),
-    );
+    const first = (await api('GET', '/issues?state=all&limit=1', dev.token)).json();
+    expect(first.nextCursor).toEqual(expect.any(String));
+    const second = (
+      await api('GET', `/issues?state=all&limit=1&cursor=${first.nextCursor}`, dev.token)
+    ).json();
+    expect(second.nextCursor).toBeNull();
+    expect(
+      [...first.items, ...second.items].map((i: { number: number; author: string }) => [i.number, i.author]),
+    ).toEqual([
+      [2, dev.user.username],
+      [1, dev.user.username],
+    ]);
     const comment = await api('POST', '/issues/1/comments', owner.token, { body: 'Fixed in !1' });
     expect(comment.statusCode).toBe(201);
     expect((await api('GET', '/issues/1/comments', dev.token)).json().items).toEqual([
@@ -112,6 +121,10 @@ describe('merge requests', () => {
     });
     const got = (await api('GET', `/merge-requests/${number}`, dev.token)).json();
     expect(got.checks).toEqual([expect.objectContaining({ name: 'pipeline', status: 'success' })]);
+    // The listing shows the same merge request, with its author and its head commit's checks.
+    const listed = (await api('GET', '/merge-requests?limit=1', dev.token)).json();
+    expect(listed).toMatchObject({ nextCursor: null, items: [{ number, author: dev.user.username }] });
+    expect(listed.items[0].checks).toEqual(got.checks);
     expect(got.mergeability).toEqual({ status: 'fast_forward', conflicts: [] });
 
     const dup = await api('POST', '/merge-requests', dev.token, {

@@ -1,18 +1,16 @@
 import { z } from 'zod';
-import { NotFoundError } from '../../platform/errors.ts';
-import { CursorShape, decodeCursor, encodeCursor } from '../../platform/http/cursor.ts';
 import { contextOf } from '../../platform/http/request-context.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
 import type { Resources } from '../../platform/resources.ts';
-import { requireProjectRole } from '../projects/index.ts';
-import { checksFor } from './check-store.ts';
 import { addComment, readComments } from './comments.ts';
 import { createMergeRequest } from './create-merge-request.ts';
 import type { ReviewDeps } from './events.ts';
+import { getIssue } from './get-issue.ts';
 import { getMergeRequest } from './get-merge-request.ts';
 import { createIssue, updateIssue } from './issues.ts';
+import { listIssues } from './list-issues.ts';
+import { listMergeRequests } from './list-merge-requests.ts';
 import { mergeMergeRequest } from './merge-merge-request.ts';
-import { listMergeRequests } from './merge-request-store.ts';
 import {
   CommentBody,
   CommentView,
@@ -27,18 +25,10 @@ import {
   UpdateIssueBody,
   UpdateMergeRequestBody,
 } from './schemas.ts';
-import { findIssue, listIssues } from './store.ts';
 import { updateMergeRequest } from './update-merge-request.ts';
-import { toIssueView, toMergeRequestView } from './views.ts';
 
 const Page = <T extends z.ZodTypeAny>(item: T) =>
   z.object({ items: z.array(item), nextCursor: z.string().nullable() });
-
-function page<T extends { number: number }, V>(rows: T[], limit: number, map: (row: T) => V) {
-  const more = rows.length > limit;
-  const items = rows.slice(0, limit);
-  return { items: items.map(map), nextCursor: more ? encodeCursor([items[items.length - 1]!.number]) : null };
-}
 
 /** Issues, merge requests and their comments under /api/projects/:slug. */
 export function reviewRoutes(res: Resources, deps: ReviewDeps) {
@@ -48,24 +38,7 @@ export function reviewRoutes(res: Resources, deps: ReviewDeps) {
     app.get(
       '/api/projects/:slug/issues',
       { schema: { tags, params: SlugParam, querystring: ListQuery, response: { 200: Page(IssueView) } } },
-      async (request) => {
-        const { project } = await requireProjectRole(
-          db,
-          contextOf(request).actor,
-          request.params.slug,
-          'viewer',
-        );
-        const q = request.query;
-        const before = decodeCursor(q.cursor, CursorShape.number)?.[0];
-        const rows = await listIssues(db, {
-          projectId: project.id,
-          state: q.state === 'merged' ? 'closed' : q.state,
-          label: q.label,
-          limit: q.limit,
-          before,
-        });
-        return page(rows, q.limit, toIssueView);
-      },
+      async (request) => listIssues(db, contextOf(request).actor, request.params.slug, request.query),
     );
     app.post(
       '/api/projects/:slug/issues',
@@ -78,18 +51,7 @@ export function reviewRoutes(res: Resources, deps: ReviewDeps) {
     app.get(
       '/api/projects/:slug/issues/:number',
       { schema: { tags, params: NumberParams, response: { 200: IssueView } } },
-      async (request) => {
-        const { project } = await requireProjectRole(
-          db,
-          contextOf(request).actor,
-          request.params.slug,
-          'viewer',
-        );
-        const issue = await findIssue(db, project.id, request.params.number);
-        if (!issue)
-          throw new NotFoundError(`No issue #${request.params.number} in "${request.params.slug}".`);
-        return toIssueView(issue);
-      },
+      async (request) => getIssue(db, contextOf(request).actor, request.params.slug, request.params.number),
     );
     app.patch(
       '/api/projects/:slug/issues/:number',
@@ -109,28 +71,7 @@ export function reviewRoutes(res: Resources, deps: ReviewDeps) {
           response: { 200: Page(MergeRequestView) },
         },
       },
-      async (request) => {
-        const { project } = await requireProjectRole(
-          db,
-          contextOf(request).actor,
-          request.params.slug,
-          'viewer',
-        );
-        const q = request.query;
-        const before = decodeCursor(q.cursor, CursorShape.number)?.[0];
-        const rows = await listMergeRequests(db, {
-          projectId: project.id,
-          state: q.state,
-          limit: q.limit,
-          before,
-        });
-        const checks = await checksFor(
-          db,
-          project.id,
-          rows.map((r) => r.head_sha),
-        );
-        return page(rows, q.limit, (row) => toMergeRequestView(row, checks));
-      },
+      async (request) => listMergeRequests(db, contextOf(request).actor, request.params.slug, request.query),
     );
     app.post(
       '/api/projects/:slug/merge-requests',

@@ -14,7 +14,8 @@ export async function nextNumber(
   return rows[0]!.last;
 }
 
-export interface IssueRow {
+/** An issue as stored; `IssueRow` adds the user names (with-usernames.ts). */
+export interface IssueRecord {
   id: string;
   project_id: string;
   number: number;
@@ -22,17 +23,17 @@ export interface IssueRow {
   body: string;
   labels: string[];
   assignee_id: string | null;
-  assignee_name: string | null;
   state: 'open' | 'closed';
   author_id: string | null;
-  author_name: string | null;
   created_at: Date;
   updated_at: Date;
   closed_at: Date | null;
 }
 
-const ISSUE_SELECT = `SELECT i.*, a.username AS assignee_name, u.username AS author_name FROM issues i
-  LEFT JOIN users a ON a.id = i.assignee_id LEFT JOIN users u ON u.id = i.author_id`;
+export interface IssueRow extends IssueRecord {
+  assignee_name: string | null;
+  author_name: string | null;
+}
 
 export async function insertIssue(
   db: Queryable,
@@ -54,27 +55,27 @@ export async function insertIssue(
   return rows[0]!.id;
 }
 
-export async function findIssue(
+export async function findIssueRecord(
   db: Queryable,
   projectId: string,
   number: number,
-): Promise<IssueRow | undefined> {
-  const { rows } = await db.query<IssueRow>(`${ISSUE_SELECT} WHERE i.project_id = $1 AND i.number = $2`, [
+): Promise<IssueRecord | undefined> {
+  const { rows } = await db.query<IssueRecord>('SELECT * FROM issues WHERE project_id = $1 AND number = $2', [
     projectId,
     number,
   ]);
   return rows[0];
 }
 
-export async function listIssues(
+export async function listIssueRecords(
   db: Queryable,
   q: { projectId: string; state: string; label?: string; limit: number; before?: number },
-): Promise<IssueRow[]> {
-  const { rows } = await db.query<IssueRow>(
-    `${ISSUE_SELECT} WHERE i.project_id = $1 AND ($2 = 'all' OR i.state = $2)
-       AND ($3::text IS NULL OR $3 = ANY(i.labels)) AND ($5::int IS NULL OR i.number < $5)
-     ORDER BY i.number DESC LIMIT $4`,
-    [q.projectId, q.state, q.label ?? null, q.limit + 1, q.before ?? null],
+): Promise<IssueRecord[]> {
+  const { rows } = await db.query<IssueRecord>(
+    `SELECT * FROM issues WHERE project_id = $1 AND ($2 = 'all' OR state = $2)
+       AND ($3::text IS NULL OR $3 = ANY(labels)) AND ($5::int IS NULL OR number < $5)
+     ORDER BY number DESC LIMIT $4`,
+    [q.projectId, q.state, q.label ?? null, q.limit, q.before ?? null],
   );
   return rows;
 }
@@ -109,6 +110,14 @@ export async function updateIssue(
   );
 }
 
+/** A comment as stored; `CommentRow` has its author's name instead of the id (with-usernames.ts). */
+export interface CommentRecord {
+  id: string;
+  author_id: string | null;
+  body: string;
+  created_at: Date;
+}
+
 export interface CommentRow {
   id: string;
   author_name: string | null;
@@ -119,25 +128,23 @@ export interface CommentRow {
 export async function insertComment(
   db: Queryable,
   c: { projectId: string; issueId?: string; mergeRequestId?: string; authorId: string | null; body: string },
-): Promise<CommentRow> {
-  const { rows } = await db.query<CommentRow>(
-    `WITH c AS (INSERT INTO review_comments (project_id, issue_id, merge_request_id, author_id, body)
-       VALUES ($1, $2, $3, $4, $5) RETURNING *)
-     SELECT c.id, u.username AS author_name, c.body, c.created_at FROM c LEFT JOIN users u ON u.id = c.author_id`,
+): Promise<CommentRecord> {
+  const { rows } = await db.query<CommentRecord>(
+    `INSERT INTO review_comments (project_id, issue_id, merge_request_id, author_id, body)
+     VALUES ($1, $2, $3, $4, $5) RETURNING id, author_id, body, created_at`,
     [c.projectId, c.issueId ?? null, c.mergeRequestId ?? null, c.authorId, c.body],
   );
   return rows[0]!;
 }
 
-export async function listComments(
+export async function listCommentRecords(
   db: Queryable,
   target: { issueId?: string; mergeRequestId?: string },
-): Promise<CommentRow[]> {
-  const { rows } = await db.query<CommentRow>(
-    `SELECT c.id, u.username AS author_name, c.body, c.created_at FROM review_comments c
-     LEFT JOIN users u ON u.id = c.author_id
-     WHERE ($1::uuid IS NOT NULL AND c.issue_id = $1) OR ($2::uuid IS NOT NULL AND c.merge_request_id = $2)
-     ORDER BY c.created_at, c.id`,
+): Promise<CommentRecord[]> {
+  const { rows } = await db.query<CommentRecord>(
+    `SELECT id, author_id, body, created_at FROM review_comments
+     WHERE ($1::uuid IS NOT NULL AND issue_id = $1) OR ($2::uuid IS NOT NULL AND merge_request_id = $2)
+     ORDER BY created_at, id`,
     [target.issueId ?? null, target.mergeRequestId ?? null],
   );
   return rows;

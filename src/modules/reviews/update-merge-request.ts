@@ -6,7 +6,8 @@ import { recordAudit } from '../identity/index.ts';
 import { requireProjectRole } from '../projects/index.ts';
 import { checksFor } from './check-store.ts';
 import { publishReviewEvent, type ReviewDeps } from './events.ts';
-import { findMergeRequest, updateMergeRequest as storeUpdate } from './merge-request-store.ts';
+import { findMergeRequest } from './find-merge-request.ts';
+import { updateMergeRequest as storeUpdate } from './merge-request-store.ts';
 import type { UpdateMergeRequestBody } from './schemas.ts';
 import { toMergeRequestView } from './views.ts';
 

@@ -2,14 +2,12 @@ import { z } from 'zod';
 import { contextOf } from '../../platform/http/request-context.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
 import type { Resources } from '../../platform/resources.ts';
-import { requireProjectRole } from '../projects/index.ts';
 import { deleteSecret } from './delete-secret.ts';
+import { listSecrets } from './list-secrets.ts';
 import { putSecret } from './put-secret.ts';
 import { PatchSecretBody, PutSecretBody, SecretParams, SecretView } from './schemas.ts';
 import { setSecretProtected } from './set-secret-protected.ts';
-import { listSecretRows } from './store.ts';
 import type { Vault } from './vault.ts';
-import { toSecretView } from './views.ts';
 
 const tags = ['secrets'];
 
@@ -26,15 +24,7 @@ export function secretRoutes(res: Resources & { vault: Vault }) {
           response: { 200: z.object({ items: z.array(SecretView), nextCursor: z.null() }) },
         },
       },
-      async (request) => {
-        const { project } = await requireProjectRole(
-          db,
-          contextOf(request).actor,
-          request.params.slug,
-          'developer',
-        );
-        return { items: (await listSecretRows(db, project.id)).map(toSecretView), nextCursor: null };
-      },
+      async (request) => listSecrets(db, contextOf(request).actor, request.params.slug),
     );
 
     app.put(

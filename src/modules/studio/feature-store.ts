@@ -58,7 +58,7 @@ export async function listFeatureRows(
     `SELECT * FROM features WHERE blueprint_id = $1
        AND ($3::timestamptz IS NULL OR (created_at, id) < ($3::timestamptz, $4::uuid))
      ORDER BY created_at DESC, id DESC LIMIT $2`,
-    [blueprintId, limit + 1, before?.[0] ?? null, before?.[1] ?? null],
+    [blueprintId, limit, before?.[0] ?? null, before?.[1] ?? null],
   );
   return rows;
 }

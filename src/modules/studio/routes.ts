@@ -1,17 +1,18 @@
 import { z } from 'zod';
-import { NotFoundError } from '../../platform/errors.ts';
-import { CursorShape, decodeCursor, PageQuery, toPage } from '../../platform/http/cursor.ts';
+import { PageQuery } from '../../platform/http/cursor.ts';
 import { contextOf } from '../../platform/http/request-context.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
 import { listTemplates } from '../agents/index.ts';
-import { diffBlueprints } from '../blueprint/index.ts';
-import { requireProjectRole } from '../projects/index.ts';
 import { createArchitectChat } from './architect/architect-chat.ts';
 import { chatWithRules } from './architect/chat-rules.ts';
 import { requireBlueprint } from './blueprint-access.ts';
 import { registerBuildRoutes } from './build/build-routes.ts';
 import { createBlueprint } from './create-blueprint.ts';
 import type { ChatHandler, StudioRouteDeps } from './deps.ts';
+import { diffSnapshots } from './diff-snapshots.ts';
+import { getSnapshot } from './get-snapshot.ts';
+import { listBlueprints } from './list-blueprints.ts';
+import { listSnapshots } from './list-snapshots.ts';
 import { patchBlueprint } from './patch-blueprint.ts';
 import {
   BlueprintIdParam,
@@ -25,7 +26,6 @@ import {
   VersionParams,
 } from './schemas.ts';
 import { changeBlueprintStatus } from './set-blueprint-status.ts';
-import { findSnapshot, listBlueprintRows, listSnapshotRows } from './store.ts';
 import { toBlueprintView, toSnapshotView } from './views.ts';
 
 const tags = ['studio'];
@@ -50,17 +50,7 @@ export function studioRoutes(res: StudioRouteDeps, options: { chat?: ChatHandler
     app.get(
       '/api/projects/:slug/blueprints',
       { schema: { tags, params: SlugParam, querystring: PageQuery } },
-      async (request) => {
-        const { project } = await requireProjectRole(
-          db,
-          contextOf(request).actor,
-          request.params.slug,
-          'viewer',
-        );
-        const before = decodeCursor(request.query.cursor, CursorShape.timeAndId);
-        const rows = await listBlueprintRows(db, project.id, request.query.limit, before);
-        return toPage(rows, request.query.limit, (r) => [r.created_at.toISOString(), r.id], toBlueprintView);
-      },
+      async (request) => listBlueprints(db, contextOf(request).actor, request.params.slug, request.query),
     );
 
     app.post(
@@ -148,41 +138,19 @@ export function studioRoutes(res: StudioRouteDeps, options: { chat?: ChatHandler
           response: { 200: z.object({ items: z.array(SnapshotView), nextCursor: z.string().nullable() }) },
         },
       },
-      async (request) => {
-        await requireBlueprint(db, contextOf(request).actor, request.params.id, 'viewer');
-        const after =
-          request.query.afterVersion ?? decodeCursor(request.query.cursor, CursorShape.number)?.[0] ?? 0;
-        const rows = await listSnapshotRows(db, request.params.id, request.query.limit, after);
-        return toPage(rows, request.query.limit, (r) => [r.version], toSnapshotView);
-      },
+      async (request) => listSnapshots(db, contextOf(request).actor, request.params.id, request.query),
     );
 
     app.get(
       '/api/blueprints/:id/snapshots/:version',
       { schema: { tags, params: VersionParams } },
-      async (request) => {
-        await requireBlueprint(db, contextOf(request).actor, request.params.id, 'viewer');
-        const snapshot = await findSnapshot(db, request.params.id, request.params.version);
-        if (!snapshot) throw new NotFoundError(`No version ${request.params.version} of this Blueprint.`);
-        return { ...toSnapshotView(snapshot), blueprint: snapshot.document };
-      },
+      async (request) => getSnapshot(db, contextOf(request).actor, request.params.id, request.params.version),
     );
 
     app.get(
       '/api/blueprints/:id/diff',
       { schema: { tags, params: BlueprintIdParam, querystring: DiffQuery } },
-      async (request) => {
-        await requireBlueprint(db, contextOf(request).actor, request.params.id, 'viewer');
-        const [a, b] = await Promise.all([
-          findSnapshot(db, request.params.id, request.query.from),
-          findSnapshot(db, request.params.id, request.query.to),
-        ]);
-        if (!a || !b)
-          throw new NotFoundError(
-            `No version ${!a ? request.query.from : request.query.to} of this Blueprint.`,
-          );
-        return { from: a.version, to: b.version, patch: diffBlueprints(a.document, b.document) };
-      },
+      async (request) => diffSnapshots(db, contextOf(request).actor, request.params.id, request.query),
     );
   };
 }

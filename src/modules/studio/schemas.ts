@@ -26,10 +26,12 @@ export const StatusBody = z.object({
 });
 
 export const SnapshotsQuery = PageQuery.extend({ afterVersion: int4(0).optional() });
+export type SnapshotsQuery = z.infer<typeof SnapshotsQuery>;
 export const DiffQuery = z.object({
   from: int4(1),
   to: int4(1),
 });
+export type DiffQuery = z.infer<typeof DiffQuery>;
 export const VersionParams = BlueprintIdParam.extend({ version: int4(1) });
 
 export const ReadinessView = z.object({

@@ -65,7 +65,7 @@ export async function listBlueprintRows(
     `SELECT * FROM blueprints WHERE project_id = $1
        AND ($3::timestamptz IS NULL OR (created_at, id) < ($3::timestamptz, $4::uuid))
      ORDER BY created_at DESC, id DESC LIMIT $2`,
-    [projectId, limit + 1, before?.[0] ?? null, before?.[1] ?? null],
+    [projectId, limit, before?.[0] ?? null, before?.[1] ?? null],
   );
   return rows;
 }
@@ -130,7 +130,7 @@ export async function insertSnapshot(
 export async function listSnapshotRows(db: Queryable, blueprintId: string, limit: number, afterVersion = 0) {
   const { rows } = await db.query<SnapshotRow>(
     `SELECT * FROM blueprint_snapshots WHERE blueprint_id = $1 AND version > $3 ORDER BY version LIMIT $2`,
-    [blueprintId, limit + 1, afterVersion],
+    [blueprintId, limit, afterVersion],
   );
   return rows;
 }

@@ -49,13 +49,22 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
-/** Given rows fetched with LIMIT n+1, returns a page and the cursor for the next one. */
-export function toPage<R, T>(
-  rows: R[],
+/**
+ * One page of a keyset listing, and the one place that asks for `limit + 1` rows: `fetch` gets the
+ * number of rows to read (one more than the page holds, to tell whether a next page exists) and
+ * returns them in page order; `key` gives the cursor values of a row, `map` its view.
+ */
+export async function fetchPage<R, T>(
   limit: number,
+  fetch: (rows: number) => Promise<R[]>,
   key: (row: R) => unknown[],
   map: (row: R) => T,
-): Page<T> {
+): Promise<Page<T>> {
+  return toPage(await fetch(limit + 1), limit, key, map);
+}
+
+/** Given rows fetched with LIMIT n+1, returns a page and the cursor for the next one. */
+function toPage<R, T>(rows: R[], limit: number, key: (row: R) => unknown[], map: (row: R) => T): Page<T> {
   const more = rows.length > limit;
   const slice = more ? rows.slice(0, limit) : rows;
   const last = slice[slice.length - 1];

@@ -1,6 +1,15 @@
 import { ForbiddenError } from '../errors.ts';
 import { type Actor, hasScope, type Scope } from './actor.ts';
 
+/** A role in a project, least to most: what `projectRole` names and the project gate checks. */
+export type ProjectRoleName = 'viewer' | 'developer' | 'maintainer' | 'owner';
+
+/**
+ * Checks that an actor holds at least `needed` in project `slug`, throwing a DomainError (404, 403)
+ * otherwise. The projects module supplies it; `createHttpServer({ projectAccess })` runs it.
+ */
+export type ProjectAccessCheck = (actor: Actor, slug: string, needed: ProjectRoleName) => Promise<unknown>;
+
 /**
  * Per-route access declaration, set in a route's `config`. By default every `/api` route needs
  * an authenticated actor holding `read` (GET/HEAD) or `write` (other methods).
@@ -17,13 +26,21 @@ export interface RouteAuth {
    * before the body is validated, so non-members learn nothing from validation errors.
    * Defaults to `viewer` for GET/HEAD and `developer` otherwise.
    */
-  projectRole?: 'viewer' | 'developer' | 'maintainer' | 'owner';
+  projectRole?: ProjectRoleName;
   /** Stricter, per-IP rate limit bucket (e.g. login). */
   rateLimitBucket?: 'login';
 }
 
 declare module 'fastify' {
   interface FastifyContextConfig extends RouteAuth {}
+}
+
+/**
+ * The least project role a request under `/api/projects/:slug` needs: the route's `projectRole`,
+ * else `viewer` to read and `developer` to change.
+ */
+export function projectRoleNeeded(config: RouteAuth, method: string): ProjectRoleName {
+  return config.projectRole ?? (method === 'GET' || method === 'HEAD' ? 'viewer' : 'developer');
 }
 
 /** The route-level checks for an authenticated actor: admin-only routes, then the scope. */

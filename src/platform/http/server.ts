@@ -29,7 +29,7 @@ import type { Actor } from './actor.ts';
 import { problem, sendProblem, toProblem } from './problem.ts';
 import { RateLimiter } from './rate-limit.ts';
 import { traceRequests } from './request-spans.ts';
-import { requireRouteAccess } from './route-auth.ts';
+import { type ProjectAccessCheck, projectRoleNeeded, requireRouteAccess } from './route-auth.ts';
 import { securityHeaders } from './security-headers.ts';
 import { unstorableInput } from './storable-input.ts';
 import type { StreamGuard } from './stream-guard.ts';
@@ -79,6 +79,11 @@ export interface HttpServerOptions {
   hsts: boolean;
   /** Resolves the actor of a request from its credentials (identity module). */
   authenticate(request: FastifyRequest): Promise<Actor | undefined>;
+  /**
+   * The project gate (projects module): every route under `/api/projects/:slug` needs the caller to
+   * hold the route's `projectRole` there, checked before the body is validated (absent: no gate).
+   */
+  projectAccess?: ProjectAccessCheck;
   /** Follows open event streams and ends those whose opener lost access. */
   streamGuard?: StreamGuard;
   /**
@@ -228,6 +233,22 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     if (issues.length)
       throw new ValidationError(issues.map((i) => `${i.field}: ${i.message}`).join('; '), issues);
   });
+
+  // The project gate, after the input check and before any route's own hooks and schemas, so
+  // non-members learn nothing from validation errors.
+  const { projectAccess } = options;
+  if (projectAccess) {
+    app.addHook('preValidation', async (request) => {
+      if (!(request.routeOptions.url ?? '').startsWith('/api/projects/:slug')) return;
+      const slug = (request.params as { slug?: string }).slug;
+      if (!slug || !request.actor) return;
+      await projectAccess(
+        request.actor,
+        slug,
+        projectRoleNeeded(request.routeOptions.config ?? {}, request.method),
+      );
+    });
+  }
 
   // One labelled child per method, route and status: observing through it skips hashing the labels.
   const durations = new Map<string, { observe(value: number): void }>();

@@ -85,7 +85,7 @@ export async function finishRelease(
   return rows[0]!;
 }
 
-export async function listReleases(db: Queryable, projectId: string, limit = 100): Promise<ReleaseRow[]> {
+export async function listReleaseRows(db: Queryable, projectId: string, limit = 100): Promise<ReleaseRow[]> {
   const { rows } = await db.query<ReleaseRow>(
     'SELECT * FROM releases WHERE project_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2',
     [projectId, limit],

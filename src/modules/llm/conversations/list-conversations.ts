@@ -1,6 +1,6 @@
 import type { Db } from '../../../platform/db/pool.ts';
 import type { Actor } from '../../../platform/http/actor.ts';
-import { CursorShape, decodeCursor, type Page, toPage } from '../../../platform/http/cursor.ts';
+import { CursorShape, decodeCursor, fetchPage, type Page } from '../../../platform/http/cursor.ts';
 import { requireProjectRole } from '../../projects/index.ts';
 import type { ConversationView, ListConversationsQuery } from './schemas.ts';
 import { listConversationRows } from './store.ts';
@@ -16,12 +16,17 @@ export async function listConversations(
     ? (await requireProjectRole(db, actor, query.project, 'viewer')).project.id
     : null;
   const after = decodeCursor(query.cursor, CursorShape.timeAndId);
-  const rows = await listConversationRows(db, {
-    projectId,
-    ownerId: actor.userId,
-    ...(query.q ? { search: query.q } : {}),
-    limit: query.limit + 1,
-    ...(after ? { after } : {}),
-  });
-  return toPage(rows, query.limit, (r) => [r.updated_at.toISOString(), r.id], toConversationView);
+  return fetchPage(
+    query.limit,
+    (limit) =>
+      listConversationRows(db, {
+        projectId,
+        ownerId: actor.userId,
+        ...(query.q ? { search: query.q } : {}),
+        limit,
+        ...(after ? { after } : {}),
+      }),
+    (r) => [r.updated_at.toISOString(), r.id],
+    toConversationView,
+  );
 }

@@ -109,7 +109,6 @@ export interface SpendRow {
   provider: string | null;
   model: string | null;
   project_id: string | null;
-  slug: string | null;
   calls: number;
   attempts: number;
   input_tokens: number;
@@ -126,14 +125,12 @@ export async function spendBy(
   to: Date,
   projectId: string | null,
 ): Promise<SpendRow[]> {
-  const columns = { provider: 'a.provider', model: 'a.provider, a.model', project: 'a.project_id, p.slug' }[
-    by
-  ];
+  const columns = { provider: 'a.provider', model: 'a.provider, a.model', project: 'a.project_id' }[by];
   const { rows } = await db.query<SpendRow>(
     `SELECT ${columns}, count(DISTINCT a.call_id)::int AS calls, count(*)::int AS attempts,
        sum(a.input_tokens)::bigint AS input_tokens, sum(a.output_tokens)::bigint AS output_tokens,
        sum(a.cached_tokens)::bigint AS cached_tokens, coalesce(sum(a.cost_usd), 0)::float8 AS cost
-     FROM llm_calls a LEFT JOIN projects p ON p.id = a.project_id
+     FROM llm_calls a
      WHERE a.started_at >= $1 AND a.started_at < $2 AND ($3::uuid IS NULL OR a.project_id = $3)
      GROUP BY ${columns} ORDER BY cost DESC, calls DESC LIMIT 100`,
     [from, to, projectId],

@@ -1,6 +1,7 @@
 import type { Clock } from '../../../platform/clock.ts';
 import type { Queryable } from '../../../platform/db/pool.ts';
 import type { Actor } from '../../../platform/http/actor.ts';
+import { findProjectSlugs } from '../../projects/index.ts';
 import { STATS_WINDOWS, type StatsView } from '../schemas.ts';
 import { type SpendRow, spendBy, summarizeCalls } from './call-queries.ts';
 import { callScope } from './call-scope.ts';
@@ -24,6 +25,10 @@ export async function getStats(
     spendBy(db, 'model', from, to, projectId),
     spendBy(db, 'project', from, to, projectId),
   ]);
+  const slugs = await findProjectSlugs(
+    db,
+    byProject.map((r) => r.project_id),
+  );
   const rate = (n: number) => (summary.calls ? round(n / summary.calls, 4) : 0);
   return {
     window: query.window,
@@ -39,7 +44,11 @@ export async function getStats(
     costUsd: round(summary.cost, 10),
     byProvider: byProvider.map((r) => ({ provider: r.provider ?? '', ...spend(r) })),
     byModel: byModel.map((r) => ({ provider: r.provider ?? '', model: r.model ?? '', ...spend(r) })),
-    byProject: byProject.map((r) => ({ projectId: r.project_id, slug: r.slug, ...spend(r) })),
+    byProject: byProject.map((r) => ({
+      projectId: r.project_id,
+      slug: r.project_id ? (slugs.get(r.project_id) ?? null) : null,
+      ...spend(r),
+    })),
   };
 }
 

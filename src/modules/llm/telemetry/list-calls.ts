@@ -1,6 +1,6 @@
 import type { Queryable } from '../../../platform/db/pool.ts';
 import type { Actor } from '../../../platform/http/actor.ts';
-import { CursorShape, decodeCursor, type Page, toPage } from '../../../platform/http/cursor.ts';
+import { CursorShape, decodeCursor, fetchPage, type Page } from '../../../platform/http/cursor.ts';
 import type { ListCallsQuery, LlmCallView } from '../schemas.ts';
 import { listCallRows } from './call-queries.ts';
 import { callScope } from './call-scope.ts';
@@ -15,6 +15,10 @@ export async function listCalls(
   const projectId = await callScope(db, actor, query.project);
   const after = decodeCursor(query.cursor, CursorShape.timeAndSerial);
   const { limit, cursor: _cursor, project: _project, ...filters } = query;
-  const rows = await listCallRows(db, { ...filters, ...(projectId ? { projectId } : {}) }, limit + 1, after);
-  return toPage(rows, limit, (r) => [r.started_at.toISOString(), r.id], toCallView);
+  return fetchPage(
+    limit,
+    (rows) => listCallRows(db, { ...filters, ...(projectId ? { projectId } : {}) }, rows, after),
+    (r) => [r.started_at.toISOString(), r.id],
+    toCallView,
+  );
 }

@@ -1,13 +1,11 @@
 import { z } from 'zod';
-import { CursorShape, decodeCursor, PageQuery, toPage } from '../../../platform/http/cursor.ts';
+import { PageQuery } from '../../../platform/http/cursor.ts';
 import { contextOf } from '../../../platform/http/request-context.ts';
 import type { HttpApp } from '../../../platform/http/server.ts';
 import { TemplateId } from '../../blueprint/index.ts';
-import { requireBlueprint } from '../blueprint-access.ts';
 import type { StudioRouteDeps } from '../deps.ts';
-import { listFeatureRows } from '../feature-store.ts';
+import { listFeatures } from '../list-features.ts';
 import { BlueprintIdParam } from '../schemas.ts';
-import { toFeatureView } from '../views.ts';
 import { startBuild } from './start-build.ts';
 import { startPromptBuild } from './start-prompt.ts';
 
@@ -62,11 +60,6 @@ export function registerBuildRoutes(app: HttpApp, res: StudioRouteDeps) {
   app.get(
     '/api/blueprints/:id/features',
     { schema: { tags, params: BlueprintIdParam, querystring: PageQuery } },
-    async (request) => {
-      await requireBlueprint(res.db, contextOf(request).actor, request.params.id, 'viewer');
-      const before = decodeCursor(request.query.cursor, CursorShape.timeAndId);
-      const rows = await listFeatureRows(res.db, request.params.id, request.query.limit, before);
-      return toPage(rows, request.query.limit, (r) => [r.created_at.toISOString(), r.id], toFeatureView);
-    },
+    async (request) => listFeatures(res.db, contextOf(request).actor, request.params.id, request.query),
   );
 }

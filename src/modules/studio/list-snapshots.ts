@@ -1,0 +1,19 @@
+import type { Queryable } from '../../platform/db/pool.ts';
+import type { Actor } from '../../platform/http/actor.ts';
+import { CursorShape, decodeCursor, fetchPage } from '../../platform/http/cursor.ts';
+import { requireBlueprint } from './blueprint-access.ts';
+import type { SnapshotsQuery } from './schemas.ts';
+import { listSnapshotRows } from './store.ts';
+import { toSnapshotView } from './views.ts';
+
+/** A Blueprint's versions, oldest first, after `afterVersion` or the cursor (viewers). */
+export async function listSnapshots(db: Queryable, actor: Actor, blueprintId: string, query: SnapshotsQuery) {
+  await requireBlueprint(db, actor, blueprintId, 'viewer');
+  const after = query.afterVersion ?? decodeCursor(query.cursor, CursorShape.number)?.[0] ?? 0;
+  return fetchPage(
+    query.limit,
+    (limit) => listSnapshotRows(db, blueprintId, limit, after),
+    (r) => [r.version],
+    toSnapshotView,
+  );
+}
