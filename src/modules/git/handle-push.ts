@@ -2,8 +2,8 @@ import { readFile, rm } from 'node:fs/promises';
 import type { Actor } from '../../platform/http/actor.ts';
 import { isSystemActor } from '../../platform/http/actor.ts';
 import type { Resources } from '../../platform/resources.ts';
+import { readCommit } from './browse/read-commit.ts';
 import type { PushEvent, PushListener, RefUpdate } from './push.ts';
-import { readCommit } from './read-commit.ts';
 import { ZERO_SHA } from './ref-name.ts';
 import { insertPushEvent } from './store.ts';
 

@@ -1,5 +1,9 @@
 /** The git module's public face: bare repositories, smart HTTP, browse API, push handling. */
-export { type Diff, EMPTY_TREE, type FileChange, readDiff } from './diff.ts';
+export { type Diff, EMPTY_TREE, type FileChange, readDiff } from './browse/diff.ts';
+export { type Branch, listBranches } from './browse/list-branches.ts';
+export { type CommitInfo, readCommit } from './browse/read-commit.ts';
+export { readFileAt, readFirstFileAt } from './browse/read-file.ts';
+export { branchHead, resolveRevision } from './browse/resolve-revision.ts';
 export {
   configureGit,
   GitCommandError,
@@ -13,7 +17,6 @@ export {
   spawnGit,
 } from './git-process.ts';
 export { handlePush } from './handle-push.ts';
-export { type Branch, listBranches } from './list-branches.ts';
 export {
   checkMergeability,
   createMergeCommit,
@@ -25,11 +28,8 @@ export {
 export { openRepository, type RepositoryAccess } from './open-repository.ts';
 export { protectedBranchContaining } from './protected-commit.ts';
 export { branchOf, type HeadCommit, type PushEvent, type PushListener, type RefUpdate } from './push.ts';
-export { type CommitInfo, readCommit } from './read-commit.ts';
-export { readFileAt, readFirstFileAt } from './read-file.ts';
 export { assertRefName, isFullSha, normalizeRepoPath, refNameProblem, ZERO_SHA } from './ref-name.ts';
 export { DEFAULT_BRANCH, ensureRepository, PROTECTED_BRANCHES, repositoryPath } from './repository.ts';
-export { branchHead, resolveRevision } from './resolve-revision.ts';
 export { gitRoutes } from './routes.ts';
 export { listPushEvents, type PushEventRow } from './store.ts';
 export { addWorktree, removeWorktree } from './worktree.ts';

@@ -1,6 +1,6 @@
+import { branchHead } from './browse/resolve-revision.ts';
 import { isAncestor } from './merge.ts';
 import { PROTECTED_BRANCHES } from './repository.ts';
-import { branchHead } from './resolve-revision.ts';
 
 /**
  * The protected branch whose history holds `sha`, or undefined. Only maintainers can put commits

@@ -1,6 +1,6 @@
 import type { HttpApp } from '../../platform/http/server.ts';
 import type { Resources } from '../../platform/resources.ts';
-import { browseRoutes } from './browse-routes.ts';
+import { browseRoutes } from './browse/browse-routes.ts';
 import { type SmartHttpDeps, smartHttpRoutes } from './smart-http.ts';
 
 /** Smart HTTP at /git/<slug>.git and the browse API under /api/projects/:slug. */

@@ -2,7 +2,7 @@ import type { Clock } from '../../platform/clock.ts';
 import { type Db, withTransaction } from '../../platform/db/pool.ts';
 import { SYSTEM_ACTOR } from '../../platform/http/actor.ts';
 import type { Logger } from '../../platform/log.ts';
-import { recordAudit } from './record-audit.ts';
+import { recordAudit } from './audit/record-audit.ts';
 import { findUserByName, insertToken, insertUser, tokenHashExists } from './store.ts';
 import { hashToken, tokenPrefix } from './token-format.ts';
 

@@ -3,8 +3,8 @@ import type { RequestContext } from '../../platform/context.ts';
 import { type Db, withTransaction } from '../../platform/db/pool.ts';
 import { ForbiddenError, NotFoundError } from '../../platform/errors.ts';
 import { hasScope, type Scope } from '../../platform/http/actor.ts';
+import { recordAudit } from './audit/record-audit.ts';
 import { scopesForRole } from './authenticate.ts';
-import { recordAudit } from './record-audit.ts';
 import { findUserById, insertToken, type TokenRow } from './store.ts';
 import { generateToken, hashToken, tokenPrefix } from './token-format.ts';
 

@@ -1,8 +1,8 @@
 import type { RequestContext } from '../../platform/context.ts';
 import { type Db, withTransaction } from '../../platform/db/pool.ts';
 import { ConflictError, ForbiddenError } from '../../platform/errors.ts';
+import { recordAudit } from './audit/record-audit.ts';
 import { hashPassword } from './password.ts';
-import { recordAudit } from './record-audit.ts';
 import type { CreateUserBody } from './schemas.ts';
 import { insertUser, type UserRow } from './store.ts';
 

@@ -1,9 +1,9 @@
 import type { Clock } from '../../platform/clock.ts';
 import { type Db, type DbClient, withTransaction } from '../../platform/db/pool.ts';
 import { UnauthorizedError } from '../../platform/errors.ts';
+import { recordAudit } from './audit/record-audit.ts';
 import { scopesForRole } from './authenticate.ts';
 import { DUMMY_PASSWORD_HASH, verifyPassword } from './password.ts';
-import { recordAudit } from './record-audit.ts';
 import { findUserByLogin, insertSession, type UserRow } from './store.ts';
 import { hashToken, randomSecret } from './token-format.ts';
 

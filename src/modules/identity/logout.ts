@@ -2,7 +2,7 @@ import type { RequestContext } from '../../platform/context.ts';
 import { type Db, withTransaction } from '../../platform/db/pool.ts';
 import { notifyAccessChange } from '../../platform/events/index.ts';
 import type { ActorCache } from './actor-cache.ts';
-import { recordAudit } from './record-audit.ts';
+import { recordAudit } from './audit/record-audit.ts';
 import { deleteSession } from './store.ts';
 
 export async function logout(db: Db, ctx: RequestContext, cache?: ActorCache) {

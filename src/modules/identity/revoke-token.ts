@@ -4,7 +4,7 @@ import { type Db, withTransaction } from '../../platform/db/pool.ts';
 import { NotFoundError } from '../../platform/errors.ts';
 import { notifyAccessChange } from '../../platform/events/index.ts';
 import type { ActorCache } from './actor-cache.ts';
-import { recordAudit } from './record-audit.ts';
+import { recordAudit } from './audit/record-audit.ts';
 import { findToken, revokeToken as revoke, type TokenRow } from './store.ts';
 
 /** Revokes one of the actor's tokens (admins: anyone's). Idempotent. */

@@ -2,9 +2,9 @@ import type { Clock } from '../../platform/clock.ts';
 import { type Db, withTransaction } from '../../platform/db/pool.ts';
 import { ConflictError } from '../../platform/errors.ts';
 import { SYSTEM_ACTOR } from '../../platform/http/actor.ts';
+import { recordAudit } from './audit/record-audit.ts';
 import { type LoginResult, openSession } from './login.ts';
 import { hashPassword } from './password.ts';
-import { recordAudit } from './record-audit.ts';
 import { countUsers, insertUser } from './store.ts';
 
 const SETUP_LOCK = 7_300_002;

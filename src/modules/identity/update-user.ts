@@ -3,8 +3,8 @@ import { type Db, withTransaction } from '../../platform/db/pool.ts';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../platform/errors.ts';
 import { notifyAccessChange } from '../../platform/events/index.ts';
 import type { ActorCache } from './actor-cache.ts';
+import { recordAudit } from './audit/record-audit.ts';
 import { hashPassword } from './password.ts';
-import { recordAudit } from './record-audit.ts';
 import { deleteSessionsOfUser, type UserRow, updateUser as update } from './store.ts';
 
 export async function updateUser(

@@ -1,4 +1,4 @@
-import { runGit } from './git-process.ts';
+import { runGit } from '../git-process.ts';
 
 /** A file's text at a commit, or undefined when the commit has no such file (pipelines read their file this way). */
 export async function readFileAt(

@@ -1,5 +1,5 @@
-import { git } from './git-process.ts';
-import { DEFAULT_BRANCH, PROTECTED_BRANCHES } from './repository.ts';
+import { git } from '../git-process.ts';
+import { DEFAULT_BRANCH, PROTECTED_BRANCHES } from '../repository.ts';
 
 export interface Branch {
   name: string;

@@ -1,6 +1,6 @@
-import type { RequestContext } from '../../platform/context.ts';
-import type { Queryable } from '../../platform/db/pool.ts';
-import { isSystemActor } from '../../platform/http/actor.ts';
+import type { RequestContext } from '../../../platform/context.ts';
+import type { Queryable } from '../../../platform/db/pool.ts';
+import { isSystemActor } from '../../../platform/http/actor.ts';
 import { insertAudit } from './audit-store.ts';
 
 export interface AuditEntry {

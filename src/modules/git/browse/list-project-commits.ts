@@ -1,13 +1,13 @@
-import type { Queryable } from '../../platform/db/pool.ts';
-import type { Actor } from '../../platform/http/actor.ts';
-import { CursorShape, decodeCursor, fetchPage, type Page } from '../../platform/http/cursor.ts';
+import type { Queryable } from '../../../platform/db/pool.ts';
+import type { Actor } from '../../../platform/http/actor.ts';
+import { CursorShape, decodeCursor, fetchPage, type Page } from '../../../platform/http/cursor.ts';
+import { openRepository } from '../open-repository.ts';
+import { normalizeRepoPath } from '../ref-name.ts';
+import { DEFAULT_BRANCH } from '../repository.ts';
+import type { CommitsQuery, CommitView } from '../schemas.ts';
 import { toCommitView } from './commit-view.ts';
 import { listCommits } from './list-commits.ts';
-import { openRepository } from './open-repository.ts';
-import { normalizeRepoPath } from './ref-name.ts';
-import { DEFAULT_BRANCH } from './repository.ts';
 import { resolveRevision } from './resolve-revision.ts';
-import type { CommitsQuery, CommitView } from './schemas.ts';
 
 /** A project's history from `ref` (default branch), newest first, optionally of one path (viewers). */
 export async function listProjectCommits(

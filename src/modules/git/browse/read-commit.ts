@@ -1,5 +1,5 @@
-import { runGit } from './git-process.ts';
-import type { HeadCommit } from './push.ts';
+import { runGit } from '../git-process.ts';
+import type { HeadCommit } from '../push.ts';
 
 export interface CommitInfo extends HeadCommit {
   parents: string[];

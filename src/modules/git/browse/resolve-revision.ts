@@ -1,6 +1,6 @@
-import { NotFoundError } from '../../platform/errors.ts';
-import { runGit } from './git-process.ts';
-import { assertRevision } from './ref-name.ts';
+import { NotFoundError } from '../../../platform/errors.ts';
+import { runGit } from '../git-process.ts';
+import { assertRevision } from '../ref-name.ts';
 
 /** Resolves a branch, tag or sha to a commit sha; 400 for a malformed name, 404 when there is no such commit. */
 export async function resolveRevision(repo: string, rev: string, field = 'ref'): Promise<string> {

@@ -1,5 +1,5 @@
-import { NotFoundError, PayloadTooLargeError, ValidationError } from '../../platform/errors.ts';
-import { git, runGit } from './git-process.ts';
+import { NotFoundError, PayloadTooLargeError, ValidationError } from '../../../platform/errors.ts';
+import { git, runGit } from '../git-process.ts';
 
 export interface TreeEntry {
   name: string;

@@ -1,4 +1,4 @@
-import { OutputTooLargeError, runGit } from './git-process.ts';
+import { OutputTooLargeError, runGit } from '../git-process.ts';
 
 /** The empty tree (SHA-1 repositories): the "parent" of a root commit. */
 export const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';

@@ -1,5 +1,5 @@
+import type { CommitView } from '../schemas.ts';
 import type { CommitInfo } from './read-commit.ts';
-import type { CommitView } from './schemas.ts';
 
 export function toCommitView(c: CommitInfo): CommitView {
   return {

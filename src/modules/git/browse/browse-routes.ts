@@ -1,21 +1,13 @@
 import { z } from 'zod';
-import { ValidationError } from '../../platform/errors.ts';
-import { PageQuery } from '../../platform/http/cursor.ts';
-import { contextOf } from '../../platform/http/request-context.ts';
-import type { HttpApp } from '../../platform/http/server.ts';
-import type { Resources } from '../../platform/resources.ts';
-import { toCommitView } from './commit-view.ts';
-import { EMPTY_TREE, readDiff } from './diff.ts';
-import { listBranches } from './list-branches.ts';
-import { listCommits } from './list-commits.ts';
-import { listProjectCommits } from './list-project-commits.ts';
-import { listPushes } from './list-pushes.ts';
-import { findMergeBase } from './merge-base.ts';
-import { openRepository } from './open-repository.ts';
-import { readCommit } from './read-commit.ts';
-import { readBlob, readTree } from './read-tree.ts';
-import { normalizeRepoPath } from './ref-name.ts';
-import { resolveRevision } from './resolve-revision.ts';
+import { ValidationError } from '../../../platform/errors.ts';
+import { PageQuery } from '../../../platform/http/cursor.ts';
+import { contextOf } from '../../../platform/http/request-context.ts';
+import type { HttpApp } from '../../../platform/http/server.ts';
+import type { Resources } from '../../../platform/resources.ts';
+import { listPushes } from '../list-pushes.ts';
+import { findMergeBase } from '../merge-base.ts';
+import { openRepository } from '../open-repository.ts';
+import { normalizeRepoPath } from '../ref-name.ts';
 import {
   BranchView,
   CommitParams,
@@ -27,7 +19,15 @@ import {
   RefParams,
   SlugParam,
   TreeEntryView,
-} from './schemas.ts';
+} from '../schemas.ts';
+import { toCommitView } from './commit-view.ts';
+import { EMPTY_TREE, readDiff } from './diff.ts';
+import { listBranches } from './list-branches.ts';
+import { listCommits } from './list-commits.ts';
+import { listProjectCommits } from './list-project-commits.ts';
+import { readCommit } from './read-commit.ts';
+import { readBlob, readTree } from './read-tree.ts';
+import { resolveRevision } from './resolve-revision.ts';
 
 const tags = ['repository'];
 

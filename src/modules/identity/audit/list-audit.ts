@@ -1,7 +1,7 @@
-import type { Db } from '../../platform/db/pool.ts';
-import { CursorShape, decodeCursor, fetchPage, type Page } from '../../platform/http/cursor.ts';
+import type { Db } from '../../../platform/db/pool.ts';
+import { CursorShape, decodeCursor, fetchPage, type Page } from '../../../platform/http/cursor.ts';
+import type { AuditQuery } from '../schemas.ts';
 import { type AuditRow, queryAudit } from './audit-store.ts';
-import type { AuditQuery } from './schemas.ts';
 
 export interface AuditEvent {
   id: number;

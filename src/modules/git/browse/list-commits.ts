@@ -1,4 +1,4 @@
-import { git } from './git-process.ts';
+import { git } from '../git-process.ts';
 import { COMMIT_FORMAT, type CommitInfo, parseCommits } from './read-commit.ts';
 
 /** Up to `limit` commits reachable from `sha` (optionally touching `path`, not from `exclude`), skipping the first `skip`. */

@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, createTestApp, type TestApp } from '../../../test/app.ts';
-import { commitFiles, createProjectAs, gitOk, listenApp, localRepo, remoteUrl } from '../../../test/git.ts';
+import { bearer, createTestApp, type TestApp } from '../../../../test/app.ts';
+import {
+  commitFiles,
+  createProjectAs,
+  gitOk,
+  listenApp,
+  localRepo,
+  remoteUrl,
+} from '../../../../test/git.ts';
 
 let t: TestApp;
 let token: string;
