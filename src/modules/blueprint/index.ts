@@ -1,8 +1,9 @@
 /** The Blueprint as a pure model: schema, rules, JSON Patch and pointers, diff, readiness, naming, defaults, field inference and gap filling. Imports only zod and platform/. */
-export { applyBlueprintPatch, type JsonPatch, parseJsonPatch } from './apply-patch.ts';
+export { applyBlueprintPatch, type JsonPatch, JsonPatchOp, parseJsonPatch } from './apply-patch.ts';
 export {
   type ApiEndpoint,
   Blueprint,
+  BlueprintShape,
   Color,
   type DesignTokens,
   type EndpointAction,

@@ -22,6 +22,7 @@ import {
   IdParam,
   LoginBody,
   MeView,
+  SessionStartView,
   SetupAdminBody,
   TokenView,
   UpdateUserBody,
@@ -50,7 +51,10 @@ export function identityRoutes(res: Resources, options: { cache?: ActorCache } =
 
     app.post(
       '/api/setup/admin',
-      { config: { auth: 'public', rateLimitBucket: 'login' }, schema: { tags, body: SetupAdminBody } },
+      {
+        config: { auth: 'public', rateLimitBucket: 'login' },
+        schema: { tags, body: SetupAdminBody, response: { 201: SessionStartView } },
+      },
       async (request, reply) => {
         const { user, session } = await setupAdmin(db, clock, {
           ...request.body,
@@ -66,7 +70,10 @@ export function identityRoutes(res: Resources, options: { cache?: ActorCache } =
 
     app.post(
       '/api/auth/login',
-      { config: { auth: 'public', rateLimitBucket: 'login' }, schema: { tags, body: LoginBody } },
+      {
+        config: { auth: 'public', rateLimitBucket: 'login' },
+        schema: { tags, body: LoginBody, response: { 200: SessionStartView } },
+      },
       async (request, reply) => {
         const { user, session } = await login(db, clock, {
           ...request.body,

@@ -73,6 +73,9 @@ export const TokenView = z.object({
 });
 export type TokenView = z.infer<typeof TokenView>;
 
+/** A new session: the user and the CSRF token the UI echoes on mutations (the session is a cookie). */
+export const SessionStartView = z.object({ user: UserView, csrfToken: z.string() });
+
 export const MeView = z.object({
   user: UserView,
   via: z.enum(['session', 'token']),

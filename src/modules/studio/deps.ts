@@ -9,6 +9,7 @@ import type { DeployRuntime } from '../deploy/index.ts';
 import type { LlmGateway } from '../llm/index.ts';
 import type { Registry } from '../operations/index.ts';
 import type { Vault } from '../secrets/index.ts';
+import type { LlmChatAnswer } from './schemas.ts';
 
 /**
  * What the Studio's workflows need from the composition root: the push and review listeners (an
@@ -56,6 +57,6 @@ export type ChatHandler = (
   id: string,
   content: string,
   mode: 'auto' | 'llm',
-) => Promise<{ status: number; body: unknown } | undefined>;
+) => Promise<{ status: 202; body: LlmChatAnswer } | undefined>;
 
 export type StudioRouteDeps = Resources & { registry: Registry; llm: LlmGateway };

@@ -19,10 +19,15 @@ import {
   BlueprintView,
   CreateBlueprintBody,
   DiffQuery,
+  DiffView,
+  LlmChatAnswer,
   MessageBody,
+  RulesChatAnswer,
+  SnapshotDetailView,
   SnapshotsQuery,
   SnapshotView,
   StatusBody,
+  TemplatesPage,
   VersionParams,
 } from './schemas.ts';
 import { changeBlueprintStatus } from './set-blueprint-status.ts';
@@ -37,7 +42,7 @@ export function studioRoutes(res: StudioRouteDeps, options: { chat?: ChatHandler
   return async (app: HttpApp) => {
     registerBuildRoutes(app, res);
 
-    app.get('/api/templates', { schema: { tags } }, async () => ({
+    app.get('/api/templates', { schema: { tags, response: { 200: TemplatesPage } } }, async () => ({
       items: listTemplates().map((t) => ({
         id: t.id,
         name: t.name,
@@ -98,7 +103,14 @@ export function studioRoutes(res: StudioRouteDeps, options: { chat?: ChatHandler
 
     app.post(
       '/api/blueprints/:id/messages',
-      { schema: { tags, params: BlueprintIdParam, body: MessageBody } },
+      {
+        schema: {
+          tags,
+          params: BlueprintIdParam,
+          body: MessageBody,
+          response: { 200: RulesChatAnswer, 202: LlmChatAnswer },
+        },
+      },
       async (request, reply) => {
         const ctx = contextOf(request);
         const { blueprint } = await requireBlueprint(db, ctx.actor, request.params.id, 'developer');
@@ -114,7 +126,7 @@ export function studioRoutes(res: StudioRouteDeps, options: { chat?: ChatHandler
         } = await chatWithRules(db, ctx, request.params.id, request.body.content);
         return reply.status(200).send({
           mode: 'rules',
-          reply: answer,
+          reply: answer ?? '',
           snapshot: toSnapshotView(snapshot),
           blueprint: toBlueprintView(row),
         });
@@ -143,13 +155,13 @@ export function studioRoutes(res: StudioRouteDeps, options: { chat?: ChatHandler
 
     app.get(
       '/api/blueprints/:id/snapshots/:version',
-      { schema: { tags, params: VersionParams } },
+      { schema: { tags, params: VersionParams, response: { 200: SnapshotDetailView } } },
       async (request) => getSnapshot(db, contextOf(request).actor, request.params.id, request.params.version),
     );
 
     app.get(
       '/api/blueprints/:id/diff',
-      { schema: { tags, params: BlueprintIdParam, querystring: DiffQuery } },
+      { schema: { tags, params: BlueprintIdParam, querystring: DiffQuery, response: { 200: DiffView } } },
       async (request) => diffSnapshots(db, contextOf(request).actor, request.params.id, request.query),
     );
   };

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { PageQuery } from '../../platform/http/cursor.ts';
 import { int4 } from '../../platform/http/int-params.ts';
-import { TemplateId } from '../blueprint/index.ts';
+import { BlueprintShape, JsonPatchOp, TemplateId } from '../blueprint/index.ts';
 
 export const BlueprintIdParam = z.object({ id: z.uuid('must be a Blueprint id (uuid)') });
 
@@ -48,7 +48,8 @@ export const BlueprintView = z.object({
   status: z.enum(['draft', 'ready', 'building', 'built', 'discarded']),
   architectMode: z.enum(['auto', 'llm', 'rules']),
   version: z.number(),
-  blueprint: z.record(z.string(), z.unknown()),
+  /** The document (its shape; the cross-field rules held when it was written). */
+  blueprint: BlueprintShape,
   readiness: ReadinessView,
   createdAt: z.string(),
   updatedAt: z.string(),
@@ -60,8 +61,36 @@ export const SnapshotView = z.object({
   kind: z.string(),
   message: z.string().nullable(),
   reply: z.string().nullable(),
-  patch: z.array(z.record(z.string(), z.unknown())),
+  patch: z.array(JsonPatchOp),
   actor: z.string().nullable(),
   operationId: z.string().nullable(),
   createdAt: z.string(),
 });
+
+/** One version with its whole document. */
+export const SnapshotDetailView = SnapshotView.extend({ blueprint: BlueprintShape });
+
+/** The JSON Patch from one version to another. */
+export const DiffView = z.object({ from: z.number(), to: z.number(), patch: z.array(JsonPatchOp) });
+
+export const TemplateView = z.object({
+  id: TemplateId,
+  name: z.string(),
+  description: z.string(),
+  blueprint: BlueprintShape,
+});
+export const TemplatesPage = z.object({ items: z.array(TemplateView), nextCursor: z.null() });
+
+/** The rule-based Architect answers at once (200); the LLM Architect streams over an operation (202). */
+export const RulesChatAnswer = z.object({
+  mode: z.literal('rules'),
+  reply: z.string(),
+  snapshot: SnapshotView,
+  blueprint: BlueprintView,
+});
+export const LlmChatAnswer = z.object({
+  mode: z.literal('llm'),
+  operationId: z.string(),
+  eventsUrl: z.string(),
+});
+export type LlmChatAnswer = z.infer<typeof LlmChatAnswer>;

@@ -8,11 +8,5 @@ export type SetupStatus = Answer<'/api/setup', 'get'>;
 export type ApiToken = ItemOf<Answer<'/api/tokens', 'get'>>;
 export type CreatedToken = Answer<'/api/tokens', 'post', 201>;
 
-/**
- * Hand-written: `POST /api/auth/login` and `POST /api/setup/admin` declare no response schema, so
- * the OpenAPI document does not describe what they answer.
- */
-export interface SessionStart {
-  user: User;
-  csrfToken: string;
-}
+/** `POST /api/auth/login` (200) and `POST /api/setup/admin` (201): the user and the CSRF token. */
+export type SessionStart = Answer<'/api/auth/login', 'post'>;

@@ -71,11 +71,24 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            user: {
+                                id: string;
+                                username: string;
+                                email: string;
+                                /** @enum {string} */
+                                role: "admin" | "member";
+                                disabled: boolean;
+                                createdAt: string;
+                            };
+                            csrfToken: string;
+                        };
+                    };
                 };
             };
         };
@@ -115,7 +128,20 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            user: {
+                                id: string;
+                                username: string;
+                                email: string;
+                                /** @enum {string} */
+                                role: "admin" | "member";
+                                disabled: boolean;
+                                createdAt: string;
+                            };
+                            csrfToken: string;
+                        };
+                    };
                 };
             };
         };
@@ -5144,7 +5170,142 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** @enum {string} */
+                                id: "crud-app" | "landing-page";
+                                name: string;
+                                description: string;
+                                blueprint: {
+                                    /** @enum {number} */
+                                    schemaVersion: 1;
+                                    /** @enum {string} */
+                                    template?: "crud-app" | "landing-page";
+                                    /** @default  */
+                                    feature: string;
+                                    /** @default  */
+                                    summary: string;
+                                    sections: {
+                                        dataModel: {
+                                            /** @default [] */
+                                            entities: {
+                                                name: string;
+                                                description?: string;
+                                                /** @default [] */
+                                                fields: {
+                                                    name: string;
+                                                    /** @enum {string} */
+                                                    type: "text" | "longtext" | "number" | "integer" | "boolean" | "date" | "datetime" | "email" | "url" | "enum";
+                                                    /** @default false */
+                                                    required: boolean;
+                                                    unique?: boolean;
+                                                    enumValues?: string[];
+                                                    description?: string;
+                                                }[];
+                                                /** @default [] */
+                                                relations: {
+                                                    name: string;
+                                                    /** @enum {string} */
+                                                    kind: "belongsTo" | "hasMany";
+                                                    target: string;
+                                                }[];
+                                            }[];
+                                        };
+                                        /** @default [] */
+                                        apiEndpoints: {
+                                            /** @enum {string} */
+                                            method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+                                            path: string;
+                                            entity?: string;
+                                            /** @enum {string} */
+                                            action: "list" | "get" | "create" | "update" | "delete" | "custom";
+                                            /** @default  */
+                                            description: string;
+                                        }[];
+                                        /** @default [] */
+                                        pages: {
+                                            name: string;
+                                            path?: string;
+                                            /** @default  */
+                                            purpose: string;
+                                            entity?: string;
+                                            /** @enum {string} */
+                                            kind: "list" | "detail" | "form" | "landing" | "custom";
+                                            /** @default [] */
+                                            components: string[];
+                                        }[];
+                                        /** @default [] */
+                                        uiComponents: {
+                                            name: string;
+                                            /** @default  */
+                                            description: string;
+                                        }[];
+                                        designSystem: {
+                                            tokens: {
+                                                /** @default {} */
+                                                colors: {
+                                                    [key: string]: string;
+                                                };
+                                                /** @default {} */
+                                                fonts: {
+                                                    [key: string]: string;
+                                                };
+                                                /** @default {} */
+                                                radii: {
+                                                    [key: string]: string;
+                                                };
+                                                /** @default {} */
+                                                spacing: {
+                                                    [key: string]: string;
+                                                };
+                                            };
+                                        };
+                                    };
+                                    /** @default [] */
+                                    references: {
+                                        /** @enum {string} */
+                                        kind: "url" | "upload";
+                                        /** Format: uri */
+                                        url?: string;
+                                        artifactId?: string;
+                                        note?: string;
+                                        tokens?: {
+                                            /** @default {} */
+                                            colors: {
+                                                [key: string]: string;
+                                            };
+                                            /** @default {} */
+                                            fonts: {
+                                                [key: string]: string;
+                                            };
+                                            /** @default {} */
+                                            radii: {
+                                                [key: string]: string;
+                                            };
+                                            /** @default {} */
+                                            spacing: {
+                                                [key: string]: string;
+                                            };
+                                        };
+                                    }[];
+                                    /** @default [] */
+                                    assumptions: (string | {
+                                        text: string;
+                                        /** @enum {string} */
+                                        source: "user" | "architect" | "autopilot";
+                                    })[];
+                                    /** @default [] */
+                                    openQuestions: {
+                                        id: string;
+                                        question: string;
+                                        answer?: string;
+                                    }[];
+                                };
+                            }[];
+                            nextCursor: null;
+                        };
+                    };
                 };
             };
         };
@@ -5226,7 +5387,129 @@ export interface paths {
                             architectMode: "auto" | "llm" | "rules";
                             version: number;
                             blueprint: {
-                                [key: string]: unknown;
+                                /** @enum {number} */
+                                schemaVersion: 1;
+                                /** @enum {string} */
+                                template?: "crud-app" | "landing-page";
+                                /** @default  */
+                                feature: string;
+                                /** @default  */
+                                summary: string;
+                                sections: {
+                                    dataModel: {
+                                        /** @default [] */
+                                        entities: {
+                                            name: string;
+                                            description?: string;
+                                            /** @default [] */
+                                            fields: {
+                                                name: string;
+                                                /** @enum {string} */
+                                                type: "text" | "longtext" | "number" | "integer" | "boolean" | "date" | "datetime" | "email" | "url" | "enum";
+                                                /** @default false */
+                                                required: boolean;
+                                                unique?: boolean;
+                                                enumValues?: string[];
+                                                description?: string;
+                                            }[];
+                                            /** @default [] */
+                                            relations: {
+                                                name: string;
+                                                /** @enum {string} */
+                                                kind: "belongsTo" | "hasMany";
+                                                target: string;
+                                            }[];
+                                        }[];
+                                    };
+                                    /** @default [] */
+                                    apiEndpoints: {
+                                        /** @enum {string} */
+                                        method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+                                        path: string;
+                                        entity?: string;
+                                        /** @enum {string} */
+                                        action: "list" | "get" | "create" | "update" | "delete" | "custom";
+                                        /** @default  */
+                                        description: string;
+                                    }[];
+                                    /** @default [] */
+                                    pages: {
+                                        name: string;
+                                        path?: string;
+                                        /** @default  */
+                                        purpose: string;
+                                        entity?: string;
+                                        /** @enum {string} */
+                                        kind: "list" | "detail" | "form" | "landing" | "custom";
+                                        /** @default [] */
+                                        components: string[];
+                                    }[];
+                                    /** @default [] */
+                                    uiComponents: {
+                                        name: string;
+                                        /** @default  */
+                                        description: string;
+                                    }[];
+                                    designSystem: {
+                                        tokens: {
+                                            /** @default {} */
+                                            colors: {
+                                                [key: string]: string;
+                                            };
+                                            /** @default {} */
+                                            fonts: {
+                                                [key: string]: string;
+                                            };
+                                            /** @default {} */
+                                            radii: {
+                                                [key: string]: string;
+                                            };
+                                            /** @default {} */
+                                            spacing: {
+                                                [key: string]: string;
+                                            };
+                                        };
+                                    };
+                                };
+                                /** @default [] */
+                                references: {
+                                    /** @enum {string} */
+                                    kind: "url" | "upload";
+                                    /** Format: uri */
+                                    url?: string;
+                                    artifactId?: string;
+                                    note?: string;
+                                    tokens?: {
+                                        /** @default {} */
+                                        colors: {
+                                            [key: string]: string;
+                                        };
+                                        /** @default {} */
+                                        fonts: {
+                                            [key: string]: string;
+                                        };
+                                        /** @default {} */
+                                        radii: {
+                                            [key: string]: string;
+                                        };
+                                        /** @default {} */
+                                        spacing: {
+                                            [key: string]: string;
+                                        };
+                                    };
+                                }[];
+                                /** @default [] */
+                                assumptions: (string | {
+                                    text: string;
+                                    /** @enum {string} */
+                                    source: "user" | "architect" | "autopilot";
+                                })[];
+                                /** @default [] */
+                                openQuestions: {
+                                    id: string;
+                                    question: string;
+                                    answer?: string;
+                                }[];
                             };
                             readiness: {
                                 ready: boolean;
@@ -5284,7 +5567,129 @@ export interface paths {
                             architectMode: "auto" | "llm" | "rules";
                             version: number;
                             blueprint: {
-                                [key: string]: unknown;
+                                /** @enum {number} */
+                                schemaVersion: 1;
+                                /** @enum {string} */
+                                template?: "crud-app" | "landing-page";
+                                /** @default  */
+                                feature: string;
+                                /** @default  */
+                                summary: string;
+                                sections: {
+                                    dataModel: {
+                                        /** @default [] */
+                                        entities: {
+                                            name: string;
+                                            description?: string;
+                                            /** @default [] */
+                                            fields: {
+                                                name: string;
+                                                /** @enum {string} */
+                                                type: "text" | "longtext" | "number" | "integer" | "boolean" | "date" | "datetime" | "email" | "url" | "enum";
+                                                /** @default false */
+                                                required: boolean;
+                                                unique?: boolean;
+                                                enumValues?: string[];
+                                                description?: string;
+                                            }[];
+                                            /** @default [] */
+                                            relations: {
+                                                name: string;
+                                                /** @enum {string} */
+                                                kind: "belongsTo" | "hasMany";
+                                                target: string;
+                                            }[];
+                                        }[];
+                                    };
+                                    /** @default [] */
+                                    apiEndpoints: {
+                                        /** @enum {string} */
+                                        method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+                                        path: string;
+                                        entity?: string;
+                                        /** @enum {string} */
+                                        action: "list" | "get" | "create" | "update" | "delete" | "custom";
+                                        /** @default  */
+                                        description: string;
+                                    }[];
+                                    /** @default [] */
+                                    pages: {
+                                        name: string;
+                                        path?: string;
+                                        /** @default  */
+                                        purpose: string;
+                                        entity?: string;
+                                        /** @enum {string} */
+                                        kind: "list" | "detail" | "form" | "landing" | "custom";
+                                        /** @default [] */
+                                        components: string[];
+                                    }[];
+                                    /** @default [] */
+                                    uiComponents: {
+                                        name: string;
+                                        /** @default  */
+                                        description: string;
+                                    }[];
+                                    designSystem: {
+                                        tokens: {
+                                            /** @default {} */
+                                            colors: {
+                                                [key: string]: string;
+                                            };
+                                            /** @default {} */
+                                            fonts: {
+                                                [key: string]: string;
+                                            };
+                                            /** @default {} */
+                                            radii: {
+                                                [key: string]: string;
+                                            };
+                                            /** @default {} */
+                                            spacing: {
+                                                [key: string]: string;
+                                            };
+                                        };
+                                    };
+                                };
+                                /** @default [] */
+                                references: {
+                                    /** @enum {string} */
+                                    kind: "url" | "upload";
+                                    /** Format: uri */
+                                    url?: string;
+                                    artifactId?: string;
+                                    note?: string;
+                                    tokens?: {
+                                        /** @default {} */
+                                        colors: {
+                                            [key: string]: string;
+                                        };
+                                        /** @default {} */
+                                        fonts: {
+                                            [key: string]: string;
+                                        };
+                                        /** @default {} */
+                                        radii: {
+                                            [key: string]: string;
+                                        };
+                                        /** @default {} */
+                                        spacing: {
+                                            [key: string]: string;
+                                        };
+                                    };
+                                }[];
+                                /** @default [] */
+                                assumptions: (string | {
+                                    text: string;
+                                    /** @enum {string} */
+                                    source: "user" | "architect" | "autopilot";
+                                })[];
+                                /** @default [] */
+                                openQuestions: {
+                                    id: string;
+                                    question: string;
+                                    answer?: string;
+                                }[];
                             };
                             readiness: {
                                 ready: boolean;
@@ -5368,7 +5773,212 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            mode: "rules";
+                            reply: string;
+                            snapshot: {
+                                version: number;
+                                kind: string;
+                                message: string | null;
+                                reply: string | null;
+                                patch: ({
+                                    /** @enum {string} */
+                                    op: "add";
+                                    path: string;
+                                    value: unknown;
+                                } | {
+                                    /** @enum {string} */
+                                    op: "remove";
+                                    path: string;
+                                } | {
+                                    /** @enum {string} */
+                                    op: "replace";
+                                    path: string;
+                                    value: unknown;
+                                } | {
+                                    /** @enum {string} */
+                                    op: "move";
+                                    from: string;
+                                    path: string;
+                                } | {
+                                    /** @enum {string} */
+                                    op: "copy";
+                                    from: string;
+                                    path: string;
+                                } | {
+                                    /** @enum {string} */
+                                    op: "test";
+                                    path: string;
+                                    value: unknown;
+                                })[];
+                                actor: string | null;
+                                operationId: string | null;
+                                createdAt: string;
+                            };
+                            blueprint: {
+                                id: string;
+                                projectId: string;
+                                title: string;
+                                /** @enum {string} */
+                                status: "draft" | "ready" | "building" | "built" | "discarded";
+                                /** @enum {string} */
+                                architectMode: "auto" | "llm" | "rules";
+                                version: number;
+                                blueprint: {
+                                    /** @enum {number} */
+                                    schemaVersion: 1;
+                                    /** @enum {string} */
+                                    template?: "crud-app" | "landing-page";
+                                    /** @default  */
+                                    feature: string;
+                                    /** @default  */
+                                    summary: string;
+                                    sections: {
+                                        dataModel: {
+                                            /** @default [] */
+                                            entities: {
+                                                name: string;
+                                                description?: string;
+                                                /** @default [] */
+                                                fields: {
+                                                    name: string;
+                                                    /** @enum {string} */
+                                                    type: "text" | "longtext" | "number" | "integer" | "boolean" | "date" | "datetime" | "email" | "url" | "enum";
+                                                    /** @default false */
+                                                    required: boolean;
+                                                    unique?: boolean;
+                                                    enumValues?: string[];
+                                                    description?: string;
+                                                }[];
+                                                /** @default [] */
+                                                relations: {
+                                                    name: string;
+                                                    /** @enum {string} */
+                                                    kind: "belongsTo" | "hasMany";
+                                                    target: string;
+                                                }[];
+                                            }[];
+                                        };
+                                        /** @default [] */
+                                        apiEndpoints: {
+                                            /** @enum {string} */
+                                            method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+                                            path: string;
+                                            entity?: string;
+                                            /** @enum {string} */
+                                            action: "list" | "get" | "create" | "update" | "delete" | "custom";
+                                            /** @default  */
+                                            description: string;
+                                        }[];
+                                        /** @default [] */
+                                        pages: {
+                                            name: string;
+                                            path?: string;
+                                            /** @default  */
+                                            purpose: string;
+                                            entity?: string;
+                                            /** @enum {string} */
+                                            kind: "list" | "detail" | "form" | "landing" | "custom";
+                                            /** @default [] */
+                                            components: string[];
+                                        }[];
+                                        /** @default [] */
+                                        uiComponents: {
+                                            name: string;
+                                            /** @default  */
+                                            description: string;
+                                        }[];
+                                        designSystem: {
+                                            tokens: {
+                                                /** @default {} */
+                                                colors: {
+                                                    [key: string]: string;
+                                                };
+                                                /** @default {} */
+                                                fonts: {
+                                                    [key: string]: string;
+                                                };
+                                                /** @default {} */
+                                                radii: {
+                                                    [key: string]: string;
+                                                };
+                                                /** @default {} */
+                                                spacing: {
+                                                    [key: string]: string;
+                                                };
+                                            };
+                                        };
+                                    };
+                                    /** @default [] */
+                                    references: {
+                                        /** @enum {string} */
+                                        kind: "url" | "upload";
+                                        /** Format: uri */
+                                        url?: string;
+                                        artifactId?: string;
+                                        note?: string;
+                                        tokens?: {
+                                            /** @default {} */
+                                            colors: {
+                                                [key: string]: string;
+                                            };
+                                            /** @default {} */
+                                            fonts: {
+                                                [key: string]: string;
+                                            };
+                                            /** @default {} */
+                                            radii: {
+                                                [key: string]: string;
+                                            };
+                                            /** @default {} */
+                                            spacing: {
+                                                [key: string]: string;
+                                            };
+                                        };
+                                    }[];
+                                    /** @default [] */
+                                    assumptions: (string | {
+                                        text: string;
+                                        /** @enum {string} */
+                                        source: "user" | "architect" | "autopilot";
+                                    })[];
+                                    /** @default [] */
+                                    openQuestions: {
+                                        id: string;
+                                        question: string;
+                                        answer?: string;
+                                    }[];
+                                };
+                                readiness: {
+                                    ready: boolean;
+                                    unmet: {
+                                        rule: string;
+                                        message: string;
+                                        question: string;
+                                        example?: string;
+                                    }[];
+                                };
+                                createdAt: string;
+                                updatedAt: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            mode: "llm";
+                            operationId: string;
+                            eventsUrl: string;
+                        };
+                    };
                 };
             };
         };
@@ -5422,7 +6032,129 @@ export interface paths {
                             architectMode: "auto" | "llm" | "rules";
                             version: number;
                             blueprint: {
-                                [key: string]: unknown;
+                                /** @enum {number} */
+                                schemaVersion: 1;
+                                /** @enum {string} */
+                                template?: "crud-app" | "landing-page";
+                                /** @default  */
+                                feature: string;
+                                /** @default  */
+                                summary: string;
+                                sections: {
+                                    dataModel: {
+                                        /** @default [] */
+                                        entities: {
+                                            name: string;
+                                            description?: string;
+                                            /** @default [] */
+                                            fields: {
+                                                name: string;
+                                                /** @enum {string} */
+                                                type: "text" | "longtext" | "number" | "integer" | "boolean" | "date" | "datetime" | "email" | "url" | "enum";
+                                                /** @default false */
+                                                required: boolean;
+                                                unique?: boolean;
+                                                enumValues?: string[];
+                                                description?: string;
+                                            }[];
+                                            /** @default [] */
+                                            relations: {
+                                                name: string;
+                                                /** @enum {string} */
+                                                kind: "belongsTo" | "hasMany";
+                                                target: string;
+                                            }[];
+                                        }[];
+                                    };
+                                    /** @default [] */
+                                    apiEndpoints: {
+                                        /** @enum {string} */
+                                        method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+                                        path: string;
+                                        entity?: string;
+                                        /** @enum {string} */
+                                        action: "list" | "get" | "create" | "update" | "delete" | "custom";
+                                        /** @default  */
+                                        description: string;
+                                    }[];
+                                    /** @default [] */
+                                    pages: {
+                                        name: string;
+                                        path?: string;
+                                        /** @default  */
+                                        purpose: string;
+                                        entity?: string;
+                                        /** @enum {string} */
+                                        kind: "list" | "detail" | "form" | "landing" | "custom";
+                                        /** @default [] */
+                                        components: string[];
+                                    }[];
+                                    /** @default [] */
+                                    uiComponents: {
+                                        name: string;
+                                        /** @default  */
+                                        description: string;
+                                    }[];
+                                    designSystem: {
+                                        tokens: {
+                                            /** @default {} */
+                                            colors: {
+                                                [key: string]: string;
+                                            };
+                                            /** @default {} */
+                                            fonts: {
+                                                [key: string]: string;
+                                            };
+                                            /** @default {} */
+                                            radii: {
+                                                [key: string]: string;
+                                            };
+                                            /** @default {} */
+                                            spacing: {
+                                                [key: string]: string;
+                                            };
+                                        };
+                                    };
+                                };
+                                /** @default [] */
+                                references: {
+                                    /** @enum {string} */
+                                    kind: "url" | "upload";
+                                    /** Format: uri */
+                                    url?: string;
+                                    artifactId?: string;
+                                    note?: string;
+                                    tokens?: {
+                                        /** @default {} */
+                                        colors: {
+                                            [key: string]: string;
+                                        };
+                                        /** @default {} */
+                                        fonts: {
+                                            [key: string]: string;
+                                        };
+                                        /** @default {} */
+                                        radii: {
+                                            [key: string]: string;
+                                        };
+                                        /** @default {} */
+                                        spacing: {
+                                            [key: string]: string;
+                                        };
+                                    };
+                                }[];
+                                /** @default [] */
+                                assumptions: (string | {
+                                    text: string;
+                                    /** @enum {string} */
+                                    source: "user" | "architect" | "autopilot";
+                                })[];
+                                /** @default [] */
+                                openQuestions: {
+                                    id: string;
+                                    question: string;
+                                    answer?: string;
+                                }[];
                             };
                             readiness: {
                                 ready: boolean;
@@ -5480,9 +6212,36 @@ export interface paths {
                                 kind: string;
                                 message: string | null;
                                 reply: string | null;
-                                patch: {
-                                    [key: string]: unknown;
-                                }[];
+                                patch: ({
+                                    /** @enum {string} */
+                                    op: "add";
+                                    path: string;
+                                    value: unknown;
+                                } | {
+                                    /** @enum {string} */
+                                    op: "remove";
+                                    path: string;
+                                } | {
+                                    /** @enum {string} */
+                                    op: "replace";
+                                    path: string;
+                                    value: unknown;
+                                } | {
+                                    /** @enum {string} */
+                                    op: "move";
+                                    from: string;
+                                    path: string;
+                                } | {
+                                    /** @enum {string} */
+                                    op: "copy";
+                                    from: string;
+                                    path: string;
+                                } | {
+                                    /** @enum {string} */
+                                    op: "test";
+                                    path: string;
+                                    value: unknown;
+                                })[];
                                 actor: string | null;
                                 operationId: string | null;
                                 createdAt: string;
@@ -5525,7 +6284,172 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            version: number;
+                            kind: string;
+                            message: string | null;
+                            reply: string | null;
+                            patch: ({
+                                /** @enum {string} */
+                                op: "add";
+                                path: string;
+                                value: unknown;
+                            } | {
+                                /** @enum {string} */
+                                op: "remove";
+                                path: string;
+                            } | {
+                                /** @enum {string} */
+                                op: "replace";
+                                path: string;
+                                value: unknown;
+                            } | {
+                                /** @enum {string} */
+                                op: "move";
+                                from: string;
+                                path: string;
+                            } | {
+                                /** @enum {string} */
+                                op: "copy";
+                                from: string;
+                                path: string;
+                            } | {
+                                /** @enum {string} */
+                                op: "test";
+                                path: string;
+                                value: unknown;
+                            })[];
+                            actor: string | null;
+                            operationId: string | null;
+                            createdAt: string;
+                            blueprint: {
+                                /** @enum {number} */
+                                schemaVersion: 1;
+                                /** @enum {string} */
+                                template?: "crud-app" | "landing-page";
+                                /** @default  */
+                                feature: string;
+                                /** @default  */
+                                summary: string;
+                                sections: {
+                                    dataModel: {
+                                        /** @default [] */
+                                        entities: {
+                                            name: string;
+                                            description?: string;
+                                            /** @default [] */
+                                            fields: {
+                                                name: string;
+                                                /** @enum {string} */
+                                                type: "text" | "longtext" | "number" | "integer" | "boolean" | "date" | "datetime" | "email" | "url" | "enum";
+                                                /** @default false */
+                                                required: boolean;
+                                                unique?: boolean;
+                                                enumValues?: string[];
+                                                description?: string;
+                                            }[];
+                                            /** @default [] */
+                                            relations: {
+                                                name: string;
+                                                /** @enum {string} */
+                                                kind: "belongsTo" | "hasMany";
+                                                target: string;
+                                            }[];
+                                        }[];
+                                    };
+                                    /** @default [] */
+                                    apiEndpoints: {
+                                        /** @enum {string} */
+                                        method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+                                        path: string;
+                                        entity?: string;
+                                        /** @enum {string} */
+                                        action: "list" | "get" | "create" | "update" | "delete" | "custom";
+                                        /** @default  */
+                                        description: string;
+                                    }[];
+                                    /** @default [] */
+                                    pages: {
+                                        name: string;
+                                        path?: string;
+                                        /** @default  */
+                                        purpose: string;
+                                        entity?: string;
+                                        /** @enum {string} */
+                                        kind: "list" | "detail" | "form" | "landing" | "custom";
+                                        /** @default [] */
+                                        components: string[];
+                                    }[];
+                                    /** @default [] */
+                                    uiComponents: {
+                                        name: string;
+                                        /** @default  */
+                                        description: string;
+                                    }[];
+                                    designSystem: {
+                                        tokens: {
+                                            /** @default {} */
+                                            colors: {
+                                                [key: string]: string;
+                                            };
+                                            /** @default {} */
+                                            fonts: {
+                                                [key: string]: string;
+                                            };
+                                            /** @default {} */
+                                            radii: {
+                                                [key: string]: string;
+                                            };
+                                            /** @default {} */
+                                            spacing: {
+                                                [key: string]: string;
+                                            };
+                                        };
+                                    };
+                                };
+                                /** @default [] */
+                                references: {
+                                    /** @enum {string} */
+                                    kind: "url" | "upload";
+                                    /** Format: uri */
+                                    url?: string;
+                                    artifactId?: string;
+                                    note?: string;
+                                    tokens?: {
+                                        /** @default {} */
+                                        colors: {
+                                            [key: string]: string;
+                                        };
+                                        /** @default {} */
+                                        fonts: {
+                                            [key: string]: string;
+                                        };
+                                        /** @default {} */
+                                        radii: {
+                                            [key: string]: string;
+                                        };
+                                        /** @default {} */
+                                        spacing: {
+                                            [key: string]: string;
+                                        };
+                                    };
+                                }[];
+                                /** @default [] */
+                                assumptions: (string | {
+                                    text: string;
+                                    /** @enum {string} */
+                                    source: "user" | "architect" | "autopilot";
+                                })[];
+                                /** @default [] */
+                                openQuestions: {
+                                    id: string;
+                                    question: string;
+                                    answer?: string;
+                                }[];
+                            };
+                        };
+                    };
                 };
             };
         };
@@ -5563,7 +6487,42 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            from: number;
+                            to: number;
+                            patch: ({
+                                /** @enum {string} */
+                                op: "add";
+                                path: string;
+                                value: unknown;
+                            } | {
+                                /** @enum {string} */
+                                op: "remove";
+                                path: string;
+                            } | {
+                                /** @enum {string} */
+                                op: "replace";
+                                path: string;
+                                value: unknown;
+                            } | {
+                                /** @enum {string} */
+                                op: "move";
+                                from: string;
+                                path: string;
+                            } | {
+                                /** @enum {string} */
+                                op: "copy";
+                                from: string;
+                                path: string;
+                            } | {
+                                /** @enum {string} */
+                                op: "test";
+                                path: string;
+                                value: unknown;
+                            })[];
+                        };
+                    };
                 };
             };
         };

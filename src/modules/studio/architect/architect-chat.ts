@@ -50,8 +50,8 @@ export function createArchitectChat(res: {
       return started;
     });
     return {
-      status: 202,
-      body: { mode: 'llm', operationId: op.id, eventsUrl: `/api/operations/${op.id}/events` },
+      status: 202 as const,
+      body: { mode: 'llm' as const, operationId: op.id, eventsUrl: `/api/operations/${op.id}/events` },
     };
   };
 }

@@ -82,7 +82,7 @@ export function PatchView({ patch, label }: { patch: JsonPatchOp[]; label: strin
     <ul aria-label={label} className="space-y-1 font-mono text-xs">
       {patch.map((op, i) => {
         const style = OP_STYLE[op.op] ?? { sign: '•', className: 'bg-slate-50 text-slate-800' };
-        const value = op.value === undefined ? '' : JSON.stringify(op.value);
+        const value = 'value' in op && op.value !== undefined ? JSON.stringify(op.value) : '';
         return (
           // biome-ignore lint/suspicious/noArrayIndexKey: a patch is an ordered list; the index is its identity
           <li key={i} className={`rounded px-2 py-1 ${style.className}`}>
