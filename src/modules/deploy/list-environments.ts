@@ -1,6 +1,6 @@
 import type { Queryable } from '../../platform/db/pool.ts';
 import { type EnvironmentRow, listEnvironments } from './environment-store.ts';
-import type { ReleaseRow } from './releases/release-store.ts';
+import { findReleasesByIds } from './releases/release-store.ts';
 import type { EnvironmentView } from './schemas.ts';
 import type { AppUrls } from './serve/urls.ts';
 import { toEnvironmentView } from './views.ts';
@@ -12,10 +12,7 @@ export async function environmentViews(
   envs: EnvironmentRow[],
 ): Promise<EnvironmentView[]> {
   const ids = [...new Set(envs.map((e) => e.current_release_id).filter((id): id is string => Boolean(id)))];
-  const { rows } = ids.length
-    ? await db.query<ReleaseRow>('SELECT * FROM releases WHERE id = ANY($1::uuid[])', [ids])
-    : { rows: [] as ReleaseRow[] };
-  const byId = new Map(rows.map((r) => [r.id, r]));
+  const byId = new Map((await findReleasesByIds(db, ids)).map((r) => [r.id, r]));
   return envs.map((e) =>
     toEnvironmentView(e, e.current_release_id ? byId.get(e.current_release_id) : undefined, urls),
   );

@@ -1,5 +1,5 @@
 /** The pipelines module's public face: pipeline file, triggers, runner, schedules. */
-export { nextCronTime, parseCron } from './cron.ts';
+
 export type { PipelineDeps } from './deps.ts';
 export { describePipeline, type PipelineSummary } from './describe-pipeline.ts';
 export { registerPipelineJobs } from './jobs.ts';
@@ -7,5 +7,6 @@ export { pipelinesOnPush, pipelinesOnReviewEvent } from './listeners.ts';
 export { cancelPipeline, rerunPipeline, runPipelineManually } from './manage-pipelines.ts';
 export { PipelineFileError, type PipelineSpec, parsePipelineFile } from './pipeline-file.ts';
 export { pipelineRoutes } from './routes.ts';
-export { runDueSchedules, startPipelineScheduler } from './scheduler.ts';
+export { nextCronTime, parseCron } from './schedules/cron.ts';
+export { runDueSchedules, startPipelineScheduler } from './schedules/scheduler.ts';
 export { triggerPipeline } from './trigger-pipeline.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { nextCronTime, parseCron } from './cron.ts';
 import { jobsFor, parsePipelineFile } from './pipeline-file.ts';
+import { nextCronTime, parseCron } from './schedules/cron.ts';
 
 describe('pipeline file', () => {
   it('parses jobs with defaults', () => {

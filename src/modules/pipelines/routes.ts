@@ -8,9 +8,10 @@ import { roleAtLeast } from '../projects/index.ts';
 import type { PipelineDeps } from './deps.ts';
 import { listArtifacts } from './list-artifacts.ts';
 import { listPipelines } from './list-pipelines.ts';
-import { listSchedules } from './list-schedules.ts';
 import { cancelPipeline, requirePipeline, rerunPipeline, runPipelineManually } from './manage-pipelines.ts';
-import { createSchedule, deleteSchedule } from './schedules.ts';
+import { createSchedule } from './schedules/create-schedule.ts';
+import { deleteSchedule } from './schedules/delete-schedule.ts';
+import { listSchedules } from './schedules/list-schedules.ts';
 import {
   ArtifactParams,
   ArtifactView,

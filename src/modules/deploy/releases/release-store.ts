@@ -25,6 +25,12 @@ export async function findRelease(db: Queryable, id: string): Promise<ReleaseRow
   return rows[0];
 }
 
+export async function findReleasesByIds(db: Queryable, ids: string[]): Promise<ReleaseRow[]> {
+  if (!ids.length) return [];
+  const { rows } = await db.query<ReleaseRow>('SELECT * FROM releases WHERE id = ANY($1::uuid[])', [ids]);
+  return rows;
+}
+
 export async function findReleaseBySha(db: Queryable, projectId: string, sha: string) {
   const { rows } = await db.query<ReleaseRow>('SELECT * FROM releases WHERE project_id = $1 AND sha = $2', [
     projectId,

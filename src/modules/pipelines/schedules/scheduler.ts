@@ -1,12 +1,12 @@
-import type { Queryable } from '../../platform/db/pool.ts';
-import { type Actor, SYSTEM_ACTOR } from '../../platform/http/actor.ts';
-import { branchHead, repositoryPath } from '../git/index.ts';
-import { findUserById } from '../identity/index.ts';
-import { findProjectById } from '../projects/index.ts';
+import type { Queryable } from '../../../platform/db/pool.ts';
+import { type Actor, SYSTEM_ACTOR } from '../../../platform/http/actor.ts';
+import { branchHead, repositoryPath } from '../../git/index.ts';
+import { findUserById } from '../../identity/index.ts';
+import { findProjectById } from '../../projects/index.ts';
+import type { PipelineDeps } from '../deps.ts';
+import { triggerPipeline } from '../trigger-pipeline.ts';
 import { nextCronTime, parseCron } from './cron.ts';
-import type { PipelineDeps } from './deps.ts';
-import type { ScheduleRow } from './schedules.ts';
-import { triggerPipeline } from './trigger-pipeline.ts';
+import { claimScheduleRun, dueSchedules, type ScheduleRow } from './schedule-store.ts';
 
 /**
  * Runs the schedules that are due. Safe with any number of processes ticking at once: each due
@@ -14,18 +14,10 @@ import { triggerPipeline } from './trigger-pipeline.ts';
  * can win (the row still holds the time it read). A run missed while Orchard was down fires once.
  */
 export async function runDueSchedules(res: PipelineDeps, now = res.clock.now()): Promise<number> {
-  const { rows } = await res.db.query<ScheduleRow>(
-    'SELECT * FROM pipeline_schedules WHERE enabled AND next_run_at <= $1 ORDER BY next_run_at LIMIT 50',
-    [now],
-  );
   let started = 0;
-  for (const schedule of rows) {
+  for (const schedule of await dueSchedules(res.db, now)) {
     const next = nextCronTime(parseCron(schedule.cron), now);
-    const claim = await res.db.query(
-      'UPDATE pipeline_schedules SET next_run_at = $2, last_run_at = $3 WHERE id = $1 AND next_run_at = $4',
-      [schedule.id, next, now, schedule.next_run_at],
-    );
-    if (claim.rowCount !== 1) continue;
+    if (!(await claimScheduleRun(res.db, schedule, next, now))) continue;
     const project = await findProjectById(res.db, schedule.project_id);
     if (!project || project.archived_at) continue;
     const sha = await branchHead(repositoryPath(res.config.home, project.slug), schedule.ref);

@@ -2,7 +2,7 @@
  * A small cron parser: five fields (minute hour day-of-month month day-of-week) with `*`, lists,
  * ranges and steps, plus @hourly/@daily/@weekly/@monthly/@yearly. Times are UTC.
  */
-import { lookupTable } from '../../platform/lookup-table.ts';
+import { lookupTable } from '../../../platform/lookup-table.ts';
 export interface CronSchedule {
   minutes: Set<number>;
   hours: Set<number>;
