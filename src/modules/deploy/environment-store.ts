@@ -1,4 +1,5 @@
 import type { Queryable } from '../../platform/db/pool.ts';
+import { findProjects } from '../projects/index.ts';
 import type { EnvKind } from './env-name.ts';
 
 export type EnvStatus = 'pending' | 'starting' | 'deploying' | 'running' | 'crashed' | 'failed' | 'stopped';
@@ -32,43 +33,59 @@ export type EnvironmentWithSlug = EnvironmentRow & {
   host_network: boolean;
 };
 
-const WITH_SLUG =
-  'SELECT e.*, p.slug, p.sandbox_uid, p.host_network FROM environments e JOIN projects p ON p.id = e.project_id';
+const ENVIRONMENTS = 'SELECT e.* FROM environments e';
+
+/**
+ * Adds each environment's project slug and sandbox settings, asked of the projects module (an
+ * environment whose project is gone is left out, as a join would).
+ */
+async function withProjects(db: Queryable, rows: EnvironmentRow[]): Promise<EnvironmentWithSlug[]> {
+  const projects = await findProjects(
+    db,
+    rows.map((r) => r.project_id),
+  );
+  return rows.flatMap((row) => {
+    const project = projects.get(row.project_id);
+    return project
+      ? [{ ...row, slug: project.slug, sandbox_uid: project.sandbox_uid, host_network: project.host_network }]
+      : [];
+  });
+}
 
 export async function findEnvironment(db: Queryable, id: string): Promise<EnvironmentWithSlug | undefined> {
-  const { rows } = await db.query<EnvironmentWithSlug>(`${WITH_SLUG} WHERE e.id = $1`, [id]);
-  return rows[0];
+  const { rows } = await db.query<EnvironmentRow>(`${ENVIRONMENTS} WHERE e.id = $1`, [id]);
+  return (await withProjects(db, rows))[0];
 }
 
 export async function findEnvironmentByName(db: Queryable, projectId: string, name: string) {
-  const { rows } = await db.query<EnvironmentWithSlug>(
-    `${WITH_SLUG} WHERE e.project_id = $1 AND e.name = $2`,
-    [projectId, name],
-  );
-  return rows[0];
+  const { rows } = await db.query<EnvironmentRow>(`${ENVIRONMENTS} WHERE e.project_id = $1 AND e.name = $2`, [
+    projectId,
+    name,
+  ]);
+  return (await withProjects(db, rows))[0];
 }
 
 export async function findEnvironmentByLabel(db: Queryable, label: string) {
-  const { rows } = await db.query<EnvironmentWithSlug>(`${WITH_SLUG} WHERE e.host_label = $1`, [label]);
-  return rows[0];
+  const { rows } = await db.query<EnvironmentRow>(`${ENVIRONMENTS} WHERE e.host_label = $1`, [label]);
+  return (await withProjects(db, rows))[0];
 }
 
 /** The environment whose app answers on this direct port now, if any. */
 export async function findRunningEnvironmentOnPort(db: Queryable, port: number) {
-  const { rows } = await db.query<EnvironmentWithSlug>(
-    `${WITH_SLUG} WHERE e.port = $1 AND e.status = 'running' ORDER BY e.updated_at DESC LIMIT 1`,
+  const { rows } = await db.query<EnvironmentRow>(
+    `${ENVIRONMENTS} WHERE e.port = $1 AND e.status = 'running' ORDER BY e.updated_at DESC LIMIT 1`,
     [port],
   );
-  return rows[0];
+  return (await withProjects(db, rows))[0];
 }
 
 export async function listEnvironments(db: Queryable, projectId: string): Promise<EnvironmentWithSlug[]> {
-  const { rows } = await db.query<EnvironmentWithSlug>(
-    `${WITH_SLUG} WHERE e.project_id = $1
+  const { rows } = await db.query<EnvironmentRow>(
+    `${ENVIRONMENTS} WHERE e.project_id = $1
      ORDER BY CASE e.kind WHEN 'production' THEN 0 WHEN 'staging' THEN 1 ELSE 2 END, e.name`,
     [projectId],
   );
-  return rows;
+  return withProjects(db, rows);
 }
 
 export async function labelTaken(db: Queryable, label: string): Promise<boolean> {
@@ -176,9 +193,9 @@ export async function deleteEnvironment(db: Queryable, id: string) {
 }
 
 export async function expiredPreviews(db: Queryable, now: Date): Promise<EnvironmentWithSlug[]> {
-  const { rows } = await db.query<EnvironmentWithSlug>(
-    `${WITH_SLUG} WHERE e.kind = 'preview' AND NOT e.pinned AND e.expires_at < $1`,
+  const { rows } = await db.query<EnvironmentRow>(
+    `${ENVIRONMENTS} WHERE e.kind = 'preview' AND NOT e.pinned AND e.expires_at < $1`,
     [now],
   );
-  return rows;
+  return withProjects(db, rows);
 }

@@ -2,6 +2,7 @@
 export { currentProjectRole, type ProjectAccess, requireProjectRole, roleAtLeast } from './access.ts';
 export { createProject } from './create-project.ts';
 export { findProjectSlugs } from './find-project-slugs.ts';
+export { findProjects } from './find-projects.ts';
 export { listMemberProjectIds } from './list-member-project-ids.ts';
 export { projectGate } from './project-gate.ts';
 export { projectRoutes } from './routes.ts';

@@ -45,6 +45,11 @@ export async function findProjectById(db: Queryable, id: string): Promise<Projec
   return rows[0];
 }
 
+export async function listProjectsByIds(db: Queryable, ids: string[]): Promise<ProjectRow[]> {
+  const { rows } = await db.query<ProjectRow>('SELECT * FROM projects WHERE id = ANY($1::uuid[])', [ids]);
+  return rows;
+}
+
 export async function listProjectSlugs(
   db: Queryable,
   ids: string[],
