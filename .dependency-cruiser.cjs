@@ -45,6 +45,14 @@ module.exports = {
       },
     },
     {
+      name: 'engine-knows-no-module',
+      severity: 'error',
+      comment:
+        'The operations engine (engine/, events/) knows no product module: workflows register with it, access and audit live in the use cases above it.',
+      from: { path: '^src/modules/operations/(engine|events)/', pathNot: '\\.test\\.ts$' },
+      to: { path: '^src/modules/', pathNot: '^src/modules/operations/' },
+    },
+    {
       name: 'agents-below-studio',
       severity: 'error',
       comment:

@@ -95,6 +95,16 @@ const CASES: { rule: string; tree: Tree; from: string; to: string }[] = [
     to: 'src/platform/db/pool.ts',
   },
   {
+    rule: 'engine-knows-no-module',
+    tree: {
+      'src/modules/operations/index.ts': ['./engine/claim-steps.ts'],
+      'src/modules/operations/engine/claim-steps.ts': ['../../projects/index.ts'],
+      'src/modules/projects/index.ts': [],
+    },
+    from: 'src/modules/operations/engine/claim-steps.ts',
+    to: 'src/modules/projects/index.ts',
+  },
+  {
     rule: 'agents-below-studio',
     tree: {
       'src/modules/agents/index.ts': ['../studio/index.ts'],
