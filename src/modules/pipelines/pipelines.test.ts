@@ -100,6 +100,17 @@ const job = (p: Pipeline, name: string) => p.jobs.find((j) => j.name === name)!;
 const log = async (p: Pipeline, name: string) =>
   (await api('GET', `/pipelines/${p.id}/jobs/${name}/log`)).json().text as string;
 
+/** Every job's status and log, for the message of an assertion on a pipeline that should have passed. */
+async function jobReport(p: Pipeline) {
+  const lines = [`pipeline ${p.status}${p.error ? `: ${p.error}` : ''}`];
+  for (const job of (await api('GET', `/pipelines/${p.id}`)).json().jobs as Array<{
+    name: string;
+    status: string;
+  }>)
+    lines.push(`--- ${job.name}: ${job.status}`, await log(p, job.name));
+  return lines.join('\n');
+}
+
 describe('pipelines', () => {
   it('runs on push: a needs DAG, a failing job that skips its dependants, artifacts, and a merge-request check', async () => {
     const sha = await pushPipeline(
@@ -316,7 +327,7 @@ ${probes.map((p) => `          ${p}`).join('\n')}
 `,
       );
       const p = await finished(sha);
-      expect(p.status).toBe('success');
+      expect(p.status, await jobReport(p)).toBe('success');
       const offline = await log(p, 'offline');
       expect(offline).toContain('refused-etc');
       expect(offline).toContain('key-hidden');
