@@ -14,7 +14,11 @@ const Content = z.union([z.string(), z.array(Block)]);
 export const AnthropicMessagesBody = z.looseObject({
   model: z.string().min(1),
   max_tokens: z.int().min(1),
-  messages: z.array(z.looseObject({ role: z.enum(['user', 'assistant']), content: Content })).min(1),
+  // Claude Code 2.x sends `system` turns between the others (reminders the harness injects), with
+  // the `mid-conversation-system-*` beta. The mock takes them with or without that header.
+  messages: z
+    .array(z.looseObject({ role: z.enum(['user', 'assistant', 'system']), content: Content }))
+    .min(1),
   system: z.union([z.string(), z.array(z.looseObject({ type: z.string(), text: z.string() }))]).optional(),
   stream: z.boolean().optional(),
   tools: z.array(z.looseObject({ name: z.string() })).optional(),
@@ -35,9 +39,16 @@ export function readAnthropicRequest(body: unknown, reject: Reject, countOnly = 
   const parsed = (countOnly ? AnthropicCountTokensBody : AnthropicMessagesBody).safeParse(body);
   if (!parsed.success) throw reject(400, describeIssue(parsed.error));
   const data = parsed.data;
-  const system =
-    typeof data.system === 'string' ? data.system : (data.system ?? []).map((b) => b.text).join('\n');
-  const turns: Turn[] = data.messages.map((m) => ({ role: m.role, text: contentText(m.content) }));
+  const instructions = [
+    typeof data.system === 'string' ? data.system : (data.system ?? []).map((b) => b.text).join('\n'),
+    // A system turn inside the conversation is an instruction too; it is not a turn of either side.
+    ...data.messages.filter((m) => m.role === 'system').map((m) => contentText(m.content)),
+  ];
+  const system = instructions.filter((t) => t.length > 0).join('\n');
+  const turns: Turn[] = data.messages.flatMap((m) =>
+    m.role === 'system' ? [] : [{ role: m.role, text: contentText(m.content) }],
+  );
+  if (!turns.length) throw reject(400, 'messages: at least one user or assistant message is required');
   const facts = readConversation(system, turns, true);
   if (facts.prefill !== null) {
     // Claude 4.6 and later refuse prefill; model ids containing "no-prefill" play that part.

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import Anthropic, {
   AnthropicError,
   APIConnectionError,
@@ -185,6 +186,56 @@ describe('@anthropic-ai/sdk against the mock', () => {
     const trailing = await caught(client.messages.create({ ...ask('hi'), messages: spaced }));
     expect(trailing).toBeInstanceOf(BadRequestError);
     expect(trailing.message).toContain('trailing whitespace');
+  });
+
+  it('takes system turns inside the conversation on the beta endpoint, as Claude Code 2.x sends them', async () => {
+    const message = await client.beta.messages.create({
+      model,
+      max_tokens: 256,
+      betas: ['mid-conversation-system-2026-04-07'],
+      messages: [
+        { role: 'user', content: 'Say something' },
+        // The SDK's types do not know the role yet; Claude Code sends it.
+        { role: 'system', content: 'Reminder: be brief.' } as unknown as { role: 'user'; content: string },
+      ],
+    });
+    expect(message.content).toEqual([{ type: 'text', text: SCRIPTED_TEXT }]);
+    const [recorded] = mock.requests();
+    expect(recorded?.path.split('?')[0]).toBe('/v1/messages');
+    expect(recorded?.headers['anthropic-beta']).toBe('mid-conversation-system-2026-04-07');
+    // The system turn is an instruction, not a turn: it counts toward the prompt, and a
+    // conversation of system turns alone is refused.
+    const alone = await caught(
+      client.messages.create({
+        model,
+        max_tokens: 256,
+        messages: [{ role: 'system', content: 'x' } as unknown as { role: 'user'; content: string }],
+      }),
+    );
+    expect(alone).toBeInstanceOf(BadRequestError);
+    expect(alone.message).toContain('at least one user or assistant message');
+  });
+
+  it('answers the request Claude Code 2.1 really sends (recorded) with a stream that ends in message_stop', async () => {
+    const recorded = JSON.parse(
+      readFileSync(new URL('./__fixtures__/claude-code-2.1-messages.json', import.meta.url), 'utf8'),
+    ) as {
+      method: string;
+      path: string;
+      headers: Record<string, string>;
+      body: { messages: { role: string }[] };
+    };
+    expect(recorded.body.messages.map((m) => m.role)).toContain('system');
+    const res = await fetch(`${mock.url}${recorded.path}`, {
+      method: recorded.method,
+      headers: { ...recorded.headers, 'x-api-key': 'sk-ant-test' },
+      body: JSON.stringify(recorded.body),
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/event-stream');
+    const text = await res.text();
+    expect(text).toContain('event: message_start');
+    expect(text.trimEnd()).toMatch(/event: message_stop\ndata: \{"type":"message_stop"\}$/);
   });
 
   it('counts tokens deterministically', async () => {
