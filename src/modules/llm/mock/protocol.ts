@@ -2,7 +2,7 @@ import type { LlmRequest, Reply } from './reply.ts';
 import type { FaultStatus } from './schemas.ts';
 import type { StreamPlan } from './sse.ts';
 
-export type ProtocolName = 'anthropic' | 'gemini' | 'openai';
+export type ProtocolName = 'anthropic' | 'gemini' | 'openai' | 'openai-responses';
 
 /** An HTTP error answer in one protocol's exact shape. */
 export interface ErrorReply {

@@ -1,6 +1,7 @@
 import { anthropic } from './anthropic.ts';
 import { gemini } from './gemini.ts';
 import { openai } from './openai.ts';
+import { openaiResponses } from './openai-responses.ts';
 import type { Protocol, RouteInfo } from './protocol.ts';
 
 export type Route =
@@ -31,6 +32,8 @@ export function routeFor(method: string, url: URL): Route | null {
       return { kind: 'count-tokens', protocol: anthropic, info: {} };
     case '/v1/chat/completions':
       return { kind: 'generate', protocol: openai, info: {} };
+    case '/v1/responses':
+      return { kind: 'generate', protocol: openaiResponses, info: {} };
     case '/_mock/reset':
       return { kind: 'mock-reset' };
     case '/_mock/scenario':

@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import { estimateTokens, readConversation, type Turn } from './conversation.ts';
+import { describeIssue, type RequestRejected } from './protocol.ts';
+import type { LlmRequest } from './reply.ts';
+
+const Part = z.looseObject({ type: z.string(), text: z.string().optional() });
+const Content = z.union([z.string(), z.array(Part)]);
+/** An input item: a message (with or without `type: "message"`), a function call or its output. */
+const Item = z.looseObject({
+  type: z.string().optional(),
+  role: z.enum(['system', 'developer', 'user', 'assistant']).optional(),
+  content: Content.optional(),
+  output: z.unknown().optional(),
+});
+
+/** The fields of a Responses API body the mock reads; anything else passes through unchecked. */
+export const OpenAiResponsesBody = z.looseObject({
+  model: z.string().min(1),
+  input: z.union([z.string(), z.array(Item).min(1)]),
+  instructions: z.string().nullish(),
+  stream: z.boolean().nullish(),
+});
+
+type Reject = (status: number, message: string) => RequestRejected;
+
+/** Reads a `POST /v1/responses` request the way OpenAI would. */
+export function readOpenAiResponsesRequest(body: unknown, reject: Reject): LlmRequest {
+  const parsed = OpenAiResponsesBody.safeParse(body);
+  if (!parsed.success) throw reject(400, describeIssue(parsed.error));
+  const data = parsed.data;
+  const system: string[] = data.instructions ? [data.instructions] : [];
+  const turns: Turn[] = [];
+  const items =
+    typeof data.input === 'string' ? [{ role: 'user' as const, content: data.input }] : data.input;
+  for (const item of items) {
+    if (item.type === 'function_call_output') {
+      turns.push({ role: 'user', text: outputText(item.output) });
+    } else if (item.type === undefined || item.type === 'message') {
+      const text = contentText(item.content);
+      if (item.role === 'system' || item.role === 'developer') system.push(text);
+      else turns.push({ role: item.role === 'assistant' ? 'assistant' : 'user', text });
+    }
+    // Function calls and reasoning items the client sends back are the model's own: no new text.
+  }
+  if (!turns.length) throw reject(400, "input: at least one 'user' message is required");
+  const facts = readConversation(system.join('\n'), turns, false);
+  return {
+    model: data.model,
+    stream: data.stream === true,
+    includeUsage: true,
+    ...facts,
+    promptTokens: estimateTokens(facts.promptText),
+    jsonTool: null,
+  };
+}
+
+function contentText(content: z.infer<typeof Content> | undefined): string {
+  if (typeof content === 'string') return content;
+  return (content ?? []).map((p) => p.text ?? '').join('');
+}
+
+function outputText(output: unknown): string {
+  if (typeof output === 'string') return output;
+  if (Array.isArray(output)) return output.map((p) => (typeof p?.text === 'string' ? p.text : '')).join('');
+  return output === undefined ? '' : JSON.stringify(output);
+}
