@@ -8,30 +8,7 @@ import { ValidationError } from '../../platform/errors.ts';
 import { checkBlueprint } from './blueprint-rules.ts';
 import { BLUEPRINT_SCHEMA_VERSION, BlueprintShape } from './blueprint-shape.ts';
 
-export {
-  ApiEndpoint,
-  Assumption,
-  AssumptionSource,
-  BLUEPRINT_SCHEMA_VERSION,
-  BlueprintShape,
-  Color,
-  DesignTokens,
-  EndpointAction,
-  Entity,
-  Field,
-  FieldType,
-  Font,
-  HttpMethod,
-  Length,
-  OpenQuestion,
-  Page,
-  PageKind,
-  Reference,
-  Relation,
-  ROUTE_PATH,
-  TemplateId,
-  UiComponent,
-} from './blueprint-shape.ts';
+export * from './blueprint-shape.ts';
 
 export const Blueprint = BlueprintShape.superRefine(checkBlueprint);
 export type Blueprint = z.infer<typeof Blueprint>;

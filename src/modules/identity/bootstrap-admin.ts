@@ -3,7 +3,7 @@ import { type Db, withTransaction } from '../../platform/db/pool.ts';
 import { SYSTEM_ACTOR } from '../../platform/http/actor.ts';
 import type { Logger } from '../../platform/log.ts';
 import { recordAudit } from './audit/record-audit.ts';
-import { findUserByName, insertToken, insertUser, tokenHashExists } from './store.ts';
+import { findTokenWithUser, findUserByName, insertToken, insertUser } from './store.ts';
 import { hashToken, tokenPrefix } from './token-format.ts';
 
 /**
@@ -14,7 +14,7 @@ export async function bootstrapAdmin(db: Db, clock: Clock, logger: Logger, token
   const hash = hashToken(token);
   await withTransaction(db, async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock($1)', [7_300_002]);
-    if (await tokenHashExists(tx, hash)) return;
+    if (await findTokenWithUser(tx, { hash })) return;
     let admin = await findUserByName(tx, 'admin');
     if (!admin) {
       admin = await insertUser(tx, {

@@ -154,11 +154,6 @@ export async function touchTokens(db: Queryable, uses: ReadonlyMap<string, Date>
   );
 }
 
-export async function tokenHashExists(db: Queryable, hash: string): Promise<boolean> {
-  const { rowCount } = await db.query('SELECT 1 FROM api_tokens WHERE token_hash = $1', [hash]);
-  return (rowCount ?? 0) > 0;
-}
-
 export async function listTokenRows(db: Queryable, userId: string): Promise<TokenRow[]> {
   const { rows } = await db.query<TokenRow>(
     'SELECT * FROM api_tokens WHERE user_id = $1 ORDER BY created_at DESC, id DESC',

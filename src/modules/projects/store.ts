@@ -50,17 +50,6 @@ export async function listProjectsByIds(db: Queryable, ids: string[]): Promise<P
   return rows;
 }
 
-export async function listProjectSlugs(
-  db: Queryable,
-  ids: string[],
-): Promise<Array<{ id: string; slug: string }>> {
-  const { rows } = await db.query<{ id: string; slug: string }>(
-    'SELECT id, slug FROM projects WHERE id = ANY($1::uuid[])',
-    [ids],
-  );
-  return rows;
-}
-
 export async function listProjectIdsOf(db: Queryable, userId: string): Promise<string[]> {
   const { rows } = await db.query<{ project_id: string }>(
     'SELECT project_id FROM project_members WHERE user_id = $1',

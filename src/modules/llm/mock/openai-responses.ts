@@ -26,7 +26,7 @@ export const openaiResponses: Protocol = {
 
   toolCallId: (meta) => `call_mock_${meta.seq}`,
 
-  responseHeaders: (meta) => openai.responseHeaders(meta),
+  responseHeaders: openai.responseHeaders,
 
   streamPlan(request, reply, meta) {
     let seq = 0;
@@ -123,7 +123,7 @@ export const openaiResponses: Protocol = {
     return responseOf(request, reply, meta, outputItems(reply, meta));
   },
 
-  error: (status, options) => openai.error(status, options),
+  error: openai.error,
 };
 
 type OutputItem =
