@@ -39,11 +39,34 @@ export interface AgentBudget {
 export interface AgentTask {
   /** One line, used for the commit subject and the merge request title. */
   title: string;
-  /** The spec (Markdown) the implementer works from. */
+  /** The spec (Markdown) the implementer works from ('' when there is none). */
   spec: string;
+  /**
+   * What to do, in the requester's words (a change request, an issue's text, a review comment).
+   * A coding agent's prompt; the scaffold runtime renders the Blueprint and ignores it.
+   */
+  instructions?: string;
   blueprint: Blueprint;
+  /** The template to render (scaffold) or to start from (agents). */
   template: TemplateId;
+  /** A model alias (`coder`) or `provider/model`; runtimes that call no model ignore it. */
+  model?: string;
   budget?: AgentBudget;
+}
+
+/**
+ * Where a runtime's model requests go: Orchard's provider-compatible proxy (every token metered
+ * there), one base URL per wire protocol, and the key that authenticates the session to it — the
+ * session's delegated token. Never logged, never put in events.
+ */
+export interface AgentLlmEndpoint {
+  /** Anthropic Messages API base (the SDK's `baseURL`; requests go to `<base>/v1/messages`). */
+  anthropic: string;
+  /** OpenAI base including `/v1` (chat completions and responses). */
+  openai: string;
+  /** Gemini base (requests go to `<base>/v1beta/models/…`). */
+  gemini: string;
+  apiKey: string;
 }
 
 /** Where to build: a git worktree, detached at `baseSha`, that becomes `branch`. */
@@ -59,6 +82,10 @@ export interface AgentContext {
   signal: AbortSignal;
   operationId?: string;
   projectId?: string;
+  /** The agent session this run belongs to. */
+  sessionId?: string;
+  /** Where model requests go; runtimes that call a model fail clearly without it. */
+  llm?: AgentLlmEndpoint;
 }
 
 export interface AgentUsage {
@@ -75,6 +102,14 @@ export type AgentEvent =
   | { type: 'file'; path: string; action: 'write' | 'delete'; bytes?: number }
   /** Fraction of the run done, 0..1. */
   | { type: 'progress'; fraction: number; message?: string }
+  /** Something said in the conversation: the model's text, or a follow-up instruction. */
+  | { type: 'message'; role: 'assistant' | 'user'; text: string }
+  /** The model asked for a tool; `id` pairs it with its `tool-result`. */
+  | { type: 'tool-call'; id: string; name: string; args: unknown }
+  /** A tool's answer; `output` is what the model sees (truncated for long output). */
+  | { type: 'tool-result'; id: string; name: string; output: string; isError?: boolean }
+  /** A command that ran in the workspace (by a tool or by a CLI agent). */
+  | { type: 'command'; command: string; exitCode: number | null; durationMs?: number; output?: string }
   /** Cumulative spend so far (not a delta). */
   | ({ type: 'usage' } & AgentUsage)
   /** The end of a successful run. */

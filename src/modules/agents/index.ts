@@ -3,6 +3,7 @@ export type {
   AgentBudget,
   AgentContext,
   AgentEvent,
+  AgentLlmEndpoint,
   AgentRuntime,
   AgentTask,
   AgentUsage,
