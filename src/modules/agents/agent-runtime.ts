@@ -86,6 +86,13 @@ export interface AgentContext {
   sessionId?: string;
   /** Where model requests go; runtimes that call a model fail clearly without it. */
   llm?: AgentLlmEndpoint;
+  /**
+   * What the session recorded before this run (its transcript): earlier runs, and the part of
+   * this run a killed worker completed. A runtime that can resume continues after it — no
+   * completed tool call is repeated; one that cannot starts over from the workspace as it is.
+   * A follow-up instruction is the last `message` with role `user`.
+   */
+  history?: AgentEvent[];
 }
 
 export interface AgentUsage {

@@ -22,6 +22,8 @@ export interface LlmCallContext {
   operationId?: string;
   projectId?: string;
   conversationId?: string;
+  /** The agent session the call is made for. */
+  agentSessionId?: string;
 }
 
 export interface LlmStreamRequest {
