@@ -31,6 +31,8 @@ CREATE TABLE agent_sessions (
   stop_reason text,
   title text NOT NULL,
   instructions text NOT NULL DEFAULT '',
+  -- What the agent works from besides the instructions: {spec, blueprint, template}.
+  context jsonb NOT NULL DEFAULT '{}'::jsonb,
   -- Limits: {maxSteps, maxTokens, maxCostUsd, maxWallMs}.
   budget jsonb NOT NULL DEFAULT '{}'::jsonb,
   steps integer NOT NULL DEFAULT 0,

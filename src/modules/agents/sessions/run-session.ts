@@ -1,0 +1,322 @@
+/**
+ * `agent.run`, the step that runs one turn of an agent session (the first instruction, or a
+ * follow-up): a worktree at the session's base with its last checkpoint restored, the runtime
+ * driven to its result with every event appended to the transcript (and streamed as operation
+ * events), then a commit on the session's branch, push handling and the merge request.
+ *
+ * Durable: a worker killed mid-run loses its lease; the step runs again elsewhere, reads the
+ * transcript, restores the last checkpoint and hands the runtime its history, so no completed
+ * tool call runs again and nothing recorded is lost.
+ */
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import { DomainError } from '../../../platform/errors.ts';
+import { DEFAULT_PATH, handOverToSandbox, runSandboxed } from '../../../platform/sandbox/index.ts';
+import { addWorktree, branchHead, DEFAULT_BRANCH, ensureRepository } from '../../git/index.ts';
+import { NonRetryableError, type StepContext } from '../../operations/index.ts';
+import { findProjectById, type ProjectRow, projectSandboxUser } from '../../projects/index.ts';
+import type { AgentEvent, AgentRuntime, AgentTask, AgentWorkspace } from '../agent-runtime.ts';
+import { deliverBranch } from '../deliver-branch.ts';
+import { AgentBudgetExceededError, driveAgent } from '../drive-agent.ts';
+import { isMutating, type RunCommand } from '../llm-agent/agent-tools.ts';
+import { createLlmAgentRuntime } from '../llm-agent/llm-agent-runtime.ts';
+import { createScaffoldRuntime } from '../scaffold/scaffold-runtime.ts';
+import { closeWorkspace, commitWorkspace, ensureDefaultBranch, removeStaleWorkspaces } from '../workspace.ts';
+import { checkpointWorkspace, diffStat, restoreCheckpoint } from './checkpoint.ts';
+import { actorForSession } from './session-actor.ts';
+import type { AgentSessionDeps } from './session-deps.ts';
+import { toEntry, toHistory } from './session-entries.ts';
+import { appendEntries, findSession, readEntries, type SessionRow, updateSession } from './session-store.ts';
+import { sessionTask } from './session-task.ts';
+
+export const RunSessionInput = z.object({ sessionId: z.uuid(), run: z.int().min(1) });
+export type RunSessionInput = z.infer<typeof RunSessionInput>;
+
+export const AGENT_IDENTITY = { name: 'Orchard agent', email: 'agent@orchard.localhost' };
+
+/** The runtime a session names. */
+export function pickRuntime(
+  deps: AgentSessionDeps,
+  session: SessionRow,
+  project: ProjectRow,
+  runCommand: RunCommand,
+): AgentRuntime {
+  if (session.runtime === 'llm-agent') return createLlmAgentRuntime({ gateway: deps.llm, runCommand });
+  if (session.runtime === 'scaffold') return createScaffoldRuntime();
+  const extra = deps.extraRuntimes?.[session.runtime];
+  if (extra) return extra();
+  throw new NonRetryableError(`Unknown agent runtime "${session.runtime}" for project ${project.slug}.`);
+}
+
+/** `run` and `run_tests` commands: in the sandbox as the project's user, no network, bounded output. */
+function sandboxedCommands(
+  deps: AgentSessionDeps,
+  project: ProjectRow,
+  dir: string,
+  scratch: string,
+  repo: string,
+): RunCommand {
+  return async (command, options) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const keep = (chunk: Buffer) => {
+      if (size > 1_000_000) return;
+      chunks.push(chunk);
+      size += chunk.length;
+    };
+    const ran = await runSandboxed({
+      command: ['sh', '-c', command],
+      workspace: dir,
+      env: {
+        PATH: DEFAULT_PATH,
+        HOME: path.join(scratch, 'home'),
+        TMPDIR: path.join(scratch, 'tmp'),
+        LANG: 'C.UTF-8',
+        CI: 'true',
+        GIT_CONFIG_COUNT: '1',
+        GIT_CONFIG_KEY_0: 'safe.directory',
+        GIT_CONFIG_VALUE_0: '*',
+      },
+      network: 'none',
+      user: projectSandboxUser(project, deps.config.sandbox.uidBase),
+      allowUnsandboxed: deps.config.sandbox.allowUnsandboxed,
+      writable: [path.join(scratch, 'home'), path.join(scratch, 'tmp')],
+      hidden: [deps.config.home],
+      readOnly: [repo],
+      timeoutMs: options.timeoutMs,
+      signal: options.signal,
+      onStdout: keep,
+      onStderr: keep,
+    });
+    return { exitCode: ran.exitCode, output: Buffer.concat(chunks).toString('utf8'), timedOut: ran.timedOut };
+  };
+}
+
+export async function runSessionStep(
+  deps: AgentSessionDeps,
+  ctx: StepContext<RunSessionInput>,
+): Promise<unknown> {
+  const { sessionId, run } = ctx.input;
+  const session = await findSession(deps.db, sessionId);
+  const project = session && (await findProjectById(deps.db, session.project_id));
+  if (!session || !project) throw new NonRetryableError('The agent session or its project no longer exists.');
+  if (session.status === 'succeeded' || session.status === 'cancelled') return { skipped: session.status };
+  const started = Date.now();
+  const priorWallMs = Number(session.wall_ms);
+  await updateSession(deps.db, sessionId, {
+    status: 'running',
+    operation_id: ctx.operationId,
+    stop_reason: null,
+    error: null,
+    finished_at: null,
+    ...(session.started_at ? {} : { started_at: new Date() }),
+  });
+
+  const repo = await ensureRepository(deps.config.home, project.slug);
+  await ensureDefaultBranch(repo, { projectName: project.name, identity: AGENT_IDENTITY });
+  const workRoot = path.join(deps.config.home, 'work');
+  await removeStaleWorkspaces(deps.db, deps.config.home, workRoot).catch(() => []);
+  const baseSha =
+    session.base_sha ?? (await branchHead(repo, session.branch)) ?? (await branchHead(repo, DEFAULT_BRANCH));
+  if (!baseSha) throw new NonRetryableError(`The repository has no ${DEFAULT_BRANCH} branch to start from.`);
+  if (!session.base_sha) await updateSession(deps.db, sessionId, { base_sha: baseSha });
+  const dir = path.join(workRoot, 'agents', `${project.slug}-${ctx.operationId}`);
+  const scratch = `${dir}.scratch`;
+  await addWorktree(repo, dir, baseSha);
+  let checkpoint = session.checkpoint_sha ?? baseSha;
+  if (session.checkpoint_sha) await restoreCheckpoint(dir, session.checkpoint_sha);
+  const workspace: AgentWorkspace = { dir, branch: session.branch, baseSha, projectSlug: project.slug };
+
+  try {
+    await mkdir(path.join(scratch, 'home'), { recursive: true });
+    await mkdir(path.join(scratch, 'tmp'), { recursive: true });
+    const user = projectSandboxUser(project, deps.config.sandbox.uidBase);
+    await handOverToSandbox(user, { own: [dir, scratch], reach: [repo], root: deps.config.home }).catch(
+      () => undefined,
+    );
+    const runtime = pickRuntime(deps, session, project, sandboxedCommands(deps, project, dir, scratch, repo));
+    const entries = await readEntries(deps.db, sessionId, 0, 100_000);
+    const history = await toHistory(entries, deps.blobs);
+    if (history.length) ctx.log(`Resuming from ${entries.length} transcript entries.`);
+    const task: AgentTask = sessionTask(session, project);
+    let blobs = 0;
+    const onEvent = async (event: AgentEvent) => {
+      const extra: Record<string, unknown> = {};
+      if (event.type === 'tool-result' && isMutating(event.name)) {
+        checkpoint = await checkpointWorkspace(dir, sessionId, checkpoint);
+        extra.checkpoint = checkpoint;
+      }
+      const entry = await toEntry(
+        event,
+        { blobs: deps.blobs, key: () => `agent-sessions/${sessionId}/${run}-${ctx.attempt}-${++blobs}.json` },
+        extra,
+      );
+      await appendEntries(deps.db, sessionId, run, [entry], async (tx) => {
+        if (extra.checkpoint) await updateSession(tx, sessionId, { checkpoint_sha: checkpoint });
+        if (event.type === 'usage')
+          await updateSession(tx, sessionId, {
+            steps: event.steps,
+            input_tokens: event.inputTokens,
+            output_tokens: event.outputTokens,
+            cost_usd: event.costUsd,
+            wall_ms: priorWallMs + Date.now() - started,
+          });
+      });
+      await forward(ctx, event);
+    };
+    const outcome = await driveAgent(
+      runtime,
+      { ...task, budget: remainingWall(task, priorWallMs) },
+      workspace,
+      {
+        signal: ctx.signal,
+        operationId: ctx.operationId,
+        projectId: project.id,
+        sessionId,
+        history,
+        onEvent,
+      },
+    ).catch(async (error) => {
+      if (error instanceof DomainError) {
+        await settleSession(
+          deps,
+          session,
+          error instanceof AgentBudgetExceededError ? 'budget' : 'error',
+          error.message,
+          priorWallMs + Date.now() - started,
+        );
+        throw new NonRetryableError(error.message);
+      }
+      throw error;
+    });
+
+    ctx.signal.throwIfAborted();
+    const commit = await commitWorkspace(workspace, {
+      message: outcome.commitMessage ?? task.title,
+      identity: AGENT_IDENTITY,
+    });
+    const stat = await diffStat(dir, baseSha, commit.sha);
+    const head = await branchHead(repo, session.branch);
+    const delivered = await deliverBranch(deps, {
+      repo,
+      projectId: project.id,
+      projectSlug: project.slug,
+      actor: await actorForSession(deps, session),
+      branch: session.branch,
+      sha: commit.sha,
+      previousSha: head ? baseSha : undefined,
+      title: session.title,
+      description: mergeRequestText(session, outcome.summary),
+    });
+    // The next follow-up starts from what was delivered.
+    await updateSession(deps.db, sessionId, {
+      status: 'succeeded',
+      stop_reason: 'finished',
+      summary: outcome.summary,
+      head_sha: commit.sha,
+      base_sha: commit.sha,
+      checkpoint_sha: commit.sha,
+      diff_stat: stat,
+      merge_request_number: delivered.mergeRequestNumber,
+      wall_ms: priorWallMs + Date.now() - started,
+      finished_at: new Date(),
+    });
+    await appendEntries(deps.db, sessionId, run, [
+      {
+        kind: 'status',
+        data: {
+          type: 'delivered',
+          sha: commit.sha,
+          mergeRequestNumber: delivered.mergeRequestNumber,
+          files: stat.files,
+        },
+      },
+    ]);
+    await deps.revokeDelegation?.(sessionId);
+    await ctx.emit({
+      type: 'artifact',
+      kind: 'merge-request',
+      name: `!${delivered.mergeRequestNumber}`,
+      number: delivered.mergeRequestNumber,
+      url: `/api/projects/${project.slug}/merge-requests/${delivered.mergeRequestNumber}`,
+    });
+    return {
+      sha: commit.sha,
+      mergeRequestNumber: delivered.mergeRequestNumber,
+      summary: outcome.summary,
+      files: stat.files,
+    };
+  } finally {
+    await closeWorkspace(repo, workspace).catch(() => undefined);
+  }
+}
+
+/** The wall-time budget left after earlier runs of the session. */
+function remainingWall(task: AgentTask, spentMs: number): AgentTask['budget'] {
+  const budget = task.budget ?? {};
+  return budget.maxWallMs === undefined
+    ? budget
+    : { ...budget, maxWallMs: Math.max(1, budget.maxWallMs - spentMs) };
+}
+
+function mergeRequestText(session: SessionRow, summary: string) {
+  const issue = session.issue_number ? `\n\nCloses #${session.issue_number}.` : '';
+  return `${summary}\n\nMade by an Orchard agent session (${session.runtime}) — /agent-sessions/${session.id}.${issue}`;
+}
+
+/** Records how a session ended when it ends for a reason of its own (budget, a refusal). */
+export async function settleSession(
+  deps: Pick<AgentSessionDeps, 'db' | 'revokeDelegation'>,
+  session: Pick<SessionRow, 'id'>,
+  reason: 'budget' | 'error' | 'cancelled',
+  message: string,
+  wallMs?: number,
+) {
+  await updateSession(deps.db, session.id, {
+    status: reason === 'cancelled' ? 'cancelled' : 'failed',
+    stop_reason: reason,
+    error: message,
+    finished_at: new Date(),
+    ...(wallMs !== undefined ? { wall_ms: wallMs } : {}),
+  });
+  await deps.revokeDelegation?.(session.id);
+}
+
+/** Agent events → operation events (the operation page and the activity feed show them live). */
+async function forward(ctx: StepContext<unknown>, event: AgentEvent) {
+  switch (event.type) {
+    case 'phase':
+      ctx.log(`▶ ${event.message ?? event.phase}`);
+      return;
+    case 'log':
+      ctx.log(event.line, event.stream);
+      return;
+    case 'progress':
+      await ctx.progress(event.fraction * 0.9, event.message);
+      return;
+    case 'message':
+      ctx.log(`${event.role === 'user' ? '› ' : ''}${event.text.slice(0, 2_000)}`);
+      return;
+    case 'tool-call':
+      ctx.log(`⚙ ${event.name} ${JSON.stringify(event.args).slice(0, 200)}`);
+      return;
+    case 'tool-result':
+      if (event.isError) ctx.log(`✗ ${event.name}: ${event.output.slice(0, 300)}`, 'stderr');
+      return;
+    case 'command':
+      ctx.log(`$ ${event.command} → ${event.exitCode ?? 'killed'}`);
+      return;
+    case 'file':
+      await ctx.emit({ type: 'file', path: event.path, action: event.action });
+      return;
+    case 'usage': {
+      const { type: _, ...usage } = event;
+      await ctx.emit({ type: 'agent.usage', ...usage });
+      return;
+    }
+    case 'result':
+      ctx.log(event.summary);
+      return;
+  }
+}

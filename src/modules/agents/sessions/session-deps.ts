@@ -1,0 +1,39 @@
+import type { BlobStore } from '../../../platform/blobs/index.ts';
+import type { EventBus } from '../../../platform/events/index.ts';
+import type { Actor } from '../../../platform/http/actor.ts';
+import type { LlmGateway } from '../../llm/index.ts';
+import type { Registry } from '../../operations/index.ts';
+import type { AgentLlmEndpoint, AgentRuntime } from '../agent-runtime.ts';
+import type { DeliveryDeps } from '../deliver-branch.ts';
+
+/** A token delegated to the session's agent principal (identity module), and the actor it makes. */
+export interface Delegation {
+  token: string;
+  tokenId: string;
+  principalId: string;
+  actor: Actor;
+}
+
+/** What agent sessions need from the composition root. */
+export type AgentSessionDeps = DeliveryDeps & {
+  registry: Registry;
+  blobs: BlobStore;
+  bus: EventBus;
+  llm: Pick<LlmGateway, 'stream' | 'isConfigured'>;
+  /**
+   * Makes the session's agent principal and a token delegated by `by`, narrowed to the project
+   * and `orchard/*` pushes, expiring at `expiresAt`. Without it, sessions act as their starter.
+   */
+  delegate?: (input: {
+    by: Actor;
+    projectId: string;
+    sessionId: string;
+    expiresAt: Date;
+  }) => Promise<Delegation>;
+  /** Revokes the tokens delegated to a session (at its end). */
+  revokeDelegation?: (sessionId: string) => Promise<void>;
+  /** Where a CLI runtime's model requests go (Orchard's proxy), for a given API key. */
+  llmEndpoint?: (apiKey: string) => AgentLlmEndpoint | undefined;
+  /** Runtimes beyond the built-in ones (CLI agents), by name. */
+  extraRuntimes?: Record<string, () => AgentRuntime>;
+};

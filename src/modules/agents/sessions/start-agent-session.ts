@@ -1,0 +1,130 @@
+import type { RequestContext } from '../../../platform/context.ts';
+import { withTransaction } from '../../../platform/db/pool.ts';
+import { ValidationError } from '../../../platform/errors.ts';
+import { recordAudit } from '../../identity/index.ts';
+import { startOperation } from '../../operations/index.ts';
+import { requireProjectRole } from '../../projects/index.ts';
+import type { AgentBudget } from '../agent-runtime.ts';
+import type { StartAgentSessionBody } from './schemas.ts';
+import type { AgentSessionDeps } from './session-deps.ts';
+import {
+  appendEntries,
+  insertSession,
+  type SessionContext,
+  type SessionRow,
+  updateSession,
+} from './session-store.ts';
+
+export const AGENT_SESSION_KIND = 'agent.session';
+
+/** Budgets a session gets when its request names none: bounded, always. */
+export const DEFAULT_SESSION_BUDGET: AgentBudget = {
+  maxSteps: 60,
+  maxTokens: 2_000_000,
+  maxWallMs: 30 * 60_000,
+};
+
+export function toBudget(input: StartAgentSessionBody['budget']): AgentBudget {
+  const { maxWallMinutes, ...rest } = input;
+  return {
+    ...DEFAULT_SESSION_BUDGET,
+    ...rest,
+    ...(maxWallMinutes !== undefined ? { maxWallMs: Math.round(maxWallMinutes * 60_000) } : {}),
+  };
+}
+
+export interface StartSessionExtras {
+  context?: SessionContext;
+  issueNumber?: number;
+  /** The operation that started this one (a Studio build). */
+  parentOperationId?: string;
+}
+
+/**
+ * Starts an agent session in a project (developers): the record, its first transcript entry (the
+ * instruction), its delegated identity, and the `agent.session` operation that runs it.
+ * A runtime that needs a model refuses before anything is stored when none is configured.
+ */
+export async function startAgentSession(
+  deps: AgentSessionDeps,
+  ctx: RequestContext,
+  slug: string,
+  body: StartAgentSessionBody,
+  extras: StartSessionExtras = {},
+): Promise<SessionRow> {
+  const { project } = await requireProjectRole(deps.db, ctx.actor, slug, 'developer');
+  if (body.runtime === 'llm-agent') {
+    const target = body.model?.includes('/') ? { model: body.model } : { alias: body.model ?? 'coder' };
+    if (!(await deps.llm.isConfigured(target))) {
+      throw new ValidationError(
+        `No LLM provider is configured for ${target.model ?? `the "${target.alias}" alias`}, so the llm-agent cannot run. Add a provider (Settings → LLM providers, POST /api/llm/providers, or llm.providers in orchard.yaml) and map the alias to it, or choose the scaffold runtime.`,
+        [{ field: 'body.model', message: 'no provider serves it' }],
+      );
+    }
+  } else if (body.runtime !== 'scaffold' && !deps.extraRuntimes?.[body.runtime]) {
+    throw new ValidationError(`The ${body.runtime} runtime is not available on this server.`, [
+      { field: 'body.runtime', message: 'not available' },
+    ]);
+  }
+  const budget = toBudget(body.budget);
+  const session = await withTransaction(deps.db, async (tx) => {
+    const branch = body.branch ?? (await nextAgentBranch(tx, project.id));
+    const row = await insertSession(tx, {
+      projectId: project.id,
+      runtime: body.runtime,
+      model: body.model ?? (body.runtime === 'llm-agent' ? 'coder' : null),
+      startedBy: ctx.actor.userId,
+      title: body.title,
+      instructions: body.instructions,
+      context: extras.context ?? {},
+      budget,
+      branch,
+      ...(extras.issueNumber !== undefined ? { issueNumber: extras.issueNumber } : {}),
+    });
+    const op = await startOperation(tx, deps.registry, {
+      kind: AGENT_SESSION_KIND,
+      input: { sessionId: row.id, run: 1 },
+      actor: ctx.actor,
+      projectId: project.id,
+      ...(extras.parentOperationId ? { parentOperationId: extras.parentOperationId } : {}),
+    });
+    await updateSession(tx, row.id, { operation_id: op.id });
+    const text = body.instructions ? `${body.title}\n\n${body.instructions}` : body.title;
+    await appendEntries(tx, row.id, 1, [{ kind: 'message', data: { type: 'message', role: 'user', text } }]);
+    await recordAudit(tx, ctx, {
+      action: 'agent_session.start',
+      target: { type: 'agent_session', id: row.id },
+      projectId: project.id,
+      data: { runtime: body.runtime, model: row.model, branch, title: body.title },
+    });
+    return { ...row, operation_id: op.id };
+  });
+  if (deps.delegate) {
+    const expiresAt = new Date(Date.now() + (budget.maxWallMs ?? 24 * 3_600_000) + 3_600_000);
+    const delegation = await deps.delegate({
+      by: ctx.actor,
+      projectId: project.id,
+      sessionId: session.id,
+      expiresAt,
+    });
+    await updateSession(deps.db, session.id, {
+      principal_id: delegation.principalId,
+      token_id: delegation.tokenId,
+    });
+    session.principal_id = delegation.principalId;
+    session.token_id = delegation.tokenId;
+  }
+  return session;
+}
+
+/** `orchard/agent-<n>`: the next free number among the project's sessions. */
+async function nextAgentBranch(
+  tx: { query: AgentSessionDeps['db']['query'] },
+  projectId: string,
+): Promise<string> {
+  const { rows } = await tx.query<{ n: string }>(
+    'SELECT count(*) + 1 AS n FROM agent_sessions WHERE project_id = $1',
+    [projectId],
+  );
+  return `orchard/agent-${rows[0]!.n}`;
+}
