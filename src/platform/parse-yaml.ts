@@ -12,7 +12,7 @@ export type YamlParseResult<T> = { success: true; data: T } | { success: false; 
 
 /**
  * Parses YAML text and validates it with a zod schema. Every problem names its field and the line
- * and column of the value it is about (a missing key: its parent; an unknown key: the key itself),
+ * and column of the value it is about (a missing key: its parent; an unknown or invalid key: the key),
  * so files read from repositories (`.orchard/*.yml`) can say exactly what to fix. A syntax error
  * has field `''`. `error` is a zod error map for this parse (e.g. `readableYamlIssue`).
  */
@@ -45,8 +45,16 @@ export function parseYaml<S extends z.ZodType>(
         message: issue.message,
         ...at(keyOffset(doc, issue.path, key) ?? nodeOffset(doc, issue.path)),
       }));
+    // A bad key of a record (`invalid_key`): point at the key, not at its value.
+    const key = issue.code === 'invalid_key' ? issue.path.at(-1) : undefined;
+    const offset =
+      typeof key === 'string' ? keyOffset(doc, issue.path.slice(0, -1), key) : nodeOffset(doc, issue.path);
     return [
-      { field: formatYamlPath(issue.path), message: issue.message, ...at(nodeOffset(doc, issue.path)) },
+      {
+        field: formatYamlPath(issue.path),
+        message: issue.message,
+        ...at(offset ?? nodeOffset(doc, issue.path)),
+      },
     ];
   });
   return { success: false, issues };

@@ -86,7 +86,10 @@ describe('parseAgentProfile', () => {
       '.orchard/agent.yml:2:12: env.API_KEY: expected a string, a number, true or false, or { secret: NAME }',
     );
     expect(failure('env:\n  ORCHARD_TOKEN: x\n').message).toContain(
-      'env.ORCHARD_TOKEN: is reserved for Orchard (ORCHARD_*)',
+      '.orchard/agent.yml:2:3: env.ORCHARD_TOKEN: is reserved for Orchard (ORCHARD_*)',
+    );
+    expect(failure('env:\n  1BAD:\n    secret: KEY\n').message).toContain(
+      '.orchard/agent.yml:2:3: env.1BAD: is not a valid environment variable name',
     );
   });
 
