@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { lstat, readFile, readlink, realpath, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { AgentProfile } from './agent-profile.ts';
@@ -66,7 +66,7 @@ export async function needsSetup(markerPath: string, key: string): Promise<boole
 
 /** Records a successful setup; written whole or not at all, so a crash mid-write means "run again". */
 export async function markSetupDone(markerPath: string, key: string): Promise<void> {
-  const temp = `${markerPath}.${process.pid}.tmp`;
+  const temp = `${markerPath}.${randomUUID()}.tmp`;
   await writeFile(temp, `${key}\n`);
   await rename(temp, markerPath);
 }
