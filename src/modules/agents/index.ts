@@ -1,4 +1,7 @@
-/** The agents module's public face: the runtime contract, the scaffold runtime, and one run on a branch. */
+/**
+ * The agents module's public face: the runtime contract, the scaffold runtime, one run on a branch,
+ * and a project's agent profile (`.orchard/agent.yml`).
+ */
 export type {
   AgentBudget,
   AgentContext,
@@ -12,6 +15,18 @@ export type {
 export { type BuildOnBranchInput, type BuildOnBranchResult, buildOnBranch } from './build-on-branch.ts';
 export { type DeliveredBranch, type DeliveryDeps, deliverBranch } from './deliver-branch.ts';
 export { AgentBudgetExceededError, type AgentOutcome, driveAgent } from './drive-agent.ts';
+export {
+  AGENT_PROFILE_FILES,
+  AGENT_RUNTIMES,
+  type AgentEnvValue,
+  AgentProfile,
+  type AgentRuntimeName,
+  DEFAULT_AGENT_PROFILE,
+} from './profile/agent-profile.ts';
+export { commandAllowed } from './profile/command-allowed.ts';
+export { loadAgentProfile } from './profile/load-agent-profile.ts';
+export { parseAgentProfile } from './profile/parse-agent-profile.ts';
+export { markSetupDone, needsSetup, setupKey } from './profile/setup-cache.ts';
 export { renderSpec } from './scaffold/render-spec.ts';
 export { createScaffoldRuntime, SCAFFOLD_MANIFEST } from './scaffold/scaffold-runtime.ts';
 export { listTemplates, renderTemplate } from './scaffold/templates.ts';

@@ -1,4 +1,7 @@
-/** The deploy module's public face: environments, releases, the supervisor and proxy, publish/rollback, k8s render. */
+/**
+ * The deploy module's public face: environments, releases, the supervisor and proxy,
+ * publish/rollback, k8s render (apps, and the Job of an agent session).
+ */
 export { APP_SETTINGS_PATH, type AppSettings, parseAppSettings } from './app-settings.ts';
 export type { DeployDeps } from './deps.ts';
 export { type EnvKind, type EnvName, parseEnvName, previewName } from './env-name.ts';
@@ -7,6 +10,12 @@ export { environmentTargets, type HostPort } from './environment-targets.ts';
 export { DeployFailedError } from './errors.ts';
 export { findEnvironmentByParam } from './find-environment.ts';
 export { registerDeployJobs } from './jobs.ts';
+export {
+  AGENT_SESSION_LABEL,
+  AGENT_WORKSPACE_DIR,
+  type AgentJobInput,
+  renderAgentJob,
+} from './k8s/render-agent-job.ts';
 export { type K8sEnvironment, type K8sOptions, renderK8s } from './k8s/render-k8s.ts';
 export { renderProjectK8s } from './k8s/render-project-k8s.ts';
 export { environmentViews, listEnvironmentViews } from './list-environments.ts';

@@ -1,6 +1,6 @@
-import { isNode, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { isInheritedName } from '../../platform/lookup-table.ts';
+import { parseYaml } from '../../platform/parse-yaml.ts';
 
 export const PIPELINE_FILES = ['.orchard/pipeline.yml', '.orchard/pipeline.yaml'];
 export const MAX_TIMEOUT_MINUTES = 360;
@@ -125,40 +125,14 @@ export class PipelineFileError extends Error {
   }
 }
 
-function formatPath(path: PropertyKey[]) {
-  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i ? '.' : ''}${String(p)}`)).join('');
-}
-
 /**
  * Parses and validates a pipeline file. Errors name the file, the line and the field:
  * `pipeline.yml line 7: jobs.test.steps[0].run: Required`.
  */
 export function parsePipelineFile(text: string, file = 'pipeline.yml'): PipelineSpec {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length) {
-    const problems = doc.errors.map((e) => ({
-      line: lines.linePos(e.pos[0]).line,
-      field: '',
-      message: e.message.split('\n')[0] ?? e.message,
-    }));
-    throw new PipelineFileError(
-      problems.map((p) => `${file} line ${p.line ?? '?'}: ${p.message}`).join('\n'),
-      problems,
-    );
-  }
-  const parsed = PipelineSpec.safeParse(doc.toJS() ?? {});
+  const parsed = parseYaml(text, PipelineSpec);
   if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((issue) => {
-    // The node at the path, or the nearest ancestor that exists (a missing key points at its parent).
-    let line: number | null = null;
-    for (let n = issue.path.length; n >= 0 && line === null; n--) {
-      const node = n === 0 ? doc.contents : doc.getIn(issue.path.slice(0, n) as unknown[], true);
-      const offset = isNode(node) ? node.range?.[0] : undefined;
-      if (offset !== undefined) line = lines.linePos(offset).line;
-    }
-    return { line, field: formatPath(issue.path), message: issue.message };
-  });
+  const problems = parsed.issues.map((i) => ({ line: i.line ?? null, field: i.field, message: i.message }));
   throw new PipelineFileError(
     problems
       .map((p) => `${file} line ${p.line ?? '?'}: ${p.field ? `${p.field}: ` : ''}${p.message}`)
