@@ -46,7 +46,11 @@ export async function diffStat(dir: string, base: string, head: string) {
     if (!line) continue;
     const [ins, del, name] = line.split('\t');
     // A rename puts the old and new names in the next two fields.
-    const file = name || (fields[(i += 2)] ?? '');
+    let file = name;
+    if (!file) {
+      i += 2;
+      file = fields[i] ?? '';
+    }
     const insertions = ins === '-' ? 0 : Number(ins);
     const deletions = del === '-' ? 0 : Number(del);
     paths.push({ path: file, insertions, deletions });

@@ -16,7 +16,13 @@ import { DEFAULT_PATH, handOverToSandbox, runSandboxed } from '../../../platform
 import { addWorktree, branchHead, DEFAULT_BRANCH, ensureRepository } from '../../git/index.ts';
 import { NonRetryableError, type StepContext } from '../../operations/index.ts';
 import { findProjectById, type ProjectRow, projectSandboxUser } from '../../projects/index.ts';
-import type { AgentEvent, AgentRuntime, AgentTask, AgentWorkspace } from '../agent-runtime.ts';
+import type {
+  AgentEvent,
+  AgentLlmEndpoint,
+  AgentRuntime,
+  AgentTask,
+  AgentWorkspace,
+} from '../agent-runtime.ts';
 import { deliverBranch } from '../deliver-branch.ts';
 import { AgentBudgetExceededError, driveAgent } from '../drive-agent.ts';
 import { isMutating, type RunCommand } from '../llm-agent/agent-tools.ts';
@@ -136,6 +142,22 @@ export async function runSessionStep(
       () => undefined,
     );
     const runtime = pickRuntime(deps, session, project, sandboxedCommands(deps, project, dir, scratch, repo));
+    // The session acts as its agent principal with a token delegated by its starter, minted for
+    // this attempt (a killed attempt's token is revoked first) and revoked when the session ends.
+    const starter = await actorForSession(deps, session);
+    let actor = starter;
+    let llm: AgentLlmEndpoint | undefined;
+    if (deps.delegate) {
+      await deps.revokeDelegation?.(sessionId);
+      const expiresAt = new Date(Date.now() + (session.budget.maxWallMs ?? 24 * 3_600_000) + 3_600_000);
+      const delegation = await deps.delegate({ by: starter, projectId: project.id, sessionId, expiresAt });
+      await updateSession(deps.db, sessionId, {
+        principal_id: delegation.principalId,
+        token_id: delegation.tokenId,
+      });
+      actor = delegation.actor;
+      llm = deps.llmEndpoint?.(delegation.token);
+    }
     const entries = await readEntries(deps.db, sessionId, 0, 100_000);
     const history = await toHistory(entries, deps.blobs);
     if (history.length) ctx.log(`Resuming from ${entries.length} transcript entries.`);
@@ -202,7 +224,7 @@ export async function runSessionStep(
       repo,
       projectId: project.id,
       projectSlug: project.slug,
-      actor: await actorForSession(deps, session),
+      actor,
       branch: session.branch,
       sha: commit.sha,
       previousSha: head ? baseSha : undefined,

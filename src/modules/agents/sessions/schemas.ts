@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { PageQuery } from '../../../platform/http/cursor.ts';
+import { AGENT_RUNTIMES } from '../profile/agent-profile.ts';
 
-export const AGENT_RUNTIMES = ['llm-agent', 'claude-code', 'codex', 'gemini-cli', 'scaffold'] as const;
 export const AgentRuntimeName = z.enum(AGENT_RUNTIMES);
 
 export const AgentBudgetInput = z.strictObject({

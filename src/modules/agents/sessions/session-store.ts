@@ -161,10 +161,10 @@ export async function updateSession(db: Queryable, id: string, patch: Patch): Pr
 
 export async function listSessions(
   db: Queryable,
-  filter: { projectIds: string[]; before?: { createdAt: Date; id: string }; limit: number },
+  filter: { projectIds: string[] | null; before?: { createdAt: Date; id: string }; limit: number },
 ): Promise<SessionRow[]> {
   const { rows } = await db.query<SessionRow>(
-    `SELECT * FROM agent_sessions WHERE project_id = ANY($1)
+    `SELECT * FROM agent_sessions WHERE ($1::uuid[] IS NULL OR project_id = ANY($1))
        AND ($2::timestamptz IS NULL OR (created_at, id) < ($2, $3::uuid))
      ORDER BY created_at DESC, id DESC LIMIT $4`,
     [filter.projectIds, filter.before?.createdAt ?? null, filter.before?.id ?? null, filter.limit],

@@ -17,3 +17,7 @@ export async function sessionViews(db: Queryable, rows: SessionRow[]): Promise<A
   );
   return rows.map((r) => toSessionView(r, { projectSlug: slugs.get(r.project_id) ?? '', usernames }));
 }
+
+export async function sessionView(db: Queryable, row: SessionRow): Promise<AgentSessionView> {
+  return (await sessionViews(db, [row]))[0]!;
+}

@@ -42,7 +42,7 @@ export interface StartSessionExtras {
 
 /**
  * Starts an agent session in a project (developers): the record, its first transcript entry (the
- * instruction), its delegated identity, and the `agent.session` operation that runs it.
+ * instruction) and the `agent.session` operation that runs it (which mints the delegated token).
  * A runtime that needs a model refuses before anything is stored when none is configured.
  */
 export async function startAgentSession(
@@ -99,21 +99,6 @@ export async function startAgentSession(
     });
     return { ...row, operation_id: op.id };
   });
-  if (deps.delegate) {
-    const expiresAt = new Date(Date.now() + (budget.maxWallMs ?? 24 * 3_600_000) + 3_600_000);
-    const delegation = await deps.delegate({
-      by: ctx.actor,
-      projectId: project.id,
-      sessionId: session.id,
-      expiresAt,
-    });
-    await updateSession(deps.db, session.id, {
-      principal_id: delegation.principalId,
-      token_id: delegation.tokenId,
-    });
-    session.principal_id = delegation.principalId;
-    session.token_id = delegation.tokenId;
-  }
   return session;
 }
 
