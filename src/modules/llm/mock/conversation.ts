@@ -62,7 +62,8 @@ export function readConversation(system: string, sent: Turn[], allowPrefill: boo
   const calls = turns.flatMap((t) => t.toolCalls ?? []).filter((c) => c.id.length > 0);
   const callNames = new Map(calls.map((c) => [c.id, c.name]));
   const lastToolResults = (latest?.toolResults ?? []).map((r) => ({
-    tool: r.tool ?? (r.callId === undefined ? undefined : callNames.get(r.callId)) ?? null,
+    // A result whose call is not in the request (or has no name) answers no known tool.
+    tool: (r.tool ?? (r.callId === undefined ? undefined : callNames.get(r.callId))) || null,
     text: r.text,
   }));
   return {

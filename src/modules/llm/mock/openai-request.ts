@@ -9,6 +9,10 @@ const Content = z.union([
   z.array(z.looseObject({ type: z.string(), text: z.string().optional() })),
 ]);
 
+/** A call the assistant made: `function` calls, or `custom` (freeform) ones. */
+const Named = z.looseObject({ name: z.string() });
+const ToolCall = z.looseObject({ id: z.string(), function: Named.optional(), custom: Named.optional() });
+
 /** The fields of a chat.completions body the mock reads; anything else passes through unchecked. */
 export const OpenAiChatBody = z.looseObject({
   model: z.string().min(1),
@@ -17,9 +21,7 @@ export const OpenAiChatBody = z.looseObject({
       z.looseObject({
         role: z.enum(['system', 'developer', 'user', 'assistant', 'tool']),
         content: Content.optional(),
-        tool_calls: z
-          .array(z.looseObject({ id: z.string(), function: z.looseObject({ name: z.string() }) }))
-          .nullish(),
+        tool_calls: z.array(ToolCall).nullish(),
         tool_call_id: z.string().optional(),
       }),
     )
@@ -49,7 +51,10 @@ export function readOpenAiRequest(body: unknown, reject: Reject): LlmRequest {
         toolResults: [{ callId: m.tool_call_id, text: toolResultText(m.content) }],
       });
     } else if (m.role === 'assistant') {
-      const toolCalls = (m.tool_calls ?? []).map((c) => ({ id: c.id, name: c.function.name }));
+      const toolCalls = (m.tool_calls ?? []).map((c) => ({
+        id: c.id,
+        name: c.function?.name ?? c.custom?.name ?? '',
+      }));
       turns.push({ role: 'assistant', text: contentText(m.content), toolCalls });
     } else turns.push({ role: 'user', text: contentText(m.content) });
   }
