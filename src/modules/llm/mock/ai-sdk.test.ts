@@ -1,15 +1,21 @@
 import { createAnthropic } from '@ai-sdk/anthropic';
 import { createGoogleGenerativeAI } from '@ai-sdk/google';
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
-import { APICallError, type LanguageModel, Output, streamText, tool } from 'ai';
+import { APICallError, type LanguageModel, Output, stepCountIs, streamText, tool } from 'ai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
   abortLater,
+  DONE_TEXT,
+  EDIT_ARGS,
+  EDIT_PROMPT,
   FIDELITY_SCENARIO,
+  FORECAST_CALLS,
+  FORECAST_PROMPT,
   fault,
   PLAN_JSON,
   PLAN_PROMPT,
+  runTool,
   SCRIPTED_TEXT,
   scriptedPrefix,
   WEATHER_ARGS,
@@ -136,6 +142,47 @@ describe.each(providers)('AI SDK streamText with $name against the mock', (provi
     const seen = await run({ prompt: WEATHER_PROMPT, tools }, provider.model());
     expect(seen.toolCalls).toEqual([{ toolName: 'get_weather', input: WEATHER_ARGS }]);
     expect(seen.finish).toBe('tool-calls');
+  });
+
+  it('streams two tool calls of one answer as two tool-call parts', async () => {
+    const tools = {
+      get_weather: tool({
+        description: 'Weather',
+        inputSchema: z.object({ city: z.string(), days: z.number() }),
+      }),
+    };
+    const seen = await run({ prompt: FORECAST_PROMPT, tools }, provider.model());
+    expect(seen.errors).toEqual([]);
+    expect(seen.toolCalls).toEqual(FORECAST_CALLS.map((call) => ({ toolName: call.name, input: call.args })));
+    expect(seen.finish).toBe('tool-calls');
+  });
+
+  it('drives an agent loop with executing tools through the three steps of a tool script', async () => {
+    const tools = {
+      read_file: tool({
+        inputSchema: z.object({ path: z.string() }),
+        execute: async (input) => runTool('read_file', input),
+      }),
+      edit_file: tool({
+        inputSchema: z.object({ path: z.string(), find: z.string(), replace: z.string() }),
+        execute: async (input) => runTool('edit_file', input),
+      }),
+    };
+    const result = streamText({
+      model: provider.model(),
+      prompt: EDIT_PROMPT,
+      tools,
+      stopWhen: stepCountIs(5),
+      maxRetries: 0,
+    });
+    const steps = await result.steps;
+    expect(steps.map((step) => step.toolCalls.map((call) => call.toolName))).toEqual([
+      ['read_file', 'read_file'],
+      ['edit_file'],
+      [],
+    ]);
+    expect(steps[1]?.toolCalls[0]?.input).toEqual(EDIT_ARGS);
+    expect(await result.text).toBe(DONE_TEXT);
   });
 
   it('returns the scripted JSON as structured output', async () => {

@@ -35,8 +35,8 @@ export async function answerGeneration(res: ServerResponse, input: GenerateInput
     throw error;
   }
   // Only requests the provider would accept use up a scenario entry.
-  const entry = input.player.next(request.promptText);
-  const reply = buildReply(entry, request, override, protocol.toolCallId(meta));
+  const entry = input.player.next(request);
+  const reply = buildReply(entry, request, override, (index) => protocol.toolCallId(meta, index));
   const fault = reply.fault;
   if (fault?.kind === 'status') {
     return sendError(res, protocol.error(fault.status, { retryAfter: fault.retryAfter, meta }));

@@ -1,11 +1,16 @@
 import { z } from 'zod';
-import { estimateTokens, readConversation, type Turn } from './conversation.ts';
+import { estimateTokens, readConversation, type Turn, toolResultText } from './conversation.ts';
 import { describeIssue, type RequestRejected } from './protocol.ts';
 import type { LlmRequest } from './reply.ts';
 
 const Block = z.looseObject({
   type: z.string(),
   text: z.string().optional(),
+  /** tool_use */
+  id: z.string().optional(),
+  name: z.string().optional(),
+  /** tool_result */
+  tool_use_id: z.string().optional(),
   content: z.unknown().optional(),
 });
 const Content = z.union([z.string(), z.array(Block)]);
@@ -42,11 +47,11 @@ export function readAnthropicRequest(body: unknown, reject: Reject, countOnly = 
   const instructions = [
     typeof data.system === 'string' ? data.system : (data.system ?? []).map((b) => b.text).join('\n'),
     // A system turn inside the conversation is an instruction too; it is not a turn of either side.
-    ...data.messages.filter((m) => m.role === 'system').map((m) => contentText(m.content)),
+    ...data.messages.filter((m) => m.role === 'system').map((m) => readTurn('user', m.content).text),
   ];
   const system = instructions.filter((t) => t.length > 0).join('\n');
   const turns: Turn[] = data.messages.flatMap((m) =>
-    m.role === 'system' ? [] : [{ role: m.role, text: contentText(m.content) }],
+    m.role === 'system' ? [] : [readTurn(m.role, m.content)],
   );
   if (!turns.length) throw reject(400, 'messages: at least one user or assistant message is required');
   const facts = readConversation(system, turns, true);
@@ -77,20 +82,20 @@ function forcedTool(data: z.infer<typeof AnthropicCountTokensBody>): string | nu
   return null;
 }
 
-function contentText(content: z.infer<typeof Content>): string {
-  if (typeof content === 'string') return content;
-  return content
-    .map((block) => {
-      if (typeof block.text === 'string') return block.text;
-      if (block.type === 'tool_result') return toolResultText(block.content);
-      return '';
-    })
-    .filter((t) => t.length > 0)
-    .join('\n');
-}
-
-function toolResultText(content: unknown): string {
-  if (typeof content === 'string') return content;
-  if (!Array.isArray(content)) return '';
-  return content.map((b) => (typeof b?.text === 'string' ? b.text : '')).join('\n');
+/** Text blocks are the turn's words; tool_use blocks its calls; tool_result blocks the answers to them. */
+function readTurn(role: Turn['role'], content: z.infer<typeof Content>): Turn {
+  if (typeof content === 'string') return { role, text: content };
+  const words: string[] = [];
+  const toolCalls: NonNullable<Turn['toolCalls']> = [];
+  const toolResults: NonNullable<Turn['toolResults']> = [];
+  for (const block of content) {
+    if (block.type === 'tool_result') {
+      toolResults.push({ callId: block.tool_use_id, text: toolResultText(block.content) });
+    } else if (block.type === 'tool_use' && block.id !== undefined && block.name !== undefined) {
+      toolCalls.push({ id: block.id, name: block.name });
+    } else if (typeof block.text === 'string' && block.text.length > 0) {
+      words.push(block.text);
+    }
+  }
+  return { role, text: words.join('\n'), toolCalls, toolResults };
 }

@@ -8,16 +8,22 @@ import Anthropic, {
   OverloadedError,
   RateLimitError,
 } from '@anthropic-ai/sdk';
+import type { MessageParam, ToolUseBlock } from '@anthropic-ai/sdk/resources/messages';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { NO_PREFILL_MESSAGE } from './anthropic-request.ts';
 import {
   abortLater,
   caught,
+  DONE_TEXT,
+  EDIT_ARGS,
+  EDIT_PROMPT,
+  EDIT_TOOL_SCHEMAS,
   FIDELITY_SCENARIO,
   fault,
   PLAN_JSON,
   PLAN_PROMPT,
   PLAN_SCHEMA,
+  runTool,
   SCRIPTED_TEXT,
   scriptedPrefix,
   WEATHER_ARGS,
@@ -67,6 +73,54 @@ describe('@anthropic-ai/sdk against the mock', () => {
     const call = message.content.find((block) => block.type === 'tool_use');
     expect(call).toMatchObject({ name: 'get_weather', input: WEATHER_ARGS });
     expect(pieces.length).toBeGreaterThan(1);
+  });
+
+  it('plays a tool script: two tool_use blocks, then the step matched on their results, then the final text', async () => {
+    const tools = Object.entries(EDIT_TOOL_SCHEMAS).map(([name, input_schema]) => ({ name, input_schema }));
+    const messages: MessageParam[] = [{ role: 'user', content: EDIT_PROMPT }];
+    const stream = client.messages.stream({ model, max_tokens: 256, messages, tools });
+    const starts: Array<[number, string]> = [];
+    stream.on('streamEvent', (event) => {
+      if (event.type === 'content_block_start') starts.push([event.index, event.content_block.type]);
+    });
+    const first = await stream.finalMessage();
+    expect(starts).toEqual([
+      [0, 'text'],
+      [1, 'tool_use'],
+      [2, 'tool_use'],
+    ]);
+    expect(first.stop_reason).toBe('tool_use');
+    const reads = first.content.filter((block): block is ToolUseBlock => block.type === 'tool_use');
+    expect(reads.map((call) => call.input)).toEqual([{ path: 'src/report.ts' }, { path: 'src/export.ts' }]);
+    expect(new Set(reads.map((call) => call.id)).size).toBe(2);
+    for (const call of reads) expect(call.id).toMatch(/^toolu_[A-Za-z0-9_]+$/);
+
+    // Claude Code sends a result's content as a string or as text blocks: one of each here.
+    messages.push({ role: 'assistant', content: first.content });
+    messages.push({
+      role: 'user',
+      content: reads.map((call, i) => {
+        const text = runTool(call.name, call.input as Record<string, unknown>);
+        return {
+          type: 'tool_result',
+          tool_use_id: call.id,
+          content: i === 0 ? text : [{ type: 'text', text }],
+        };
+      }),
+    });
+    const second = await client.messages.create({ model, max_tokens: 256, messages, tools });
+    const [edit] = second.content.filter((block): block is ToolUseBlock => block.type === 'tool_use');
+    expect(edit).toMatchObject({ name: 'edit_file', input: EDIT_ARGS });
+
+    messages.push({ role: 'assistant', content: second.content });
+    const edited = runTool('edit_file', EDIT_ARGS);
+    messages.push({
+      role: 'user',
+      content: [{ type: 'tool_result', tool_use_id: edit?.id ?? '', content: edited }],
+    });
+    const last = await client.messages.create({ model, max_tokens: 256, messages, tools });
+    expect(last.content).toEqual([{ type: 'text', text: DONE_TEXT }]);
+    expect(last.stop_reason).toBe('end_turn');
   });
 
   it('answers output_config.format with the scripted JSON', async () => {

@@ -36,7 +36,7 @@ export const anthropic: Protocol = {
     return { input_tokens: readAnthropicRequest(body, reject, true).promptTokens };
   },
 
-  toolCallId: (meta) => id('toolu', meta),
+  toolCallId: (meta, index) => `${id('toolu', meta)}_${index}`,
 
   responseHeaders: (meta) => ({ 'request-id': id('req', meta) }),
 
@@ -58,14 +58,15 @@ export const anthropic: Protocol = {
       push('structure', 'content_block_stop', { index });
       index += 1;
     }
-    const call = reply.toolCall;
-    if (call) {
+    // Several calls are several tool_use blocks, one after the other, each with its own index.
+    for (const call of reply.toolCalls) {
       const block = { type: 'tool_use', id: call.id, name: call.name, input: {} };
       push('structure', 'content_block_start', { index, content_block: block });
       for (const partial_json of chunkText(call.argsJson, reply.chunkSize)) {
         push('content', 'content_block_delta', { index, delta: { type: 'input_json_delta', partial_json } });
       }
       push('structure', 'content_block_stop', { index });
+      index += 1;
     }
     const done = message(request, reply, meta);
     push('terminal', 'message_delta', {
@@ -111,15 +112,16 @@ export const anthropic: Protocol = {
 function message(request: LlmRequest, reply: Reply, meta: AnswerMeta) {
   const content: Array<Record<string, unknown>> = [];
   if (reply.text) content.push({ type: 'text', text: reply.text });
-  const call = reply.toolCall;
-  if (call) content.push({ type: 'tool_use', id: call.id, name: call.name, input: call.args });
+  for (const call of reply.toolCalls) {
+    content.push({ type: 'tool_use', id: call.id, name: call.name, input: call.args });
+  }
   return {
     id: id('msg', meta),
     type: 'message',
     role: 'assistant',
     model: request.model,
     content,
-    stop_reason: call ? 'tool_use' : 'end_turn',
+    stop_reason: reply.toolCalls.length ? 'tool_use' : 'end_turn',
     stop_sequence: null,
     usage: {
       input_tokens: request.promptTokens,

@@ -1,12 +1,15 @@
 import { z } from 'zod';
-import { estimateTokens, readConversation, type Turn } from './conversation.ts';
+import { estimateTokens, readConversation, type Turn, toolResultText } from './conversation.ts';
 import { describeIssue, type RequestRejected } from './protocol.ts';
 import type { LlmRequest } from './reply.ts';
 
 const Part = z.looseObject({
   text: z.string().optional(),
   thought: z.boolean().optional(),
-  functionResponse: z.looseObject({ name: z.string().optional(), response: z.unknown() }).optional(),
+  functionCall: z.looseObject({ id: z.string().optional(), name: z.string().optional() }).optional(),
+  functionResponse: z
+    .looseObject({ id: z.string().optional(), name: z.string().optional(), response: z.unknown() })
+    .optional(),
 });
 const Content = z.looseObject({ role: z.enum(['user', 'model']).optional(), parts: z.array(Part) });
 
@@ -38,11 +41,8 @@ export function readGeminiRequest(
   const parsed = (countOnly ? GeminiCountTokensBody : GeminiGenerateBody).safeParse(body);
   if (!parsed.success) throw reject(400, `Invalid JSON payload received. ${describeIssue(parsed.error)}`);
   const data = parsed.data;
-  const system = partsText(data.systemInstruction?.parts ?? []);
-  const turns: Turn[] = data.contents.map((c) => ({
-    role: c.role === 'model' ? 'assistant' : 'user',
-    text: partsText(c.parts),
-  }));
+  const system = readTurn('user', data.systemInstruction?.parts ?? []).text;
+  const turns = data.contents.map((c) => readTurn(c.role === 'model' ? 'assistant' : 'user', c.parts));
   const facts = readConversation(system, turns, true);
   // Newer Gemini models refuse a trailing model turn; model ids containing "no-prefill" play that part.
   if (facts.prefill !== null && route.model.includes('no-prefill'))
@@ -57,14 +57,21 @@ export function readGeminiRequest(
   };
 }
 
-function partsText(parts: Array<z.infer<typeof Part>>): string {
-  return parts
-    .map((p) => {
-      if (p.thought) return '';
-      if (typeof p.text === 'string') return p.text;
-      if (p.functionResponse) return JSON.stringify(p.functionResponse.response ?? null);
-      return '';
-    })
-    .filter((t) => t.length > 0)
-    .join('');
+/** Text parts are the turn's words (thoughts are not); functionCall and functionResponse parts its tools. */
+function readTurn(role: Turn['role'], parts: Array<z.infer<typeof Part>>): Turn {
+  const words: string[] = [];
+  const toolCalls: NonNullable<Turn['toolCalls']> = [];
+  const toolResults: NonNullable<Turn['toolResults']> = [];
+  for (const part of parts) {
+    if (part.thought) continue;
+    if (typeof part.text === 'string') words.push(part.text);
+    // Gemini names the function in its response; ids exist only where a client adds them.
+    const call = part.functionCall;
+    if (call?.name) toolCalls.push({ id: call.id ?? '', name: call.name });
+    if (part.functionResponse) {
+      const { id, name, response } = part.functionResponse;
+      toolResults.push({ callId: id, tool: name, text: toolResultText(response ?? null) });
+    }
+  }
+  return { role, text: words.join(''), toolCalls, toolResults };
 }

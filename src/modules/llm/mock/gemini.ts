@@ -1,7 +1,7 @@
 import { estimateTokens } from './conversation.ts';
 import { readGeminiRequest } from './gemini-request.ts';
 import { type AnswerMeta, type ErrorOptions, type Protocol, RequestRejected } from './protocol.ts';
-import { chunkText, type LlmRequest } from './reply.ts';
+import { chunkText, type LlmRequest, type Reply } from './reply.ts';
 import { dataEvent, type Frame, SSE_HEADERS, type StreamPlan } from './sse.ts';
 
 const ERROR_STATUSES: Record<number, [status: string, message: string]> = {
@@ -47,7 +47,8 @@ export const gemini: Protocol = {
     return { totalTokens: tokens, promptTokensDetails: [{ modality: 'TEXT', tokenCount: tokens }] };
   },
 
-  toolCallId: (meta) => `call_mock_${meta.seq}`,
+  // The Gemini API sends no call ids (clients make their own); this one is never on the wire.
+  toolCallId: (meta, index) => `call_mock_${meta.seq}_${index}`,
 
   responseHeaders: () => ({}),
 
@@ -62,11 +63,10 @@ export const gemini: Protocol = {
     for (const text of chunkText(reply.text ?? '', reply.chunkSize)) {
       frames.push({ kind: 'content', data: chunk([{ text }], text) });
     }
-    const call = reply.toolCall;
-    if (call) {
-      // Gemini sends a function call whole, never in pieces.
-      const part = { functionCall: { name: call.name, args: call.args } };
-      frames.push({ kind: 'content', data: chunk([part], call.argsJson) });
+    if (reply.toolCalls.length) {
+      // Gemini sends function calls whole, never in pieces: parallel calls are parts of one chunk.
+      const args = reply.toolCalls.map((call) => call.argsJson).join('');
+      frames.push({ kind: 'content', data: chunk(functionCallParts(reply), args) });
     }
     // The finish reason comes in a last chunk of its own, so `eof` can leave it out.
     frames.push({ kind: 'terminal', data: chunk([{ text: '' }], '', 'STOP') });
@@ -83,8 +83,7 @@ export const gemini: Protocol = {
   responseBody(request, reply, meta) {
     const parts: Part[] = [];
     if (reply.text) parts.push({ text: reply.text });
-    if (reply.toolCall)
-      parts.push({ functionCall: { name: reply.toolCall.name, args: reply.toolCall.args } });
+    parts.push(...functionCallParts(reply));
     return response(request, meta, parts, reply.outputTokens, 'STOP');
   },
 
@@ -104,6 +103,10 @@ export const gemini: Protocol = {
     return { status, headers: { 'content-type': 'application/json; charset=UTF-8' }, body: { error } };
   },
 };
+
+function functionCallParts(reply: Reply): Part[] {
+  return reply.toolCalls.map((call) => ({ functionCall: { name: call.name, args: call.args } }));
+}
 
 function response(
   request: LlmRequest,

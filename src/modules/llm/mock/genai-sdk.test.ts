@@ -1,13 +1,18 @@
-import { ApiError, type GenerateContentResponse, GoogleGenAI } from '@google/genai';
+import { ApiError, type Content, type GenerateContentResponse, GoogleGenAI } from '@google/genai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { GEMINI_NO_PREFILL_MESSAGE } from './gemini-request.ts';
 import {
   abortLater,
   caught,
+  DONE_TEXT,
+  EDIT_ARGS,
+  EDIT_PROMPT,
+  EDIT_TOOL_SCHEMAS,
   FIDELITY_SCENARIO,
   fault,
   PLAN_JSON,
   PLAN_PROMPT,
+  runTool,
   SCRIPTED_TEXT,
   scriptedPrefix,
   WEATHER_ARGS,
@@ -72,6 +77,48 @@ describe('@google/genai against the mock', () => {
     }
     expect(calls).toEqual([{ name: 'get_weather', args: WEATHER_ARGS }]);
     expect(finish).toBe('STOP');
+  });
+
+  it('plays a tool script: two functionCall parts in one chunk, then the step matched on their responses, then the final text', async () => {
+    const functionDeclarations = Object.entries(EDIT_TOOL_SCHEMAS).map(([name, parametersJsonSchema]) => ({
+      name,
+      parametersJsonSchema,
+    }));
+    const config = { tools: [{ functionDeclarations }] };
+    const contents: Content[] = [{ role: 'user', parts: [{ text: EDIT_PROMPT }] }];
+    // Gemini CLI answers each call with a functionResponse part whose response is `{output}`.
+    const answer = (calls: Array<{ id?: string; name?: string; args?: Record<string, unknown> }>) => ({
+      role: 'user',
+      parts: calls.map((call, i) => ({
+        functionResponse: {
+          id: call.id ?? `${call.name}-${i}`,
+          name: call.name,
+          response: { output: runTool(call.name ?? '', call.args ?? {}) },
+        },
+      })),
+    });
+
+    const callsPerChunk: number[] = [];
+    const modelParts: NonNullable<Content['parts']> = [];
+    for await (const chunk of await client.models.generateContentStream({ model, contents, config })) {
+      if (chunk.functionCalls?.length) callsPerChunk.push(chunk.functionCalls.length);
+      modelParts.push(...(chunk.candidates?.[0]?.content?.parts ?? []));
+    }
+    expect(callsPerChunk).toEqual([2]);
+    const reads = modelParts.flatMap((part) => (part.functionCall ? [part.functionCall] : []));
+    expect(reads).toEqual([
+      { name: 'read_file', args: { path: 'src/report.ts' } },
+      { name: 'read_file', args: { path: 'src/export.ts' } },
+    ]);
+    contents.push({ role: 'model', parts: modelParts }, answer(reads));
+
+    const second = await client.models.generateContent({ model, contents, config });
+    expect(second.functionCalls).toEqual([{ name: 'edit_file', args: EDIT_ARGS }]);
+    contents.push(second.candidates?.[0]?.content ?? {}, answer(second.functionCalls ?? []));
+
+    const last = await client.models.generateContent({ model, contents, config });
+    expect(last.text).toBe(DONE_TEXT);
+    expect(last.functionCalls).toBeUndefined();
   });
 
   it('answers responseMimeType application/json with the scripted JSON', async () => {

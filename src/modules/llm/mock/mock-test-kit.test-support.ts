@@ -20,7 +20,66 @@ export const WEATHER_SCHEMA = {
 export const WEATHER_PROMPT = 'What is the weather in Paris?';
 export const PLAN_PROMPT = 'Give me the plan as JSON.';
 
+/** Asks for two calls of one tool in one answer (matched on the latest user words). */
+export const FORECAST_PROMPT = 'Compare the forecasts for Paris and Rome.';
+export const FORECAST_CALLS = [
+  { name: 'get_weather', args: { city: 'Paris', days: 3 } },
+  { name: 'get_weather', args: { city: 'Rome', days: 3 } },
+];
+
+/**
+ * A three-step edit as an agent loop runs it: the user asks, the model reads two files at once, edits
+ * one after seeing them, and reports once the edit's result is back. The test plays the tools with
+ * `runTool` and sends every result back with the whole history, as agents do.
+ */
+export const EDIT_PROMPT = 'Please add CSV export to the report.';
+export const EDIT_FILES: Record<string, string> = {
+  'src/report.ts': 'export function report(rows: string[]) {\n  return rows.join("\\n");\n}\n',
+  'src/export.ts': 'export const formats = ["json"];\n',
+};
+export const EDIT_ARGS = { path: 'src/export.ts', find: '["json"]', replace: '["json", "csv"]' };
+export const DONE_TEXT = 'Done: CSV export added.';
+export const EDIT_SCRIPT: ScenarioEntry[] = [
+  // `repeat`, so the loop proves that lastUser reads the latest turn only: the history still asks.
+  {
+    match: { lastUser: 'add CSV export', repeat: true },
+    reply: 'Reading both files.',
+    toolCalls: [
+      { name: 'read_file', args: { path: 'src/report.ts' } },
+      { name: 'read_file', args: { path: 'src/export.ts' } },
+    ],
+  },
+  // Quotes and a newline: Gemini's object results must match on their text, not only their JSON.
+  {
+    match: { tool: 'read_file', lastToolResult: 'formats = ["json"];\n' },
+    toolCalls: [{ name: 'edit_file', args: EDIT_ARGS }],
+  },
+  { match: { tool: 'edit_file', lastToolResult: 'edited src/export.ts', turn: 2 }, reply: DONE_TEXT },
+];
+
+/** The tools of EDIT_SCRIPT, played by the test: read_file answers the file, edit_file says it edited. */
+export function runTool(name: string, args: Record<string, unknown>): string {
+  if (name === 'read_file') return EDIT_FILES[String(args.path)] ?? `no such file: ${String(args.path)}`;
+  if (name === 'edit_file') return `edited ${String(args.path)}`;
+  return `unknown tool ${name}`;
+}
+
+export const EDIT_TOOL_SCHEMAS = {
+  read_file: {
+    type: 'object' as const,
+    properties: { path: { type: 'string' } },
+    required: ['path'],
+  },
+  edit_file: {
+    type: 'object' as const,
+    properties: { path: { type: 'string' }, find: { type: 'string' }, replace: { type: 'string' } },
+    required: ['path', 'find', 'replace'],
+  },
+};
+
 export const FIDELITY_SCENARIO: ScenarioEntry[] = [
+  ...EDIT_SCRIPT,
+  { match: { lastUser: FORECAST_PROMPT, repeat: true }, toolCalls: FORECAST_CALLS },
   { match: { contains: 'weather', repeat: true }, toolCall: { name: 'get_weather', args: WEATHER_ARGS } },
   { match: { contains: 'plan as JSON', repeat: true }, json: PLAN_JSON },
   { reply: SCRIPTED_TEXT, chunkSize: 8 },

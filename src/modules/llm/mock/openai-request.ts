@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { estimateTokens, readConversation, type Turn } from './conversation.ts';
+import { estimateTokens, readConversation, type Turn, toolResultText } from './conversation.ts';
 import { describeIssue, type RequestRejected } from './protocol.ts';
 import type { LlmRequest } from './reply.ts';
 
@@ -9,6 +9,10 @@ const Content = z.union([
   z.array(z.looseObject({ type: z.string(), text: z.string().optional() })),
 ]);
 
+/** A call the assistant made: `function` calls, or `custom` (freeform) ones. */
+const Named = z.looseObject({ name: z.string() });
+const ToolCall = z.looseObject({ id: z.string(), function: Named.optional(), custom: Named.optional() });
+
 /** The fields of a chat.completions body the mock reads; anything else passes through unchecked. */
 export const OpenAiChatBody = z.looseObject({
   model: z.string().min(1),
@@ -17,6 +21,8 @@ export const OpenAiChatBody = z.looseObject({
       z.looseObject({
         role: z.enum(['system', 'developer', 'user', 'assistant', 'tool']),
         content: Content.optional(),
+        tool_calls: z.array(ToolCall).nullish(),
+        tool_call_id: z.string().optional(),
       }),
     )
     .min(1),
@@ -36,9 +42,21 @@ export function readOpenAiRequest(body: unknown, reject: Reject): LlmRequest {
   const system: string[] = [];
   const turns: Turn[] = [];
   for (const m of data.messages) {
-    const text = contentText(m.content);
-    if (m.role === 'system' || m.role === 'developer') system.push(text);
-    else turns.push({ role: m.role === 'assistant' ? 'assistant' : 'user', text });
+    if (m.role === 'system' || m.role === 'developer') system.push(contentText(m.content));
+    else if (m.role === 'tool') {
+      // One `tool` message per result; readConversation joins them into one user turn.
+      turns.push({
+        role: 'user',
+        text: '',
+        toolResults: [{ callId: m.tool_call_id, text: toolResultText(m.content) }],
+      });
+    } else if (m.role === 'assistant') {
+      const toolCalls = (m.tool_calls ?? []).map((c) => ({
+        id: c.id,
+        name: c.function?.name ?? c.custom?.name ?? '',
+      }));
+      turns.push({ role: 'assistant', text: contentText(m.content), toolCalls });
+    } else turns.push({ role: 'user', text: contentText(m.content) });
   }
   const facts = readConversation(system.join('\n'), turns, data.continue_final_message === true);
   if (facts.prefill !== null && data.model.includes('no-prefill')) {

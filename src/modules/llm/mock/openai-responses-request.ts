@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { estimateTokens, readConversation, type Turn } from './conversation.ts';
+import { estimateTokens, readConversation, type Turn, toolResultText } from './conversation.ts';
 import { describeIssue, type RequestRejected } from './protocol.ts';
 import type { LlmRequest } from './reply.ts';
 
@@ -10,8 +10,15 @@ const Item = z.looseObject({
   type: z.string().optional(),
   role: z.enum(['system', 'developer', 'user', 'assistant']).optional(),
   content: Content.optional(),
+  /** function_call and custom_tool_call items, and their outputs */
+  call_id: z.string().optional(),
+  name: z.string().optional(),
   output: z.unknown().optional(),
 });
+
+// Codex's freeform tools (apply_patch) come back as custom tool calls; their outputs are tool results too.
+const CALL_TYPES = new Set(['function_call', 'custom_tool_call']);
+const OUTPUT_TYPES = new Set(['function_call_output', 'custom_tool_call_output']);
 
 /** The fields of a Responses API body the mock reads; anything else passes through unchecked. */
 export const OpenAiResponsesBody = z.looseObject({
@@ -33,14 +40,22 @@ export function readOpenAiResponsesRequest(body: unknown, reject: Reject): LlmRe
   const items =
     typeof data.input === 'string' ? [{ role: 'user' as const, content: data.input }] : data.input;
   for (const item of items) {
-    if (item.type === 'function_call_output') {
-      turns.push({ role: 'user', text: outputText(item.output) });
+    if (item.type !== undefined && OUTPUT_TYPES.has(item.type)) {
+      turns.push({
+        role: 'user',
+        text: '',
+        toolResults: [{ callId: item.call_id, text: toolResultText(item.output) }],
+      });
+    } else if (item.type !== undefined && CALL_TYPES.has(item.type)) {
+      // The model's own call, sent back: part of the assistant turn that made it.
+      const call = { id: item.call_id ?? '', name: item.name ?? '' };
+      turns.push({ role: 'assistant', text: '', toolCalls: [call] });
     } else if (item.type === undefined || item.type === 'message') {
       const text = contentText(item.content);
       if (item.role === 'system' || item.role === 'developer') system.push(text);
       else turns.push({ role: item.role === 'assistant' ? 'assistant' : 'user', text });
     }
-    // Function calls and reasoning items the client sends back are the model's own: no new text.
+    // Reasoning items the client sends back are the model's own and carry no words to match.
   }
   if (!turns.length) throw reject(400, "input: at least one 'user' message is required");
   const facts = readConversation(system.join('\n'), turns, false);
@@ -57,10 +72,4 @@ export function readOpenAiResponsesRequest(body: unknown, reject: Reject): LlmRe
 function contentText(content: z.infer<typeof Content> | undefined): string {
   if (typeof content === 'string') return content;
   return (content ?? []).map((p) => p.text ?? '').join('');
-}
-
-function outputText(output: unknown): string {
-  if (typeof output === 'string') return output;
-  if (Array.isArray(output)) return output.map((p) => (typeof p?.text === 'string' ? p.text : '')).join('');
-  return output === undefined ? '' : JSON.stringify(output);
 }

@@ -1,9 +1,15 @@
 import OpenAI, { InternalServerError } from 'openai';
+import type { ResponseFunctionToolCall, ResponseInputItem } from 'openai/resources/responses/responses';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   caught,
+  DONE_TEXT,
+  EDIT_ARGS,
+  EDIT_PROMPT,
+  EDIT_TOOL_SCHEMAS,
   FIDELITY_SCENARIO,
   fault,
+  runTool,
   SCRIPTED_TEXT,
   WEATHER_ARGS,
   WEATHER_PROMPT,
@@ -85,6 +91,56 @@ describe('openai SDK Responses API against the mock', () => {
       tools,
     });
     expect(next.status).toBe('completed');
+  });
+
+  it('plays a tool script: two function_call items, then the step matched on their outputs, then the final text', async () => {
+    const tools = Object.entries(EDIT_TOOL_SCHEMAS).map(([name, parameters]) => ({
+      type: 'function' as const,
+      name,
+      parameters,
+      strict: false,
+    }));
+    // Codex keeps the whole conversation as input items and appends each response's output to it.
+    const input: ResponseInputItem[] = [{ role: 'user', content: EDIT_PROMPT }];
+    const calls = (output: Array<{ type: string }>) =>
+      output.filter((item): item is ResponseFunctionToolCall => item.type === 'function_call');
+    const answerCalls = (output: Array<{ type: string }>) => {
+      input.push(...(output as ResponseInputItem[]));
+      for (const call of calls(output)) {
+        const result = runTool(call.name, JSON.parse(call.arguments));
+        input.push({ type: 'function_call_output', call_id: call.call_id, output: result });
+      }
+    };
+
+    const stream = client.responses.stream({ model: 'gpt-mock', input, tools });
+    const added: Array<[number, string]> = [];
+    for await (const event of stream) {
+      if (event.type === 'response.output_item.added') added.push([event.output_index, event.item.type]);
+    }
+    const first = await stream.finalResponse();
+    expect(added).toEqual([
+      [0, 'message'],
+      [1, 'function_call'],
+      [2, 'function_call'],
+    ]);
+    expect(first.output_text).toBe('Reading both files.');
+    const reads = calls(first.output);
+    expect(reads.map((call) => JSON.parse(call.arguments))).toEqual([
+      { path: 'src/report.ts' },
+      { path: 'src/export.ts' },
+    ]);
+    expect(new Set(reads.flatMap((call) => [call.id, call.call_id])).size).toBe(4);
+    answerCalls(first.output);
+
+    const second = await client.responses.create({ model: 'gpt-mock', input, tools });
+    const [edit] = calls(second.output);
+    expect(calls(second.output)).toHaveLength(1);
+    expect(edit && [edit.name, JSON.parse(edit.arguments)]).toEqual(['edit_file', EDIT_ARGS]);
+    answerCalls(second.output);
+
+    const last = await client.responses.create({ model: 'gpt-mock', input, tools });
+    expect(last.output_text).toBe(DONE_TEXT);
+    expect(calls(last.output)).toEqual([]);
   });
 
   it('answers a scripted 500 in the chat-completions error shape the SDK raises', async () => {

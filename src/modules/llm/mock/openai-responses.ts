@@ -6,7 +6,7 @@ import { type Frame, namedEvent, SSE_HEADERS, type StreamPlan } from './sse.ts';
 
 const responseId = (meta: AnswerMeta) => `resp_mock_${meta.seq}`;
 const messageId = (meta: AnswerMeta) => `msg_mock_${meta.seq}`;
-const callItemId = (meta: AnswerMeta) => `fc_mock_${meta.seq}`;
+const callItemId = (meta: AnswerMeta, index: number) => `fc_mock_${meta.seq}_${index}`;
 
 /**
  * The OpenAI Responses API (`POST /v1/responses`, what Codex speaks): typed SSE events from
@@ -24,7 +24,7 @@ export const openaiResponses: Protocol = {
     );
   },
 
-  toolCallId: (meta) => `call_mock_${meta.seq}`,
+  toolCallId: (meta, index) => `call_mock_${meta.seq}_${index}`,
 
   responseHeaders: openai.responseHeaders,
 
@@ -148,17 +148,17 @@ function outputItems(reply: Reply, meta: AnswerMeta): OutputItem[] {
       content: [{ type: 'output_text', text: reply.text, annotations: [], logprobs: [] }],
     });
   }
-  const call = reply.toolCall;
-  if (call) {
+  // Several calls are several function_call items, each with its own output_index.
+  reply.toolCalls.forEach((call, index) => {
     items.push({
-      id: callItemId(meta),
+      id: callItemId(meta, index),
       type: 'function_call',
       status: 'completed',
       call_id: call.id,
       name: call.name,
       arguments: call.argsJson,
     });
-  }
+  });
   return items;
 }
 

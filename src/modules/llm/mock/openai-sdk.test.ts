@@ -1,14 +1,19 @@
 import OpenAI, { APIConnectionError, APIError, InternalServerError, RateLimitError } from 'openai';
-import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
+import type { ChatCompletionChunk, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   abortLater,
   caught,
+  DONE_TEXT,
+  EDIT_ARGS,
+  EDIT_PROMPT,
+  EDIT_TOOL_SCHEMAS,
   FIDELITY_SCENARIO,
   fault,
   PLAN_JSON,
   PLAN_PROMPT,
   PLAN_SCHEMA,
+  runTool,
   SCRIPTED_TEXT,
   scriptedPrefix,
   WEATHER_ARGS,
@@ -84,6 +89,58 @@ describe('openai SDK against the mock', () => {
     expect(JSON.parse(args)).toEqual(WEATHER_ARGS);
     expect(pieces).toBeGreaterThan(2);
     expect(finish).toBe('tool_calls');
+  });
+
+  it('plays a tool script: two tool_calls by index, then the step matched on their results, then the final text', async () => {
+    const tools = Object.entries(EDIT_TOOL_SCHEMAS).map(([name, parameters]) => ({
+      type: 'function' as const,
+      function: { name, parameters },
+    }));
+    const messages: ChatCompletionMessageParam[] = [{ role: 'user', content: EDIT_PROMPT }];
+    const stream = client.chat.completions.stream({ model: 'gpt-mock', messages, tools, ...streaming });
+    const heads: Array<[number, string | undefined]> = [];
+    stream.on('chunk', (chunk) => {
+      for (const call of chunk.choices[0]?.delta.tool_calls ?? [])
+        if (call.id) heads.push([call.index, call.id]);
+    });
+    const first = (await stream.finalChatCompletion()).choices[0];
+    expect(first?.finish_reason).toBe('tool_calls');
+    expect(first?.message.content).toBe('Reading both files.');
+    const reads = (first?.message.tool_calls ?? []).flatMap((call) =>
+      call.type === 'function' ? [call] : [],
+    );
+    expect(reads.map((call) => JSON.parse(call.function.arguments))).toEqual([
+      { path: 'src/report.ts' },
+      { path: 'src/export.ts' },
+    ]);
+    expect(heads.map(([index]) => index)).toEqual([0, 1]);
+    expect(heads.map(([, id]) => id)).toEqual(reads.map((call) => call.id));
+    expect(new Set(reads.map((call) => call.id)).size).toBe(2);
+    for (const call of reads) expect(call.id).toMatch(/^call_/);
+
+    // One `tool` message per result, after the assistant message that made the calls.
+    messages.push({ role: 'assistant', content: first?.message.content ?? null, tool_calls: reads });
+    for (const call of reads) {
+      const content = runTool(call.function.name, JSON.parse(call.function.arguments));
+      messages.push({ role: 'tool', tool_call_id: call.id, content });
+    }
+    const second = (await client.chat.completions.create({ model: 'gpt-mock', messages, tools })).choices[0];
+    const edit = second?.message.tool_calls?.[0];
+    expect(second?.message.tool_calls).toHaveLength(1);
+    expect(edit?.type === 'function' && [edit.function.name, JSON.parse(edit.function.arguments)]).toEqual([
+      'edit_file',
+      EDIT_ARGS,
+    ]);
+
+    messages.push({ role: 'assistant', content: null, tool_calls: second?.message.tool_calls ?? [] });
+    // Content as text parts this time, which the API takes too.
+    const edited = [{ type: 'text' as const, text: runTool('edit_file', EDIT_ARGS) }];
+    messages.push({ role: 'tool', tool_call_id: edit?.id ?? '', content: edited });
+    const last = await drain(
+      await client.chat.completions.create({ model: 'gpt-mock', messages, tools, ...streaming }),
+    );
+    expect(last.text).toBe(DONE_TEXT);
+    expect(last.finish).toBe('stop');
   });
 
   it('answers response_format json_schema with the scripted JSON', async () => {

@@ -41,7 +41,7 @@ export const openai: Protocol = {
     );
   },
 
-  toolCallId: (meta) => `call_mock_${meta.seq}`,
+  toolCallId: (meta, index) => `call_mock_${meta.seq}_${index}`,
 
   responseHeaders: (meta) => ({ 'x-request-id': requestId(meta) }),
 
@@ -60,17 +60,17 @@ export const openai: Protocol = {
     for (const content of chunkText(reply.text ?? '', reply.chunkSize)) {
       frames.push({ kind: 'content', data: chunk({ content }) });
     }
-    const call = reply.toolCall;
-    if (call) {
-      const head = { index: 0, id: call.id, type: 'function', function: { name: call.name, arguments: '' } };
+    // Each call opens with its id and name at its own `index`; its argument pieces repeat that index.
+    reply.toolCalls.forEach((call, index) => {
+      const head = { index, id: call.id, type: 'function', function: { name: call.name, arguments: '' } };
       frames.push({ kind: 'structure', data: chunk({ tool_calls: [head] }) });
       for (const piece of chunkText(call.argsJson, reply.chunkSize)) {
         frames.push({
           kind: 'content',
-          data: chunk({ tool_calls: [{ index: 0, function: { arguments: piece } }] }),
+          data: chunk({ tool_calls: [{ index, function: { arguments: piece } }] }),
         });
       }
-    }
+    });
     frames.push({ kind: 'terminal', data: chunk({}, finishReason(reply)) });
     if (request.includeUsage) {
       frames.push({
@@ -90,10 +90,11 @@ export const openai: Protocol = {
   },
 
   responseBody(request, reply, meta) {
-    const call = reply.toolCall;
-    const toolCalls = call && [
-      { id: call.id, type: 'function', function: { name: call.name, arguments: call.argsJson } },
-    ];
+    const toolCalls = reply.toolCalls.map((call) => ({
+      id: call.id,
+      type: 'function',
+      function: { name: call.name, arguments: call.argsJson },
+    }));
     return {
       id: `chatcmpl-mock-${meta.seq}`,
       object: 'chat.completion',
@@ -106,7 +107,7 @@ export const openai: Protocol = {
             role: 'assistant',
             content: reply.text || null,
             refusal: null,
-            ...(toolCalls ? { tool_calls: toolCalls } : {}),
+            ...(toolCalls.length ? { tool_calls: toolCalls } : {}),
           },
           logprobs: null,
           finish_reason: finishReason(reply),
@@ -140,7 +141,7 @@ export const openai: Protocol = {
 };
 
 function finishReason(reply: Reply): string {
-  return reply.toolCall ? 'tool_calls' : 'stop';
+  return reply.toolCalls.length ? 'tool_calls' : 'stop';
 }
 
 function usageOf(request: LlmRequest, reply: Reply) {

@@ -40,7 +40,8 @@ export interface Protocol {
   responseBody(request: LlmRequest, reply: Reply, meta: AnswerMeta): unknown;
   responseHeaders(meta: AnswerMeta): Record<string, string>;
   error(status: number, options: ErrorOptions): ErrorReply;
-  toolCallId(meta: AnswerMeta): string;
+  /** The id of the answer's `index`-th tool call (from 0): unique across the server's answers. */
+  toolCallId(meta: AnswerMeta, index: number): string;
   /** The provider's token-counting answer, for those that have the endpoint. */
   countTokens?(body: unknown, route: RouteInfo, meta: AnswerMeta): unknown;
 }

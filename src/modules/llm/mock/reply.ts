@@ -1,18 +1,15 @@
-import { estimateTokens } from './conversation.ts';
+import { type ConversationFacts, estimateTokens } from './conversation.ts';
 import { type Fault, faultFromEntry } from './faults.ts';
 import { DEFAULT_REPLY } from './scenario.ts';
 import type { ParsedScenarioEntry } from './schemas.ts';
 
-/** What a protocol needs to know about the request to shape the scripted answer. */
-export interface LlmRequest {
+/** What a protocol needs to know about the request to pick and shape the scripted answer. */
+export interface LlmRequest extends ConversationFacts {
   model: string;
   stream: boolean;
   /** OpenAI `stream_options.include_usage`: only then is the usage chunk sent. */
   includeUsage: boolean;
-  promptText: string;
   promptTokens: number;
-  prefill: string | null;
-  continueFrom: string | null;
   /** Anthropic structured output through a forced tool (the AI SDK's `json` tool): that tool's name. */
   jsonTool: string | null;
 }
@@ -28,7 +25,8 @@ export interface ToolCallReply {
 /** The answer for one request, after continuation and fault override are applied. */
 export interface Reply {
   text: string | null;
-  toolCall: ToolCallReply | null;
+  /** In the order the entry lists them; empty when the answer is text only. */
+  toolCalls: ToolCallReply[];
   chunkSize: number;
   delayMs: number;
   fault: Fault | null;
@@ -42,33 +40,33 @@ export function buildReply(
   entry: ParsedScenarioEntry | null,
   request: LlmRequest,
   overrideFault: Fault | null,
-  toolCallId: string,
+  toolCallId: (index: number) => string,
 ): Reply {
   const script = entry ?? { reply: DEFAULT_REPLY };
   let text = script.reply ?? null;
-  let toolCall = script.toolCall ?? null;
+  let calls = script.toolCalls ?? (script.toolCall ? [script.toolCall] : []);
   if (script.json !== undefined) {
-    if (request.jsonTool) toolCall = { name: request.jsonTool, args: script.json as Record<string, unknown> };
+    if (request.jsonTool) calls = [{ name: request.jsonTool, args: script.json as Record<string, unknown> }];
     else text = JSON.stringify(script.json);
   }
   // A fault-only entry still streams some text before it breaks.
-  if (text === null && !toolCall) text = DEFAULT_REPLY;
+  if (text === null && !calls.length) text = DEFAULT_REPLY;
   // Resuming a broken stream: answer only what follows the text the client already has.
   const resumeFrom = request.prefill ?? request.continueFrom;
   if (text !== null && resumeFrom && text.startsWith(resumeFrom)) text = text.slice(resumeFrom.length);
-  const call = toolCall && {
-    id: toolCallId,
-    name: toolCall.name,
-    args: toolCall.args,
-    argsJson: JSON.stringify(toolCall.args),
-  };
+  const toolCalls = calls.map((call, index) => ({
+    id: toolCallId(index),
+    name: call.name,
+    args: call.args,
+    argsJson: JSON.stringify(call.args),
+  }));
   return {
     text,
-    toolCall: call,
+    toolCalls,
     chunkSize: script.chunkSize ?? DEFAULT_CHUNK_SIZE,
     delayMs: script.delayMs ?? 0,
     fault: overrideFault ?? (entry ? faultFromEntry(entry) : null),
-    outputTokens: estimateTokens((text ?? '') + (call?.argsJson ?? '')),
+    outputTokens: estimateTokens((text ?? '') + toolCalls.map((c) => c.argsJson).join('')),
   };
 }
 

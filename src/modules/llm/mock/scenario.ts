@@ -2,6 +2,8 @@ import { readFile } from 'node:fs/promises';
 import YAML from 'yaml';
 import type { z } from 'zod';
 import { type FieldIssue, ValidationError } from '../../../platform/errors.ts';
+import type { MatchFacts } from './conversation.ts';
+import { matchesRequest } from './scenario-match.ts';
 import { type ParsedScenarioEntry, Scenario } from './schemas.ts';
 
 /** What the mock says when no scenario entry applies. */
@@ -50,8 +52,8 @@ function toFieldIssue(issue: z.core.$ZodIssue): FieldIssue {
 
 /**
  * Hands out scenario entries, one per request:
- * 1. the first entry with a `match` whose `contains` occurs in the prompt text and that is not used up
- *    wins (it is used up by answering, unless `match.repeat` is set);
+ * 1. the first entry whose `match` the request meets and that is not used up wins (it is used up by
+ *    answering, unless `match.repeat` is set);
  * 2. otherwise the next entry without `match`, in order; the last one repeats forever;
  * 3. with no such entry at all, `null` (the caller answers DEFAULT_REPLY).
  * Every request takes an entry, including those that end in a fault, so a retry gets the next one.
@@ -75,9 +77,9 @@ export class ScenarioPlayer {
     this.cursor = 0;
   }
 
-  next(promptText: string): ParsedScenarioEntry | null {
+  next(facts: MatchFacts): ParsedScenarioEntry | null {
     const matched = this.entries.findIndex(
-      (entry, i) => entry.match && !this.used.has(i) && promptText.includes(entry.match.contains),
+      (entry, i) => entry.match && !this.used.has(i) && matchesRequest(entry.match, facts),
     );
     const hit = this.entries[matched];
     if (hit) {

@@ -17,17 +17,32 @@ export const ToolCallScript = z.strictObject({
 });
 export type ToolCallScript = z.infer<typeof ToolCallScript>;
 
-export const ScenarioMatch = z.strictObject({
-  /** The entry answers only requests whose prompt text (system + all messages) contains this. */
-  contains: z.string().min(1),
-  /** Keep answering every matching request instead of being used up by the first one. */
-  repeat: z.boolean().default(false),
-});
+/** The conditions a `match` may hold; an entry answers only when all that it names hold. */
+const MATCH_CONDITIONS = ['contains', 'lastUser', 'lastToolResult', 'tool', 'turn'] as const;
+
+export const ScenarioMatch = z
+  .strictObject({
+    /** The prompt text (system + every message, tool results included) contains this. */
+    contains: z.string().min(1).optional(),
+    /** The latest user turn's own text (not its tool results) contains this. */
+    lastUser: z.string().min(1).optional(),
+    /** A tool result in the latest user turn contains this. */
+    lastToolResult: z.string().min(1).optional(),
+    /** A tool result in the latest user turn answers a call of this tool (with lastToolResult: the same result). */
+    tool: z.string().min(1).optional(),
+    /** The request holds exactly this many assistant turns (0: the first request of a conversation). */
+    turn: z.int().min(0).optional(),
+    /** Keep answering every matching request instead of being used up by the first one. */
+    repeat: z.boolean().default(false),
+  })
+  .refine((match) => MATCH_CONDITIONS.some((name) => match[name] !== undefined), {
+    message: `a match needs at least one of ${MATCH_CONDITIONS.join(', ')}`,
+  });
 export type ScenarioMatch = z.infer<typeof ScenarioMatch>;
 
 /**
- * One scripted answer. `reply`, `json` and `toolCall` say what the model "says" (`reply` may be
- * combined with `toolCall`: text first, then the call); `fault` says how the answer breaks.
+ * One scripted answer. `reply`, `json` and `toolCall`/`toolCalls` say what the model "says" (`reply`
+ * may be combined with tool calls: text first, then the calls); `fault` says how the answer breaks.
  * Strict, so a typo such as `replay:` is an error instead of a silently ignored key.
  */
 export const ScenarioEntry = z
@@ -35,6 +50,8 @@ export const ScenarioEntry = z
     reply: z.string().optional(),
     json: z.unknown().optional(),
     toolCall: ToolCallScript.optional(),
+    /** Several calls in one answer, in this order (a model's parallel tool calls). */
+    toolCalls: z.array(ToolCallScript).min(1).optional(),
     /** Characters per streamed content chunk; `after` counts these chunks. */
     chunkSize: z.int().min(1).optional(),
     /** Pause before each content chunk, in milliseconds. */
@@ -53,6 +70,10 @@ export const ScenarioEntry = z
     if (entry.json !== undefined && entry.reply !== undefined)
       problem('json', 'use either "reply" or "json"');
     if (entry.json !== undefined && entry.toolCall) problem('json', 'use either "toolCall" or "json"');
+    if (entry.json !== undefined && entry.toolCalls) problem('json', 'use either "toolCalls" or "json"');
+    if (entry.toolCall && entry.toolCalls) {
+      problem('toolCalls', 'use either "toolCall" (one call) or "toolCalls" (a list of calls), not both');
+    }
     if (entry.fault === 'status' && entry.status === undefined) {
       problem('status', 'fault "status" needs a status code, e.g. status: 429');
     }

@@ -171,6 +171,111 @@ describe('scenario-driven faults and non-streaming answers', () => {
   });
 });
 
+describe('tool scripts on the request shapes agent CLIs send', () => {
+  const reply = async (path: string, body: unknown) => {
+    const res = await post(path, body);
+    expect(res.status).toBe(200);
+    return JSON.stringify(await res.json());
+  };
+
+  it('Claude Code: tool_result blocks beside a system-reminder text block, a system turn after them', async () => {
+    mock.setScenario([
+      { match: { lastUser: 'add CSV' }, reply: 'again from the top' },
+      { match: { tool: 'Read', lastToolResult: 'formats = ["json"]', turn: 1 }, reply: 'step two' },
+    ]);
+    const body = {
+      model: 'claude-test',
+      max_tokens: 100,
+      messages: [
+        { role: 'user', content: [{ type: 'text', text: 'Please add CSV export.' }] },
+        {
+          role: 'assistant',
+          content: [{ type: 'tool_use', id: 'toolu_01Abc', name: 'Read', input: { file_path: '/x' } }],
+        },
+        {
+          role: 'user',
+          content: [
+            {
+              type: 'tool_result',
+              tool_use_id: 'toolu_01Abc',
+              content: [{ type: 'text', text: '     1\texport const formats = ["json"];' }],
+            },
+            { type: 'text', text: '<system-reminder>Todo list is empty.</system-reminder>' },
+          ],
+        },
+        { role: 'system', content: 'Reminder: be brief.' },
+      ],
+    };
+    expect(await reply('/v1/messages?beta=true', body)).toContain('step two');
+  });
+
+  it('Codex: function_call and custom_tool_call items with their outputs, reasoning between', async () => {
+    mock.setScenario([
+      { match: { tool: 'apply_patch', lastToolResult: 'Success', turn: 1 }, reply: 'patched' },
+    ]);
+    const body = {
+      model: 'gpt-test',
+      instructions: 'You are Codex.',
+      input: [
+        { type: 'message', role: 'developer', content: [{ type: 'input_text', text: '<permissions>' }] },
+        { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'add CSV export' }] },
+        { type: 'reasoning', summary: [], encrypted_content: null },
+        { type: 'function_call', call_id: 'call_a', name: 'shell', arguments: '{"command":["cat","x"]}' },
+        { type: 'custom_tool_call', call_id: 'call_b', name: 'apply_patch', input: '*** Begin Patch' },
+        { type: 'function_call_output', call_id: 'call_a', output: 'export const formats = ["json"];' },
+        {
+          type: 'custom_tool_call_output',
+          call_id: 'call_b',
+          output: 'Success. Updated the following files',
+        },
+      ],
+    };
+    expect(await reply('/v1/responses', body)).toContain('patched');
+  });
+
+  it('Gemini CLI: functionResponse parts whose response is {output}, matched on the raw output', async () => {
+    mock.setScenario([
+      { match: { tool: 'read_file', lastToolResult: 'line "1"\nline 2' }, reply: 'read it' },
+    ]);
+    const body = {
+      contents: [
+        { role: 'user', parts: [{ text: 'add CSV export' }] },
+        { role: 'model', parts: [{ functionCall: { name: 'read_file', args: { absolute_path: '/x' } } }] },
+        {
+          role: 'user',
+          parts: [
+            {
+              functionResponse: {
+                id: 'read_file-1-abc',
+                name: 'read_file',
+                response: { output: 'line "1"\nline 2' },
+              },
+            },
+          ],
+        },
+      ],
+    };
+    expect(await reply('/v1beta/models/gemini-test:generateContent', body)).toContain('read it');
+  });
+
+  it('OpenAI chat: a custom (freeform) tool call in the history names its tool message', async () => {
+    mock.setScenario([{ match: { tool: 'apply_patch', turn: 1 }, reply: 'custom seen' }]);
+    const body = {
+      model: 'gpt-test',
+      messages: [
+        { role: 'user', content: 'add CSV export' },
+        {
+          role: 'assistant',
+          content: null,
+          tool_calls: [{ id: 'call_c', type: 'custom', custom: { name: 'apply_patch', input: 'patch' } }],
+        },
+        { role: 'tool', tool_call_id: 'call_c', content: 'Success.' },
+      ],
+    };
+    expect(await reply('/v1/chat/completions', body)).toContain('custom seen');
+  });
+});
+
 describe('control endpoints', () => {
   it('records requests with credentials redacted, and resets over HTTP', async () => {
     await post('/v1/chat/completions', openaiBody, { authorization: 'Bearer sk-secret', 'x-trace': 't1' });
