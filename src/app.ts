@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config } from './config.ts';
+import { type AgentSessionDeps, agentRoutes, registerAgentJobs } from './modules/agents/index.ts';
 import {
   automationRoutes,
   type BrowserPool,
@@ -180,6 +181,7 @@ export async function createResources(
   });
   // Agents' branches are handled like pushes, so the Studio's steps get the same listeners.
   registerStudioJobs(res.registry, { ...res, ...changeListeners(res) });
+  registerAgentJobs(res.registry, agentDeps(res));
   return res;
 }
 
@@ -274,6 +276,11 @@ function changeListeners(res: AppResources) {
   return { onEvent, onPush };
 }
 
+/** What agent sessions get: the push and review listeners, and their identity and LLM endpoint. */
+function agentDeps(res: AppResources): AgentSessionDeps {
+  return { ...res, ...changeListeners(res) };
+}
+
 /** The HTTP server with every module's routes. */
 export async function createHttp(res: AppResources, options: { webRoot?: string } = {}): Promise<HttpApp> {
   const { config, db } = res;
@@ -346,6 +353,7 @@ export async function createHttp(res: AppResources, options: { webRoot?: string 
       llmRoutes(res),
       deployRoutes(res),
       studioRoutes(res),
+      agentRoutes(agentDeps(res)),
       automationRoutes(res),
       systemRoutes(res),
     ],

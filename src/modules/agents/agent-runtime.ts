@@ -76,6 +76,12 @@ export interface AgentWorkspace {
   /** The commit the worktree started from (the branch's head, else the default branch's). */
   baseSha: string;
   projectSlug: string;
+  /**
+   * The worktree's git directory (inside the bare repository). Orchard's own git commands in the
+   * workspace name it explicitly (workspaceGitEnv): the `.git` file in the workspace belongs to
+   * the agent, which could point it at a repository whose config runs commands.
+   */
+  gitDir?: string;
 }
 
 export interface AgentContext {

@@ -15,6 +15,8 @@ export type {
 export { type BuildOnBranchInput, type BuildOnBranchResult, buildOnBranch } from './build-on-branch.ts';
 export { type DeliveredBranch, type DeliveryDeps, deliverBranch } from './deliver-branch.ts';
 export { AgentBudgetExceededError, type AgentOutcome, driveAgent } from './drive-agent.ts';
+export { AGENT_QUEUE, registerAgentJobs } from './jobs.ts';
+export { createLlmAgentRuntime } from './llm-agent/llm-agent-runtime.ts';
 export {
   AGENT_PROFILE_FILES,
   AGENT_RUNTIMES,
@@ -27,7 +29,12 @@ export { commandAllowed } from './profile/command-allowed.ts';
 export { loadAgentProfile } from './profile/load-agent-profile.ts';
 export { parseAgentProfile } from './profile/parse-agent-profile.ts';
 export { markSetupDone, needsSetup, setupKey } from './profile/setup-cache.ts';
+export { agentRoutes } from './routes.ts';
 export { renderSpec } from './scaffold/render-spec.ts';
 export { createScaffoldRuntime, SCAFFOLD_MANIFEST } from './scaffold/scaffold-runtime.ts';
 export { listTemplates, renderTemplate } from './scaffold/templates.ts';
+export type { AgentSessionView } from './sessions/schemas.ts';
+export type { AgentSessionDeps, Delegation } from './sessions/session-deps.ts';
+export { findSession, type SessionContext, type SessionRow } from './sessions/session-store.ts';
+export { AGENT_SESSION_KIND, startAgentSession } from './sessions/start-agent-session.ts';
 export { type CommitIdentity, SCAFFOLD_IDENTITY } from './workspace.ts';

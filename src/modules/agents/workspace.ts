@@ -22,6 +22,7 @@ import {
 } from '../git/index.ts';
 import { findLiveOperations } from '../operations/index.ts';
 import type { AgentWorkspace } from './agent-runtime.ts';
+import { workspaceGitEnv, worktreeGitDir } from './workspace-git-env.ts';
 
 export interface CommitIdentity {
   name: string;
@@ -78,7 +79,15 @@ export async function openWorkspace(
   const suffix = input.operationId ?? randomBytes(6).toString('hex');
   const dir = path.join(workRoot, 'agents', `${input.projectSlug}-${suffix}`);
   await addWorktree(repo, dir, baseSha);
-  return { dir, branch: input.branch, baseSha, projectSlug: input.projectSlug, branchExisted: Boolean(head) };
+  const gitDir = await worktreeGitDir(dir);
+  return {
+    dir,
+    gitDir,
+    branch: input.branch,
+    baseSha,
+    projectSlug: input.projectSlug,
+    branchExisted: Boolean(head),
+  };
 }
 
 export async function closeWorkspace(repo: string, workspace: AgentWorkspace): Promise<void> {
@@ -127,14 +136,15 @@ export async function commitWorkspace(
   input: { message: string; identity: CommitIdentity },
 ): Promise<{ sha: string; changed: boolean }> {
   const cwd = workspace.dir;
-  await git(['add', '--all'], { cwd });
-  const staged = await runGit(['diff', '--cached', '--quiet'], { cwd });
+  const env = workspaceGitEnv(workspace);
+  await git(['add', '--all'], { cwd, env });
+  const staged = await runGit(['diff', '--cached', '--quiet'], { cwd, env });
   if (staged.code !== 0) {
     await git(['commit', '--quiet', '--no-verify', '--no-gpg-sign', '-m', input.message], {
       cwd,
-      env: identityEnv(input.identity),
+      env: { ...env, ...identityEnv(input.identity) },
     });
   }
-  const sha = (await git(['rev-parse', 'HEAD'], { cwd })).trim();
+  const sha = (await git(['rev-parse', 'HEAD'], { cwd, env })).trim();
   return { sha, changed: sha !== workspace.baseSha };
 }

@@ -40,6 +40,6 @@ export type {
   LlmToolCall,
   LlmUsage,
 } from './gateway/types.ts';
-export { type MockLlm, startMockLlm } from './mock/index.ts';
+export { type MockLlm, type ScenarioEntry, startMockLlm } from './mock/index.ts';
 export { llmRoutes } from './routes.ts';
 export { startLlmGateway } from './start-llm-gateway.ts';

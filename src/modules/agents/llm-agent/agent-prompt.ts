@@ -2,14 +2,23 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { runGit } from '../../git/index.ts';
-import type { AgentTask } from '../agent-runtime.ts';
+import type { AgentTask, AgentWorkspace } from '../agent-runtime.ts';
+import { workspaceGitEnv } from '../workspace-git-env.ts';
 
 const MAX_TREE = 300;
 const MAX_AGENTS_MD = 12_000;
 const MAX_SPEC = 16_000;
 
-export async function systemPrompt(dir: string, task: AgentTask, testCommand: string): Promise<string> {
-  const listed = await runGit(['ls-files', '--cached', '--others', '--exclude-standard'], { cwd: dir });
+export async function systemPrompt(
+  workspace: Pick<AgentWorkspace, 'dir' | 'gitDir'>,
+  task: AgentTask,
+  testCommand: string,
+): Promise<string> {
+  const dir = workspace.dir;
+  const listed = await runGit(['ls-files', '--cached', '--others', '--exclude-standard'], {
+    cwd: dir,
+    env: workspaceGitEnv(workspace),
+  });
   const files = listed.stdout.toString('utf8').split('\n').filter(Boolean).sort();
   const tree =
     files.slice(0, MAX_TREE).join('\n') +

@@ -21,6 +21,8 @@ export type RunCommand = (
 
 export interface ToolEnv {
   dir: string;
+  /** For git commands in the workspace (workspaceGitEnv). */
+  gitEnv: Record<string, string>;
   runCommand?: RunCommand;
   /** The command `run_tests` runs (default `npm test`). */
   testCommand: string;
@@ -135,7 +137,7 @@ const TOOLS: Handlers = {
     const { rel } = await workspacePath(env.dir, args.path ?? '');
     const listed = await runGit(
       ['ls-files', '--cached', '--others', '--exclude-standard', '-z', '--', rel || '.'],
-      { cwd: env.dir },
+      { cwd: env.dir, env: env.gitEnv },
     );
     const files = listed.stdout.toString('utf8').split('\0').filter(Boolean).sort();
     if (!files.length)
@@ -172,7 +174,7 @@ const TOOLS: Handlers = {
     const { rel } = await workspacePath(env.dir, args.path ?? '');
     const found = await runGit(
       ['grep', '-n', '-I', '--untracked', '-E', '-e', args.pattern, '--', rel || '.'],
-      { cwd: env.dir },
+      { cwd: env.dir, env: env.gitEnv },
     );
     if (found.code === 1) return { output: 'No matches.', events: [] };
     if (found.code !== 0) return fail(`search failed: ${found.stderr.trim()}`);

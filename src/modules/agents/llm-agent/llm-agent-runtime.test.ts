@@ -4,7 +4,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type GatewayOnMock, startGatewayOnMock } from '../../llm/gateway-on-mock.test-support.ts';
+import { loadConfig } from '../../../config.ts';
+import { createLogger } from '../../../platform/log.ts';
+import { createMetrics } from '../../../platform/metrics.ts';
+import {
+  createLlmGateway,
+  type LlmGateway,
+  type MockLlm,
+  type ScenarioEntry,
+  startMockLlm,
+} from '../../llm/index.ts';
 import { autopilotBlueprint } from '../../studio/index.ts';
 import type { AgentEvent, AgentTask } from '../agent-runtime.ts';
 import { AgentBudgetExceededError, driveAgent } from '../drive-agent.ts';
@@ -12,7 +21,39 @@ import { createLlmAgentRuntime } from './llm-agent-runtime.ts';
 
 const run = promisify(execFile);
 let dir: string;
-let g: GatewayOnMock;
+let g: { mock: MockLlm; gateway: LlmGateway; close(): Promise<void> } | undefined;
+
+/** The gateway with alias `coder` on the mock LLM server (OpenAI-compatible protocol). */
+async function startGatewayOnMock(options: { scenario: ScenarioEntry[] }) {
+  const mock = await startMockLlm({ scenario: options.scenario });
+  const llm = {
+    providers: [
+      {
+        name: 'openai',
+        kind: 'openai-compatible',
+        baseUrl: `${mock.url}/v1`,
+        apiKey: 'sk-test',
+        models: [{ id: 'gpt-mock', input: 1.25, output: 10 }],
+      },
+    ],
+    aliases: { coder: ['openai/gpt-mock'] },
+  };
+  const config = loadConfig({ env: {}, cwd: os.tmpdir(), flags: { llm, logLevel: 'warn' } });
+  const gateway = createLlmGateway({
+    config,
+    logger: createLogger({ level: 'warn' }),
+    metrics: createMetrics({ defaultMetrics: false }),
+    env: {},
+  });
+  return {
+    mock,
+    gateway,
+    close: async () => {
+      await gateway.flush();
+      await mock.close();
+    },
+  };
+}
 
 beforeEach(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'orchard-llm-agent-'));
@@ -25,6 +66,7 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   await g?.close();
+  g = undefined;
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -43,7 +85,7 @@ function task(extra: Partial<AgentTask> = {}): AgentTask {
 const workspace = () => ({ dir, branch: 'orchard/x', baseSha: '0'.repeat(40), projectSlug: 'x' });
 
 async function drive(events: AgentEvent[], extra: Partial<AgentTask> = {}, history?: AgentEvent[]) {
-  const runtime = createLlmAgentRuntime({ gateway: g.gateway });
+  const runtime = createLlmAgentRuntime({ gateway: g!.gateway });
   return driveAgent(runtime, task(extra), workspace(), {
     signal: new AbortController().signal,
     history,
@@ -83,7 +125,7 @@ describe('llm-agent', () => {
     expect(kinds.filter((k) => k === 'tool-call')).toHaveLength(4);
     expect(kinds.filter((k) => k === 'tool-result')).toHaveLength(4);
     // The model saw the repository, AGENTS.md and the task.
-    const first = g.mock.requests()[0]!;
+    const first = g!.mock.requests()[0]!;
     const body = JSON.stringify(first.body);
     expect(body).toContain('AGENTS.md');
     expect(body).toContain('Keep functions small.');
@@ -134,7 +176,7 @@ describe('llm-agent', () => {
     expect(outcome.usage.steps).toBe(2);
     expect(outcome.usage.inputTokens).toBeGreaterThan(100);
     // The model was asked once, with the recorded conversation and c2's result.
-    const requests = g.mock.requests();
+    const requests = g!.mock.requests();
     expect(requests).toHaveLength(1);
     expect(JSON.stringify(requests[0]!.body)).toContain('Created two.txt');
   });

@@ -20,6 +20,7 @@ import type {
   AgentUsage,
   AgentWorkspace,
 } from '../agent-runtime.ts';
+import { workspaceGitEnv } from '../workspace-git-env.ts';
 import { systemPrompt, taskMessage } from './agent-prompt.ts';
 import { AGENT_TOOLS, type RunCommand, runTool } from './agent-tools.ts';
 import { compactMessages, estimateConversationTokens, resumeFrom } from './transcript.ts';
@@ -57,14 +58,20 @@ async function* runLoop(
   ctx: AgentContext,
 ): AsyncGenerator<AgentEvent> {
   const testCommand = options.testCommand ?? 'npm test';
-  const system = await systemPrompt(workspace.dir, task, testCommand);
+  const system = await systemPrompt(workspace, task, testCommand);
   const resumed = resumeFrom(ctx.history ?? []);
   const messages: ModelMessage[] = resumed.messages;
   let usage: AgentUsage = resumed.usage;
   const budget = task.budget ?? {};
   const window = options.contextTokens ?? 128_000;
   const maxRepeats = options.maxRepeats ?? 4;
-  const env = { dir: workspace.dir, runCommand: options.runCommand, testCommand, signal: ctx.signal };
+  const env = {
+    dir: workspace.dir,
+    gitEnv: workspaceGitEnv(workspace),
+    runCommand: options.runCommand,
+    testCommand,
+    signal: ctx.signal,
+  };
 
   if (!messages.length) {
     const text = taskMessage(task);

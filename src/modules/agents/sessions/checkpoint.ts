@@ -6,6 +6,10 @@
  */
 import path from 'node:path';
 import { git } from '../../git/index.ts';
+import type { AgentWorkspace } from '../agent-runtime.ts';
+import { workspaceGitEnv } from '../workspace-git-env.ts';
+
+type GitWorkspace = Pick<AgentWorkspace, 'dir' | 'gitDir'>;
 
 export const checkpointRef = (sessionId: string) => `refs/orchard/sessions/${sessionId}`;
 
@@ -17,8 +21,15 @@ const identity = {
 };
 
 /** Commits the worktree's files (tracked and new, not ignored) on top of `parent`; returns the commit. */
-export async function checkpointWorkspace(dir: string, sessionId: string, parent: string): Promise<string> {
+export async function checkpointWorkspace(
+  workspace: GitWorkspace,
+  sessionId: string,
+  parent: string,
+): Promise<string> {
+  const { dir } = workspace;
+  const own = workspaceGitEnv(workspace);
   const env = {
+    ...own,
     ...identity,
     GIT_INDEX_FILE: path.join(path.dirname(dir), `.${path.basename(dir)}.checkpoint-index`),
   };
@@ -27,18 +38,24 @@ export async function checkpointWorkspace(dir: string, sessionId: string, parent
   const commit = (
     await git(['commit-tree', tree, '-p', parent, '-m', 'agent checkpoint'], { cwd: dir, env })
   ).trim();
-  await git(['update-ref', checkpointRef(sessionId), commit], { cwd: dir });
+  await git(['update-ref', checkpointRef(sessionId), commit], { cwd: dir, env: own });
   return commit;
 }
 
 /** Makes a fresh worktree (at the session's base) hold the checkpoint's files, staged. */
-export async function restoreCheckpoint(dir: string, checkpoint: string): Promise<void> {
-  await git(['restore', `--source=${checkpoint}`, '--staged', '--worktree', '--', '.'], { cwd: dir });
+export async function restoreCheckpoint(workspace: GitWorkspace, checkpoint: string): Promise<void> {
+  await git(['restore', `--source=${checkpoint}`, '--staged', '--worktree', '--', '.'], {
+    cwd: workspace.dir,
+    env: workspaceGitEnv(workspace),
+  });
 }
 
 /** Files, insertions and deletions from `base` to `head`. */
-export async function diffStat(dir: string, base: string, head: string) {
-  const out = await git(['diff', '--numstat', '-z', base, head], { cwd: dir });
+export async function diffStat(workspace: GitWorkspace, base: string, head: string) {
+  const out = await git(['diff', '--numstat', '-z', base, head], {
+    cwd: workspace.dir,
+    env: workspaceGitEnv(workspace),
+  });
   const paths: { path: string; insertions: number; deletions: number }[] = [];
   const fields = out.split('\0');
   for (let i = 0; i < fields.length; i++) {

@@ -29,6 +29,7 @@ import { isMutating, type RunCommand } from '../llm-agent/agent-tools.ts';
 import { createLlmAgentRuntime } from '../llm-agent/llm-agent-runtime.ts';
 import { createScaffoldRuntime } from '../scaffold/scaffold-runtime.ts';
 import { closeWorkspace, commitWorkspace, ensureDefaultBranch, removeStaleWorkspaces } from '../workspace.ts';
+import { worktreeGitDir } from '../workspace-git-env.ts';
 import { checkpointWorkspace, diffStat, restoreCheckpoint } from './checkpoint.ts';
 import { actorForSession } from './session-actor.ts';
 import type { AgentSessionDeps } from './session-deps.ts';
@@ -130,9 +131,15 @@ export async function runSessionStep(
   const dir = path.join(workRoot, 'agents', `${project.slug}-${ctx.operationId}`);
   const scratch = `${dir}.scratch`;
   await addWorktree(repo, dir, baseSha);
+  const workspace: AgentWorkspace = {
+    dir,
+    gitDir: await worktreeGitDir(dir),
+    branch: session.branch,
+    baseSha,
+    projectSlug: project.slug,
+  };
   let checkpoint = session.checkpoint_sha ?? baseSha;
-  if (session.checkpoint_sha) await restoreCheckpoint(dir, session.checkpoint_sha);
-  const workspace: AgentWorkspace = { dir, branch: session.branch, baseSha, projectSlug: project.slug };
+  if (session.checkpoint_sha) await restoreCheckpoint(workspace, session.checkpoint_sha);
 
   try {
     await mkdir(path.join(scratch, 'home'), { recursive: true });
@@ -166,7 +173,7 @@ export async function runSessionStep(
     const onEvent = async (event: AgentEvent) => {
       const extra: Record<string, unknown> = {};
       if (event.type === 'tool-result' && isMutating(event.name)) {
-        checkpoint = await checkpointWorkspace(dir, sessionId, checkpoint);
+        checkpoint = await checkpointWorkspace(workspace, sessionId, checkpoint);
         extra.checkpoint = checkpoint;
       }
       const entry = await toEntry(
@@ -197,6 +204,7 @@ export async function runSessionStep(
         projectId: project.id,
         sessionId,
         history,
+        ...(llm ? { llm } : {}),
         onEvent,
       },
     ).catch(async (error) => {
@@ -218,7 +226,7 @@ export async function runSessionStep(
       message: outcome.commitMessage ?? task.title,
       identity: AGENT_IDENTITY,
     });
-    const stat = await diffStat(dir, baseSha, commit.sha);
+    const stat = await diffStat(workspace, baseSha, commit.sha);
     const head = await branchHead(repo, session.branch);
     const delivered = await deliverBranch(deps, {
       repo,

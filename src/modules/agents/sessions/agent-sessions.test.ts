@@ -1,0 +1,179 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bearer, createTestApp, type TestApp } from '../../../../test/app.ts';
+import { commitFiles, gitOk, listenApp, localRepo, remoteUrl, startWorkers } from '../../../../test/git.ts';
+import { until } from '../../../../test/support/until.ts';
+import { readSse } from '../../../platform/http/sse-reader.ts';
+import { readFileAt, repositoryPath } from '../../git/index.ts';
+import { type MockLlm, startMockLlm } from '../../llm/index.ts';
+import type { WorkerPool } from '../../operations/index.ts';
+
+/**
+ * Agent sessions end to end: the llm-agent, driven by a scripted model on the mock LLM server,
+ * changes a real repository (files, tests run in the sandbox), commits on its branch and opens a
+ * merge request; the transcript, the spend and every LLM call are recorded.
+ */
+let t: TestApp;
+let mock: MockLlm;
+let workers: WorkerPool;
+let h: { authorization: string };
+let token: string;
+let base: string;
+const slug = 'recipes';
+
+const APP = {
+  'package.json': JSON.stringify({
+    name: 'recipes',
+    private: true,
+    type: 'module',
+    scripts: { test: 'node --test' },
+  }),
+  'src/recipes.js': 'export function titles(recipes) {\n  return recipes.map((r) => r.title);\n}\n',
+  'test/recipes.test.js':
+    "import { test } from 'node:test';\nimport assert from 'node:assert';\nimport { titles } from '../src/recipes.js';\ntest('titles', () => assert.deepStrictEqual(titles([{ title: 'Soup' }]), ['Soup']));\n",
+};
+
+beforeAll(async () => {
+  mock = await startMockLlm();
+  t = await createTestApp({
+    llm: {
+      providers: [
+        {
+          name: 'openai',
+          kind: 'openai-compatible',
+          baseUrl: `${mock.url}/v1`,
+          apiKey: 'sk-upstream-secret',
+          models: [{ id: 'gpt-mock', input: 1.25, output: 10 }],
+        },
+      ],
+      aliases: { coder: ['openai/gpt-mock'] },
+      timeouts: { connectMs: 5_000, firstTokenMs: 5_000, idleMs: 5_000 },
+      retry: { maxAttempts: 2, baseDelayMs: 10, maxDelayMs: 50, maxRetryAfterMs: 1_000 },
+    },
+  });
+  base = await listenApp(t);
+  workers = await startWorkers(t);
+  token = (await t.user('member')).token;
+  h = bearer(token);
+  expect(
+    (await t.http.inject({ method: 'POST', url: '/api/projects', headers: h, payload: { name: slug, slug } }))
+      .statusCode,
+  ).toBe(201);
+  const dir = await localRepo();
+  await commitFiles(dir, APP, 'The recipes app');
+  await gitOk(['push', '-q', remoteUrl(base, slug, token), 'main'], dir);
+});
+afterAll(async () => {
+  await workers?.stop();
+  await t?.close();
+  await mock?.close();
+});
+
+const api = (method: 'GET' | 'POST', url: string, payload?: object) =>
+  t.http.inject({ method, url, headers: h, payload });
+
+async function untilEnded(id: string) {
+  return until(
+    async () => {
+      const s = (await api('GET', `/api/agent-sessions/${id}`)).json();
+      return ['succeeded', 'failed', 'cancelled'].includes(s.status) ? s : undefined;
+    },
+    60_000,
+    `session ${id} to end`,
+    100,
+  );
+}
+
+describe('agent sessions (llm-agent)', () => {
+  it('makes a scripted multi-file change that passes the tests, commits on its branch and opens a merge request', async () => {
+    mock.setScenario([
+      {
+        match: { lastUser: 'CSV export' },
+        toolCalls: [{ name: 'read_file', args: { path: 'src/recipes.js' } }],
+      },
+      {
+        match: { lastToolResult: 'export function titles' },
+        toolCalls: [
+          {
+            name: 'edit_file',
+            args: {
+              path: 'src/recipes.js',
+              old_text: '  return recipes.map((r) => r.title);\n}\n',
+              new_text:
+                "  return recipes.map((r) => r.title);\n}\n\nexport function toCsv(recipes) {\n  return ['title', ...titles(recipes)].join('\\n');\n}\n",
+            },
+          },
+          {
+            name: 'write_file',
+            args: {
+              path: 'test/csv.test.js',
+              content:
+                "import { test } from 'node:test';\nimport assert from 'node:assert';\nimport { toCsv } from '../src/recipes.js';\ntest('csv', () => assert.strictEqual(toCsv([{ title: 'Soup' }]), 'title\\nSoup'));\n",
+            },
+          },
+        ],
+      },
+      { match: { lastToolResult: 'Created test/csv.test.js' }, toolCalls: [{ name: 'run_tests', args: {} }] },
+      {
+        match: { lastToolResult: '[exit code 0]' },
+        toolCall: { name: 'finish', args: { summary: 'Added toCsv with a test.' } },
+      },
+    ]);
+    const started = await api('POST', `/api/projects/${slug}/agent-sessions`, {
+      title: 'Add CSV export',
+      instructions: 'Add CSV export to the recipes module.',
+    });
+    expect(started.statusCode, started.body).toBe(202);
+    const session = started.json();
+    expect(session).toMatchObject({
+      status: 'queued',
+      runtime: 'llm-agent',
+      model: 'coder',
+      branch: 'orchard/agent-1',
+    });
+
+    // Live: the SSE stream follows the transcript from the start until the session has ended.
+    const live = fetch(`${base}/api/agent-sessions/${session.id}/events`, {
+      headers: { ...h, accept: 'text/event-stream' },
+    }).then(async (r) => {
+      const seen: { event: string; data: string }[] = [];
+      for await (const e of readSse(r.body!)) seen.push(e);
+      return seen;
+    });
+    const done = await untilEnded(session.id);
+    expect(done.status, JSON.stringify(done)).toBe('succeeded');
+    expect(done.summary).toBe('Added toCsv with a test.');
+    expect(done.spend.steps).toBe(4);
+    expect(done.spend.inputTokens).toBeGreaterThan(0);
+    expect(done.diffStat).toMatchObject({ files: 2 });
+    expect(done.mergeRequestNumber).toBeGreaterThan(0);
+
+    const repo = repositoryPath(t.config.home, slug);
+    const code = await readFileAt(repo, 'orchard/agent-1', 'src/recipes.js');
+    expect(code).toContain('export function toCsv');
+
+    const mr = (await api('GET', `/api/projects/${slug}/merge-requests/${done.mergeRequestNumber}`)).json();
+    expect(mr).toMatchObject({ sourceBranch: 'orchard/agent-1', targetBranch: 'main' });
+
+    const entries = (await api('GET', `/api/agent-sessions/${session.id}/events`)).json().items;
+    const streamed = await live;
+    expect(streamed.at(-1)).toMatchObject({ event: 'end' });
+    expect(streamed.filter((e) => e.event === 'message').map((e) => JSON.parse(e.data).seq)).toEqual(
+      entries.map((e: { seq: number }) => e.seq),
+    );
+    const kinds = entries.map((e: { kind: string }) => e.kind);
+    expect(kinds[0]).toBe('message');
+    expect(kinds.filter((k: string) => k === 'tool-call')).toHaveLength(5);
+    expect(kinds.filter((k: string) => k === 'tool-result')).toHaveLength(5);
+    const testRun = entries.find((e: { kind: string }) => e.kind === 'command');
+    expect(testRun.data).toMatchObject({ command: 'npm test', exitCode: 0 });
+
+    const { rows } = await t.res.db.query(
+      'SELECT count(*)::int AS n, sum(input_tokens)::int AS tokens FROM llm_calls WHERE agent_session_id = $1',
+      [session.id],
+    );
+    expect(rows[0]).toMatchObject({ n: 4 });
+    expect(rows[0].tokens).toBeGreaterThan(0);
+    // The upstream key never reaches the transcript.
+    expect(JSON.stringify(entries)).not.toContain('sk-upstream-secret');
+  });
+});
