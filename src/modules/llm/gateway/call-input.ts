@@ -7,6 +7,7 @@ const CallContext = z.object({
   operationId: z.uuid().optional(),
   projectId: z.uuid().optional(),
   conversationId: z.uuid().optional(),
+  agentSessionId: z.uuid().optional(),
 });
 
 /** The context ids end up in uuid columns: refuse anything else before the call is made. */

@@ -22,6 +22,8 @@ export interface LlmCallContext {
   operationId?: string;
   projectId?: string;
   conversationId?: string;
+  /** The agent session that made the call (through the proxy, with the session's token). */
+  agentSessionId?: string;
 }
 
 export interface LlmStreamRequest {

@@ -26,6 +26,7 @@ export interface LlmCallRow {
   operation_id: string | null;
   project_id: string | null;
   conversation_id: string | null;
+  agent_session_id: string | null;
   started_at: Date;
 }
 
@@ -53,6 +54,7 @@ const COLUMNS = [
   'operation_id',
   'project_id',
   'conversation_id',
+  'agent_session_id',
   'started_at',
 ] as const;
 
@@ -81,6 +83,7 @@ function rowValues(r: AttemptRecord): unknown[] {
     r.context.operationId ?? null,
     r.context.projectId ?? null,
     r.context.conversationId ?? null,
+    r.context.agentSessionId ?? null,
     r.startedAt,
   ];
 }
