@@ -27,7 +27,14 @@ import {
   identityRoutes,
   reloadActor,
 } from './modules/identity/index.ts';
-import { createLlmGateway, type LlmGateway, llmRoutes, startLlmGateway } from './modules/llm/index.ts';
+import {
+  type CheckBudget,
+  createLlmGateway,
+  type LlmGateway,
+  llmProxyRoutes,
+  llmRoutes,
+  startLlmGateway,
+} from './modules/llm/index.ts';
 import {
   registerNotifyJobs,
   webhookRoutes,
@@ -281,8 +288,14 @@ function agentDeps(res: AppResources): AgentSessionDeps {
   return { ...res, ...changeListeners(res) };
 }
 
+export interface HttpOptions {
+  webRoot?: string;
+  /** The LLM proxy's budget gate (default: every request may spend). */
+  checkLlmBudget?: CheckBudget;
+}
+
 /** The HTTP server with every module's routes. */
-export async function createHttp(res: AppResources, options: { webRoot?: string } = {}): Promise<HttpApp> {
+export async function createHttp(res: AppResources, options: HttpOptions = {}): Promise<HttpApp> {
   const { config, db } = res;
   const { onEvent, onPush } = changeListeners(res);
   const deepCheck = createDeepCheck(res);
@@ -351,6 +364,11 @@ export async function createHttp(res: AppResources, options: { webRoot?: string 
       webhookRoutes(res),
       operationsRoutes(res),
       llmRoutes(res),
+      llmProxyRoutes({
+        ...res,
+        credentials,
+        ...(options.checkLlmBudget ? { checkBudget: options.checkLlmBudget } : {}),
+      }),
       deployRoutes(res),
       studioRoutes(res),
       agentRoutes(agentDeps(res)),

@@ -2,7 +2,7 @@ import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
-import { type AppResources, createHttp, createResources } from '../src/app.ts';
+import { type AppResources, createHttp, createResources, type HttpOptions } from '../src/app.ts';
 import { type Config, loadConfig } from '../src/config.ts';
 import { createToken, createUser } from '../src/modules/identity/index.ts';
 import type { UserRow } from '../src/modules/identity/store.ts';
@@ -34,10 +34,11 @@ let counter = 0;
  * A full Orchard HTTP app on a fresh database, driven with `http.inject()`; logs are captured.
  * `options.database` makes it a second replica on another app's database (closing it leaves the
  * database to its owner). `options.tracing` (e.g. over an in-memory exporter) is shut down on close.
+ * `options.http` reaches the HTTP server (e.g. the LLM proxy's budget gate).
  */
 export async function createTestApp(
   overrides: Record<string, unknown> = {},
-  options: { clock?: Clock; database?: TestDatabase; tracing?: Tracing } = {},
+  options: { clock?: Clock; database?: TestDatabase; tracing?: Tracing; http?: HttpOptions } = {},
 ): Promise<TestApp> {
   const shared = options.database;
   const database = shared ?? (await createTestDatabase());
@@ -57,7 +58,7 @@ export async function createTestApp(
     poolSize: 5,
     ...(options.tracing ? { tracing: options.tracing } : {}),
   });
-  const http = await createHttp(res, { webRoot: path.join(home, 'no-web') });
+  const http = await createHttp(res, { webRoot: path.join(home, 'no-web'), ...options.http });
   await http.ready();
   return {
     config,

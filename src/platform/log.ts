@@ -21,6 +21,31 @@ export const REDACT_PATHS = [
   'masterKey',
 ];
 
+/** Query parameters that carry credentials (Gemini clients send their key as `?key=`). */
+const CREDENTIAL_PARAMS = /([?&](?:key|api_key|apikey|token|access_token)=)[^&#]*/gi;
+
+/** A request URL as it may be logged: credential parameters blanked. */
+export function loggableUrl(url: string): string {
+  return url.includes('?') ? url.replace(CREDENTIAL_PARAMS, '$1***') : url;
+}
+
+/** What a request log line says about the request (Fastify's fields, the URL made loggable). */
+function requestSummary(req: {
+  method?: string;
+  url?: string;
+  host?: string;
+  ip?: string;
+  socket?: { remotePort?: number };
+}) {
+  return {
+    method: req.method,
+    url: req.url === undefined ? undefined : loggableUrl(req.url),
+    host: req.host,
+    remoteAddress: req.ip,
+    remotePort: req.socket?.remotePort,
+  };
+}
+
 export interface LoggerOptions {
   level: string;
   /** Where lines go; tests pass a stream to capture them. Defaults to stdout. */
@@ -44,6 +69,8 @@ export function createLogger(options: LoggerOptions): Logger {
       level: options.level,
       base: options.base ?? { service: 'orchard' },
       redact: { paths: REDACT_PATHS, censor: '***' },
+      // Fastify's request lines take this `req` serializer over its own.
+      serializers: { req: requestSummary },
       timestamp: pino.stdTimeFunctions.isoTime,
       mixin: traceFields,
     },

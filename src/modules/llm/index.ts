@@ -23,6 +23,7 @@ export {
   type CreateGatewayOptions,
   createLlmGateway,
   type LlmGateway,
+  type PassThroughDeps,
   type ProviderStatus,
 } from './gateway/create-gateway.ts';
 export type { GenerateObjectRequest } from './gateway/generate-object.ts';
@@ -41,5 +42,7 @@ export type {
   LlmUsage,
 } from './gateway/types.ts';
 export { type MockLlm, type ScenarioEntry, startMockLlm } from './mock/index.ts';
+export type { CheckBudget, ProxyCaller } from './proxy/proxy-caller.ts';
+export { llmProxyRoutes } from './proxy/routes.ts';
 export { llmRoutes } from './routes.ts';
 export { startLlmGateway } from './start-llm-gateway.ts';

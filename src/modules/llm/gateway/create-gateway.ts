@@ -45,9 +45,17 @@ export interface LlmGateway {
   providers(): Promise<ProviderStatus[]>;
   aliases(): Record<string, string[]>;
   registry: ProviderRegistry;
+  /** What the provider-compatible proxy shares with the gateway, so both trip the same breakers and meter alike. */
+  passThrough: PassThroughDeps;
   /** Waits until every `llm_calls` row so far is written. */
   flush(): Promise<void>;
 }
+
+/** The gateway's providers, aliases, circuit breakers, telemetry (rows, metrics, spans) and clocks. */
+export type PassThroughDeps = Pick<
+  GatewayDeps,
+  'registry' | 'aliases' | 'breakers' | 'telemetry' | 'timeouts' | 'logger' | 'clock' | 'now'
+>;
 
 export interface CreateGatewayOptions {
   config: Config;
@@ -97,6 +105,7 @@ export function createLlmGateway(options: CreateGatewayOptions): LlmGateway {
 
   return {
     registry,
+    passThrough: deps,
     stream: (request) => stream(request),
     generate: (request) => collect(stream(request)),
     generateObject: (request) => generateObject(stream, new BudgetTracker(request.budget), request),

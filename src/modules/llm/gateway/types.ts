@@ -22,7 +22,7 @@ export interface LlmCallContext {
   operationId?: string;
   projectId?: string;
   conversationId?: string;
-  /** The agent session the call is made for. */
+  /** The agent session the call is made for (in-process, or through the proxy with the session's token). */
   agentSessionId?: string;
 }
 
