@@ -1,4 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { authenticateToken, delegateToken } from '../src/modules/identity/index.ts';
+import { agentProjects } from '../src/modules/projects/index.ts';
 import type { RouteEntry } from '../src/platform/http/server.ts';
 import { bearer, createTestApp, type TestApp } from './app.ts';
 
@@ -12,6 +15,27 @@ const PUBLIC_ROUTES = new Set([
   'POST /api/auth/login',
   'GET /api/openapi.json',
 ]);
+/**
+ * What an agent (delegated) token may call besides reading its own project (GET under
+ * /api/projects/:slug, secrets excepted): adding a route here is a security decision.
+ */
+const AGENT_ROUTES = new Set([
+  'GET /api/auth/me',
+  'GET /api/projects',
+  'GET /api/operations',
+  'GET /api/operations/:id',
+  'GET /api/operations/:id/events',
+  'POST /api/projects/:slug/issues',
+  'PATCH /api/projects/:slug/issues/:number',
+  'POST /api/projects/:slug/issues/:number/comments',
+  'POST /api/projects/:slug/merge-requests',
+  'PATCH /api/projects/:slug/merge-requests/:number',
+  'POST /api/projects/:slug/merge-requests/:number/comments',
+  'POST /api/projects/:slug/pipelines',
+  'POST /api/projects/:slug/pipelines/:id/cancel',
+  'POST /api/projects/:slug/pipelines/:id/rerun',
+]);
+const AGENTS_NEVER_READ = new Set(['GET /api/projects/:slug/secrets']);
 const ROLES = ['viewer', 'developer', 'maintainer', 'owner'] as const;
 type Role = (typeof ROLES)[number];
 
@@ -20,19 +44,21 @@ let slug: string;
 let routes: RouteEntry[];
 const members = {} as Record<Role | 'outsider', string>;
 let readOnly: string;
+let agent: string;
 
 beforeAll(async () => {
   t = await createTestApp({ 'rateLimit.tokenPerMinute': 100_000, 'rateLimit.ipPerMinute': 100_000 });
   const owner = await t.user('member');
   members.owner = owner.token;
-  slug = (
+  const project = (
     await t.http.inject({
       method: 'POST',
       url: '/api/projects',
       headers: bearer(owner.token),
       payload: { name: 'Perm' },
     })
-  ).json().slug;
+  ).json();
+  slug = project.slug;
   for (const role of ['viewer', 'developer', 'maintainer'] as const) {
     const u = await t.user('member');
     members[role] = u.token;
@@ -45,6 +71,17 @@ beforeAll(async () => {
   }
   members.outsider = (await t.user('member')).token;
   readOnly = (await t.user('member', ['read'])).token;
+  agent = (
+    await delegateToken(
+      { db: t.res.db, clock: t.res.clock, projects: agentProjects(t.res.db) },
+      {
+        delegatedBy: await authenticateToken(t.res.db, t.res.clock, owner.token),
+        projectId: project.id,
+        agentSessionId: randomUUID(),
+        expiresAt: new Date(Date.now() + 3_600_000),
+      },
+    )
+  ).token;
   routes = t.http.routeTable.filter((r) => r.url.startsWith('/api/') && !r.url.startsWith('/api/docs'));
 });
 afterAll(async () => t?.close());
@@ -135,6 +172,27 @@ describe('every /api route', () => {
       expect(ok.statusCode, `${key(route)} as ${needed}`).not.toBe(401);
       if (ok.statusCode === 403)
         expect(ok.json().detail, `${key(route)} as ${needed}`).not.toMatch(/member of|needs the/);
+    }
+  });
+
+  it('lets an agent token call only what agents may, refusing the rest with a reason', async () => {
+    for (const agentRoute of AGENT_ROUTES) expect(routes.map(key), agentRoute).toContain(agentRoute);
+    for (const route of routes.filter((r) => r.config.auth !== 'public')) {
+      const reads = route.method === 'GET' && route.url.startsWith('/api/projects/:slug');
+      const allowed = AGENT_ROUTES.has(key(route)) || (reads && !AGENTS_NEVER_READ.has(key(route)));
+      const res = await t.http.inject({
+        method: route.method as 'GET',
+        url: fill(route.url),
+        headers: bearer(agent),
+        payload: route.hasBody ? {} : undefined,
+      });
+      expect(res.statusCode, key(route)).not.toBe(401);
+      if (allowed) {
+        if (res.statusCode === 403) expect(res.json().detail, key(route)).not.toMatch(/Agent tokens/);
+      } else {
+        expect(res.statusCode, key(route)).toBe(403);
+        expect(res.json().detail, key(route)).toMatch(/^Agent tokens cannot/);
+      }
     }
   });
 });

@@ -1,7 +1,8 @@
-import { ConflictError } from '../../platform/errors.ts';
+import { ConflictError, ForbiddenError } from '../../platform/errors.ts';
 import type { Actor } from '../../platform/http/actor.ts';
 import type { Resources } from '../../platform/resources.ts';
 import {
+  agentRefRefusal,
   DEFAULT_BRANCH,
   handlePush,
   type PushListener,
@@ -47,6 +48,14 @@ export async function deliverBranch(
   const ref = `refs/heads/${input.branch}`;
   const updates: RefUpdate[] = [...(input.alsoUpdated ?? [])];
   const oldSha = input.previousSha ?? ZERO_SHA;
+  // An agent token moves only its own branches, here as over HTTP.
+  const delegation = input.actor.delegation;
+  const refusal =
+    delegation &&
+    [...updates, { ref, oldSha, newSha: input.sha }]
+      .map((update) => agentRefRefusal(delegation, update))
+      .find(Boolean);
+  if (refusal) throw new ForbiddenError(`${refusal[0]!.toUpperCase()}${refusal.slice(1)}.`);
   if (oldSha !== input.sha) {
     if (!(await updateRef(input.repo, ref, input.sha, oldSha))) {
       throw new ConflictError(

@@ -8,14 +8,42 @@ import path from 'node:path';
  * them before spawning receive-pack and passes the answer in the environment, so the hook needs
  * no call back into the server. Git itself has parsed the command list by then (capabilities,
  * push options, gzip, atomic pushes), so the decision applies to exactly the updates git is about
- * to make, and the client sees a normal `! [remote rejected]` line with our message.
+ * to make, and the client sees a normal `! [remote rejected]` line with our message. It runs
+ * before git moves the ref, so a refused update leaves the ref as it was.
+ *
+ * For an agent token it also holds the push to the token's branches: ORCHARD_AGENT_FOR names the
+ * person the agent acts for (set only for agent tokens), ORCHARD_AGENT_BRANCHES the glob, and no
+ * ref may be deleted (the same rule as agent-push-rule.ts).
  *
  * `post-receive` writes the updates git actually applied to the file named by ORCHARD_PUSH_LOG;
  * Orchard reads it after receive-pack exits to drive push handling.
  */
 const UPDATE = `#!/bin/sh
-# Orchard: protected branches accept updates only from maintainers.
+# Orchard: agent tokens push only to their branches and delete nothing; protected branches accept
+# updates only from maintainers.
 ref="$1"
+if [ -n "$ORCHARD_AGENT_FOR" ]; then
+  case "$3" in
+    *[!0]*) ;;
+    *)
+      echo "Orchard: agent tokens may not delete refs; $ref was kept (the agent acts for $ORCHARD_AGENT_FOR)." >&2
+      exit 1
+      ;;
+  esac
+  allowed=0
+  case "$ref" in
+    refs/heads/*)
+      # Unquoted: the glob is a pattern here (its * matches "/" too).
+      case "\${ref#refs/heads/}" in
+        $ORCHARD_AGENT_BRANCHES) allowed=1 ;;
+      esac
+      ;;
+  esac
+  if [ "$allowed" != "1" ]; then
+    echo "Orchard: agent tokens may push only to $ORCHARD_AGENT_BRANCHES; $ref was refused (the agent acts for $ORCHARD_AGENT_FOR)." >&2
+    exit 1
+  fi
+fi
 case " $ORCHARD_PROTECTED_REFS " in
   *" $ref "*)
     if [ "$ORCHARD_MAY_UPDATE_PROTECTED" != "1" ]; then

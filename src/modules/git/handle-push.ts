@@ -1,6 +1,6 @@
 import { readFile, rm } from 'node:fs/promises';
 import type { Actor } from '../../platform/http/actor.ts';
-import { isSystemActor } from '../../platform/http/actor.ts';
+import { actorDisplayName, isSystemActor } from '../../platform/http/actor.ts';
 import type { Resources } from '../../platform/resources.ts';
 import { readCommit } from './browse/read-commit.ts';
 import type { PushEvent, PushListener, RefUpdate } from './push.ts';
@@ -40,7 +40,7 @@ export async function handlePush(
     await insertPushEvent(res.db, {
       projectId: input.projectId,
       actorId: isSystemActor(input.actor) ? null : input.actor.userId,
-      actorName: input.actor.username,
+      actorName: actorDisplayName(input.actor),
       ...update,
       headCommit: headCommit && {
         sha: headCommit.sha,

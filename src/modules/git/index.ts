@@ -1,4 +1,5 @@
 /** The git module's public face: bare repositories, smart HTTP, browse API, push handling. */
+export { agentRefRefusal } from './agent-push-rule.ts';
 export { type Diff, EMPTY_TREE, type FileChange, readDiff } from './browse/diff.ts';
 export { type Branch, listBranches } from './browse/list-branches.ts';
 export { type CommitInfo, readCommit } from './browse/read-commit.ts';

@@ -125,6 +125,13 @@ export function smartHttpRoutes(res: Resources, deps: SmartHttpDeps) {
               ORCHARD_PROTECTED_REFS: PROTECTED_BRANCHES.map((b) => `refs/heads/${b}`).join(' '),
               ORCHARD_MAY_UPDATE_PROTECTED: roleAtLeast(role, 'maintainer') ? '1' : '0',
               ORCHARD_PUSH_LOG: pushLog,
+              // Agent tokens: the update hook holds every ref to the token's branches.
+              ...(actor.delegation
+                ? {
+                    ORCHARD_AGENT_FOR: actor.delegation.byUsername,
+                    ORCHARD_AGENT_BRANCHES: actor.delegation.pushBranches,
+                  }
+                : {}),
             });
             args.unshift('-c', `core.hooksPath=${hooks}`);
           }

@@ -54,7 +54,10 @@ export function createActorCache(options: ActorCacheOptions): ActorCache {
     if (change.userId === undefined && change.tokenId === undefined && change.sessionId === undefined) return;
     for (const [key, { actor }] of entries) {
       if (
-        (change.userId === undefined || change.userId === actor.userId) &&
+        // A delegated token also falls with the person it acts for (disabled, deleted).
+        (change.userId === undefined ||
+          change.userId === actor.userId ||
+          change.userId === actor.delegation?.byUserId) &&
         (change.tokenId === undefined || change.tokenId === actor.tokenId) &&
         (change.sessionId === undefined || change.sessionId === actor.sessionId)
       )

@@ -18,7 +18,10 @@ export function scopesForRole(role: 'admin' | 'member'): Scope[] {
 type TokenWithUser = NonNullable<Awaited<ReturnType<typeof findTokenWithUser>>>;
 type SessionWithUser = NonNullable<Awaited<ReturnType<typeof findSessionWithUser>>>;
 
-/** The actor of a token row; throws 401 for a revoked or expired token or a disabled account. */
+/**
+ * The actor of a token row; throws 401 for a revoked or expired token, a disabled account, or a
+ * delegated token whose delegating user is disabled or gone.
+ */
 function tokenActor(row: TokenWithUser | undefined, now: Date): Actor {
   if (!row) throw new UnauthorizedError('The API token is not valid.');
   if (row.revoked_at) throw new UnauthorizedError('The API token was revoked; create a new one.');
@@ -27,7 +30,7 @@ function tokenActor(row: TokenWithUser | undefined, now: Date): Actor {
   if (row.disabled) throw new UnauthorizedError('The account of this token is disabled.');
   // A token never holds more than its user's role allows, even if the role was lowered later.
   const allowed = scopesForRole(row.role);
-  return {
+  const actor: Actor = {
     userId: row.user_id,
     username: row.username,
     role: row.role,
@@ -36,10 +39,39 @@ function tokenActor(row: TokenWithUser | undefined, now: Date): Actor {
     tokenId: row.id,
     ...(row.expires_at ? { expiresAt: row.expires_at } : {}),
   };
+  if (!row.delegated_by) {
+    // An agent acts only for someone: a plain token of an agent principal is worth nothing.
+    if (row.kind === 'agent')
+      throw new UnauthorizedError('Agent principals act only with tokens delegated to an agent session.');
+    return actor;
+  }
+  if (!row.delegator_username || row.delegator_disabled || !row.project_id)
+    throw new UnauthorizedError('The user who delegated this agent token is disabled or gone.');
+  return {
+    ...actor,
+    // Never admin, whatever the row says: delegated tokens are made with write only.
+    scopes: actor.scopes.filter((s) => s !== 'admin'),
+    delegation: {
+      byUserId: row.delegated_by,
+      byUsername: row.delegator_username,
+      projectId: row.project_id,
+      pushBranches: row.push_branches ?? '',
+      agentSessionId: row.agent_session_id,
+    },
+  };
+}
+
+/**
+ * The actor of a token, by the token's id: for in-process work (an agent run) that holds a
+ * delegated token without going through HTTP. Throws 401 like authentication does.
+ */
+export async function actorForToken(db: Queryable, clock: Clock, tokenId: string): Promise<Actor> {
+  return tokenActor(await findTokenWithUser(db, { id: tokenId }), clock.now());
 }
 
 function sessionActor(row: SessionWithUser | undefined, now: Date): Actor | undefined {
-  if (!row || row.expires_at <= now || row.disabled) return undefined;
+  // Only people hold sessions (login refuses agents and services; this covers any row made otherwise).
+  if (!row || row.expires_at <= now || row.disabled || row.kind !== 'human') return undefined;
   return {
     userId: row.user_id,
     username: row.username,

@@ -3,6 +3,7 @@ import type { RequestContext } from '../../platform/context.ts';
 import { type Db, withTransaction } from '../../platform/db/pool.ts';
 import { ForbiddenError, NotFoundError } from '../../platform/errors.ts';
 import { hasScope, type Scope } from '../../platform/http/actor.ts';
+import { requireUndelegated } from '../../platform/http/delegated-actor.ts';
 import { recordAudit } from './audit/record-audit.ts';
 import { scopesForRole } from './authenticate.ts';
 import { findUserById, insertToken, type TokenRow } from './store.ts';
@@ -24,12 +25,17 @@ export async function createToken(
   ctx: RequestContext,
   input: { userId?: string; name: string; scopes: Scope[]; expiresInDays?: number; token?: string },
 ): Promise<CreatedToken> {
+  requireUndelegated(ctx.actor, 'Agent tokens cannot create tokens');
   const userId = input.userId ?? ctx.actor.userId;
   if (userId !== ctx.actor.userId && ctx.actor.role !== 'admin') {
     throw new ForbiddenError('Only instance admins may create tokens for other users.');
   }
   const user = await findUserById(db, userId);
   if (!user) throw new NotFoundError('No such user.');
+  if (user.kind === 'agent')
+    throw new ForbiddenError(
+      `${user.username} is an agent principal: it holds only tokens delegated to an agent session, never plain ones.`,
+    );
   const scopes = [...new Set(input.scopes)];
   const allowed = scopesForRole(user.role);
   const beyondRole = scopes.filter((s) => !allowed.includes(s));

@@ -1,7 +1,9 @@
 /** The identity module's public face. */
 export { type ActorCache, createActorCache } from './actor-cache.ts';
-export { type AuditEntry, recordAudit } from './audit/record-audit.ts';
+export type { AgentProjects } from './agent-projects.ts';
+export { type AuditEntry, type OnBehalfOf, recordAudit } from './audit/record-audit.ts';
 export {
+  actorForToken,
   authenticateToken,
   type CredentialDeps,
   createAuthenticator,
@@ -11,11 +13,19 @@ export {
 export { bootstrapAdmin } from './bootstrap-admin.ts';
 export { createToken } from './create-token.ts';
 export { createUser } from './create-user.ts';
+export {
+  type DelegatedToken,
+  type DelegateTokenDeps,
+  delegateToken,
+  MAX_DELEGATION_MS,
+} from './delegate-token.ts';
+export { ensureAgentPrincipal } from './ensure-agent-principal.ts';
 export { findTokenBinding, type TokenBinding } from './find-token-binding.ts';
-export { findUsernames } from './find-usernames.ts';
+export { findUsernames, findUserSummaries } from './find-usernames.ts';
 export { createLastUseRecorder, type LastUseRecorder } from './last-use.ts';
 export { needsAdmin } from './needs-admin.ts';
+export { revokeSessionTokens } from './revoke-session-tokens.ts';
 export { identityRoutes } from './routes.ts';
 export { setupAdmin } from './setup-admin.ts';
-export { findUserById, findUserByName } from './store.ts';
+export { findUserById, findUserByName, type UserKind } from './store.ts';
 export { generateToken } from './token-format.ts';

@@ -1,6 +1,6 @@
 import type { Clock } from '../../platform/clock.ts';
 import { type Db, type DbClient, withTransaction } from '../../platform/db/pool.ts';
-import { UnauthorizedError } from '../../platform/errors.ts';
+import { ForbiddenError, UnauthorizedError } from '../../platform/errors.ts';
 import { recordAudit } from './audit/record-audit.ts';
 import { scopesForRole } from './authenticate.ts';
 import { DUMMY_PASSWORD_HASH, verifyPassword } from './password.ts';
@@ -35,6 +35,11 @@ export async function login(
   // time to answer does not tell which logins exist.
   const hash = user?.password_hash ?? null;
   const ok = await verify(input.password, hash ?? DUMMY_PASSWORD_HASH);
+  // Agents and services have no password; say so rather than "wrong password" (the name is no secret).
+  if (user && user.kind !== 'human')
+    throw new ForbiddenError(
+      `${user.username} is ${user.kind === 'agent' ? 'an agent principal' : 'a service account'} and cannot log in: it acts only with API tokens${user.kind === 'agent' ? ' delegated by the person who starts an agent session' : ''}.`,
+    );
   if (!user || !hash || !ok || user.disabled) throw new UnauthorizedError('Wrong username or password.');
   return openSession(db, clock, user, input);
 }
@@ -46,6 +51,7 @@ export async function openSession(
   user: UserRow,
   input: { ttlHours: number; ip?: string; userAgent?: string; requestId?: string },
 ): Promise<LoginResult> {
+  if (user.kind !== 'human') throw new ForbiddenError(`${user.username} is not a person and cannot log in.`);
   const session = {
     id: randomSecret(32),
     csrfToken: randomSecret(24),

@@ -3,6 +3,7 @@ import type { RequestContext } from '../../platform/context.ts';
 import { type Db, withTransaction } from '../../platform/db/pool.ts';
 import { NotFoundError } from '../../platform/errors.ts';
 import { notifyAccessChange } from '../../platform/events/index.ts';
+import { requireUndelegated } from '../../platform/http/delegated-actor.ts';
 import type { ActorCache } from './actor-cache.ts';
 import { recordAudit } from './audit/record-audit.ts';
 import { findToken, revokeToken as revoke, type TokenRow } from './store.ts';
@@ -15,6 +16,8 @@ export async function revokeToken(
   id: string,
   cache?: ActorCache,
 ): Promise<TokenRow> {
+  // The agent principal is shared by its project's sessions: one session must not end another's token.
+  requireUndelegated(ctx.actor, 'Agent tokens cannot revoke tokens');
   const token = await findToken(db, id);
   if (!token || (token.user_id !== ctx.actor.userId && ctx.actor.role !== 'admin')) {
     throw new NotFoundError('No such token.');

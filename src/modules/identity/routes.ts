@@ -93,18 +93,23 @@ export function identityRoutes(res: Resources, options: { cache?: ActorCache } =
       return reply.status(204).send();
     });
 
-    app.get('/api/auth/me', { schema: { tags, response: { 200: MeView } } }, async (request) => {
-      const actor = contextOf(request).actor;
-      const user = await findUserById(db, actor.userId);
-      if (!user) throw new NotFoundError('Your account no longer exists.');
-      const csrf = request.cookies?.orchard_csrf;
-      return {
-        user: toUserView(user),
-        via: actor.via,
-        scopes: actor.scopes,
-        ...(actor.via === 'session' && csrf ? { csrfToken: csrf } : {}),
-      };
-    });
+    app.get(
+      '/api/auth/me',
+      { config: { delegated: true }, schema: { tags, response: { 200: MeView } } },
+      async (request) => {
+        const actor = contextOf(request).actor;
+        const user = await findUserById(db, actor.userId);
+        if (!user) throw new NotFoundError('Your account no longer exists.');
+        const csrf = request.cookies?.orchard_csrf;
+        return {
+          user: toUserView(user),
+          via: actor.via,
+          scopes: actor.scopes,
+          ...(actor.via === 'session' && csrf ? { csrfToken: csrf } : {}),
+          ...(actor.delegation ? { delegation: actor.delegation } : {}),
+        };
+      },
+    );
 
     app.get(
       '/api/tokens',
@@ -114,7 +119,10 @@ export function identityRoutes(res: Resources, options: { cache?: ActorCache } =
 
     app.post(
       '/api/tokens',
-      { schema: { tags, body: CreateTokenBody, response: { 201: TokenView.extend({ token: z.string() }) } } },
+      {
+        config: { delegated: 'Agent tokens cannot create tokens' },
+        schema: { tags, body: CreateTokenBody, response: { 201: TokenView.extend({ token: z.string() }) } },
+      },
       async (request, reply) => {
         const { row, token } = await createToken(db, clock, contextOf(request), request.body);
         return reply.status(201).send({ ...toTokenView(row), token });

@@ -14,6 +14,8 @@ export const Email = z.email('must be an email address').max(254);
 export const Password = z.string().min(10, 'must be at least 10 characters').max(1024);
 export const ScopeName = z.enum(['read', 'write', 'admin']);
 export const Role = z.enum(['admin', 'member']);
+/** A person, an agent acting for someone (delegated tokens only), or a service (tokens only). */
+export const UserKind = z.enum(['human', 'agent', 'service']);
 
 export const CreateUserBody = z.object({
   username: Username,
@@ -56,6 +58,7 @@ export const UserView = z.object({
   username: z.string(),
   email: z.string(),
   role: Role,
+  kind: UserKind,
   disabled: z.boolean(),
   createdAt: z.string(),
 });
@@ -81,6 +84,16 @@ export const MeView = z.object({
   via: z.enum(['session', 'token']),
   scopes: z.array(ScopeName),
   csrfToken: z.string().optional(),
+  /** An agent token: whom it acts for, in which project, where it may push. */
+  delegation: z
+    .object({
+      byUserId: z.string(),
+      byUsername: z.string(),
+      projectId: z.string(),
+      pushBranches: z.string(),
+      agentSessionId: z.string().nullable(),
+    })
+    .optional(),
 });
 
 export const AuditQuery = PageQuery.extend({

@@ -1,12 +1,16 @@
 import type { Queryable } from '../../platform/db/pool.ts';
 import type { Scope } from '../../platform/http/actor.ts';
 
+/** A person, an agent acting on someone's behalf (delegated tokens only), or a service (tokens only). */
+export type UserKind = 'human' | 'agent' | 'service';
+
 export interface UserRow {
   id: string;
   username: string;
   email: string;
   password_hash: string | null;
   role: 'admin' | 'member';
+  kind: UserKind;
   disabled: boolean;
   created_at: Date;
   updated_at: Date;
@@ -23,6 +27,11 @@ export interface TokenRow {
   revoked_at: Date | null;
   last_used_at: Date | null;
   created_at: Date;
+  /** Delegated tokens: the one project they act in, who delegated them, where they may push. */
+  project_id: string | null;
+  delegated_by: string | null;
+  push_branches: string | null;
+  agent_session_id: string | null;
 }
 
 export interface SessionRow {
@@ -48,6 +57,22 @@ export async function insertUser(
   return rows[0]!;
 }
 
+/**
+ * Creates an agent principal (no password, never a session) unless the name is taken; undefined
+ * when it was (by anyone: the caller looks at who holds it).
+ */
+export async function insertAgentUser(
+  db: Queryable,
+  user: { username: string; email: string },
+): Promise<UserRow | undefined> {
+  const { rows } = await db.query<UserRow>(
+    `INSERT INTO users (username, email, password_hash, role, kind) VALUES ($1, $2, NULL, 'member', 'agent')
+     ON CONFLICT DO NOTHING RETURNING *`,
+    [user.username, user.email],
+  );
+  return rows[0];
+}
+
 export async function findUserByLogin(db: Queryable, login: string): Promise<UserRow | undefined> {
   const { rows } = await db.query<UserRow>(
     'SELECT * FROM users WHERE username = lower($1) OR lower(email) = lower($1) LIMIT 1',
@@ -69,9 +94,9 @@ export async function findUserByName(db: Queryable, username: string): Promise<U
 export async function listUsernames(
   db: Queryable,
   ids: string[],
-): Promise<Array<{ id: string; username: string }>> {
-  const { rows } = await db.query<{ id: string; username: string }>(
-    'SELECT id, username FROM users WHERE id = ANY($1::uuid[])',
+): Promise<Array<{ id: string; username: string; kind: UserKind }>> {
+  const { rows } = await db.query<{ id: string; username: string; kind: UserKind }>(
+    'SELECT id, username, kind FROM users WHERE id = ANY($1::uuid[])',
     [ids],
   );
   return rows;
@@ -118,26 +143,50 @@ export async function insertToken(
     prefix: string;
     scopes: Scope[];
     expiresAt: Date | null;
+    delegation?: { projectId: string; delegatedBy: string; pushBranches: string; agentSessionId: string };
   },
 ): Promise<TokenRow> {
+  const d = token.delegation;
   const { rows } = await db.query<TokenRow>(
-    `INSERT INTO api_tokens (user_id, name, token_hash, prefix, scopes, expires_at)
-     VALUES ($1, $2, $3, $4, $5, $6) RETURNING *`,
-    [token.userId, token.name, token.hash, token.prefix, token.scopes, token.expiresAt],
+    `INSERT INTO api_tokens (user_id, name, token_hash, prefix, scopes, expires_at,
+       project_id, delegated_by, push_branches, agent_session_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING *`,
+    [
+      token.userId,
+      token.name,
+      token.hash,
+      token.prefix,
+      token.scopes,
+      token.expiresAt,
+      d?.projectId ?? null,
+      d?.delegatedBy ?? null,
+      d?.pushBranches ?? null,
+      d?.agentSessionId ?? null,
+    ],
   );
   return rows[0]!;
 }
 
-type TokenWithUser = TokenRow & { username: string; role: 'admin' | 'member'; disabled: boolean };
+export type TokenWithUser = TokenRow & {
+  username: string;
+  role: 'admin' | 'member';
+  kind: UserKind;
+  disabled: boolean;
+  /** Delegated tokens: the delegating user as they are now (null when deleted). */
+  delegator_username: string | null;
+  delegator_disabled: boolean | null;
+};
 
-/** A token with its user, by the hash of its secret (authentication) or by its id (a reload). */
+/** A token with its user (and delegator), by the hash of its secret (authentication) or by its id. */
 export async function findTokenWithUser(
   db: Queryable,
   by: { hash: string } | { id: string },
 ): Promise<TokenWithUser | undefined> {
   const [column, value] = 'hash' in by ? ['token_hash', by.hash] : ['id', by.id];
   const { rows } = await db.query(
-    `SELECT t.*, u.username, u.role, u.disabled FROM api_tokens t JOIN users u ON u.id = t.user_id
+    `SELECT t.*, u.username, u.role, u.kind, u.disabled,
+       d.username AS delegator_username, d.disabled AS delegator_disabled
+     FROM api_tokens t JOIN users u ON u.id = t.user_id LEFT JOIN users d ON d.id = t.delegated_by
      WHERE t.${column} = $1`,
     [value],
   );
@@ -175,6 +224,19 @@ export async function revokeToken(db: Queryable, id: string, at: Date): Promise<
   return rows[0];
 }
 
+/** Revokes the tokens delegated to an agent session; returns those it revoked now. */
+export async function revokeSessionTokenRows(
+  db: Queryable,
+  agentSessionId: string,
+  at: Date,
+): Promise<TokenRow[]> {
+  const { rows } = await db.query<TokenRow>(
+    `UPDATE api_tokens SET revoked_at = $2 WHERE agent_session_id = $1 AND revoked_at IS NULL RETURNING *`,
+    [agentSessionId, at],
+  );
+  return rows;
+}
+
 export async function insertSession(
   db: Queryable,
   session: {
@@ -202,9 +264,11 @@ export async function insertSession(
 export async function findSessionWithUser(
   db: Queryable,
   idHash: string,
-): Promise<(SessionRow & { username: string; role: 'admin' | 'member'; disabled: boolean }) | undefined> {
+): Promise<
+  (SessionRow & { username: string; role: 'admin' | 'member'; kind: UserKind; disabled: boolean }) | undefined
+> {
   const { rows } = await db.query(
-    `SELECT s.*, u.username, u.role, u.disabled FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1`,
+    `SELECT s.*, u.username, u.role, u.kind, u.disabled FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1`,
     [idHash],
   );
   return rows[0];

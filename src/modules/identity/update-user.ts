@@ -2,6 +2,7 @@ import type { RequestContext } from '../../platform/context.ts';
 import { type Db, withTransaction } from '../../platform/db/pool.ts';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../platform/errors.ts';
 import { notifyAccessChange } from '../../platform/events/index.ts';
+import { requireUndelegated } from '../../platform/http/delegated-actor.ts';
 import type { ActorCache } from './actor-cache.ts';
 import { recordAudit } from './audit/record-audit.ts';
 import { hashPassword } from './password.ts';
@@ -14,6 +15,7 @@ export async function updateUser(
   patch: { role?: 'admin' | 'member'; disabled?: boolean; password?: string; email?: string },
   cache?: ActorCache,
 ): Promise<UserRow> {
+  requireUndelegated(ctx.actor, 'Agent tokens cannot change accounts');
   const self = id === ctx.actor.userId;
   if (!self && ctx.actor.role !== 'admin')
     throw new ForbiddenError('Only instance admins may change other users.');

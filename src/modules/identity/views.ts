@@ -7,6 +7,7 @@ export function toUserView(row: UserRow): UserView {
     username: row.username,
     email: row.email,
     role: row.role,
+    kind: row.kind,
     disabled: row.disabled,
     createdAt: row.created_at.toISOString(),
   };

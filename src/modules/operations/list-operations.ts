@@ -20,7 +20,13 @@ export async function listOperations(
   const projectId = query.project
     ? (await requireProjectRole(db, actor, query.project, 'viewer', { allowArchived: true })).project.id
     : undefined;
-  const inProjects = projectId || isAdmin(actor) ? undefined : await listMemberProjectIds(db, actor.userId);
+  // An agent token sees its own project's operations only (its principal may be in others).
+  const inProjects =
+    projectId || isAdmin(actor)
+      ? undefined
+      : actor.delegation
+        ? [actor.delegation.projectId]
+        : await listMemberProjectIds(db, actor.userId);
   return fetchPage(
     query.limit,
     async (limit) =>

@@ -110,7 +110,10 @@ export function operationsRoutes(
 
     app.get(
       '/api/operations',
-      { schema: { tags, querystring: ListOperationsQuery, response: { 200: Page(OperationView) } } },
+      {
+        config: { delegated: true },
+        schema: { tags, querystring: ListOperationsQuery, response: { 200: Page(OperationView) } },
+      },
       async (request) => listOperations(db, contextOf(request).actor, request.query),
     );
 
@@ -126,7 +129,10 @@ export function operationsRoutes(
 
     app.get(
       '/api/operations/:id',
-      { schema: { tags, params: OperationIdParams, response: { 200: OperationDetail } } },
+      {
+        config: { delegated: true },
+        schema: { tags, params: OperationIdParams, response: { 200: OperationDetail } },
+      },
       async (request) => getOperation(db, request.params.id, { actor: contextOf(request).actor }),
     );
 
@@ -149,6 +155,7 @@ export function operationsRoutes(
     app.get(
       '/api/operations/:id/events',
       {
+        config: { delegated: true },
         schema: {
           tags,
           description:

@@ -51,7 +51,10 @@ export function pipelineRoutes(res: PipelineDeps) {
     );
     app.post(
       '/api/projects/:slug/pipelines',
-      { schema: { tags, params: SlugParam, body: RunPipelineBody, response: { 201: PipelineView } } },
+      {
+        config: { delegated: true },
+        schema: { tags, params: SlugParam, body: RunPipelineBody, response: { 201: PipelineView } },
+      },
       async (request, reply) => {
         const pipeline = await runPipelineManually(
           res,
@@ -78,7 +81,10 @@ export function pipelineRoutes(res: PipelineDeps) {
     );
     app.post(
       '/api/projects/:slug/pipelines/:id/cancel',
-      { schema: { tags, params: PipelineParams, response: { 200: PipelineView } } },
+      {
+        config: { delegated: true },
+        schema: { tags, params: PipelineParams, response: { 200: PipelineView } },
+      },
       async (request) => {
         const pipeline = await cancelPipeline(
           res,
@@ -91,7 +97,10 @@ export function pipelineRoutes(res: PipelineDeps) {
     );
     app.post(
       '/api/projects/:slug/pipelines/:id/rerun',
-      { schema: { tags, params: PipelineParams, response: { 201: PipelineView } } },
+      {
+        config: { delegated: true },
+        schema: { tags, params: PipelineParams, response: { 201: PipelineView } },
+      },
       async (request, reply) => {
         const pipeline = await rerunPipeline(res, contextOf(request), request.params.slug, request.params.id);
         return reply.status(201).send(toPipelineView(pipeline, await listJobs(db, pipeline.id)));

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createTestApp, type TestApp } from '../../../test/app.ts';
 import {
@@ -12,6 +13,8 @@ import {
 } from '../../../test/git.ts';
 import { findLeak } from '../../../test/secret-leaks.ts';
 import { until } from '../../../test/support/until.ts';
+import { authenticateToken, delegateToken } from '../identity/index.ts';
+import { agentProjects } from '../projects/index.ts';
 import { runDueSchedules } from './index.ts';
 
 /**
@@ -239,6 +242,35 @@ describe('who may use a secret', () => {
     );
     const mrRerun = await api('owner', 'POST', `/pipelines/${mrPipeline.p.number}/rerun`);
     expect((await probe((p) => p.id === mrRerun.json().id, 'the MR rerun')).given).toBe(false);
+  });
+
+  it("never gives a protected secret to an agent's run, whatever role its principal was given", async () => {
+    await pushAs('developer', 'agent-run', `${PROBE}# agent\n`, 'for the agent [skip ci]');
+    const maintainer = await authenticateToken(t.res.db, t.res.clock, users.maintainer.token);
+    const projectId = (await api('owner', 'GET', '')).json().id;
+    const agent = await delegateToken(
+      { db: t.res.db, clock: t.res.clock, projects: agentProjects(t.res.db) },
+      {
+        delegatedBy: maintainer,
+        projectId,
+        agentSessionId: randomUUID(),
+        expiresAt: new Date(Date.now() + 3_600_000),
+      },
+    );
+    // Even an owner making the agent principal a maintainer does not let its runs have them.
+    await addMember(t, users.owner.token, slug, agent.principal.username, 'maintainer');
+    const run = await t.http.inject({
+      method: 'POST',
+      url: `/api/projects/${slug}/pipelines`,
+      headers: bearer(agent.token),
+      payload: { ref: 'agent-run' },
+    });
+    expect(run.statusCode, run.body).toBe(201);
+    const p = await finished((x) => x.id === run.json().id, "the agent's manual run");
+    const text = await logOf(p);
+    expect(text).toContain('protected=absent');
+    expect(text).toContain(`${agent.principal.username}, who started it, is an agent acting for someone`);
+    expect(findLeak(text, PROTECTED)).toBeUndefined();
   });
 
   it('runs a schedule as its creator, checking the role each time it fires', async () => {

@@ -15,7 +15,8 @@ export interface SecretAccess {
  * Whether a pipeline's jobs may be given protected secrets (docs/git-and-pipelines.md, "Who may
  * use a secret"): yes when the commit is on a protected branch (code a maintainer accepted), or
  * when the pipeline is a manual run, a rerun or a schedule started by someone who is a
- * maintainer or owner at the moment the job starts. A push says only who moved a ref, not who
+ * maintainer or owner at the moment the job starts (never an agent's run: agents act for someone,
+ * at developer level at most). A push says only who moved a ref, not who
  * wrote or reviewed the code, and a merge-request pipeline runs the proposed code itself, so
  * neither counts.
  */
@@ -34,6 +35,11 @@ export async function pipelineSecretAccess(
     return deny(' and the pipeline was started by a push');
   if (!pipeline.actor_id) return deny(' and no user who started it is known');
   const user = await findUserById(res.db, pipeline.actor_id);
+  // An agent acts for someone at developer level at most, whatever role its principal was given.
+  if (user?.kind === 'agent')
+    return deny(
+      `, and ${user.username}, who started it, is an agent acting for someone (agents never get protected secrets)`,
+    );
   const role = await currentProjectRole(res.db, project.id, pipeline.actor_id);
   if (user && role && roleAtLeast(role, 'maintainer'))
     return { protectedAllowed: true, reason: `${user.username}, a ${role}, started it` };

@@ -1,6 +1,6 @@
 import type { Queryable } from '../../platform/db/pool.ts';
 import { ForbiddenError, NotFoundError } from '../../platform/errors.ts';
-import type { Actor } from '../../platform/http/actor.ts';
+import type { Actor, Delegation } from '../../platform/http/actor.ts';
 import { findUserById } from '../identity/index.ts';
 import type { ProjectRole } from './schemas.ts';
 import { findMemberRole, findProjectBySlug, type ProjectRow } from './store.ts';
@@ -10,6 +10,14 @@ const RANK: Record<ProjectRole, number> = { viewer: 0, developer: 1, maintainer:
 export function roleAtLeast(role: ProjectRole, needed: ProjectRole) {
   return RANK[role] >= RANK[needed];
 }
+
+/** The lower of two roles. */
+export function roleAtMost(role: ProjectRole, cap: ProjectRole): ProjectRole {
+  return RANK[role] <= RANK[cap] ? role : cap;
+}
+
+/** The most an agent token ever holds in its project, whatever its principal's or its person's role. */
+export const DELEGATED_MAX_ROLE: ProjectRole = 'developer';
 
 export interface ProjectAccess {
   project: ProjectRow;
@@ -28,10 +36,10 @@ export async function requireProjectRole(
   needed: ProjectRole,
   options: { allowArchived?: boolean } = {},
 ): Promise<ProjectAccess> {
-  const project = await findProjectBySlug(db, slug);
-  if (!project) throw new NotFoundError(`No project "${slug}".`);
-  const role = actor.role === 'admin' ? 'owner' : await findMemberRole(db, project.id, actor.userId);
-  if (!role) throw new ForbiddenError(`You are not a member of project "${slug}"; ask an owner to add you.`);
+  const found = await findProjectBySlug(db, slug);
+  const { project, role } = actor.delegation
+    ? await delegatedAccess(db, actor, actor.delegation, slug, found)
+    : await memberAccess(db, actor, slug, found);
   if (!roleAtLeast(role, needed)) {
     throw new ForbiddenError(`This needs the ${needed} role in project "${slug}"; you are ${role}.`);
   }
@@ -39,6 +47,43 @@ export async function requireProjectRole(
     throw new ForbiddenError(`Project "${slug}" is archived; unarchive it first.`);
   }
   return { project, role };
+}
+
+async function memberAccess(
+  db: Queryable,
+  actor: Actor,
+  slug: string,
+  project: ProjectRow | undefined,
+): Promise<ProjectAccess> {
+  if (!project) throw new NotFoundError(`No project "${slug}".`);
+  const role = actor.role === 'admin' ? 'owner' : await findMemberRole(db, project.id, actor.userId);
+  if (!role) throw new ForbiddenError(`You are not a member of project "${slug}"; ask an owner to add you.`);
+  return { project, role };
+}
+
+/**
+ * An agent token's role: only in its own project (any other, existing or not, is the same 403),
+ * and never more than developer, its principal's role or its person's role there now.
+ */
+async function delegatedAccess(
+  db: Queryable,
+  actor: Actor,
+  delegation: Delegation,
+  slug: string,
+  project: ProjectRow | undefined,
+): Promise<ProjectAccess> {
+  if (!project || project.id !== delegation.projectId)
+    throw new ForbiddenError(
+      `This agent token works only in the project it was delegated for; it cannot reach project "${slug}".`,
+    );
+  // One after the other: `db` may be a transaction's single client.
+  const agent = await findMemberRole(db, project.id, actor.userId);
+  const person = await currentProjectRole(db, project.id, delegation.byUserId);
+  if (!agent || !person)
+    throw new ForbiddenError(
+      `${agent ? delegation.byUsername : actor.username} is no longer a member of project "${slug}", so this agent token cannot act there.`,
+    );
+  return { project, role: roleAtMost(roleAtMost(agent, person), DELEGATED_MAX_ROLE) };
 }
 
 /**

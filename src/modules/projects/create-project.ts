@@ -2,6 +2,7 @@ import type { RequestContext } from '../../platform/context.ts';
 import { type Db, type DbClient, withTransaction } from '../../platform/db/pool.ts';
 import { ConflictError } from '../../platform/errors.ts';
 import { isSystemActor } from '../../platform/http/actor.ts';
+import { requireUndelegated } from '../../platform/http/delegated-actor.ts';
 import { slugify } from '../../platform/slugify.ts';
 import { recordAudit } from '../identity/index.ts';
 import type { CreateProjectBody } from './schemas.ts';
@@ -18,6 +19,7 @@ export async function createProject(
   ctx: RequestContext,
   input: CreateProjectBody,
 ): Promise<ProjectRow> {
+  requireUndelegated(ctx.actor, 'Agent tokens cannot create projects');
   return withTransaction(db, async (tx) => {
     let slug = input.slug;
     if (!slug) {

@@ -1,5 +1,13 @@
 /** The projects module's public face. */
-export { currentProjectRole, type ProjectAccess, requireProjectRole, roleAtLeast } from './access.ts';
+export {
+  currentProjectRole,
+  DELEGATED_MAX_ROLE,
+  type ProjectAccess,
+  requireProjectRole,
+  roleAtLeast,
+  roleAtMost,
+} from './access.ts';
+export { agentProjects } from './agent-projects.ts';
 export { createProject } from './create-project.ts';
 export { findProjectSlugs } from './find-project-slugs.ts';
 export { findProjects } from './find-projects.ts';

@@ -1,6 +1,6 @@
 import type { Queryable } from '../../platform/db/pool.ts';
 import type { Actor } from '../../platform/http/actor.ts';
-import { findUsernames } from '../identity/index.ts';
+import { findUserSummaries } from '../identity/index.ts';
 import { requireProjectRole } from './access.ts';
 import type { MemberView } from './schemas.ts';
 import { listMemberRows } from './store.ts';
@@ -13,14 +13,14 @@ export async function listMembers(
 ): Promise<{ items: MemberView[]; nextCursor: null }> {
   const { project } = await requireProjectRole(db, actor, slug, 'viewer');
   const rows = await listMemberRows(db, project.id);
-  const names = await findUsernames(
+  const users = await findUserSummaries(
     db,
     rows.map((r) => r.user_id),
   );
   const items = rows
     .flatMap((r) => {
-      const username = names.get(r.user_id);
-      return username ? [{ ...r, username }] : [];
+      const user = users.get(r.user_id);
+      return user ? [{ ...r, ...user }] : [];
     })
     .sort(
       (a, b) =>
@@ -29,6 +29,7 @@ export async function listMembers(
     .map((r) => ({
       userId: r.user_id,
       username: r.username,
+      kind: r.kind,
       role: r.role,
       addedAt: r.created_at.toISOString(),
     }));

@@ -1,11 +1,12 @@
 import type { Db } from '../../platform/db/pool.ts';
 import type { Actor } from '../../platform/http/actor.ts';
 import { CursorShape, decodeCursor, fetchPage, type Page } from '../../platform/http/cursor.ts';
+import { DELEGATED_MAX_ROLE, roleAtMost } from './access.ts';
 import type { ProjectView } from './schemas.ts';
 import { listProjectsFor } from './store.ts';
 import { toProjectView } from './views.ts';
 
-/** Projects the actor is a member of (admins: all), newest first. */
+/** Projects the actor is a member of (admins: all; an agent token: its one project), newest first. */
 export async function listProjects(
   db: Db,
   actor: Actor,
@@ -17,13 +18,22 @@ export async function listProjects(
     (limit) =>
       listProjectsFor(db, {
         userId: actor.userId,
-        all: actor.role === 'admin',
+        all: actor.role === 'admin' && !actor.delegation,
+        onlyProjectId: actor.delegation?.projectId,
         archived: query.archived,
         search: query.q,
         limit,
         after,
       }),
     (r) => [r.created_at.toISOString(), r.id],
-    (r) => toProjectView(r, actor.role === 'admin' ? 'owner' : (r.member_role ?? 'viewer')),
+    (r) =>
+      toProjectView(
+        r,
+        actor.delegation
+          ? roleAtMost(r.member_role ?? 'viewer', DELEGATED_MAX_ROLE)
+          : actor.role === 'admin'
+            ? 'owner'
+            : (r.member_role ?? 'viewer'),
+      ),
   );
 }

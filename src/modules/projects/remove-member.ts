@@ -2,11 +2,14 @@ import type { RequestContext } from '../../platform/context.ts';
 import { type Db, withTransaction } from '../../platform/db/pool.ts';
 import { ConflictError, NotFoundError } from '../../platform/errors.ts';
 import { notifyAccessChange } from '../../platform/events/index.ts';
+import { requireUndelegated } from '../../platform/http/delegated-actor.ts';
 import { findUserByName, recordAudit } from '../identity/index.ts';
 import { requireProjectRole } from './access.ts';
+import { AGENTS_CANNOT_ADMINISTER } from './agent-refusal.ts';
 import { countOwners, deleteMember } from './store.ts';
 
 export async function removeMember(db: Db, ctx: RequestContext, slug: string, username: string) {
+  requireUndelegated(ctx.actor, AGENTS_CANNOT_ADMINISTER);
   const { project } = await requireProjectRole(db, ctx.actor, slug, 'owner');
   const user = await findUserByName(db, username.toLowerCase());
   if (!user) throw new NotFoundError(`No user "${username}".`);

@@ -3,6 +3,7 @@ import { contextOf } from '../../platform/http/request-context.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
 import type { Resources } from '../../platform/resources.ts';
 import { requireProjectRole } from './access.ts';
+import { AGENTS_CANNOT_ADMINISTER } from './agent-refusal.ts';
 import { setProjectArchived } from './archive-project.ts';
 import { createProject } from './create-project.ts';
 import { listMembers } from './list-members.ts';
@@ -40,7 +41,10 @@ export function projectRoutes(res: Resources) {
 
     app.get(
       '/api/projects',
-      { schema: { tags, querystring: ListProjectsQuery, response: { 200: Page(ProjectView) } } },
+      {
+        config: { delegated: true },
+        schema: { tags, querystring: ListProjectsQuery, response: { 200: Page(ProjectView) } },
+      },
       async (request) => listProjects(db, contextOf(request).actor, request.query),
     );
 
@@ -61,7 +65,7 @@ export function projectRoutes(res: Resources) {
     app.patch(
       '/api/projects/:slug',
       {
-        config: { projectRole: 'maintainer' },
+        config: { projectRole: 'maintainer', delegated: AGENTS_CANNOT_ADMINISTER },
         schema: { tags, params: SlugParam, body: UpdateProjectBody, response: { 200: ProjectView } },
       },
       async (request) => {
@@ -78,7 +82,7 @@ export function projectRoutes(res: Resources) {
       app.post(
         `/api/projects/:slug/${verb}`,
         {
-          config: { projectRole: 'owner' },
+          config: { projectRole: 'owner', delegated: AGENTS_CANNOT_ADMINISTER },
           schema: { tags, params: SlugParam, response: { 200: ProjectView } },
         },
         async (request) =>
@@ -97,14 +101,20 @@ export function projectRoutes(res: Resources) {
 
     app.put(
       '/api/projects/:slug/members/:username',
-      { config: { projectRole: 'owner' }, schema: { tags, params: MemberParams, body: SetMemberBody } },
+      {
+        config: { projectRole: 'owner', delegated: AGENTS_CANNOT_ADMINISTER },
+        schema: { tags, params: MemberParams, body: SetMemberBody },
+      },
       async (request) =>
         setMember(db, contextOf(request), request.params.slug, request.params.username, request.body.role),
     );
 
     app.delete(
       '/api/projects/:slug/members/:username',
-      { config: { projectRole: 'owner' }, schema: { tags, params: MemberParams } },
+      {
+        config: { projectRole: 'owner', delegated: AGENTS_CANNOT_ADMINISTER },
+        schema: { tags, params: MemberParams },
+      },
       async (request, reply) => {
         await removeMember(db, contextOf(request), request.params.slug, request.params.username);
         return reply.status(204).send();

@@ -58,6 +58,8 @@ export type ProjectView = z.infer<typeof ProjectView>;
 export const MemberView = z.object({
   userId: z.string(),
   username: z.string(),
+  /** `agent` for the project's agent principal (what agent sessions act as). */
+  kind: z.enum(['human', 'agent', 'service']),
   role: ProjectRole,
   addedAt: z.string(),
 });

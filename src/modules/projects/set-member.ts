@@ -2,8 +2,10 @@ import type { RequestContext } from '../../platform/context.ts';
 import { type Db, withTransaction } from '../../platform/db/pool.ts';
 import { ConflictError, NotFoundError } from '../../platform/errors.ts';
 import { notifyAccessChange } from '../../platform/events/index.ts';
+import { requireUndelegated } from '../../platform/http/delegated-actor.ts';
 import { findUserByName, recordAudit } from '../identity/index.ts';
 import { requireProjectRole } from './access.ts';
+import { AGENTS_CANNOT_ADMINISTER } from './agent-refusal.ts';
 import type { ProjectRole } from './schemas.ts';
 import { countOwners, upsertMember } from './store.ts';
 
@@ -15,6 +17,7 @@ export async function setMember(
   username: string,
   role: ProjectRole,
 ) {
+  requireUndelegated(ctx.actor, AGENTS_CANNOT_ADMINISTER);
   const { project } = await requireProjectRole(db, ctx.actor, slug, 'owner');
   const user = await findUserByName(db, username.toLowerCase());
   if (!user) throw new NotFoundError(`No user "${username}".`);

@@ -63,6 +63,8 @@ export async function listProjectsFor(
   q: {
     userId: string;
     all: boolean;
+    /** Only this project (an agent token's). */
+    onlyProjectId?: string;
     archived: boolean;
     search?: string;
     limit: number;
@@ -76,8 +78,18 @@ export async function listProjectsFor(
        AND (p.archived_at IS NOT NULL) = $3
        AND ($4::text IS NULL OR p.name ILIKE '%' || $4 || '%' OR p.slug ILIKE '%' || $4 || '%')
        AND ($6::timestamptz IS NULL OR (p.created_at, p.id) < ($6::timestamptz, $7::uuid))
+       AND ($8::uuid IS NULL OR p.id = $8)
      ORDER BY p.created_at DESC, p.id DESC LIMIT $5`,
-    [q.userId, q.all, q.archived, q.search ?? null, q.limit, q.after?.[0] ?? null, q.after?.[1] ?? null],
+    [
+      q.userId,
+      q.all,
+      q.archived,
+      q.search ?? null,
+      q.limit,
+      q.after?.[0] ?? null,
+      q.after?.[1] ?? null,
+      q.onlyProjectId ?? null,
+    ],
   );
   return rows;
 }
@@ -122,6 +134,21 @@ export async function upsertMember(db: Queryable, projectId: string, userId: str
      ON CONFLICT (project_id, user_id) DO UPDATE SET role = EXCLUDED.role`,
     [projectId, userId, role],
   );
+}
+
+/** Adds a member unless the user is one already (whatever their role); true when added. */
+export async function insertMemberIfAbsent(
+  db: Queryable,
+  projectId: string,
+  userId: string,
+  role: ProjectRole,
+): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `INSERT INTO project_members (project_id, user_id, role) VALUES ($1, $2, $3)
+     ON CONFLICT (project_id, user_id) DO NOTHING`,
+    [projectId, userId, role],
+  );
+  return (rowCount ?? 0) > 0;
 }
 
 export async function deleteMember(db: Queryable, projectId: string, userId: string): Promise<boolean> {

@@ -2,8 +2,10 @@ import type { RequestContext } from '../../platform/context.ts';
 import { type Db, withTransaction } from '../../platform/db/pool.ts';
 import { ForbiddenError } from '../../platform/errors.ts';
 import { hasScope } from '../../platform/http/actor.ts';
+import { requireUndelegated } from '../../platform/http/delegated-actor.ts';
 import { recordAudit } from '../identity/index.ts';
 import { requireProjectRole } from './access.ts';
+import { AGENTS_CANNOT_ADMINISTER } from './agent-refusal.ts';
 import { type ProjectRow, updateProject as update } from './store.ts';
 
 /**
@@ -17,6 +19,7 @@ export async function updateProject(
   slug: string,
   patch: { name?: string; description?: string; hostNetwork?: boolean },
 ): Promise<ProjectRow> {
+  requireUndelegated(ctx.actor, AGENTS_CANNOT_ADMINISTER);
   const { project } = await requireProjectRole(db, ctx.actor, slug, 'maintainer');
   if (patch.hostNetwork !== undefined && !(ctx.actor.role === 'admin' && hasScope(ctx.actor, 'admin')))
     throw new ForbiddenError(

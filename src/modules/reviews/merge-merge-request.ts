@@ -3,6 +3,7 @@ import type { RequestContext } from '../../platform/context.ts';
 import { withTransaction } from '../../platform/db/pool.ts';
 import { ConflictError, NotFoundError } from '../../platform/errors.ts';
 import { isSystemActor } from '../../platform/http/actor.ts';
+import { requireUndelegated } from '../../platform/http/delegated-actor.ts';
 import type { Resources } from '../../platform/resources.ts';
 import {
   branchHead,
@@ -22,6 +23,10 @@ import { updateMergeRequest } from './merge-request-store.ts';
 import type { MergeBody } from './schemas.ts';
 import { toMergeRequestView } from './views.ts';
 
+/** Merging is for people: what an agent proposes, someone accepts. */
+export const AGENTS_CANNOT_MERGE =
+  'Agent tokens cannot merge: an agent opens and updates merge requests, a person merges them';
+
 /**
  * Merges an open merge request: a fast-forward, or a merge commit made in a temporary worktree.
  * The target branch moves with a compare-and-swap, so a concurrent push makes this a 409, never a
@@ -36,6 +41,7 @@ export async function mergeMergeRequest(
   number: number,
   input: MergeBody,
 ) {
+  requireUndelegated(ctx.actor, AGENTS_CANNOT_MERGE);
   const { project, repo } = await openRepository(res.db, res.config.home, ctx.actor, slug, 'developer');
   const mr = await findMergeRequest(res.db, project.id, number);
   if (!mr) throw new NotFoundError(`No merge request !${number} in "${slug}".`);

@@ -10,7 +10,7 @@ import { getMergeRequest } from './get-merge-request.ts';
 import { createIssue, updateIssue } from './issues.ts';
 import { listIssues } from './list-issues.ts';
 import { listMergeRequests } from './list-merge-requests.ts';
-import { mergeMergeRequest } from './merge-merge-request.ts';
+import { AGENTS_CANNOT_MERGE, mergeMergeRequest } from './merge-merge-request.ts';
 import {
   CommentBody,
   CommentView,
@@ -42,7 +42,10 @@ export function reviewRoutes(res: Resources, deps: ReviewDeps) {
     );
     app.post(
       '/api/projects/:slug/issues',
-      { schema: { tags, params: SlugParam, body: CreateIssueBody, response: { 201: IssueView } } },
+      {
+        config: { delegated: true },
+        schema: { tags, params: SlugParam, body: CreateIssueBody, response: { 201: IssueView } },
+      },
       async (request, reply) =>
         reply
           .status(201)
@@ -55,7 +58,10 @@ export function reviewRoutes(res: Resources, deps: ReviewDeps) {
     );
     app.patch(
       '/api/projects/:slug/issues/:number',
-      { schema: { tags, params: NumberParams, body: UpdateIssueBody, response: { 200: IssueView } } },
+      {
+        config: { delegated: true },
+        schema: { tags, params: NumberParams, body: UpdateIssueBody, response: { 200: IssueView } },
+      },
       async (request) =>
         updateIssue(res, deps, contextOf(request), request.params.slug, request.params.number, request.body),
     );
@@ -76,6 +82,7 @@ export function reviewRoutes(res: Resources, deps: ReviewDeps) {
     app.post(
       '/api/projects/:slug/merge-requests',
       {
+        config: { delegated: true },
         schema: {
           tags: mrTags,
           params: SlugParam,
@@ -96,6 +103,7 @@ export function reviewRoutes(res: Resources, deps: ReviewDeps) {
     app.patch(
       '/api/projects/:slug/merge-requests/:number',
       {
+        config: { delegated: true },
         schema: {
           tags: mrTags,
           params: NumberParams,
@@ -116,6 +124,7 @@ export function reviewRoutes(res: Resources, deps: ReviewDeps) {
     app.post(
       '/api/projects/:slug/merge-requests/:number/merge',
       {
+        config: { delegated: AGENTS_CANNOT_MERGE },
         schema: { tags: mrTags, params: NumberParams, body: MergeBody, response: { 200: MergeRequestView } },
       },
       async (request) =>
@@ -142,6 +151,7 @@ export function reviewRoutes(res: Resources, deps: ReviewDeps) {
       app.post(
         `/api/projects/:slug/${segment}/:number/comments`,
         {
+          config: { delegated: true },
           schema: {
             tags: [segment],
             params: NumberParams,

@@ -3,6 +3,7 @@ import { type Db, withTransaction } from '../../platform/db/pool.ts';
 import { isSystemActor } from '../../platform/http/actor.ts';
 import { recordAudit } from '../identity/index.ts';
 import { requireProjectRole } from '../projects/index.ts';
+import { refuseAgents } from './agent-refusal.ts';
 import { upsertSecret } from './store.ts';
 import type { Vault } from './vault.ts';
 import { toSecretView } from './views.ts';
@@ -20,6 +21,7 @@ export async function putSecret(
   value: string,
   options: { protected?: boolean } = {},
 ) {
+  refuseAgents(ctx.actor);
   const { project } = await requireProjectRole(db, ctx.actor, slug, 'maintainer');
   const sealed = vault.seal(value, aad(project.id, name));
   return withTransaction(db, async (tx) => {

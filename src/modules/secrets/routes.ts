@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { contextOf } from '../../platform/http/request-context.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
 import type { Resources } from '../../platform/resources.ts';
+import { AGENTS_CANNOT_USE_SECRETS } from './agent-refusal.ts';
 import { deleteSecret } from './delete-secret.ts';
 import { listSecrets } from './list-secrets.ts';
 import { putSecret } from './put-secret.ts';
@@ -17,7 +18,7 @@ export function secretRoutes(res: Resources & { vault: Vault }) {
     app.get(
       '/api/projects/:slug/secrets',
       {
-        config: { projectRole: 'developer' },
+        config: { projectRole: 'developer', delegated: AGENTS_CANNOT_USE_SECRETS },
         schema: {
           tags,
           params: z.object({ slug: z.string() }),
@@ -30,7 +31,7 @@ export function secretRoutes(res: Resources & { vault: Vault }) {
     app.put(
       '/api/projects/:slug/secrets/:name',
       {
-        config: { projectRole: 'maintainer' },
+        config: { projectRole: 'maintainer', delegated: AGENTS_CANNOT_USE_SECRETS },
         schema: {
           tags,
           params: SecretParams,
@@ -55,7 +56,7 @@ export function secretRoutes(res: Resources & { vault: Vault }) {
     app.patch(
       '/api/projects/:slug/secrets/:name',
       {
-        config: { projectRole: 'maintainer' },
+        config: { projectRole: 'maintainer', delegated: AGENTS_CANNOT_USE_SECRETS },
         schema: { tags, params: SecretParams, body: PatchSecretBody, response: { 200: SecretView } },
       },
       async (request) =>
@@ -70,7 +71,10 @@ export function secretRoutes(res: Resources & { vault: Vault }) {
 
     app.delete(
       '/api/projects/:slug/secrets/:name',
-      { config: { projectRole: 'maintainer' }, schema: { tags, params: SecretParams } },
+      {
+        config: { projectRole: 'maintainer', delegated: AGENTS_CANNOT_USE_SECRETS },
+        schema: { tags, params: SecretParams },
+      },
       async (request, reply) => {
         await deleteSecret(db, contextOf(request), request.params.slug, request.params.name);
         return reply.status(204).send();

@@ -3,6 +3,7 @@ import { type Db, withTransaction } from '../../platform/db/pool.ts';
 import { NotFoundError } from '../../platform/errors.ts';
 import { recordAudit } from '../identity/index.ts';
 import { requireProjectRole } from '../projects/index.ts';
+import { refuseAgents } from './agent-refusal.ts';
 import { updateSecretProtected } from './store.ts';
 import { toSecretView } from './views.ts';
 
@@ -14,6 +15,7 @@ export async function setSecretProtected(
   name: string,
   value: boolean,
 ) {
+  refuseAgents(ctx.actor);
   const { project } = await requireProjectRole(db, ctx.actor, slug, 'maintainer');
   return withTransaction(db, async (tx) => {
     const row = await updateSecretProtected(tx, project.id, name, value);

@@ -2,6 +2,21 @@
 export type Scope = 'read' | 'write' | 'admin';
 export const SCOPES: readonly Scope[] = ['read', 'write', 'admin'];
 
+/**
+ * What a delegated token carries: an agent principal acting for a person, inside one project.
+ * Such a token never holds more than developer there, pushes only to `pushBranches`, reads no
+ * secrets and administers nothing (docs/security.md, "Agent tokens").
+ */
+export interface Delegation {
+  /** The person who started the agent session and on whose behalf the agent acts. */
+  byUserId: string;
+  byUsername: string;
+  projectId: string;
+  /** A glob (`*` matches any characters, `/` included) the agent may push branches to, e.g. `orchard/*`. */
+  pushBranches: string;
+  agentSessionId: string | null;
+}
+
 export interface Actor {
   userId: string;
   username: string;
@@ -14,6 +29,8 @@ export interface Actor {
   sessionId?: string;
   /** When the token or session stops being valid (none: a token without expiry). */
   expiresAt?: Date;
+  /** Set for a delegated (agent) token: whom the agent acts for, and where. */
+  delegation?: Delegation;
 }
 
 /** Scopes nest: `admin` includes `write`, which includes `read`. */
@@ -33,4 +50,9 @@ export const SYSTEM_ACTOR: Actor = {
 
 export function isSystemActor(actor: Actor) {
   return actor.userId === SYSTEM_ACTOR.userId;
+}
+
+/** How an actor is named in the audit log and activity: `agent-shop (for alice)` for an agent. */
+export function actorDisplayName(actor: Actor): string {
+  return actor.delegation ? `${actor.username} (for ${actor.delegation.byUsername})` : actor.username;
 }

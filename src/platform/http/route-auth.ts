@@ -1,5 +1,6 @@
 import { ForbiddenError } from '../errors.ts';
 import { type Actor, hasScope, type Scope } from './actor.ts';
+import { requireUndelegated } from './delegated-actor.ts';
 
 /** A role in a project, least to most: what `projectRole` names and the project gate checks. */
 export type ProjectRoleName = 'viewer' | 'developer' | 'maintainer' | 'owner';
@@ -27,6 +28,13 @@ export interface RouteAuth {
    * Defaults to `viewer` for GET/HEAD and `developer` otherwise.
    */
   projectRole?: ProjectRoleName;
+  /**
+   * Agent (delegated) tokens: `true` lets them call the route, a sentence refuses them with it
+   * (`'Agent tokens cannot read secrets'`). Unset, they may read their own project (GET and HEAD
+   * under `/api/projects/:slug`) and nothing else, so a route added later is closed to agents
+   * until someone decides otherwise.
+   */
+  delegated?: true | string;
   /** Stricter, per-IP rate limit bucket (e.g. login). */
   rateLimitBucket?: 'login';
 }
@@ -43,9 +51,23 @@ export function projectRoleNeeded(config: RouteAuth, method: string): ProjectRol
   return config.projectRole ?? (method === 'GET' || method === 'HEAD' ? 'viewer' : 'developer');
 }
 
-/** The route-level checks for an authenticated actor: admin-only routes, then the scope. */
-export function requireRouteAccess(actor: Actor, config: RouteAuth, method: string) {
-  const needed = config.scope ?? (method === 'GET' || method === 'HEAD' ? 'read' : 'write');
+const AGENTS_MAY =
+  'they may only read their project, push to their agent branches, work on its issues and merge requests and run its pipelines';
+
+/**
+ * The route-level checks for an authenticated actor: what an agent token may call, admin-only
+ * routes, then the scope. `url` is the route's pattern (`/api/projects/:slug/issues`).
+ */
+export function requireRouteAccess(actor: Actor, config: RouteAuth, method: string, url: string) {
+  const reads = method === 'GET' || method === 'HEAD';
+  if (actor.delegation && config.delegated !== true) {
+    if (config.delegated !== undefined || !reads || !url.startsWith('/api/projects/:slug'))
+      requireUndelegated(
+        actor,
+        config.delegated ?? `Agent tokens cannot call ${method} ${url} (${AGENTS_MAY})`,
+      );
+  }
+  const needed = config.scope ?? (reads ? 'read' : 'write');
   if (config.adminOnly) {
     if (actor.role !== 'admin') throw new ForbiddenError('Only instance admins may do this.');
     if (!hasScope(actor, 'admin')) throw new ForbiddenError('This token lacks the admin scope.');

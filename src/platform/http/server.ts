@@ -219,7 +219,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     const actor = request.actor;
     if (!actor)
       throw new UnauthorizedError('Authentication required: send Authorization: Bearer <token> or log in.');
-    requireRouteAccess(actor, config, request.method);
+    requireRouteAccess(actor, config, request.method, url);
   });
 
   // Before any route's own hooks (the project gate looks the slug up) and before its schemas:

@@ -69,13 +69,14 @@ export function createSseHub(app: HttpApp, hooks: { opened?: () => void; closed?
       const actor = request.actor;
       const config = request.routeOptions.config ?? {};
       const method = request.method;
+      const url = request.routeOptions.url ?? '';
       const stream = openSse(request, reply, options);
       if (actor)
         app.streamGuard?.watch(
           stream,
           actor,
           access,
-          (fresh) => requireRouteAccess(fresh, config, method),
+          (fresh) => requireRouteAccess(fresh, config, method, url),
           reply.elapsedTime,
         );
       open.add(stream);

@@ -73,6 +73,12 @@ export function createStreamGuard(options: StreamGuardOptions): StreamGuard {
     projectId: w.access.projectId,
   });
 
+  // An agent's stream also hangs on the person it acts for (disabled, no longer a member).
+  const concerned = (change: AccessChange | 'all', w: Watched) =>
+    concerns(change, who(w)) ||
+    (w.actor.delegation !== undefined &&
+      concerns(change, { userId: w.actor.delegation.byUserId, projectId: w.access.projectId }));
+
   const end = (w: Watched, message: string) => {
     logger.info({ userId: w.actor.userId, reason: message }, 'event stream ended: access revoked');
     w.stream.end({ event: 'end', data: JSON.stringify({ reason: 'access revoked', message }) });
@@ -150,7 +156,7 @@ export function createStreamGuard(options: StreamGuardOptions): StreamGuard {
     const now = performance.now();
     recent.push({ at: now, change });
     while (recent.length && (recent[0]!.at < now - RECENT_MS || recent.length > 1_000)) recent.shift();
-    for (const w of watched) if (concerns(change, who(w))) void recheck(w);
+    for (const w of watched) if (concerned(change, w)) void recheck(w);
   };
 
   const start = () => {
@@ -190,7 +196,7 @@ export function createStreamGuard(options: StreamGuardOptions): StreamGuard {
       scheduleExpiry(w);
       // A notice that arrived while the request was being checked would otherwise be missed.
       const since = performance.now() - openedForMs - 1_000;
-      if (ready && recent.some((r) => r.at >= since && concerns(r.change, who(w)))) void recheck(w);
+      if (ready && recent.some((r) => r.at >= since && concerned(r.change, w))) void recheck(w);
     },
     get size() {
       return watched.size;

@@ -83,6 +83,8 @@ export interface paths {
                                 email: string;
                                 /** @enum {string} */
                                 role: "admin" | "member";
+                                /** @enum {string} */
+                                kind: "human" | "agent" | "service";
                                 disabled: boolean;
                                 createdAt: string;
                             };
@@ -136,6 +138,8 @@ export interface paths {
                                 email: string;
                                 /** @enum {string} */
                                 role: "admin" | "member";
+                                /** @enum {string} */
+                                kind: "human" | "agent" | "service";
                                 disabled: boolean;
                                 createdAt: string;
                             };
@@ -213,6 +217,8 @@ export interface paths {
                                 email: string;
                                 /** @enum {string} */
                                 role: "admin" | "member";
+                                /** @enum {string} */
+                                kind: "human" | "agent" | "service";
                                 disabled: boolean;
                                 createdAt: string;
                             };
@@ -220,6 +226,13 @@ export interface paths {
                             via: "session" | "token";
                             scopes: ("read" | "write" | "admin")[];
                             csrfToken?: string;
+                            delegation?: {
+                                byUserId: string;
+                                byUsername: string;
+                                projectId: string;
+                                pushBranches: string;
+                                agentSessionId: string | null;
+                            };
                         };
                     };
                 };
@@ -396,6 +409,8 @@ export interface paths {
                                 email: string;
                                 /** @enum {string} */
                                 role: "admin" | "member";
+                                /** @enum {string} */
+                                kind: "human" | "agent" | "service";
                                 disabled: boolean;
                                 createdAt: string;
                             }[];
@@ -441,6 +456,8 @@ export interface paths {
                             email: string;
                             /** @enum {string} */
                             role: "admin" | "member";
+                            /** @enum {string} */
+                            kind: "human" | "agent" | "service";
                             disabled: boolean;
                             createdAt: string;
                         };
@@ -501,6 +518,8 @@ export interface paths {
                             email: string;
                             /** @enum {string} */
                             role: "admin" | "member";
+                            /** @enum {string} */
+                            kind: "human" | "agent" | "service";
                             disabled: boolean;
                             createdAt: string;
                         };
@@ -862,6 +881,8 @@ export interface paths {
                             items: {
                                 userId: string;
                                 username: string;
+                                /** @enum {string} */
+                                kind: "human" | "agent" | "service";
                                 /** @enum {string} */
                                 role: "owner" | "maintainer" | "developer" | "viewer";
                                 addedAt: string;

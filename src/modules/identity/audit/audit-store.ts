@@ -46,7 +46,8 @@ export async function insertAudit(db: Queryable, row: Omit<AuditRow, 'id' | 'cre
 export async function queryAudit(db: Queryable, f: AuditFilter): Promise<AuditRow[]> {
   const { rows } = await db.query<AuditRow>(
     `SELECT * FROM audit_log
-     WHERE ($1::text IS NULL OR actor_name = $1)
+     WHERE ($1::text IS NULL OR actor_name = $1 OR split_part(actor_name, ' (for ', 1) = $1
+            OR data->'onBehalfOf'->>'username' = $1)
        AND ($2::text IS NULL OR action = $2 OR action LIKE $2 || '.%')
        AND ($3::text IS NULL OR target_type = $3)
        AND ($4::uuid IS NULL OR project_id = $4)

@@ -1,11 +1,14 @@
+import { z } from 'zod';
 import type { Db } from '../../../platform/db/pool.ts';
 import { CursorShape, decodeCursor, fetchPage, type Page } from '../../../platform/http/cursor.ts';
 import type { AuditQuery } from '../schemas.ts';
 import { type AuditRow, queryAudit } from './audit-store.ts';
+import type { OnBehalfOf } from './record-audit.ts';
 
 export interface AuditEvent {
   id: number;
-  actor: { id: string | null; name: string | null };
+  /** `onBehalfOf`: the person an agent acted for with a delegated token (null for everyone else). */
+  actor: { id: string | null; name: string | null; onBehalfOf: OnBehalfOf | null };
   action: string;
   target: { type: string; id: string | null };
   projectId: string | null;
@@ -15,10 +18,22 @@ export interface AuditEvent {
   at: string;
 }
 
+const OnBehalfOfShape = z.object({
+  userId: z.string(),
+  username: z.string(),
+  agentSessionId: z.string().nullable(),
+  tokenId: z.string().nullable(),
+});
+
+function onBehalfOf(data: Record<string, unknown>): OnBehalfOf | null {
+  const parsed = OnBehalfOfShape.safeParse(data.onBehalfOf);
+  return parsed.success ? parsed.data : null;
+}
+
 export function toAuditEvent(row: AuditRow): AuditEvent {
   return {
     id: row.id,
-    actor: { id: row.actor_id, name: row.actor_name },
+    actor: { id: row.actor_id, name: row.actor_name, onBehalfOf: onBehalfOf(row.data) },
     action: row.action,
     target: { type: row.target_type, id: row.target_id },
     projectId: row.project_id,
@@ -29,7 +44,10 @@ export function toAuditEvent(row: AuditRow): AuditEvent {
   };
 }
 
-/** Newest first, filtered; admins only (checked by the route). */
+/**
+ * Newest first, filtered; admins only (checked by the route). `actor` matches the actor's name, an
+ * agent's name without its "(for …)", and the person agents acted for.
+ */
 export async function listAudit(db: Db, query: AuditQuery): Promise<Page<AuditEvent>> {
   const cursor = decodeCursor(query.cursor, CursorShape.serial);
   return fetchPage(

@@ -1,8 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { bearer, createTestApp, type TestApp } from '../../../../test/app.ts';
 import { SYSTEM_ACTOR } from '../../../platform/http/actor.ts';
 import { readSse, type SseEvent } from '../../../platform/http/sse-reader.ts';
+import { authenticateToken, delegateToken } from '../../identity/index.ts';
+import { agentProjects } from '../../projects/index.ts';
 import { defineStep, defineWorkflow } from '../engine/define.ts';
 import { startOperation } from '../start-operation.ts';
 import { emitEvent } from './emit-event.ts';
@@ -209,6 +212,36 @@ describe('live streams follow access', () => {
     expectEndedForAccess(adminStream, 'two');
     await memberStream.waitFor(saying('two'), 'the line after the demotion (viewer)');
     expect(memberStream.isEnded()).toBe(false);
+  });
+
+  it('ends an agent’s stream when the person it acts for leaves the project', async () => {
+    const job = await projectWithJob();
+    const person = await a.user('member');
+    await job.addMember(person.user.username, 'developer');
+    const agent = await delegateToken(
+      { db: a.res.db, clock: a.res.clock, projects: agentProjects(a.res.db) },
+      {
+        delegatedBy: await authenticateToken(a.res.db, a.res.clock, person.token),
+        projectId: job.project.id,
+        agentSessionId: randomUUID(),
+        expiresAt: new Date(Date.now() + 3_600_000),
+      },
+    );
+    const stream = await openStream(`/api/operations/${job.operationId}/events`, bearer(agent.token));
+    await job.say('before');
+    await stream.waitFor(saying('before'), 'the first line');
+    const removed = await call(
+      'DELETE',
+      `/api/projects/${job.project.slug}/members/${person.user.username}`,
+      job.owner.token,
+    );
+    expect(removed.statusCode).toBe(204);
+    await job.say('after');
+    await endOf(stream);
+    expectEndedForAccess(stream, 'after');
+    expect(JSON.parse(stream.events.at(-1)!.data).message).toContain(
+      `${person.user.username} is no longer a member`,
+    );
   });
 
   it('ends a stream when its token is revoked', async () => {

@@ -31,7 +31,9 @@ export function ProjectMembers({ slug, canManage }: { slug: string; canManage: b
           {members.data.items.map((m) => (
             <li key={m.userId} className="flex items-center justify-between gap-3 px-5 py-3">
               <div className="min-w-0">
-                <p className="truncate text-sm font-medium text-slate-900">{m.username}</p>
+                <p className="truncate text-sm font-medium text-slate-900">
+                  {m.username} {m.kind === 'agent' && <Badge tone="blue">agent</Badge>}
+                </p>
                 <p className="text-xs text-slate-500">Added {formatDateTime(m.addedAt)}</p>
               </div>
               <Badge tone={m.role === 'owner' ? 'green' : 'neutral'}>{m.role}</Badge>

@@ -1,0 +1,17 @@
+import type { Queryable } from '../../platform/db/pool.ts';
+import { NotFoundError } from '../../platform/errors.ts';
+import type { AgentProjects } from '../identity/index.ts';
+import { requireProjectRole } from './access.ts';
+import { findProjectById, insertMemberIfAbsent } from './store.ts';
+
+/** What identity's `delegateToken` needs of projects: the delegator's role check and the agent's membership. */
+export function agentProjects(db: Queryable): AgentProjects {
+  return {
+    async requireDeveloper(actor, projectId) {
+      const project = await findProjectById(db, projectId);
+      if (!project) throw new NotFoundError(`No project with id ${projectId}.`);
+      return (await requireProjectRole(db, actor, project.slug, 'developer')).project;
+    },
+    addAgentMember: (tx, projectId, userId) => insertMemberIfAbsent(tx, projectId, userId, 'developer'),
+  };
+}
