@@ -2,7 +2,12 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config } from './config.ts';
-import { type AgentSessionDeps, agentRoutes, registerAgentJobs } from './modules/agents/index.ts';
+import {
+  type AgentSessionDeps,
+  agentRoutes,
+  registerAgentJobs,
+  sessionBudgetGate,
+} from './modules/agents/index.ts';
 import {
   automationRoutes,
   type BrowserPool,
@@ -24,8 +29,10 @@ import {
   createActorCache,
   createAuthenticator,
   createLastUseRecorder,
+  delegateToken,
   identityRoutes,
   reloadActor,
+  revokeSessionTokens,
 } from './modules/identity/index.ts';
 import {
   type CheckBudget,
@@ -57,7 +64,7 @@ import {
   registerPipelineJobs,
   startPipelineScheduler,
 } from './modules/pipelines/index.ts';
-import { projectGate, projectRoutes } from './modules/projects/index.ts';
+import { agentProjects, projectGate, projectRoutes } from './modules/projects/index.ts';
 import { type ReviewListener, reviewRoutes, reviewsOnPush } from './modules/reviews/index.ts';
 import { loadMasterKey, secretRoutes, Vault } from './modules/secrets/index.ts';
 import { registerStudioJobs, studioRoutes } from './modules/studio/index.ts';
@@ -285,7 +292,37 @@ function changeListeners(res: AppResources) {
 
 /** What agent sessions get: the push and review listeners, and their identity and LLM endpoint. */
 function agentDeps(res: AppResources): AgentSessionDeps {
-  return { ...res, ...changeListeners(res) };
+  const { db, clock, config } = res;
+  // CLI agents in the sandbox reach Orchard's LLM proxy on this machine's own port.
+  const self = config.port ? `http://127.0.0.1:${config.port}` : undefined;
+  return {
+    ...res,
+    ...changeListeners(res),
+    delegate: async ({ by, projectId, sessionId, expiresAt }) => {
+      const delegated = await delegateToken(
+        { db, clock, projects: agentProjects(db) },
+        { delegatedBy: by, projectId, agentSessionId: sessionId, expiresAt },
+      );
+      return {
+        token: delegated.token,
+        tokenId: delegated.tokenId,
+        principalId: delegated.principal.id,
+        actor: delegated.actor,
+      };
+    },
+    revokeDelegation: async (sessionId) => {
+      await revokeSessionTokens(db, sessionId, { clock });
+    },
+    llmEndpoint: (apiKey) =>
+      self
+        ? {
+            anthropic: `${self}/llm/anthropic`,
+            openai: `${self}/llm/openai/v1`,
+            gemini: `${self}/llm/gemini`,
+            apiKey,
+          }
+        : undefined,
+  };
 }
 
 export interface HttpOptions {
@@ -367,7 +404,7 @@ export async function createHttp(res: AppResources, options: HttpOptions = {}): 
       llmProxyRoutes({
         ...res,
         credentials,
-        ...(options.checkLlmBudget ? { checkBudget: options.checkLlmBudget } : {}),
+        checkBudget: options.checkLlmBudget ?? sessionBudgetGate(res),
       }),
       deployRoutes(res),
       studioRoutes(res),

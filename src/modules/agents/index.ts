@@ -34,6 +34,7 @@ export { renderSpec } from './scaffold/render-spec.ts';
 export { createScaffoldRuntime, SCAFFOLD_MANIFEST } from './scaffold/scaffold-runtime.ts';
 export { listTemplates, renderTemplate } from './scaffold/templates.ts';
 export type { AgentSessionView } from './sessions/schemas.ts';
+export { sessionBudgetGate } from './sessions/session-budget-gate.ts';
 export type { AgentSessionDeps, Delegation } from './sessions/session-deps.ts';
 export { findSession, type SessionContext, type SessionRow } from './sessions/session-store.ts';
 export { AGENT_SESSION_KIND, startAgentSession } from './sessions/start-agent-session.ts';

@@ -46,3 +46,4 @@ export type { CheckBudget, ProxyCaller } from './proxy/proxy-caller.ts';
 export { llmProxyRoutes } from './proxy/routes.ts';
 export { llmRoutes } from './routes.ts';
 export { startLlmGateway } from './start-llm-gateway.ts';
+export { sessionSpend } from './telemetry/session-spend.ts';

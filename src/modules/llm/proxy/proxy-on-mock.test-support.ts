@@ -5,6 +5,7 @@ import type { Scope } from '../../../platform/http/actor.ts';
 import { MOCK_MODELS } from '../gateway-on-mock.test-support.ts';
 import { type MockLlm, type ScenarioEntry, startMockLlm } from '../mock/index.ts';
 import type { LlmCallRow } from '../telemetry/call-store.ts';
+import { allowAllBudgets } from './proxy-caller.ts';
 
 export const SCRIPTED = 'Proxied through Orchard, metered on the way.';
 
@@ -36,7 +37,7 @@ export async function startProxyOnMock(
     aliases?: Record<string, string[]>;
     /** More of the `llm` block (timeouts, breaker). */
     llm?: Record<string, unknown>;
-    /** Reaches the HTTP server (e.g. the budget gate). */
+    /** Reaches the HTTP server (e.g. the budget gate; default: allow every request). */
     http?: NonNullable<Parameters<typeof createTestApp>[1]>['http'];
   } = {},
 ): Promise<ProxyOnMock> {
@@ -76,7 +77,8 @@ export async function startProxyOnMock(
         ...options.llm,
       },
     },
-    options.http ? { http: options.http } : {},
+    // Tokens here are bound to made-up session ids: the real gate (agent sessions) would refuse them.
+    { http: options.http ?? { checkLlmBudget: allowAllBudgets } },
   );
   await t.http.listen({ port: 0, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${(t.http.server.address() as AddressInfo).port}`;

@@ -1,0 +1,42 @@
+import type { Queryable } from '../../../platform/db/pool.ts';
+import { sessionSpend } from '../../llm/index.ts';
+import type { AgentSessionDeps } from './session-deps.ts';
+import { findSession } from './session-store.ts';
+
+type Verdict = { ok: true } | { ok: false; message: string };
+
+/**
+ * The LLM proxy's budget gate for agent sessions: a session's token may spend while the session
+ * is working and its calls so far (`llm_calls` booked to it, whichever runtime made them) are
+ * within its token and cost limits. Tokens of people are not limited here.
+ */
+export function sessionBudgetGate(deps: Pick<AgentSessionDeps, 'db'>) {
+  return async (caller: { agentSessionId: string | null }): Promise<Verdict> => {
+    if (!caller.agentSessionId) return { ok: true };
+    return checkSessionSpend(deps.db, caller.agentSessionId);
+  };
+}
+
+export async function checkSessionSpend(db: Queryable, sessionId: string): Promise<Verdict> {
+  const session = await findSession(db, sessionId);
+  if (!session) return { ok: false, message: 'This agent session no longer exists.' };
+  if (session.status !== 'running' && session.status !== 'queued')
+    return {
+      ok: false,
+      message: `This agent session has ended (${session.status}); its token spends nothing more.`,
+    };
+  const { maxTokens, maxCostUsd } = session.budget;
+  if (maxTokens === undefined && maxCostUsd === undefined) return { ok: true };
+  const { tokens, costUsd: cost } = await sessionSpend(db, sessionId);
+  if (maxTokens !== undefined && tokens >= maxTokens)
+    return {
+      ok: false,
+      message: `The agent session's token budget is spent: ${tokens} of ${maxTokens} tokens.`,
+    };
+  if (maxCostUsd !== undefined && cost >= maxCostUsd)
+    return {
+      ok: false,
+      message: `The agent session's cost budget is spent: $${cost.toFixed(4)} of $${maxCostUsd}.`,
+    };
+  return { ok: true };
+}
