@@ -25,7 +25,7 @@ import {
 } from '../../blueprint/index.ts';
 import { APP_NOUNS, COUNTER_WORDS, type CounterWord, NOUN_ALIASES } from './app-nouns.ts';
 
-const LANDING_HINT =
+export const LANDING_HINT =
   /\b(landing|marketing|waitlist|wait list|coming soon|launch page|newsletter|sign ?up page)\b/i;
 const CLAUSE = /\b(where|that|which|who|with|for|to|so|in which|and|so that|allowing|letting)\b/i;
 const LEAD =
@@ -103,7 +103,7 @@ function scan(text: string): { nouns: Mention[]; counters: CounterMention[] } {
 }
 
 /** The dictionary's noun for a word (`pictures` → `photo`), if it has one. */
-function dictionaryNoun(word: string): string | undefined {
+export function dictionaryNoun(word: string): string | undefined {
   const singular = singularizeWord(word.toLowerCase());
   return NOUN_ALIASES[singular] ?? (APP_NOUNS[singular] ? singular : undefined);
 }

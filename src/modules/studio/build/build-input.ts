@@ -11,6 +11,17 @@ export const BuildInput = z.object({
   draft: z.object({ prompt: z.string().min(1).max(4000), template: TemplateId.optional() }).optional(),
   /** `test` stops after the pipeline (no deploy, no verify). */
   until: z.enum(['test', 'verify']).default('verify'),
+  /**
+   * Who writes the code: the scaffold when a template fits what was asked, else the llm-agent,
+   * starting from the closest template (a change request always goes to the agent).
+   */
+  runtime: z.enum(['scaffold', 'llm-agent']).default('scaffold'),
+  /** What was asked, in the requester's words: the agent's instructions. */
+  request: z.string().max(100_000).optional(),
+  /** A change to an app already built: the agent works from the default branch, no scaffold. */
+  change: z.boolean().default(false),
+  /** How well the closest template fits the request (templateFit). */
+  fit: z.object({ template: TemplateId, confidence: z.number(), reason: z.string() }).optional(),
 });
 export type BuildInput = z.infer<typeof BuildInput>;
 

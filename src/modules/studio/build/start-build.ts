@@ -5,7 +5,9 @@ import { ConflictError, UnprocessableError } from '../../../platform/errors.ts';
 import { slugify } from '../../../platform/slugify.ts';
 import { isReadyToBuild } from '../../blueprint/index.ts';
 import { recordAudit } from '../../identity/index.ts';
+import type { LlmGateway } from '../../llm/index.ts';
 import { lockProjectOperations, type Registry, startOperation } from '../../operations/index.ts';
+import { SCAFFOLD_FIT, type TemplateFit, templateFit } from '../architect/template-fit.ts';
 import { requireBlueprint } from '../blueprint-access.ts';
 import { requestedBy } from '../deps.ts';
 import { featureSlugTaken, insertFeature, latestFeature, updateFeature } from '../feature-store.ts';
@@ -18,6 +20,13 @@ export interface StartBuildOptions {
   override?: boolean;
   draft?: BuildInput['draft'];
   until?: BuildInput['until'];
+  /** A change request: the agent builds it on a branch of its own, from the default branch. */
+  change?: string;
+}
+
+/** What a build without a model can do, and what it cannot: said before anything is written. */
+export function noCoderMessage(fit: TemplateFit): string {
+  return `${fit.reason} Building it needs a coding agent, and no LLM provider is configured for the "coder" alias. Add a provider (Settings → LLM providers, POST /api/llm/providers, or llm.providers in orchard.yaml) and map the coder alias to one of its models, then build again. Nothing was built.`;
 }
 
 /** `orchard/<slug>`: the Blueprint's earlier branch when it has one, else one no other Blueprint uses. */
@@ -32,6 +41,19 @@ async function featureSlug(tx: Queryable, blueprint: BlueprintRow): Promise<stri
   return `${base}-${blueprint.id.slice(0, 6)}`;
 }
 
+/** No Blueprint has this id: with it, featureSlugTaken looks at every feature of the project. */
+const NO_BLUEPRINT = '00000000-0000-0000-0000-000000000000';
+
+/** `<feature>-change-<n>`: a branch of its own for each change request to a built app. */
+async function changeSlug(tx: Queryable, blueprint: BlueprintRow, change: string): Promise<string> {
+  const base = (await featureSlug(tx, blueprint)).slice(0, 24).replace(/-+$/, '');
+  const words = slugify(change, 'change').slice(0, 16).replace(/-+$/, '');
+  for (let n = 1; ; n++) {
+    const slug = `${base}-${words}${n > 1 ? `-${n}` : ''}`;
+    if (!(await featureSlugTaken(tx, blueprint.project_id, slug, NO_BLUEPRINT))) return slug;
+  }
+}
+
 /**
  * Starts a build of a Blueprint (developers): refuses one already building or discarded (409) and
  * one whose readiness rules are unmet unless overridden (422 listing them); records a feature in
@@ -39,12 +61,34 @@ async function featureSlug(tx: Queryable, blueprint: BlueprintRow): Promise<stri
  * caller's when `res.db` is one).
  */
 export async function startBuild(
-  res: { db: Db | DbClient; registry: Registry; clock: Clock },
+  res: { db: Db | DbClient; registry: Registry; clock: Clock; llm?: Pick<LlmGateway, 'isConfigured'> },
   ctx: RequestContext,
   blueprintId: string,
   options: StartBuildOptions = {},
-): Promise<{ operationId: string; featureId: string; branch: string; projectSlug: string }> {
-  const { project } = await requireBlueprint(res.db, ctx.actor, blueprintId, 'developer');
+): Promise<{
+  operationId: string;
+  featureId: string;
+  branch: string;
+  projectSlug: string;
+  runtime: BuildInput['runtime'];
+  fit: TemplateFit;
+}> {
+  const { project, blueprint: current } = await requireBlueprint(res.db, ctx.actor, blueprintId, 'developer');
+  const doc = current.document;
+  const request =
+    options.change ??
+    options.draft?.prompt ??
+    ([doc.feature, doc.summary].filter(Boolean).join('. ') || current.title);
+  const fit = templateFit(request, options.draft?.template ?? doc.template);
+  const runtime = options.change || fit.confidence < SCAFFOLD_FIT ? 'llm-agent' : 'scaffold';
+  // Refused before anything is written: building something the templates do not make needs a model.
+  if (runtime === 'llm-agent' && !(await res.llm?.isConfigured({ alias: 'coder' })))
+    throw new UnprocessableError(
+      options.change
+        ? 'A change request is built by a coding agent, and no LLM provider is configured for the "coder" alias. Add a provider (Settings → LLM providers, POST /api/llm/providers, or llm.providers in orchard.yaml) and map the coder alias to one of its models. Nothing was changed.'
+        : noCoderMessage(fit),
+      { fit },
+    );
   return withTransaction(res.db, async (tx) => {
     // Before the Blueprint's row: the build workflow's hooks lock that row under this lock.
     await lockProjectOperations(tx, project.id);
@@ -65,7 +109,9 @@ export async function startBuild(
         { unmet: readiness.unmet },
       );
     }
-    const slug = await featureSlug(tx, blueprint);
+    const slug = options.change
+      ? await changeSlug(tx, blueprint, options.change)
+      : await featureSlug(tx, blueprint);
     const branch = `orchard/${slug}`;
     const feature = await insertFeature(tx, {
       projectId: project.id,
@@ -81,6 +127,10 @@ export async function startBuild(
       requestedBy: requestedBy(ctx.actor),
       ...(options.draft ? { draft: options.draft } : {}),
       until: options.until ?? 'verify',
+      runtime,
+      change: Boolean(options.change),
+      request,
+      fit,
     } satisfies BuildInput;
     const op = await startOperation(tx, res.registry, {
       kind: 'studio.build',
@@ -99,8 +149,10 @@ export async function startBuild(
         operationId: op.id,
         version: blueprint.version,
         override: !readiness.ready,
+        runtime,
+        change: Boolean(options.change),
       },
     });
-    return { operationId: op.id, featureId: feature.id, branch, projectSlug: project.slug };
+    return { operationId: op.id, featureId: feature.id, branch, projectSlug: project.slug, runtime, fit };
   });
 }
