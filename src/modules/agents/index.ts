@@ -1,4 +1,4 @@
-/** The agents module's public face: the runtime contract, the scaffold runtime, and one run on a branch. */
+/** The agents module's public face: the runtime contract, the scaffold and CLI runtimes, and one run on a branch. */
 export type {
   AgentBudget,
   AgentContext,
@@ -10,6 +10,9 @@ export type {
   AgentWorkspace,
 } from './agent-runtime.ts';
 export { type BuildOnBranchInput, type BuildOnBranchResult, buildOnBranch } from './build-on-branch.ts';
+export { type CliRuntimeName, cliRuntimeNames } from './cli/cli-adapter.ts';
+export { type CliRuntimeOptions, createCliRuntime } from './cli/cli-runtime.ts';
+export { cliInstallDir, ensureCliInstalled } from './cli/install-cli.ts';
 export { type DeliveredBranch, type DeliveryDeps, deliverBranch } from './deliver-branch.ts';
 export { AgentBudgetExceededError, type AgentOutcome, driveAgent } from './drive-agent.ts';
 export { renderSpec } from './scaffold/render-spec.ts';
