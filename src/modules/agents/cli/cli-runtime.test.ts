@@ -5,17 +5,25 @@
  * streams the mapper tests read).
  */
 import { existsSync } from 'node:fs';
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { until } from '../../../../test/support/until.ts';
 import { detectIsolation } from '../../../platform/sandbox/index.ts';
-import { git } from '../../git/index.ts';
+import { ensureRepository, git } from '../../git/index.ts';
 import { type MockLlm, startMockLlm } from '../../llm/index.ts';
 import { autopilotBlueprint } from '../../studio/index.ts';
 import type { AgentEvent, AgentTask } from '../agent-runtime.ts';
 import { driveAgent } from '../drive-agent.ts';
+import {
+  closeWorkspace,
+  commitWorkspace,
+  ensureDefaultBranch,
+  openWorkspace,
+  SCAFFOLD_IDENTITY,
+} from '../workspace.ts';
 import { type CliRuntimeName, cliRuntimeNames } from './cli-adapter.ts';
 import { createCliRuntime } from './cli-runtime.ts';
 import {
@@ -25,6 +33,7 @@ import {
   testSandboxUser,
   writeRecording,
 } from './cli-test-kit.test-support.ts';
+import { cliInstallDir } from './install-cli.ts';
 
 const API_KEY = 'orch_session_key_for_cli_tests_0123456789';
 const HELLO = 'Hello from the agent\n';
@@ -98,12 +107,12 @@ async function runDirectoryRemoved(name: CliRuntimeName) {
   );
 }
 
-/** Processes running as `uid` (the sandbox's user), from /proc. */
+/** Live processes of `uid` (the sandbox's user), from /proc; zombies wait only for the host's init to reap them. */
 async function processesOf(uid: number): Promise<string[]> {
   const found: string[] = [];
   for (const pid of (await readdir('/proc')).filter((p) => /^\d+$/.test(p))) {
     const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
-    if (new RegExp(`^Uid:\\s+${uid}\\s`, 'm').test(status)) found.push(pid);
+    if (new RegExp(`^Uid:\\s+${uid}\\s`, 'm').test(status) && !/^State:\s+Z/m.test(status)) found.push(pid);
   }
   return found;
 }
@@ -115,6 +124,8 @@ interface Case {
   scenario: (workspace: string) => Parameters<MockLlm['setScenario']>[0];
   /** What the CLI says when the model's API answers 400. */
   apiError: string;
+  /** A scripted call of the CLI's shell tool. */
+  shell: (command: string) => Parameters<MockLlm['setScenario']>[0][number];
 }
 
 const CASES: Case[] = [
@@ -123,6 +134,7 @@ const CASES: Case[] = [
     model: 'claude-sonnet-4-5',
     protocol: 'anthropic',
     apiError: 'API Error: 400 Invalid request',
+    shell: (command) => ({ toolCall: { name: 'Bash', args: { command, description: 'Run' } } }),
     scenario: (ws) => [
       { toolCall: { name: 'Write', args: { file_path: path.join(ws, 'hello.txt'), content: HELLO } } },
       { toolCall: { name: 'Bash', args: { command: probe(), description: 'Probe the network' } } },
@@ -134,6 +146,7 @@ const CASES: Case[] = [
     model: 'gpt-5.1-codex',
     protocol: 'openai-responses',
     apiError: 'Invalid request.',
+    shell: (cmd) => ({ toolCall: { name: 'exec_command', args: { cmd } } }),
     scenario: () => [
       {
         toolCall: {
@@ -152,6 +165,7 @@ const CASES: Case[] = [
     model: 'gemini-2.5-flash',
     protocol: 'gemini',
     apiError: 'Request contains an invalid argument.',
+    shell: (command) => ({ toolCall: { name: 'run_shell_command', args: { command, description: 'Run' } } }),
     scenario: () => [
       { toolCall: { name: 'write_file', args: { file_path: 'hello.txt', content: HELLO } } },
       {
@@ -162,7 +176,7 @@ const CASES: Case[] = [
   },
 ];
 
-describe.each(CASES)('$name in the sandbox', ({ name, model, protocol, scenario, apiError }) => {
+describe.each(CASES)('$name in the sandbox', ({ name, model, protocol, scenario, apiError, shell }) => {
   it.skipIf(!sandboxed)(
     'edits the workspace through scripted tool calls, reaching only the LLM endpoint',
     async (context) => {
@@ -172,6 +186,7 @@ describe.each(CASES)('$name in the sandbox', ({ name, model, protocol, scenario,
       roots.push(workspace.root);
       mock.setScenario(scenario(workspace.dir));
       mock.reset();
+      const firstUse = !existsSync(cliInstallDir(CLI_CACHE_HOME, name));
       const raw: string[] = [];
       const runtime = runtimeFor(name, raw);
       const events: AgentEvent[] = [];
@@ -195,6 +210,13 @@ describe.each(CASES)('$name in the sandbox', ({ name, model, protocol, scenario,
       );
 
       expect(await readFile(path.join(workspace.dir, 'hello.txt'), 'utf8')).toBe(HELLO);
+      if (firstUse)
+        expect(events[0]).toMatchObject({
+          type: 'phase',
+          phase: 'install',
+          message: expect.stringMatching(/ \(first use\)…$/),
+        });
+      else expect(events[0]).toMatchObject({ type: 'phase', phase: 'run' });
       const types = new Set(events.map((e) => e.type));
       for (const type of ['tool-call', 'tool-result', 'command', 'file', 'usage', 'result'])
         expect(types, `no ${type} event`).toContain(type);
@@ -255,13 +277,45 @@ describe.each(CASES)('$name in the sandbox', ({ name, model, protocol, scenario,
   );
 
   it.skipIf(!sandboxed)(
+    'hands a spec too long for the prompt over as a file outside the workspace',
+    async (context) => {
+      if (!(await cliObtainable(name))) return context.skip('the npm registry is unreachable');
+      const workspace = await makeWorkspace('cli-spec');
+      roots.push(workspace.root);
+      // The spec file sits beside the CLI's private HOME, in the run's directory.
+      mock.setScenario([shell('head -n 1 "$HOME/../task/spec.md"'), { reply: 'Read it.' }]);
+      mock.reset();
+      const spec = `# A long spec\n\n${Array.from({ length: 3000 }, (_, i) => `filler line ${i}: more text`).join('\n')}`;
+      const events: AgentEvent[] = [];
+      await driveAgent(runtimeFor(name), { ...task(model), spec }, workspace, {
+        signal: AbortSignal.timeout(280_000),
+        llm: LLM(),
+        onEvent: (event) => {
+          events.push(event);
+        },
+      });
+      expect(events).toContainEqual(
+        expect.objectContaining({ type: 'command', output: expect.stringContaining('# A long spec') }),
+      );
+      const prompt = JSON.stringify(mock.requests().find((r) => r.protocol)?.body);
+      expect(prompt).toContain('The spec is in ');
+      expect(prompt).not.toContain('filler line 2999');
+      expect((await git(['status', '--porcelain'], { cwd: workspace.dir })).trim()).toBe('');
+    },
+    300_000,
+  );
+
+  it.skipIf(!sandboxed)(
     'cancelling the run kills the CLI and everything it started',
     async (context) => {
       if (!(await cliObtainable(name))) return context.skip('the npm registry is unreachable');
       const workspace = await makeWorkspace('cli-cancel');
       roots.push(workspace.root);
-      // The model never answers: the CLI waits until it is killed.
-      mock.setScenario([{ reply: 'never sent', fault: 'stall', after: 0 }]);
+      // A command leaves a process running in the background, then the model never answers again.
+      mock.setScenario([
+        shell('(sleep 600 > /dev/null 2>&1 &); echo started'),
+        { reply: 'never sent', fault: 'stall', after: 0 },
+      ]);
       mock.reset();
       const controller = new AbortController();
       const run = driveAgent(runtimeFor(name), task(model), workspace, {
@@ -269,17 +323,67 @@ describe.each(CASES)('$name in the sandbox', ({ name, model, protocol, scenario,
         llm: LLM(),
       });
       run.catch(() => undefined);
-      await until(() => mock.requests().some((r) => r.protocol), 120_000, 'the first model request');
+      await until(() => mock.requests().filter((r) => r.protocol).length >= 2, 120_000, 'the second request');
       const reason = new Error('cancelled by the test');
       controller.abort(reason);
       await expect(run).rejects.toBe(reason);
       await runDirectoryRemoved(name);
       const user = sandboxUserOf(name);
-      if (user)
-        await until(async () => (await processesOf(user.uid)).length === 0, 10_000, 'no process left');
+      if (user) expect(await processesOf(user.uid), 'processes left behind').toEqual([]);
     },
     300_000,
   );
+});
+
+describe.skipIf(!sandboxed)('in an Orchard worktree (the layout buildOnBranch gives a runtime)', () => {
+  it('git works read-only in the sandbox, and Orchard commits the result afterwards', async (context) => {
+    if (!(await cliObtainable('cli:claude-code'))) return context.skip('the npm registry is unreachable');
+    const root = await mkdtemp(path.join(os.tmpdir(), 'orchard-cli-worktree-'));
+    roots.push(root);
+    await chmod(root, 0o711);
+    const repo = await ensureRepository(root, 'greeter');
+    await ensureDefaultBranch(repo, { projectName: 'Greeter', identity: SCAFFOLD_IDENTITY });
+    const workspace = await openWorkspace(repo, path.join(root, 'work'), {
+      branch: 'orchard/hello',
+      projectSlug: 'greeter',
+    });
+    mock.setScenario([
+      {
+        toolCall: {
+          name: 'Write',
+          args: { file_path: path.join(workspace.dir, 'hello.txt'), content: HELLO },
+        },
+      },
+      { toolCall: { name: 'Bash', args: { command: 'git status --porcelain', description: 'Status' } } },
+      { reply: 'Done.' },
+    ]);
+    mock.reset();
+    const events: AgentEvent[] = [];
+    const outcome = await driveAgent(runtimeFor('cli:claude-code'), task('claude-sonnet-4-5'), workspace, {
+      signal: AbortSignal.timeout(280_000),
+      llm: LLM(),
+      onEvent: (event) => {
+        events.push(event);
+      },
+    });
+    expect(events).toContainEqual(
+      expect.objectContaining({
+        type: 'command',
+        command: 'git status --porcelain',
+        exitCode: 0,
+        output: '?? hello.txt',
+      }),
+    );
+    const commit = await commitWorkspace(workspace, {
+      message: outcome.commitMessage!,
+      identity: SCAFFOLD_IDENTITY,
+    });
+    expect(commit.changed).toBe(true);
+    expect(await git(['show', '--name-only', '--format=%s', commit.sha], { cwd: repo })).toBe(
+      'Greet the world\n\nhello.txt\n',
+    );
+    await closeWorkspace(repo, workspace);
+  }, 300_000);
 });
 
 describe('refusals', () => {
