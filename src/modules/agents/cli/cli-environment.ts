@@ -17,7 +17,6 @@ export function cliEnvironment(
     // The sandbox's own /tmp: a fresh tmpfs per run.
     TMPDIR: '/tmp',
     LANG: 'C.UTF-8',
-    TERM: 'dumb',
     NO_COLOR: '1',
     // A worktree's git directory is Orchard's and read-only in the sandbox: git must neither refuse it nor lock it.
     GIT_CONFIG_COUNT: '1',

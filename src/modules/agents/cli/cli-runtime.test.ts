@@ -412,6 +412,26 @@ describe('refusals', () => {
     expect(existsSync(home)).toBe(false);
   });
 
+  it.skipIf(process.getuid?.() !== 0)('as root, refuses to run without a sandbox user', async () => {
+    const workspace = await makeWorkspace('cli-no-user');
+    roots.push(workspace.root);
+    const home = path.join(workspace.root, 'home');
+    const runtime = createCliRuntime('cli:gemini', {
+      home,
+      isolation: { ...detectIsolation(), bubblewrap: true },
+    });
+    await expect(
+      driveAgent(runtime, task('gemini-2.5-flash'), workspace, {
+        signal: new AbortController().signal,
+        llm: LLM(),
+      }),
+    ).rejects.toMatchObject({
+      code: 'sandbox_unavailable',
+      message: expect.stringContaining('no sandbox user'),
+    });
+    expect(existsSync(home)).toBe(false);
+  });
+
   it('says what is missing when the session has no LLM endpoint', async () => {
     const workspace = await makeWorkspace('cli-no-llm');
     roots.push(workspace.root);

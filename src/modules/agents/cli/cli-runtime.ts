@@ -67,6 +67,10 @@ async function* runCli(
   // Fail closed before downloading anything: a CLI agent never runs unsandboxed.
   const isolation = options.isolation ?? detectIsolation();
   if (!isolation.bubblewrap) throw new SandboxUnavailableError(unsandboxedRefusal(isolation));
+  if (process.getuid?.() === 0 && !options.sandboxUser)
+    throw new SandboxUnavailableError(
+      `Refusing to run ${cli.label} as root: no sandbox user was given (pass the project's sandbox user).`,
+    );
   const mask = secretMasker(ctx.llm.apiKey);
   const { home, logger } = options;
 
