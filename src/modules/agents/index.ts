@@ -1,6 +1,6 @@
 /**
- * The agents module's public face: the runtime contract, the scaffold runtime, one run on a branch,
- * and a project's agent profile (`.orchard/agent.yml`).
+ * The agents module's public face: the runtime contract, the scaffold, llm-agent and CLI runtimes,
+ * agent sessions, one run on a branch, and a project's agent profile (`.orchard/agent.yml`).
  */
 export type {
   AgentBudget,
@@ -13,6 +13,9 @@ export type {
   AgentWorkspace,
 } from './agent-runtime.ts';
 export { type BuildOnBranchInput, type BuildOnBranchResult, buildOnBranch } from './build-on-branch.ts';
+export { type CliRuntimeName, cliRuntimeNames } from './cli/cli-adapter.ts';
+export { type CliRuntimeOptions, createCliRuntime } from './cli/cli-runtime.ts';
+export { cliInstallDir, ensureCliInstalled } from './cli/install-cli.ts';
 export { type DeliveredBranch, type DeliveryDeps, deliverBranch } from './deliver-branch.ts';
 export { AgentBudgetExceededError, type AgentOutcome, driveAgent } from './drive-agent.ts';
 export { AGENT_QUEUE, registerAgentJobs } from './jobs.ts';

@@ -1,0 +1,122 @@
+/**
+ * The one way out of a CLI agent's sandbox: the sandbox has no network but its own loopback
+ * (`network: 'none'`), and a relay inside it listens on 127.0.0.1 and carries each connection
+ * through a Unix socket (a file bound into the sandbox) to Orchard, which connects it to the LLM
+ * endpoint. Nothing else — the internet, Orchard's API, its database, other local services — is
+ * reachable, whatever the CLI tries. The relay passes bytes, not requests: metering and the key
+ * check stay with Orchard's proxy at the other end.
+ */
+import { chmod, rm } from 'node:fs/promises';
+import net from 'node:net';
+import path from 'node:path';
+import type { AgentLlmEndpoint } from '../agent-runtime.ts';
+
+/** Where the relay listens inside the sandbox: the first origin on this port, the next on +1 … */
+export const INNER_PORT = 41_000;
+
+export interface LlmBridge {
+  /** The endpoint as the CLI inside the sandbox must call it (http://127.0.0.1:<inner port>/…). */
+  inner: AgentLlmEndpoint;
+  /** The relay's routes, for `withLlmRelay`. */
+  routes: { port: number; socket: string }[];
+  close(): Promise<void>;
+}
+
+const PROTOCOLS = ['anthropic', 'openai', 'gemini'] as const;
+
+/** Opens one Unix socket per distinct origin of `llm` in `dir` (a directory bound into the sandbox). */
+export async function openLlmBridge(llm: AgentLlmEndpoint, dir: string): Promise<LlmBridge> {
+  const origins = new Map<string, { port: number; socket: string; target: URL }>();
+  const inner = { ...llm };
+  for (const protocol of PROTOCOLS) {
+    const url = new URL(llm[protocol]);
+    if (url.protocol !== 'http:')
+      throw new Error(
+        `A CLI agent reaches the LLM through Orchard's proxy on this machine over plain HTTP; ${protocol} is ${url.origin}. Point the agent endpoint at Orchard's local listener.`,
+      );
+    let route = origins.get(url.origin);
+    if (!route) {
+      route = {
+        port: INNER_PORT + origins.size,
+        socket: path.join(dir, `llm-${origins.size}.sock`),
+        target: url,
+      };
+      origins.set(url.origin, route);
+    }
+    inner[protocol] = `http://127.0.0.1:${route.port}${url.pathname.replace(/\/$/, '')}${url.search}`;
+  }
+  const servers: net.Server[] = [];
+  const sockets = new Set<net.Socket>();
+  const close = async () => {
+    for (const s of sockets) s.destroy();
+    await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
+    await Promise.all([...origins.values()].map((r) => rm(r.socket, { force: true })));
+  };
+  try {
+    for (const route of origins.values()) {
+      const server = net.createServer((client) => {
+        const upstream = net.connect(Number(route.target.port || 80), route.target.hostname);
+        sockets.add(client).add(upstream);
+        client.pipe(upstream).pipe(client);
+        const end = () => {
+          client.destroy();
+          upstream.destroy();
+          sockets.delete(client);
+          sockets.delete(upstream);
+        };
+        client.on('error', end).on('close', end);
+        upstream.on('error', end).on('close', end);
+      });
+      servers.push(server);
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(route.socket, resolve);
+      });
+      // The sandbox's user (another uid when Orchard is root) must be able to connect.
+      await chmod(route.socket, 0o666);
+    }
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  const routes = [...origins.values()].map(({ port, socket }) => ({ port, socket }));
+  return { inner, routes, close };
+}
+
+const RELAY_SOURCE = `
+const net = require('node:net');
+const { spawn } = require('node:child_process');
+const { constants } = require('node:os');
+const args = process.argv.slice(1);
+const split = args.indexOf('--');
+const routes = args.slice(0, split).map((r) => r.split('='));
+const command = args.slice(split + 1);
+let listening = 0;
+for (const [port, socket] of routes) {
+  const server = net.createServer((client) => {
+    const upstream = net.connect(socket);
+    client.pipe(upstream).pipe(client);
+    client.on('error', () => upstream.destroy());
+    upstream.on('error', () => client.destroy());
+  });
+  server.on('error', (error) => {
+    console.error('orchard: cannot relay the LLM endpoint: ' + error.message);
+    process.exit(70);
+  });
+  server.listen(Number(port), '127.0.0.1', () => {
+    if (++listening < routes.length) return;
+    const child = spawn(command[0], command.slice(1), { stdio: 'inherit' });
+    for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP']) process.on(signal, () => child.kill(signal));
+    child.on('error', (error) => {
+      console.error('orchard: ' + error.message);
+      process.exit(127);
+    });
+    child.on('exit', (code, signal) => process.exit(code ?? 128 + (constants.signals[signal] ?? 0)));
+  });
+}
+`;
+
+/** argv that runs `command` inside the sandbox once the relay listens on every route's port. */
+export function withLlmRelay(command: string[], routes: LlmBridge['routes']): string[] {
+  return ['node', '-e', RELAY_SOURCE, ...routes.map((r) => `${r.port}=${r.socket}`), '--', ...command];
+}
