@@ -109,6 +109,11 @@ export interface AppResources extends Resources {
   browsers: BrowserPool;
   /** What this machine lacks (Chromium, bubblewrap, disk…), for /ready and the UI's banner. */
   machine: MachineWarnings;
+  /**
+   * Orchard's own HTTP base on this machine, as agent CLIs in the sandbox reach its LLM proxy
+   * (default `http://127.0.0.1:<port>`); set it when the server listens elsewhere (or on port 0).
+   */
+  selfUrl?: string;
 }
 
 export interface Database {
@@ -294,7 +299,7 @@ function changeListeners(res: AppResources) {
 function agentDeps(res: AppResources): AgentSessionDeps {
   const { db, clock, config } = res;
   // CLI agents in the sandbox reach Orchard's LLM proxy on this machine's own port.
-  const self = config.port ? `http://127.0.0.1:${config.port}` : undefined;
+  const selfUrl = () => res.selfUrl ?? (config.port ? `http://127.0.0.1:${config.port}` : undefined);
   return {
     ...res,
     ...changeListeners(res),
@@ -313,15 +318,17 @@ function agentDeps(res: AppResources): AgentSessionDeps {
     revokeDelegation: async (sessionId) => {
       await revokeSessionTokens(db, sessionId, { clock });
     },
-    llmEndpoint: (apiKey) =>
-      self
+    llmEndpoint: (apiKey) => {
+      const self = selfUrl();
+      return self
         ? {
             anthropic: `${self}/llm/anthropic`,
             openai: `${self}/llm/openai/v1`,
             gemini: `${self}/llm/gemini`,
             apiKey,
           }
-        : undefined,
+        : undefined;
+    },
   };
 }
 

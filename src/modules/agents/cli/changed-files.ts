@@ -6,15 +6,22 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { git } from '../../git/index.ts';
+import type { AgentWorkspace } from '../agent-runtime.ts';
+import { workspaceGitEnv } from '../workspace-git-env.ts';
 
 export interface ChangedFile {
   path: string;
   action: 'write' | 'delete';
 }
 
-export async function changedFiles(workspace: string, baseSha: string): Promise<ChangedFile[]> {
-  const diff = await git(['diff', '--name-status', '--no-renames', '-z', baseSha, '--'], { cwd: workspace });
-  const untracked = await git(['ls-files', '--others', '--exclude-standard', '-z'], { cwd: workspace });
+export async function changedFiles(
+  workspace: Pick<AgentWorkspace, 'dir' | 'gitDir'>,
+  baseSha: string,
+): Promise<ChangedFile[]> {
+  // The CLI had the workspace: its `.git` may now point anywhere; git is told where to look.
+  const options = { cwd: workspace.dir, env: workspaceGitEnv(workspace) };
+  const diff = await git(['diff', '--name-status', '--no-renames', '-z', baseSha, '--'], options);
+  const untracked = await git(['ls-files', '--others', '--exclude-standard', '-z'], options);
   const changes = new Map<string, ChangedFile['action']>();
   const fields = diff.split('\0').filter(Boolean);
   for (let i = 0; i + 1 < fields.length; i += 2)
@@ -30,16 +37,19 @@ export async function changedFiles(workspace: string, baseSha: string): Promise<
  * sandbox needs both, read-only, for git to work in the workspace); none for a plain checkout,
  * whose `.git` is a directory inside the workspace.
  */
-export async function worktreeGitDirs(workspace: string): Promise<string[]> {
-  let pointer: string;
-  try {
-    pointer = await readFile(path.join(workspace, '.git'), 'utf8');
-  } catch {
-    return [];
+export async function worktreeGitDirs(workspace: Pick<AgentWorkspace, 'dir' | 'gitDir'>): Promise<string[]> {
+  let own = workspace.gitDir;
+  if (!own) {
+    let pointer: string;
+    try {
+      pointer = await readFile(path.join(workspace.dir, '.git'), 'utf8');
+    } catch {
+      return [];
+    }
+    const gitdir = /^gitdir:\s*(.+)$/m.exec(pointer)?.[1]?.trim();
+    if (!gitdir) return [];
+    own = path.resolve(workspace.dir, gitdir);
   }
-  const gitdir = /^gitdir:\s*(.+)$/m.exec(pointer)?.[1]?.trim();
-  if (!gitdir) return [];
-  const own = path.resolve(workspace, gitdir);
   const common = await readFile(path.join(own, 'commondir'), 'utf8').then(
     (dir) => path.resolve(own, dir.trim()),
     () => undefined,

@@ -114,7 +114,7 @@ async function* runCli(
       readDirs: specFile ? [path.dirname(specFile)] : [],
     };
     await cli.prepareHome?.(invocation);
-    const gitDirs = await worktreeGitDirs(workspace.dir);
+    const gitDirs = await worktreeGitDirs(workspace);
     await handOverToSandbox(user, {
       own: [workspace.dir, runDir],
       reach: [installDir, ...gitDirs],
@@ -185,7 +185,7 @@ async function* runCli(
 
     if (!reclaimed) await reclaimWorkspace(workspace.dir);
     reclaimed = true;
-    for (const change of await changedFiles(workspace.dir, workspace.baseSha))
+    for (const change of await changedFiles(workspace, workspace.baseSha))
       if (!reported.has(change.path)) yield { type: 'file', ...change };
     const summary = end.summary ? mask(end.summary) : `${cli.label} finished.`;
     yield {

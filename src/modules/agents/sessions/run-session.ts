@@ -23,6 +23,8 @@ import type {
   AgentTask,
   AgentWorkspace,
 } from '../agent-runtime.ts';
+import type { CliRuntimeName } from '../cli/cli-adapter.ts';
+import { createCliRuntime } from '../cli/cli-runtime.ts';
 import { deliverBranch } from '../deliver-branch.ts';
 import { AgentBudgetExceededError, driveAgent } from '../drive-agent.ts';
 import { isMutating, type RunCommand } from '../llm-agent/agent-tools.ts';
@@ -42,6 +44,13 @@ export type RunSessionInput = z.infer<typeof RunSessionInput>;
 
 export const AGENT_IDENTITY = { name: 'Orchard agent', email: 'agent@orchard.localhost' };
 
+/** Session runtime names of the agent CLIs. */
+export const CLI_RUNTIMES: Record<string, CliRuntimeName> = {
+  'claude-code': 'cli:claude-code',
+  codex: 'cli:codex',
+  'gemini-cli': 'cli:gemini',
+};
+
 /** The runtime a session names. */
 export function pickRuntime(
   deps: AgentSessionDeps,
@@ -51,6 +60,13 @@ export function pickRuntime(
 ): AgentRuntime {
   if (session.runtime === 'llm-agent') return createLlmAgentRuntime({ gateway: deps.llm, runCommand });
   if (session.runtime === 'scaffold') return createScaffoldRuntime();
+  const cli = CLI_RUNTIMES[session.runtime];
+  if (cli)
+    return createCliRuntime(cli, {
+      home: deps.config.home,
+      logger: deps.logger,
+      sandboxUser: projectSandboxUser(project, deps.config.sandbox.uidBase),
+    });
   const extra = deps.extraRuntimes?.[session.runtime];
   if (extra) return extra();
   throw new NonRetryableError(`Unknown agent runtime "${session.runtime}" for project ${project.slug}.`);

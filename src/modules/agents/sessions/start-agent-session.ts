@@ -5,6 +5,7 @@ import { recordAudit } from '../../identity/index.ts';
 import { startOperation } from '../../operations/index.ts';
 import { requireProjectRole } from '../../projects/index.ts';
 import type { AgentBudget } from '../agent-runtime.ts';
+import { CLI_RUNTIMES } from './run-session.ts';
 import type { StartAgentSessionBody } from './schemas.ts';
 import type { AgentSessionDeps } from './session-deps.ts';
 import {
@@ -61,7 +62,11 @@ export async function startAgentSession(
         [{ field: 'body.model', message: 'no provider serves it' }],
       );
     }
-  } else if (body.runtime !== 'scaffold' && !deps.extraRuntimes?.[body.runtime]) {
+  } else if (
+    body.runtime !== 'scaffold' &&
+    !CLI_RUNTIMES[body.runtime] &&
+    !deps.extraRuntimes?.[body.runtime]
+  ) {
     throw new ValidationError(`The ${body.runtime} runtime is not available on this server.`, [
       { field: 'body.runtime', message: 'not available' },
     ]);
