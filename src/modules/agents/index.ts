@@ -39,6 +39,11 @@ export { listTemplates, renderTemplate } from './scaffold/templates.ts';
 export type { AgentSessionView } from './sessions/schemas.ts';
 export { sessionBudgetGate } from './sessions/session-budget-gate.ts';
 export type { AgentSessionDeps, Delegation } from './sessions/session-deps.ts';
-export { findSession, type SessionContext, type SessionRow } from './sessions/session-store.ts';
+export {
+  findSession,
+  findSessionOnBranch,
+  type SessionContext,
+  type SessionRow,
+} from './sessions/session-store.ts';
 export { AGENT_SESSION_KIND, startAgentSession } from './sessions/start-agent-session.ts';
 export { type CommitIdentity, SCAFFOLD_IDENTITY } from './workspace.ts';

@@ -64,6 +64,19 @@ export async function listFeatureRows(
 }
 
 /** Whether another Blueprint of the project already builds on `orchard/<slug>`. */
+/** The Blueprint's latest feature other than `exceptId` (the build before this one). */
+export async function previousFeature(
+  db: Queryable,
+  blueprintId: string,
+  exceptId: string,
+): Promise<FeatureRow | undefined> {
+  const { rows } = await db.query<FeatureRow>(
+    'SELECT * FROM features WHERE blueprint_id = $1 AND id <> $2 ORDER BY created_at DESC, id DESC LIMIT 1',
+    [blueprintId, exceptId],
+  );
+  return rows[0];
+}
+
 export async function featureSlugTaken(db: Queryable, projectId: string, slug: string, blueprintId: string) {
   const { rowCount } = await db.query(
     'SELECT 1 FROM features WHERE project_id = $1 AND slug = $2 AND blueprint_id <> $3 LIMIT 1',

@@ -140,8 +140,12 @@ export async function runSessionStep(
   await ensureDefaultBranch(repo, { projectName: project.name, identity: AGENT_IDENTITY });
   const workRoot = path.join(deps.config.home, 'work');
   await removeStaleWorkspaces(deps.db, deps.config.home, workRoot).catch(() => []);
+  const baseRef = session.context?.baseRef;
   const baseSha =
-    session.base_sha ?? (await branchHead(repo, session.branch)) ?? (await branchHead(repo, DEFAULT_BRANCH));
+    session.base_sha ??
+    (await branchHead(repo, session.branch)) ??
+    (baseRef ? await branchHead(repo, baseRef) : undefined) ??
+    (await branchHead(repo, DEFAULT_BRANCH));
   if (!baseSha) throw new NonRetryableError(`The repository has no ${DEFAULT_BRANCH} branch to start from.`);
   if (!session.base_sha) await updateSession(deps.db, sessionId, { base_sha: baseSha });
   const dir = path.join(workRoot, 'agents', `${project.slug}-${ctx.operationId}`);

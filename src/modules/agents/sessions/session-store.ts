@@ -76,6 +76,8 @@ export interface SessionContext {
   spec?: string;
   blueprint?: Blueprint;
   template?: TemplateId;
+  /** Where the session's branch starts when it does not exist yet (default: the default branch). */
+  baseRef?: string;
 }
 
 export interface NewSession {
@@ -113,6 +115,21 @@ export async function insertSession(db: Queryable, s: NewSession): Promise<Sessi
 
 export async function findSession(db: Queryable, id: string): Promise<SessionRow | undefined> {
   const { rows } = await db.query<SessionRow>('SELECT * FROM agent_sessions WHERE id = $1', [id]);
+  return rows[0];
+}
+
+/** The latest session on a branch started since `since`. */
+export async function findSessionOnBranch(
+  db: Queryable,
+  projectId: string,
+  branch: string,
+  since: Date,
+): Promise<SessionRow | undefined> {
+  const { rows } = await db.query<SessionRow>(
+    `SELECT * FROM agent_sessions WHERE project_id = $1 AND branch = $2 AND created_at >= $3
+     ORDER BY created_at DESC, id DESC LIMIT 1`,
+    [projectId, branch, since],
+  );
   return rows[0];
 }
 

@@ -16,7 +16,18 @@ const PromptBody = z.object({
   template: TemplateId.optional(),
   project: z.string().trim().min(1).max(100).optional(),
 });
-const Started = z.object({ operationId: z.string(), featureId: z.string(), eventsUrl: z.string() });
+const ChangeBody = z.strictObject({
+  request: z.string().trim().min(3, 'say what to change in a few words').max(20_000),
+});
+/** How well the closest template fits what was asked, and so who writes the code. */
+const Fit = z.object({ template: TemplateId, confidence: z.number(), reason: z.string() });
+const Started = z.object({
+  operationId: z.string(),
+  featureId: z.string(),
+  eventsUrl: z.string(),
+  runtime: z.enum(['scaffold', 'llm-agent']),
+  fit: Fit,
+});
 
 const eventsUrl = (operationId: string) => `/api/operations/${operationId}/events`;
 
@@ -35,6 +46,27 @@ export function registerBuildRoutes(app: HttpApp, res: StudioRouteDeps) {
     async (request, reply) => {
       const started = await startBuild(res, contextOf(request), request.params.id, {
         override: request.body.override,
+      });
+      return reply.status(202).send({ ...started, eventsUrl: eventsUrl(started.operationId) });
+    },
+  );
+
+  app.post(
+    '/api/blueprints/:id/changes',
+    {
+      schema: {
+        tags,
+        description:
+          'A change request to an app that was built ("add CSV export to the recipes page"): a coding agent makes it on a branch of its own, then the pipeline, a preview, browser verification and a merge request follow — one operation. Needs a model for the coder alias.',
+        params: BlueprintIdParam,
+        body: ChangeBody,
+        response: { 202: Started.extend({ branch: z.string() }) },
+      },
+    },
+    async (request, reply) => {
+      const started = await startBuild(res, contextOf(request), request.params.id, {
+        change: request.body.request,
+        override: true,
       });
       return reply.status(202).send({ ...started, eventsUrl: eventsUrl(started.operationId) });
     },

@@ -109,6 +109,8 @@ export async function startBuild(
         { unmet: readiness.unmet },
       );
     }
+    if (options.change && !(await latestFeature(tx, blueprintId)))
+      throw new ConflictError('Build the Blueprint first: a change request changes an app that was built.');
     const slug = options.change
       ? await changeSlug(tx, blueprint, options.change)
       : await featureSlug(tx, blueprint);

@@ -2,6 +2,7 @@ import type { Clock } from '../../../platform/clock.ts';
 import type { RequestContext } from '../../../platform/context.ts';
 import { type Db, withTransaction } from '../../../platform/db/pool.ts';
 import type { TemplateId } from '../../blueprint/index.ts';
+import type { LlmGateway } from '../../llm/index.ts';
 import type { Registry } from '../../operations/index.ts';
 import { createProject, requireProjectRole } from '../../projects/index.ts';
 import { autopilotBlueprint } from '../architect/autopilot-blueprint.ts';
@@ -22,7 +23,7 @@ export interface PromptInput {
  * start in one transaction: a failure leaves no half-made project behind.
  */
 export async function startPromptBuild(
-  res: { db: Db; registry: Registry; clock: Clock },
+  res: { db: Db; registry: Registry; clock: Clock; llm?: Pick<LlmGateway, 'isConfigured'> },
   ctx: RequestContext,
   input: PromptInput,
 ) {

@@ -9,6 +9,7 @@ import { actorOf, type StudioDeps } from '../deps.ts';
 import { updateFeature } from '../feature-store.ts';
 import type { BuildInput, ImplementOutput, SpecOutput } from './build-input.ts';
 import { enterPhase, loadBuild } from './build-step.ts';
+import { implementWithAgent } from './implement-with-agent.ts';
 
 /** An agent run is bounded even when the runtime is deterministic. */
 const IMPLEMENT_BUDGET = { maxWallMs: 10 * 60_000 };
@@ -47,7 +48,10 @@ function forward(ctx: StepContext<unknown>) {
   };
 }
 
-/** `implement`: the scaffold runtime writes the app on `orchard/<feature>` and opens the merge request. */
+/**
+ * `implement`: the scaffold runtime writes the app on `orchard/<feature>` and opens the merge
+ * request — or, when no template fits what was asked (or for a change request), an agent session does.
+ */
 export async function implementStep(
   deps: StudioDeps,
   ctx: StepContext<BuildInput>,
@@ -55,6 +59,8 @@ export async function implementStep(
   const feature = await enterPhase(deps, ctx, 'implement', 'Writing the code');
   const { blueprint, project } = await loadBuild(deps, ctx.input);
   const spec = ctx.deps['render-spec'] as SpecOutput;
+  if (ctx.input.runtime === 'llm-agent')
+    return implementWithAgent(deps, ctx, { feature, blueprint, project, spec });
   const doc = blueprint.document;
   const result = await buildOnBranch(deps, {
     project,

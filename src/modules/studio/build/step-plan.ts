@@ -47,7 +47,19 @@ export async function planStep(deps: StudioDeps, ctx: StepContext<BuildInput>) {
     text: planMarkdown(blueprint.document, spec.template, files, branch),
     contentType: 'text/markdown',
   });
-  ctx.log(`Plan: scaffold ${files.length} files from ${spec.template} onto ${branch}.`);
+  const fit = ctx.input.fit;
+  if (fit)
+    ctx.log(
+      `Template match: ${fit.template}, confidence ${Math.round(fit.confidence * 100)} %. ${fit.reason}`,
+    );
+  const runtime = ctx.input.runtime;
+  if (runtime === 'llm-agent')
+    ctx.log(
+      ctx.input.change
+        ? `Plan: the llm-agent makes the change on ${branch}, from the default branch.`
+        : `Plan: scaffold ${files.length} files from ${spec.template} onto ${branch} as a starting point; the llm-agent builds what was asked from there.`,
+    );
+  else ctx.log(`Plan: scaffold ${files.length} files from ${spec.template} onto ${branch}.`);
   await ctx.progress(1, `${files.length} files to write`);
-  return { runtime: 'scaffold', template: spec.template, branch, files: files.length };
+  return { runtime, template: spec.template, branch, files: files.length, fit };
 }

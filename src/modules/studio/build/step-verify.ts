@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import type { VerificationResult } from '../../automation/index.ts';
+import { SMOKE_FILE, type VerificationResult } from '../../automation/index.ts';
 import { markReleaseVerified } from '../../deploy/index.ts';
+import { readFileAt, repositoryPath } from '../../git/index.ts';
 import { NonRetryableError, type StepContext } from '../../operations/index.ts';
 import { reportCheck } from '../../reviews/index.ts';
 import { advanceFeature } from '../advance-feature.ts';
@@ -32,10 +33,20 @@ export async function verifyStep(deps: StudioDeps, ctx: StepContext<BuildInput>)
       `The browser robot (${VERIFY_STEP}) is not registered in this Orchard, so staging cannot be verified.`,
     );
   }
-  const { blueprint } = await loadBuild(deps, ctx.input);
+  const { blueprint, project } = await loadBuild(deps, ctx.input);
   const deployed = ctx.deps.deploy as DeployOutput;
+  // What was asked, checked as a user would: the acceptance checks the commit carries (an agent
+  // writes them for what it built), else the suite derived from the Blueprint's pages.
+  const repo = repositoryPath(deps.config.home, project.slug);
+  const smokeYaml = await readFileAt(repo, deployed.sha, SMOKE_FILE);
+  const suite = smokeYaml !== undefined ? { smokeYaml } : { blueprint: blueprint.document };
+  ctx.log(
+    smokeYaml !== undefined
+      ? `The browser robot runs the acceptance checks in ${SMOKE_FILE} at ${deployed.url}.`
+      : `The browser robot visits the Blueprint's pages at ${deployed.url}.`,
+  );
   await ctx.addSteps([
-    { key: 'browser', step: VERIFY_STEP, input: { baseUrl: deployed.url, blueprint: blueprint.document } },
+    { key: 'browser', step: VERIFY_STEP, input: { baseUrl: deployed.url, ...suite } },
     {
       key: 'report',
       step: 'studio.report-verification',
@@ -48,7 +59,6 @@ export async function verifyStep(deps: StudioDeps, ctx: StepContext<BuildInput>)
       dependsOn: ['browser'],
     },
   ]);
-  ctx.log(`The browser robot visits the Blueprint's pages at ${deployed.url}.`);
   // The build's output (its last top-level step); the verdict is `verify/report`'s output.
   return { url: deployed.url, releaseId: deployed.releaseId, sha: deployed.sha };
 }

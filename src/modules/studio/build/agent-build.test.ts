@@ -1,0 +1,235 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bearer, createTestApp, type TestApp } from '../../../../test/app.ts';
+import { listenApp, startWorkers } from '../../../../test/git.ts';
+import { readFileAt, repositoryPath } from '../../git/index.ts';
+import { type MockLlm, startMockLlm } from '../../llm/index.ts';
+import { getOperation, type WorkerPool, waitForOperation } from '../../operations/index.ts';
+
+/**
+ * A prompt no template builds ("a snake game…"): offline it is refused before anything is written;
+ * with a coder model the scaffold of the closest template is the starting point and the llm-agent
+ * (scripted on the mock) builds the rest — including acceptance checks the browser robot runs on
+ * staging. Then a change request: the agent on a branch of its own, a preview, verification.
+ */
+const SNAKE = 'a snake game playable in the browser with a high-score table';
+/** What the scripted agent adds to the scaffold's lib/app.js: the game's page (markup through the template's `html` tag). */
+const PLAY_PAGE = [
+  "showPage(res, { title: 'Snake', body: html`",
+  '<h1>Snake</h1><canvas id="board" width="200" height="200"></canvas><p>High scores</p>',
+  "` }, '/play')",
+].join('');
+
+describe('offline, with no model', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(async () => t?.close());
+
+  it('refuses an off-template prompt before any work, saying how to configure a provider', async () => {
+    const { token } = await t.user('member');
+    const res = await t.http.inject({
+      method: 'POST',
+      url: '/api/prompts',
+      headers: bearer(token),
+      payload: { prompt: SNAKE },
+    });
+    expect(res.statusCode, res.body).toBe(422);
+    expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(res.json().detail).toMatch(
+      /a game.*no LLM provider is configured for the "coder" alias.*Add a provider/s,
+    );
+    const { rows } = await t.res.db.query(
+      'SELECT (SELECT count(*) FROM projects)::int AS projects, (SELECT count(*) FROM operations)::int AS ops',
+    );
+    expect(rows[0]).toEqual({ projects: 0, ops: 0 });
+  });
+
+  it('still builds what a template fits, with the scaffold', async () => {
+    const { token } = await t.user('member');
+    const res = await t.http.inject({
+      method: 'POST',
+      url: '/api/prompts',
+      headers: bearer(token),
+      payload: { prompt: 'a recipe box with ingredients and ratings' },
+    });
+    expect(res.statusCode, res.body).toBe(202);
+    expect(res.json()).toMatchObject({ runtime: 'scaffold', fit: { template: 'crud-app' } });
+    expect(res.json().fit.confidence).toBeGreaterThanOrEqual(0.5);
+  });
+});
+
+describe('with a coder model', () => {
+  let t: TestApp;
+  let mock: MockLlm;
+  let workers: WorkerPool;
+  let h: { authorization: string };
+  let started: {
+    operationId: string;
+    projectSlug: string;
+    blueprintId: string;
+    branch: string;
+    runtime: string;
+  };
+
+  beforeAll(async () => {
+    mock = await startMockLlm();
+    t = await createTestApp({
+      'deploy.healthTimeoutMs': 20_000,
+      'deploy.drainTimeoutMs': 1_000,
+      llm: {
+        providers: [
+          {
+            name: 'openai',
+            kind: 'openai-compatible',
+            baseUrl: `${mock.url}/v1`,
+            apiKey: 'sk-test',
+            models: [{ id: 'gpt-mock', input: 1, output: 2 }],
+          },
+        ],
+        aliases: { coder: ['openai/gpt-mock'] },
+        timeouts: { connectMs: 5_000, firstTokenMs: 5_000, idleMs: 5_000 },
+      },
+    });
+    await listenApp(t);
+    workers = await startWorkers(t);
+    t.res.deploy.start({ bus: t.res.bus });
+    h = bearer((await t.user('member')).token);
+  });
+  afterAll(async () => {
+    await workers?.stop();
+    await t?.res.deploy.stop();
+    await t?.res.browsers.close();
+    await t?.close();
+    await mock?.close();
+  });
+
+  const api = (method: 'GET' | 'POST', url: string, payload?: object) =>
+    t.http.inject({ method, url, headers: h, payload });
+
+  it('builds the game with the agent from the closest template, and verifies what was asked on staging', {
+    timeout: 240_000,
+  }, async () => {
+    mock.setScenario([
+      {
+        match: { lastUser: 'snake game' },
+        toolCalls: [{ name: 'read_file', args: { path: 'lib/app.js', offset: 30, limit: 10 } }],
+      },
+      {
+        match: { lastToolResult: "router.add('GET', '/health'" },
+        toolCalls: [
+          {
+            name: 'edit_file',
+            args: {
+              path: 'lib/app.js',
+              old_text:
+                "  router.add('GET', '/health', ({ res }) => sendJson(res, 200, { status: 'ok' }));\n",
+              new_text: `  router.add('GET', '/health', ({ res }) => sendJson(res, 200, { status: 'ok' }));\n  router.add('GET', '/play', ({ res }) => ${PLAY_PAGE});\n`,
+            },
+          },
+          {
+            name: 'write_file',
+            args: {
+              path: '.orchard/smoke.yml',
+              content:
+                'pages:\n  - name: Play\n    path: /play\n    steps:\n      - expectVisible: "#board"\n      - expectText: "High scores"\n',
+            },
+          },
+        ],
+      },
+      {
+        match: { lastToolResult: 'Created .orchard/smoke.yml' },
+        toolCalls: [{ name: 'run_tests', args: {} }],
+      },
+      {
+        match: { lastToolResult: '[exit code 0]' },
+        toolCall: { name: 'finish', args: { summary: 'Added the game page and its acceptance checks.' } },
+      },
+    ]);
+    const res = await api('POST', '/api/prompts', { prompt: SNAKE });
+    expect(res.statusCode, res.body).toBe(202);
+    started = res.json();
+    expect(started.runtime).toBe('llm-agent');
+    const op = await waitForOperation(t.res.db, started.operationId, { timeoutMs: 220_000, bus: t.res.bus });
+    expect(op.status, JSON.stringify(op.error)).toBe('succeeded');
+
+    const repo = repositoryPath(t.config.home, started.projectSlug);
+    expect(await readFileAt(repo, started.branch, 'lib/app.js')).toContain("'/play'");
+    const events = (await api('GET', `/api/operations/${started.operationId}/events?limit=1000`)).json()
+      .items as {
+      type: string;
+      data: Record<string, unknown>;
+    }[];
+    const lines = events
+      .filter((e) => e.type === 'log')
+      .map((e) => String(e.data.line ?? e.data.text ?? JSON.stringify(e.data)));
+    expect(lines.join('\n')).toMatch(/Template match: crud-app, confidence 25 %/);
+    expect(lines.join('\n')).toMatch(/acceptance checks in \.orchard\/smoke\.yml/);
+    const session = events.find((e) => e.type === 'artifact' && e.data.kind === 'agent-session');
+    expect(session).toBeDefined();
+    const steps = (await getOperation(t.res.db, started.operationId)).steps;
+    expect(steps.find((s) => s.key === 'verify/report')?.output).toMatchObject({ passed: true });
+  });
+
+  it('makes a change request with the agent on a branch of its own, deployed as a preview and verified', {
+    timeout: 240_000,
+  }, async () => {
+    mock.setScenario([
+      {
+        match: { lastUser: 'best score' },
+        toolCalls: [
+          {
+            name: 'edit_file',
+            args: {
+              path: 'lib/app.js',
+              old_text: '<p>High scores</p>',
+              new_text: '<p>High scores</p><p>Best: 0</p>',
+            },
+          },
+          {
+            name: 'edit_file',
+            args: {
+              path: '.orchard/smoke.yml',
+              old_text: '      - expectText: "High scores"\n',
+              new_text: '      - expectText: "High scores"\n      - expectText: "Best: 0"\n',
+            },
+          },
+        ],
+      },
+      {
+        match: { lastToolResult: 'Edited .orchard/smoke.yml' },
+        toolCall: { name: 'finish', args: { summary: 'The game page shows the best score.' } },
+      },
+    ]);
+    const res = await api('POST', `/api/blueprints/${started.blueprintId}/changes`, {
+      request: 'show the best score on the game page',
+    });
+    expect(res.statusCode, res.body).toBe(202);
+    const change = res.json();
+    expect(change).toMatchObject({ runtime: 'llm-agent' });
+    expect(change.branch).not.toBe(started.branch);
+    const op = await waitForOperation(t.res.db, change.operationId, { timeoutMs: 220_000, bus: t.res.bus });
+    expect(op.status, JSON.stringify(op.error)).toBe('succeeded');
+    const steps = (await getOperation(t.res.db, change.operationId)).steps;
+    expect(steps.find((s) => s.key === 'deploy')?.output).toMatchObject({
+      environment: `preview/${change.branch}`,
+    });
+    expect(steps.find((s) => s.key === 'verify/report')?.output).toMatchObject({ passed: true });
+    const repo = repositoryPath(t.config.home, started.projectSlug);
+    expect(await readFileAt(repo, change.branch, 'lib/app.js')).toContain('Best: 0');
+    const mrs = (await api('GET', `/api/projects/${started.projectSlug}/merge-requests`)).json().items;
+    expect(mrs.map((m: { sourceBranch: string }) => m.sourceBranch)).toContain(change.branch);
+  });
+
+  it('refuses a change request to a Blueprint that was never built', async () => {
+    const created = await api('POST', `/api/projects/${started.projectSlug}/blueprints`, {
+      prompt: 'a list of books',
+    });
+    if (created.statusCode !== 201) return expect.fail(created.body);
+    const res = await api('POST', `/api/blueprints/${created.json().id}/changes`, {
+      request: 'add a rating',
+    });
+    expect(res.statusCode, res.body).toBe(409);
+    expect(res.json().detail).toMatch(/Build the Blueprint first/);
+  });
+});
