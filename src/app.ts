@@ -5,6 +5,7 @@ import type { Config } from './config.ts';
 import {
   type AgentSessionDeps,
   agentRoutes,
+  agentsOnReviewEvent,
   registerAgentJobs,
   sessionBudgetGate,
 } from './modules/agents/index.ts';
@@ -284,7 +285,10 @@ async function warnIfSuperuser(db: Db, logger: Logger) {
     );
 }
 
-/** Pushes and review events fan out to the modules that react to them (HTTP pushes, merges, agents). */
+/**
+ * Pushes and review events fan out to the modules that react to them (HTTP pushes, merges, agents).
+ * `/agent` review comments start agent sessions, which deliver through these same listeners.
+ */
 function changeListeners(res: AppResources) {
   const onEvent: ReviewListener[] = [
     pipelinesOnReviewEvent(res),
@@ -292,17 +296,25 @@ function changeListeners(res: AppResources) {
     previewsOnReviewEvent(res),
   ];
   const onPush: PushListener[] = [reviewsOnPush(res, onEvent), pipelinesOnPush(res), webhooksOnPush(res)];
+  onEvent.push(agentsOnReviewEvent(agentDepsWith(res, { onEvent, onPush })));
   return { onEvent, onPush };
 }
 
 /** What agent sessions get: the push and review listeners, and their identity and LLM endpoint. */
 function agentDeps(res: AppResources): AgentSessionDeps {
+  return agentDepsWith(res, changeListeners(res));
+}
+
+function agentDepsWith(
+  res: AppResources,
+  listeners: { onEvent: ReviewListener[]; onPush: PushListener[] },
+): AgentSessionDeps {
   const { db, clock, config } = res;
   // CLI agents in the sandbox reach Orchard's LLM proxy on this machine's own port.
   const selfUrl = () => res.selfUrl ?? (config.port ? `http://127.0.0.1:${config.port}` : undefined);
   return {
     ...res,
-    ...changeListeners(res),
+    ...listeners,
     delegate: async ({ by, projectId, sessionId, expiresAt }) => {
       const delegated = await delegateToken(
         { db, clock, projects: agentProjects(db) },

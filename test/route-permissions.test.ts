@@ -36,6 +36,15 @@ const AGENT_ROUTES = new Set([
   'POST /api/projects/:slug/pipelines/:id/rerun',
 ]);
 const AGENTS_NEVER_READ = new Set(['GET /api/projects/:slug/secrets']);
+/**
+ * Refused to agents with a reason of their own: a person merges what an agent proposes, and a
+ * person decides what agents work on (agents do not start agents).
+ */
+const AGENT_REFUSALS = new Map([
+  ['POST /api/projects/:slug/merge-requests/:number/merge', /^Agent tokens cannot merge/],
+  ['POST /api/projects/:slug/issues/:number/assign-agent', /^Agent tokens cannot assign issues to agents/],
+  ['POST /api/projects/:slug/agent-sessions', /^Agent tokens cannot start agent sessions/],
+]);
 const ROLES = ['viewer', 'developer', 'maintainer', 'owner'] as const;
 type Role = (typeof ROLES)[number];
 
@@ -176,7 +185,8 @@ describe('every /api route', () => {
   });
 
   it('lets an agent token call only what agents may, refusing the rest with a reason', async () => {
-    for (const agentRoute of AGENT_ROUTES) expect(routes.map(key), agentRoute).toContain(agentRoute);
+    for (const agentRoute of [...AGENT_ROUTES, ...AGENT_REFUSALS.keys()])
+      expect(routes.map(key), agentRoute).toContain(agentRoute);
     for (const route of routes.filter((r) => r.config.auth !== 'public')) {
       const reads = route.method === 'GET' && route.url.startsWith('/api/projects/:slug');
       const allowed = AGENT_ROUTES.has(key(route)) || (reads && !AGENTS_NEVER_READ.has(key(route)));
@@ -191,7 +201,9 @@ describe('every /api route', () => {
         if (res.statusCode === 403) expect(res.json().detail, key(route)).not.toMatch(/Agent tokens/);
       } else {
         expect(res.statusCode, key(route)).toBe(403);
-        expect(res.json().detail, key(route)).toMatch(/^Agent tokens cannot/);
+        expect(res.json().detail, key(route)).toMatch(
+          AGENT_REFUSALS.get(key(route)) ?? /^Agent tokens cannot/,
+        );
       }
     }
   });

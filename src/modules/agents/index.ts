@@ -32,6 +32,7 @@ export { commandAllowed } from './profile/command-allowed.ts';
 export { loadAgentProfile } from './profile/load-agent-profile.ts';
 export { parseAgentProfile } from './profile/parse-agent-profile.ts';
 export { markSetupDone, needsSetup, setupKey } from './profile/setup-cache.ts';
+export { agentsOnReviewEvent } from './review-commands/agents-on-review-event.ts';
 export { agentRoutes } from './routes.ts';
 export { renderSpec } from './scaffold/render-spec.ts';
 export { createScaffoldRuntime, SCAFFOLD_MANIFEST } from './scaffold/scaffold-runtime.ts';

@@ -1,4 +1,5 @@
 import { defineStep, defineWorkflow, type Registry } from '../operations/index.ts';
+import { announceEnded } from './issues/announce-session-outcome.ts';
 import { RunSessionInput, runSessionStep } from './sessions/run-session.ts';
 import type { AgentSessionDeps } from './sessions/session-deps.ts';
 import { settleEndedSession } from './sessions/session-ended.ts';
@@ -9,7 +10,8 @@ export const AGENT_QUEUE = 'agents';
 
 /**
  * `agent.session`: one run of an agent session (`run`). The step may run again after its worker
- * died (lease expiry): it resumes from the transcript, so it gets attempts to spare.
+ * died (lease expiry): it resumes from the transcript, so it gets attempts to spare. A run that
+ * ends without delivering tells the session's issue why.
  */
 export function registerAgentJobs(registry: Registry, deps: AgentSessionDeps): void {
   registry.add(
@@ -19,8 +21,10 @@ export function registerAgentJobs(registry: Registry, deps: AgentSessionDeps): v
       (input) => [{ key: 'run', step: 'agent.run', input }],
       {
         onEnd: async (tx, ended) => {
-          const id = await settleEndedSession(tx, ended);
-          if (id) await deps.revokeDelegation?.(id);
+          const session = await settleEndedSession(tx, ended);
+          if (!session) return;
+          await announceEnded(tx, session);
+          await deps.revokeDelegation?.(session.id);
         },
       },
     ),

@@ -4,6 +4,7 @@ import { NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { contextOf } from '../../platform/http/request-context.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
 import { createSseHub, lastEventId, wantsEventStream } from '../../platform/http/sse.ts';
+import { registerIssueAgentRoutes } from './issues/routes.ts';
 import { cancelAgentSession } from './sessions/cancel-agent-session.ts';
 import { getAgentSession } from './sessions/get-agent-session.ts';
 import { listAgentSessions } from './sessions/list-agent-sessions.ts';
@@ -22,21 +23,26 @@ import { sendAgentMessage } from './sessions/send-agent-message.ts';
 import type { AgentSessionDeps } from './sessions/session-deps.ts';
 import { readEntries } from './sessions/session-store.ts';
 import { sessionView } from './sessions/session-views.ts';
-import { startAgentSession } from './sessions/start-agent-session.ts';
+import { AGENTS_CANNOT_START_AGENTS, startAgentSession } from './sessions/start-agent-session.ts';
 import { streamSession } from './sessions/stream-session.ts';
 import { toEntryView } from './sessions/views.ts';
 
 const tags = ['agents'];
 
-/** Agent sessions: start, list, read, follow (SSE), cancel, and continue with a follow-up message. */
+/**
+ * Agent sessions: start, list, read, follow (SSE), cancel, and continue with a follow-up message;
+ * and assigning an issue to an agent.
+ */
 export function agentRoutes(deps: AgentSessionDeps) {
   const { db } = deps;
   return async (app: HttpApp) => {
     const hub = createSseHub(app);
+    registerIssueAgentRoutes(app, deps);
 
     app.post(
       '/api/projects/:slug/agent-sessions',
       {
+        config: { delegated: AGENTS_CANNOT_START_AGENTS },
         schema: {
           tags,
           params: SlugParams,

@@ -2,6 +2,7 @@
 export { agentRefRefusal } from './agent-push-rule.ts';
 export { type Diff, EMPTY_TREE, type FileChange, readDiff } from './browse/diff.ts';
 export { type Branch, listBranches } from './browse/list-branches.ts';
+export { listCommits } from './browse/list-commits.ts';
 export { type CommitInfo, readCommit } from './browse/read-commit.ts';
 export { readFileAt, readFirstFileAt } from './browse/read-file.ts';
 export { branchHead, resolveRevision } from './browse/resolve-revision.ts';

@@ -1,8 +1,12 @@
 /** The reviews module's public face: issues, merge requests, comments, checks, merge. */
 export { type CommitCheck, reportCheck } from './check-store.ts';
+export { addComment } from './comments.ts';
 export { createMergeRequest } from './create-merge-request.ts';
 export type { ReviewDeps, ReviewEvent, ReviewListener } from './events.ts';
+export { getIssue } from './get-issue.ts';
+export { updateIssue } from './issues.ts';
 export { reviewsOnPush } from './on-push.ts';
 export { openMergeRequestsOn } from './open-merge-requests-on.ts';
+export { recordIssueComment } from './record-comment.ts';
 export { reviewRoutes } from './routes.ts';
 export type { CheckStatus, IssueView, MergeRequestView } from './schemas.ts';

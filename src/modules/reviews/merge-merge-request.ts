@@ -9,7 +9,9 @@ import {
   branchHead,
   checkMergeability,
   createMergeCommit,
+  DEFAULT_BRANCH,
   handlePush,
+  listCommits,
   openRepository,
   PROTECTED_BRANCHES,
   updateRef,
@@ -17,10 +19,11 @@ import {
 import { findUserById, recordAudit } from '../identity/index.ts';
 import { requireProjectRole } from '../projects/index.ts';
 import { checksFor } from './check-store.ts';
+import { closeReferencedIssues } from './close-referenced-issues.ts';
 import { publishReviewEvent, type ReviewDeps } from './events.ts';
 import { findMergeRequest } from './find-merge-request.ts';
 import { updateMergeRequest } from './merge-request-store.ts';
-import type { MergeBody } from './schemas.ts';
+import type { IssueView, MergeBody } from './schemas.ts';
 import { toMergeRequestView } from './views.ts';
 
 /** Merging is for people: what an agent proposes, someone accepts. */
@@ -31,7 +34,8 @@ export const AGENTS_CANNOT_MERGE =
  * Merges an open merge request: a fast-forward, or a merge commit made in a temporary worktree.
  * The target branch moves with a compare-and-swap, so a concurrent push makes this a 409, never a
  * lost update. A conflict is a 409 listing the conflicting paths. Merging into a protected branch
- * needs a maintainer, like pushing to it.
+ * needs a maintainer, like pushing to it. Merged into the default branch, it closes the issues its
+ * description or commits name with a closing keyword (`Closes #12`), as GitHub and GitLab do.
  */
 export async function mergeMergeRequest(
   res: Resources,
@@ -87,8 +91,19 @@ export async function mergeMergeRequest(
       identity: { name: ctx.actor.username, email: user?.email ?? `${ctx.actor.username}@orchard.local` },
     });
   }
+  // What the merge brings in may close issues: the description and the messages of its commits.
+  const closing =
+    mr.target_branch === DEFAULT_BRANCH
+      ? [
+          mr.description,
+          ...(await listCommits(repo, { sha: sourceSha, exclude: targetSha, skip: 0, limit: 1_000 })).map(
+            (c) => c.message,
+          ),
+        ]
+      : [];
   const ref = `refs/heads/${mr.target_branch}`;
   let moved = false;
+  let closedIssues: IssueView[] = [];
   const merged = await withTransaction(res.db, async (tx) => {
     await updateMergeRequest(tx, mr.id, {
       state: 'merged',
@@ -101,6 +116,11 @@ export async function mergeMergeRequest(
       target: { type: 'merge_request', id: mr.id },
       projectId: project.id,
       data: { number, method: input.method, sha: newSha },
+    });
+    closedIssues = await closeReferencedIssues(tx, ctx, {
+      projectId: project.id,
+      mergeRequestNumber: number,
+      texts: closing,
     });
     const row = (await findMergeRequest(tx, project.id, number))!;
     // The branch moves last, once everything else is written: a failure before this leaves it
@@ -132,5 +152,14 @@ export async function mergeMergeRequest(
     actor: ctx.actor,
     mergeRequest: view,
   });
+  for (const issue of closedIssues)
+    await publishReviewEvent(res.logger, deps.onEvent, {
+      type: 'issue',
+      action: 'closed',
+      projectId: project.id,
+      projectSlug: slug,
+      actor: ctx.actor,
+      issue,
+    });
   return view;
 }

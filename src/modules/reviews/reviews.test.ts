@@ -238,3 +238,65 @@ describe('merge requests', () => {
     expect(closed.json().state).toBe('closed');
   });
 });
+
+describe('closing keywords', () => {
+  it('closes the issues a merge into main names in its description or commits, once, with a comment', async () => {
+    const open = async (title: string) => (await api('POST', '/issues', dev.token, { title })).json().number;
+    const [byCommit, byList1, byList2, mentioned, elsewhere] = [
+      await open('Crash on save'),
+      await open('Typo in header'),
+      await open('Wrong colour'),
+      await open('Only mentioned'),
+      await open('Fixed on develop only'),
+    ];
+    const already = await open('Closed by hand');
+    await api('PATCH', `/issues/${already}`, dev.token, { state: 'closed' });
+
+    // Into another branch than main: nothing closes (as on GitHub and GitLab).
+    await branch('develop-2', { 'd2.txt': 'x\n' });
+    await gitOk(['checkout', '-q', '-B', 'side', 'develop-2'], work);
+    await commitFiles(work, { 'side.txt': 'side\n' }, `Side work\n\nFixes #${elsewhere}`);
+    await gitOk(['push', '-q', '-f', remoteUrl(base, slug, dev.token), 'side:refs/heads/side'], work);
+    const side = (
+      await api('POST', '/merge-requests', dev.token, {
+        title: 'Side',
+        sourceBranch: 'side',
+        targetBranch: 'develop-2',
+      })
+    ).json();
+    expect((await api('POST', `/merge-requests/${side.number}/merge`, dev.token, {})).statusCode).toBe(200);
+    expect((await api('GET', `/issues/${elsewhere}`, dev.token)).json().state).toBe('open');
+
+    await branch('fix/many', { 'fix.txt': 'one\n' });
+    await commitFiles(work, { 'fix.txt': 'two\n' }, `Save safely\n\nfixes #${byCommit}`);
+    await gitOk(['push', '-q', remoteUrl(base, slug, dev.token), 'fix/many'], work);
+    const mr = (
+      await api('POST', '/merge-requests', dev.token, {
+        title: 'Many fixes',
+        sourceBranch: 'fix/many',
+        targetBranch: 'main',
+        description: `Closes #${byList1}, #${byList2} and #${already}. Related to #${mentioned}; resolves #9999.`,
+      })
+    ).json();
+    expect((await api('POST', `/merge-requests/${mr.number}/merge`, owner.token, {})).statusCode).toBe(200);
+
+    for (const n of [byCommit, byList1, byList2]) {
+      expect((await api('GET', `/issues/${n}`, dev.token)).json(), `#${n}`).toMatchObject({
+        state: 'closed',
+      });
+      expect((await api('GET', `/issues/${n}/comments`, dev.token)).json().items).toEqual([
+        expect.objectContaining({ author: owner.user.username, body: `Closed by !${mr.number}.` }),
+      ]);
+    }
+    expect((await api('GET', `/issues/${mentioned}`, dev.token)).json().state).toBe('open');
+    // Closed already: no second comment.
+    expect((await api('GET', `/issues/${already}/comments`, dev.token)).json().items).toEqual([]);
+    const { rows } = await t.res.db.query(
+      `SELECT data FROM audit_log WHERE action = 'issue.close' ORDER BY id`,
+    );
+    expect(rows.map((r: { data: { number: number; mergeRequest: number } }) => r.data)).toEqual(
+      // The description first, then the commits.
+      [byList1, byList2, byCommit].map((number) => ({ number, mergeRequest: mr.number })),
+    );
+  });
+});

@@ -110,6 +110,20 @@ export async function updateIssue(
   );
 }
 
+/** Closes an issue unless it is closed already; its id when this call closed it. */
+export async function closeIssueIfOpen(
+  db: Queryable,
+  projectId: string,
+  number: number,
+): Promise<string | undefined> {
+  const { rows } = await db.query<{ id: string }>(
+    `UPDATE issues SET state = 'closed', closed_at = now(), updated_at = now()
+     WHERE project_id = $1 AND number = $2 AND state = 'open' RETURNING id`,
+    [projectId, number],
+  );
+  return rows[0]?.id;
+}
+
 /** A comment as stored; `CommentRow` has its author's name instead of the id (with-usernames.ts). */
 export interface CommentRecord {
   id: string;

@@ -6628,6 +6628,111 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/projects/{slug}/issues/{number}/assign-agent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Starts an agent session on the open issue (title and body are its task) on `orchard/issue-<n>-<title>`; the issue is assigned to the project's agent, and the merge request it opens closes the issue when merged. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    slug: string;
+                    number: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @default llm-agent
+                         * @enum {string}
+                         */
+                        runtime?: "llm-agent" | "claude-code" | "codex" | "gemini-cli" | "scaffold";
+                        model?: string;
+                        /** @default {} */
+                        budget?: {
+                            maxSteps?: number;
+                            maxTokens?: number;
+                            maxCostUsd?: number;
+                            maxWallMinutes?: number;
+                        };
+                        instructions?: string;
+                    } | null;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            projectId: string;
+                            projectSlug: string;
+                            operationId: string | null;
+                            runtime: string;
+                            model: string | null;
+                            /** @enum {string} */
+                            status: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+                            stopReason: string | null;
+                            title: string;
+                            instructions: string;
+                            principal: string | null;
+                            startedBy: string | null;
+                            budget: {
+                                maxSteps?: number;
+                                maxTokens?: number;
+                                maxCostUsd?: number;
+                                maxWallMs?: number;
+                            };
+                            spend: {
+                                steps: number;
+                                inputTokens: number;
+                                outputTokens: number;
+                                costUsd: number;
+                                wallMs: number;
+                            };
+                            branch: string;
+                            baseSha: string | null;
+                            headSha: string | null;
+                            diffStat: {
+                                files: number;
+                                insertions: number;
+                                deletions: number;
+                                paths: {
+                                    path: string;
+                                    insertions: number;
+                                    deletions: number;
+                                }[];
+                            } | null;
+                            mergeRequestNumber: number | null;
+                            issueNumber: number | null;
+                            summary: string | null;
+                            error: string | null;
+                            createdAt: string;
+                            startedAt: string | null;
+                            finishedAt: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/projects/{slug}/agent-sessions": {
         parameters: {
             query?: never;

@@ -27,6 +27,7 @@ import type { CliRuntimeName } from '../cli/cli-adapter.ts';
 import { createCliRuntime } from '../cli/cli-runtime.ts';
 import { deliverBranch } from '../deliver-branch.ts';
 import { AgentBudgetExceededError, driveAgent } from '../drive-agent.ts';
+import { announceDelivered } from '../issues/announce-session-outcome.ts';
 import { isMutating, type RunCommand } from '../llm-agent/agent-tools.ts';
 import { createLlmAgentRuntime } from '../llm-agent/llm-agent-runtime.ts';
 import { createScaffoldRuntime } from '../scaffold/scaffold-runtime.ts';
@@ -36,6 +37,7 @@ import { checkpointWorkspace, diffStat, restoreCheckpoint } from './checkpoint.t
 import { actorForSession } from './session-actor.ts';
 import type { AgentSessionDeps } from './session-deps.ts';
 import { toEntry, toHistory } from './session-entries.ts';
+import { sessionLink } from './session-link.ts';
 import { appendEntries, findSession, readEntries, type SessionRow, updateSession } from './session-store.ts';
 import { sessionTask } from './session-task.ts';
 
@@ -283,6 +285,13 @@ export async function runSessionStep(
         },
       },
     ]);
+    // The issue hears of it as the agent; a comment that fails does not undo the delivery.
+    await announceDelivered(deps.db, session, actor, {
+      mergeRequestNumber: delivered.mergeRequestNumber,
+      summary: outcome.summary,
+    }).catch((error: Error) =>
+      ctx.log(`Could not comment on issue #${session.issue_number}: ${error.message}`, 'stderr'),
+    );
     await deps.revokeDelegation?.(sessionId);
     await ctx.emit({
       type: 'artifact',
@@ -312,7 +321,7 @@ function remainingWall(task: AgentTask, spentMs: number): AgentTask['budget'] {
 
 function mergeRequestText(session: SessionRow, summary: string) {
   const issue = session.issue_number ? `\n\nCloses #${session.issue_number}.` : '';
-  return `${summary}\n\nMade by an Orchard agent session (${session.runtime}) — /agent-sessions/${session.id}.${issue}`;
+  return `${summary}\n\nMade by an Orchard agent session (${session.runtime}) — ${sessionLink(session.id)}.${issue}`;
 }
 
 /** Records how a session ended when it ends for a reason of its own (budget, a refusal). */

@@ -2,14 +2,17 @@ import type { Queryable } from '../../../platform/db/pool.ts';
 import { notify } from '../../../platform/events/index.ts';
 import type { OperationChange } from '../../operations/index.ts';
 import { RunSessionInput } from './run-session.ts';
-import { findSession, SESSION_CHANNEL, updateSession } from './session-store.ts';
+import { findSession, SESSION_CHANNEL, type SessionRow, updateSession } from './session-store.ts';
 
 /**
  * `agent.session`'s onEnd hook, in the transaction that ends the operation as failed or cancelled
  * (a step out of attempts, the reaper, a cancel): the session records how it ended unless its
- * step already did (a budget stop records its own reason).
+ * step already did (a budget stop records its own reason). Returns the session as it now stands.
  */
-export async function settleEndedSession(tx: Queryable, ended: OperationChange): Promise<string | undefined> {
+export async function settleEndedSession(
+  tx: Queryable,
+  ended: OperationChange,
+): Promise<SessionRow | undefined> {
   const input = RunSessionInput.safeParse(ended.input);
   if (!input.success) return undefined;
   const session = await findSession(tx, input.data.sessionId);
@@ -23,5 +26,5 @@ export async function settleEndedSession(tx: Queryable, ended: OperationChange):
     });
   }
   await notify(tx, SESSION_CHANNEL, session.id);
-  return session.id;
+  return (await findSession(tx, session.id))!;
 }

@@ -143,6 +143,33 @@ export async function findSessionByOperation(
   return rows[0];
 }
 
+/** The project's newest session that is queued or running on `branch` (or for issue `issueNumber`). */
+export async function findActiveSession(
+  db: Queryable,
+  projectId: string,
+  on: { branch: string } | { issueNumber: number },
+): Promise<SessionRow | undefined> {
+  const { rows } = await db.query<SessionRow>(
+    `SELECT * FROM agent_sessions WHERE project_id = $1 AND status IN ('queued', 'running')
+       AND (branch = $2 OR issue_number = $3) ORDER BY created_at DESC LIMIT 1`,
+    [projectId, 'branch' in on ? on.branch : null, 'issueNumber' in on ? on.issueNumber : null],
+  );
+  return rows[0];
+}
+
+/** The project's newest session on `branch`, whatever its state. */
+export async function findLatestSessionOn(
+  db: Queryable,
+  projectId: string,
+  branch: string,
+): Promise<SessionRow | undefined> {
+  const { rows } = await db.query<SessionRow>(
+    'SELECT * FROM agent_sessions WHERE project_id = $1 AND branch = $2 ORDER BY created_at DESC LIMIT 1',
+    [projectId, branch],
+  );
+  return rows[0];
+}
+
 type Patch = Partial<{
   operation_id: string;
   principal_id: string;

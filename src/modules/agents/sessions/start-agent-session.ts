@@ -1,6 +1,7 @@
 import type { RequestContext } from '../../../platform/context.ts';
-import { withTransaction } from '../../../platform/db/pool.ts';
-import { ValidationError } from '../../../platform/errors.ts';
+import { type Queryable, withTransaction } from '../../../platform/db/pool.ts';
+import { ConflictError, ValidationError } from '../../../platform/errors.ts';
+import { requireUndelegated } from '../../../platform/http/delegated-actor.ts';
 import { recordAudit } from '../../identity/index.ts';
 import { startOperation } from '../../operations/index.ts';
 import { requireProjectRole } from '../../projects/index.ts';
@@ -10,6 +11,7 @@ import type { StartAgentSessionBody } from './schemas.ts';
 import type { AgentSessionDeps } from './session-deps.ts';
 import {
   appendEntries,
+  findActiveSession,
   insertSession,
   type SessionContext,
   type SessionRow,
@@ -17,6 +19,10 @@ import {
 } from './session-store.ts';
 
 export const AGENT_SESSION_KIND = 'agent.session';
+
+/** A person decides what agents work on: agents do not start agents. */
+export const AGENTS_CANNOT_START_AGENTS =
+  'Agent tokens cannot start agent sessions: a person decides what agents work on';
 
 /** Budgets a session gets when its request names none: bounded, always. */
 export const DEFAULT_SESSION_BUDGET: AgentBudget = {
@@ -44,7 +50,8 @@ export interface StartSessionExtras {
 /**
  * Starts an agent session in a project (developers): the record, its first transcript entry (the
  * instruction) and the `agent.session` operation that runs it (which mints the delegated token).
- * A runtime that needs a model refuses before anything is stored when none is configured.
+ * A runtime that needs a model refuses before anything is stored when none is configured, and a
+ * branch another session is still working on is a 409 (both would move it; one would lose).
  */
 export async function startAgentSession(
   deps: AgentSessionDeps,
@@ -53,6 +60,7 @@ export async function startAgentSession(
   body: StartAgentSessionBody,
   extras: StartSessionExtras = {},
 ): Promise<SessionRow> {
+  requireUndelegated(ctx.actor, AGENTS_CANNOT_START_AGENTS);
   const { project } = await requireProjectRole(deps.db, ctx.actor, slug, 'developer');
   if (body.runtime === 'llm-agent') {
     const target = body.model?.includes('/') ? { model: body.model } : { alias: body.model ?? 'coder' };
@@ -73,6 +81,7 @@ export async function startAgentSession(
   }
   const budget = toBudget(body.budget);
   const session = await withTransaction(deps.db, async (tx) => {
+    if (body.branch) await requireBranchFree(tx, project.id, body.branch);
     const branch = body.branch ?? (await nextAgentBranch(tx, project.id));
     const row = await insertSession(tx, {
       projectId: project.id,
@@ -105,6 +114,22 @@ export async function startAgentSession(
     return { ...row, operation_id: op.id };
   });
   return session;
+}
+
+/**
+ * Refuses a branch a queued or running session works on. Starts on one branch are serialized by a
+ * transaction-scoped advisory lock, so two at once cannot both find it free.
+ */
+async function requireBranchFree(tx: Queryable, projectId: string, branch: string) {
+  await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 7301))', [
+    `agent-branch:${projectId}:${branch}`,
+  ]);
+  const busy = await findActiveSession(tx, projectId, { branch });
+  if (busy)
+    throw new ConflictError(
+      `Agent session ${busy.id} is still working on ${branch}; wait for it to finish (or cancel it), then try again.`,
+      { sessionId: busy.id },
+    );
 }
 
 /** `orchard/agent-<n>`: the next free number among the project's sessions. */
