@@ -120,7 +120,7 @@ beforeAll(async () => {
         models: [{ id: 'm' }],
       },
     ],
-    'llm.aliases': { architect: ['cfg/m'] },
+    'llm.aliases': { architect: ['cfg/m'], coder: ['cfg/m'] },
   });
   admin = await t.user('admin');
   member = await t.user('member');
@@ -205,6 +205,27 @@ beforeAll(async () => {
   ids.conversation = (await ok({ method: 'POST', url: '/api/conversations', payload: { title: 'c' } })).id;
   ids.blueprint = (await ok({ method: 'POST', url: p('/blueprints'), payload: { title: 'Shop' } })).id;
   ids.buildable = (await ok({ method: 'POST', url: p('/blueprints'), payload: { template: 'crud-app' } })).id;
+  // A Blueprint that was built once (its build left as if it had ended): change requests need one.
+  ids.changeable = (
+    await ok({ method: 'POST', url: p('/blueprints'), payload: { template: 'crud-app' } })
+  ).id;
+  await ok({ method: 'POST', url: `/api/blueprints/${ids.changeable}/build`, payload: { override: true } });
+  await sql("UPDATE blueprints SET status = 'built' WHERE id = $1", [ids.changeable]);
+  // Agent sessions (no worker runs here): one queued, one that has ended.
+  ids.queuedSession = (
+    await ok({ method: 'POST', url: p('/agent-sessions'), payload: { title: 'Queued', runtime: 'scaffold' } })
+  ).id;
+  ids.endedSession = (
+    await ok({
+      method: 'POST',
+      url: p('/agent-sessions'),
+      payload: { title: 'Ended', runtime: 'scaffold', branch: 'orchard/ended' },
+    })
+  ).id;
+  await sql("UPDATE agent_sessions SET status = 'succeeded' WHERE id = $1", [ids.endedSession]);
+  ids.agentIssue = String(
+    (await ok({ method: 'POST', url: p('/issues'), payload: { title: 'For the agent' } })).number,
+  );
 
   // Deploy: two kept, verified releases; staging runs one; a preview to pin and remove.
   const project = (await sql<{ id: string }>('SELECT id FROM projects WHERE slug = $1', [slug]))[0]!;
@@ -589,6 +610,48 @@ const CASES: Case[] = [
     action: 'blueprint.build',
     failOn: 'blueprint.build',
     request: () => ({ method: 'POST', url: '/api/prompts', payload: { prompt: 'a todo list for my team' } }),
+  },
+  {
+    route: 'POST /api/projects/:slug/agent-sessions',
+    action: 'agent_session.start',
+    request: () => ({
+      method: 'POST',
+      url: p('/agent-sessions'),
+      payload: { title: 'Do it', runtime: 'scaffold' },
+    }),
+  },
+  {
+    route: 'POST /api/agent-sessions/:id/messages',
+    action: 'agent_session.message',
+    request: () => ({
+      method: 'POST',
+      url: `/api/agent-sessions/${ids.endedSession}/messages`,
+      payload: { content: 'One more thing.' },
+    }),
+  },
+  {
+    route: 'POST /api/agent-sessions/:id/cancel',
+    action: 'operation.cancel',
+    request: () => ({ method: 'POST', url: `/api/agent-sessions/${ids.queuedSession}/cancel` }),
+  },
+  {
+    route: 'POST /api/projects/:slug/issues/:number/assign-agent',
+    action: 'issue.assign_agent',
+    failOn: 'issue.assign_agent',
+    request: () => ({
+      method: 'POST',
+      url: p(`/issues/${ids.agentIssue}/assign-agent`),
+      payload: { runtime: 'scaffold' },
+    }),
+  },
+  {
+    route: 'POST /api/blueprints/:id/changes',
+    action: 'blueprint.build',
+    request: () => ({
+      method: 'POST',
+      url: `/api/blueprints/${ids.changeable}/changes`,
+      payload: { request: 'add a rating to each task' },
+    }),
   },
 ];
 

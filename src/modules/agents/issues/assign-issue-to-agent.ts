@@ -59,7 +59,17 @@ export async function assignIssueToAgent(
       ...(body.model ? { model: body.model } : {}),
       branch: issueBranch(number, issue.title),
     },
-    { issueNumber: number },
+    {
+      issueNumber: number,
+      // Audited in the session's own transaction: no assignment without its audit row.
+      audit: (tx, started) =>
+        recordAudit(tx, ctx, {
+          action: 'issue.assign_agent',
+          target: { type: 'issue', id: issue.id },
+          projectId: project.id,
+          data: { number, sessionId: started.id, branch: started.branch },
+        }),
+    },
   );
   const agent = await projectAgentActor(deps.db, ctx, project, session.id);
   await updateIssue(deps, deps, ctx, slug, number, { assignee: agent.username });
@@ -72,11 +82,5 @@ export async function assignIssueToAgent(
     number,
     `Assigned to an agent: session ${sessionLink(session.id)} (on ${session.branch}).`,
   );
-  await recordAudit(deps.db, ctx, {
-    action: 'issue.assign_agent',
-    target: { type: 'issue', id: issue.id },
-    projectId: project.id,
-    data: { number, sessionId: session.id, branch: session.branch, agent: agent.username },
-  });
   return session;
 }

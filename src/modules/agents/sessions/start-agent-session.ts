@@ -1,5 +1,5 @@
 import type { RequestContext } from '../../../platform/context.ts';
-import { type Queryable, withTransaction } from '../../../platform/db/pool.ts';
+import { type DbClient, type Queryable, withTransaction } from '../../../platform/db/pool.ts';
 import { ConflictError, ValidationError } from '../../../platform/errors.ts';
 import { requireUndelegated } from '../../../platform/http/delegated-actor.ts';
 import { recordAudit } from '../../identity/index.ts';
@@ -45,6 +45,8 @@ export interface StartSessionExtras {
   issueNumber?: number;
   /** The operation that started this one (a Studio build). */
   parentOperationId?: string;
+  /** The caller's own audit row, written in the session's transaction (nothing is left without it). */
+  audit?: (tx: DbClient, session: SessionRow) => Promise<void>;
 }
 
 /**
@@ -111,6 +113,7 @@ export async function startAgentSession(
       projectId: project.id,
       data: { runtime: body.runtime, model: row.model, branch, title: body.title },
     });
+    await extras.audit?.(tx, row);
     return { ...row, operation_id: op.id };
   });
   return session;
