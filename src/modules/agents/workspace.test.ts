@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -30,11 +30,23 @@ it('removes the workspaces of ended or unknown operations and keeps queued ones 
   const { id: ended } = await start();
   await cancelOperation(database.db, registry, { actor: SYSTEM_ACTOR }, ended);
   const workRoot = path.join(home, 'work');
-  const names = [`app-${queued}`, `app-${ended}`, `app-${randomUUID()}`, 'app-0a1b2c3d4e5f'];
+  const names = [
+    `app-${queued}`,
+    `app-${ended}`,
+    `app-${randomUUID()}`,
+    'app-0a1b2c3d4e5f',
+    // An agent session's scratch directory and checkpoint index go with their workspace.
+    `app-${queued}.scratch`,
+    `app-${ended}.scratch`,
+  ];
   for (const name of names) await mkdir(path.join(workRoot, 'agents', name), { recursive: true });
+  for (const name of [names[0], names[1]])
+    await writeFile(path.join(workRoot, 'agents', `.${name}.checkpoint-index`), '');
 
   const removed = await removeStaleWorkspaces(database.db, home, workRoot);
 
-  expect(removed.map((dir) => path.basename(dir)).sort()).toEqual([names[1], names[2]].sort());
-  expect((await readdir(path.join(workRoot, 'agents'))).sort()).toEqual([names[0], names[3]].sort());
+  expect(removed.map((dir) => path.basename(dir)).sort()).toEqual([names[1], names[2], names[5]].sort());
+  expect((await readdir(path.join(workRoot, 'agents'))).sort()).toEqual(
+    [names[0], names[3], names[4], `.${names[0]}.checkpoint-index`].sort(),
+  );
 });

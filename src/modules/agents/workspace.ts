@@ -22,6 +22,7 @@ import {
 } from '../git/index.ts';
 import { findLiveOperations } from '../operations/index.ts';
 import type { AgentWorkspace } from './agent-runtime.ts';
+import { discardCheckpointIndex } from './sessions/checkpoint.ts';
 import { workspaceGitEnv, worktreeGitDir } from './workspace-git-env.ts';
 
 export interface CommitIdentity {
@@ -61,7 +62,7 @@ export async function ensureDefaultBranch(
   return { ref, oldSha: ZERO_SHA, newSha: commit };
 }
 
-const UUID = /-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+const UUID = /-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(\.scratch)?$/;
 
 /**
  * A worktree at the head of `branch` (or of the default branch when `branch` does not exist yet).
@@ -96,7 +97,8 @@ export async function closeWorkspace(repo: string, workspace: AgentWorkspace): P
 
 /**
  * Removes the workspaces a killed worker left behind: those named after an operation that has ended
- * (or no longer exists). Workspaces of queued or running operations, and unnamed ones, stay.
+ * (or no longer exists), with an agent session's scratch directory and checkpoint index beside
+ * them. Workspaces of queued or running operations, and unnamed ones, stay.
  * Returns the directories removed.
  */
 export async function removeStaleWorkspaces(
@@ -108,7 +110,9 @@ export async function removeStaleWorkspaces(
   const entries = await readdir(root, { withFileTypes: true }).catch(() => []);
   const named = entries.flatMap((e) => {
     const m = e.isDirectory() ? UUID.exec(e.name) : null;
-    return m ? [{ name: e.name, slug: e.name.slice(0, -m[0].length), operationId: m[1]! }] : [];
+    return m
+      ? [{ name: e.name, slug: e.name.slice(0, -m[0].length), operationId: m[1]!, scratch: Boolean(m[2]) }]
+      : [];
   });
   if (!named.length) return [];
   const live = await findLiveOperations(
@@ -120,8 +124,9 @@ export async function removeStaleWorkspaces(
     if (live.has(n.operationId)) continue;
     const dir = path.join(root, n.name);
     const repo = repositoryPath(home, n.slug);
-    if (existsSync(repo)) await removeWorktree(repo, dir);
+    if (!n.scratch && existsSync(repo)) await removeWorktree(repo, dir);
     else await rm(dir, { recursive: true, force: true });
+    if (!n.scratch) await discardCheckpointIndex(dir);
     removed.push(dir);
   }
   return removed;

@@ -9,21 +9,42 @@ const MAX_TREE = 300;
 const MAX_AGENTS_MD = 12_000;
 const MAX_SPEC = 16_000;
 
+/**
+ * The repository as the run started: the files and AGENTS.md of its base commit, so every attempt
+ * of a run (one resumed after its worker died, with the checkpoint restored) gets the same system
+ * prompt as the first — and a symlinked AGENTS.md is read as git stores it, never followed. A
+ * workspace without a base commit is read as it is.
+ */
+async function startingPoint(workspace: Pick<AgentWorkspace, 'dir' | 'gitDir' | 'baseSha'>) {
+  const options = { cwd: workspace.dir, env: workspaceGitEnv(workspace) };
+  const atBase = await runGit(['ls-tree', '-r', '--name-only', workspace.baseSha], options);
+  if (atBase.code === 0) {
+    const agentsMd = await runGit(['show', `${workspace.baseSha}:AGENTS.md`], {
+      ...options,
+      maxOutputBytes: 1_000_000,
+    }).catch(() => undefined);
+    return {
+      listing: atBase.stdout.toString('utf8'),
+      agentsMd: agentsMd?.code === 0 ? agentsMd.stdout.toString('utf8') : '',
+    };
+  }
+  const listed = await runGit(['ls-files', '--cached', '--others', '--exclude-standard'], options);
+  return {
+    listing: listed.stdout.toString('utf8'),
+    agentsMd: await readFile(path.join(workspace.dir, 'AGENTS.md'), 'utf8').catch(() => ''),
+  };
+}
+
 export async function systemPrompt(
-  workspace: Pick<AgentWorkspace, 'dir' | 'gitDir'>,
+  workspace: Pick<AgentWorkspace, 'dir' | 'gitDir' | 'baseSha'>,
   task: AgentTask,
   testCommand: string,
 ): Promise<string> {
-  const dir = workspace.dir;
-  const listed = await runGit(['ls-files', '--cached', '--others', '--exclude-standard'], {
-    cwd: dir,
-    env: workspaceGitEnv(workspace),
-  });
-  const files = listed.stdout.toString('utf8').split('\n').filter(Boolean).sort();
+  const { listing, agentsMd } = await startingPoint(workspace);
+  const files = listing.split('\n').filter(Boolean).sort();
   const tree =
     files.slice(0, MAX_TREE).join('\n') +
     (files.length > MAX_TREE ? `\n… ${files.length - MAX_TREE} more` : '');
-  const agentsMd = await readFile(path.join(dir, 'AGENTS.md'), 'utf8').catch(() => '');
   const doc = task.blueprint;
   const blueprint = {
     feature: doc.feature,

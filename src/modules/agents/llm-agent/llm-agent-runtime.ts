@@ -79,7 +79,8 @@ async function* runLoop(
     yield { type: 'message', role: 'user', text };
   } else if (resumed.finished) {
     throw new AgentStoppedError('The session has finished; send a follow-up message to continue it.');
-  } else {
+  } else if (messages.at(-1)?.role !== 'user') {
+    // Only a run cut short says it resumes; a new run, or a follow-up, starts on an instruction.
     yield {
       type: 'log',
       line: `Resuming after ${messages.length} recorded messages (${usage.steps} model calls so far).`,

@@ -4,6 +4,7 @@
  * worktree's index and history are untouched). A run resumed on another worker — with the
  * transcript saying which tool calls completed — starts from the last checkpoint.
  */
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { git } from '../../git/index.ts';
 import type { AgentWorkspace } from '../agent-runtime.ts';
@@ -20,6 +21,19 @@ const identity = {
   GIT_COMMITTER_EMAIL: 'orchard@localhost',
 };
 
+/** The index checkpoints are staged through: beside the worktree, out of the sandbox's reach. */
+const checkpointIndex = (dir: string) =>
+  path.join(path.dirname(dir), `.${path.basename(dir)}.checkpoint-index`);
+
+/**
+ * Removes a worktree's checkpoint index and its lock: at the end of an attempt, and at the start
+ * of the next one at the same path (a lock left by a crash mid-checkpoint would fail them all).
+ */
+export async function discardCheckpointIndex(dir: string): Promise<void> {
+  const index = checkpointIndex(dir);
+  await Promise.all([rm(index, { force: true }), rm(`${index}.lock`, { force: true })]);
+}
+
 /** Commits the worktree's files (tracked and new, not ignored) on top of `parent`; returns the commit. */
 export async function checkpointWorkspace(
   workspace: GitWorkspace,
@@ -28,11 +42,7 @@ export async function checkpointWorkspace(
 ): Promise<string> {
   const { dir } = workspace;
   const own = workspaceGitEnv(workspace);
-  const env = {
-    ...own,
-    ...identity,
-    GIT_INDEX_FILE: path.join(path.dirname(dir), `.${path.basename(dir)}.checkpoint-index`),
-  };
+  const env = { ...own, ...identity, GIT_INDEX_FILE: checkpointIndex(dir) };
   await git(['add', '--all'], { cwd: dir, env });
   const tree = (await git(['write-tree'], { cwd: dir, env })).trim();
   const commit = (

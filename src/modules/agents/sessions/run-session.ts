@@ -8,7 +8,7 @@
  * transcript, restores the last checkpoint and hands the runtime its history, so no completed
  * tool call runs again and nothing recorded is lost.
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { DomainError } from '../../../platform/errors.ts';
@@ -33,10 +33,10 @@ import { createLlmAgentRuntime } from '../llm-agent/llm-agent-runtime.ts';
 import { createScaffoldRuntime } from '../scaffold/scaffold-runtime.ts';
 import { closeWorkspace, commitWorkspace, ensureDefaultBranch, removeStaleWorkspaces } from '../workspace.ts';
 import { worktreeGitDir } from '../workspace-git-env.ts';
-import { checkpointWorkspace, diffStat, restoreCheckpoint } from './checkpoint.ts';
+import { checkpointWorkspace, diffStat, discardCheckpointIndex, restoreCheckpoint } from './checkpoint.ts';
 import { actorForSession } from './session-actor.ts';
 import type { AgentSessionDeps } from './session-deps.ts';
-import { toEntry, toHistory } from './session-entries.ts';
+import { recordedRunEnd, toEntry, toHistory } from './session-entries.ts';
 import { sessionLink } from './session-link.ts';
 import { appendEntries, findSession, readEntries, type SessionRow, updateSession } from './session-store.ts';
 import { sessionTask } from './session-task.ts';
@@ -152,6 +152,8 @@ export async function runSessionStep(
   if (!session.base_sha) await updateSession(deps.db, sessionId, { base_sha: baseSha });
   const dir = path.join(workRoot, 'agents', `${project.slug}-${ctx.operationId}`);
   const scratch = `${dir}.scratch`;
+  // A killed attempt of this operation left these at the same paths; this attempt starts clean.
+  await Promise.all([rm(scratch, { recursive: true, force: true }), discardCheckpointIndex(dir)]);
   await addWorktree(repo, dir, baseSha);
   const workspace: AgentWorkspace = {
     dir,
@@ -161,9 +163,9 @@ export async function runSessionStep(
     projectSlug: project.slug,
   };
   let checkpoint = session.checkpoint_sha ?? baseSha;
-  if (session.checkpoint_sha) await restoreCheckpoint(workspace, session.checkpoint_sha);
 
   try {
+    if (session.checkpoint_sha) await restoreCheckpoint(workspace, session.checkpoint_sha);
     await mkdir(path.join(scratch, 'home'), { recursive: true });
     await mkdir(path.join(scratch, 'tmp'), { recursive: true });
     const user = projectSandboxUser(project, deps.config.sandbox.uidBase);
@@ -189,7 +191,12 @@ export async function runSessionStep(
     }
     const entries = await readEntries(deps.db, sessionId, 0, 100_000);
     const history = await toHistory(entries, deps.blobs);
-    if (history.length) ctx.log(`Resuming from ${entries.length} transcript entries.`);
+    if (ctx.attempt > 1) {
+      // The transcript says so too: a run that resumed reads differently from one that did not.
+      const line = `Attempt ${ctx.attempt}: the previous attempt stopped before it finished; resuming from ${entries.length} transcript entries${session.checkpoint_sha ? ` and checkpoint ${session.checkpoint_sha.slice(0, 12)}` : ''}.`;
+      await appendEntries(deps.db, sessionId, run, [{ kind: 'log', data: { type: 'log', line } }]);
+      ctx.log(line);
+    }
     const task: AgentTask = sessionTask(session, project);
     let blobs = 0;
     const onEvent = async (event: AgentEvent) => {
@@ -216,11 +223,12 @@ export async function runSessionStep(
       });
       await forward(ctx, event);
     };
-    const outcome = await driveAgent(
-      runtime,
-      { ...task, budget: remainingWall(task, priorWallMs) },
-      workspace,
-      {
+    // A killed attempt may have got as far as the run's result, and a commit of it: the agent does
+    // not run again (it has nothing left to do), and that commit is the one delivered.
+    const ended = await recordedRunEnd(entries, run, deps.blobs);
+    const outcome =
+      ended.result ??
+      (await driveAgent(runtime, { ...task, budget: remainingWall(task, priorWallMs) }, workspace, {
         signal: ctx.signal,
         operationId: ctx.operationId,
         projectId: project.id,
@@ -228,28 +236,35 @@ export async function runSessionStep(
         history,
         ...(llm ? { llm } : {}),
         onEvent,
-      },
-    ).catch(async (error) => {
-      if (error instanceof DomainError) {
-        await settleSession(
-          deps,
-          session,
-          error instanceof AgentBudgetExceededError ? 'budget' : 'error',
-          error.message,
-          priorWallMs + Date.now() - started,
-        );
-        throw new NonRetryableError(error.message);
-      }
-      throw error;
-    });
+      }).catch(async (error) => {
+        if (error instanceof DomainError) {
+          await settleSession(
+            deps,
+            session,
+            error instanceof AgentBudgetExceededError ? 'budget' : 'error',
+            error.message,
+            priorWallMs + Date.now() - started,
+          );
+          throw new NonRetryableError(error.message);
+        }
+        throw error;
+      }));
 
     ctx.signal.throwIfAborted();
-    const commit = await commitWorkspace(workspace, {
-      message: outcome.commitMessage ?? task.title,
-      identity: AGENT_IDENTITY,
-    });
+    const commit = ended.committed
+      ? { sha: ended.committed }
+      : await commitWorkspace(workspace, {
+          message: outcome.commitMessage ?? task.title,
+          identity: AGENT_IDENTITY,
+        });
+    if (!ended.committed)
+      await appendEntries(deps.db, sessionId, run, [
+        { kind: 'status', data: { type: 'committed', sha: commit.sha } },
+      ]);
     const stat = await diffStat(workspace, baseSha, commit.sha);
     const head = await branchHead(repo, session.branch);
+    // Already there when a killed attempt had moved the branch: it is not moved (or announced) again.
+    const previousSha = head === commit.sha ? head : head ? baseSha : undefined;
     const delivered = await deliverBranch(deps, {
       repo,
       projectId: project.id,
@@ -257,7 +272,7 @@ export async function runSessionStep(
       actor,
       branch: session.branch,
       sha: commit.sha,
-      previousSha: head ? baseSha : undefined,
+      previousSha,
       title: session.title,
       description: mergeRequestText(session, outcome.summary),
     });
@@ -308,6 +323,8 @@ export async function runSessionStep(
     };
   } finally {
     await closeWorkspace(repo, workspace).catch(() => undefined);
+    await rm(scratch, { recursive: true, force: true }).catch(() => undefined);
+    await discardCheckpointIndex(dir).catch(() => undefined);
   }
 }
 

@@ -72,3 +72,30 @@ export async function toHistory(rows: EntryRow[], blobs: BlobStore): Promise<Age
   }
   return events;
 }
+
+/**
+ * How far run `run` got after its agent was done, by what it recorded: the run's `result` (read
+ * whole), and the commit made of it (a `committed` status) — what an attempt resumed after a
+ * worker died mid-delivery picks up from.
+ */
+export async function recordedRunEnd(
+  rows: EntryRow[],
+  run: number,
+  blobs: BlobStore,
+): Promise<{ result?: { summary: string; commitMessage?: string }; committed?: string }> {
+  const statuses = rows.filter((row) => row.run === run && row.kind === 'status');
+  const resultRow = statuses.filter((row) => row.data.type === 'result').at(-1);
+  const committed = statuses.filter((row) => row.data.type === 'committed').at(-1)?.data.sha;
+  const [result] = resultRow ? await toHistory([resultRow], blobs) : [];
+  return {
+    ...(result?.type === 'result'
+      ? {
+          result: {
+            summary: result.summary,
+            ...(result.commitMessage ? { commitMessage: result.commitMessage } : {}),
+          },
+        }
+      : {}),
+    ...(typeof committed === 'string' ? { committed } : {}),
+  };
+}
