@@ -6555,6 +6555,550 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/projects/{slug}/agent-sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    slug: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        title: string;
+                        /** @default  */
+                        instructions?: string;
+                        /**
+                         * @default llm-agent
+                         * @enum {string}
+                         */
+                        runtime?: "llm-agent" | "claude-code" | "codex" | "gemini-cli" | "scaffold";
+                        model?: string;
+                        /** @default {} */
+                        budget?: {
+                            maxSteps?: number;
+                            maxTokens?: number;
+                            maxCostUsd?: number;
+                            maxWallMinutes?: number;
+                        };
+                        branch?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            projectId: string;
+                            projectSlug: string;
+                            operationId: string | null;
+                            runtime: string;
+                            model: string | null;
+                            /** @enum {string} */
+                            status: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+                            stopReason: string | null;
+                            title: string;
+                            instructions: string;
+                            principal: string | null;
+                            startedBy: string | null;
+                            budget: {
+                                maxSteps?: number;
+                                maxTokens?: number;
+                                maxCostUsd?: number;
+                                maxWallMs?: number;
+                            };
+                            spend: {
+                                steps: number;
+                                inputTokens: number;
+                                outputTokens: number;
+                                costUsd: number;
+                                wallMs: number;
+                            };
+                            branch: string;
+                            baseSha: string | null;
+                            headSha: string | null;
+                            diffStat: {
+                                files: number;
+                                insertions: number;
+                                deletions: number;
+                                paths: {
+                                    path: string;
+                                    insertions: number;
+                                    deletions: number;
+                                }[];
+                            } | null;
+                            mergeRequestNumber: number | null;
+                            issueNumber: number | null;
+                            summary: string | null;
+                            error: string | null;
+                            createdAt: string;
+                            startedAt: string | null;
+                            finishedAt: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/agent-sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                    project?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                projectId: string;
+                                projectSlug: string;
+                                operationId: string | null;
+                                runtime: string;
+                                model: string | null;
+                                /** @enum {string} */
+                                status: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+                                stopReason: string | null;
+                                title: string;
+                                instructions: string;
+                                principal: string | null;
+                                startedBy: string | null;
+                                budget: {
+                                    maxSteps?: number;
+                                    maxTokens?: number;
+                                    maxCostUsd?: number;
+                                    maxWallMs?: number;
+                                };
+                                spend: {
+                                    steps: number;
+                                    inputTokens: number;
+                                    outputTokens: number;
+                                    costUsd: number;
+                                    wallMs: number;
+                                };
+                                branch: string;
+                                baseSha: string | null;
+                                headSha: string | null;
+                                diffStat: {
+                                    files: number;
+                                    insertions: number;
+                                    deletions: number;
+                                    paths: {
+                                        path: string;
+                                        insertions: number;
+                                        deletions: number;
+                                    }[];
+                                } | null;
+                                mergeRequestNumber: number | null;
+                                issueNumber: number | null;
+                                summary: string | null;
+                                error: string | null;
+                                createdAt: string;
+                                startedAt: string | null;
+                                finishedAt: string | null;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/agent-sessions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            projectId: string;
+                            projectSlug: string;
+                            operationId: string | null;
+                            runtime: string;
+                            model: string | null;
+                            /** @enum {string} */
+                            status: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+                            stopReason: string | null;
+                            title: string;
+                            instructions: string;
+                            principal: string | null;
+                            startedBy: string | null;
+                            budget: {
+                                maxSteps?: number;
+                                maxTokens?: number;
+                                maxCostUsd?: number;
+                                maxWallMs?: number;
+                            };
+                            spend: {
+                                steps: number;
+                                inputTokens: number;
+                                outputTokens: number;
+                                costUsd: number;
+                                wallMs: number;
+                            };
+                            branch: string;
+                            baseSha: string | null;
+                            headSha: string | null;
+                            diffStat: {
+                                files: number;
+                                insertions: number;
+                                deletions: number;
+                                paths: {
+                                    path: string;
+                                    insertions: number;
+                                    deletions: number;
+                                }[];
+                            } | null;
+                            mergeRequestNumber: number | null;
+                            issueNumber: number | null;
+                            summary: string | null;
+                            error: string | null;
+                            createdAt: string;
+                            startedAt: string | null;
+                            finishedAt: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/agent-sessions/{id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The transcript: a JSON page of entries after `?after=`, or with `Accept: text/event-stream` a live stream that replays after Last-Event-ID (or ?after=) and ends once a session that is no longer working has been caught up with. */
+        get: {
+            parameters: {
+                query?: {
+                    after?: number;
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: number;
+                                seq: number;
+                                run: number;
+                                kind: string;
+                                data: {
+                                    [key: string]: unknown;
+                                };
+                                fullUrl: string | null;
+                                createdAt: string;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/agent-sessions/{id}/entries/{seq}/full": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The whole of a transcript entry whose `data` was cut (long tool output, large file content). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    seq: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/agent-sessions/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            projectId: string;
+                            projectSlug: string;
+                            operationId: string | null;
+                            runtime: string;
+                            model: string | null;
+                            /** @enum {string} */
+                            status: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+                            stopReason: string | null;
+                            title: string;
+                            instructions: string;
+                            principal: string | null;
+                            startedBy: string | null;
+                            budget: {
+                                maxSteps?: number;
+                                maxTokens?: number;
+                                maxCostUsd?: number;
+                                maxWallMs?: number;
+                            };
+                            spend: {
+                                steps: number;
+                                inputTokens: number;
+                                outputTokens: number;
+                                costUsd: number;
+                                wallMs: number;
+                            };
+                            branch: string;
+                            baseSha: string | null;
+                            headSha: string | null;
+                            diffStat: {
+                                files: number;
+                                insertions: number;
+                                deletions: number;
+                                paths: {
+                                    path: string;
+                                    insertions: number;
+                                    deletions: number;
+                                }[];
+                            } | null;
+                            mergeRequestNumber: number | null;
+                            issueNumber: number | null;
+                            summary: string | null;
+                            error: string | null;
+                            createdAt: string;
+                            startedAt: string | null;
+                            finishedAt: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/agent-sessions/{id}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        content: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            projectId: string;
+                            projectSlug: string;
+                            operationId: string | null;
+                            runtime: string;
+                            model: string | null;
+                            /** @enum {string} */
+                            status: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+                            stopReason: string | null;
+                            title: string;
+                            instructions: string;
+                            principal: string | null;
+                            startedBy: string | null;
+                            budget: {
+                                maxSteps?: number;
+                                maxTokens?: number;
+                                maxCostUsd?: number;
+                                maxWallMs?: number;
+                            };
+                            spend: {
+                                steps: number;
+                                inputTokens: number;
+                                outputTokens: number;
+                                costUsd: number;
+                                wallMs: number;
+                            };
+                            branch: string;
+                            baseSha: string | null;
+                            headSha: string | null;
+                            diffStat: {
+                                files: number;
+                                insertions: number;
+                                deletions: number;
+                                paths: {
+                                    path: string;
+                                    insertions: number;
+                                    deletions: number;
+                                }[];
+                            } | null;
+                            mergeRequestNumber: number | null;
+                            issueNumber: number | null;
+                            summary: string | null;
+                            error: string | null;
+                            createdAt: string;
+                            startedAt: string | null;
+                            finishedAt: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/artifacts/{*}": {
         parameters: {
             query?: never;
