@@ -37,5 +37,8 @@ export const keys = {
   webhooks: (slug: string) => ['project', slug, 'webhooks'] as const,
   deliveries: (slug: string, hookId: string) => ['project', slug, 'webhooks', hookId] as const,
   allOperations: ['operations'] as const,
+  // Agent sessions: a project's list, one session.
+  agentSessions: (slug: string) => ['project', slug, 'agent-sessions'] as const,
+  agentSession: (id: string) => ['agent-session', id] as const,
   llm: ['llm'] as const,
 };

@@ -1,6 +1,7 @@
+import { Suspense } from 'react';
 import { NotFoundPage } from '../pages/not-found.tsx';
 import { ErrorAlert } from '../widgets/alert.tsx';
-import { FullPageLoading } from '../widgets/spinner.tsx';
+import { FullPageLoading, Loading } from '../widgets/spinner.tsx';
 import { HOME } from './home.ts';
 import { AppShell } from './layout.tsx';
 import { matchPath, type Params, Redirect, useLocation } from './router.tsx';
@@ -58,7 +59,9 @@ export function App() {
     <MeContext value={user}>
       <AppShell user={user.user} nav={nav} wide={match?.route.wide}>
         {/* A new key per path: pages keep no stale state from the previous one. */}
-        <Page key={location.pathname} params={match?.params ?? {}} />
+        <Suspense fallback={<Loading label="Loading page…" />}>
+          <Page key={location.pathname} params={match?.params ?? {}} />
+        </Suspense>
       </AppShell>
     </MeContext>
   );

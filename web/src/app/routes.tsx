@@ -1,4 +1,4 @@
-import type { ComponentType } from 'react';
+import { type ComponentType, lazy } from 'react';
 import { CommitPage } from '../pages/commit.tsx';
 import { CommitsPage } from '../pages/commits.tsx';
 import { ComparePage } from '../pages/compare.tsx';
@@ -6,7 +6,6 @@ import { EnvironmentsPage } from '../pages/environments.tsx';
 import { IssuePage } from '../pages/issue.tsx';
 import { IssuesPage } from '../pages/issues.tsx';
 import { LandingPage } from '../pages/landing.tsx';
-import { LlmPage } from '../pages/llm.tsx';
 import { LoginPage } from '../pages/login.tsx';
 import { MergeRequestPage } from '../pages/merge-request.tsx';
 import { MergeRequestsPage } from '../pages/merge-requests.tsx';
@@ -24,6 +23,19 @@ import { SettingsPage } from '../pages/settings.tsx';
 import { SetupPage } from '../pages/setup.tsx';
 import { StudioPage } from '../pages/studio.tsx';
 import type { PageProps } from './page-props.ts';
+
+// Pages in chunks of their own, fetched on the first visit (the main bundle stays under Vite's
+// size warning). The app shell shows a spinner meanwhile.
+const LlmPage = lazy(() => import('../pages/llm.tsx').then((m) => ({ default: m.LlmPage })));
+const AgentSessionsPage = lazy(() =>
+  import('../pages/agent-sessions.tsx').then((m) => ({ default: m.AgentSessionsPage })),
+);
+const AgentSessionPage = lazy(() =>
+  import('../pages/agent-session.tsx').then((m) => ({ default: m.AgentSessionPage })),
+);
+const AgentSessionLinkPage = lazy(() =>
+  import('../pages/agent-session-link.tsx').then((m) => ({ default: m.AgentSessionLinkPage })),
+);
 
 export interface AppRoute {
   path: string;
@@ -63,6 +75,10 @@ export const routes: AppRoute[] = [
   { path: '/projects/:slug/pipelines/:id', page: PipelinePage },
   { path: '/projects/:slug/webhooks', page: WebhooksPage },
   { path: '/projects/:slug/webhooks/:id', page: WebhookPage },
+  // Agent sessions.
+  { path: '/projects/:slug/agent-sessions', page: AgentSessionsPage },
+  { path: '/projects/:slug/agent-sessions/:id', page: AgentSessionPage },
+  { path: '/agent-sessions/:id', page: AgentSessionLinkPage },
   { path: '/operations', page: OperationsPage, nav: 'Operations' },
   { path: '/llm', page: LlmPage, nav: 'LLM' },
   { path: '/settings', page: SettingsPage, nav: 'Settings' },

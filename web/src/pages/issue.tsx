@@ -132,7 +132,7 @@ function IssueBody({ project, number }: { project: Project; number: number }) {
           <Timeline items={timeline} state={commentsState(comments)} />
           {canEdit && <CommentForm slug={slug} kind="issues" number={number} />}
         </div>
-        <IssueSidebar issue={i} update={update} canEdit={canEdit} />
+        <IssueSidebar slug={slug} issue={i} update={update} canEdit={canEdit} />
       </div>
     </>
   );

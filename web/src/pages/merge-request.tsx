@@ -6,6 +6,7 @@ import type { CommitDetail } from '../api/repo-types.ts';
 import type { MergeRequest } from '../api/review-types.ts';
 import type { PageProps } from '../app/page-props.ts';
 import { Link, navigate, useLocation } from '../app/router.tsx';
+import { MadeByAgentSession } from '../features/agents/agent-session-link.tsx';
 import { isActive } from '../features/pipelines/pipeline-status.tsx';
 import { ProjectFrame } from '../features/projects/project-frame.tsx';
 import { shortSha, to } from '../features/projects/project-paths.ts';
@@ -76,6 +77,7 @@ function MergeRequestBody({ project, number }: { project: Project; number: numbe
               <BranchLink slug={slug} name={m.sourceBranch} /> into{' '}
               <BranchLink slug={slug} name={m.targetBranch} />
             </span>
+            <MadeByAgentSession slug={slug} description={m.description} />
           </>
         }
       />

@@ -4,6 +4,7 @@ import { api, seg } from '../api/client.ts';
 import type { Operation, OperationDetail } from '../api/operation-types.ts';
 import { keys } from '../api/query-keys.ts';
 import type { PageProps } from '../app/page-props.ts';
+import { OpenAgentSessionButton } from '../features/agents/agent-session-link.tsx';
 import { ArtifactGallery } from '../features/operations/live-artifacts.tsx';
 import { operationLabel } from '../features/operations/live-format.ts';
 import { LogView } from '../features/operations/live-log.tsx';
@@ -57,7 +58,12 @@ export function OperationPage({ params }: PageProps) {
             <StreamIndicator state={stream} />
           </>
         }
-        actions={<OperationActions op={{ ...op, status }} onRetried={resume} />}
+        actions={
+          <>
+            <OpenAgentSessionButton op={op} />
+            <OperationActions op={{ ...op, status }} onRetried={resume} />
+          </>
+        }
       />
       {(live.error || op.error) && status === 'failed' && (
         <div className="mb-6">

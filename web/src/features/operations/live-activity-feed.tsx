@@ -1,4 +1,6 @@
 import { Link } from '../../app/router.tsx';
+import { AGENT_SESSION_KIND } from '../agents/agent-session-address.ts';
+import { ActivitySessionLink } from '../agents/agent-session-link.tsx';
 import type { ActivityEntry } from './live-activity.ts';
 import { formatClock } from './live-format.ts';
 
@@ -34,6 +36,7 @@ export function ActivityFeed({
               </Link>
               <span className="text-slate-400">: </span>
               <span className={e.tone === 'red' ? 'text-red-700' : ''}>{e.text}</span>
+              {e.kind === AGENT_SESSION_KIND && <ActivitySessionLink operationId={e.operationId} />}
             </p>
           </div>
           <time dateTime={e.at} className="shrink-0 text-xs tabular-nums text-slate-400">

@@ -11,6 +11,8 @@ export interface ActivityEntry {
   id: number;
   operationId: string;
   operation: string;
+  /** The operation's kind, once its `operation` event was seen. */
+  kind?: string;
   step: string | null;
   text: string;
   tone: 'neutral' | 'green' | 'red' | 'blue' | 'amber';
@@ -147,6 +149,7 @@ export function useProjectActivity(
         id: event.id,
         operationId: event.operationId,
         operation: kind ? operationLabel(kind) : `Operation ${event.operationId.slice(0, 8)}`,
+        kind,
         step: event.step,
         at: event.at,
       };

@@ -12,6 +12,12 @@ export interface EventSourceHandlers {
    * reconnect (operation streams end after their terminal event).
    */
   isFinished?(): boolean;
+  /**
+   * An `event: end` arrived (its `data` parsed). Return true when it means "you have everything"
+   * (an agent session's transcript caught up once the session ended): the stream is `closed`.
+   * Otherwise, or without this handler, it is `failed` (the viewer lost access).
+   */
+  onEnd?(data: unknown): boolean;
 }
 
 /**
@@ -47,12 +53,18 @@ export function useEventSource(
       handlersRef.current.onMessage(data, message.lastEventId);
     };
     source.addEventListener(event, onMessage as EventListener);
-    // The server ends a stream whose viewer lost access (`event: end`): reconnecting would be refused.
-    const onEnd = () => {
+    // `event: end`: the viewer lost access (a reconnect would be refused), or everything was sent.
+    const onEnd = (message: MessageEvent<string>) => {
       source.close();
-      setState('failed');
+      let data: unknown;
+      try {
+        data = JSON.parse(message.data);
+      } catch {
+        data = undefined;
+      }
+      setState(handlersRef.current.onEnd?.(data) ? 'closed' : 'failed');
     };
-    source.addEventListener('end', onEnd);
+    source.addEventListener('end', onEnd as EventListener);
     source.onopen = () => {
       setState('open');
       handlersRef.current.onOpen?.();
@@ -70,7 +82,7 @@ export function useEventSource(
     };
     return () => {
       source.removeEventListener(event, onMessage as EventListener);
-      source.removeEventListener('end', onEnd);
+      source.removeEventListener('end', onEnd as EventListener);
       source.close();
     };
   }, [url, event, options.restartKey]);

@@ -14,6 +14,7 @@ export function operationLabel(kind: string): string {
     'studio.architect-turn': 'Architect',
     'deploy.release': 'Deploy',
     'automation.verify': 'Verification',
+    'agent.session': 'Agent session',
   };
   if (known[kind]) return known[kind];
   const words = kind.replace(/[._-]+/g, ' ').trim();

@@ -15,6 +15,7 @@ export type ProjectTab =
   | 'merge-requests'
   | 'issues'
   | 'pipelines'
+  | 'agent-sessions'
   | 'environments'
   | 'webhooks';
 
@@ -34,6 +35,7 @@ const TABS: TabDef[] = [
   { id: 'merge-requests', label: 'Merge requests', href: to.mergeRequests },
   { id: 'issues', label: 'Issues', href: to.issues },
   { id: 'pipelines', label: 'Pipelines', href: to.pipelines },
+  { id: 'agent-sessions', label: 'Agent sessions', href: to.agentSessions },
   { id: 'environments', label: 'Environments', href: (s) => `${to.project(s)}/environments` },
   { id: 'webhooks', label: 'Webhooks', href: to.webhooks, role: 'maintainer' },
 ];

@@ -27,6 +27,8 @@ export const to = {
   webhooks: (slug: string) => `${project(slug)}/webhooks`,
   webhook: (slug: string, id: string) => `${project(slug)}/webhooks/${seg(id)}`,
   operation: (id: string) => `/operations/${seg(id)}`,
+  agentSessions: (slug: string) => `${project(slug)}/agent-sessions`,
+  agentSession: (slug: string, id: string) => `${project(slug)}/agent-sessions/${seg(id)}`,
 };
 
 /** API addresses whose path carries a ref and a file path (each segment encoded, `/` kept). */

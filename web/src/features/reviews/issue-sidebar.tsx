@@ -5,13 +5,24 @@ import type { Issue } from '../../api/review-types.ts';
 import { Badge } from '../../widgets/badge.tsx';
 import { Button } from '../../widgets/button.tsx';
 import { TextField } from '../../widgets/field.tsx';
+import { AssignIssueAgent } from '../agents/assign-issue-agent.tsx';
 import { parseLabels } from './issue-create-form.tsx';
 
 export type IssuePatch = Partial<Pick<Issue, 'title' | 'body' | 'labels' | 'assignee' | 'state'>>;
 type Update = UseMutationResult<Issue, Error, IssuePatch>;
 
-/** Assignee and labels, each editable in place by developers. */
-export function IssueSidebar({ issue, update, canEdit }: { issue: Issue; update: Update; canEdit: boolean }) {
+/** Assignee and labels, each editable in place by developers; the issue's agent sessions. */
+export function IssueSidebar({
+  slug,
+  issue,
+  update,
+  canEdit,
+}: {
+  slug: string;
+  issue: Issue;
+  update: Update;
+  canEdit: boolean;
+}) {
   return (
     <aside aria-label="Issue details" className="space-y-5 text-sm">
       <Field
@@ -52,6 +63,7 @@ export function IssueSidebar({ issue, update, canEdit }: { issue: Issue; update:
         }
         hint="Separate labels with commas."
       />
+      <AssignIssueAgent slug={slug} number={issue.number} canAssign={canEdit && issue.state === 'open'} />
     </aside>
   );
 }
