@@ -107,7 +107,8 @@ export function benchTask(): AgentTask {
 
 /** The peer: a plain AI SDK tool loop with the same system prompt, messages and tools as Orchard's. */
 async function createPeer(model: LanguageModel, dir: string, task: AgentTask) {
-  const system = await systemPrompt({ dir }, task, TEST_COMMAND);
+  const baseSha = (await run('git', ['rev-parse', 'HEAD'], { cwd: dir })).stdout.trim();
+  const system = await systemPrompt({ dir, baseSha }, task, TEST_COMMAND);
   const messages: ModelMessage[] = [{ role: 'user', content: taskMessage(task) }];
   const tools: ToolSet = Object.fromEntries(
     Object.entries(AGENT_TOOLS).map(([name, t]) => [
