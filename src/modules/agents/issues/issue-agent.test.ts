@@ -17,6 +17,7 @@ import { authenticateToken, delegateToken } from '../../identity/index.ts';
 import { type MockLlm, startMockLlm } from '../../llm/index.ts';
 import type { WorkerPool } from '../../operations/index.ts';
 import { agentProjects } from '../../projects/index.ts';
+import { coderOnMock } from '../sessions/coder-on-mock.test-support.ts';
 
 /**
  * Issue → agent → merge request → merge closes the issue, and `/agent` review comments: a real
@@ -34,20 +35,10 @@ const AGENT = `agent-${slug}`;
 beforeAll(async () => {
   mock = await startMockLlm();
   t = await createTestApp({
-    llm: {
-      providers: [
-        {
-          name: 'openai',
-          kind: 'openai-compatible',
-          baseUrl: `${mock.url}/v1`,
-          apiKey: 'sk-upstream',
-          models: [{ id: 'gpt-mock', input: 1, output: 1 }],
-        },
-      ],
-      aliases: { coder: ['openai/gpt-mock'] },
+    llm: coderOnMock(mock, {
       timeouts: { connectMs: 5_000, firstTokenMs: 120_000, idleMs: 120_000 },
       retry: { maxAttempts: 1, baseDelayMs: 10, maxDelayMs: 50, maxRetryAfterMs: 1_000 },
-    },
+    }),
   });
   base = await listenApp(t);
   workers = await startWorkers(t);

@@ -6,6 +6,7 @@ import { readSse } from '../../../platform/http/sse-reader.ts';
 import { readFileAt, repositoryPath } from '../../git/index.ts';
 import { type MockLlm, startMockLlm } from '../../llm/index.ts';
 import type { WorkerPool } from '../../operations/index.ts';
+import { coderOnMock } from './coder-on-mock.test-support.ts';
 
 /**
  * Agent sessions end to end: the llm-agent, driven by a scripted model on the mock LLM server,
@@ -35,20 +36,7 @@ const APP = {
 beforeAll(async () => {
   mock = await startMockLlm();
   t = await createTestApp({
-    llm: {
-      providers: [
-        {
-          name: 'openai',
-          kind: 'openai-compatible',
-          baseUrl: `${mock.url}/v1`,
-          apiKey: 'sk-upstream-secret',
-          models: [{ id: 'gpt-mock', input: 1.25, output: 10 }],
-        },
-      ],
-      aliases: { coder: ['openai/gpt-mock'] },
-      timeouts: { connectMs: 5_000, firstTokenMs: 5_000, idleMs: 5_000 },
-      retry: { maxAttempts: 2, baseDelayMs: 10, maxDelayMs: 50, maxRetryAfterMs: 1_000 },
-    },
+    llm: coderOnMock(mock),
   });
   base = await listenApp(t);
   workers = await startWorkers(t);

@@ -11,6 +11,7 @@ import { BIN, childEnv, ROOT } from '../../../../test/support/spawn-orchard.ts';
 import { until } from '../../../../test/support/until.ts';
 import { readFileAt, repositoryPath, runGit } from '../../git/index.ts';
 import { type MockLlm, startMockLlm } from '../../llm/index.ts';
+import { coderOnMock } from './coder-on-mock.test-support.ts';
 
 /**
  * Durable agent sessions with real processes: an `orchard worker` runs a session and is killed
@@ -29,21 +30,8 @@ const slug = 'durable';
 
 beforeAll(async () => {
   mock = await startMockLlm();
-  const llm = {
-    providers: [
-      {
-        name: 'openai',
-        kind: 'openai-compatible',
-        baseUrl: `${mock.url}/v1`,
-        apiKey: 'sk-upstream-secret',
-        models: [{ id: 'gpt-mock', input: 1.25, output: 10 }],
-      },
-    ],
-    aliases: { coder: ['openai/gpt-mock'] },
-    // Long enough that the stalled call is still waiting when its worker is killed (no retry).
-    timeouts: { connectMs: 5_000, firstTokenMs: 120_000, idleMs: 120_000 },
-    retry: { maxAttempts: 2, baseDelayMs: 10, maxDelayMs: 50, maxRetryAfterMs: 1_000 },
-  };
+  // Long enough that the stalled call is still waiting when its worker is killed (no retry).
+  const llm = coderOnMock(mock, { timeouts: { connectMs: 5_000, firstTokenMs: 120_000, idleMs: 120_000 } });
   t = await createTestApp({ llm });
   // The worker processes read the same LLM configuration from a file.
   configDir = await mkdtemp(path.join(os.tmpdir(), 'orchard-durable-config-'));
