@@ -19,6 +19,7 @@ let workers: WorkerPool;
 let h: { authorization: string };
 let token: string;
 let base: string;
+let dir: string;
 const slug = 'recipes';
 
 const APP = {
@@ -46,7 +47,7 @@ beforeAll(async () => {
     (await t.http.inject({ method: 'POST', url: '/api/projects', headers: h, payload: { name: slug, slug } }))
       .statusCode,
   ).toBe(201);
-  const dir = await localRepo();
+  dir = await localRepo();
   await commitFiles(dir, APP, 'The recipes app');
   await gitOk(['push', '-q', remoteUrl(base, slug, token), 'main'], dir);
 });
@@ -163,5 +164,42 @@ describe('agent sessions (llm-agent)', () => {
     expect(rows[0].tokens).toBeGreaterThan(0);
     // The upstream key never reaches the transcript.
     expect(JSON.stringify(entries)).not.toContain('sk-upstream-secret');
+  });
+
+  it("takes its budget and allowed commands from the project's .orchard/agent.yml, refuses other commands, and stops at the budget with the reason", async () => {
+    await commitFiles(
+      dir,
+      { '.orchard/agent.yml': 'budget:\n  maxSteps: 2\ncommands:\n  allow: [npm test]\n' },
+      'Agent profile',
+    );
+    await gitOk(['push', '-q', remoteUrl(base, slug, token), 'main'], dir);
+    mock.setScenario([
+      { toolCall: { name: 'run', args: { command: 'cat /etc/passwd' } } },
+      { toolCall: { name: 'list_files', args: {} } },
+      { toolCall: { name: 'list_files', args: { path: 'src' } } },
+    ]);
+    const started = await api('POST', `/api/projects/${slug}/agent-sessions`, { title: 'Look around' });
+    expect(started.statusCode, started.body).toBe(202);
+    expect(started.json().budget).toMatchObject({ maxSteps: 2, maxTokens: 400_000, maxCostUsd: 2 });
+    const done = await untilEnded(started.json().id);
+    expect(done).toMatchObject({ status: 'failed', stopReason: 'budget' });
+    expect(done.error).toMatch(/maxSteps is 2, it reached 3/);
+    const entries = (await api('GET', `/api/agent-sessions/${done.id}/events`)).json().items;
+    const refused = entries.find(
+      (e: { kind: string; data: { name?: string } }) => e.kind === 'tool-result' && e.data.name === 'run',
+    );
+    expect(refused.data).toMatchObject({
+      isError: true,
+      output: expect.stringContaining('allows only commands starting with "npm test"'),
+    });
+    // Nothing ran: the recorded command says so (126, "cannot execute").
+    const commands = entries.filter((e: { kind: string }) => e.kind === 'command');
+    expect(commands.map((e: { data: { exitCode: number } }) => e.data.exitCode)).toEqual([126]);
+    // The token the run was given ended with it.
+    const { rows } = await t.res.db.query(
+      'SELECT bool_and(revoked_at IS NOT NULL) AS revoked FROM api_tokens WHERE agent_session_id = $1',
+      [done.id],
+    );
+    expect(rows[0].revoked).toBe(true);
   });
 });

@@ -30,6 +30,7 @@ import { AgentBudgetExceededError, driveAgent } from '../drive-agent.ts';
 import { announceDelivered } from '../issues/announce-session-outcome.ts';
 import { isMutating, type RunCommand } from '../llm-agent/agent-tools.ts';
 import { createLlmAgentRuntime } from '../llm-agent/llm-agent-runtime.ts';
+import { commandAllowed } from '../profile/command-allowed.ts';
 import { createScaffoldRuntime } from '../scaffold/scaffold-runtime.ts';
 import { closeWorkspace, commitWorkspace, ensureDefaultBranch, removeStaleWorkspaces } from '../workspace.ts';
 import { worktreeGitDir } from '../workspace-git-env.ts';
@@ -81,8 +82,15 @@ function sandboxedCommands(
   dir: string,
   scratch: string,
   repo: string,
+  allow: string[] | undefined,
 ): RunCommand {
   return async (command, options) => {
+    if (allow && !commandAllowed({ allow }, command))
+      return {
+        exitCode: 126,
+        output: `Not run: .orchard/agent.yml allows only commands starting with ${allow.map((a) => `"${a}"`).join(', ')} (one command, no chaining).`,
+        timedOut: false,
+      };
     const chunks: Buffer[] = [];
     let size = 0;
     const keep = (chunk: Buffer) => {
@@ -172,7 +180,12 @@ export async function runSessionStep(
     await handOverToSandbox(user, { own: [dir, scratch], reach: [repo], root: deps.config.home }).catch(
       () => undefined,
     );
-    const runtime = pickRuntime(deps, session, project, sandboxedCommands(deps, project, dir, scratch, repo));
+    const runtime = pickRuntime(
+      deps,
+      session,
+      project,
+      sandboxedCommands(deps, project, dir, scratch, repo, session.context?.allowCommands),
+    );
     // The session acts as its agent principal with a token delegated by its starter, minted for
     // this attempt (a killed attempt's token is revoked first) and revoked when the session ends.
     const starter = await actorForSession(deps, session);

@@ -18,10 +18,12 @@ export const AgentBudgetInput = z.strictObject({
 export const StartAgentSessionBody = z.strictObject({
   title: z.string().trim().min(1).max(200),
   instructions: z.string().max(100_000).default(''),
-  runtime: AgentRuntimeName.default('llm-agent'),
+  /** Default: the project's `.orchard/agent.yml`, else `llm-agent`. */
+  runtime: AgentRuntimeName.optional(),
   /** An alias (`coder`) or `provider/model`. */
   model: z.string().trim().min(1).max(200).optional(),
-  budget: AgentBudgetInput.default({}),
+  /** Each limit defaults to the project's `.orchard/agent.yml`, else 40 steps, 400k tokens, $2, 20 minutes. */
+  budget: AgentBudgetInput.optional(),
   /** Where the work lands; `orchard/agent-<n>` when not given. Must start with `orchard/`. */
   branch: z
     .string()

@@ -78,6 +78,8 @@ export interface SessionContext {
   template?: TemplateId;
   /** Where the session's branch starts when it does not exist yet (default: the default branch). */
   baseRef?: string;
+  /** `commands.allow` of the project's agent profile: the only commands `run` may run. */
+  allowCommands?: string[];
 }
 
 export interface NewSession {

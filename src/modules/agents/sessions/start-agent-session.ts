@@ -1,11 +1,15 @@
+import { existsSync } from 'node:fs';
 import type { RequestContext } from '../../../platform/context.ts';
 import { type DbClient, type Queryable, withTransaction } from '../../../platform/db/pool.ts';
 import { ConflictError, ValidationError } from '../../../platform/errors.ts';
 import { requireUndelegated } from '../../../platform/http/delegated-actor.ts';
+import { branchHead, DEFAULT_BRANCH, repositoryPath } from '../../git/index.ts';
 import { recordAudit } from '../../identity/index.ts';
 import { startOperation } from '../../operations/index.ts';
 import { requireProjectRole } from '../../projects/index.ts';
 import type { AgentBudget } from '../agent-runtime.ts';
+import { AgentProfile } from '../profile/agent-profile.ts';
+import { loadAgentProfile } from '../profile/load-agent-profile.ts';
 import { CLI_RUNTIMES } from './run-session.ts';
 import type { StartAgentSessionBody } from './schemas.ts';
 import type { AgentSessionDeps } from './session-deps.ts';
@@ -24,20 +28,26 @@ export const AGENT_SESSION_KIND = 'agent.session';
 export const AGENTS_CANNOT_START_AGENTS =
   'Agent tokens cannot start agent sessions: a person decides what agents work on';
 
-/** Budgets a session gets when its request names none: bounded, always. */
-export const DEFAULT_SESSION_BUDGET: AgentBudget = {
-  maxSteps: 60,
-  maxTokens: 2_000_000,
-  maxWallMs: 30 * 60_000,
-};
+/** The request's budget over the profile's (both in minutes of wall time), in the runtime's terms. */
+export function toBudget(
+  profile: AgentProfile['budget'],
+  input: StartAgentSessionBody['budget'] = {},
+): AgentBudget {
+  const { maxWallMinutes, ...rest } = { ...profile, ...input };
+  return { ...rest, maxWallMs: Math.round(maxWallMinutes * 60_000) };
+}
 
-export function toBudget(input: StartAgentSessionBody['budget']): AgentBudget {
-  const { maxWallMinutes, ...rest } = input;
-  return {
-    ...DEFAULT_SESSION_BUDGET,
-    ...rest,
-    ...(maxWallMinutes !== undefined ? { maxWallMs: Math.round(maxWallMinutes * 60_000) } : {}),
-  };
+/**
+ * The project's agent profile (`.orchard/agent.yml`) where the session starts: its branch when it
+ * exists, else the default branch; the defaults for a repository without one. A bad file is a
+ * ValidationError naming the line.
+ */
+async function sessionProfile(deps: AgentSessionDeps, slug: string, branch: string | undefined) {
+  const repo = repositoryPath(deps.config.home, slug);
+  const ref = branch && (await branchHead(repo, branch).catch(() => undefined)) ? branch : DEFAULT_BRANCH;
+  if (!existsSync(repo) || !(await branchHead(repo, ref).catch(() => undefined)))
+    return AgentProfile.parse({});
+  return loadAgentProfile(repo, ref);
 }
 
 export interface StartSessionExtras {
@@ -64,35 +74,36 @@ export async function startAgentSession(
 ): Promise<SessionRow> {
   requireUndelegated(ctx.actor, AGENTS_CANNOT_START_AGENTS);
   const { project } = await requireProjectRole(deps.db, ctx.actor, slug, 'developer');
-  if (body.runtime === 'llm-agent') {
-    const target = body.model?.includes('/') ? { model: body.model } : { alias: body.model ?? 'coder' };
+  // What the request leaves open, the project's profile says.
+  const profile = await sessionProfile(deps, project.slug, body.branch);
+  const runtime = body.runtime ?? profile.runtime;
+  const model = body.model ?? (runtime === 'llm-agent' ? profile.model : null);
+  if (runtime === 'llm-agent') {
+    const target = model?.includes('/') ? { model } : { alias: model ?? 'coder' };
     if (!(await deps.llm.isConfigured(target))) {
       throw new ValidationError(
         `No LLM provider is configured for ${target.model ?? `the "${target.alias}" alias`}, so the llm-agent cannot run. Add a provider (Settings → LLM providers, POST /api/llm/providers, or llm.providers in orchard.yaml) and map the alias to it, or choose the scaffold runtime.`,
         [{ field: 'body.model', message: 'no provider serves it' }],
       );
     }
-  } else if (
-    body.runtime !== 'scaffold' &&
-    !CLI_RUNTIMES[body.runtime] &&
-    !deps.extraRuntimes?.[body.runtime]
-  ) {
-    throw new ValidationError(`The ${body.runtime} runtime is not available on this server.`, [
+  } else if (runtime !== 'scaffold' && !CLI_RUNTIMES[runtime] && !deps.extraRuntimes?.[runtime]) {
+    throw new ValidationError(`The ${runtime} runtime is not available on this server.`, [
       { field: 'body.runtime', message: 'not available' },
     ]);
   }
-  const budget = toBudget(body.budget);
+  const budget = toBudget(profile.budget, body.budget);
+  const allowCommands = profile.commands?.allow;
   const session = await withTransaction(deps.db, async (tx) => {
     if (body.branch) await requireBranchFree(tx, project.id, body.branch);
     const branch = body.branch ?? (await nextAgentBranch(tx, project.id));
     const row = await insertSession(tx, {
       projectId: project.id,
-      runtime: body.runtime,
-      model: body.model ?? (body.runtime === 'llm-agent' ? 'coder' : null),
+      runtime,
+      model,
       startedBy: ctx.actor.userId,
       title: body.title,
       instructions: body.instructions,
-      context: extras.context ?? {},
+      context: { ...extras.context, ...(allowCommands ? { allowCommands } : {}) },
       budget,
       branch,
       ...(extras.issueNumber !== undefined ? { issueNumber: extras.issueNumber } : {}),
@@ -111,7 +122,7 @@ export async function startAgentSession(
       action: 'agent_session.start',
       target: { type: 'agent_session', id: row.id },
       projectId: project.id,
-      data: { runtime: body.runtime, model: row.model, branch, title: body.title },
+      data: { runtime, model: row.model, branch, title: body.title },
     });
     await extras.audit?.(tx, row);
     return { ...row, operation_id: op.id };
