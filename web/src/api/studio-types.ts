@@ -16,6 +16,12 @@ export type UnmetRule = Blueprint['readiness']['unmet'][number];
 /** `POST /api/prompts`: the project, its Blueprint and the build operation, at once. */
 export type PromptAccepted = Answer<'/api/prompts', 'post', 202>;
 export type BuildAccepted = Answer<'/api/blueprints/{id}/build', 'post', 202>;
+/** `POST /api/blueprints/{id}/changes`: a change request to a built app, made by a coding agent. */
+export type ChangeAccepted = Answer<'/api/blueprints/{id}/changes', 'post', 202>;
+/** Who writes a build's code: the scaffold of a template, or a coding agent. */
+export type BuildRuntime = BuildAccepted['runtime'];
+/** How well the closest template fits what was asked, and why. */
+export type TemplateFit = BuildAccepted['fit'];
 
 export type BlueprintDocument = Blueprint['blueprint'];
 export type BlueprintEntity = BlueprintDocument['sections']['dataModel']['entities'][number];

@@ -10,8 +10,11 @@ import { useProjectActivity } from '../features/operations/live-activity.ts';
 import { ActivityFeed } from '../features/operations/live-activity-feed.tsx';
 import { useLiveOperation, useOperation } from '../features/operations/live-operation.ts';
 import { StreamIndicator } from '../features/operations/live-status.tsx';
+import { roleAtLeast } from '../features/projects/roles.ts';
 import { BuildButton } from '../features/studio/studio-build-button.tsx';
+import { buildFacts } from '../features/studio/studio-build-facts.ts';
 import { BuildProgress } from '../features/studio/studio-build-progress.tsx';
+import { ChangeRequest } from '../features/studio/studio-change-request.tsx';
 import { StudioChat } from '../features/studio/studio-chat.tsx';
 import { StudioPlan } from '../features/studio/studio-plan.tsx';
 import { StudioPreview } from '../features/studio/studio-preview.tsx';
@@ -100,6 +103,9 @@ export function StudioPage({ params }: PageProps) {
   const bp = blueprint.data;
   const buildStatus = build.live.status !== 'unknown' ? build.live.status : buildDetail.data?.status;
   const building = buildStatus === 'queued' || buildStatus === 'running';
+  const shownIsChange = buildFacts(buildDetail.data?.input).change;
+  // A change needs an app to change: once built (a change's own failure leaves the box there to retry).
+  const canRequestChange = bp.status === 'built' || shownIsChange;
 
   return (
     <div className="flex flex-col xl:h-[calc(100vh-6.5rem)] xl:min-h-[44rem]">
@@ -141,6 +147,7 @@ export function StudioPage({ params }: PageProps) {
       {buildOpId && (
         <div className="mb-4">
           <BuildProgress
+            slug={slug}
             operationId={buildOpId}
             live={build.live}
             detail={buildDetail.data}
@@ -156,11 +163,15 @@ export function StudioPage({ params }: PageProps) {
           <StudioPlan blueprint={bp} snapshots={snapshots.data ?? []} />
         </div>
         <div className="min-h-0 space-y-4 xl:overflow-y-auto">
+          {canRequestChange && roleAtLeast(project.data?.role ?? 'viewer', 'developer') && (
+            <ChangeRequest blueprintId={id} building={building} onStarted={showBuild} />
+          )}
           <StudioPreview
             slug={slug}
             role={project.data?.role ?? 'viewer'}
             building={building}
-            buildArtifacts={build.live.artifacts}
+            // A change's screenshots are of its preview, not of staging.
+            buildArtifacts={shownIsChange ? [] : build.live.artifacts}
           />
           <section aria-label="Activity" className="rounded-lg border border-slate-200 bg-white shadow-xs">
             <header className="border-b border-slate-200 px-4 py-3">

@@ -219,6 +219,14 @@ describe('with a coder model', () => {
     expect(await readFileAt(repo, change.branch, 'lib/app.js')).toContain('Best: 0');
     const mrs = (await api('GET', `/api/projects/${started.projectSlug}/merge-requests`)).json().items;
     expect(mrs.map((m: { sourceBranch: string }) => m.sourceBranch)).toContain(change.branch);
+    const mr = mrs.find((m: { sourceBranch: string }) => m.sourceBranch === change.branch);
+    const events = (await api('GET', `/api/operations/${change.operationId}/events?limit=1000`)).json()
+      .items as { type: string; data: Record<string, unknown> }[];
+    // The build links the merge request live, as it does for a scaffold build.
+    expect(events.find((e) => e.type === 'artifact' && e.data.kind === 'merge-request')?.data).toMatchObject({
+      number: mr.number,
+      url: `/api/projects/${started.projectSlug}/merge-requests/${mr.number}`,
+    });
   });
 
   it('refuses a change request to a Blueprint that was never built', async () => {

@@ -140,6 +140,15 @@ export async function implementWithAgent(
       `The agent session ${session.id} ${ended?.status ?? 'vanished'}${ended?.error ? `: ${ended.error}` : ''}.`,
     );
   ctx.log(ended.summary ?? 'The agent finished.');
+  // The same link the scaffold path announces, so the Studio shows the change's merge request live.
+  if (ended.merge_request_number)
+    await ctx.emit({
+      type: 'artifact',
+      kind: 'merge-request',
+      name: `!${ended.merge_request_number}`,
+      number: ended.merge_request_number,
+      url: `/api/projects/${project.slug}/merge-requests/${ended.merge_request_number}`,
+    });
   await ctx.progress(1, `${branch} → merge request !${ended.merge_request_number}`);
   return {
     branch,

@@ -6,33 +6,44 @@ import { operationLabel } from '../operations/live-format.ts';
 import { type LiveOperation, overallFraction } from '../operations/live-operation-state.ts';
 import { ProgressBar, StatusBadge, StatusIcon, StreamIndicator } from '../operations/live-status.tsx';
 import { mergeSteps, type StepRowData, stepDuration } from '../operations/live-steps.tsx';
+import { buildFacts } from './studio-build-facts.ts';
+import { BuildFactsLine, BuildResultLinks } from './studio-build-results.tsx';
 
 /**
  * The current build as a pipeline: one column per step with its live bar and message — the
  * browser's `orchard ops watch`.
  */
 export function BuildProgress({
+  slug,
   operationId,
   live,
   detail,
   stream,
 }: {
+  slug: string;
   operationId: string;
   live: LiveOperation;
   detail: OperationDetail | undefined;
   stream: StreamState;
 }) {
   const steps = mergeSteps(live.steps, detail?.steps);
+  const facts = buildFacts(detail?.input, live.logs);
   const status = live.status !== 'unknown' ? live.status : (detail?.status ?? 'queued');
   const overall = overallFraction({ steps });
   const running = steps.find((s) => s.status === 'running');
   const headline =
     status === 'succeeded'
-      ? 'Built, deployed and verified'
+      ? facts.change
+        ? 'Changed, deployed as a preview and verified'
+        : 'Built, deployed and verified'
       : status === 'failed'
-        ? 'The build failed'
+        ? facts.change
+          ? 'The change failed'
+          : 'The build failed'
         : status === 'cancelled'
-          ? 'The build was cancelled'
+          ? facts.change
+            ? 'The change was cancelled'
+            : 'The build was cancelled'
           : running
             ? `${running.key}${running.message ? ` — ${running.message}` : ''}`
             : (live.phase?.message ?? 'Waiting for a worker…');
@@ -42,11 +53,12 @@ export function BuildProgress({
     <section
       aria-label="Build progress"
       data-build-status={status}
+      data-change={facts.change || undefined}
       className="rounded-lg border border-slate-200 bg-white shadow-xs"
     >
       <header className="flex flex-wrap items-center gap-x-3 gap-y-2 border-b border-slate-100 px-5 py-3">
         <h2 className="text-sm font-semibold text-slate-900">
-          {detail ? operationLabel(detail.kind) : 'Build'}
+          {facts.change ? 'Change request' : detail ? operationLabel(detail.kind) : 'Build'}
         </h2>
         <StatusBadge status={status} />
         <p className="min-w-0 flex-1 truncate text-sm text-slate-600" title={headline}>
@@ -65,6 +77,7 @@ export function BuildProgress({
           Details
         </Link>
       </header>
+      <BuildFactsLine facts={facts} />
       <ol
         aria-label="Build steps"
         className="grid grid-cols-[repeat(auto-fit,minmax(8.5rem,1fr))] gap-x-4 gap-y-3 px-5 py-4"
@@ -74,7 +87,7 @@ export function BuildProgress({
           <PipelineStep key={s.key} step={s} />
         ))}
       </ol>
-      <BuildLinks live={live} />
+      <BuildResultLinks slug={slug} facts={facts} artifacts={live.artifacts} />
       {status === 'failed' && (live.error || detail?.error) && (
         <p role="alert" className="border-t border-red-100 bg-red-50 px-5 py-2.5 text-sm text-red-800">
           {live.error ?? detail?.error?.message}
@@ -120,29 +133,5 @@ function PipelineStep({ step }: { step: StepRowData }) {
         {step.attempt > 1 ? ` · attempt ${step.attempt}` : ''}
       </p>
     </li>
-  );
-}
-
-const LINK_KINDS: Record<string, string> = {
-  commit: 'Commit',
-  'merge-request': 'Merge request',
-  pipeline: 'Pipeline',
-};
-
-/** Where the build's work landed: its commit, merge request and pipeline pages. */
-function BuildLinks({ live }: { live: LiveOperation }) {
-  const links = live.artifacts.filter((a) => LINK_KINDS[a.kind] && a.url?.startsWith('/api/projects/'));
-  if (!links.length) return null;
-  return (
-    <p className="flex flex-wrap gap-x-4 gap-y-1 border-t border-slate-100 px-5 py-2.5 text-sm text-slate-500">
-      {links.map((a) => (
-        <Link key={a.eventId} to={a.url!.slice('/api'.length)} className="hover:text-slate-900">
-          {LINK_KINDS[a.kind]}{' '}
-          <span className="font-medium text-emerald-700">
-            {a.kind === 'commit' && typeof a.data.sha === 'string' ? a.data.sha.slice(0, 7) : a.name}
-          </span>
-        </Link>
-      ))}
-    </p>
   );
 }

@@ -7,6 +7,7 @@ import type {
   Blueprint,
   BlueprintDiff,
   BuildAccepted,
+  ChangeAccepted,
   ChatAnswer,
   JsonPatchOp,
   Snapshot,
@@ -107,6 +108,16 @@ export function useStartBuild(id: string) {
   return useMutation({
     mutationFn: (override: boolean) =>
       api.post<BuildAccepted>(`/api/blueprints/${seg(id)}/build`, override ? { override: true } : {}),
+    onSuccess: () => client.invalidateQueries({ queryKey: keys.blueprint(id) }),
+  });
+}
+
+/** A change request to the built app: one `studio.build` operation, with a coding agent at its heart. */
+export function useRequestChange(id: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (request: string) =>
+      api.post<ChangeAccepted>(`/api/blueprints/${seg(id)}/changes`, { request }),
     onSuccess: () => client.invalidateQueries({ queryKey: keys.blueprint(id) }),
   });
 }

@@ -1,0 +1,225 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { type MockLlm, startMockLlm } from '../src/modules/llm/mock/index.ts';
+import { createTestDatabase, type TestDatabase } from '../test/db.ts';
+import { createAdminSession } from './support/api-session.ts';
+import { launchBrowser, watchPageErrors } from './support/browser.ts';
+import { ensureWebBuilt } from './support/build-web.ts';
+import { type RunningOrchard, startOrchard } from './support/start-orchard.ts';
+import { expectVisible, waitForPath } from './support/wait.ts';
+
+/**
+ * A change request in the Studio, in Chromium: a prompt no template builds (a snake game) is built
+ * by the coding agent (scripted on the mock LLM, as in agent-build.test.ts) from the closest
+ * template; then a change typed in the Studio is made by the agent on a branch of its own, deployed
+ * as a preview, verified in a browser and proposed as a merge request — all followed live.
+ */
+
+const SCREENSHOT_DIR = path.join(os.tmpdir(), 'orchard-e2e', 'studio-change');
+const VIEWPORT = { width: 1440, height: 900 };
+const BUILD_TIMEOUT = 220_000;
+const SNAKE = 'a snake game playable in the browser with a high-score table';
+const CHANGE = 'show the best score on the game page';
+/** What the scripted agent adds to the scaffold's lib/app.js: the game's page. */
+const PLAY_PAGE = [
+  "showPage(res, { title: 'Snake', body: html`",
+  '<h1>Snake</h1><canvas id="board" width="200" height="200"></canvas><p>High scores</p>',
+  "` }, '/play')",
+].join('');
+
+/** The agent's first build: the game page and the acceptance checks the browser robot runs. */
+const BUILD_SCENARIO = [
+  {
+    match: { lastUser: 'snake game' },
+    toolCalls: [{ name: 'read_file', args: { path: 'lib/app.js', offset: 30, limit: 10 } }],
+  },
+  {
+    match: { lastToolResult: "router.add('GET', '/health'" },
+    toolCalls: [
+      {
+        name: 'edit_file',
+        args: {
+          path: 'lib/app.js',
+          old_text: "  router.add('GET', '/health', ({ res }) => sendJson(res, 200, { status: 'ok' }));\n",
+          new_text: `  router.add('GET', '/health', ({ res }) => sendJson(res, 200, { status: 'ok' }));\n  router.add('GET', '/play', ({ res }) => ${PLAY_PAGE});\n`,
+        },
+      },
+      {
+        name: 'write_file',
+        args: {
+          path: '.orchard/smoke.yml',
+          content:
+            'pages:\n  - name: Play\n    path: /play\n    steps:\n      - expectVisible: "#board"\n      - expectText: "High scores"\n',
+        },
+      },
+    ],
+  },
+  { match: { lastToolResult: 'Created .orchard/smoke.yml' }, toolCalls: [{ name: 'run_tests', args: {} }] },
+  {
+    match: { lastToolResult: '[exit code 0]' },
+    toolCall: { name: 'finish', args: { summary: 'Added the game page and its acceptance checks.' } },
+  },
+];
+
+/** The change: the best score on the game page, checked by the browser robot too. */
+const CHANGE_SCENARIO = [
+  {
+    match: { lastUser: 'best score' },
+    toolCalls: [
+      {
+        name: 'edit_file',
+        args: {
+          path: 'lib/app.js',
+          old_text: '<p>High scores</p>',
+          new_text: '<p>High scores</p><p>Best: 0</p>',
+        },
+      },
+      {
+        name: 'edit_file',
+        args: {
+          path: '.orchard/smoke.yml',
+          old_text: '      - expectText: "High scores"\n',
+          new_text: '      - expectText: "High scores"\n      - expectText: "Best: 0"\n',
+        },
+      },
+    ],
+  },
+  {
+    match: { lastToolResult: 'Edited .orchard/smoke.yml' },
+    toolCall: { name: 'finish', args: { summary: 'The game page shows the best score.' } },
+  },
+];
+
+let db: TestDatabase;
+let orchard: RunningOrchard;
+let browser: Browser;
+let mock: MockLlm;
+let configDir: string;
+
+beforeAll(async () => {
+  await ensureWebBuilt();
+  await mkdir(SCREENSHOT_DIR, { recursive: true });
+  mock = await startMockLlm();
+  configDir = await mkdtemp(path.join(os.tmpdir(), 'orchard-e2e-change-'));
+  const config = path.join(configDir, 'orchard.config.json');
+  await writeFile(
+    config,
+    JSON.stringify({
+      llm: {
+        providers: [
+          {
+            name: 'openai',
+            kind: 'openai-compatible',
+            baseUrl: `${mock.url}/v1`,
+            apiKey: 'sk-test',
+            models: [{ id: 'gpt-mock', input: 1, output: 2 }],
+          },
+        ],
+        aliases: { coder: ['openai/gpt-mock'] },
+        timeouts: { connectMs: 10_000, firstTokenMs: 10_000, idleMs: 10_000 },
+      },
+    }),
+  );
+  db = await createTestDatabase();
+  orchard = await startOrchard({ databaseUrl: db.url, env: { ORCHARD_CONFIG: config } });
+  browser = await launchBrowser();
+}, 240_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await orchard?.stop();
+  await db?.drop();
+  await mock?.close();
+  if (configDir) await rm(configDir, { recursive: true, force: true });
+});
+
+const shot = (page: Page, name: string) =>
+  page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+
+test('a change request from the Studio: the agent changes the built app, a verified preview and a merge request', async () => {
+  const context = await browser.newContext({ baseURL: orchard.url, viewport: VIEWPORT });
+  await createAdminSession(context);
+  const page = await context.newPage();
+  const problems = watchPageErrors(page);
+
+  // 1. A prompt no template builds: the coding agent builds it from the closest template.
+  mock.setScenario(BUILD_SCENARIO);
+  await page.goto('/');
+  const form = page.getByRole('form', { name: 'Describe what you want to build' });
+  await form.getByRole('textbox').fill(SNAKE);
+  await form.getByRole('button', { name: 'Build it' }).click();
+  await page.waitForURL((url) => /^\/projects\/[^/]+\/blueprints\/[^/]+$/.test(url.pathname), {
+    timeout: 20_000,
+  });
+  const slug = decodeURIComponent(new URL(page.url()).pathname.split('/')[2]!);
+  const firstBuild = new URL(page.url()).searchParams.get('operation')!;
+  const progress = page.getByRole('region', { name: 'Build progress' });
+  await expectVisible(
+    progress.getByText('Built by a coding agent (the closest template is a starting point).'),
+  );
+  await expectVisible(progress.getByTestId('template-match'));
+  expect(await progress.getByTestId('template-match').innerText()).toMatch(
+    /^Template match: crud-app, confidence 25 %\. \S/,
+  );
+  await page.locator('[data-build-status="succeeded"]').waitFor({ timeout: BUILD_TIMEOUT });
+  await expectVisible(progress.getByRole('link', { name: 'Agent session' }));
+  await expectVisible(progress.locator('[data-testid="verification-result"][data-passed="true"]'));
+  await shot(page, '1-built-by-agent');
+
+  // 2. The change, typed in the Studio: it runs live as a change request.
+  mock.setScenario(CHANGE_SCENARIO);
+  const box = page.getByRole('region', { name: 'Request a change' });
+  await box.getByLabel('Change to make').fill(CHANGE);
+  await box.getByRole('button', { name: 'Request change' }).click();
+  await page.waitForURL(
+    (url) => Boolean(url.searchParams.get('operation')) && url.searchParams.get('operation') !== firstBuild,
+    { timeout: 20_000 },
+  );
+  const change = page.locator('section[aria-label="Build progress"][data-change="true"]');
+  await expectVisible(change.getByRole('heading', { name: 'Change request' }));
+  await expectVisible(change.getByText(`Change request “${CHANGE}”`, { exact: false }));
+  await expectVisible(change.getByRole('link', { name: 'Agent session' }), 60_000);
+  await shot(page, '2-change-running');
+
+  // 3. Deployed as a preview and verified, with its merge request.
+  await page
+    .locator('[data-change="true"][data-build-status="succeeded"]')
+    .waitFor({ timeout: BUILD_TIMEOUT });
+  const verdict = change.getByTestId('verification-result');
+  await expectVisible(verdict);
+  expect(await verdict.getAttribute('data-passed')).toBe('true');
+  const previewLink = change.getByRole('link', { name: 'Open the preview' });
+  await expectVisible(previewLink);
+  const previewUrl = (await previewLink.getAttribute('href'))!;
+  expect(previewUrl).toMatch(/^http:\/\/.*preview.*\.localhost:\d+\/$/);
+  await shot(page, '3-change-verified');
+
+  // The preview opens, and its game page shows the change.
+  const [preview] = await Promise.all([context.waitForEvent('page'), previewLink.click()]);
+  await preview.waitForLoadState();
+  expect(new URL(preview.url()).host).toBe(new URL(previewUrl).host);
+  const played = await preview.goto(new URL('play', previewUrl).toString());
+  expect(played?.status()).toBe(200);
+  await expectVisible(preview.getByText('Best: 0'));
+  await shot(preview, '4-preview-play');
+  await preview.close();
+
+  // The agent session and the merge request are a click away.
+  const mrLink = change.getByRole('link', { name: /Merge request !\d+/ });
+  await expectVisible(mrLink);
+  const sessionHref = (await change.getByRole('link', { name: 'Agent session' }).getAttribute('href'))!;
+  expect(sessionHref).toMatch(new RegExp(`^/projects/${slug}/agent-sessions/[0-9a-f-]{36}$`));
+  await mrLink.click();
+  await page.waitForURL((url) => new RegExp(`^/projects/${slug}/merge-requests/\\d+$`).test(url.pathname));
+  await expectVisible(page.getByRole('heading', { name: new RegExp(CHANGE, 'i') }).first());
+  await shot(page, '5-merge-request');
+  await page.goto(sessionHref);
+  await waitForPath(page, sessionHref);
+  await expectVisible(page.getByText('The game page shows the best score.').first());
+
+  expect(problems).toEqual([]);
+  await context.close();
+}, 480_000);
