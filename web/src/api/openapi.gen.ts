@@ -6651,13 +6651,9 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        /**
-                         * @default llm-agent
-                         * @enum {string}
-                         */
+                        /** @enum {string} */
                         runtime?: "llm-agent" | "claude-code" | "codex" | "gemini-cli" | "scaffold";
                         model?: string;
-                        /** @default {} */
                         budget?: {
                             maxSteps?: number;
                             maxTokens?: number;
@@ -6757,13 +6753,9 @@ export interface paths {
                         title: string;
                         /** @default  */
                         instructions?: string;
-                        /**
-                         * @default llm-agent
-                         * @enum {string}
-                         */
+                        /** @enum {string} */
                         runtime?: "llm-agent" | "claude-code" | "codex" | "gemini-cli" | "scaffold";
                         model?: string;
-                        /** @default {} */
                         budget?: {
                             maxSteps?: number;
                             maxTokens?: number;
