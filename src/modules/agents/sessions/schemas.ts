@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PageQuery } from '../../../platform/http/cursor.ts';
+import { refNameProblem } from '../../git/index.ts';
 import { AGENT_RUNTIMES } from '../profile/agent-profile.ts';
 
 export const AgentRuntimeName = z.enum(AGENT_RUNTIMES);
@@ -28,6 +29,10 @@ export const StartAgentSessionBody = z.strictObject({
   branch: z
     .string()
     .regex(/^orchard\/[A-Za-z0-9._/-]{1,200}$/, 'must be a branch under orchard/, e.g. orchard/csv-export')
+    .refine(
+      (name) => !refNameProblem(name),
+      'is not a valid branch name (no "..", "//", ".lock" or a trailing "/" or ".")',
+    )
     .optional(),
 });
 export type StartAgentSessionBody = z.infer<typeof StartAgentSessionBody>;
