@@ -212,6 +212,8 @@ test('a session runs live from the form to a merge request, then continues after
     .click();
   const row = page.getByRole('list', { name: 'Agent sessions' }).getByRole('listitem');
   await expectVisible(row.getByRole('link', { name: 'Add a greeting' }));
+  // The list may first show what it had cached, then what it fetched on opening: wait for that.
+  await expectVisible(row.getByText('succeeded', { exact: true }));
   expect(await row.innerText()).toMatch(/llm-agent · coder[\s\S]*orchard\/agent-1[\s\S]*succeeded/);
 
   expect(problems).toEqual([]);

@@ -26,6 +26,8 @@ export function useAgentSessions(slug: string) {
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
     placeholderData: keepPreviousData,
+    // Sessions change on their own: opening the list always asks again.
+    refetchOnMount: 'always',
     refetchInterval: (query) =>
       query.state.data?.pages[0]?.items.some((s) => isWorking(s.status)) ? 3000 : false,
   });
