@@ -106,6 +106,40 @@ describe('the scaffold runtime on a branch', () => {
   });
 });
 
+describe('delivering to a merge request into another branch', () => {
+  it('lands on the open merge request from the branch, whatever its target, instead of opening a second one', async () => {
+    const owner = await t.user('member');
+    const slug = await createProjectAs(t, owner.token, 'stacked');
+    const first = await build(slug, 'a photo gallery with albums of photos');
+    const repo = repositoryPath(t.config.home, slug);
+    const h = { authorization: `Bearer ${owner.token}` };
+    await gitOk(['update-ref', 'refs/heads/release', (await branchHead(repo, 'main'))!], repo);
+    const closed = await t.http.inject({
+      method: 'PATCH',
+      url: `/api/projects/${slug}/merge-requests/${first.mergeRequestNumber}`,
+      headers: h,
+      payload: { state: 'closed' },
+    });
+    expect(closed.statusCode, closed.body).toBe(200);
+    const intoRelease = await t.http.inject({
+      method: 'POST',
+      url: `/api/projects/${slug}/merge-requests`,
+      headers: h,
+      payload: { title: 'Gallery for the release', sourceBranch: 'orchard/gallery', targetBranch: 'release' },
+    });
+    expect(intoRelease.statusCode, intoRelease.body).toBe(201);
+    const again = await build(slug, 'a photo gallery where visitors can like photos');
+    expect(again).toMatchObject({ mergeRequestOpened: false, mergeRequestNumber: intoRelease.json().number });
+    const open = await openMergeRequestsOn(
+      t.res.db,
+      (await findProjectBySlug(t.res.db, slug))!.id,
+      'source',
+      'orchard/gallery',
+    );
+    expect(open.map((mr) => mr.target_branch)).toEqual(['release']);
+  });
+});
+
 describe('agent workspaces', () => {
   it('a build removes the worktrees killed workers left for ended operations, and keeps live ones', async () => {
     const owner = await t.user('member');

@@ -26,7 +26,7 @@ export interface DeliveredBranch {
  * Makes agent work visible exactly as a push would: moves the branch (compare-and-swap on the
  * head the agent started from), hands the ref updates to push handling (recorded activity,
  * pipelines, merge-request synchronization, webhooks), then opens a merge request into the
- * default branch unless one is open already.
+ * default branch unless one from the branch is open already (whatever its target).
  */
 export async function deliverBranch(
   deps: DeliveryDeps,
@@ -73,9 +73,10 @@ export async function deliverBranch(
       updates,
     });
   }
-  const open = (await openMergeRequestsOn(deps.db, input.projectId, 'source', input.branch)).find(
-    (mr) => mr.target_branch === DEFAULT_BRANCH,
-  );
+  // The branch's open merge request, whatever its target (one into the default branch first): work
+  // asked for on a merge request into another branch lands on that merge request, not a second one.
+  const fromBranch = await openMergeRequestsOn(deps.db, input.projectId, 'source', input.branch);
+  const open = fromBranch.find((mr) => mr.target_branch === DEFAULT_BRANCH) ?? fromBranch[0];
   if (open) return { sha: input.sha, mergeRequestNumber: open.number, mergeRequestOpened: false };
   const created = await createMergeRequest(deps, deps, { actor: input.actor }, input.projectSlug, {
     title: input.title,
