@@ -108,6 +108,8 @@ export interface AgentUsage {
   costUsd: number;
 }
 
+export const ZERO_USAGE: AgentUsage = { steps: 0, inputTokens: 0, outputTokens: 0, costUsd: 0 };
+
 export type AgentEvent =
   /** The runtime entered a phase of its own work (`render`, `write`, `edit`, `run-tests` …). */
   | { type: 'phase'; phase: string; message?: string }

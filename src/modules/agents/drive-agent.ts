@@ -1,13 +1,14 @@
 import { DomainError } from '../../platform/errors.ts';
 import { untilAborted } from '../../platform/until-aborted.ts';
-import type {
-  AgentBudget,
-  AgentContext,
-  AgentEvent,
-  AgentRuntime,
-  AgentTask,
-  AgentUsage,
-  AgentWorkspace,
+import {
+  type AgentBudget,
+  type AgentContext,
+  type AgentEvent,
+  type AgentRuntime,
+  type AgentTask,
+  type AgentUsage,
+  type AgentWorkspace,
+  ZERO_USAGE,
 } from './agent-runtime.ts';
 
 /** A run stopped because it passed one of its budget's limits. */
@@ -33,8 +34,6 @@ export interface AgentOutcome {
   usage: AgentUsage;
   filesChanged: number;
 }
-
-const ZERO: AgentUsage = { steps: 0, inputTokens: 0, outputTokens: 0, costUsd: 0 };
 
 function overBudget(budget: AgentBudget, usage: AgentUsage): AgentBudgetExceededError | undefined {
   const tokens = usage.inputTokens + usage.outputTokens;
@@ -72,7 +71,7 @@ export async function driveAgent(
           budget.maxWallMs,
         )
       : undefined;
-  let usage = ZERO;
+  let usage = ZERO_USAGE;
   const files = new Set<string>();
   let events: AsyncIterator<AgentEvent> | undefined;
   try {

@@ -5,17 +5,9 @@
  * stream's first snapshot, so it is summed per message for a running figure and replaced by the
  * `result`'s exact total at the end.
  */
-import type { AgentEvent, AgentUsage } from '../agent-runtime.ts';
-import {
-  clip,
-  count,
-  field,
-  type MapperContext,
-  type StreamMapper,
-  text,
-  workspacePath,
-  ZERO_USAGE,
-} from './cli-adapter.ts';
+import { type AgentEvent, type AgentUsage, ZERO_USAGE } from '../agent-runtime.ts';
+import { clip } from '../clip.ts';
+import { count, field, fileWritten, type MapperContext, type StreamMapper, text } from './cli-adapter.ts';
 
 const FILE_TOOLS = new Set(['Write', 'Edit', 'MultiEdit', 'NotebookEdit']);
 
@@ -106,17 +98,11 @@ export function createClaudeCodeMapper(context: MapperContext): StreamMapper {
         output: clip(output),
       });
     }
-    const file = text(field(call?.input, 'file_path')) ?? text(field(call?.input, 'notebook_path'));
-    if (call && FILE_TOOLS.has(name) && file && !isError) {
-      const relative = workspacePath(context.workspace, file);
-      const content = text(field(call.input, 'content'));
-      if (relative)
-        events.push({
-          type: 'file',
-          path: relative,
-          action: 'write',
-          ...(name === 'Write' && content !== undefined ? { bytes: Buffer.byteLength(content) } : {}),
-        });
+    if (call && FILE_TOOLS.has(name) && !isError) {
+      const file = text(field(call.input, 'file_path')) ?? text(field(call.input, 'notebook_path'));
+      const whole = name === 'Write' ? text(field(call.input, 'content')) : undefined;
+      const edit = fileWritten(context.workspace, file, whole);
+      if (edit) events.push(edit);
     }
     return events;
   };

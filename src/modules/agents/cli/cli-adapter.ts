@@ -4,7 +4,7 @@
  * sandboxing, the network, cancellation, the end of a run — is shared (cli-runtime.ts).
  */
 import path from 'node:path';
-import type { AgentEvent, AgentLlmEndpoint, AgentUsage } from '../agent-runtime.ts';
+import type { AgentEvent, AgentLlmEndpoint } from '../agent-runtime.ts';
 
 export const cliRuntimeNames = ['cli:claude-code', 'cli:codex', 'cli:gemini'] as const;
 export type CliRuntimeName = (typeof cliRuntimeNames)[number];
@@ -58,14 +58,6 @@ export interface CliAdapter {
   createMapper(context: MapperContext): StreamMapper;
 }
 
-/** How much of a tool's output an event carries; the rest is cut (the model saw it whole). */
-export const OUTPUT_LIMIT = 4096;
-
-export function clip(text: string, limit = OUTPUT_LIMIT): string {
-  if (text.length <= limit) return text;
-  return `${text.slice(0, limit)}\n… (${text.length - limit} more characters)`;
-}
-
 /**
  * A path a CLI reported, relative to the workspace with `/` separators, or undefined when it lies
  * outside the workspace (a scratch file in /tmp is not part of the change).
@@ -77,7 +69,24 @@ export function workspacePath(workspace: string, reported: string): string | und
   return relative.split(path.sep).join('/');
 }
 
-export const ZERO_USAGE: AgentUsage = { steps: 0, inputTokens: 0, outputTokens: 0, costUsd: 0 };
+/**
+ * The `file` event for a CLI's file tool: the path inside the workspace (none for a path outside
+ * it), with the bytes when the tool wrote the whole content.
+ */
+export function fileWritten(
+  workspace: string,
+  reported: string | undefined,
+  wholeContent: string | undefined,
+): AgentEvent | undefined {
+  const relative = reported && workspacePath(workspace, reported);
+  if (!relative) return undefined;
+  return {
+    type: 'file',
+    path: relative,
+    action: 'write',
+    ...(wholeContent !== undefined ? { bytes: Buffer.byteLength(wholeContent) } : {}),
+  };
+}
 
 /** Reads a field of an untyped JSON object (CLI events are checked field by field, never trusted). */
 export function field(value: unknown, key: string): unknown {

@@ -19,8 +19,9 @@ import {
   unsandboxedRefusal,
 } from '../../../platform/sandbox/index.ts';
 import type { AgentContext, AgentEvent, AgentRuntime, AgentTask, AgentWorkspace } from '../agent-runtime.ts';
+import { clip } from '../clip.ts';
 import { changedFiles, worktreeGitDirs } from './changed-files.ts';
-import { type CliAdapter, type CliInvocation, type CliRuntimeName, clip } from './cli-adapter.ts';
+import type { CliAdapter, CliInvocation, CliRuntimeName } from './cli-adapter.ts';
 import { cliEnvironment, secretMasker } from './cli-environment.ts';
 import { cliAdapter } from './cli-registry.ts';
 import { ensureCliInstalled, findInstalledCli } from './install-cli.ts';

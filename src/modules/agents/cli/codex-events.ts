@@ -6,17 +6,9 @@
  * Codex does not say when it calls the model, so steps are counted as one for the turn plus one
  * for every tool result handed back to the model.
  */
-import type { AgentEvent, AgentUsage } from '../agent-runtime.ts';
-import {
-  clip,
-  count,
-  field,
-  type MapperContext,
-  type StreamMapper,
-  text,
-  workspacePath,
-  ZERO_USAGE,
-} from './cli-adapter.ts';
+import { type AgentEvent, type AgentUsage, ZERO_USAGE } from '../agent-runtime.ts';
+import { clip } from '../clip.ts';
+import { count, field, type MapperContext, type StreamMapper, text, workspacePath } from './cli-adapter.ts';
 
 type Item = Record<string, unknown>;
 

@@ -6,17 +6,9 @@
  * when tool results go back to it). Shell results carry the command's output but not its exit
  * code, so `command` events from Gemini have `exitCode: null`.
  */
-import type { AgentEvent, AgentUsage } from '../agent-runtime.ts';
-import {
-  clip,
-  count,
-  field,
-  type MapperContext,
-  type StreamMapper,
-  text,
-  workspacePath,
-  ZERO_USAGE,
-} from './cli-adapter.ts';
+import { type AgentEvent, type AgentUsage, ZERO_USAGE } from '../agent-runtime.ts';
+import { clip } from '../clip.ts';
+import { count, field, fileWritten, type MapperContext, type StreamMapper, text } from './cli-adapter.ts';
 
 const FILE_TOOLS = new Set(['write_file', 'replace', 'edit']);
 
@@ -56,16 +48,10 @@ export function createGeminiMapper(context: MapperContext): StreamMapper {
     const command = text(field(call?.args, 'command'));
     if (name === 'run_shell_command' && command !== undefined)
       events.push({ type: 'command', command, exitCode: null, output: clip(output) });
-    const file = text(field(call?.args, 'file_path'));
-    const relative = file && workspacePath(context.workspace, file);
-    if (FILE_TOOLS.has(name) && relative && !isError) {
-      const content = text(field(call?.args, 'content'));
-      events.push({
-        type: 'file',
-        path: relative,
-        action: 'write',
-        ...(name === 'write_file' && content !== undefined ? { bytes: Buffer.byteLength(content) } : {}),
-      });
+    if (FILE_TOOLS.has(name) && !isError) {
+      const whole = name === 'write_file' ? text(field(call?.args, 'content')) : undefined;
+      const edit = fileWritten(context.workspace, text(field(call?.args, 'file_path')), whole);
+      if (edit) events.push(edit);
     }
     return events;
   };

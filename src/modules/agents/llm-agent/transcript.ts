@@ -3,7 +3,7 @@
  * the events the session recorded, and finds the tool calls that never got their result.
  */
 import type { ModelMessage } from 'ai';
-import type { AgentEvent, AgentUsage } from '../agent-runtime.ts';
+import { type AgentEvent, type AgentUsage, ZERO_USAGE } from '../agent-runtime.ts';
 
 export interface Resumed {
   messages: ModelMessage[];
@@ -26,7 +26,7 @@ type ToolPart = {
 
 export function resumeFrom(history: AgentEvent[]): Resumed {
   const messages: ModelMessage[] = [];
-  let usage: AgentUsage = { steps: 0, inputTokens: 0, outputTokens: 0, costUsd: 0 };
+  let usage: AgentUsage = ZERO_USAGE;
   let assistant: AssistantPart[] | undefined;
   let tools: ToolPart[] | undefined;
   let finished = false;

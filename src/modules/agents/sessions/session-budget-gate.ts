@@ -18,7 +18,8 @@ export function sessionBudgetGate(deps: Pick<AgentSessionDeps, 'db'>) {
 }
 
 export async function checkSessionSpend(db: Queryable, sessionId: string): Promise<Verdict> {
-  const session = await findSession(db, sessionId);
+  // Both at once: the proxy asks before every request (sessions always have budgets).
+  const [session, spent] = await Promise.all([findSession(db, sessionId), sessionSpend(db, sessionId)]);
   if (!session) return { ok: false, message: 'This agent session no longer exists.' };
   if (session.status !== 'running' && session.status !== 'queued')
     return {
@@ -27,7 +28,7 @@ export async function checkSessionSpend(db: Queryable, sessionId: string): Promi
     };
   const { maxTokens, maxCostUsd } = session.budget;
   if (maxTokens === undefined && maxCostUsd === undefined) return { ok: true };
-  const { tokens, costUsd: cost } = await sessionSpend(db, sessionId);
+  const { tokens, costUsd: cost } = spent;
   if (maxTokens !== undefined && tokens >= maxTokens)
     return {
       ok: false,

@@ -7,12 +7,12 @@ import type { Readable } from 'node:stream';
 import { text } from 'node:stream/consumers';
 import type { BlobStore } from '../../../platform/blobs/index.ts';
 import type { AgentEvent } from '../agent-runtime.ts';
+import { clip } from '../clip.ts';
 import type { EntryKind, EntryRow, NewEntry } from './session-store.ts';
 
 const MAX_FIELD = 4_000;
 
-const cut = (s: string) =>
-  s.length > MAX_FIELD ? `${s.slice(0, MAX_FIELD)}… [${s.length - MAX_FIELD} more characters]` : s;
+const cut = (s: string) => clip(s, MAX_FIELD);
 
 /** Strings in a value cut to MAX_FIELD; `cutAny` says whether anything was. */
 function cutDeep(value: unknown, state: { cutAny: boolean }): unknown {

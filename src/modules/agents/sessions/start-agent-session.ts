@@ -44,10 +44,9 @@ export function toBudget(
  */
 async function sessionProfile(deps: AgentSessionDeps, slug: string, branch: string | undefined) {
   const repo = repositoryPath(deps.config.home, slug);
-  const ref = branch && (await branchHead(repo, branch).catch(() => undefined)) ? branch : DEFAULT_BRANCH;
-  if (!existsSync(repo) || !(await branchHead(repo, ref).catch(() => undefined)))
-    return AgentProfile.parse({});
-  return loadAgentProfile(repo, ref);
+  if (!existsSync(repo)) return AgentProfile.parse({});
+  const head = (branch && (await branchHead(repo, branch))) || (await branchHead(repo, DEFAULT_BRANCH));
+  return head ? loadAgentProfile(repo, head) : AgentProfile.parse({});
 }
 
 export interface StartSessionExtras {

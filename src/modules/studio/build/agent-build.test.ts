@@ -4,6 +4,7 @@ import { listenApp, startWorkers } from '../../../../test/git.ts';
 import { readFileAt, repositoryPath } from '../../git/index.ts';
 import { type MockLlm, startMockLlm } from '../../llm/index.ts';
 import { getOperation, type WorkerPool, waitForOperation } from '../../operations/index.ts';
+import { BUILD_SCENARIO, CHANGE, CHANGE_SCENARIO, SNAKE } from './snake-agent.test-support.ts';
 
 /**
  * A prompt no template builds ("a snake game…"): offline it is refused before anything is written;
@@ -11,14 +12,6 @@ import { getOperation, type WorkerPool, waitForOperation } from '../../operation
  * (scripted on the mock) builds the rest — including acceptance checks the browser robot runs on
  * staging. Then a change request: the agent on a branch of its own, a preview, verification.
  */
-const SNAKE = 'a snake game playable in the browser with a high-score table';
-/** What the scripted agent adds to the scaffold's lib/app.js: the game's page (markup through the template's `html` tag). */
-const PLAY_PAGE = [
-  "showPage(res, { title: 'Snake', body: html`",
-  '<h1>Snake</h1><canvas id="board" width="200" height="200"></canvas><p>High scores</p>',
-  "` }, '/play')",
-].join('');
-
 describe('offline, with no model', () => {
   let t: TestApp;
   beforeAll(async () => {
@@ -110,42 +103,7 @@ describe('with a coder model', () => {
   it('builds the game with the agent from the closest template, and verifies what was asked on staging', {
     timeout: 240_000,
   }, async () => {
-    mock.setScenario([
-      {
-        match: { lastUser: 'snake game' },
-        toolCalls: [{ name: 'read_file', args: { path: 'lib/app.js', offset: 30, limit: 10 } }],
-      },
-      {
-        match: { lastToolResult: "router.add('GET', '/health'" },
-        toolCalls: [
-          {
-            name: 'edit_file',
-            args: {
-              path: 'lib/app.js',
-              old_text:
-                "  router.add('GET', '/health', ({ res }) => sendJson(res, 200, { status: 'ok' }));\n",
-              new_text: `  router.add('GET', '/health', ({ res }) => sendJson(res, 200, { status: 'ok' }));\n  router.add('GET', '/play', ({ res }) => ${PLAY_PAGE});\n`,
-            },
-          },
-          {
-            name: 'write_file',
-            args: {
-              path: '.orchard/smoke.yml',
-              content:
-                'pages:\n  - name: Play\n    path: /play\n    steps:\n      - expectVisible: "#board"\n      - expectText: "High scores"\n',
-            },
-          },
-        ],
-      },
-      {
-        match: { lastToolResult: 'Created .orchard/smoke.yml' },
-        toolCalls: [{ name: 'run_tests', args: {} }],
-      },
-      {
-        match: { lastToolResult: '[exit code 0]' },
-        toolCall: { name: 'finish', args: { summary: 'Added the game page and its acceptance checks.' } },
-      },
-    ]);
+    mock.setScenario(BUILD_SCENARIO);
     const res = await api('POST', '/api/prompts', { prompt: SNAKE });
     expect(res.statusCode, res.body).toBe(202);
     started = res.json();
@@ -174,35 +132,9 @@ describe('with a coder model', () => {
   it('makes a change request with the agent on a branch of its own, deployed as a preview and verified', {
     timeout: 240_000,
   }, async () => {
-    mock.setScenario([
-      {
-        match: { lastUser: 'best score' },
-        toolCalls: [
-          {
-            name: 'edit_file',
-            args: {
-              path: 'lib/app.js',
-              old_text: '<p>High scores</p>',
-              new_text: '<p>High scores</p><p>Best: 0</p>',
-            },
-          },
-          {
-            name: 'edit_file',
-            args: {
-              path: '.orchard/smoke.yml',
-              old_text: '      - expectText: "High scores"\n',
-              new_text: '      - expectText: "High scores"\n      - expectText: "Best: 0"\n',
-            },
-          },
-        ],
-      },
-      {
-        match: { lastToolResult: 'Edited .orchard/smoke.yml' },
-        toolCall: { name: 'finish', args: { summary: 'The game page shows the best score.' } },
-      },
-    ]);
+    mock.setScenario(CHANGE_SCENARIO);
     const res = await api('POST', `/api/blueprints/${started.blueprintId}/changes`, {
-      request: 'show the best score on the game page',
+      request: CHANGE,
     });
     expect(res.statusCode, res.body).toBe(202);
     const change = res.json();
