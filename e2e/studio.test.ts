@@ -173,6 +173,11 @@ test('the landing prompt walks into the Studio, where the Blueprint is edited', 
     .locator('[data-build-status="succeeded"], [data-build-status="failed"], [data-build-status="cancelled"]')
     .waitFor({ timeout: 180_000 });
   const plan = page.getByRole('region', { name: 'Plan' });
+  // What was asked, as the planner wrote it: a story per list page, checked in the browser.
+  const stories = plan.getByRole('list', { name: 'User stories' });
+  await expectVisible(stories.getByText('As a user, I can add a recipe on Recipes and see it in the list.'));
+  await stories.getByText('checked in a browser at /recipes').click();
+  await expectVisible(stories.getByText('click form:has([name="title"]) [type="submit"]'));
   await plan.getByRole('button', { name: 'Edit feature' }).click();
   await plan.getByRole('textbox', { name: 'Feature' }).fill('Recipe box');
   await plan.getByRole('button', { name: 'Save' }).click();

@@ -10,17 +10,53 @@ export interface BlueprintLike {
     pages: Array<{ name: string; path?: string; purpose?: string; entity?: string; kind: string }>;
     apiEndpoints?: Array<{ entity?: string; action: string }>;
   };
+  userStories?: Array<{
+    id: string;
+    story: string;
+    acceptance: Array<{ text: string; check?: { path: string; steps: SmokeStep[] } }>;
+  }>;
 }
 
 const MAX_TEXT = 120;
 
 /**
- * A smoke suite that visits every page of the Blueprint, with expectations matched to what the
+ * A smoke suite that checks the Blueprint's user stories (their acceptance checks) and visits every
+ * page of the Blueprint, with expectations matched to what the
  * scaffold templates render (templates/parts/page-*): every page has an `h1`; app pages show their
  * name; list pages of creatable entities and form pages show a form; a landing page shows its
  * purpose (or the summary). Pages whose path needs a record id (`/photos/:id`) are not visited.
  */
 export function suiteFromBlueprint(blueprint: BlueprintLike): SmokeSuite {
+  const pages = [...pageChecks(blueprint), ...storyChecks(blueprint)];
+  if (!pages.length) pages.push({ name: 'Home', path: '/', steps: [{ expectVisible: 'body' }] });
+  return { pages, failOnConsoleErrors: true, failOnFailedRequests: true };
+}
+
+/**
+ * One robot page per acceptance criterion that has a check, named after its story
+ * ("add-recipe: Submitting the form on /recipes … lists the new recipe").
+ */
+export function storyChecks(blueprint: Pick<BlueprintLike, 'userStories'>): SmokePage[] {
+  const pages: SmokePage[] = [];
+  for (const story of blueprint.userStories ?? []) {
+    for (const [i, criterion] of story.acceptance.entries()) {
+      if (!criterion.check) continue;
+      const suffix = story.acceptance.length > 1 ? ` #${i + 1}` : '';
+      pages.push({
+        name: clipName(`Story ${story.id}${suffix}: ${criterion.text}`),
+        path: criterion.check.path,
+        steps: criterion.check.steps,
+      });
+    }
+  }
+  return pages;
+}
+
+function clipName(text: string) {
+  return text.length <= 80 ? text : `${text.slice(0, 79).trimEnd()}…`;
+}
+
+function pageChecks(blueprint: BlueprintLike): SmokePage[] {
   const creatable = new Set(
     (blueprint.sections.apiEndpoints ?? [])
       .filter((e) => e.action === 'create' && e.entity)
@@ -41,8 +77,7 @@ export function suiteFromBlueprint(blueprint: BlueprintLike): SmokeSuite {
     if (hasForm) steps.push({ expectVisible: 'form' });
     pages.push({ name: page.name, path: page.path, steps });
   }
-  if (!pages.length) pages.push({ name: 'Home', path: '/', steps: [{ expectVisible: 'body' }] });
-  return { pages, failOnConsoleErrors: true, failOnFailedRequests: true };
+  return pages;
 }
 
 /** Long purposes are matched by their start: the page may wrap or truncate them. */

@@ -4,10 +4,11 @@ import { ValidationError } from '../../platform/errors.ts';
 import type { Logger } from '../../platform/log.ts';
 import { defineStep, NonRetryableError, type Registry, type StepContext } from '../operations/index.ts';
 import type { ArtifactStore } from './artifacts.ts';
-import { suiteFromBlueprint } from './blueprint-suite.ts';
+import { storyChecks, suiteFromBlueprint } from './blueprint-suite.ts';
 import type { BrowserPool } from './browser-pool.ts';
+import { runId, withRunId } from './run-id.ts';
 import { runVerification, type VerificationResult } from './run-verification.ts';
-import { parseSmokeYaml, SmokeSuite } from './smoke-suite.ts';
+import { parseSmokeYaml, SmokeStep, SmokeSuite } from './smoke-suite.ts';
 import { BlockedUrlError, createUrlGuard, type Target } from './url-guard.ts';
 
 export interface AutomationDeps {
@@ -36,9 +37,27 @@ const BlueprintPages = z.looseObject({
     ),
     apiEndpoints: z.array(z.looseObject({ entity: z.string().optional(), action: z.string() })).optional(),
   }),
+  userStories: z
+    .array(
+      z.looseObject({
+        id: z.string(),
+        story: z.string(),
+        acceptance: z.array(
+          z.looseObject({
+            text: z.string(),
+            check: z.object({ path: z.string(), steps: z.array(SmokeStep) }).optional(),
+          }),
+        ),
+      }),
+    )
+    .optional(),
 });
 
-/** What `automation.verify` runs: a base URL and one of a suite, the text of `.orchard/smoke.yml`, or a Blueprint. */
+/**
+ * What `automation.verify` runs: a base URL and a suite, or the text of `.orchard/smoke.yml`, or a
+ * Blueprint (its pages and user stories), or both of the last two (the file's pages and the
+ * Blueprint's user stories: what was asked is checked whoever wrote the app).
+ */
 export const VerifyInput = z
   .object({
     baseUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
@@ -53,12 +72,17 @@ export const VerifyInput = z
       .max(30 * 60_000)
       .optional(),
   })
-  .refine((v) => [v.suite, v.smokeYaml, v.blueprint].filter((x) => x !== undefined).length === 1, {
-    message: 'give exactly one of suite, smokeYaml or blueprint',
+  .refine((v) => (v.suite === undefined) !== (v.smokeYaml === undefined && v.blueprint === undefined), {
+    message: 'give a suite, or smokeYaml and/or blueprint',
   });
 export type VerifyInput = z.input<typeof VerifyInput>;
 
 const DEFAULT_TOTAL_MS = 5 * 60_000;
+
+/** The file's pages, then the Blueprint's user-story checks. */
+function withStories(suite: SmokeSuite, blueprint: z.output<typeof BlueprintPages> | undefined): SmokeSuite {
+  return blueprint ? { ...suite, pages: [...suite.pages, ...storyChecks(blueprint)] } : suite;
+}
 
 /** Registers `automation.verify` (queue `browser`): the browser robot checks a deployed app. */
 export function registerAutomationJobs(registry: Registry, deps: AutomationDeps): void {
@@ -86,11 +110,14 @@ export async function verifyStep(
   const input = parsed.data;
   let suite: SmokeSuite;
   try {
-    suite =
+    suite = withRunId(
       input.suite ??
-      (input.smokeYaml !== undefined
-        ? parseSmokeYaml(input.smokeYaml)
-        : suiteFromBlueprint(input.blueprint!));
+        (input.smokeYaml !== undefined
+          ? withStories(parseSmokeYaml(input.smokeYaml), input.blueprint)
+          : suiteFromBlueprint(input.blueprint!)),
+      runId(),
+      new URL(input.baseUrl).origin,
+    );
   } catch (error) {
     if (error instanceof ValidationError) throw new NonRetryableError(error.message);
     throw error;

@@ -1,56 +1,29 @@
 import { isNode, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { type FieldIssue, ValidationError } from '../../platform/errors.ts';
+import { CHECK_STEP_NAMES, type CheckStep, requiredMessage, YAML_CHECK_STEPS } from '../blueprint/index.ts';
 
-const Selector = z.string().trim().min(1, 'must not be empty').max(500, 'must be at most 500 characters');
-/** YAML turns `value: 42` into a number; the page only ever sees text. */
-const Value = z.union([z.string(), z.number(), z.boolean()]).transform(String);
+export type SmokeStep = CheckStep;
 
-const STEPS = {
-  goto: z.strictObject({ goto: z.string().trim().min(1, 'must be a path such as /photos or a URL') }),
-  click: z.strictObject({ click: Selector }),
-  fill: z.strictObject({ fill: Selector, value: Value }),
-  press: z.strictObject({
-    press: z.string().min(1, 'must name a key such as Enter'),
-    selector: Selector.optional(),
-  }),
-  select: z.strictObject({ select: Selector, value: Value }),
-  wait: z.strictObject({
-    wait: z.union([z.number().int().min(0).max(60_000, 'must be at most 60000 ms'), Selector], {
-      error: 'must be milliseconds (a number) or a selector to wait for',
-    }),
-  }),
-  expectText: z.strictObject({ expectText: z.string().trim().min(1, 'must not be empty').max(500) }),
-  expectVisible: z.strictObject({ expectVisible: Selector }),
-  screenshot: z.strictObject({
-    screenshot: z
-      .string()
-      .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,59}$/, 'use letters, digits, "-" and "_" (a file name)'),
-  }),
-};
-type StepName = keyof typeof STEPS;
-/** Says "is required" for a missing key instead of zod's generic type message. */
-const requiredMessage = (issue: { input?: unknown }) =>
-  issue.input === undefined ? 'is required' : undefined;
-const STEP_NAMES = Object.keys(STEPS) as StepName[];
-export type SmokeStep = z.output<(typeof STEPS)[StepName]>;
-
-/** One action or expectation; the key it has says which (`{click: "button"}`). */
+/**
+ * One action or expectation (the Blueprint's acceptance-check vocabulary), parsed by the key it
+ * has, so a mistake is reported for that step kind ("fill.value: is required"), not as a union miss.
+ */
 export const SmokeStep = z.unknown().transform((raw, ctx): SmokeStep => {
   const actions =
     typeof raw === 'object' && raw !== null && !Array.isArray(raw)
-      ? STEP_NAMES.filter((name) => Object.hasOwn(raw, name))
+      ? CHECK_STEP_NAMES.filter((name) => Object.hasOwn(raw, name))
       : [];
   if (actions.length !== 1) {
     ctx.addIssue({
       code: 'custom',
       message: actions.length
         ? `has ${actions.join(' and ')}: a step does exactly one thing`
-        : `must be one of ${STEP_NAMES.join(', ')} (e.g. "- click: button")`,
+        : `must be one of ${CHECK_STEP_NAMES.join(', ')} (e.g. "- click: button")`,
     });
     return z.NEVER;
   }
-  const parsed = STEPS[actions[0]!].safeParse(raw, { error: requiredMessage });
+  const parsed = YAML_CHECK_STEPS[actions[0]!].safeParse(raw, { error: requiredMessage });
   if (parsed.success) return parsed.data;
   for (const issue of parsed.error.issues) ctx.addIssue({ ...issue } as never);
   return z.NEVER;

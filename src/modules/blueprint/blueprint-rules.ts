@@ -83,6 +83,11 @@ export function checkBlueprint(bp: BlueprintShape, ctx: z.RefinementCtx): void {
       report(['sections', 'uiComponents', i, 'name'], `another UI component is already named ${c.name}`),
   );
   uniqueBy(
+    bp.userStories,
+    (s) => s.id,
+    (i, s) => report(['userStories', i, 'id'], `another user story already has id ${s.id}`),
+  );
+  uniqueBy(
     bp.openQuestions,
     (q) => q.id,
     (i, q) => report(['openQuestions', i, 'id'], `another open question already has id ${q.id}`),

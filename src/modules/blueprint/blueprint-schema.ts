@@ -27,6 +27,7 @@ export function emptyBlueprint(feature = ''): Blueprint {
       uiComponents: [],
       designSystem: { tokens: { colors: {}, fonts: {}, radii: {}, spacing: {} } },
     },
+    userStories: [],
     references: [],
     assumptions: [],
     openQuestions: [],

@@ -3,6 +3,7 @@
  * read this shape; blueprint-schema.ts joins the two into the `Blueprint` schema.
  */
 import { z } from 'zod';
+import { CheckStep } from './check-steps.ts';
 
 export const BLUEPRINT_SCHEMA_VERSION = 1;
 
@@ -149,6 +150,34 @@ export const OpenQuestion = z.strictObject({
 });
 export type OpenQuestion = z.infer<typeof OpenQuestion>;
 
+/**
+ * A browser check of one acceptance criterion: the robot opens `path` on the deployed app and runs
+ * the steps there (fill, click, expect text …), as a user would.
+ */
+export const AcceptanceCheck = z.strictObject({
+  path: z
+    .string()
+    .max(200)
+    .regex(/^\/[^\s:]*$/, 'use a path the robot can open, like /recipes (no :params)'),
+  steps: z.array(CheckStep).min(1, 'list at least one step').max(30, 'use at most 30 steps'),
+});
+export type AcceptanceCheck = z.infer<typeof AcceptanceCheck>;
+
+export const AcceptanceCriterion = z.strictObject({
+  text: Text(500).min(1, 'must say what must hold'),
+  /** Without one, the criterion is told to the coding agent but not checked in the browser. */
+  check: AcceptanceCheck.optional(),
+});
+export type AcceptanceCriterion = z.infer<typeof AcceptanceCriterion>;
+
+/** "As a cook, I can add a recipe and see it in the list": what was asked, and how to tell it works. */
+export const UserStory = z.strictObject({
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,59}$/, 'use a short lowercase id such as add-recipe'),
+  story: Text(500).min(1, 'must not be empty'),
+  acceptance: z.array(AcceptanceCriterion).max(20, 'use at most 20 criteria').default([]),
+});
+export type UserStory = z.infer<typeof UserStory>;
+
 export const BlueprintShape = z.strictObject({
   schemaVersion: z.literal(BLUEPRINT_SCHEMA_VERSION),
   /** Which template the Blueprint targets; undefined means a CRUD app. */
@@ -165,6 +194,7 @@ export const BlueprintShape = z.strictObject({
       designSystem: z.strictObject({ tokens: DesignTokens.prefault({}) }).prefault({}),
     })
     .prefault({}),
+  userStories: z.array(UserStory).max(100).default([]),
   references: z.array(Reference).max(50).default([]),
   assumptions: z.array(Assumption).max(200).default([]),
   openQuestions: z.array(OpenQuestion).max(100).default([]),

@@ -8,6 +8,7 @@ import { exposeEntity } from './crud-defaults.ts';
 import { tokensFor } from './design-defaults.ts';
 import { clip } from './naming.ts';
 import { isReadyToBuild } from './readiness.ts';
+import { storiesFor } from './user-stories.ts';
 
 type Filler = (bp: Blueprint) => string;
 
@@ -90,7 +91,10 @@ const FILLERS: Record<string, Filler> = {
   },
 };
 
-/** Fills every unmet readiness rule, recording each guess as an assumption. Returns the guesses. */
+/**
+ * Fills every unmet readiness rule, recording each guess as an assumption, and writes user stories
+ * when there are none. Returns the guesses.
+ */
 export function fillGapsWithAssumptions(bp: Blueprint): string[] {
   const assumed: string[] = [];
   // Each filler satisfies its rule or moves to the next; the bound guards against a rule that cannot be met.
@@ -102,6 +106,15 @@ export function fillGapsWithAssumptions(bp: Blueprint): string[] {
     const text = fill(bp);
     assumed.push(text);
     bp.assumptions.push({ text, source: 'autopilot' });
+  }
+  // What was asked, checkable: the planner writes the stories a Blueprint without any implies.
+  if (!bp.userStories.length) {
+    bp.userStories = storiesFor(bp);
+    if (bp.userStories.length) {
+      const text = `The user stories, each checked in a browser after the build, are ${bp.userStories.map((s) => s.id).join(', ')}.`;
+      assumed.push(text);
+      bp.assumptions.push({ text, source: 'autopilot' });
+    }
   }
   return assumed;
 }

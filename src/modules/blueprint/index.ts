@@ -1,6 +1,8 @@
 /** The Blueprint as a pure model: schema, rules, JSON Patch and pointers, diff, readiness, naming, defaults, field inference and gap filling. Imports only zod and platform/. */
 export { applyBlueprintPatch, type JsonPatch, JsonPatchOp, parseJsonPatch } from './apply-patch.ts';
 export {
+  type AcceptanceCheck,
+  type AcceptanceCriterion,
   type ApiEndpoint,
   Blueprint,
   BlueprintShape,
@@ -19,7 +21,14 @@ export {
   parseBlueprint,
   ROUTE_PATH,
   TemplateId,
+  type UserStory,
 } from './blueprint-schema.ts';
+export {
+  CHECK_STEP_NAMES,
+  CheckStep,
+  requiredMessage,
+  YAML_CHECK_STEPS,
+} from './check-steps.ts';
 export {
   CRUD_ACTIONS,
   type CrudAction,
@@ -49,3 +58,4 @@ export {
   withArticle,
 } from './naming.ts';
 export { isReadyToBuild, templateOf } from './readiness.ts';
+export { storiesFor } from './user-stories.ts';

@@ -5357,6 +5357,40 @@ export interface paths {
                                         };
                                     };
                                     /** @default [] */
+                                    userStories: {
+                                        id: string;
+                                        story: string;
+                                        /** @default [] */
+                                        acceptance: {
+                                            text: string;
+                                            check?: {
+                                                path: string;
+                                                steps: ({
+                                                    goto: string;
+                                                } | {
+                                                    click: string;
+                                                } | {
+                                                    fill: string;
+                                                    value: string;
+                                                } | {
+                                                    press: string;
+                                                    selector?: string;
+                                                } | {
+                                                    select: string;
+                                                    value: string;
+                                                } | {
+                                                    wait: number | string;
+                                                } | {
+                                                    expectText: string;
+                                                } | {
+                                                    expectVisible: string;
+                                                } | {
+                                                    screenshot: string;
+                                                })[];
+                                            };
+                                        }[];
+                                    }[];
+                                    /** @default [] */
                                     references: {
                                         /** @enum {string} */
                                         kind: "url" | "upload";
@@ -5566,6 +5600,40 @@ export interface paths {
                                     };
                                 };
                                 /** @default [] */
+                                userStories: {
+                                    id: string;
+                                    story: string;
+                                    /** @default [] */
+                                    acceptance: {
+                                        text: string;
+                                        check?: {
+                                            path: string;
+                                            steps: ({
+                                                goto: string;
+                                            } | {
+                                                click: string;
+                                            } | {
+                                                fill: string;
+                                                value: string;
+                                            } | {
+                                                press: string;
+                                                selector?: string;
+                                            } | {
+                                                select: string;
+                                                value: string;
+                                            } | {
+                                                wait: number | string;
+                                            } | {
+                                                expectText: string;
+                                            } | {
+                                                expectVisible: string;
+                                            } | {
+                                                screenshot: string;
+                                            })[];
+                                        };
+                                    }[];
+                                }[];
+                                /** @default [] */
                                 references: {
                                     /** @enum {string} */
                                     kind: "url" | "upload";
@@ -5745,6 +5813,40 @@ export interface paths {
                                         };
                                     };
                                 };
+                                /** @default [] */
+                                userStories: {
+                                    id: string;
+                                    story: string;
+                                    /** @default [] */
+                                    acceptance: {
+                                        text: string;
+                                        check?: {
+                                            path: string;
+                                            steps: ({
+                                                goto: string;
+                                            } | {
+                                                click: string;
+                                            } | {
+                                                fill: string;
+                                                value: string;
+                                            } | {
+                                                press: string;
+                                                selector?: string;
+                                            } | {
+                                                select: string;
+                                                value: string;
+                                            } | {
+                                                wait: number | string;
+                                            } | {
+                                                expectText: string;
+                                            } | {
+                                                expectVisible: string;
+                                            } | {
+                                                screenshot: string;
+                                            })[];
+                                        };
+                                    }[];
+                                }[];
                                 /** @default [] */
                                 references: {
                                     /** @enum {string} */
@@ -6006,6 +6108,40 @@ export interface paths {
                                         };
                                     };
                                     /** @default [] */
+                                    userStories: {
+                                        id: string;
+                                        story: string;
+                                        /** @default [] */
+                                        acceptance: {
+                                            text: string;
+                                            check?: {
+                                                path: string;
+                                                steps: ({
+                                                    goto: string;
+                                                } | {
+                                                    click: string;
+                                                } | {
+                                                    fill: string;
+                                                    value: string;
+                                                } | {
+                                                    press: string;
+                                                    selector?: string;
+                                                } | {
+                                                    select: string;
+                                                    value: string;
+                                                } | {
+                                                    wait: number | string;
+                                                } | {
+                                                    expectText: string;
+                                                } | {
+                                                    expectVisible: string;
+                                                } | {
+                                                    screenshot: string;
+                                                })[];
+                                            };
+                                        }[];
+                                    }[];
+                                    /** @default [] */
                                     references: {
                                         /** @enum {string} */
                                         kind: "url" | "upload";
@@ -6210,6 +6346,40 @@ export interface paths {
                                         };
                                     };
                                 };
+                                /** @default [] */
+                                userStories: {
+                                    id: string;
+                                    story: string;
+                                    /** @default [] */
+                                    acceptance: {
+                                        text: string;
+                                        check?: {
+                                            path: string;
+                                            steps: ({
+                                                goto: string;
+                                            } | {
+                                                click: string;
+                                            } | {
+                                                fill: string;
+                                                value: string;
+                                            } | {
+                                                press: string;
+                                                selector?: string;
+                                            } | {
+                                                select: string;
+                                                value: string;
+                                            } | {
+                                                wait: number | string;
+                                            } | {
+                                                expectText: string;
+                                            } | {
+                                                expectVisible: string;
+                                            } | {
+                                                screenshot: string;
+                                            })[];
+                                        };
+                                    }[];
+                                }[];
                                 /** @default [] */
                                 references: {
                                     /** @enum {string} */
@@ -6502,6 +6672,40 @@ export interface paths {
                                         };
                                     };
                                 };
+                                /** @default [] */
+                                userStories: {
+                                    id: string;
+                                    story: string;
+                                    /** @default [] */
+                                    acceptance: {
+                                        text: string;
+                                        check?: {
+                                            path: string;
+                                            steps: ({
+                                                goto: string;
+                                            } | {
+                                                click: string;
+                                            } | {
+                                                fill: string;
+                                                value: string;
+                                            } | {
+                                                press: string;
+                                                selector?: string;
+                                            } | {
+                                                select: string;
+                                                value: string;
+                                            } | {
+                                                wait: number | string;
+                                            } | {
+                                                expectText: string;
+                                            } | {
+                                                expectVisible: string;
+                                            } | {
+                                                screenshot: string;
+                                            })[];
+                                        };
+                                    }[];
+                                }[];
                                 /** @default [] */
                                 references: {
                                     /** @enum {string} */

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { runGit } from '../../git/index.ts';
 import type { AgentTask, AgentWorkspace } from '../agent-runtime.ts';
+import { userStoriesText } from '../user-stories-text.ts';
 import { workspaceGitEnv } from '../workspace-git-env.ts';
 
 const MAX_TREE = 300;
@@ -69,6 +70,8 @@ export async function systemPrompt(
       `## AGENTS.md (the project's instructions for agents)\n${agentsMd.slice(0, MAX_AGENTS_MD)}`,
     );
   parts.push('', `## Blueprint (what the app is)\n${JSON.stringify(blueprint, null, 1)}`);
+  const stories = userStoriesText(doc);
+  if (stories) parts.push('', stories);
   if (task.spec) parts.push('', `## Spec\n${task.spec.slice(0, MAX_SPEC)}`);
   return parts.join('\n');
 }

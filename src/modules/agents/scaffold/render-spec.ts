@@ -84,6 +84,19 @@ export function renderSpec(bp: Blueprint): string {
         cell(p.components.join(', ')),
       ]),
     ),
+    userStories: bp.userStories.length
+      ? bp.userStories
+          .map((story) =>
+            [
+              `- **${story.id}**: ${cell(story.story)}`,
+              ...story.acceptance.map(
+                (c) =>
+                  `  - ${cell(c.text)}${c.check ? ` — check at ${code(c.check.path)}: ${c.check.steps.map((s) => code(JSON.stringify(s))).join(', ')}` : ' _(not checked in the browser)_'}`,
+              ),
+            ].join('\n'),
+          )
+          .join('\n')
+      : NONE,
     components: uiComponents.length
       ? uiComponents
           .map((c) => `- **${cell(c.name)}**${c.description ? `: ${cell(c.description)}` : ''}`)

@@ -122,11 +122,23 @@ describe('with a coder model', () => {
       .filter((e) => e.type === 'log')
       .map((e) => String(e.data.line ?? e.data.text ?? JSON.stringify(e.data)));
     expect(lines.join('\n')).toMatch(/Template match: crud-app, confidence 25 %/);
-    expect(lines.join('\n')).toMatch(/acceptance checks in \.orchard\/smoke\.yml/);
+    expect(lines.join('\n')).toMatch(/acceptance checks in \.orchard\/smoke\.yml and \d+ user stor/);
+    // What was asked is checked whoever wrote the app: the agent's checks and the Blueprint's stories.
+    const browser = steps(await getOperation(t.res.db, started.operationId)).find(
+      (s) => s.key === 'verify/browser',
+    );
+    const checked = (browser!.output as { pages: { name: string; passed: boolean }[] }).pages;
+    expect(checked.map((p) => p.name)).toEqual([
+      'Play',
+      expect.stringMatching(/^Story see-home: /),
+      expect.stringMatching(/^Story add-item: /),
+    ]);
+    expect(checked.every((p) => p.passed)).toBe(true);
     const session = events.find((e) => e.type === 'artifact' && e.data.kind === 'agent-session');
     expect(session).toBeDefined();
-    const steps = (await getOperation(t.res.db, started.operationId)).steps;
-    expect(steps.find((s) => s.key === 'verify/report')?.output).toMatchObject({ passed: true });
+    expect(
+      steps(await getOperation(t.res.db, started.operationId)).find((s) => s.key === 'verify/report')?.output,
+    ).toMatchObject({ passed: true });
   });
 
   it('makes a change request with the agent on a branch of its own, deployed as a preview and verified', {
@@ -173,3 +185,5 @@ describe('with a coder model', () => {
     expect(res.json().detail).toMatch(/Build the Blueprint first/);
   });
 });
+
+const steps = (op: Awaited<ReturnType<typeof getOperation>>) => op.steps;

@@ -35,15 +35,20 @@ export async function verifyStep(deps: StudioDeps, ctx: StepContext<BuildInput>)
   }
   const { blueprint, project } = await loadBuild(deps, ctx.input);
   const deployed = ctx.deps.deploy as DeployOutput;
-  // What was asked, checked as a user would: the acceptance checks the commit carries (an agent
-  // writes them for what it built), else the suite derived from the Blueprint's pages.
+  // What was asked, checked as a user would: the Blueprint's user stories always; with them the
+  // acceptance checks the commit carries (an agent writes them for what it built), else the
+  // checks derived from the Blueprint's pages.
   const repo = repositoryPath(deps.config.home, project.slug);
   const smokeYaml = await readFileAt(repo, deployed.sha, SMOKE_FILE);
-  const suite = smokeYaml !== undefined ? { smokeYaml } : { blueprint: blueprint.document };
+  const suite = { blueprint: blueprint.document, ...(smokeYaml !== undefined ? { smokeYaml } : {}) };
+  const stories = (blueprint.document.userStories ?? []).filter((s) =>
+    s.acceptance.some((a) => a.check),
+  ).length;
+  const told = stories ? ` and ${stories} user stor${stories === 1 ? 'y' : 'ies'} of the Blueprint` : '';
   ctx.log(
     smokeYaml !== undefined
-      ? `The browser robot runs the acceptance checks in ${SMOKE_FILE} at ${deployed.url}.`
-      : `The browser robot visits the Blueprint's pages at ${deployed.url}.`,
+      ? `The browser robot runs the acceptance checks in ${SMOKE_FILE}${told} at ${deployed.url}.`
+      : `The browser robot visits the Blueprint's pages${told} at ${deployed.url}.`,
   );
   await ctx.addSteps([
     { key: 'browser', step: VERIFY_STEP, input: { baseUrl: deployed.url, ...suite } },

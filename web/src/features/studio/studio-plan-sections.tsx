@@ -210,3 +210,62 @@ export function PlanAssumptions({ doc }: { doc: BlueprintDocument }) {
     </>
   );
 }
+
+type Step = BlueprintDocument['userStories'][number]['acceptance'][number] extends { check?: infer C }
+  ? NonNullable<C> extends { steps: (infer S)[] }
+    ? S
+    : never
+  : never;
+
+/** `fill [name="title"] with "Recipe {{run}}"`: a step as a person reads it. */
+function describeStep(step: Step): string {
+  const [kind, target] = Object.entries(step)[0] ?? ['', ''];
+  const value = 'value' in step ? ` with “${step.value}”` : '';
+  return `${kind} ${typeof target === 'string' ? target : String(target)}${value}`;
+}
+
+/** What was asked, as stories, and how the browser robot checks each after a build. */
+export function PlanStories({ doc }: { doc: BlueprintDocument }) {
+  const stories = doc.userStories ?? [];
+  return (
+    <PlanSection title="User stories" count={stories.length}>
+      {stories.length === 0 ? (
+        <PlanEmpty>No user stories: only the pages are checked after a build.</PlanEmpty>
+      ) : (
+        <ul aria-label="User stories" className="space-y-3">
+          {stories.map((story) => (
+            <li key={story.id} className="text-sm">
+              <p className="text-slate-800">
+                <code className="mr-1.5 text-xs text-slate-500">{story.id}</code>
+                {story.story}
+              </p>
+              <ul className="mt-1 ml-6 space-y-1">
+                {story.acceptance.map((criterion, i) => (
+                  // biome-ignore lint/suspicious/noArrayIndexKey: criteria have no id; their order is their identity
+                  <li key={i} className="text-slate-600">
+                    <span>{criterion.text}</span>{' '}
+                    {criterion.check ? (
+                      <details className="inline">
+                        <summary className="inline cursor-pointer">
+                          <Badge tone="blue">checked in a browser at {criterion.check.path}</Badge>
+                        </summary>
+                        <ol className="mt-1 ml-4 list-decimal font-mono text-xs text-slate-500">
+                          {criterion.check.steps.map((step, n) => (
+                            // biome-ignore lint/suspicious/noArrayIndexKey: steps run in order; their order is their identity
+                            <li key={n}>{describeStep(step)}</li>
+                          ))}
+                        </ol>
+                      </details>
+                    ) : (
+                      <Badge tone="neutral">told to the agent, not checked</Badge>
+                    )}
+                  </li>
+                ))}
+              </ul>
+            </li>
+          ))}
+        </ul>
+      )}
+    </PlanSection>
+  );
+}

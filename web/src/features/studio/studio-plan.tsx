@@ -15,6 +15,7 @@ import {
   PlanEndpoints,
   PlanPages,
   PlanReadiness,
+  PlanStories,
 } from './studio-plan-sections.tsx';
 import { usePatchBlueprint } from './studio-queries.ts';
 
@@ -138,6 +139,7 @@ export function StudioPlan({ blueprint, snapshots }: { blueprint: Blueprint; sna
           />
           <PlanEndpoints endpoints={doc.sections.apiEndpoints} />
           <PlanPages doc={doc} />
+          <PlanStories doc={doc} />
           <PlanDesign tokens={doc.sections.designSystem.tokens} />
           <PlanAssumptions doc={doc} />
         </div>
