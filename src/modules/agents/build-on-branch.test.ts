@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/app.ts';
 import { createProjectAs, gitOk } from '../../../test/git.ts';
-import { SYSTEM_ACTOR } from '../../platform/http/actor.ts';
+import type { Actor } from '../../platform/http/actor.ts';
 import { addWorktree, branchHead, type PushEvent, removeWorktree, repositoryPath } from '../git/index.ts';
 import { startOperation } from '../operations/index.ts';
 import { findProjectBySlug } from '../projects/index.ts';
@@ -36,6 +36,9 @@ function task(prompt: string): AgentTask {
   };
 }
 
+/** The person who asks for the builds (a developer of the projects they make). */
+let requester: Actor;
+
 async function build(slug: string, prompt: string, events: AgentEvent[] = []) {
   const project = (await findProjectBySlug(t.res.db, slug))!;
   return buildOnBranch(deps, {
@@ -43,7 +46,7 @@ async function build(slug: string, prompt: string, events: AgentEvent[] = []) {
     branch: 'orchard/gallery',
     runtime: createScaffoldRuntime(),
     task: task(prompt),
-    actor: SYSTEM_ACTOR,
+    requester,
     identity: SCAFFOLD_IDENTITY,
     mergeRequest: { title: 'Build the gallery', description: 'Scaffolded.' },
     signal: new AbortController().signal,
@@ -52,8 +55,9 @@ async function build(slug: string, prompt: string, events: AgentEvent[] = []) {
 }
 
 describe('the scaffold runtime on a branch', () => {
-  it('gives an empty repository a first commit, commits the app on the branch, announces the push and opens a merge request', async () => {
+  it('gives an empty repository a first commit, commits the app on the branch, announces the push and opens a merge request — as the agent acting for the requester', async () => {
     const owner = await t.user('member');
+    requester = personActor(owner.user);
     const slug = await createProjectAs(t, owner.token, 'gallery');
     const events: AgentEvent[] = [];
     const result = await build(slug, 'a photo gallery where visitors can like photos', events);
@@ -74,10 +78,15 @@ describe('the scaffold runtime on a branch', () => {
     expect(files).toContain(SCAFFOLD_MANIFEST);
     const author = await gitOk(['log', '-1', '--format=%an <%ae>|%s', result.sha], repo);
     expect(author.trim()).toBe('Orchard scaffold <orchard@localhost>|Build Photo gallery');
-    expect(pushes.at(-1)?.updates.map((u) => [u.ref, u.newSha])).toEqual([
-      ['refs/heads/main', main],
-      ['refs/heads/orchard/gallery', result.sha],
+    // The first commit on main is the person's (no agent may push main); the app is the agent's.
+    expect(pushes.slice(-2).map((p) => [p.actor.username, p.updates.map((u) => [u.ref, u.newSha])])).toEqual([
+      [owner.user.username, [['refs/heads/main', main]]],
+      ['agent-gallery', [['refs/heads/orchard/gallery', result.sha]]],
     ]);
+    expect(pushes.at(-1)?.actor.delegation).toMatchObject({
+      byUsername: owner.user.username,
+      pushBranches: 'orchard/*',
+    });
     expect(events.filter((e) => e.type === 'file').length).toBe(result.filesChanged);
     expect(events.at(-1)?.type).toBe('result');
     const [mr] = await openMergeRequestsOn(t.res.db, pushes.at(-1)!.projectId, 'source', 'orchard/gallery');
@@ -86,6 +95,14 @@ describe('the scaffold runtime on a branch', () => {
       target_branch: 'main',
       head_sha: result.sha,
     });
+    const audit = await t.res.db.query<{ actor_name: string; on_behalf: string | null }>(
+      `SELECT actor_name, data->'onBehalfOf'->>'username' AS on_behalf FROM audit_log
+        WHERE action = 'merge_request.create' AND target_id = $1`,
+      [String(mr!.id)],
+    );
+    expect(audit.rows).toEqual([
+      { actor_name: `agent-gallery (for ${owner.user.username})`, on_behalf: owner.user.username },
+    ]);
   });
 
   it('rebuilds on the branch head: same merge request, synchronized, and files it no longer renders removed', async () => {
@@ -109,6 +126,7 @@ describe('the scaffold runtime on a branch', () => {
 describe('delivering to a merge request into another branch', () => {
   it('lands on the open merge request from the branch, whatever its target, instead of opening a second one', async () => {
     const owner = await t.user('member');
+    requester = personActor(owner.user);
     const slug = await createProjectAs(t, owner.token, 'stacked');
     const first = await build(slug, 'a photo gallery with albums of photos');
     const repo = repositoryPath(t.config.home, slug);
@@ -143,6 +161,7 @@ describe('delivering to a merge request into another branch', () => {
 describe('agent workspaces', () => {
   it('a build removes the worktrees killed workers left for ended operations, and keeps live ones', async () => {
     const owner = await t.user('member');
+    requester = personActor(owner.user);
     const slug = await createProjectAs(t, owner.token, 'leftovers');
     await build(slug, 'a photo gallery where visitors can like photos');
     const repo = repositoryPath(t.config.home, slug);
@@ -223,3 +242,13 @@ describe('driveAgent', () => {
     expect((timed as AgentBudgetExceededError).limit).toBe('maxWallMs');
   });
 });
+
+function personActor(user: { id: string; username: string; role: 'member' | 'admin' }): Actor {
+  return {
+    userId: user.id,
+    username: user.username,
+    role: user.role,
+    via: 'token',
+    scopes: ['read', 'write'],
+  };
+}

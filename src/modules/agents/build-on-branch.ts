@@ -1,9 +1,10 @@
 import path from 'node:path';
 import type { Actor } from '../../platform/http/actor.ts';
-import { ensureRepository } from '../git/index.ts';
+import { ensureRepository, handlePush } from '../git/index.ts';
 import type { AgentEvent, AgentRuntime, AgentTask } from './agent-runtime.ts';
 import { type DeliveryDeps, deliverBranch } from './deliver-branch.ts';
 import { type AgentOutcome, driveAgent } from './drive-agent.ts';
+import { projectAgentActor } from './sessions/agent-principal-actor.ts';
 import {
   type CommitIdentity,
   closeWorkspace,
@@ -19,8 +20,13 @@ export interface BuildOnBranchInput {
   branch: string;
   runtime: AgentRuntime;
   task: AgentTask;
-  /** Whom the push and the merge request are attributed to (checked as a developer of the project). */
-  actor: Actor;
+  /**
+   * Who asked for the build. The push and the merge request are the project's agent principal's,
+   * acting for this person (`agent-shop (for alice)`: pushes only to `orchard/*`, never the
+   * person's own scopes); the repository's first commit on the default branch, which no agent may
+   * push, is announced as theirs.
+   */
+  requester: Actor;
   identity: CommitIdentity;
   mergeRequest: { title: string; description: string };
   signal: AbortSignal;
@@ -51,6 +57,15 @@ export async function buildOnBranch(
   const { project } = input;
   const repo = await ensureRepository(deps.config.home, project.slug);
   const initial = await ensureDefaultBranch(repo, { projectName: project.name, identity: input.identity });
+  const agent = await projectAgentActor(deps.db, { actor: input.requester }, project);
+  if (initial)
+    await handlePush(deps, deps.onPush, {
+      projectId: project.id,
+      projectSlug: project.slug,
+      repo,
+      actor: input.requester,
+      updates: [initial],
+    });
   const workRoot = path.join(deps.config.home, 'work');
   // A worker killed mid-build leaves its worktree; whoever builds next on this machine removes it.
   const stale = await removeStaleWorkspaces(deps.db, deps.config.home, workRoot).catch((error) => {
@@ -79,11 +94,10 @@ export async function buildOnBranch(
       repo,
       projectId: project.id,
       projectSlug: project.slug,
-      actor: input.actor,
+      actor: agent,
       branch: input.branch,
       sha: commit.sha,
       previousSha: workspace.branchExisted ? workspace.baseSha : undefined,
-      alsoUpdated: initial ? [initial] : [],
       title: input.mergeRequest.title,
       description: input.mergeRequest.description,
     });

@@ -39,22 +39,16 @@ export async function deliverBranch(
     sha: string;
     /** The branch's head before the agent ran; undefined when the branch is new. */
     previousSha: string | undefined;
-    /** Other updates to announce in the same push (the default branch's first commit). */
-    alsoUpdated?: RefUpdate[];
     title: string;
     description: string;
   },
 ): Promise<DeliveredBranch> {
   const ref = `refs/heads/${input.branch}`;
-  const updates: RefUpdate[] = [...(input.alsoUpdated ?? [])];
+  const updates: RefUpdate[] = [];
   const oldSha = input.previousSha ?? ZERO_SHA;
   // An agent token moves only its own branches, here as over HTTP.
   const delegation = input.actor.delegation;
-  const refusal =
-    delegation &&
-    [...updates, { ref, oldSha, newSha: input.sha }]
-      .map((update) => agentRefRefusal(delegation, update))
-      .find(Boolean);
+  const refusal = delegation && agentRefRefusal(delegation, { ref, oldSha, newSha: input.sha });
   if (refusal) throw new ForbiddenError(`${refusal[0]!.toUpperCase()}${refusal.slice(1)}.`);
   if (oldSha !== input.sha) {
     if (!(await updateRef(input.repo, ref, input.sha, oldSha))) {

@@ -71,7 +71,7 @@ export async function implementWithAgent(
         blueprint: doc,
         template: spec.template,
       },
-      actor,
+      requester: actor,
       identity: SCAFFOLD_IDENTITY,
       mergeRequest: {
         title: `Build ${doc.feature}`,

@@ -73,7 +73,7 @@ export async function implementStep(
       template: spec.template,
       budget: IMPLEMENT_BUDGET,
     },
-    actor: actorOf(ctx.input.requestedBy),
+    requester: actorOf(ctx.input.requestedBy),
     identity: SCAFFOLD_IDENTITY,
     mergeRequest: {
       title: `Build ${doc.feature}`,
