@@ -181,6 +181,31 @@ describe('llm-agent', () => {
     expect(JSON.stringify(requests[0]!.body)).toContain('Created two.txt');
   });
 
+  it('ends a run cut short after finish had its result without asking the model again', async () => {
+    g = await startGatewayOnMock({ scenario: [{ reply: 'A model call that must not happen.' }] });
+    const history: AgentEvent[] = [
+      { type: 'message', role: 'user', text: 'Shout the greeting' },
+      { type: 'tool-call', id: 'c1', name: 'finish', args: { summary: 'Shouted.' } },
+      { type: 'tool-call', id: 'c2', name: 'write_file', args: { path: 'after.txt', content: 'x' } },
+      { type: 'usage', steps: 1, inputTokens: 100, outputTokens: 10, costUsd: 0.001 },
+      { type: 'tool-result', id: 'c1', name: 'finish', output: 'Finished.' },
+    ];
+    const events: AgentEvent[] = [];
+    const outcome = await drive(events, {}, history);
+    // The call after finish in the same turn still runs (it had no result); then the run ends.
+    expect(await readFile(path.join(dir, 'after.txt'), 'utf8')).toBe('x');
+    expect(outcome.summary).toBe('Shouted.');
+    expect(g!.mock.requests()).toHaveLength(0);
+    // Without the call after it, the run ends at once.
+    const again = await drive(
+      [],
+      {},
+      history.filter((e) => !('id' in e) || e.id !== 'c2'),
+    );
+    expect(again.summary).toBe('Shouted.');
+    expect(g!.mock.requests()).toHaveLength(0);
+  });
+
   it('stops at its token budget with the limit in the error', async () => {
     g = await startGatewayOnMock({
       scenario: [

@@ -134,12 +134,13 @@ async function* runLoop(
     return summary;
   }
 
-  if (resumed.pending.length) {
-    const summary = yield* runCalls(resumed.pending);
-    if (summary !== undefined) {
-      yield { type: 'result', summary, commitMessage: commitMessage(task, summary) };
-      return;
-    }
+  // A run cut short after `finish` had its result ends now, without asking the model again.
+  const resumedSummary = resumed.pending.length
+    ? ((yield* runCalls(resumed.pending)) ?? resumed.finishedWith)
+    : resumed.finishedWith;
+  if (resumedSummary !== undefined) {
+    yield { type: 'result', summary: resumedSummary, commitMessage: commitMessage(task, resumedSummary) };
+    return;
   }
 
   for (;;) {

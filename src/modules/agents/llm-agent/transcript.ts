@@ -12,6 +12,11 @@ export interface Resumed {
   usage: AgentUsage;
   /** The last `result` ended a run and nothing was asked since: nothing to continue. */
   finished: boolean;
+  /**
+   * The summary of a `finish` call whose result was recorded when the run's `result` was not (the
+   * worker died in between): the run has ended, and ends again without another model call.
+   */
+  finishedWith?: string;
 }
 
 type AssistantPart =
@@ -30,6 +35,8 @@ export function resumeFrom(history: AgentEvent[]): Resumed {
   let assistant: AssistantPart[] | undefined;
   let tools: ToolPart[] | undefined;
   let finished = false;
+  let finishedWith: string | undefined;
+  const calls = new Map<string, { name: string; input: unknown }>();
   const flush = () => {
     if (assistant) messages.push({ role: 'assistant', content: assistant });
     if (tools) messages.push({ role: 'tool', content: tools });
@@ -43,6 +50,7 @@ export function resumeFrom(history: AgentEvent[]): Resumed {
           flush();
           messages.push({ role: 'user', content: event.text });
           finished = false;
+          finishedWith = undefined;
         } else {
           if (tools) flush();
           assistant ??= [];
@@ -53,6 +61,7 @@ export function resumeFrom(history: AgentEvent[]): Resumed {
         if (tools) flush();
         assistant ??= [];
         assistant.push({ type: 'tool-call', toolCallId: event.id, toolName: event.name, input: event.args });
+        calls.set(event.id, { name: event.name, input: event.args });
         break;
       case 'tool-result':
         tools ??= [];
@@ -62,6 +71,10 @@ export function resumeFrom(history: AgentEvent[]): Resumed {
           toolName: event.name,
           output: { type: event.isError ? 'error-text' : 'text', value: event.output },
         });
+        if (event.name === 'finish' && !event.isError) {
+          const summary = (calls.get(event.id)?.input as { summary?: unknown } | undefined)?.summary;
+          finishedWith = typeof summary === 'string' ? summary : '';
+        }
         break;
       case 'usage': {
         const { type: _, ...spent } = event;
@@ -70,6 +83,7 @@ export function resumeFrom(history: AgentEvent[]): Resumed {
       }
       case 'result':
         finished = true;
+        finishedWith = undefined;
         break;
     }
   }
@@ -87,7 +101,7 @@ export function resumeFrom(history: AgentEvent[]): Resumed {
     // Results of the turn so far stay; the pending calls' results join them once run.
     if (tools) messages.push({ role: 'tool', content: tools });
   }
-  return { messages, pending, usage, finished };
+  return { messages, pending, usage, finished, ...(finishedWith !== undefined ? { finishedWith } : {}) };
 }
 
 const ELIDED = '[output elided to save context; run the tool again if you need it]';

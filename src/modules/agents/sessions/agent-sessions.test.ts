@@ -153,6 +153,20 @@ describe('agent sessions (llm-agent)', () => {
     expect(kinds[0]).toBe('message');
     expect(kinds.filter((k: string) => k === 'tool-call')).toHaveLength(5);
     expect(kinds.filter((k: string) => k === 'tool-result')).toHaveLength(5);
+    // A model turn is recorded whole (one transaction, so one timestamp): its tool calls with the
+    // usage after them — a worker killed mid-turn leaves no half turn to resume from.
+    const { rows: turns } = await t.res.db.query<{ kinds: string[] }>(
+      `SELECT array_agg(kind ORDER BY seq) AS kinds FROM agent_session_entries
+        WHERE session_id = $1 AND kind IN ('message', 'tool-call', 'usage') AND seq > 1
+        GROUP BY created_at ORDER BY min(seq)`,
+      [session.id],
+    );
+    expect(turns.map((r) => r.kinds)).toEqual([
+      ['tool-call', 'usage'],
+      ['tool-call', 'tool-call', 'usage'],
+      ['tool-call', 'usage'],
+      ['tool-call', 'usage'],
+    ]);
     const testRun = entries.find((e: { kind: string }) => e.kind === 'command');
     expect(testRun.data).toMatchObject({ command: 'npm test', exitCode: 0 });
 

@@ -212,29 +212,59 @@ export async function runSessionStep(
     }
     const task: AgentTask = sessionTask(session, project);
     let blobs = 0;
-    const onEvent = async (event: AgentEvent) => {
-      const extra: Record<string, unknown> = {};
-      if (event.type === 'tool-result' && isMutating(event.name)) {
-        checkpoint = await checkpointWorkspace(workspace, sessionId, checkpoint);
-        extra.checkpoint = checkpoint;
+    // One transaction per batch: a model turn (its text, its tool calls and the usage after it) is
+    // recorded whole or not at all, so a worker killed mid-turn leaves no half turn to resume from.
+    const record = async (events: AgentEvent[]) => {
+      const entries = [];
+      let usage: Extract<AgentEvent, { type: 'usage' }> | undefined;
+      let moved = false;
+      for (const event of events) {
+        const extra: Record<string, unknown> = {};
+        if (event.type === 'tool-result' && isMutating(event.name)) {
+          checkpoint = await checkpointWorkspace(workspace, sessionId, checkpoint);
+          extra.checkpoint = checkpoint;
+          moved = true;
+        }
+        if (event.type === 'usage') usage = event;
+        entries.push(
+          await toEntry(
+            event,
+            {
+              blobs: deps.blobs,
+              key: () => `agent-sessions/${sessionId}/${run}-${ctx.attempt}-${++blobs}.json`,
+            },
+            extra,
+          ),
+        );
       }
-      const entry = await toEntry(
-        event,
-        { blobs: deps.blobs, key: () => `agent-sessions/${sessionId}/${run}-${ctx.attempt}-${++blobs}.json` },
-        extra,
-      );
-      await appendEntries(deps.db, sessionId, run, [entry], async (tx) => {
-        if (extra.checkpoint) await updateSession(tx, sessionId, { checkpoint_sha: checkpoint });
-        if (event.type === 'usage')
+      await appendEntries(deps.db, sessionId, run, entries, async (tx) => {
+        if (moved) await updateSession(tx, sessionId, { checkpoint_sha: checkpoint });
+        if (usage)
           await updateSession(tx, sessionId, {
-            steps: event.steps,
-            input_tokens: event.inputTokens,
-            output_tokens: event.outputTokens,
-            cost_usd: event.costUsd,
+            steps: usage.steps,
+            input_tokens: usage.inputTokens,
+            output_tokens: usage.outputTokens,
+            cost_usd: usage.costUsd,
             wall_ms: priorWallMs + Date.now() - started,
           });
       });
-      await forward(ctx, event);
+      for (const event of events) await forward(ctx, event);
+    };
+    let turn: AgentEvent[] = [];
+    const onEvent = async (event: AgentEvent) => {
+      // The model's words and calls wait for what ends the turn (its usage, or a tool's result).
+      if ((event.type === 'message' && event.role === 'assistant') || event.type === 'tool-call') {
+        turn.push(event);
+        return;
+      }
+      const batch = [...turn, event];
+      turn = [];
+      await record(batch);
+    };
+    const flushTurn = async () => {
+      const batch = turn;
+      turn = [];
+      if (batch.length) await record(batch);
     };
     // A killed attempt may have got as far as the run's result, and a commit of it: the agent does
     // not run again (it has nothing left to do), and that commit is the one delivered.
@@ -249,19 +279,21 @@ export async function runSessionStep(
         history,
         ...(llm ? { llm } : {}),
         onEvent,
-      }).catch(async (error) => {
-        if (error instanceof DomainError) {
-          await settleSession(
-            deps,
-            session,
-            error instanceof AgentBudgetExceededError ? 'budget' : 'error',
-            error.message,
-            priorWallMs + Date.now() - started,
-          );
-          throw new NonRetryableError(error.message);
-        }
-        throw error;
-      }));
+      })
+        .finally(flushTurn)
+        .catch(async (error) => {
+          if (error instanceof DomainError) {
+            await settleSession(
+              deps,
+              session,
+              error instanceof AgentBudgetExceededError ? 'budget' : 'error',
+              error.message,
+              priorWallMs + Date.now() - started,
+            );
+            throw new NonRetryableError(error.message);
+          }
+          throw error;
+        }));
 
     ctx.signal.throwIfAborted();
     const commit = ended.committed
