@@ -10,9 +10,10 @@ import {
   runSandboxed,
   type SandboxResult,
   type SandboxUser,
+  withSocketRelay,
 } from '../../../platform/sandbox/index.ts';
 import { LineSplitter } from './jsonl-reader.ts';
-import { type LlmBridge, withLlmRelay } from './llm-bridge.ts';
+import type { LlmBridge } from './llm-bridge.ts';
 
 export interface CliRunInput {
   /** The CLI's argv (program first). */
@@ -45,7 +46,7 @@ export function runCliSandboxed(
     for (const line of lines) emit({ stream, line });
   };
   return runSandboxed({
-    command: withLlmRelay(input.command, input.bridge.routes),
+    command: withSocketRelay(input.command, input.bridge.routes),
     workspace: input.workspace,
     env: input.env,
     network: 'none',
