@@ -14,3 +14,4 @@ export {
   unsandboxedRefusal,
 } from './run-sandboxed.ts';
 export { type SandboxStatus, sandboxStatus } from './sandbox-status.ts';
+export { type SocketRoute, withSocketRelay } from './socket-relay.ts';

@@ -29,14 +29,17 @@ export function cliEnvironment(
 
 /**
  * Masks `secret` anywhere in a value (an event, a line): a CLI may echo its environment, so a
- * command like `env` would otherwise put the session key into a tool result. Keys too short to be
- * real (test keys) are left alone rather than masking ordinary words.
+ * command like `env` would otherwise put the session key into a tool result. In any case: a host
+ * name the egress proxy records is in lower case, whatever the command spelt. Keys too short to
+ * be real (test keys) are left alone rather than masking ordinary words.
  */
 export function secretMasker(secret: string): <T>(value: T) => T {
   if (secret.length < 8) return (value) => value;
   const escaped = JSON.stringify(secret).slice(1, -1);
+  const pattern = new RegExp(escaped.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'gi');
   return (value) => {
     const json = JSON.stringify(value);
-    return json.includes(escaped) ? (JSON.parse(json.split(escaped).join('***')) as typeof value) : value;
+    const masked = json.replace(pattern, '***');
+    return masked === json ? value : (JSON.parse(masked) as typeof value);
   };
 }

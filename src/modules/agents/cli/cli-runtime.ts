@@ -2,7 +2,8 @@
  * The `cli:*` runtimes: an agent CLI (Claude Code, Codex, Gemini CLI) installed on first use,
  * run headless in the sandbox on the workspace with its JSON stream mapped to AgentEvents. The
  * CLI reaches nothing but the session's LLM endpoint (Orchard's metering proxy), with the
- * session's key; the key never appears in an event (it is masked wherever a CLI echoes it).
+ * session's key, and the hosts of the project's `network.allow` through the egress proxy; the key
+ * never appears in an event (it is masked wherever a CLI echoes it).
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
@@ -20,6 +21,8 @@ import {
 } from '../../../platform/sandbox/index.ts';
 import type { AgentContext, AgentEvent, AgentRuntime, AgentTask, AgentWorkspace } from '../agent-runtime.ts';
 import { clip } from '../clip.ts';
+import { describeAttempt } from '../egress/egress-proxy.ts';
+import { openSandboxEgress, type SandboxEgress } from '../egress/sandbox-egress.ts';
 import { changedFiles, worktreeGitDirs } from './changed-files.ts';
 import type { CliAdapter, CliInvocation, CliRuntimeName } from './cli-adapter.ts';
 import { cliEnvironment, secretMasker } from './cli-environment.ts';
@@ -45,6 +48,8 @@ export interface CliRuntimeOptions {
   limits?: CgroupLimits;
   /** For tests: pretend the machine offers this isolation. */
   isolation?: Isolation;
+  /** `network.allow` of the project's profile: the hosts the CLI's commands may reach (none when empty). */
+  networkAllow?: readonly string[];
 }
 
 export function createCliRuntime(name: CliRuntimeName, options: CliRuntimeOptions): AgentRuntime {
@@ -95,6 +100,9 @@ async function* runCli(
   const onAbort = () => stop.abort(signal.reason);
   signal.addEventListener('abort', onAbort, { once: true });
   let bridge: LlmBridge | undefined;
+  let egress: SandboxEgress | undefined;
+  // Attempts arrive while the CLI runs; they join its output stream as transcript lines.
+  let reportNetwork: ((line: string) => void) | undefined;
   let running: Promise<SandboxResult> | undefined;
   let reclaimed = !user;
   try {
@@ -106,6 +114,12 @@ async function* runCli(
       await writeFile(specFile, task.spec);
     }
     bridge = await openLlmBridge(ctx.llm, runDir);
+    if (options.networkAllow?.length)
+      egress = await openSandboxEgress({
+        allow: options.networkAllow,
+        dir: path.join(runDir, 'egress'),
+        onAttempt: (attempt) => reportNetwork?.(describeAttempt(attempt)),
+      });
     const invocation: CliInvocation = {
       prompt: taskPrompt(task, workspace, specFile),
       model: task.model,
@@ -132,6 +146,7 @@ async function* runCli(
     const reported = new Set<string>();
     const stderr: string[] = [];
     const outputs = pumpItems<CliOutput, SandboxResult>((emit) => {
+      reportNetwork = (line) => emit({ stream: 'network', line });
       running = runCliSandboxed(
         {
           command: [...cli.entry(installDir), ...args],
@@ -141,6 +156,7 @@ async function* runCli(
           readOnly: [installDir, ...gitDirs],
           hidden: [home],
           bridge: bridge!,
+          ...(egress ? { egress } : {}),
           user,
           isolation: options.isolation,
           limits: options.limits ?? LIMITS,
@@ -154,6 +170,11 @@ async function* runCli(
     let next = await outputs.next();
     for (; !next.done; next = await outputs.next()) {
       const { stream, line } = next.value;
+      if (stream === 'network') {
+        // The host is the sandbox's to choose: a command could spell the key into one.
+        yield mask({ type: 'log', line, stream: 'stdout' });
+        continue;
+      }
       if (stream !== 'stdout') {
         if (!line.trim()) continue;
         if (stream === 'stderr') {
@@ -199,6 +220,7 @@ async function* runCli(
     stop.abort();
     await (running as Promise<SandboxResult> | undefined)?.catch(() => undefined);
     await bridge?.close();
+    await egress?.close();
     if (!reclaimed) await reclaimWorkspace(workspace.dir).catch(() => undefined);
     await rm(runDir, { recursive: true, force: true });
   }

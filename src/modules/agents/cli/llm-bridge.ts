@@ -1,14 +1,15 @@
 /**
- * The one way out of a CLI agent's sandbox: the sandbox has no network but its own loopback
- * (`network: 'none'`), and a relay inside it listens on 127.0.0.1 and carries each connection
- * through a Unix socket (a file bound into the sandbox) to Orchard, which connects it to the LLM
- * endpoint. Nothing else — the internet, Orchard's API, its database, other local services — is
- * reachable, whatever the CLI tries. The relay passes bytes, not requests: metering and the key
- * check stay with Orchard's proxy at the other end.
+ * The way from a CLI agent's sandbox to the LLM: the sandbox has no network but its own loopback
+ * (`network: 'none'`), and the socket relay inside it (withSocketRelay) listens on 127.0.0.1 and
+ * carries each connection through a Unix socket (a file bound into the sandbox) to Orchard, which
+ * connects it to the LLM endpoint. Besides this, a sandbox reaches only the hosts its project's
+ * `network.allow` names, through the egress proxy (`agents/egress/`). The relay passes bytes, not
+ * requests: metering and the key check stay with Orchard's proxy at the other end.
  */
 import { chmod, rm } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
+import type { SocketRoute } from '../../../platform/sandbox/index.ts';
 import type { AgentLlmEndpoint } from '../agent-runtime.ts';
 
 /** Where the relay listens inside the sandbox: the first origin on this port, the next on +1 … */
@@ -17,8 +18,8 @@ export const INNER_PORT = 41_000;
 export interface LlmBridge {
   /** The endpoint as the CLI inside the sandbox must call it (http://127.0.0.1:<inner port>/…). */
   inner: AgentLlmEndpoint;
-  /** The relay's routes, for `withLlmRelay`. */
-  routes: { port: number; socket: string }[];
+  /** The relay's routes, for `withSocketRelay`. */
+  routes: SocketRoute[];
   close(): Promise<void>;
 }
 
@@ -81,42 +82,4 @@ export async function openLlmBridge(llm: AgentLlmEndpoint, dir: string): Promise
   }
   const routes = [...origins.values()].map(({ port, socket }) => ({ port, socket }));
   return { inner, routes, close };
-}
-
-const RELAY_SOURCE = `
-const net = require('node:net');
-const { spawn } = require('node:child_process');
-const { constants } = require('node:os');
-const args = process.argv.slice(1);
-const split = args.indexOf('--');
-const routes = args.slice(0, split).map((r) => r.split('='));
-const command = args.slice(split + 1);
-let listening = 0;
-for (const [port, socket] of routes) {
-  const server = net.createServer((client) => {
-    const upstream = net.connect(socket);
-    client.pipe(upstream).pipe(client);
-    client.on('error', () => upstream.destroy());
-    upstream.on('error', () => client.destroy());
-  });
-  server.on('error', (error) => {
-    console.error('orchard: cannot relay the LLM endpoint: ' + error.message);
-    process.exit(70);
-  });
-  server.listen(Number(port), '127.0.0.1', () => {
-    if (++listening < routes.length) return;
-    const child = spawn(command[0], command.slice(1), { stdio: 'inherit' });
-    for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP']) process.on(signal, () => child.kill(signal));
-    child.on('error', (error) => {
-      console.error('orchard: ' + error.message);
-      process.exit(127);
-    });
-    child.on('exit', (code, signal) => process.exit(code ?? 128 + (constants.signals[signal] ?? 0)));
-  });
-}
-`;
-
-/** argv that runs `command` inside the sandbox once the relay listens on every route's port. */
-export function withLlmRelay(command: string[], routes: LlmBridge['routes']): string[] {
-  return ['node', '-e', RELAY_SOURCE, ...routes.map((r) => `${r.port}=${r.socket}`), '--', ...command];
 }

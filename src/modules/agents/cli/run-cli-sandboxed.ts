@@ -1,7 +1,8 @@
 /**
  * One CLI run in the sandbox: bubblewrap as the sandbox's unprivileged user, only the workspace
  * and the run's private directory writable, the CLI's install (and the worktree's git directory)
- * read-only, no network but the LLM bridge's relay, cgroup limits where the machine has them.
+ * read-only, no network but the LLM bridge's relay (and the egress proxy when the project's
+ * `network.allow` names hosts), cgroup limits where the machine has them.
  * Never unsandboxed: `runSandboxed` refuses (SandboxUnavailableError) when it cannot isolate.
  */
 import {
@@ -10,9 +11,11 @@ import {
   runSandboxed,
   type SandboxResult,
   type SandboxUser,
+  withSocketRelay,
 } from '../../../platform/sandbox/index.ts';
+import type { SandboxEgress } from '../egress/sandbox-egress.ts';
 import { LineSplitter } from './jsonl-reader.ts';
-import { type LlmBridge, withLlmRelay } from './llm-bridge.ts';
+import type { LlmBridge } from './llm-bridge.ts';
 
 export interface CliRunInput {
   /** The CLI's argv (program first). */
@@ -25,6 +28,8 @@ export interface CliRunInput {
   /** Orchard's home, covered when it lies inside a system directory the sandbox mounts. */
   hidden: string[];
   bridge: LlmBridge;
+  /** The egress proxy, its socket inside `runDir`; absent: no network but the bridge. */
+  egress?: Pick<SandboxEgress, 'route' | 'env'>;
   user?: SandboxUser;
   isolation?: Isolation;
   limits?: CgroupLimits;
@@ -32,7 +37,8 @@ export interface CliRunInput {
   signal: AbortSignal;
 }
 
-export type CliOutput = { stream: 'stdout' | 'stderr' | 'warning'; line: string };
+/** `network`: a connection attempt through the egress proxy (see describeAttempt). */
+export type CliOutput = { stream: 'stdout' | 'stderr' | 'warning' | 'network'; line: string };
 
 /** Runs the CLI to its end, handing over its output line by line. */
 export function runCliSandboxed(
@@ -45,9 +51,12 @@ export function runCliSandboxed(
     for (const line of lines) emit({ stream, line });
   };
   return runSandboxed({
-    command: withLlmRelay(input.command, input.bridge.routes),
+    command: withSocketRelay(input.command, [
+      ...input.bridge.routes,
+      ...(input.egress ? [input.egress.route] : []),
+    ]),
     workspace: input.workspace,
-    env: input.env,
+    env: { ...input.env, ...input.egress?.env },
     network: 'none',
     user: input.user,
     writable: [input.runDir],

@@ -19,7 +19,7 @@ export function taskPrompt(task: AgentTask, workspace: AgentWorkspace, specFile?
   const stories = task.blueprint ? userStoriesText(task.blueprint) : '';
   if (stories) parts.push(stories);
   parts.push(
-    'Make the change in the files of this checkout. Do not commit, push or create branches: Orchard commits what you leave in the working tree and opens the merge request. Do not leave scratch files in the checkout. The network reaches only the model.',
+    'Make the change in the files of this checkout. Do not commit, push or create branches: Orchard commits what you leave in the working tree and opens the merge request. Do not leave scratch files in the checkout. The network reaches only the model and the hosts in network.allow of the project’s .orchard/agent.yml.',
   );
   return parts.join('\n\n');
 }

@@ -76,7 +76,7 @@ export const AGENT_TOOLS = {
   },
   run: {
     description:
-      'Run a shell command in the repository (sandboxed, no network). Returns exit code and output.',
+      "Run a shell command in the repository (sandboxed; no network but the hosts in network.allow of the project's .orchard/agent.yml). Returns exit code and output.",
     inputSchema: z.object({
       command: z.string().min(1),
       timeout_seconds: z.number().int().min(1).max(1800).optional(),

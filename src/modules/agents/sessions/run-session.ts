@@ -12,7 +12,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { DomainError } from '../../../platform/errors.ts';
-import { DEFAULT_PATH, handOverToSandbox, runSandboxed } from '../../../platform/sandbox/index.ts';
+import { DEFAULT_PATH, handOverToSandbox } from '../../../platform/sandbox/index.ts';
 import { addWorktree, branchHead, DEFAULT_BRANCH, ensureRepository } from '../../git/index.ts';
 import { NonRetryableError, type StepContext } from '../../operations/index.ts';
 import { findProjectById, type ProjectRow, projectSandboxUser } from '../../projects/index.ts';
@@ -27,6 +27,7 @@ import type { CliRuntimeName } from '../cli/cli-adapter.ts';
 import { createCliRuntime } from '../cli/cli-runtime.ts';
 import { deliverBranch } from '../deliver-branch.ts';
 import { AgentBudgetExceededError, driveAgent } from '../drive-agent.ts';
+import { type CommandNetwork, runWithEgress } from '../egress/run-with-egress.ts';
 import { announceDelivered } from '../issues/announce-session-outcome.ts';
 import { isMutating, type RunCommand } from '../llm-agent/agent-tools.ts';
 import { createLlmAgentRuntime } from '../llm-agent/llm-agent-runtime.ts';
@@ -69,13 +70,17 @@ export function pickRuntime(
       home: deps.config.home,
       logger: deps.logger,
       sandboxUser: projectSandboxUser(project, deps.config.sandbox.uidBase),
+      networkAllow: session.context?.networkAllow,
     });
   const extra = deps.extraRuntimes?.[session.runtime];
   if (extra) return extra();
   throw new NonRetryableError(`Unknown agent runtime "${session.runtime}" for project ${project.slug}.`);
 }
 
-/** `run` and `run_tests` commands: in the sandbox as the project's user, no network, bounded output. */
+/**
+ * `run` and `run_tests` commands: in the sandbox as the project's user, bounded output, no network
+ * but the hosts of the profile's `network.allow` (through the egress proxy).
+ */
 function sandboxedCommands(
   deps: AgentSessionDeps,
   project: ProjectRow,
@@ -83,6 +88,7 @@ function sandboxedCommands(
   scratch: string,
   repo: string,
   allow: string[] | undefined,
+  network: CommandNetwork | undefined,
 ): RunCommand {
   return async (command, options) => {
     if (allow && !commandAllowed({ allow }, command))
@@ -98,7 +104,7 @@ function sandboxedCommands(
       chunks.push(chunk);
       size += chunk.length;
     };
-    const ran = await runSandboxed({
+    const ran = await runWithEgress(network, {
       command: ['sh', '-c', command],
       workspace: dir,
       env: {
@@ -122,7 +128,8 @@ function sandboxedCommands(
       onStdout: keep,
       onStderr: keep,
     });
-    return { exitCode: ran.exitCode, output: Buffer.concat(chunks).toString('utf8'), timedOut: ran.timedOut };
+    const output = Buffer.concat(chunks).toString('utf8') + ran.note;
+    return { exitCode: ran.exitCode, output, timedOut: ran.timedOut };
   };
 }
 
@@ -184,7 +191,15 @@ export async function runSessionStep(
       deps,
       session,
       project,
-      sandboxedCommands(deps, project, dir, scratch, repo, session.context?.allowCommands),
+      sandboxedCommands(
+        deps,
+        project,
+        dir,
+        scratch,
+        repo,
+        session.context?.allowCommands,
+        commandNetwork(deps, ctx, session),
+      ),
     );
     // The session acts as its agent principal with a token delegated by its starter, minted for
     // this attempt (a killed attempt's token is revoked first) and revoked when the session ends.
@@ -371,6 +386,25 @@ export async function runSessionStep(
     await rm(scratch, { recursive: true, force: true }).catch(() => undefined);
     await discardCheckpointIndex(dir).catch(() => undefined);
   }
+}
+
+/** `network.allow` from the session's profile; each connection attempt becomes a transcript line. */
+function commandNetwork(
+  deps: AgentSessionDeps,
+  ctx: StepContext<RunSessionInput>,
+  session: SessionRow,
+): CommandNetwork | undefined {
+  const allow = session.context?.networkAllow;
+  if (!allow?.length) return undefined;
+  return {
+    allow,
+    home: deps.config.home,
+    record: async (lines) => {
+      for (const line of lines) ctx.log(line);
+      const entries = lines.map((line) => ({ kind: 'log' as const, data: { type: 'log' as const, line } }));
+      await appendEntries(deps.db, session.id, ctx.input.run, entries);
+    },
+  };
 }
 
 /** The wall-time budget left after earlier runs of the session. */

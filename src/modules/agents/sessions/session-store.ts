@@ -80,6 +80,8 @@ export interface SessionContext {
   baseRef?: string;
   /** `commands.allow` of the project's agent profile: the only commands `run` may run. */
   allowCommands?: string[];
+  /** `network.allow` of the project's agent profile: the hosts the agent's commands may reach. */
+  networkAllow?: string[];
 }
 
 export interface NewSession {

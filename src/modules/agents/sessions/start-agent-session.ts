@@ -102,7 +102,11 @@ export async function startAgentSession(
       startedBy: ctx.actor.userId,
       title: body.title,
       instructions: body.instructions,
-      context: { ...extras.context, ...(allowCommands ? { allowCommands } : {}) },
+      context: {
+        ...extras.context,
+        ...(allowCommands ? { allowCommands } : {}),
+        ...(profile.network.allow.length ? { networkAllow: profile.network.allow } : {}),
+      },
       budget,
       branch,
       ...(extras.issueNumber !== undefined ? { issueNumber: extras.issueNumber } : {}),
