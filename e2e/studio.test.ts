@@ -152,6 +152,8 @@ test('the landing prompt walks into the Studio, where the Blueprint is edited', 
   await expectVisible(page.getByRole('heading', { name: 'Describe what you want to build' }));
   const form = page.getByRole('form', { name: 'Describe what you want to build' });
   await form.getByRole('textbox').fill('A recipe box where cooks keep recipes with ingredients and ratings');
+  // The limit is shown before it bites: a long prompt is never cut short without warning.
+  await expectVisible(form.getByText('66 / 4,000'));
   await form.getByRole('button', { name: 'CRUD app' }).click();
   await shot(page, 'landing');
   await form.getByRole('button', { name: 'Build it' }).click();
@@ -172,6 +174,10 @@ test('the landing prompt walks into the Studio, where the Blueprint is edited', 
   await page
     .locator('[data-build-status="succeeded"], [data-build-status="failed"], [data-build-status="cancelled"]')
     .waitFor({ timeout: 180_000 });
+  // Offline, the Architect says what it is, and where a model is configured.
+  const note = page.getByTestId('rule-based-note');
+  await expectVisible(note.getByText(/This Architect is rule-based/));
+  expect(await note.getByRole('link', { name: 'Configure an LLM provider' }).getAttribute('href')).toBe('/llm');
   const plan = page.getByRole('region', { name: 'Plan' });
   // What was asked, as the planner wrote it: a story per list page, checked in the browser.
   const stories = plan.getByRole('list', { name: 'User stories' });

@@ -65,6 +65,15 @@ describe('environments API', () => {
     expect((await appRequest(f.port, `staging--${f.slug}.localhost:${f.port}`)).body).toBe('hello from v1');
   });
 
+  it('offers no rollback while an environment has run only one release, and says so in words', async () => {
+    expect((await api('GET', '/environments/staging')).json().rollbackTo).toBeNull();
+    const res = await api('POST', '/environments/staging/rollback', {});
+    expect(res.statusCode).toBe(409);
+    expect(res.json().detail).toMatch(/^There is no earlier release of this environment to roll back to/);
+    // Error texts speak to people, not of request fields.
+    expect(res.json().detail).not.toMatch(/"release"/);
+  });
+
   it('refuses to publish a release that has not passed verification (409)', async () => {
     const res = await api('POST', '/publish', {});
     expect(res.statusCode).toBe(409);
@@ -97,6 +106,14 @@ describe('environments API', () => {
     await deployStaging();
     const host = `staging--${f.slug}.localhost:${f.port}`;
     expect((await appRequest(f.port, host)).body).toBe('hello from v2');
+    // What a rollback would go back to, shown before anyone presses it.
+    const v1 = (await api('GET', '/releases')).json().items.find((r: { sha: string }) => r.sha === shas.v1);
+    expect((await api('GET', '/environments/staging')).json().rollbackTo).toEqual({
+      id: v1.id,
+      shortSha: shas.v1!.slice(0, 7),
+    });
+    // Production has run only v1: nothing to go back to there.
+    expect((await api('GET', '/environments/production')).json().rollbackTo).toBeNull();
 
     const res = await api('POST', '/environments/staging/rollback', {});
     expect(res.statusCode, res.body).toBe(200);

@@ -32,6 +32,8 @@ export const EnvironmentView = z.object({
   desiredState: z.enum(['running', 'stopped']),
   /** The release serving traffic. */
   release: ReleaseView.nullable(),
+  /** The release a rollback would go back to; null when there is none it may go back to. */
+  rollbackTo: z.object({ id: z.string(), shortSha: z.string() }).nullable(),
   pinned: z.boolean(),
   expiresAt: z.string().nullable(),
   lastError: z.string().nullable(),

@@ -23,6 +23,7 @@ export function toEnvironmentView(
   e: EnvironmentRow,
   release: ReleaseRow | undefined,
   urls: AppUrls,
+  rollbackTo?: ReleaseRow,
 ): EnvironmentView {
   const live = e.status === 'running' || e.status === 'deploying';
   return {
@@ -35,6 +36,7 @@ export function toEnvironmentView(
     status: e.status,
     desiredState: e.desired_state,
     release: release ? toReleaseView(release) : null,
+    rollbackTo: rollbackTo ? { id: rollbackTo.id, shortSha: rollbackTo.sha.slice(0, 7) } : null,
     pinned: e.pinned,
     expiresAt: e.expires_at?.toISOString() ?? null,
     lastError: e.last_error,

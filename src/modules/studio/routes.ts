@@ -4,6 +4,7 @@ import { contextOf } from '../../platform/http/request-context.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
 import { listTemplates } from '../agents/index.ts';
 import { createArchitectChat } from './architect/architect-chat.ts';
+import { ARCHITECT_ALIAS } from './architect/architect-llm.ts';
 import { chatWithRules } from './architect/chat-rules.ts';
 import { requireBlueprint } from './blueprint-access.ts';
 import { registerBuildRoutes } from './build/build-routes.ts';
@@ -73,10 +74,20 @@ export function studioRoutes(res: StudioRouteDeps, options: { chat?: ChatHandler
     app.get(
       '/api/blueprints/:id',
       { schema: { tags, params: BlueprintIdParam, response: { 200: BlueprintView } } },
-      async (request) =>
-        toBlueprintView(
-          (await requireBlueprint(db, contextOf(request).actor, request.params.id, 'viewer')).blueprint,
-        ),
+      async (request) => {
+        const { blueprint } = await requireBlueprint(
+          db,
+          contextOf(request).actor,
+          request.params.id,
+          'viewer',
+        );
+        // Who answers the chat: the LLM Architect only when its mode allows and a provider serves it.
+        const answers: 'llm' | 'rules' =
+          blueprint.architect_mode !== 'rules' && (await res.llm.isConfigured({ alias: ARCHITECT_ALIAS }))
+            ? 'llm'
+            : 'rules';
+        return { ...toBlueprintView(blueprint), architectAnswers: answers };
+      },
     );
 
     app.patch(

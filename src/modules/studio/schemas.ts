@@ -47,6 +47,8 @@ export const BlueprintView = z.object({
   title: z.string(),
   status: z.enum(['draft', 'ready', 'building', 'built', 'discarded']),
   architectMode: z.enum(['auto', 'llm', 'rules']),
+  /** Who answers the chat now (GET /api/blueprints/:id): `rules` when the mode or the setup leaves no model. */
+  architectAnswers: z.enum(['llm', 'rules']).optional(),
   version: z.number(),
   /** The document (its shape; the cross-field rules held when it was written). */
   blueprint: BlueprintShape,

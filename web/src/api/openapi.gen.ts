@@ -4517,6 +4517,10 @@ export interface paths {
                                     createdBy: string;
                                     createdAt: string;
                                 } | null;
+                                rollbackTo: {
+                                    id: string;
+                                    shortSha: string;
+                                } | null;
                                 pinned: boolean;
                                 expiresAt: string | null;
                                 lastError: string | null;
@@ -4587,6 +4591,10 @@ export interface paths {
                                 error: string | null;
                                 createdBy: string;
                                 createdAt: string;
+                            } | null;
+                            rollbackTo: {
+                                id: string;
+                                shortSha: string;
                             } | null;
                             pinned: boolean;
                             expiresAt: string | null;
@@ -4783,6 +4791,10 @@ export interface paths {
                                     createdBy: string;
                                     createdAt: string;
                                 } | null;
+                                rollbackTo: {
+                                    id: string;
+                                    shortSha: string;
+                                } | null;
                                 pinned: boolean;
                                 expiresAt: string | null;
                                 lastError: string | null;
@@ -4874,6 +4886,10 @@ export interface paths {
                                     createdBy: string;
                                     createdAt: string;
                                 } | null;
+                                rollbackTo: {
+                                    id: string;
+                                    shortSha: string;
+                                } | null;
                                 pinned: boolean;
                                 expiresAt: string | null;
                                 lastError: string | null;
@@ -4963,6 +4979,10 @@ export interface paths {
                                 error: string | null;
                                 createdBy: string;
                                 createdAt: string;
+                            } | null;
+                            rollbackTo: {
+                                id: string;
+                                shortSha: string;
                             } | null;
                             pinned: boolean;
                             expiresAt: string | null;
@@ -5513,6 +5533,8 @@ export interface paths {
                             status: "draft" | "ready" | "building" | "built" | "discarded";
                             /** @enum {string} */
                             architectMode: "auto" | "llm" | "rules";
+                            /** @enum {string} */
+                            architectAnswers?: "llm" | "rules";
                             version: number;
                             blueprint: {
                                 /** @enum {number} */
@@ -5727,6 +5749,8 @@ export interface paths {
                             status: "draft" | "ready" | "building" | "built" | "discarded";
                             /** @enum {string} */
                             architectMode: "auto" | "llm" | "rules";
+                            /** @enum {string} */
+                            architectAnswers?: "llm" | "rules";
                             version: number;
                             blueprint: {
                                 /** @enum {number} */
@@ -6021,6 +6045,8 @@ export interface paths {
                                 status: "draft" | "ready" | "building" | "built" | "discarded";
                                 /** @enum {string} */
                                 architectMode: "auto" | "llm" | "rules";
+                                /** @enum {string} */
+                                architectAnswers?: "llm" | "rules";
                                 version: number;
                                 blueprint: {
                                     /** @enum {number} */
@@ -6260,6 +6286,8 @@ export interface paths {
                             status: "draft" | "ready" | "building" | "built" | "discarded";
                             /** @enum {string} */
                             architectMode: "auto" | "llm" | "rules";
+                            /** @enum {string} */
+                            architectAnswers?: "llm" | "rules";
                             version: number;
                             blueprint: {
                                 /** @enum {number} */

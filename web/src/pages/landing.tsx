@@ -12,7 +12,11 @@ import { LandingSteps } from '../features/studio/studio-landing-steps.tsx';
 import { useTemplates } from '../features/studio/studio-queries.ts';
 import { FormError } from '../widgets/alert.tsx';
 import { Button } from '../widgets/button.tsx';
+import { CharCount } from '../widgets/char-count.tsx';
 import { selectClass } from '../widgets/field.tsx';
+
+/** The longest prompt the API takes (POST /api/prompts). */
+const PROMPT_LIMIT = 4000;
 
 const EXAMPLES = [
   'A photo gallery where visitors can like photos',
@@ -86,7 +90,8 @@ export function LandingPage() {
           name="prompt"
           rows={4}
           required
-          maxLength={4000}
+          maxLength={PROMPT_LIMIT}
+          aria-describedby={`${promptId}-count`}
           value={prompt}
           onChange={(e) => setPrompt(e.target.value)}
           onKeyDown={onKeyDown}
@@ -94,6 +99,9 @@ export function LandingPage() {
           aria-invalid={errors.prompt ? true : undefined}
           className="block w-full resize-none border-0 bg-transparent px-5 pt-5 pb-3 text-base text-slate-900 outline-none placeholder:text-slate-400"
         />
+        <div className="flex justify-end px-5 pb-2">
+          <CharCount id={`${promptId}-count`} length={prompt.length} max={PROMPT_LIMIT} />
+        </div>
         {errors.prompt && <p className="px-5 pb-2 text-xs font-medium text-red-700">{errors.prompt}</p>}
         <div className="flex flex-wrap items-center gap-x-3 gap-y-2 border-t border-slate-100 bg-slate-50/70 px-4 py-3">
           <fieldset className="flex flex-wrap items-center gap-1.5">

@@ -22,15 +22,20 @@ export function formatRelative(iso: string, now = Date.now()): string {
   return 'just now';
 }
 
-/** "850 ms", "12.4 s", "3 min 5 s", "2 h 10 min". */
+/**
+ * "850 ms", "4.2 s", "12 s", "3 min 5 s", "2 h 10 min". Rounded once, to the unit shown, before
+ * it is split, so 59.6 s reads "1 min 0 s" and never "60 s" or "15 min 60 s".
+ */
 export function formatDuration(ms: number | null | undefined): string {
   if (ms === null || ms === undefined || !Number.isFinite(ms)) return '—';
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  const s = ms / 1000;
-  if (s < 60) return `${s.toFixed(s < 10 ? 1 : 0)} s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m} min ${Math.round(s % 60)} s`;
-  return `${Math.floor(m / 60)} h ${m % 60} min`;
+  if (Math.round(ms) < 1000) return `${Math.max(0, Math.round(ms))} ms`;
+  const tenths = Math.round(ms / 100) / 10;
+  if (tenths < 10) return `${tenths.toFixed(1)} s`;
+  const seconds = Math.round(ms / 1000);
+  if (seconds < 60) return `${seconds} s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes} min ${seconds % 60} s`;
+  return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
 }
 
 /** The time between two instants (the second defaults to now, for things still running). */

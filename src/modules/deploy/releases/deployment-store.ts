@@ -93,6 +93,27 @@ export async function settleDeployments(
  * The release to roll back to by default: the newest one this environment ran successfully before
  * that is not the current one and is still kept.
  */
+/**
+ * For each environment, the release a rollback would go back to (what `previousRelease` picks):
+ * one query for a page of environments.
+ */
+export async function previousReleases(
+  db: Queryable,
+  envs: { id: string; current_release_id: string | null }[],
+): Promise<Map<string, string>> {
+  if (!envs.length) return new Map();
+  const { rows } = await db.query<{ environment_id: string; release_id: string }>(
+    `SELECT DISTINCT ON (d.environment_id) d.environment_id, d.release_id
+       FROM deployments d
+       JOIN releases r ON r.id = d.release_id
+       JOIN unnest($1::uuid[], $2::uuid[]) AS e(id, current_id) ON e.id = d.environment_id
+      WHERE d.status = 'succeeded' AND r.status = 'ready' AND d.release_id IS DISTINCT FROM e.current_id
+      ORDER BY d.environment_id, d.created_at DESC`,
+    [envs.map((e) => e.id), envs.map((e) => e.current_release_id)],
+  );
+  return new Map(rows.map((r) => [r.environment_id, r.release_id]));
+}
+
 export async function previousRelease(db: Queryable, environmentId: string, currentReleaseId: string | null) {
   const { rows } = await db.query<{ release_id: string }>(
     `SELECT d.release_id FROM deployments d JOIN releases r ON r.id = d.release_id

@@ -37,6 +37,8 @@ async function findPrevious(deps: DeployDeps, envId: string, currentId: string |
   const id = await previousRelease(deps.db, envId, currentId);
   const release = id ? await findRelease(deps.db, id) : undefined;
   if (!release)
-    throw new ConflictError('There is no earlier kept release to roll back to; name one with "release".');
+    throw new ConflictError(
+      'There is no earlier release of this environment to roll back to: it has run only this one (or the earlier ones were pruned). Pick a kept release from the release list to deploy instead.',
+    );
   return release;
 }

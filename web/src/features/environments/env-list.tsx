@@ -71,9 +71,6 @@ export function EnvironmentList({
                     >
                       {env.url}
                     </a>
-                    {env.directUrl && (
-                      <span className="ml-2 font-mono text-xs text-slate-400">{env.directUrl}</span>
-                    )}
                   </p>
                   <div className="mt-1.5 flex flex-wrap items-center gap-x-3 gap-y-1 text-xs text-slate-500">
                     {env.release ? <ReleaseTag release={env.release} /> : <span>no release</span>}
@@ -99,12 +96,12 @@ export function EnvironmentList({
                   >
                     Logs
                   </Button>
-                  {canAct && env.kind !== 'preview' && env.release && (
+                  {canAct && env.kind !== 'preview' && env.rollbackTo && (
                     <ConfirmButton
                       size="sm"
                       variant="ghost"
                       aria-label={`Roll back ${env.name}`}
-                      question={`Roll ${env.name} back?`}
+                      question={`Roll ${env.name} back to ${env.rollbackTo.shortSha}?`}
                       confirmLabel="Roll back"
                       busy={rollback.isPending && rollback.variables?.env === env.name}
                       onConfirm={() => rollback.mutate({ env: env.name })}

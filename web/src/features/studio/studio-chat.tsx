@@ -2,13 +2,18 @@ import { useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, type KeyboardEvent, useEffect, useId, useRef, useState } from 'react';
 import { keys } from '../../api/query-keys.ts';
 import type { Blueprint, Snapshot } from '../../api/studio-types.ts';
+import { Link } from '../../app/router.tsx';
 import { FormError } from '../../widgets/alert.tsx';
 import { Badge } from '../../widgets/badge.tsx';
 import { Button } from '../../widgets/button.tsx';
+import { CharCount } from '../../widgets/char-count.tsx';
 import { Spinner } from '../../widgets/spinner.tsx';
 import { useLiveOperation } from '../operations/live-operation.ts';
 import { ArchitectAvatar, ChatBubble, ChatIntro, type ChatItem } from './studio-chat-parts.tsx';
 import { useSendMessage } from './studio-queries.ts';
+
+/** The longest chat message the API takes. */
+const CHAT_LIMIT = 8000;
 
 /** The conversation, rebuilt from the snapshots: every turn stored its message and the reply. */
 function chatItems(snapshots: Snapshot[]): ChatItem[] {
@@ -119,6 +124,19 @@ export function StudioChat({
         <h2 className="text-sm font-semibold text-slate-900">Chat</h2>
         <Badge tone="neutral">Architect: {mode}</Badge>
       </header>
+      {blueprint.architectAnswers === 'rules' && (
+        <p
+          className="border-b border-slate-200 bg-slate-50 px-4 py-2 text-xs text-slate-600"
+          data-testid="rule-based-note"
+        >
+          This Architect is rule-based: it follows commands (say “help”), not free conversation, and uses no
+          AI model.{' '}
+          <Link to="/llm" className="font-medium text-emerald-700 hover:underline">
+            Configure an LLM provider
+          </Link>{' '}
+          to chat in your own words.
+        </p>
+      )}
       <div
         ref={list}
         role="log"
@@ -195,7 +213,8 @@ export function StudioChat({
             id={inputId}
             rows={2}
             value={draft}
-            maxLength={8000}
+            maxLength={CHAT_LIMIT}
+            aria-describedby={`${inputId}-count`}
             onChange={(e) => setDraft(e.target.value)}
             onKeyDown={onKeyDown}
             disabled={blueprint.status === 'building'}
@@ -209,6 +228,9 @@ export function StudioChat({
           <Button type="submit" busy={send.isPending} disabled={!draft.trim() || streaming}>
             Send
           </Button>
+        </div>
+        <div className="mt-1 flex justify-end">
+          <CharCount id={`${inputId}-count`} length={draft.length} max={CHAT_LIMIT} />
         </div>
       </form>
     </section>

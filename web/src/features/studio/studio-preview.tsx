@@ -196,10 +196,10 @@ function StagingPreview({
             {published ? 'Published' : 'Publish'}
           </Button>
         )}
-        {live && roleAtLeast(role, 'maintainer') && (
+        {live && production?.rollbackTo && roleAtLeast(role, 'maintainer') && (
           <ConfirmButton
             variant="secondary"
-            question="Roll production back?"
+            question={`Roll production back to ${production.rollbackTo.shortSha}?`}
             confirmLabel="Roll back"
             busy={rollback.isPending}
             onConfirm={() => {
