@@ -177,7 +177,9 @@ test('the landing prompt walks into the Studio, where the Blueprint is edited', 
   // Offline, the Architect says what it is, and where a model is configured.
   const note = page.getByTestId('rule-based-note');
   await expectVisible(note.getByText(/This Architect is rule-based/));
-  expect(await note.getByRole('link', { name: 'Configure an LLM provider' }).getAttribute('href')).toBe('/llm');
+  expect(await note.getByRole('link', { name: 'Configure an LLM provider' }).getAttribute('href')).toBe(
+    '/llm',
+  );
   const plan = page.getByRole('region', { name: 'Plan' });
   // What was asked, as the planner wrote it: a story per list page, checked in the browser.
   const stories = plan.getByRole('list', { name: 'User stories' });
