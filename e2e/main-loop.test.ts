@@ -106,8 +106,17 @@ test('main loop: landing prompt → live build → staging preview with screensh
   expect(firstBuild).toMatch(/^[0-9a-f-]{36}$/);
   const progress = page.getByRole('region', { name: 'Build progress' });
   await expectVisible(progress);
-  for (const step of ['render-spec', 'plan', 'implement', 'test', 'deploy', 'verify']) {
-    await expectVisible(progress.locator(`[data-step="${step}"]`));
+  // Each step under a name a person reads, not its identifier.
+  const names = {
+    'render-spec': 'Write the spec',
+    plan: 'Plan the work',
+    implement: 'Write the code',
+    test: 'Run the tests',
+    deploy: 'Deploy',
+    verify: 'Check in a browser',
+  };
+  for (const [step, name] of Object.entries(names)) {
+    await expectVisible(progress.locator(`[data-step="${step}"]`).getByText(name, { exact: true }));
   }
   await shot(page, '1-studio-building');
 

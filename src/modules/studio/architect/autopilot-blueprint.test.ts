@@ -77,6 +77,15 @@ describe('autopilotBlueprint', () => {
     expect(isReadyToBuild(bp).ready).toBe(true);
   });
 
+  it('names things from the words of a prompt, not from HTML pasted into it', () => {
+    const bp = autopilotBlueprint(
+      '<h1>A <b>recipe</b> box</h1><script>alert("x")</script> where cooks keep recipes &amp; ratings &#99999999;',
+    );
+    expect(bp.feature).toBe('Recipe box');
+    expect(JSON.stringify(bp)).not.toMatch(/\bscript\b|alert|<|&amp;/);
+    expect(bp.summary).toContain('recipes & ratings');
+  });
+
   it('uses the template it is given', () => {
     const bp = autopilotBlueprint('a photo gallery', 'landing-page');
     expect(bp.template).toBe('landing-page');

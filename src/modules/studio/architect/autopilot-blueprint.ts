@@ -33,7 +33,7 @@ const LEAD =
 
 /** Derives a build-ready Blueprint from a free-text prompt; `template` is inferred when omitted. */
 export function autopilotBlueprint(prompt: string, template?: TemplateId): Blueprint {
-  const text = prompt.replace(/\s+/g, ' ').trim().slice(0, 2000);
+  const text = wordsOf(prompt).replace(/\s+/g, ' ').trim().slice(0, 2000);
   const chosen: TemplateId = template ?? (LANDING_HINT.test(text) ? 'landing-page' : 'crud-app');
   const bp = emptyBlueprint(featureName(text, chosen));
   bp.template = chosen;
@@ -48,6 +48,27 @@ export function autopilotBlueprint(prompt: string, template?: TemplateId): Bluep
   if (!bp.feature && main && chosen === 'crud-app') bp.feature = `${humanize(main.name)} tracker`;
   fillGapsWithAssumptions(bp);
   return parseBlueprint(bp, 'The autopilot Blueprint');
+}
+
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
+
+/**
+ * The words of a prompt, without the HTML pasted into it: scripts and styles go whole, other tags
+ * leave their text, entities read as their characters. Names, slugs and entities come from words.
+ */
+export function wordsOf(prompt: string): string {
+  return prompt
+    .replace(/<(script|style)\b[^>]*>[\s\S]*?<\/\1\s*>/gi, ' ')
+    .replace(/<\/?[A-Za-z!][^>]*>/g, ' ')
+    .replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, code: string) => {
+      const lower = code.toLowerCase();
+      if (lower.startsWith('#')) {
+        const point = lower.startsWith('#x') ? Number.parseInt(lower.slice(2), 16) : Number(lower.slice(1));
+        return point > 0 && point <= 0x10ffff ? String.fromCodePoint(point) : ' ';
+      }
+      return ENTITIES[lower] ?? whole;
+    })
+    .replace(/[<>]/g, ' ');
 }
 
 function featureName(text: string, template: TemplateId): string {

@@ -1,5 +1,6 @@
 import type { OperationStep } from '../../api/operation-types.ts';
 import { durationBetween, formatDuration } from '../../widgets/format.ts';
+import { stepLabel } from './live-format.ts';
 import type { LiveStep } from './live-operation-state.ts';
 import { ProgressBar, StatusIcon } from './live-status.tsx';
 
@@ -84,7 +85,9 @@ function StepRow({ step, dense }: { step: StepRowData; dense: boolean }) {
     <li data-step={step.key} data-status={step.status}>
       <div className="flex items-center gap-2.5">
         <StatusIcon status={step.status} />
-        <span className={`font-medium text-slate-900 ${dense ? 'text-sm' : 'text-sm'}`}>{step.key}</span>
+        <span className="text-sm font-medium text-slate-900" title={step.key}>
+          {stepLabel(step.key)}
+        </span>
         {step.phase && step.phase !== step.key && (
           <span className="rounded bg-slate-100 px-1.5 py-0.5 text-[11px] text-slate-600">{step.phase}</span>
         )}
@@ -114,7 +117,7 @@ function StepRow({ step, dense }: { step: StepRowData; dense: boolean }) {
         <ProgressBar
           fraction={step.status === 'failed' ? Math.max(fraction, 0.04) : fraction}
           status={step.status}
-          label={`${step.key} progress`}
+          label={`${stepLabel(step.key)} progress`}
           className="mt-1.5 ml-6.5"
         />
       )}

@@ -2,7 +2,7 @@ import type { OperationDetail } from '../../api/operation-types.ts';
 import { Link } from '../../app/router.tsx';
 import { durationBetween, formatDuration } from '../../widgets/format.ts';
 import type { StreamState } from '../operations/live-events.ts';
-import { operationLabel } from '../operations/live-format.ts';
+import { operationLabel, stepLabel } from '../operations/live-format.ts';
 import { type LiveOperation, overallFraction } from '../operations/live-operation-state.ts';
 import { ProgressBar, StatusBadge, StatusIcon, StreamIndicator } from '../operations/live-status.tsx';
 import { mergeSteps, type StepRowData, stepDuration } from '../operations/live-steps.tsx';
@@ -45,7 +45,7 @@ export function BuildProgress({
             ? 'The change was cancelled'
             : 'The build was cancelled'
           : running
-            ? `${running.key}${running.message ? ` — ${running.message}` : ''}`
+            ? `${stepLabel(running.key)}${running.message ? ` — ${running.message}` : ''}`
             : (live.phase?.message ?? 'Waiting for a worker…');
   const duration = detail ? durationBetween(detail.startedAt, detail.finishedAt) : null;
 
@@ -114,7 +114,9 @@ function PipelineStep({ step }: { step: StepRowData }) {
     <li data-step={step.key} data-status={step.status} className="min-w-0">
       <div className="flex items-center gap-2">
         <StatusIcon status={step.status} />
-        <span className="truncate text-sm font-medium text-slate-800">{step.key}</span>
+        <span className="truncate text-sm font-medium text-slate-800" title={step.key}>
+          {stepLabel(step.key)}
+        </span>
         {step.status === 'running' && (
           <span className="ml-auto text-xs tabular-nums text-slate-500">{Math.round(fraction * 100)}%</span>
         )}
@@ -122,7 +124,7 @@ function PipelineStep({ step }: { step: StepRowData }) {
       <ProgressBar
         fraction={step.status === 'failed' ? Math.max(fraction, 0.04) : fraction}
         status={step.status}
-        label={`${step.key} progress`}
+        label={`${stepLabel(step.key)} progress`}
         className="mt-2"
       />
       <p
