@@ -20,6 +20,7 @@ import {
 } from '../../../platform/sandbox/index.ts';
 import type { AgentContext, AgentEvent, AgentRuntime, AgentTask, AgentWorkspace } from '../agent-runtime.ts';
 import { clip } from '../clip.ts';
+import { underOrchard } from '../profile/profile-env.ts';
 import { changedFiles, worktreeGitDirs } from './changed-files.ts';
 import type { CliAdapter, CliInvocation, CliRuntimeName } from './cli-adapter.ts';
 import { cliEnvironment, secretMasker } from './cli-environment.ts';
@@ -45,6 +46,8 @@ export interface CliRuntimeOptions {
   limits?: CgroupLimits;
   /** For tests: pretend the machine offers this isolation. */
   isolation?: Isolation;
+  /** The profile's plain env values (never secrets); the CLI's own variables win over them. */
+  env?: Record<string, string>;
 }
 
 export function createCliRuntime(name: CliRuntimeName, options: CliRuntimeOptions): AgentRuntime {
@@ -122,7 +125,7 @@ async function* runCli(
       root: home,
     });
     const { args, env } = cli.invocation(invocation);
-    const environment = cliEnvironment(cli, installDir, cliHome, env);
+    const environment = underOrchard(options.env ?? {}, cliEnvironment(cli, installDir, cliHome, env));
 
     yield { type: 'phase', phase: 'run', message: `Running ${cli.label} ${cli.version} in the sandbox` };
     const mapper = cli.createMapper({

@@ -31,6 +31,7 @@ import { announceDelivered } from '../issues/announce-session-outcome.ts';
 import { isMutating, type RunCommand } from '../llm-agent/agent-tools.ts';
 import { createLlmAgentRuntime } from '../llm-agent/llm-agent-runtime.ts';
 import { commandAllowed } from '../profile/command-allowed.ts';
+import { plainEnv, underOrchard } from '../profile/profile-env.ts';
 import { createScaffoldRuntime } from '../scaffold/scaffold-runtime.ts';
 import { closeWorkspace, commitWorkspace, ensureDefaultBranch, removeStaleWorkspaces } from '../workspace.ts';
 import { worktreeGitDir } from '../workspace-git-env.ts';
@@ -39,6 +40,7 @@ import { actorForSession } from './session-actor.ts';
 import type { AgentSessionDeps } from './session-deps.ts';
 import { recordedRunEnd, toEntry, toHistory } from './session-entries.ts';
 import { sessionLink } from './session-link.ts';
+import { runSessionSetup } from './session-setup.ts';
 import { appendEntries, findSession, readEntries, type SessionRow, updateSession } from './session-store.ts';
 import { sessionTask } from './session-task.ts';
 
@@ -69,13 +71,17 @@ export function pickRuntime(
       home: deps.config.home,
       logger: deps.logger,
       sandboxUser: projectSandboxUser(project, deps.config.sandbox.uidBase),
+      env: plainEnv(session.context?.profile?.env),
     });
   const extra = deps.extraRuntimes?.[session.runtime];
   if (extra) return extra();
   throw new NonRetryableError(`Unknown agent runtime "${session.runtime}" for project ${project.slug}.`);
 }
 
-/** `run` and `run_tests` commands: in the sandbox as the project's user, no network, bounded output. */
+/**
+ * `run` and `run_tests` commands: in the sandbox as the project's user, no network, bounded output,
+ * with the profile's plain env values (never its secrets: those go to setup only).
+ */
 function sandboxedCommands(
   deps: AgentSessionDeps,
   project: ProjectRow,
@@ -83,6 +89,7 @@ function sandboxedCommands(
   scratch: string,
   repo: string,
   allow: string[] | undefined,
+  profileEnv: Record<string, string>,
 ): RunCommand {
   return async (command, options) => {
     if (allow && !commandAllowed({ allow }, command))
@@ -101,7 +108,7 @@ function sandboxedCommands(
     const ran = await runSandboxed({
       command: ['sh', '-c', command],
       workspace: dir,
-      env: {
+      env: underOrchard(profileEnv, {
         PATH: DEFAULT_PATH,
         HOME: path.join(scratch, 'home'),
         TMPDIR: path.join(scratch, 'tmp'),
@@ -110,7 +117,7 @@ function sandboxedCommands(
         GIT_CONFIG_COUNT: '1',
         GIT_CONFIG_KEY_0: 'safe.directory',
         GIT_CONFIG_VALUE_0: '*',
-      },
+      }),
       network: 'none',
       user: projectSandboxUser(project, deps.config.sandbox.uidBase),
       allowUnsandboxed: deps.config.sandbox.allowUnsandboxed,
@@ -135,7 +142,7 @@ export async function runSessionStep(
   const project = session && (await findProjectById(deps.db, session.project_id));
   if (!session || !project) throw new NonRetryableError('The agent session or its project no longer exists.');
   if (session.status === 'succeeded' || session.status === 'cancelled') return { skipped: session.status };
-  const started = Date.now();
+  let started = Date.now();
   const priorWallMs = Number(session.wall_ms);
   await updateSession(deps.db, sessionId, {
     status: 'running',
@@ -184,7 +191,15 @@ export async function runSessionStep(
       deps,
       session,
       project,
-      sandboxedCommands(deps, project, dir, scratch, repo, session.context?.allowCommands),
+      sandboxedCommands(
+        deps,
+        project,
+        dir,
+        scratch,
+        repo,
+        session.context?.allowCommands,
+        plainEnv(session.context?.profile?.env),
+      ),
     );
     // The session acts as its agent principal with a token delegated by its starter, minted for
     // this attempt (a killed attempt's token is revoked first) and revoked when the session ends.
@@ -239,6 +254,21 @@ export async function runSessionStep(
     // A killed attempt may have got as far as the run's result, and a commit of it: the agent does
     // not run again (it has nothing left to do), and that commit is the one delivered.
     const ended = await recordedRunEnd(entries, run, deps.blobs);
+    // `setup` of the session's profile, in a sandbox like the agent's commands. Its time is not the
+    // agent's: the wall budget starts after it.
+    if (!ended.result)
+      started += await runSessionSetup(deps, ctx, {
+        session,
+        project,
+        run,
+        workspace,
+        repo,
+        scratch,
+        codeSha: checkpoint,
+        // network.allow: setup gets the network the agent's commands get.
+        network: 'none',
+        settle: (reason, message) => settleSession(deps, session, reason, message),
+      });
     const outcome =
       ended.result ??
       (await driveAgent(runtime, { ...task, budget: remainingWall(task, priorWallMs) }, workspace, {
@@ -358,7 +388,7 @@ function mergeRequestText(session: SessionRow, summary: string) {
 export async function settleSession(
   deps: Pick<AgentSessionDeps, 'db' | 'revokeDelegation'>,
   session: Pick<SessionRow, 'id'>,
-  reason: 'budget' | 'error' | 'cancelled',
+  reason: 'budget' | 'error' | 'cancelled' | 'setup',
   message: string,
   wallMs?: number,
 ) {

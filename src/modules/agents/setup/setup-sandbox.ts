@@ -1,0 +1,73 @@
+/**
+ * The sandbox Orchard runs a session's setup in, and the archiving of what setup made: the same
+ * sandbox as the agent's own commands (bubblewrap as the project's unprivileged user, the
+ * workspace writable, the worktree's git directory read-only, Orchard's home hidden), so setup
+ * can do nothing the agent could not, and no file it made is ever read or written by Orchard's
+ * own user through a path the sandbox controlled.
+ */
+import path from 'node:path';
+import {
+  DEFAULT_PATH,
+  runSandboxed,
+  type SandboxNetwork,
+  type SandboxResult,
+  type SandboxUser,
+} from '../../../platform/sandbox/index.ts';
+
+export interface SetupSandbox {
+  workspace: string;
+  /** The bare repository (read-only: git in the workspace reads its objects). */
+  repo: string;
+  /** Orchard's home (hidden when it lies inside a system directory the sandbox mounts). */
+  home: string;
+  user?: SandboxUser;
+  allowUnsandboxed: boolean;
+  /** Setup commands' network: what the agent's commands get. Archiving never has any. */
+  network: SandboxNetwork;
+}
+
+export interface SandboxRun {
+  command: string[];
+  env: Record<string, string>;
+  network?: SandboxNetwork;
+  workspaceReadOnly?: boolean;
+  writable?: string[];
+  readOnly?: string[];
+  timeoutMs: number;
+  signal: AbortSignal;
+  onOutput?: (chunk: Buffer) => void;
+}
+
+export function runInSetupSandbox(box: SetupSandbox, run: SandboxRun): Promise<SandboxResult> {
+  return runSandboxed({
+    command: run.command,
+    workspace: box.workspace,
+    workspaceReadOnly: run.workspaceReadOnly,
+    env: run.env,
+    network: run.network ?? 'none',
+    user: box.user,
+    allowUnsandboxed: box.allowUnsandboxed,
+    writable: run.writable,
+    readOnly: [box.repo, ...(run.readOnly ?? [])],
+    hidden: [box.home],
+    timeoutMs: run.timeoutMs,
+    signal: run.signal,
+    onStdout: run.onOutput,
+    onStderr: run.onOutput,
+  });
+}
+
+/** Orchard's variables in the sandbox, for a run whose private HOME and TMPDIR are under `dir`. */
+export function sandboxBaseEnv(dir: string): Record<string, string> {
+  return {
+    PATH: DEFAULT_PATH,
+    HOME: path.join(dir, 'home'),
+    TMPDIR: path.join(dir, 'tmp'),
+    LANG: 'C.UTF-8',
+    CI: 'true',
+    // The worktree's git directory is Orchard's and read-only in the sandbox: git must not refuse it.
+    GIT_CONFIG_COUNT: '1',
+    GIT_CONFIG_KEY_0: 'safe.directory',
+    GIT_CONFIG_VALUE_0: '*',
+  };
+}
