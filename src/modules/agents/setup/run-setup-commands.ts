@@ -5,7 +5,7 @@
  * or an error message.
  */
 import { type SandboxResult, SandboxUnavailableError } from '../../../platform/sandbox/index.ts';
-import { StreamMasker } from '../../secrets/index.ts';
+import { createMasker, StreamMasker } from '../../secrets/index.ts';
 import type { AgentEvent } from '../agent-runtime.ts';
 import { runInSetupSandbox, type SetupSandbox } from './setup-sandbox.ts';
 
@@ -39,7 +39,10 @@ export interface SetupCommandsInput {
 
 /** Runs the commands; resolves with why setup failed (masked), or undefined when all succeeded. */
 export async function runSetupCommands(input: SetupCommandsInput): Promise<string | undefined> {
+  // A command is the profile's own text, but a secret could still look like part of it.
+  const hide = createMasker(input.secretValues);
   for (const command of input.commands) {
+    const shown = hide(command);
     const masker = new StreamMasker(input.secretValues);
     const decoder = new TextDecoder();
     const output = new KeptOutput();
@@ -50,7 +53,7 @@ export async function runSetupCommands(input: SetupCommandsInput): Promise<strin
     };
     const started = Date.now();
     const timeoutMs = input.timeoutMs ?? SETUP_COMMAND_TIMEOUT_MS;
-    input.onLine(`$ ${command}`);
+    input.onLine(`$ ${shown}`);
     let ran: SandboxResult;
     try {
       ran = await runInSetupSandbox(input.box, {
@@ -65,7 +68,7 @@ export async function runSetupCommands(input: SetupCommandsInput): Promise<strin
     } catch (error) {
       // No sandbox on this machine: setup cannot run, as the agent's commands could not.
       if (error instanceof SandboxUnavailableError)
-        return `setup command \`${command}\` could not run: ${error.message}`;
+        return `setup command \`${shown}\` could not run: ${error.message}`;
       throw error;
     }
     take(masker.push(decoder.decode()) + masker.flush());
@@ -74,7 +77,7 @@ export async function runSetupCommands(input: SetupCommandsInput): Promise<strin
     const text = output.text();
     await input.onCommand({
       type: 'command',
-      command,
+      command: shown,
       exitCode: ran.exitCode,
       durationMs: Date.now() - started,
       output: text,
@@ -86,7 +89,7 @@ export async function runSetupCommands(input: SetupCommandsInput): Promise<strin
         ? `was killed (${ran.signal ?? 'signal'})`
         : `exited ${ran.exitCode}`;
     const tail = text.trim().slice(-REASON_TAIL);
-    return `setup command \`${command}\` ${how}${tail ? `: ${tail}` : ''}`;
+    return `setup command \`${shown}\` ${how}${tail ? `: ${tail}` : ''}`;
   }
   return undefined;
 }
