@@ -5,6 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { type MockLlm, startMockLlm } from '../src/modules/llm/mock/index.ts';
 import { createTestDatabase, type TestDatabase } from '../test/db.ts';
+import { commitFiles, gitOk, localRepo } from '../test/git.ts';
 import { createAdminSession } from './support/api-session.ts';
 import { launchBrowser, watchPageErrors } from './support/browser.ts';
 import { ensureWebBuilt } from './support/build-web.ts';
@@ -215,6 +216,80 @@ test('a session runs live from the form to a merge request, then continues after
   // The list may first show what it had cached, then what it fetched on opening: wait for that.
   await expectVisible(row.getByText('succeeded', { exact: true }));
   expect(await row.innerText()).toMatch(/llm-agent · coder[\s\S]*orchard\/agent-1[\s\S]*succeeded/);
+
+  expect(problems).toEqual([]);
+  await context.close();
+}, 240_000);
+
+test("the project's setup shows before the agent's work, and the next session restores it from the cache", async () => {
+  const orchard = await startApp({
+    llm: {
+      providers: [
+        {
+          name: 'openai',
+          kind: 'openai-compatible',
+          baseUrl: `${mock.url}/v1`,
+          apiKey: 'sk-test',
+          models: [{ id: 'gpt-mock', input: 1.25, output: 10 }],
+        },
+      ],
+      aliases: { coder: ['openai/gpt-mock'] },
+    },
+  });
+  const context = await browser.newContext({ baseURL: orchard.url, viewport: { width: 1440, height: 900 } });
+  const api = await createAdminSession(context);
+  expect((await api.call('POST', '/api/projects', { name: 'larder', slug: 'larder' })).status).toBe(201);
+  const { body: created } = await api.call<{ token: string }>('POST', '/api/tokens', {
+    name: 'push',
+    scopes: ['read', 'write'],
+  });
+  const setup = 'mkdir -p node_modules && echo installed > node_modules/.done && echo "installed 1 package"';
+  const work = await localRepo();
+  cleanups.push(() => rm(work, { recursive: true, force: true }));
+  await commitFiles(
+    work,
+    {
+      '.gitignore': 'node_modules/\n',
+      'package-lock.json': '{"lockfileVersion":3}\n',
+      '.orchard/agent.yml': `setup:\n  - ${JSON.stringify(setup)}\n`,
+    },
+    'The larder',
+  );
+  const remote = new URL(`${orchard.url}/git/larder.git`);
+  remote.username = 'git';
+  remote.password = created.token;
+  await gitOk(['push', '-q', remote.toString(), 'main'], work);
+  const page = await context.newPage();
+  const problems = watchPageErrors(page);
+  const open = async (title: string) => {
+    mock.setScenario([
+      { toolCall: { name: 'write_file', args: { path: 'shelf.txt', content: `${title}\n` } } },
+      { toolCall: { name: 'finish', args: { summary: `${title}: done.` } } },
+    ]);
+    const { status, body } = await api.call<{ id: string }>('POST', '/api/projects/larder/agent-sessions', {
+      title,
+    });
+    expect(status).toBe(202);
+    await page.goto(`/projects/larder/agent-sessions/${body.id}`);
+    await expectVisible(page.getByTestId('session-status').getByText('succeeded', { exact: true }));
+    return page.getByRole('list', { name: 'Transcript' });
+  };
+
+  // The first session runs setup: its command, marked as setup, then how it went.
+  const first = await open('Stock the larder');
+  const setupCommand = first.locator('[data-kind="command"]', { hasText: `$ ${setup}` });
+  await expectVisible(setupCommand.getByText('setup', { exact: true }));
+  await expectVisible(setupCommand.getByText('installed 1 package', { exact: true }));
+  await expectVisible(first.locator('[data-kind="setup"]').getByText('Setup ran'));
+  await expectVisible(first.locator('[data-kind="setup"]').getByText('· cached for the next run'));
+  await shot(page, 'agent-session-setup-ran');
+
+  // The second restores it: no command ran.
+  const second = await open('Stock it again');
+  await expectVisible(second.locator('[data-kind="setup"]').getByText('Setup restored from the cache'));
+  await expectVisible(second.getByText('Stock it again: done.', { exact: true }));
+  expect(await second.locator('[data-kind="command"]').count()).toBe(0);
+  await shot(page, 'agent-session-setup-restored');
 
   expect(problems).toEqual([]);
   await context.close();

@@ -40,6 +40,7 @@ const STOP_REASONS: Record<string, string> = {
   budget: 'It stopped at its budget.',
   cancelled: 'It was cancelled.',
   error: 'It stopped on an error.',
+  setup: 'Its setup (.orchard/agent.yml) failed before the agent started.',
 };
 
 function AgentSessionBody({ project, id }: { project: Project; id: string }) {

@@ -23,6 +23,7 @@ import type { AgentContext, AgentEvent, AgentRuntime, AgentTask, AgentWorkspace 
 import { clip } from '../clip.ts';
 import { describeAttempt } from '../egress/egress-proxy.ts';
 import { openSandboxEgress, type SandboxEgress } from '../egress/sandbox-egress.ts';
+import { underOrchard } from '../profile/profile-env.ts';
 import { changedFiles, worktreeGitDirs } from './changed-files.ts';
 import type { CliAdapter, CliInvocation, CliRuntimeName } from './cli-adapter.ts';
 import { cliEnvironment, secretMasker } from './cli-environment.ts';
@@ -50,6 +51,8 @@ export interface CliRuntimeOptions {
   isolation?: Isolation;
   /** `network.allow` of the project's profile: the hosts the CLI's commands may reach (none when empty). */
   networkAllow?: readonly string[];
+  /** The profile's plain env values (never secrets); the CLI's own variables win over them. */
+  env?: Record<string, string>;
 }
 
 export function createCliRuntime(name: CliRuntimeName, options: CliRuntimeOptions): AgentRuntime {
@@ -136,7 +139,7 @@ async function* runCli(
       root: home,
     });
     const { args, env } = cli.invocation(invocation);
-    const environment = cliEnvironment(cli, installDir, cliHome, env);
+    const environment = underOrchard(options.env ?? {}, cliEnvironment(cli, installDir, cliHome, env));
 
     yield { type: 'phase', phase: 'run', message: `Running ${cli.label} ${cli.version} in the sandbox` };
     const mapper = cli.createMapper({

@@ -37,13 +37,24 @@ const positive = (max: number) =>
   z.number().positive('must be more than 0').max(max, `must be at most ${max}`);
 const wholePositive = (max: number) => positive(max).int('must be a whole number');
 
+/**
+ * Variables the sandbox cannot work without: HOME and TMPDIR are the run's private writable
+ * directories and PATH finds node; a profile that set them would break every command, so they
+ * are refused here (and Orchard's own values win at run time anyway, see profile-env.ts).
+ */
+export const SANDBOX_VARIABLES = ['PATH', 'HOME', 'TMPDIR'];
+
 /** Orchard's own variables (its URL, the session, its token) are set by Orchard and not overridable. */
 const EnvName = z
   .string()
   .regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, 'is not a valid environment variable name')
-  .refine((name) => !name.toUpperCase().startsWith('ORCHARD_'), 'is reserved for Orchard (ORCHARD_*)');
+  .refine((name) => !name.toUpperCase().startsWith('ORCHARD_'), 'is reserved for Orchard (ORCHARD_*)')
+  .refine(
+    (name) => !SANDBOX_VARIABLES.includes(name),
+    `is set by Orchard in the sandbox (${SANDBOX_VARIABLES.join(', ')})`,
+  );
 const SecretName = z.string().regex(/^[A-Z_][A-Z0-9_]{0,127}$/, 'is not a secret name (A-Z, 0-9, _)');
-/** `{ secret: NAME }`: the value of the project secret NAME, given to the commands, never shown. */
+/** `{ secret: NAME }`: the value of the project secret NAME, given to `setup` commands only, never shown. */
 const SecretRef = closed({ secret: SecretName });
 const EnvValue = z.union([z.union([z.string(), z.number(), z.boolean()]).transform(String), SecretRef], {
   error: (issue) =>
@@ -93,7 +104,7 @@ export const AgentProfile = closed({
     /** Also the Kubernetes Job's deadline (plus time for setup and the last checkpoint). */
     maxWallMinutes: positive(24 * 60).default(20),
   }).prefault({}),
-  /** Run once per workspace, before the agent starts; skipped while the setup key is unchanged. */
+  /** Run before the agent starts in each run's workspace; restored from the setup cache while the key is unchanged. */
   setup: z.array(Command.max(10_000)).max(50).default([]),
   cacheKey: z
     .array(WorkspacePath)

@@ -88,6 +88,11 @@ describe('parseAgentProfile', () => {
     expect(failure('env:\n  ORCHARD_TOKEN: x\n').message).toContain(
       '.orchard/agent.yml:2:3: env.ORCHARD_TOKEN: is reserved for Orchard (ORCHARD_*)',
     );
+    for (const name of ['PATH', 'HOME', 'TMPDIR'])
+      expect(failure(`env:\n  ${name}: /somewhere\n`).message).toContain(
+        `.orchard/agent.yml:2:3: env.${name}: is set by Orchard in the sandbox (PATH, HOME, TMPDIR)`,
+      );
+    expect(parseAgentProfile('env:\n  Path: x\n  NODE_PATH: y\n').env).toEqual({ Path: 'x', NODE_PATH: 'y' });
     expect(failure('env:\n  1BAD:\n    secret: KEY\n').message).toContain(
       '.orchard/agent.yml:2:3: env.1BAD: is not a valid environment variable name',
     );

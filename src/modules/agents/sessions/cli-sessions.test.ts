@@ -68,7 +68,12 @@ beforeAll(async () => {
     payload: { name: 'greeter', slug: 'greeter' },
   });
   const dir = await localRepo();
-  await commitFiles(dir, { 'README.md': '# Greeter\n' }, 'Initial commit');
+  // The profile's plain env reaches the CLI's shell commands.
+  await commitFiles(
+    dir,
+    { 'README.md': '# Greeter\n', '.orchard/agent.yml': 'env:\n  GREETING: from the profile\n' },
+    'Initial commit',
+  );
   await gitOk(['push', '-q', remoteUrl(base, 'greeter', token), 'main'], dir);
 });
 afterAll(async () => {
@@ -86,7 +91,7 @@ const CASES: { runtime: string; cli: CliRuntimeName; model: string; scenario: Sc
       {
         toolCall: {
           name: 'Bash',
-          args: { command: "printf 'hello from claude\\n' > hello.txt", description: 'Write' },
+          args: { command: 'printf "hello from claude, $GREETING\\n" > hello.txt', description: 'Write' },
         },
       },
       { reply: 'Done: hello.txt greets.' },
@@ -97,7 +102,12 @@ const CASES: { runtime: string; cli: CliRuntimeName; model: string; scenario: Sc
     cli: 'cli:codex',
     model: 'gpt-mock',
     scenario: [
-      { toolCall: { name: 'exec_command', args: { cmd: "printf 'hello from codex\\n' > hello.txt" } } },
+      {
+        toolCall: {
+          name: 'exec_command',
+          args: { cmd: 'printf "hello from codex, $GREETING\\n" > hello.txt' },
+        },
+      },
       { reply: 'Done: hello.txt greets.' },
     ],
   },
@@ -153,6 +163,9 @@ describe.each(CASES)('$runtime as a session runtime', ({ runtime, cli, model, sc
         'hello.txt',
       );
       expect(text).toMatch(/^hello from/);
+      // Claude Code and Codex wrote it with a shell command, which had the profile's env.
+      if (runtime !== 'gemini-cli')
+        expect(text).toBe(`hello from ${runtime.split('-')[0]}, from the profile\n`);
       // Every model request came through the proxy, authenticated by the session's delegated token.
       const { rows } = await t.res.db.query<{ n: number; tokens: number }>(
         'SELECT count(*)::int AS n, coalesce(sum(input_tokens + output_tokens), 0)::int AS tokens FROM llm_calls WHERE agent_session_id = $1',

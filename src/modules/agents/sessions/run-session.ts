@@ -32,6 +32,7 @@ import { announceDelivered } from '../issues/announce-session-outcome.ts';
 import { isMutating, type RunCommand } from '../llm-agent/agent-tools.ts';
 import { createLlmAgentRuntime } from '../llm-agent/llm-agent-runtime.ts';
 import { commandAllowed } from '../profile/command-allowed.ts';
+import { plainEnv, underOrchard } from '../profile/profile-env.ts';
 import { createScaffoldRuntime } from '../scaffold/scaffold-runtime.ts';
 import { closeWorkspace, commitWorkspace, ensureDefaultBranch, removeStaleWorkspaces } from '../workspace.ts';
 import { worktreeGitDir } from '../workspace-git-env.ts';
@@ -40,6 +41,7 @@ import { actorForSession } from './session-actor.ts';
 import type { AgentSessionDeps } from './session-deps.ts';
 import { recordedRunEnd, toEntry, toHistory } from './session-entries.ts';
 import { sessionLink } from './session-link.ts';
+import { runSessionSetup } from './session-setup.ts';
 import { appendEntries, findSession, readEntries, type SessionRow, updateSession } from './session-store.ts';
 import { sessionTask } from './session-task.ts';
 
@@ -71,6 +73,7 @@ export function pickRuntime(
       logger: deps.logger,
       sandboxUser: projectSandboxUser(project, deps.config.sandbox.uidBase),
       networkAllow: session.context?.networkAllow,
+      env: plainEnv(session.context?.profile?.env),
     });
   const extra = deps.extraRuntimes?.[session.runtime];
   if (extra) return extra();
@@ -79,7 +82,8 @@ export function pickRuntime(
 
 /**
  * `run` and `run_tests` commands: in the sandbox as the project's user, bounded output, no network
- * but the hosts of the profile's `network.allow` (through the egress proxy).
+ * but the hosts of the profile's `network.allow` (through the egress proxy), with the profile's
+ * plain env values (never its secrets: those go to setup only).
  */
 function sandboxedCommands(
   deps: AgentSessionDeps,
@@ -89,6 +93,7 @@ function sandboxedCommands(
   repo: string,
   allow: string[] | undefined,
   network: CommandNetwork | undefined,
+  profileEnv: Record<string, string>,
 ): RunCommand {
   return async (command, options) => {
     if (allow && !commandAllowed({ allow }, command))
@@ -107,7 +112,7 @@ function sandboxedCommands(
     const ran = await runWithEgress(network, {
       command: ['sh', '-c', command],
       workspace: dir,
-      env: {
+      env: underOrchard(profileEnv, {
         PATH: DEFAULT_PATH,
         HOME: path.join(scratch, 'home'),
         TMPDIR: path.join(scratch, 'tmp'),
@@ -116,7 +121,7 @@ function sandboxedCommands(
         GIT_CONFIG_COUNT: '1',
         GIT_CONFIG_KEY_0: 'safe.directory',
         GIT_CONFIG_VALUE_0: '*',
-      },
+      }),
       network: 'none',
       user: projectSandboxUser(project, deps.config.sandbox.uidBase),
       allowUnsandboxed: deps.config.sandbox.allowUnsandboxed,
@@ -142,7 +147,7 @@ export async function runSessionStep(
   const project = session && (await findProjectById(deps.db, session.project_id));
   if (!session || !project) throw new NonRetryableError('The agent session or its project no longer exists.');
   if (session.status === 'succeeded' || session.status === 'cancelled') return { skipped: session.status };
-  const started = Date.now();
+  let started = Date.now();
   const priorWallMs = Number(session.wall_ms);
   await updateSession(deps.db, sessionId, {
     status: 'running',
@@ -199,6 +204,7 @@ export async function runSessionStep(
         repo,
         session.context?.allowCommands,
         commandNetwork(deps, ctx, session),
+        plainEnv(session.context?.profile?.env),
       ),
     );
     // The session acts as its agent principal with a token delegated by its starter, minted for
@@ -284,6 +290,21 @@ export async function runSessionStep(
     // A killed attempt may have got as far as the run's result, and a commit of it: the agent does
     // not run again (it has nothing left to do), and that commit is the one delivered.
     const ended = await recordedRunEnd(entries, run, deps.blobs);
+    // `setup` of the session's profile, in a sandbox like the agent's commands. Its time is not the
+    // agent's: the wall budget starts after it.
+    if (!ended.result)
+      started += await runSessionSetup(deps, ctx, {
+        session,
+        project,
+        run,
+        workspace,
+        repo,
+        scratch,
+        codeSha: checkpoint,
+        // network.allow: setup gets the network the agent's commands get.
+        egress: commandNetwork(deps, ctx, session),
+        settle: (reason, message) => settleSession(deps, session, reason, message),
+      });
     const outcome =
       ended.result ??
       (await driveAgent(runtime, { ...task, budget: remainingWall(task, priorWallMs) }, workspace, {
@@ -424,7 +445,7 @@ function mergeRequestText(session: SessionRow, summary: string) {
 export async function settleSession(
   deps: Pick<AgentSessionDeps, 'db' | 'revokeDelegation'>,
   session: Pick<SessionRow, 'id'>,
-  reason: 'budget' | 'error' | 'cancelled',
+  reason: 'budget' | 'error' | 'cancelled' | 'setup',
   message: string,
   wallMs?: number,
 ) {

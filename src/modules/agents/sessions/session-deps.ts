@@ -3,6 +3,7 @@ import type { EventBus } from '../../../platform/events/index.ts';
 import type { Actor } from '../../../platform/http/actor.ts';
 import type { LlmGateway } from '../../llm/index.ts';
 import type { Registry } from '../../operations/index.ts';
+import type { Vault } from '../../secrets/index.ts';
 import type { AgentLlmEndpoint, AgentRuntime } from '../agent-runtime.ts';
 import type { DeliveryDeps } from '../deliver-branch.ts';
 
@@ -20,6 +21,8 @@ export type AgentSessionDeps = DeliveryDeps & {
   blobs: BlobStore;
   bus: EventBus;
   llm: Pick<LlmGateway, 'stream' | 'isConfigured'>;
+  /** Opens the project secrets that `.orchard/agent.yml` gives to setup commands. */
+  vault: Vault;
   /**
    * Makes the session's agent principal and a token delegated by `by`, narrowed to the project
    * and `orchard/*` pushes, expiring at `expiresAt`. Without it, sessions act as their starter.

@@ -58,6 +58,8 @@ export async function toHistory(rows: EntryRow[], blobs: BlobStore): Promise<Age
   const events: AgentEvent[] = [];
   for (const row of rows) {
     if (row.kind === 'log' || (row.kind === 'status' && row.data.type !== 'result')) continue;
+    // Setup is Orchard's, not something the agent did: its commands are not the agent's history.
+    if (row.kind === 'command' && row.data.setup === true) continue;
     let event = row.data as unknown as AgentEvent & { truncated?: boolean; checkpoint?: string };
     if (row.blob_key) {
       const blob = await blobs.get(row.blob_key);

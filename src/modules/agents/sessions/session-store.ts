@@ -3,6 +3,7 @@ import { type Db, type DbClient, type Queryable, withTransaction } from '../../.
 import { notify } from '../../../platform/events/index.ts';
 import type { Blueprint, TemplateId } from '../../blueprint/index.ts';
 import type { AgentBudget } from '../agent-runtime.ts';
+import type { SessionProfile } from '../profile/session-profile.ts';
 
 /** NOTIFY channel: the payload is the id of a session whose transcript grew or whose state changed. */
 export const SESSION_CHANNEL = 'orchard_agent_sessions';
@@ -82,6 +83,8 @@ export interface SessionContext {
   allowCommands?: string[];
   /** `network.allow` of the project's agent profile: the hosts the agent's commands may reach. */
   networkAllow?: string[];
+  /** Setup, its cache key's inputs and env of the profile on the default branch (secret names only). */
+  profile?: SessionProfile;
 }
 
 export interface NewSession {

@@ -10,6 +10,7 @@ import { requireProjectRole } from '../../projects/index.ts';
 import type { AgentBudget } from '../agent-runtime.ts';
 import { AgentProfile } from '../profile/agent-profile.ts';
 import { loadAgentProfile } from '../profile/load-agent-profile.ts';
+import { toSessionProfile } from '../profile/session-profile.ts';
 import { CLI_RUNTIMES } from './run-session.ts';
 import type { StartAgentSessionBody } from './schemas.ts';
 import type { AgentSessionDeps } from './session-deps.ts';
@@ -38,15 +39,17 @@ export function toBudget(
 }
 
 /**
- * The project's agent profile (`.orchard/agent.yml`) where the session starts: its branch when it
- * exists, else the default branch; the defaults for a repository without one. A bad file is a
+ * The project's agent profile (`.orchard/agent.yml`) as the default branch has it, whatever branch
+ * the session works on; the defaults for a repository without one. Never the session's branch:
+ * `orchard/*` branches are where agents push, so a profile read there would let an agent widen
+ * what its next run may do (commands, setup, secrets, network) or spend (budget), or send the
+ * code to another model or runtime. Only maintainers move the default branch. A bad file is a
  * ValidationError naming the line.
  */
-async function sessionProfile(deps: AgentSessionDeps, slug: string, branch: string | undefined) {
+async function sessionProfile(deps: AgentSessionDeps, slug: string) {
   const repo = repositoryPath(deps.config.home, slug);
-  if (!existsSync(repo)) return AgentProfile.parse({});
-  const head = (branch && (await branchHead(repo, branch))) || (await branchHead(repo, DEFAULT_BRANCH));
-  return head ? loadAgentProfile(repo, head) : AgentProfile.parse({});
+  const head = existsSync(repo) ? await branchHead(repo, DEFAULT_BRANCH) : undefined;
+  return { profile: head ? await loadAgentProfile(repo, head) : AgentProfile.parse({}), sha: head };
 }
 
 export interface StartSessionExtras {
@@ -74,7 +77,7 @@ export async function startAgentSession(
   requireUndelegated(ctx.actor, AGENTS_CANNOT_START_AGENTS);
   const { project } = await requireProjectRole(deps.db, ctx.actor, slug, 'developer');
   // What the request leaves open, the project's profile says.
-  const profile = await sessionProfile(deps, project.slug, body.branch);
+  const { profile, sha: profileSha } = await sessionProfile(deps, project.slug);
   const runtime = body.runtime ?? profile.runtime;
   const model = body.model ?? (runtime === 'llm-agent' ? profile.model : null);
   if (runtime === 'llm-agent') {
@@ -106,6 +109,7 @@ export async function startAgentSession(
         ...extras.context,
         ...(allowCommands ? { allowCommands } : {}),
         ...(profile.network.allow.length ? { networkAllow: profile.network.allow } : {}),
+        profile: toSessionProfile(profile, profileSha),
       },
       budget,
       branch,

@@ -94,6 +94,7 @@ export function CommandItem({ item }: { item: Item<'command'> }) {
   return (
     <div className="rounded-lg border border-slate-200 bg-white px-4 py-3">
       <div className="mb-2 flex flex-wrap items-center gap-2 text-sm">
+        {item.setup && <Badge tone="blue">setup</Badge>}
         <code className="min-w-0 flex-1 font-mono text-slate-900">$ {item.command}</code>
         <Badge tone={ok ? 'green' : 'red'}>
           {item.exitCode === null ? 'killed' : `exit ${item.exitCode}`}
@@ -132,6 +133,33 @@ export function FilesItem({ item }: { item: Item<'files'> }) {
         ))}
       </ul>
     </div>
+  );
+}
+
+const SETUP_OUTCOMES: Record<Item<'setup'>['outcome'], string> = {
+  restored: 'Setup restored from the cache',
+  ran: 'Setup ran',
+  failed: 'Setup failed',
+};
+
+/** How `.orchard/agent.yml`'s setup went before the agent started (its commands show above it). */
+export function SetupItem({ item }: { item: Item<'setup'> }) {
+  const commands = item.commands === 1 ? '1 command' : `${item.commands} commands`;
+  return (
+    <p
+      data-outcome={item.outcome}
+      className={`flex flex-wrap items-center gap-x-1.5 px-1 text-sm ${item.outcome === 'failed' ? 'text-red-700' : 'text-slate-600'}`}
+    >
+      <span className="font-medium">{SETUP_OUTCOMES[item.outcome]}</span>
+      <span>({commands}</span>
+      {item.durationMs !== null && <span>· {formatDuration(item.durationMs)}</span>}
+      <span>
+        · key <code className="font-mono text-xs">{item.setupKey}</code>)
+      </span>
+      {item.outcome === 'ran' && item.cached !== null && (
+        <span>{item.cached ? '· cached for the next run' : '· not cached'}</span>
+      )}
+    </p>
   );
 }
 

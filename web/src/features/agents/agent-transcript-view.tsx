@@ -8,6 +8,7 @@ import {
   LogItem,
   MessageItem,
   ResultItem,
+  SetupItem,
   ToolItem,
 } from './agent-transcript-items.tsx';
 
@@ -23,6 +24,8 @@ function ItemView({ item, slug }: { item: TranscriptItem; slug: string }) {
       return <FilesItem item={item} />;
     case 'result':
       return <ResultItem item={item} />;
+    case 'setup':
+      return <SetupItem item={item} />;
     case 'delivered':
       return <DeliveredItem item={item} slug={slug} />;
     case 'log':

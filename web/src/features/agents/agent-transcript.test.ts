@@ -50,6 +50,31 @@ describe('foldEntries', () => {
     expect(foldEntries(twice, [more])).toBe(twice);
   });
 
+  it("shows setup commands as Orchard's, and how setup went", () => {
+    const t = foldEntries(emptyTranscript(), [
+      entry('command', { type: 'command', command: 'npm ci', exitCode: 0, output: 'added 3', setup: true }),
+      entry('status', {
+        type: 'setup',
+        outcome: 'ran',
+        key: 'abcdef012345',
+        commands: 1,
+        durationMs: 900,
+        cached: true,
+      }),
+      entry(
+        'status',
+        { type: 'setup', outcome: 'restored', key: 'abcdef012345', commands: 1, durationMs: 40 },
+        2,
+      ),
+      entry('command', { type: 'command', command: 'npm test', exitCode: 0, output: 'ok' }, 2),
+    ]);
+    expect(t.items.map((i) => i.type)).toEqual(['command', 'setup', 'setup', 'command']);
+    expect(t.items[0]).toMatchObject({ command: 'npm ci', setup: true });
+    expect(t.items[1]).toMatchObject({ outcome: 'ran', setupKey: 'abcdef012345', commands: 1, cached: true });
+    expect(t.items[2]).toMatchObject({ outcome: 'restored', run: 2, cached: null });
+    expect(t.items[3]).toMatchObject({ command: 'npm test', setup: false });
+  });
+
   it('groups consecutive file edits of a run, and notes how each run ended', () => {
     const t = foldEntries(emptyTranscript(), [
       entry('file', { type: 'file', path: 'a.js', action: 'write', bytes: 10 }),

@@ -29,6 +29,17 @@ export type TranscriptItem =
       exitCode: number | null;
       durationMs?: number;
       output: string;
+      /** Run by Orchard from `.orchard/agent.yml`'s setup, before the agent (not by the agent). */
+      setup: boolean;
+    })
+  | (Base & {
+      type: 'setup';
+      outcome: 'restored' | 'ran' | 'failed';
+      /** The setup key's first digits. */
+      setupKey: string;
+      commands: number;
+      durationMs: number | null;
+      cached: boolean | null;
     })
   | (Base & { type: 'files'; files: Array<{ path: string; action: string; bytes?: number }> })
   | (Base & { type: 'result'; summary: string })
@@ -135,6 +146,7 @@ export function foldEntries(state: Transcript, entries: AgentSessionEntry[]): Tr
           exitCode: num(d.exitCode) ?? null,
           durationMs: num(d.durationMs),
           output: str(d.output) ?? '',
+          setup: d.setup === true,
         });
         break;
       case 'file': {
@@ -148,6 +160,16 @@ export function foldEntries(state: Transcript, entries: AgentSessionEntry[]): Tr
       case 'status':
         if (d.type === 'result')
           items.push({ ...base(entry), type: 'result', summary: str(d.summary) ?? '' });
+        else if (d.type === 'setup')
+          items.push({
+            ...base(entry),
+            type: 'setup',
+            outcome: d.outcome === 'restored' || d.outcome === 'failed' ? d.outcome : 'ran',
+            setupKey: str(d.key) ?? '',
+            commands: num(d.commands) ?? 0,
+            durationMs: num(d.durationMs) ?? null,
+            cached: typeof d.cached === 'boolean' ? d.cached : null,
+          });
         else if (d.type === 'delivered')
           items.push({
             ...base(entry),
