@@ -77,7 +77,8 @@ async function sessionRunning(commands: string[]) {
     .filter((e) => e.kind === 'tool-result' && e.data.name === 'run')
     .map((e) => String(e.data.output));
   const logs = entries.filter((e) => e.kind === 'log').map((e) => String(e.data.line));
-  return { outputs, logs };
+  const setup = entries.filter((e) => e.kind === 'command' && e.data.setup).map((e) => e.data);
+  return { outputs, logs, setup };
 }
 
 describe.skipIf(!sandboxed)('network.allow in agent sessions', () => {
@@ -96,18 +97,25 @@ describe.skipIf(!sandboxed)('network.allow in agent sessions', () => {
       return context.skip('registry.npmjs.org is not reachable from this machine (npm ping failed)');
     await commitFiles(
       dir,
-      { '.orchard/agent.yml': 'network:\n  allow: [registry.npmjs.org]\n' },
+      {
+        '.orchard/agent.yml':
+          'network:\n  allow: [registry.npmjs.org]\nsetup:\n  - npm view is-odd version > .setup-saw-registry\n',
+      },
       'Agent profile',
     );
     await gitOk(['push', '-q', remoteUrl(base, slug, token), 'main'], dir);
-    const { outputs, logs } = await sessionRunning([
+    const { outputs, logs, setup } = await sessionRunning([
+      'cat .setup-saw-registry',
       'npm view is-number version',
       'curl -sS https://example.com/',
     ]);
+    // Setup had the same network as the agent's commands: it reached the registry.
+    expect(setup).toMatchObject([{ command: 'npm view is-odd version > .setup-saw-registry', exitCode: 0 }]);
     expect(outputs[0]).toMatch(/^\d+\.\d+\.\d+$/m);
-    expect(outputs[0]).toContain('exit code 0');
-    expect(outputs[1]).toContain('CONNECT tunnel failed, response 403');
-    expect(outputs[1]).toContain(
+    expect(outputs[1]).toMatch(/^\d+\.\d+\.\d+$/m);
+    expect(outputs[1]).toContain('exit code 0');
+    expect(outputs[2]).toContain('CONNECT tunnel failed, response 403');
+    expect(outputs[2]).toContain(
       'Orchard refused network access to example.com:443 (not in network.allow). Only the hosts in network.allow of .orchard/agent.yml',
     );
     expect(logs).toContain('network: CONNECT registry.npmjs.org:443 allowed');
