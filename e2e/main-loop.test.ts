@@ -150,6 +150,20 @@ test('main loop: landing prompt → live build → staging preview with screensh
   const stagingSha1 = (await page.getByTestId('staging-release').locator('code').textContent())!.trim();
   await shot(page, '2-studio-staging');
 
+  // A new, empty Blueprint of the same project shows its own state, not the other one's build.
+  const other = await session.call<{ id: string }>('POST', `/api/projects/${slug}/blueprints`, {
+    title: 'Another idea',
+  });
+  expect(other.status).toBe(201);
+  const otherPage = await context.newPage();
+  await otherPage.goto(`/projects/${slug}/blueprints/${other.body.id}`);
+  const otherPreview = otherPage.getByRole('region', { name: 'Preview' });
+  await expectVisible(otherPreview.getByText('Not built yet', { exact: true }));
+  await expectVisible(otherPreview.getByText("Staging runs another Blueprint's build.", { exact: false }));
+  expect(await otherPage.getByRole('region', { name: 'Build progress' }).count()).toBe(0);
+  expect(await otherPreview.locator('iframe').count()).toBe(0);
+  await otherPage.close();
+
   // 4. Publish: production serves the verified release.
   await preview.getByRole('button', { name: 'Publish' }).click();
   await expectVisible(preview.getByText(`Published ${stagingSha1} to production.`));
@@ -166,7 +180,11 @@ test('main loop: landing prompt → live build → staging preview with screensh
   await plan.getByRole('textbox', { name: 'Feature' }).fill(renamed);
   await plan.getByRole('button', { name: 'Save' }).click();
   await expectVisible(page.getByRole('heading', { name: renamed, level: 1 }));
-  await page.getByRole('button', { name: 'Build it' }).click();
+  // The preview says it is behind the Blueprint, and builds from there.
+  const stale = preview.getByTestId('preview-stale');
+  await expectVisible(stale.getByText('1 change not built yet', { exact: false }));
+  await shot(page, '3b-studio-stale');
+  await stale.getByRole('button', { name: 'Build' }).click();
   await page.waitForURL(
     (url) => Boolean(url.searchParams.get('operation')) && url.searchParams.get('operation') !== firstBuild,
   );

@@ -13,6 +13,8 @@ export interface FeatureRow {
   merge_request_number: number | null;
   operation_id: string | null;
   spec: string | null;
+  /** The Blueprint version this build built (set when its spec is rendered). */
+  blueprint_version: number | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -94,12 +96,13 @@ export async function updateFeature(
     spec?: string;
     mergeRequestNumber?: number;
     operationId?: string;
+    blueprintVersion?: number;
   },
 ): Promise<FeatureRow> {
   const { rows } = await db.query<FeatureRow>(
     `UPDATE features SET phase = COALESCE($2, phase), history = COALESCE($3, history), spec = COALESCE($4, spec),
        merge_request_number = COALESCE($5, merge_request_number), operation_id = COALESCE($6, operation_id),
-       updated_at = now()
+       blueprint_version = COALESCE($7, blueprint_version), updated_at = now()
      WHERE id = $1 RETURNING *`,
     [
       id,
@@ -108,6 +111,7 @@ export async function updateFeature(
       p.spec ?? null,
       p.mergeRequestNumber ?? null,
       p.operationId ?? null,
+      p.blueprintVersion ?? null,
     ],
   );
   return rows[0]!;

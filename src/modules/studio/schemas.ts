@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { PageQuery } from '../../platform/http/cursor.ts';
 import { int4 } from '../../platform/http/int-params.ts';
 import { BlueprintShape, JsonPatchOp, TemplateId } from '../blueprint/index.ts';
+import { FEATURE_PHASES } from './feature-machine.ts';
 
 export const BlueprintIdParam = z.object({ id: z.uuid('must be a Blueprint id (uuid)') });
 
@@ -96,3 +97,29 @@ export const LlmChatAnswer = z.object({
   eventsUrl: z.string(),
 });
 export type LlmChatAnswer = z.infer<typeof LlmChatAnswer>;
+
+/** A build of a Blueprint (`features` row): its phase, branch, merge request and what it built. */
+export const FeatureView = z.object({
+  id: z.string(),
+  blueprintId: z.string(),
+  slug: z.string(),
+  phase: z.enum(FEATURE_PHASES),
+  history: z.array(
+    z.object({
+      from: z.enum(FEATURE_PHASES),
+      to: z.enum(FEATURE_PHASES),
+      reason: z.string().optional(),
+      at: z.string().optional(),
+    }),
+  ),
+  branch: z.string().nullable(),
+  mergeRequestNumber: z.number().nullable(),
+  operationId: z.string().nullable(),
+  eventsUrl: z.string().nullable(),
+  spec: z.string().nullable(),
+  /** The Blueprint version the build built; null before its spec is rendered. */
+  blueprintVersion: z.number().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export const FeatureList = z.object({ items: z.array(FeatureView), nextCursor: z.string().nullable() });

@@ -43,6 +43,7 @@ export function toFeatureView(row: FeatureRow) {
     operationId: row.operation_id,
     eventsUrl: row.operation_id ? `/api/operations/${row.operation_id}/events` : null,
     spec: row.spec,
+    blueprintVersion: row.blueprint_version,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
   };

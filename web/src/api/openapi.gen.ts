@@ -5251,7 +5251,34 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                blueprintId: string;
+                                slug: string;
+                                /** @enum {string} */
+                                phase: "spec" | "plan" | "implement" | "test" | "deploy" | "verify" | "done" | "failed" | "cancelled";
+                                history: {
+                                    /** @enum {string} */
+                                    from: "spec" | "plan" | "implement" | "test" | "deploy" | "verify" | "done" | "failed" | "cancelled";
+                                    /** @enum {string} */
+                                    to: "spec" | "plan" | "implement" | "test" | "deploy" | "verify" | "done" | "failed" | "cancelled";
+                                    reason?: string;
+                                    at?: string;
+                                }[];
+                                branch: string | null;
+                                mergeRequestNumber: number | null;
+                                operationId: string | null;
+                                eventsUrl: string | null;
+                                spec: string | null;
+                                blueprintVersion: number | null;
+                                createdAt: string;
+                                updatedAt: string;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
                 };
             };
         };

@@ -15,6 +15,7 @@ export const keys = {
   blueprints: (slug: string) => ['project', slug, 'blueprints'] as const,
   blueprint: (id: string) => ['blueprint', id] as const,
   snapshots: (id: string) => ['blueprint', id, 'snapshots'] as const,
+  features: (id: string) => ['blueprint', id, 'features'] as const,
   diff: (id: string, from: number, to: number) => ['blueprint', id, 'diff', from, to] as const,
   environments: (slug: string) => ['project', slug, 'environments'] as const,
   releases: (slug: string) => ['project', slug, 'releases'] as const,

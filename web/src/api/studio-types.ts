@@ -7,6 +7,8 @@ import type { Answer, ItemOf, RequestBody } from './openapi-answer.ts';
 export type Blueprint = Answer<'/api/blueprints/{id}', 'get'>;
 /** `kind`: `create`, `autopilot`, `chat`, `edit`, `llm`, … */
 export type Snapshot = ItemOf<Answer<'/api/blueprints/{id}/snapshots', 'get'>>;
+/** A build of a Blueprint: its phase, branch and the Blueprint version it built. */
+export type Feature = ItemOf<Answer<'/api/blueprints/{id}/features', 'get'>>;
 export type SnapshotDetail = Answer<'/api/blueprints/{id}/snapshots/{version}', 'get'>;
 
 export type BlueprintStatus = Blueprint['status'];

@@ -20,8 +20,9 @@ import { StudioPlan } from '../features/studio/studio-plan.tsx';
 import { StudioPreview } from '../features/studio/studio-preview.tsx';
 import {
   BUILD_KINDS,
+  buildsOf,
   useBlueprint,
-  useLatestBuild,
+  useFeatures,
   useSnapshots,
   useStartBuild,
 } from '../features/studio/studio-queries.ts';
@@ -52,13 +53,15 @@ export function StudioPage({ params }: PageProps) {
   });
   const blueprint = useBlueprint(id);
   const snapshots = useSnapshots(id);
-  const latest = useLatestBuild(slug, !opParam);
-  const buildOpId = opParam ?? latest.data?.id ?? null;
+  const features = useFeatures(id);
+  const builds = buildsOf(features.data?.items);
+  const buildOpId = opParam ?? builds.latestOperationId;
 
   const refreshAfterBuild = useCallback(() => {
     for (const key of [
       keys.blueprint(id),
       keys.snapshots(id),
+      keys.features(id),
       keys.environments(slug),
       keys.releases(slug),
     ]) {
@@ -87,7 +90,10 @@ export function StudioPage({ params }: PageProps) {
         .get<OperationDetail>(`/api/operations/${seg(event.operationId)}`)
         .then((op) => {
           const input = (op.input ?? {}) as { blueprintId?: string };
-          if (!input.blueprintId || input.blueprintId === id) showBuild(op.id);
+          if (input.blueprintId === id) {
+            showBuild(op.id);
+            client.invalidateQueries({ queryKey: keys.features(id) });
+          }
         })
         .catch(() => undefined);
     }
@@ -170,6 +176,14 @@ export function StudioPage({ params }: PageProps) {
             slug={slug}
             role={project.data?.role ?? 'viewer'}
             building={building}
+            branches={builds.branches}
+            notBuilt={
+              builds.builtVersion !== null && bp.status !== 'building' ? bp.version - builds.builtVersion : 0
+            }
+            onBuild={() =>
+              startBuild.mutate(false, { onSuccess: (accepted) => showBuild(accepted.operationId) })
+            }
+            buildBusy={startBuild.isPending}
             // A change's screenshots are of its preview, not of staging.
             buildArtifacts={shownIsChange ? [] : build.live.artifacts}
           />

@@ -5,7 +5,7 @@ import type { HttpApp } from '../../../platform/http/server.ts';
 import { TemplateId } from '../../blueprint/index.ts';
 import type { StudioRouteDeps } from '../deps.ts';
 import { listFeatures } from '../list-features.ts';
-import { BlueprintIdParam } from '../schemas.ts';
+import { BlueprintIdParam, FeatureList } from '../schemas.ts';
 import { startBuild } from './start-build.ts';
 import { startPromptBuild } from './start-prompt.ts';
 
@@ -91,7 +91,7 @@ export function registerBuildRoutes(app: HttpApp, res: StudioRouteDeps) {
 
   app.get(
     '/api/blueprints/:id/features',
-    { schema: { tags, params: BlueprintIdParam, querystring: PageQuery } },
+    { schema: { tags, params: BlueprintIdParam, querystring: PageQuery, response: { 200: FeatureList } } },
     async (request) => listFeatures(res.db, contextOf(request).actor, request.params.id, request.query),
   );
 }

@@ -38,7 +38,7 @@ export async function renderSpecStep(deps: StudioDeps, ctx: StepContext<BuildInp
   const { blueprint } = await loadBuild(deps, ctx.input);
   const doc = blueprint.document;
   const spec = renderSpec(doc);
-  await updateFeature(deps.db, ctx.input.featureId, { spec });
+  await updateFeature(deps.db, ctx.input.featureId, { spec, blueprintVersion: blueprint.version });
   const stored = await storeTextArtifact(deps, ctx, {
     name: 'spec.md',
     kind: 'spec',

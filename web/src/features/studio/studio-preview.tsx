@@ -22,15 +22,27 @@ export function StudioPreview({
   role,
   building,
   buildArtifacts,
+  branches,
+  notBuilt,
+  onBuild,
+  buildBusy,
 }: {
   slug: string;
   role: ProjectRole;
   building: boolean;
   buildArtifacts: LiveArtifact[];
+  /** The branches this Blueprint's builds deliver to: staging shows its app only from one of them. */
+  branches: ReadonlySet<string>;
+  /** Blueprint versions since the last successful build (0: the preview is current). */
+  notBuilt: number;
+  onBuild(): void;
+  buildBusy: boolean;
 }) {
   const envs = useEnvironments(slug);
   const staging = envs.data?.items.find((e) => e.name === 'staging');
   const production = envs.data?.items.find((e) => e.name === 'production');
+  // Staging may run another Blueprint of the project: this one's results only, or none.
+  const ours = staging?.release?.branch ? branches.has(staging.release.branch) : false;
   return (
     <section aria-label="Preview" className="rounded-lg border border-slate-200 bg-white shadow-xs">
       <header className="flex items-center justify-between gap-3 border-b border-slate-200 px-4 py-3">
@@ -51,22 +63,50 @@ export function StudioPreview({
         <div className="p-4">
           <ErrorAlert error={envs.error} />
         </div>
-      ) : !staging?.release ? (
-        <EmptyPreview building={building} staging={staging} />
+      ) : !staging?.release || !ours ? (
+        <EmptyPreview building={building} staging={staging} other={Boolean(staging?.release) && !ours} />
       ) : (
-        <StagingPreview
-          slug={slug}
-          role={role}
-          staging={staging}
-          production={production}
-          buildArtifacts={buildArtifacts}
-        />
+        <>
+          {notBuilt > 0 && !building && (
+            <div
+              role="status"
+              data-testid="preview-stale"
+              className="flex items-center justify-between gap-3 border-b border-amber-200 bg-amber-50 px-4 py-2 text-sm text-amber-900"
+            >
+              <span>
+                {notBuilt === 1 ? '1 change' : `${notBuilt} changes`} not built yet: the preview shows the
+                Blueprint as it was.
+              </span>
+              {roleAtLeast(role, 'developer') && (
+                <Button size="sm" busy={buildBusy} onClick={onBuild}>
+                  Build
+                </Button>
+              )}
+            </div>
+          )}
+          <StagingPreview
+            slug={slug}
+            role={role}
+            staging={staging}
+            production={production}
+            buildArtifacts={buildArtifacts}
+          />
+        </>
       )}
     </section>
   );
 }
 
-function EmptyPreview({ building, staging }: { building: boolean; staging?: Environment }) {
+function EmptyPreview({
+  building,
+  staging,
+  other,
+}: {
+  building: boolean;
+  staging?: Environment;
+  /** Staging runs another Blueprint's build. */
+  other: boolean;
+}) {
   return (
     <div className="flex flex-col items-center px-6 py-12 text-center" data-testid="preview-empty">
       <div className="grid size-12 place-items-center rounded-full bg-slate-100 text-slate-400">
@@ -87,14 +127,16 @@ function EmptyPreview({ building, staging }: { building: boolean; staging?: Envi
         )}
       </div>
       <p className="mt-3 text-sm font-medium text-slate-900">
-        {building ? 'Building your app…' : 'Nothing deployed yet'}
+        {building ? 'Building your app…' : other ? 'Not built yet' : 'Nothing deployed yet'}
       </p>
       <p className="mt-1 max-w-xs text-sm text-slate-500">
         {building
           ? 'It appears here as soon as the build deploys it to staging.'
-          : 'Build it: Orchard deploys the app to staging, checks every page in a browser and shows it here.'}
+          : other
+            ? "Staging runs another Blueprint's build. Build this one: Orchard deploys it, checks it in a browser and shows it here."
+            : 'Build it: Orchard deploys the app to staging, checks every page in a browser and shows it here.'}
       </p>
-      {staging?.lastError && <p className="mt-3 text-xs text-red-700">{staging.lastError}</p>}
+      {staging?.lastError && !other && <p className="mt-3 text-xs text-red-700">{staging.lastError}</p>}
     </div>
   );
 }

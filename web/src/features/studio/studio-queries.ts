@@ -1,6 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, request, seg } from '../../api/client.ts';
-import type { Operation } from '../../api/operation-types.ts';
 import type { Page } from '../../api/page.ts';
 import { keys } from '../../api/query-keys.ts';
 import type {
@@ -9,6 +8,7 @@ import type {
   BuildAccepted,
   ChangeAccepted,
   ChatAnswer,
+  Feature,
   JsonPatchOp,
   Snapshot,
   Template,
@@ -126,13 +126,21 @@ export function useRequestChange(id: string) {
 export const BUILD_KINDS = new Set(['studio.build', 'studio.prompt']);
 
 /** The newest build of the project, to show its progress when the Studio opens. */
-export function useLatestBuild(slug: string, enabled: boolean) {
+/** This Blueprint's builds, newest first: its own results, never another Blueprint's. */
+export function useFeatures(id: string) {
   return useQuery({
-    queryKey: [...keys.operations(slug), 'latest-build'],
-    enabled,
-    queryFn: async () => {
-      const page = await api.get<Page<Operation>>('/api/operations', { project: slug, limit: 25 });
-      return page.items.find((op) => BUILD_KINDS.has(op.kind)) ?? null;
-    },
+    queryKey: keys.features(id),
+    queryFn: () => api.get<Page<Feature>>(`/api/blueprints/${seg(id)}/features`, { limit: 50 }),
   });
+}
+
+/** What the Studio shows of a Blueprint's builds: the latest, the version last built, its branches. */
+export function buildsOf(features: Feature[] | undefined) {
+  const items = features ?? [];
+  const done = items.find((f) => f.phase === 'done' && f.blueprintVersion !== null);
+  return {
+    latestOperationId: items.find((f) => f.operationId)?.operationId ?? null,
+    builtVersion: done?.blueprintVersion ?? null,
+    branches: new Set(items.map((f) => f.branch).filter((b): b is string => Boolean(b))),
+  };
 }
