@@ -39,7 +39,7 @@ function task(prompt: string): AgentTask {
 /** The person who asks for the builds (a developer of the projects they make). */
 let requester: Actor;
 
-async function build(slug: string, prompt: string, events: AgentEvent[] = []) {
+async function build(slug: string, prompt: string, events: AgentEvent[] = [], description = 'Scaffolded.') {
   const project = (await findProjectBySlug(t.res.db, slug))!;
   return buildOnBranch(deps, {
     project,
@@ -48,7 +48,7 @@ async function build(slug: string, prompt: string, events: AgentEvent[] = []) {
     task: task(prompt),
     requester,
     identity: SCAFFOLD_IDENTITY,
-    mergeRequest: { title: 'Build the gallery', description: 'Scaffolded.' },
+    mergeRequest: { title: 'Build the gallery', description },
     signal: new AbortController().signal,
     onEvent: (e) => void events.push(e),
   });
@@ -109,12 +109,25 @@ describe('the scaffold runtime on a branch', () => {
     const first = await build('gallery', 'a photo gallery with albums of photos');
     const repo = repositoryPath(t.config.home, 'gallery');
     expect(await gitOk(['ls-tree', '-r', '--name-only', first.sha], repo)).toContain('models/album.js');
-    const again = await build('gallery', 'a photo gallery where visitors can like photos');
+    const again = await build(
+      'gallery',
+      'a photo gallery where visitors can like photos',
+      [],
+      'Built from v2.',
+    );
     expect(again).toMatchObject({
       baseSha: first.sha,
       mergeRequestOpened: false,
       mergeRequestNumber: first.mergeRequestNumber,
     });
+    // The merge request describes what the rebuild built, not what the first build did.
+    const [rebuilt] = await openMergeRequestsOn(
+      t.res.db,
+      pushes.at(-1)!.projectId,
+      'source',
+      'orchard/gallery',
+    );
+    expect(rebuilt?.description).toBe('Built from v2.');
     expect(await gitOk(['ls-tree', '-r', '--name-only', again.sha], repo)).not.toContain('models/album.js');
     const [mr] = await openMergeRequestsOn(t.res.db, pushes.at(-1)!.projectId, 'source', 'orchard/gallery');
     expect(mr?.head_sha).toBe(again.sha);

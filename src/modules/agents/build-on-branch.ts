@@ -100,6 +100,8 @@ export async function buildOnBranch(
       previousSha: workspace.branchExisted ? workspace.baseSha : undefined,
       title: input.mergeRequest.title,
       description: input.mergeRequest.description,
+      // A rebuild describes what it built now, not what the first build did.
+      refreshDescription: true,
     });
     return {
       ...outcome,

@@ -10,7 +10,12 @@ import {
   updateRef,
   ZERO_SHA,
 } from '../git/index.ts';
-import { createMergeRequest, openMergeRequestsOn, type ReviewListener } from '../reviews/index.ts';
+import {
+  createMergeRequest,
+  openMergeRequestsOn,
+  type ReviewListener,
+  updateMergeRequest,
+} from '../reviews/index.ts';
 
 /** What delivering needs from the composition root: the same listeners an HTTP push reaches. */
 export type DeliveryDeps = Resources & { onPush: PushListener[]; onEvent: ReviewListener[] };
@@ -41,6 +46,11 @@ export async function deliverBranch(
     previousSha: string | undefined;
     title: string;
     description: string;
+    /**
+     * Rewrite an open merge request's description when it differs (a Studio rebuild describes the
+     * Blueprint version it built; an agent session's merge request keeps what people wrote).
+     */
+    refreshDescription?: boolean;
   },
 ): Promise<DeliveredBranch> {
   const ref = `refs/heads/${input.branch}`;
@@ -71,7 +81,13 @@ export async function deliverBranch(
   // asked for on a merge request into another branch lands on that merge request, not a second one.
   const fromBranch = await openMergeRequestsOn(deps.db, input.projectId, 'source', input.branch);
   const open = fromBranch.find((mr) => mr.target_branch === DEFAULT_BRANCH) ?? fromBranch[0];
-  if (open) return { sha: input.sha, mergeRequestNumber: open.number, mergeRequestOpened: false };
+  if (open) {
+    if (input.refreshDescription && open.description !== input.description)
+      await updateMergeRequest(deps, deps, { actor: input.actor }, input.projectSlug, open.number, {
+        description: input.description,
+      });
+    return { sha: input.sha, mergeRequestNumber: open.number, mergeRequestOpened: false };
+  }
   const created = await createMergeRequest(deps, deps, { actor: input.actor }, input.projectSlug, {
     title: input.title,
     description: input.description,
