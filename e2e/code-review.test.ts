@@ -174,6 +174,10 @@ test('push over HTTP, browse the code, watch the pipeline run live, review and m
   await waitForPath(page, `/projects/${SLUG}/code`);
   await expectVisible(page.getByRole('link', { name: 'README.md' }));
   await expectVisible(page.getByText('A small web shop.', { exact: false }).first());
+  // The README is Markdown, shown rendered.
+  await expectVisible(
+    page.getByRole('region', { name: 'README.md' }).getByRole('heading', { name: 'Shop', level: 1 }),
+  );
   await expectVisible(page.getByRole('list', { name: 'Branches' }).getByText('main', { exact: true }));
   await shot(page, 'repo');
   await page.getByRole('link', { name: 'src', exact: true }).click();
@@ -185,7 +189,13 @@ test('push over HTTP, browse the code, watch the pipeline run live, review and m
   await expectVisible(file.getByText('return items.reduce((sum, i) => sum + i.price, 0);'));
   await expectVisible(file.getByRole('cell', { name: '3', exact: true }));
   await shot(page, 'file');
-  await page.getByRole('navigation', { name: 'Path' }).getByRole('link', { name: SLUG }).click();
+  // A Markdown file opens rendered; its source is a click away.
+  await page.goto(`/projects/${SLUG}/code/blob?ref=main&path=README.md`);
+  const readme = page.getByRole('region', { name: 'File README.md' });
+  await expectVisible(readme.getByRole('heading', { name: 'Shop', level: 1 }));
+  await readme.getByRole('button', { name: 'Code' }).click();
+  await expectVisible(readme.getByRole('cell', { name: '# Shop' }));
+  await page.goto(`/projects/${SLUG}/code`);
   await page.getByRole('link', { name: 'assets', exact: true }).click();
   await page.getByRole('link', { name: 'logo.png' }).click();
   const image = page.getByRole('img', { name: 'logo.png' });
@@ -242,7 +252,7 @@ test('push over HTTP, browse the code, watch the pipeline run live, review and m
     title: 'Discounts',
     sourceBranch: 'feature/discounts',
     targetBranch: 'main',
-    description: 'Lets the shop apply a discount to the total.',
+    description: 'Lets the shop apply a **discount** to the total.',
   });
 
   await page
@@ -252,6 +262,7 @@ test('push over HTTP, browse the code, watch the pipeline run live, review and m
   await page.getByRole('link', { name: 'Discounts' }).click();
   await waitForPath(page, `/projects/${SLUG}/merge-requests/${mr.number}`);
   await expectVisible(page.getByRole('heading', { name: 'Discounts', level: 1 }));
+  await expectVisible(page.getByRole('list', { name: 'Activity' }).locator('strong').getByText('discount'));
   // The branch pipeline reports on the head commit; the page follows it to success.
   const check = page.getByRole('list', { name: 'Checks' }).getByRole('listitem');
   await expectVisible(check.getByText('Pipeline').first(), 30_000);

@@ -19,7 +19,9 @@ import {
 import { ErrorAlert, FormError } from '../widgets/alert.tsx';
 import { Badge } from '../widgets/badge.tsx';
 import { Button } from '../widgets/button.tsx';
-import { TextAreaField, TextField } from '../widgets/field.tsx';
+import { TextField } from '../widgets/field.tsx';
+import { Markdown } from '../widgets/markdown.tsx';
+import { MarkdownField } from '../widgets/markdown-field.tsx';
 import { PageHeader } from '../widgets/page-header.tsx';
 import { Loading } from '../widgets/spinner.tsx';
 import { TimeAgo } from '../widgets/time-ago.tsx';
@@ -68,7 +70,7 @@ function IssueBody({ project, number }: { project: Project; number: number }) {
       node: (
         <TimelineItem key="opened" who={i.author} at={i.createdAt} action="opened this issue">
           {i.body ? (
-            <p className="text-sm whitespace-pre-wrap text-slate-800">{i.body}</p>
+            <Markdown text={i.body} />
           ) : (
             <p className="text-sm text-slate-500 italic">No description.</p>
           )}
@@ -171,7 +173,7 @@ function EditIssueForm({
         defaultValue={issue.title}
         error={errors.title}
       />
-      <TextAreaField
+      <MarkdownField
         label="Description"
         name="body"
         rows={6}

@@ -10,12 +10,14 @@ import { apiPath, shortSha, to } from '../features/projects/project-paths.ts';
 import { BranchPicker, defaultBranch, useBranches } from '../features/repo/repo-branch-picker.tsx';
 import { RepoBreadcrumbs } from '../features/repo/repo-breadcrumbs.tsx';
 import { cloneUrl, RepoClone } from '../features/repo/repo-clone.tsx';
-import { useFile } from '../features/repo/repo-file-view.tsx';
+import { isMarkdownPath, useFile } from '../features/repo/repo-file-view.tsx';
+import { repoUrlResolver } from '../features/repo/repo-markdown-urls.ts';
 import { RepoTree } from '../features/repo/repo-tree.tsx';
 import { Alert, ErrorAlert } from '../widgets/alert.tsx';
 import { Badge } from '../widgets/badge.tsx';
 import { buttonClass } from '../widgets/button.tsx';
 import { Card } from '../widgets/card.tsx';
+import { Markdown } from '../widgets/markdown.tsx';
 import { PageHeader } from '../widgets/page-header.tsx';
 import { Loading } from '../widgets/spinner.tsx';
 import { TimeAgo } from '../widgets/time-ago.tsx';
@@ -125,7 +127,7 @@ function LatestCommit({ slug, branch }: { slug: string; branch: Branch }) {
 
 const README = /^readme(\.(md|markdown|txt|rst))?$/i;
 
-/** The directory's README as plain text (no Markdown renderer: what you see is what is in the file). */
+/** The directory's README: Markdown rendered, other READMEs as the plain text they are. */
 function Readme({ slug, refName, tree }: { slug: string; refName: string; tree: Tree }) {
   const entry = tree.entries.find((e) => e.type === 'blob' && README.test(e.name));
   const file = useFile(slug, refName, entry?.path ?? '', entry !== undefined);
@@ -136,6 +138,8 @@ function Readme({ slug, refName, tree }: { slug: string; refName: string; tree: 
         <Loading label="Loading README…" />
       ) : file.isError ? (
         <ErrorAlert error={file.error} />
+      ) : file.data.kind === 'text' && isMarkdownPath(entry.path) ? (
+        <Markdown text={file.data.text} resolveUrl={repoUrlResolver(slug, refName, entry.path)} />
       ) : file.data.kind === 'text' ? (
         <div className="max-h-[32rem] overflow-auto text-sm leading-6 whitespace-pre-wrap text-slate-700">
           {file.data.text}

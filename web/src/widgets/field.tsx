@@ -6,22 +6,38 @@ const CONTROL =
 const border = (error?: string) =>
   error ? 'border-red-500 focus:border-red-500 focus:ring-red-500/20' : 'border-slate-300';
 
+/** The classes of a text control, red while it has an error. */
+export const controlClass = (error?: string) => `${CONTROL} ${border(error)}`;
+
 interface FieldShellProps {
   id: string;
   label: string;
   hint?: ReactNode;
   error?: string;
   optional?: boolean;
+  /** Beside the label, at the right (the Markdown editor's Write/Preview tabs). */
+  aside?: ReactNode;
   children: ReactNode;
 }
 
-function FieldShell({ id, label, hint, error, optional, children }: FieldShellProps) {
+/** Label, control, then its hint or error: the frame of every field. */
+export function FieldShell({ id, label, hint, error, optional, aside, children }: FieldShellProps) {
+  const labelElement = (
+    <label htmlFor={id} className="block text-sm font-medium text-slate-800">
+      {label}
+      {optional && <span className="ml-1 font-normal text-slate-500">(optional)</span>}
+    </label>
+  );
   return (
     <div className="space-y-1.5">
-      <label htmlFor={id} className="block text-sm font-medium text-slate-800">
-        {label}
-        {optional && <span className="ml-1 font-normal text-slate-500">(optional)</span>}
-      </label>
+      {aside ? (
+        <div className="flex flex-wrap items-end justify-between gap-2">
+          {labelElement}
+          {aside}
+        </div>
+      ) : (
+        labelElement
+      )}
       {children}
       {hint && !error && (
         <p id={`${id}-hint`} className="text-xs text-slate-500">
@@ -38,7 +54,7 @@ function FieldShell({ id, label, hint, error, optional, children }: FieldShellPr
 }
 
 /** Hint and error are tied to the control, so a screen reader reads them with the label. */
-function describedBy(id: string, hint: unknown, error?: string) {
+export function describedBy(id: string, hint: unknown, error?: string) {
   if (error) return `${id}-error`;
   return hint ? `${id}-hint` : undefined;
 }

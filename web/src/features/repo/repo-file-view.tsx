@@ -1,17 +1,23 @@
 import { useQuery } from '@tanstack/react-query';
-import type { ReactNode } from 'react';
+import { type ReactNode, useState } from 'react';
 import { ApiError, errorFromResponse } from '../../api/client.ts';
 import { keys } from '../../api/query-keys.ts';
 import { Link } from '../../app/router.tsx';
 import { Alert, ErrorAlert } from '../../widgets/alert.tsx';
 import { buttonClass } from '../../widgets/button.tsx';
 import { formatBytes } from '../../widgets/format.ts';
+import { Markdown } from '../../widgets/markdown.tsx';
 import { Loading } from '../../widgets/spinner.tsx';
 import { apiPath, to } from '../projects/project-paths.ts';
+import { repoUrlResolver } from './repo-markdown-urls.ts';
 
 /** Larger text files are not rendered (the raw view still serves them). */
 const MAX_RENDER_BYTES = 1024 * 1024;
 const IMAGE = /\.(png|jpe?g|gif|webp|ico)$/i;
+const MARKDOWN = /\.(md|markdown)$/i;
+
+/** A file shown rendered rather than as lines (a README.md, docs/…). */
+export const isMarkdownPath = (path: string) => MARKDOWN.test(path);
 
 type FileContent =
   | { kind: 'text'; text: string; size: number }
@@ -46,6 +52,8 @@ export function RepoFileView({ slug, refName, path }: { slug: string; refName: s
   const image = IMAGE.test(path);
   const file = useFile(slug, refName, path, !image);
   const name = path.split('/').pop() ?? path;
+  const markdown = isMarkdownPath(path);
+  const [source, setSource] = useState(false);
 
   return (
     <section
@@ -59,6 +67,16 @@ export function RepoFileView({ slug, refName, path }: { slug: string; refName: s
             {file.data.kind === 'text' && `${lineCount(file.data.text)} lines · `}
             {formatBytes(file.data.size)}
           </span>
+        )}
+        {markdown && file.data?.kind === 'text' && (
+          <fieldset aria-label="Show the file" className="flex rounded-md bg-slate-100 p-0.5">
+            <ViewToggle pressed={!source} onClick={() => setSource(false)}>
+              Preview
+            </ViewToggle>
+            <ViewToggle pressed={source} onClick={() => setSource(true)}>
+              Code
+            </ViewToggle>
+          </fieldset>
         )}
         <Link to={to.commits(slug, refName, path)} className={buttonClass('ghost', 'sm')}>
           History
@@ -107,6 +125,10 @@ export function RepoFileView({ slug, refName, path }: { slug: string; refName: s
         </Placeholder>
       ) : file.data.text === '' ? (
         <Placeholder>This file is empty.</Placeholder>
+      ) : markdown && !source ? (
+        <div className="px-6 py-5">
+          <Markdown text={file.data.text} resolveUrl={repoUrlResolver(slug, refName, path)} />
+        </div>
       ) : (
         <NumberedText text={file.data.text} />
       )}
@@ -116,6 +138,29 @@ export function RepoFileView({ slug, refName, path }: { slug: string; refName: s
 
 const lineCount = (text: string) =>
   text === '' ? 0 : text.split('\n').length - (text.endsWith('\n') ? 1 : 0);
+
+function ViewToggle({
+  pressed,
+  onClick,
+  children,
+}: {
+  pressed: boolean;
+  onClick: () => void;
+  children: ReactNode;
+}) {
+  return (
+    <button
+      type="button"
+      aria-pressed={pressed}
+      onClick={onClick}
+      className={`rounded px-2.5 py-1 text-xs font-medium outline-none transition focus-visible:ring-2 focus-visible:ring-emerald-600/40 ${
+        pressed ? 'bg-white text-slate-900 shadow-xs' : 'text-slate-600 hover:text-slate-900'
+      }`}
+    >
+      {children}
+    </button>
+  );
+}
 
 function Placeholder({ children }: { children: ReactNode }) {
   return <p className="px-4 py-10 text-center text-sm text-slate-500">{children}</p>;

@@ -6,7 +6,8 @@ import type { Issue } from '../../api/review-types.ts';
 import { navigate } from '../../app/router.tsx';
 import { FormError } from '../../widgets/alert.tsx';
 import { Button } from '../../widgets/button.tsx';
-import { TextAreaField, TextField } from '../../widgets/field.tsx';
+import { TextField } from '../../widgets/field.tsx';
+import { MarkdownField } from '../../widgets/markdown-field.tsx';
 import { to } from '../projects/project-paths.ts';
 
 /** "a, b,c " → ["a", "b", "c"] (labels cannot contain commas, so commas separate them). */
@@ -50,7 +51,7 @@ export function IssueCreateForm({ slug }: { slug: string }) {
     <form onSubmit={submit} className="space-y-4" aria-label="New issue">
       <FormError error={create.error} />
       <TextField label="Title" name="title" required maxLength={255} error={errors.title} />
-      <TextAreaField
+      <MarkdownField
         label="Description"
         name="body"
         optional

@@ -6,7 +6,8 @@ import type { MergeRequest } from '../../api/review-types.ts';
 import { navigate } from '../../app/router.tsx';
 import { FormError } from '../../widgets/alert.tsx';
 import { Button } from '../../widgets/button.tsx';
-import { TextAreaField, TextField } from '../../widgets/field.tsx';
+import { TextField } from '../../widgets/field.tsx';
+import { MarkdownField } from '../../widgets/markdown-field.tsx';
 import { to } from '../projects/project-paths.ts';
 
 /** Opens a merge request from `source` into `target` and goes to it. */
@@ -55,7 +56,7 @@ export function MrCreateForm({
         defaultValue={suggestedTitle}
         error={errors.title}
       />
-      <TextAreaField
+      <MarkdownField
         label="Description"
         name="description"
         optional

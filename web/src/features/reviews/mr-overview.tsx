@@ -4,6 +4,7 @@ import type { MergeRequest } from '../../api/review-types.ts';
 import { Link } from '../../app/router.tsx';
 import { Alert } from '../../widgets/alert.tsx';
 import { Card } from '../../widgets/card.tsx';
+import { Markdown } from '../../widgets/markdown.tsx';
 import { TimeAgo } from '../../widgets/time-ago.tsx';
 import { shortSha, to } from '../projects/project-paths.ts';
 import { roleAtLeast } from '../projects/roles.ts';
@@ -40,7 +41,7 @@ export function MrOverview({ project, mr }: { project: Project; mr: MergeRequest
       node: (
         <TimelineItem key="opened" who={mr.author} at={mr.createdAt} action="opened this merge request">
           {mr.description ? (
-            <p className="text-sm whitespace-pre-wrap text-slate-800">{mr.description}</p>
+            <Markdown text={mr.description} />
           ) : (
             <p className="text-sm text-slate-500 italic">No description.</p>
           )}

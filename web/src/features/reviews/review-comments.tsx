@@ -6,7 +6,8 @@ import { keys } from '../../api/query-keys.ts';
 import type { Comment } from '../../api/review-types.ts';
 import { ErrorAlert, FormError } from '../../widgets/alert.tsx';
 import { Button } from '../../widgets/button.tsx';
-import { TextAreaField } from '../../widgets/field.tsx';
+import { Markdown } from '../../widgets/markdown.tsx';
+import { MarkdownField } from '../../widgets/markdown-field.tsx';
 import { Loading } from '../../widgets/spinner.tsx';
 import { TimeAgo } from '../../widgets/time-ago.tsx';
 
@@ -60,7 +61,7 @@ export const commentItems = (comments: Comment[]) =>
     at: c.createdAt,
     node: (
       <TimelineItem key={c.id} who={c.author} at={c.createdAt} action="commented">
-        <p className="text-sm whitespace-pre-wrap text-slate-800">{c.body}</p>
+        <Markdown text={c.body} />
       </TimelineItem>
     ),
   }));
@@ -114,7 +115,7 @@ export function CommentForm({ slug, kind, number }: { slug: string; kind: Kind; 
       className="space-y-3 rounded-lg border border-slate-200 bg-white p-4 shadow-xs"
     >
       <FormError error={add.error} />
-      <TextAreaField
+      <MarkdownField
         label="Add a comment"
         name="body"
         required
