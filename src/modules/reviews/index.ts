@@ -9,5 +9,5 @@ export { reviewsOnPush } from './on-push.ts';
 export { openMergeRequestsOn } from './open-merge-requests-on.ts';
 export { recordIssueComment } from './record-comment.ts';
 export { reviewRoutes } from './routes.ts';
-export { updateMergeRequest } from './update-merge-request.ts';
 export type { CheckStatus, IssueView, MergeRequestView } from './schemas.ts';
+export { updateMergeRequest } from './update-merge-request.ts';
