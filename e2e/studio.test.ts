@@ -88,6 +88,21 @@ test('Studio: three panes; the rule-based Architect, inline edits, fields, a sta
   await addField.getByLabel('Required').check();
   await addField.getByRole('button', { name: 'Add field' }).click();
   await expectVisible(book.getByRole('cell', { name: 'pages', exact: true }));
+  // A rejected field says why beside the field, in words; names are made as the chat makes them.
+  await book.getByRole('button', { name: 'Add a field to Book' }).click();
+  const nameBox = addField.getByLabel('Field name');
+  await nameBox.fill('pages');
+  await addField.getByRole('button', { name: 'Add field' }).click();
+  await expectVisible(addField.getByRole('alert').getByText('Book already has a field named pages.'));
+  expect(await nameBox.getAttribute('aria-invalid')).toBe('true');
+  await nameBox.fill('the number of the shelf where this book is kept at home today');
+  await addField.getByRole('button', { name: 'Add field' }).click();
+  const refused = addField.getByRole('alert');
+  await expectVisible(refused.getByText(/^Use camelCase letters and digits/));
+  expect(await refused.textContent()).not.toMatch(/after op|\/sections|entities\.\d/);
+  await nameBox.fill('birth year');
+  await addField.getByRole('button', { name: 'Add field' }).click();
+  await expectVisible(book.getByRole('cell', { name: 'birthYear', exact: true }));
   await book.getByRole('button', { name: 'Remove field author from Book' }).click();
   await book.getByRole('cell', { name: 'author', exact: true }).waitFor({ state: 'detached' });
   await shot(page, 'studio-edited');
@@ -135,8 +150,9 @@ test('Studio: three panes; the rule-based Architect, inline edits, fields, a sta
   await expectVisible(page.getByText('No environments yet.', { exact: false }));
   await shot(page, 'environments-empty');
 
-  // The one 409 was provoked on purpose.
+  // The 400 (the refused field) and the 409 were provoked on purpose.
   expect(problems).toEqual([
+    'console: Failed to load resource: the server responded with a status of 400 (Bad Request)',
     'console: Failed to load resource: the server responded with a status of 409 (Conflict)',
   ]);
   await page.close();

@@ -1,4 +1,5 @@
 import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
+import { memberName } from '../../../../src/modules/blueprint/naming.ts';
 import type { BlueprintEntity, FieldType, JsonPatchOp } from '../../api/studio-types.ts';
 import { FIELD_TYPES } from '../../api/studio-types.ts';
 import { Badge } from '../../widgets/badge.tsx';
@@ -6,6 +7,11 @@ import { Button } from '../../widgets/button.tsx';
 import { PlanEmpty, PlanSection } from './studio-plan-section.tsx';
 
 type Apply = (patch: JsonPatchOp[]) => Promise<boolean>;
+/** Applies a patch; resolves with what went wrong, in words, or undefined when it was saved. */
+export type ApplyInline = (patch: JsonPatchOp[]) => Promise<string | undefined>;
+
+/** Set by every generated app on every record. */
+const RESERVED = new Set(['id', 'createdAt', 'updatedAt']);
 
 const entityPath = (i: number) => `/sections/dataModel/entities/${i}`;
 
@@ -15,11 +21,13 @@ export function PlanDataModel({
   editable,
   busy,
   apply,
+  applyInline,
 }: {
   entities: BlueprintEntity[];
   editable: boolean;
   busy: boolean;
   apply: Apply;
+  applyInline: ApplyInline;
 }) {
   return (
     <PlanSection title="Data model" count={entities.length}>
@@ -37,6 +45,7 @@ export function PlanDataModel({
               editable={editable}
               busy={busy}
               apply={apply}
+              applyInline={applyInline}
             />
           ))}
         </div>
@@ -51,12 +60,14 @@ function EntityCard({
   editable,
   busy,
   apply,
+  applyInline,
 }: {
   entity: BlueprintEntity;
   index: number;
   editable: boolean;
   busy: boolean;
   apply: Apply;
+  applyInline: ApplyInline;
 }) {
   const [adding, setAdding] = useState(false);
   return (
@@ -120,12 +131,15 @@ function EntityCard({
       )}
       {adding && (
         <AddFieldForm
-          entity={entity.name}
+          entity={entity}
           busy={busy}
           onCancel={() => setAdding(false)}
           onAdd={async (field) => {
-            const ok = await apply([{ op: 'add', path: `${entityPath(index)}/fields/-`, value: field }]);
-            if (ok) setAdding(false);
+            const problem = await applyInline([
+              { op: 'add', path: `${entityPath(index)}/fields/-`, value: field },
+            ]);
+            if (!problem) setAdding(false);
+            return problem;
           }}
         />
       )}
@@ -139,31 +153,45 @@ function AddFieldForm({
   onAdd,
   onCancel,
 }: {
-  entity: string;
+  entity: BlueprintEntity;
   busy: boolean;
-  onAdd: (field: { name: string; type: FieldType; required: boolean }) => void;
+  /** Resolves with what went wrong, in words, or undefined once the field is added. */
+  onAdd: (field: { name: string; type: FieldType; required: boolean }) => Promise<string | undefined>;
   onCancel: () => void;
 }) {
   const nameId = useId();
   const typeId = useId();
+  const errorId = useId();
   const nameRef = useRef<HTMLInputElement>(null);
+  const [error, setError] = useState<string>();
   // The form opens on request: typing goes straight into the name.
   useEffect(() => nameRef.current?.focus(), []);
-  function submit(event: FormEvent<HTMLFormElement>) {
+  async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    onAdd({
-      name: String(form.get('name') ?? '').trim(),
-      type: String(form.get('type')) as FieldType,
-      required: form.get('required') === 'on',
-    });
+    const typed = String(form.get('name') ?? '').trim();
+    // Named the way the chat names them: "birth year" → birthYear.
+    const name = /[A-Za-z]/.test(typed) ? memberName(typed) : '';
+    const problem = !name
+      ? 'Name the field with words, e.g. “birth year” or “caption”.'
+      : RESERVED.has(name)
+        ? `“${name}” is kept by every record already; choose another name.`
+        : entity.fields.some((f) => f.name === name)
+          ? `${entity.name} already has a field named ${name}.`
+          : await onAdd({
+              name,
+              type: String(form.get('type')) as FieldType,
+              required: form.get('required') === 'on',
+            });
+    setError(problem);
+    if (problem) nameRef.current?.focus();
   }
   const control =
     'h-8 rounded-md border border-slate-300 bg-white px-2 text-sm outline-none focus:border-emerald-600 focus:ring-2 focus:ring-emerald-600/20';
   return (
     <form
       onSubmit={submit}
-      aria-label={`Add a field to ${entity}`}
+      aria-label={`Add a field to ${entity.name}`}
       className="flex flex-wrap items-end gap-2 border-t border-slate-100 bg-slate-50/60 px-3 py-2.5"
     >
       <div className="flex flex-col gap-1">
@@ -175,6 +203,9 @@ function AddFieldForm({
           id={nameId}
           name="name"
           required
+          aria-invalid={error ? true : undefined}
+          aria-describedby={error ? errorId : undefined}
+          onChange={() => setError(undefined)}
           placeholder="caption"
           className={`${control} w-32 font-mono`}
         />
@@ -203,6 +234,11 @@ function AddFieldForm({
           Cancel
         </Button>
       </div>
+      {error && (
+        <p id={errorId} role="alert" className="w-full text-xs font-medium text-red-700">
+          {error}
+        </p>
+      )}
     </form>
   );
 }

@@ -5,6 +5,7 @@ import { keys } from '../../api/query-keys.ts';
 import type { Blueprint, JsonPatchOp, Snapshot } from '../../api/studio-types.ts';
 import { Alert, ErrorAlert } from '../../widgets/alert.tsx';
 import { Button } from '../../widgets/button.tsx';
+import { patchMessage } from './patch-message.ts';
 import { StudioHistory } from './studio-history.tsx';
 import { InlineEdit } from './studio-inline-edit.tsx';
 import { PlanDataModel } from './studio-plan-model.tsx';
@@ -40,6 +41,19 @@ export function StudioPlan({ blueprint, snapshots }: { blueprint: Blueprint; sna
       return true;
     } catch {
       return false;
+    }
+  }
+
+  /** For forms that show what went wrong beside their own fields (not at the top of the Plan). */
+  async function applyInline(ops: JsonPatchOp[]): Promise<string | undefined> {
+    try {
+      await patch.mutateAsync(ops);
+      return undefined;
+    } catch (error) {
+      // A stale version is the Plan's business (it offers to reload); anything else is the form's.
+      if (error instanceof ApiError && error.status === 409) return error.detail;
+      patch.reset();
+      return patchMessage(error);
     }
   }
 
@@ -136,6 +150,7 @@ export function StudioPlan({ blueprint, snapshots }: { blueprint: Blueprint; sna
             editable={editable}
             busy={patch.isPending}
             apply={apply}
+            applyInline={applyInline}
           />
           <PlanEndpoints endpoints={doc.sections.apiEndpoints} />
           <PlanPages doc={doc} />
