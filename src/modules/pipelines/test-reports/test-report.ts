@@ -77,7 +77,8 @@ export function firstLines(text: string | undefined | null): string | null {
   const kept = lines.slice(0, REPORT_LIMITS.maxOutputLines);
   const indent = Math.min(...kept.filter((l) => l.trim()).map((l) => /^[ \t]*/.exec(l)![0].length));
   const out = kept.map((l) => l.slice(indent).trimEnd()).join('\n');
-  const more = lines.length > kept.length ? `\n… ${lines.length - kept.length} more lines` : '';
+  const rest = lines.length - kept.length;
+  const more = rest ? `\n… ${rest} more line${rest === 1 ? '' : 's'}` : '';
   return clip(out, REPORT_LIMITS.maxOutputChars) + more;
 }
 
