@@ -4,7 +4,7 @@ import { parseJunit } from './parse-junit.ts';
 // What `node --test --test-reporter=junit` (Node 20) writes, stack lines shortened.
 const NODE = `<?xml version="1.0" encoding="utf-8"?>
 <testsuites>
-	<testsuite name="math" time="0.007817" disabled="0" errors="0" tests="4" failures="1" skipped="2" hostname="vm">
+	<testsuite name="math" time="0.007817" disabled="0" errors="0" tests="4" failures="1" skipped="2" hostname="ci">
 		<testcase name="adds" time="0.001486" classname="test"/>
 		<testcase name="fails" time="0.001969" classname="test" failure="one plus one">
 			<failure type="testCodeFailure" message="one plus one">
@@ -25,8 +25,8 @@ Error [ERR_TEST_FAILURE]: one plus one
 		</testcase>
 	</testsuite>
 	<testcase name="top &lt;&amp;> &amp;quot;x&amp;quot;" time="0.000074" classname="test"/>
-	<testsuite name="outer" time="0.018484" disabled="0" errors="0" tests="2" failures="2" skipped="1" hostname="vm">
-		<testsuite name="inner" time="0.013541" disabled="0" errors="0" tests="1" failures="1" skipped="0" hostname="vm">
+	<testsuite name="outer" time="0.018484" disabled="0" errors="0" tests="2" failures="2" skipped="1" hostname="ci">
+		<testsuite name="inner" time="0.013541" disabled="0" errors="0" tests="1" failures="1" skipped="0" hostname="ci">
 			<testcase name="deep fails" time="0.013062" classname="test" failure="Expected values to be strictly deep-equal:+ actual - expected">
 				<failure type="testCodeFailure" message="Expected values to be strictly deep-equal:+ actual - expected">
 Error [ERR_TEST_FAILURE]: Expected values to be strictly deep-equal:

@@ -90,11 +90,14 @@ export async function readTestReports(a: {
   return masked(report, (text) => a.mask(relative(text)));
 }
 
-/** The file's text, read through a descriptor that does not follow a symlink, at most `maxFileBytes`. */
+/**
+ * The file's text, at most `maxFileBytes`, read through a descriptor that follows no symlink and
+ * does not wait on a FIFO (a file swapped after the glob matched it is checked again by `fstat`).
+ */
 async function readBounded(full: string): Promise<string | { problem: string }> {
   let handle: Awaited<ReturnType<typeof open>>;
   try {
-    handle = await open(full, constants.O_RDONLY | constants.O_NOFOLLOW);
+    handle = await open(full, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch (e) {
     return { problem: `could not be opened (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` };
   }
