@@ -1,4 +1,4 @@
-/** The pipelines module's public face: pipeline file, triggers, runner, schedules. */
+/** The pipelines module's public face: pipeline file, triggers, runner, schedules, test reports. */
 
 export type { PipelineDeps } from './deps.ts';
 export { describePipeline, type PipelineSummary } from './describe-pipeline.ts';
@@ -9,4 +9,5 @@ export { PipelineFileError, type PipelineSpec, parsePipelineFile } from './pipel
 export { pipelineRoutes } from './routes.ts';
 export { nextCronTime, parseCron } from './schedules/cron.ts';
 export { runDueSchedules, startPipelineScheduler } from './schedules/scheduler.ts';
+export { readTestReports } from './test-reports/read-test-reports.ts';
 export { triggerPipeline } from './trigger-pipeline.ts';

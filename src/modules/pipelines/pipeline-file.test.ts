@@ -74,6 +74,54 @@ describe('pipeline file', () => {
     expect(Object.keys(jobsFor(spec, 'main'))).toEqual(['a', 'valueOf2']);
   });
 
+  it("declares test reports in GitLab's form, beside artifact paths, and keeps the list form", () => {
+    const spec = parsePipelineFile(`jobs:
+  unit:
+    steps: [{ name: t, run: npm test }]
+    artifacts:
+      paths: [coverage/]
+      reports:
+        junit: reports/junit.xml
+        tap: [reports/a.tap, reports/b.tap]
+  build:
+    steps: [{ name: b, run: make }]
+    artifacts: [dist/**]
+  lint:
+    steps: [{ name: l, run: make lint }]
+`);
+    expect(spec.jobs.unit).toMatchObject({
+      artifacts: ['coverage/'],
+      reports: { junit: ['reports/junit.xml'], tap: ['reports/a.tap', 'reports/b.tap'] },
+    });
+    expect(spec.jobs.build).toMatchObject({ artifacts: ['dist/**'], reports: { junit: [], tap: [] } });
+    expect(spec.jobs.lint).toMatchObject({ artifacts: [], reports: { junit: [], tap: [] } });
+  });
+
+  it('names the line and field of a bad artifacts or reports key', () => {
+    const job = (artifacts: string) =>
+      parsePipelineFile(`jobs:\n  a:\n    steps: [{ name: x, run: y }]\n    artifacts:\n${artifacts}`);
+    expect(() => job('      reports:\n        cobertura: c.xml\n')).toThrow(
+      'pipeline.yml line 6: jobs.a.artifacts.reports.cobertura: is not a known key (known: junit, tap)',
+    );
+    expect(() => job('      reports:\n        junit: 5\n')).toThrow(
+      'pipeline.yml line 6: jobs.a.artifacts.reports.junit: must be a glob or a list of globs',
+    );
+    expect(() => job('      reports:\n        junit: [""]\n')).toThrow(
+      'pipeline.yml line 6: jobs.a.artifacts.reports.junit[0]: must not be empty',
+    );
+    expect(() => job('      reports: [junit.xml]\n')).toThrow(
+      'pipeline.yml line 5: jobs.a.artifacts.reports: must be a mapping of report kinds (junit, tap) to globs',
+    );
+    expect(() => job('      report:\n        junit: j.xml\n')).toThrow(
+      'pipeline.yml line 5: jobs.a.artifacts.report: is not a known key (known: paths, reports)',
+    );
+    expect(() =>
+      parsePipelineFile('jobs:\n  a:\n    steps: [{ name: x, run: y }]\n    artifacts: yes\n'),
+    ).toThrow(
+      'pipeline.yml line 4: jobs.a.artifacts: must be a list of globs, or a mapping with paths and reports',
+    );
+  });
+
   it('filters jobs by branch and drops jobs whose needs were filtered out', () => {
     const spec = parsePipelineFile(`jobs:
   build: { steps: [{ name: b, run: b }] }

@@ -28,32 +28,69 @@ const Step = z.object({
   run: z.string(required('a string')).min(1, 'must not be empty').max(100_000),
 });
 
-const Job = z.object({
-  needs: z.array(JobName, required('a list of job names')).max(50).default([]),
-  /** Branch globs (`main`, `feature/*`, `release/**`); the job runs only on matching refs. */
-  branches: z.array(z.string().min(1).max(255), required('a list of branch patterns')).max(50).optional(),
-  env: z
-    .record(
-      z.string().regex(EnvName, 'is not a valid environment variable name'),
-      z.union([z.string(), z.number(), z.boolean()]).transform(String),
-    )
-    .default({}),
-  secrets: z
-    .array(
-      z.string().regex(/^[A-Z_][A-Z0-9_]{0,127}$/, 'is not a secret name (A-Z, 0-9, _)'),
-      required('a list of secret names'),
-    )
-    .max(100)
-    .default([]),
-  network: z.boolean(required('true or false')).default(false),
-  steps: z.array(Step, required('a list of steps')).min(1, 'needs at least one step').max(100),
-  artifacts: z.array(z.string().min(1).max(500), required('a list of globs')).max(50).default([]),
-  timeoutMinutes: z
-    .number(required('a number'))
-    .positive()
-    .max(MAX_TIMEOUT_MINUTES)
-    .default(DEFAULT_TIMEOUT_MINUTES),
+const Glob = z.string(required('a glob')).min(1, 'must not be empty').max(500);
+/** One glob or a list of them, as GitLab's `reports: junit:` takes either. */
+const GlobOrGlobs = z.preprocess(
+  (value) => (typeof value === 'string' ? [value] : value),
+  z.array(Glob, required('a glob or a list of globs')).max(20, 'allows at most 20 globs'),
+);
+const knownKeys = (what: string, keys: string[]) => ({
+  error: (issue: { code?: string; input?: unknown }) =>
+    issue.code === 'unrecognized_keys'
+      ? `is not a known key (known: ${keys.join(', ')})`
+      : issue.input === undefined
+        ? 'Required'
+        : `must be ${what}`,
 });
+/** Test reports Orchard reads when the job ends (see docs/git-and-pipelines.md, "Test reports"). */
+const Reports = z.strictObject(
+  { junit: GlobOrGlobs.default([]), tap: GlobOrGlobs.default([]) },
+  knownKeys('a mapping of report kinds (junit, tap) to globs', ['junit', 'tap']),
+);
+/**
+ * `artifacts: [globs]`, or GitLab's form `artifacts: { paths: [globs], reports: { junit: glob } }`;
+ * the job's files to keep, and its test reports.
+ */
+const Artifacts = z.preprocess(
+  (value) => (Array.isArray(value) ? { paths: value } : value),
+  z.strictObject(
+    {
+      paths: z.array(Glob, required('a list of globs')).max(50).default([]),
+      reports: Reports.default({ junit: [], tap: [] }),
+    },
+    knownKeys('a list of globs, or a mapping with paths and reports', ['paths', 'reports']),
+  ),
+);
+
+const Job = z
+  .object({
+    needs: z.array(JobName, required('a list of job names')).max(50).default([]),
+    /** Branch globs (`main`, `feature/*`, `release/**`); the job runs only on matching refs. */
+    branches: z.array(z.string().min(1).max(255), required('a list of branch patterns')).max(50).optional(),
+    env: z
+      .record(
+        z.string().regex(EnvName, 'is not a valid environment variable name'),
+        z.union([z.string(), z.number(), z.boolean()]).transform(String),
+      )
+      .default({}),
+    secrets: z
+      .array(
+        z.string().regex(/^[A-Z_][A-Z0-9_]{0,127}$/, 'is not a secret name (A-Z, 0-9, _)'),
+        required('a list of secret names'),
+      )
+      .max(100)
+      .default([]),
+    network: z.boolean(required('true or false')).default(false),
+    steps: z.array(Step, required('a list of steps')).min(1, 'needs at least one step').max(100),
+    artifacts: Artifacts.default({ paths: [], reports: { junit: [], tap: [] } }),
+    timeoutMinutes: z
+      .number(required('a number'))
+      .positive()
+      .max(MAX_TIMEOUT_MINUTES)
+      .default(DEFAULT_TIMEOUT_MINUTES),
+  })
+  // Stored specs keep `artifacts` a list of globs (pipelines stored before reports existed have only that).
+  .transform(({ artifacts, ...job }) => ({ ...job, artifacts: artifacts.paths, reports: artifacts.reports }));
 export type PipelineJob = z.infer<typeof Job>;
 
 export const PipelineSpec = z

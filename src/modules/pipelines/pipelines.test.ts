@@ -33,6 +33,7 @@ type Pipeline = {
   error: string | null;
   operationId: string;
   jobs: Job[];
+  tests: Record<string, unknown> | null;
 };
 type Job = {
   name: string;
@@ -43,6 +44,7 @@ type Job = {
   operationId: string;
   stepKey: string;
   isolation: string | null;
+  testReport: Record<string, unknown> | null;
 };
 
 beforeAll(async () => {
@@ -69,9 +71,14 @@ const api = (method: 'GET' | 'POST' | 'PUT', url: string, payload?: object) =>
   });
 
 /** Pushes a branch (from main) whose .orchard/pipeline.yml is `yaml`; returns the pushed sha. */
-async function pushPipeline(branch: string, yaml: string, message = `pipeline for ${branch}`) {
+async function pushPipeline(
+  branch: string,
+  yaml: string,
+  message = `pipeline for ${branch}`,
+  files: Record<string, string> = {},
+) {
   await gitOk(['checkout', '-q', '-B', branch, 'main'], work);
-  const sha = await commitFiles(work, { '.orchard/pipeline.yml': yaml }, message);
+  const sha = await commitFiles(work, { ...files, '.orchard/pipeline.yml': yaml }, message);
   await gitOk(
     ['push', '-q', '-f', remoteUrl(base, slug, owner.token), `${branch}:refs/heads/${branch}`],
     work,
@@ -391,6 +398,109 @@ ${probes.map((p) => `          ${p}`).join('\n')}
     expect(manual.statusCode).toBe(422);
     expect(manual.json().detail).toBe('pipeline.yml line 4: jobs.a.steps[0].run: Required');
     expect((await api('POST', '/pipelines', { ref: '--exec=evil' })).statusCode).toBe(400);
+  });
+
+  it("reads the test reports jobs declare when they end: node's JUnit and TAP with a failing case, a malformed file as a note", async () => {
+    const node = (reporter: string, file: string) =>
+      `mkdir -p reports && node --test --test-reporter=spec --test-reporter-destination=stdout --test-reporter=${reporter} --test-reporter-destination=${file}`;
+    const sha = await pushPipeline(
+      'reports',
+      `jobs:
+  unit:
+    steps:
+      - name: test
+        run: ${node('junit', 'reports/junit.xml')}
+    artifacts:
+      reports:
+        junit: reports/junit.xml
+  tap:
+    steps:
+      - name: test
+        run: ${node('tap', 'reports/unit.tap')}
+    artifacts:
+      reports: { tap: reports/*.tap }
+  broken:
+    steps:
+      - name: write
+        run: mkdir -p out && printf '<testsuites>\\n<testsuite>\\n' > out/junit.xml
+    artifacts:
+      reports:
+        junit: out/*.xml
+        tap: none/*.tap
+  plain:
+    steps: [{ name: say, run: echo no reports }]
+`,
+      'tests with reports',
+      {
+        'package.json': '{ "type": "module" }\n',
+        'test/cart.test.js': `import assert from 'node:assert';
+import { describe, test } from 'node:test';
+describe('cart', () => {
+  test('adds', () => assert.equal(1 + 1, 2));
+  test('totals', () => assert.equal(25, 30, 'total was 25, expected 30'));
+  test('checks out', { skip: 'no payment provider yet' }, () => {});
+});
+`,
+      },
+    );
+    const p = await finished(sha);
+    expect(Object.fromEntries(p.jobs.map((j) => [j.name, j.status])), await jobReport(p)).toEqual({
+      unit: 'failed',
+      tap: 'failed',
+      broken: 'success',
+      plain: 'success',
+    });
+    const totals = {
+      name: 'totals',
+      suite: 'cart',
+      kind: 'failure',
+      message: 'total was 25, expected 30',
+      // Paths in the job's checkout read as the repository's own.
+      output: expect.stringMatching(/\(test\/cart\.test\.js:5:\d+\)/),
+    };
+    expect(job(p, 'unit').testReport).toEqual({
+      passed: 1,
+      failed: 1,
+      skipped: 1,
+      durationMs: expect.any(Number),
+      files: [{ path: 'reports/junit.xml', format: 'junit' }],
+      failures: [{ ...totals, className: 'test', file: null }],
+      omittedFailures: 0,
+      notes: [],
+    });
+    expect(job(p, 'tap').testReport).toMatchObject({
+      passed: 1,
+      failed: 1,
+      skipped: 1,
+      files: [{ path: 'reports/unit.tap', format: 'tap' }],
+      failures: [{ ...totals, className: null, file: 'test/cart.test.js:5:3' }],
+      notes: [],
+    });
+    // A malformed report is a note on a job that succeeded, never a failed job or pipeline.
+    expect(job(p, 'broken').testReport).toEqual({
+      passed: 0,
+      failed: 0,
+      skipped: 0,
+      durationMs: null,
+      files: [{ path: 'out/junit.xml', format: 'junit' }],
+      failures: [],
+      omittedFailures: 0,
+      notes: [
+        'out/junit.xml: not a readable JUnit XML report: line 3: the file ends inside <testsuite>',
+        'No file matched none/*.tap (artifacts.reports.tap).',
+      ],
+    });
+    expect(job(p, 'plain').testReport).toBeNull();
+    expect(p.tests).toEqual({ passed: 2, failed: 2, skipped: 2, durationMs: expect.any(Number) });
+    expect(await log(p, 'unit')).toContain(
+      'Test report: 1 passed · 1 failed · 1 skipped (reports/junit.xml)',
+    );
+    expect(await log(p, 'broken')).toContain('⚠ out/junit.xml: not a readable JUnit XML report');
+    // The list of pipelines carries no jobs, so no tests either.
+    const listed = (await api('GET', '/pipelines?limit=200'))
+      .json()
+      .items.find((x: Pipeline) => x.sha === sha);
+    expect(listed.tests).toBeUndefined();
   });
 
   it('runs manually and on a cron schedule, claiming each due run once across ticks', async () => {

@@ -5,6 +5,7 @@ import { failSpan, traceEnv, withChildSpan } from '../../platform/tracing.ts';
 import { addWorktree, removeWorktree, repositoryPath } from '../git/index.ts';
 import type { StepContext } from '../operations/index.ts';
 import { findProjectById, projectSandboxNetwork, projectSandboxUser } from '../projects/index.ts';
+import { createMasker } from '../secrets/index.ts';
 import { collectArtifacts } from './artifacts.ts';
 import type { PipelineDeps } from './deps.ts';
 import { JobLog } from './job-log.ts';
@@ -17,9 +18,12 @@ import {
   type JobStatus,
   lastLogSeq,
   listJobs,
+  setJobTestReport,
   setPipelineStatus,
   updateJob,
 } from './store.ts';
+import { readTestReports } from './test-reports/read-test-reports.ts';
+import { summaryText } from './test-reports/test-report.ts';
 
 /** Per-job resource limits, applied when the machine offers cgroup v2. */
 const LIMITS = { memoryBytes: 4 * 1024 ** 3, cpus: 2, pids: 1024 };
@@ -181,6 +185,23 @@ export async function runPipelineJob(
         error = `Step "${step.name}" exited with ${result.exitCode ?? result.signal}.`;
         log.note(`✖ ${error}`);
         break;
+      }
+    }
+    // Tests that failed are what reports are for: read them whatever the steps' outcome, but not
+    // after a cancel (nothing is expected of a job the user stopped).
+    if (status !== 'cancelled') {
+      const report = await readTestReports({
+        workspace,
+        // A pipeline stored before reports existed has none in its spec.
+        globs: spec.reports ?? { junit: [], tap: [] },
+        mask: createMasker(Object.values(secrets.values)),
+      });
+      if (report) {
+        await setJobTestReport(res.db, job.id, report);
+        log.note(
+          `Test report: ${summaryText(report)}${report.files.length ? ` (${report.files.map((f) => f.path).join(', ')})` : ''}`,
+        );
+        for (const note of report.notes) log.note(`⚠ ${note}`);
       }
     }
     if (status !== 'cancelled' && spec.artifacts.length) {

@@ -27,6 +27,38 @@ export const CreateScheduleBody = z.object({
   cron: z.string().min(1).max(100),
 });
 
+/** Counts of a job's test reports, or of all of a pipeline's jobs. */
+export const TestSummaryView = z.object({
+  passed: z.number(),
+  /** Failures and errors. */
+  failed: z.number(),
+  /** Skipped and todo. */
+  skipped: z.number(),
+  /** As the reports said; null when none said. */
+  durationMs: z.number().nullable(),
+});
+export const TestFailureView = z.object({
+  name: z.string(),
+  /** Enclosing suites, outermost first, joined with " › ". */
+  suite: z.string().nullable(),
+  className: z.string().nullable(),
+  file: z.string().nullable(),
+  kind: z.enum(['failure', 'error']),
+  message: z.string().nullable(),
+  /** The first lines of the failure's details (stack, diff) or of the case's output. */
+  output: z.string().nullable(),
+});
+/** What a job's declared test reports (JUnit XML, TAP) said, read when it ended. */
+export const TestReportView = TestSummaryView.extend({
+  files: z.array(z.object({ path: z.string(), format: z.enum(['junit', 'tap']) })),
+  /** The first failing cases (at most 50), in report order. */
+  failures: z.array(TestFailureView),
+  /** Failing cases beyond those listed. */
+  omittedFailures: z.number(),
+  /** What could not be read and why (no file matched, too large, malformed). */
+  notes: z.array(z.string()),
+});
+
 export const JobView = z.object({
   name: z.string(),
   needs: z.array(z.string()),
@@ -40,6 +72,8 @@ export const JobView = z.object({
   /** Names of the secrets the job was given, and of protected ones it was denied (see docs/git-and-pipelines.md). */
   secrets: z.array(z.string()),
   withheldSecrets: z.array(z.string()),
+  /** Null when the job declares no test reports (`artifacts: reports:`) or has not ended. */
+  testReport: TestReportView.nullable(),
   startedAt: z.string().nullable(),
   finishedAt: z.string().nullable(),
 });
@@ -59,6 +93,8 @@ export const PipelineView = z.object({
   startedAt: z.string().nullable(),
   finishedAt: z.string().nullable(),
   jobs: z.array(JobView).optional(),
+  /** The jobs' test reports added up (with `jobs`); null when no job has one. */
+  tests: TestSummaryView.nullable().optional(),
 });
 
 export const ArtifactView = z.object({

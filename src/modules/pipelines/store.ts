@@ -1,5 +1,6 @@
 import type { Queryable } from '../../platform/db/pool.ts';
 import type { PipelineSpec } from './pipeline-file.ts';
+import type { TestReport } from './test-reports/test-report.ts';
 
 export type PipelineStatus = 'queued' | 'running' | 'success' | 'failed' | 'cancelled' | 'error';
 export type JobStatus = 'pending' | 'running' | 'success' | 'failed' | 'timed_out' | 'cancelled' | 'skipped';
@@ -38,6 +39,8 @@ export interface JobRow {
   /** Secrets the job was given, and protected ones it was denied (names). */
   secrets_given: string[];
   secrets_withheld: string[];
+  /** What the job's test reports said (null: it declares none, or it has not ended). */
+  test_report: TestReport | null;
   started_at: Date | null;
   finished_at: Date | null;
 }
@@ -212,6 +215,10 @@ export async function setJobSecrets(db: Queryable, id: string, s: { given: strin
     s.given,
     s.withheld,
   ]);
+}
+
+export async function setJobTestReport(db: Queryable, id: string, report: TestReport) {
+  await db.query('UPDATE pipeline_jobs SET test_report = $2 WHERE id = $1', [id, JSON.stringify(report)]);
 }
 
 /** Moves a pipeline to `status` unless it has already ended (a cancel wins over a late job). */

@@ -15,6 +15,7 @@ export function toJobView(row: JobRow, operationId: string | null) {
     isolation: row.isolation,
     secrets: row.secrets_given,
     withheldSecrets: row.secrets_withheld,
+    testReport: row.test_report,
     startedAt: iso(row.started_at),
     finishedAt: iso(row.finished_at),
   };
@@ -35,7 +36,20 @@ export function toPipelineView(row: PipelineRow, jobs?: JobRow[]) {
     createdAt: row.created_at.toISOString(),
     startedAt: iso(row.started_at),
     finishedAt: iso(row.finished_at),
-    ...(jobs ? { jobs: jobs.map((j) => toJobView(j, row.operation_id)) } : {}),
+    ...(jobs ? { jobs: jobs.map((j) => toJobView(j, row.operation_id)), tests: addUpTests(jobs) } : {}),
+  };
+}
+
+/** The pipeline's tests: every job's report added up; null when no job has one. */
+function addUpTests(jobs: JobRow[]) {
+  const reports = jobs.flatMap((j) => (j.test_report ? [j.test_report] : []));
+  if (!reports.length) return null;
+  const timed = reports.filter((r) => r.durationMs !== null);
+  return {
+    passed: reports.reduce((n, r) => n + r.passed, 0),
+    failed: reports.reduce((n, r) => n + r.failed, 0),
+    skipped: reports.reduce((n, r) => n + r.skipped, 0),
+    durationMs: timed.length ? timed.reduce((n, r) => n + r.durationMs!, 0) : null,
   };
 }
 

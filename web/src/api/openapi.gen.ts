@@ -2332,9 +2332,38 @@ export interface paths {
                                     isolation: string | null;
                                     secrets: string[];
                                     withheldSecrets: string[];
+                                    testReport: {
+                                        passed: number;
+                                        failed: number;
+                                        skipped: number;
+                                        durationMs: number | null;
+                                        files: {
+                                            path: string;
+                                            /** @enum {string} */
+                                            format: "junit" | "tap";
+                                        }[];
+                                        failures: {
+                                            name: string;
+                                            suite: string | null;
+                                            className: string | null;
+                                            file: string | null;
+                                            /** @enum {string} */
+                                            kind: "failure" | "error";
+                                            message: string | null;
+                                            output: string | null;
+                                        }[];
+                                        omittedFailures: number;
+                                        notes: string[];
+                                    } | null;
                                     startedAt: string | null;
                                     finishedAt: string | null;
                                 }[];
+                                tests?: {
+                                    passed: number;
+                                    failed: number;
+                                    skipped: number;
+                                    durationMs: number | null;
+                                } | null;
                             }[];
                             nextCursor: string | null;
                         };
@@ -2394,9 +2423,38 @@ export interface paths {
                                 isolation: string | null;
                                 secrets: string[];
                                 withheldSecrets: string[];
+                                testReport: {
+                                    passed: number;
+                                    failed: number;
+                                    skipped: number;
+                                    durationMs: number | null;
+                                    files: {
+                                        path: string;
+                                        /** @enum {string} */
+                                        format: "junit" | "tap";
+                                    }[];
+                                    failures: {
+                                        name: string;
+                                        suite: string | null;
+                                        className: string | null;
+                                        file: string | null;
+                                        /** @enum {string} */
+                                        kind: "failure" | "error";
+                                        message: string | null;
+                                        output: string | null;
+                                    }[];
+                                    omittedFailures: number;
+                                    notes: string[];
+                                } | null;
                                 startedAt: string | null;
                                 finishedAt: string | null;
                             }[];
+                            tests?: {
+                                passed: number;
+                                failed: number;
+                                skipped: number;
+                                durationMs: number | null;
+                            } | null;
                         };
                     };
                 };
@@ -2461,9 +2519,38 @@ export interface paths {
                                 isolation: string | null;
                                 secrets: string[];
                                 withheldSecrets: string[];
+                                testReport: {
+                                    passed: number;
+                                    failed: number;
+                                    skipped: number;
+                                    durationMs: number | null;
+                                    files: {
+                                        path: string;
+                                        /** @enum {string} */
+                                        format: "junit" | "tap";
+                                    }[];
+                                    failures: {
+                                        name: string;
+                                        suite: string | null;
+                                        className: string | null;
+                                        file: string | null;
+                                        /** @enum {string} */
+                                        kind: "failure" | "error";
+                                        message: string | null;
+                                        output: string | null;
+                                    }[];
+                                    omittedFailures: number;
+                                    notes: string[];
+                                } | null;
                                 startedAt: string | null;
                                 finishedAt: string | null;
                             }[];
+                            tests?: {
+                                passed: number;
+                                failed: number;
+                                skipped: number;
+                                durationMs: number | null;
+                            } | null;
                         };
                     };
                 };
@@ -2532,9 +2619,38 @@ export interface paths {
                                 isolation: string | null;
                                 secrets: string[];
                                 withheldSecrets: string[];
+                                testReport: {
+                                    passed: number;
+                                    failed: number;
+                                    skipped: number;
+                                    durationMs: number | null;
+                                    files: {
+                                        path: string;
+                                        /** @enum {string} */
+                                        format: "junit" | "tap";
+                                    }[];
+                                    failures: {
+                                        name: string;
+                                        suite: string | null;
+                                        className: string | null;
+                                        file: string | null;
+                                        /** @enum {string} */
+                                        kind: "failure" | "error";
+                                        message: string | null;
+                                        output: string | null;
+                                    }[];
+                                    omittedFailures: number;
+                                    notes: string[];
+                                } | null;
                                 startedAt: string | null;
                                 finishedAt: string | null;
                             }[];
+                            tests?: {
+                                passed: number;
+                                failed: number;
+                                skipped: number;
+                                durationMs: number | null;
+                            } | null;
                         };
                     };
                 };
@@ -2601,9 +2717,38 @@ export interface paths {
                                 isolation: string | null;
                                 secrets: string[];
                                 withheldSecrets: string[];
+                                testReport: {
+                                    passed: number;
+                                    failed: number;
+                                    skipped: number;
+                                    durationMs: number | null;
+                                    files: {
+                                        path: string;
+                                        /** @enum {string} */
+                                        format: "junit" | "tap";
+                                    }[];
+                                    failures: {
+                                        name: string;
+                                        suite: string | null;
+                                        className: string | null;
+                                        file: string | null;
+                                        /** @enum {string} */
+                                        kind: "failure" | "error";
+                                        message: string | null;
+                                        output: string | null;
+                                    }[];
+                                    omittedFailures: number;
+                                    notes: string[];
+                                } | null;
                                 startedAt: string | null;
                                 finishedAt: string | null;
                             }[];
+                            tests?: {
+                                passed: number;
+                                failed: number;
+                                skipped: number;
+                                durationMs: number | null;
+                            } | null;
                         };
                     };
                 };

@@ -11,3 +11,8 @@ export type JobLog = Answer<'/api/projects/{slug}/pipelines/{id}/jobs/{job}/log'
 export type Webhook = ItemOf<Answer<'/api/projects/{slug}/webhooks', 'get'>>;
 export type WebhookEvent = Webhook['events'][number];
 export type Delivery = Answer<'/api/projects/{slug}/webhooks/{id}/deliveries/{deliveryId}', 'get'>;
+/** What a job's declared test reports said; null on jobs without reports. */
+export type TestReport = NonNullable<Job['testReport']>;
+export type TestFailure = TestReport['failures'][number];
+/** Counts: a job's report, or a pipeline's jobs added up. */
+export type TestSummary = Pick<TestReport, 'passed' | 'failed' | 'skipped' | 'durationMs'>;

@@ -12,6 +12,7 @@ import { PipelineGraph } from '../features/pipelines/pipeline-graph.tsx';
 import { JobPanel } from '../features/pipelines/pipeline-job-panel.tsx';
 import { useOperationLogs } from '../features/pipelines/pipeline-live.ts';
 import { isActive, StatusBadge, statusLabel } from '../features/pipelines/pipeline-status.tsx';
+import { TestSummaryBadge } from '../features/pipelines/test-report.tsx';
 import { ProjectFrame } from '../features/projects/project-frame.tsx';
 import { shortSha, to } from '../features/projects/project-paths.ts';
 import { roleAtLeast } from '../features/projects/roles.ts';
@@ -22,7 +23,10 @@ import { PageHeader } from '../widgets/page-header.tsx';
 import { Loading } from '../widgets/spinner.tsx';
 import { TimeAgo } from '../widgets/time-ago.tsx';
 
-/** `/projects/:slug/pipelines/:number?job=`: the jobs as a graph, one job's live log, artifacts. */
+/**
+ * `/projects/:slug/pipelines/:number?job=`: the jobs as a graph, one job's test results and live
+ * log, artifacts.
+ */
 export function PipelinePage({ params }: PageProps) {
   const id = params.id ?? '';
   return (
@@ -101,6 +105,15 @@ function PipelineBody({ project, id }: { project: Project; id: string }) {
               · <TimeAgo iso={p.createdAt} prefix="created" />
             </span>
             {p.startedAt && <span>· {formatDuration(durationBetween(p.startedAt, p.finishedAt))}</span>}
+            {p.tests && (
+              <span
+                className="flex items-center gap-1.5"
+                title="The jobs' test reports added up"
+                data-testid="pipeline-tests"
+              >
+                · tests <TestSummaryBadge summary={p.tests} />
+              </span>
+            )}
             {p.operationId && (
               <Link to={to.operation(p.operationId)} className="text-emerald-800 hover:underline">
                 · operation

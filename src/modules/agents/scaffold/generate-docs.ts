@@ -5,12 +5,23 @@ import type { Blueprint, TemplateId } from '../../blueprint/index.ts';
 import type { AppModel, CustomEndpoint } from './app-model.ts';
 import type { AppPage } from './app-pages.ts';
 
+/**
+ * The app's tests on every push. Node's runner writes the human log to stdout and a JUnit report
+ * beside it, which the pipeline page shows as passed and failed tests. Node 20 does not create the
+ * report's directory itself, hence the mkdir; `npm test` stays the plain runner for people.
+ */
 export const PIPELINE_YML = `# Orchard runs this pipeline on every push: the app's own tests, with nothing to install.
+# Their JUnit report (reports/junit.xml) is what the pipeline page shows as passed and failed tests.
 jobs:
   test:
     steps:
       - name: test
-        run: node --test
+        run: |
+          mkdir -p reports
+          node --test --test-reporter=spec --test-reporter-destination=stdout --test-reporter=junit --test-reporter-destination=reports/junit.xml
+    artifacts:
+      reports:
+        junit: reports/junit.xml
 `;
 
 export const APP_YML = `# How Orchard starts and health-checks this app (it sets PORT and DATA_DIR).
@@ -18,9 +29,10 @@ start: node server.js
 healthPath: /health
 `;
 
-export const GITIGNORE = `# The app's data file (see DATA_DIR in the README).
+export const GITIGNORE = `# The app's data file (see DATA_DIR in the README), and the test report the pipeline writes.
 data/
 node_modules/
+reports/
 `;
 
 export function packageJson(bp: Blueprint): string {
@@ -107,7 +119,8 @@ ${todo}
 - \`app/site.js\`: the pages and the navigation. \`app/custom-endpoints.js\`: hand-written endpoints.
 - \`lib/\`: the server (router, store, validation, HTML); \`lib/pages/\`: one renderer per page kind.
 - \`public/theme.css\`: the design tokens as CSS variables; \`public/app.css\`: the styles using them.
-- \`test/\`: the tests, run by \`node --test\` and by Orchard's pipeline (\`.orchard/pipeline.yml\`).
+- \`test/\`: the tests, run by \`node --test\` and by Orchard's pipeline (\`.orchard/pipeline.yml\`), which
+  also writes their JUnit report to \`reports/junit.xml\` for the pipeline page.
 - \`docs/spec.md\`: the spec this app was built from.
 `;
 }

@@ -13,6 +13,7 @@ import {
   parseBlueprint,
   type TemplateId,
 } from '../../blueprint/index.ts';
+import { parsePipelineFile, readTestReports } from '../../pipelines/index.ts';
 import { autopilotBlueprint, ruleArchitectTurn } from '../../studio/index.ts';
 import { listTemplates, renderTemplate } from './templates.ts';
 
@@ -57,19 +58,32 @@ async function startApp(dir: string): Promise<{ url: string; child: ChildProcess
   return { url, child };
 }
 
-/** Generates the app, runs its own `node --test`, then starts it and checks /health and a page. */
+/**
+ * Generates the app, runs its tests as its pipeline does (the steps of its `.orchard/pipeline.yml`,
+ * the PATH of this Node), reads the test report the job declares as Orchard would, then starts the
+ * app and checks /health and a page.
+ */
 async function proveApp(template: TemplateId, blueprint: Blueprint): Promise<Map<string, string>> {
   const files = renderTemplate(template, blueprint);
   const dir = await writeApp(files);
-  const tests = await run(process.execPath, ['--test'], { cwd: dir, env: { PATH: process.env.PATH } }).catch(
-    (err: { stdout: string; stderr: string }) => {
-      throw new Error(
-        `node --test failed in ${dir}:\n${err.stdout.slice(-4000)}\n${err.stderr.slice(-2000)}`,
-      );
-    },
-  );
-  expect(tests.stdout).toMatch(/# fail 0/);
-  expect(Number(/# pass (\d+)/.exec(tests.stdout)?.[1])).toBeGreaterThan(5);
+  const { test } = parsePipelineFile(files.get('.orchard/pipeline.yml')!).jobs;
+  const PATH = `${path.dirname(process.execPath)}:${process.env.PATH}`;
+  for (const step of test!.steps) {
+    await run('sh', ['-ec', step.run], { cwd: dir, env: { PATH } }).catch(
+      (err: { stdout: string; stderr: string }) => {
+        throw new Error(
+          `step "${step.name}" failed in ${dir}:\n${err.stdout.slice(-4000)}\n${err.stderr.slice(-2000)}`,
+        );
+      },
+    );
+  }
+  const report = await readTestReports({ workspace: dir, globs: test!.reports, mask: (text) => text });
+  expect(report).toMatchObject({
+    failed: 0,
+    notes: [],
+    files: [{ path: 'reports/junit.xml', format: 'junit' }],
+  });
+  expect(report!.passed).toBeGreaterThan(5);
 
   const { url, child } = await startApp(dir);
   try {
@@ -110,9 +124,18 @@ describe('templates catalog', () => {
     for (const { id, blueprint } of listTemplates()) {
       const files = renderTemplate(id, blueprint);
       expect(renderTemplate(id, blueprint)).toEqual(files);
-      expect(files.get('.orchard/pipeline.yml')).toMatch(
-        /jobs:\n {2}test:\n {4}steps:\n {6}- name: test\n {8}run: node --test\n/,
-      );
+      expect(parsePipelineFile(files.get('.orchard/pipeline.yml')!).jobs).toEqual({
+        test: expect.objectContaining({
+          steps: [
+            {
+              name: 'test',
+              run: 'mkdir -p reports\nnode --test --test-reporter=spec --test-reporter-destination=stdout --test-reporter=junit --test-reporter-destination=reports/junit.xml\n',
+            },
+          ],
+          reports: { junit: ['reports/junit.xml'], tap: [] },
+        }),
+      });
+      expect(files.get('.gitignore')).toMatch(/^reports\/$/m);
       expect(files.get('.orchard/app.yml')).toMatch(/start: node server.js\nhealthPath: \/health\n/);
       const pkg = JSON.parse(files.get('package.json')!);
       expect(pkg.dependencies).toBeUndefined();

@@ -1,6 +1,7 @@
 import type { Job } from '../../api/pipeline-types.ts';
 import { durationBetween, formatDuration } from '../../widgets/format.ts';
 import { StatusIcon, statusLabel } from './pipeline-status.tsx';
+import { testSummaryText } from './test-summary.ts';
 
 /** Jobs in columns: a job stands one column right of the furthest job it needs. */
 export function jobColumns(jobs: Job[]): Job[][] {
@@ -84,6 +85,11 @@ function JobButton({ job, selected, onSelect }: { job: Job; selected: boolean; o
           {statusLabel(job.status)}
           {took !== null && ` · ${formatDuration(took)}`}
         </span>
+        {job.testReport && (
+          <span className={`block text-xs ${job.testReport.failed ? 'text-red-700' : 'text-slate-500'}`}>
+            {testSummaryText(job.testReport)}
+          </span>
+        )}
         {job.needs.length > 0 && (
           <span className="block truncate text-xs text-slate-400">needs {job.needs.join(', ')}</span>
         )}

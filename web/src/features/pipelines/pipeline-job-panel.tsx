@@ -9,6 +9,7 @@ import { Loading } from '../../widgets/spinner.tsx';
 import type { LiveState } from './pipeline-live.ts';
 import { PipelineLog, textToLines } from './pipeline-log.tsx';
 import { isActive, StatusBadge } from './pipeline-status.tsx';
+import { TestResults } from './test-report.tsx';
 
 const LIVE_TEXT: Record<LiveState, string> = {
   connecting: 'connecting…',
@@ -18,7 +19,10 @@ const LIVE_TEXT: Record<LiveState, string> = {
   failed: 'stream lost; reload to retry',
 };
 
-/** One job: its status, exit code, isolation, and its log — live from the stream or stored. */
+/**
+ * One job: its status, exit code, isolation, its test results when it declared reports (failures
+ * first), and its log — live from the stream or stored.
+ */
 export function JobPanel({
   slug,
   pipeline,
@@ -70,6 +74,7 @@ export function JobPanel({
       {job.error && (
         <p className="border-b border-slate-200 bg-red-50 px-5 py-2 text-sm text-red-800">{job.error}</p>
       )}
+      {job.testReport && <TestResults job={job.name} report={job.testReport} />}
       {!live && stored.isPending ? (
         <Loading label="Loading log…" className="px-5" />
       ) : !live && stored.isError ? (
