@@ -1,4 +1,6 @@
 /** Pieces of the Studio chat: message bubbles, the Architect's avatar, the first-turn intro. */
+
+import type { BlueprintDocument } from '../../api/studio-types.ts';
 import { formatRelative } from '../../widgets/format.ts';
 
 export interface ChatItem {
@@ -46,15 +48,43 @@ export function ChatBubble({ item }: { item: ChatItem }) {
   );
 }
 
-const STARTERS = [
-  'add entity Photo with title:text!, url:url',
-  'add page Gallery at /gallery as list',
-  'set color primary #2563eb',
-  'help',
-];
+/**
+ * Commands worth trying on this Blueprint: about its own first entity and page when it has them,
+ * a first entity when it has none (never another app's nouns on top of this one).
+ */
+export function startersFor(doc: BlueprintDocument): string[] {
+  const entity = doc.sections.dataModel.entities[0];
+  const primary = doc.sections.designSystem.tokens.colors.primary;
+  if (!entity)
+    return [
+      `add entity ${singularNoun(doc.feature) ?? 'Item'} with title:text!, notes:longtext`,
+      'add a landing page Home at /',
+      'help',
+    ];
+  return [
+    `add field notes:longtext to ${entity.name}`,
+    ...(doc.sections.pages.some((p) => p.entity === entity.name && p.kind === 'list')
+      ? []
+      : [`add a list page for ${entity.name}`]),
+    primary
+      ? `set color primary ${primary === '#2563eb' ? '#16a34a' : '#2563eb'}`
+      : 'set color primary #2563eb',
+    'help',
+  ];
+}
 
-/** What to say to the Architect before anything has been said. */
-export function ChatIntro({ onPick }: { onPick: (text: string) => void }) {
+/** The first word of a feature name as an entity name (`Recipe box` → `Recipe`), if it is one. */
+function singularNoun(feature: string): string | undefined {
+  const word = feature
+    .trim()
+    .split(/\s+/)[0]
+    ?.replace(/[^A-Za-z]/g, '');
+  if (!word || word.length < 3) return undefined;
+  return word.charAt(0).toUpperCase() + word.slice(1).toLowerCase().replace(/s$/, '');
+}
+
+/** What to say to the Architect before anything has been said, taken from the Blueprint on screen. */
+export function ChatIntro({ starters, onPick }: { starters: string[]; onPick: (text: string) => void }) {
   return (
     <div className="rounded-lg border border-dashed border-slate-300 px-4 py-4 text-sm">
       <p className="font-medium text-slate-800">Shape the plan with the Architect</p>
@@ -62,7 +92,7 @@ export function ChatIntro({ onPick }: { onPick: (text: string) => void }) {
         Describe a change in one line, or edit the Plan directly. For example:
       </p>
       <ul className="mt-2 flex flex-wrap gap-1.5">
-        {STARTERS.map((text) => (
+        {starters.map((text) => (
           <li key={text}>
             <button
               type="button"

@@ -9,7 +9,7 @@ import { Button } from '../../widgets/button.tsx';
 import { CharCount } from '../../widgets/char-count.tsx';
 import { Spinner } from '../../widgets/spinner.tsx';
 import { useLiveOperation } from '../operations/live-operation.ts';
-import { ArchitectAvatar, ChatBubble, ChatIntro, type ChatItem } from './studio-chat-parts.tsx';
+import { ArchitectAvatar, ChatBubble, ChatIntro, type ChatItem, startersFor } from './studio-chat-parts.tsx';
 import { useSendMessage } from './studio-queries.ts';
 
 /** The longest chat message the API takes. */
@@ -150,6 +150,7 @@ export function StudioChat({
         )}
         {!loading && !pending && !streaming && !items.some((i) => i.role !== 'system') && (
           <ChatIntro
+            starters={startersFor(blueprint.blueprint)}
             onPick={(text) => {
               setDraft(text);
               input.current?.focus();
@@ -221,7 +222,7 @@ export function StudioChat({
             placeholder={
               blueprint.status === 'building'
                 ? 'The Blueprint is being built…'
-                : 'e.g. add entity Photo with title:text!, url:url'
+                : `e.g. ${startersFor(blueprint.blueprint)[0]}`
             }
             className="block min-h-10 w-full resize-none rounded-md border border-slate-300 px-3 py-2 text-sm outline-none focus:border-emerald-600 focus:ring-2 focus:ring-emerald-600/20 disabled:bg-slate-50"
           />
