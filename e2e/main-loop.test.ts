@@ -236,6 +236,13 @@ test('main loop: landing prompt → live build → staging preview with screensh
   );
   await expectVisible(page.getByRole('list', { name: 'Screenshots' }).getByRole('img').first());
   await shot(page, '7-environments', true);
+  // One banner, of the newest action: a rollback after a publish replaces the publish's.
+  await page.locator(`[data-release="${stagingSha2}"]`).getByRole('button', { name: 'Publish' }).click();
+  await expectVisible(page.getByText(`Published ${stagingSha2} to production.`));
+  await envs.getByRole('button', { name: 'Roll back staging' }).click();
+  await envs.getByRole('button', { name: 'Roll back', exact: true }).click();
+  await expectVisible(page.getByText(`Staging now runs ${stagingSha1}.`));
+  expect(await page.getByText(`Published ${stagingSha2} to production.`).count()).toBe(0);
 
   console.log(`prompt → verified staging preview (through the UI): ${promptToVerified} ms`);
   expect(problems).toEqual([]);

@@ -8,7 +8,7 @@ import { DeployStagingCard } from '../features/environments/env-deploy.tsx';
 import { EnvironmentList } from '../features/environments/env-list.tsx';
 import { EnvironmentLogPanel } from '../features/environments/env-log-panel.tsx';
 import { useEnvironments, useReleases } from '../features/environments/env-queries.ts';
-import { ReleaseHistory } from '../features/environments/env-releases.tsx';
+import { LatestDeployAction, ReleaseHistory } from '../features/environments/env-releases.tsx';
 import { useOperationArtifacts } from '../features/environments/env-verification.ts';
 import { useProjectActivity } from '../features/operations/live-activity.ts';
 import { ArtifactGallery, isVerificationArtifact } from '../features/operations/live-artifacts.tsx';
@@ -62,6 +62,9 @@ function Environments({ project }: { project: Project }) {
         documentTitle={`Environments · ${project.name}`}
         description="Where the project's app runs. Publishing promotes the verified staging release to production; rollback re-routes to a kept release without rebuilding."
       />
+      <div className="mb-4 empty:hidden" aria-live="polite">
+        <LatestDeployAction slug={slug} />
+      </div>
       <div className="grid items-start gap-6 lg:grid-cols-3">
         <div className="min-w-0 space-y-6 lg:col-span-2">
           <Card title="Environments" flush>

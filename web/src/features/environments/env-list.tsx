@@ -41,11 +41,6 @@ export function EnvironmentList({
           <ErrorAlert error={error} />
         </div>
       )}
-      {rollback.isSuccess && (
-        <p role="status" className="px-5 pt-4 text-sm text-emerald-800">
-          {envTitle(rollback.data.environment)} now runs {rollback.data.release.shortSha}.
-        </p>
-      )}
       <ul aria-label="Environments" className="divide-y divide-slate-100">
         {environments.map((env) => {
           const canAct =

@@ -1,4 +1,4 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useMutationState, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, seg } from '../../api/client.ts';
 import type { DeployAccepted, Environment, PublishResult, Release } from '../../api/env-types.ts';
 import type { Page } from '../../api/page.ts';
@@ -37,9 +37,14 @@ function useInvalidateDeploy(slug: string) {
 }
 
 /** Promotes a verified release (default: staging's) to production. */
+/** Publishes and rollbacks of a project share a key: the page shows the newest one's outcome only. */
+const deployActionKey = (slug: string, kind: 'publish' | 'rollback') =>
+  ['deploy-action', slug, kind] as const;
+
 export function usePublish(slug: string) {
   const invalidate = useInvalidateDeploy(slug);
   return useMutation({
+    mutationKey: deployActionKey(slug, 'publish'),
     mutationFn: (release?: string) =>
       api.post<PublishResult>(`/api/projects/${seg(slug)}/publish`, release ? { release } : {}),
     onSettled: invalidate,
@@ -50,6 +55,7 @@ export function usePublish(slug: string) {
 export function useRollback(slug: string) {
   const invalidate = useInvalidateDeploy(slug);
   return useMutation({
+    mutationKey: deployActionKey(slug, 'rollback'),
     mutationFn: ({ env, release }: { env: string; release?: string }) =>
       api.post<PublishResult>(`${envPath(slug, env)}/rollback`, release ? { release } : {}),
     onSettled: invalidate,
@@ -80,4 +86,24 @@ export function useDeploy(slug: string) {
       api.post<DeployAccepted>(`/api/projects/${seg(slug)}/deploy`, body),
     onSettled: invalidate,
   });
+}
+
+/**
+ * The newest publish or rollback of the project on this page, whichever component made it: a
+ * banner of a past action gives way when a newer one happens.
+ */
+export function useLatestDeployAction(slug: string) {
+  const actions = useMutationState({
+    filters: { mutationKey: ['deploy-action', slug] },
+    select: (m) => ({
+      kind: m.options.mutationKey?.[2] as 'publish' | 'rollback',
+      status: m.state.status,
+      data: m.state.data as PublishResult | undefined,
+      at: m.state.submittedAt,
+    }),
+  });
+  return actions.reduce<(typeof actions)[number] | undefined>(
+    (latest, a) => (!latest || a.at >= latest.at ? a : latest),
+    undefined,
+  );
 }

@@ -6,7 +6,8 @@ import { Badge } from '../../widgets/badge.tsx';
 import { Button } from '../../widgets/button.tsx';
 import { formatDateTime, formatRelative } from '../../widgets/format.ts';
 import { roleAtLeast } from '../projects/roles.ts';
-import { usePublish, useRollback } from './env-queries.ts';
+import { envTitle } from './env-badges.tsx';
+import { useLatestDeployAction, usePublish, useRollback } from './env-queries.ts';
 
 /** The kept releases, newest first: where each runs, whether it was verified, and "use this one". */
 export function ReleaseHistory({
@@ -35,15 +36,6 @@ export function ReleaseHistory({
       {(publish.error || rollback.error) && (
         <div className="px-5 pt-4">
           <ErrorAlert error={publish.error ?? rollback.error} />
-        </div>
-      )}
-      {(publish.isSuccess || rollback.isSuccess) && (
-        <div className="px-5 pt-4">
-          <Alert tone="success">
-            {publish.isSuccess
-              ? `Published ${publish.data.release.shortSha} to production.`
-              : `${rollback.data?.environment.name} now runs ${rollback.data?.release.shortSha}.`}
-          </Alert>
         </div>
       )}
       <div className="overflow-x-auto">
@@ -150,5 +142,18 @@ export function ReleaseHistory({
         </table>
       </div>
     </>
+  );
+}
+
+/** The outcome of the newest publish or rollback made on the page (older ones give way). */
+export function LatestDeployAction({ slug }: { slug: string }) {
+  const latest = useLatestDeployAction(slug);
+  if (latest?.status !== 'success' || !latest.data) return null;
+  return (
+    <Alert tone="success">
+      {latest.kind === 'publish'
+        ? `Published ${latest.data.release.shortSha} to production.`
+        : `${envTitle(latest.data.environment)} now runs ${latest.data.release.shortSha}.`}
+    </Alert>
   );
 }
