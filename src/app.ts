@@ -68,7 +68,7 @@ import {
 import { agentProjects, projectGate, projectRoutes } from './modules/projects/index.ts';
 import { type ReviewListener, reviewRoutes, reviewsOnPush } from './modules/reviews/index.ts';
 import { loadMasterKey, secretRoutes, Vault } from './modules/secrets/index.ts';
-import { registerStudioJobs, studioRoutes } from './modules/studio/index.ts';
+import { projectOverviews, registerStudioJobs, studioRoutes } from './modules/studio/index.ts';
 import {
   createMachineWarnings,
   type MachineWarnings,
@@ -412,7 +412,8 @@ export async function createHttp(res: AppResources, options: HttpOptions = {}): 
     tracing: res.tracing,
     routes: [
       identityRoutes(res, { cache: credentials.cache }),
-      projectRoutes(res),
+      // The projects list shows each project's builds, environments and reviews: modules above it answer.
+      projectRoutes(res, { overviews: projectOverviews(res) }),
       secretRoutes(res),
       gitRoutes(res, { onPush }),
       reviewRoutes(res, { onPush, onEvent }),

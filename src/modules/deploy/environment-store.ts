@@ -88,6 +88,15 @@ export async function listEnvironments(db: Queryable, projectId: string): Promis
   return withProjects(db, rows);
 }
 
+/** The staging and production environments of many projects (no slugs: the caller has its projects). */
+export async function listMainEnvironmentsOf(db: Queryable, projectIds: string[]): Promise<EnvironmentRow[]> {
+  const { rows } = await db.query<EnvironmentRow>(
+    `${ENVIRONMENTS} WHERE e.project_id = ANY($1::uuid[]) AND e.kind IN ('staging', 'production')`,
+    [projectIds],
+  );
+  return rows;
+}
+
 export async function labelTaken(db: Queryable, label: string): Promise<boolean> {
   const { rowCount } = await db.query('SELECT 1 FROM environments WHERE host_label = $1', [label]);
   return (rowCount ?? 0) > 0;

@@ -37,3 +37,8 @@ export type { EnvironmentView, ReleaseView } from './schemas.ts';
 export { hostLabel, labelFromHost } from './serve/host-label.ts';
 export { createDeployRuntime, DeployRuntime, type DeployRuntimeOptions } from './serve/runtime.ts';
 export { Supervisor } from './serve/supervisor.ts';
+export {
+  type EnvironmentSummary,
+  type MainEnvironments,
+  summarizeEnvironments,
+} from './summarize-environments.ts';

@@ -119,3 +119,50 @@ export async function loadOutputs(
   );
   return Object.fromEntries(rows.map((r) => [r.key, r.output]));
 }
+
+/** What a project's newest operation says at a glance (no input, output or error). */
+export interface LatestOperationRow {
+  id: string;
+  project_id: string;
+  kind: string;
+  status: OperationStatus;
+  created_at: Date;
+  started_at: Date | null;
+  finished_at: Date | null;
+}
+
+/**
+ * Per project, its newest operation (of `kinds` when given), in one statement: each project is one
+ * probe of `operations_project_idx`, however many operations it has.
+ */
+export async function latestOperationRows(
+  db: Queryable,
+  projectIds: string[],
+  kinds: string[] | null,
+): Promise<LatestOperationRow[]> {
+  const { rows } = await db.query<LatestOperationRow>(
+    `SELECT o.* FROM unnest($1::uuid[]) AS p(id)
+     CROSS JOIN LATERAL (
+       SELECT id, project_id, kind, status, created_at, started_at, finished_at FROM operations
+       WHERE project_id = p.id AND ($2::text[] IS NULL OR kind = ANY($2::text[]))
+       ORDER BY created_at DESC, id DESC LIMIT 1
+     ) o`,
+    [projectIds, kinds],
+  );
+  return rows;
+}
+
+/** One part (`path` into its JSON) of the output of step `key` of each operation, where it succeeded. */
+export async function stepOutputParts(
+  db: Queryable,
+  operationIds: string[],
+  key: string,
+  path: string[],
+): Promise<Array<{ operation_id: string; part: unknown }>> {
+  const { rows } = await db.query<{ operation_id: string; part: unknown }>(
+    `SELECT operation_id, output #> $3::text[] AS part FROM steps
+     WHERE operation_id = ANY($1::uuid[]) AND key = $2 AND status = 'succeeded'`,
+    [operationIds, key, path],
+  );
+  return rows;
+}

@@ -1,19 +1,31 @@
 import type { Db } from '../../platform/db/pool.ts';
 import type { Actor } from '../../platform/http/actor.ts';
 import { CursorShape, decodeCursor, fetchPage, type Page } from '../../platform/http/cursor.ts';
-import { DELEGATED_MAX_ROLE, roleAtMost } from './access.ts';
-import type { ProjectView } from './schemas.ts';
+import { listRecentProjects } from './list-recent-projects.ts';
+import type { ProjectOverviews } from './project-overviews.ts';
+import type { ProjectListItem } from './schemas.ts';
 import { listProjectsFor } from './store.ts';
-import { toProjectView } from './views.ts';
+import { toListedProjectView, withOverviews } from './views.ts';
 
-/** Projects the actor is a member of (admins: all; an agent token: its one project), newest first. */
+/**
+ * Projects the actor is a member of (admins: all; an agent token: its one project), newest first
+ * or (`sort: 'activity'`) most recently active first, each with its overview.
+ */
 export async function listProjects(
   db: Db,
+  overviews: ProjectOverviews,
   actor: Actor,
-  query: { limit: number; cursor?: string; archived: boolean; q?: string },
-): Promise<Page<ProjectView>> {
+  query: {
+    limit: number;
+    cursor?: string;
+    archived: boolean;
+    q?: string;
+    sort?: 'created' | 'activity';
+  },
+): Promise<Page<ProjectListItem>> {
+  if (query.sort === 'activity') return listRecentProjects(db, overviews, actor, query);
   const after = decodeCursor(query.cursor, CursorShape.timeAndId);
-  return fetchPage(
+  const page = await fetchPage(
     query.limit,
     (limit) =>
       listProjectsFor(db, {
@@ -26,14 +38,7 @@ export async function listProjects(
         after,
       }),
     (r) => [r.created_at.toISOString(), r.id],
-    (r) =>
-      toProjectView(
-        r,
-        actor.delegation
-          ? roleAtMost(r.member_role ?? 'viewer', DELEGATED_MAX_ROLE)
-          : actor.role === 'admin'
-            ? 'owner'
-            : (r.member_role ?? 'viewer'),
-      ),
+    (r) => toListedProjectView(r, actor),
   );
+  return { items: await withOverviews(overviews, page.items), nextCursor: page.nextCursor };
 }

@@ -6,14 +6,18 @@ import { requireProjectRole } from './access.ts';
 import { AGENTS_CANNOT_ADMINISTER } from './agent-refusal.ts';
 import { setProjectArchived } from './archive-project.ts';
 import { createProject } from './create-project.ts';
+import { getProjectOverview } from './get-project-overview.ts';
 import { listMembers } from './list-members.ts';
 import { listProjects } from './list-projects.ts';
+import type { ProjectOverviews } from './project-overviews.ts';
 import { removeMember } from './remove-member.ts';
 import {
   CreateProjectBody,
   ListProjectsQuery,
   MemberParams,
   MemberView,
+  ProjectListItem,
+  ProjectOverview,
   ProjectView,
   SetMemberBody,
   SlugParam,
@@ -27,7 +31,8 @@ const tags = ['projects'];
 const Page = <T extends z.ZodTypeAny>(item: T) =>
   z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 
-export function projectRoutes(res: Resources) {
+/** `overviews` answers what a project shows beyond its own row (app.ts wires the Studio's). */
+export function projectRoutes(res: Resources, { overviews }: { overviews: ProjectOverviews }) {
   const { db } = res;
   return async (app: HttpApp) => {
     app.post(
@@ -43,9 +48,9 @@ export function projectRoutes(res: Resources) {
       '/api/projects',
       {
         config: { delegated: true },
-        schema: { tags, querystring: ListProjectsQuery, response: { 200: Page(ProjectView) } },
+        schema: { tags, querystring: ListProjectsQuery, response: { 200: Page(ProjectListItem) } },
       },
-      async (request) => listProjects(db, contextOf(request).actor, request.query),
+      async (request) => listProjects(db, overviews, contextOf(request).actor, request.query),
     );
 
     app.get(
@@ -60,6 +65,12 @@ export function projectRoutes(res: Resources) {
         );
         return toProjectView(project, role);
       },
+    );
+
+    app.get(
+      '/api/projects/:slug/overview',
+      { schema: { tags, params: SlugParam, response: { 200: ProjectOverview } } },
+      async (request) => getProjectOverview(db, overviews, contextOf(request).actor, request.params.slug),
     );
 
     app.patch(

@@ -35,6 +35,11 @@ export const ListProjectsQuery = PageQuery.extend({
     .default('false')
     .transform((v) => v === 'true'),
   q: z.string().max(100).optional(),
+  /**
+   * `created` (default): newest first, in pages. `activity`: the `limit` projects with the most
+   * recent activity (their newest operation, else their creation or last edit), one page, no cursor.
+   */
+  sort: z.enum(['created', 'activity']).default('created'),
 });
 
 export const SlugParam = z.object({ slug: z.string().min(1).max(100) });
@@ -54,6 +59,49 @@ export const ProjectView = z.object({
   role: ProjectRole,
 });
 export type ProjectView = z.infer<typeof ProjectView>;
+
+/** A project's latest Studio build (`studio.build`), as the projects list shows it. */
+export const BuildOverview = z.object({
+  operationId: z.string(),
+  kind: z.string(),
+  status: z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled']),
+  createdAt: z.string(),
+  finishedAt: z.string().nullable(),
+});
+
+/** Staging or production at a glance: the public URL and the release serving it. */
+export const EnvironmentOverview = z.object({
+  /** The app's public address (`http://staging--<slug>.<domain>:<port>/`), never the direct port. */
+  url: z.string(),
+  status: z.enum(['pending', 'starting', 'deploying', 'running', 'crashed', 'failed', 'stopped']),
+  deployedAt: z.string().nullable(),
+  /** The commit serving traffic; null before the first deploy finished. */
+  shortSha: z.string().nullable(),
+  /** The browser robot passed this release. */
+  verified: z.boolean(),
+  /** The build whose browser run verified (or failed) the release. */
+  verificationOperationId: z.string().nullable(),
+});
+export type EnvironmentOverview = z.infer<typeof EnvironmentOverview>;
+
+/** What a project's card shows without opening it. */
+export const ProjectOverview = z.object({
+  lastBuild: BuildOverview.nullable(),
+  staging: EnvironmentOverview.nullable(),
+  production: EnvironmentOverview.nullable(),
+  /**
+   * The first page's screenshot from the browser run that verified staging's release (else
+   * production's): `/api/artifacts/…`, served to whoever may see the project.
+   */
+  thumbnailUrl: z.string().nullable(),
+  openMergeRequests: z.number().int(),
+  openIssues: z.number().int(),
+});
+export type ProjectOverview = z.infer<typeof ProjectOverview>;
+
+/** A project in a list: the project and its overview. */
+export const ProjectListItem = ProjectView.extend({ overview: ProjectOverview });
+export type ProjectListItem = z.infer<typeof ProjectListItem>;
 
 export const MemberView = z.object({
   userId: z.string(),

@@ -67,7 +67,8 @@ export async function listProjectsFor(
     onlyProjectId?: string;
     archived: boolean;
     search?: string;
-    limit: number;
+    /** null: every project that matches (LIMIT NULL is no limit). */
+    limit: number | null;
     after?: [string, string];
   },
 ): Promise<Array<ProjectRow & { member_role: ProjectRole | null }>> {

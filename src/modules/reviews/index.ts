@@ -1,6 +1,7 @@
 /** The reviews module's public face: issues, merge requests, comments, checks, merge. */
 export { type CommitCheck, reportCheck } from './check-store.ts';
 export { addComment } from './comments.ts';
+export { countOpenReviews, type OpenReviewCounts } from './count-open-reviews.ts';
 export { createMergeRequest } from './create-merge-request.ts';
 export type { ReviewDeps, ReviewEvent, ReviewListener } from './events.ts';
 export { getIssue } from './get-issue.ts';

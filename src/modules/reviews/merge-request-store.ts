@@ -46,6 +46,19 @@ export async function insertMergeRequest(
   return rows[0]!.id;
 }
 
+/** Open merge requests per project (projects without any are absent). */
+export async function countOpenMergeRequests(
+  db: Queryable,
+  projectIds: string[],
+): Promise<Map<string, number>> {
+  const { rows } = await db.query<{ project_id: string; n: number }>(
+    `SELECT project_id, count(*)::int AS n FROM merge_requests
+     WHERE project_id = ANY($1::uuid[]) AND state = 'open' GROUP BY project_id`,
+    [projectIds],
+  );
+  return new Map(rows.map((r) => [r.project_id, r.n]));
+}
+
 export async function findMergeRequestRecord(
   db: Queryable,
   projectId: string,

@@ -80,6 +80,16 @@ export async function listIssueRecords(
   return rows;
 }
 
+/** Open issues per project (projects without any are absent). */
+export async function countOpenIssues(db: Queryable, projectIds: string[]): Promise<Map<string, number>> {
+  const { rows } = await db.query<{ project_id: string; n: number }>(
+    `SELECT project_id, count(*)::int AS n FROM issues
+     WHERE project_id = ANY($1::uuid[]) AND state = 'open' GROUP BY project_id`,
+    [projectIds],
+  );
+  return new Map(rows.map((r) => [r.project_id, r.n]));
+}
+
 export async function updateIssue(
   db: Queryable,
   id: string,

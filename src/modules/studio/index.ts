@@ -3,4 +3,5 @@ export { autopilotBlueprint } from './architect/autopilot-blueprint.ts';
 export { ruleArchitectTurn } from './architect/rule-architect.ts';
 export type { ChatHandler, StudioRouteDeps } from './deps.ts';
 export { registerStudioJobs } from './jobs.ts';
+export { projectOverviews } from './overview/project-overviews.ts';
 export { studioRoutes } from './routes.ts';

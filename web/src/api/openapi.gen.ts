@@ -585,6 +585,7 @@ export interface paths {
                     cursor?: string;
                     archived?: "true" | "false";
                     q?: string;
+                    sort?: "created" | "activity";
                 };
                 header?: never;
                 path?: never;
@@ -611,6 +612,37 @@ export interface paths {
                                 updatedAt: string;
                                 /** @enum {string} */
                                 role: "owner" | "maintainer" | "developer" | "viewer";
+                                overview: {
+                                    lastBuild: {
+                                        operationId: string;
+                                        kind: string;
+                                        /** @enum {string} */
+                                        status: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+                                        createdAt: string;
+                                        finishedAt: string | null;
+                                    } | null;
+                                    staging: {
+                                        url: string;
+                                        /** @enum {string} */
+                                        status: "pending" | "starting" | "deploying" | "running" | "crashed" | "failed" | "stopped";
+                                        deployedAt: string | null;
+                                        shortSha: string | null;
+                                        verified: boolean;
+                                        verificationOperationId: string | null;
+                                    } | null;
+                                    production: {
+                                        url: string;
+                                        /** @enum {string} */
+                                        status: "pending" | "starting" | "deploying" | "running" | "crashed" | "failed" | "stopped";
+                                        deployedAt: string | null;
+                                        shortSha: string | null;
+                                        verified: boolean;
+                                        verificationOperationId: string | null;
+                                    } | null;
+                                    thumbnailUrl: string | null;
+                                    openMergeRequests: number;
+                                    openIssues: number;
+                                };
                             }[];
                             nextCursor: string | null;
                         };
@@ -753,6 +785,73 @@ export interface paths {
                 };
             };
         };
+        trace?: never;
+    };
+    "/api/projects/{slug}/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    slug: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            lastBuild: {
+                                operationId: string;
+                                kind: string;
+                                /** @enum {string} */
+                                status: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+                                createdAt: string;
+                                finishedAt: string | null;
+                            } | null;
+                            staging: {
+                                url: string;
+                                /** @enum {string} */
+                                status: "pending" | "starting" | "deploying" | "running" | "crashed" | "failed" | "stopped";
+                                deployedAt: string | null;
+                                shortSha: string | null;
+                                verified: boolean;
+                                verificationOperationId: string | null;
+                            } | null;
+                            production: {
+                                url: string;
+                                /** @enum {string} */
+                                status: "pending" | "starting" | "deploying" | "running" | "crashed" | "failed" | "stopped";
+                                deployedAt: string | null;
+                                shortSha: string | null;
+                                verified: boolean;
+                                verificationOperationId: string | null;
+                            } | null;
+                            thumbnailUrl: string | null;
+                            openMergeRequests: number;
+                            openIssues: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/projects/{slug}/archive": {

@@ -4,6 +4,9 @@ export const keys = {
   me: ['me'] as const,
   projects: ['projects'] as const,
   project: (slug: string) => ['project', slug] as const,
+  projectOverview: (slug: string) => ['project', slug, 'overview'] as const,
+  /** The start page's most recently active projects (under `projects`: what makes the list stale makes it stale). */
+  recentProjects: (limit: number) => ['projects', 'recent', limit] as const,
   members: (slug: string) => ['project', slug, 'members'] as const,
   secrets: (slug: string) => ['project', slug, 'secrets'] as const,
   tokens: ['tokens'] as const,

@@ -8,6 +8,7 @@ import { keys } from '../api/query-keys.ts';
 import type { PromptAccepted, TemplateId } from '../api/studio-types.ts';
 import { usePageTitle } from '../app/page-title.ts';
 import { navigate } from '../app/router.tsx';
+import { RecentProjects } from '../features/projects/recent-projects.tsx';
 import { LandingSteps } from '../features/studio/studio-landing-steps.tsx';
 import { useTemplates } from '../features/studio/studio-queries.ts';
 import { FormError } from '../widgets/alert.tsx';
@@ -170,6 +171,8 @@ export function LandingPage() {
           </button>
         ))}
       </div>
+
+      <RecentProjects />
 
       <LandingSteps />
     </div>

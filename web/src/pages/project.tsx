@@ -8,6 +8,7 @@ import { ProjectTabs } from '../features/projects/project-frame.tsx';
 import { ProjectMembers } from '../features/projects/project-members.tsx';
 import { useProject } from '../features/projects/project-queries.ts';
 import { ProjectSecrets } from '../features/projects/project-secrets.tsx';
+import { ProjectStatusCard } from '../features/projects/project-status-card.tsx';
 import { ProjectUnavailable } from '../features/projects/project-unavailable.tsx';
 import { roleAtLeast } from '../features/projects/roles.ts';
 import { ProjectStudioCard } from '../features/studio/studio-project-card.tsx';
@@ -52,7 +53,8 @@ export function ProjectPage({ params }: PageProps) {
         </div>
       )}
       <div className="grid items-start gap-6 lg:grid-cols-3">
-        <div className="space-y-6 lg:col-span-2">
+        <div className="min-w-0 space-y-6 lg:col-span-2">
+          <ProjectStatusCard slug={p.slug} name={p.name} />
           <ProjectAbout project={p} canEdit={!readOnly && roleAtLeast(p.role, 'maintainer')} />
           <ProjectStudioCard slug={p.slug} canCreate={!readOnly && roleAtLeast(p.role, 'developer')} />
           <ProjectSecrets

@@ -2,10 +2,12 @@ import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
 import { useDeferredValue, useId, useState } from 'react';
 import { api } from '../api/client.ts';
 import type { Page } from '../api/page.ts';
-import type { Project } from '../api/project-types.ts';
+import type { ProjectListItem } from '../api/project-types.ts';
 import { keys } from '../api/query-keys.ts';
 import { Link } from '../app/router.tsx';
 import { CreateProjectForm } from '../features/projects/create-project-form.tsx';
+import { BUILDING_REFRESH_MS, isBuilding } from '../features/projects/project-queries.ts';
+import { ProjectStatus, ProjectThumbnail } from '../features/projects/project-status.tsx';
 import { ErrorAlert } from '../widgets/alert.tsx';
 import { Badge } from '../widgets/badge.tsx';
 import { Button } from '../widgets/button.tsx';
@@ -26,10 +28,15 @@ export function ProjectsPage() {
   const projects = useInfiniteQuery({
     queryKey: [...keys.projects, { q, archived }],
     queryFn: ({ pageParam }) =>
-      api.get<Page<Project>>('/api/projects', { limit: PAGE_SIZE, cursor: pageParam, q, archived }),
+      api.get<Page<ProjectListItem>>('/api/projects', { limit: PAGE_SIZE, cursor: pageParam, q, archived }),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
     placeholderData: keepPreviousData,
+    // A build in the list: ask again until it has ended, so its result shows without a reload.
+    refetchInterval: (query) =>
+      query.state.data?.pages.some((page) => page.items.some((p) => isBuilding(p.overview)))
+        ? BUILDING_REFRESH_MS
+        : false,
   });
   const items = projects.data?.pages.flatMap((p) => p.items) ?? [];
 
@@ -93,30 +100,37 @@ export function ProjectsPage() {
   );
 }
 
-function ProjectRow({ project }: { project: Project }) {
+function ProjectRow({ project }: { project: ProjectListItem }) {
   return (
-    <li className="group relative flex items-start gap-4 px-5 py-4 hover:bg-slate-50">
+    <li
+      className="group relative flex items-start gap-3 px-4 py-4 hover:bg-slate-50 sm:gap-4 sm:px-5"
+      data-project={project.slug}
+    >
+      <ProjectThumbnail
+        url={project.overview.thumbnailUrl}
+        name={project.name}
+        className="w-20 shrink-0 sm:w-36"
+      />
       <div className="min-w-0 flex-1">
-        <div className="flex flex-wrap items-center gap-2">
+        <div className="flex flex-wrap items-center gap-x-2 gap-y-1">
           <Link
             to={`/projects/${encodeURIComponent(project.slug)}`}
-            className="font-semibold text-slate-900 after:absolute after:inset-0 focus-visible:outline-2 focus-visible:outline-emerald-600"
+            className="min-w-0 font-semibold break-words text-slate-900 after:absolute after:inset-0 focus-visible:outline-2 focus-visible:outline-emerald-600"
           >
             {project.name}
           </Link>
-          <code className="text-xs text-slate-500">{project.slug}</code>
+          <code className="min-w-0 text-xs break-all text-slate-500">{project.slug}</code>
           {project.archived && <Badge tone="amber">archived</Badge>}
+          <Badge>{project.role}</Badge>
         </div>
         {project.description && (
-          <p className="mt-1 line-clamp-2 text-sm text-slate-600">{project.description}</p>
+          <p className="mt-1 line-clamp-2 text-sm break-words text-slate-600">{project.description}</p>
         )}
-      </div>
-      <div className="flex shrink-0 flex-col items-end gap-1.5">
-        <Badge>{project.role}</Badge>
+        <ProjectStatus slug={project.slug} overview={project.overview} className="mt-2" />
         <time
           dateTime={project.updatedAt}
           title={formatDateTime(project.updatedAt)}
-          className="text-xs text-slate-500"
+          className="mt-1.5 block text-xs text-slate-400"
         >
           Updated {formatRelative(project.updatedAt)}
         </time>

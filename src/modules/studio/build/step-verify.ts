@@ -11,6 +11,8 @@ import { BuildInput, type DeployOutput } from './build-input.ts';
 import { enterPhase, loadBuild } from './build-step.ts';
 
 export const VERIFY_STEP = 'automation.verify';
+/** The key of the browser run inside a build (`verify` fans it out as `browser`): its output holds the pages. */
+export const VERIFY_BROWSER_KEY = 'verify/browser';
 export const VERIFICATION_CHECK = 'browser-verification';
 
 /** What `verify/report` needs besides the build: the release the browser checked. */
@@ -89,7 +91,7 @@ function failures(result: VerificationResult): string {
  * feature and builds the Blueprint, a failure fails the build.
  */
 export async function reportVerificationStep(deps: StudioDeps, ctx: StepContext<ReportInput>) {
-  const result = ctx.deps[`verify/browser`] as VerificationResult | undefined;
+  const result = ctx.deps[VERIFY_BROWSER_KEY] as VerificationResult | undefined;
   if (!result) throw new NonRetryableError('The browser robot left no result.');
   const { project } = await loadBuild(deps, ctx.input);
   const actor = actorOf(ctx.input.requestedBy);
