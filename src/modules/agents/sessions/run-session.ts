@@ -357,6 +357,15 @@ export async function runSessionStep(
       title: session.title,
       description: mergeRequestText(session, outcome.summary),
     });
+    // The issue hears of it as the agent; a comment that fails does not undo the delivery.
+    await announceDelivered(deps.db, session, actor, {
+      mergeRequestNumber: delivered.mergeRequestNumber,
+      summary: outcome.summary,
+    }).catch((error: Error) =>
+      ctx.log(`Could not comment on issue #${session.issue_number}: ${error.message}`, 'stderr'),
+    );
+    // The delegated token ends before the session says it has: nothing may act with it after.
+    await deps.revokeDelegation?.(sessionId);
     // The next follow-up starts from what was delivered.
     await updateSession(deps.db, sessionId, {
       status: 'succeeded',
@@ -381,14 +390,6 @@ export async function runSessionStep(
         },
       },
     ]);
-    // The issue hears of it as the agent; a comment that fails does not undo the delivery.
-    await announceDelivered(deps.db, session, actor, {
-      mergeRequestNumber: delivered.mergeRequestNumber,
-      summary: outcome.summary,
-    }).catch((error: Error) =>
-      ctx.log(`Could not comment on issue #${session.issue_number}: ${error.message}`, 'stderr'),
-    );
-    await deps.revokeDelegation?.(sessionId);
     await ctx.emit({
       type: 'artifact',
       kind: 'merge-request',
