@@ -19,7 +19,8 @@ beforeAll(async () => {
     extraProviders: [
       { name: 'silent', kind: 'anthropic', baseUrl: `http://127.0.0.1:${port}`, apiKey: 'k', models: [] },
     ],
-    llm: { timeouts: { connectMs: 300, firstTokenMs: 600, idleMs: 300 }, retry: { maxAttempts: 1 } },
+    // Wide enough that a loaded machine still answers the mock in time; each test waits for one of them.
+    llm: { timeouts: { connectMs: 3_000, firstTokenMs: 3_000, idleMs: 1_000 }, retry: { maxAttempts: 1 } },
   });
 });
 afterAll(async () => {
