@@ -149,7 +149,16 @@ test('a change request from the Studio: the agent changes the built app, a verif
   await mrLink.click();
   await page.waitForURL((url) => new RegExp(`^/projects/${slug}/merge-requests/\\d+$`).test(url.pathname));
   await expectVisible(page.getByRole('heading', { name: new RegExp(CHANGE, 'i') }).first());
+  // The merge request opens its running preview, in a new tab.
+  const viewApp = page.getByRole('link', { name: 'View app' });
+  await expectVisible(viewApp);
   await shot(page, '5-merge-request');
+  expect(await viewApp.getAttribute('href')).toBe(previewUrl);
+  expect(await viewApp.getAttribute('target')).toBe('_blank');
+  const [app] = await Promise.all([context.waitForEvent('page'), viewApp.click()]);
+  await app.waitForURL(previewUrl);
+  await expectVisible(app.locator('a.brand'));
+  await app.close();
   await page.goto(sessionHref);
   await waitForPath(page, sessionHref);
   await expectVisible(page.getByText('The game page shows the best score.').first());

@@ -15,6 +15,7 @@ import { RepoDiff } from '../features/repo/repo-diff.tsx';
 import { useComparison } from '../features/repo/repo-queries.ts';
 import { BranchLink, MrOverview } from '../features/reviews/mr-overview.tsx';
 import { MrStateBadge } from '../features/reviews/mr-state.tsx';
+import { MrViewApp } from '../features/reviews/mr-view-app.tsx';
 import { Alert, ErrorAlert } from '../widgets/alert.tsx';
 import { Card } from '../widgets/card.tsx';
 import { PageHeader } from '../widgets/page-header.tsx';
@@ -80,6 +81,7 @@ function MergeRequestBody({ project, number }: { project: Project; number: numbe
             <MadeByAgentSession slug={slug} description={m.description} />
           </>
         }
+        actions={<MrViewApp slug={slug} mr={m} />}
       />
       <nav aria-label="Merge request sections" className="mb-6 flex gap-1 border-b border-slate-200">
         {(

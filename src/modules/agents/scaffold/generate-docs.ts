@@ -119,6 +119,7 @@ ${todo}
 - \`app/site.js\`: the pages and the navigation. \`app/custom-endpoints.js\`: hand-written endpoints.
 - \`lib/\`: the server (router, store, validation, HTML); \`lib/pages/\`: one renderer per page kind.
 - \`public/theme.css\`: the design tokens as CSS variables; \`public/app.css\`: the styles using them.
+- \`public/orchard-preview.js\`: tells Orchard's preview pane which page is open (only inside its frame).
 - \`test/\`: the tests, run by \`node --test\` and by Orchard's pipeline (\`.orchard/pipeline.yml\`), which
   also writes their JUnit report to \`reports/junit.xml\` for the pipeline page.
 - \`docs/spec.md\`: the spec this app was built from.

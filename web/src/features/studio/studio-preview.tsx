@@ -1,4 +1,4 @@
-import type { Environment } from '../../api/env-types.ts';
+import type { Environment, Release } from '../../api/env-types.ts';
 import type { ProjectRole } from '../../api/project-types.ts';
 import { Link } from '../../app/router.tsx';
 import { Alert, ErrorAlert } from '../../widgets/alert.tsx';
@@ -6,16 +6,18 @@ import { Button } from '../../widgets/button.tsx';
 import { ConfirmButton } from '../../widgets/confirm-button.tsx';
 import { formatRelative } from '../../widgets/format.ts';
 import { Loading, Spinner } from '../../widgets/spinner.tsx';
-import { EnvStatusBadge, ReleaseTag } from '../environments/env-badges.tsx';
+import { EnvStatusBadge } from '../environments/env-badges.tsx';
 import { useEnvironments, usePublish, useRollback } from '../environments/env-queries.ts';
 import { useOperationArtifacts } from '../environments/env-verification.ts';
 import { isScreenshot, ScreenshotGrid } from '../operations/live-artifacts.tsx';
 import type { LiveArtifact } from '../operations/live-operation-state.ts';
 import { roleAtLeast } from '../projects/roles.ts';
+import { PreviewFrame } from './studio-preview-frame.tsx';
 
 /**
- * The running app: staging in a frame, its release and verification screenshots, and the two
- * buttons that matter — Publish and Rollback.
+ * The running app: staging in a small browser (address bar, refresh, device sizes, open in a new
+ * tab), Publish in the pane's header where it is seen without scrolling, then production, Rollback
+ * and the verification screenshots.
  */
 export function StudioPreview({
   slug,
@@ -39,31 +41,78 @@ export function StudioPreview({
   buildBusy: boolean;
 }) {
   const envs = useEnvironments(slug);
+  const publish = usePublish(slug);
+  const rollback = useRollback(slug);
   const staging = envs.data?.items.find((e) => e.name === 'staging');
   const production = envs.data?.items.find((e) => e.name === 'production');
   // Staging may run another Blueprint of the project: this one's results only, or none.
   const ours = staging?.release?.branch ? branches.has(staging.release.branch) : false;
+  const release = ours ? staging?.release : undefined;
+  const published = Boolean(release && production?.release?.id === release.id);
+  const maintainer = roleAtLeast(role, 'maintainer');
   return (
     <section aria-label="Preview" className="rounded-lg border border-slate-200 bg-white shadow-xs">
-      <header className="flex items-center justify-between gap-3 border-b border-slate-200 px-4 py-3">
-        <h2 className="text-sm font-semibold text-slate-900">Preview</h2>
-        <div className="flex items-center gap-3">
+      <header className="flex flex-wrap items-center justify-between gap-x-3 gap-y-2 border-b border-slate-200 px-4 py-2.5">
+        <div className="flex items-center gap-2">
+          <h2 className="text-sm font-semibold text-slate-900">Preview</h2>
           {staging && <EnvStatusBadge status={staging.status} />}
+        </div>
+        <div className="flex items-center gap-3">
           <Link
             to={`/projects/${encodeURIComponent(slug)}/environments`}
             className="text-sm font-medium text-emerald-700 hover:underline"
           >
             Environments
           </Link>
+          {release &&
+            (published ? (
+              <span
+                data-testid="published-state"
+                title={`Production runs ${release.shortSha}`}
+                className="inline-flex h-8 items-center gap-1 text-sm font-medium text-emerald-800"
+              >
+                <svg
+                  viewBox="0 0 24 24"
+                  className="size-4"
+                  fill="none"
+                  stroke="currentColor"
+                  strokeWidth="2"
+                  aria-hidden="true"
+                >
+                  <path d="m5 12 5 5 9-10" />
+                </svg>
+                Published
+              </span>
+            ) : (
+              maintainer && (
+                <Button
+                  size="sm"
+                  busy={publish.isPending}
+                  onClick={() => {
+                    rollback.reset();
+                    publish.mutate(undefined);
+                  }}
+                >
+                  Publish
+                </Button>
+              )
+            ))}
         </div>
       </header>
+      {release && (
+        <PublishOutcome
+          publish={publish}
+          rollback={rollback}
+          hint={maintainer && !release.verified && !published}
+        />
+      )}
       {envs.isPending ? (
         <Loading label="Loading environments…" className="px-4" />
       ) : envs.isError ? (
         <div className="p-4">
           <ErrorAlert error={envs.error} />
         </div>
-      ) : !staging?.release || !ours ? (
+      ) : !staging || !release ? (
         <EmptyPreview building={building} staging={staging} other={Boolean(staging?.release) && !ours} />
       ) : (
         <>
@@ -84,16 +133,55 @@ export function StudioPreview({
               )}
             </div>
           )}
-          <StagingPreview
-            slug={slug}
+          <PreviewFrame
+            url={staging.url}
+            envName={staging.name}
+            release={release}
+            deployedAt={staging.deployedAt}
+            title="Staging preview"
+          />
+          <StagingDetails
             role={role}
             staging={staging}
+            release={release}
             production={production}
+            rollback={rollback}
+            onRollback={() => {
+              publish.reset();
+              rollback.mutate({ env: 'production' });
+            }}
             buildArtifacts={buildArtifacts}
           />
         </>
       )}
     </section>
+  );
+}
+
+/** What Publish and Rollback did, under the header that holds Publish. */
+function PublishOutcome({
+  publish,
+  rollback,
+  hint,
+}: {
+  publish: ReturnType<typeof usePublish>;
+  rollback: ReturnType<typeof useRollback>;
+  /** Say why Publish will be refused: the release is not verified. */
+  hint: boolean;
+}) {
+  if (!hint && publish.isIdle && rollback.isIdle) return null;
+  return (
+    <div className="space-y-2 border-b border-slate-200 px-4 py-2 empty:hidden">
+      {hint && <p className="text-xs text-slate-500">Publishing needs a release that passed verification.</p>}
+      {publish.isSuccess && (
+        <Alert tone="success">Published {publish.data.release.shortSha} to production.</Alert>
+      )}
+      {rollback.isSuccess && (
+        <Alert tone="success">Production rolled back to {rollback.data.release.shortSha}.</Alert>
+      )}
+      <ErrorAlert error={publish.error} />
+      <ErrorAlert error={rollback.error} />
+    </div>
   );
 }
 
@@ -141,69 +229,40 @@ function EmptyPreview({
   );
 }
 
-function StagingPreview({
-  slug,
+function StagingDetails({
   role,
   staging,
+  release,
   production,
+  rollback,
+  onRollback,
   buildArtifacts,
 }: {
-  slug: string;
   role: ProjectRole;
   staging: Environment;
+  release: Release;
   production?: Environment;
+  rollback: ReturnType<typeof useRollback>;
+  onRollback(): void;
   buildArtifacts: LiveArtifact[];
 }) {
-  const release = staging.release!;
-  const publish = usePublish(slug);
-  const rollback = useRollback(slug);
   const verification = useOperationArtifacts(release.verificationOperationId);
   const stored = (verification.data ?? []).filter(isScreenshot);
   const shots = stored.length ? stored : buildArtifacts.filter(isScreenshot);
   const live = production?.release;
-  const published = live?.id === release.id;
 
   return (
     <div className="space-y-4 p-4">
-      <div className="overflow-hidden rounded-md border border-slate-200">
-        <div className="flex items-center gap-2 border-b border-slate-200 bg-slate-50 px-3 py-1.5">
-          <span aria-hidden="true" className="flex gap-1">
-            <span className="size-2 rounded-full bg-slate-300" />
-            <span className="size-2 rounded-full bg-slate-300" />
-            <span className="size-2 rounded-full bg-slate-300" />
-          </span>
-          <span className="min-w-0 flex-1 truncate font-mono text-[11px] text-slate-500">{staging.url}</span>
-          <a
-            href={staging.url}
-            target="_blank"
-            rel="noreferrer"
-            className="text-xs font-medium text-emerald-700 hover:underline"
-          >
-            Open
-          </a>
-        </div>
-        <iframe
-          key={release.id}
-          title="Staging preview"
-          src={staging.url}
-          className="h-80 w-full bg-white"
-          sandbox="allow-scripts allow-forms allow-same-origin allow-popups"
-        />
-      </div>
-
       <dl className="space-y-1.5 text-sm">
-        <div className="flex items-center justify-between gap-3">
-          <dt className="text-slate-500">Staging</dt>
-          <dd className="flex items-center gap-2" data-testid="staging-release">
-            <ReleaseTag release={release} />
-            {staging.deployedAt && (
-              <span className="text-xs text-slate-400">{formatRelative(staging.deployedAt)}</span>
-            )}
-          </dd>
-        </div>
-        <div className="flex items-center justify-between gap-3">
+        {staging.deployedAt && (
+          <div className="flex items-center justify-between gap-3">
+            <dt className="text-slate-500">Staging</dt>
+            <dd className="text-xs text-slate-500">deployed {formatRelative(staging.deployedAt)}</dd>
+          </div>
+        )}
+        <div className="flex flex-wrap items-center justify-between gap-3">
           <dt className="text-slate-500">Production</dt>
-          <dd className="flex items-center gap-2" data-testid="production-release">
+          <dd className="flex flex-wrap items-center gap-2" data-testid="production-release">
             {live ? (
               <>
                 <code className="rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-800">
@@ -217,6 +276,18 @@ function StagingPreview({
                 >
                   Open production
                 </a>
+                {production?.rollbackTo && roleAtLeast(role, 'maintainer') && (
+                  <ConfirmButton
+                    size="sm"
+                    variant="secondary"
+                    question={`Roll production back to ${production.rollbackTo.shortSha}?`}
+                    confirmLabel="Roll back"
+                    busy={rollback.isPending}
+                    onConfirm={onRollback}
+                  >
+                    Rollback
+                  </ConfirmButton>
+                )}
               </>
             ) : (
               <span className="text-xs text-slate-400">not published yet</span>
@@ -224,46 +295,6 @@ function StagingPreview({
           </dd>
         </div>
       </dl>
-
-      <div className="flex flex-wrap items-center gap-2">
-        {roleAtLeast(role, 'maintainer') && (
-          <Button
-            busy={publish.isPending}
-            disabled={published}
-            onClick={() => {
-              rollback.reset();
-              publish.mutate(undefined);
-            }}
-          >
-            {published ? 'Published' : 'Publish'}
-          </Button>
-        )}
-        {live && production?.rollbackTo && roleAtLeast(role, 'maintainer') && (
-          <ConfirmButton
-            variant="secondary"
-            question={`Roll production back to ${production.rollbackTo.shortSha}?`}
-            confirmLabel="Roll back"
-            busy={rollback.isPending}
-            onConfirm={() => {
-              publish.reset();
-              rollback.mutate({ env: 'production' });
-            }}
-          >
-            Rollback
-          </ConfirmButton>
-        )}
-      </div>
-      {!release.verified && !published && (
-        <p className="text-xs text-slate-500">Publishing needs a release that passed verification.</p>
-      )}
-      {publish.isSuccess && (
-        <Alert tone="success">Published {publish.data.release.shortSha} to production.</Alert>
-      )}
-      {rollback.isSuccess && (
-        <Alert tone="success">Production rolled back to {rollback.data.release.shortSha}.</Alert>
-      )}
-      <ErrorAlert error={publish.error} />
-      <ErrorAlert error={rollback.error} />
 
       <div>
         <h3 className="mb-2 text-xs font-semibold tracking-wide text-slate-500 uppercase">Verification</h3>

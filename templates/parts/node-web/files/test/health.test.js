@@ -29,3 +29,12 @@ test('the stylesheets with the design tokens are served', async () => {
   assert.match(theme.text, /--color-primary:/);
   assert.equal((await app.get('/assets/../server.js')).status, 404);
 });
+
+test("pages load the script that tells Orchard's preview pane which page is open", async () => {
+  const page = await app.get('/nothing-here');
+  assert.match(page.text, /<script src="\/assets\/orchard-preview\.js" defer><\/script>/);
+  const script = await app.get('/assets/orchard-preview.js');
+  assert.equal(script.status, 200);
+  assert.match(script.headers.get('content-type'), /text\/javascript/);
+  assert.match(script.text, /postMessage\(\{ type: 'orchard:preview-location'/);
+});
