@@ -62,7 +62,7 @@ function Environments({ project }: { project: Project }) {
         documentTitle={`Environments · ${project.name}`}
         description="Where the project's app runs. Publishing promotes the verified staging release to production; rollback re-routes to a kept release without rebuilding."
       />
-      <div className="grid items-start gap-6 lg:grid-cols-3">
+      <div className="grid grid-cols-1 items-start gap-6 lg:grid-cols-3">
         <div className="min-w-0 space-y-6 lg:col-span-2">
           <Card title="Environments" flush>
             {envs.isPending ? (

@@ -51,7 +51,7 @@ export function ProjectPage({ params }: PageProps) {
           </Alert>
         </div>
       )}
-      <div className="grid items-start gap-6 lg:grid-cols-3">
+      <div className="grid grid-cols-1 items-start gap-6 lg:grid-cols-3">
         <div className="space-y-6 lg:col-span-2">
           <ProjectAbout project={p} canEdit={!readOnly && roleAtLeast(p.role, 'maintainer')} />
           <ProjectStudioCard slug={p.slug} canCreate={!readOnly && roleAtLeast(p.role, 'developer')} />
