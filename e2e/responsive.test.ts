@@ -201,7 +201,7 @@ async function createData() {
   params['agent-sessions'] = session.id;
 
   // Everything that runs has finished before a page is looked at: a settled page, not a moving one.
-  await until(
+  const ended = await until(
     async () => {
       const s = await api.call<{ status: string }>('GET', `/api/agent-sessions/${session.id}`);
       return ['succeeded', 'failed', 'cancelled'].includes(s.status) && s;
@@ -209,6 +209,8 @@ async function createData() {
     120_000,
     'the agent session to end',
   );
+  expect(ended.status).toBe('succeeded');
+  // Three pushes, three pipelines: main, the long branch, and the agent's branch.
   const pipelines = await until(
     async () => {
       const page = await api.call<{ items: Array<{ number: number; status: string }> }>(
@@ -216,7 +218,7 @@ async function createData() {
         `/api/projects/${SLUG}/pipelines`,
       );
       return (
-        page.items.length >= 2 && page.items.every((p) => !['queued', 'running'].includes(p.status)) && page
+        page.items.length >= 3 && page.items.every((p) => !['queued', 'running'].includes(p.status)) && page
       );
     },
     120_000,
