@@ -94,7 +94,7 @@ function AgentSessionBody({ project, id }: { project: Project; id: string }) {
           />
         </div>
       )}
-      <div className="grid items-start gap-6 lg:grid-cols-3">
+      <div className="grid grid-cols-1 items-start gap-6 lg:grid-cols-3">
         <div className="min-w-0 space-y-6 lg:col-span-2">
           <Card title="Transcript">
             <TranscriptView

@@ -38,7 +38,7 @@ function AgentSessionsBody({ project }: { project: Project }) {
         documentTitle={`Agent sessions · ${project.name}`}
         description="Coding agents working on their own branches: each session ends in a merge request you review."
       />
-      <div className={`grid items-start gap-6 ${canStart ? 'lg:grid-cols-3' : ''}`}>
+      <div className={`grid grid-cols-1 items-start gap-6 ${canStart ? 'lg:grid-cols-3' : ''}`}>
         <Card flush className="lg:col-span-2" title="Sessions">
           {list.isPending ? (
             <Loading label="Loading agent sessions…" className="px-5" />

@@ -69,10 +69,10 @@ function CommitBody({ project, sha }: { project: Project; sha: string }) {
       />
       <div className="mb-6 rounded-lg border border-slate-200 bg-white px-5 py-4 shadow-xs">
         {body && <p className="mb-4 text-sm whitespace-pre-wrap text-slate-700">{body}</p>}
-        <dl className="grid gap-x-6 gap-y-2 text-sm sm:grid-cols-[auto_1fr]">
+        <dl className="grid grid-cols-1 gap-x-6 gap-y-2 text-sm sm:grid-cols-[auto_minmax(0,1fr)]">
           <dt className="text-slate-500">Commit</dt>
-          <dd className="flex items-center gap-2">
-            <code className="font-mono text-xs text-slate-800" data-testid="commit-sha">
+          <dd className="flex min-w-0 items-center gap-2">
+            <code className="min-w-0 font-mono text-xs break-all text-slate-800" data-testid="commit-sha">
               {c.sha}
             </code>
             <CopyButton text={c.sha} label="Copy SHA" />

@@ -65,7 +65,7 @@ function Environments({ project }: { project: Project }) {
       <div className="mb-4 empty:hidden" aria-live="polite">
         <LatestDeployAction slug={slug} />
       </div>
-      <div className="grid items-start gap-6 lg:grid-cols-3">
+      <div className="grid grid-cols-1 items-start gap-6 lg:grid-cols-3">
         <div className="min-w-0 space-y-6 lg:col-span-2">
           <Card title="Environments" flush>
             {envs.isPending ? (

@@ -129,7 +129,7 @@ function IssueBody({ project, number }: { project: Project; number: number }) {
           <ErrorAlert error={update.error} />
         </div>
       )}
-      <div className="grid items-start gap-8 lg:grid-cols-4">
+      <div className="grid grid-cols-1 items-start gap-8 lg:grid-cols-4">
         <div className="space-y-4 lg:col-span-3">
           <Timeline items={timeline} state={commentsState(comments)} />
           {canEdit && <CommentForm slug={slug} kind="issues" number={number} />}

@@ -73,7 +73,7 @@ function IssuesBody({ project }: { project: Project }) {
         documentTitle={`Issues · ${project.name}`}
         description="Bugs, ideas and tasks for this project."
       />
-      <div className={`grid items-start gap-6 ${canCreate ? 'lg:grid-cols-3' : ''}`}>
+      <div className={`grid grid-cols-1 items-start gap-6 ${canCreate ? 'lg:grid-cols-3' : ''}`}>
         <Card
           flush
           className="lg:col-span-2"
@@ -139,7 +139,7 @@ function IssueRow({
         <div className="flex flex-wrap items-center gap-2">
           <Link
             to={to.issue(slug, issue.number)}
-            className="font-medium text-slate-900 hover:text-emerald-800 hover:underline"
+            className="min-w-0 font-medium text-slate-900 hover:text-emerald-800 hover:underline"
           >
             {issue.title}
           </Link>

@@ -73,7 +73,7 @@ export function OperationPage({ params }: PageProps) {
           />
         </div>
       )}
-      <div className="grid items-start gap-6 lg:grid-cols-3">
+      <div className="grid grid-cols-1 items-start gap-6 lg:grid-cols-3">
         <div className="min-w-0 space-y-6 lg:col-span-2">
           <Card title="Steps">
             <StepProgressList steps={mergeSteps(live.steps, op.steps)} />

@@ -124,8 +124,8 @@ export function OperationsPage() {
             {project || status || kind ? 'No operations match these filters.' : 'No operations yet.'}
           </p>
         ) : (
-          <div className="overflow-x-auto">
-            <table className="w-full text-left text-sm">
+          <div className="relative overflow-x-auto">
+            <table className="stack-table w-full text-left text-sm">
               <caption className="sr-only">Operations, newest first</caption>
               <thead className="bg-slate-50 text-xs tracking-wide text-slate-500 uppercase">
                 <tr>
@@ -154,7 +154,7 @@ export function OperationsPage() {
                   const p = o.projectId ? bySlug.get(o.projectId) : undefined;
                   return (
                     <tr key={o.id} className="hover:bg-slate-50">
-                      <td className="px-5 py-2.5">
+                      <td data-label="Kind" className="px-5 py-2.5">
                         <Link
                           to={to.operation(o.id)}
                           className="font-mono text-xs font-medium text-slate-900 hover:text-emerald-800 hover:underline"
@@ -167,12 +167,12 @@ export function OperationsPage() {
                           </p>
                         )}
                       </td>
-                      <td className="px-5 py-2.5">
+                      <td data-label="Status" className="px-5 py-2.5">
                         <StatusBadge
                           status={o.cancelRequested && isActive(o.status) ? 'cancelling' : o.status}
                         />
                       </td>
-                      <td className="px-5 py-2.5 text-slate-600">
+                      <td data-label="Project" className="px-5 py-2.5 text-slate-600">
                         {p ? (
                           <Link to={to.project(p.slug)} className="hover:text-emerald-800 hover:underline">
                             {p.name}
@@ -190,11 +190,13 @@ export function OperationsPage() {
                           <span className="text-slate-400">system</span>
                         )}
                       </td>
-                      <td className="px-5 py-2.5 text-slate-600">{o.actor.name}</td>
-                      <td className="px-5 py-2.5 text-slate-600">
+                      <td data-label="Started by" className="px-5 py-2.5 text-slate-600">
+                        {o.actor.name}
+                      </td>
+                      <td data-label="Duration" className="px-5 py-2.5 text-slate-600">
                         {o.startedAt ? formatDuration(durationBetween(o.startedAt, o.finishedAt)) : '—'}
                       </td>
-                      <td className="px-5 py-2.5 text-slate-600">
+                      <td data-label="Created" className="px-5 py-2.5 text-slate-600">
                         <TimeAgo iso={o.createdAt} />
                       </td>
                     </tr>

@@ -52,7 +52,7 @@ function WebhooksBody({ project }: { project: Project }) {
   return (
     <>
       {header}
-      <div className="grid items-start gap-6 lg:grid-cols-3">
+      <div className="grid grid-cols-1 items-start gap-6 lg:grid-cols-3">
         <Card title="Webhooks" flush className="lg:col-span-2">
           {remove.isError && (
             <div className="px-5 pt-4">

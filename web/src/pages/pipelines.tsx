@@ -105,8 +105,8 @@ function PipelinesBody({ project }: { project: Project }) {
               : 'No pipelines yet. Push a commit with .orchard/pipeline.yml, or run one by hand.'}
           </p>
         ) : (
-          <div className="overflow-x-auto">
-            <table className="w-full text-left text-sm">
+          <div className="relative overflow-x-auto">
+            <table className="stack-table w-full text-left text-sm">
               <caption className="sr-only">Pipelines, newest first</caption>
               <thead className="bg-slate-50 text-xs tracking-wide text-slate-500 uppercase">
                 <tr>
@@ -136,10 +136,10 @@ function PipelinesBody({ project }: { project: Project }) {
               <tbody className="divide-y divide-slate-100">
                 {items.map((p) => (
                   <tr key={p.id} className="hover:bg-slate-50">
-                    <td className="px-5 py-2.5">
+                    <td data-label="Status" className="px-5 py-2.5">
                       <StatusBadge status={p.status} />
                     </td>
-                    <td className="px-5 py-2.5">
+                    <td data-label="Pipeline" className="px-5 py-2.5">
                       <Link
                         to={to.pipeline(slug, p.number)}
                         className="font-medium text-slate-900 hover:text-emerald-800 hover:underline"
@@ -148,12 +148,12 @@ function PipelinesBody({ project }: { project: Project }) {
                       </Link>
                       {p.rerunOf && <span className="ml-1.5 text-xs text-slate-400">rerun</span>}
                     </td>
-                    <td className="px-5 py-2.5">
+                    <td data-label="Ref" className="px-5 py-2.5">
                       <code className="rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-700">
                         {p.ref}
                       </code>
                     </td>
-                    <td className="px-5 py-2.5">
+                    <td data-label="Commit" className="px-5 py-2.5">
                       <Link
                         to={to.commit(slug, p.sha)}
                         className="font-mono text-xs text-emerald-800 hover:underline"
@@ -161,11 +161,13 @@ function PipelinesBody({ project }: { project: Project }) {
                         {shortSha(p.sha)}
                       </Link>
                     </td>
-                    <td className="px-5 py-2.5 text-slate-600">{statusLabel(p.trigger)}</td>
-                    <td className="px-5 py-2.5 text-slate-600">
+                    <td data-label="Trigger" className="px-5 py-2.5 text-slate-600">
+                      {statusLabel(p.trigger)}
+                    </td>
+                    <td data-label="Duration" className="px-5 py-2.5 text-slate-600">
                       {p.startedAt ? formatDuration(durationBetween(p.startedAt, p.finishedAt)) : '—'}
                     </td>
-                    <td className="px-5 py-2.5 text-slate-600">
+                    <td data-label="Created" className="px-5 py-2.5 text-slate-600">
                       <TimeAgo iso={p.createdAt} />
                     </td>
                   </tr>

@@ -52,7 +52,7 @@ export function ProjectPage({ params }: PageProps) {
           </Alert>
         </div>
       )}
-      <div className="grid items-start gap-6 lg:grid-cols-3">
+      <div className="grid grid-cols-1 items-start gap-6 lg:grid-cols-3">
         <div className="min-w-0 space-y-6 lg:col-span-2">
           <ProjectStatusCard slug={p.slug} name={p.name} />
           <ProjectAbout project={p} canEdit={!readOnly && roleAtLeast(p.role, 'maintainer')} />

@@ -46,7 +46,7 @@ export function ProjectsPage() {
         title="Projects"
         description="Each project is a git repository with its own pipelines, environments and secrets."
       />
-      <div className="grid items-start gap-6 lg:grid-cols-3">
+      <div className="grid grid-cols-1 items-start gap-6 lg:grid-cols-3">
         <Card
           className="lg:col-span-2"
           flush

@@ -56,7 +56,7 @@ function RepoBody({ project }: { project: Project }) {
       ) : empty ? (
         <EmptyRepository slug={slug} />
       ) : (
-        <div className="grid items-start gap-6 lg:grid-cols-3">
+        <div className="grid grid-cols-1 items-start gap-6 lg:grid-cols-3">
           <div className="min-w-0 space-y-4 lg:col-span-2">
             <div className="flex flex-wrap items-center gap-3">
               <BranchPicker
@@ -195,7 +195,7 @@ function BranchList({ slug, branches, current }: { slug: string; branches: Branc
 function EmptyRepository({ slug }: { slug: string }) {
   const url = cloneUrl(slug);
   return (
-    <div className="grid items-start gap-6 lg:grid-cols-3">
+    <div className="grid grid-cols-1 items-start gap-6 lg:grid-cols-3">
       <Card
         title="This repository is empty"
         className="lg:col-span-2"

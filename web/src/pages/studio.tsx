@@ -30,7 +30,9 @@ import { Badge } from '../widgets/badge.tsx';
 import { Breadcrumbs } from '../widgets/breadcrumbs.tsx';
 import { PageHeader } from '../widgets/page-header.tsx';
 import { Loading } from '../widgets/spinner.tsx';
+import { TabList, tabPanelProps, useTabs } from '../widgets/tabs.tsx';
 import { Unavailable } from '../widgets/unavailable.tsx';
+import { useMediaQuery } from '../widgets/use-media-query.ts';
 
 const STATUS_TONE = {
   draft: 'neutral',
@@ -40,7 +42,19 @@ const STATUS_TONE = {
   discarded: 'amber',
 } as const;
 
-/** The Studio: Chat · Plan · Preview around one Blueprint, with its build live on top. */
+type Pane = 'chat' | 'plan' | 'preview';
+const PANES: Array<{ key: Pane; label: string }> = [
+  { key: 'chat', label: 'Chat' },
+  { key: 'plan', label: 'Plan' },
+  { key: 'preview', label: 'Preview' },
+];
+/** Tailwind's xl: from here the panes stand side by side. */
+const XL = '(min-width: 80rem)';
+
+/**
+ * The Studio: Chat · Plan · Preview around one Blueprint, with its build live on top. Three
+ * columns on a wide screen; below xl, tabs (Activity sits under Preview).
+ */
 export function StudioPage({ params }: PageProps) {
   const slug = params.slug ?? '';
   const id = params.id ?? '';
@@ -71,6 +85,10 @@ export function StudioPage({ params }: PageProps) {
   const build = useLiveOperation(buildOpId, { onComplete: refreshAfterBuild });
   const buildDetail = useOperation(buildOpId);
   const startBuild = useStartBuild(id);
+  // Below xl the three panes are tabs (the panels stay mounted, so a draft survives a switch).
+  const wide = useMediaQuery(XL);
+  const panes = useTabs<Pane>('chat');
+  const paneProps = (pane: Pane) => (wide ? {} : tabPanelProps(panes, pane));
 
   const showBuild = useCallback(
     (operationId: string) =>
@@ -161,14 +179,15 @@ export function StudioPage({ params }: PageProps) {
           />
         </div>
       )}
-      <div className="grid min-h-0 flex-1 gap-4 xl:grid-cols-[minmax(0,5fr)_minmax(0,6fr)_minmax(0,5fr)] xl:grid-rows-[minmax(0,1fr)]">
-        <div className="h-[36rem] min-h-0 xl:h-auto">
+      {!wide && <TabList label="Studio panes" tabs={panes} items={PANES} className="mb-4" />}
+      <div className="grid min-h-0 flex-1 grid-cols-1 gap-4 xl:grid-cols-[minmax(0,5fr)_minmax(0,6fr)_minmax(0,5fr)] xl:grid-rows-[minmax(0,1fr)]">
+        <div className="h-[36rem] min-h-0 xl:h-auto" {...paneProps('chat')}>
           <StudioChat blueprint={bp} snapshots={snapshots.data ?? []} loading={snapshots.isPending} />
         </div>
-        <div className="min-h-0 xl:overflow-y-auto">
+        <div className="min-h-0 xl:overflow-y-auto" {...paneProps('plan')}>
           <StudioPlan blueprint={bp} snapshots={snapshots.data ?? []} />
         </div>
-        <div className="min-h-0 space-y-4 xl:overflow-y-auto">
+        <div className="min-h-0 space-y-4 xl:overflow-y-auto" {...paneProps('preview')}>
           {canRequestChange && roleAtLeast(project.data?.role ?? 'viewer', 'developer') && (
             <ChangeRequest blueprintId={id} building={building} onStarted={showBuild} />
           )}

@@ -20,7 +20,7 @@ export function PageHeader({ title, documentTitle, description, meta, actions }:
         {meta && <div className="mt-2 flex flex-wrap items-center gap-2 text-sm text-slate-500">{meta}</div>}
         {description && <p className="mt-2 max-w-3xl text-sm text-slate-600">{description}</p>}
       </div>
-      {actions && <div className="flex shrink-0 items-center gap-2">{actions}</div>}
+      {actions && <div className="flex max-w-full shrink-0 flex-wrap items-center gap-2">{actions}</div>}
     </div>
   );
 }

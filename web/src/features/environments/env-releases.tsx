@@ -38,8 +38,8 @@ export function ReleaseHistory({
           <ErrorAlert error={publish.error ?? rollback.error} />
         </div>
       )}
-      <div className="overflow-x-auto">
-        <table className="w-full text-left text-sm">
+      <div className="relative overflow-x-auto">
+        <table className="stack-table w-full text-left text-sm">
           <caption className="sr-only">Releases</caption>
           <thead className="bg-slate-50 text-xs tracking-wide text-slate-500 uppercase">
             <tr>
@@ -70,7 +70,7 @@ export function ReleaseHistory({
                   data-release={r.shortSha}
                   className={selected === r.id ? 'bg-emerald-50/40' : ''}
                 >
-                  <td className="px-5 py-2.5">
+                  <td data-label="Release" className="px-5 py-2.5">
                     <button
                       type="button"
                       onClick={() => onSelect(r)}
@@ -86,7 +86,7 @@ export function ReleaseHistory({
                       </span>
                     )}
                   </td>
-                  <td className="px-3 py-2.5">
+                  <td data-label="Verification" className="px-3 py-2.5">
                     {r.verified ? (
                       <Badge tone="green">verified</Badge>
                     ) : (
@@ -101,13 +101,17 @@ export function ReleaseHistory({
                       </Link>
                     )}
                   </td>
-                  <td className="px-3 py-2.5 text-xs text-slate-600">
+                  <td data-label="Runs on" className="px-3 py-2.5 text-xs text-slate-600">
                     {envs.length ? envs.join(', ') : '—'}
                   </td>
-                  <td className="px-3 py-2.5 text-xs text-slate-500" title={formatDateTime(r.createdAt)}>
+                  <td
+                    data-label="Created"
+                    className="px-3 py-2.5 text-xs text-slate-500"
+                    title={formatDateTime(r.createdAt)}
+                  >
                     {formatRelative(r.createdAt)}
                   </td>
-                  <td className="px-5 py-2.5 text-right whitespace-nowrap">
+                  <td data-label="" className="px-5 py-2.5 text-right whitespace-nowrap">
                     {usable && maintainer && !envs.includes('production') && (
                       <Button
                         size="sm"

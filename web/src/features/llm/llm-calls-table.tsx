@@ -107,8 +107,8 @@ export function LlmCallsTable({
       ) : items.length === 0 ? (
         <p className="px-5 py-10 text-center text-sm text-slate-500">No calls match.</p>
       ) : (
-        <div className="overflow-x-auto">
-          <table className="w-full text-left text-sm">
+        <div className="relative overflow-x-auto">
+          <table className="stack-table w-full text-left text-sm">
             <caption className="sr-only">LLM call attempts, newest first</caption>
             <thead className="bg-slate-50 text-xs tracking-wide whitespace-nowrap text-slate-500 uppercase">
               <tr>
@@ -138,13 +138,13 @@ export function LlmCallsTable({
             <tbody className="divide-y divide-slate-100">
               {items.map((c) => (
                 <tr key={c.id} className="align-top hover:bg-slate-50">
-                  <td className="px-4 py-2 whitespace-nowrap text-slate-600">
+                  <td data-label="When" className="px-4 py-2 whitespace-nowrap text-slate-600">
                     <TimeAgo iso={c.startedAt} />
                     <p className="font-mono text-[11px] text-slate-400" title={c.callId}>
                       {c.callId.slice(0, 8)} · try {c.attempt}
                     </p>
                   </td>
-                  <td className="px-4 py-2">
+                  <td data-label="Model" className="px-4 py-2">
                     <p className="font-mono text-xs text-slate-900">
                       {c.provider}/{c.model}
                     </p>
@@ -163,7 +163,7 @@ export function LlmCallsTable({
                       )}
                     </p>
                   </td>
-                  <td className="px-4 py-2">
+                  <td data-label="Outcome" className="px-4 py-2">
                     <Badge tone={OUTCOME_TONE[c.outcome]}>{c.outcome.replace('_', ' ')}</Badge>
                     {c.errorType && (
                       <p
@@ -175,15 +175,22 @@ export function LlmCallsTable({
                       </p>
                     )}
                   </td>
-                  <td className="px-4 py-2 text-right tabular-nums text-slate-700">{formatMs(c.ttftMs)}</td>
-                  <td className="px-4 py-2 text-right tabular-nums text-slate-700">
+                  <td data-label="First token" className="px-4 py-2 text-right tabular-nums text-slate-700">
+                    {formatMs(c.ttftMs)}
+                  </td>
+                  <td data-label="Duration" className="px-4 py-2 text-right tabular-nums text-slate-700">
                     {formatMs(c.durationMs)}
                   </td>
-                  <td className="px-4 py-2 text-right tabular-nums text-slate-700">
+                  <td
+                    data-label="Tokens in / out"
+                    className="px-4 py-2 text-right tabular-nums text-slate-700"
+                  >
                     {formatCount(c.inputTokens)} / {formatCount(c.outputTokens)}
                     {c.usageEstimated && <span title="estimated: the provider reported no usage"> ≈</span>}
                   </td>
-                  <td className="px-4 py-2 text-right tabular-nums text-slate-700">{formatUsd(c.costUsd)}</td>
+                  <td data-label="Cost" className="px-4 py-2 text-right tabular-nums text-slate-700">
+                    {formatUsd(c.costUsd)}
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -49,7 +49,7 @@ export function LlmStatsView({
         </Alert>
       ) : (
         <>
-          <div className="grid gap-6 lg:grid-cols-2">
+          <div className="grid grid-cols-1 gap-6 lg:grid-cols-2">
             <Card title="Latency" description="Per call, over the window">
               <BarChart
                 title="Latency percentiles"
@@ -88,7 +88,7 @@ export function LlmStatsView({
               />
             </Card>
           </div>
-          <div className="grid gap-6 lg:grid-cols-2">
+          <div className="grid grid-cols-1 gap-6 lg:grid-cols-2">
             <Card title="Cost by model">
               <BarChart
                 title="Cost by model"

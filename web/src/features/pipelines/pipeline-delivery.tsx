@@ -86,7 +86,7 @@ export function DeliveryRow({
             <p className="text-xs text-emerald-700">Queued again; the new delivery appears at the top.</p>
           )}
           {d.error && <ErrorAlert error={new Error(d.error)} />}
-          <div className="grid gap-4 lg:grid-cols-2">
+          <div className="grid grid-cols-1 gap-4 lg:grid-cols-2">
             <Exchange title="Request" headers={d.request.headers} body={prettyBody(d.request.body)} />
             {d.response ? (
               <Exchange

@@ -29,7 +29,7 @@ export function PipelineRunForm({ slug }: { slug: string }) {
   }
   return (
     <form onSubmit={submit} aria-label="Run a pipeline" className="flex flex-col items-end gap-2">
-      <div className="flex items-center gap-2">
+      <div className="flex flex-wrap items-center justify-end gap-2">
         <BranchPicker branches={branches.data} value={value} onChange={setRef} label="Branch to run" />
         <Button type="submit" busy={run.isPending}>
           Run pipeline

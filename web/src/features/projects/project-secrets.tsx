@@ -77,74 +77,82 @@ function SecretList({ slug, canWrite }: { slug: string; canWrite: boolean }) {
           <ErrorAlert error={remove.error ?? protect.error} />
         </div>
       )}
-      <table className="w-full text-left text-sm">
-        <caption className="sr-only">Secrets of this project</caption>
-        <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-500">
-          <tr>
-            <th scope="col" className="px-5 py-2 font-medium">
-              Name
-            </th>
-            <th scope="col" className="px-5 py-2 font-medium">
-              Version
-            </th>
-            <th scope="col" className="px-5 py-2 font-medium">
-              Protected
-            </th>
-            <th scope="col" className="px-5 py-2 font-medium">
-              Updated
-            </th>
-            {canWrite && (
-              <th scope="col" className="px-5 py-2">
-                <span className="sr-only">Actions</span>
+      <div className="relative overflow-x-auto">
+        <table className="stack-table w-full text-left text-sm">
+          <caption className="sr-only">Secrets of this project</caption>
+          <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-500">
+            <tr>
+              <th scope="col" className="px-5 py-2 font-medium">
+                Name
               </th>
-            )}
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100">
-          {secrets.data.items.map((s) => (
-            <tr key={s.name}>
-              <td className="px-5 py-2.5 font-mono text-xs text-slate-900">{s.name}</td>
-              <td className="px-5 py-2.5 text-slate-600">v{s.version}</td>
-              <td className="px-5 py-2.5 text-slate-600">
-                <div className="flex items-center gap-1">
-                  {s.protected ? (
-                    <Badge tone="green">protected</Badge>
-                  ) : (
-                    <Badge tone="amber">any branch</Badge>
-                  )}
-                  {canWrite && (
-                    <Button
-                      variant="ghost"
-                      size="sm"
-                      aria-label={`${s.protected ? 'Unprotect' : 'Protect'} secret ${s.name}`}
-                      busy={protect.isPending && protect.variables?.name === s.name}
-                      onClick={() => protect.mutate({ name: s.name, value: !s.protected })}
-                    >
-                      {s.protected ? 'Unprotect' : 'Protect'}
-                    </Button>
-                  )}
-                </div>
-              </td>
-              <td className="px-5 py-2.5 text-slate-600">{formatDateTime(s.updatedAt)}</td>
+              <th scope="col" className="px-5 py-2 font-medium">
+                Version
+              </th>
+              <th scope="col" className="px-5 py-2 font-medium">
+                Protected
+              </th>
+              <th scope="col" className="px-5 py-2 font-medium">
+                Updated
+              </th>
               {canWrite && (
-                <td className="px-5 py-2.5 text-right">
-                  <ConfirmButton
-                    variant="ghost"
-                    size="sm"
-                    aria-label={`Delete secret ${s.name}`}
-                    question={`Delete ${s.name}?`}
-                    confirmLabel="Delete"
-                    busy={remove.isPending && remove.variables === s.name}
-                    onConfirm={() => remove.mutate(s.name)}
-                  >
-                    Delete
-                  </ConfirmButton>
-                </td>
+                <th scope="col" className="px-5 py-2">
+                  <span className="sr-only">Actions</span>
+                </th>
               )}
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody className="divide-y divide-slate-100">
+            {secrets.data.items.map((s) => (
+              <tr key={s.name}>
+                <td data-label="Name" className="px-5 py-2.5 font-mono text-xs text-slate-900">
+                  {s.name}
+                </td>
+                <td data-label="Version" className="px-5 py-2.5 text-slate-600">
+                  v{s.version}
+                </td>
+                <td data-label="Protected" className="px-5 py-2.5 text-slate-600">
+                  <div className="flex items-center gap-1">
+                    {s.protected ? (
+                      <Badge tone="green">protected</Badge>
+                    ) : (
+                      <Badge tone="amber">any branch</Badge>
+                    )}
+                    {canWrite && (
+                      <Button
+                        variant="ghost"
+                        size="sm"
+                        aria-label={`${s.protected ? 'Unprotect' : 'Protect'} secret ${s.name}`}
+                        busy={protect.isPending && protect.variables?.name === s.name}
+                        onClick={() => protect.mutate({ name: s.name, value: !s.protected })}
+                      >
+                        {s.protected ? 'Unprotect' : 'Protect'}
+                      </Button>
+                    )}
+                  </div>
+                </td>
+                <td data-label="Updated" className="px-5 py-2.5 text-slate-600">
+                  {formatDateTime(s.updatedAt)}
+                </td>
+                {canWrite && (
+                  <td data-label="" className="px-5 py-2.5 text-right">
+                    <ConfirmButton
+                      variant="ghost"
+                      size="sm"
+                      aria-label={`Delete secret ${s.name}`}
+                      question={`Delete ${s.name}?`}
+                      confirmLabel="Delete"
+                      busy={remove.isPending && remove.variables === s.name}
+                      onConfirm={() => remove.mutate(s.name)}
+                    >
+                      Delete
+                    </ConfirmButton>
+                  </td>
+                )}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </>
   );
 }
@@ -183,7 +191,7 @@ function SetSecretForm({ slug }: { slug: string }) {
       <h3 className="text-sm font-semibold text-slate-900">Set a secret</h3>
       {saved && <Alert tone="success">{saved}</Alert>}
       <FormError error={put.error} />
-      <div className="grid gap-3 sm:grid-cols-2">
+      <div className="grid grid-cols-1 gap-3 sm:grid-cols-2">
         <TextField
           label="Secret name"
           name="name"

@@ -74,7 +74,7 @@ export function MrOverview({ project, mr }: { project: Project; mr: MergeRequest
       : []),
   ];
   return (
-    <div className="grid items-start gap-8 lg:grid-cols-4">
+    <div className="grid grid-cols-1 items-start gap-8 lg:grid-cols-4">
       <div className="space-y-6 lg:col-span-3">
         <Card title="Checks" description={`On ${shortSha(mr.headSha)}, the head of ${mr.sourceBranch}`} flush>
           <MrChecks slug={slug} checks={mr.checks} />

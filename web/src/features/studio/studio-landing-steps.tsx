@@ -22,7 +22,7 @@ export function LandingSteps() {
   return (
     <ol
       aria-label="How it works"
-      className="mx-auto mt-14 grid max-w-5xl gap-4 sm:grid-cols-2 lg:grid-cols-4"
+      className="mx-auto mt-14 grid grid-cols-1 max-w-5xl gap-4 sm:grid-cols-2 lg:grid-cols-4"
     >
       {STEPS.map((step, i) => (
         <li key={step.title} className="rounded-xl border border-slate-200 bg-white p-5 shadow-xs">

@@ -99,7 +99,7 @@ function EntityCard({
                 {field.enumValues?.length ? ` (${field.enumValues.join(', ')})` : ''}
               </td>
               <td className="px-3 py-1.5 text-right">
-                <span className="inline-flex items-center gap-1.5">
+                <span className="inline-flex flex-wrap items-center justify-end gap-1.5">
                   {field.required && <Badge tone="blue">required</Badge>}
                   {field.unique && <Badge>unique</Badge>}
                   {editable && (

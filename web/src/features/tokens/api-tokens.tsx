@@ -98,7 +98,7 @@ function CreateTokenForm({ onCreated }: { onCreated: (token: CreatedToken) => vo
   return (
     <form onSubmit={submit} className="space-y-4" aria-label="Create an API token">
       <FormError error={create.error} />
-      <div className="grid gap-4 sm:grid-cols-2">
+      <div className="grid grid-cols-1 gap-4 sm:grid-cols-2">
         <TextField
           label="Token name"
           name="name"

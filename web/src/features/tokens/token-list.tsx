@@ -35,8 +35,8 @@ export function TokenList() {
       ) : tokens.data.items.length === 0 ? (
         <p className="px-5 py-6 text-sm text-slate-500">No API tokens yet.</p>
       ) : (
-        <div className="overflow-x-auto">
-          <table className="w-full text-left text-sm">
+        <div className="relative overflow-x-auto">
+          <table className="stack-table w-full text-left text-sm">
             <caption className="sr-only">Your API tokens</caption>
             <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-500">
               <tr>
@@ -86,11 +86,11 @@ function TokenRow({
   const expired = token.expiresAt !== null && new Date(token.expiresAt).getTime() <= Date.now();
   return (
     <tr className={token.revokedAt || expired ? 'text-slate-400' : ''}>
-      <td className="px-5 py-3">
+      <td data-label="Name" className="px-5 py-3">
         <p className="font-medium text-slate-900">{token.name}</p>
         <p className="font-mono text-xs text-slate-500">{token.prefix}…</p>
       </td>
-      <td className="px-5 py-3">
+      <td data-label="Scopes" className="px-5 py-3">
         <div className="flex flex-wrap gap-1">
           {token.scopes.map((s) => (
             <Badge key={s} tone={s === 'admin' ? 'red' : s === 'write' ? 'amber' : 'neutral'}>
@@ -99,17 +99,17 @@ function TokenRow({
           ))}
         </div>
       </td>
-      <td className="px-5 py-3 text-slate-600">
+      <td data-label="Last used" className="px-5 py-3 text-slate-600">
         {token.lastUsedAt ? (
           <span title={formatDateTime(token.lastUsedAt)}>{formatRelative(token.lastUsedAt)}</span>
         ) : (
           'never'
         )}
       </td>
-      <td className="px-5 py-3 text-slate-600">
+      <td data-label="Expires" className="px-5 py-3 text-slate-600">
         {token.expiresAt ? formatDateTime(token.expiresAt) : 'never'}
       </td>
-      <td className="px-5 py-3 text-right">
+      <td data-label="" className="px-5 py-3 text-right">
         {token.revokedAt ? (
           <Badge tone="red">revoked</Badge>
         ) : expired ? (
