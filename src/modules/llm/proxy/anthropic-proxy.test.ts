@@ -22,8 +22,13 @@ afterAll(() => p?.close());
 describe('the Anthropic SDK pointed at /llm/anthropic with an Orchard token', () => {
   it('gets a whole message; the attempt is one row with tokens, cost, project and session', async () => {
     const since = await p.lastRowId();
-    const message = await client(p.agent.token).messages.create({ model: 'claude-sonnet-4-5', ...ask });
+    const { data: message, response } = await client(p.agent.token)
+      .messages.create({ model: 'claude-sonnet-4-5', ...ask })
+      .withResponse();
     expect(message.content).toEqual([{ type: 'text', text: SCRIPTED }]);
+    // A whole answer goes out whole, with its length, not piped in chunks.
+    expect(response.headers.get('transfer-encoding')).toBeNull();
+    expect(Number(response.headers.get('content-length'))).toBeGreaterThan(0);
     const rows = await p.rowsSince(since);
     expect(rows).toHaveLength(1);
     const [row] = rows;

@@ -1,4 +1,3 @@
-import { Readable } from 'node:stream';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../../config.ts';
 import type { Clock } from '../../../platform/clock.ts';
@@ -16,6 +15,7 @@ import { openaiChatDialect, openaiResponsesDialect } from './openai-dialect.ts';
 import { allowAllBudgets, type CheckBudget } from './proxy-caller.ts';
 import { type ProxyReply, refusalReply } from './proxy-reply.ts';
 import { TokenBindings } from './token-bindings.ts';
+import { createUpstreamAgents } from './upstream-request.ts';
 
 /** Anthropic's request size limit; coding agents send whole files and screenshots. */
 const BODY_LIMIT_BYTES = 32 * 1024 * 1024;
@@ -56,7 +56,8 @@ export function llmProxyRoutes(deps: LlmProxyDeps) {
     credentials: deps.credentials,
     bindings: new TokenBindings(deps.db, deps.config.access.cacheTtlMs, () => performance.now()),
   };
-  const proxyDeps: ProxyDeps = { gateway, checkBudget: deps.checkBudget ?? allowAllBudgets };
+  const agents = createUpstreamAgents();
+  const proxyDeps: ProxyDeps = { gateway, checkBudget: deps.checkBudget ?? allowAllBudgets, agents };
   const caller = async (dialect: Dialect, request: FastifyRequest) =>
     authenticateCaller(callerDeps, dialect.credential(request.headers, queryOf(request)));
 
@@ -111,6 +112,7 @@ export function llmProxyRoutes(deps: LlmProxyDeps) {
     () => ({ path: () => path, booked });
 
   return async (app: HttpApp) => {
+    app.addHook('onClose', async () => agents.close());
     await app.register(async (scope) => {
       // Bodies are read as bytes: forwarded as they are where nothing changes, parsed once here.
       scope.removeAllContentTypeParsers();
@@ -170,10 +172,7 @@ function dialectOf(url: string): Dialect {
 }
 
 function send(reply: FastifyReply, result: ProxyReply) {
-  reply.code(result.status).headers(result.headers);
-  const { body } = result;
-  if (typeof body === 'string' || body instanceof Uint8Array) return reply.send(body);
-  return reply.send(Readable.from(body, { objectMode: false }));
+  return reply.code(result.status).headers(result.headers).send(result.body);
 }
 
 function queryOf(request: FastifyRequest): URLSearchParams {
