@@ -1,6 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { PassThroughDeps } from '../gateway/create-gateway.ts';
-import { apiBaseUrl } from '../providers/provider-entry.ts';
 import type { Target } from '../providers/resolve-targets.ts';
 import type { Dialect } from './dialect.ts';
 import type { CheckBudget, ProxyCaller } from './proxy-caller.ts';
@@ -138,9 +137,7 @@ async function tryTarget(
   try {
     response = await postUpstream(
       deps.agents,
-      new URL(
-        `${apiBaseUrl(target.provider.kind, target.provider.baseUrl)}${request.path(target.modelId)}${request.search}`,
-      ),
+      deps.agents.target(target.provider, `${request.path(target.modelId)}${request.search}`),
       {
         headers: upstreamHeaders(dialect, request.headers, apiKey),
         body: body ? JSON.stringify(body) : request.raw,

@@ -3,7 +3,12 @@ import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { until } from '../../../../test/support/until.ts';
-import { createUpstreamAgents, postUpstream, UpstreamRequestError } from './upstream-request.ts';
+import {
+  createUpstreamAgents,
+  postUpstream,
+  UpstreamRequestError,
+  upstreamBase,
+} from './upstream-request.ts';
 
 let server: Server;
 let base: string;
@@ -53,7 +58,7 @@ async function text(body: AsyncIterable<unknown>) {
 }
 
 const post = (path: string, options: { signal?: AbortSignal; headersTimeoutMs?: number } = {}) =>
-  postUpstream(agents, new URL(`${base}${path}`), {
+  postUpstream(agents, upstreamBase(base)(path), {
     headers: { 'content-type': 'application/json', 'x-api-key': 'sk-upstream' },
     body: '{"model":"m"}',
     signal: options.signal ?? new AbortController().signal,
@@ -91,7 +96,7 @@ describe('requests to a provider', () => {
     await new Promise<void>((resolve) => closedServer.listen(0, '127.0.0.1', resolve));
     const port = (closedServer.address() as AddressInfo).port;
     await new Promise((resolve) => closedServer.close(resolve));
-    const error = await postUpstream(agents, new URL(`http://127.0.0.1:${port}/v1/messages`), {
+    const error = await postUpstream(agents, upstreamBase(`http://127.0.0.1:${port}`)('/v1/messages'), {
       headers: {},
       body: '{}',
       signal: new AbortController().signal,
@@ -108,5 +113,20 @@ describe('requests to a provider', () => {
     expect(first).toContain('event: ping');
     leave.abort();
     await until(() => closed.includes('/stall'), 5_000, 'the provider to see the connection close');
+  });
+
+  it('joins a base URL once parsed with each path: scheme, port and path prefix kept', () => {
+    expect(upstreamBase('https://api.openai.com/v1/')('/chat/completions?x=1')).toEqual({
+      secure: true,
+      hostname: 'api.openai.com',
+      port: 443,
+      path: '/v1/chat/completions?x=1',
+    });
+    expect(upstreamBase('http://[::1]:8080')('/v1/messages')).toEqual({
+      secure: false,
+      hostname: '::1',
+      port: 8080,
+      path: '/v1/messages',
+    });
   });
 });

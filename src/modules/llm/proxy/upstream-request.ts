@@ -2,6 +2,7 @@ import http, { type IncomingHttpHeaders, type IncomingMessage } from 'node:http'
 import https from 'node:https';
 import type { Readable } from 'node:stream';
 import zlib from 'node:zlib';
+import { apiBaseUrl, type ProviderKind } from '../providers/provider-entry.ts';
 
 /**
  * Idle connections to providers are kept this long (lowered by a server's `Keep-Alive: timeout`
@@ -13,6 +14,8 @@ const IDLE_SOCKET_MS = 4_000;
 export interface UpstreamAgents {
   http: http.Agent;
   https: https.Agent;
+  /** Where `path` below a provider's API base is (each base is parsed once, not per request). */
+  target(provider: { kind: ProviderKind; baseUrl: string }, path: string): UpstreamTarget;
   close(): void;
 }
 
@@ -21,8 +24,20 @@ export function createUpstreamAgents(): UpstreamAgents {
     http: new http.Agent({ keepAlive: true, timeout: IDLE_SOCKET_MS }),
     https: new https.Agent({ keepAlive: true, timeout: IDLE_SOCKET_MS }),
   };
+  const bases = new Map<string, (path: string) => UpstreamTarget>();
   return {
     ...agents,
+    target(provider, path) {
+      const key = `${provider.kind} ${provider.baseUrl}`;
+      let base = bases.get(key);
+      if (!base) {
+        // Providers come and go by API; a few stale bases are harmless, an unbounded map is not.
+        if (bases.size >= 100) bases.clear();
+        base = upstreamBase(apiBaseUrl(provider.kind, provider.baseUrl));
+        bases.set(key, base);
+      }
+      return base(path);
+    },
     close() {
       agents.http.destroy();
       agents.https.destroy();
@@ -58,16 +73,39 @@ const DECODERS: Record<string, () => zlib.Gunzip | zlib.Inflate | zlib.BrotliDec
   br: () => zlib.createBrotliDecompress(),
 };
 
+/** Where a request goes: a provider's API base, parsed once, and the path below it. */
+export interface UpstreamTarget {
+  secure: boolean;
+  hostname: string;
+  port: number;
+  /** The request path, query included. */
+  path: string;
+}
+
+/** Splits a base URL once (per provider); `target` then only joins strings. */
+export function upstreamBase(baseUrl: string): (path: string) => UpstreamTarget {
+  const url = new URL(baseUrl);
+  const secure = url.protocol === 'https:';
+  const base = {
+    secure,
+    // IPv6 literals come bracketed in URLs, bare in the socket's host.
+    hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+    port: url.port ? Number(url.port) : secure ? 443 : 80,
+  };
+  const prefix = url.pathname.replace(/\/+$/, '');
+  return (path) => ({ ...base, path: `${prefix}${path}` });
+}
+
 /**
- * POSTs `body` to `url` on a kept-alive connection and resolves at the response headers. Node's
- * `http.request` rather than `fetch`: the proxy needs bytes in and bytes out, and fetch's Request,
- * body tee and web streams cost more per request than the rest of the proxy's own work.
+ * POSTs `body` to `target` on a kept-alive connection and resolves at the response headers.
+ * Node's `http.request` rather than `fetch`: the proxy needs bytes in and bytes out, and fetch's
+ * Request, body tee and web streams cost more per request than the rest of the proxy's own work.
  * `headersTimeoutMs` bounds the wait for the headers only; `signal` (the client leaving) cancels
  * the exchange at any point, the body included.
  */
 export function postUpstream(
   agents: UpstreamAgents,
-  url: URL,
+  target: UpstreamTarget,
   options: {
     headers: Record<string, string>;
     body: Uint8Array | string;
@@ -77,11 +115,14 @@ export function postUpstream(
 ): Promise<UpstreamResponse> {
   const { signal } = options;
   if (signal.aborted) return Promise.reject(new UpstreamRequestError('The client went away.', 'aborted'));
-  const secure = url.protocol === 'https:';
+  const { secure } = target;
   const body = typeof options.body === 'string' ? Buffer.from(options.body) : options.body;
   return new Promise((resolve, reject) => {
     let failure: UpstreamRequestError | undefined;
-    const request = (secure ? https : http).request(url, {
+    const request = (secure ? https : http).request({
+      host: target.hostname,
+      port: target.port,
+      path: target.path,
       method: 'POST',
       agent: secure ? agents.https : agents.http,
       headers: { ...options.headers, 'content-length': String(body.byteLength) },
