@@ -14,7 +14,8 @@ let server: Server;
 let base: string;
 const connections: number[] = [];
 const closed: string[] = [];
-const agents = createUpstreamAgents();
+// Idle sockets are dropped after 100 ms here (4 s in Orchard), so the tests can see them go.
+const agents = createUpstreamAgents({ idleSocketMs: 100 });
 
 const routes: Record<string, (req: IncomingMessage, res: ServerResponse, body: string) => void> = {
   '/echo': (req, res, body) => {
@@ -24,6 +25,13 @@ const routes: Record<string, (req: IncomingMessage, res: ServerResponse, body: s
   '/gzip': (_req, res) => {
     res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
     res.end(gzipSync(JSON.stringify({ usage: { input_tokens: 3 } })));
+  },
+  // A long generation: nothing at all for a while, then the whole answer.
+  '/slow': (_req, res) => {
+    setTimeout(() => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"done":true}');
+    }, 300);
   },
   // Headers never come.
   '/silent': () => undefined,
@@ -77,6 +85,15 @@ describe('requests to a provider', () => {
         length: '13',
       });
     }
+    expect(connections).toHaveLength(1);
+  });
+
+  it('waits for an answer longer than the idle timeout, and drops the connection once idle', async () => {
+    const response = await post('/slow');
+    expect(JSON.parse(await text(response.body))).toEqual({ done: true });
+    await until(() => agents.http.totalSocketCount === 0, 5_000, 'the idle socket to be dropped');
+    connections.length = 0;
+    await post('/echo').then((r) => text(r.body));
     expect(connections).toHaveLength(1);
   });
 

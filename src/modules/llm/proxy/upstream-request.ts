@@ -19,10 +19,13 @@ export interface UpstreamAgents {
   close(): void;
 }
 
-export function createUpstreamAgents(): UpstreamAgents {
+export function createUpstreamAgents(options: { idleSocketMs?: number } = {}): UpstreamAgents {
+  // The agents' socket timeout only closes idle sockets: on a busy one nobody listens for it, so
+  // a long generation with no byte for minutes is not cut.
+  const timeout = options.idleSocketMs ?? IDLE_SOCKET_MS;
   const agents = {
-    http: new http.Agent({ keepAlive: true, timeout: IDLE_SOCKET_MS }),
-    https: new https.Agent({ keepAlive: true, timeout: IDLE_SOCKET_MS }),
+    http: new http.Agent({ keepAlive: true, timeout }),
+    https: new https.Agent({ keepAlive: true, timeout }),
   };
   const bases = new Map<string, (path: string) => UpstreamTarget>();
   return {
