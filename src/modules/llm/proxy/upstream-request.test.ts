@@ -91,7 +91,11 @@ describe('requests to a provider', () => {
   it('waits for an answer longer than the idle timeout, and drops the connection once idle', async () => {
     const response = await post('/slow');
     expect(JSON.parse(await text(response.body))).toEqual({ done: true });
-    await until(() => agents.http.totalSocketCount === 0, 5_000, 'the idle socket to be dropped');
+    await until(
+      () => Object.values(agents.http.freeSockets).flat().length === 0,
+      5_000,
+      'the idle socket to be dropped',
+    );
     connections.length = 0;
     await post('/echo').then((r) => text(r.body));
     expect(connections).toHaveLength(1);
