@@ -29,7 +29,7 @@ function relayOf(body: Readable, more: { head?: Buffer[]; signal?: AbortSignal }
   const ends: RelayEnd[] = [];
   let cancelled = 0;
   let clock = 0;
-  const relay = relayBody(body, new UsageTap(anthropicDialect, 'application/json'), {
+  const write = relayBody(body, new UsageTap(anthropicDialect, 'application/json'), {
     t0: 0,
     now: () => ++clock,
     signal: more.signal ?? new AbortController().signal,
@@ -37,6 +37,9 @@ function relayOf(body: Readable, more: { head?: Buffer[]; signal?: AbortSignal }
     onEnd: (end) => ends.push(end),
     ...(more.head ? { head: more.head, ttftMs: 0.5 } : {}),
   });
+  // The client's response, here a stream the test reads.
+  const relay = new PassThrough();
+  write(relay);
   return { relay, ends, cancelled: () => cancelled };
 }
 

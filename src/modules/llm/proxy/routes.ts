@@ -1,3 +1,4 @@
+import type { OutgoingHttpHeaders } from 'node:http';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../../config.ts';
 import type { Clock } from '../../../platform/clock.ts';
@@ -172,7 +173,20 @@ function dialectOf(url: string): Dialect {
 }
 
 function send(reply: FastifyReply, result: ProxyReply) {
-  return reply.code(result.status).headers(result.headers).send(result.body);
+  const { body } = result;
+  if (typeof body !== 'function') return reply.code(result.status).headers(result.headers).send(body);
+  // A stream goes straight into the response (Fastify's onResponse hooks still run at its end):
+  // one write per network read, the end included, instead of a pipe and a write per chunk.
+  reply.hijack();
+  try {
+    reply.raw.writeHead(result.status, { ...(reply.getHeaders() as OutgoingHttpHeaders), ...result.headers });
+  } catch (error) {
+    // Header values Node refuses: the client's connection is dropped, and with it the provider's.
+    reply.log.error({ err: error }, 'LLM proxy could not start the answer');
+    reply.raw.destroy(error as Error);
+  }
+  body(reply.raw);
+  return reply;
 }
 
 function queryOf(request: FastifyRequest): URLSearchParams {
