@@ -1,6 +1,6 @@
 import type { Queryable } from '../../../platform/db/pool.ts';
 import { type LlmGateway, sessionSpend } from '../../llm/index.ts';
-import { findSession } from './session-store.ts';
+import { findSessionBudget } from './session-store.ts';
 
 type Verdict = { ok: true } | { ok: false; message: string };
 
@@ -24,7 +24,7 @@ export async function checkSessionSpend(
 ): Promise<Verdict> {
   // Both at once: the proxy asks before every request (sessions always have budgets).
   const [session, spent] = await Promise.all([
-    findSession(db, sessionId),
+    findSessionBudget(db, sessionId),
     sessionSpend(db, sessionId, gateway),
   ]);
   if (!session) return { ok: false, message: 'This agent session no longer exists.' };

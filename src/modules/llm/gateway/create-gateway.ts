@@ -9,7 +9,7 @@ import type { Vault } from '../../secrets/index.ts';
 import { describeKey, type ProviderEntry } from '../providers/provider-entry.ts';
 import { ProviderRegistry } from '../providers/registry.ts';
 import { resolveTargets } from '../providers/resolve-targets.ts';
-import { CallRecorder, type UnwrittenSpend } from '../telemetry/call-recorder.ts';
+import { CallRecorder, type CallRecorderOptions, type UnwrittenSpend } from '../telemetry/call-recorder.ts';
 import { createLlmMetrics } from '../telemetry/llm-metrics.ts';
 import { abortableSleep } from './backoff.ts';
 import { BudgetTracker } from './budget.ts';
@@ -75,13 +75,15 @@ export interface CreateGatewayOptions {
   random?: () => number;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   now?: () => number;
+  /** How `llm_calls` rows are batched and retried (defaults suit a server). */
+  recorder?: CallRecorderOptions;
 }
 
 export function createLlmGateway(options: CreateGatewayOptions): LlmGateway {
   const { config, logger } = options;
   const clock = options.clock ?? systemClock;
   const llmMetrics = createLlmMetrics(options.metrics);
-  const recorder = new CallRecorder(options.db, logger);
+  const recorder = new CallRecorder(options.db, logger, options.recorder);
   const registry = new ProviderRegistry(config, {
     ...(options.db ? { db: options.db } : {}),
     ...(options.vault ? { vault: options.vault } : {}),
