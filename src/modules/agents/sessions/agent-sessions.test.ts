@@ -170,6 +170,8 @@ describe('agent sessions (llm-agent)', () => {
     const testRun = entries.find((e: { kind: string }) => e.kind === 'command');
     expect(testRun.data).toMatchObject({ command: 'npm test', exitCode: 0 });
 
+    // Rows are written in batches a few milliseconds after each call.
+    await t.res.llm.flush();
     const { rows } = await t.res.db.query(
       'SELECT count(*)::int AS n, sum(input_tokens)::int AS tokens FROM llm_calls WHERE agent_session_id = $1',
       [session.id],

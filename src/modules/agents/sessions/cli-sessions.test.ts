@@ -167,6 +167,7 @@ describe.each(CASES)('$runtime as a session runtime', ({ runtime, cli, model, sc
       if (runtime !== 'gemini-cli')
         expect(text).toBe(`hello from ${runtime.split('-')[0]}, from the profile\n`);
       // Every model request came through the proxy, authenticated by the session's delegated token.
+      await t.res.llm.flush();
       const { rows } = await t.res.db.query<{ n: number; tokens: number }>(
         'SELECT count(*)::int AS n, coalesce(sum(input_tokens + output_tokens), 0)::int AS tokens FROM llm_calls WHERE agent_session_id = $1',
         [id],

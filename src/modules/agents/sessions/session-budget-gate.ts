@@ -1,7 +1,6 @@
 import type { Queryable } from '../../../platform/db/pool.ts';
-import { sessionSpend } from '../../llm/index.ts';
-import type { AgentSessionDeps } from './session-deps.ts';
-import { findSession } from './session-store.ts';
+import { type LlmGateway, sessionSpend } from '../../llm/index.ts';
+import { findSessionBudget } from './session-store.ts';
 
 type Verdict = { ok: true } | { ok: false; message: string };
 
@@ -10,16 +9,24 @@ type Verdict = { ok: true } | { ok: false; message: string };
  * is working and its calls so far (`llm_calls` booked to it, whichever runtime made them) are
  * within its token and cost limits. Tokens of people are not limited here.
  */
-export function sessionBudgetGate(deps: Pick<AgentSessionDeps, 'db'>) {
+export function sessionBudgetGate(deps: { db: Queryable; llm?: Pick<LlmGateway, 'unwrittenSpend'> }) {
   return async (caller: { agentSessionId: string | null }): Promise<Verdict> => {
     if (!caller.agentSessionId) return { ok: true };
-    return checkSessionSpend(deps.db, caller.agentSessionId);
+    return checkSessionSpend(deps.db, caller.agentSessionId, deps.llm);
   };
 }
 
-export async function checkSessionSpend(db: Queryable, sessionId: string): Promise<Verdict> {
+/** `gateway`: counts the session's calls whose rows are not written yet (they go out in batches). */
+export async function checkSessionSpend(
+  db: Queryable,
+  sessionId: string,
+  gateway?: Pick<LlmGateway, 'unwrittenSpend'>,
+): Promise<Verdict> {
   // Both at once: the proxy asks before every request (sessions always have budgets).
-  const [session, spent] = await Promise.all([findSession(db, sessionId), sessionSpend(db, sessionId)]);
+  const [session, spent] = await Promise.all([
+    findSessionBudget(db, sessionId),
+    sessionSpend(db, sessionId, gateway),
+  ]);
   if (!session) return { ok: false, message: 'This agent session no longer exists.' };
   if (session.status !== 'running' && session.status !== 'queued')
     return {

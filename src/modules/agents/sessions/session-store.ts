@@ -125,6 +125,18 @@ export async function findSession(db: Queryable, id: string): Promise<SessionRow
   return rows[0];
 }
 
+/** What the LLM proxy's budget gate reads before every request of a session: no more. */
+export async function findSessionBudget(
+  db: Queryable,
+  id: string,
+): Promise<Pick<SessionRow, 'status' | 'budget'> | undefined> {
+  const { rows } = await db.query<Pick<SessionRow, 'status' | 'budget'>>(
+    'SELECT status, budget FROM agent_sessions WHERE id = $1',
+    [id],
+  );
+  return rows[0];
+}
+
 /** The latest session on a branch started since `since`. */
 export async function findSessionOnBranch(
   db: Queryable,

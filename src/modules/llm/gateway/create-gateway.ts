@@ -9,7 +9,7 @@ import type { Vault } from '../../secrets/index.ts';
 import { describeKey, type ProviderEntry } from '../providers/provider-entry.ts';
 import { ProviderRegistry } from '../providers/registry.ts';
 import { resolveTargets } from '../providers/resolve-targets.ts';
-import { CallRecorder } from '../telemetry/call-recorder.ts';
+import { CallRecorder, type CallRecorderOptions, type UnwrittenSpend } from '../telemetry/call-recorder.ts';
 import { createLlmMetrics } from '../telemetry/llm-metrics.ts';
 import { abortableSleep } from './backoff.ts';
 import { BudgetTracker } from './budget.ts';
@@ -47,8 +47,13 @@ export interface LlmGateway {
   registry: ProviderRegistry;
   /** What the provider-compatible proxy shares with the gateway, so both trip the same breakers and meter alike. */
   passThrough: PassThroughDeps;
-  /** Waits until every `llm_calls` row so far is written. */
+  /** Writes every `llm_calls` row so far now, and waits for it (returns early if the database failed). */
   flush(): Promise<void>;
+  /**
+   * Spend booked to an agent session whose rows are not written yet (they go out in batches);
+   * read before summing the session's `llm_calls`, the two never miss a call.
+   */
+  unwrittenSpend(agentSessionId: string): UnwrittenSpend;
 }
 
 /** The gateway's providers, aliases, circuit breakers, telemetry (rows, metrics, spans) and clocks. */
@@ -70,13 +75,15 @@ export interface CreateGatewayOptions {
   random?: () => number;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   now?: () => number;
+  /** How `llm_calls` rows are batched and retried (defaults suit a server). */
+  recorder?: CallRecorderOptions;
 }
 
 export function createLlmGateway(options: CreateGatewayOptions): LlmGateway {
   const { config, logger } = options;
   const clock = options.clock ?? systemClock;
   const llmMetrics = createLlmMetrics(options.metrics);
-  const recorder = new CallRecorder(options.db, logger);
+  const recorder = new CallRecorder(options.db, logger, options.recorder);
   const registry = new ProviderRegistry(config, {
     ...(options.db ? { db: options.db } : {}),
     ...(options.vault ? { vault: options.vault } : {}),
@@ -129,5 +136,6 @@ export function createLlmGateway(options: CreateGatewayOptions): LlmGateway {
     },
     aliases: () => config.llm.aliases,
     flush: () => recorder.flush(),
+    unwrittenSpend: (agentSessionId) => recorder.unwrittenSpend(agentSessionId),
   };
 }

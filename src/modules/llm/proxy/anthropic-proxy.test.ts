@@ -22,8 +22,13 @@ afterAll(() => p?.close());
 describe('the Anthropic SDK pointed at /llm/anthropic with an Orchard token', () => {
   it('gets a whole message; the attempt is one row with tokens, cost, project and session', async () => {
     const since = await p.lastRowId();
-    const message = await client(p.agent.token).messages.create({ model: 'claude-sonnet-4-5', ...ask });
+    const { data: message, response } = await client(p.agent.token)
+      .messages.create({ model: 'claude-sonnet-4-5', ...ask })
+      .withResponse();
     expect(message.content).toEqual([{ type: 'text', text: SCRIPTED }]);
+    // A whole answer goes out whole, with its length, not piped in chunks.
+    expect(response.headers.get('transfer-encoding')).toBeNull();
+    expect(Number(response.headers.get('content-length'))).toBeGreaterThan(0);
     const rows = await p.rowsSince(since);
     expect(rows).toHaveLength(1);
     const [row] = rows;
@@ -65,6 +70,25 @@ describe('the Anthropic SDK pointed at /llm/anthropic with an Orchard token', ()
     });
     expect(row!.output_tokens).toBeGreaterThan(0);
     expect(row!.cost_usd).toBeGreaterThan(0);
+  });
+
+  it("sends a stream with the server's own headers (request id, security) and the answer's", async () => {
+    const response = await fetch(`${p.url}/llm/anthropic/v1/messages`, {
+      method: 'POST',
+      headers: {
+        'x-api-key': p.agent.token,
+        'content-type': 'application/json',
+        'x-request-id': 'req-stream-1',
+      },
+      body: JSON.stringify({ model: 'claude-sonnet-4-5', stream: true, ...ask }),
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toContain('text/event-stream');
+    expect(response.headers.get('cache-control')).toBe('no-cache');
+    expect(response.headers.get('x-request-id')).toBe('req-stream-1');
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(response.headers.get('x-orchard-call-id')).toMatch(/^[0-9a-f-]{36}$/);
+    expect(await response.text()).toContain('event: message_stop');
   });
 
   it('serves the beta endpoint as Claude Code calls it (?beta=true, a bearer token), sending the query on', async () => {

@@ -1,6 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { PassThroughDeps } from '../gateway/create-gateway.ts';
-import { apiBaseUrl } from '../providers/provider-entry.ts';
 import type { Target } from '../providers/resolve-targets.ts';
 import type { Dialect } from './dialect.ts';
 import type { CheckBudget, ProxyCaller } from './proxy-caller.ts';
@@ -10,16 +9,18 @@ import { type ProxyReply, refusalReply } from './proxy-reply.ts';
 import { relayAnswer } from './relay-answer.ts';
 import { resolveProxyTargets } from './resolve-proxy-targets.ts';
 import {
-  describeFetchError,
+  describeUpstreamError,
   failureTypeOf,
   isRetryableStatus,
   upstreamErrorMessage,
 } from './upstream-failure.ts';
+import { postUpstream, type UpstreamAgents, type UpstreamResponse } from './upstream-request.ts';
 
 export interface ProxyDeps {
   gateway: PassThroughDeps;
   checkBudget: CheckBudget;
-  fetch?: typeof fetch;
+  /** Kept-alive connections to the providers. */
+  agents: UpstreamAgents;
 }
 
 /** One client request, read by the route; nothing here knows HTTP frameworks. */
@@ -131,22 +132,17 @@ async function tryTarget(
 
   // Streams answer with headers at once; a whole answer's headers wait for the whole generation,
   // so only streams get the connect timeout (the client's own timeout covers the rest).
-  const connect = new AbortController();
-  const signal = AbortSignal.any([request.signal, connect.signal]);
-  const timer = request.stream
-    ? setTimeout(() => connect.abort(new Error('connect timeout')), gateway.timeouts.connectMs)
-    : undefined;
   const body = dialect.prepareBody(request.body, target.modelId, request.stream);
-  let response: Response;
+  let response: UpstreamResponse;
   try {
-    response = await (deps.fetch ?? fetch)(
-      `${apiBaseUrl(target.provider.kind, target.provider.baseUrl)}${request.path(target.modelId)}${request.search}`,
+    response = await postUpstream(
+      deps.agents,
+      deps.agents.target(target.provider, `${request.path(target.modelId)}${request.search}`),
       {
-        method: 'POST',
         headers: upstreamHeaders(dialect, request.headers, apiKey),
-        body: body ? JSON.stringify(body) : (request.raw as Uint8Array<ArrayBuffer>),
-        signal,
-        redirect: 'manual',
+        body: body ? JSON.stringify(body) : request.raw,
+        signal: request.signal,
+        ...(request.stream ? { headersTimeoutMs: gateway.timeouts.connectMs } : {}),
       },
     );
   } catch (error) {
@@ -157,18 +153,27 @@ async function tryTarget(
       return { reply: refusalReply(dialect, 'unavailable', 'The client went away.') };
     }
     breaker.failure();
-    const type = connect.signal.aborted ? 'connect_timeout' : 'network';
-    attempt.end({ outcome: 'error', failure: { type, message: describeFetchError(error) } });
+    const type = (error as { kind?: string }).kind === 'headers_timeout' ? 'connect_timeout' : 'network';
+    attempt.end({ outcome: 'error', failure: { type, message: describeUpstreamError(error) } });
     return { next: type };
-  } finally {
-    clearTimeout(timer);
   }
 
-  if (response.ok) {
-    return { reply: relayAnswer({ gateway, meter, attempt, breaker, dialect, response, signal }) };
+  if (response.status >= 200 && response.status < 300) {
+    return {
+      reply: await relayAnswer({
+        gateway,
+        meter,
+        attempt,
+        breaker,
+        dialect,
+        response,
+        stream: request.stream,
+        signal: request.signal,
+      }),
+    };
   }
 
-  const bytes = new Uint8Array(await response.arrayBuffer().catch(() => new ArrayBuffer(0)));
+  const bytes = await readAll(response);
   const retryable = isRetryableStatus(response.status);
   const failure = {
     type: failureTypeOf(response.status),
@@ -193,4 +198,15 @@ async function tryTarget(
       body: bytes,
     },
   };
+}
+
+/** A provider's error answer, whole (an error body that breaks off is kept as far as it came). */
+async function readAll(response: UpstreamResponse): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  try {
+    for await (const chunk of response.body) chunks.push(chunk as Buffer);
+  } catch {
+    response.cancel();
+  }
+  return Buffer.concat(chunks);
 }

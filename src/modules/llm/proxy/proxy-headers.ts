@@ -39,10 +39,13 @@ const PASSED_BACK_PREFIXES = ['anthropic-ratelimit-', 'x-ratelimit-'];
  * state and the provider's request id. Transfer headers are the proxy's own (the body may have
  * been decompressed on the way).
  */
-export function clientHeaders(upstream: Headers): Record<string, string> {
+export function clientHeaders(upstream: IncomingHttpHeaders): Record<string, string> {
   const headers: Record<string, string> = {};
-  upstream.forEach((value, name) => {
-    if (PASSED_BACK.has(name) || PASSED_BACK_PREFIXES.some((p) => name.startsWith(p))) headers[name] = value;
-  });
+  for (const name in upstream) {
+    const value = upstream[name];
+    if (value === undefined) continue;
+    if (PASSED_BACK.has(name) || PASSED_BACK_PREFIXES.some((p) => name.startsWith(p)))
+      headers[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
   return headers;
 }

@@ -1,6 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import Anthropic, { RateLimitError } from '@anthropic-ai/sdk';
+import Anthropic, { InternalServerError, RateLimitError } from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { until } from '../../../../test/support/until.ts';
 import { MOCK_MODELS } from '../gateway-on-mock.test-support.ts';
@@ -12,6 +12,7 @@ let down: MockLlm;
 let limited: MockLlm;
 let stall: Server;
 let silent: Server;
+let broken: Server;
 let deadUrl: string;
 const stallRequests: IncomingHttpHeaders[] = [];
 let stallClosed = 0;
@@ -63,6 +64,13 @@ beforeAll(async () => {
   // Takes requests and never answers, not even with headers.
   silent = createServer(() => undefined);
   const silentUrl = await listen(silent);
+  // A whole answer that breaks off: its length promised, a part sent, the connection dropped.
+  broken = createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': '400' });
+    res.write('{"id":"msg_broken","type":"message","content":[{"type":"text","text":"Hel');
+    setImmediate(() => res.socket?.destroy());
+  });
+  const brokenUrl = await listen(broken);
   const closed = createServer();
   deadUrl = await listen(closed);
   await new Promise((resolve) => closed.close(resolve));
@@ -80,6 +88,7 @@ beforeAll(async () => {
       anthropicOn('dead', deadUrl),
       anthropicOn('stall', stallUrl),
       anthropicOn('silent', silentUrl),
+      anthropicOn('broken', brokenUrl),
       // The same failing server under another name: its own circuit.
       anthropicOn('flaky', down.url),
     ],
@@ -100,7 +109,7 @@ afterAll(async () => {
   await p?.close();
   await down?.close();
   await limited?.close();
-  for (const server of [stall, silent]) {
+  for (const server of [stall, silent, broken]) {
     server?.closeAllConnections();
     await new Promise((resolve) => server?.close(resolve));
   }
@@ -180,6 +189,19 @@ describe('the proxy before and after the first byte', () => {
         error_type: 'rate_limited',
         status_code: 429,
       }),
+    ]);
+  });
+
+  it('answers a whole answer that broke off with an error the SDK retries, not a cut body; the row says error', async () => {
+    const since = await p.lastRowId();
+    const error = await client()
+      .messages.create({ model: 'broken/claude-sonnet-4-5', ...ask })
+      .catch((e) => e);
+    expect(error).toBeInstanceOf(InternalServerError);
+    expect(error.status).toBe(529);
+    expect(error.error.error.type).toBe('overloaded_error');
+    expect(await p.rowsSince(since)).toEqual([
+      expect.objectContaining({ provider: 'broken', outcome: 'error', error_type: 'network' }),
     ]);
   });
 

@@ -1,4 +1,4 @@
-import { Readable } from 'node:stream';
+import type { OutgoingHttpHeaders } from 'node:http';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../../config.ts';
 import type { Clock } from '../../../platform/clock.ts';
@@ -16,6 +16,7 @@ import { openaiChatDialect, openaiResponsesDialect } from './openai-dialect.ts';
 import { allowAllBudgets, type CheckBudget } from './proxy-caller.ts';
 import { type ProxyReply, refusalReply } from './proxy-reply.ts';
 import { TokenBindings } from './token-bindings.ts';
+import { createUpstreamAgents } from './upstream-request.ts';
 
 /** Anthropic's request size limit; coding agents send whole files and screenshots. */
 const BODY_LIMIT_BYTES = 32 * 1024 * 1024;
@@ -56,7 +57,8 @@ export function llmProxyRoutes(deps: LlmProxyDeps) {
     credentials: deps.credentials,
     bindings: new TokenBindings(deps.db, deps.config.access.cacheTtlMs, () => performance.now()),
   };
-  const proxyDeps: ProxyDeps = { gateway, checkBudget: deps.checkBudget ?? allowAllBudgets };
+  const agents = createUpstreamAgents();
+  const proxyDeps: ProxyDeps = { gateway, checkBudget: deps.checkBudget ?? allowAllBudgets, agents };
   const caller = async (dialect: Dialect, request: FastifyRequest) =>
     authenticateCaller(callerDeps, dialect.credential(request.headers, queryOf(request)));
 
@@ -111,6 +113,7 @@ export function llmProxyRoutes(deps: LlmProxyDeps) {
     () => ({ path: () => path, booked });
 
   return async (app: HttpApp) => {
+    app.addHook('onClose', async () => agents.close());
     await app.register(async (scope) => {
       // Bodies are read as bytes: forwarded as they are where nothing changes, parsed once here.
       scope.removeAllContentTypeParsers();
@@ -170,10 +173,20 @@ function dialectOf(url: string): Dialect {
 }
 
 function send(reply: FastifyReply, result: ProxyReply) {
-  reply.code(result.status).headers(result.headers);
   const { body } = result;
-  if (typeof body === 'string' || body instanceof Uint8Array) return reply.send(body);
-  return reply.send(Readable.from(body, { objectMode: false }));
+  if (typeof body !== 'function') return reply.code(result.status).headers(result.headers).send(body);
+  // A stream goes straight into the response (Fastify's onResponse hooks still run at its end):
+  // one write per network read, the end included, instead of a pipe and a write per chunk.
+  reply.hijack();
+  try {
+    reply.raw.writeHead(result.status, { ...(reply.getHeaders() as OutgoingHttpHeaders), ...result.headers });
+  } catch (error) {
+    // Header values Node refuses: the client's connection is dropped, and with it the provider's.
+    reply.log.error({ err: error }, 'LLM proxy could not start the answer');
+    reply.raw.destroy(error as Error);
+  }
+  body(reply.raw);
+  return reply;
 }
 
 function queryOf(request: FastifyRequest): URLSearchParams {

@@ -26,9 +26,9 @@ export function upstreamErrorMessage(status: number, body: Uint8Array): string {
   return `HTTP ${status}`;
 }
 
-/** undici says "fetch failed" (or "terminated") and puts the reason (ECONNREFUSED, …) in `cause`. */
-export function describeFetchError(error: unknown): string {
-  const err = error as { message?: string; cause?: { code?: string; message?: string } } | undefined;
-  const cause = err?.cause?.code ?? err?.cause?.message;
-  return `${err?.message ?? 'request failed'}${cause ? ` (${cause})` : ''}`;
+/** The reason a request or a body failed, with the system's code (ECONNREFUSED, …) when it has one. */
+export function describeUpstreamError(error: unknown): string {
+  const err = error as { message?: string; code?: string } | undefined;
+  const message = err?.message ?? 'request failed';
+  return err?.code && !message.includes(err.code) ? `${message} (${err.code})` : message;
 }

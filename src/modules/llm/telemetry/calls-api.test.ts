@@ -51,6 +51,8 @@ beforeAll(async () => {
   await ask('fast', { projectId });
   await ask('architect', { projectId }); // two failures on "down", then gemini
   await ask('fast');
+  // Rows are written in batches a few milliseconds after each call.
+  await t.res.llm.flush();
 });
 afterAll(async () => {
   await t?.close();
