@@ -188,6 +188,9 @@ export function StudioPage({ params }: PageProps) {
           <StudioPlan blueprint={bp} snapshots={snapshots.data ?? []} />
         </div>
         <div className="min-h-0 space-y-4 xl:overflow-y-auto" {...paneProps('preview')}>
+          {canRequestChange && roleAtLeast(project.data?.role ?? 'viewer', 'developer') && (
+            <ChangeRequest blueprintId={id} building={building} onStarted={showBuild} />
+          )}
           <StudioPreview
             slug={slug}
             role={project.data?.role ?? 'viewer'}
@@ -203,10 +206,6 @@ export function StudioPage({ params }: PageProps) {
             // A change's screenshots are of its preview, not of staging.
             buildArtifacts={shownIsChange ? [] : build.live.artifacts}
           />
-          {/* The running app first, in view; asking for a change comes after looking at it. */}
-          {canRequestChange && roleAtLeast(project.data?.role ?? 'viewer', 'developer') && (
-            <ChangeRequest blueprintId={id} building={building} onStarted={showBuild} />
-          )}
           <section aria-label="Activity" className="rounded-lg border border-slate-200 bg-white shadow-xs">
             <header className="border-b border-slate-200 px-4 py-3">
               <h2 className="text-sm font-semibold text-slate-900">Activity</h2>
