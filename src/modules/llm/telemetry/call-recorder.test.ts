@@ -97,7 +97,7 @@ describe('the llm_calls recorder', () => {
     expect(logs.some((l) => l.msg.startsWith('could not record LLM attempts'))).toBe(true);
     const ids = rows.map((r) => r.callId);
     expect(await written(ids)).toEqual([]);
-    relay.restore();
+    await relay.restore();
     await until(async () => (await written(ids)).length === 2, 10_000, 'the held rows to be written');
     expect(await written(ids)).toEqual(ids);
     expect(logs.some((l) => l.msg.startsWith('LLM attempt rows that waited for the database'))).toBe(true);
@@ -124,7 +124,8 @@ describe('the llm_calls recorder', () => {
     const agentSessionId = randomUUID();
     const first = attempt({ context: { agentSessionId } });
     recorder.add(first);
-    await recorder.flush();
+    // Written before the cut (a connection the last cut left dead in the pool is retried).
+    await until(async () => (await written([first.callId])).length === 1, 10_000, 'the first row');
     await relay.cut();
     const second = attempt({ context: { agentSessionId }, costUsd: 0.01 });
     recorder.add(second);
@@ -135,7 +136,7 @@ describe('the llm_calls recorder', () => {
     const spend = await sessionSpend(database.db, agentSessionId, recorder);
     expect(spend.tokens).toBe(240);
     expect(spend.costUsd).toBeCloseTo(0.0106, 10);
-    relay.restore();
+    await relay.restore();
     await until(async () => (await written([second.callId])).length === 1, 10_000, 'the held row');
     expect(recorder.unwrittenSpend(agentSessionId)).toEqual({ tokens: 0, costUsd: 0 });
     expect((await sessionSpend(database.db, agentSessionId, recorder)).tokens).toBe(240);
@@ -146,8 +147,8 @@ interface Relay {
   port: number;
   /** Drops every connection and refuses new ones. */
   cut(): Promise<void>;
-  /** Accepts connections again, on the same port. */
-  restore(): void;
+  /** Accepts connections again, on the same port (resolves once it listens). */
+  restore(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -179,7 +180,9 @@ async function startRelay(host: string, port: number): Promise<Relay> {
   return {
     port: at,
     cut: close,
-    restore: () => void listen(at),
+    restore: async () => {
+      await listen(at);
+    },
     close,
   };
 }
