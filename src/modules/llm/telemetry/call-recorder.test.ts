@@ -26,7 +26,14 @@ const logger = (() => {
 beforeAll(async () => {
   database = await createTestDatabase();
   const target = new URL(database.url);
-  relay = await startRelay(target.hostname, Number(target.port || 5432));
+  const port = Number(target.port || 5432);
+  // The embedded PostgreSQL listens on a Unix socket only (`?host=<dir>`); the relay speaks TCP to
+  // the pool and connects on to wherever the database is.
+  const socketDir = target.searchParams.get('host');
+  relay = await startRelay(
+    socketDir ? { path: `${socketDir}/.s.PGSQL.${port}` } : { host: target.hostname, port },
+  );
+  target.searchParams.delete('host');
   target.host = `127.0.0.1:${relay.port}`;
   viaRelay = createPool(target.toString(), { max: 2, timeouts: { connectTimeoutMs: 2_000 } });
 });
@@ -153,13 +160,13 @@ interface Relay {
 }
 
 /** A TCP relay to PostgreSQL: the network between Orchard and its database, which tests can cut. */
-async function startRelay(host: string, port: number): Promise<Relay> {
+async function startRelay(upstreamAt: net.NetConnectOpts): Promise<Relay> {
   const sockets = new Set<net.Socket>();
   let server: net.Server | undefined;
   const listen = (at: number) =>
     new Promise<number>((resolve) => {
       server = net.createServer((client) => {
-        const upstream = net.connect(port, host);
+        const upstream = net.connect(upstreamAt);
         for (const socket of [client, upstream]) {
           sockets.add(socket);
           socket.on('close', () => sockets.delete(socket));
