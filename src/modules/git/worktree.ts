@@ -3,20 +3,41 @@ import path from 'node:path';
 import { git, runGit } from './git-process.ts';
 
 /**
+ * Worktree bookkeeping of one repository, one change at a time. `git worktree add` creates its
+ * entry under `worktrees/` before it writes the entry's files, and `git worktree prune` deletes an
+ * entry without them: a prune of one job during another job's add breaks that add ("failed to read
+ * worktrees/src1/commondir"). Jobs of one project run side by side, so their adds and prunes queue.
+ */
+const queues = new Map<string, Promise<unknown>>();
+
+function serially<T>(repo: string, work: () => Promise<T>): Promise<T> {
+  const key = path.resolve(repo);
+  const run = (queues.get(key) ?? Promise.resolve()).then(work, work);
+  const settled = run.catch(() => undefined);
+  queues.set(key, settled);
+  void settled.then(() => {
+    if (queues.get(key) === settled) queues.delete(key);
+  });
+  return run;
+}
+
+/**
  * Checks out `sha` (detached) from the bare repository into `dir`, a fresh worktree. Used by
  * pipeline jobs and merges; remove it with `removeWorktree` when done.
  */
 export async function addWorktree(repo: string, dir: string, sha: string): Promise<string> {
   await mkdir(path.dirname(dir), { recursive: true });
   await rm(dir, { recursive: true, force: true });
-  // A worker that died mid-job leaves its worktree registered; a retry at the same path needs it gone.
-  await runGit(['worktree', 'prune'], { cwd: repo });
-  await git(['worktree', 'add', '--quiet', '--detach', '--', dir, sha], { cwd: repo });
+  // A worker that died mid-job leaves its worktree registered; `--force` lets a retry at the same
+  // path take it over.
+  await serially(repo, () =>
+    git(['worktree', 'add', '--force', '--quiet', '--detach', '--', dir, sha], { cwd: repo }),
+  );
   return dir;
 }
 
 export async function removeWorktree(repo: string, dir: string): Promise<void> {
-  await runGit(['worktree', 'remove', '--force', '--force', '--', dir], { cwd: repo });
+  await serially(repo, () => runGit(['worktree', 'remove', '--force', '--force', '--', dir], { cwd: repo }));
   await rm(dir, { recursive: true, force: true });
-  await runGit(['worktree', 'prune'], { cwd: repo });
+  await serially(repo, () => runGit(['worktree', 'prune'], { cwd: repo }));
 }
