@@ -68,7 +68,12 @@ import {
 import { agentProjects, projectGate, projectRoutes } from './modules/projects/index.ts';
 import { type ReviewListener, reviewRoutes, reviewsOnPush } from './modules/reviews/index.ts';
 import { loadMasterKey, secretRoutes, Vault } from './modules/secrets/index.ts';
-import { projectOverviews, registerStudioJobs, studioRoutes } from './modules/studio/index.ts';
+import {
+  projectOverviews,
+  registerStudioJobs,
+  releaseMainOnPass,
+  studioRoutes,
+} from './modules/studio/index.ts';
 import {
   createMachineWarnings,
   type MachineWarnings,
@@ -188,7 +193,7 @@ export async function createResources(
   // Each module's workflow steps (jobs.ts) register here.
   registerCanaryJobs(res.registry);
   registerNotifyJobs(res.registry, res);
-  registerPipelineJobs(res.registry, res);
+  registerPipelineJobs(res.registry, withCommitPassed(res));
   registerDeployJobs(res.registry, res.deploy);
   registerAutomationJobs(res.registry, {
     config,
@@ -295,9 +300,18 @@ function changeListeners(res: AppResources) {
     webhooksOnReviewEvent(res),
     previewsOnReviewEvent(res),
   ];
-  const onPush: PushListener[] = [reviewsOnPush(res, onEvent), pipelinesOnPush(res), webhooksOnPush(res)];
+  const onPush: PushListener[] = [
+    reviewsOnPush(res, onEvent),
+    pipelinesOnPush(withCommitPassed(res)),
+    webhooksOnPush(res),
+  ];
   onEvent.push(agentsOnReviewEvent(agentDepsWith(res, { onEvent, onPush })));
   return { onEvent, onPush };
+}
+
+/** A commit of main that passed its pipeline (or has none) is released on staging and verified. */
+function withCommitPassed(res: AppResources) {
+  return { ...res, onCommitPassed: [releaseMainOnPass(res)] };
 }
 
 /** What agent sessions get: the push and review listeners, and their identity and LLM endpoint. */

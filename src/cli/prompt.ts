@@ -4,7 +4,14 @@ import { exitCodeFor, watchOperation } from './ops-watch.ts';
 import { addClientOptions, clientFor } from './orchard-client.ts';
 import { CliError } from './run.ts';
 
-type PromptFlags = { url?: string; token?: string; template?: string; project?: string; watch: boolean };
+type PromptFlags = {
+  url?: string;
+  token?: string;
+  template?: string;
+  project?: string;
+  reviewFirst?: boolean;
+  watch: boolean;
+};
 
 interface Started {
   operationId: string;
@@ -15,17 +22,22 @@ interface Started {
 
 /**
  * `orchard prompt "a recipe box where cooks rate recipes"`: the main loop from a terminal — POST /api/prompts,
- * then the build followed live like `orchard ops watch`, ending with the staging address.
+ * then the build followed live like `orchard ops watch`, ending with the preview's address and, once
+ * a first build is merged and released from main, staging's.
  */
 export function registerPrompt(program: Command) {
   addClientOptions(
     program
       .command('prompt <description...>')
       .description(
-        'describe an app; Orchard drafts its Blueprint, builds, tests, deploys and checks it on staging (exits 0 when verified)',
+        'describe an app; Orchard drafts its Blueprint, builds, tests, checks it on a preview, merges a first build to main and checks it on staging (exits 0 when verified)',
       )
       .option('--template <id>', 'crud-app or landing-page (default: chosen from the description)')
       .option('--project <slug>', 'build into this existing project instead of a new one')
+      .option(
+        '--review-first',
+        'leave the merge request for a review instead of merging a first build to main',
+      )
       .option('--no-watch', 'print the operation id and return at once'),
   ).action(async (words: string[], opts: PromptFlags, command: Command) => {
     const prompt = words.join(' ').trim();
@@ -35,6 +47,7 @@ export function registerPrompt(program: Command) {
       prompt,
       ...(opts.template ? { template: opts.template } : {}),
       ...(opts.project ? { project: opts.project } : {}),
+      ...(opts.reviewFirst ? { reviewFirst: true } : {}),
     });
     const studio = new URL(`/projects/${started.projectSlug}/blueprints/${started.blueprintId}`, client.url);
     process.stdout.write(
@@ -46,9 +59,23 @@ export function registerPrompt(program: Command) {
       'GET',
       `/api/operations/${started.operationId}`,
     );
-    const deployed = detail.steps.find((s) => s.key === 'deploy' && s.status === 'succeeded');
-    const url = (deployed?.output as { url?: unknown } | null)?.url;
-    process.stdout.write(`Build ${view.outcome}\n${typeof url === 'string' ? `Staging: ${url}\n` : ''}`);
+    const output = (key: string) =>
+      detail.steps.find((s) => s.key === key && s.status === 'succeeded')?.output as Record<
+        string,
+        unknown
+      > | null;
+    const preview = output('deploy')?.url;
+    const landed = output('land') as {
+      staging?: { url?: unknown };
+      waiting?: unknown;
+      mergeRequestNumber?: unknown;
+    } | null;
+    const lines = [`Build ${view.outcome}`];
+    if (typeof preview === 'string') lines.push(`Preview: ${preview}`);
+    if (typeof landed?.staging?.url === 'string') lines.push(`Staging: ${landed.staging.url}`);
+    else if (typeof landed?.waiting === 'string')
+      lines.push(`Merge request !${landed.mergeRequestNumber} waits for a review: ${landed.waiting}.`);
+    process.stdout.write(`${lines.join('\n')}\n`);
     process.exitCode = exitCodeFor(view.status);
   });
 }

@@ -20,6 +20,7 @@ export { NonRetryableError } from './errors.ts';
 export { type FailureEvent, failureLines } from './failure-lines.ts';
 export { findLatestOperations, type LatestOperation } from './find-latest-operations.ts';
 export { findLiveOperations } from './find-live-operations.ts';
+export { findOperationByKey } from './find-operation-by-key.ts';
 export { findStepOutputs } from './find-step-outputs.ts';
 export { getOperation } from './get-operation.ts';
 export { listOperations } from './list-operations.ts';

@@ -2,6 +2,13 @@ import type { BlobStore } from '../../platform/blobs/index.ts';
 import type { Resources } from '../../platform/resources.ts';
 import type { Registry } from '../operations/index.ts';
 import type { Vault } from '../secrets/index.ts';
+import type { CommitPassedListener } from './commit-passed.ts';
 
 /** What pipelines need from the composition root. */
-export type PipelineDeps = Resources & { vault: Vault; registry: Registry; blobs: BlobStore };
+export type PipelineDeps = Resources & {
+  vault: Vault;
+  registry: Registry;
+  blobs: BlobStore;
+  /** Told when a branch's commit passed its pipeline (or has none to pass). */
+  onCommitPassed?: readonly CommitPassedListener[];
+};

@@ -1,11 +1,13 @@
 import { NonRetryableError } from '../operations/index.ts';
+import { announceCommitPassed } from './commit-passed.ts';
 import type { PipelineDeps } from './deps.ts';
 import { announcePipeline, reportPipelineCheck } from './report.ts';
 import { findPipeline, listJobs, type PipelineStatus, setPipelineStatus } from './store.ts';
 
 /**
  * The `pipeline.finish` step, after every job: the pipeline's outcome from its jobs, reported as
- * the commit's check and a `pipeline` webhook. A pipeline that did not succeed fails its operation.
+ * the commit's check and a `pipeline` webhook; a success tells who follows passed commits. A
+ * pipeline that did not succeed fails its operation.
  */
 export async function finishPipeline(
   res: PipelineDeps,
@@ -34,5 +36,17 @@ export async function finishPipeline(
         : `Pipeline #${pipeline.number} was ${status}.`,
     );
   }
+  // Told on every run of this step (a retry included): listeners are idempotent.
+  await announceCommitPassed(
+    res.onCommitPassed,
+    {
+      projectId: pipeline.project_id,
+      ref: pipeline.ref,
+      sha: pipeline.sha,
+      actorId: pipeline.actor_id,
+      pipeline: { id: pipeline.id, number: pipeline.number },
+    },
+    (error) => res.logger.error({ err: error, pipeline: pipeline.id }, 'a listener of passed commits failed'),
+  );
   return { status };
 }

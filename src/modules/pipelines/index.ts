@@ -1,5 +1,6 @@
 /** The pipelines module's public face: pipeline file, triggers, runner, schedules, test reports. */
 
+export type { CommitPassed, CommitPassedListener } from './commit-passed.ts';
 export type { PipelineDeps } from './deps.ts';
 export { describePipeline, type PipelineSummary } from './describe-pipeline.ts';
 export { registerPipelineJobs } from './jobs.ts';
@@ -9,5 +10,6 @@ export { PipelineFileError, type PipelineSpec, parsePipelineFile } from './pipel
 export { pipelineRoutes } from './routes.ts';
 export { nextCronTime, parseCron } from './schedules/cron.ts';
 export { runDueSchedules, startPipelineScheduler } from './schedules/scheduler.ts';
+export { findBranchPipeline } from './store.ts';
 export { readTestReports } from './test-reports/read-test-reports.ts';
 export { triggerPipeline } from './trigger-pipeline.ts';

@@ -1,11 +1,16 @@
+import { isSystemActor } from '../../platform/http/actor.ts';
 import { branchOf, type PushEvent, ZERO_SHA } from '../git/index.ts';
 import type { ReviewEvent } from '../reviews/index.ts';
+import { announceCommitPassed } from './commit-passed.ts';
 import type { PipelineDeps } from './deps.ts';
 import { triggerPipeline } from './trigger-pipeline.ts';
 
 const SKIP = /\[(skip ci|ci skip|no ci)\]/i;
 
-/** A push to a branch runs its pipeline, unless the head commit says `[skip ci]` or `[no ci]`. */
+/**
+ * A push to a branch runs its pipeline, unless the head commit says `[skip ci]` or `[no ci]`; a
+ * commit no pipeline applies to has passed.
+ */
 export function pipelinesOnPush(res: PipelineDeps) {
   return async (push: PushEvent) => {
     for (const u of push.updates) {
@@ -15,7 +20,7 @@ export function pipelinesOnPush(res: PipelineDeps) {
         res.logger.info({ project: push.projectSlug, ref: u.ref }, 'pipeline skipped by commit message');
         continue;
       }
-      await triggerPipeline(res, {
+      const triggered = await triggerPipeline(res, {
         projectId: push.projectId,
         projectSlug: push.projectSlug,
         ref: branch,
@@ -23,6 +28,23 @@ export function pipelinesOnPush(res: PipelineDeps) {
         trigger: 'push',
         actor: push.actor,
       });
+      // Nothing to test: the commit passes as it is (a project without a pipeline still deploys).
+      if (triggered.kind === 'no_file' || triggered.kind === 'no_jobs')
+        await announceCommitPassed(
+          res.onCommitPassed,
+          {
+            projectId: push.projectId,
+            ref: branch,
+            sha: u.newSha,
+            actorId: isSystemActor(push.actor) ? null : push.actor.userId,
+            pipeline: null,
+          },
+          (error) =>
+            res.logger.error(
+              { err: error, project: push.projectSlug },
+              'a listener of passed commits failed',
+            ),
+        );
     }
   };
 }

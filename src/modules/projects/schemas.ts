@@ -23,10 +23,16 @@ export const UpdateProjectBody = z
     description: z.string().max(2000).optional(),
     /** Jobs and apps share the host's network (instance admins only). */
     hostNetwork: z.boolean().optional(),
+    /** Builds wait for a review before they reach main (maintainers). */
+    reviewFirst: z.boolean().optional(),
   })
   .refine(
-    (b) => b.name !== undefined || b.description !== undefined || b.hostNetwork !== undefined,
-    'send name, description or hostNetwork',
+    (b) =>
+      b.name !== undefined ||
+      b.description !== undefined ||
+      b.hostNetwork !== undefined ||
+      b.reviewFirst !== undefined,
+    'send name, description, hostNetwork or reviewFirst',
   );
 
 export const ListProjectsQuery = PageQuery.extend({
@@ -53,6 +59,8 @@ export const ProjectView = z.object({
   archivedAt: z.string().nullable(),
   /** Its jobs and apps share the host's network instead of a private one (set by instance admins). */
   hostNetwork: z.boolean(),
+  /** Builds wait for a review before they reach main; else the first build merges by itself. */
+  reviewFirst: z.boolean(),
   createdAt: z.string(),
   updatedAt: z.string(),
   /** The caller's role in this project (admins see `owner`). */

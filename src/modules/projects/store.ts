@@ -11,6 +11,8 @@ export interface ProjectRow {
   sandbox_uid: number;
   /** Its jobs and apps share the host's network (set by instance admins only). */
   host_network: boolean;
+  /** Builds wait for a review before they reach main (else the first build merges by itself). */
+  review_first: boolean;
   created_by: string | null;
   created_at: Date;
   updated_at: Date;
@@ -98,12 +100,19 @@ export async function listProjectsFor(
 export async function updateProject(
   db: Queryable,
   id: string,
-  patch: { name?: string; description?: string; archivedAt?: Date | null; hostNetwork?: boolean },
+  patch: {
+    name?: string;
+    description?: string;
+    archivedAt?: Date | null;
+    hostNetwork?: boolean;
+    reviewFirst?: boolean;
+  },
 ): Promise<ProjectRow> {
   const { rows } = await db.query<ProjectRow>(
     `UPDATE projects SET name = COALESCE($2, name), description = COALESCE($3, description),
        archived_at = CASE WHEN $4 THEN $5::timestamptz ELSE archived_at END,
-       host_network = COALESCE($6, host_network), updated_at = now()
+       host_network = COALESCE($6, host_network),
+       review_first = COALESCE($7, review_first), updated_at = now()
      WHERE id = $1 RETURNING *`,
     [
       id,
@@ -112,6 +121,7 @@ export async function updateProject(
       patch.archivedAt !== undefined,
       patch.archivedAt ?? null,
       patch.hostNetwork ?? null,
+      patch.reviewFirst ?? null,
     ],
   );
   return rows[0]!;

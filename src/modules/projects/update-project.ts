@@ -17,7 +17,7 @@ export async function updateProject(
   db: Db,
   ctx: RequestContext,
   slug: string,
-  patch: { name?: string; description?: string; hostNetwork?: boolean },
+  patch: { name?: string; description?: string; hostNetwork?: boolean; reviewFirst?: boolean },
 ): Promise<ProjectRow> {
   requireUndelegated(ctx.actor, AGENTS_CANNOT_ADMINISTER);
   const { project } = await requireProjectRole(db, ctx.actor, slug, 'maintainer');

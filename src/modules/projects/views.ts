@@ -13,6 +13,7 @@ export function toProjectView(row: ProjectRow, role: ProjectRole): ProjectView {
     archived: row.archived_at !== null,
     archivedAt: row.archived_at?.toISOString() ?? null,
     hostNetwork: row.host_network,
+    reviewFirst: row.review_first,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
     role,

@@ -6,6 +6,7 @@ export { createMergeRequest } from './create-merge-request.ts';
 export type { ReviewDeps, ReviewEvent, ReviewListener } from './events.ts';
 export { getIssue } from './get-issue.ts';
 export { updateIssue } from './issues.ts';
+export { AGENTS_CANNOT_MERGE, mergeMergeRequest } from './merge-merge-request.ts';
 export { reviewsOnPush } from './on-push.ts';
 export { openMergeRequestsOn } from './open-merge-requests-on.ts';
 export { recordIssueComment } from './record-comment.ts';

@@ -50,6 +50,18 @@ export async function latestFeature(db: Queryable, blueprintId: string): Promise
   return rows[0];
 }
 
+/** The project's newest build that finished (verified): its Blueprint says what the app on main is for. */
+export async function latestDoneFeatureOfProject(
+  db: Queryable,
+  projectId: string,
+): Promise<FeatureRow | undefined> {
+  const { rows } = await db.query<FeatureRow>(
+    `SELECT * FROM features WHERE project_id = $1 AND phase = 'done' ORDER BY updated_at DESC, id DESC LIMIT 1`,
+    [projectId],
+  );
+  return rows[0];
+}
+
 export async function listFeatureRows(
   db: Queryable,
   blueprintId: string,

@@ -7,18 +7,28 @@ import { resumeBuild, settleEndedBuild } from './build/settle-build.ts';
 import { deployStep } from './build/step-deploy.ts';
 import { draftBlueprintStep } from './build/step-draft-blueprint.ts';
 import { implementStep } from './build/step-implement.ts';
+import { landStep } from './build/step-land.ts';
 import { planStep } from './build/step-plan.ts';
 import { renderSpecStep } from './build/step-render-spec.ts';
 import { testStep } from './build/step-test.ts';
 import { type ReportInput, reportVerificationStep, verifyStep } from './build/step-verify.ts';
 import type { StudioDeps } from './deps.ts';
+import {
+  MAIN_RELEASE_KIND,
+  MainReleaseInput,
+  type MainReportInput,
+} from './main-release/main-release-input.ts';
+import { deployMainStep, reportMainStep, verifyMainStep } from './main-release/main-release-steps.ts';
 
 const MINUTE = 60_000;
 
 /**
  * The Studio's workflows:
- * - `studio.build`: [draft-blueprint →] render-spec → plan → implement → test → deploy → verify
- *   (`verify` fans out `verify/browser` = automation.verify and `verify/report`).
+ * - `studio.build`: [draft-blueprint →] render-spec → plan → implement → test → deploy (the branch's
+ *   preview) → verify (`verify/browser` = automation.verify, `verify/report`) → land (the first
+ *   build merges to main and follows main's release on staging; others wait for a review).
+ * - `studio.release-main`: a commit of main that passed → deploy (staging) → verify (`verify/browser`,
+ *   `verify/report`): production follows main, and Publish takes what staging verified.
  * - `studio.architect-turn`: one LLM Architect chat turn (`reply`), its answer streamed as events.
  */
 export function registerStudioJobs(registry: Registry, deps: StudioDeps): void {
@@ -41,16 +51,37 @@ export function registerStudioJobs(registry: Registry, deps: StudioDeps): void {
     defineBuildStep<BuildInput>('deploy', { timeoutMs: 25 * MINUTE }, (ctx) => deployStep(deps, ctx)),
     defineBuildStep<BuildInput>('verify', {}, (ctx) => verifyStep(deps, ctx)),
     defineBuildStep<ReportInput>('report-verification', {}, (ctx) => reportVerificationStep(deps, ctx)),
+    // Waits for main's pipeline and the release of the merged commit, each bounded by its own timeouts.
+    defineBuildStep<BuildInput>('land', { timeoutMs: 125 * MINUTE }, (ctx) => landStep(deps, ctx)),
+    defineWorkflow(MAIN_RELEASE_KIND, MainReleaseInput, (input) => [
+      { key: 'deploy', step: 'studio.deploy-main', input },
+      { key: 'verify', step: 'studio.verify-main', input, dependsOn: ['deploy'] },
+    ]),
+    defineStep<MainReleaseInput>('studio.deploy-main', {
+      retry: { maxAttempts: 2, baseMs: 1_000, maxMs: 5_000 },
+      timeoutMs: 25 * MINUTE,
+      handler: (ctx) => nonRetryableOnDomain(deployMainStep(deps, ctx)),
+    }),
+    defineStep<MainReleaseInput>('studio.verify-main', {
+      handler: (ctx) => nonRetryableOnDomain(verifyMainStep(deps, ctx)),
+    }),
+    defineStep<MainReportInput>('studio.report-main-verification', {
+      handler: (ctx) => nonRetryableOnDomain(reportMainStep(deps, ctx)),
+    }),
     defineWorkflow('studio.architect-turn', ArchitectTurnInput, (input) => [
       { key: 'reply', step: 'studio.architect-reply', input },
     ]),
     defineStep<ArchitectTurnInput>('studio.architect-reply', {
       retry: { maxAttempts: 2, baseMs: 500, maxMs: 2_000 },
       timeoutMs: 10 * MINUTE,
-      handler: (ctx) =>
-        architectReplyStep(deps, ctx).catch((error) => {
-          throw error instanceof DomainError ? new NonRetryableError(error.message) : error;
-        }),
+      handler: (ctx) => nonRetryableOnDomain(architectReplyStep(deps, ctx)),
     }),
   );
+}
+
+/** Domain errors (a bad app.yml, a refused permission) will not get better by retrying. */
+function nonRetryableOnDomain<T>(work: Promise<T>): Promise<T> {
+  return work.catch((error) => {
+    throw error instanceof DomainError ? new NonRetryableError(error.message) : error;
+  });
 }

@@ -14,6 +14,8 @@ export interface DeployRefInput {
   env: string;
   /** Branch, tag or sha; default: the preview's branch, or `main` for staging. */
   ref?: string;
+  /** The branch the release is of, when `ref` is a sha (default: the preview's branch). */
+  branch?: string;
   operationId?: string | null;
   onLog?(line: string, stream: 'stdout' | 'stderr'): void;
   signal?: AbortSignal;
@@ -42,7 +44,7 @@ export async function deployRef(
   const release = await prepareRelease(deps, {
     project,
     ref,
-    branch: env.branch,
+    branch: input.branch ?? env.branch,
     actorName: ctx.actor.username,
     onLog: input.onLog,
     signal: input.signal,

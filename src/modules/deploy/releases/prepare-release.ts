@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { NotFoundError, UnprocessableError } from '../../../platform/errors.ts';
-import { repositoryPath, resolveRevision } from '../../git/index.ts';
+import { DEFAULT_BRANCH, repositoryPath, resolveRevision } from '../../git/index.ts';
 import { type ProjectRow, projectSandboxNetwork, projectSandboxUser } from '../../projects/index.ts';
 import { revealSecrets } from '../../secrets/index.ts';
 import { APP_SETTINGS_PATH, type AppSettings, parseAppSettings } from '../app-settings.ts';
@@ -12,7 +12,13 @@ import { buildLogFile, releaseDir } from '../paths.ts';
 import { withAdvisoryLock } from './advisory-lock.ts';
 import { materializeCommit } from './materialize-commit.ts';
 import { pruneReleases } from './prune-releases.ts';
-import { findReleaseBySha, finishRelease, type ReleaseRow, upsertPreparingRelease } from './release-store.ts';
+import {
+  findReleaseBySha,
+  finishRelease,
+  type ReleaseRow,
+  setReleaseBranch,
+  upsertPreparingRelease,
+} from './release-store.ts';
 import { runBuild } from './run-build.ts';
 import { releaseSecretAccess, withheldNote } from './secret-access.ts';
 
@@ -45,7 +51,12 @@ export async function prepareRelease(deps: DeployDeps, input: PrepareReleaseInpu
     `deploy-release:${project.id}:${sha}`,
     async () => {
       const existing = await findReleaseBySha(db, project.id, sha);
-      if (existing?.status === 'ready' && existsSync(existing.path)) return existing;
+      if (existing?.status === 'ready' && existsSync(existing.path)) {
+        // A branch's commit merged by fast-forward is released again from main: it is main's now.
+        if (branch === DEFAULT_BRANCH && existing.branch !== DEFAULT_BRANCH)
+          return (await setReleaseBranch(db, existing.id, DEFAULT_BRANCH, clock.now())) ?? existing;
+        return existing;
+      }
       const id = existing?.id ?? randomUUID();
       const row = await upsertPreparingRelease(db, {
         id,

@@ -1,5 +1,6 @@
 import type { RequestContext } from '../../../platform/context.ts';
 import { ConflictError } from '../../../platform/errors.ts';
+import { DEFAULT_BRANCH, protectedBranchContaining, repositoryPath } from '../../git/index.ts';
 import { requireProjectRole } from '../../projects/index.ts';
 import { requireKept, resolveReleaseRef } from '../access.ts';
 import type { DeployDeps } from '../deps.ts';
@@ -8,8 +9,9 @@ import { deployRelease } from './deploy-release.ts';
 import { findRelease, type ReleaseRow } from './release-store.ts';
 
 /**
- * Promotes a verified release to production with the same health-gated swap: by default the
- * release staging runs. An unverified release is refused (409) so nothing untested goes live.
+ * Promotes a verified release of a `main` commit to production with the same health-gated swap:
+ * by default the release staging runs. An unverified release is refused (409) so nothing untested
+ * goes live, and so is a branch's commit not merged yet: production runs what main has.
  */
 export async function publishRelease(
   deps: DeployDeps,
@@ -32,6 +34,13 @@ export async function publishRelease(
       {
         release: release.id,
       },
+    );
+  }
+  const repo = repositoryPath(deps.config.home, project.slug);
+  if ((await protectedBranchContaining(repo, release.sha)) !== DEFAULT_BRANCH) {
+    throw new ConflictError(
+      `Release ${release.sha.slice(0, 7)} is ${release.branch ? `of the branch "${release.branch}"` : 'a commit'} that ${DEFAULT_BRANCH} does not have yet; merge it first: production runs what ${DEFAULT_BRANCH} has.`,
+      { release: release.id },
     );
   }
   requireKept(release);

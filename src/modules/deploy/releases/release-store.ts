@@ -54,6 +54,15 @@ export async function findReleasesByRef(
   return rows;
 }
 
+/** The branch a release is of: `main` once a branch's commit is released from it. */
+export async function setReleaseBranch(db: Queryable, id: string, branch: string, now: Date) {
+  const { rows } = await db.query<ReleaseRow>(
+    'UPDATE releases SET branch = $2, updated_at = $3 WHERE id = $1 RETURNING *',
+    [id, branch, now],
+  );
+  return rows[0];
+}
+
 /** Creates the row in `preparing`, or resets a failed/pruned one so it is prepared again. */
 export async function upsertPreparingRelease(
   db: Queryable,
@@ -71,7 +80,8 @@ export async function upsertPreparingRelease(
     `INSERT INTO releases (id, project_id, sha, branch, path, status, created_by, created_at, updated_at)
      VALUES ($1, $2, $3, $4, $5, 'preparing', $6, $7, $7)
      ON CONFLICT (project_id, sha) DO UPDATE SET status = 'preparing', error = NULL,
-       branch = COALESCE(releases.branch, EXCLUDED.branch), updated_at = EXCLUDED.updated_at
+       branch = CASE WHEN EXCLUDED.branch = 'main' THEN 'main' ELSE COALESCE(releases.branch, EXCLUDED.branch) END,
+       updated_at = EXCLUDED.updated_at
      RETURNING *`,
     [r.id, r.projectId, r.sha, r.branch, r.path, r.createdBy, r.now],
   );

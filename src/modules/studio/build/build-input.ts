@@ -20,6 +20,8 @@ export const BuildInput = z.object({
   request: z.string().max(100_000).optional(),
   /** A change to an app already built: the agent works from the default branch, no scaffold. */
   change: z.boolean().default(false),
+  /** The merge request waits for a review: the build does not merge even a first build to main. */
+  reviewFirst: z.boolean().default(false),
   /** How well the closest template fits the request (templateFit). */
   fit: z.object({ template: TemplateId, confidence: z.number(), reason: z.string() }).optional(),
 });
@@ -35,7 +37,11 @@ export function buildSteps(input: BuildInput) {
     step('implement', ['plan', 'render-spec']),
     step('test', ['implement']),
     ...(input.until === 'verify'
-      ? [step('deploy', ['test', 'implement']), step('verify', ['deploy', 'implement'])]
+      ? [
+          step('deploy', ['test', 'implement']),
+          step('verify', ['deploy', 'implement']),
+          step('land', ['verify', 'implement']),
+        ]
       : []),
   ];
 }

@@ -10,11 +10,25 @@ import { startBuild } from './start-build.ts';
 import { startPromptBuild } from './start-prompt.ts';
 
 const tags = ['studio'];
-const BuildBody = z.object({ override: z.boolean().optional() }).default({});
+const BuildBody = z
+  .object({
+    override: z.boolean().optional(),
+    /**
+     * Wait for a review before main: the merge request stays open even on the project's first build
+     * (default: the project's reviewFirst setting).
+     */
+    reviewFirst: z.boolean().optional(),
+  })
+  .default({});
 const PromptBody = z.object({
   prompt: z.string().trim().min(3, 'describe what to build in a few words').max(4000),
   template: TemplateId.optional(),
   project: z.string().trim().min(1).max(100).optional(),
+  /**
+   * Wait for a review before main: the merge request stays open even on the project's first build
+   * (default: the project's reviewFirst setting).
+   */
+  reviewFirst: z.boolean().optional(),
 });
 const ChangeBody = z.strictObject({
   request: z.string().trim().min(3, 'say what to change in a few words').max(20_000),
@@ -46,6 +60,7 @@ export function registerBuildRoutes(app: HttpApp, res: StudioRouteDeps) {
     async (request, reply) => {
       const started = await startBuild(res, contextOf(request), request.params.id, {
         override: request.body.override,
+        reviewFirst: request.body.reviewFirst,
       });
       return reply.status(202).send({ ...started, eventsUrl: eventsUrl(started.operationId) });
     },

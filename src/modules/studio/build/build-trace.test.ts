@@ -164,16 +164,25 @@ describe('a build traced end to end', () => {
 
     // Nothing else was traced meanwhile: every span is in this trace. Below the steps: git
     // processes, the operations the implement step's push started (the pipeline, whose job runs
-    // its command in a span of its own, and the preview deploy), and the staging app's launch —
-    // by the supervisor, woken by NOTIFY — under the deploy step.
+    // its command in a span of its own, and the preview deploy), the preview app's launch — by the
+    // supervisor, woken by NOTIFY — under the deploy step, and main's pipeline and release, started
+    // by the land step's merge.
     expect(all.filter((s) => s.spanContext().traceId !== traceId)).toEqual([]);
     const named = (name: string) => all.filter((s) => s.name === name);
     expect(named('git commit-tree').map((s) => parentId(s))).toContain(
       stepSpan('implement').spanContext().spanId,
     );
-    const [job] = named('pipeline.run job:test');
-    expect(job && parentId(job)).toBe(stepSpan('implement').spanContext().spanId);
-    expect(named('pipeline step test').map((s) => parentId(s))).toEqual([job!.spanContext().spanId]);
+    // Two pipelines: the branch's, started by the implement step's push, and main's, started by
+    // the land step's merge (a first build merges itself).
+    const jobs = named('pipeline.run job:test');
+    expect(jobs.map((j) => parentId(j)).sort()).toEqual(
+      [stepSpan('implement').spanContext().spanId, stepSpan('land').spanContext().spanId].sort(),
+    );
+    expect(
+      named('pipeline step test')
+        .map((s) => parentId(s))
+        .sort(),
+    ).toEqual(jobs.map((j) => j.spanContext().spanId).sort());
     expect(named('deploy launch').map((s) => parentId(s))).toContain(stepSpan('deploy').spanContext().spanId);
 
     // Step logs carry the trace too.

@@ -128,26 +128,44 @@ describe('a landing prompt, offline', () => {
     expect(feature.spec).toMatch(/^# /);
   });
 
-  it('goes on to a verified staging deploy: the release is verified, the merge request has the browser check, the screenshots are events of the build', {
+  it('checks the branch on its preview, merges the first build to main, and the commit of main is released and verified on staging', {
     timeout: 240_000,
   }, async () => {
     const op = await waitForOperation(t.res.db, started.operationId, { timeoutMs: 200_000, bus: t.res.bus });
     expect(op.status, JSON.stringify(op.error)).toBe('succeeded');
-    const report = (op.output as { verify: { url: string; releaseId: string; sha: string } }).verify;
     const steps = (await getOperation(t.res.db, started.operationId)).steps;
-    expect(steps.find((s) => s.key === 'verify/report')?.output).toMatchObject({
-      passed: true,
-      releaseId: report.releaseId,
+    const output = (key: string) => steps.find((s) => s.key === key)?.output as Record<string, unknown>;
+    // The build checks its own branch on the branch's preview…
+    const report = output('verify') as { url: string; releaseId: string; sha: string };
+    expect(output('verify/report')).toMatchObject({ passed: true, releaseId: report.releaseId });
+    expect(report.url).toMatch(/^http:\/\/preview-orchard-photo-gallery--photo-gallery\.localhost:\d+\/$/);
+    // …then, a first build, merges itself to main: main's pipeline passes, staging runs main.
+    const landed = output('land') as {
+      merged: boolean;
+      sha: string;
+      staging: { url: string; releaseId: string; verified: boolean };
+    };
+    expect(landed).toMatchObject({ merged: true, staging: { verified: true } });
+    expect(landed.sha).toBe(report.sha); // a fast-forward: main runs the very commit the preview checked
+    expect(landed.staging.url).toMatch(/^http:\/\/staging--photo-gallery\.localhost:\d+\/$/);
+    const repo = repositoryPath(t.config.home, started.projectSlug);
+    expect(await branchHead(repo, 'main')).toBe(landed.sha);
+    const pipelines = (await api('GET', `/api/projects/${started.projectSlug}/pipelines`)).json().items;
+    expect(pipelines.find((p: { ref: string }) => p.ref === 'main')).toMatchObject({
+      sha: landed.sha,
+      status: 'success',
     });
-    expect(report.url).toMatch(/^http:\/\/staging--photo-gallery\.localhost:\d+\/$/);
 
     const envs = (await api('GET', `/api/projects/${started.projectSlug}/environments`)).json().items;
-    expect(envs[0]).toMatchObject({
-      name: 'staging',
+    expect(envs.find((e: { name: string }) => e.name === 'staging')).toMatchObject({
       status: 'running',
-      release: { sha: report.sha, verified: true },
+      release: { sha: landed.sha, verified: true, branch: 'main' },
     });
-    const [mr] = (await api('GET', `/api/projects/${started.projectSlug}/merge-requests`)).json().items;
+    // Merged, the branch's preview is gone.
+    expect(envs.map((e: { name: string }) => e.name)).not.toContain('preview/orchard/photo-gallery');
+    const [mr] = (await api('GET', `/api/projects/${started.projectSlug}/merge-requests?state=all`)).json()
+      .items;
+    expect(mr).toMatchObject({ state: 'merged' });
     expect(mr.checks).toEqual(
       expect.arrayContaining([expect.objectContaining({ name: 'browser-verification', status: 'success' })]),
     );
@@ -218,7 +236,7 @@ describe('a prompt full of JavaScript words', () => {
 });
 
 describe('`orchard prompt`', () => {
-  it('runs the same loop from a terminal: follows the build live and ends with the staging address (exit 0)', {
+  it('runs the same loop from a terminal: follows the build live and ends with the addresses of the preview and of staging (exit 0)', {
     timeout: 240_000,
   }, async () => {
     const run = await runOrchard([
@@ -234,14 +252,17 @@ describe('`orchard prompt`', () => {
       run.stdout.match(/^Building (\S+) on orchard\/\S+ — operation (\S+)$/m) ?? [];
     expect(slug, run.stdout).toBeTruthy();
     expect(run.stdout).toContain(`Studio: ${base}/projects/${slug}/blueprints/`);
-    for (const step of ['implement', 'test', 'deploy', 'verify'])
+    for (const step of ['implement', 'test', 'deploy', 'verify', 'land'])
       expect(run.stdout).toContain(`${step}: succeeded`);
     expect(run.stdout).toContain('Build succeeded');
+    expect(run.stdout).toMatch(
+      new RegExp(`^Preview: http://preview-orchard-\\S+--${slug}\\.localhost:\\d+/$`, 'm'),
+    );
     const staging = run.stdout.match(/^Staging: (\S+)$/m)?.[1];
     expect(staging).toMatch(new RegExp(`^http://staging--${slug}\\.localhost:\\d+/$`));
     const op = await getOperation(t.res.db, operationId!);
     expect(op.status).toBe('succeeded');
-    expect((op.output as { verify: { url: string } }).verify.url).toBe(staging);
+    expect((op.output as { land: { staging: { url: string } } }).land.staging.url).toBe(staging);
 
     const refused = await runOrchard(['prompt', 'ab', '--url', base, '--token', token]);
     expect(refused.code).not.toBe(0);

@@ -22,6 +22,8 @@ export interface StartBuildOptions {
   until?: BuildInput['until'];
   /** A change request: the agent builds it on a branch of its own, from the default branch. */
   change?: string;
+  /** Wait for a review before main (default: the project's setting). */
+  reviewFirst?: boolean;
 }
 
 /** What a build without a model can do, and what it cannot: said before anything is written. */
@@ -131,6 +133,7 @@ export async function startBuild(
       until: options.until ?? 'verify',
       runtime,
       change: Boolean(options.change),
+      reviewFirst: options.reviewFirst ?? project.review_first,
       request,
       fit,
     } satisfies BuildInput;

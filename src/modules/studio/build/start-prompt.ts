@@ -14,6 +14,8 @@ export interface PromptInput {
   template?: TemplateId;
   /** An existing project's slug; without it a project is created, named after the prompt. */
   project?: string;
+  /** Wait for a review before main, even on the first build. */
+  reviewFirst?: boolean;
 }
 
 /**
@@ -49,6 +51,7 @@ export async function startPromptBuild(
     const build = await startBuild({ ...res, db: tx }, ctx, row.id, {
       override: true,
       draft: { prompt: input.prompt, template: input.template },
+      reviewFirst: input.reviewFirst,
     });
     return { ...build, projectSlug: slug, blueprintId: row.id };
   });

@@ -5,12 +5,13 @@ import type { BuildInput, DeployOutput, ImplementOutput } from './build-input.ts
 import { enterPhase, loadBuild } from './build-step.ts';
 
 /**
- * `deploy`: the branch's commit becomes the staging release, behind the health-gated swap — or,
- * for a change request, the branch's preview (`preview/<branch>`), leaving staging as it is.
+ * `deploy`: the branch's commit becomes its preview (`preview/<branch>`) behind the health-gated
+ * swap. Staging is not the build's: it runs what `main` has, released once the branch is merged
+ * and `main` passes its pipeline (main-release).
  */
 export async function deployStep(deps: StudioDeps, ctx: StepContext<BuildInput>): Promise<DeployOutput> {
-  const target = ctx.input.change ? previewName((ctx.deps.implement as ImplementOutput).branch) : 'staging';
-  await enterPhase(deps, ctx, 'deploy', ctx.input.change ? 'Deploying a preview' : 'Deploying to staging');
+  const target = previewName((ctx.deps.implement as ImplementOutput).branch);
+  await enterPhase(deps, ctx, 'deploy', 'Deploying a preview');
   const { project } = await loadBuild(deps, ctx.input);
   const impl = ctx.deps.implement as ImplementOutput;
   await ctx.progress(0, `Preparing the release of ${impl.sha.slice(0, 7)}`);

@@ -3,7 +3,7 @@ import { bearer, createTestApp, type TestApp } from '../../../../test/app.ts';
 import { listenApp, startWorkers } from '../../../../test/git.ts';
 import { SYSTEM_ACTOR } from '../../../platform/http/actor.ts';
 import { markReleaseVerified } from '../../deploy/index.ts';
-import { type WorkerPool, waitForOperation } from '../../operations/index.ts';
+import { getOperation, type WorkerPool, waitForOperation } from '../../operations/index.ts';
 
 /**
  * The projects list's overviews, end to end and offline: a landing prompt builds an app, deploys it
@@ -116,13 +116,18 @@ describe('GET /api/projects with overviews', () => {
         shortSha: expect.stringMatching(/^[0-9a-f]{7}$/),
       },
       production: null,
-      openMergeRequests: 1,
+      // The first build merged itself: staging runs main.
+      openMergeRequests: 0,
       openIssues: 1,
     });
+    // The thumbnail is staging's own check: by the release of main's commit, not by the build
+    // (which checked its branch's preview).
+    const [thumbOp] =
+      (item.overview.thumbnailUrl ?? '').match(/(?<=^\/api\/artifacts\/operations\/)[0-9a-f-]{36}/) ?? [];
+    expect(thumbOp).not.toBe(built.operationId);
+    expect((await getOperation(t.res.db, thumbOp!)).kind).toBe('studio.release-main');
     expect(item.overview.thumbnailUrl).toMatch(
-      new RegExp(
-        `^/api/artifacts/operations/${built.operationId}/verify/browser/attempt-\\d+/01-[a-z0-9-]+\\.png$`,
-      ),
+      /^\/api\/artifacts\/operations\/[0-9a-f-]{36}\/verify\/browser\/attempt-\d+\/01-[a-z0-9-]+\.png$/,
     );
     // A project with nothing built yet says so.
     expect((await listed(owner)).find((p) => p.slug === older[0])!.overview).toMatchObject({ openIssues: 1 });
