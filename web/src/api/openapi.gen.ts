@@ -608,6 +608,7 @@ export interface paths {
                                 archived: boolean;
                                 archivedAt: string | null;
                                 hostNetwork: boolean;
+                                reviewFirst: boolean;
                                 createdAt: string;
                                 updatedAt: string;
                                 /** @enum {string} */
@@ -682,6 +683,7 @@ export interface paths {
                             archived: boolean;
                             archivedAt: string | null;
                             hostNetwork: boolean;
+                            reviewFirst: boolean;
                             createdAt: string;
                             updatedAt: string;
                             /** @enum {string} */
@@ -729,6 +731,7 @@ export interface paths {
                             archived: boolean;
                             archivedAt: string | null;
                             hostNetwork: boolean;
+                            reviewFirst: boolean;
                             createdAt: string;
                             updatedAt: string;
                             /** @enum {string} */
@@ -758,6 +761,7 @@ export interface paths {
                         name?: string;
                         description?: string;
                         hostNetwork?: boolean;
+                        reviewFirst?: boolean;
                     };
                 };
             };
@@ -776,6 +780,7 @@ export interface paths {
                             archived: boolean;
                             archivedAt: string | null;
                             hostNetwork: boolean;
+                            reviewFirst: boolean;
                             createdAt: string;
                             updatedAt: string;
                             /** @enum {string} */
@@ -888,6 +893,7 @@ export interface paths {
                             archived: boolean;
                             archivedAt: string | null;
                             hostNetwork: boolean;
+                            reviewFirst: boolean;
                             createdAt: string;
                             updatedAt: string;
                             /** @enum {string} */
@@ -937,6 +943,7 @@ export interface paths {
                             archived: boolean;
                             archivedAt: string | null;
                             hostNetwork: boolean;
+                            reviewFirst: boolean;
                             createdAt: string;
                             updatedAt: string;
                             /** @enum {string} */
@@ -5319,6 +5326,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         override?: boolean;
+                        reviewFirst?: boolean;
                     };
                 };
             };
@@ -5433,6 +5441,7 @@ export interface paths {
                         /** @enum {string} */
                         template?: "crud-app" | "landing-page";
                         project?: string;
+                        reviewFirst?: boolean;
                     };
                 };
             };
