@@ -22,6 +22,8 @@ export const BranchView = z.object({
   title: z.string(),
   default: z.boolean(),
   protected: z.boolean(),
+  /** Its head is a first commit (no parent): on the default branch, often all a new repository has. */
+  root: z.boolean(),
 });
 
 export const TreeEntryView = z.object({

@@ -129,3 +129,17 @@ export async function updateMergeRequest(
     ],
   );
 }
+
+/** The state of each of a project's merge requests named by number (absent when there is none). */
+export async function mergeRequestStates(
+  db: Queryable,
+  projectId: string,
+  numbers: readonly number[],
+): Promise<Map<number, MergeRequestRecord['state']>> {
+  if (!numbers.length) return new Map();
+  const { rows } = await db.query<Pick<MergeRequestRecord, 'number' | 'state'>>(
+    'SELECT number, state FROM merge_requests WHERE project_id = $1 AND number = ANY($2::int[])',
+    [projectId, [...new Set(numbers)]],
+  );
+  return new Map(rows.map((r) => [r.number, r.state]));
+}

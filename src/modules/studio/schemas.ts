@@ -114,6 +114,8 @@ export const FeatureView = z.object({
   ),
   branch: z.string().nullable(),
   mergeRequestNumber: z.number().nullable(),
+  /** Its merge request's state: `merged` once the build is on main (null without one). */
+  mergeRequestState: z.enum(['open', 'merged', 'closed']).nullable(),
   operationId: z.string().nullable(),
   eventsUrl: z.string().nullable(),
   spec: z.string().nullable(),

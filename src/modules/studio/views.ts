@@ -31,7 +31,10 @@ export function toSnapshotView(row: SnapshotRow) {
   };
 }
 
-export function toFeatureView(row: FeatureRow) {
+export function toFeatureView(
+  row: FeatureRow,
+  mergeRequestState: 'open' | 'merged' | 'closed' | null = null,
+) {
   return {
     id: row.id,
     blueprintId: row.blueprint_id,
@@ -40,6 +43,7 @@ export function toFeatureView(row: FeatureRow) {
     history: row.history,
     branch: row.branch,
     mergeRequestNumber: row.merge_request_number,
+    mergeRequestState,
     operationId: row.operation_id,
     eventsUrl: row.operation_id ? `/api/operations/${row.operation_id}/events` : null,
     spec: row.spec,

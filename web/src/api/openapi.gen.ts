@@ -1268,6 +1268,7 @@ export interface paths {
                                 title: string;
                                 default: boolean;
                                 protected: boolean;
+                                root: boolean;
                             }[];
                             nextCursor: null;
                         };
@@ -5522,6 +5523,7 @@ export interface paths {
                                 }[];
                                 branch: string | null;
                                 mergeRequestNumber: number | null;
+                                mergeRequestState: ("open" | "merged" | "closed") | null;
                                 operationId: string | null;
                                 eventsUrl: string | null;
                                 spec: string | null;

@@ -8,7 +8,7 @@ import type { PageProps } from '../app/page-props.ts';
 import { Link, navigate, useLocation } from '../app/router.tsx';
 import { ProjectFrame } from '../features/projects/project-frame.tsx';
 import { to } from '../features/projects/project-paths.ts';
-import { BranchPicker, defaultBranch, useBranches } from '../features/repo/repo-branch-picker.tsx';
+import { BranchPicker, codeBranch, useBranches } from '../features/repo/repo-branch-picker.tsx';
 import { RepoCommitList } from '../features/repo/repo-commit-list.tsx';
 import { ErrorAlert } from '../widgets/alert.tsx';
 import { Card } from '../widgets/card.tsx';
@@ -31,7 +31,7 @@ function CommitsBody({ project }: { project: Project }) {
   const slug = project.slug;
   const { search } = useLocation();
   const branches = useBranches(slug);
-  const ref = search.get('ref') || defaultBranch(branches.data);
+  const ref = search.get('ref') || codeBranch(branches.data);
   const path = search.get('path') ?? '';
   const empty = branches.data?.length === 0;
   const commits = useInfiniteQuery({

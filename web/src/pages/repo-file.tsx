@@ -3,7 +3,7 @@ import type { PageProps } from '../app/page-props.ts';
 import { navigate, useLocation } from '../app/router.tsx';
 import { ProjectFrame } from '../features/projects/project-frame.tsx';
 import { to } from '../features/projects/project-paths.ts';
-import { BranchPicker, defaultBranch, useBranches } from '../features/repo/repo-branch-picker.tsx';
+import { BranchPicker, codeBranch, useBranches } from '../features/repo/repo-branch-picker.tsx';
 import { RepoBreadcrumbs } from '../features/repo/repo-breadcrumbs.tsx';
 import { RepoFileView } from '../features/repo/repo-file-view.tsx';
 import { ErrorAlert } from '../widgets/alert.tsx';
@@ -23,7 +23,7 @@ function FileBody({ project }: { project: Project }) {
   const slug = project.slug;
   const { search } = useLocation();
   const branches = useBranches(slug);
-  const ref = search.get('ref') || defaultBranch(branches.data);
+  const ref = search.get('ref') || codeBranch(branches.data);
   const path = (search.get('path') ?? '').replace(/^\/+|\/+$/g, '');
   const name = path.split('/').pop() || 'File';
   return (

@@ -7,7 +7,12 @@ import type { PageProps } from '../app/page-props.ts';
 import { Link, navigate, useLocation } from '../app/router.tsx';
 import { ProjectFrame } from '../features/projects/project-frame.tsx';
 import { apiPath, shortSha, to } from '../features/projects/project-paths.ts';
-import { BranchPicker, defaultBranch, useBranches } from '../features/repo/repo-branch-picker.tsx';
+import {
+  BranchPicker,
+  codeBranch,
+  defaultBranch,
+  useBranches,
+} from '../features/repo/repo-branch-picker.tsx';
 import { RepoBreadcrumbs } from '../features/repo/repo-breadcrumbs.tsx';
 import { cloneUrl, RepoClone } from '../features/repo/repo-clone.tsx';
 import { isMarkdownPath, useFile } from '../features/repo/repo-file-view.tsx';
@@ -36,7 +41,7 @@ function RepoBody({ project }: { project: Project }) {
   const slug = project.slug;
   const { search } = useLocation();
   const branches = useBranches(slug);
-  const ref = search.get('ref') || defaultBranch(branches.data);
+  const ref = search.get('ref') || codeBranch(branches.data);
   const path = (search.get('path') ?? '').replace(/^\/+|\/+$/g, '');
   const empty = branches.data?.length === 0;
   const tree = useQuery({

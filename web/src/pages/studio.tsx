@@ -120,6 +120,9 @@ export function StudioPage({ params }: PageProps) {
       client.invalidateQueries({ queryKey: keys.environments(slug) });
       client.invalidateQueries({ queryKey: keys.releases(slug) });
     }
+    // A merge (here, on the merge request's page, by a push) releases main: whether this
+    // Blueprint's build is on main shows in its features.
+    if (event.type === 'complete') client.invalidateQueries({ queryKey: keys.features(id) });
   });
 
   if (blueprint.isPending) return <Loading label="Loading the Studio…" />;
@@ -193,9 +196,10 @@ export function StudioPage({ params }: PageProps) {
           )}
           <StudioPreview
             slug={slug}
+            blueprintId={id}
             role={project.data?.role ?? 'viewer'}
             building={building}
-            branches={builds.branches}
+            builds={builds}
             notBuilt={
               builds.builtVersion !== null && bp.status !== 'building' ? bp.version - builds.builtVersion : 0
             }

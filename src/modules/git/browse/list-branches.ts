@@ -8,13 +8,15 @@ export interface Branch {
   title: string;
   default: boolean;
   protected: boolean;
+  /** Its head commit has no parent. */
+  root: boolean;
 }
 
 export async function listBranches(repo: string): Promise<Branch[]> {
   const text = await git(
     [
       'for-each-ref',
-      '--format=%(refname:short)%00%(objectname)%00%(committerdate:iso-strict)%00%(contents:subject)',
+      '--format=%(refname:short)%00%(objectname)%00%(committerdate:iso-strict)%00%(parent)%00%(contents:subject)',
       'refs/heads/',
     ],
     { cwd: repo },
@@ -23,7 +25,7 @@ export async function listBranches(repo: string): Promise<Branch[]> {
     .split('\n')
     .filter(Boolean)
     .map((line) => {
-      const [name, sha, committedAt, title] = line.split('\0');
+      const [name, sha, committedAt, parents, title] = line.split('\0');
       return {
         name: name!,
         sha: sha!,
@@ -31,6 +33,7 @@ export async function listBranches(repo: string): Promise<Branch[]> {
         title: title ?? '',
         default: name === DEFAULT_BRANCH,
         protected: PROTECTED_BRANCHES.includes(name!),
+        root: !parents,
       };
     });
 }

@@ -30,6 +30,7 @@ const STEP_LABELS: Record<string, string> = {
   test: 'Run the tests',
   deploy: 'Deploy',
   verify: 'Check in a browser',
+  land: 'Merge to main and release',
   'verify/browser': 'Browser robot',
   'verify/report': 'Record the verdict',
   'prepare-release': 'Build the release',

@@ -7,8 +7,9 @@ import { FormError } from '../../widgets/alert.tsx';
 import { Button } from '../../widgets/button.tsx';
 import { Card } from '../../widgets/card.tsx';
 import { TextAreaField, TextField } from '../../widgets/field.tsx';
+import { ProjectReviewFirst } from './project-review-first.tsx';
 
-/** Name and description, editable in place by maintainers. */
+/** Name, description and whether builds are reviewed before main, editable by maintainers. */
 export function ProjectAbout({ project, canEdit }: { project: Project; canEdit: boolean }) {
   const [editing, setEditing] = useState(false);
   return (
@@ -30,6 +31,7 @@ export function ProjectAbout({ project, canEdit }: { project: Project; canEdit: 
       ) : (
         <p className="text-sm text-slate-500 italic">No description yet.</p>
       )}
+      <ProjectReviewFirst project={project} canEdit={canEdit} />
     </Card>
   );
 }

@@ -14,6 +14,19 @@ export function useBranches(slug: string) {
   });
 }
 
+/**
+ * The branch that holds the code: the default branch — unless all it has is the first commit
+ * Orchard wrote to start the repository while a build waits for review on its own branch; then
+ * the newest branch. An empty repository has none yet: `main`.
+ */
+export function codeBranch(branches: Branch[] | undefined): string {
+  const main = branches?.find((b) => b.default);
+  const others = (branches ?? []).filter((b) => !b.default);
+  if (main?.root && main.title === 'Initial commit' && others.length)
+    return others.reduce((a, b) => (b.committedAt > a.committedAt ? b : a)).name;
+  return defaultBranch(branches);
+}
+
 /** The default branch, else `main` (an empty repository has none yet). */
 export const defaultBranch = (branches: Branch[] | undefined) =>
   branches?.find((b) => b.default)?.name ?? branches?.[0]?.name ?? 'main';

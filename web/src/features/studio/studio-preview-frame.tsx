@@ -156,7 +156,7 @@ export function PreviewFrame({
       )}
       <div className="flex flex-wrap items-center justify-between gap-x-3 gap-y-1 border-b border-slate-200 px-3 py-1.5 text-xs">
         <span
-          data-testid="staging-release"
+          data-testid={envName === 'staging' ? 'staging-release' : 'branch-release'}
           className="inline-flex items-center gap-1.5 text-slate-600"
           title={deployedAt ? `Deployed ${formatRelative(deployedAt)}` : undefined}
         >

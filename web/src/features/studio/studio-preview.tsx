@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import type { Environment, Release } from '../../api/env-types.ts';
 import type { ProjectRole } from '../../api/project-types.ts';
 import { Link } from '../../app/router.tsx';
@@ -13,28 +14,32 @@ import { isScreenshot, ScreenshotGrid } from '../operations/live-artifacts.tsx';
 import type { LiveArtifact } from '../operations/live-operation-state.ts';
 import { roleAtLeast } from '../projects/roles.ts';
 import { PreviewFrame } from './studio-preview-frame.tsx';
+import { type StudioBuilds, useMergeBuild } from './studio-queries.ts';
 
 /**
- * The running app: staging in a small browser (address bar, refresh, device sizes, open in a new
- * tab), Publish in the pane's header where it is seen without scrolling, then production, Rollback
- * and the verification screenshots.
+ * The running app in a small browser (address bar, refresh, device sizes, open in a new tab):
+ * staging, which runs what main has, once this Blueprint's app is there — or the preview of a
+ * build that waits for review, with Merge (which releases it on staging). Publish sits in the
+ * pane's header where it is seen without scrolling; then production, Rollback and the
+ * verification screenshots.
  */
 export function StudioPreview({
   slug,
+  blueprintId,
   role,
   building,
   buildArtifacts,
-  branches,
+  builds,
   notBuilt,
   onBuild,
   buildBusy,
 }: {
   slug: string;
+  blueprintId: string;
   role: ProjectRole;
   building: boolean;
   buildArtifacts: LiveArtifact[];
-  /** The branches this Blueprint's builds deliver to: staging shows its app only from one of them. */
-  branches: ReadonlySet<string>;
+  builds: StudioBuilds;
   /** Blueprint versions since the last successful build (0: the preview is current). */
   notBuilt: number;
   onBuild(): void;
@@ -43,11 +48,24 @@ export function StudioPreview({
   const envs = useEnvironments(slug);
   const publish = usePublish(slug);
   const rollback = useRollback(slug);
+  const merge = useMergeBuild(slug, blueprintId);
+  const [choice, setChoice] = useState<'branch' | 'staging' | null>(null);
   const staging = envs.data?.items.find((e) => e.name === 'staging');
   const production = envs.data?.items.find((e) => e.name === 'production');
-  // Staging may run another Blueprint of the project: this one's results only, or none.
-  const ours = staging?.release?.branch ? branches.has(staging.release.branch) : false;
+  // Staging may run another Blueprint of the project: this one's results only, or none. It runs
+  // main, which holds this Blueprint's app once one of its builds is merged.
+  const stagingBranch = staging?.release?.branch ?? null;
+  const ours =
+    stagingBranch === 'main' ? builds.onMain : stagingBranch ? builds.branches.has(stagingBranch) : false;
   const release = ours ? staging?.release : undefined;
+  const review = builds.awaitingReview;
+  const branchEnv = review
+    ? envs.data?.items.find((e) => e.name === `preview/${review.branch}` && e.release)
+    : undefined;
+  const shown: 'branch' | 'staging' =
+    branchEnv && (choice === 'branch' || !release || choice === null) && choice !== 'staging'
+      ? 'branch'
+      : 'staging';
   const published = Boolean(release && production?.release?.id === release.id);
   const maintainer = roleAtLeast(role, 'maintainer');
   return (
@@ -55,7 +73,11 @@ export function StudioPreview({
       <header className="flex flex-wrap items-center justify-between gap-x-3 gap-y-2 border-b border-slate-200 px-4 py-2.5">
         <div className="flex items-center gap-2">
           <h2 className="text-sm font-semibold text-slate-900">Preview</h2>
-          {staging && <EnvStatusBadge status={staging.status} />}
+          {shown === 'branch' && branchEnv ? (
+            <EnvStatusBadge status={branchEnv.status} />
+          ) : (
+            staging && <EnvStatusBadge status={staging.status} />
+          )}
         </div>
         <div className="flex items-center gap-3">
           <Link
@@ -64,94 +86,168 @@ export function StudioPreview({
           >
             Environments
           </Link>
-          {release &&
-            (published ? (
-              <span
-                data-testid="published-state"
-                title={`Production runs ${release.shortSha}`}
-                className="inline-flex h-8 items-center gap-1 text-sm font-medium text-emerald-800"
-              >
-                <svg
-                  viewBox="0 0 24 24"
-                  className="size-4"
-                  fill="none"
-                  stroke="currentColor"
-                  strokeWidth="2"
-                  aria-hidden="true"
-                >
-                  <path d="m5 12 5 5 9-10" />
-                </svg>
-                Published
-              </span>
-            ) : (
-              maintainer && (
+          {shown === 'branch' && review
+            ? maintainer && (
                 <Button
                   size="sm"
-                  busy={publish.isPending}
-                  onClick={() => {
-                    rollback.reset();
-                    publish.mutate(undefined);
-                  }}
+                  busy={merge.isPending}
+                  onClick={() => merge.mutate(review.mergeRequestNumber)}
                 >
-                  Publish
+                  Merge
                 </Button>
               )
-            ))}
+            : release &&
+              (published ? (
+                <span
+                  data-testid="published-state"
+                  title={`Production runs ${release.shortSha}`}
+                  className="inline-flex h-8 items-center gap-1 text-sm font-medium text-emerald-800"
+                >
+                  <svg
+                    viewBox="0 0 24 24"
+                    className="size-4"
+                    fill="none"
+                    stroke="currentColor"
+                    strokeWidth="2"
+                    aria-hidden="true"
+                  >
+                    <path d="m5 12 5 5 9-10" />
+                  </svg>
+                  Published
+                </span>
+              ) : (
+                maintainer && (
+                  <Button
+                    size="sm"
+                    busy={publish.isPending}
+                    onClick={() => {
+                      rollback.reset();
+                      publish.mutate(undefined);
+                    }}
+                  >
+                    Publish
+                  </Button>
+                )
+              ))}
         </div>
       </header>
-      {release && (
-        <PublishOutcome
-          publish={publish}
-          rollback={rollback}
-          hint={maintainer && !release.verified && !published}
-        />
+      {branchEnv && release && (
+        <fieldset className="flex gap-1 border-b border-slate-200 px-4 py-2 text-sm">
+          <legend className="sr-only">Show</legend>
+          {(
+            [
+              ['branch', `Branch preview`],
+              ['staging', 'Staging'],
+            ] as const
+          ).map(([key, label]) => (
+            <label
+              key={key}
+              className={`cursor-pointer rounded-md px-2.5 py-1 font-medium has-[:focus-visible]:ring-2 has-[:focus-visible]:ring-emerald-500 ${
+                shown === key ? 'bg-slate-900 text-white' : 'text-slate-600 hover:bg-slate-100'
+              }`}
+            >
+              <input
+                type="radio"
+                name={`studio-preview-${blueprintId}`}
+                className="sr-only"
+                checked={shown === key}
+                onChange={() => setChoice(key)}
+              />
+              {label}
+            </label>
+          ))}
+        </fieldset>
       )}
-      {envs.isPending ? (
-        <Loading label="Loading environments…" className="px-4" />
-      ) : envs.isError ? (
-        <div className="p-4">
-          <ErrorAlert error={envs.error} />
-        </div>
-      ) : !staging || !release ? (
-        <EmptyPreview building={building} staging={staging} other={Boolean(staging?.release) && !ours} />
+      {shown === 'branch' && review && branchEnv?.release ? (
+        <>
+          <div
+            role="status"
+            data-testid="awaiting-review"
+            className="space-y-2 border-b border-sky-200 bg-sky-50 px-4 py-2 text-sm text-sky-900"
+          >
+            <p>
+              This build is on its branch&apos;s preview and waits for review in{' '}
+              <Link
+                to={`/projects/${encodeURIComponent(slug)}/merge-requests/${review.mergeRequestNumber}`}
+                className="font-medium underline"
+              >
+                merge request !{review.mergeRequestNumber}
+              </Link>
+              . Merging it releases it on staging; Publish takes it from there to production.
+            </p>
+            <ErrorAlert error={merge.error} />
+          </div>
+          <PreviewFrame
+            url={branchEnv.url}
+            envName={branchEnv.name}
+            release={branchEnv.release}
+            deployedAt={branchEnv.deployedAt}
+            title="Branch preview"
+          />
+        </>
       ) : (
         <>
-          {notBuilt > 0 && !building && (
-            <div
-              role="status"
-              data-testid="preview-stale"
-              className="flex items-center justify-between gap-3 border-b border-amber-200 bg-amber-50 px-4 py-2 text-sm text-amber-900"
-            >
-              <span>
-                {notBuilt === 1 ? '1 change' : `${notBuilt} changes`} not built yet: the preview shows the
-                Blueprint as it was.
-              </span>
-              {roleAtLeast(role, 'developer') && (
-                <Button size="sm" busy={buildBusy} onClick={onBuild}>
-                  Build
-                </Button>
-              )}
-            </div>
+          {release && (
+            <PublishOutcome
+              publish={publish}
+              rollback={rollback}
+              merged={merge.isSuccess ? (merge.data.mergeCommitSha ?? null) : null}
+              hint={maintainer && !release.verified && !published}
+            />
           )}
-          <PreviewFrame
-            url={staging.url}
-            envName={staging.name}
-            release={release}
-            deployedAt={staging.deployedAt}
-            title="Staging preview"
-          />
-          <StagingDetails
-            role={role}
-            staging={staging}
-            release={release}
-            production={production}
-            rollback={rollback}
-            onRollback={() => {
-              publish.reset();
-              rollback.mutate({ env: 'production' });
-            }}
-            buildArtifacts={buildArtifacts}
-          />
+          {envs.isPending ? (
+            <Loading label="Loading environments…" className="px-4" />
+          ) : envs.isError ? (
+            <div className="p-4">
+              <ErrorAlert error={envs.error} />
+            </div>
+          ) : !staging || !release ? (
+            <EmptyPreview
+              building={building}
+              staging={staging}
+              other={Boolean(staging?.release) && !ours}
+              merging={merge.isSuccess}
+            />
+          ) : (
+            <>
+              {notBuilt > 0 && !building && (
+                <div
+                  role="status"
+                  data-testid="preview-stale"
+                  className="flex items-center justify-between gap-3 border-b border-amber-200 bg-amber-50 px-4 py-2 text-sm text-amber-900"
+                >
+                  <span>
+                    {notBuilt === 1 ? '1 change' : `${notBuilt} changes`} not built yet: the preview shows the
+                    Blueprint as it was.
+                  </span>
+                  {roleAtLeast(role, 'developer') && (
+                    <Button size="sm" busy={buildBusy} onClick={onBuild}>
+                      Build
+                    </Button>
+                  )}
+                </div>
+              )}
+              <PreviewFrame
+                url={staging.url}
+                envName={staging.name}
+                release={release}
+                deployedAt={staging.deployedAt}
+                title="Staging preview"
+              />
+              <StagingDetails
+                role={role}
+                staging={staging}
+                release={release}
+                production={production}
+                rollback={rollback}
+                onRollback={() => {
+                  publish.reset();
+                  rollback.mutate({ env: 'production' });
+                }}
+                buildArtifacts={buildArtifacts}
+              />
+            </>
+          )}
         </>
       )}
     </section>
@@ -162,16 +258,25 @@ export function StudioPreview({
 function PublishOutcome({
   publish,
   rollback,
+  merged,
   hint,
 }: {
   publish: ReturnType<typeof usePublish>;
   rollback: ReturnType<typeof useRollback>;
+  /** The merge commit of a merge made here, on its way to staging. */
+  merged: string | null;
   /** Say why Publish will be refused: the release is not verified. */
   hint: boolean;
 }) {
-  if (!hint && publish.isIdle && rollback.isIdle) return null;
+  if (!hint && !merged && publish.isIdle && rollback.isIdle) return null;
   return (
     <div className="space-y-2 border-b border-slate-200 px-4 py-2 empty:hidden">
+      {merged && (
+        <Alert tone="info">
+          Merged as {merged.slice(0, 7)}: main&apos;s pipeline runs, then staging gets it and checks it in a
+          browser.
+        </Alert>
+      )}
       {hint && <p className="text-xs text-slate-500">Publishing needs a release that passed verification.</p>}
       {publish.isSuccess && (
         <Alert tone="success">Published {publish.data.release.shortSha} to production.</Alert>
@@ -189,11 +294,14 @@ function EmptyPreview({
   building,
   staging,
   other,
+  merging,
 }: {
   building: boolean;
   staging?: Environment;
   /** Staging runs another Blueprint's build. */
   other: boolean;
+  /** This Blueprint's build was just merged: staging follows. */
+  merging: boolean;
 }) {
   return (
     <div className="flex flex-col items-center px-6 py-12 text-center" data-testid="preview-empty">
@@ -215,14 +323,22 @@ function EmptyPreview({
         )}
       </div>
       <p className="mt-3 text-sm font-medium text-slate-900">
-        {building ? 'Building your app…' : other ? 'Not built yet' : 'Nothing deployed yet'}
+        {building
+          ? 'Building your app…'
+          : merging
+            ? 'Releasing on staging…'
+            : other
+              ? 'Not built yet'
+              : 'Nothing deployed yet'}
       </p>
       <p className="mt-1 max-w-xs text-sm text-slate-500">
         {building
-          ? 'It appears here as soon as the build deploys it to staging.'
-          : other
-            ? "Staging runs another Blueprint's build. Build this one: Orchard deploys it, checks it in a browser and shows it here."
-            : 'Build it: Orchard deploys the app to staging, checks every page in a browser and shows it here.'}
+          ? 'It appears here as soon as the build deploys its preview.'
+          : merging
+            ? "Main's pipeline runs on the merge; then staging gets it and the browser robot checks it."
+            : other
+              ? "Staging runs another Blueprint's build. Build this one: Orchard deploys it, checks it in a browser and shows it here."
+              : 'Build it: Orchard deploys a preview of the app, checks every page in a browser and shows it here; staging follows main.'}
       </p>
       {staging?.lastError && !other && <p className="mt-3 text-xs text-red-700">{staging.lastError}</p>}
     </div>

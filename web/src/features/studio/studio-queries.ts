@@ -125,7 +125,6 @@ export function useRequestChange(id: string) {
 /** Operation kinds that build a Blueprint (the landing prompt's and the Studio's "Build it"). */
 export const BUILD_KINDS = new Set(['studio.build', 'studio.prompt']);
 
-/** The newest build of the project, to show its progress when the Studio opens. */
 /** This Blueprint's builds, newest first: its own results, never another Blueprint's. */
 export function useFeatures(id: string) {
   return useQuery({
@@ -134,13 +133,52 @@ export function useFeatures(id: string) {
   });
 }
 
-/** What the Studio shows of a Blueprint's builds: the latest, the version last built, its branches. */
-export function buildsOf(features: Feature[] | undefined) {
+/** What the Studio shows of a Blueprint's builds. */
+export interface StudioBuilds {
+  latestOperationId: string | null;
+  /** The Blueprint version of the last build that finished (verified), else null. */
+  builtVersion: number | null;
+  /** The branches its builds deliver to. */
+  branches: ReadonlySet<string>;
+  /** One of its builds is merged: what main (and so staging) runs holds this Blueprint's app. */
+  onMain: boolean;
+  /** Its newest verified build whose merge request waits for a review: shown on its branch's preview. */
+  awaitingReview: { branch: string; mergeRequestNumber: number } | null;
+}
+
+/** This Blueprint's builds (newest first) summed up: its own results, never another Blueprint's. */
+export function buildsOf(features: Feature[] | undefined): StudioBuilds {
   const items = features ?? [];
   const done = items.find((f) => f.phase === 'done' && f.blueprintVersion !== null);
+  const review = items.find(
+    (f) => f.phase === 'done' && f.mergeRequestState === 'open' && f.branch && f.mergeRequestNumber !== null,
+  );
   return {
     latestOperationId: items.find((f) => f.operationId)?.operationId ?? null,
     builtVersion: done?.blueprintVersion ?? null,
     branches: new Set(items.map((f) => f.branch).filter((b): b is string => Boolean(b))),
+    onMain: items.some((f) => f.mergeRequestState === 'merged'),
+    awaitingReview: review
+      ? { branch: review.branch!, mergeRequestNumber: review.mergeRequestNumber! }
+      : null,
   };
+}
+
+/**
+ * Merges a build's merge request from the Studio (maintainers): main moves, its pipeline runs, and
+ * the merged commit is released and verified on staging.
+ */
+export function useMergeBuild(slug: string, blueprintId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (number: number) =>
+      api.post<{ number: number; mergeCommitSha: string | null }>(
+        `/api/projects/${seg(slug)}/merge-requests/${number}/merge`,
+        {},
+      ),
+    onSuccess: () => {
+      void client.invalidateQueries({ queryKey: keys.features(blueprintId) });
+      void client.invalidateQueries({ queryKey: keys.environments(slug) });
+    },
+  });
 }
