@@ -12,9 +12,11 @@ import { type RunningOrchard, startOrchard } from './support/start-orchard.ts';
 import { expectVisible, waitForPath } from './support/wait.ts';
 
 /**
- * Issue 7's "Done when": in Chromium, from a landing prompt (offline, crud-app) through live
- * progress to the Studio's preview of staging, the verification screenshots, publish, the
- * production URL, and rollback.
+ * The main loop in Chromium, offline (crud-app): a landing prompt, live progress, the first build
+ * checked on its branch's preview and merged to main by itself, main's commit released on staging
+ * and verified there, publish (production runs main's commit); then a rebuild that waits for
+ * review on its branch's preview, merged from the Studio, staging following main again, publish,
+ * and rollback.
  */
 
 const SCREENSHOT_DIR = path.join(os.tmpdir(), 'orchard-e2e', 'main-loop');
@@ -81,7 +83,7 @@ async function appText(page: Page, url: string): Promise<string> {
   return page.locator('body').innerText();
 }
 
-test('main loop: landing prompt → live build → staging preview with screenshots → publish → production → rollback', async () => {
+test('main loop: landing prompt → live build → merged to main → staging verified → publish → production runs main → rebuild reviewed and merged → rollback', async () => {
   const context = await browser.newContext({ baseURL: orchard.url, viewport: VIEWPORT });
   const session = await createAdminSession(context);
   const page = await context.newPage();
@@ -114,6 +116,7 @@ test('main loop: landing prompt → live build → staging preview with screensh
     test: 'Run the tests',
     deploy: 'Deploy',
     verify: 'Check in a browser',
+    land: 'Merge to main',
   };
   for (const [step, name] of Object.entries(names)) {
     await expectVisible(progress.locator(`[data-step="${step}"]`).getByText(name, { exact: true }));
@@ -149,6 +152,30 @@ test('main loop: landing prompt → live build → staging preview with screensh
   );
   const stagingSha1 = (await page.getByTestId('staging-release').locator('code').textContent())!.trim();
   await shot(page, '2-studio-staging');
+  // The first build merged itself: staging runs main's commit, released from main and verified.
+  const headOf = async (branch: string) =>
+    (
+      await session.call<{ items: Array<{ name: string; sha: string }> }>(
+        'GET',
+        `/api/projects/${slug}/branches`,
+      )
+    ).body.items.find((b) => b.name === branch)?.sha;
+  const environments = async () =>
+    (
+      await session.call<{
+        items: Array<{
+          name: string;
+          release: { sha: string; branch: string | null; verified: boolean } | null;
+        }>;
+      }>('GET', `/api/projects/${slug}/environments`)
+    ).body.items;
+  const main1 = (await headOf('main'))!;
+  expect(main1.startsWith(stagingSha1)).toBe(true);
+  expect((await environments()).find((e) => e.name === 'staging')?.release).toMatchObject({
+    sha: main1,
+    branch: 'main',
+    verified: true,
+  });
 
   // A new, empty Blueprint of the same project shows its own state, not the other one's build.
   const other = await session.call<{ id: string }>('POST', `/api/projects/${slug}/blueprints`, {
@@ -172,6 +199,7 @@ test('main loop: landing prompt → live build → staging preview with screensh
   const production = await context.newPage();
   const productionUrl = `http://production--${slug}.localhost:${port}/`;
   expect(await appText(production, productionUrl)).toContain(feature);
+  expect((await environments()).find((e) => e.name === 'production')?.release?.sha).toBe(main1);
 
   // 5. Change the Blueprint and build again; publish the new release.
   const plan = page.getByRole('region', { name: 'Plan' });
@@ -191,6 +219,19 @@ test('main loop: landing prompt → live build → staging preview with screensh
   const secondBuild = new URL(page.url()).searchParams.get('operation')!;
   expect(await operationEnded(session, secondBuild)).toBe('succeeded');
   await page.locator('[data-build-status="succeeded"]').waitFor({ timeout: 30_000 });
+  // A rebuild waits for review: the Studio shows it on its branch's preview, with Merge; staging
+  // and production keep what main has.
+  const waiting = preview.getByTestId('awaiting-review');
+  await expectVisible(waiting.getByText('waits for review', { exact: false }), 30_000);
+  await expectVisible(page.frameLocator('iframe[title="Branch preview"]').getByText(renamed).first(), 15_000);
+  expect(await headOf('main')).toBe(main1);
+  await shot(page, '3c-studio-awaiting-review');
+  // Merged from the Studio: main's pipeline, then staging gets the merge and checks it.
+  await preview.getByRole('button', { name: 'Merge' }).click();
+  await expectVisible(
+    preview.getByRole('radio', { name: 'Staging' }).or(preview.getByTestId('staging-release')),
+    30_000,
+  );
   const staging = page.getByTestId('staging-release');
   await page.waitForFunction(
     (old) => {
@@ -202,9 +243,13 @@ test('main loop: landing prompt → live build → staging preview with screensh
   );
   await expectVisible(staging.getByText('verified', { exact: true }));
   const stagingSha2 = (await staging.locator('code').textContent())!.trim();
+  const main2 = (await headOf('main'))!;
+  expect(main2.startsWith(stagingSha2)).toBe(true);
   await preview.getByRole('button', { name: 'Publish' }).click();
   await expectVisible(preview.getByText(`Published ${stagingSha2} to production.`));
   expect(await appText(production, productionUrl)).toContain(renamed);
+  // Production runs main's commit.
+  expect((await environments()).find((e) => e.name === 'production')?.release?.sha).toBe(main2);
 
   // 6. Roll production back: the first release serves again, without a rebuild.
   await preview.getByRole('button', { name: 'Rollback' }).click();

@@ -13,7 +13,7 @@ import { expectVisible } from './support/wait.ts';
 /**
  * Issue 14, point 5: each project's state without opening it. One app is built offline from a
  * landing prompt; the Projects list, the start page and the project page then show its last build,
- * staging's public URL verified, the verification screenshot and the open merge request — on a
+ * staging's public URL verified, the verification screenshot and the open reviews (the first build merged itself) — on a
  * desktop and on a phone, without horizontal scrolling.
  */
 
@@ -75,7 +75,8 @@ async function expectGlance(page: Page, card: Locator, slug: string, stagingUrl:
   await expectVisible(staging.getByText('verified', { exact: true }));
   expect(await staging.getByText(/^[0-9a-f]{7}$/).count()).toBe(1);
   const reviews = card.getByTestId('open-reviews');
-  await expectVisible(reviews.getByRole('link', { name: '1 merge request', exact: true }));
+  // The first build merged itself to main: no merge request is open.
+  await expectVisible(reviews.getByRole('link', { name: '0 merge requests', exact: true }));
   await expectVisible(reviews.getByRole('link', { name: '1 issue', exact: true }));
   await imagesLoaded(page, `[data-project="${slug}"] img[data-testid="project-thumbnail"]`);
 }

@@ -7,7 +7,7 @@ export type { ReviewDeps, ReviewEvent, ReviewListener } from './events.ts';
 export { getIssue } from './get-issue.ts';
 export { updateIssue } from './issues.ts';
 export { AGENTS_CANNOT_MERGE, mergeMergeRequest } from './merge-merge-request.ts';
-export { mergeRequestStates } from './merge-request-store.ts';
+export { mergeCommitOf, mergeRequestStates } from './merge-request-store.ts';
 export { reviewsOnPush } from './on-push.ts';
 export { openMergeRequestsOn } from './open-merge-requests-on.ts';
 export { recordIssueComment } from './record-comment.ts';

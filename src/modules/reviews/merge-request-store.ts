@@ -143,3 +143,16 @@ export async function mergeRequestStates(
   );
   return new Map(rows.map((r) => [r.number, r.state]));
 }
+
+/** The commit a merged merge request put on its target branch (undefined while it is not merged). */
+export async function mergeCommitOf(
+  db: Queryable,
+  projectId: string,
+  number: number,
+): Promise<string | undefined> {
+  const { rows } = await db.query<{ merge_commit_sha: string | null }>(
+    `SELECT merge_commit_sha FROM merge_requests WHERE project_id = $1 AND number = $2 AND state = 'merged'`,
+    [projectId, number],
+  );
+  return rows[0]?.merge_commit_sha ?? undefined;
+}

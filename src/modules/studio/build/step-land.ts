@@ -14,7 +14,8 @@ import {
   type StepContext,
 } from '../../operations/index.ts';
 import { findBranchPipeline } from '../../pipelines/index.ts';
-import { mergeMergeRequest } from '../../reviews/index.ts';
+import type { ProjectRow } from '../../projects/index.ts';
+import { mergeCommitOf, mergeMergeRequest } from '../../reviews/index.ts';
 import { actorOf, type StudioDeps } from '../deps.ts';
 import { MAIN_RELEASE_KIND, mainReleaseKey } from '../main-release/main-release-input.ts';
 import { setBlueprintStatus } from '../store.ts';
@@ -53,6 +54,12 @@ async function land(deps: StudioDeps, ctx: StepContext<BuildInput>): Promise<Lan
   const { project } = await loadBuild(deps, ctx.input);
   const repo = repositoryPath(deps.config.home, project.slug);
   const mr = impl.mergeRequestNumber;
+  // A retry of this step after its merge (a worker lost while waiting for main) follows main again.
+  const mergedBefore = await mergeCommitOf(deps.db, project.id, mr);
+  if (mergedBefore) {
+    ctx.log(`Merge request !${mr} is merged (${mergedBefore.slice(0, 7)}); following ${DEFAULT_BRANCH}.`);
+    return followMain(deps, ctx, project, mr, mergedBefore);
+  }
   const waiting = ctx.input.change
     ? 'a change is reviewed before it reaches main'
     : ctx.input.reviewFirst
@@ -95,8 +102,17 @@ async function land(deps: StudioDeps, ctx: StepContext<BuildInput>): Promise<Lan
     `Merged !${mr} into ${DEFAULT_BRANCH} (${fastForward ? 'fast-forward' : 'merge commit'} ${sha.slice(0, 7)}).`,
   );
   await ctx.emit({ type: 'artifact', kind: 'merge', name: DEFAULT_BRANCH, number: mr, sha });
+  return followMain(deps, ctx, project, mr, sha);
+}
 
-  // main's pipeline on the merged commit (started by the merge's push), then its release.
+/** main's pipeline on the merged commit (started by the merge's push), then its release on staging. */
+async function followMain(
+  deps: StudioDeps,
+  ctx: StepContext<BuildInput>,
+  project: ProjectRow,
+  mr: number,
+  sha: string,
+): Promise<LandOutput> {
   const pipeline = await findBranchPipeline(deps.db, project.id, DEFAULT_BRANCH, sha);
   if (pipeline?.operation_id) {
     await ctx.progress(0.2, `${DEFAULT_BRANCH}'s pipeline #${pipeline.number} runs`);

@@ -30,7 +30,7 @@ const STEP_LABELS: Record<string, string> = {
   test: 'Run the tests',
   deploy: 'Deploy',
   verify: 'Check in a browser',
-  land: 'Merge to main and release',
+  land: 'Merge to main',
   'verify/browser': 'Browser robot',
   'verify/report': 'Record the verdict',
   'prepare-release': 'Build the release',
