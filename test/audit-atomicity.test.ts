@@ -238,7 +238,8 @@ beforeAll(async () => {
       )
     )[0]!.id;
   ids.release1 = await release('1'.repeat(40));
-  ids.release2 = await release('2'.repeat(40));
+  // Publish takes a commit main has.
+  ids.release2 = await release(ids.main);
   await sql(
     `INSERT INTO environments (project_id, name, kind, host_label, current_release_id, desired_release_id, created_at, updated_at)
      VALUES ($1, 'staging', 'staging', 'staging--atomic', $2, $2, now(), now()),

@@ -37,6 +37,7 @@ export function LandingPage() {
   const [prompt, setPrompt] = useState('');
   const [template, setTemplate] = useState<TemplateId | undefined>();
   const [project, setProject] = useState('');
+  const [reviewFirst, setReviewFirst] = useState(false);
   const templates = useTemplates();
   const projects = useQuery({
     queryKey: [...keys.projects, { picker: true }],
@@ -57,7 +58,12 @@ export function LandingPage() {
     event?.preventDefault();
     const text = prompt.trim();
     if (!text || start.isPending) return;
-    start.mutate({ prompt: text, ...(template && { template }), ...(project && { project }) });
+    start.mutate({
+      prompt: text,
+      ...(template && { template }),
+      ...(project && { project }),
+      ...(reviewFirst && { reviewFirst }),
+    });
   }
 
   function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
@@ -142,6 +148,18 @@ export function LandingPage() {
                 ))}
             </select>
           </div>
+          <label
+            className="flex items-center gap-1.5 text-xs font-medium text-slate-500"
+            title="Off: a new project's first build merges itself to main, and staging runs it. On: the build waits on its preview until its merge request is merged."
+          >
+            <input
+              type="checkbox"
+              checked={reviewFirst}
+              onChange={(e) => setReviewFirst(e.currentTarget.checked)}
+              className="size-3.5 rounded border-slate-300 text-emerald-600 focus:ring-emerald-500"
+            />
+            Review before main
+          </label>
           <div className="ml-auto flex items-center gap-3">
             <span className="hidden text-xs text-slate-400 sm:inline">Ctrl + Enter</span>
             <Button type="submit" busy={start.isPending} disabled={!prompt.trim()}>
