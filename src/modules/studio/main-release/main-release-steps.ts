@@ -1,6 +1,6 @@
 import { SYSTEM_ACTOR } from '../../../platform/http/actor.ts';
 import type { VerificationResult } from '../../automation/index.ts';
-import { deployRef } from '../../deploy/index.ts';
+import { deployRelease, prepareRelease } from '../../deploy/index.ts';
 import { branchHead, DEFAULT_BRANCH, repositoryPath } from '../../git/index.ts';
 import { NonRetryableError, type StepContext } from '../../operations/index.ts';
 import { findProjectById, type ProjectRow } from '../../projects/index.ts';
@@ -31,32 +31,40 @@ export async function deployMainStep(
 ): Promise<MainDeployOutput> {
   const project = await projectOf(deps, ctx);
   const { sha } = ctx.input;
-  const head = await branchHead(repositoryPath(deps.config.home, project.slug), DEFAULT_BRANCH);
-  if (head !== sha) {
+  const repo = repositoryPath(deps.config.home, project.slug);
+  const movedOn = async () => {
+    const head = await branchHead(repo, DEFAULT_BRANCH);
+    if (head === sha) return false;
     ctx.log(
       `${DEFAULT_BRANCH} moved on to ${head?.slice(0, 7) ?? 'nothing'}; that commit's release follows, so ${sha.slice(0, 7)} is not deployed.`,
     );
-    return { deployed: false, sha };
-  }
+    return true;
+  };
+  if (await movedOn()) return { deployed: false, sha };
   await ctx.emit({
     type: 'phase',
     phase: 'deploy',
     message: `Releasing ${sha.slice(0, 7)} of ${DEFAULT_BRANCH} on staging`,
   });
   await ctx.progress(0, `Preparing the release of ${sha.slice(0, 7)}`);
-  const { environment, release } = await deployRef(
-    deps.deploy.deps,
-    { actor: SYSTEM_ACTOR },
-    {
-      slug: project.slug,
-      env: 'staging',
-      ref: sha,
-      branch: DEFAULT_BRANCH,
-      operationId: ctx.operationId,
-      onLog: (line, stream) => ctx.log(line, stream),
-      signal: ctx.signal,
-    },
-  );
+  const release = await prepareRelease(deps.deploy.deps, {
+    project,
+    ref: sha,
+    branch: DEFAULT_BRANCH,
+    actorName: SYSTEM_ACTOR.username,
+    onLog: (line, stream) => ctx.log(line, stream),
+    signal: ctx.signal,
+  });
+  // Its build may take a while: a newer commit of main may have been released meanwhile.
+  if (await movedOn()) return { deployed: false, sha };
+  const environment = await deployRelease(deps.deploy.deps, {
+    project,
+    env: { name: 'staging', kind: 'staging' },
+    release,
+    kind: 'deploy',
+    ctx: { actor: SYSTEM_ACTOR },
+    operationId: ctx.operationId,
+  });
   const url = deps.deploy.urls.app(environment.host_label);
   await ctx.emit({
     type: 'artifact',

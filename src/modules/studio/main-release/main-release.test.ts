@@ -177,6 +177,20 @@ describe('production follows main', () => {
     expect(op.status, JSON.stringify(op.error)).toBe('succeeded');
     expect((await environment('staging')).release).toMatchObject({ sha: untested, verified: true });
   });
+  it('never lets an older commit of main replace a newer one on staging', { timeout: 240_000 }, async () => {
+    // Two commits land on main before any worker takes the first one's release.
+    await workers.stop();
+    const older = await push('v4', 'main');
+    const newer = await push('v5', 'main');
+    workers = await startWorkers(t);
+    const first = await releaseOf(older);
+    expect(first.status, JSON.stringify(first.error)).toBe('succeeded');
+    const second = await releaseOf(newer);
+    expect(second.status, JSON.stringify(second.error)).toBe('succeeded');
+    const steps = (await getOperation(t.res.db, first.id)).steps;
+    expect(steps.find((s) => s.key === 'deploy')?.output).toEqual({ deployed: false, sha: older });
+    expect((await environment('staging')).release).toMatchObject({ sha: newer, verified: true });
+  });
 });
 
 describe('a build that asks for a review first', () => {
