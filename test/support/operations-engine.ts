@@ -78,10 +78,13 @@ export async function stepsOf(db: Queryable, operationId: string) {
     attempt: number;
     output: unknown;
     run_after: Date;
+    started_at: Date | null;
+    finished_at: Date | null;
     error: { message: string } | null;
-  }>('SELECT key, status, attempt, output, run_after, error FROM steps WHERE operation_id = $1 ORDER BY id', [
-    operationId,
-  ]);
+  }>(
+    'SELECT key, status, attempt, output, run_after, started_at, finished_at, error FROM steps WHERE operation_id = $1 ORDER BY id',
+    [operationId],
+  );
   return Object.fromEntries(rows.map((r) => [r.key, r]));
 }
 

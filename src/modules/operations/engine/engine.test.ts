@@ -194,6 +194,10 @@ describe('operations engine', () => {
         '2026-03-01T00:00:01.250Z',
         '2026-03-01T00:00:02.000Z',
       ]);
+      // A step's duration is its last attempt's: the time spent waiting for retries is not counted.
+      const flaky = (await stepsOf(local.db, id)).flaky!;
+      expect(flaky.started_at?.toISOString()).toBe('2026-03-01T00:00:02.000Z');
+      expect(flaky.finished_at!.getTime() - flaky.started_at!.getTime()).toBe(0);
     } finally {
       await pool.stop();
       await local.bus.close();
