@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../test/db.ts';
-import { type ApiSession, createAdminSession } from './support/api-session.ts';
+import { createAdminSession, operationEnded } from './support/api-session.ts';
 import { launchBrowser, watchPageErrors } from './support/browser.ts';
 import { ensureWebBuilt } from './support/build-web.ts';
 import { type RunningOrchard, startOrchard } from './support/start-orchard.ts';
@@ -43,22 +43,6 @@ afterAll(async () => {
 
 const shot = (page: Page, name: string, fullPage = false) =>
   page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage });
-
-interface OperationView {
-  status: string;
-}
-
-/** Waits (polling the API, with a deadline) until an operation has ended; returns its status. */
-async function operationEnded(session: ApiSession, id: string, timeoutMs = BUILD_TIMEOUT): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const op = await session.call<OperationView>('GET', `/api/operations/${id}`);
-    if (['succeeded', 'failed', 'cancelled'].includes(op.body.status)) return op.body.status;
-    if (Date.now() > deadline)
-      throw new Error(`operation ${id} still ${op.body.status} after ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
 
 /** A response header of an app, asked on loopback with its Host (Node does not resolve *.localhost). */
 function headerOf(port: string, host: string, name: string): Promise<string | undefined> {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../test/db.ts';
-import { type ApiSession, createAdminSession, signInAdmin } from './support/api-session.ts';
+import { createAdminSession, operationEnded, signInAdmin } from './support/api-session.ts';
 import { launchBrowser, watchPageErrors } from './support/browser.ts';
 import { ensureWebBuilt } from './support/build-web.ts';
 import { type RunningOrchard, startOrchard } from './support/start-orchard.ts';
@@ -18,7 +18,6 @@ import { expectVisible } from './support/wait.ts';
  */
 
 const SCREENSHOT_DIR = path.join(os.tmpdir(), 'orchard-e2e', 'status-at-a-glance');
-const BUILD_TIMEOUT = 180_000;
 const PHONE = { width: 390, height: 844 };
 
 let db: TestDatabase;
@@ -41,18 +40,6 @@ afterAll(async () => {
 
 const shot = (page: Page, name: string) =>
   page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
-
-/** Waits (polling the API, with a deadline) until an operation has ended; returns its status. */
-async function operationEnded(session: ApiSession, id: string): Promise<string> {
-  const deadline = Date.now() + BUILD_TIMEOUT;
-  for (;;) {
-    const op = await session.call<{ status: string }>('GET', `/api/operations/${id}`);
-    if (['succeeded', 'failed', 'cancelled'].includes(op.body.status)) return op.body.status;
-    if (Date.now() > deadline)
-      throw new Error(`operation ${id} still ${op.body.status} after ${BUILD_TIMEOUT} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
 
 /** Waits until every image the locator finds has loaded real pixels. */
 async function imagesLoaded(page: Page, selector: string) {

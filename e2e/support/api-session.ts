@@ -46,3 +46,15 @@ function sessionOf(context: BrowserContext, csrfToken: string): ApiSession {
     },
   };
 }
+
+/** Waits (polling the API, with a deadline) until an operation has ended; returns its status. */
+export async function operationEnded(session: ApiSession, id: string, timeoutMs = 180_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const op = await session.call<{ status: string }>('GET', `/api/operations/${id}`);
+    if (['succeeded', 'failed', 'cancelled'].includes(op.body.status)) return op.body.status;
+    if (Date.now() > deadline)
+      throw new Error(`operation ${id} still ${op.body.status} after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
