@@ -43,6 +43,7 @@ import {
   llmRoutes,
   startLlmGateway,
 } from './modules/llm/index.ts';
+import { mcpRoutes, orchardTools } from './modules/mcp/index.ts';
 import {
   registerNotifyJobs,
   webhookRoutes,
@@ -431,6 +432,10 @@ export async function createHttp(res: AppResources, options: HttpOptions = {}): 
       secretRoutes(res),
       gitRoutes(res, { onPush }),
       reviewRoutes(res, { onPush, onEvent }),
+      mcpRoutes(
+        { ...res, projectAccess: projectGate(db) },
+        orchardTools(res, { onPush, onEvent, overviews: projectOverviews(res) }),
+      ),
       pipelineRoutes(res),
       webhookRoutes(res),
       operationsRoutes(res),

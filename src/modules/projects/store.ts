@@ -192,3 +192,13 @@ export async function countOwners(db: Queryable, projectId: string): Promise<num
   );
   return rows[0]?.n ?? 0;
 }
+
+/** The highest role a user holds in any project (undefined when a member of none). */
+export async function highestMemberRole(db: Queryable, userId: string): Promise<ProjectRole | undefined> {
+  const { rows } = await db.query<{ role: ProjectRole }>(
+    `SELECT role FROM project_members WHERE user_id = $1
+     ORDER BY array_position(ARRAY['viewer', 'developer', 'maintainer', 'owner'], role) DESC LIMIT 1`,
+    [userId],
+  );
+  return rows[0]?.role;
+}

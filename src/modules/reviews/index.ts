@@ -5,12 +5,22 @@ export { countOpenReviews, type OpenReviewCounts } from './count-open-reviews.ts
 export { createMergeRequest } from './create-merge-request.ts';
 export type { ReviewDeps, ReviewEvent, ReviewListener } from './events.ts';
 export { getIssue } from './get-issue.ts';
-export { updateIssue } from './issues.ts';
+export { createIssue, updateIssue } from './issues.ts';
+export { listIssues } from './list-issues.ts';
+export { listMergeRequests } from './list-merge-requests.ts';
 export { AGENTS_CANNOT_MERGE, mergeMergeRequest } from './merge-merge-request.ts';
 export { mergeCommitOf, mergeRequestStates } from './merge-request-store.ts';
 export { reviewsOnPush } from './on-push.ts';
 export { openMergeRequestsOn } from './open-merge-requests-on.ts';
 export { recordIssueComment } from './record-comment.ts';
 export { reviewRoutes } from './routes.ts';
-export type { CheckStatus, IssueView, MergeRequestView } from './schemas.ts';
+export {
+  type CheckStatus,
+  CommentBody,
+  CreateIssueBody,
+  type IssueView,
+  ListQuery as ReviewListQuery,
+  MergeBody,
+  type MergeRequestView,
+} from './schemas.ts';
 export { updateMergeRequest } from './update-merge-request.ts';

@@ -195,7 +195,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
   const loginLimiter = new RateLimiter(options.rateLimit.loginPerMinute, options.clock);
   const rateLimit = (request: FastifyRequest) => {
     const url = request.url;
-    if (!url.startsWith('/api/') && !url.startsWith('/git/')) return;
+    if (!url.startsWith('/api/') && !url.startsWith('/git/') && !url.startsWith('/mcp')) return;
     const auth = request.headers.authorization;
     let wait = 0;
     if (auth && /^(bearer|basic) /i.test(auth)) {
@@ -208,8 +208,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     if (wait) throw new RateLimitedError(`Too many requests; retry in ${wait} s.`, wait);
   };
 
-  // Rate limits, then authentication and route-level permission: every /api route needs an actor
-  // unless public. These hooks take a callback: most requests have nothing to wait for here, and
+  // Rate limits, then authentication and route-level permission: every /api route (and /mcp) needs
+  // an actor unless public. These hooks take a callback: most requests have nothing to wait for here, and
   // an async hook costs every request a promise and a turn of the microtask queue.
   app.addHook('onRequest', (request, _reply, done) => {
     try {
@@ -219,7 +219,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     }
     const config = request.routeOptions.config ?? {};
     const url = request.routeOptions.url ?? '';
-    if (!url.startsWith('/api/') || config.auth === 'public') return done();
+    // The MCP endpoint is an API too: same authentication, same route-level checks.
+    if ((!url.startsWith('/api/') && url !== '/mcp') || config.auth === 'public') return done();
     options
       .authenticate(request)
       .then((actor) => {

@@ -1,0 +1,101 @@
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { FastifyRequest } from 'fastify';
+import type { RequestContext } from '../../platform/context.ts';
+import type { Db } from '../../platform/db/pool.ts';
+import type { Actor } from '../../platform/http/actor.ts';
+import { toProblem } from '../../platform/http/problem.ts';
+import {
+  type ProjectAccessCheck,
+  type ProjectRoleName,
+  projectRoleNeeded,
+  requireRouteAccess,
+} from '../../platform/http/route-auth.ts';
+import type { Logger } from '../../platform/log.ts';
+import { DELEGATED_MAX_ROLE, highestMemberRole, roleAtLeast } from '../projects/index.ts';
+import type { McpTool } from './mcp-tool.ts';
+
+export const MCP_SERVER_INFO = { name: 'orchard', version: '0.1.0' };
+
+const INSTRUCTIONS =
+  'Orchard builds apps from a description: projects hold Blueprints, a git repository, issues, merge requests, pipelines and environments. Tools act as the token you connected with, within its scopes and your role in each project.';
+
+/**
+ * The most a caller may do in any project: a tool whose route needs more is not offered at all
+ * (so a viewer's `tools/list` has no mutations). Calls are still checked project by project.
+ */
+async function ceiling(db: Db, actor: Actor): Promise<ProjectRoleName | undefined> {
+  if (actor.delegation) return DELEGATED_MAX_ROLE;
+  if (actor.role === 'admin') return 'owner';
+  return highestMemberRole(db, actor.userId);
+}
+
+/** Whether the tool's route would let this actor in somewhere: its scope, admin and agent rules. */
+function offered(tool: McpTool, actor: Actor, most: ProjectRoleName | undefined): boolean {
+  const { method, url, config = {} } = tool.route;
+  try {
+    requireRouteAccess(actor, config, method, url);
+  } catch {
+    return false;
+  }
+  if (!url.startsWith('/api/projects/:slug')) return true;
+  return most !== undefined && roleAtLeast(most, projectRoleNeeded(config, method));
+}
+
+function text(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value, null, 2);
+}
+
+/**
+ * An MCP server for one request's caller, offering the tools their token and roles allow. Each
+ * call passes the same gate as the HTTP route it wraps — route access (scope, admin, agent
+ * tokens), then the project gate — before the use case; what goes wrong is a tool error whose
+ * text is the problem's detail, followed by the problem document.
+ */
+export async function mcpServerFor(
+  deps: { db: Db; logger: Logger; projectAccess: ProjectAccessCheck },
+  tools: readonly McpTool[],
+  request: FastifyRequest,
+  ctx: RequestContext,
+): Promise<McpServer> {
+  const server = new McpServer(MCP_SERVER_INFO, { instructions: INSTRUCTIONS });
+  const most = await ceiling(deps.db, ctx.actor);
+  for (const tool of tools) {
+    if (!offered(tool, ctx.actor, most)) continue;
+    const { method, url, config = {} } = tool.route;
+    server.registerTool(
+      tool.name,
+      {
+        title: tool.title,
+        description: tool.description,
+        inputSchema: tool.input,
+        annotations: {
+          title: tool.title,
+          readOnlyHint: method === 'GET',
+          destructiveHint: method === 'DELETE',
+          openWorldHint: false,
+        },
+      },
+      async (args: Record<string, unknown>) => {
+        try {
+          requireRouteAccess(ctx.actor, config, method, url);
+          if (tool.slugOf)
+            await deps.projectAccess(ctx.actor, tool.slugOf(args), projectRoleNeeded(config, method));
+          const result = await tool.run(ctx, args);
+          return { content: [{ type: 'text' as const, text: text(result) }] };
+        } catch (error) {
+          const problem = toProblem(error, request);
+          if (problem.status >= 500)
+            deps.logger.error({ err: error, tool: tool.name, reqId: request.id }, 'mcp: a tool failed');
+          return {
+            isError: true,
+            content: [
+              { type: 'text' as const, text: problem.detail },
+              { type: 'text' as const, text: JSON.stringify(problem) },
+            ],
+          };
+        }
+      },
+    );
+  }
+  return server;
+}

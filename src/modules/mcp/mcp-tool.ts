@@ -1,0 +1,28 @@
+import type { z } from 'zod';
+import type { RequestContext } from '../../platform/context.ts';
+import type { RouteAuth } from '../../platform/http/route-auth.ts';
+
+/** The tool sets an MCP client can be offered (DESIGN §5.8, issue "Orchard as an MCP server"). */
+export type ToolSet = 'core' | 'issues' | 'pipeline' | 'deploy' | 'verify' | 'observe' | 'agents' | 'admin';
+
+/**
+ * One MCP tool: a thin wrapper over the use case an HTTP route calls, behind that route's own gate.
+ * `route` names the route whose access rules apply (method, pattern, config): the same scope,
+ * project role, admin and agent-token checks run before `run`, and decide whether `tools/list`
+ * shows the tool at all.
+ */
+export interface McpTool<S extends z.ZodObject = z.ZodObject> {
+  name: string;
+  set: ToolSet;
+  title: string;
+  description: string;
+  input: S;
+  route: { method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE'; url: string; config?: RouteAuth };
+  /** The project a call acts in (for the project gate), when the route is under /api/projects/:slug. */
+  slugOf?(args: z.infer<S>): string;
+  run(ctx: RequestContext, args: z.infer<S>): Promise<unknown>;
+}
+
+export function defineTool<S extends z.ZodObject>(tool: McpTool<S>): McpTool {
+  return tool as unknown as McpTool;
+}

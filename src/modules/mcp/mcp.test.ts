@@ -1,0 +1,218 @@
+import { randomUUID } from 'node:crypto';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bearer, createTestApp, type TestApp } from '../../../test/app.ts';
+import { createProjectAs, listenApp } from '../../../test/git.ts';
+import { authenticateToken, delegateToken } from '../identity/index.ts';
+import { agentProjects, findProjectBySlug } from '../projects/index.ts';
+
+/**
+ * Orchard as an MCP server, driven by the official MCP TypeScript client over Streamable HTTP: each
+ * caller is offered the tools its token and roles allow, calls pass the gate of the route they wrap,
+ * and what goes wrong is a tool error carrying the problem's detail.
+ */
+let t: TestApp;
+let base: string;
+const slug = 'mcp-shop';
+const tokens: Record<string, string> = {};
+const open: Client[] = [];
+
+beforeAll(async () => {
+  t = await createTestApp({ 'rateLimit.tokenPerMinute': 100_000, 'rateLimit.ipPerMinute': 100_000 });
+  base = await listenApp(t);
+  const owner = await t.user('member');
+  tokens.owner = owner.token;
+  tokens.admin = (await t.user('admin')).token;
+  await createProjectAs(t, owner.token, slug);
+  await createProjectAs(t, owner.token, 'mcp-other');
+  for (const role of ['viewer', 'developer'] as const) {
+    const u = await t.user('member');
+    tokens[role] = u.token;
+    await t.http.inject({
+      method: 'PUT',
+      url: `/api/projects/${slug}/members/${u.user.username}`,
+      headers: bearer(owner.token),
+      payload: { role },
+    });
+  }
+  // A developer here, a viewer there.
+  await t.http.inject({
+    method: 'PUT',
+    url: `/api/projects/mcp-other/members/${(await authenticateToken(t.res.db, t.res.clock, tokens.developer!))!.username}`,
+    headers: bearer(owner.token),
+    payload: { role: 'viewer' },
+  });
+  tokens.readOnly = (await t.user('member', ['read'])).token;
+  await t.http.inject({
+    method: 'PUT',
+    url: `/api/projects/${slug}/members/${(await authenticateToken(t.res.db, t.res.clock, tokens.readOnly))!.username}`,
+    headers: bearer(owner.token),
+    payload: { role: 'developer' },
+  });
+  const project = (await findProjectBySlug(t.res.db, slug))!;
+  tokens.agent = (
+    await delegateToken(
+      { db: t.res.db, clock: t.res.clock, projects: agentProjects(t.res.db) },
+      {
+        delegatedBy: (await authenticateToken(t.res.db, t.res.clock, owner.token))!,
+        projectId: project.id,
+        agentSessionId: randomUUID(),
+        expiresAt: new Date(Date.now() + 3_600_000),
+      },
+    )
+  ).token;
+});
+afterAll(async () => {
+  for (const client of open) await client.close().catch(() => undefined);
+  await t?.close();
+});
+
+async function connect(token: string): Promise<Client> {
+  const client = new Client({ name: 'orchard-test', version: '1.0.0' });
+  await client.connect(
+    new StreamableHTTPClientTransport(new URL('/mcp', base), {
+      requestInit: { headers: { authorization: `Bearer ${token}` } },
+    }),
+  );
+  open.push(client);
+  return client;
+}
+
+async function toolNames(token: string): Promise<string[]> {
+  const { tools } = await (await connect(token)).listTools();
+  return tools.map((tool) => tool.name).sort();
+}
+
+const READS = ['get_issue', 'get_project', 'list_issues', 'list_merge_requests', 'list_projects'];
+
+describe('tools/list', () => {
+  it('offers each caller what its token and roles allow: no mutations for viewers and read-only tokens, no merge for agents', async () => {
+    expect(await toolNames(tokens.admin!)).toEqual(
+      [...READS, 'comment_on_issue', 'create_issue', 'merge_merge_request'].sort(),
+    );
+    expect(await toolNames(tokens.owner!)).toEqual(
+      [...READS, 'comment_on_issue', 'create_issue', 'merge_merge_request'].sort(),
+    );
+    expect(await toolNames(tokens.developer!)).toEqual(
+      [...READS, 'comment_on_issue', 'create_issue', 'merge_merge_request'].sort(),
+    );
+    expect(await toolNames(tokens.viewer!)).toEqual(READS);
+    expect(await toolNames(tokens.readOnly!)).toEqual(READS);
+    expect(await toolNames(tokens.agent!)).toEqual([...READS, 'comment_on_issue', 'create_issue'].sort());
+  });
+
+  it('describes each tool with an input schema from the route’s own, and read-only hints', async () => {
+    const { tools } = await (await connect(tokens.developer!)).listTools();
+    const create = tools.find((tool) => tool.name === 'create_issue')!;
+    expect(create.inputSchema).toMatchObject({
+      type: 'object',
+      properties: { slug: { type: 'string' }, title: { type: 'string', maxLength: 255 } },
+      required: expect.arrayContaining(['slug', 'title']),
+    });
+    expect(create.annotations).toMatchObject({ readOnlyHint: false });
+    expect(tools.find((tool) => tool.name === 'list_issues')!.annotations).toMatchObject({
+      readOnlyHint: true,
+    });
+  });
+});
+
+describe('tools/call', () => {
+  it('opens an issue, comments on it and finds it, as the HTTP API would', async () => {
+    const client = await connect(tokens.developer!);
+    const created = await client.callTool({
+      name: 'create_issue',
+      arguments: { slug, title: 'Export recipes as CSV', body: 'For the **weekly** plan.' },
+    });
+    expect(created.isError, JSON.stringify(created.content)).toBeFalsy();
+    const issue = JSON.parse((created.content as Array<{ text: string }>)[0]!.text);
+    expect(issue).toMatchObject({
+      number: expect.any(Number),
+      title: 'Export recipes as CSV',
+      state: 'open',
+    });
+    const commented = await client.callTool({
+      name: 'comment_on_issue',
+      arguments: { slug, number: issue.number, body: 'Started on it.' },
+    });
+    expect(commented.isError, JSON.stringify(commented.content)).toBeFalsy();
+    const listed = await client.callTool({ name: 'list_issues', arguments: { slug } });
+    const page = JSON.parse((listed.content as Array<{ text: string }>)[0]!.text);
+    expect(page.items.map((i: { number: number }) => i.number)).toContain(issue.number);
+    // The same row the HTTP API shows, with its audit entry.
+    const http = await t.http.inject({
+      method: 'GET',
+      url: `/api/projects/${slug}/issues/${issue.number}`,
+      headers: bearer(tokens.owner!),
+    });
+    expect(http.json()).toMatchObject({ title: 'Export recipes as CSV' });
+    const comments = await t.http.inject({
+      method: 'GET',
+      url: `/api/projects/${slug}/issues/${issue.number}/comments`,
+      headers: bearer(tokens.owner!),
+    });
+    expect(comments.json().items.map((c: { body: string }) => c.body)).toEqual(['Started on it.']);
+  });
+
+  it('answers a call the project refuses with a tool error carrying the problem (403), and bad input with what to fix', async () => {
+    const client = await connect(tokens.developer!);
+    // A viewer in mcp-other: offered create_issue (a developer elsewhere), refused there.
+    const refused = await client.callTool({
+      name: 'create_issue',
+      arguments: { slug: 'mcp-other', title: 'No' },
+    });
+    expect(refused.isError).toBe(true);
+    const [detail, problem] = refused.content as Array<{ text: string }>;
+    expect(detail!.text).toMatch(/needs the developer role in project "mcp-other"; you are viewer/);
+    expect(JSON.parse(problem!.text)).toMatchObject({ status: 403, code: 'forbidden' });
+    const missing = await client.callTool({ name: 'get_issue', arguments: { slug, number: 99_999 } });
+    expect(missing.isError).toBe(true);
+    expect(JSON.parse((missing.content as Array<{ text: string }>)[1]!.text)).toMatchObject({ status: 404 });
+    const bad = await client.callTool({ name: 'create_issue', arguments: { slug, title: '' } });
+    expect(bad.isError).toBe(true);
+    expect(JSON.stringify(bad.content)).toMatch(/title/);
+    // An outsider's project is the same 404 as one that does not exist.
+    const outsider = await connect(tokens.readOnly!);
+    const hidden = await outsider.callTool({ name: 'get_project', arguments: { slug: 'mcp-other' } });
+    expect(JSON.parse((hidden.content as Array<{ text: string }>)[1]!.text).status).toBeGreaterThanOrEqual(
+      403,
+    );
+  });
+
+  it('refuses a tool the caller is not offered (a viewer opening an issue, an agent merging): nothing is written', async () => {
+    const viewer = await connect(tokens.viewer!);
+    const refused = await viewer.callTool({ name: 'create_issue', arguments: { slug, title: 'Sneaky' } });
+    expect(refused).toMatchObject({
+      isError: true,
+      content: [{ text: expect.stringMatching(/Tool create_issue not found/) }],
+    });
+    const agent = await connect(tokens.agent!);
+    const merge = await agent.callTool({ name: 'merge_merge_request', arguments: { slug, number: 1 } });
+    expect(merge).toMatchObject({ isError: true, content: [{ text: expect.stringMatching(/not found/) }] });
+    const issues = await t.http.inject({
+      method: 'GET',
+      url: `/api/projects/${slug}/issues`,
+      headers: bearer(tokens.owner!),
+    });
+    expect(issues.json().items.map((i: { title: string }) => i.title)).not.toContain('Sneaky');
+  });
+});
+
+describe('the endpoint', () => {
+  it('answers 401 without a token, pointing at its protected-resource metadata', async () => {
+    const response = await fetch(`${base}/mcp`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
+    });
+    expect(response.status).toBe(401);
+    expect(response.headers.get('content-type')).toContain('application/problem+json');
+    expect(response.headers.get('www-authenticate')).toBe(
+      `Bearer resource_metadata="${base}/.well-known/oauth-protected-resource"`,
+    );
+    const metadata = await (await fetch(`${base}/.well-known/oauth-protected-resource`)).json();
+    expect(metadata).toMatchObject({ resource: `${base}/mcp`, bearer_methods_supported: ['header'] });
+    const get = await fetch(`${base}/mcp`, { headers: bearer(tokens.viewer!) });
+    expect(get.status).toBe(405);
+  });
+});

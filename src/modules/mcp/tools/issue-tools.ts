@@ -1,0 +1,101 @@
+import { z } from 'zod';
+import type { Resources } from '../../../platform/resources.ts';
+import {
+  AGENTS_CANNOT_MERGE,
+  addComment,
+  CommentBody,
+  CreateIssueBody,
+  createIssue,
+  getIssue,
+  listIssues,
+  listMergeRequests,
+  MergeBody,
+  mergeMergeRequest,
+  type ReviewDeps,
+} from '../../reviews/index.ts';
+import { defineTool } from '../mcp-tool.ts';
+
+const Slug = z.string().min(1).max(100).describe('The project\'s slug, as in its URL (e.g. "recipe-box")');
+const IssueNumber = z.number().int().min(1).max(2_147_483_647);
+const List = z.object({
+  slug: Slug,
+  state: z.enum(['open', 'closed', 'merged', 'all']).default('open'),
+  limit: z.number().int().min(1).max(100).default(20),
+  cursor: z.string().max(500).optional().describe('nextCursor of the previous page'),
+});
+
+/** issues: issues and merge requests — list, read, create, comment, merge. */
+export function issueTools(res: Resources, deps: ReviewDeps) {
+  return [
+    defineTool({
+      name: 'list_issues',
+      set: 'issues',
+      title: 'List issues',
+      description: "A project's issues, newest first (open ones unless state says otherwise).",
+      input: List,
+      route: { method: 'GET', url: '/api/projects/:slug/issues' },
+      slugOf: (args) => args.slug,
+      run: (ctx, { slug, ...query }) => listIssues(res.db, ctx.actor, slug, query),
+    }),
+    defineTool({
+      name: 'get_issue',
+      set: 'issues',
+      title: 'Get an issue',
+      description: 'One issue with its description, labels, assignee and state.',
+      input: z.object({ slug: Slug, number: IssueNumber }),
+      route: { method: 'GET', url: '/api/projects/:slug/issues/:number' },
+      slugOf: (args) => args.slug,
+      run: (ctx, args) => getIssue(res.db, ctx.actor, args.slug, args.number),
+    }),
+    defineTool({
+      name: 'create_issue',
+      set: 'issues',
+      title: 'Open an issue',
+      description: 'Opens an issue in a project (developers and up). Markdown in body.',
+      input: CreateIssueBody.extend({ slug: Slug }),
+      route: { method: 'POST', url: '/api/projects/:slug/issues', config: { delegated: true } },
+      slugOf: (args) => args.slug,
+      run: (ctx, { slug, ...body }) => createIssue(res, deps, ctx, slug, body),
+    }),
+    defineTool({
+      name: 'comment_on_issue',
+      set: 'issues',
+      title: 'Comment on an issue',
+      description: 'Adds a comment (Markdown) to an issue.',
+      input: CommentBody.extend({ slug: Slug, number: IssueNumber }),
+      route: {
+        method: 'POST',
+        url: '/api/projects/:slug/issues/:number/comments',
+        config: { delegated: true },
+      },
+      slugOf: (args) => args.slug,
+      run: (ctx, args) => addComment(res, deps, ctx, args.slug, 'issue', args.number, args.body),
+    }),
+    defineTool({
+      name: 'list_merge_requests',
+      set: 'issues',
+      title: 'List merge requests',
+      description:
+        "A project's merge requests with their checks, newest first (open ones unless state says otherwise).",
+      input: List,
+      route: { method: 'GET', url: '/api/projects/:slug/merge-requests' },
+      slugOf: (args) => args.slug,
+      run: (ctx, { slug, ...query }) => listMergeRequests(res.db, ctx.actor, slug, query),
+    }),
+    defineTool({
+      name: 'merge_merge_request',
+      set: 'issues',
+      title: 'Merge a merge request',
+      description:
+        'Merges an open merge request (a merge commit, or fast-forward when asked and possible). Merging into main needs a maintainer; agents cannot merge.',
+      input: MergeBody.unwrap().extend({ slug: Slug, number: IssueNumber }),
+      route: {
+        method: 'POST',
+        url: '/api/projects/:slug/merge-requests/:number/merge',
+        config: { delegated: AGENTS_CANNOT_MERGE },
+      },
+      slugOf: (args) => args.slug,
+      run: (ctx, { slug, number, ...body }) => mergeMergeRequest(res, deps, ctx, slug, number, body),
+    }),
+  ];
+}
