@@ -1,4 +1,5 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
 import type { FastifyRequest } from 'fastify';
 import type { RequestContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db/pool.ts';
@@ -15,6 +16,12 @@ import { DELEGATED_MAX_ROLE, highestMemberRole, roleAtLeast } from '../projects/
 import type { McpTool } from './mcp-tool.ts';
 
 export const MCP_SERVER_INFO = { name: 'orchard', version: '0.1.0' };
+
+/**
+ * One JSON Schema validator for every per-request server: each would otherwise build its own Ajv,
+ * which costs ten times what the rest of a server's setup does (0.46 ms against 0.05 ms).
+ */
+const VALIDATOR = new AjvJsonSchemaValidator();
 
 const INSTRUCTIONS =
   'Orchard builds apps from a description: projects hold Blueprints, a git repository, issues, merge requests, pipelines and environments. Tools act as the token you connected with, within its scopes and your role in each project.';
@@ -41,8 +48,14 @@ function offered(tool: McpTool, actor: Actor, most: ProjectRoleName | undefined)
   return most !== undefined && roleAtLeast(most, projectRoleNeeded(config, method));
 }
 
+/** Whether a JSON-RPC message (or batch) asks for the tool list. */
+function listsTools(body: unknown): boolean {
+  const messages = Array.isArray(body) ? body : [body];
+  return messages.some((m) => (m as { method?: unknown } | null)?.method === 'tools/list');
+}
+
 function text(value: unknown): string {
-  return typeof value === 'string' ? value : JSON.stringify(value, null, 2);
+  return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
 /**
@@ -57,8 +70,12 @@ export async function mcpServerFor(
   request: FastifyRequest,
   ctx: RequestContext,
 ): Promise<McpServer> {
-  const server = new McpServer(MCP_SERVER_INFO, { instructions: INSTRUCTIONS });
-  const most = await ceiling(deps.db, ctx.actor);
+  const server = new McpServer(MCP_SERVER_INFO, {
+    instructions: INSTRUCTIONS,
+    jsonSchemaValidator: VALIDATOR,
+  });
+  // Listing needs the caller's highest project role (one query); a call is checked by its project.
+  const most = listsTools(request.body) ? await ceiling(deps.db, ctx.actor) : 'owner';
   for (const tool of tools) {
     if (!offered(tool, ctx.actor, most)) continue;
     const { method, url, config = {} } = tool.route;

@@ -18,6 +18,8 @@ export interface McpTool<S extends z.ZodObject = z.ZodObject> {
   description: string;
   input: S;
   route: { method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE'; url: string; config?: RouteAuth };
+  /** A long tool: its call answers as an event stream that carries progress notifications. */
+  progress?: true;
   /** The project a call acts in (for the project gate), when the route is under /api/projects/:slug. */
   slugOf?(args: z.infer<S>): string;
   run(ctx: RequestContext, args: z.infer<S>): Promise<unknown>;

@@ -179,13 +179,13 @@ describe('tools/call', () => {
     );
   });
 
-  it('refuses a tool the caller is not offered (a viewer opening an issue, an agent merging): nothing is written', async () => {
+  it('refuses a viewer opening an issue (not offered, and refused when called anyway) and an agent merging (not offered): nothing is written', async () => {
     const viewer = await connect(tokens.viewer!);
     const refused = await viewer.callTool({ name: 'create_issue', arguments: { slug, title: 'Sneaky' } });
-    expect(refused).toMatchObject({
-      isError: true,
-      content: [{ text: expect.stringMatching(/Tool create_issue not found/) }],
-    });
+    expect(refused.isError).toBe(true);
+    expect((refused.content as Array<{ text: string }>)[0]!.text).toMatch(
+      /needs the developer role in project "mcp-shop"; you are viewer/,
+    );
     const agent = await connect(tokens.agent!);
     const merge = await agent.callTool({ name: 'merge_merge_request', arguments: { slug, number: 1 } });
     expect(merge).toMatchObject({ isError: true, content: [{ text: expect.stringMatching(/not found/) }] });

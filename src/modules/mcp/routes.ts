@@ -11,6 +11,15 @@ import type { McpTool } from './mcp-tool.ts';
 export const MCP_PATH = '/mcp';
 const METADATA_PATH = '/.well-known/oauth-protected-resource';
 
+/** Whether a JSON-RPC message (or batch) calls a tool that reports progress. */
+function callsLongTool(body: unknown, tools: readonly McpTool[]): boolean {
+  const long = new Set(tools.filter((t) => t.progress).map((t) => t.name));
+  return (Array.isArray(body) ? body : [body]).some((m) => {
+    const message = m as { method?: unknown; params?: { name?: unknown } } | null;
+    return message?.method === 'tools/call' && long.has(String(message.params?.name));
+  });
+}
+
 /** Where this Orchard is reached: the configured public URL, else the request's own origin. */
 function originOf(request: FastifyRequest, publicUrl: string | undefined): string {
   if (publicUrl) return new URL(publicUrl).origin;
@@ -62,7 +71,12 @@ export function mcpRoutes(res: Resources & { projectAccess: ProjectAccessCheck }
           request,
           ctx,
         );
-        const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
+        // A plain JSON answer unless a long tool is called (its progress needs the event stream):
+        // it is the cheaper of the two for the client and the server alike.
+        const transport = new StreamableHTTPServerTransport({
+          sessionIdGenerator: undefined,
+          enableJsonResponse: !callsLongTool(request.body, tools),
+        });
         reply.hijack();
         reply.raw.on('close', () => {
           void transport.close();
