@@ -3,6 +3,7 @@ import { registerAdmin } from './admin.ts';
 import { registerDeploy } from './deploy.ts';
 import { registerDoctor } from './doctor.ts';
 import { registerLlm } from './llm.ts';
+import { registerMcp } from './mcp.ts';
 import { registerMigrate } from './migrate.ts';
 import { registerMockLlm } from './mock-llm.ts';
 import { registerOps } from './ops.ts';
@@ -24,4 +25,5 @@ export const CLI_COMMANDS: Array<(program: Command) => void> = [
   registerPrompt,
   registerDeploy,
   registerDoctor,
+  registerMcp,
 ];

@@ -7,7 +7,7 @@ import { CliError } from './run.ts';
 export class OrchardClient {
   constructor(
     readonly url: string,
-    private readonly token: string,
+    readonly token: string,
   ) {}
 
   async request<T>(method: string, path: string, body?: unknown): Promise<T> {

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createTestApp, type TestApp } from '../../../test/app.ts';
 import { createProjectAs, listenApp } from '../../../test/git.ts';
+import { BIN, childEnv } from '../../../test/support/spawn-orchard.ts';
 import { authenticateToken, delegateToken } from '../identity/index.ts';
 import { agentProjects, findProjectBySlug } from '../projects/index.ts';
 
@@ -214,5 +216,32 @@ describe('the endpoint', () => {
     expect(metadata).toMatchObject({ resource: `${base}/mcp`, bearer_methods_supported: ['header'] });
     const get = await fetch(`${base}/mcp`, { headers: bearer(tokens.viewer!) });
     expect(get.status).toBe(405);
+  });
+});
+
+describe('`orchard mcp` (stdio)', () => {
+  it('serves the same tools to a client that starts a command, relayed with its token', {
+    timeout: 60_000,
+  }, async () => {
+    const client = new Client({ name: 'orchard-test-stdio', version: '1.0.0' });
+    await client.connect(
+      new StdioClientTransport({
+        command: process.execPath,
+        args: [BIN, 'mcp', '--url', base, '--token', tokens.developer!],
+        env: childEnv() as Record<string, string>,
+        stderr: 'pipe',
+      }),
+    );
+    open.push(client);
+    expect(client.getServerVersion()?.name).toBe('orchard');
+    const { tools } = await client.listTools();
+    expect(tools.map((tool) => tool.name).sort()).toEqual(await toolNames(tokens.developer!));
+    const created = await client.callTool({ name: 'create_issue', arguments: { slug, title: 'Over stdio' } });
+    expect(created.isError, JSON.stringify(created.content)).toBeFalsy();
+    expect(JSON.parse((created.content as Array<{ text: string }>)[0]!.text)).toMatchObject({
+      title: 'Over stdio',
+    });
+    const refused = await client.callTool({ name: 'create_issue', arguments: { slug: 'nope', title: 'x' } });
+    expect(refused.isError).toBe(true);
   });
 });
