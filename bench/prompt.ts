@@ -1,9 +1,11 @@
 // npm run bench:prompt [runs] — starts a real `orchard up` (embedded PostgreSQL, no LLM provider:
 // offline) and sends N landing prompts (default 5) one after another. Each is timed from
 // `POST /api/prompts` to the `complete` event of its operation on the SSE stream, i.e. to a
-// verified staging preview: Blueprint drafted, spec, plan, scaffold commit on a branch with a merge
-// request, the pipeline green, staging deployed behind the health-gated swap, and every page
-// checked in Chromium. Reports the median (target < 20 s) and where the time goes, per step.
+// verified staging: Blueprint drafted, spec, plan, scaffold commit on a branch with a merge
+// request, the pipeline green, the branch's preview deployed and every page checked in Chromium,
+// then (a first build) merged to main, main's pipeline green, main's commit released on staging
+// behind the health-gated swap and checked there again. Reports the median (target < 20 s) and
+// where the time goes, per step.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
