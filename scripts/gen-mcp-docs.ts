@@ -6,8 +6,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { type McpTool, orchardTools } from '../src/modules/mcp/index.ts';
+import type { PipelineDeps } from '../src/modules/pipelines/index.ts';
 import { projectRoleNeeded } from '../src/platform/http/route-auth.ts';
-import type { Resources } from '../src/platform/resources.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const FILE = path.join(ROOT, 'docs', 'mcp.md');
@@ -56,7 +56,7 @@ function inputs(tool: McpTool): string {
 
 export function toolTable(): string {
   // Definitions only: nothing is called, so nothing is connected.
-  const tools = orchardTools({} as Resources, { onPush: [], onEvent: [], overviews: {} as never });
+  const tools = orchardTools({} as PipelineDeps, { onPush: [], onEvent: [], overviews: {} as never });
   const sets = [...new Set(tools.map((t) => t.set))];
   return sets
     .map((set) =>

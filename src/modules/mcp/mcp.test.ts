@@ -4,9 +4,19 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createTestApp, type TestApp } from '../../../test/app.ts';
-import { createProjectAs, listenApp } from '../../../test/git.ts';
+import {
+  commitFiles,
+  createProjectAs,
+  gitOk,
+  listenApp,
+  localRepo,
+  startWorkers,
+} from '../../../test/git.ts';
 import { BIN, childEnv } from '../../../test/support/spawn-orchard.ts';
+import { until } from '../../../test/support/until.ts';
+import { ensureRepository } from '../git/index.ts';
 import { authenticateToken, delegateToken } from '../identity/index.ts';
+import type { WorkerPool } from '../operations/index.ts';
 import { agentProjects, findProjectBySlug } from '../projects/index.ts';
 
 /**
@@ -15,6 +25,7 @@ import { agentProjects, findProjectBySlug } from '../projects/index.ts';
  * and what goes wrong is a tool error carrying the problem's detail.
  */
 let t: TestApp;
+let workers: WorkerPool;
 let base: string;
 const slug = 'mcp-shop';
 const tokens: Record<string, string> = {};
@@ -23,6 +34,7 @@ const open: Client[] = [];
 beforeAll(async () => {
   t = await createTestApp({ 'rateLimit.tokenPerMinute': 100_000, 'rateLimit.ipPerMinute': 100_000 });
   base = await listenApp(t);
+  workers = await startWorkers(t);
   const owner = await t.user('member');
   tokens.owner = owner.token;
   tokens.admin = (await t.user('admin')).token;
@@ -67,6 +79,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   for (const client of open) await client.close().catch(() => undefined);
+  await workers?.stop();
   await t?.close();
 });
 
@@ -86,22 +99,25 @@ async function toolNames(token: string): Promise<string[]> {
   return tools.map((tool) => tool.name).sort();
 }
 
-const READS = ['get_issue', 'get_project', 'list_issues', 'list_merge_requests', 'list_projects'];
+const READS = [
+  'get_issue',
+  'get_job_log',
+  'get_pipeline',
+  'get_project',
+  'list_issues',
+  'list_merge_requests',
+  'list_projects',
+];
+const WRITES = ['comment_on_issue', 'create_issue', 'run_pipeline'];
 
 describe('tools/list', () => {
   it('offers each caller what its token and roles allow: no mutations for viewers and read-only tokens, no merge for agents', async () => {
-    expect(await toolNames(tokens.admin!)).toEqual(
-      [...READS, 'comment_on_issue', 'create_issue', 'merge_merge_request'].sort(),
-    );
-    expect(await toolNames(tokens.owner!)).toEqual(
-      [...READS, 'comment_on_issue', 'create_issue', 'merge_merge_request'].sort(),
-    );
-    expect(await toolNames(tokens.developer!)).toEqual(
-      [...READS, 'comment_on_issue', 'create_issue', 'merge_merge_request'].sort(),
-    );
+    expect(await toolNames(tokens.admin!)).toEqual([...READS, ...WRITES, 'merge_merge_request'].sort());
+    expect(await toolNames(tokens.owner!)).toEqual([...READS, ...WRITES, 'merge_merge_request'].sort());
+    expect(await toolNames(tokens.developer!)).toEqual([...READS, ...WRITES, 'merge_merge_request'].sort());
     expect(await toolNames(tokens.viewer!)).toEqual(READS);
     expect(await toolNames(tokens.readOnly!)).toEqual(READS);
-    expect(await toolNames(tokens.agent!)).toEqual([...READS, 'comment_on_issue', 'create_issue'].sort());
+    expect(await toolNames(tokens.agent!)).toEqual([...READS, ...WRITES].sort());
   });
 
   it('describes each tool with an input schema from the route’s own, and read-only hints', async () => {
@@ -197,6 +213,55 @@ describe('tools/call', () => {
       headers: bearer(tokens.owner!),
     });
     expect(issues.json().items.map((i: { title: string }) => i.title)).not.toContain('Sneaky');
+  });
+});
+
+describe('the pipeline tools', () => {
+  it("run a pipeline on a branch, follow it to its end and read a job's log", {
+    timeout: 120_000,
+  }, async () => {
+    const bare = await ensureRepository(t.config.home, slug);
+    const work = await localRepo();
+    await commitFiles(
+      work,
+      {
+        '.orchard/pipeline.yml':
+          'jobs:\n  test:\n    steps:\n      - name: say\n        run: echo checked by the pipeline\n',
+      },
+      'a pipeline',
+    );
+    await gitOk(['push', '-q', bare, 'main:feature-x'], work);
+    const client = await connect(tokens.developer!);
+    const run = await client.callTool({ name: 'run_pipeline', arguments: { slug, ref: 'feature-x' } });
+    expect(run.isError, JSON.stringify(run.content)).toBeFalsy();
+    const started = JSON.parse((run.content as Array<{ text: string }>)[0]!.text);
+    expect(started).toMatchObject({ number: expect.any(Number), ref: 'feature-x' });
+    const ended = await until(
+      async () => {
+        const got = await client.callTool({
+          name: 'get_pipeline',
+          arguments: { slug, pipeline: started.number },
+        });
+        const pipeline = JSON.parse((got.content as Array<{ text: string }>)[0]!.text);
+        return ['success', 'failed', 'error', 'cancelled'].includes(pipeline.status) && pipeline;
+      },
+      90_000,
+      'the pipeline to end',
+      200,
+    );
+    expect(ended.status).toBe('success');
+    const log = await client.callTool({
+      name: 'get_job_log',
+      arguments: { slug, pipeline: started.id, job: 'test' },
+    });
+    expect(JSON.parse((log.content as Array<{ text: string }>)[0]!.text)).toMatchObject({
+      text: expect.stringContaining('checked by the pipeline'),
+      finished: true,
+    });
+    // A viewer may read it, not run one.
+    const viewer = await connect(tokens.viewer!);
+    const refused = await viewer.callTool({ name: 'run_pipeline', arguments: { slug, ref: 'feature-x' } });
+    expect(refused.isError).toBe(true);
   });
 });
 

@@ -8,7 +8,8 @@ import { roleAtLeast } from '../projects/index.ts';
 import type { PipelineDeps } from './deps.ts';
 import { listArtifacts } from './list-artifacts.ts';
 import { listPipelines } from './list-pipelines.ts';
-import { cancelPipeline, requirePipeline, rerunPipeline, runPipelineManually } from './manage-pipelines.ts';
+import { cancelPipeline, requirePipeline, rerunPipeline } from './manage-pipelines.ts';
+import { getPipeline, readJobLog, startPipeline } from './pipeline-views.ts';
 import { createSchedule } from './schedules/create-schedule.ts';
 import { deleteSchedule } from './schedules/delete-schedule.ts';
 import { listSchedules } from './schedules/list-schedules.ts';
@@ -27,11 +28,10 @@ import {
   ScheduleView,
   SlugParam,
 } from './schemas.ts';
-import { findJob, listArtifactRows, listJobs, readLog } from './store.ts';
+import { listArtifactRows, listJobs } from './store.ts';
 import { artifactReaderRole, toPipelineView } from './views.ts';
 
 const tags = ['pipelines'];
-const FINISHED = new Set(['success', 'failed', 'timed_out', 'cancelled', 'skipped']);
 
 /** Pipelines, their jobs, logs and artifacts, and schedules under /api/projects/:slug. */
 export function pipelineRoutes(res: PipelineDeps) {
@@ -55,29 +55,15 @@ export function pipelineRoutes(res: PipelineDeps) {
         config: { delegated: true },
         schema: { tags, params: SlugParam, body: RunPipelineBody, response: { 201: PipelineView } },
       },
-      async (request, reply) => {
-        const pipeline = await runPipelineManually(
-          res,
-          contextOf(request),
-          request.params.slug,
-          request.body.ref,
-        );
-        return reply.status(201).send(toPipelineView(pipeline, await listJobs(db, pipeline.id)));
-      },
+      async (request, reply) =>
+        reply
+          .status(201)
+          .send(await startPipeline(res, contextOf(request), request.params.slug, request.body.ref)),
     );
     app.get(
       '/api/projects/:slug/pipelines/:id',
       { schema: { tags, params: PipelineParams, response: { 200: PipelineView } } },
-      async (request) => {
-        const { pipeline } = await requirePipeline(
-          res,
-          contextOf(request),
-          request.params.slug,
-          request.params.id,
-          'viewer',
-        );
-        return toPipelineView(pipeline, await listJobs(db, pipeline.id));
-      },
+      async (request) => getPipeline(res, contextOf(request), request.params.slug, request.params.id),
     );
     app.post(
       '/api/projects/:slug/pipelines/:id/cancel',
@@ -109,23 +95,8 @@ export function pipelineRoutes(res: PipelineDeps) {
     app.get(
       '/api/projects/:slug/pipelines/:id/jobs/:job/log',
       { schema: { tags, params: JobParams, querystring: LogQuery, response: { 200: LogView } } },
-      async (request) => {
-        const { pipeline } = await requirePipeline(
-          res,
-          contextOf(request),
-          request.params.slug,
-          request.params.id,
-          'viewer',
-        );
-        const job = await findJob(db, pipeline.id, request.params.job);
-        if (!job) throw new NotFoundError(`Pipeline #${pipeline.number} has no job "${request.params.job}".`);
-        const chunks = await readLog(db, job.id, request.query.after);
-        return {
-          text: chunks.map((c) => c.text).join(''),
-          next: chunks.at(-1)?.seq ?? request.query.after,
-          finished: FINISHED.has(job.status),
-        };
-      },
+      async (request) =>
+        readJobLog(res, contextOf(request), { ...request.params, after: request.query.after }),
     );
     app.get(
       '/api/projects/:slug/pipelines/:id/artifacts',
