@@ -5,6 +5,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import type { EnvironmentActionDeps } from '../src/modules/deploy/index.ts';
 import { type McpTool, orchardTools } from '../src/modules/mcp/index.ts';
 import type { PipelineDeps } from '../src/modules/pipelines/index.ts';
 import { projectRoleNeeded } from '../src/platform/http/route-auth.ts';
@@ -56,7 +57,11 @@ function inputs(tool: McpTool): string {
 
 export function toolTable(): string {
   // Definitions only: nothing is called, so nothing is connected.
-  const tools = orchardTools({} as PipelineDeps, { onPush: [], onEvent: [], overviews: {} as never });
+  const tools = orchardTools({} as PipelineDeps & EnvironmentActionDeps, {
+    onPush: [],
+    onEvent: [],
+    overviews: {} as never,
+  });
   const sets = [...new Set(tools.map((t) => t.set))];
   return sets
     .map((set) =>

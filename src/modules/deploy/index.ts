@@ -5,6 +5,13 @@
 export { APP_SETTINGS_PATH, type AppSettings, parseAppSettings } from './app-settings.ts';
 export type { DeployDeps } from './deps.ts';
 export { type EnvKind, type EnvName, parseEnvName, previewName } from './env-name.ts';
+export {
+  deployToEnvironment,
+  type EnvironmentActionDeps,
+  listProjectEnvironments,
+  publishToProduction,
+  rollBack,
+} from './environment-actions.ts';
 export type { EnvironmentRow, EnvironmentWithSlug, EnvStatus } from './environment-store.ts';
 export { environmentTargets, type HostPort } from './environment-targets.ts';
 export { DeployFailedError } from './errors.ts';
@@ -33,7 +40,7 @@ export { findRelease, type ReleaseRow } from './releases/release-store.ts';
 export { rollbackEnvironment } from './releases/rollback-environment.ts';
 export { removeEnvironment, removePreview } from './remove-environment.ts';
 export { deployRoutes } from './routes.ts';
-export type { EnvironmentView, ReleaseView } from './schemas.ts';
+export { DeployBody, type EnvironmentView, ReleaseRefBody, type ReleaseView } from './schemas.ts';
 export { hostLabel, labelFromHost } from './serve/host-label.ts';
 export { createDeployRuntime, DeployRuntime, type DeployRuntimeOptions } from './serve/runtime.ts';
 export { Supervisor } from './serve/supervisor.ts';

@@ -7,12 +7,16 @@ import type { Registry } from '../operations/index.ts';
 import { requireProjectRole } from '../projects/index.ts';
 import { requireEnvRole } from './access.ts';
 import { parseEnvName } from './env-name.ts';
+import {
+  deployToEnvironment,
+  listProjectEnvironments,
+  publishToProduction,
+  rollBack,
+} from './environment-actions.ts';
 import { findEnvironmentByParam } from './find-environment.ts';
-import { environmentViews, listEnvironmentViews } from './list-environments.ts';
+import { environmentViews } from './list-environments.ts';
 import { listReleases } from './list-releases.ts';
 import { pinEnvironment } from './pin-environment.ts';
-import { publishRelease } from './releases/publish-release.ts';
-import { rollbackEnvironment } from './releases/rollback-environment.ts';
 import { removeEnvironment } from './remove-environment.ts';
 import {
   DeployAccepted,
@@ -30,8 +34,6 @@ import {
 } from './schemas.ts';
 import { followLogs, tailLogs } from './serve/read-logs.ts';
 import type { DeployRuntime } from './serve/runtime.ts';
-import { startDeploy } from './start-deploy.ts';
-import { toReleaseView } from './views.ts';
 
 const tags = ['deploy'];
 
@@ -49,15 +51,7 @@ export function deployRoutes(res: DeployRouteDeps) {
     app.get(
       '/api/projects/:slug/environments',
       { schema: { tags, params: SlugParam, response: { 200: EnvironmentList } } },
-      async (request) => {
-        const { project } = await requireProjectRole(
-          db,
-          contextOf(request).actor,
-          request.params.slug,
-          'viewer',
-        );
-        return { items: await listEnvironmentViews(db, deploy.urls, project.id), nextCursor: null };
-      },
+      async (request) => listProjectEnvironments(res, contextOf(request), request.params.slug),
     );
 
     app.get(
@@ -118,7 +112,7 @@ export function deployRoutes(res: DeployRouteDeps) {
       },
       async (request, reply) =>
         reply.status(202).send(
-          await startDeploy(deps, res.registry, contextOf(request), {
+          await deployToEnvironment(res, contextOf(request), {
             slug: request.params.slug,
             ...request.body,
           }),
@@ -136,13 +130,11 @@ export function deployRoutes(res: DeployRouteDeps) {
           response: { 200: PublishResult },
         },
       },
-      async (request) => {
-        const { environment, release } = await publishRelease(deps, contextOf(request), {
+      async (request) =>
+        publishToProduction(res, contextOf(request), {
           slug: request.params.slug,
           release: request.body.release,
-        });
-        return { environment: await one(environment), release: toReleaseView(release) };
-      },
+        }),
     );
 
     app.post(
@@ -156,14 +148,12 @@ export function deployRoutes(res: DeployRouteDeps) {
           response: { 200: PublishResult },
         },
       },
-      async (request) => {
-        const { environment, release } = await rollbackEnvironment(deps, contextOf(request), {
+      async (request) =>
+        rollBack(res, contextOf(request), {
           slug: request.params.slug,
           env: request.params.env,
           release: request.body.release,
-        });
-        return { environment: await one(environment), release: toReleaseView(release) };
-      },
+        }),
     );
 
     app.post(

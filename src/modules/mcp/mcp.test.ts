@@ -105,18 +105,25 @@ const READS = [
   'get_pipeline',
   'get_project',
   'list_issues',
+  'list_environments',
   'list_merge_requests',
   'list_projects',
 ];
 const WRITES = ['comment_on_issue', 'create_issue', 'run_pipeline'];
+/** Deploying is for people (agents may not deploy through the API either), publishing for maintainers. */
+const DEPLOYS = ['deploy', 'roll_back'];
 
 describe('tools/list', () => {
   it('offers each caller what its token and roles allow: no mutations for viewers and read-only tokens, no merge for agents', async () => {
-    expect(await toolNames(tokens.admin!)).toEqual([...READS, ...WRITES, 'merge_merge_request'].sort());
-    expect(await toolNames(tokens.owner!)).toEqual([...READS, ...WRITES, 'merge_merge_request'].sort());
-    expect(await toolNames(tokens.developer!)).toEqual([...READS, ...WRITES, 'merge_merge_request'].sort());
-    expect(await toolNames(tokens.viewer!)).toEqual(READS);
-    expect(await toolNames(tokens.readOnly!)).toEqual(READS);
+    const all = [...READS, ...WRITES, ...DEPLOYS, 'merge_merge_request', 'publish'].sort();
+    expect(await toolNames(tokens.admin!)).toEqual(all);
+    expect(await toolNames(tokens.owner!)).toEqual(all);
+    // A developer everywhere it is a member: no publish.
+    expect(await toolNames(tokens.developer!)).toEqual(
+      [...READS, ...WRITES, ...DEPLOYS, 'merge_merge_request'].sort(),
+    );
+    expect(await toolNames(tokens.viewer!)).toEqual([...READS].sort());
+    expect(await toolNames(tokens.readOnly!)).toEqual([...READS].sort());
     expect(await toolNames(tokens.agent!)).toEqual([...READS, ...WRITES].sort());
   });
 
@@ -262,6 +269,36 @@ describe('the pipeline tools', () => {
     const viewer = await connect(tokens.viewer!);
     const refused = await viewer.callTool({ name: 'run_pipeline', arguments: { slug, ref: 'feature-x' } });
     expect(refused.isError).toBe(true);
+  });
+});
+
+describe('the deploy tools', () => {
+  it('list environments, start a deploy of a branch to its preview, and refuse to publish what staging does not have', async () => {
+    const client = await connect(tokens.developer!);
+    const listed = await client.callTool({ name: 'list_environments', arguments: { slug } });
+    expect(JSON.parse((listed.content as Array<{ text: string }>)[0]!.text)).toEqual({
+      items: [],
+      nextCursor: null,
+    });
+    const deployed = await client.callTool({
+      name: 'deploy',
+      arguments: { slug, env: 'preview/feature-x', ref: 'feature-x' },
+    });
+    expect(deployed.isError, JSON.stringify(deployed.content)).toBeFalsy();
+    expect(JSON.parse((deployed.content as Array<{ text: string }>)[0]!.text)).toMatchObject({
+      operationId: expect.any(String),
+      environment: 'preview/feature-x',
+    });
+    const unknown = await client.callTool({
+      name: 'deploy',
+      arguments: { slug, env: 'preview/nope', ref: 'nope' },
+    });
+    expect(unknown.isError).toBe(true);
+    expect(JSON.parse((unknown.content as Array<{ text: string }>)[1]!.text).status).toBe(404);
+    const owner = await connect(tokens.owner!);
+    const publish = await owner.callTool({ name: 'publish', arguments: { slug } });
+    expect(publish.isError).toBe(true);
+    expect((publish.content as Array<{ text: string }>)[0]!.text).toMatch(/Staging runs no release yet/);
   });
 });
 

@@ -1,0 +1,68 @@
+import { z } from 'zod';
+import {
+  DeployBody,
+  deployToEnvironment,
+  type EnvironmentActionDeps,
+  listProjectEnvironments,
+  publishToProduction,
+  ReleaseRefBody,
+  rollBack,
+} from '../../deploy/index.ts';
+import { defineTool } from '../mcp-tool.ts';
+
+const Slug = z.string().min(1).max(100).describe('The project\'s slug, as in its URL (e.g. "recipe-box")');
+const Env = z.string().min(1).max(300).describe('staging, production or preview/<branch>');
+
+/** deploy: environments, a deploy of a branch to its preview (or staging), publish, roll back. */
+export function deployTools(res: EnvironmentActionDeps) {
+  return [
+    defineTool({
+      name: 'list_environments',
+      set: 'deploy',
+      title: 'List environments',
+      description:
+        "A project's staging, production and branch previews: their public URL, status and the release they run (commit, verified or not).",
+      input: z.object({ slug: Slug }),
+      route: { method: 'GET', url: '/api/projects/:slug/environments' },
+      slugOf: (args) => args.slug,
+      run: (ctx, args) => listProjectEnvironments(res, ctx, args.slug),
+    }),
+    defineTool({
+      name: 'deploy',
+      set: 'deploy',
+      title: 'Deploy a branch',
+      description:
+        'Deploys a branch (or commit) to its preview, preview/<branch>, or to staging; answers at once with the deploy operation. Production is changed only by publish.',
+      input: DeployBody.extend({ slug: Slug, env: Env.default('staging') }),
+      route: { method: 'POST', url: '/api/projects/:slug/deploy', config: { projectRole: 'developer' } },
+      slugOf: (args) => args.slug,
+      run: (ctx, { slug, ...input }) => deployToEnvironment(res, ctx, { slug, ...input }),
+    }),
+    defineTool({
+      name: 'publish',
+      set: 'deploy',
+      title: 'Publish to production',
+      description:
+        'Promotes a verified release of a commit main has to production (default: what staging runs), behind a health-gated swap (maintainers).',
+      input: ReleaseRefBody.extend({ slug: Slug }),
+      route: { method: 'POST', url: '/api/projects/:slug/publish', config: { projectRole: 'maintainer' } },
+      slugOf: (args) => args.slug,
+      run: (ctx, args) => publishToProduction(res, ctx, args),
+    }),
+    defineTool({
+      name: 'roll_back',
+      set: 'deploy',
+      title: 'Roll back an environment',
+      description:
+        'Puts an environment back on a release it ran before (default: the previous one), without a rebuild. Production needs a maintainer.',
+      input: ReleaseRefBody.extend({ slug: Slug, env: Env }),
+      route: {
+        method: 'POST',
+        url: '/api/projects/:slug/environments/:env/rollback',
+        config: { projectRole: 'developer' },
+      },
+      slugOf: (args) => args.slug,
+      run: (ctx, args) => rollBack(res, ctx, args),
+    }),
+  ];
+}
