@@ -44,8 +44,9 @@ function offered(tool: McpTool, actor: Actor, most: ProjectRoleName | undefined)
   } catch {
     return false;
   }
-  if (!url.startsWith('/api/projects/:slug')) return true;
-  return most !== undefined && roleAtLeast(most, projectRoleNeeded(config, method));
+  const needed = url.startsWith('/api/projects/:slug') ? projectRoleNeeded(config, method) : tool.minRole;
+  if (!needed) return true;
+  return most !== undefined && roleAtLeast(most, needed);
 }
 
 /** Whether a JSON-RPC message (or batch) asks for the tool list. */

@@ -18,6 +18,11 @@ export interface McpTool<S extends z.ZodObject = z.ZodObject> {
   description: string;
   input: S;
   route: { method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE'; url: string; config?: RouteAuth };
+  /**
+   * For a route outside /api/projects/:slug whose use case checks a project role itself (an
+   * operation's project): the least role the caller must hold somewhere to be offered the tool.
+   */
+  minRole?: 'viewer' | 'developer' | 'maintainer' | 'owner';
   /** A long tool: its call answers as an event stream that carries progress notifications. */
   progress?: true;
   /** The project a call acts in (for the project gate), when the route is under /api/projects/:slug. */

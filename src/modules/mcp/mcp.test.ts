@@ -107,9 +107,11 @@ const READS = [
   'list_issues',
   'list_environments',
   'list_merge_requests',
+  'list_operations',
   'list_projects',
+  'get_operation',
 ];
-const WRITES = ['comment_on_issue', 'create_issue', 'run_pipeline'];
+const WRITES = ['cancel_operation', 'comment_on_issue', 'create_issue', 'run_pipeline'];
 /** Deploying is for people (agents may not deploy through the API either), publishing for maintainers. */
 const DEPLOYS = ['deploy', 'roll_back'];
 
@@ -124,7 +126,9 @@ describe('tools/list', () => {
     );
     expect(await toolNames(tokens.viewer!)).toEqual([...READS].sort());
     expect(await toolNames(tokens.readOnly!)).toEqual([...READS].sort());
-    expect(await toolNames(tokens.agent!)).toEqual([...READS, ...WRITES].sort());
+    expect(await toolNames(tokens.agent!)).toEqual(
+      [...READS, ...WRITES.filter((name) => name !== 'cancel_operation')].sort(),
+    );
   });
 
   it('describes each tool with an input schema from the route’s own, and read-only hints', async () => {
@@ -299,6 +303,29 @@ describe('the deploy tools', () => {
     const publish = await owner.callTool({ name: 'publish', arguments: { slug } });
     expect(publish.isError).toBe(true);
     expect((publish.content as Array<{ text: string }>)[0]!.text).toMatch(/Staging runs no release yet/);
+  });
+});
+
+describe('the observe tools', () => {
+  it('list operations, show one with its steps, and cancel one', async () => {
+    const client = await connect(tokens.developer!);
+    const listed = await client.callTool({ name: 'list_operations', arguments: { project: slug } });
+    const page = JSON.parse((listed.content as Array<{ text: string }>)[0]!.text);
+    const kinds = page.items.map((o: { kind: string }) => o.kind);
+    expect(kinds).toEqual(expect.arrayContaining(['pipeline.run', 'deploy.release']));
+    const deploy = page.items.find((o: { kind: string }) => o.kind === 'deploy.release');
+    const got = await client.callTool({ name: 'get_operation', arguments: { id: deploy.id } });
+    expect(JSON.parse((got.content as Array<{ text: string }>)[0]!.text)).toMatchObject({
+      id: deploy.id,
+      steps: expect.arrayContaining([expect.objectContaining({ key: 'prepare-release' })]),
+    });
+    // The deploy of a branch without .orchard/app.yml fails (or is cancelled first): either way it ends.
+    const cancelled = await client.callTool({ name: 'cancel_operation', arguments: { id: deploy.id } });
+    const text = (cancelled.content as Array<{ text: string }>)[0]!.text;
+    if (cancelled.isError) expect(text).toMatch(/already|ended|finished|failed|succeeded/i);
+    else expect(JSON.parse(text)).toMatchObject({ id: deploy.id });
+    const missing = await client.callTool({ name: 'get_operation', arguments: { id: randomUUID() } });
+    expect(JSON.parse((missing.content as Array<{ text: string }>)[1]!.text).status).toBe(404);
   });
 });
 

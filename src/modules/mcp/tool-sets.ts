@@ -6,6 +6,7 @@ import type { McpTool } from './mcp-tool.ts';
 import { coreTools } from './tools/core-tools.ts';
 import { deployTools } from './tools/deploy-tools.ts';
 import { issueTools } from './tools/issue-tools.ts';
+import { observeTools } from './tools/observe-tools.ts';
 import { pipelineTools } from './tools/pipeline-tools.ts';
 
 /** Every tool Orchard offers over MCP, set by set (each caller sees the ones it may use). */
@@ -18,5 +19,6 @@ export function orchardTools(
     ...issueTools(res, deps),
     ...pipelineTools(res),
     ...deployTools(res),
+    ...observeTools(res),
   ];
 }

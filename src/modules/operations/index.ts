@@ -29,5 +29,5 @@ export { retryOperation } from './retry-operation.ts';
 export { operationsRoutes } from './routes.ts';
 export { type StartOperationOptions, startOperation } from './start-operation.ts';
 export type { OperationRow, OperationStatus } from './store.ts';
-export type { EventView, OperationView, StepView } from './views.ts';
+export { type EventView, type OperationView, type StepView, toOperationView } from './views.ts';
 export { waitForOperation } from './wait-for-operation.ts';

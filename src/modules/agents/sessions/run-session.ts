@@ -366,30 +366,37 @@ export async function runSessionStep(
     );
     // The delegated token ends before the session says it has: nothing may act with it after.
     await deps.revokeDelegation?.(sessionId);
-    // The next follow-up starts from what was delivered.
-    await updateSession(deps.db, sessionId, {
-      status: 'succeeded',
-      stop_reason: 'finished',
-      summary: outcome.summary,
-      head_sha: commit.sha,
-      base_sha: commit.sha,
-      checkpoint_sha: commit.sha,
-      diff_stat: stat,
-      merge_request_number: delivered.mergeRequestNumber,
-      wall_ms: priorWallMs + Date.now() - started,
-      finished_at: new Date(),
-    });
-    await appendEntries(deps.db, sessionId, run, [
-      {
-        kind: 'status',
-        data: {
-          type: 'delivered',
-          sha: commit.sha,
-          mergeRequestNumber: delivered.mergeRequestNumber,
-          files: stat.files,
+    // The next follow-up starts from what was delivered. The last entry and the end are one
+    // transaction: a transcript stream that sees the session ended has every entry to read.
+    await appendEntries(
+      deps.db,
+      sessionId,
+      run,
+      [
+        {
+          kind: 'status',
+          data: {
+            type: 'delivered',
+            sha: commit.sha,
+            mergeRequestNumber: delivered.mergeRequestNumber,
+            files: stat.files,
+          },
         },
-      },
-    ]);
+      ],
+      (tx) =>
+        updateSession(tx, sessionId, {
+          status: 'succeeded',
+          stop_reason: 'finished',
+          summary: outcome.summary,
+          head_sha: commit.sha,
+          base_sha: commit.sha,
+          checkpoint_sha: commit.sha,
+          diff_stat: stat,
+          merge_request_number: delivered.mergeRequestNumber,
+          wall_ms: priorWallMs + Date.now() - started,
+          finished_at: new Date(),
+        }).then(() => undefined),
+    );
     await ctx.emit({
       type: 'artifact',
       kind: 'merge-request',
