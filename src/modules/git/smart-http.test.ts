@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/app.ts';
 import {
@@ -10,6 +11,8 @@ import {
   localRepo,
   remoteUrl,
 } from '../../../test/git.ts';
+import { repositoryPath } from './repository.ts';
+import { addWorktree, removeWorktree } from './worktree.ts';
 
 let t: TestApp;
 let base: string;
@@ -132,5 +135,42 @@ describe('git smart HTTP', () => {
       headers: { authorization: `Basic ${Buffer.from(`x:${owner.token}`).toString('base64')}` },
     });
     expect(dumb.status).toBe(403);
+  });
+
+  it('receives pushes while jobs check out and remove worktrees of the same repository', {
+    timeout: 120_000,
+  }, async () => {
+    const project = 'smart-http-busy';
+    await createProjectAs(t, owner.token, project);
+    const work = await localRepo();
+    const sha = await commitFiles(work, { 'README.md': 'busy\n' }, 'first');
+    await gitOk(['push', '-q', remoteUrl(base, project, owner.token), 'main'], work);
+    const repo = repositoryPath(t.config.home, project);
+    let stop = false;
+    // Pipeline jobs: worktrees made and removed back to back, each named like theirs (`src`).
+    const churn = (async () => {
+      for (let i = 0; !stop; i++) {
+        const dir = path.join(t.config.home, 'work', 'busy', String(i % 4), 'src');
+        await addWorktree(repo, dir, sha);
+        await removeWorktree(repo, dir);
+      }
+    })();
+    const failures: string[] = [];
+    for (let i = 0; i < 40; i++) {
+      await gitOk(['checkout', '-q', '-B', `topic-${i}`, 'main'], work);
+      await commitFiles(work, { [`f${i}.txt`]: `${i}\n` }, `topic ${i}`);
+    }
+    // Four pushes at a time, each of its own branch.
+    for (let i = 0; i < 40; i += 4) {
+      const pushed = await Promise.all(
+        [0, 1, 2, 3].map((k) =>
+          gitCli(['push', '-q', remoteUrl(base, project, owner.token), `topic-${i + k}`], work),
+        ),
+      );
+      for (const p of pushed) if (p.code !== 0) failures.push(p.stderr);
+    }
+    stop = true;
+    await churn;
+    expect(failures).toEqual([]);
   });
 });

@@ -16,6 +16,7 @@ import { GitTimeoutError, gitLimits, killGitGroup, seconds, spawnGit } from './g
 import { handlePush, readPushLog } from './handle-push.ts';
 import type { PushListener } from './push.ts';
 import { ensureRepository, PROTECTED_BRANCHES } from './repository.ts';
+import { holdRepository } from './worktree.ts';
 
 type Service = 'upload-pack' | 'receive-pack';
 const SERVICES = new Set(['git-upload-pack', 'git-receive-pack']);
@@ -137,7 +138,23 @@ export function smartHttpRoutes(res: Resources, deps: SmartHttpDeps) {
           }
           pushesTotal.inc({ service: svc });
           const body = decodeBody(request);
-          const child = spawnGit(args, { env });
+          // A push is checked against every ref and worktree HEAD: no worktree is made meanwhile.
+          const held = svc === 'receive-pack' ? await holdRepository(repo) : undefined;
+          let released = false;
+          const release = () => {
+            if (released) return;
+            released = true;
+            held?.();
+          };
+          let child: ReturnType<typeof spawnGit>;
+          try {
+            child = spawnGit(args, { env });
+          } catch (error) {
+            release();
+            throw error;
+          }
+          child.once('error', release);
+          child.once('close', release);
           const out = new PassThrough();
           const transfer = watchTransfer(child, svc);
           let sent = false;

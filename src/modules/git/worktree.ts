@@ -4,9 +4,12 @@ import { git, runGit } from './git-process.ts';
 
 /**
  * Worktree bookkeeping of one repository, one change at a time. `git worktree add` creates its
- * entry under `worktrees/` before it writes the entry's files, and `git worktree prune` deletes an
- * entry without them: a prune of one job during another job's add breaks that add ("failed to read
- * worktrees/src1/commondir"). Jobs of one project run side by side, so their adds and prunes queue.
+ * entry under `worktrees/` before it writes the entry's files (a HEAD of zeros first), and
+ * `git worktree prune` deletes an entry without them: a prune of one job during another job's add
+ * breaks that add ("failed to read worktrees/src1/commondir"), and a push received meanwhile
+ * fails its connectivity check on the half-made HEAD ("bad object worktrees/src/HEAD"). Jobs of one
+ * project run side by side and pushes arrive any time, so all of them queue here (in this process;
+ * Orchard's supervisor, workers and git server share one in the embedded setup).
  */
 const queues = new Map<string, Promise<unknown>>();
 
@@ -19,6 +22,16 @@ function serially<T>(repo: string, work: () => Promise<T>): Promise<T> {
     if (queues.get(key) === settled) queues.delete(key);
   });
   return run;
+}
+
+/**
+ * Holds the repository's queue until the returned release is called: for `git receive-pack`, so
+ * no worktree is half made while a push is checked.
+ */
+export function holdRepository(repo: string): Promise<() => void> {
+  return new Promise((acquired) => {
+    void serially(repo, () => new Promise<void>((release) => acquired(release)));
+  });
 }
 
 /**
