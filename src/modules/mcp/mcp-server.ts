@@ -13,6 +13,7 @@ import {
 } from '../../platform/http/route-auth.ts';
 import type { Logger } from '../../platform/log.ts';
 import { DELEGATED_MAX_ROLE, highestMemberRole, roleAtLeast } from '../projects/index.ts';
+import { rpcRequests } from './json-rpc.ts';
 import type { McpTool } from './mcp-tool.ts';
 
 export const MCP_SERVER_INFO = { name: 'orchard', version: '0.1.0' };
@@ -49,12 +50,6 @@ function offered(tool: McpTool, actor: Actor, most: ProjectRoleName | undefined)
   return most !== undefined && roleAtLeast(most, needed);
 }
 
-/** Whether a JSON-RPC message (or batch) asks for the tool list. */
-function listsTools(body: unknown): boolean {
-  const messages = Array.isArray(body) ? body : [body];
-  return messages.some((m) => (m as { method?: unknown } | null)?.method === 'tools/list');
-}
-
 function text(value: unknown): string {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
@@ -76,7 +71,9 @@ export async function mcpServerFor(
     jsonSchemaValidator: VALIDATOR,
   });
   // Listing needs the caller's highest project role (one query); a call is checked by its project.
-  const most = listsTools(request.body) ? await ceiling(deps.db, ctx.actor) : 'owner';
+  const most = rpcRequests(request.body).some((m) => m.method === 'tools/list')
+    ? await ceiling(deps.db, ctx.actor)
+    : 'owner';
   for (const tool of tools) {
     if (!offered(tool, ctx.actor, most)) continue;
     const { method, url, config = {} } = tool.route;

@@ -5,20 +5,12 @@ import { contextOf } from '../../platform/http/request-context.ts';
 import type { ProjectAccessCheck } from '../../platform/http/route-auth.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
 import type { Resources } from '../../platform/resources.ts';
+import { rpcRequests } from './json-rpc.ts';
 import { mcpServerFor } from './mcp-server.ts';
 import type { McpTool } from './mcp-tool.ts';
 
 export const MCP_PATH = '/mcp';
 const METADATA_PATH = '/.well-known/oauth-protected-resource';
-
-/** Whether a JSON-RPC message (or batch) calls a tool that reports progress. */
-function callsLongTool(body: unknown, tools: readonly McpTool[]): boolean {
-  const long = new Set(tools.filter((t) => t.progress).map((t) => t.name));
-  return (Array.isArray(body) ? body : [body]).some((m) => {
-    const message = m as { method?: unknown; params?: { name?: unknown } } | null;
-    return message?.method === 'tools/call' && long.has(String(message.params?.name));
-  });
-}
 
 /** Where this Orchard is reached: the configured public URL, else the request's own origin. */
 function originOf(request: FastifyRequest, publicUrl: string | undefined): string {
@@ -34,6 +26,10 @@ function originOf(request: FastifyRequest, publicUrl: string | undefined): strin
  * as the MCP authorization spec asks.
  */
 export function mcpRoutes(res: Resources & { projectAccess: ProjectAccessCheck }, tools: readonly McpTool[]) {
+  // Tools that report progress answer as an event stream; every other call as plain JSON.
+  const long = new Set(tools.filter((t) => t.progress).map((t) => t.name));
+  const callsLongTool = (body: unknown) =>
+    rpcRequests(body).some((m) => m.method === 'tools/call' && long.has(String(m.params?.name)));
   return async (app: HttpApp) => {
     app.addHook('onSend', async (request, reply) => {
       if (request.routeOptions.url === MCP_PATH && reply.statusCode === 401)
@@ -75,7 +71,7 @@ export function mcpRoutes(res: Resources & { projectAccess: ProjectAccessCheck }
         // it is the cheaper of the two for the client and the server alike.
         const transport = new StreamableHTTPServerTransport({
           sessionIdGenerator: undefined,
-          enableJsonResponse: !callsLongTool(request.body, tools),
+          enableJsonResponse: !callsLongTool(request.body),
         });
         reply.hijack();
         reply.raw.on('close', () => {

@@ -7,8 +7,7 @@ import {
   toProjectView,
 } from '../../projects/index.ts';
 import { defineTool } from '../mcp-tool.ts';
-
-const Slug = z.string().min(1).max(100).describe('The project\'s slug, as in its URL (e.g. "recipe-box")');
+import { Cursor, Limit, Slug } from './tool-inputs.ts';
 
 /** core: the projects the caller can see, one project. */
 export function coreTools(deps: { db: Db; overviews: ProjectOverviews }) {
@@ -22,8 +21,8 @@ export function coreTools(deps: { db: Db; overviews: ProjectOverviews }) {
       input: z.object({
         q: z.string().max(100).optional().describe('Words of the name or slug'),
         archived: z.boolean().default(false).describe('List archived projects instead'),
-        limit: z.number().int().min(1).max(100).default(20),
-        cursor: z.string().max(500).optional().describe('nextCursor of the previous page'),
+        limit: Limit,
+        cursor: Cursor,
       }),
       route: { method: 'GET', url: '/api/projects', config: { delegated: true } },
       run: (ctx, args) => listProjects(deps.db, deps.overviews, ctx.actor, { ...args, sort: 'created' }),

@@ -9,8 +9,8 @@ import {
   rollBack,
 } from '../../deploy/index.ts';
 import { defineTool } from '../mcp-tool.ts';
+import { Slug } from './tool-inputs.ts';
 
-const Slug = z.string().min(1).max(100).describe('The project\'s slug, as in its URL (e.g. "recipe-box")');
 const Env = z.string().min(1).max(300).describe('staging, production or preview/<branch>');
 
 /** deploy: environments, a deploy of a branch to its preview (or staging), publish, roll back. */

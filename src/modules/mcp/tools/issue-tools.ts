@@ -14,14 +14,14 @@ import {
   type ReviewDeps,
 } from '../../reviews/index.ts';
 import { defineTool } from '../mcp-tool.ts';
+import { Cursor, Limit, Slug } from './tool-inputs.ts';
 
-const Slug = z.string().min(1).max(100).describe('The project\'s slug, as in its URL (e.g. "recipe-box")');
 const IssueNumber = z.number().int().min(1).max(2_147_483_647);
 const List = z.object({
   slug: Slug,
   state: z.enum(['open', 'closed', 'merged', 'all']).default('open'),
-  limit: z.number().int().min(1).max(100).default(20),
-  cursor: z.string().max(500).optional().describe('nextCursor of the previous page'),
+  limit: Limit,
+  cursor: Cursor,
 });
 
 /** issues: issues and merge requests — list, read, create, comment, merge. */

@@ -9,6 +9,7 @@ import {
   toOperationView,
 } from '../../operations/index.ts';
 import { defineTool } from '../mcp-tool.ts';
+import { Cursor, Limit } from './tool-inputs.ts';
 
 const OperationId = z
   .uuid()
@@ -27,8 +28,8 @@ export function observeTools(deps: { db: Db; registry: Registry; clock: Clock })
         project: z.string().min(1).max(100).optional().describe("A project's slug"),
         status: z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled']).optional(),
         kind: z.string().min(1).max(100).optional(),
-        limit: z.number().int().min(1).max(100).default(20),
-        cursor: z.string().max(500).optional().describe('nextCursor of the previous page'),
+        limit: Limit,
+        cursor: Cursor,
       }),
       route: { method: 'GET', url: '/api/operations', config: { delegated: true } },
       run: (ctx, args) => listOperations(deps.db, ctx.actor, args),

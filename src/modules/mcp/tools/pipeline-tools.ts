@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { getPipeline, type PipelineDeps, readJobLog, startPipeline } from '../../pipelines/index.ts';
 import { defineTool } from '../mcp-tool.ts';
+import { Slug } from './tool-inputs.ts';
 
-const Slug = z.string().min(1).max(100).describe('The project\'s slug, as in its URL (e.g. "recipe-box")');
 const Pipeline = z
   .union([z.number().int().min(1).max(2_147_483_647), z.uuid()])
   .describe('The pipeline number (as shown, #12) or id');

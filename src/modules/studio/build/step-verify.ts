@@ -5,13 +5,9 @@ import { advanceFeature } from '../advance-feature.ts';
 import { actorOf, type StudioDeps } from '../deps.ts';
 import { setBlueprintStatus } from '../store.ts';
 import { recordVerification } from '../verification/record-verification.ts';
-import { verificationSuite } from '../verification/verification-suite.ts';
+import { VERIFY_BROWSER_KEY, VERIFY_STEP, verificationSuite } from '../verification/verification-suite.ts';
 import { BuildInput, type DeployOutput } from './build-input.ts';
 import { enterPhase, loadBuild } from './build-step.ts';
-
-export const VERIFY_STEP = 'automation.verify';
-/** The key of the browser run inside a build (`verify` fans it out as `browser`): its output holds the pages. */
-export const VERIFY_BROWSER_KEY = 'verify/browser';
 
 /** What `verify/report` needs besides the build: the release the browser checked. */
 export const ReportInput = BuildInput.extend({

@@ -8,11 +8,8 @@ import type { StudioDeps } from '../deps.ts';
 import { latestDoneFeatureOfProject } from '../feature-store.ts';
 import { findBlueprint, findSnapshot } from '../store.ts';
 import { recordVerification } from '../verification/record-verification.ts';
-import { verificationSuite } from '../verification/verification-suite.ts';
+import { VERIFY_BROWSER_KEY, VERIFY_STEP, verificationSuite } from '../verification/verification-suite.ts';
 import type { MainDeployOutput, MainReleaseInput, MainReportInput } from './main-release-input.ts';
-
-const VERIFY_STEP = 'automation.verify';
-const BROWSER_KEY = 'verify/browser';
 
 async function projectOf(deps: StudioDeps, ctx: StepContext<unknown>): Promise<ProjectRow> {
   const project = ctx.projectId ? await findProjectById(deps.db, ctx.projectId) : undefined;
@@ -127,7 +124,7 @@ async function builtBlueprint(deps: StudioDeps, projectId: string) {
 
 /** `verify/report`: the verdict on the release and the commit; a failure fails the release. */
 export async function reportMainStep(deps: StudioDeps, ctx: StepContext<MainReportInput>) {
-  const result = ctx.deps[BROWSER_KEY] as VerificationResult | undefined;
+  const result = ctx.deps[VERIFY_BROWSER_KEY] as VerificationResult | undefined;
   if (!result) throw new NonRetryableError('The browser robot left no result.');
   const deployed = ctx.input;
   const project = await projectOf(deps, ctx);

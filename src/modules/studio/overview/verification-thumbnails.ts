@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Queryable } from '../../../platform/db/pool.ts';
 import { findStepOutputs } from '../../operations/index.ts';
-import { VERIFY_BROWSER_KEY } from '../build/step-verify.ts';
+import { VERIFY_BROWSER_KEY } from '../verification/verification-suite.ts';
 
 /** The part of a browser run's result a thumbnail needs: its first page's screenshot. */
 const FirstScreenshot = z.object({ url: z.string() });

@@ -2,6 +2,10 @@ import { SMOKE_FILE, type VerifyInput } from '../../automation/index.ts';
 import type { Blueprint } from '../../blueprint/index.ts';
 import { readFileAt, repositoryPath } from '../../git/index.ts';
 
+/** The browser robot's step, and the key its run has inside a build or a main release (thumbnails read it). */
+export const VERIFY_STEP = 'automation.verify';
+export const VERIFY_BROWSER_KEY = 'verify/browser';
+
 /**
  * What the browser robot checks on a deployed commit, and the sentence that says so: the
  * Blueprint's user stories always; with them the acceptance checks the commit carries
