@@ -5,9 +5,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import type { EnvironmentActionDeps } from '../src/modules/deploy/index.ts';
 import { type McpTool, orchardTools } from '../src/modules/mcp/index.ts';
-import type { PipelineDeps } from '../src/modules/pipelines/index.ts';
 import { projectRoleNeeded } from '../src/platform/http/route-auth.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -22,6 +20,7 @@ function who(tool: McpTool): string {
   if (config.adminOnly) parts.push('instance admins');
   else if (url.startsWith('/api/projects/:slug'))
     parts.push(`${projectRoleNeeded(config, method)}s of the project`);
+  else if (tool.minRole) parts.push(`${tool.minRole}s of its project`);
   else parts.push('anyone signed in');
   parts.push(`\`${config.scope ?? (method === 'GET' ? 'read' : 'write')}\` scope`);
   if (config.delegated === true) parts.push('agents too');
@@ -57,10 +56,11 @@ function inputs(tool: McpTool): string {
 
 export function toolTable(): string {
   // Definitions only: nothing is called, so nothing is connected.
-  const tools = orchardTools({} as PipelineDeps & EnvironmentActionDeps, {
+  const tools = orchardTools({} as Parameters<typeof orchardTools>[0], {
     onPush: [],
     onEvent: [],
     overviews: {} as never,
+    agents: {} as never,
   });
   const sets = [...new Set(tools.map((t) => t.set))];
   return sets

@@ -43,7 +43,7 @@ import {
   llmRoutes,
   startLlmGateway,
 } from './modules/llm/index.ts';
-import { mcpRoutes, orchardTools } from './modules/mcp/index.ts';
+import { MCP_PATH, mcpRoutes, orchardTools } from './modules/mcp/index.ts';
 import {
   registerNotifyJobs,
   webhookRoutes,
@@ -74,6 +74,7 @@ import {
   registerStudioJobs,
   releaseMainOnPass,
   studioRoutes,
+  verificationRoutes,
 } from './modules/studio/index.ts';
 import {
   createMachineWarnings,
@@ -356,6 +357,11 @@ function agentDepsWith(
           }
         : undefined;
     },
+    // Orchard's own tools for the session, on the same listener as the LLM proxy.
+    mcpEndpoint: (token) => {
+      const self = selfUrl();
+      return self ? { url: `${self}${MCP_PATH}`, token } : undefined;
+    },
   };
 }
 
@@ -434,7 +440,13 @@ export async function createHttp(res: AppResources, options: HttpOptions = {}): 
       reviewRoutes(res, { onPush, onEvent }),
       mcpRoutes(
         { ...res, projectAccess: projectGate(db) },
-        orchardTools(res, { onPush, onEvent, overviews: projectOverviews(res) }),
+        orchardTools(res, {
+          onPush,
+          onEvent,
+          overviews: projectOverviews(res),
+          agents: agentDepsWith(res, { onEvent, onPush }),
+          cache: credentials.cache,
+        }),
       ),
       pipelineRoutes(res),
       webhookRoutes(res),
@@ -447,6 +459,7 @@ export async function createHttp(res: AppResources, options: HttpOptions = {}): 
       }),
       deployRoutes(res),
       studioRoutes(res),
+      verificationRoutes(res),
       agentRoutes(agentDeps(res)),
       automationRoutes(res),
       systemRoutes(res),

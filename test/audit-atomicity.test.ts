@@ -246,6 +246,12 @@ beforeAll(async () => {
             ($1, 'preview/feat', 'preview', 'preview-feat--atomic', $2, $2, now(), now())`,
     [project.id, ids.release1],
   );
+  // A preview that runs main's commit, for the browser robot to be asked to check.
+  await sql(
+    `INSERT INTO environments (project_id, name, kind, host_label, current_release_id, desired_release_id, status, port, created_at, updated_at)
+     VALUES ($1, 'preview/check', 'preview', 'preview-check--atomic', $2, $2, 'running', 9, now(), now())`,
+    [project.id, ids.release2],
+  );
   const login = await t.http.inject({
     method: 'POST',
     url: '/api/auth/login',
@@ -529,6 +535,11 @@ const CASES: Case[] = [
     route: 'POST /api/projects/:slug/deploy',
     action: 'operation.start',
     request: () => ({ method: 'POST', url: p('/deploy'), payload: { env: 'staging', ref: 'main' } }),
+  },
+  {
+    route: 'POST /api/projects/:slug/verify',
+    action: 'operation.start',
+    request: () => ({ method: 'POST', url: p('/verify'), payload: { env: 'preview/check' } }),
   },
   {
     route: 'POST /api/projects/:slug/publish',

@@ -34,8 +34,17 @@ const AGENT_ROUTES = new Set([
   'POST /api/projects/:slug/pipelines',
   'POST /api/projects/:slug/pipelines/:id/cancel',
   'POST /api/projects/:slug/pipelines/:id/rerun',
+  // The browser robot on their own project's environments: it changes nothing it did not check.
+  'POST /api/projects/:slug/verify',
 ]);
 const AGENTS_NEVER_READ = new Set(['GET /api/projects/:slug/secrets']);
+/**
+ * Open to agents within limits their use case checks; an empty request is refused with this reason
+ * (deploy: only the preview of a branch the agent pushes to, and `{}` means staging).
+ */
+const AGENT_LIMITED = new Map([
+  ['POST /api/projects/:slug/deploy', /^Agent tokens may deploy only the preview of a branch they push to/],
+]);
 /**
  * Refused to agents with a reason of their own: a person merges what an agent proposes, and a
  * person decides what agents work on (agents do not start agents).
@@ -185,7 +194,7 @@ describe('every /api route', () => {
   });
 
   it('lets an agent token call only what agents may, refusing the rest with a reason', async () => {
-    for (const agentRoute of [...AGENT_ROUTES, ...AGENT_REFUSALS.keys()])
+    for (const agentRoute of [...AGENT_ROUTES, ...AGENT_REFUSALS.keys(), ...AGENT_LIMITED.keys()])
       expect(routes.map(key), agentRoute).toContain(agentRoute);
     for (const route of routes.filter((r) => r.config.auth !== 'public')) {
       const reads = route.method === 'GET' && route.url.startsWith('/api/projects/:slug');
@@ -197,7 +206,11 @@ describe('every /api route', () => {
         payload: route.hasBody ? {} : undefined,
       });
       expect(res.statusCode, key(route)).not.toBe(401);
-      if (allowed) {
+      const limit = AGENT_LIMITED.get(key(route));
+      if (limit) {
+        expect(res.statusCode, key(route)).toBe(403);
+        expect(res.json().detail, key(route)).toMatch(limit);
+      } else if (allowed) {
         if (res.statusCode === 403) expect(res.json().detail, key(route)).not.toMatch(/Agent tokens/);
       } else {
         expect(res.statusCode, key(route)).toBe(403);

@@ -69,6 +69,17 @@ export interface AgentLlmEndpoint {
   apiKey: string;
 }
 
+/**
+ * Orchard's own MCP server (`/mcp`) as a session reaches it, and the session's delegated token
+ * that authenticates it (the same token as the LLM endpoint's key): the tools that token may use —
+ * its project's issues, merge requests, pipelines, operations and its branches' previews. Never
+ * logged, never put in events.
+ */
+export interface AgentMcpEndpoint {
+  url: string;
+  token: string;
+}
+
 /** Where to build: a git worktree, detached at `baseSha`, that becomes `branch`. */
 export interface AgentWorkspace {
   dir: string;
@@ -92,6 +103,8 @@ export interface AgentContext {
   sessionId?: string;
   /** Where model requests go; runtimes that call a model fail clearly without it. */
   llm?: AgentLlmEndpoint;
+  /** Orchard's MCP server for the session; runtimes that can use MCP tools offer them to the model. */
+  mcp?: AgentMcpEndpoint;
   /**
    * What the session recorded before this run (its transcript): earlier runs, and the part of
    * this run a killed worker completed. A runtime that can resume continues after it — no

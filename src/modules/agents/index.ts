@@ -7,6 +7,7 @@ export type {
   AgentContext,
   AgentEvent,
   AgentLlmEndpoint,
+  AgentMcpEndpoint,
   AgentRuntime,
   AgentTask,
   AgentUsage,
@@ -37,7 +38,12 @@ export { agentRoutes } from './routes.ts';
 export { renderSpec } from './scaffold/render-spec.ts';
 export { createScaffoldRuntime, SCAFFOLD_MANIFEST } from './scaffold/scaffold-runtime.ts';
 export { listTemplates, renderTemplate } from './scaffold/templates.ts';
-export type { AgentSessionView } from './sessions/schemas.ts';
+export { cancelAgentSession } from './sessions/cancel-agent-session.ts';
+export { getAgentSession } from './sessions/get-agent-session.ts';
+export { listAgentSessions } from './sessions/list-agent-sessions.ts';
+export { readSessionEntries } from './sessions/read-session-entries.ts';
+export { type AgentSessionView, SendMessageBody, StartAgentSessionBody } from './sessions/schemas.ts';
+export { sendAgentMessage } from './sessions/send-agent-message.ts';
 export { sessionBudgetGate } from './sessions/session-budget-gate.ts';
 export type { AgentSessionDeps, Delegation } from './sessions/session-deps.ts';
 export {
@@ -46,5 +52,10 @@ export {
   type SessionContext,
   type SessionRow,
 } from './sessions/session-store.ts';
-export { AGENT_SESSION_KIND, startAgentSession } from './sessions/start-agent-session.ts';
+export { sessionView } from './sessions/session-views.ts';
+export {
+  AGENT_SESSION_KIND,
+  AGENTS_CANNOT_START_AGENTS,
+  startAgentSession,
+} from './sessions/start-agent-session.ts';
 export { type CommitIdentity, SCAFFOLD_IDENTITY } from './workspace.ts';

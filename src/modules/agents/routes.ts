@@ -8,6 +8,7 @@ import { registerIssueAgentRoutes } from './issues/routes.ts';
 import { cancelAgentSession } from './sessions/cancel-agent-session.ts';
 import { getAgentSession } from './sessions/get-agent-session.ts';
 import { listAgentSessions } from './sessions/list-agent-sessions.ts';
+import { readSessionEntries } from './sessions/read-session-entries.ts';
 import { requireSession } from './sessions/require-session.ts';
 import {
   AgentSessionEntryView,
@@ -21,11 +22,9 @@ import {
 } from './sessions/schemas.ts';
 import { sendAgentMessage } from './sessions/send-agent-message.ts';
 import type { AgentSessionDeps } from './sessions/session-deps.ts';
-import { readEntries } from './sessions/session-store.ts';
 import { sessionView } from './sessions/session-views.ts';
 import { AGENTS_CANNOT_START_AGENTS, startAgentSession } from './sessions/start-agent-session.ts';
 import { streamSession } from './sessions/stream-session.ts';
-import { toEntryView } from './sessions/views.ts';
 
 const tags = ['agents'];
 
@@ -99,14 +98,8 @@ export function agentRoutes(deps: AgentSessionDeps) {
             { field: 'headers.last-event-id', message: 'must be a non-negative integer' },
           ]);
         const after = header !== undefined ? Number(header) : request.query.after;
-        if (!wantsEventStream(request)) {
-          const rows = await readEntries(db, session.id, after, request.query.limit);
-          const last = rows.at(-1);
-          return {
-            items: rows.map(toEntryView),
-            nextCursor: rows.length === request.query.limit && last ? String(last.id) : null,
-          };
-        }
+        if (!wantsEventStream(request))
+          return readSessionEntries(db, actor, session.id, { after, limit: request.query.limit });
         const sse = hub.open(request, reply, {
           projectId: session.project_id,
           check: (fresh) => requireSession(db, fresh, session.id, 'viewer'),

@@ -16,16 +16,18 @@ export interface HostPort {
 
 const defaultPort = (url: URL) => Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
 
+type TargetDeps = { db: Queryable; config: Pick<Config, 'port' | 'deploy'>; urls: AppUrls };
+
 /**
- * Every host:port one environment answers on, found from a URL of it, or undefined when the URL
- * is not one of Orchard's environments. An environment answers at its label on Orchard's port
- * (`<label>.localhost`, `<label>.<deploy.domain>`, its public URL behind a proxy) and on its app's
- * direct port on 127.0.0.1. Orchard's own UI and API are never part of it.
+ * The environment a URL points at, or undefined when it is none of Orchard's. An environment
+ * answers at its label on Orchard's port (`<label>.localhost`, `<label>.<deploy.domain>`, its public
+ * URL behind a proxy) and on its app's direct port on 127.0.0.1. Orchard's own UI and API are never
+ * part of one.
  */
-export async function environmentTargets(
-  deps: { db: Queryable; config: Pick<Config, 'port' | 'deploy'>; urls: AppUrls },
+export async function findEnvironmentAtUrl(
+  deps: TargetDeps,
   raw: string | URL,
-): Promise<HostPort[] | undefined> {
+): Promise<EnvironmentWithSlug | undefined> {
   const url = new URL(raw);
   const host = url.hostname
     .toLowerCase()
@@ -33,18 +35,26 @@ export async function environmentTargets(
     .replace(/\.$/, '');
   const port = defaultPort(url);
   const orchardPort = deps.urls.listenPort ?? deps.config.port;
-  const domain = deps.config.deploy.domain;
-  let env: EnvironmentWithSlug | undefined;
-  const label = labelFromHost(host, domain);
+  const label = labelFromHost(host, deps.config.deploy.domain);
   if (label) {
     const published = new URL(deps.urls.app(label));
     const onOrchard =
       port === orchardPort || (host === published.hostname && port === defaultPort(published));
-    if (onOrchard) env = await findEnvironmentByLabel(deps.db, label);
-  } else if (host === 'localhost' || host === '127.0.0.1') {
-    env = await findRunningEnvironmentOnPort(deps.db, port);
+    return onOrchard ? findEnvironmentByLabel(deps.db, label) : undefined;
   }
+  if (host === 'localhost' || host === '127.0.0.1') return findRunningEnvironmentOnPort(deps.db, port);
+  return undefined;
+}
+
+/** Every host:port the environment a URL points at answers on (see findEnvironmentAtUrl). */
+export async function environmentTargets(
+  deps: TargetDeps,
+  raw: string | URL,
+): Promise<HostPort[] | undefined> {
+  const env = await findEnvironmentAtUrl(deps, raw);
   if (!env) return undefined;
+  const orchardPort = deps.urls.listenPort ?? deps.config.port;
+  const domain = deps.config.deploy.domain;
   const published = new URL(deps.urls.app(env.host_label));
   const targets: HostPort[] = [
     { hostname: `${env.host_label}.localhost`, port: orchardPort },

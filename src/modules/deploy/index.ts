@@ -13,7 +13,7 @@ export {
   rollBack,
 } from './environment-actions.ts';
 export type { EnvironmentRow, EnvironmentWithSlug, EnvStatus } from './environment-store.ts';
-export { environmentTargets, type HostPort } from './environment-targets.ts';
+export { environmentTargets, findEnvironmentAtUrl, type HostPort } from './environment-targets.ts';
 export { DeployFailedError } from './errors.ts';
 export { findEnvironmentByParam } from './find-environment.ts';
 export { registerDeployJobs } from './jobs.ts';
@@ -49,3 +49,4 @@ export {
   type MainEnvironments,
   summarizeEnvironments,
 } from './summarize-environments.ts';
+export { tailAppLogs } from './tail-app-logs.ts';

@@ -32,8 +32,9 @@ import {
   ReleaseRefBody,
   SlugParam,
 } from './schemas.ts';
-import { followLogs, tailLogs } from './serve/read-logs.ts';
+import { followLogs } from './serve/read-logs.ts';
 import type { DeployRuntime } from './serve/runtime.ts';
+import { tailAppLogs } from './tail-app-logs.ts';
 
 const tags = ['deploy'];
 
@@ -82,13 +83,15 @@ export function deployRoutes(res: DeployRouteDeps) {
       },
       async (request, reply) => {
         const { slug } = request.params;
-        const { project } = await requireProjectRole(db, contextOf(request).actor, slug, 'viewer');
-        const env = await findEnvironmentByParam(db, project.id, request.params.env);
-        const { lines, fileOffset } = await tailLogs(
-          deploy.supervisor,
-          res.config.home,
-          env,
-          request.query.tail,
+        const {
+          project,
+          environment: env,
+          lines,
+          fileOffset,
+        } = await tailAppLogs(
+          { db, home: res.config.home, supervisor: deploy.supervisor },
+          contextOf(request).actor,
+          { slug, env: request.params.env, tail: request.query.tail },
         );
         if (!wantsEventStream(request)) return { items: lines };
         const stream = sse.open(request, reply, {
@@ -107,7 +110,8 @@ export function deployRoutes(res: DeployRouteDeps) {
     app.post(
       '/api/projects/:slug/deploy',
       {
-        config: { projectRole: 'developer' },
+        // Agents too, to the preview of their own branch only (agent-deploy-rule.ts).
+        config: { projectRole: 'developer', delegated: true },
         schema: { tags, params: SlugParam, body: DeployBody, response: { 202: DeployAccepted } },
       },
       async (request, reply) =>

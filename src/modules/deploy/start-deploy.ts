@@ -1,5 +1,6 @@
 import type { RequestContext } from '../../platform/context.ts';
 import { withTransaction } from '../../platform/db/pool.ts';
+import { actorDisplayName } from '../../platform/http/actor.ts';
 import { repositoryPath, resolveRevision } from '../git/index.ts';
 import { recordAudit } from '../identity/index.ts';
 import { type Registry, startOperation } from '../operations/index.ts';
@@ -22,7 +23,8 @@ export async function startDeploy(
   const { id } = await withTransaction(deps.db, async (tx) => {
     const started = await startOperation(tx, registry, {
       kind: 'deploy.release',
-      input: { env: env.name, ref, requestedBy: ctx.actor.username },
+      // An agent's deploy is recorded as the agent acting for its person: `agent-shop (for alice)`.
+      input: { env: env.name, ref, requestedBy: actorDisplayName(ctx.actor) },
       actor: ctx.actor,
       projectId: project.id,
       clock: deps.clock,

@@ -11,9 +11,14 @@ import { ZERO_SHA } from './ref-name.ts';
 export function agentRefRefusal(delegation: Delegation, update: RefUpdate): string | undefined {
   if (update.newSha === ZERO_SHA) return `agent tokens may not delete refs; ${update.ref} was kept`;
   const branch = branchOf(update.ref);
-  if (branch === undefined || !globMatches(delegation.pushBranches, branch))
+  if (branch === undefined || !agentMayPushTo(delegation, branch))
     return `agent tokens may push only to ${delegation.pushBranches}; ${update.ref} was refused`;
   return undefined;
+}
+
+/** Whether an agent token may move `branch` (a branch name, not a ref): its `pushBranches` glob. */
+export function agentMayPushTo(delegation: Pick<Delegation, 'pushBranches'>, branch: string): boolean {
+  return globMatches(delegation.pushBranches, branch);
 }
 
 /** Shell `case` pattern semantics for `*`; every other character stands for itself. */

@@ -1,11 +1,14 @@
 /** The git module's public face: bare repositories, smart HTTP, browse API, push handling. */
-export { agentRefRefusal } from './agent-push-rule.ts';
+export { agentMayPushTo, agentRefRefusal } from './agent-push-rule.ts';
 export { type Diff, EMPTY_TREE, type FileChange, readDiff } from './browse/diff.ts';
+export { getBlob } from './browse/get-blob.ts';
+export { getTree } from './browse/get-tree.ts';
 export { type Branch, listBranches } from './browse/list-branches.ts';
 export { listCommits } from './browse/list-commits.ts';
 export { type CommitInfo, readCommit } from './browse/read-commit.ts';
 export { readFileAt, readFirstFileAt } from './browse/read-file.ts';
 export { branchHead, resolveRevision } from './browse/resolve-revision.ts';
+export { SearchQuery, searchFiles } from './browse/search-files.ts';
 export {
   configureGit,
   GitCommandError,

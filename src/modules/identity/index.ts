@@ -1,6 +1,7 @@
 /** The identity module's public face. */
 export { type ActorCache, createActorCache } from './actor-cache.ts';
 export type { AgentProjects } from './agent-projects.ts';
+export { listAudit } from './audit/list-audit.ts';
 export { type AuditEntry, type OnBehalfOf, recordAudit } from './audit/record-audit.ts';
 export {
   actorForToken,
@@ -23,9 +24,15 @@ export { ensureAgentPrincipal } from './ensure-agent-principal.ts';
 export { findTokenBinding, type TokenBinding } from './find-token-binding.ts';
 export { findUsernames, findUserSummaries } from './find-usernames.ts';
 export { createLastUseRecorder, type LastUseRecorder } from './last-use.ts';
+export { listTokens } from './list-tokens.ts';
+export { listUsers } from './list-users.ts';
 export { needsAdmin } from './needs-admin.ts';
 export { revokeSessionTokens } from './revoke-session-tokens.ts';
+export { revokeToken } from './revoke-token.ts';
 export { identityRoutes } from './routes.ts';
+export { AuditQuery, CreateUserBody, UpdateUserBody } from './schemas.ts';
 export { setupAdmin } from './setup-admin.ts';
 export { findUserById, findUserByName, type UserKind } from './store.ts';
 export { generateToken } from './token-format.ts';
+export { updateUser } from './update-user.ts';
+export { toTokenView, toUserView } from './views.ts';

@@ -45,5 +45,7 @@ export { type MockLlm, type ScenarioEntry, startMockLlm } from './mock/index.ts'
 export type { CheckBudget, ProxyCaller } from './proxy/proxy-caller.ts';
 export { llmProxyRoutes } from './proxy/routes.ts';
 export { llmRoutes } from './routes.ts';
+export { StatsQuery } from './schemas.ts';
 export { startLlmGateway } from './start-llm-gateway.ts';
+export { readLlmStats } from './telemetry/read-llm-stats.ts';
 export { sessionSpend } from './telemetry/session-spend.ts';

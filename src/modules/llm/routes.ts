@@ -25,8 +25,8 @@ import {
   StatsView,
   UpdateProviderBody,
 } from './schemas.ts';
-import { getStats } from './telemetry/get-stats.ts';
 import { listCalls } from './telemetry/list-calls.ts';
+import { readLlmStats } from './telemetry/read-llm-stats.ts';
 
 const tags = ['llm'];
 const admin = { adminOnly: true } as const;
@@ -139,10 +139,7 @@ export function llmRoutes(res: Resources & { vault: Vault; llm: LlmGateway }) {
     app.get(
       '/api/llm/stats',
       { schema: { tags, querystring: StatsQuery, response: { 200: StatsView } } },
-      async (request) => {
-        await llm.flush();
-        return getStats(db, res.clock, contextOf(request).actor, request.query);
-      },
+      async (request) => readLlmStats(res, contextOf(request).actor, request.query),
     );
 
     await conversationRoutes(db, res.clock)(app);

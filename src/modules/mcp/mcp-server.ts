@@ -1,4 +1,6 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
+import type { ServerNotification, ServerRequest } from '@modelcontextprotocol/sdk/types.js';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
 import type { FastifyRequest } from 'fastify';
 import type { RequestContext } from '../../platform/context.ts';
@@ -13,8 +15,12 @@ import {
 } from '../../platform/http/route-auth.ts';
 import type { Logger } from '../../platform/log.ts';
 import { DELEGATED_MAX_ROLE, highestMemberRole, roleAtLeast } from '../projects/index.ts';
+import { InFlightCalls } from './in-flight-calls.ts';
 import { rpcRequests } from './json-rpc.ts';
-import type { McpTool } from './mcp-tool.ts';
+import { type McpTool, type ToolCall, ToolContent } from './mcp-tool.ts';
+import { registerResources } from './resources/register-resources.ts';
+
+type ToolExtra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 
 export const MCP_SERVER_INFO = { name: 'orchard', version: '0.1.0' };
 
@@ -50,6 +56,8 @@ function offered(tool: McpTool, actor: Actor, most: ProjectRoleName | undefined)
   return most !== undefined && roleAtLeast(most, needed);
 }
 
+const NEVER = new AbortController().signal;
+
 function text(value: unknown): string {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
@@ -61,7 +69,7 @@ function text(value: unknown): string {
  * text is the problem's detail, followed by the problem document.
  */
 export async function mcpServerFor(
-  deps: { db: Db; logger: Logger; projectAccess: ProjectAccessCheck },
+  deps: { db: Db; logger: Logger; projectAccess: ProjectAccessCheck; calls: InFlightCalls },
   tools: readonly McpTool[],
   request: FastifyRequest,
   ctx: RequestContext,
@@ -69,12 +77,20 @@ export async function mcpServerFor(
   const server = new McpServer(MCP_SERVER_INFO, {
     instructions: INSTRUCTIONS,
     jsonSchemaValidator: VALIDATOR,
+    // Declared up front: an `initialize` POST registers no tools or resources, yet the server has them.
+    capabilities: { tools: { listChanged: false }, resources: { listChanged: false } },
   });
   // Listing needs the caller's highest project role (one query); a call is checked by its project.
-  const most = rpcRequests(request.body).some((m) => m.method === 'tools/list')
-    ? await ceiling(deps.db, ctx.actor)
-    : 'owner';
+  const messages = rpcRequests(request.body);
+  const lists = messages.some((m) => m.method === 'tools/list');
+  const most = lists ? await ceiling(deps.db, ctx.actor) : 'owner';
+  // A server lives for one POST: it needs only the tools that POST lists or calls (registering
+  // all of them costs more than the call itself).
+  const called = new Set(
+    messages.filter((m) => m.method === 'tools/call').map((m) => String(m.params?.name)),
+  );
   for (const tool of tools) {
+    if (!lists && !called.has(tool.name)) continue;
     if (!offered(tool, ctx.actor, most)) continue;
     const { method, url, config = {} } = tool.route;
     server.registerTool(
@@ -90,12 +106,20 @@ export async function mcpServerFor(
           openWorldHint: false,
         },
       },
-      async (args: Record<string, unknown>) => {
+      async (args: Record<string, unknown>, extra) => {
+        const tracked = tool.progress
+          ? deps.calls.track(InFlightCalls.key(ctx.actor, extra.requestId))
+          : undefined;
         try {
           requireRouteAccess(ctx.actor, config, method, url);
           if (tool.slugOf)
             await deps.projectAccess(ctx.actor, tool.slugOf(args), projectRoleNeeded(config, method));
-          const result = await tool.run(ctx, args);
+          const result = await tool.run(ctx, args, {
+            signal: tracked ? AbortSignal.any([extra.signal, tracked.signal]) : extra.signal,
+            cancelled: tracked?.signal ?? NEVER,
+            progress: progressReporter(extra),
+          });
+          if (result instanceof ToolContent) return { content: result.content };
           return { content: [{ type: 'text' as const, text: text(result) }] };
         } catch (error) {
           const problem = toProblem(error, request);
@@ -108,9 +132,32 @@ export async function mcpServerFor(
               { type: 'text' as const, text: JSON.stringify(problem) },
             ],
           };
+        } finally {
+          tracked?.done();
         }
       },
     );
   }
+  if (messages.some((m) => typeof m.method === 'string' && m.method.startsWith('resources/')))
+    registerResources(server, deps, request, ctx);
   return server;
+}
+
+/**
+ * Progress notifications for a call whose client sent a progress token: each says what happened,
+ * with a count that only grows (the steps of an operation have no common total).
+ */
+function progressReporter(extra: ToolExtra): ToolCall['progress'] {
+  const token = extra._meta?.progressToken;
+  let count = 0;
+  return async (message) => {
+    if (token === undefined) return;
+    count += 1;
+    await extra
+      .sendNotification({
+        method: 'notifications/progress',
+        params: { progressToken: token, progress: count, message },
+      })
+      .catch(() => undefined);
+  };
 }

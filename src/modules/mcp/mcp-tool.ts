@@ -1,3 +1,4 @@
+import type { ContentBlock } from '@modelcontextprotocol/sdk/types.js';
 import type { z } from 'zod';
 import type { RequestContext } from '../../platform/context.ts';
 import type { RouteAuth } from '../../platform/http/route-auth.ts';
@@ -27,7 +28,25 @@ export interface McpTool<S extends z.ZodObject = z.ZodObject> {
   progress?: true;
   /** The project a call acts in (for the project gate), when the route is under /api/projects/:slug. */
   slugOf?(args: z.infer<S>): string;
-  run(ctx: RequestContext, args: z.infer<S>): Promise<unknown>;
+  run(ctx: RequestContext, args: z.infer<S>, call: ToolCall): Promise<unknown>;
+}
+
+/** What a running call can do besides returning: notice cancellation, report progress. */
+export interface ToolCall {
+  /** Aborts when the answer can no longer be delivered (the client went away, or cancelled). */
+  signal: AbortSignal;
+  /**
+   * Aborts when the client cancels the call (`notifications/cancelled`): what the call started
+   * should stop too. A client that merely disconnects has not cancelled anything.
+   */
+  cancelled: AbortSignal;
+  /** A progress notification, when the client asked for them (a progress token); else nothing. */
+  progress(message: string): Promise<void>;
+}
+
+/** A result given as MCP content blocks (text and images) rather than one JSON text. */
+export class ToolContent {
+  constructor(readonly content: ContentBlock[]) {}
 }
 
 export function defineTool<S extends z.ZodObject>(tool: McpTool<S>): McpTool {

@@ -108,26 +108,68 @@ const READS = [
   'list_environments',
   'list_merge_requests',
   'list_operations',
+  'list_pipeline_artifacts',
   'list_projects',
   'get_operation',
+  'get_agent_session',
+  'list_agent_sessions',
+  'get_app_logs',
+  'get_blueprint',
+  'get_operation_events',
+  'list_files',
+  'read_file',
+  'search_files',
 ];
-const WRITES = ['cancel_operation', 'comment_on_issue', 'create_issue', 'run_pipeline'];
-/** Deploying is for people (agents may not deploy through the API either), publishing for maintainers. */
+const WRITES = [
+  'cancel_agent_session',
+  'send_agent_message',
+  'start_agent_session',
+  'cancel_operation',
+  'cancel_pipeline',
+  'comment_on_issue',
+  'create_issue',
+  'open_merge_request',
+  'run_pipeline',
+  'update_issue',
+  'update_merge_request',
+  'verify',
+  'chat_blueprint',
+  'patch_blueprint',
+];
+/** People's own account, tokens and LLM spend (not agents'); instance administration for admins. */
+const ACCOUNT = ['list_tokens', 'llm_stats', 'revoke_token', 'update_user'];
+const ADMIN = ['create_user', 'list_users', 'query_audit'];
+/** Agents deploy only their own branch's preview (refused anything else); publishing is for maintainers. */
 const DEPLOYS = ['deploy', 'roll_back'];
+/** Agent sessions are for people: agents do not start, follow or steer agents. */
+const SESSIONS = [
+  'get_agent_session',
+  'list_agent_sessions',
+  'cancel_agent_session',
+  'send_agent_message',
+  'start_agent_session',
+];
 
 describe('tools/list', () => {
   it('offers each caller what its token and roles allow: no mutations for viewers and read-only tokens, no merge for agents', async () => {
-    const all = [...READS, ...WRITES, ...DEPLOYS, 'merge_merge_request', 'publish'].sort();
-    expect(await toolNames(tokens.admin!)).toEqual(all);
+    const all = [...READS, ...WRITES, ...DEPLOYS, 'merge_merge_request', 'publish', ...ACCOUNT].sort();
+    expect(await toolNames(tokens.admin!)).toEqual([...all, ...ADMIN].sort());
     expect(await toolNames(tokens.owner!)).toEqual(all);
     // A developer everywhere it is a member: no publish.
     expect(await toolNames(tokens.developer!)).toEqual(
-      [...READS, ...WRITES, ...DEPLOYS, 'merge_merge_request'].sort(),
+      [...READS, ...WRITES, ...DEPLOYS, 'merge_merge_request', ...ACCOUNT].sort(),
     );
-    expect(await toolNames(tokens.viewer!)).toEqual([...READS].sort());
-    expect(await toolNames(tokens.readOnly!)).toEqual([...READS].sort());
+    expect(await toolNames(tokens.viewer!)).toEqual([...READS, ...ACCOUNT].sort());
+    expect(await toolNames(tokens.readOnly!)).toEqual([...READS, 'list_tokens', 'llm_stats'].sort());
     expect(await toolNames(tokens.agent!)).toEqual(
-      [...READS, ...WRITES.filter((name) => name !== 'cancel_operation')].sort(),
+      [...READS, ...WRITES, 'deploy']
+        .filter(
+          (name) =>
+            name !== 'cancel_operation' &&
+            !SESSIONS.includes(name) &&
+            !['chat_blueprint', 'patch_blueprint'].includes(name),
+        )
+        .sort(),
     );
   });
 

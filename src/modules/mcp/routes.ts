@@ -1,16 +1,28 @@
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { Readable } from 'node:stream';
+import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import type { FastifyRequest } from 'fastify';
 import { UnauthorizedError } from '../../platform/errors.ts';
+import type { EventBus } from '../../platform/events/index.ts';
 import { contextOf } from '../../platform/http/request-context.ts';
 import type { ProjectAccessCheck } from '../../platform/http/route-auth.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
 import type { Resources } from '../../platform/resources.ts';
-import { rpcRequests } from './json-rpc.ts';
+import { InFlightCalls } from './in-flight-calls.ts';
+import { JsonExchange, readExchange } from './json-exchange.ts';
+import { cancelledRequestIds, rpcRequests } from './json-rpc.ts';
 import { mcpServerFor } from './mcp-server.ts';
 import type { McpTool } from './mcp-tool.ts';
 
 export const MCP_PATH = '/mcp';
 const METADATA_PATH = '/.well-known/oauth-protected-resource';
+
+/** The request's headers as a Web request (the transport reads headers; the body is already parsed). */
+function webRequestOf(request: FastifyRequest): Request {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(request.headers))
+    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+  return new Request(`http://${request.host || 'localhost'}${request.url}`, { method: 'POST', headers });
+}
 
 /** Where this Orchard is reached: the configured public URL, else the request's own origin. */
 function originOf(request: FastifyRequest, publicUrl: string | undefined): string {
@@ -25,12 +37,17 @@ function originOf(request: FastifyRequest, publicUrl: string | undefined): strin
  * browser session cookie; without one the 401 points at the protected-resource metadata (RFC 9728)
  * as the MCP authorization spec asks.
  */
-export function mcpRoutes(res: Resources & { projectAccess: ProjectAccessCheck }, tools: readonly McpTool[]) {
+export function mcpRoutes(
+  res: Resources & { projectAccess: ProjectAccessCheck; bus?: EventBus },
+  tools: readonly McpTool[],
+) {
   // Tools that report progress answer as an event stream; every other call as plain JSON.
   const long = new Set(tools.filter((t) => t.progress).map((t) => t.name));
   const callsLongTool = (body: unknown) =>
     rpcRequests(body).some((m) => m.method === 'tools/call' && long.has(String(m.params?.name)));
   return async (app: HttpApp) => {
+    const calls = new InFlightCalls(res.db, res.bus);
+    app.addHook('onClose', async () => calls.close());
     app.addHook('onSend', async (request, reply) => {
       if (request.routeOptions.url === MCP_PATH && reply.statusCode === 401)
         reply.header(
@@ -61,25 +78,64 @@ export function mcpRoutes(res: Resources & { projectAccess: ProjectAccessCheck }
         if (!/^bearer /i.test(request.headers.authorization ?? ''))
           throw new UnauthorizedError('MCP needs an API token: send Authorization: Bearer orch_….');
         const ctx = contextOf(request);
+        // The client gave up on a long call (its own POST, so it may reach another process).
+        for (const id of cancelledRequestIds(request.body))
+          await calls.cancel(InFlightCalls.key(ctx.actor, id));
         const server = await mcpServerFor(
-          { db: res.db, logger: res.logger, projectAccess: res.projectAccess },
+          { db: res.db, logger: res.logger, projectAccess: res.projectAccess, calls },
           tools,
           request,
           ctx,
         );
         // A plain JSON answer unless a long tool is called (its progress needs the event stream):
-        // it is the cheaper of the two for the client and the server alike.
-        const transport = new StreamableHTTPServerTransport({
+        // it is the cheaper of the two for the client and the server alike, and is exchanged
+        // in memory rather than through Web Request and Response objects.
+        if (!callsLongTool(request.body)) {
+          const read = readExchange(request.headers, request.body);
+          if ('status' in read) return reply.status(read.status).type('application/json').send(read.body);
+          const exchange = new JsonExchange();
+          await server.connect(exchange);
+          try {
+            const answers = await exchange.exchange(read.messages, {
+              requestInfo: { headers: request.headers },
+            });
+            if (!answers.length) return reply.status(202).send();
+            // As the SDK's transport answers: one response alone, several as an array.
+            return reply.type('application/json').send(answers.length === 1 ? answers[0] : answers);
+          } finally {
+            void server.close();
+          }
+        }
+        const transport = new WebStandardStreamableHTTPServerTransport({
           sessionIdGenerator: undefined,
-          enableJsonResponse: !callsLongTool(request.body),
+          enableJsonResponse: false,
         });
-        reply.hijack();
-        reply.raw.on('close', () => {
+        const close = () => {
           void transport.close();
           void server.close();
-        });
+        };
         await server.connect(transport);
-        await transport.handleRequest(request.raw, reply.raw, request.body);
+        // The body is parsed already: the transport gets a Web request of the headers only, which
+        // costs far less than converting Node's request and response as a whole.
+        const response = await transport.handleRequest(webRequestOf(request), { parsedBody: request.body });
+        reply.status(response.status);
+        response.headers.forEach((value, name) => {
+          reply.header(name, value);
+        });
+        if (!response.body) {
+          close();
+          return reply.send();
+        }
+        if (!response.headers.get('content-type')?.startsWith('text/event-stream')) {
+          // A refusal (bad headers or messages) before any stream was opened.
+          const text = await response.text();
+          close();
+          return reply.send(text);
+        }
+        const stream = Readable.fromWeb(response.body as import('node:stream/web').ReadableStream);
+        stream.once('close', close);
+        reply.raw.once('close', close);
+        return reply.send(stream);
       },
     );
 

@@ -22,7 +22,9 @@ export { findLatestOperations, type LatestOperation } from './find-latest-operat
 export { findLiveOperations } from './find-live-operations.ts';
 export { findOperationByKey } from './find-operation-by-key.ts';
 export { findStepOutputs } from './find-step-outputs.ts';
+export { type FollowOptions, followOperation } from './follow-operation.ts';
 export { getOperation } from './get-operation.ts';
+export { listOperationEvents } from './list-operation-events.ts';
 export { listOperations } from './list-operations.ts';
 export { pruneOperations, startOperationPruner } from './prune-operations.ts';
 export { retryOperation } from './retry-operation.ts';

@@ -12,9 +12,10 @@ import { requireOperation } from './access.ts';
 import { cancelOperation } from './cancel-operation.ts';
 import type { Registry } from './engine/registry.ts';
 import { EventFeeds } from './events/event-feed.ts';
-import { type EventScope, readEvents } from './events/event-store.ts';
+import type { EventScope } from './events/event-store.ts';
 import { streamEvents } from './events/stream-events.ts';
 import { getOperation } from './get-operation.ts';
+import { readEventPage } from './list-operation-events.ts';
 import { listOperations } from './list-operations.ts';
 import { operationMetrics, registerQueueGauges } from './metrics.ts';
 import { retryOperation } from './retry-operation.ts';
@@ -32,7 +33,7 @@ import {
 } from './schemas.ts';
 import { startRequestedOperation } from './start-requested-operation.ts';
 import { TERMINAL } from './store.ts';
-import { toEventView, toOperationView } from './views.ts';
+import { toOperationView } from './views.ts';
 
 const tags = ['operations'];
 
@@ -77,12 +78,7 @@ export function operationsRoutes(
       }
       const after = header !== undefined ? Number(header) : (query.after ?? 0);
       if (!wantsEventStream(request)) {
-        const rows = await readEvents(db, scope, after, query.limit, query.step);
-        const last = rows[rows.length - 1];
-        return {
-          items: rows.map(toEventView),
-          nextCursor: rows.length === query.limit && last ? String(last.id) : null,
-        };
+        return readEventPage(db, scope, after, query.limit, query.step);
       }
       const stream = 'operationId' in scope ? 'operation' : 'activity';
       const sse = hub.open(request, reply, access, {

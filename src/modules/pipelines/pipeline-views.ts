@@ -1,7 +1,7 @@
 import type { RequestContext } from '../../platform/context.ts';
 import { NotFoundError } from '../../platform/errors.ts';
 import type { PipelineDeps } from './deps.ts';
-import { requirePipeline, runPipelineManually } from './manage-pipelines.ts';
+import { cancelPipeline, requirePipeline, runPipelineManually } from './manage-pipelines.ts';
 import { findJob, listJobs, readLog } from './store.ts';
 import { toPipelineView } from './views.ts';
 
@@ -16,6 +16,12 @@ export async function getPipeline(res: PipelineDeps, ctx: RequestContext, slug: 
 /** Runs the pipeline on a ref now (developers), as `POST …/pipelines` does. */
 export async function startPipeline(res: PipelineDeps, ctx: RequestContext, slug: string, ref: string) {
   const pipeline = await runPipelineManually(res, ctx, slug, ref);
+  return toPipelineView(pipeline, await listJobs(res.db, pipeline.id));
+}
+
+/** Cancels a queued or running pipeline (developers) and answers with it, as `POST …/cancel` does. */
+export async function stopPipeline(res: PipelineDeps, ctx: RequestContext, slug: string, id: string) {
+  const pipeline = await cancelPipeline(res, ctx, slug, id);
   return toPipelineView(pipeline, await listJobs(res.db, pipeline.id));
 }
 

@@ -8,8 +8,8 @@ import { roleAtLeast } from '../projects/index.ts';
 import type { PipelineDeps } from './deps.ts';
 import { listArtifacts } from './list-artifacts.ts';
 import { listPipelines } from './list-pipelines.ts';
-import { cancelPipeline, requirePipeline, rerunPipeline } from './manage-pipelines.ts';
-import { getPipeline, readJobLog, startPipeline } from './pipeline-views.ts';
+import { requirePipeline, rerunPipeline } from './manage-pipelines.ts';
+import { getPipeline, readJobLog, startPipeline, stopPipeline } from './pipeline-views.ts';
 import { createSchedule } from './schedules/create-schedule.ts';
 import { deleteSchedule } from './schedules/delete-schedule.ts';
 import { listSchedules } from './schedules/list-schedules.ts';
@@ -71,15 +71,7 @@ export function pipelineRoutes(res: PipelineDeps) {
         config: { delegated: true },
         schema: { tags, params: PipelineParams, response: { 200: PipelineView } },
       },
-      async (request) => {
-        const pipeline = await cancelPipeline(
-          res,
-          contextOf(request),
-          request.params.slug,
-          request.params.id,
-        );
-        return toPipelineView(pipeline, await listJobs(db, pipeline.id));
-      },
+      async (request) => stopPipeline(res, contextOf(request), request.params.slug, request.params.id),
     );
     app.post(
       '/api/projects/:slug/pipelines/:id/rerun',

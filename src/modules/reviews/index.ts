@@ -18,9 +18,12 @@ export {
   type CheckStatus,
   CommentBody,
   CreateIssueBody,
+  CreateMergeRequestBody,
   type IssueView,
   ListQuery as ReviewListQuery,
   MergeBody,
   type MergeRequestView,
+  UpdateIssueBody,
+  UpdateMergeRequestBody,
 } from './schemas.ts';
 export { updateMergeRequest } from './update-merge-request.ts';

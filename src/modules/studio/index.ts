@@ -1,8 +1,24 @@
 /** The studio module's public face: its routes and its workflow steps (Blueprints, the Architect, builds). */
+export { createArchitectChat } from './architect/architect-chat.ts';
 export { autopilotBlueprint } from './architect/autopilot-blueprint.ts';
 export { ruleArchitectTurn } from './architect/rule-architect.ts';
+export { sendArchitectMessage } from './architect/send-architect-message.ts';
 export type { ChatHandler, StudioRouteDeps } from './deps.ts';
+export { findProjectBlueprint } from './find-project-blueprint.ts';
+export { getBlueprint, getProjectBlueprint } from './get-blueprint.ts';
+export { getBlueprintSpec } from './get-blueprint-spec.ts';
 export { registerStudioJobs } from './jobs.ts';
+export { type CurrentBlueprint, listCurrentBlueprints } from './list-current-blueprints.ts';
 export { releaseMainOnPass } from './main-release/release-main-on-pass.ts';
 export { projectOverviews } from './overview/project-overviews.ts';
+export { patchBlueprint } from './patch-blueprint.ts';
 export { studioRoutes } from './routes.ts';
+export { BlueprintPatchBody, type BlueprintView, MessageBody } from './schemas.ts';
+export { ENVIRONMENT_BROWSER_KEY } from './verification/report-environment-verification.ts';
+export { verificationRoutes } from './verification/verification-routes.ts';
+export {
+  VerifyBody,
+  type VerifyEnvironmentDeps,
+  verifyEnvironment,
+} from './verification/verify-environment.ts';
+export { toBlueprintView } from './views.ts';

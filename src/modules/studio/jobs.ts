@@ -19,6 +19,12 @@ import {
   type MainReportInput,
 } from './main-release/main-release-input.ts';
 import { deployMainStep, reportMainStep, verifyMainStep } from './main-release/main-release-steps.ts';
+import {
+  ENVIRONMENT_BROWSER_KEY,
+  reportEnvironmentVerificationStep,
+} from './verification/report-environment-verification.ts';
+import { VERIFY_STEP } from './verification/verification-suite.ts';
+import { VERIFY_ENVIRONMENT_KIND, VerifyEnvironmentInput } from './verification/verify-environment-input.ts';
 
 const MINUTE = 60_000;
 
@@ -29,6 +35,8 @@ const MINUTE = 60_000;
  *   build merges to main and follows main's release on staging; others wait for a review).
  * - `studio.release-main`: a commit of main that passed → deploy (staging) → verify (`verify/browser`,
  *   `verify/report`): production follows main, and Publish takes what staging verified.
+ * - `studio.verify-environment`: the browser robot on an environment or URL when asked (`browser`,
+ *   then `report`, which records a full run on the environment's release).
  * - `studio.architect-turn`: one LLM Architect chat turn (`reply`), its answer streamed as events.
  */
 export function registerStudioJobs(registry: Registry, deps: StudioDeps): void {
@@ -67,6 +75,18 @@ export function registerStudioJobs(registry: Registry, deps: StudioDeps): void {
     }),
     defineStep<MainReportInput>('studio.report-main-verification', {
       handler: (ctx) => nonRetryableOnDomain(reportMainStep(deps, ctx)),
+    }),
+    defineWorkflow(VERIFY_ENVIRONMENT_KIND, VerifyEnvironmentInput, (input) => [
+      { key: ENVIRONMENT_BROWSER_KEY, step: VERIFY_STEP, input: input.verify },
+      {
+        key: 'report',
+        step: 'studio.report-environment-verification',
+        input,
+        dependsOn: [ENVIRONMENT_BROWSER_KEY],
+      },
+    ]),
+    defineStep<VerifyEnvironmentInput>('studio.report-environment-verification', {
+      handler: (ctx) => nonRetryableOnDomain(reportEnvironmentVerificationStep(deps, ctx)),
     }),
     defineWorkflow('studio.architect-turn', ArchitectTurnInput, (input) => [
       { key: 'reply', step: 'studio.architect-reply', input },

@@ -4,19 +4,19 @@ import { contextOf } from '../../platform/http/request-context.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
 import { listTemplates } from '../agents/index.ts';
 import { createArchitectChat } from './architect/architect-chat.ts';
-import { ARCHITECT_ALIAS } from './architect/architect-llm.ts';
-import { chatWithRules } from './architect/chat-rules.ts';
-import { requireBlueprint } from './blueprint-access.ts';
+import { sendArchitectMessage } from './architect/send-architect-message.ts';
 import { registerBuildRoutes } from './build/build-routes.ts';
 import { createBlueprint } from './create-blueprint.ts';
 import type { ChatHandler, StudioRouteDeps } from './deps.ts';
 import { diffSnapshots } from './diff-snapshots.ts';
+import { getBlueprint } from './get-blueprint.ts';
 import { getSnapshot } from './get-snapshot.ts';
 import { listBlueprints } from './list-blueprints.ts';
 import { listSnapshots } from './list-snapshots.ts';
 import { patchBlueprint } from './patch-blueprint.ts';
 import {
   BlueprintIdParam,
+  BlueprintPatchBody,
   BlueprintView,
   CreateBlueprintBody,
   DiffQuery,
@@ -32,7 +32,7 @@ import {
   VersionParams,
 } from './schemas.ts';
 import { changeBlueprintStatus } from './set-blueprint-status.ts';
-import { toBlueprintView, toSnapshotView } from './views.ts';
+import { toBlueprintView } from './views.ts';
 
 const tags = ['studio'];
 const SlugParam = z.object({ slug: z.string().min(1).max(100) });
@@ -74,26 +74,13 @@ export function studioRoutes(res: StudioRouteDeps, options: { chat?: ChatHandler
     app.get(
       '/api/blueprints/:id',
       { schema: { tags, params: BlueprintIdParam, response: { 200: BlueprintView } } },
-      async (request) => {
-        const { blueprint } = await requireBlueprint(
-          db,
-          contextOf(request).actor,
-          request.params.id,
-          'viewer',
-        );
-        // Who answers the chat: the LLM Architect only when its mode allows and a provider serves it.
-        const answers: 'llm' | 'rules' =
-          blueprint.architect_mode !== 'rules' && (await res.llm.isConfigured({ alias: ARCHITECT_ALIAS }))
-            ? 'llm'
-            : 'rules';
-        return { ...toBlueprintView(blueprint), architectAnswers: answers };
-      },
+      async (request) => getBlueprint(res, contextOf(request).actor, request.params.id),
     );
 
     app.patch(
       '/api/blueprints/:id',
       {
-        schema: { tags, params: BlueprintIdParam, body: z.array(z.record(z.string(), z.unknown())).max(500) },
+        schema: { tags, params: BlueprintIdParam, body: BlueprintPatchBody },
       },
       async (request) => {
         const ifMatch = request.headers['if-match'];
@@ -123,24 +110,13 @@ export function studioRoutes(res: StudioRouteDeps, options: { chat?: ChatHandler
         },
       },
       async (request, reply) => {
-        const ctx = contextOf(request);
-        const { blueprint } = await requireBlueprint(db, ctx.actor, request.params.id, 'developer');
-        const mode = request.body.mode ?? blueprint.architect_mode;
-        if (mode !== 'rules') {
-          const delegated = await chat(ctx, request.params.id, request.body.content, mode);
-          if (delegated) return reply.status(delegated.status).send(delegated.body);
-        }
-        const {
-          row,
-          snapshot,
-          reply: answer,
-        } = await chatWithRules(db, ctx, request.params.id, request.body.content);
-        return reply.status(200).send({
-          mode: 'rules',
-          reply: answer ?? '',
-          snapshot: toSnapshotView(snapshot),
-          blueprint: toBlueprintView(row),
-        });
+        const answer = await sendArchitectMessage(
+          { db, chat },
+          contextOf(request),
+          request.params.id,
+          request.body,
+        );
+        return reply.status(answer.status).send(answer.body);
       },
     );
 

@@ -14,6 +14,9 @@ export const CreateBlueprintBody = z.object({
   architectMode: z.enum(['auto', 'llm', 'rules']).optional(),
 });
 
+/** A JSON Patch (RFC 6902) for a Blueprint; each operation is checked when it is applied. */
+export const BlueprintPatchBody = z.array(z.record(z.string(), z.unknown())).max(500);
+
 export const MessageBody = z.object({
   content: z.string().trim().min(1, 'say something to the Architect').max(8000),
   /** Force the rule-based Architect even when an LLM is configured. */

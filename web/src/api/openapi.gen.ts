@@ -1425,6 +1425,60 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/projects/{slug}/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Searches the files of a ref (default: main) with git grep: a fixed string unless `regex=true`, `ignoreCase=true` for any case, `path` a directory or glob (`src/**\/*.ts`). At most `limit` matches and 10 s of searching; `truncated` says there was more. */
+        get: {
+            parameters: {
+                query: {
+                    q: string;
+                    ref?: string;
+                    path?: string;
+                    ignoreCase?: "true" | "false";
+                    regex?: "true" | "false";
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    slug: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            ref: string;
+                            sha: string;
+                            matches: {
+                                path: string;
+                                line: number;
+                                text: string;
+                            }[];
+                            truncated: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/projects/{slug}/commits": {
         parameters: {
             query?: never;
@@ -7136,6 +7190,65 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{slug}/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Runs the browser robot on an environment (its commit's .orchard/smoke.yml and the Blueprint's user stories, or the pages given) or a URL; a full run is recorded on the environment's release. Follow the operation for its screenshots. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    slug: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description An environment of the project: staging, production or preview/<branch> */
+                        env?: string;
+                        /**
+                         * Format: uri
+                         * @description A URL of one of the project's environments, or of a host automation.allowHosts lets the robot visit
+                         */
+                        url?: string;
+                        /** @description Pages to open (paths) instead of the checks the commit's .orchard/smoke.yml and the Blueprint give */
+                        paths?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            operationId: string;
+                            eventsUrl: string;
+                            environment: string | null;
+                            url: string;
+                            sha: string | null;
+                            says: string;
+                        };
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;

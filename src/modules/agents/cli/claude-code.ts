@@ -5,11 +5,15 @@
  * Permissions: `--dangerously-skip-permissions`, because Orchard's sandbox is the boundary (with
  * `acceptEdits` a headless run is refused every shell command that is not read-only); Claude Code
  * refuses that flag to root, and the sandbox never runs as root.
+ * MCP: Orchard's own server only (`--mcp-config` naming it, from a file in the run's private HOME
+ * so the token is not on the command line; `--strict-mcp-config`, so a repository's `.mcp.json`
+ * starts nothing).
  */
 import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createClaudeCodeMapper } from './claude-code-events.ts';
-import type { CliAdapter } from './cli-adapter.ts';
+import { type CliAdapter, ORCHARD_MCP_SERVER } from './cli-adapter.ts';
 
 const PACKAGE = '@anthropic-ai/claude-code';
 
@@ -22,6 +26,9 @@ function nativeBinary(installDir: string): string {
   return candidates.find((file) => existsSync(file)) ?? candidates[0]!;
 }
 
+/** Where the run's MCP configuration is written, in its private HOME. */
+const mcpConfigFile = (home: string) => path.join(home, 'orchard-mcp.json');
+
 export const claudeCode: CliAdapter = {
   name: 'claude-code',
   runtimeName: 'cli:claude-code',
@@ -29,7 +36,20 @@ export const claudeCode: CliAdapter = {
   packageName: PACKAGE,
   version: '2.1.197',
   entry: (installDir) => [nativeBinary(installDir)],
-  invocation: ({ prompt, model, maxSteps, llm, readDirs }) => ({
+  prepareHome: async ({ home, mcp }) => {
+    if (!mcp) return;
+    const config = {
+      mcpServers: {
+        [ORCHARD_MCP_SERVER]: {
+          type: 'http',
+          url: mcp.url,
+          headers: { Authorization: `Bearer ${mcp.token}` },
+        },
+      },
+    };
+    await writeFile(mcpConfigFile(home), JSON.stringify(config), { mode: 0o600 });
+  },
+  invocation: ({ prompt, model, maxSteps, llm, mcp, home, readDirs }) => ({
     args: [
       '-p',
       prompt,
@@ -37,6 +57,8 @@ export const claudeCode: CliAdapter = {
       'stream-json',
       '--verbose',
       '--dangerously-skip-permissions',
+      ...(mcp ? ['--mcp-config', mcpConfigFile(home)] : []),
+      '--strict-mcp-config',
       ...(model ? ['--model', model] : []),
       ...(maxSteps ? ['--max-turns', String(maxSteps)] : []),
       ...readDirs.flatMap((dir) => ['--add-dir', dir]),

@@ -4,7 +4,7 @@
  * sandboxing, the network, cancellation, the end of a run — is shared (cli-runtime.ts).
  */
 import path from 'node:path';
-import type { AgentEvent, AgentLlmEndpoint } from '../agent-runtime.ts';
+import type { AgentEvent, AgentLlmEndpoint, AgentMcpEndpoint } from '../agent-runtime.ts';
 
 export const cliRuntimeNames = ['cli:claude-code', 'cli:codex', 'cli:gemini'] as const;
 export type CliRuntimeName = (typeof cliRuntimeNames)[number];
@@ -17,6 +17,11 @@ export interface CliInvocation {
   maxSteps?: number;
   /** The endpoint as reachable inside the sandbox (through the LLM bridge). */
   llm: AgentLlmEndpoint;
+  /**
+   * Orchard's MCP server as reachable inside the sandbox (through the same bridge), with the
+   * session's token: configured as the CLI's one MCP server, `orchard`.
+   */
+  mcp?: AgentMcpEndpoint;
   /** The CLI's private HOME for this run (writable, inside the sandbox). */
   home: string;
   /** Directories outside the workspace the CLI may read (the spec, when it is too long for the prompt). */
@@ -87,6 +92,9 @@ export function fileWritten(
     ...(wholeContent !== undefined ? { bytes: Buffer.byteLength(wholeContent) } : {}),
   };
 }
+
+/** The name Orchard's MCP server has in every CLI's configuration (its tools: `mcp__orchard__…` in Claude Code). */
+export const ORCHARD_MCP_SERVER = 'orchard';
 
 /** Reads a field of an untyped JSON object (CLI events are checked field by field, never trusted). */
 export function field(value: unknown, key: string): unknown {

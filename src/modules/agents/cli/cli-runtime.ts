@@ -2,8 +2,9 @@
  * The `cli:*` runtimes: an agent CLI (Claude Code, Codex, Gemini CLI) installed on first use,
  * run headless in the sandbox on the workspace with its JSON stream mapped to AgentEvents. The
  * CLI reaches nothing but the session's LLM endpoint (Orchard's metering proxy), with the
- * session's key, and the hosts of the project's `network.allow` through the egress proxy; the key
- * never appears in an event (it is masked wherever a CLI echoes it).
+ * session's key, Orchard's own MCP server (`/mcp`, through the same bridge, with the same
+ * delegated token) and the hosts of the project's `network.allow` through the egress proxy; the
+ * key never appears in an event (it is masked wherever a CLI echoes it).
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
@@ -80,7 +81,9 @@ async function* runCli(
     throw new SandboxUnavailableError(
       `Refusing to run ${cli.label} as root: no sandbox user was given (pass the project's sandbox user).`,
     );
-  const mask = secretMasker(ctx.llm.apiKey);
+  // The session's key and its MCP token (the same delegated token, unless a caller split them).
+  const masks = [...new Set([ctx.llm.apiKey, ...(ctx.mcp ? [ctx.mcp.token] : [])])].map(secretMasker);
+  const mask = <T>(value: T): T => masks.reduce((masked, one) => one(masked), value);
   const { home, logger } = options;
 
   let installDir = findInstalledCli(home, cli);
@@ -116,7 +119,7 @@ async function* runCli(
       await mkdir(path.dirname(specFile), { recursive: true });
       await writeFile(specFile, task.spec);
     }
-    bridge = await openLlmBridge(ctx.llm, runDir);
+    bridge = await openLlmBridge(ctx.llm, runDir, ctx.mcp?.url);
     if (options.networkAllow?.length)
       egress = await openSandboxEgress({
         allow: options.networkAllow,
@@ -128,6 +131,7 @@ async function* runCli(
       model: task.model,
       maxSteps: task.budget?.maxSteps,
       llm: bridge.inner,
+      ...(ctx.mcp && bridge.innerMcp ? { mcp: { url: bridge.innerMcp, token: ctx.mcp.token } } : {}),
       home: cliHome,
       readDirs: specFile ? [path.dirname(specFile)] : [],
     };

@@ -6,11 +6,13 @@
  * workspace-write`) cannot work inside Orchard's: it starts a nested bubblewrap, and Orchard's
  * sandbox forbids new user namespaces ("bwrap: Creating new namespace failed: nesting depth or
  * /proc/sys/user/max_*_namespaces exceeded (ENOSPC)"), so it runs with `danger-full-access`
- * and Orchard's sandbox is the boundary.
+ * and Orchard's sandbox is the boundary. Orchard's MCP server is a streamable HTTP server of its
+ * config (`-c mcp_servers.orchard={url=…,bearer_token_env_var=…}`): the token stays in the
+ * environment, never on the command line.
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { CliAdapter } from './cli-adapter.ts';
+import { type CliAdapter, ORCHARD_MCP_SERVER } from './cli-adapter.ts';
 import { createCodexMapper } from './codex-events.ts';
 
 const TRIPLES: Record<string, string> = {
@@ -45,6 +47,9 @@ const QUIET = [
   'web_search="disabled"',
 ];
 
+/** The variable Codex reads Orchard's MCP token from. */
+const MCP_TOKEN_VAR = 'ORCHARD_MCP_TOKEN';
+
 export const codex: CliAdapter = {
   name: 'codex',
   runtimeName: 'cli:codex',
@@ -53,7 +58,7 @@ export const codex: CliAdapter = {
   version: '0.171.0',
   entry: (installDir) => [path.join(vendorDir(installDir), 'bin', 'codex')],
   extraPath: (installDir) => [path.join(vendorDir(installDir), 'codex-path')],
-  invocation: ({ prompt, model, llm, home }) => ({
+  invocation: ({ prompt, model, llm, mcp, home }) => ({
     args: [
       'exec',
       '--json',
@@ -66,10 +71,21 @@ export const codex: CliAdapter = {
       '-c',
       'model_provider=orchard',
       ...QUIET.flatMap((setting) => ['-c', setting]),
+      ...(mcp
+        ? [
+            '-c',
+            `mcp_servers.${ORCHARD_MCP_SERVER}={url=${JSON.stringify(mcp.url)},bearer_token_env_var="${MCP_TOKEN_VAR}"}`,
+          ]
+        : []),
       '--',
       prompt,
     ],
-    env: { ORCHARD_API_KEY: llm.apiKey, CODEX_HOME: path.join(home, '.codex'), RUST_LOG: 'error' },
+    env: {
+      ORCHARD_API_KEY: llm.apiKey,
+      ...(mcp ? { [MCP_TOKEN_VAR]: mcp.token } : {}),
+      CODEX_HOME: path.join(home, '.codex'),
+      RUST_LOG: 'error',
+    },
   }),
   prepareHome: async ({ home }) => {
     // Codex refuses a CODEX_HOME that does not exist.

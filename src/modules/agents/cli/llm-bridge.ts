@@ -4,7 +4,8 @@
  * carries each connection through a Unix socket (a file bound into the sandbox) to Orchard, which
  * connects it to the LLM endpoint. Besides this, a sandbox reaches only the hosts its project's
  * `network.allow` names, through the egress proxy (`agents/egress/`). The relay passes bytes, not
- * requests: metering and the key check stay with Orchard's proxy at the other end.
+ * requests: metering and the key check stay with Orchard's proxy at the other end. Orchard's own
+ * MCP server (`/mcp`, on the same listener as the proxy) is reached the same way, on the same port.
  */
 import { chmod, rm } from 'node:fs/promises';
 import net from 'node:net';
@@ -18,6 +19,8 @@ export const INNER_PORT = 41_000;
 export interface LlmBridge {
   /** The endpoint as the CLI inside the sandbox must call it (http://127.0.0.1:<inner port>/…). */
   inner: AgentLlmEndpoint;
+  /** Orchard's MCP server as the CLI inside the sandbox must call it, when one was given. */
+  innerMcp?: string;
   /** The relay's routes, for `withSocketRelay`. */
   routes: SocketRoute[];
   close(): Promise<void>;
@@ -25,15 +28,17 @@ export interface LlmBridge {
 
 const PROTOCOLS = ['anthropic', 'openai', 'gemini'] as const;
 
-/** Opens one Unix socket per distinct origin of `llm` in `dir` (a directory bound into the sandbox). */
-export async function openLlmBridge(llm: AgentLlmEndpoint, dir: string): Promise<LlmBridge> {
+/**
+ * Opens one Unix socket per distinct origin of `llm` (and of `mcpUrl`, Orchard's MCP server) in
+ * `dir` (a directory bound into the sandbox).
+ */
+export async function openLlmBridge(llm: AgentLlmEndpoint, dir: string, mcpUrl?: string): Promise<LlmBridge> {
   const origins = new Map<string, { port: number; socket: string; target: URL }>();
-  const inner = { ...llm };
-  for (const protocol of PROTOCOLS) {
-    const url = new URL(llm[protocol]);
+  const innerUrl = (what: string, raw: string) => {
+    const url = new URL(raw);
     if (url.protocol !== 'http:')
       throw new Error(
-        `A CLI agent reaches the LLM through Orchard's proxy on this machine over plain HTTP; ${protocol} is ${url.origin}. Point the agent endpoint at Orchard's local listener.`,
+        `A CLI agent reaches the LLM through Orchard's proxy on this machine over plain HTTP; ${what} is ${url.origin}. Point the agent endpoint at Orchard's local listener.`,
       );
     let route = origins.get(url.origin);
     if (!route) {
@@ -44,8 +49,11 @@ export async function openLlmBridge(llm: AgentLlmEndpoint, dir: string): Promise
       };
       origins.set(url.origin, route);
     }
-    inner[protocol] = `http://127.0.0.1:${route.port}${url.pathname.replace(/\/$/, '')}${url.search}`;
-  }
+    return `http://127.0.0.1:${route.port}${url.pathname.replace(/\/$/, '')}${url.search}`;
+  };
+  const inner = { ...llm };
+  for (const protocol of PROTOCOLS) inner[protocol] = innerUrl(protocol, llm[protocol]);
+  const innerMcp = mcpUrl ? innerUrl('mcp', mcpUrl) : undefined;
   const servers: net.Server[] = [];
   const sockets = new Set<net.Socket>();
   const close = async () => {
@@ -81,5 +89,5 @@ export async function openLlmBridge(llm: AgentLlmEndpoint, dir: string): Promise
     throw error;
   }
   const routes = [...origins.values()].map(({ port, socket }) => ({ port, socket }));
-  return { inner, routes, close };
+  return { inner, ...(innerMcp ? { innerMcp } : {}), routes, close };
 }

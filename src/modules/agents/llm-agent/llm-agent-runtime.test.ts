@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -223,5 +224,33 @@ describe('llm-agent', () => {
     g = await startGatewayOnMock({ scenario: [{ toolCall: { name: 'list_files', args: {} } }] });
     const error = await drive([]).catch((e) => e);
     expect(error.message).toMatch(/repeated the same list_files call 4 times/);
+  });
+
+  it("works on with its workspace tools when Orchard's /mcp does not answer, saying so", async () => {
+    // A port nothing listens on any more.
+    const server = createServer().listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    const { port } = server.address() as { port: number };
+    await new Promise((resolve) => server.close(resolve));
+    g = await startGatewayOnMock({
+      scenario: [{ toolCall: { name: 'finish', args: { summary: 'Nothing to do.' } } }],
+    });
+    const events: AgentEvent[] = [];
+    const outcome = await driveAgent(createLlmAgentRuntime({ gateway: g.gateway }), task(), workspace(), {
+      signal: new AbortController().signal,
+      mcp: { url: `http://127.0.0.1:${port}/mcp`, token: 'orch_not-a-real-token-at-all' },
+      onEvent: (e) => void events.push(e),
+    });
+    expect(outcome.summary).toBe('Nothing to do.');
+    expect(events).toContainEqual(
+      expect.objectContaining({
+        type: 'log',
+        line: expect.stringMatching(/^Orchard's MCP tools are unavailable/),
+      }),
+    );
+    // Offered the workspace tools only.
+    const tools = JSON.stringify(g.mock.requests()[0]!.body);
+    expect(tools).toContain('"finish"');
+    expect(tools).not.toContain('orchard__');
   });
 });

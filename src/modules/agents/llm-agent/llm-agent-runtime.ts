@@ -3,7 +3,8 @@
  * default): the model reads and edits the workspace with the tools in agent-tools.ts, runs
  * commands and tests in the sandbox, and calls `finish`. Every model call is one gateway call
  * (metered, with retries and fallbacks); every tool call and result is an event the session
- * records — and that record is what a resumed run continues from (transcript.ts).
+ * records — and that record is what a resumed run continues from (transcript.ts). With the
+ * session's MCP endpoint, Orchard's own tools join the workspace tools (orchard-tools.ts).
  *
  * Stops: `finish` (result), a turn with no tool call (its text is the summary), the budget
  * (driveAgent, from the usage events; output tokens are also capped at what is left), the same
@@ -23,6 +24,7 @@ import type {
 import { workspaceGitEnv } from '../workspace-git-env.ts';
 import { systemPrompt, taskMessage } from './agent-prompt.ts';
 import { AGENT_TOOLS, type RunCommand, runTool } from './agent-tools.ts';
+import { connectOrchardTools, type OrchardTools } from './orchard-tools.ts';
 import { compactMessages, estimateConversationTokens, resumeFrom } from './transcript.ts';
 
 export interface LlmAgentOptions {
@@ -56,6 +58,31 @@ async function* runLoop(
   task: AgentTask,
   workspace: AgentWorkspace,
   ctx: AgentContext,
+): AsyncGenerator<AgentEvent> {
+  let orchard: OrchardTools | undefined;
+  if (ctx.mcp) {
+    try {
+      orchard = await connectOrchardTools(ctx.mcp, ctx.signal);
+    } catch (error) {
+      // Without them the agent still does its work in the workspace: say so, and go on.
+      ctx.signal.throwIfAborted();
+      const why = (error as Error).message;
+      yield { type: 'log', line: `Orchard's MCP tools are unavailable this run: ${why}`, stream: 'stderr' };
+    }
+  }
+  try {
+    yield* toolLoop(options, task, workspace, ctx, orchard);
+  } finally {
+    await orchard?.close().catch(() => undefined);
+  }
+}
+
+async function* toolLoop(
+  options: LlmAgentOptions,
+  task: AgentTask,
+  workspace: AgentWorkspace,
+  ctx: AgentContext,
+  orchard: OrchardTools | undefined,
 ): AsyncGenerator<AgentEvent> {
   const testCommand = options.testCommand ?? 'npm test';
   const system = await systemPrompt(workspace, task, testCommand);
@@ -108,7 +135,9 @@ async function* runLoop(
           throw new AgentStoppedError(
             `The agent repeated the same ${call.name} call ${repeats} times in a row; stopped so it does not spend the budget going in circles.`,
           );
-        const outcome = await runTool(env, call.name, call.args);
+        const outcome = orchard?.has(call.name)
+          ? { ...(await orchard.call(call.name, call.args, ctx.signal)), events: [] }
+          : await runTool(env, call.name, call.args);
         for (const event of outcome.events) yield event;
         let output = outcome.output;
         if (repeats === maxRepeats - 1)
@@ -159,7 +188,7 @@ async function* runLoop(
       ...(task.model?.includes('/') ? { model: task.model } : { alias: task.model ?? 'coder' }),
       system,
       messages,
-      tools: AGENT_TOOLS,
+      tools: orchard ? { ...AGENT_TOOLS, ...orchard.tools } : AGENT_TOOLS,
       maxOutputTokens,
       signal: ctx.signal,
       context: { operationId: ctx.operationId, projectId: ctx.projectId, agentSessionId: ctx.sessionId },

@@ -19,6 +19,7 @@ import { findProjectById, type ProjectRow, projectSandboxUser } from '../../proj
 import type {
   AgentEvent,
   AgentLlmEndpoint,
+  AgentMcpEndpoint,
   AgentRuntime,
   AgentTask,
   AgentWorkspace,
@@ -212,6 +213,7 @@ export async function runSessionStep(
     const starter = await actorForSession(deps, session);
     let actor = starter;
     let llm: AgentLlmEndpoint | undefined;
+    let mcp: AgentMcpEndpoint | undefined;
     if (deps.delegate) {
       await deps.revokeDelegation?.(sessionId);
       const expiresAt = new Date(Date.now() + (session.budget.maxWallMs ?? 24 * 3_600_000) + 3_600_000);
@@ -222,6 +224,7 @@ export async function runSessionStep(
       });
       actor = delegation.actor;
       llm = deps.llmEndpoint?.(delegation.token);
+      mcp = deps.mcpEndpoint?.(delegation.token);
     }
     const entries = await readEntries(deps.db, sessionId, 0, 100_000);
     const history = await toHistory(entries, deps.blobs);
@@ -314,6 +317,7 @@ export async function runSessionStep(
         sessionId,
         history,
         ...(llm ? { llm } : {}),
+        ...(mcp ? { mcp } : {}),
         onEvent,
       })
         .finally(flushTurn)

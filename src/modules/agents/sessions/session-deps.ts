@@ -4,7 +4,7 @@ import type { Actor } from '../../../platform/http/actor.ts';
 import type { LlmGateway } from '../../llm/index.ts';
 import type { Registry } from '../../operations/index.ts';
 import type { Vault } from '../../secrets/index.ts';
-import type { AgentLlmEndpoint, AgentRuntime } from '../agent-runtime.ts';
+import type { AgentLlmEndpoint, AgentMcpEndpoint, AgentRuntime } from '../agent-runtime.ts';
 import type { DeliveryDeps } from '../deliver-branch.ts';
 
 /** A token delegated to the session's agent principal (identity module), and the actor it makes. */
@@ -37,6 +37,8 @@ export type AgentSessionDeps = DeliveryDeps & {
   revokeDelegation?: (sessionId: string) => Promise<void>;
   /** Where a CLI runtime's model requests go (Orchard's proxy), for a given API key. */
   llmEndpoint?: (apiKey: string) => AgentLlmEndpoint | undefined;
+  /** Where a session reaches Orchard's own MCP server (`/mcp`) with its delegated token. */
+  mcpEndpoint?: (token: string) => AgentMcpEndpoint | undefined;
   /** Runtimes beyond the built-in ones (CLI agents), by name. */
   extraRuntimes?: Record<string, () => AgentRuntime>;
 };

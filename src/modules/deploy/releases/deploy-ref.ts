@@ -1,6 +1,7 @@
 import type { RequestContext } from '../../../platform/context.ts';
 import { ValidationError } from '../../../platform/errors.ts';
 import { requireEnvRole } from '../access.ts';
+import { requireAgentMayDeploy } from '../agent-deploy-rule.ts';
 import type { DeployDeps } from '../deps.ts';
 import { parseEnvName } from '../env-name.ts';
 import type { EnvironmentWithSlug } from '../environment-store.ts';
@@ -21,9 +22,13 @@ export interface DeployRefInput {
   signal?: AbortSignal;
 }
 
-/** Checks the caller may deploy to `env` and that the target is deployable; returns the parsed pieces. */
+/**
+ * Checks the caller may deploy to `env` (an agent: only its own branch's preview) and that the
+ * target is deployable; returns the parsed pieces.
+ */
 export async function checkDeployRef(deps: DeployDeps, ctx: RequestContext, input: DeployRefInput) {
   const env = parseEnvName(input.env);
+  requireAgentMayDeploy(ctx.actor, env, input.ref);
   if (env.kind === 'production') {
     throw new ValidationError(
       'Production is changed only by publishing a verified release: POST /api/projects/:slug/publish.',

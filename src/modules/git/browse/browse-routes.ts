@@ -22,10 +22,11 @@ import { getCommit } from './get-commit.ts';
 import { getTree } from './get-tree.ts';
 import { listProjectBranches } from './list-project-branches.ts';
 import { listProjectCommits } from './list-project-commits.ts';
+import { SearchQuery, SearchResult, searchFiles } from './search-files.ts';
 
 const tags = ['repository'];
 
-/** Read-only repository browsing: branches, tree, raw blobs, log, one commit with its diff, compare. */
+/** Read-only repository browsing: branches, tree, raw blobs, search, log, one commit with its diff, compare. */
 export function browseRoutes(res: Resources) {
   const { db } = res;
   const { home } = res.config;
@@ -81,6 +82,22 @@ export function browseRoutes(res: Resources) {
           })
           .send(blob.content);
       },
+    );
+
+    app.get(
+      '/api/projects/:slug/search',
+      {
+        schema: {
+          tags,
+          description:
+            'Searches the files of a ref (default: main) with git grep: a fixed string unless `regex=true`, `ignoreCase=true` for any case, `path` a directory or glob (`src/**/*.ts`). At most `limit` matches and 10 s of searching; `truncated` says there was more.',
+          params: SlugParam,
+          querystring: SearchQuery,
+          response: { 200: SearchResult },
+        },
+      },
+      async (request) =>
+        searchFiles(db, home, contextOf(request).actor, { slug: request.params.slug, ...request.query }),
     );
 
     const commitsPage = z.object({ items: z.array(CommitView), nextCursor: z.string().nullable() });

@@ -13,8 +13,11 @@ const Item = z.looseObject({
   /** function_call and custom_tool_call items, and their outputs */
   call_id: z.string().optional(),
   name: z.string().optional(),
+  /** A call of a tool in a namespace (an MCP server's, for Codex) */
+  namespace: z.string().optional(),
   output: z.unknown().optional(),
 });
+const Tool = z.looseObject({ type: z.string().optional(), name: z.string().optional() });
 
 // Codex's freeform tools (apply_patch) come back as custom tool calls; their outputs are tool results too.
 const CALL_TYPES = new Set(['function_call', 'custom_tool_call']);
@@ -26,6 +29,7 @@ export const OpenAiResponsesBody = z.looseObject({
   input: z.union([z.string(), z.array(Item).min(1)]),
   instructions: z.string().nullish(),
   stream: z.boolean().nullish(),
+  tools: z.array(Tool).nullish(),
 });
 
 type Reject = (status: number, message: string) => RequestRejected;
@@ -48,7 +52,8 @@ export function readOpenAiResponsesRequest(body: unknown, reject: Reject): LlmRe
       });
     } else if (item.type !== undefined && CALL_TYPES.has(item.type)) {
       // The model's own call, sent back: part of the assistant turn that made it.
-      const call = { id: item.call_id ?? '', name: item.name ?? '' };
+      const name = item.namespace ? `${item.namespace}__${item.name ?? ''}` : (item.name ?? '');
+      const call = { id: item.call_id ?? '', name };
       turns.push({ role: 'assistant', text: '', toolCalls: [call] });
     } else if (item.type === undefined || item.type === 'message') {
       const text = contentText(item.content);
@@ -59,6 +64,7 @@ export function readOpenAiResponsesRequest(body: unknown, reject: Reject): LlmRe
   }
   if (!turns.length) throw reject(400, "input: at least one 'user' message is required");
   const facts = readConversation(system.join('\n'), turns, false);
+  const namespaces = (data.tools ?? []).flatMap((t) => (t.type === 'namespace' && t.name ? [t.name] : []));
   return {
     model: data.model,
     stream: data.stream === true,
@@ -66,6 +72,7 @@ export function readOpenAiResponsesRequest(body: unknown, reject: Reject): LlmRe
     ...facts,
     promptTokens: estimateTokens(facts.promptText),
     jsonTool: null,
+    ...(namespaces.length ? { namespaces } : {}),
   };
 }
 

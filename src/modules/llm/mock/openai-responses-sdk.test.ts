@@ -160,3 +160,41 @@ describe('openai SDK Responses API against the mock', () => {
     expect((error as { status?: number }).status).toBe(400);
   });
 });
+
+describe('tool namespaces (Codex offers an MCP server’s tools as one)', () => {
+  it('answers a scripted <namespace>__<tool> call as that tool in the namespace the request offers, and reads it back by the same name', async () => {
+    const own = await startMockLlm({
+      scenario: [
+        { match: { turn: 0 }, toolCall: { name: 'mcp__orchard__create_issue', args: { title: 'Hi' } } },
+        { match: { tool: 'mcp__orchard__create_issue' }, reply: 'Filed.' },
+      ],
+    });
+    try {
+      const tools = [
+        {
+          type: 'namespace',
+          name: 'mcp__orchard',
+          tools: [{ type: 'function', name: 'create_issue', parameters: { type: 'object' } }],
+        },
+      ];
+      const post = async (input: unknown[]) =>
+        (
+          await fetch(`${own.url}/v1/responses`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', authorization: 'Bearer sk-test' },
+            body: JSON.stringify({ model: 'gpt-mock', input, tools }),
+          })
+        ).json() as Promise<{ output: Array<Record<string, unknown>> }>;
+      const input: unknown[] = [{ role: 'user', content: 'File it' }];
+      const first = await post(input);
+      const call = first.output.find((item) => item.type === 'function_call')!;
+      expect(call).toMatchObject({ name: 'create_issue', namespace: 'mcp__orchard' });
+      input.push(call, { type: 'function_call_output', call_id: call.call_id, output: '{"number":1}' });
+      const second = await post(input);
+      expect(second.output).toEqual([expect.objectContaining({ type: 'message' })]);
+      expect(JSON.stringify(second.output)).toContain('Filed.');
+    } finally {
+      await own.close();
+    }
+  });
+});

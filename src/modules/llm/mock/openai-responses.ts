@@ -32,7 +32,7 @@ export const openaiResponses: Protocol = {
     let seq = 0;
     const event = (type: string, data: Record<string, unknown>) =>
       namedEvent(type, { type, ...data, sequence_number: seq++ });
-    const output = outputItems(reply, meta);
+    const output = outputItems(request, reply, meta);
     const pending = { ...responseOf(request, reply, meta, []), status: 'in_progress', usage: null };
     const frames: Frame[] = [
       { kind: 'structure', data: event('response.created', { response: pending }) },
@@ -120,7 +120,7 @@ export const openaiResponses: Protocol = {
   },
 
   responseBody(request, reply, meta) {
-    return responseOf(request, reply, meta, outputItems(reply, meta));
+    return responseOf(request, reply, meta, outputItems(request, reply, meta));
   },
 
   error: openai.error,
@@ -134,10 +134,17 @@ type OutputItem =
       status: 'completed';
       call_id: string;
       name: string;
+      namespace?: string;
       arguments: string;
     };
 
-function outputItems(reply: Reply, meta: AnswerMeta): OutputItem[] {
+/** `mcp__orchard__create_issue` is `create_issue` in namespace `mcp__orchard` when the request offers it. */
+function callName(request: LlmRequest, scripted: string): { name: string; namespace?: string } {
+  const namespace = request.namespaces?.find((ns) => scripted.startsWith(`${ns}__`));
+  return namespace ? { name: scripted.slice(namespace.length + 2), namespace } : { name: scripted };
+}
+
+function outputItems(request: LlmRequest, reply: Reply, meta: AnswerMeta): OutputItem[] {
   const items: OutputItem[] = [];
   if (reply.text) {
     items.push({
@@ -155,7 +162,7 @@ function outputItems(reply: Reply, meta: AnswerMeta): OutputItem[] {
       type: 'function_call',
       status: 'completed',
       call_id: call.id,
-      name: call.name,
+      ...callName(request, call.name),
       arguments: call.argsJson,
     });
   });

@@ -12,6 +12,11 @@ export interface LlmRequest extends ConversationFacts {
   promptTokens: number;
   /** Anthropic structured output through a forced tool (the AI SDK's `json` tool): that tool's name. */
   jsonTool: string | null;
+  /**
+   * Responses API: the tool namespaces the request offers (Codex puts an MCP server's tools in
+   * `mcp__<server>`). A scripted call named `<namespace>__<tool>` answers as `tool` in that namespace.
+   */
+  namespaces?: string[];
 }
 
 export interface ToolCallReply {

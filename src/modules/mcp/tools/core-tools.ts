@@ -7,10 +7,14 @@ import {
   toProjectView,
 } from '../../projects/index.ts';
 import { defineTool } from '../mcp-tool.ts';
+import { type BlueprintToolDeps, blueprintTools } from './blueprint-tools.ts';
+import { type FileToolDeps, fileTools } from './file-tools.ts';
 import { Cursor, Limit, Slug } from './tool-inputs.ts';
 
-/** core: the projects the caller can see, one project. */
-export function coreTools(deps: { db: Db; overviews: ProjectOverviews }) {
+export type CoreToolDeps = FileToolDeps & BlueprintToolDeps;
+
+/** core: the projects the caller can see, one project, its files and its Blueprint. */
+export function coreTools(deps: { db: Db; overviews: ProjectOverviews } & CoreToolDeps) {
   return [
     defineTool({
       name: 'list_projects',
@@ -40,5 +44,7 @@ export function coreTools(deps: { db: Db; overviews: ProjectOverviews }) {
         return toProjectView(project, role);
       },
     }),
+    ...fileTools(deps),
+    ...blueprintTools(deps),
   ];
 }

@@ -9,12 +9,13 @@ import {
   rollBack,
 } from '../../deploy/index.ts';
 import { defineTool } from '../mcp-tool.ts';
+import { type AwaitOperationDeps, awaitOperation, WaitSeconds } from './await-operation.ts';
 import { Slug } from './tool-inputs.ts';
 
 const Env = z.string().min(1).max(300).describe('staging, production or preview/<branch>');
 
 /** deploy: environments, a deploy of a branch to its preview (or staging), publish, roll back. */
-export function deployTools(res: EnvironmentActionDeps) {
+export function deployTools(res: EnvironmentActionDeps & AwaitOperationDeps) {
   return [
     defineTool({
       name: 'list_environments',
@@ -32,11 +33,29 @@ export function deployTools(res: EnvironmentActionDeps) {
       set: 'deploy',
       title: 'Deploy a branch',
       description:
-        'Deploys a branch (or commit) to its preview, preview/<branch>, or to staging; answers at once with the deploy operation. Production is changed only by publish.',
-      input: DeployBody.extend({ slug: Slug, env: Env.default('staging') }),
-      route: { method: 'POST', url: '/api/projects/:slug/deploy', config: { projectRole: 'developer' } },
+        'Deploys a branch (or commit) to its preview, preview/<branch>, or to staging, reporting progress until it serves (or waitSeconds pass); answers with the environment, its URL and the release. Production is changed only by publish; an agent deploys only the preview of its own branch.',
+      input: DeployBody.extend({ slug: Slug, env: Env.default('staging'), waitSeconds: WaitSeconds }),
+      route: {
+        method: 'POST',
+        url: '/api/projects/:slug/deploy',
+        config: { projectRole: 'developer', delegated: true },
+      },
+      progress: true,
       slugOf: (args) => args.slug,
-      run: (ctx, { slug, ...input }) => deployToEnvironment(res, ctx, { slug, ...input }),
+      run: async (ctx, { slug, waitSeconds, ...input }, call) => {
+        const started = await deployToEnvironment(res, ctx, { slug, ...input });
+        const { ended, operation } = await awaitOperation(res, ctx, call, started.operationId, waitSeconds);
+        const environment = ended
+          ? (await listProjectEnvironments(res, ctx, slug)).items.find((e) => e.name === started.environment)
+          : undefined;
+        return {
+          ...started,
+          status: operation.status,
+          ...(operation.error ? { error: operation.error } : {}),
+          ...(environment ? { environment } : {}),
+          ...(ended ? {} : { note: 'Still deploying: follow it with get_operation.' }),
+        };
+      },
     }),
     defineTool({
       name: 'publish',

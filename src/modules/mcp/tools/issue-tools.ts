@@ -5,13 +5,19 @@ import {
   addComment,
   CommentBody,
   CreateIssueBody,
+  CreateMergeRequestBody,
   createIssue,
+  createMergeRequest,
   getIssue,
   listIssues,
   listMergeRequests,
   MergeBody,
   mergeMergeRequest,
   type ReviewDeps,
+  UpdateIssueBody,
+  UpdateMergeRequestBody,
+  updateIssue,
+  updateMergeRequest,
 } from '../../reviews/index.ts';
 import { defineTool } from '../mcp-tool.ts';
 import { Cursor, Limit, Slug } from './tool-inputs.ts';
@@ -72,6 +78,17 @@ export function issueTools(res: Resources, deps: ReviewDeps) {
       run: (ctx, args) => addComment(res, deps, ctx, args.slug, 'issue', args.number, args.body),
     }),
     defineTool({
+      name: 'update_issue',
+      set: 'issues',
+      title: 'Update or close an issue',
+      description:
+        'Changes an issue: its title, body, labels or assignee, or closes it (state: closed) and reopens it (state: open).',
+      input: UpdateIssueBody.extend({ slug: Slug, number: IssueNumber }),
+      route: { method: 'PATCH', url: '/api/projects/:slug/issues/:number', config: { delegated: true } },
+      slugOf: (args) => args.slug,
+      run: (ctx, { slug, number, ...body }) => updateIssue(res, deps, ctx, slug, number, body),
+    }),
+    defineTool({
       name: 'list_merge_requests',
       set: 'issues',
       title: 'List merge requests',
@@ -81,6 +98,32 @@ export function issueTools(res: Resources, deps: ReviewDeps) {
       route: { method: 'GET', url: '/api/projects/:slug/merge-requests' },
       slugOf: (args) => args.slug,
       run: (ctx, { slug, ...query }) => listMergeRequests(res.db, ctx.actor, slug, query),
+    }),
+    defineTool({
+      name: 'open_merge_request',
+      set: 'issues',
+      title: 'Open a merge request',
+      description:
+        'Proposes merging a branch into another (usually main): the pipeline runs on it, its preview is deployed, and people review it.',
+      input: CreateMergeRequestBody.extend({ slug: Slug }),
+      route: { method: 'POST', url: '/api/projects/:slug/merge-requests', config: { delegated: true } },
+      slugOf: (args) => args.slug,
+      run: (ctx, { slug, ...body }) => createMergeRequest(res, deps, ctx, slug, body),
+    }),
+    defineTool({
+      name: 'update_merge_request',
+      set: 'issues',
+      title: 'Update or close a merge request',
+      description:
+        "Changes a merge request's title or description, or closes it (state: closed) and reopens it.",
+      input: UpdateMergeRequestBody.extend({ slug: Slug, number: IssueNumber }),
+      route: {
+        method: 'PATCH',
+        url: '/api/projects/:slug/merge-requests/:number',
+        config: { delegated: true },
+      },
+      slugOf: (args) => args.slug,
+      run: (ctx, { slug, number, ...body }) => updateMergeRequest(res, deps, ctx, slug, number, body),
     }),
     defineTool({
       name: 'merge_merge_request',

@@ -1,22 +1,33 @@
 import { z } from 'zod';
 import type { Clock } from '../../../platform/clock.ts';
 import type { Db } from '../../../platform/db/pool.ts';
+import { type DeployRuntime, tailAppLogs } from '../../deploy/index.ts';
+import { type LlmGateway, readLlmStats, StatsQuery } from '../../llm/index.ts';
 import {
   cancelOperation,
   getOperation,
+  listOperationEvents,
   listOperations,
   type Registry,
   toOperationView,
 } from '../../operations/index.ts';
 import { defineTool } from '../mcp-tool.ts';
-import { Cursor, Limit } from './tool-inputs.ts';
+import { Cursor, Limit, Slug } from './tool-inputs.ts';
 
 const OperationId = z
   .uuid()
   .describe('The operation id (builds, deploys, pipelines and agent sessions are operations)');
 
-/** observe: operations (builds, deploys, pipelines, verifications) — list, inspect, cancel. */
-export function observeTools(deps: { db: Db; registry: Registry; clock: Clock }) {
+export type ObserveToolDeps = {
+  db: Db;
+  registry: Registry;
+  clock: Clock;
+  llm: LlmGateway;
+  deploy: Pick<DeployRuntime, 'deps' | 'supervisor'>;
+};
+
+/** observe: operations (builds, deploys, pipelines, verifications) — list, inspect, follow, cancel; LLM stats; app logs. */
+export function observeTools(deps: ObserveToolDeps) {
   return [
     defineTool({
       name: 'list_operations',
@@ -45,6 +56,27 @@ export function observeTools(deps: { db: Db; registry: Registry; clock: Clock })
       run: (ctx, args) => getOperation(deps.db, args.id, { actor: ctx.actor }),
     }),
     defineTool({
+      name: 'get_operation_events',
+      set: 'observe',
+      title: "Read an operation's events",
+      description:
+        "An operation's events, oldest first: its steps' status changes, progress, log lines (type log: data.text), artifacts, errors and its end (type complete). Page on with after = nextCursor; step keeps one step's events (and its children's).",
+      input: z.object({
+        id: OperationId,
+        after: z
+          .number()
+          .int()
+          .min(0)
+          .max(Number.MAX_SAFE_INTEGER)
+          .default(0)
+          .describe('Events after this id'),
+        limit: z.number().int().min(1).max(1000).default(200),
+        step: z.string().min(1).max(300).optional().describe('A step key, e.g. test'),
+      }),
+      route: { method: 'GET', url: '/api/operations/:id/events', config: { delegated: true } },
+      run: (ctx, { id, ...query }) => listOperationEvents(deps.db, ctx.actor, id, query),
+    }),
+    defineTool({
       name: 'cancel_operation',
       set: 'observe',
       title: 'Cancel an operation',
@@ -55,6 +87,38 @@ export function observeTools(deps: { db: Db; registry: Registry; clock: Clock })
       minRole: 'developer',
       run: async (ctx, args) =>
         toOperationView(await cancelOperation(deps.db, deps.registry, ctx, args.id, { clock: deps.clock })),
+    }),
+    defineTool({
+      name: 'llm_stats',
+      set: 'observe',
+      title: 'LLM statistics',
+      description:
+        "LLM calls over a window: count, error, retry and fallback rates, time to first token and duration (p50/p95), tokens and cost by provider, model and project. A project's calls for its members (project), every call for instance admins.",
+      input: StatsQuery.extend({ project: StatsQuery.shape.project.describe("A project's slug") }),
+      route: { method: 'GET', url: '/api/llm/stats' },
+      run: (ctx, args) => readLlmStats(deps, ctx.actor, args),
+    }),
+    defineTool({
+      name: 'get_app_logs',
+      set: 'observe',
+      title: "Read an app's log",
+      description:
+        "The last lines of the log of an app an environment runs (its stdout, stderr and Orchard's own notes about it), oldest first.",
+      input: z.object({
+        slug: Slug,
+        env: z.string().min(1).max(300).describe('staging, production or preview/<branch>'),
+        tail: z.number().int().min(0).max(2_000).default(200).describe('How many of the last lines'),
+      }),
+      route: { method: 'GET', url: '/api/projects/:slug/environments/:env/logs' },
+      slugOf: (args) => args.slug,
+      run: async (ctx, args) => {
+        const { lines } = await tailAppLogs(
+          { db: deps.db, home: deps.deploy.deps.config.home, supervisor: deps.deploy.supervisor },
+          ctx.actor,
+          args,
+        );
+        return { items: lines };
+      },
     }),
   ];
 }

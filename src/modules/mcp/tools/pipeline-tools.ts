@@ -1,6 +1,14 @@
 import { z } from 'zod';
-import { getPipeline, type PipelineDeps, readJobLog, startPipeline } from '../../pipelines/index.ts';
+import {
+  getPipeline,
+  listArtifacts,
+  type PipelineDeps,
+  readJobLog,
+  startPipeline,
+  stopPipeline,
+} from '../../pipelines/index.ts';
 import { defineTool } from '../mcp-tool.ts';
+import { type AwaitOperationDeps, awaitOperation, WaitSeconds } from './await-operation.ts';
 import { Slug } from './tool-inputs.ts';
 
 const Pipeline = z
@@ -8,18 +16,32 @@ const Pipeline = z
   .describe('The pipeline number (as shown, #12) or id');
 
 /** pipeline: run a project's pipeline on a ref, its status and jobs, a job's log. */
-export function pipelineTools(res: PipelineDeps) {
+export function pipelineTools(res: PipelineDeps & AwaitOperationDeps) {
   return [
     defineTool({
       name: 'run_pipeline',
       set: 'pipeline',
       title: 'Run the pipeline',
       description:
-        "Runs the project's .orchard/pipeline.yml on a branch, tag or commit now; answers with the pipeline (its number, jobs and status). Follow it with get_pipeline.",
-      input: z.object({ slug: Slug, ref: z.string().min(1).max(255).describe('Branch, tag or commit sha') }),
+        "Runs the project's .orchard/pipeline.yml on a branch, tag or commit now, reporting progress until it ends (or waitSeconds pass); answers with the pipeline: its number, status, jobs and test summary. Read a job's output with get_job_log.",
+      input: z.object({
+        slug: Slug,
+        ref: z.string().min(1).max(255).describe('Branch, tag or commit sha'),
+        waitSeconds: WaitSeconds,
+      }),
       route: { method: 'POST', url: '/api/projects/:slug/pipelines', config: { delegated: true } },
+      progress: true,
       slugOf: (args) => args.slug,
-      run: (ctx, args) => startPipeline(res, ctx, args.slug, args.ref),
+      run: async (ctx, args, call) => {
+        const started = await startPipeline(res, ctx, args.slug, args.ref);
+        if (!started.operationId) return started;
+        // The client cancelling the call cancels the pipeline (its jobs are killed).
+        const { ended } = await awaitOperation(res, ctx, call, started.operationId, args.waitSeconds, () =>
+          stopPipeline(res, ctx, args.slug, started.id),
+        );
+        const pipeline = await getPipeline(res, ctx, args.slug, started.id);
+        return ended ? pipeline : { ...pipeline, note: 'Still running: follow it with get_pipeline.' };
+      },
     }),
     defineTool({
       name: 'get_pipeline',
@@ -31,6 +53,28 @@ export function pipelineTools(res: PipelineDeps) {
       route: { method: 'GET', url: '/api/projects/:slug/pipelines/:id' },
       slugOf: (args) => args.slug,
       run: (ctx, args) => getPipeline(res, ctx, args.slug, String(args.pipeline)),
+    }),
+    defineTool({
+      name: 'cancel_pipeline',
+      set: 'pipeline',
+      title: 'Cancel a pipeline',
+      description:
+        'Cancels a queued or running pipeline: running jobs are stopped, waiting ones never start.',
+      input: z.object({ slug: Slug, pipeline: Pipeline }),
+      route: { method: 'POST', url: '/api/projects/:slug/pipelines/:id/cancel', config: { delegated: true } },
+      slugOf: (args) => args.slug,
+      run: (ctx, args) => stopPipeline(res, ctx, args.slug, String(args.pipeline)),
+    }),
+    defineTool({
+      name: 'list_pipeline_artifacts',
+      set: 'pipeline',
+      title: "List a pipeline's artifacts",
+      description:
+        "The files a pipeline's jobs kept (artifacts: paths in .orchard/pipeline.yml), each with its size and the URL it downloads from.",
+      input: z.object({ slug: Slug, pipeline: Pipeline }),
+      route: { method: 'GET', url: '/api/projects/:slug/pipelines/:id/artifacts' },
+      slugOf: (args) => args.slug,
+      run: (ctx, args) => listArtifacts(res, ctx, args.slug, String(args.pipeline)),
     }),
     defineTool({
       name: 'get_job_log',

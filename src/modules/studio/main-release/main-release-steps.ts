@@ -5,8 +5,7 @@ import { branchHead, DEFAULT_BRANCH, repositoryPath } from '../../git/index.ts';
 import { NonRetryableError, type StepContext } from '../../operations/index.ts';
 import { findProjectById, type ProjectRow } from '../../projects/index.ts';
 import type { StudioDeps } from '../deps.ts';
-import { latestDoneFeatureOfProject } from '../feature-store.ts';
-import { findBlueprint, findSnapshot } from '../store.ts';
+import { builtBlueprint } from '../verification/built-blueprint.ts';
 import { recordVerification } from '../verification/record-verification.ts';
 import { VERIFY_BROWSER_KEY, VERIFY_STEP, verificationSuite } from '../verification/verification-suite.ts';
 import type { MainDeployOutput, MainReleaseInput, MainReportInput } from './main-release-input.ts';
@@ -89,7 +88,7 @@ export async function verifyMainStep(deps: StudioDeps, ctx: StepContext<MainRele
     );
   const project = await projectOf(deps, ctx);
   await ctx.emit({ type: 'phase', phase: 'verify', message: 'Checking staging in a browser' });
-  const blueprint = await builtBlueprint(deps, project.id);
+  const blueprint = await builtBlueprint(deps.db, project.id);
   const suite = await verificationSuite(deps.config.home, project.slug, {
     sha: deployed.sha,
     url: deployed.url,
@@ -106,20 +105,6 @@ export async function verifyMainStep(deps: StudioDeps, ctx: StepContext<MainRele
     },
   ]);
   return { skipped: false };
-}
-
-/**
- * The Blueprint the app was last built from, as it was built (the version its build verified, not
- * edits made since, which are not built yet).
- */
-async function builtBlueprint(deps: StudioDeps, projectId: string) {
-  const feature = await latestDoneFeatureOfProject(deps.db, projectId);
-  if (!feature) return undefined;
-  const built =
-    feature.blueprint_version !== null
-      ? await findSnapshot(deps.db, feature.blueprint_id, feature.blueprint_version)
-      : undefined;
-  return built?.document ?? (await findBlueprint(deps.db, feature.blueprint_id))?.document;
 }
 
 /** `verify/report`: the verdict on the release and the commit; a failure fails the release. */

@@ -1,0 +1,161 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bearer, createTestApp, type TestApp } from '../../../test/app.ts';
+import { listenApp } from '../../../test/git.ts';
+
+/**
+ * The admin tools, driven by the official MCP client: accounts and the audit log for instance
+ * admins, a person's own tokens and email for everyone — exactly what the identity routes allow.
+ */
+let t: TestApp;
+let base: string;
+const open: Client[] = [];
+let admin: Awaited<ReturnType<TestApp['user']>>;
+let member: Awaited<ReturnType<TestApp['user']>>;
+let readOnly: Awaited<ReturnType<TestApp['user']>>;
+
+beforeAll(async () => {
+  t = await createTestApp({ 'rateLimit.tokenPerMinute': 100_000, 'rateLimit.ipPerMinute': 100_000 });
+  base = await listenApp(t);
+  admin = await t.user('admin');
+  member = await t.user('member');
+  readOnly = await t.user('member', ['read']);
+});
+afterAll(async () => {
+  for (const client of open) await client.close().catch(() => undefined);
+  await t?.close();
+});
+
+async function connect(token: string): Promise<Client> {
+  const client = new Client({ name: 'orchard-test', version: '1.0.0' });
+  await client.connect(
+    new StreamableHTTPClientTransport(new URL('/mcp', base), {
+      requestInit: { headers: { authorization: `Bearer ${token}` } },
+    }),
+  );
+  open.push(client);
+  return client;
+}
+
+type Content = Array<{ text: string }>;
+async function call(client: Client, name: string, args: Record<string, unknown>) {
+  const result = await client.callTool({ name, arguments: args });
+  const content = result.content as Content;
+  return { isError: Boolean(result.isError), text: content[0]!.text, content };
+}
+async function ok(client: Client, name: string, args: Record<string, unknown> = {}) {
+  const result = await call(client, name, args);
+  expect(result.isError, result.text).toBe(false);
+  return JSON.parse(result.text);
+}
+const http = (method: 'GET' | 'POST', url: string, token: string, payload?: object) =>
+  t.http.inject({ method, url, headers: bearer(token), payload });
+
+const ADMIN_ONLY = ['create_user', 'list_users', 'query_audit'];
+
+describe('the admin tools', () => {
+  it('are offered as their routes allow: all to admins, own tokens and account to members, no changes to read-only tokens', async () => {
+    const names = async (token: string) =>
+      (await (await connect(token)).listTools()).tools
+        .filter((tool) => [...ADMIN_ONLY, 'list_tokens', 'revoke_token', 'update_user'].includes(tool.name))
+        .map((tool) => tool.name)
+        .sort();
+    expect(await names(admin.token)).toEqual([
+      'create_user',
+      'list_tokens',
+      'list_users',
+      'query_audit',
+      'revoke_token',
+      'update_user',
+    ]);
+    expect(await names(member.token)).toEqual(['list_tokens', 'revoke_token', 'update_user']);
+    expect(await names(readOnly.token)).toEqual(['list_tokens']);
+    const refused = await call(await connect(member.token), 'list_users', {});
+    expect(refused).toMatchObject({ isError: true, text: expect.stringMatching(/not found/) });
+  });
+
+  it('create a user, list users, change a role and disable an account, as the routes do; each is audited', async () => {
+    const client = await connect(admin.token);
+    const created = await ok(client, 'create_user', {
+      username: 'mcp-made',
+      email: 'mcp-made@example.test',
+      password: 'a long enough password',
+    });
+    expect(created).toMatchObject({ username: 'mcp-made', role: 'member', disabled: false });
+    const listed = await ok(client, 'list_users', { limit: 100 });
+    expect(listed).toEqual((await http('GET', '/api/users?limit=100', admin.token)).json());
+    expect(listed.items.map((u: { username: string }) => u.username)).toContain('mcp-made');
+
+    const promoted = await ok(client, 'update_user', { id: created.id, role: 'admin' });
+    expect(promoted).toMatchObject({ id: created.id, role: 'admin' });
+    const disabled = await ok(client, 'update_user', { id: created.id, disabled: true });
+    expect(disabled).toMatchObject({ disabled: true });
+    const login = await t.http.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { login: 'mcp-made', password: 'a long enough password' },
+    });
+    expect(login.statusCode).toBeGreaterThanOrEqual(400);
+
+    const audit = await ok(client, 'query_audit', { action: 'user.update', limit: 10 });
+    expect(audit).toEqual((await http('GET', '/api/audit?action=user.update&limit=10', admin.token)).json());
+    expect(audit.items.map((e: { data: { disabled?: boolean; role?: string } }) => e.data)).toEqual([
+      expect.objectContaining({ disabled: true }),
+      expect.objectContaining({ role: 'admin' }),
+    ]);
+    expect(audit.items[0]).toMatchObject({
+      actor: { name: admin.user.username },
+      target: { id: created.id },
+    });
+    const since = await ok(client, 'query_audit', { action: 'user.create', since: '2999-01-01T00:00:00Z' });
+    expect(since.items).toEqual([]);
+  });
+
+  it("list and revoke a member's own tokens; another's token is not found, another's account is refused", async () => {
+    const second = await http('POST', '/api/tokens', member.token, { name: 'laptop', scopes: ['read'] });
+    expect(second.statusCode, second.body).toBe(201);
+    const client = await connect(member.token);
+    const tokens = await ok(client, 'list_tokens');
+    expect(tokens).toEqual((await http('GET', '/api/tokens', member.token)).json());
+    expect(tokens.items.map((k: { name: string }) => k.name).sort()).toEqual(['laptop', 'test']);
+    expect(JSON.stringify(tokens)).not.toContain(second.json().token);
+
+    const revoked = await ok(client, 'revoke_token', { id: second.json().id });
+    expect(revoked).toMatchObject({ id: second.json().id, revokedAt: expect.any(String) });
+    expect((await http('GET', '/api/auth/me', second.json().token)).statusCode).toBe(401);
+
+    const adminTokens = (await http('GET', '/api/tokens', admin.token)).json().items;
+    const foreign = await call(client, 'revoke_token', { id: adminTokens[0].id });
+    expect(foreign).toMatchObject({ isError: true, text: 'No such token.' });
+    expect(JSON.parse(foreign.content[1]!.text)).toMatchObject({ status: 404 });
+    expect((await http('GET', '/api/auth/me', admin.token)).statusCode).toBe(200);
+
+    const other = await call(client, 'update_user', { id: admin.user.id, email: 'taken@example.test' });
+    expect(other).toMatchObject({ isError: true, text: 'Only instance admins may change other users.' });
+    expect(JSON.parse(other.content[1]!.text)).toMatchObject({ status: 403, code: 'forbidden' });
+    const promote = await call(client, 'update_user', { id: member.user.id, role: 'admin' });
+    expect(promote).toMatchObject({ isError: true, text: expect.stringMatching(/Only instance admins/) });
+    const email = await ok(client, 'update_user', { id: member.user.id, email: 'me-again@example.test' });
+    expect(email).toMatchObject({ email: 'me-again@example.test', role: 'member' });
+  });
+
+  it('answer bad input with what to fix, and take no password', async () => {
+    const client = await connect(admin.token);
+    const badEmail = await call(client, 'create_user', {
+      username: 'bad-mail',
+      email: 'not an email',
+      password: 'a long enough password',
+    });
+    expect(badEmail.isError).toBe(true);
+    expect(badEmail.text).toMatch(/email/);
+    const nothing = await call(client, 'update_user', { id: member.user.id });
+    expect(nothing).toMatchObject({ isError: true, text: expect.stringMatching(/role, disabled, email/) });
+    const password = await call(client, 'update_user', { id: member.user.id, password: 'new password here' });
+    expect(password.isError).toBe(true);
+    const badId = await call(client, 'revoke_token', { id: 'nope' });
+    expect(badId).toMatchObject({ isError: true, text: expect.stringMatching(/id/) });
+    const users = (await http('GET', '/api/users?limit=200', admin.token)).json().items;
+    expect(users.map((u: { username: string }) => u.username)).not.toContain('bad-mail');
+  });
+});
