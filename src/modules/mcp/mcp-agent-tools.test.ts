@@ -122,6 +122,7 @@ describe('the agents tools', () => {
       title: 'Notes',
       instructions: 'Write NOTES.md',
       branch: 'orchard/notes',
+      waitSeconds: 0,
     });
     expect(started).toMatchObject({ status: 'queued', branch: 'orchard/notes', runtime: 'llm-agent' });
 
@@ -179,6 +180,7 @@ describe('the agents tools', () => {
       slug,
       title: 'Endless',
       instructions: 'Think forever',
+      waitSeconds: 0,
     });
     await until(
       async () =>
@@ -206,6 +208,73 @@ describe('the agents tools', () => {
     const again = await client.callTool({ name: 'cancel_agent_session', arguments: { id: started.id } });
     expect(again.isError).toBe(true);
     expect(JSON.parse((again.content as Array<{ text: string }>)[1]!.text)).toMatchObject({ status: 409 });
+  });
+
+  it('follow a session they start to its end with progress notifications, and cancel it by cancelling the call', {
+    timeout: 90_000,
+  }, async () => {
+    mock.setScenario([
+      {
+        match: { lastUser: 'Write TODO.md' },
+        toolCall: { name: 'write_file', args: { path: 'TODO.md', content: 'Followed.\n' } },
+      },
+      {
+        match: { lastToolResult: 'Created TODO.md' },
+        toolCall: { name: 'finish', args: { summary: 'Done.' } },
+      },
+      { match: { lastUser: 'Think forever' }, fault: 'stall' },
+    ]);
+    const client = await connect(tokens.developer);
+    const progress: string[] = [];
+    const followed = await client.callTool(
+      {
+        name: 'start_agent_session',
+        arguments: { slug, title: 'Todo', instructions: 'Write TODO.md', branch: 'orchard/todo' },
+      },
+      undefined,
+      { onprogress: (p) => progress.push(p.message ?? ''), timeout: 80_000 },
+    );
+    expect(followed.isError, JSON.stringify(followed.content)).toBeFalsy();
+    expect(JSON.parse((followed.content as Array<{ text: string }>)[0]!.text)).toMatchObject({
+      status: 'succeeded',
+      branch: 'orchard/todo',
+    });
+    expect(progress.join('\n')).toMatch(/TODO\.md/);
+
+    const controller = new AbortController();
+    const abandoned = client.callTool(
+      {
+        name: 'start_agent_session',
+        arguments: { slug, title: 'Endless too', instructions: 'Think forever' },
+      },
+      undefined,
+      {
+        signal: controller.signal,
+        timeout: 80_000,
+        onprogress: (p) => {
+          if (/running/.test(p.message ?? '')) controller.abort('not needed after all');
+        },
+      },
+    );
+    await expect(abandoned).rejects.toThrow(/not needed after all|abort/i);
+    const listed = await call<{ items: Array<{ id: string; title: string }> }>(
+      client,
+      'list_agent_sessions',
+      {
+        project: slug,
+      },
+    );
+    const id = listed.items.find((s) => s.title === 'Endless too')!.id;
+    const ended = await until(
+      async () => {
+        const { session } = await call<SessionAnswer>(client, 'get_agent_session', { id });
+        return session.status !== 'running' && session.status !== 'queued' && session;
+      },
+      30_000,
+      'the abandoned session to stop',
+      50,
+    );
+    expect(ended.status).toBe('cancelled');
   });
 
   it('offers a viewer only following sessions; starting or cancelling anyway is a tool error (403) and changes nothing', async () => {

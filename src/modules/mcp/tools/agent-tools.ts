@@ -13,6 +13,7 @@ import {
   startAgentSession,
 } from '../../agents/index.ts';
 import { defineTool } from '../mcp-tool.ts';
+import { awaitOperation, WaitSeconds } from './await-operation.ts';
 import { Cursor, Limit, Slug } from './tool-inputs.ts';
 
 const SessionId = z.uuid().describe('The agent session id (as start_agent_session answered)');
@@ -25,16 +26,24 @@ export function agentTools(deps: AgentSessionDeps) {
       set: 'agents',
       title: 'Start an agent session',
       description:
-        "Starts a coding agent on a project (developers): it works on its own branch (orchard/agent-<n> unless branch names one under orchard/) and opens a merge request when done. Runtime, model and budget default to the project's .orchard/agent.yml. Answers at once; follow it with get_agent_session.",
-      input: StartAgentSessionBody.extend({ slug: Slug }),
+        "Starts a coding agent on a project (developers): it works on its own branch (orchard/agent-<n> unless branch names one under orchard/) and opens a merge request when done. Runtime, model and budget default to the project's .orchard/agent.yml. Reports its progress (files it changes, steps) for up to waitSeconds; follow it further with get_agent_session. Cancelling the call cancels the session.",
+      input: StartAgentSessionBody.extend({ slug: Slug, waitSeconds: WaitSeconds }),
       route: {
         method: 'POST',
         url: '/api/projects/:slug/agent-sessions',
         config: { delegated: AGENTS_CANNOT_START_AGENTS },
       },
+      progress: true,
       slugOf: (args) => args.slug,
-      run: async (ctx, { slug, ...body }) =>
-        sessionView(deps.db, await startAgentSession(deps, ctx, slug, body)),
+      run: async (ctx, { slug, waitSeconds, ...body }, call) => {
+        const row = await startAgentSession(deps, ctx, slug, body);
+        if (!row.operation_id) return sessionView(deps.db, row);
+        const { ended } = await awaitOperation(deps, ctx, call, row.operation_id, waitSeconds, () =>
+          cancelAgentSession(deps, ctx, row.id),
+        );
+        const session = await getAgentSession(deps.db, ctx.actor, row.id);
+        return ended ? session : { ...session, note: 'Still working: follow it with get_agent_session.' };
+      },
     }),
     defineTool({
       name: 'get_agent_session',

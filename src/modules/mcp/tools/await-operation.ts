@@ -42,6 +42,10 @@ function describe(event: EventView): string | undefined {
     }
     case 'phase':
       return message;
+    case 'file':
+      return typeof data.path === 'string'
+        ? `${where}: ${String(data.action ?? 'changed')} ${data.path}`
+        : undefined;
     case 'step':
       return typeof data.status === 'string' ? `${where} ${data.status}` : undefined;
     case 'operation':
