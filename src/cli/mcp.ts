@@ -2,10 +2,18 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import {
+  CallToolRequestSchema,
+  ListResourcesRequestSchema,
+  ListResourceTemplatesRequestSchema,
+  ListToolsRequestSchema,
+  ReadResourceRequestSchema,
+} from '@modelcontextprotocol/sdk/types.js';
 import type { Command } from 'commander';
 import { addClientOptions, clientFor } from './orchard-client.ts';
 import { CliError } from './run.ts';
+
+const LONG_CALL_MS = 11 * 60_000;
 
 /**
  * `orchard mcp`: Orchard's MCP tools for local clients that start a command (Claude Code, Cursor,
@@ -36,13 +44,21 @@ export function registerMcp(program: Command) {
     }
     const server = new Server(
       { name: 'orchard', version: remote.getServerVersion()?.version ?? '0.1.0' },
-      { capabilities: { tools: {} }, instructions: remote.getInstructions() },
+      { capabilities: { tools: {}, resources: {} }, instructions: remote.getInstructions() },
     );
     server.setRequestHandler(ListToolsRequestSchema, (request) => remote.listTools(request.params));
+    server.setRequestHandler(ListResourcesRequestSchema, (request) => remote.listResources(request.params));
+    server.setRequestHandler(ListResourceTemplatesRequestSchema, (request) =>
+      remote.listResourceTemplates(request.params),
+    );
+    server.setRequestHandler(ReadResourceRequestSchema, (request) => remote.readResource(request.params));
     server.setRequestHandler(CallToolRequestSchema, (request, extra) => {
       const progressToken = request.params._meta?.progressToken;
       return remote.callTool(request.params, undefined, {
         signal: extra.signal,
+        // Long tools wait up to 600 s for what they started, reporting progress meanwhile.
+        timeout: LONG_CALL_MS,
+        resetTimeoutOnProgress: true,
         ...(progressToken !== undefined
           ? {
               onprogress: (progress) =>

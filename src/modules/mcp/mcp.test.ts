@@ -414,5 +414,10 @@ describe('`orchard mcp` (stdio)', () => {
     });
     const refused = await client.callTool({ name: 'create_issue', arguments: { slug: 'nope', title: 'x' } });
     expect(refused.isError).toBe(true);
+    // Resources are relayed too.
+    const templates = await client.listResourceTemplates();
+    expect(templates.resourceTemplates.map((r) => r.uriTemplate)).toEqual(
+      expect.arrayContaining(['orchard://operations/{id}/log']),
+    );
   });
 });
