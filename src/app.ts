@@ -75,6 +75,7 @@ import {
   releaseMainOnPass,
   studioRoutes,
   verificationRoutes,
+  verifyMergeRequestsOnReview,
 } from './modules/studio/index.ts';
 import {
   createMachineWarnings,
@@ -301,6 +302,8 @@ function changeListeners(res: AppResources) {
     pipelinesOnReviewEvent(res),
     webhooksOnReviewEvent(res),
     previewsOnReviewEvent(res),
+    // After the preview's deploy has started (listeners run in order): the robot checks it.
+    verifyMergeRequestsOnReview(res),
   ];
   const onPush: PushListener[] = [
     reviewsOnPush(res, onEvent),

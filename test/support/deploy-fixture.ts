@@ -27,7 +27,14 @@ export interface DeployFixture {
   /** Commits the test app at `version` (optionally unhealthy) on `branch` and pushes it; returns the sha. */
   push(
     version: string,
-    options?: { branch?: string; unhealthy?: boolean; exits?: boolean; appYml?: string },
+    options?: {
+      branch?: string;
+      unhealthy?: boolean;
+      exits?: boolean;
+      appYml?: string;
+      /** More files to commit beside the app (e.g. `.orchard/smoke.yml`). */
+      extra?: Record<string, string>;
+    },
   ): Promise<string>;
   close(): Promise<void>;
 }
@@ -73,6 +80,7 @@ export async function deployFixture(
         '.orchard/app.yml': o.appYml ?? TEST_APP_YML,
         VERSION: `${version}\n`,
         MODE: o.unhealthy ? 'unhealthy\n' : o.exits ? 'exit\n' : 'ok\n',
+        ...o.extra,
       };
       const sha = await commitFiles(work, files, `version ${version}`);
       await gitOk(['push', '-q', '--force', bare, `${branch}:${branch}`], work);

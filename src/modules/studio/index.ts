@@ -21,4 +21,5 @@ export {
   type VerifyEnvironmentDeps,
   verifyEnvironment,
 } from './verification/verify-environment.ts';
+export { verifyMergeRequestsOnReview } from './verification/verify-merge-requests-on-review.ts';
 export { toBlueprintView } from './views.ts';

@@ -25,6 +25,11 @@ import {
 } from './verification/report-environment-verification.ts';
 import { VERIFY_STEP } from './verification/verification-suite.ts';
 import { VERIFY_ENVIRONMENT_KIND, VerifyEnvironmentInput } from './verification/verify-environment-input.ts';
+import {
+  VERIFY_MERGE_REQUEST_KIND,
+  VerifyMergeRequestInput,
+  verifyMergeRequestStep,
+} from './verification/verify-merge-request.ts';
 
 const MINUTE = 60_000;
 
@@ -37,6 +42,8 @@ const MINUTE = 60_000;
  *   `verify/report`): production follows main, and Publish takes what staging verified.
  * - `studio.verify-environment`: the browser robot on an environment or URL when asked (`browser`,
  *   then `report`, which records a full run on the environment's release).
+ * - `studio.verify-merge-request`: a merge request's preview, once deployed, checked by the robot
+ *   (`verify/browser`, `verify/report`): the head commit's `browser-verification` check.
  * - `studio.architect-turn`: one LLM Architect chat turn (`reply`), its answer streamed as events.
  */
 export function registerStudioJobs(registry: Registry, deps: StudioDeps): void {
@@ -85,6 +92,14 @@ export function registerStudioJobs(registry: Registry, deps: StudioDeps): void {
         dependsOn: [ENVIRONMENT_BROWSER_KEY],
       },
     ]),
+    defineWorkflow(VERIFY_MERGE_REQUEST_KIND, VerifyMergeRequestInput, (input) => [
+      { key: 'verify', step: 'studio.verify-merge-request', input },
+    ]),
+    // Waits for the preview's deploy, bounded by its own deadline.
+    defineStep<VerifyMergeRequestInput>('studio.verify-merge-request', {
+      timeoutMs: 30 * MINUTE,
+      handler: (ctx) => nonRetryableOnDomain(verifyMergeRequestStep(deps, ctx)),
+    }),
     defineStep<VerifyEnvironmentInput>('studio.report-environment-verification', {
       handler: (ctx) => nonRetryableOnDomain(reportEnvironmentVerificationStep(deps, ctx)),
     }),

@@ -15,7 +15,7 @@ export async function reportEnvironmentVerificationStep(
   deps: StudioDeps,
   ctx: StepContext<VerifyEnvironmentInput>,
 ) {
-  const result = ctx.deps[ENVIRONMENT_BROWSER_KEY] as VerificationResult | undefined;
+  const result = ctx.deps[ctx.input.browserKey ?? ENVIRONMENT_BROWSER_KEY] as VerificationResult | undefined;
   if (!result) throw new NonRetryableError('The browser robot left no result.');
   const { release, url } = ctx.input;
   const failed = result.pages.filter((p) => !p.passed);

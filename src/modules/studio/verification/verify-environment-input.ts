@@ -13,5 +13,7 @@ export const VerifyEnvironmentInput = z.object({
   /** The release the environment runs, when this run's verdict is to be recorded on it. */
   release: z.object({ id: z.uuid(), sha: z.string().min(7) }).nullable(),
   verify: z.custom<VerifyInput>((v) => typeof v === 'object' && v !== null),
+  /** The key of the robot's run whose result `report` reads (a fan-out child's is `<parent>/browser`). */
+  browserKey: z.string().min(1).default('browser'),
 });
 export type VerifyEnvironmentInput = z.infer<typeof VerifyEnvironmentInput>;

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer } from '../../../../test/app.ts';
 import { addMember, createProjectAs, startWorkers } from '../../../../test/git.ts';
 import { type DeployFixture, deployFixture } from '../../../../test/support/deploy-fixture.ts';
+import { until } from '../../../../test/support/until.ts';
 import { type WorkerPool, waitForOperation } from '../../operations/index.ts';
 
 /**
@@ -47,6 +48,60 @@ async function preview() {
   });
   return list.json().items.find((e: { name: string }) => e.name === 'preview/feature');
 }
+
+describe('every merge request verified', () => {
+  /** The merge request's checks, as its page shows them. */
+  async function checksOf(number: number) {
+    const r = await f.t.http.inject({
+      method: 'GET',
+      url: `/api/projects/${f.slug}/merge-requests/${number}`,
+      headers: bearer(f.token),
+    });
+    return r.json().checks as Array<{ name: string; status: string; summary: string }>;
+  }
+
+  async function openMergeRequest(branch: string) {
+    const opened = await f.t.http.inject({
+      method: 'POST',
+      url: `/api/projects/${f.slug}/merge-requests`,
+      headers: bearer(f.token),
+      payload: { title: `Merge ${branch}`, sourceBranch: branch, targetBranch: 'main' },
+    });
+    expect(opened.statusCode, opened.body).toBe(201);
+    return opened.json() as { number: number };
+  }
+
+  async function verdict(number: number) {
+    return until(
+      async () =>
+        (await checksOf(number)).find((c) => c.name === 'browser-verification' && c.status !== 'pending'),
+      120_000,
+      `the browser-verification check of !${number}`,
+      200,
+    );
+  }
+
+  it("deploys a merge request's head as its preview, checks it in a browser and reports the commit's check; a failing smoke step fails it", {
+    timeout: 240_000,
+  }, async () => {
+    await f.push('base', { branch: 'main' });
+    await f.push('good', { branch: 'checked' });
+    const ok = await openMergeRequest('checked');
+    expect(await verdict(ok.number)).toMatchObject({
+      status: 'success',
+      summary: expect.stringMatching(/passed/),
+    });
+
+    const smoke =
+      'pages:\n  - name: Home\n    path: /\n    steps:\n      - expectText: Nowhere to be found\n';
+    await f.push('bad', { branch: 'broken', extra: { '.orchard/smoke.yml': smoke } });
+    const broken = await openMergeRequest('broken');
+    expect(await verdict(broken.number)).toMatchObject({
+      status: 'failure',
+      summary: expect.stringMatching(/Nowhere to be found/),
+    });
+  });
+});
 
 describe('verifying an environment', () => {
   it('checks a preview with its own checks and records the verdict on the release it runs', {

@@ -20,6 +20,7 @@ import { type Registry, startOperation } from '../../operations/index.ts';
 import { requireProjectRole } from '../../projects/index.ts';
 import { requestedBy } from '../deps.ts';
 import { builtBlueprint } from './built-blueprint.ts';
+import { ENVIRONMENT_BROWSER_KEY } from './report-environment-verification.ts';
 import { VERIFY_STEP, verificationSuite } from './verification-suite.ts';
 import { VERIFY_ENVIRONMENT_KIND, type VerifyEnvironmentInput } from './verify-environment-input.ts';
 
@@ -134,6 +135,7 @@ export async function verifyEnvironment(
     // Only the full checks count as the release's verification: a few pages chosen by hand do not.
     release: release && !paths ? { id: release.id, sha: release.sha } : null,
     verify,
+    browserKey: ENVIRONMENT_BROWSER_KEY,
   };
   const op = await withTransaction(deps.db, async (tx) => {
     const started = await startOperation(tx, deps.registry, {
