@@ -14,8 +14,8 @@ export const ORCHARD_TOOL_PREFIX = 'orchard__';
 
 /** What a tool's answer may put in the conversation (its JSON pages can be long). */
 const MAX_OUTPUT = 24_000;
-/** A tool answers at once (long work is an operation it starts); this bounds a stuck call. */
-const CALL_TIMEOUT_MS = 120_000;
+/** Long tools follow what they start for `waitSeconds` (50 s by default, at most 600); this bounds a stuck call. */
+const CALL_TIMEOUT_MS = 11 * 60_000;
 
 export interface OrchardTools {
   /** The tools as the model is offered them, by their prefixed names. */
