@@ -30,7 +30,8 @@ const DEPLOY_WAIT_MS = 25 * 60_000;
  * the commit's `.orchard/smoke.yml` and the user stories of the Blueprint the app was built from) and
  * `verify/report`, which records the verdict on the release and as the head commit's
  * `browser-verification` check — the merge request shows it. A preview that did not deploy is a
- * failed check too; a head that a newer push replaced is left to that push's own verification.
+ * failed check too; a head that a newer push replaced is left to that push's own verification, and
+ * a release the robot has already judged (a build's own check) is not checked twice.
  */
 export async function verifyMergeRequestStep(deps: StudioDeps, ctx: StepContext<VerifyMergeRequestInput>) {
   const { branch, sha } = ctx.input;
@@ -60,6 +61,14 @@ export async function verifyMergeRequestStep(deps: StudioDeps, ctx: StepContext<
     : undefined;
   if (!release || release.sha !== sha) {
     ctx.log(`${env} runs ${release?.sha.slice(0, 7) ?? 'nothing'} now; that push is verified on its own.`);
+    return { skipped: true };
+  }
+  // A build checks its own branch's preview before its merge request is looked at: one verdict
+  // per release is enough (POST …/verify asks for another).
+  if (release.verification_operation_id) {
+    ctx.log(
+      `${sha.slice(0, 7)} was already checked in a browser (operation ${release.verification_operation_id}); its check stands.`,
+    );
     return { skipped: true };
   }
   const url = deps.deploy.urls.app(environment.host_label);
