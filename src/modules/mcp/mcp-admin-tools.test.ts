@@ -1,8 +1,8 @@
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createTestApp, type TestApp } from '../../../test/app.ts';
 import { listenApp } from '../../../test/git.ts';
+import { McpClients } from './mcp-clients.test-support.ts';
 
 /**
  * The admin tools, driven by the official MCP client: accounts and the audit log for instance
@@ -10,7 +10,7 @@ import { listenApp } from '../../../test/git.ts';
  */
 let t: TestApp;
 let base: string;
-const open: Client[] = [];
+const clients = new McpClients(() => base);
 let admin: Awaited<ReturnType<TestApp['user']>>;
 let member: Awaited<ReturnType<TestApp['user']>>;
 let readOnly: Awaited<ReturnType<TestApp['user']>>;
@@ -23,19 +23,12 @@ beforeAll(async () => {
   readOnly = await t.user('member', ['read']);
 });
 afterAll(async () => {
-  for (const client of open) await client.close().catch(() => undefined);
+  await clients.closeAll();
   await t?.close();
 });
 
-async function connect(token: string): Promise<Client> {
-  const client = new Client({ name: 'orchard-test', version: '1.0.0' });
-  await client.connect(
-    new StreamableHTTPClientTransport(new URL('/mcp', base), {
-      requestInit: { headers: { authorization: `Bearer ${token}` } },
-    }),
-  );
-  open.push(client);
-  return client;
+function connect(token: string): Promise<Client> {
+  return clients.connect(token);
 }
 
 type Content = Array<{ text: string }>;

@@ -1,5 +1,4 @@
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createTestApp, type TestApp } from '../../../test/app.ts';
 import {
@@ -16,6 +15,7 @@ import { until } from '../../../test/support/until.ts';
 import { readFileAt, repositoryPath } from '../git/index.ts';
 import { type MockLlm, startMockLlm } from '../llm/index.ts';
 import type { WorkerPool } from '../operations/index.ts';
+import { McpClients } from './mcp-clients.test-support.ts';
 
 /**
  * The agents tool set, driven by the official MCP client: a developer starts an llm-agent session
@@ -29,7 +29,7 @@ let workers: WorkerPool;
 let base: string;
 const slug = 'mcp-agents';
 const tokens: Record<'owner' | 'developer' | 'viewer', string> = { owner: '', developer: '', viewer: '' };
-const open: Client[] = [];
+const clients = new McpClients(() => base);
 
 beforeAll(async () => {
   mock = await startMockLlm();
@@ -66,21 +66,14 @@ beforeAll(async () => {
   await gitOk(['push', '-q', remoteUrl(base, slug, owner.token), 'main'], dir);
 });
 afterAll(async () => {
-  for (const client of open) await client.close().catch(() => undefined);
+  await clients.closeAll();
   await workers?.stop();
   await t?.close();
   await mock?.close();
 });
 
-async function connect(token: string): Promise<Client> {
-  const client = new Client({ name: 'orchard-test', version: '1.0.0' });
-  await client.connect(
-    new StreamableHTTPClientTransport(new URL('/mcp', base), {
-      requestInit: { headers: { authorization: `Bearer ${token}` } },
-    }),
-  );
-  open.push(client);
-  return client;
+function connect(token: string): Promise<Client> {
+  return clients.connect(token);
 }
 
 /** A successful call's answer, parsed; a tool error fails the test with its text. */
@@ -210,6 +203,43 @@ describe('the agents tools', () => {
     expect(JSON.parse((again.content as Array<{ text: string }>)[1]!.text)).toMatchObject({ status: 409 });
   });
 
+  it('offers a viewer only following sessions; starting or cancelling anyway is a tool error (403) and changes nothing', async () => {
+    const viewer = await connect(tokens.viewer);
+    const names = (await viewer.listTools()).tools.map((tool) => tool.name);
+    expect(names).toEqual(expect.arrayContaining(['get_agent_session', 'list_agent_sessions']));
+    for (const name of ['start_agent_session', 'cancel_agent_session', 'send_agent_message'])
+      expect(names).not.toContain(name);
+    const developerNames = (await (await connect(tokens.developer)).listTools()).tools.map(
+      (tool) => tool.name,
+    );
+    expect(developerNames).toEqual(
+      expect.arrayContaining(['start_agent_session', 'cancel_agent_session', 'send_agent_message']),
+    );
+
+    const before = await t.http.inject({
+      method: 'GET',
+      url: `/api/agent-sessions?project=${slug}`,
+      headers: bearer(tokens.owner),
+    });
+    const refused = await viewer.callTool({
+      name: 'start_agent_session',
+      arguments: { slug, title: 'Sneaky', instructions: 'Do things' },
+    });
+    expect(refused.isError).toBe(true);
+    const [detail, problem] = refused.content as Array<{ text: string }>;
+    expect(detail!.text).toMatch(/needs the developer role in project "mcp-agents"; you are viewer/);
+    expect(JSON.parse(problem!.text)).toMatchObject({ status: 403, code: 'forbidden' });
+    const sessionId = before.json().items[0].id;
+    const cancel = await viewer.callTool({ name: 'cancel_agent_session', arguments: { id: sessionId } });
+    expect(cancel.isError).toBe(true);
+    expect(JSON.parse((cancel.content as Array<{ text: string }>)[1]!.text)).toMatchObject({ status: 403 });
+    const after = await t.http.inject({
+      method: 'GET',
+      url: `/api/agent-sessions?project=${slug}`,
+      headers: bearer(tokens.owner),
+    });
+    expect(after.json().items).toEqual(before.json().items);
+  });
   it('follow a session they start to its end with progress notifications, and cancel it by cancelling the call', {
     timeout: 90_000,
   }, async () => {
@@ -275,43 +305,5 @@ describe('the agents tools', () => {
       50,
     );
     expect(ended.status).toBe('cancelled');
-  });
-
-  it('offers a viewer only following sessions; starting or cancelling anyway is a tool error (403) and changes nothing', async () => {
-    const viewer = await connect(tokens.viewer);
-    const names = (await viewer.listTools()).tools.map((tool) => tool.name);
-    expect(names).toEqual(expect.arrayContaining(['get_agent_session', 'list_agent_sessions']));
-    for (const name of ['start_agent_session', 'cancel_agent_session', 'send_agent_message'])
-      expect(names).not.toContain(name);
-    const developerNames = (await (await connect(tokens.developer)).listTools()).tools.map(
-      (tool) => tool.name,
-    );
-    expect(developerNames).toEqual(
-      expect.arrayContaining(['start_agent_session', 'cancel_agent_session', 'send_agent_message']),
-    );
-
-    const before = await t.http.inject({
-      method: 'GET',
-      url: `/api/agent-sessions?project=${slug}`,
-      headers: bearer(tokens.owner),
-    });
-    const refused = await viewer.callTool({
-      name: 'start_agent_session',
-      arguments: { slug, title: 'Sneaky', instructions: 'Do things' },
-    });
-    expect(refused.isError).toBe(true);
-    const [detail, problem] = refused.content as Array<{ text: string }>;
-    expect(detail!.text).toMatch(/needs the developer role in project "mcp-agents"; you are viewer/);
-    expect(JSON.parse(problem!.text)).toMatchObject({ status: 403, code: 'forbidden' });
-    const sessionId = before.json().items[0].id;
-    const cancel = await viewer.callTool({ name: 'cancel_agent_session', arguments: { id: sessionId } });
-    expect(cancel.isError).toBe(true);
-    expect(JSON.parse((cancel.content as Array<{ text: string }>)[1]!.text)).toMatchObject({ status: 403 });
-    const after = await t.http.inject({
-      method: 'GET',
-      url: `/api/agent-sessions?project=${slug}`,
-      headers: bearer(tokens.owner),
-    });
-    expect(after.json().items).toEqual(before.json().items);
   });
 });

@@ -1,9 +1,9 @@
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createTestApp, type TestApp } from '../../../test/app.ts';
 import { addMember, commitFiles, createProjectAs, gitOk, listenApp, localRepo } from '../../../test/git.ts';
 import { ensureRepository } from '../git/index.ts';
+import { McpClients } from './mcp-clients.test-support.ts';
 
 /**
  * The core tools over files and Blueprints, driven by the official MCP client: each answers what
@@ -13,7 +13,7 @@ let t: TestApp;
 let base: string;
 const slug = 'mcp-core';
 const tokens: Record<string, string> = {};
-const open: Client[] = [];
+const clients = new McpClients(() => base);
 let blueprintId: string;
 
 beforeAll(async () => {
@@ -51,19 +51,12 @@ beforeAll(async () => {
   blueprintId = created.json().id;
 });
 afterAll(async () => {
-  for (const client of open) await client.close().catch(() => undefined);
+  await clients.closeAll();
   await t?.close();
 });
 
-async function connect(token: string): Promise<Client> {
-  const client = new Client({ name: 'orchard-test', version: '1.0.0' });
-  await client.connect(
-    new StreamableHTTPClientTransport(new URL('/mcp', base), {
-      requestInit: { headers: { authorization: `Bearer ${token}` } },
-    }),
-  );
-  open.push(client);
-  return client;
+function connect(token: string): Promise<Client> {
+  return clients.connect(token);
 }
 
 type Content = Array<{ text: string }>;

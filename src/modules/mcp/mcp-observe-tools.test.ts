@@ -1,5 +1,4 @@
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { bearer } from '../../../test/app.ts';
@@ -12,6 +11,7 @@ import {
   type WorkerPool,
   waitForOperation,
 } from '../operations/index.ts';
+import { McpClients } from './mcp-clients.test-support.ts';
 
 /**
  * The observe tools an operation's events, LLM statistics and an app's log need, driven by the
@@ -21,7 +21,7 @@ let f: DeployFixture;
 let workers: WorkerPool;
 let base: string;
 const tokens: Record<string, string> = {};
-const open: Client[] = [];
+const clients = new McpClients(() => base);
 let operationId: string;
 
 beforeAll(async () => {
@@ -71,20 +71,13 @@ beforeAll(async () => {
   expect(op.status).toBe('succeeded');
 });
 afterAll(async () => {
-  for (const client of open) await client.close().catch(() => undefined);
+  await clients.closeAll();
   await workers?.stop();
   await f?.close();
 });
 
-async function connect(token: string): Promise<Client> {
-  const client = new Client({ name: 'orchard-test', version: '1.0.0' });
-  await client.connect(
-    new StreamableHTTPClientTransport(new URL('/mcp', base), {
-      requestInit: { headers: { authorization: `Bearer ${token}` } },
-    }),
-  );
-  open.push(client);
-  return client;
+function connect(token: string): Promise<Client> {
+  return clients.connect(token);
 }
 
 type Content = Array<{ text: string }>;

@@ -1,5 +1,4 @@
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { McpError } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -13,6 +12,7 @@ import {
   type WorkerPool,
   waitForOperation,
 } from '../operations/index.ts';
+import { McpClients } from './mcp-clients.test-support.ts';
 
 /**
  * MCP resources, read with the official client: projects' Blueprints and specs, operations' logs —
@@ -23,7 +23,7 @@ let base: string;
 let workers: WorkerPool;
 const slug = 'mcp-res';
 const tokens: Record<string, string> = {};
-const open: Client[] = [];
+const clients = new McpClients(() => base);
 let blueprintId: string;
 let projectOp: string;
 let systemOp: string;
@@ -89,20 +89,13 @@ beforeAll(async () => {
   systemOp = await start(tokens.admin);
 });
 afterAll(async () => {
-  for (const client of open) await client.close().catch(() => undefined);
+  await clients.closeAll();
   await workers?.stop();
   await t?.close();
 });
 
-async function connect(token: string): Promise<Client> {
-  const client = new Client({ name: 'orchard-test', version: '1.0.0' });
-  await client.connect(
-    new StreamableHTTPClientTransport(new URL('/mcp', base), {
-      requestInit: { headers: { authorization: `Bearer ${token}` } },
-    }),
-  );
-  open.push(client);
-  return client;
+function connect(token: string): Promise<Client> {
+  return clients.connect(token);
 }
 
 /** The text of a resource read's first (only) content. */

@@ -1,5 +1,4 @@
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { Progress } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createTestApp, type TestApp } from '../../../test/app.ts';
@@ -15,6 +14,7 @@ import {
 import { TEST_APP_YML, TEST_SERVER } from '../../../test/support/deploy-fixture.ts';
 import { until } from '../../../test/support/until.ts';
 import type { WorkerPool } from '../operations/index.ts';
+import { McpClients } from './mcp-clients.test-support.ts';
 
 /**
  * What an agent does with Orchard's tools, end to end over Streamable HTTP with the official client:
@@ -28,7 +28,7 @@ let base: string;
 let token: string;
 let work: string;
 const slug = 'mcp-path';
-const open: Client[] = [];
+const clients = new McpClients(() => base);
 
 const PIPELINE = (run: string) => `jobs:\n  test:\n    steps:\n      - name: test\n        run: ${run}\n`;
 
@@ -49,22 +49,15 @@ beforeAll(async () => {
   await gitOk(['push', '-q', remoteUrl(base, slug, token), 'main:main'], work);
 });
 afterAll(async () => {
-  for (const client of open) await client.close().catch(() => undefined);
+  await clients.closeAll();
   await workers?.stop();
   await t?.res.deploy.stop();
   await t?.res.browsers.close();
   await t?.close();
 });
 
-async function connect(): Promise<Client> {
-  const client = new Client({ name: 'orchard-path-test', version: '1.0.0' });
-  await client.connect(
-    new StreamableHTTPClientTransport(new URL('/mcp', base), {
-      requestInit: { headers: { authorization: `Bearer ${token}` } },
-    }),
-  );
-  open.push(client);
-  return client;
+function connect(): Promise<Client> {
+  return clients.connect(token);
 }
 
 type Content = Array<{ type: string; text?: string; data?: string; mimeType?: string }>;

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createTestApp, type TestApp } from '../../../test/app.ts';
 import {
@@ -18,6 +17,7 @@ import { ensureRepository } from '../git/index.ts';
 import { authenticateToken, delegateToken } from '../identity/index.ts';
 import type { WorkerPool } from '../operations/index.ts';
 import { agentProjects, findProjectBySlug } from '../projects/index.ts';
+import { McpClients } from './mcp-clients.test-support.ts';
 
 /**
  * Orchard as an MCP server, driven by the official MCP TypeScript client over Streamable HTTP: each
@@ -29,7 +29,7 @@ let workers: WorkerPool;
 let base: string;
 const slug = 'mcp-shop';
 const tokens: Record<string, string> = {};
-const open: Client[] = [];
+const clients = new McpClients(() => base);
 
 beforeAll(async () => {
   t = await createTestApp({ 'rateLimit.tokenPerMinute': 100_000, 'rateLimit.ipPerMinute': 100_000 });
@@ -78,20 +78,13 @@ beforeAll(async () => {
   ).token;
 });
 afterAll(async () => {
-  for (const client of open) await client.close().catch(() => undefined);
+  await clients.closeAll();
   await workers?.stop();
   await t?.close();
 });
 
-async function connect(token: string): Promise<Client> {
-  const client = new Client({ name: 'orchard-test', version: '1.0.0' });
-  await client.connect(
-    new StreamableHTTPClientTransport(new URL('/mcp', base), {
-      requestInit: { headers: { authorization: `Bearer ${token}` } },
-    }),
-  );
-  open.push(client);
-  return client;
+function connect(token: string): Promise<Client> {
+  return clients.connect(token);
 }
 
 async function toolNames(token: string): Promise<string[]> {
@@ -403,7 +396,7 @@ describe('`orchard mcp` (stdio)', () => {
         stderr: 'pipe',
       }),
     );
-    open.push(client);
+    clients.open.push(client);
     expect(client.getServerVersion()?.name).toBe('orchard');
     const { tools } = await client.listTools();
     expect(tools.map((tool) => tool.name).sort()).toEqual(await toolNames(tokens.developer!));
