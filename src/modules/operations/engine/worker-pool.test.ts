@@ -111,9 +111,10 @@ describe('worker pool look-ahead', () => {
       ran.push(key);
       if (key === 's005') await hold.closed;
     });
-    const first = await pool(registry, 'ahead-stop', { concurrency: 1 });
+    // Enough time ahead that the whole rest is claimed however slow the machine runs the first steps.
+    const first = await pool(registry, 'ahead-stop', { concurrency: 1, prefetchMs: 10_000 });
     const { id } = await startOperation(res.db, registry, { kind: 'ahead.stop', input: { steps: 30 } });
-    await until(() => ran.includes('s005') && first.prefetched > 0, 10_000, 'steps claimed ahead');
+    await until(() => ran.includes('s005') && first.prefetched === 30 - 6, 10_000, 'steps claimed ahead');
     const stopping = first.stop();
     // Claimed-ahead steps are ready again at once, their attempt not counted; s005 still runs.
     await until(async () => {

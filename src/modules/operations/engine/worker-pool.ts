@@ -220,6 +220,8 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
       },
       { once: true },
     );
+    // Claimed while the pool began to stop: handed back at once, like what stop() found waiting.
+    if (stopping) h.controller.abort(new WorkerStoppingError('The worker is stopping'));
   };
 
   const startWaiting = (lane: Lane) => {
