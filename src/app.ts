@@ -15,6 +15,7 @@ import {
   blobArtifactStore,
   browserPoolFromConfig,
   registerAutomationJobs,
+  registerTaskJobs,
 } from './modules/automation/index.ts';
 import {
   createDeployRuntime,
@@ -53,6 +54,7 @@ import {
 import {
   createDeepCheck,
   createWorkerPool,
+  NonRetryableError,
   operationsRoutes,
   Registry,
   registerCanaryJobs,
@@ -68,8 +70,9 @@ import {
 } from './modules/pipelines/index.ts';
 import { agentProjects, projectGate, projectRoutes } from './modules/projects/index.ts';
 import { type ReviewListener, reviewRoutes, reviewsOnPush } from './modules/reviews/index.ts';
-import { loadMasterKey, secretRoutes, Vault } from './modules/secrets/index.ts';
+import { loadMasterKey, revealSecrets, secretRoutes, Vault } from './modules/secrets/index.ts';
 import {
+  designReferenceRoutes,
   projectOverviews,
   registerStudioJobs,
   releaseMainOnPass,
@@ -196,16 +199,30 @@ export async function createResources(
   // Each module's workflow steps (jobs.ts) register here.
   registerCanaryJobs(res.registry);
   registerNotifyJobs(res.registry, res);
-  registerPipelineJobs(res.registry, withCommitPassed(res));
+  registerPipelineJobs(res.registry, withCommitPassed(res, changeListeners(res).onEvent));
   registerDeployJobs(res.registry, res.deploy);
-  registerAutomationJobs(res.registry, {
+  const automation = {
     config,
     pool: res.browsers,
     artifacts: blobArtifactStore(res.blobs, (id) => `/api/artifacts/${id}`),
     // Each task may reach the one environment it verifies: its host labels on the port Orchard
     // really listens on, and its app's direct port.
-    environmentOf: (url) => environmentTargets({ db, config, urls: res.deploy.urls }, url),
+    environmentOf: (url: string) => environmentTargets({ db, config, urls: res.deploy.urls }, url),
     logger,
+  };
+  registerAutomationJobs(res.registry, automation);
+  registerTaskJobs(res.registry, {
+    ...automation,
+    tasks: {
+      db,
+      llm: res.llm,
+      secrets: async (projectId, names, protectedAllowed) => {
+        const { values, withheld } = await revealSecrets(db, vault, projectId, names, { protectedAllowed });
+        if (withheld.length)
+          throw new NonRetryableError(`Protected secrets withheld: ${withheld.join(', ')}`);
+        return values;
+      },
+    },
   });
   // Agents' branches are handled like pushes, so the Studio's steps get the same listeners.
   registerStudioJobs(res.registry, { ...res, ...changeListeners(res) });
@@ -298,25 +315,35 @@ async function warnIfSuperuser(db: Db, logger: Logger) {
  * `/agent` review comments start agent sessions, which deliver through these same listeners.
  */
 function changeListeners(res: AppResources) {
-  const onEvent: ReviewListener[] = [
-    pipelinesOnReviewEvent(res),
+  const onEvent: ReviewListener[] = [];
+  onEvent.push(
+    // The checks pipelines report are review events too (webhooks send them as `check_run`).
+    pipelinesOnReviewEvent({ ...res, onEvent }),
     webhooksOnReviewEvent(res),
     previewsOnReviewEvent(res),
     // After the preview's deploy has started (listeners run in order): the robot checks it.
     verifyMergeRequestsOnReview(res),
-  ];
+  );
   const onPush: PushListener[] = [
     reviewsOnPush(res, onEvent),
-    pipelinesOnPush(withCommitPassed(res)),
+    pipelinesOnPush(withCommitPassed(res, onEvent)),
     webhooksOnPush(res),
   ];
   onEvent.push(agentsOnReviewEvent(agentDepsWith(res, { onEvent, onPush })));
   return { onEvent, onPush };
 }
 
-/** A commit of main that passed its pipeline (or has none) is released on staging and verified. */
-function withCommitPassed(res: AppResources) {
-  return { ...res, onCommitPassed: [releaseMainOnPass(res)] };
+/**
+ * A commit of main that passed its pipeline (or has none) is released on staging and verified; the
+ * checks pipelines report reach the review listeners.
+ */
+function withCommitPassed(res: AppResources, onEvent: readonly ReviewListener[]) {
+  return { ...res, onCommitPassed: [releaseMainOnPass(res)], onEvent };
+}
+
+/** The pipeline schedule's tick, whose pipelines' checks reach the review listeners too. */
+export function startScheduler(res: AppResources) {
+  return startPipelineScheduler({ ...res, onEvent: changeListeners(res).onEvent });
 }
 
 /** What agent sessions get: the push and review listeners, and their identity and LLM endpoint. */
@@ -443,15 +470,18 @@ export async function createHttp(res: AppResources, options: HttpOptions = {}): 
       reviewRoutes(res, { onPush, onEvent }),
       mcpRoutes(
         { ...res, projectAccess: projectGate(db) },
-        orchardTools(res, {
-          onPush,
-          onEvent,
-          overviews: projectOverviews(res),
-          agents: agentDepsWith(res, { onEvent, onPush }),
-          cache: credentials.cache,
-        }),
+        orchardTools(
+          { ...res, onEvent },
+          {
+            onPush,
+            onEvent,
+            overviews: projectOverviews(res),
+            agents: agentDepsWith(res, { onEvent, onPush }),
+            cache: credentials.cache,
+          },
+        ),
       ),
-      pipelineRoutes(res),
+      pipelineRoutes({ ...res, onEvent }),
       webhookRoutes(res),
       operationsRoutes(res),
       llmRoutes(res),
@@ -462,6 +492,7 @@ export async function createHttp(res: AppResources, options: HttpOptions = {}): 
       }),
       deployRoutes(res),
       studioRoutes(res),
+      designReferenceRoutes(res),
       verificationRoutes(res),
       agentRoutes(agentDeps(res)),
       automationRoutes(res),
@@ -517,7 +548,7 @@ export async function startOrchard(
       });
       await workers.start();
     }
-    const scheduler = config.workers.enabled ? startPipelineScheduler(resources) : undefined;
+    const scheduler = config.workers.enabled ? startScheduler(resources) : undefined;
     const pruner = config.workers.enabled
       ? startOperationPruner(resources, { retentionDays: config.operations.retentionDays })
       : undefined;

@@ -165,6 +165,15 @@ export const Config = z.object({
       allowPrivate: bool.default(false),
     })
     .prefault({}),
+  /** Design references of Blueprints: image uploads and page captures (the browser and URL guard are automation's). */
+  designReferences: z
+    .object({
+      /** The largest image upload accepted (a larger one is a 413 that says so). */
+      maxImageBytes: positiveInt.default(10 * 1024 * 1024),
+      /** A page capture (load, settle, measure, screenshot) gives up after this long (a 422). */
+      captureTimeoutMs: positiveInt.default(45_000),
+    })
+    .prefault({}),
   /** OpenTelemetry traces are exported here (OTLP/HTTP) when set. */
   otlpEndpoint: z.url().optional(),
   /** Orchard's own PostgreSQL (without DATABASE_URL): a Unix socket only, unless `tcp` also opens 127.0.0.1. */
@@ -265,6 +274,10 @@ export const ENV_KEYS: Record<string, string> = {
   ORCHARD_LLM_IDLE_TIMEOUT_MS: 'llm.timeouts.idleMs',
   OTEL_EXPORTER_OTLP_ENDPOINT: 'otlpEndpoint',
   ORCHARD_CHROMIUM_PATH: 'automation.chromiumPath',
+  ORCHARD_AUTOMATION_ALLOW_HOSTS: 'automation.allowHosts',
+  ORCHARD_AUTOMATION_ALLOW_PRIVATE: 'automation.allowPrivate',
+  ORCHARD_REFERENCE_MAX_IMAGE_BYTES: 'designReferences.maxImageBytes',
+  ORCHARD_REFERENCE_CAPTURE_TIMEOUT_MS: 'designReferences.captureTimeoutMs',
   ORCHARD_DEPLOY_KEEP_RELEASES: 'deploy.keepReleases',
   ORCHARD_DEPLOY_PREVIEW_TTL_HOURS: 'deploy.previewTtlHours',
   ORCHARD_DEPLOY_HEALTH_TIMEOUT_MS: 'deploy.healthTimeoutMs',

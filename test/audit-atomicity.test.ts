@@ -1,3 +1,4 @@
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureRepository } from '../src/modules/git/index.ts';
 import type { RouteEntry } from '../src/platform/http/server.ts';
@@ -542,6 +543,15 @@ const CASES: Case[] = [
     request: () => ({ method: 'POST', url: p('/verify'), payload: { env: 'preview/check' } }),
   },
   {
+    route: 'POST /api/projects/:slug/automation/tasks',
+    action: 'operation.start',
+    request: () => ({
+      method: 'POST',
+      url: p('/automation/tasks'),
+      payload: { startUrl: t.res.deploy.urls.app('preview-check--atomic'), steps: [{ goto: '/' }] },
+    }),
+  },
+  {
     route: 'POST /api/projects/:slug/publish',
     action: 'environment.publish',
     request: () => ({ method: 'POST', url: p('/publish'), payload: { release: ids.release2 } }),
@@ -579,6 +589,19 @@ const CASES: Case[] = [
       method: 'PATCH',
       url: `/api/blueprints/${ids.blueprint}`,
       payload: [{ op: 'replace', path: '/feature', value: 'Renamed shop' }],
+    }),
+  },
+  {
+    route: 'POST /api/blueprints/:id/references',
+    action: 'blueprint.reference',
+    // An uploaded image (no browser needed); its blobs are removed with the rolled-back row.
+    request: async () => ({
+      method: 'POST',
+      url: `/api/blueprints/${ids.blueprint}/references`,
+      payload: await sharp({ create: { width: 8, height: 8, channels: 3, background: '#7c3aed' } })
+        .png()
+        .toBuffer(),
+      headers: { 'content-type': 'image/png' },
     }),
   },
   {
@@ -663,6 +686,16 @@ const CASES: Case[] = [
       method: 'POST',
       url: `/api/blueprints/${ids.changeable}/changes`,
       payload: { request: 'add a rating to each task' },
+    }),
+  },
+  {
+    // After the merge case: a rule on main would hold that merge back.
+    route: 'PUT /api/projects/:slug/branches/:branch/protection',
+    action: 'branch_protection.update',
+    request: () => ({
+      method: 'PUT',
+      url: p('/branches/main/protection'),
+      payload: { requiredChecks: ['pipeline', 'browser-verification'] },
     }),
   },
 ];

@@ -148,6 +148,8 @@ async function seed(): Promise<{ hints: Hints }> {
     sourceBranch: ['feature'],
     targetBranch: ['main'],
     sha: [head],
+    // main may require checks; feature is not protected (a 400 that names the branch).
+    branch: ['main', 'feature'],
     range: ['main...feature', 'main..feature'],
     '*': ['README.md', 'docs', 'docs/a.md'],
     job: ['test'],

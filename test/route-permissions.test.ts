@@ -36,6 +36,8 @@ const AGENT_ROUTES = new Set([
   'POST /api/projects/:slug/pipelines/:id/rerun',
   // The browser robot on their own project's environments: it changes nothing it did not check.
   'POST /api/projects/:slug/verify',
+  // Automation tasks, on previews only (the use case refuses staging, production and other hosts).
+  'POST /api/projects/:slug/automation/tasks',
 ]);
 const AGENTS_NEVER_READ = new Set(['GET /api/projects/:slug/secrets']);
 /**
@@ -53,6 +55,8 @@ const AGENT_REFUSALS = new Map([
   ['POST /api/projects/:slug/merge-requests/:number/merge', /^Agent tokens cannot merge/],
   ['POST /api/projects/:slug/issues/:number/assign-agent', /^Agent tokens cannot assign issues to agents/],
   ['POST /api/projects/:slug/agent-sessions', /^Agent tokens cannot start agent sessions/],
+  // An agent's work must pass the checks a maintainer requires; it cannot lower that bar.
+  ['PUT /api/projects/:slug/branches/:branch/protection', /^Agent tokens cannot change branch protection/],
 ]);
 const ROLES = ['viewer', 'developer', 'maintainer', 'owner'] as const;
 type Role = (typeof ROLES)[number];
@@ -219,5 +223,37 @@ describe('every /api route', () => {
         );
       }
     }
+  });
+});
+
+describe("routes of a Blueprint (/api/blueprints/:id/…) check the role in the Blueprint's project", () => {
+  // Outside /api/projects/:slug the gate cannot see the project; the use case checks it.
+  it('design references: viewers read them, developers add them, outsiders get nothing', async () => {
+    const blueprint = (
+      await t.http.inject({
+        method: 'POST',
+        url: `/api/projects/${slug}/blueprints`,
+        headers: bearer(members.owner),
+        payload: { title: 'Refs' },
+      })
+    ).json();
+    const list = `/api/blueprints/${blueprint.id}/references`;
+    const add = (who: Role | 'outsider') =>
+      t.http.inject({ method: 'POST', url: list, headers: bearer(members[who]), payload: { url: 'x' } });
+    const read = (who: Role | 'outsider') => t.http.inject({ url: list, headers: bearer(members[who]) });
+    expect((await read('outsider')).statusCode).toBe(403);
+    expect((await read('viewer')).statusCode).toBe(200);
+    const refused = await t.http.inject({
+      method: 'POST',
+      url: list,
+      headers: { ...bearer(members.viewer), 'content-type': 'image/png' },
+      payload: Buffer.from('not even an image'),
+    });
+    expect(refused.statusCode, refused.body).toBe(403);
+    expect(refused.json().detail).toMatch(/role|member/);
+    // A developer gets past access: the bad URL is what is refused.
+    const developer = await add('developer');
+    expect(developer.statusCode, developer.body).toBe(400);
+    expect(developer.json().detail).toMatch(/must be an http\(s\) URL/);
   });
 });

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { registerAdmin } from './admin.ts';
+import { registerAutomate } from './automate.ts';
 import { registerDeploy } from './deploy.ts';
 import { registerDoctor } from './doctor.ts';
 import { registerLlm } from './llm.ts';
@@ -26,4 +27,5 @@ export const CLI_COMMANDS: Array<(program: Command) => void> = [
   registerDeploy,
   registerDoctor,
   registerMcp,
+  registerAutomate,
 ];

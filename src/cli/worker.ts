@@ -1,8 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { Command } from 'commander';
-import { createResources } from '../app.ts';
+import { createResources, startScheduler } from '../app.ts';
 import { createWorkerPool, startOperationPruner } from '../modules/operations/index.ts';
-import { startPipelineScheduler } from '../modules/pipelines/index.ts';
 import { migrate } from '../platform/db/migrate.ts';
 import { createLogger } from '../platform/log.ts';
 import type { Metrics } from '../platform/metrics.ts';
@@ -68,7 +67,7 @@ export function registerWorker(program: Command) {
       await pool.start();
       // A worker runs what `orchard up` runs beside its workers: the (multi-process safe) pipeline
       // schedule tick, and the supervisor for the apps its deploy steps start.
-      const scheduler = startPipelineScheduler(res);
+      const scheduler = startScheduler(res);
       const pruner = startOperationPruner(res, { retentionDays: config.operations.retentionDays });
       res.deploy.start({ bus: res.bus });
       const metrics = opts.metricsPort

@@ -58,6 +58,11 @@ export class PayloadTooLargeError extends DomainError {
   readonly status = 413;
 }
 
+export class UnsupportedMediaTypeError extends DomainError {
+  readonly code = 'unsupported_media_type';
+  readonly status = 415;
+}
+
 export class UnprocessableError extends DomainError {
   readonly code = 'unprocessable';
   readonly status = 422;

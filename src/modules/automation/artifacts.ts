@@ -1,6 +1,6 @@
 import type { BlobStore } from '../../platform/blobs/index.ts';
 
-export type ArtifactKind = 'screenshot' | 'har' | 'trace';
+export type ArtifactKind = 'screenshot' | 'har' | 'trace' | 'download';
 
 /** Where the robot keeps what it captured. */
 export interface ArtifactStore {

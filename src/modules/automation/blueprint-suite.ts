@@ -34,7 +34,8 @@ export function suiteFromBlueprint(blueprint: BlueprintLike): SmokeSuite {
 
 /**
  * One robot page per acceptance criterion that has a check, named after its story
- * ("add-recipe: Submitting the form on /recipes … lists the new recipe").
+ * ("add-recipe: Submitting the form on /recipes … lists the new recipe") and saying which story
+ * and criterion it checks (a failure can then point at them).
  */
 export function storyChecks(blueprint: Pick<BlueprintLike, 'userStories'>): SmokePage[] {
   const pages: SmokePage[] = [];
@@ -46,6 +47,7 @@ export function storyChecks(blueprint: Pick<BlueprintLike, 'userStories'>): Smok
         name: clipName(`Story ${story.id}${suffix}: ${criterion.text}`),
         path: criterion.check.path,
         steps: criterion.check.steps,
+        story: { id: story.id, criterion: i },
       });
     }
   }

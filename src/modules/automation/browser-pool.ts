@@ -109,6 +109,9 @@ export class BrowserPool {
       task.signal?.addEventListener('abort', abort, { once: true });
       if (task.signal?.aborted) abort();
       try {
+        // Cancelled while the context opened: the task does not start (a page opened in a context
+        // that is closing never resolves).
+        task.signal?.throwIfAborted();
         return await fn(context);
       } catch (error) {
         // Whatever the closed context made fail, the caller wants to know it was cancelled.

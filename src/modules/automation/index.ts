@@ -9,6 +9,16 @@ export {
   CHROMIUM_ARGS,
   findChromium,
 } from './browser-pool.ts';
+export { captureDesign, type DesignCapture, type DesignCaptureOptions } from './design/capture-design.ts';
+export type { DesignAnalysis, Measure, TypeScale } from './design/design-analysis.ts';
+export {
+  analyzeImage,
+  type ImageDesign,
+  REFERENCE_IMAGE_TYPES,
+  type ReferenceImageType,
+  thumbnailOf,
+} from './design/image-design.ts';
+export { COLOR_ROLES, type ColorRole, type Palette, type PaletteColor } from './design/palette.ts';
 export type { BlockedRequest } from './guard-proxy.ts';
 export { type AutomationDeps, registerAutomationJobs, VerifyInput, verifyStep } from './jobs.ts';
 export type { Check } from './page-steps.ts';
@@ -22,7 +32,11 @@ export {
   SmokeStep,
   SmokeSuite,
   type SmokeSuiteInput,
+  type SourceRef,
 } from './smoke-suite.ts';
+export { type StartTaskDeps, startAutomationTask } from './tasks/start-task.ts';
+export { AutomationTaskBody, type AutomationTaskBodyInput, TASK_KIND } from './tasks/task-input.ts';
+export { registerTaskJobs, type TaskDeps } from './tasks/task-job.ts';
 export {
   BlockedUrlError,
   createUrlGuard,

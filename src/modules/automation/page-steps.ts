@@ -1,10 +1,14 @@
 import type { Page, Response } from 'playwright-core';
-import type { SmokeStep } from './smoke-suite.ts';
+import type { SmokeStep, SourceRef } from './smoke-suite.ts';
 
 export interface Check {
   name: string;
   passed: boolean;
   message: string;
+  /** The index of the page's step this check ran (none for the load, console and network checks). */
+  step?: number;
+  /** Where what it checked is written: the step's line, else the page's (a file's pages only). */
+  source?: SourceRef;
 }
 
 export interface StepEnv {

@@ -127,6 +127,7 @@ describe('runVerification (real Chromium)', () => {
       name: 'expect text "Goodbye"',
       passed: false,
       message: 'the text "Goodbye" did not appear within 0.3 s',
+      step: 0,
     });
     // An expectation failing does not stop the page: the next one is still checked.
     expect(page.checks.find((c) => c.name === 'expect visible "h1"')?.passed).toBe(true);

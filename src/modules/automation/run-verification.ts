@@ -7,7 +7,7 @@ import type { BrowserPool } from './browser-pool.ts';
 import { type BlockedRequest, startGuardProxy } from './guard-proxy.ts';
 import { watchPage } from './page-watch.ts';
 import { installRouteGuard } from './route-guard.ts';
-import type { SmokeSuite } from './smoke-suite.ts';
+import type { SmokePage, SmokeSuite } from './smoke-suite.ts';
 import type { UrlGuard } from './url-guard.ts';
 import { type PageResult, verifyPage } from './verify-page.ts';
 
@@ -120,7 +120,7 @@ export async function runVerification(o: VerificationOptions): Promise<Verificat
           const prefix = `${String(index + 1).padStart(2, '0')}-${artifactSlug(spec.name)}`;
           const result =
             performance.now() >= deadline
-              ? notRun(spec.name, new URL(spec.path, baseUrl).href, o.totalTimeoutMs ?? 180_000)
+              ? notRun(spec, new URL(spec.path, baseUrl).href, o.totalTimeoutMs ?? 180_000)
               : await verifyPage({
                   page,
                   spec,
@@ -184,16 +184,20 @@ export async function runVerification(o: VerificationOptions): Promise<Verificat
   }
 }
 
-function notRun(name: string, url: string, totalMs: number): PageResult {
+function notRun(spec: SmokePage, url: string, totalMs: number): PageResult {
+  const source = spec.source ? { source: spec.source } : {};
   return {
-    name,
+    name: spec.name,
     url,
     passed: false,
+    ...source,
+    ...(spec.story ? { story: spec.story } : {}),
     checks: [
       {
         name: 'time budget',
         passed: false,
         message: `not run: the task's ${totalMs / 1000} s budget ran out`,
+        ...source,
       },
     ],
     stepScreenshots: [],

@@ -35,28 +35,43 @@ pages:
       - screenshot: after-add
 failOnConsoleErrors: false
 `);
+    // Each page and step says where it is written, so a failure can point at its line.
+    const at = (line: number) => ({ source: { path: '.orchard/smoke.yml', line } });
     expect(suite).toEqual({
       pages: [
         {
           name: 'Photos',
           path: '/photos',
+          ...at(3),
           steps: [
-            { goto: '/photos?sort=new' },
-            { fill: '#title', value: '42' },
-            { select: '#kind', value: 'b' },
-            { press: 'Enter', selector: '#title' },
-            { click: 'text=Add photo' },
-            { wait: 250 },
-            { wait: '#list li' },
-            { expectText: 'Sunset' },
-            { expectVisible: 'form' },
-            { screenshot: 'after-add' },
+            { goto: '/photos?sort=new', ...at(6) },
+            { fill: '#title', value: '42', ...at(7) },
+            { select: '#kind', value: 'b', ...at(9) },
+            { press: 'Enter', selector: '#title', ...at(11) },
+            { click: 'text=Add photo', ...at(13) },
+            { wait: 250, ...at(14) },
+            { wait: '#list li', ...at(15) },
+            { expectText: 'Sunset', ...at(16) },
+            { expectVisible: 'form', ...at(17) },
+            { screenshot: 'after-add', ...at(18) },
           ],
         },
       ],
       failOnConsoleErrors: false,
       failOnFailedRequests: true,
     });
+  });
+
+  it('says where each page of a multi-page file starts, under the name the caller gives the file', () => {
+    const suite = parseSmokeYaml(
+      'pages:\n  - name: Home\n    path: /\n\n  # the list\n  - path: /photos\n    name: Photos\n    steps: [{ expectText: Sunset }, { click: a }]\n',
+      'checks/smoke.yml',
+    );
+    expect(suite.pages.map((p) => [p.name, p.source])).toEqual([
+      ['Home', { path: 'checks/smoke.yml', line: 2 }],
+      ['Photos', { path: 'checks/smoke.yml', line: 6 }],
+    ]);
+    expect(suite.pages[1]!.steps.map((s) => s.source?.line)).toEqual([8, 8]);
   });
 
   it('names the line and field of every problem', () => {
@@ -168,6 +183,28 @@ describe('suiteFromBlueprint', () => {
         steps: [{ expectVisible: 'h1' }, { expectText: 'Contact' }, { expectVisible: 'form' }],
       },
       { name: 'About', path: '/about', steps: [{ expectVisible: 'h1' }, { expectText: 'About' }] },
+    ]);
+  });
+
+  it('names the user story and criterion each story page checks', () => {
+    const check = { path: '/photos', steps: [{ expectText: 'Sunset' }] };
+    const suite = suiteFromBlueprint({
+      sections: { pages: [] },
+      userStories: [
+        {
+          id: 'browse',
+          story: 'As a visitor I browse photos',
+          acceptance: [{ text: 'The list loads' }, { text: 'The list shows Sunset', check }],
+        },
+      ],
+    });
+    expect(suite.pages).toEqual([
+      {
+        name: 'Story browse #2: The list shows Sunset',
+        path: '/photos',
+        steps: check.steps,
+        story: { id: 'browse', criterion: 1 },
+      },
     ]);
   });
 

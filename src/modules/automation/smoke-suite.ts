@@ -3,7 +3,14 @@ import { z } from 'zod';
 import { type FieldIssue, ValidationError } from '../../platform/errors.ts';
 import { CHECK_STEP_NAMES, type CheckStep, requiredMessage, YAML_CHECK_STEPS } from '../blueprint/index.ts';
 
-export type SmokeStep = CheckStep;
+/** Where a page or a step is written: a file of the repository and the line it starts on. */
+export interface SourceRef {
+  path: string;
+  line: number;
+}
+
+/** A step, and where it is written when it comes from a file (`.orchard/smoke.yml`). */
+export type SmokeStep = CheckStep & { source?: SourceRef };
 
 /**
  * One action or expectation (the Blueprint's acceptance-check vocabulary), parsed by the key it
@@ -34,17 +41,26 @@ export const SmokePage = z.strictObject({
   path: z.string().regex(/^\/[^\s]*$/, 'must be a path starting with / (e.g. /photos)'),
   steps: z.array(SmokeStep).max(100).default([]),
 });
-export type SmokePage = z.output<typeof SmokePage>;
+/**
+ * A page the robot checks. Besides what a file may say (the strict schema above), the parser adds
+ * where the page is written, and a Blueprint's user-story check names its story and criterion.
+ */
+export type SmokePage = z.output<typeof SmokePage> & {
+  source?: SourceRef;
+  /** The user story (`id`) and the index of its acceptance criterion this page checks. */
+  story?: { id: string; criterion: number };
+};
 
-export const SmokeSuite = z.strictObject({
+const SmokeSuiteShape = z.strictObject({
   pages: z.array(SmokePage).min(1, 'list at least one page').max(100),
   /** A page with console errors (uncaught exceptions included) fails. */
   failOnConsoleErrors: z.boolean().default(true),
   /** A page whose requests fail or answer ≥ 400 fails. */
   failOnFailedRequests: z.boolean().default(true),
 });
-export type SmokeSuite = z.output<typeof SmokeSuite>;
-export type SmokeSuiteInput = z.input<typeof SmokeSuite>;
+export const SmokeSuite: z.ZodType<SmokeSuite, SmokeSuiteInput> = SmokeSuiteShape;
+export type SmokeSuite = Omit<z.output<typeof SmokeSuiteShape>, 'pages'> & { pages: SmokePage[] };
+export type SmokeSuiteInput = z.input<typeof SmokeSuiteShape>;
 
 export interface SmokeIssue extends FieldIssue {
   line?: number;
@@ -53,7 +69,10 @@ export interface SmokeIssue extends FieldIssue {
 
 export const SMOKE_FILE = '.orchard/smoke.yml';
 
-/** Parses `.orchard/smoke.yml`; a ValidationError names the line and field of every problem. */
+/**
+ * Parses `.orchard/smoke.yml`; a ValidationError names the line and field of every problem. Every
+ * page and step of the suite says where it is written (`source`: the file and its line).
+ */
 export function parseSmokeYaml(text: string, file = SMOKE_FILE): SmokeSuite {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter });
@@ -66,8 +85,21 @@ export function parseSmokeYaml(text: string, file = SMOKE_FILE): SmokeSuite {
       { field: '(file)', message, ...(pos ? { line: pos.line, column: pos.col } : {}) } as SmokeIssue,
     ]);
   }
-  const result = SmokeSuite.safeParse(doc.toJS() ?? {}, { error: requiredMessage });
-  if (result.success) return result.data;
+  const result = SmokeSuiteShape.safeParse(doc.toJS() ?? {}, { error: requiredMessage });
+  if (result.success) {
+    const at = (path: Array<string | number>): SourceRef | undefined => {
+      const offset = locate(doc, path);
+      return offset === undefined ? undefined : { path: file, line: lineCounter.linePos(offset).line };
+    };
+    return {
+      ...result.data,
+      pages: result.data.pages.map((page, i) => ({
+        ...page,
+        ...located(at(['pages', i])),
+        steps: page.steps.map((step, j) => ({ ...step, ...located(at(['pages', i, 'steps', j])) })),
+      })),
+    };
+  }
   const issues: SmokeIssue[] = result.error.issues.map((issue) => {
     const path = issue.path.map((p) => (typeof p === 'number' ? p : String(p)));
     const extra = issue.code === 'unrecognized_keys' ? issue.keys[0] : undefined;
@@ -89,6 +121,8 @@ export function parseSmokeYaml(text: string, file = SMOKE_FILE): SmokeSuite {
     issues,
   );
 }
+
+const located = (source: SourceRef | undefined) => (source ? { source } : {});
 
 /** The source offset of the deepest node on `path` that exists (a missing key points at its parent). */
 function locate(doc: ReturnType<typeof parseDocument>, path: Array<string | number>): number | undefined {

@@ -188,3 +188,49 @@ describe('URL guard', () => {
     });
   });
 });
+
+describe('URL guard with publicHosts (design references)', () => {
+  const answers = fakeDns({
+    'shop.example.com': ['93.184.216.34'],
+    'intranet.example.com': ['10.0.0.5'],
+    'mixed.example.com': ['93.184.216.34', '192.168.1.10'],
+    localhost: ['127.0.0.1'],
+  });
+  const g = guard({ publicHosts: true, resolve: answers.resolve });
+
+  it('lets any host through whose every address is public', async () => {
+    expect(await g.check('https://shop.example.com/pricing')).toEqual({
+      allowed: true,
+      why: 'public',
+      addresses: ['93.184.216.34'],
+    });
+    expect(await g.check('http://93.184.216.34/')).toMatchObject({ allowed: true, why: 'public' });
+  });
+
+  it('refuses private, loopback and metadata addresses, saying how to allow a private one', async () => {
+    for (const url of [
+      'http://intranet.example.com/',
+      'http://mixed.example.com/',
+      'http://localhost:7300/',
+    ]) {
+      expect(reason(await g.check(url)), url).toMatch(
+        /a private, loopback or link-local address \(add it to automation\.allowHosts and set automation\.allowPrivate to allow it\)$/,
+      );
+    }
+    expect(reason(await g.check('http://169.254.169.254/'))).toMatch(/a cloud metadata address$/);
+    expect(reason(await g.check('file:///etc/passwd'))).toBe('file: URLs are not allowed');
+  });
+
+  it('still needs allowHosts and allowPrivate for a private host', async () => {
+    const allowed = guard({
+      publicHosts: true,
+      allowHosts: ['intranet.example.com'],
+      allowPrivate: true,
+      resolve: answers.resolve,
+    });
+    expect(await allowed.check('http://intranet.example.com/')).toMatchObject({
+      allowed: true,
+      why: 'allow-listed',
+    });
+  });
+});

@@ -20,12 +20,17 @@ export interface UrlGuardOptions {
   allowHosts?: readonly string[];
   /** Lets allow-listed hosts resolve to private addresses; cloud metadata addresses stay refused. */
   allowPrivate?: boolean;
+  /**
+   * Any host whose every address is public passes too (a design reference may be any public site);
+   * private ones still need `allowHosts` and `allowPrivate`.
+   */
+  publicHosts?: boolean;
   /** Every address of a host name (defaults to the system resolver). */
   resolve?: (hostname: string) => Promise<string[]>;
 }
 
 export type GuardVerdict =
-  | { allowed: true; why: 'environment' | 'allow-listed'; addresses: string[] }
+  | { allowed: true; why: 'environment' | 'allow-listed' | 'public'; addresses: string[] }
   | { allowed: false; reason: string };
 
 export interface UrlGuard {
@@ -77,6 +82,7 @@ export function createUrlGuard(options: UrlGuardOptions = {}): UrlGuard {
       return { allowed: true, why: 'environment', addresses };
     }
     if (!allow.some((pattern) => pattern(host, target.port))) {
+      if (options.publicHosts) return decidePublic(host, resolve);
       return {
         allowed: false,
         reason: `${host}:${target.port} is not the environment under verification and not in automation.allowHosts`,
@@ -138,6 +144,28 @@ export function createUrlGuard(options: UrlGuardOptions = {}): UrlGuard {
       return new URL(raw);
     },
   };
+}
+
+/** A host outside the allow list passes only when every address it resolves to is public. */
+async function decidePublic(
+  host: string,
+  resolve: (hostname: string) => Promise<string[]>,
+): Promise<GuardVerdict> {
+  const addresses = isLocalhostName(host)
+    ? await resolveLocalhost(resolve)
+    : await addressesOf(host, resolve);
+  if (!addresses.length) return { allowed: false, reason: `${host} does not resolve` };
+  for (const address of addresses) {
+    const kind = classifyAddress(address);
+    if (kind === 'metadata')
+      return { allowed: false, reason: `${host} resolves to ${address}, a cloud metadata address` };
+    if (kind === 'private')
+      return {
+        allowed: false,
+        reason: `${host} resolves to ${address}, a private, loopback or link-local address (add it to automation.allowHosts and set automation.allowPrivate to allow it)`,
+      };
+  }
+  return { allowed: true, why: 'public', addresses };
 }
 
 /** `localhost` and `*.localhost` always mean this machine (RFC 6761); browsers never ask DNS. */

@@ -2,12 +2,15 @@ import type { Page } from 'playwright-core';
 import type { ArtifactRef } from './artifacts.ts';
 import { type Check, firstLine, isAction, loadCheck, runStep } from './page-steps.ts';
 import type { FailedRequest, PageFindings } from './page-watch.ts';
-import type { SmokePage, SmokeSuite } from './smoke-suite.ts';
+import type { SmokePage, SmokeSuite, SourceRef } from './smoke-suite.ts';
 
 export interface PageResult {
   name: string;
   url: string;
   passed: boolean;
+  /** Where the page is written (a file's pages), or the user story it checks (the Blueprint's). */
+  source?: SourceRef;
+  story?: SmokePage['story'];
   checks: Check[];
   /** The full-page screenshot taken when the page's steps are done. */
   screenshot?: ArtifactRef;
@@ -42,16 +45,19 @@ export async function verifyPage(run: PageRun): Promise<PageResult> {
   const outOfTime = () => run.pageDeadline - performance.now() <= 0;
   const checks: Check[] = [];
   const stepScreenshots: ArtifactRef[] = [];
+  // What fails on the page as a whole points at the page's line; a step's check at the step's.
+  const at = (source: SourceRef | undefined) => (source ? { source } : {});
+  const onPage = (check: Check): Check => ({ ...check, ...at(spec.source) });
   run.take();
 
   let loaded = false;
   try {
     const response = await page.goto(url, { waitUntil: 'load', timeout: remaining() });
     const check = loadCheck(`load ${spec.path}`, response, started);
-    checks.push(check);
+    checks.push(onPage(check));
     loaded = check.passed;
   } catch (error) {
-    checks.push({ name: `load ${spec.path}`, passed: false, message: firstLine(error) });
+    checks.push(onPage({ name: `load ${spec.path}`, passed: false, message: firstLine(error) }));
   }
   if (loaded) {
     // Apps that poll never go idle: settling is best effort, expectations wait on their own.
@@ -62,6 +68,8 @@ export async function verifyPage(run: PageRun): Promise<PageResult> {
           name: 'time budget',
           passed: false,
           message: `the page ran out of time before step ${index + 1}`,
+          step: index,
+          ...at(step.source ?? spec.source),
         });
         break;
       }
@@ -75,7 +83,7 @@ export async function verifyPage(run: PageRun): Promise<PageResult> {
           return `${ref.size} bytes`;
         },
       });
-      checks.push(check);
+      checks.push({ ...check, step: index, ...at(step.source ?? spec.source) });
       if (!check.passed && isAction(step)) break;
     }
   }
@@ -87,34 +95,40 @@ export async function verifyPage(run: PageRun): Promise<PageResult> {
     try {
       screenshot = await run.capture(undefined);
     } catch (error) {
-      checks.push({ name: 'screenshot', passed: false, message: firstLine(error) });
+      checks.push(onPage({ name: 'screenshot', passed: false, message: firstLine(error) }));
     }
   }
 
   const { consoleErrors, failedRequests } = run.take();
   if (run.suite.failOnConsoleErrors) {
-    checks.push({
-      name: 'no console errors',
-      passed: consoleErrors.length === 0,
-      message: consoleErrors.length
-        ? `${count(consoleErrors.length, 'console error')}, first: ${consoleErrors[0]}`
-        : 'none',
-    });
+    checks.push(
+      onPage({
+        name: 'no console errors',
+        passed: consoleErrors.length === 0,
+        message: consoleErrors.length
+          ? `${count(consoleErrors.length, 'console error')}, first: ${consoleErrors[0]}`
+          : 'none',
+      }),
+    );
   }
   if (run.suite.failOnFailedRequests) {
     const first = failedRequests[0];
-    checks.push({
-      name: 'no failed requests',
-      passed: failedRequests.length === 0,
-      message: first
-        ? `${count(failedRequests.length, 'failed request')}, first: ${first.method} ${first.url} ${first.status ?? first.error}`
-        : 'none',
-    });
+    checks.push(
+      onPage({
+        name: 'no failed requests',
+        passed: failedRequests.length === 0,
+        message: first
+          ? `${count(failedRequests.length, 'failed request')}, first: ${first.method} ${first.url} ${first.status ?? first.error}`
+          : 'none',
+      }),
+    );
   }
   return {
     name: spec.name,
     url,
     passed: checks.every((c) => c.passed),
+    ...at(spec.source),
+    ...(spec.story ? { story: spec.story } : {}),
     checks,
     ...(screenshot ? { screenshot } : {}),
     stepScreenshots,

@@ -126,6 +126,7 @@ const WRITES = [
   'update_issue',
   'update_merge_request',
   'verify',
+  'run_automation_task',
   'chat_blueprint',
   'patch_blueprint',
 ];

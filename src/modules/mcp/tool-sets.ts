@@ -7,6 +7,7 @@ import type { ReviewDeps } from '../reviews/index.ts';
 import type { McpTool } from './mcp-tool.ts';
 import { adminTools } from './tools/admin-tools.ts';
 import { agentTools } from './tools/agent-tools.ts';
+import { automationTools } from './tools/automation-tools.ts';
 import { type CoreToolDeps, coreTools } from './tools/core-tools.ts';
 import { deployTools } from './tools/deploy-tools.ts';
 import { issueTools } from './tools/issue-tools.ts';
@@ -19,6 +20,7 @@ export function orchardTools(
   res: PipelineDeps &
     EnvironmentActionDeps &
     Parameters<typeof verifyTools>[0] &
+    Parameters<typeof automationTools>[0] &
     CoreToolDeps &
     ObserveToolDeps,
   deps: ReviewDeps & { overviews: ProjectOverviews; agents: AgentSessionDeps; cache?: ActorCache },
@@ -29,6 +31,7 @@ export function orchardTools(
     ...pipelineTools(res),
     ...deployTools(res),
     ...verifyTools(res),
+    ...automationTools(res),
     ...observeTools(res),
     ...agentTools(deps.agents),
     ...adminTools({ db: res.db, clock: res.clock, cache: deps.cache }),

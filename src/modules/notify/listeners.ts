@@ -1,6 +1,7 @@
 import type { PushEvent } from '../git/index.ts';
 import { branchOf, ZERO_SHA } from '../git/index.ts';
 import type { ReviewEvent } from '../reviews/index.ts';
+import { checkRunPayload } from './check-run-payload.ts';
 import type { NotifyDeps } from './deps.ts';
 import { dispatchWebhookEvent } from './dispatch.ts';
 
@@ -28,9 +29,26 @@ export function webhooksOnPush(res: NotifyDeps) {
   };
 }
 
-/** `issue` and `merge_request` deliveries. */
+/** `issue`, `merge_request` and `check_run` deliveries. */
 export function webhooksOnReviewEvent(res: NotifyDeps) {
   return async (event: ReviewEvent) => {
+    const about = {
+      project: { id: event.projectId, slug: event.projectSlug },
+      sender: { username: event.actor.username },
+    };
+    if (event.type === 'check') {
+      await dispatchWebhookEvent(
+        res,
+        {
+          projectId: event.projectId,
+          event: 'check_run',
+          actor: event.actor,
+          payload: { ...checkRunPayload(event, res.config.publicUrl), ...about },
+        },
+        event.tx,
+      );
+      return;
+    }
     const subject = event.type === 'issue' ? { issue: event.issue } : { mergeRequest: event.mergeRequest };
     await dispatchWebhookEvent(res, {
       projectId: event.projectId,
@@ -38,8 +56,7 @@ export function webhooksOnReviewEvent(res: NotifyDeps) {
       actor: event.actor,
       payload: {
         action: event.action,
-        project: { id: event.projectId, slug: event.projectSlug },
-        sender: { username: event.actor.username },
+        ...about,
         ...subject,
         ...(event.comment ? { comment: event.comment } : {}),
       },

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-export const WEBHOOK_EVENTS = ['push', 'issue', 'merge_request', 'pipeline'] as const;
+export const WEBHOOK_EVENTS = ['push', 'issue', 'merge_request', 'pipeline', 'check_run'] as const;
 export const WebhookEvent = z.enum(WEBHOOK_EVENTS);
 export type WebhookEvent = z.infer<typeof WebhookEvent>;
 

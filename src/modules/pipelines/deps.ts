@@ -1,6 +1,7 @@
 import type { BlobStore } from '../../platform/blobs/index.ts';
 import type { Resources } from '../../platform/resources.ts';
 import type { Registry } from '../operations/index.ts';
+import type { ReviewListener } from '../reviews/index.ts';
 import type { Vault } from '../secrets/index.ts';
 import type { CommitPassedListener } from './commit-passed.ts';
 
@@ -11,4 +12,6 @@ export type PipelineDeps = Resources & {
   blobs: BlobStore;
   /** Told when a branch's commit passed its pipeline (or has none to pass). */
   onCommitPassed?: readonly CommitPassedListener[];
+  /** Told about the `pipeline` checks it reports (webhooks send them as `check_run`). */
+  onEvent?: readonly ReviewListener[];
 };

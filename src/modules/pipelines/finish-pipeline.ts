@@ -3,6 +3,7 @@ import { announceCommitPassed } from './commit-passed.ts';
 import type { PipelineDeps } from './deps.ts';
 import { announcePipeline, reportPipelineCheck } from './report.ts';
 import { findPipeline, listJobs, type PipelineStatus, setPipelineStatus } from './store.ts';
+import { testFailureAnnotations } from './test-reports/failure-annotations.ts';
 
 /**
  * The `pipeline.finish` step, after every job: the pipeline's outcome from its jobs, reported as
@@ -26,7 +27,7 @@ export async function finishPipeline(
     const summary = bad.length
       ? `Pipeline #${pipeline.number} failed: ${bad.map((j) => `${j.name} ${j.status.replace('_', ' ')}`).join(', ')}`
       : undefined;
-    await reportPipelineCheck(res, pipeline, status, summary);
+    await reportPipelineCheck(res, pipeline, status, summary, res.db, testFailureAnnotations(jobs));
     await announcePipeline(res, pipeline, status);
   }
   if (status !== 'success') {

@@ -173,9 +173,17 @@ describe('pipelines', () => {
     const file = await api('GET', `/pipelines/${p.id}/jobs/build/artifacts/dist/app.txt`);
     expect(file.body).toBe('built\n');
 
-    const operation = (
-      await t.http.inject({ url: `/api/operations/${p.operationId}`, headers: bearer(owner.token) })
-    ).json();
+    // The pipeline's row ends in its last step; the operation ends right after that step returns.
+    const operation = await until(
+      async () => {
+        const op = (
+          await t.http.inject({ url: `/api/operations/${p.operationId}`, headers: bearer(owner.token) })
+        ).json();
+        return op.status !== 'running' && op;
+      },
+      10_000,
+      'the pipeline operation to end',
+    );
     expect(operation.status).toBe('failed');
 
     // A merge request for the branch shows this pipeline as its check, without a second pipeline.
@@ -492,6 +500,27 @@ describe('cart', () => {
     });
     expect(job(p, 'plain').testReport).toBeNull();
     expect(p.tests).toEqual({ passed: 2, failed: 2, skipped: 2, durationMs: expect.any(Number) });
+    // The commit's pipeline check carries the failed cases: TAP's at their file and line.
+    const { rows } = await t.res.db.query<{ details: { annotations: Array<{ title: string }> } }>(
+      `SELECT details FROM commit_checks WHERE sha = $1 AND name = 'pipeline'`,
+      [sha],
+    );
+    expect(rows[0]!.details.annotations.sort((a, b) => a.title.localeCompare(b.title))).toEqual([
+      {
+        path: 'test/cart.test.js',
+        startLine: 5,
+        level: 'failure',
+        title: 'tap: cart › totals',
+        message: expect.stringMatching(/^total was 25, expected 30\n\n/),
+        screenshots: [],
+      },
+      {
+        level: 'failure',
+        title: 'unit: cart › totals',
+        message: expect.stringMatching(/^total was 25, expected 30\n\n/),
+        screenshots: [],
+      },
+    ]);
     expect(await log(p, 'unit')).toContain(
       'Test report: 1 passed · 1 failed · 1 skipped (reports/junit.xml)',
     );

@@ -1,7 +1,8 @@
+import type { DbClient } from '../../platform/db/pool.ts';
 import type { Actor } from '../../platform/http/actor.ts';
 import type { Logger } from '../../platform/log.ts';
 import type { PushListener } from '../git/index.ts';
-import type { IssueView, MergeRequestView } from './schemas.ts';
+import type { CheckView, IssueView, MergeRequestView } from './schemas.ts';
 
 interface Base {
   projectId: string;
@@ -9,7 +10,7 @@ interface Base {
   actor: Actor;
 }
 
-/** What happened to an issue or a merge request; webhooks and pipelines listen. */
+/** What happened to an issue, a merge request or a commit's check; webhooks and pipelines listen. */
 export type ReviewEvent =
   | (Base & {
       type: 'issue';
@@ -23,6 +24,22 @@ export type ReviewEvent =
       action: 'opened' | 'updated' | 'closed' | 'reopened' | 'merged' | 'synchronized' | 'commented';
       mergeRequest: MergeRequestView;
       comment?: { id: string; body: string };
+    })
+  | (Base & {
+      type: 'check';
+      /**
+       * `created`: a run of the check began (its first report on the commit, or one after it
+       * ended); `completed`: it reached a final status. A check reported finished at once is both.
+       */
+      action: 'created' | 'completed';
+      sha: string;
+      check: CheckView;
+      /**
+       * The transaction the check is written in (often a pipeline's, which holds the project's
+       * operation stream): a listener writes through it, so its rows commit with the check. Another
+       * connection would wait on the reporter's locks.
+       */
+      tx: DbClient;
     });
 
 export type ReviewListener = (event: ReviewEvent) => Promise<void>;
@@ -35,7 +52,11 @@ export interface ReviewDeps {
 }
 
 /** Hands an event to every listener; a failing listener is logged, never fails the user's request. */
-export async function publishReviewEvent(logger: Logger, listeners: ReviewListener[], event: ReviewEvent) {
+export async function publishReviewEvent(
+  logger: Logger,
+  listeners: readonly ReviewListener[],
+  event: ReviewEvent,
+) {
   for (const listener of listeners) {
     try {
       await listener(event);

@@ -5,6 +5,8 @@ import { branchHead, checkMergeability, openRepository } from '../git/index.ts';
 import { checksFor } from './check-store.ts';
 import { findMergeRequest } from './find-merge-request.ts';
 import type { MergeRequestRow } from './merge-request-store.ts';
+import { mergeBlockers } from './protection/merge-blockers.ts';
+import { requiredChecksFor } from './protection/required-checks.ts';
 import type { MergeRequestView } from './schemas.ts';
 import { toMergeRequestView } from './views.ts';
 
@@ -26,7 +28,10 @@ export async function computeMergeability(
     : { status: 'mergeable', conflicts: [] };
 }
 
-/** One merge request with its head commit's checks and, while open, its mergeability. */
+/**
+ * One merge request with its head commit's checks and, while open, its mergeability and what the
+ * target branch's required checks still block.
+ */
 export async function getMergeRequest(
   res: Resources,
   ctx: RequestContext,
@@ -36,7 +41,12 @@ export async function getMergeRequest(
   const { project, repo } = await openRepository(res.db, res.config.home, ctx.actor, slug, 'viewer');
   const mr = await findMergeRequest(res.db, project.id, number);
   if (!mr) throw new NotFoundError(`No merge request !${number} in "${slug}".`);
-  const view = toMergeRequestView(mr, await checksFor(res.db, project.id, [mr.head_sha]));
-  if (mr.state === 'open') view.mergeability = await computeMergeability(repo, mr);
+  const checks = await checksFor(res.db, project.id, [mr.head_sha]);
+  const view = toMergeRequestView(mr, checks);
+  if (mr.state !== 'open') return view;
+  view.mergeability = await computeMergeability(repo, mr);
+  const required = await requiredChecksFor(res.db, project.id, mr.target_branch);
+  if (required.length)
+    view.protection = { requiredChecks: required, blockers: mergeBlockers(required, checks) };
   return view;
 }

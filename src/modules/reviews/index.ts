@@ -1,5 +1,11 @@
 /** The reviews module's public face: issues, merge requests, comments, checks, merge. */
-export { type CommitCheck, reportCheck } from './check-store.ts';
+export {
+  AnnotationScreenshot,
+  CheckAnnotation,
+  type CheckAnnotationInput,
+  MAX_ANNOTATIONS,
+} from './checks/check-annotations.ts';
+export { type CheckEvents, type CommitCheck, reportCheck } from './checks/report-check.ts';
 export { addComment } from './comments.ts';
 export { countOpenReviews, type OpenReviewCounts } from './count-open-reviews.ts';
 export { createMergeRequest } from './create-merge-request.ts';
@@ -12,10 +18,12 @@ export { AGENTS_CANNOT_MERGE, mergeMergeRequest } from './merge-merge-request.ts
 export { mergeCommitOf, mergeRequestStates } from './merge-request-store.ts';
 export { reviewsOnPush } from './on-push.ts';
 export { openMergeRequestsOn } from './open-merge-requests-on.ts';
+export { RequiredChecksError } from './protection/merge-blockers.ts';
 export { recordIssueComment } from './record-comment.ts';
 export { reviewRoutes } from './routes.ts';
 export {
   type CheckStatus,
+  type CheckView,
   CommentBody,
   CreateIssueBody,
   CreateMergeRequestBody,

@@ -23,6 +23,8 @@ import { closeReferencedIssues } from './close-referenced-issues.ts';
 import { publishReviewEvent, type ReviewDeps } from './events.ts';
 import { findMergeRequest } from './find-merge-request.ts';
 import { updateMergeRequest } from './merge-request-store.ts';
+import { mergeBlockers, RequiredChecksError } from './protection/merge-blockers.ts';
+import { requiredChecksFor } from './protection/required-checks.ts';
 import type { IssueView, MergeBody } from './schemas.ts';
 import { toMergeRequestView } from './views.ts';
 
@@ -34,7 +36,8 @@ export const AGENTS_CANNOT_MERGE =
  * Merges an open merge request: a fast-forward, or a merge commit made in a temporary worktree.
  * The target branch moves with a compare-and-swap, so a concurrent push makes this a 409, never a
  * lost update. A conflict is a 409 listing the conflicting paths. Merging into a protected branch
- * needs a maintainer, like pushing to it. Merged into the default branch, it closes the issues its
+ * needs a maintainer, like pushing to it, and the checks its rule requires passed on the commit
+ * merged in (else a 409 listing each `blocker`). Merged into the default branch, it closes the issues its
  * description or commits name with a closing keyword (`Closes #12`), as GitHub and GitLab do.
  */
 export async function mergeMergeRequest(
@@ -71,6 +74,11 @@ export async function mergeMergeRequest(
         conflicts: m.conflicts,
       },
     );
+  }
+  const required = await requiredChecksFor(res.db, project.id, mr.target_branch);
+  if (required.length) {
+    const blockers = mergeBlockers(required, await checksFor(res.db, project.id, [sourceSha]));
+    if (blockers.length) throw new RequiredChecksError(mr.target_branch, sourceSha, blockers);
   }
   let newSha: string;
   if (input.method === 'fast-forward') {

@@ -11,6 +11,7 @@ import { createIssue, updateIssue } from './issues.ts';
 import { listIssues } from './list-issues.ts';
 import { listMergeRequests } from './list-merge-requests.ts';
 import { AGENTS_CANNOT_MERGE, mergeMergeRequest } from './merge-merge-request.ts';
+import { protectionRoutes } from './protection/protection-routes.ts';
 import {
   CommentBody,
   CommentView,
@@ -30,7 +31,7 @@ import { updateMergeRequest } from './update-merge-request.ts';
 const Page = <T extends z.ZodTypeAny>(item: T) =>
   z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 
-/** Issues, merge requests and their comments under /api/projects/:slug. */
+/** Issues, merge requests and their comments under /api/projects/:slug; branch protection. */
 export function reviewRoutes(res: Resources, deps: ReviewDeps) {
   const { db } = res;
   return async (app: HttpApp) => {
@@ -175,5 +176,7 @@ export function reviewRoutes(res: Resources, deps: ReviewDeps) {
             ),
       );
     }
+
+    await protectionRoutes(res)(app);
   };
 }

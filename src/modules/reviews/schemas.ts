@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { PageQuery } from '../../platform/http/cursor.ts';
 import { int4 } from '../../platform/http/int-params.ts';
+import { CheckAnnotation } from './checks/check-annotations.ts';
 
 export const SlugParam = z.object({ slug: z.string().min(1).max(100) });
 export const NumberParams = SlugParam.extend({ number: int4(1) });
@@ -67,9 +68,26 @@ export const CheckView = z.object({
   status: CheckStatus,
   summary: z.string(),
   targetUrl: z.string().nullable(),
+  /** What the reporter kept besides its annotations (pipeline number, operation id, pages…). */
   details: z.record(z.string(), z.unknown()),
+  /** Findings pinned to a file and line, or to a page (empty for checks that report none). */
+  annotations: z.array(CheckAnnotation),
   updatedAt: z.string(),
+  startedAt: z.string(),
+  completedAt: z.string().nullable(),
 });
+export type CheckView = z.infer<typeof CheckView>;
+
+/** A required check that has not passed on the commit a merge would bring in. */
+export const MergeBlocker = z.object({
+  check: z.string(),
+  /** `missing`: the check has not reported on that commit at all. */
+  status: z.union([CheckStatus, z.literal('missing')]),
+  summary: z.string(),
+  /** One sentence: "browser-verification failed: 2 of 5 page(s) failed". */
+  message: z.string(),
+});
+export type MergeBlocker = z.infer<typeof MergeBlocker>;
 
 export const IssueView = z.object({
   id: z.string(),
@@ -105,6 +123,11 @@ export const MergeRequestView = z.object({
   mergedBy: z.string().nullable(),
   checks: z.array(CheckView),
   mergeability: MergeabilityView.optional(),
+  /**
+   * While open, when the target branch requires checks: which, and what still blocks the merge
+   * (empty when every required check passed on the head commit).
+   */
+  protection: z.object({ requiredChecks: z.array(z.string()), blockers: z.array(MergeBlocker) }).optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
   mergedAt: z.string().nullable(),
@@ -118,3 +141,34 @@ export const CommentView = z.object({
   body: z.string(),
   createdAt: z.string(),
 });
+
+export const BranchParams = SlugParam.extend({ branch: z.string().min(1).max(255) });
+
+const CheckName = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(100)
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._:/-]*$/,
+    'use letters, digits and . _ : / - (e.g. pipeline, browser-verification)',
+  );
+
+export const BranchProtectionBody = z.object({
+  /** The checks that must have passed on the commit a merge brings in; empty: none. */
+  requiredChecks: z
+    .array(CheckName)
+    .max(20, 'require at most 20 checks')
+    .transform((names) => [...new Set(names)]),
+});
+export type BranchProtectionBody = z.infer<typeof BranchProtectionBody>;
+
+export const BranchProtectionView = z.object({
+  branch: z.string(),
+  /** Protected branches take merges from maintainers only, and may require checks. */
+  protected: z.boolean(),
+  requiredChecks: z.array(z.string()),
+  updatedAt: z.string().nullable(),
+  updatedBy: z.string().nullable(),
+});
+export type BranchProtectionView = z.infer<typeof BranchProtectionView>;

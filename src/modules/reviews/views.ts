@@ -1,6 +1,7 @@
 import type { CheckRow } from './check-store.ts';
+import { splitAnnotations } from './checks/check-annotations.ts';
 import type { MergeRequestRow } from './merge-request-store.ts';
-import type { IssueView, MergeRequestView } from './schemas.ts';
+import type { CheckView, IssueView, MergeRequestView } from './schemas.ts';
 import type { CommentRow, IssueRow } from './store.ts';
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
@@ -21,14 +22,18 @@ export function toIssueView(row: IssueRow): IssueView {
   };
 }
 
-export function toCheckView(row: CheckRow) {
+export function toCheckView(row: CheckRow): CheckView {
+  const { annotations, rest } = splitAnnotations(row.details);
   return {
     name: row.name,
     status: row.status,
     summary: row.summary,
     targetUrl: row.target_url,
-    details: row.details,
+    details: rest,
+    annotations,
     updatedAt: row.updated_at.toISOString(),
+    startedAt: row.started_at.toISOString(),
+    completedAt: iso(row.completed_at),
   };
 }
 

@@ -12,6 +12,7 @@ export { type CurrentBlueprint, listCurrentBlueprints } from './list-current-blu
 export { releaseMainOnPass } from './main-release/release-main-on-pass.ts';
 export { projectOverviews } from './overview/project-overviews.ts';
 export { patchBlueprint } from './patch-blueprint.ts';
+export { designReferenceRoutes } from './references/reference-routes.ts';
 export { studioRoutes } from './routes.ts';
 export { BlueprintPatchBody, type BlueprintView, MessageBody } from './schemas.ts';
 export { ENVIRONMENT_BROWSER_KEY } from './verification/report-environment-verification.ts';

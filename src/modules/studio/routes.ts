@@ -23,6 +23,7 @@ import {
   DiffView,
   LlmChatAnswer,
   MessageBody,
+  PatchQuery,
   RulesChatAnswer,
   SnapshotDetailView,
   SnapshotsQuery,
@@ -80,7 +81,7 @@ export function studioRoutes(res: StudioRouteDeps, options: { chat?: ChatHandler
     app.patch(
       '/api/blueprints/:id',
       {
-        schema: { tags, params: BlueprintIdParam, body: BlueprintPatchBody },
+        schema: { tags, params: BlueprintIdParam, querystring: PatchQuery, body: BlueprintPatchBody },
       },
       async (request) => {
         const ifMatch = request.headers['if-match'];
@@ -94,6 +95,7 @@ export function studioRoutes(res: StudioRouteDeps, options: { chat?: ChatHandler
           request.params.id,
           request.body,
           expected,
+          { referenceId: request.query.reference },
         );
         return toBlueprintView(row);
       },

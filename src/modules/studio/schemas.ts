@@ -17,6 +17,11 @@ export const CreateBlueprintBody = z.object({
 /** A JSON Patch (RFC 6902) for a Blueprint; each operation is checked when it is applied. */
 export const BlueprintPatchBody = z.array(z.record(z.string(), z.unknown())).max(500);
 
+/** `?reference=<id>`: the patch is that design reference's proposal (the history names it). */
+export const PatchQuery = z.object({
+  reference: z.uuid("must be the id of one of the Blueprint's design references (uuid)").optional(),
+});
+
 export const MessageBody = z.object({
   content: z.string().trim().min(1, 'say something to the Architect').max(8000),
   /** Force the rule-based Architect even when an LLM is configured. */

@@ -1971,12 +1971,38 @@ export interface paths {
                                     details: {
                                         [key: string]: unknown;
                                     };
+                                    annotations: {
+                                        path?: string;
+                                        startLine?: number;
+                                        endLine?: number;
+                                        url?: string;
+                                        /** @enum {string} */
+                                        level: "failure" | "warning" | "notice";
+                                        title: string;
+                                        message: string;
+                                        /** @default [] */
+                                        screenshots: {
+                                            name: string;
+                                            url: string;
+                                        }[];
+                                    }[];
                                     updatedAt: string;
+                                    startedAt: string;
+                                    completedAt: string | null;
                                 }[];
                                 mergeability?: {
                                     /** @enum {string} */
                                     status: "mergeable" | "fast_forward" | "conflict" | "up_to_date" | "missing_branch";
                                     conflicts: string[];
+                                };
+                                protection?: {
+                                    requiredChecks: string[];
+                                    blockers: {
+                                        check: string;
+                                        status: ("pending" | "running" | "success" | "failure" | "cancelled" | "error") | "missing";
+                                        summary: string;
+                                        message: string;
+                                    }[];
                                 };
                                 createdAt: string;
                                 updatedAt: string;
@@ -2038,12 +2064,38 @@ export interface paths {
                                 details: {
                                     [key: string]: unknown;
                                 };
+                                annotations: {
+                                    path?: string;
+                                    startLine?: number;
+                                    endLine?: number;
+                                    url?: string;
+                                    /** @enum {string} */
+                                    level: "failure" | "warning" | "notice";
+                                    title: string;
+                                    message: string;
+                                    /** @default [] */
+                                    screenshots: {
+                                        name: string;
+                                        url: string;
+                                    }[];
+                                }[];
                                 updatedAt: string;
+                                startedAt: string;
+                                completedAt: string | null;
                             }[];
                             mergeability?: {
                                 /** @enum {string} */
                                 status: "mergeable" | "fast_forward" | "conflict" | "up_to_date" | "missing_branch";
                                 conflicts: string[];
+                            };
+                            protection?: {
+                                requiredChecks: string[];
+                                blockers: {
+                                    check: string;
+                                    status: ("pending" | "running" | "success" | "failure" | "cancelled" | "error") | "missing";
+                                    summary: string;
+                                    message: string;
+                                }[];
                             };
                             createdAt: string;
                             updatedAt: string;
@@ -2107,12 +2159,38 @@ export interface paths {
                                 details: {
                                     [key: string]: unknown;
                                 };
+                                annotations: {
+                                    path?: string;
+                                    startLine?: number;
+                                    endLine?: number;
+                                    url?: string;
+                                    /** @enum {string} */
+                                    level: "failure" | "warning" | "notice";
+                                    title: string;
+                                    message: string;
+                                    /** @default [] */
+                                    screenshots: {
+                                        name: string;
+                                        url: string;
+                                    }[];
+                                }[];
                                 updatedAt: string;
+                                startedAt: string;
+                                completedAt: string | null;
                             }[];
                             mergeability?: {
                                 /** @enum {string} */
                                 status: "mergeable" | "fast_forward" | "conflict" | "up_to_date" | "missing_branch";
                                 conflicts: string[];
+                            };
+                            protection?: {
+                                requiredChecks: string[];
+                                blockers: {
+                                    check: string;
+                                    status: ("pending" | "running" | "success" | "failure" | "cancelled" | "error") | "missing";
+                                    summary: string;
+                                    message: string;
+                                }[];
                             };
                             createdAt: string;
                             updatedAt: string;
@@ -2177,12 +2255,38 @@ export interface paths {
                                 details: {
                                     [key: string]: unknown;
                                 };
+                                annotations: {
+                                    path?: string;
+                                    startLine?: number;
+                                    endLine?: number;
+                                    url?: string;
+                                    /** @enum {string} */
+                                    level: "failure" | "warning" | "notice";
+                                    title: string;
+                                    message: string;
+                                    /** @default [] */
+                                    screenshots: {
+                                        name: string;
+                                        url: string;
+                                    }[];
+                                }[];
                                 updatedAt: string;
+                                startedAt: string;
+                                completedAt: string | null;
                             }[];
                             mergeability?: {
                                 /** @enum {string} */
                                 status: "mergeable" | "fast_forward" | "conflict" | "up_to_date" | "missing_branch";
                                 conflicts: string[];
+                            };
+                            protection?: {
+                                requiredChecks: string[];
+                                blockers: {
+                                    check: string;
+                                    status: ("pending" | "running" | "success" | "failure" | "cancelled" | "error") | "missing";
+                                    summary: string;
+                                    message: string;
+                                }[];
                             };
                             createdAt: string;
                             updatedAt: string;
@@ -2255,12 +2359,38 @@ export interface paths {
                                 details: {
                                     [key: string]: unknown;
                                 };
+                                annotations: {
+                                    path?: string;
+                                    startLine?: number;
+                                    endLine?: number;
+                                    url?: string;
+                                    /** @enum {string} */
+                                    level: "failure" | "warning" | "notice";
+                                    title: string;
+                                    message: string;
+                                    /** @default [] */
+                                    screenshots: {
+                                        name: string;
+                                        url: string;
+                                    }[];
+                                }[];
                                 updatedAt: string;
+                                startedAt: string;
+                                completedAt: string | null;
                             }[];
                             mergeability?: {
                                 /** @enum {string} */
                                 status: "mergeable" | "fast_forward" | "conflict" | "up_to_date" | "missing_branch";
                                 conflicts: string[];
+                            };
+                            protection?: {
+                                requiredChecks: string[];
+                                blockers: {
+                                    check: string;
+                                    status: ("pending" | "running" | "success" | "failure" | "cancelled" | "error") | "missing";
+                                    summary: string;
+                                    message: string;
+                                }[];
                             };
                             createdAt: string;
                             updatedAt: string;
@@ -2429,6 +2559,84 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{slug}/branches/{branch}/protection": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    slug: string;
+                    branch: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            branch: string;
+                            protected: boolean;
+                            requiredChecks: string[];
+                            updatedAt: string | null;
+                            updatedBy: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    slug: string;
+                    branch: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        requiredChecks: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            branch: string;
+                            protected: boolean;
+                            requiredChecks: string[];
+                            updatedAt: string | null;
+                            updatedBy: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -3226,7 +3434,7 @@ export interface paths {
                     "application/json": {
                         url: string;
                         secret: string;
-                        events: ("push" | "issue" | "merge_request" | "pipeline")[];
+                        events: ("push" | "issue" | "merge_request" | "pipeline" | "check_run")[];
                         /** @default true */
                         active?: boolean;
                     };
@@ -6270,7 +6478,9 @@ export interface paths {
         head?: never;
         patch: {
             parameters: {
-                query?: never;
+                query?: {
+                    reference?: string;
+                };
                 header?: never;
                 path: {
                     id: string;
@@ -7196,6 +7406,375 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/blueprints/{id}/references": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                blueprintId: string;
+                                /** @enum {string} */
+                                kind: "url" | "image";
+                                url: string | null;
+                                title: string | null;
+                                imageUrl: string;
+                                thumbnailUrl: string;
+                                contentType: string;
+                                width: number;
+                                height: number;
+                                analysis: {
+                                    palette: {
+                                        colors: {
+                                            hex: string;
+                                            share: number;
+                                            uses: ("background" | "text" | "border" | "image")[];
+                                            /** @enum {string} */
+                                            role?: "background" | "surface" | "text" | "muted" | "primary" | "accent";
+                                        }[];
+                                        roles: {
+                                            [key: string]: string;
+                                        };
+                                    };
+                                    typography: {
+                                        families: {
+                                            family: string;
+                                            share: number;
+                                            heading: boolean;
+                                            body: boolean;
+                                        }[];
+                                        sizes: {
+                                            px: number;
+                                            share: number;
+                                            heading: boolean;
+                                            body: boolean;
+                                        }[];
+                                        body: {
+                                            family: string;
+                                            px: number;
+                                        } | null;
+                                        headings: {
+                                            family: string;
+                                            sizes: number[];
+                                        } | null;
+                                    } | null;
+                                    spacing: {
+                                        value: string;
+                                        count: number;
+                                    }[];
+                                    radii: {
+                                        value: string;
+                                        count: number;
+                                    }[];
+                                };
+                                proposal: {
+                                    tokens: {
+                                        colors: {
+                                            [key: string]: string;
+                                        };
+                                        fonts: {
+                                            [key: string]: string;
+                                        };
+                                        radii: {
+                                            [key: string]: string;
+                                        };
+                                        spacing: {
+                                            [key: string]: string;
+                                        };
+                                    };
+                                    patch: ({
+                                        /** @enum {string} */
+                                        op: "add";
+                                        path: string;
+                                        value: unknown;
+                                    } | {
+                                        /** @enum {string} */
+                                        op: "remove";
+                                        path: string;
+                                    } | {
+                                        /** @enum {string} */
+                                        op: "replace";
+                                        path: string;
+                                        value: unknown;
+                                    } | {
+                                        /** @enum {string} */
+                                        op: "move";
+                                        from: string;
+                                        path: string;
+                                    } | {
+                                        /** @enum {string} */
+                                        op: "copy";
+                                        from: string;
+                                        path: string;
+                                    } | {
+                                        /** @enum {string} */
+                                        op: "test";
+                                        path: string;
+                                        value: unknown;
+                                    })[];
+                                    source: {
+                                        /** @enum {string} */
+                                        kind: "url" | "image";
+                                        url?: string;
+                                        referenceId: string;
+                                    };
+                                    blueprintVersion: number;
+                                    applyUrl: string;
+                                };
+                                appliedVersion: number | null;
+                                createdBy: string | null;
+                                createdAt: string;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uri */
+                        url: string;
+                    } | string;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            blueprintId: string;
+                            /** @enum {string} */
+                            kind: "url" | "image";
+                            url: string | null;
+                            title: string | null;
+                            imageUrl: string;
+                            thumbnailUrl: string;
+                            contentType: string;
+                            width: number;
+                            height: number;
+                            analysis: {
+                                palette: {
+                                    colors: {
+                                        hex: string;
+                                        share: number;
+                                        uses: ("background" | "text" | "border" | "image")[];
+                                        /** @enum {string} */
+                                        role?: "background" | "surface" | "text" | "muted" | "primary" | "accent";
+                                    }[];
+                                    roles: {
+                                        [key: string]: string;
+                                    };
+                                };
+                                typography: {
+                                    families: {
+                                        family: string;
+                                        share: number;
+                                        heading: boolean;
+                                        body: boolean;
+                                    }[];
+                                    sizes: {
+                                        px: number;
+                                        share: number;
+                                        heading: boolean;
+                                        body: boolean;
+                                    }[];
+                                    body: {
+                                        family: string;
+                                        px: number;
+                                    } | null;
+                                    headings: {
+                                        family: string;
+                                        sizes: number[];
+                                    } | null;
+                                } | null;
+                                spacing: {
+                                    value: string;
+                                    count: number;
+                                }[];
+                                radii: {
+                                    value: string;
+                                    count: number;
+                                }[];
+                            };
+                            proposal: {
+                                tokens: {
+                                    colors: {
+                                        [key: string]: string;
+                                    };
+                                    fonts: {
+                                        [key: string]: string;
+                                    };
+                                    radii: {
+                                        [key: string]: string;
+                                    };
+                                    spacing: {
+                                        [key: string]: string;
+                                    };
+                                };
+                                patch: ({
+                                    /** @enum {string} */
+                                    op: "add";
+                                    path: string;
+                                    value: unknown;
+                                } | {
+                                    /** @enum {string} */
+                                    op: "remove";
+                                    path: string;
+                                } | {
+                                    /** @enum {string} */
+                                    op: "replace";
+                                    path: string;
+                                    value: unknown;
+                                } | {
+                                    /** @enum {string} */
+                                    op: "move";
+                                    from: string;
+                                    path: string;
+                                } | {
+                                    /** @enum {string} */
+                                    op: "copy";
+                                    from: string;
+                                    path: string;
+                                } | {
+                                    /** @enum {string} */
+                                    op: "test";
+                                    path: string;
+                                    value: unknown;
+                                })[];
+                                source: {
+                                    /** @enum {string} */
+                                    kind: "url" | "image";
+                                    url?: string;
+                                    referenceId: string;
+                                };
+                                blueprintVersion: number;
+                                applyUrl: string;
+                            };
+                            appliedVersion: number | null;
+                            createdBy: string | null;
+                            createdAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/blueprints/{id}/references/{referenceId}/image": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    referenceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/blueprints/{id}/references/{referenceId}/thumbnail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    referenceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/projects/{slug}/verify": {
         parameters: {
             query?: never;
@@ -7925,6 +8504,99 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{slug}/automation/tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Runs a browser automation task on one of the project's environments: steps (goto, click, fill, select, press, expect, extract, screenshot, act, observe) or a goal the planner works toward. %name% in values is filled in from variables or the project's secrets at the last moment. Follow the operation for each step and its screenshot. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    slug: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: uri
+                         * @description Where the task starts: one of the project's environments or an allowed host
+                         */
+                        startUrl: string;
+                        /** @description What to achieve; the planner picks each action from the page (give this or steps) */
+                        goal?: string;
+                        /** @description The steps, in order (give this or goal) */
+                        steps?: unknown[];
+                        resultSchema?: {
+                            [key: string]: unknown;
+                        };
+                        /** @default {} */
+                        variables?: {
+                            [key: string]: string;
+                        };
+                        /** @default [] */
+                        secrets?: string[];
+                        /**
+                         * @default {
+                         *       "modelCalls": 30,
+                         *       "actions": 25,
+                         *       "timeoutMs": 300000,
+                         *       "stepTimeoutMs": 15000
+                         *     }
+                         */
+                        budget?: {
+                            /** @default 30 */
+                            modelCalls?: number;
+                            costUsd?: number;
+                            /** @default 25 */
+                            actions?: number;
+                            /** @default 300000 */
+                            timeoutMs?: number;
+                            /** @default 15000 */
+                            stepTimeoutMs?: number;
+                        };
+                        /**
+                         * @default steps
+                         * @enum {string}
+                         */
+                        screenshots?: "steps" | "failures";
+                        /** @default false */
+                        keepTrace?: boolean;
+                        /** @default true */
+                        useCache?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            operationId: string;
+                            eventsUrl: string;
+                            environment: string | null;
+                        };
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;

@@ -20,11 +20,14 @@ export const keys = {
   snapshots: (id: string) => ['blueprint', id, 'snapshots'] as const,
   features: (id: string) => ['blueprint', id, 'features'] as const,
   diff: (id: string, from: number, to: number) => ['blueprint', id, 'diff', from, to] as const,
+  references: (id: string) => ['blueprint', id, 'references'] as const,
   environments: (slug: string) => ['project', slug, 'environments'] as const,
   releases: (slug: string) => ['project', slug, 'releases'] as const,
   artifacts: (operationId: string) => ['operation', operationId, 'artifacts'] as const,
   // Code and review: repository, issues, merge requests, pipelines, webhooks; operations list; LLM.
   branches: (slug: string) => ['project', slug, 'branches'] as const,
+  branchProtection: (slug: string, branch: string) =>
+    ['project', slug, 'branches', branch, 'protection'] as const,
   tree: (slug: string, ref: string, path: string) => ['project', slug, 'tree', ref, path] as const,
   blob: (slug: string, ref: string, path: string) => ['project', slug, 'blob', ref, path] as const,
   commits: (slug: string, ref: string) => ['project', slug, 'commits', ref] as const,

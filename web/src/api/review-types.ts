@@ -7,3 +7,5 @@ export type MergeRequest = Answer<'/api/projects/{slug}/merge-requests/{number}'
 export type Check = MergeRequest['checks'][number];
 export type CheckStatus = Check['status'];
 export type Comment = ItemOf<Answer<'/api/projects/{slug}/issues/{number}/comments', 'get'>>;
+/** Which checks a merge into a protected branch needs. */
+export type BranchProtection = Answer<'/api/projects/{slug}/branches/{branch}/protection', 'get'>;

@@ -36,6 +36,8 @@ export type Assumption = BlueprintDocument['assumptions'][number];
 export type JsonPatchOp = Snapshot['patch'][number];
 
 export type BlueprintDiff = Answer<'/api/blueprints/{id}/diff', 'get'>;
+/** A design reference (a captured page or an uploaded image) and the design tokens proposed from it. */
+export type DesignReference = ItemOf<Answer<'/api/blueprints/{id}/references', 'get'>>;
 export type Template = ItemOf<Answer<'/api/templates', 'get'>>;
 /** The rule-based Architect answers at once (200); the LLM Architect streams over an operation (202). */
 export type ChatAnswer =

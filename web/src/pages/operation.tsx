@@ -11,6 +11,7 @@ import { LogView } from '../features/operations/live-log.tsx';
 import { useLiveOperation, useOperation } from '../features/operations/live-operation.ts';
 import { StatusBadge, StreamIndicator } from '../features/operations/live-status.tsx';
 import { mergeSteps, StepProgressList } from '../features/operations/live-steps.tsx';
+import { TaskTimeline } from '../features/operations/task-timeline.tsx';
 import { ErrorAlert } from '../widgets/alert.tsx';
 import { Breadcrumbs } from '../widgets/breadcrumbs.tsx';
 import { Button } from '../widgets/button.tsx';
@@ -78,6 +79,9 @@ export function OperationPage({ params }: PageProps) {
           <Card title="Steps">
             <StepProgressList steps={mergeSteps(live.steps, op.steps)} />
           </Card>
+          {(op.kind === 'automation.task' || live.taskSteps.length > 0) && (
+            <TaskTimeline steps={live.taskSteps} result={live.taskResult} />
+          )}
           <OperationLogs live={live.logs} steps={live.steps.map((s) => s.key)} />
           <Card title="Artifacts" description="Screenshots, HARs and traces the steps recorded.">
             <ArtifactGallery artifacts={live.artifacts} empty="This operation recorded no artifacts." />

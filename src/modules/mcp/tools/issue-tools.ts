@@ -130,7 +130,7 @@ export function issueTools(res: Resources, deps: ReviewDeps) {
       set: 'issues',
       title: 'Merge a merge request',
       description:
-        'Merges an open merge request (a merge commit, or fast-forward when asked and possible). Merging into main needs a maintainer; agents cannot merge.',
+        'Merges an open merge request (a merge commit, or fast-forward when asked and possible). Merging into main needs a maintainer, and every check main requires passed on the head commit (a refusal lists each one that has not); agents cannot merge.',
       input: MergeBody.unwrap().extend({ slug: Slug, number: IssueNumber }),
       route: {
         method: 'POST',

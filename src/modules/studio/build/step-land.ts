@@ -15,7 +15,7 @@ import {
 } from '../../operations/index.ts';
 import { findBranchPipeline } from '../../pipelines/index.ts';
 import type { ProjectRow } from '../../projects/index.ts';
-import { mergeCommitOf, mergeMergeRequest } from '../../reviews/index.ts';
+import { mergeCommitOf, mergeMergeRequest, RequiredChecksError } from '../../reviews/index.ts';
 import { actorOf, type StudioDeps } from '../deps.ts';
 import { MAIN_RELEASE_KIND, mainReleaseKey } from '../main-release/main-release-input.ts';
 import { setBlueprintStatus } from '../store.ts';
@@ -93,6 +93,12 @@ async function land(deps: StudioDeps, ctx: StepContext<BuildInput>): Promise<Lan
     );
     sha = merged.mergeCommitSha!;
   } catch (error) {
+    // main's rule may require checks that have not passed (yet) on the branch: someone merges later.
+    if (error instanceof RequiredChecksError) {
+      const why = `${DEFAULT_BRANCH} requires checks that have not passed: ${error.blockers.map((b) => b.message).join('; ')}`;
+      ctx.log(`Merge request !${mr} waits: ${why}`);
+      return { merged: false, waiting: why, mergeRequestNumber: mr };
+    }
     if (!(error instanceof ForbiddenError)) throw error;
     const why = `merging into ${DEFAULT_BRANCH} needs a maintainer (${error.message})`;
     ctx.log(`Merge request !${mr} waits for a maintainer: ${why}`);

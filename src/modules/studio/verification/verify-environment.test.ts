@@ -57,7 +57,12 @@ describe('every merge request verified', () => {
       url: `/api/projects/${f.slug}/merge-requests/${number}`,
       headers: bearer(f.token),
     });
-    return r.json().checks as Array<{ name: string; status: string; summary: string }>;
+    return r.json().checks as Array<{
+      name: string;
+      status: string;
+      summary: string;
+      annotations: Array<{ screenshots: Array<{ url: string }> }>;
+    }>;
   }
 
   async function openMergeRequest(branch: string) {
@@ -96,10 +101,61 @@ describe('every merge request verified', () => {
       'pages:\n  - name: Home\n    path: /\n    steps:\n      - expectText: Nowhere to be found\n';
     await f.push('bad', { branch: 'broken', extra: { '.orchard/smoke.yml': smoke } });
     const broken = await openMergeRequest('broken');
-    expect(await verdict(broken.number)).toMatchObject({
+    const failed = await verdict(broken.number);
+    expect(failed).toMatchObject({
       status: 'failure',
       summary: expect.stringMatching(/Nowhere to be found/),
     });
+    // The failing step is pinned to its line of the file, with the page's screenshot.
+    expect(failed.annotations).toEqual([
+      {
+        path: '.orchard/smoke.yml',
+        startLine: 5,
+        url: expect.stringMatching(/^http:\/\/.+\/$/),
+        level: 'failure',
+        title: 'Home: expect text "Nowhere to be found"',
+        message: expect.stringMatching(/did not appear/),
+        screenshots: [
+          { name: 'Home', url: expect.stringMatching(/^\/api\/artifacts\/operations\/.+\.png$/) },
+        ],
+      },
+    ]);
+    const image = await f.t.http.inject({
+      method: 'GET',
+      url: failed.annotations[0]!.screenshots[0]!.url,
+      headers: bearer(f.token),
+    });
+    expect(image.statusCode).toBe(200);
+    expect(image.headers['content-type']).toBe('image/png');
+
+    // main requires the browser's check: the broken request cannot merge, and says why.
+    const protect = await f.t.http.inject({
+      method: 'PUT',
+      url: `/api/projects/${f.slug}/branches/main/protection`,
+      headers: bearer(f.token),
+      payload: { requiredChecks: ['browser-verification'] },
+    });
+    expect(protect.statusCode, protect.body).toBe(200);
+    const refused = await f.t.http.inject({
+      method: 'POST',
+      url: `/api/projects/${f.slug}/merge-requests/${broken.number}/merge`,
+      headers: bearer(f.token),
+      payload: {},
+    });
+    expect(refused.statusCode, refused.body).toBe(409);
+    expect(refused.json()).toMatchObject({
+      code: 'required_checks',
+      detail: expect.stringMatching(/browser-verification failed: .*Nowhere to be found/),
+      blockers: [{ check: 'browser-verification', status: 'failure' }],
+    });
+    // The one whose check passed merges.
+    const merged = await f.t.http.inject({
+      method: 'POST',
+      url: `/api/projects/${f.slug}/merge-requests/${ok.number}/merge`,
+      headers: bearer(f.token),
+      payload: {},
+    });
+    expect(merged.statusCode, merged.body).toBe(200);
   });
 });
 

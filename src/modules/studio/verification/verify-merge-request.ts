@@ -4,7 +4,7 @@ import { NonRetryableError, type StepContext } from '../../operations/index.ts';
 import { findProjectById } from '../../projects/index.ts';
 import { reportCheck } from '../../reviews/index.ts';
 import { awaitOperation } from '../build/await-operation.ts';
-import { RequestedBy, type StudioDeps } from '../deps.ts';
+import { actorOf, RequestedBy, type StudioDeps } from '../deps.ts';
 import { builtBlueprint } from './built-blueprint.ts';
 import { VERIFICATION_CHECK } from './record-verification.ts';
 import { VERIFY_STEP, verificationSuite } from './verification-suite.ts';
@@ -45,14 +45,19 @@ export async function verifyMergeRequestStep(deps: StudioDeps, ctx: StepContext<
   });
   if (deployed.status !== 'succeeded') {
     const summary = `${env} did not deploy (${deployed.status}), so the browser robot could not check ${sha.slice(0, 7)}.`;
-    await reportCheck(deps.db, {
-      projectId: project.id,
-      sha,
-      name: VERIFICATION_CHECK,
-      status: 'failure',
-      summary,
-      details: { deployOperationId: ctx.input.deployOperationId },
-    });
+    await reportCheck(
+      deps.db,
+      {
+        projectId: project.id,
+        sha,
+        name: VERIFICATION_CHECK,
+        status: 'failure',
+        summary,
+        actor: actorOf(ctx.input.requestedBy),
+        details: { deployOperationId: ctx.input.deployOperationId },
+      },
+      deps,
+    );
     throw new NonRetryableError(summary);
   }
   const environment = await findEnvironmentByParam(deps.db, project.id, env);

@@ -40,6 +40,20 @@ export interface LiveArtifact {
   data: Record<string, unknown>;
 }
 
+/** One step of an automation task (`task-step` events), with its screenshot. */
+export interface LiveTaskStep {
+  index: number;
+  kind: string;
+  name: string;
+  passed: boolean;
+  message: string;
+  ms: number;
+  /** `hit`, `replayed`, `miss` or `healed` for an `act`. */
+  cache?: string;
+  screenshotUrl?: string;
+  data?: unknown;
+}
+
 export interface LiveOperation {
   status: OperationStatus | 'unknown';
   run: number;
@@ -48,6 +62,9 @@ export interface LiveOperation {
   steps: LiveStep[];
   logs: LiveLog[];
   artifacts: LiveArtifact[];
+  /** An automation task's steps, in order, and its summary (`task-result`). */
+  taskSteps: LiveTaskStep[];
+  taskResult?: Record<string, unknown>;
   /** The latest `phase` of any step, for one-line summaries. */
   phase?: { step: string | null; name: string; message?: string };
   /** Streamed LLM text (`llm.delta`) of the current run. */
@@ -70,6 +87,7 @@ export const emptyLiveOperation = (): LiveOperation => ({
   steps: [],
   logs: [],
   artifacts: [],
+  taskSteps: [],
   llmText: '',
   lastEventId: 0,
   done: false,
@@ -188,6 +206,25 @@ export function applyOperationEvent(state: LiveOperation, event: OperationEvent)
       };
       return { ...next, artifacts: [...next.artifacts, artifact] };
     }
+    case 'task-step': {
+      const shot = d.screenshot as Record<string, unknown> | undefined;
+      const step: LiveTaskStep = {
+        index: num(d.index) ?? next.taskSteps.length,
+        kind: str(d.kind) ?? 'step',
+        name: str(d.name) ?? '',
+        passed: d.passed === true,
+        message: str(d.message) ?? '',
+        ms: num(d.ms) ?? 0,
+        ...(str(d.cache) ? { cache: str(d.cache) } : {}),
+        ...(shot ? { screenshotUrl: artifactUrl(shot) } : {}),
+        ...(d.data !== undefined ? { data: d.data } : {}),
+      };
+      // A retried run starts its steps again from 0.
+      const kept = next.taskSteps.filter((s) => s.index < step.index);
+      return { ...next, taskSteps: [...kept, step] };
+    }
+    case 'task-result':
+      return { ...next, taskResult: d };
     case 'llm.repair': {
       // The answer was unusable and the model is asked again: what streamed so far is void.
       return { ...next, llmText: '' };

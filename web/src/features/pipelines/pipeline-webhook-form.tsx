@@ -12,6 +12,7 @@ export const WEBHOOK_EVENTS: Array<{ event: WebhookEvent; help: string }> = [
   { event: 'pipeline', help: 'a pipeline finished' },
   { event: 'merge_request', help: 'opened, updated, merged, closed, commented' },
   { event: 'issue', help: 'opened, edited, closed, commented' },
+  { event: 'check_run', help: "a commit's check began or ended (the tests, the browser robot)" },
 ];
 
 export function WebhookForm({ slug }: { slug: string }) {

@@ -7,9 +7,13 @@ import { FormError } from '../../widgets/alert.tsx';
 import { Button } from '../../widgets/button.tsx';
 import { Card } from '../../widgets/card.tsx';
 import { TextAreaField, TextField } from '../../widgets/field.tsx';
+import { ProjectRequiredChecks } from './project-required-checks.tsx';
 import { ProjectReviewFirst } from './project-review-first.tsx';
 
-/** Name, description and whether builds are reviewed before main, editable by maintainers. */
+/**
+ * Name, description, whether builds are reviewed before main and the checks a merge into main
+ * needs, editable by maintainers.
+ */
 export function ProjectAbout({ project, canEdit }: { project: Project; canEdit: boolean }) {
   const [editing, setEditing] = useState(false);
   return (
@@ -32,6 +36,7 @@ export function ProjectAbout({ project, canEdit }: { project: Project; canEdit: 
         <p className="text-sm text-slate-500 italic">No description yet.</p>
       )}
       <ProjectReviewFirst project={project} canEdit={canEdit} />
+      <ProjectRequiredChecks project={project} canEdit={canEdit} />
     </Card>
   );
 }

@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { type ReactNode, useState } from 'react';
+import { type ReactNode, useEffect, useState } from 'react';
 import { ApiError, errorFromResponse } from '../../api/client.ts';
 import { keys } from '../../api/query-keys.ts';
 import { Link } from '../../app/router.tsx';
@@ -166,19 +166,40 @@ function Placeholder({ children }: { children: ReactNode }) {
   return <p className="px-4 py-10 text-center text-sm text-slate-500">{children}</p>;
 }
 
+/** The line a link pointed at (`…#L12`, as a check's annotation links), shown and scrolled to. */
+function useTargetLine(): number | undefined {
+  const match = /^#L(\d+)$/.exec(window.location.hash);
+  const line = match ? Number(match[1]) : undefined;
+  useEffect(() => {
+    if (line) document.getElementById(`L${line}`)?.scrollIntoView({ block: 'center' });
+  }, [line]);
+  return line;
+}
+
+function Line({ n, text, target }: { n: number; text: string; target: boolean }) {
+  return (
+    <tr
+      id={`L${n}`}
+      aria-current={target ? 'location' : undefined}
+      className={target ? 'bg-amber-100' : 'hover:bg-amber-50/60'}
+    >
+      <td className="w-12 px-3 text-right align-top text-slate-400 select-none">{n}</td>
+      <td className="pr-4 whitespace-pre text-slate-800">{text}</td>
+    </tr>
+  );
+}
+
 export function NumberedText({ text }: { text: string }) {
   const lines = text.split('\n');
   if (text.endsWith('\n')) lines.pop();
+  const target = useTargetLine();
   return (
     <div className="overflow-x-auto">
       <table className="w-full border-collapse font-mono text-xs leading-5">
         <tbody>
           {lines.map((line, i) => (
             // biome-ignore lint/suspicious/noArrayIndexKey: a line's number is its identity
-            <tr key={i} id={`L${i + 1}`} className="hover:bg-amber-50/60">
-              <td className="w-12 px-3 text-right align-top text-slate-400 select-none">{i + 1}</td>
-              <td className="pr-4 whitespace-pre text-slate-800">{line}</td>
-            </tr>
+            <Line key={i} n={i + 1} text={line} target={i + 1 === target} />
           ))}
         </tbody>
       </table>

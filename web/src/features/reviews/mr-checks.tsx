@@ -3,6 +3,7 @@ import { Link } from '../../app/router.tsx';
 import { TimeAgo } from '../../widgets/time-ago.tsx';
 import { StatusIcon, statusLabel } from '../pipelines/pipeline-status.tsx';
 import { to } from '../projects/project-paths.ts';
+import { CheckAnnotations } from './check-annotations.tsx';
 
 const NAMES: Record<string, string> = {
   pipeline: 'Pipeline',
@@ -20,8 +21,11 @@ function detailsHref(slug: string, check: Check): { href: string; internal: bool
   return undefined;
 }
 
-/** The checks reported on a commit: pipeline, browser verification, … each with its status. */
-export function MrChecks({ slug, checks }: { slug: string; checks: Check[] }) {
+/**
+ * The checks reported on a commit: pipeline, browser verification, … each with its status and
+ * what it found (annotations at a file's line or a page, with screenshots).
+ */
+export function MrChecks({ slug, sha, checks }: { slug: string; sha: string; checks: Check[] }) {
   if (checks.length === 0)
     return <p className="px-5 py-4 text-sm text-slate-500">No checks reported on the head commit yet.</p>;
   return (
@@ -29,8 +33,8 @@ export function MrChecks({ slug, checks }: { slug: string; checks: Check[] }) {
       {checks.map((c) => {
         const details = detailsHref(slug, c);
         return (
-          <li key={c.name} className="flex items-center gap-3 px-5 py-3 text-sm" data-status={c.status}>
-            <StatusIcon status={c.status} />
+          <li key={c.name} className="flex items-start gap-3 px-5 py-3 text-sm" data-status={c.status}>
+            <StatusIcon status={c.status} className="mt-0.5 size-4" />
             <div className="min-w-0 flex-1">
               <p className="font-medium text-slate-900">
                 {NAMES[c.name] ?? c.name}{' '}
@@ -39,6 +43,12 @@ export function MrChecks({ slug, checks }: { slug: string; checks: Check[] }) {
               <p className="truncate text-xs text-slate-500">
                 {c.summary} · <TimeAgo iso={c.updatedAt} />
               </p>
+              <CheckAnnotations
+                slug={slug}
+                sha={sha}
+                checkName={NAMES[c.name] ?? c.name}
+                annotations={c.annotations}
+              />
             </div>
             {details &&
               (details.internal ? (

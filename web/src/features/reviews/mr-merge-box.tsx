@@ -34,7 +34,10 @@ const STATE_TEXT = {
   },
 } as const;
 
-/** Mergeability, the merge method and the merge button; a 409 shows the server's reason and paths. */
+/**
+ * Mergeability, what the target branch's required checks still block, the merge method and the
+ * merge button; a 409 shows the server's reason and paths.
+ */
 export function MrMergeBox({ slug, mr, canMerge }: { slug: string; mr: MergeRequest; canMerge: boolean }) {
   const client = useQueryClient();
   const m = mr.mergeability ?? { status: 'mergeable' as const, conflicts: [] };
@@ -57,9 +60,15 @@ export function MrMergeBox({ slug, mr, canMerge }: { slug: string; mr: MergeRequ
       api.patch<MergeRequest>(`/api/projects/${seg(slug)}/merge-requests/${mr.number}`, { state: 'closed' }),
     onSuccess: (updated) => client.setQueryData(keys.mergeRequest(slug, mr.number), updated),
   });
-  const info = STATE_TEXT[m.status];
   const ready = m.status === 'mergeable' || m.status === 'fast_forward';
   const checks = rollup(mr.checks);
+  const required = mr.protection?.requiredChecks ?? [];
+  const blockers = mr.protection?.blockers ?? [];
+  // Without conflicts but held back by required checks, it is not "ready" yet.
+  const info =
+    ready && blockers.length > 0
+      ? { ...STATE_TEXT[m.status], tone: 'info' as const, title: 'No conflicts' }
+      : STATE_TEXT[m.status];
   const conflictPaths =
     merge.error instanceof ApiError && Array.isArray(merge.error.problem.conflicts)
       ? (merge.error.problem.conflicts as string[])
@@ -85,10 +94,26 @@ export function MrMergeBox({ slug, mr, canMerge }: { slug: string; mr: MergeRequ
             info.text
           )}
         </Alert>
-        {ready && (checks === 'failure' || checks === 'error') && (
+        {blockers.length > 0 && (
+          <Alert tone="warning" title={`Merging into ${mr.targetBranch} needs passing checks`}>
+            <ul aria-label="What blocks the merge" className="list-inside list-disc">
+              {blockers.map((b) => (
+                <li key={b.check} data-status={b.status}>
+                  {b.message}
+                </li>
+              ))}
+            </ul>
+          </Alert>
+        )}
+        {required.length > 0 && blockers.length === 0 && (
+          <p className="text-xs text-slate-600">
+            Every check {mr.targetBranch} requires passed: {required.join(', ')}.
+          </p>
+        )}
+        {ready && blockers.length === 0 && (checks === 'failure' || checks === 'error') && (
           <Alert tone="warning">A check failed on the head commit. Merge only if you know why.</Alert>
         )}
-        {ready && (checks === 'running' || checks === 'pending') && (
+        {ready && blockers.length === 0 && (checks === 'running' || checks === 'pending') && (
           <Alert>Checks are still running on the head commit.</Alert>
         )}
         {merge.isError && (
@@ -152,7 +177,7 @@ export function MrMergeBox({ slug, mr, canMerge }: { slug: string; mr: MergeRequ
             <Button
               onClick={() => merge.mutate()}
               busy={merge.isPending}
-              disabled={m.status === 'up_to_date' || m.status === 'missing_branch'}
+              disabled={m.status === 'up_to_date' || m.status === 'missing_branch' || blockers.length > 0}
             >
               {effective === 'fast-forward' ? 'Fast-forward merge' : 'Merge'}
             </Button>

@@ -77,7 +77,7 @@ export function MrOverview({ project, mr }: { project: Project; mr: MergeRequest
     <div className="grid grid-cols-1 items-start gap-8 lg:grid-cols-4">
       <div className="space-y-6 lg:col-span-3">
         <Card title="Checks" description={`On ${shortSha(mr.headSha)}, the head of ${mr.sourceBranch}`} flush>
-          <MrChecks slug={slug} checks={mr.checks} />
+          <MrChecks slug={slug} sha={mr.headSha} checks={mr.checks} />
         </Card>
         {mr.state === 'open' && <MrMergeBox slug={slug} mr={mr} canMerge={canWrite} />}
         {mr.state === 'merged' && (

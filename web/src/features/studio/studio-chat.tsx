@@ -19,15 +19,17 @@ const CHAT_LIMIT = 8000;
 function chatItems(snapshots: Snapshot[]): ChatItem[] {
   const items: ChatItem[] = [];
   for (const s of snapshots) {
-    if (s.message)
-      items.push({ key: `${s.version}-m`, role: 'user', text: s.message, at: s.createdAt, actor: s.actor });
+    // An edit's message says where it came from (a design reference), not what someone said.
+    const said = s.kind === 'edit' ? null : s.message;
+    if (said)
+      items.push({ key: `${s.version}-m`, role: 'user', text: said, at: s.createdAt, actor: s.actor });
     if (s.reply) items.push({ key: `${s.version}-r`, role: 'architect', text: s.reply, at: s.createdAt });
-    if (!s.message && !s.reply) {
+    if (!said && !s.reply) {
       const what =
         s.kind === 'create'
           ? 'created the Blueprint'
           : s.kind === 'edit'
-            ? `edited the Blueprint (${s.patch.length} change${s.patch.length === 1 ? '' : 's'})`
+            ? `edited the Blueprint (${s.patch.length} change${s.patch.length === 1 ? '' : 's'}${s.message ? `: ${s.message}` : ''})`
             : `changed the Blueprint (${s.kind})`;
       items.push({
         key: `${s.version}-s`,

@@ -9,6 +9,7 @@ import { patchMessage } from './patch-message.ts';
 import { StudioHistory } from './studio-history.tsx';
 import { InlineEdit } from './studio-inline-edit.tsx';
 import { PlanDataModel } from './studio-plan-model.tsx';
+import { PlanReferences } from './studio-plan-references.tsx';
 import { PlanSection } from './studio-plan-section.tsx';
 import {
   PlanAssumptions,
@@ -156,6 +157,7 @@ export function StudioPlan({ blueprint, snapshots }: { blueprint: Blueprint; sna
           <PlanPages doc={doc} />
           <PlanStories doc={doc} />
           <PlanDesign tokens={doc.sections.designSystem.tokens} />
+          <PlanReferences blueprint={blueprint} editable={editable} />
           <PlanAssumptions doc={doc} />
         </div>
       )}

@@ -1,0 +1,70 @@
+import type { Locator, Page } from 'playwright-core';
+import type { CachedAction } from './action-cache.ts';
+import { describeTarget, locate } from './locate.ts';
+import type { Variables } from './variables.ts';
+
+export interface ActionEnv {
+  page: Page;
+  variables: Variables;
+  timeoutMs: number;
+  /** Elements that hold a secret now: masked in every screenshot. */
+  secretFields: Locator[];
+}
+
+/** Says what an action does, with placeholders (never values). */
+export function describeAction(a: CachedAction): string {
+  const on = describeTarget(a.target);
+  if (a.action === 'fill') return `fill ${on} with ${JSON.stringify(a.value ?? '')}`;
+  if (a.action === 'select') return `select ${JSON.stringify(a.value ?? '')} in ${on}`;
+  if (a.action === 'press') return `press ${a.value ?? 'Enter'} in ${on}`;
+  return `${a.action} ${on}`;
+}
+
+/** Performs one action; values are filled in here, at the last moment. */
+export async function performAction(env: ActionEnv, a: CachedAction): Promise<void> {
+  const { page, variables } = env;
+  const timeout = env.timeoutMs;
+  const element = locate(page, a.target);
+  const template = a.value ?? '';
+  switch (a.action) {
+    case 'click':
+      await element.click({ timeout });
+      break;
+    case 'hover':
+      await element.hover({ timeout });
+      break;
+    case 'check':
+      await element.check({ timeout });
+      break;
+    case 'uncheck':
+      await element.uncheck({ timeout });
+      break;
+    case 'fill':
+      await element.fill(variables.fill(template), { timeout });
+      if (variables.usesSecret(template)) {
+        env.secretFields.push(element);
+        // What the field shows is drawn as dots from now on, in every screenshot.
+        await element
+          .evaluate((el) => (el as HTMLElement).style.setProperty('-webkit-text-security', 'disc'))
+          .catch(() => undefined);
+      }
+      break;
+    case 'select': {
+      const value = variables.fill(template);
+      // An option is named by its label as a person reads it, or by its value.
+      const labels = await element.locator('option').allInnerTexts();
+      const byLabel = labels.some((label) => label.trim() === value);
+      await element.selectOption(byLabel ? { label: value } : value, { timeout });
+      break;
+    }
+    case 'press':
+      await element.press(variables.fill(template || 'Enter'), { timeout });
+      break;
+  }
+  await settle(page, timeout);
+}
+
+/** After an action: a navigation it started has loaded (actions wait for it to commit). */
+export async function settle(page: Page, timeoutMs: number): Promise<void> {
+  await page.waitForLoadState('load', { timeout: timeoutMs }).catch(() => undefined);
+}
