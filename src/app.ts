@@ -210,7 +210,8 @@ export async function createResources(
     environmentOf: (url: string) => environmentTargets({ db, config, urls: res.deploy.urls }, url),
     logger,
   };
-  registerAutomationJobs(res.registry, automation);
+  // Smoke suites' `act` steps share the tasks' action cache and planner.
+  registerAutomationJobs(res.registry, { ...automation, planning: { db, llm: res.llm } });
   registerTaskJobs(res.registry, {
     ...automation,
     tasks: {

@@ -9,6 +9,7 @@ import type { BrowserPool } from './browser-pool.ts';
 import { runId, withRunId } from './run-id.ts';
 import { runVerification, type VerificationResult } from './run-verification.ts';
 import { parseSmokeYaml, SmokeStep, SmokeSuite } from './smoke-suite.ts';
+import { type Planning, smokeActResolver } from './tasks/smoke-act.ts';
 import { BlockedUrlError, createUrlGuard, type Target } from './url-guard.ts';
 
 export interface AutomationDeps {
@@ -21,6 +22,8 @@ export interface AutomationDeps {
    */
   environmentOf?: (url: string) => Promise<readonly Target[] | undefined>;
   logger?: Logger;
+  /** Smoke suites' `act` steps: the action cache and the planner (absent: such steps fail). */
+  planning?: Planning;
 }
 
 const BlueprintPages = z.looseObject({
@@ -129,6 +132,17 @@ export async function verifyStep(
     allowHosts: automation.allowHosts,
     allowPrivate: automation.allowPrivate,
   });
+  const acts = suite.pages.some((page) => page.steps.some((step) => 'act' in step));
+  const act =
+    acts && deps.planning
+      ? await smokeActResolver(deps.planning, {
+          operationId: ctx.operationId,
+          projectId: ctx.projectId,
+          signal: ctx.signal,
+          onCall: (call) => ctx.emit({ type: 'planner', ...call }),
+          ...(deps.logger ? { logger: deps.logger } : {}),
+        })
+      : undefined;
   ctx.log(`Verifying ${suite.pages.length} page(s) at ${input.baseUrl}`);
   try {
     const result = await runVerification({
@@ -142,6 +156,7 @@ export async function verifyStep(
       totalTimeoutMs: input.totalTimeoutMs ?? DEFAULT_TOTAL_MS,
       signal: ctx.signal,
       logger: ctx.logger,
+      ...(act ? { act } : {}),
       onArtifact: (artifact) => ctx.emit({ type: 'artifact', ...artifact }),
       onPage: async (page, index, total) => {
         ctx.log(`${page.passed ? 'passed' : 'FAILED'}  ${page.name}  ${page.url}  (${page.durationMs} ms)`);

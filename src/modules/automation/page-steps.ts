@@ -19,6 +19,8 @@ export interface StepEnv {
   expectTimeoutMs: number;
   /** Takes and stores a named screenshot; resolves with a description for the check. */
   screenshot(name: string): Promise<string>;
+  /** Resolves an `act` instruction (the cache, else the planner) and performs it; says what it did. */
+  act?(instruction: string, timeoutMs: number): Promise<string>;
 }
 
 /** Actions change the page; when one fails, the steps after it would only fail for the same reason. */
@@ -37,6 +39,7 @@ export function describeStep(step: SmokeStep): string {
     return typeof step.wait === 'number' ? `wait ${step.wait} ms` : `wait for ${JSON.stringify(step.wait)}`;
   if ('expectText' in step) return `expect text ${JSON.stringify(step.expectText)}`;
   if ('expectVisible' in step) return `expect visible ${JSON.stringify(step.expectVisible)}`;
+  if ('act' in step) return `act: ${step.act}`;
   return `screenshot ${step.screenshot}`;
 }
 
@@ -53,6 +56,15 @@ export async function runStep(page: Page, step: SmokeStep, env: StepEnv): Promis
         await page.goto(new URL(step.goto, env.baseUrl).href, { timeout: env.remaining() }),
         started,
       );
+    }
+    if ('act' in step) {
+      if (!env.act)
+        return {
+          name,
+          passed: false,
+          message: 'act needs the planner, and no LLM serves the "planner" alias here (llm.aliases.planner)',
+        };
+      return ok(await env.act(step.act, env.remaining()));
     }
     if ('click' in step) await page.locator(step.click).first().click({ timeout: env.remaining() });
     else if ('fill' in step)

@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import type { Page } from 'playwright-core';
 import type { Logger } from '../../platform/log.ts';
 import { type ArtifactKind, type ArtifactRef, type ArtifactStore, artifactSlug } from './artifacts.ts';
 import type { BrowserPool } from './browser-pool.ts';
@@ -33,6 +34,8 @@ export interface VerificationOptions {
   /** Cancels the task: its context is closed and the promise rejects with the signal's reason. */
   signal?: AbortSignal;
   onPage?: (page: PageResult, index: number, total: number) => unknown;
+  /** Resolves and performs an `act` step (the action cache, else the planner). */
+  act?: (page: Page, instruction: string, timeoutMs: number) => Promise<string>;
   onArtifact?: (artifact: ArtifactRef) => unknown;
   logger?: Logger;
 }
@@ -130,6 +133,7 @@ export async function runVerification(o: VerificationOptions): Promise<Verificat
                   expectTimeoutMs: o.expectTimeoutMs ?? 5_000,
                   idleWaitMs: o.idleWaitMs ?? 3_000,
                   take: () => watch.take(),
+                  ...(o.act ? { act: o.act } : {}),
                   settle: (maxMs) => watch.settle(o.quietMs ?? 250, maxMs),
                   capture: async (name) => {
                     const png = await page.screenshot({

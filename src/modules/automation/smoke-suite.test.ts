@@ -106,7 +106,7 @@ failOnConsoleErrors: false
       {
         field: 'pages.0.steps.3',
         message:
-          'must be one of goto, click, fill, press, select, wait, expectText, expectVisible, screenshot (e.g. "- click: button")',
+          'must be one of goto, click, fill, press, select, wait, expectText, expectVisible, screenshot, act (e.g. "- click: button")',
         line: 9,
         column: 9,
       },

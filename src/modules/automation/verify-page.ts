@@ -34,6 +34,8 @@ export interface PageRun {
   /** Waits (at most `maxMs`) for the network to go quiet. */
   settle(maxMs: number): Promise<boolean>;
   capture(name: string | undefined): Promise<ArtifactRef>;
+  /** Resolves and performs an `act` step on this page (absent: no planner here). */
+  act?: (page: Page, instruction: string, timeoutMs: number) => Promise<string>;
 }
 
 /** Loads one page, runs its steps, takes its screenshot and collects what went wrong on it. */
@@ -82,6 +84,7 @@ export async function verifyPage(run: PageRun): Promise<PageResult> {
           stepScreenshots.push(ref);
           return `${ref.size} bytes`;
         },
+        ...(run.act ? { act: (instruction, timeoutMs) => run.act!(page, instruction, timeoutMs) } : {}),
       });
       checks.push({ ...check, step: index, ...at(step.source ?? spec.source) });
       if (!check.passed && isAction(step)) break;

@@ -31,6 +31,8 @@ function stepsWith<V extends z.ZodType<string, unknown>>(Value: V) {
         .string()
         .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,59}$/, 'use letters, digits, "-" and "_" (a file name)'),
     }),
+    /** An instruction the planner (an LLM) turns into one action, once; the action cache replays it. */
+    act: z.strictObject({ act: z.string().trim().min(1, 'must not be empty').max(2000) }),
   };
 }
 
@@ -58,6 +60,7 @@ export const CheckStep = z.union(
     STEPS.expectText,
     STEPS.expectVisible,
     STEPS.screenshot,
+    STEPS.act,
   ],
   {
     error: (issue) =>

@@ -5950,6 +5950,8 @@ export interface paths {
                                                     expectVisible: string;
                                                 } | {
                                                     screenshot: string;
+                                                } | {
+                                                    act: string;
                                                 })[];
                                             };
                                         }[];
@@ -6195,6 +6197,8 @@ export interface paths {
                                                 expectVisible: string;
                                             } | {
                                                 screenshot: string;
+                                            } | {
+                                                act: string;
                                             })[];
                                         };
                                     }[];
@@ -6411,6 +6415,8 @@ export interface paths {
                                                 expectVisible: string;
                                             } | {
                                                 screenshot: string;
+                                            } | {
+                                                act: string;
                                             })[];
                                         };
                                     }[];
@@ -6709,6 +6715,8 @@ export interface paths {
                                                     expectVisible: string;
                                                 } | {
                                                     screenshot: string;
+                                                } | {
+                                                    act: string;
                                                 })[];
                                             };
                                         }[];
@@ -6950,6 +6958,8 @@ export interface paths {
                                                 expectVisible: string;
                                             } | {
                                                 screenshot: string;
+                                            } | {
+                                                act: string;
                                             })[];
                                         };
                                     }[];
@@ -7276,6 +7286,8 @@ export interface paths {
                                                 expectVisible: string;
                                             } | {
                                                 screenshot: string;
+                                            } | {
+                                                act: string;
                                             })[];
                                         };
                                     }[];

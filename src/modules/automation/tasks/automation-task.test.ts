@@ -6,11 +6,13 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { bearer, createTestApp, type TestApp } from '../../../../test/app.ts';
 import { listenApp, startWorkers } from '../../../../test/git.ts';
 import { runOrchard } from '../../../../test/support/spawn-orchard.ts';
 import { type MockLlm, type ScenarioEntry, startMockLlm } from '../../llm/index.ts';
-import { type WorkerPool, waitForOperation } from '../../operations/index.ts';
+import { defineWorkflow, startOperation, type WorkerPool, waitForOperation } from '../../operations/index.ts';
+import { findProjectBySlug } from '../../projects/index.ts';
 import type { AutomationTaskBodyInput } from './task-input.ts';
 import { startTaskSite, type TaskSite } from './task-site.test-support.ts';
 
@@ -454,5 +456,63 @@ describe('automation tasks', () => {
     } finally {
       await client.close();
     }
+  }, 90_000);
+
+  it('lets a smoke suite use act: resolved by the planner once, then replayed from the same cache', async () => {
+    mock.setScenario([
+      {
+        match: { contains: 'Instruction: submit the sign-in form', repeat: true },
+        json: { action: 'click', element: 'e8' },
+      },
+    ]);
+    // The robot's own step, as the Studio's workflows run it, on a page of the test site.
+    if (!t.res.registry.workflow('test.smoke-act'))
+      t.res.registry.add(
+        defineWorkflow('test.smoke-act', z.record(z.string(), z.unknown()), (input) => [
+          { key: 'browser', step: 'automation.verify', input },
+        ]),
+      );
+    const smokeYaml = [
+      'pages:',
+      '  - name: Sign in',
+      '    path: /login',
+      '    steps:',
+      "      - fill: 'input[name=email]'",
+      '        value: ada@example.test',
+      "      - fill: 'input[name=password]'",
+      `        value: ${PASSWORD}`,
+      '      - act: submit the sign-in form',
+      '      - expectText: Signed in as ada@example.test',
+    ].join('\n');
+    const project = await findProjectBySlug(t.res.db, slug);
+    const verify = async () => {
+      const { id } = await startOperation(t.res.db, t.res.registry, {
+        kind: 'test.smoke-act',
+        input: { baseUrl: site.url, smokeYaml },
+        projectId: project!.id,
+      });
+      const op = await waitForOperation(t.res.db, id, { timeoutMs: 60_000, bus: t.res.bus });
+      const detail = (
+        await t.http.inject({ method: 'GET', url: `/api/operations/${id}`, headers: h })
+      ).json() as {
+        steps: Array<{
+          key: string;
+          output: { passed: boolean; pages: Array<{ checks: Array<{ name: string; message: string }> }> };
+        }>;
+      };
+      return { op, result: detail.steps.find((s) => s.key === 'browser')!.output };
+    };
+    const first = await verify();
+    expect(first.op.status).toBe('succeeded');
+    expect(first.result.passed, JSON.stringify(first.result.pages[0]!.checks)).toBe(true);
+    const act = (r: typeof first.result) =>
+      r.pages[0]!.checks.find((c) => c.name === 'act: submit the sign-in form')!;
+    expect(act(first.result).message).toMatch(/click button "Sign in" \[cache miss\]/);
+    expect(plannerCalls()).toBe(1);
+    mock.reset();
+    const second = await verify();
+    expect(second.result.passed).toBe(true);
+    expect(act(second.result).message).toMatch(/\[cache hit\]/);
+    expect(plannerCalls()).toBe(0);
   }, 90_000);
 });

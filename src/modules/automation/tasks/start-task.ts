@@ -8,7 +8,7 @@ import { type Registry, startOperation } from '../../operations/index.ts';
 import { requireProjectRole, roleAtLeast } from '../../projects/index.ts';
 import type { Vault } from '../../secrets/index.ts';
 import { revealSecrets } from '../../secrets/index.ts';
-import { jsonSchemaToZod } from './run-task.ts';
+import { jsonSchemaToZod } from './step-runner.ts';
 import { type AutomationTaskBody, type AutomationTaskInput, TASK_KIND } from './task-input.ts';
 import { placeholdersIn } from './variables.ts';
 

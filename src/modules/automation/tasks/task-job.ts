@@ -11,8 +11,9 @@ import {
 import type { AutomationDeps } from '../jobs.ts';
 import { BlockedUrlError, createUrlGuard } from '../url-guard.ts';
 import { PLANNER_ALIAS, Planner } from './planner.ts';
-import { runTask, type TaskRunResult } from './run-task.ts';
+import { runTask } from './run-task.ts';
 import { AutomationTaskBody, type AutomationTaskInput, TASK_KIND } from './task-input.ts';
+import type { TaskRunResult } from './task-run-types.ts';
 import { createVariables } from './variables.ts';
 
 /** What tasks need beyond the robot's own deps: the cache's database, the planner, the secrets. */

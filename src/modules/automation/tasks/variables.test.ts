@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { structureHash, urlPattern } from './aria.ts';
 import { REDACTED, redactHar } from './redact-captures.ts';
-import { urlMatches } from './run-task.ts';
+import { urlMatches } from './step-runner.ts';
 import { createVariables, UnknownVariableError } from './variables.ts';
 
 const secret = 'p@ss word/+&"ü';

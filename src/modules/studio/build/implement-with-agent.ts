@@ -35,7 +35,7 @@ pages:
         value: "Ada"
       - press: Enter
       - expectText: "Score"
-Steps: goto, click, fill (+value), press, select (+value), wait (ms or selector), expectText, expectVisible, screenshot. Orchard's browser robot runs them against the deployed app; the build is verified only when they pass.`;
+Steps: goto, click, fill (+value), press, select (+value), wait (ms or selector), expectText, expectVisible, screenshot, and act (an instruction such as "submit the form" that Orchard's planner resolves once and then replays). Orchard's browser robot runs them against the deployed app; the build is verified only when they pass.`;
 
 function instructions(input: BuildInput, template: string): string {
   const request = input.request ?? '';
