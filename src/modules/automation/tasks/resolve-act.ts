@@ -12,7 +12,7 @@ import {
   findCachedAction,
   recordCacheHit,
   storeCachedAction,
-} from './action-cache.ts';
+} from './action-cache-store.ts';
 import { structureHash, targetForRef, urlPattern, viewPage } from './aria.ts';
 import type { PlannedAction, Planner } from './planner.ts';
 import { type ActionEnv, describeAction, performAction } from './task-actions.ts';

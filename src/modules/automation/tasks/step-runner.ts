@@ -4,7 +4,7 @@ import type { CDPSession, Page } from 'playwright-core';
 import { z } from 'zod';
 import { type ArtifactKind, type ArtifactRef, artifactSlug } from '../artifacts.ts';
 import { firstLine } from '../page-steps.ts';
-import type { CachedAction } from './action-cache.ts';
+import type { CachedAction } from './action-cache-store.ts';
 import { targetForRef, viewPage } from './aria.ts';
 import { describeTarget, locate } from './locate.ts';
 import { type Planner, PlannerBudgetError } from './planner.ts';

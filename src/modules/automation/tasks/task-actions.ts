@@ -1,5 +1,5 @@
 import type { Locator, Page } from 'playwright-core';
-import type { CachedAction } from './action-cache.ts';
+import type { CachedAction } from './action-cache-store.ts';
 import { describeTarget, locate } from './locate.ts';
 import type { Variables } from './variables.ts';
 

@@ -4,7 +4,7 @@ import type { ArtifactRef, ArtifactStore } from '../artifacts.ts';
 import type { BrowserPool } from '../browser-pool.ts';
 import type { BlockedRequest } from '../guard-proxy.ts';
 import type { UrlGuard } from '../url-guard.ts';
-import type { CachedAction } from './action-cache.ts';
+import type { CachedAction } from './action-cache-store.ts';
 import type { Planner } from './planner.ts';
 import type { CacheOutcome } from './resolve-act.ts';
 import type { AutomationTaskBody } from './task-input.ts';
