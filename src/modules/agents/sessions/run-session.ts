@@ -215,6 +215,8 @@ export async function runSessionStep(
     let llm: AgentLlmEndpoint | undefined;
     let mcp: AgentMcpEndpoint | undefined;
     if (deps.delegate) {
+      // A session cancelled while it was being set up gets no principal or token at all.
+      ctx.signal.throwIfAborted();
       await deps.revokeDelegation?.(sessionId);
       const expiresAt = new Date(Date.now() + (session.budget.maxWallMs ?? 24 * 3_600_000) + 3_600_000);
       const delegation = await deps.delegate({ by: starter, projectId: project.id, sessionId, expiresAt });
