@@ -17,6 +17,36 @@ export interface ArtifactRef {
   size: number;
 }
 
+/** Stores one capture as `<prefix>/<file>` and announces it; resolves with its ref. */
+export type SaveArtifact = (
+  file: string,
+  name: string,
+  kind: ArtifactKind,
+  data: Buffer,
+  contentType: string,
+) => Promise<ArtifactRef>;
+
+/** The one way a robot run stores what it captured: under its prefix, each told to `onArtifact`. */
+export function artifactSaver(
+  artifacts: ArtifactStore,
+  prefix: string,
+  onArtifact?: (artifact: ArtifactRef) => unknown,
+): SaveArtifact {
+  return async (file, name, kind, data, contentType) => {
+    const saved = await artifacts.put(`${prefix}/${file}`, data, contentType);
+    const ref: ArtifactRef = {
+      name,
+      kind,
+      blobId: saved.id,
+      contentType,
+      size: saved.size,
+      ...(saved.url ? { url: saved.url } : {}),
+    };
+    await onArtifact?.(ref);
+    return ref;
+  };
+}
+
 /** Artifacts in the blob store; the id is the blob key, `urlFor` says where it is served (if anywhere). */
 export function blobArtifactStore(blobs: BlobStore, urlFor?: (id: string) => string): ArtifactStore {
   return {

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import type { Logger } from '../../platform/log.ts';
-import { type ArtifactKind, type ArtifactRef, type ArtifactStore, artifactSlug } from './artifacts.ts';
+import { type ArtifactRef, type ArtifactStore, artifactSaver, artifactSlug } from './artifacts.ts';
 import type { BrowserPool } from './browser-pool.ts';
 import { type BlockedRequest, startGuardProxy } from './guard-proxy.ts';
 import { watchPage } from './page-watch.ts';
@@ -82,19 +82,7 @@ export async function runVerification(o: VerificationOptions): Promise<Verificat
     o.logger?.warn({ url: b.url, reason: b.reason }, 'the URL guard blocked a browser request');
   };
   const proxy = await startGuardProxy(o.guard, onBlocked);
-  const store = async (file: string, name: string, kind: ArtifactKind, data: Buffer, contentType: string) => {
-    const saved = await o.artifacts.put(`${o.artifactPrefix}/${file}`, data, contentType);
-    const ref: ArtifactRef = {
-      name,
-      kind,
-      blobId: saved.id,
-      contentType,
-      size: saved.size,
-      ...(saved.url ? { url: saved.url } : {}),
-    };
-    await o.onArtifact?.(ref);
-    return ref;
-  };
+  const store = artifactSaver(o.artifacts, o.artifactPrefix, o.onArtifact);
 
   const pages: PageResult[] = [];
   const harFile = path.join(dir, 'network.har');

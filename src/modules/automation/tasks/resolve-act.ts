@@ -41,7 +41,14 @@ export interface ActOutcome {
 const REPLAY_TIMEOUT_MS = 3_000;
 const PLANNER_RETRIES = 2;
 
-export class PlannerMissingError extends Error {}
+/** A step that needs the planner where no LLM serves its alias. */
+export class PlannerMissingError extends Error {
+  constructor(kind: string) {
+    super(
+      `${kind} needs the planner, and no LLM serves the "planner" alias here; configure llm.aliases.planner`,
+    );
+  }
+}
 
 export async function resolveAct(o: ActOptions): Promise<ActOutcome> {
   const { env, instruction } = o;
@@ -71,10 +78,7 @@ export async function resolveAct(o: ActOptions): Promise<ActOutcome> {
       }
     }
   }
-  if (!o.planner)
-    throw new PlannerMissingError(
-      'act needs the planner, and no LLM serves the "planner" alias here; configure llm.aliases.planner',
-    );
+  if (!o.planner) throw new PlannerMissingError('act');
   let problem: string | undefined;
   for (let attempt = 0; ; attempt++) {
     const current = attempt === 0 && !healing ? view : await viewPage(page, v.redact, env.timeoutMs);

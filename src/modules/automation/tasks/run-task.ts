@@ -7,8 +7,7 @@
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { Locator } from 'playwright-core';
-import { type ArtifactKind, type ArtifactRef, artifactSlug } from '../artifacts.ts';
+import { artifactSaver, artifactSlug } from '../artifacts.ts';
 import { type BlockedRequest, startGuardProxy } from '../guard-proxy.ts';
 import { installRouteGuard } from '../route-guard.ts';
 import { redactHar, redactTrace } from './redact-captures.ts';
@@ -31,19 +30,7 @@ export async function runTask(o: TaskRunOptions): Promise<TaskRunResult> {
     if (blocked.length < 100) blocked.push({ ...b, url: variables.redact(b.url) });
   };
   const proxy = await startGuardProxy(o.guard, onBlocked);
-  const store = async (file: string, name: string, kind: ArtifactKind, data: Buffer, type: string) => {
-    const saved = await o.artifacts.put(`${o.artifactPrefix}/${file}`, data, type);
-    const ref: ArtifactRef = {
-      name,
-      kind,
-      blobId: saved.id,
-      contentType: type,
-      size: saved.size,
-      ...(saved.url ? { url: saved.url } : {}),
-    };
-    await o.onArtifact?.(ref);
-    return ref;
-  };
+  const store = artifactSaver(o.artifacts, o.artifactPrefix, o.onArtifact);
 
   const result: TaskRunResult = {
     passed: false,
@@ -55,7 +42,6 @@ export async function runTask(o: TaskRunOptions): Promise<TaskRunResult> {
     blockedRequests: blocked,
     durationMs: 0,
   };
-  const secretFields: Locator[] = [];
   const usesSecrets = task.secrets.length > 0;
   const harFile = path.join(dir, 'network.har');
   const traceFile = path.join(dir, 'trace.zip');
@@ -108,7 +94,7 @@ export async function runTask(o: TaskRunOptions): Promise<TaskRunResult> {
         // A page load may take longer than a click: at least NAVIGATION_MS, within the task's time.
         const navigationTimeout = () =>
           Math.max(1, Math.min(Math.max(budget.stepTimeoutMs, NAVIGATION_MS), remaining()));
-        const env: ActionEnv = { page, variables, timeoutMs: budget.stepTimeoutMs, secretFields };
+        const env: ActionEnv = { page, variables, timeoutMs: budget.stepTimeoutMs };
         const runner = new StepRunner(o, page, env, result, stepTimeout, store);
 
         await runner.record('goto', `goto ${variables.redact(startUrl.href)}`, async () => {

@@ -43,7 +43,7 @@ export async function smokeActResolver(
   const variables = createVariables({}, {});
   return async (page, instruction, timeoutMs) => {
     const outcome = await resolveAct({
-      env: { page, variables, timeoutMs, secretFields: [] },
+      env: { page, variables, timeoutMs },
       instruction,
       projectId: ctx.projectId ?? '',
       ...(planner ? { planner } : {}),

@@ -2,13 +2,13 @@
 
 import type { CDPSession, Page } from 'playwright-core';
 import { z } from 'zod';
-import { type ArtifactKind, type ArtifactRef, artifactSlug } from '../artifacts.ts';
+import { artifactSlug, type SaveArtifact } from '../artifacts.ts';
 import { firstLine } from '../page-steps.ts';
 import type { CachedAction } from './action-cache-store.ts';
 import { targetForRef, viewPage } from './aria.ts';
 import { describeTarget, locate } from './locate.ts';
 import { type Planner, PlannerBudgetError } from './planner.ts';
-import { resolveAct, toCached } from './resolve-act.ts';
+import { PlannerMissingError, resolveAct, toCached } from './resolve-act.ts';
 import { type ActionEnv, describeAction, performAction, settle } from './task-actions.ts';
 import type { TaskStep } from './task-input.ts';
 import {
@@ -18,14 +18,6 @@ import {
   type TaskRunOptions,
   type TaskRunResult,
 } from './task-run-types.ts';
-
-export type Store = (
-  file: string,
-  name: string,
-  kind: ArtifactKind,
-  data: Buffer,
-  type: string,
-) => Promise<ArtifactRef>;
 
 /** Runs steps one by one and records each (with its screenshot). */
 export class StepRunner {
@@ -37,7 +29,7 @@ export class StepRunner {
     private readonly env: ActionEnv,
     private readonly result: TaskRunResult,
     private readonly stepTimeout: () => number,
-    private readonly store: Store,
+    private readonly store: SaveArtifact,
   ) {}
 
   /** Runs `body` as step N: its outcome, time and screenshot become a StepResult. */
@@ -115,10 +107,7 @@ export class StepRunner {
   }
 
   private requirePlanner(kind: string): Planner {
-    if (!this.o.planner)
-      throw new Error(
-        `${kind} needs the planner, and no LLM serves the "planner" alias here; configure llm.aliases.planner`,
-      );
+    if (!this.o.planner) throw new PlannerMissingError(kind);
     return this.o.planner;
   }
 
@@ -177,7 +166,6 @@ export class StepRunner {
           fullPage: true,
           type: 'png',
           timeout: env.timeoutMs,
-          mask: [...env.secretFields, page.locator('input[type=password]')],
         });
         const ref = await this.store(
           `${artifactSlug(step.screenshot)}.png`,

@@ -1,4 +1,4 @@
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { CachedAction } from './action-cache-store.ts';
 import { describeTarget, locate } from './locate.ts';
 import type { Variables } from './variables.ts';
@@ -7,8 +7,6 @@ export interface ActionEnv {
   page: Page;
   variables: Variables;
   timeoutMs: number;
-  /** Elements that hold a secret now: masked in every screenshot. */
-  secretFields: Locator[];
 }
 
 /** Says what an action does, with placeholders (never values). */
@@ -42,7 +40,6 @@ export async function performAction(env: ActionEnv, a: CachedAction): Promise<vo
     case 'fill':
       await element.fill(variables.fill(template), { timeout });
       if (variables.usesSecret(template)) {
-        env.secretFields.push(element);
         // What the field shows is drawn as dots from now on, in every screenshot.
         await element
           .evaluate((el) => (el as HTMLElement).style.setProperty('-webkit-text-security', 'disc'))

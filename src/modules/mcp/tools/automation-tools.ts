@@ -1,14 +1,11 @@
-import { buffer } from 'node:stream/consumers';
-import type { ContentBlock } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import type { BlobStore } from '../../../platform/blobs/index.ts';
 import { AutomationTaskBody, type StartTaskDeps, startAutomationTask } from '../../automation/index.ts';
 import { listOperationEvents } from '../../operations/index.ts';
 import { defineTool, ToolContent } from '../mcp-tool.ts';
+import { artifactImages } from './artifact-images.ts';
 import { type AwaitOperationDeps, awaitOperation, WaitSeconds } from './await-operation.ts';
 import { Slug } from './tool-inputs.ts';
-
-const MAX_IMAGE_BYTES = 1_500_000;
 
 interface TaskStepEvent {
   index: number;
@@ -97,21 +94,14 @@ export function automationTools(deps: StartTaskDeps & AwaitOperationDeps & { blo
           ...(ended ? {} : { note: 'Still running: follow it with get_operation.' }),
         };
         const wanted = [...steps.filter((s) => !s.passed), ...steps.filter((s) => s.passed).reverse()];
-        const images: ContentBlock[] = [];
-        for (const s of wanted) {
-          if (images.length >= screenshots * 2) break;
-          if (!s.screenshot || s.screenshot.size > MAX_IMAGE_BYTES) continue;
-          const blob = await deps.blobs.get(s.screenshot.blobId);
-          if (!blob) continue;
-          images.push(
-            { type: 'text', text: `After step ${s.index} (${s.name}): ${s.passed ? 'passed' : 'FAILED'}` },
-            {
-              type: 'image',
-              data: (await buffer(blob.stream)).toString('base64'),
-              mimeType: s.screenshot.contentType,
-            },
-          );
-        }
+        const images = await artifactImages(
+          deps.blobs,
+          wanted.map((s) => ({
+            caption: `After step ${s.index} (${s.name}): ${s.passed ? 'passed' : 'FAILED'}`,
+            shot: s.screenshot,
+          })),
+          screenshots,
+        );
         return new ToolContent([{ type: 'text', text: JSON.stringify(verdict) }, ...images]);
       },
     }),

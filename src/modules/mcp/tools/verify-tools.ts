@@ -1,4 +1,3 @@
-import { buffer } from 'node:stream/consumers';
 import type { ContentBlock } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import type { BlobStore } from '../../../platform/blobs/index.ts';
@@ -11,11 +10,9 @@ import {
   verifyEnvironment,
 } from '../../studio/index.ts';
 import { defineTool, ToolContent } from '../mcp-tool.ts';
+import { artifactImages } from './artifact-images.ts';
 import { type AwaitOperationDeps, awaitOperation, WaitSeconds } from './await-operation.ts';
 import { Slug } from './tool-inputs.ts';
-
-/** Clients and models take images up to a few megabytes; a larger screenshot is named, not sent. */
-const MAX_IMAGE_BYTES = 1_500_000;
 
 function pageSummary(page: PageResult) {
   return {
@@ -30,24 +27,16 @@ function pageSummary(page: PageResult) {
 }
 
 /** The screenshots worth looking at first: failed pages, then the rest, as many as asked for. */
-async function screenshotsOf(blobs: BlobStore, pages: PageResult[], wanted: number): Promise<ContentBlock[]> {
+function screenshotsOf(blobs: BlobStore, pages: PageResult[], wanted: number): Promise<ContentBlock[]> {
   const ordered = [...pages.filter((p) => !p.passed), ...pages.filter((p) => p.passed)];
-  const blocks: ContentBlock[] = [];
-  for (const page of ordered) {
-    if (blocks.length >= wanted * 2) break;
-    const shot = page.screenshot;
-    if (!shot || shot.size > MAX_IMAGE_BYTES) continue;
-    const blob = await blobs.get(shot.blobId);
-    if (!blob) continue;
-    blocks.push(
-      {
-        type: 'text',
-        text: `Screenshot of ${page.name} (${page.url}): ${page.passed ? 'passed' : 'FAILED'}`,
-      },
-      { type: 'image', data: (await buffer(blob.stream)).toString('base64'), mimeType: shot.contentType },
-    );
-  }
-  return blocks;
+  return artifactImages(
+    blobs,
+    ordered.map((page) => ({
+      caption: `Screenshot of ${page.name} (${page.url}): ${page.passed ? 'passed' : 'FAILED'}`,
+      shot: page.screenshot,
+    })),
+    wanted,
+  );
 }
 
 /** verify: the browser robot on an environment or URL, its verdict and screenshots as images. */
