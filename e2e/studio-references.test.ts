@@ -83,6 +83,7 @@ test('Plan: capture a page, apply its tokens, upload an image', { timeout: 150_0
   const colours = card.getByRole('list', { name: 'Proposed colours' });
   await expectVisible(colours.getByText(`primary ${DESIGN.primary}`));
   await expectVisible(card.getByText('Georgia'));
+  await expectVisible(card.getByText(`h1 ${DESIGN.headingPx[0]}px`, { exact: false }));
   await card.scrollIntoViewIfNeeded();
   await shot(page, 'reference-proposed');
 

@@ -16,6 +16,8 @@ export const DESIGN = {
   bodyFont: 'Georgia, serif',
   headingFont: '"Trebuchet MS", sans-serif',
   bodyPx: 18,
+  /** The muted paragraph's size: smaller body text. */
+  smallPx: 14,
   headingPx: [40, 28],
 } as const;
 
@@ -38,7 +40,7 @@ const PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>Solar shop
   .card { background: ${DESIGN.surface}; border: 2px solid ${DESIGN.border}; border-radius: 12px; padding: 16px; margin: 0 0 16px; }
   .btn { display: inline-block; background: ${DESIGN.primary}; color: #ffffff; border-radius: 6px; padding: 8px 16px; text-decoration: none; }
   a { color: ${DESIGN.accent}; }
-  .muted { color: ${DESIGN.muted}; }
+  .muted { color: ${DESIGN.muted}; font-size: ${DESIGN.smallPx}px; }
 </style></head><body>
 <header><h1>Solar shop</h1></header>
 <main>

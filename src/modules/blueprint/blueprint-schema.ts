@@ -25,7 +25,7 @@ export function emptyBlueprint(feature = ''): Blueprint {
       apiEndpoints: [],
       pages: [],
       uiComponents: [],
-      designSystem: { tokens: { colors: {}, fonts: {}, radii: {}, spacing: {} } },
+      designSystem: { tokens: { colors: {}, fonts: {}, fontSizes: {}, radii: {}, spacing: {} } },
     },
     userStories: [],
     references: [],

@@ -119,6 +119,8 @@ const tokenMap = <T extends z.ZodType>(value: T) =>
 export const DesignTokens = z.strictObject({
   colors: tokenMap(Color).default({}),
   fonts: tokenMap(Font).default({}),
+  /** The type scale: `body`, `small`, `h1`–`h3` (see design-defaults.ts), or any other name. */
+  fontSizes: tokenMap(Length).default({}),
   radii: tokenMap(Length).default({}),
   spacing: tokenMap(Length).default({}),
 });

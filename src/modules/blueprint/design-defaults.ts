@@ -10,6 +10,7 @@ const BASE = {
     heading: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif',
     body: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif',
   },
+  fontSizes: { small: '0.875rem', body: '1rem', h3: '1.25rem', h2: '1.5rem', h1: '2rem' },
   radii: { sm: '4px', md: '8px', lg: '16px' },
   spacing: { xs: '4px', sm: '8px', md: '16px', lg: '24px', xl: '48px' },
 };

@@ -80,6 +80,7 @@ const FILLERS: Record<string, Filler> = {
     const tokens = bp.sections.designSystem.tokens;
     tokens.colors = { ...defaults.colors, ...tokens.colors };
     tokens.fonts = { ...defaults.fonts, ...tokens.fonts };
+    tokens.fontSizes = { ...defaults.fontSizes, ...tokens.fontSizes };
     tokens.radii = { ...defaults.radii, ...tokens.radii };
     tokens.spacing = { ...defaults.spacing, ...tokens.spacing };
     return `The colors are a default palette (primary ${tokens.colors.primary}).`;

@@ -5910,6 +5910,10 @@ export interface paths {
                                                     [key: string]: string;
                                                 };
                                                 /** @default {} */
+                                                fontSizes: {
+                                                    [key: string]: string;
+                                                };
+                                                /** @default {} */
                                                 radii: {
                                                     [key: string]: string;
                                                 };
@@ -5971,6 +5975,10 @@ export interface paths {
                                             };
                                             /** @default {} */
                                             fonts: {
+                                                [key: string]: string;
+                                            };
+                                            /** @default {} */
+                                            fontSizes: {
                                                 [key: string]: string;
                                             };
                                             /** @default {} */
@@ -6157,6 +6165,10 @@ export interface paths {
                                                 [key: string]: string;
                                             };
                                             /** @default {} */
+                                            fontSizes: {
+                                                [key: string]: string;
+                                            };
+                                            /** @default {} */
                                             radii: {
                                                 [key: string]: string;
                                             };
@@ -6218,6 +6230,10 @@ export interface paths {
                                         };
                                         /** @default {} */
                                         fonts: {
+                                            [key: string]: string;
+                                        };
+                                        /** @default {} */
+                                        fontSizes: {
                                             [key: string]: string;
                                         };
                                         /** @default {} */
@@ -6375,6 +6391,10 @@ export interface paths {
                                                 [key: string]: string;
                                             };
                                             /** @default {} */
+                                            fontSizes: {
+                                                [key: string]: string;
+                                            };
+                                            /** @default {} */
                                             radii: {
                                                 [key: string]: string;
                                             };
@@ -6436,6 +6456,10 @@ export interface paths {
                                         };
                                         /** @default {} */
                                         fonts: {
+                                            [key: string]: string;
+                                        };
+                                        /** @default {} */
+                                        fontSizes: {
                                             [key: string]: string;
                                         };
                                         /** @default {} */
@@ -6675,6 +6699,10 @@ export interface paths {
                                                     [key: string]: string;
                                                 };
                                                 /** @default {} */
+                                                fontSizes: {
+                                                    [key: string]: string;
+                                                };
+                                                /** @default {} */
                                                 radii: {
                                                     [key: string]: string;
                                                 };
@@ -6736,6 +6764,10 @@ export interface paths {
                                             };
                                             /** @default {} */
                                             fonts: {
+                                                [key: string]: string;
+                                            };
+                                            /** @default {} */
+                                            fontSizes: {
                                                 [key: string]: string;
                                             };
                                             /** @default {} */
@@ -6918,6 +6950,10 @@ export interface paths {
                                                 [key: string]: string;
                                             };
                                             /** @default {} */
+                                            fontSizes: {
+                                                [key: string]: string;
+                                            };
+                                            /** @default {} */
                                             radii: {
                                                 [key: string]: string;
                                             };
@@ -6979,6 +7015,10 @@ export interface paths {
                                         };
                                         /** @default {} */
                                         fonts: {
+                                            [key: string]: string;
+                                        };
+                                        /** @default {} */
+                                        fontSizes: {
                                             [key: string]: string;
                                         };
                                         /** @default {} */
@@ -7246,6 +7286,10 @@ export interface paths {
                                                 [key: string]: string;
                                             };
                                             /** @default {} */
+                                            fontSizes: {
+                                                [key: string]: string;
+                                            };
+                                            /** @default {} */
                                             radii: {
                                                 [key: string]: string;
                                             };
@@ -7307,6 +7351,10 @@ export interface paths {
                                         };
                                         /** @default {} */
                                         fonts: {
+                                            [key: string]: string;
+                                        };
+                                        /** @default {} */
+                                        fontSizes: {
                                             [key: string]: string;
                                         };
                                         /** @default {} */
@@ -7510,6 +7558,10 @@ export interface paths {
                                         fonts: {
                                             [key: string]: string;
                                         };
+                                        /** @default {} */
+                                        fontSizes: {
+                                            [key: string]: string;
+                                        };
                                         radii: {
                                             [key: string]: string;
                                         };
@@ -7653,6 +7705,10 @@ export interface paths {
                                         [key: string]: string;
                                     };
                                     fonts: {
+                                        [key: string]: string;
+                                    };
+                                    /** @default {} */
+                                    fontSizes: {
                                         [key: string]: string;
                                     };
                                     radii: {

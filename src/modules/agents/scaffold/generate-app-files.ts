@@ -120,6 +120,7 @@ export function themeCss(tokens: DesignTokens): string {
   const merged = {
     colors: { ...DEFAULT_TOKENS.colors, ...tokens.colors },
     fonts: { ...DEFAULT_TOKENS.fonts, ...tokens.fonts },
+    fontSizes: { ...DEFAULT_TOKENS.fontSizes, ...tokens.fontSizes },
     radii: { ...DEFAULT_TOKENS.radii, ...tokens.radii },
     spacing: { ...DEFAULT_TOKENS.spacing, ...tokens.spacing },
   };
@@ -127,6 +128,7 @@ export function themeCss(tokens: DesignTokens): string {
     ...Object.entries(merged.colors).map(([k, v]) => `  --color-${k}: ${v};`),
     `  --color-on-primary: ${onColor(merged.colors.primary ?? '')};`,
     ...Object.entries(merged.fonts).map(([k, v]) => `  --font-${k}: ${v};`),
+    ...Object.entries(merged.fontSizes).map(([k, v]) => `  --text-${k}: ${v};`),
     ...Object.entries(merged.radii).map(([k, v]) => `  --radius-${k}: ${v};`),
     ...Object.entries(merged.spacing).map(([k, v]) => `  --space-${k}: ${v};`),
   ];

@@ -52,7 +52,7 @@ function dataModel(bp: Blueprint): string {
 
 function designTokens(bp: Blueprint): string {
   const tokens = bp.sections.designSystem.tokens;
-  const rows = (['colors', 'fonts', 'radii', 'spacing'] as const).flatMap((group) =>
+  const rows = (['colors', 'fonts', 'fontSizes', 'radii', 'spacing'] as const).flatMap((group) =>
     Object.entries(tokens[group]).map(([name, value]) => [group, code(name), code(value)]),
   );
   return table(['Group', 'Token', 'Value'], rows);

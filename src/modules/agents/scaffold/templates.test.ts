@@ -164,6 +164,14 @@ describe('templates catalog', () => {
     expect(css).toContain(`--color-primary: ${blueprint.sections.designSystem.tokens.colors.primary};`);
     expect(css).toMatch(/--color-on-primary: #(ffffff|111111);/);
     expect(css).toMatch(/--font-heading: .+;/);
+    // The type scale: what the Blueprint sets, the defaults for the rest, and the base styles use it.
+    const sized = structuredClone(blueprint);
+    sized.sections.designSystem.tokens.fontSizes = { h1: '3rem' };
+    const sizedCss = renderTemplate('crud-app', sized).get('public/theme.css')!;
+    expect(sizedCss).toContain('--text-h1: 3rem;');
+    expect(sizedCss).toContain('--text-body: 1rem;');
+    const base = renderTemplate('crud-app', sized).get('public/app.css')!;
+    for (const size of ['body', 'small', 'h1', 'h2', 'h3']) expect(base).toContain(`var(--text-${size})`);
   });
 
   it('refuses an unknown template', () => {

@@ -45,7 +45,7 @@ describe('captureDesign (real Chromium)', () => {
     expect(typography?.body).toEqual({ family: DESIGN.bodyFont, px: DESIGN.bodyPx });
     expect(typography?.headings).toEqual({ family: DESIGN.headingFont, sizes: [...DESIGN.headingPx] });
     expect(typography?.families.map((f) => f.family)).toEqual([DESIGN.bodyFont, DESIGN.headingFont]);
-    expect(typography?.sizes.map((s) => s.px)).toEqual([40, 28, 18]);
+    expect(typography?.sizes.map((s) => s.px)).toEqual([40, 28, 18, DESIGN.smallPx]);
 
     expect(spacing.map((s) => s.value)).toEqual(expect.arrayContaining(['8px', '16px', '24px']));
     expect(radii.map((r) => r.value)).toEqual(['6px', '12px']);

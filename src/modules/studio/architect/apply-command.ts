@@ -102,15 +102,26 @@ function answer(bp: Blueprint, id: string, text: string): string[] {
 const TOKEN_VALUE: Record<TokenGroup, z.ZodType> = {
   colors: Color,
   fonts: Font,
+  fontSizes: Length,
   radii: Length,
   spacing: Length,
 };
 
+/** A token group as the user says it. */
+const TOKEN_LABEL: Record<TokenGroup, string> = {
+  colors: 'color',
+  fonts: 'font',
+  fontSizes: 'text size',
+  radii: 'radius',
+  spacing: 'spacing',
+};
+
 function setToken(bp: Blueprint, group: TokenGroup, token: string, value: string): string[] {
   const checked = TOKEN_VALUE[group].safeParse(value);
+  const label = TOKEN_LABEL[group];
   if (!checked.success) {
-    throw new CommandRejected(`${value} is not a valid ${group} value: ${checked.error.issues[0]?.message}.`);
+    throw new CommandRejected(`${value} is not a valid ${label}: ${checked.error.issues[0]?.message}.`);
   }
   bp.sections.designSystem.tokens[group][token] = String(checked.data);
-  return [`Set ${group} ${token} to ${String(checked.data)}.`];
+  return [`Set ${label} ${token} to ${String(checked.data)}.`];
 }

@@ -140,6 +140,13 @@ describe('command grammar', () => {
       { kind: 'setToken', group: 'fonts', token: 'heading', value: 'Georgia, serif' },
     ],
     ['set radius md 8px', { kind: 'setToken', group: 'radii', token: 'md', value: '8px' }],
+    // `font size` is a group of its own, not the font named `size`.
+    ['set font size h1 2.5rem', { kind: 'setToken', group: 'fontSizes', token: 'h1', value: '2.5rem' }],
+    ['set body text size to 17px', { kind: 'setToken', group: 'fontSizes', token: 'body', value: '17px' }],
+    [
+      'set small font-size: 0.8rem',
+      { kind: 'setToken', group: 'fontSizes', token: 'small', value: '0.8rem' },
+    ],
     ['help', { kind: 'help' }],
     ["what's missing?", { kind: 'status' }],
   ])('%s', (line, command) => {

@@ -18,7 +18,7 @@ import {
   toPascalCase,
 } from '../../blueprint/index.ts';
 
-export type TokenGroup = 'colors' | 'fonts' | 'radii' | 'spacing';
+export type TokenGroup = 'colors' | 'fonts' | 'fontSizes' | 'radii' | 'spacing';
 
 export type Command =
   | { kind: 'addEntity'; name: string; fields: FieldSpec[] }
@@ -59,10 +59,17 @@ const TOKEN_GROUPS = lookupTable<TokenGroup>({
   color: 'colors',
   colour: 'colors',
   font: 'fonts',
+  'font size': 'fontSizes',
+  'font-size': 'fontSizes',
+  'text size': 'fontSizes',
+  size: 'fontSizes',
   radius: 'radii',
   spacing: 'spacing',
   space: 'spacing',
 });
+
+/** A token group as typed; `font size` before `font`, or `set font size h1 2rem` would set a font. */
+const TOKEN_GROUP = String.raw`colou?r|(?:font|text)(?:\s+|-)size|font|size|radius|spacing|space`;
 
 interface Rule {
   /** A loose prefix telling what the user meant even when the line does not parse. */
@@ -282,13 +289,13 @@ export const GRAMMAR: Rule[] = [
     freeText: true,
   },
   {
-    intent: /^set\s+(the\s+)?(\w+\s+)?(colou?r|font|radius|spacing|space)\b/i,
+    intent: /^set\s+(the\s+)?(\w+\s+)?(colou?r|font|text\s+size|size|radius|spacing|space)\b/i,
     pattern: re(
-      String.raw`set\s+${A}(?:(colou?r|font|radius|spacing|space)\s+([a-z][\w-]*)|([a-z][\w-]*)\s+(colou?r|font|radius|spacing|space))${SEP}(.+)`,
+      String.raw`set\s+${A}(?:(${TOKEN_GROUP})\s+([a-z][\w-]*)|([a-z][\w-]*)\s+(${TOKEN_GROUP}))${SEP}(.+)`,
     ),
     build: (m) => ({
       kind: 'setToken',
-      group: TOKEN_GROUPS[(m[1] ?? m[4])!.toLowerCase()]!,
+      group: TOKEN_GROUPS[(m[1] ?? m[4])!.toLowerCase().replace(/\s+/g, ' ')]!,
       token: (m[2] ?? m[3])!.toLowerCase(),
       value: m[5]!.trim(),
     }),

@@ -156,7 +156,8 @@ describe('ruleArchitectTurn', () => {
       ['add page Wall at /photos', /^Page Photos already uses \/photos\./],
       ['remove page Nope', /^There is no page named Nope \(pages: Photos, Photo details\)\./],
       ['add endpoint GET /api/photos for Photo', /^GET \/api\/photos is already an endpoint\./],
-      ['set color primary red;}', /^red;} is not a valid colors value/],
+      ['set color primary red;}', /^red;} is not a valid color: use a CSS color/],
+      ['set font size h1 huge', /^huge is not a valid text size: use a CSS length/],
       ['answer q9: yes', /^There is no open question q9 \(questions: none\)\./],
       ['add field id:integer to Photo', /^That would make the Blueprint invalid: .*id is reserved/],
     ];

@@ -114,6 +114,7 @@ describe('a design reference from a URL', () => {
         accent: DESIGN.accent,
       },
       fonts: { heading: DESIGN.headingFont, body: DESIGN.bodyFont },
+      fontSizes: { body: '18px', small: `${DESIGN.smallPx}px`, h1: '40px', h2: '28px' },
       radii: { sm: '6px', md: '12px' },
       spacing: expect.objectContaining({}),
     });
@@ -164,6 +165,7 @@ describe('a design reference from a URL', () => {
       heading: DESIGN.headingFont,
       body: DESIGN.bodyFont,
     });
+    expect(doc.sections.designSystem.tokens.fontSizes).toEqual(ref.proposal.tokens.fontSizes);
     expect(doc.references).toEqual([
       { kind: 'url', url: site.url, artifactId: ref.id, tokens: ref.proposal.tokens },
     ]);
@@ -230,6 +232,7 @@ describe('a design reference from an image', () => {
     expect(ref.proposal.tokens).toEqual({
       colors: { background: '#ffffff', text: '#111827', primary: '#7c3aed' },
       fonts: {},
+      fontSizes: {},
       radii: {},
       spacing: {},
     });

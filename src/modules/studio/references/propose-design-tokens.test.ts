@@ -7,9 +7,16 @@ const analysis = (over: Partial<DesignAnalysis> = {}): DesignAnalysis => ({
   palette: { colors: [], roles: { background: '#ffffff', text: '#111111', primary: '#2563eb' } },
   typography: {
     families: [],
-    sizes: [],
+    sizes: [
+      { px: 32, share: 0.05, heading: true, body: false },
+      { px: 24, share: 0.05, heading: true, body: false },
+      { px: 16, share: 0.7, heading: false, body: true },
+      { px: 13.333, share: 0.15, heading: false, body: true },
+      { px: 14, share: 0.04, heading: false, body: true },
+      { px: 9, share: 0.01, heading: false, body: true },
+    ],
     body: { family: '"Inter var", system-ui, sans-serif', px: 16 },
-    headings: { family: 'Georgia, serif', sizes: [32, 24] },
+    headings: { family: 'Georgia, serif', sizes: [32, 24, 16] },
   },
   spacing: [
     { value: '4px', count: 3 },
@@ -27,10 +34,13 @@ const analysis = (over: Partial<DesignAnalysis> = {}): DesignAnalysis => ({
 });
 
 describe('proposeDesignTokens', () => {
-  it('names colours by role, fonts by use, and the most used lengths smallest first', () => {
+  it('names colours by role, fonts by use, the type scale, and the most used lengths smallest first', () => {
     expect(proposeDesignTokens(analysis())).toEqual({
       colors: { background: '#ffffff', text: '#111111', primary: '#2563eb' },
       fonts: { heading: 'Georgia, serif', body: '"Inter var", system-ui, sans-serif' },
+      // Body text's size; the most used smaller body size (9px is a footnote); headings above the
+      // body's size, largest first (a heading set at body size is not a step of the scale).
+      fontSizes: { body: '16px', small: '13.33px', h1: '32px', h2: '24px' },
       // One radius in use is `md`; a pill radius is `full`.
       radii: { md: '4px', full: '9999px' },
       // The five most used (12px, used once, is left out), smallest first.
@@ -73,7 +83,7 @@ describe('proposalPatch', () => {
   });
 
   it('leaves the reference out of a Blueprint that lists 50 already, and empty maps out of it', () => {
-    const tokens = { colors: { primary: '#2563eb' }, fonts: {}, radii: {}, spacing: {} };
+    const tokens = { colors: { primary: '#2563eb' }, fonts: {}, fontSizes: {}, radii: {}, spacing: {} };
     expect(proposalPatch(tokens, source, 50)).toEqual([
       { op: 'add', path: '/sections/designSystem/tokens/colors/primary', value: '#2563eb' },
     ]);

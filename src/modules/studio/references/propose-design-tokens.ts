@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { COLOR_ROLES, type DesignAnalysis, type Measure } from '../../automation/index.ts';
+import { COLOR_ROLES, type DesignAnalysis, type Measure, type TypeScale } from '../../automation/index.ts';
 import { Color, Font, type JsonPatch, Length } from '../../blueprint/index.ts';
 import type { ReferenceSource } from './reference-schemas.ts';
 
@@ -7,6 +7,7 @@ import type { ReferenceSource } from './reference-schemas.ts';
 export interface ProposedTokens {
   colors: Record<string, string>;
   fonts: Record<string, string>;
+  fontSizes: Record<string, string>;
   radii: Record<string, string>;
   spacing: Record<string, string>;
 }
@@ -58,7 +59,37 @@ function named(measures: Measure[], scale: 'radii' | 'spacing', limit: number): 
   return Object.fromEntries(picked.map((m, i) => [names[i]!, m.value]));
 }
 
-/** Turns what a reference showed into Blueprint design tokens: colours by role, fonts, radii, spacing. */
+const HEADINGS = ['h1', 'h2', 'h3'] as const;
+/** Text smaller than this is a footnote or a badge, not the scale's `small`. */
+const SMALLEST = 10;
+
+const px = (value: number) => valid(Length, `${Math.round(value * 100) / 100}px`);
+
+/**
+ * The type scale as tokens: `body` is the size most body text is set in, `small` the most used
+ * smaller size of body text, `h1`–`h3` the largest heading sizes above the body's, largest first.
+ */
+function fontSizes(type: TypeScale | null): Record<string, string> {
+  const body = type?.body;
+  if (!body) return {};
+  const out: Record<string, string> = {};
+  const set = (name: string, value: number) => {
+    const length = px(value);
+    if (length) out[name] = length;
+  };
+  set('body', body.px);
+  const small = type.sizes
+    .filter((s) => s.body && s.px < body.px && s.px >= SMALLEST)
+    .sort((a, b) => b.share - a.share)[0];
+  if (small) set('small', small.px);
+  const headings = [...new Set(type.headings?.sizes ?? [])].filter((s) => s > body.px).sort((a, b) => b - a);
+  HEADINGS.forEach((name, i) => {
+    if (headings[i] !== undefined) set(name, headings[i]);
+  });
+  return out;
+}
+
+/** Turns what a reference showed into Blueprint design tokens: colours by role, fonts, sizes, radii, spacing. */
 export function proposeDesignTokens(analysis: DesignAnalysis): ProposedTokens {
   const colors: Record<string, string> = {};
   for (const role of COLOR_ROLES) {
@@ -78,7 +109,13 @@ export function proposeDesignTokens(analysis: DesignAnalysis): ProposedTokens {
     3,
   );
   if (analysis.radii.some(pill)) radii.full = '9999px';
-  return { colors, fonts, radii, spacing: named(analysis.spacing, 'spacing', 5) };
+  return {
+    colors,
+    fonts,
+    fontSizes: fontSizes(analysis.typography),
+    radii,
+    spacing: named(analysis.spacing, 'spacing', 5),
+  };
 }
 
 /**
@@ -91,7 +128,7 @@ export function proposalPatch(
   referenceCount: number,
 ): JsonPatch {
   const patch: JsonPatch = [];
-  for (const map of ['colors', 'fonts', 'radii', 'spacing'] as const)
+  for (const map of ['colors', 'fonts', 'fontSizes', 'radii', 'spacing'] as const)
     for (const [name, value] of Object.entries(tokens[map]))
       patch.push({ op: 'add', path: `/sections/designSystem/tokens/${map}/${name}`, value });
   if (referenceCount < MAX_REFERENCES) {

@@ -68,6 +68,8 @@ const TokenMap = z.record(z.string(), z.string());
 export const ProposedTokensView = z.object({
   colors: TokenMap,
   fonts: TokenMap,
+  // Proposals stored before the type scale was proposed have none.
+  fontSizes: TokenMap.default({}),
   radii: TokenMap,
   spacing: TokenMap,
 });

@@ -79,8 +79,8 @@ export function PlanReferences({ blueprint, editable }: { blueprint: Blueprint; 
         <ErrorAlert error={references.error} />
       ) : items.length === 0 ? (
         <PlanEmpty>
-          No references yet: paste a page's address or upload a screenshot, and its colours, fonts, spacing
-          and radii are proposed as design tokens.
+          No references yet: paste a page's address or upload a screenshot, and its colours, fonts, text
+          sizes, spacing and radii are proposed as design tokens.
         </PlanEmpty>
       ) : (
         <ul aria-label="Design references" className="mt-3 space-y-3">
@@ -114,6 +114,7 @@ function ReferenceCard({
   const name = reference.title ?? reference.url ?? 'Uploaded image';
   const others = [
     ['Fonts', tokens.fonts],
+    ['Text sizes', tokens.fontSizes],
     ['Radii', tokens.radii],
     ['Spacing', tokens.spacing],
   ] as const;

@@ -109,6 +109,7 @@ export function PlanDesign({ tokens }: { tokens: BlueprintDocument['sections']['
   const colors = Object.entries(tokens.colors ?? {});
   const others = [
     ['Fonts', tokens.fonts],
+    ['Text sizes', tokens.fontSizes],
     ['Radii', tokens.radii],
     ['Spacing', tokens.spacing],
   ] as const;
