@@ -1,3 +1,4 @@
+import { withTransaction } from '../../platform/db/pool.ts';
 import { NonRetryableError } from '../operations/index.ts';
 import { announceCommitPassed } from './commit-passed.ts';
 import type { PipelineDeps } from './deps.ts';
@@ -23,13 +24,16 @@ export async function finishPipeline(
     : bad.length
       ? 'failed'
       : 'success';
-  if (await setPipelineStatus(res.db, pipeline.id, status)) {
+  // The pipeline's end, its check and its webhook in one transaction: whoever sees the pipeline
+  // ended sees its check (with the failed cases) too.
+  await withTransaction(res.db, async (tx) => {
+    if (!(await setPipelineStatus(tx, pipeline.id, status))) return;
     const summary = bad.length
       ? `Pipeline #${pipeline.number} failed: ${bad.map((j) => `${j.name} ${j.status.replace('_', ' ')}`).join(', ')}`
       : undefined;
-    await reportPipelineCheck(res, pipeline, status, summary, res.db, testFailureAnnotations(jobs));
-    await announcePipeline(res, pipeline, status);
-  }
+    await reportPipelineCheck(res, pipeline, status, summary, tx, testFailureAnnotations(jobs));
+    await announcePipeline(res, pipeline, status, undefined, tx);
+  });
   if (status !== 'success') {
     throw new NonRetryableError(
       bad.length
