@@ -18,6 +18,7 @@ type AutomateFlags = {
   secret: string[];
   maxCalls?: string;
   cache: boolean;
+  trace?: string;
   watch: boolean;
   json?: boolean;
 };
@@ -43,6 +44,7 @@ export function registerAutomate(program: Command) {
       .option('--secret <NAME>', 'a project secret the task may type as %NAME% (repeatable)', collect, [])
       .option('--max-calls <n>', "the task's budget of planner calls")
       .option('--no-cache', 'resolve every act with the planner, ignoring the action cache')
+      .option('--trace <mode>', 'record a Playwright trace: on, retain-on-failure or off (the default)')
       .option('--json', 'print the result as JSON')
       .option('--no-watch', 'print the operation id and return at once'),
   ).action(async (file: string | undefined, opts: AutomateFlags, command: Command) => {
@@ -74,6 +76,7 @@ export function registerAutomate(program: Command) {
     if (opts.maxCalls)
       body.budget = { ...((body.budget as object) ?? {}), modelCalls: Number(opts.maxCalls) };
     if (!opts.cache) body.useCache = false;
+    if (opts.trace) body.trace = opts.trace;
     // Checked here with the API's own schema, so a mistake names the field before anything starts.
     parseInput(AutomationTaskBody, body, '');
     const client = clientFor(command, opts);

@@ -79,7 +79,7 @@ beforeEach(() => {
 
 const signIn = (extra: AutomationTaskBodyInput['steps'] = []): AutomationTaskBodyInput => ({
   startUrl: `${site.url}/login`,
-  keepTrace: true,
+  trace: 'on',
   variables: { email: 'ada@example.test' },
   secrets: ['SHOP_PASSWORD'],
   steps: [
@@ -269,8 +269,8 @@ describe('automation tasks', () => {
       { match: { contains: 'Read from the page: the first order' }, json: { id: 'A-100', total: 'twelve' } },
       { match: { contains: 'Read from the page: the first order' }, json: { id: 'A-100', total: 12.5 } },
     ]);
-    const { op, steps } = await run(
-      signIn([
+    const { op, steps, events } = await run({
+      ...signIn([
         {
           extract: 'the first order',
           schema: {
@@ -280,9 +280,12 @@ describe('automation tasks', () => {
           },
         },
       ]),
-    );
+      trace: 'retain-on-failure',
+    });
     expect(op.status).toBe('succeeded');
     expect(steps.at(-1)!.data).toEqual({ id: 'A-100', total: 12.5 });
+    // Recorded, and not kept: the task passed.
+    expect(events.some((e) => e.type === 'artifact' && e.data.kind === 'trace')).toBe(false);
     const asks = mock.requests().filter((r) => JSON.stringify(r.body).includes('the first order'));
     expect(asks).toHaveLength(2);
     expect(JSON.stringify(asks[1]!.body)).toContain('total');
@@ -334,8 +337,11 @@ describe('automation tasks', () => {
       startUrl: `${site.url}/login`,
       goal: 'click around forever',
       budget: { modelCalls: 3 },
+      trace: 'retain-on-failure',
     });
     expect(op.status).toBe('failed');
+    // The failed task's trace is kept: a zip with the trace's events in it.
+    expect(Object.keys(unzipSync(new Uint8Array(await artifact(events, 'trace'))))).toContain('trace.trace');
     const result = events.find((e) => e.type === 'task-result')!.data;
     expect(result.stoppedBecause).toContain('budget of 3 planner calls');
     expect(plannerCalls()).toBe(3);

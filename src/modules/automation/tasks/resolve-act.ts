@@ -53,12 +53,15 @@ export class PlannerMissingError extends Error {
 export async function resolveAct(o: ActOptions): Promise<ActOutcome> {
   const { env, instruction } = o;
   const { page, variables: v } = env;
-  const view = await viewPage(page, v.redact, env.timeoutMs);
-  const hash = structureHash(view.snapshot);
   const key: CacheKey = { projectId: o.projectId, urlPattern: urlPattern(page.url()), instruction };
+  // The page's snapshot (taken before anything acts on it) and the cache's answer, at once.
+  const [view, cached] = await Promise.all([
+    viewPage(page, v.redact, env.timeoutMs),
+    o.cacheDb ? findCachedAction(o.cacheDb, key) : undefined,
+  ]);
+  const hash = structureHash(view.snapshot);
   let healing = false;
   if (o.cacheDb) {
-    const cached = await findCachedAction(o.cacheDb, key);
     if (cached) {
       try {
         await performAction({ ...env, timeoutMs: Math.min(env.timeoutMs, REPLAY_TIMEOUT_MS) }, cached.action);

@@ -46,6 +46,7 @@ export async function runTask(o: TaskRunOptions): Promise<TaskRunResult> {
   const harFile = path.join(dir, 'network.har');
   const traceFile = path.join(dir, 'trace.zip');
   const pending: Array<Promise<unknown>> = [];
+  const tracing = task.trace !== 'off';
   let keepTrace = false;
   try {
     await o.pool.withContext(
@@ -62,7 +63,7 @@ export async function runTask(o: TaskRunOptions): Promise<TaskRunResult> {
       async (context) => {
         await installRouteGuard(context, o.guard, onBlocked);
         // Screencast frames would show what a visible field holds; with secrets, DOM snapshots only.
-        await context.tracing.start({ screenshots: !usesSecrets, snapshots: true });
+        if (tracing) await context.tracing.start({ screenshots: !usesSecrets, snapshots: true });
         const page = await context.newPage();
         page.on('download', (download) => {
           pending.push(
@@ -136,9 +137,9 @@ export async function runTask(o: TaskRunOptions): Promise<TaskRunResult> {
           new Promise((resolve) => (timer = setTimeout(resolve, Math.max(0, deadline - performance.now())))),
         ]);
         clearTimeout(timer);
-        // Writing the trace costs; it is kept when the task failed, or always when asked.
-        keepTrace = task.keepTrace || !result.passed;
-        await context.tracing.stop(keepTrace ? { path: traceFile } : {});
+        // Writing the trace costs: with `retain-on-failure` only a failed task's is written.
+        keepTrace = task.trace === 'on' || (task.trace === 'retain-on-failure' && !result.passed);
+        if (tracing) await context.tracing.stop(keepTrace ? { path: traceFile } : {});
       },
     );
     const har = await readFile(harFile, 'utf8').catch(() => undefined);

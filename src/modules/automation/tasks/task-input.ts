@@ -140,8 +140,12 @@ export const AutomationTaskBody = z
     budget: TaskBudget.default(TaskBudget.parse({})),
     /** A screenshot after every step (the default), or only after a step that failed. */
     screenshots: z.enum(['steps', 'failures']).default('steps'),
-    /** Keep the Playwright trace of a task that passed too (a failed task's is always kept). */
-    keepTrace: z.boolean().default(false),
+    /**
+     * The Playwright trace (DOM snapshots of every action, network, console): `off` (the default:
+     * recording one costs about a fifth of a short task's time), `on`, or `retain-on-failure`
+     * (recorded always, kept only when the task failed).
+     */
+    trace: z.enum(['off', 'on', 'retain-on-failure']).default('off'),
     /** Replay actions the planner resolved before (default true). */
     useCache: z.boolean().default(true),
   })
