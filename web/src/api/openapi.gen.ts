@@ -8642,8 +8642,11 @@ export interface paths {
                          * @enum {string}
                          */
                         screenshots?: "steps" | "failures";
-                        /** @default false */
-                        keepTrace?: boolean;
+                        /**
+                         * @default off
+                         * @enum {string}
+                         */
+                        trace?: "off" | "on" | "retain-on-failure";
                         /** @default true */
                         useCache?: boolean;
                     };
