@@ -21,9 +21,11 @@ import {
   createDeployRuntime,
   type DeployRuntime,
   deployRoutes,
+  environmentAccessRoutes,
   environmentTargets,
   previewsOnReviewEvent,
   registerDeployJobs,
+  robotAccessCookies,
 } from './modules/deploy/index.ts';
 import { configureGit, gitRoutes, type PushListener } from './modules/git/index.ts';
 import {
@@ -208,6 +210,8 @@ export async function createResources(
     // Each task may reach the one environment it verifies: its host labels on the port Orchard
     // really listens on, and its app's direct port.
     environmentOf: (url: string) => environmentTargets({ db, config, urls: res.deploy.urls }, url),
+    // …and gets in when it is private, as a member would.
+    accessCookies: (url: string) => robotAccessCookies({ db, config, urls: res.deploy.urls, clock }, url),
     logger,
   };
   // Smoke suites' `act` steps share the tasks' action cache and planner.
@@ -492,6 +496,7 @@ export async function createHttp(res: AppResources, options: HttpOptions = {}): 
         checkBudget: options.checkLlmBudget ?? sessionBudgetGate(res),
       }),
       deployRoutes(res),
+      environmentAccessRoutes(res),
       studioRoutes(res),
       designReferenceRoutes(res),
       verificationRoutes(res),

@@ -147,6 +147,11 @@ export const Config = z.object({
         .string()
         .regex(/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/, 'must be a DNS name such as localhost or apps.example.com')
         .default('localhost'),
+      /**
+       * New staging and preview environments answer only to the project's members and share links
+       * (production is always created public); each can be switched later.
+       */
+      privateByDefault: bool.default(true),
       /** The container image `deploy render --target k8s` uses; `{slug}`, `{sha}`, `{shortSha}` are filled in. */
       image: z.string().min(1).default('orchard-app:{slug}-{sha}'),
     })
@@ -283,6 +288,7 @@ export const ENV_KEYS: Record<string, string> = {
   ORCHARD_DEPLOY_HEALTH_TIMEOUT_MS: 'deploy.healthTimeoutMs',
   ORCHARD_DEPLOY_DRAIN_TIMEOUT_MS: 'deploy.drainTimeoutMs',
   ORCHARD_DEPLOY_DOMAIN: 'deploy.domain',
+  ORCHARD_DEPLOY_PRIVATE_BY_DEFAULT: 'deploy.privateByDefault',
   ORCHARD_DEPLOY_IMAGE: 'deploy.image',
   ORCHARD_URL: 'url',
   ORCHARD_TOKEN: 'token',

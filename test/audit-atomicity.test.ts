@@ -253,6 +253,9 @@ beforeAll(async () => {
      VALUES ($1, 'preview/check', 'preview', 'preview-check--atomic', $2, $2, 'running', 9, now(), now())`,
     [project.id, ids.release2],
   );
+  ids.shareLink = (
+    await ok({ method: 'POST', url: p('/environments/staging/share-links'), payload: { note: 'spare' } })
+  ).id;
   const login = await t.http.inject({
     method: 'POST',
     url: '/api/auth/login',
@@ -571,6 +574,25 @@ const CASES: Case[] = [
     route: 'POST /api/projects/:slug/environments/:env/pin',
     action: 'environment.pin',
     request: () => ({ method: 'POST', url: p('/environments/preview--feat/pin'), payload: { pinned: true } }),
+  },
+  {
+    route: 'PUT /api/projects/:slug/environments/:env/access',
+    action: 'environment.access',
+    request: () => ({ method: 'PUT', url: p('/environments/staging/access'), payload: { access: 'public' } }),
+  },
+  {
+    route: 'POST /api/projects/:slug/environments/:env/share-links',
+    action: 'environment.share_link.create',
+    request: () => ({
+      method: 'POST',
+      url: p('/environments/staging/share-links'),
+      payload: { expiresInHours: 4, note: 'for a client' },
+    }),
+  },
+  {
+    route: 'DELETE /api/projects/:slug/environments/:env/share-links/:id',
+    action: 'environment.share_link.revoke',
+    request: () => ({ method: 'DELETE', url: p(`/environments/staging/share-links/${ids.shareLink}`) }),
   },
   {
     route: 'DELETE /api/projects/:slug/environments/:env',

@@ -50,6 +50,8 @@ export async function deployFixture(
       'deploy.drainTimeoutMs': 2_000,
       'rateLimit.tokenPerMinute': 100_000,
       'rateLimit.ipPerMinute': 100_000,
+      // These tests reach apps without signing in; private environments have tests of their own.
+      'deploy.privateByDefault': false,
       ...overrides,
     },
     { clock: options.clock },

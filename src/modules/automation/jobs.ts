@@ -3,6 +3,7 @@ import type { Config } from '../../config.ts';
 import { ValidationError } from '../../platform/errors.ts';
 import type { Logger } from '../../platform/log.ts';
 import { defineStep, NonRetryableError, type Registry, type StepContext } from '../operations/index.ts';
+import type { AccessCookie } from './access-cookie.ts';
 import type { ArtifactStore } from './artifacts.ts';
 import { storyChecks, suiteFromBlueprint } from './blueprint-suite.ts';
 import type { BrowserPool } from './browser-pool.ts';
@@ -21,6 +22,8 @@ export interface AutomationDeps {
    * undefined when it is none: the task may then reach only automation.allowHosts.
    */
   environmentOf?: (url: string) => Promise<readonly Target[] | undefined>;
+  /** Cookies that let the robot into the private environment a URL points at (the deploy module mints them). */
+  accessCookies?: (url: string) => Promise<readonly AccessCookie[]>;
   logger?: Logger;
   /** Smoke suites' `act` steps: the action cache and the planner (absent: such steps fail). */
   planning?: Planning;
@@ -145,8 +148,10 @@ export async function verifyStep(
       : undefined;
   ctx.log(`Verifying ${suite.pages.length} page(s) at ${input.baseUrl}`);
   try {
+    const cookies = (await deps.accessCookies?.(input.baseUrl)) ?? [];
     const result = await runVerification({
       baseUrl: input.baseUrl,
+      cookies,
       suite,
       pool: deps.pool,
       guard,

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import type { Logger } from '../../platform/log.ts';
+import type { AccessCookie } from './access-cookie.ts';
 import { type ArtifactRef, type ArtifactStore, artifactSaver, artifactSlug } from './artifacts.ts';
 import type { BrowserPool } from './browser-pool.ts';
 import { type BlockedRequest, startGuardProxy } from './guard-proxy.ts';
@@ -38,6 +39,8 @@ export interface VerificationOptions {
   act?: (page: Page, instruction: string, timeoutMs: number) => Promise<string>;
   onArtifact?: (artifact: ArtifactRef) => unknown;
   logger?: Logger;
+  /** Cookies the browser starts with: the access a private environment gives Orchard's robot. */
+  cookies?: readonly AccessCookie[];
 }
 
 export interface VerificationResult {
@@ -102,6 +105,7 @@ export async function runVerification(o: VerificationOptions): Promise<Verificat
       },
       async (context) => {
         await installRouteGuard(context, o.guard, onBlocked);
+        if (o.cookies?.length) await context.addCookies([...o.cookies]);
         await context.tracing.start({ screenshots: true, snapshots: true });
         const page = await context.newPage();
         const watch = watchPage(page, blocked);

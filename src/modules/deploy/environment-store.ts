@@ -17,6 +17,7 @@ export interface EnvironmentRow {
   status: EnvStatus;
   port: number | null;
   pinned: boolean;
+  access: 'private' | 'public';
   expires_at: Date | null;
   last_error: string | null;
   generation: number;
@@ -105,12 +106,29 @@ export async function labelTaken(db: Queryable, label: string): Promise<boolean>
 /** Creates the environment if missing (locked for the caller's transaction either way). */
 export async function ensureEnvironment(
   db: Queryable,
-  e: { projectId: string; name: string; kind: EnvKind; branch: string | null; hostLabel: string; now: Date },
+  e: {
+    projectId: string;
+    name: string;
+    kind: EnvKind;
+    branch: string | null;
+    hostLabel: string;
+    /** Set when the environment is created, never changed here. Default: production public, else private. */
+    access?: 'private' | 'public';
+    now: Date;
+  },
 ): Promise<EnvironmentRow> {
   await db.query(
-    `INSERT INTO environments (project_id, name, kind, branch, host_label, created_at, updated_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $6) ON CONFLICT (project_id, name) DO NOTHING`,
-    [e.projectId, e.name, e.kind, e.branch, e.hostLabel, e.now],
+    `INSERT INTO environments (project_id, name, kind, branch, host_label, access, created_at, updated_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $7) ON CONFLICT (project_id, name) DO NOTHING`,
+    [
+      e.projectId,
+      e.name,
+      e.kind,
+      e.branch,
+      e.hostLabel,
+      e.access ?? (e.kind === 'production' ? 'public' : 'private'),
+      e.now,
+    ],
   );
   const { rows } = await db.query<EnvironmentRow>(
     'SELECT * FROM environments WHERE project_id = $1 AND name = $2 FOR UPDATE',

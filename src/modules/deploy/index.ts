@@ -2,6 +2,9 @@
  * The deploy module's public face: environments, releases, the supervisor and proxy,
  * publish/rollback, k8s render (apps, and the Job of an agent session).
  */
+
+export { environmentAccessRoutes } from './access/access-routes.ts';
+export { robotAccessCookies } from './access/robot-access.ts';
 export { APP_SETTINGS_PATH, type AppSettings, parseAppSettings } from './app-settings.ts';
 export type { DeployDeps } from './deps.ts';
 export { type EnvKind, type EnvName, parseEnvName, previewName } from './env-name.ts';

@@ -35,6 +35,8 @@ export const EnvironmentView = z.object({
   /** The release a rollback would go back to; null when there is none it may go back to. */
   rollbackTo: z.object({ id: z.string(), shortSha: z.string() }).nullable(),
   pinned: z.boolean(),
+  /** `private`: members of the project (and share links) only; `public`: anyone. */
+  access: z.enum(['private', 'public']),
   expiresAt: z.string().nullable(),
   lastError: z.string().nullable(),
   deployedAt: z.string().nullable(),

@@ -38,6 +38,7 @@ export function toEnvironmentView(
     release: release ? toReleaseView(release) : null,
     rollbackTo: rollbackTo ? { id: rollbackTo.id, shortSha: rollbackTo.sha.slice(0, 7) } : null,
     pinned: e.pinned,
+    access: e.access,
     expiresAt: e.expires_at?.toISOString() ?? null,
     lastError: e.last_error,
     deployedAt: e.deployed_at?.toISOString() ?? null,

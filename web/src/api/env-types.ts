@@ -7,3 +7,4 @@ export type Release = ItemOf<Answer<'/api/projects/{slug}/releases', 'get'>>;
 export type AppLogLine = ItemOf<Answer<'/api/projects/{slug}/environments/{env}/logs', 'get'>>;
 export type PublishResult = Answer<'/api/projects/{slug}/publish', 'post'>;
 export type DeployAccepted = Answer<'/api/projects/{slug}/deploy', 'post', 202>;
+export type CreatedShareLink = Answer<'/api/projects/{slug}/environments/{env}/share-links', 'post', 201>;

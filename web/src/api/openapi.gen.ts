@@ -5036,6 +5036,8 @@ export interface paths {
                                     shortSha: string;
                                 } | null;
                                 pinned: boolean;
+                                /** @enum {string} */
+                                access: "private" | "public";
                                 expiresAt: string | null;
                                 lastError: string | null;
                                 deployedAt: string | null;
@@ -5111,6 +5113,8 @@ export interface paths {
                                 shortSha: string;
                             } | null;
                             pinned: boolean;
+                            /** @enum {string} */
+                            access: "private" | "public";
                             expiresAt: string | null;
                             lastError: string | null;
                             deployedAt: string | null;
@@ -5310,6 +5314,8 @@ export interface paths {
                                     shortSha: string;
                                 } | null;
                                 pinned: boolean;
+                                /** @enum {string} */
+                                access: "private" | "public";
                                 expiresAt: string | null;
                                 lastError: string | null;
                                 deployedAt: string | null;
@@ -5405,6 +5411,8 @@ export interface paths {
                                     shortSha: string;
                                 } | null;
                                 pinned: boolean;
+                                /** @enum {string} */
+                                access: "private" | "public";
                                 expiresAt: string | null;
                                 lastError: string | null;
                                 deployedAt: string | null;
@@ -5499,6 +5507,8 @@ export interface paths {
                                 shortSha: string;
                             } | null;
                             pinned: boolean;
+                            /** @enum {string} */
+                            access: "private" | "public";
                             expiresAt: string | null;
                             lastError: string | null;
                             deployedAt: string | null;
@@ -5562,6 +5572,246 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/app-access": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query: {
+                    to: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{slug}/environments/{env}/access": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    slug: string;
+                    env: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        access: "private" | "public";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            name: string;
+                            /** @enum {string} */
+                            kind: "staging" | "production" | "preview";
+                            branch: string | null;
+                            url: string;
+                            directUrl: string | null;
+                            port: number | null;
+                            /** @enum {string} */
+                            status: "pending" | "starting" | "deploying" | "running" | "crashed" | "failed" | "stopped";
+                            /** @enum {string} */
+                            desiredState: "running" | "stopped";
+                            release: {
+                                id: string;
+                                sha: string;
+                                shortSha: string;
+                                branch: string | null;
+                                /** @enum {string} */
+                                status: "preparing" | "ready" | "failed" | "pruned";
+                                verified: boolean;
+                                verificationOperationId: string | null;
+                                verifiedAt: string | null;
+                                error: string | null;
+                                createdBy: string;
+                                createdAt: string;
+                            } | null;
+                            rollbackTo: {
+                                id: string;
+                                shortSha: string;
+                            } | null;
+                            pinned: boolean;
+                            /** @enum {string} */
+                            access: "private" | "public";
+                            expiresAt: string | null;
+                            lastError: string | null;
+                            deployedAt: string | null;
+                            hostLabel: string;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{slug}/environments/{env}/share-links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    slug: string;
+                    env: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                note: string;
+                                createdAt: string;
+                                expiresAt: string;
+                                revokedAt: string | null;
+                                active: boolean;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    slug: string;
+                    env: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @default 24 */
+                        expiresInHours?: number;
+                        /** @default  */
+                        note?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            note: string;
+                            createdAt: string;
+                            expiresAt: string;
+                            revokedAt: string | null;
+                            active: boolean;
+                            url: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{slug}/environments/{env}/share-links/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    slug: string;
+                    env: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
         options?: never;
         head?: never;
         patch?: never;

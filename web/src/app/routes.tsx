@@ -1,4 +1,5 @@
 import { type ComponentType, lazy } from 'react';
+import { AppAccessPage } from '../pages/app-access.tsx';
 import { CommitPage } from '../pages/commit.tsx';
 import { CommitsPage } from '../pages/commits.tsx';
 import { ComparePage } from '../pages/compare.tsx';
@@ -55,6 +56,8 @@ export interface AppRoute {
 export const routes: AppRoute[] = [
   { path: '/setup', page: SetupPage, access: 'setup' },
   { path: '/login', page: LoginPage, access: 'guest' },
+  // A private environment sends browsers here to be let in (deploy/access/app-access-gate.ts).
+  { path: '/app-access', page: AppAccessPage },
   { path: '/', page: LandingPage, nav: 'Build' },
   { path: '/projects', page: ProjectsPage, nav: 'Projects' },
   { path: '/projects/:slug', page: ProjectPage },

@@ -62,6 +62,7 @@ export async function runTask(o: TaskRunOptions): Promise<TaskRunResult> {
       },
       async (context) => {
         await installRouteGuard(context, o.guard, onBlocked);
+        if (o.cookies?.length) await context.addCookies([...o.cookies]);
         // Screencast frames would show what a visible field holds; with secrets, DOM snapshots only.
         if (tracing) await context.tracing.start({ screenshots: !usesSecrets, snapshots: true });
         const page = await context.newPage();

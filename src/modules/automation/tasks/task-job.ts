@@ -76,8 +76,10 @@ export async function runTaskStep(
   );
   let result: TaskRunResult;
   try {
+    const cookies = (await deps.accessCookies?.(task.startUrl)) ?? [];
     result = await runTask({
       task,
+      cookies,
       projectId,
       variables,
       pool: deps.pool,

@@ -1,5 +1,6 @@
 import type { Queryable } from '../../../platform/db/pool.ts';
 import type { Logger } from '../../../platform/log.ts';
+import type { AccessCookie } from '../access-cookie.ts';
 import type { ArtifactRef, ArtifactStore } from '../artifacts.ts';
 import type { BrowserPool } from '../browser-pool.ts';
 import type { BlockedRequest } from '../guard-proxy.ts';
@@ -62,6 +63,8 @@ export interface TaskRunOptions {
   logger?: Logger;
   onStep?: (step: StepResult) => unknown;
   onArtifact?: (artifact: ArtifactRef) => unknown;
+  /** Cookies the browser starts with: the access a private environment gives Orchard's robot. */
+  cookies?: readonly AccessCookie[];
 }
 
 /** Ends a task early with a reason (budget, time, a failed step); not an error of Orchard's. */

@@ -51,6 +51,7 @@ export async function deployRelease(
       kind: env.kind,
       branch: env.branch ?? null,
       hostLabel: label,
+      access: env.kind === 'production' || !config.deploy.privateByDefault ? 'public' : 'private',
       now,
     });
     const ttlMs = config.deploy.previewTtlHours * 3_600_000;

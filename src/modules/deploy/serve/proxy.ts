@@ -7,6 +7,8 @@ import {
 } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import type { Logger } from '../../../platform/log.ts';
+import type { AppAccessGate } from '../access/app-access-gate.ts';
+import { stripOrchardCookies } from '../access/app-access-gate.ts';
 import { labelFromHost } from './host-label.ts';
 import { sendProxyPage } from './proxy-pages.ts';
 
@@ -23,6 +25,10 @@ export interface AppProxyOptions {
   /** For labels not supervised in this process (another Orchard on this machine runs the app). */
   lookup(label: string): Promise<Destination>;
   logger: Logger;
+  /** Who may see a private environment (absent: every environment is public). */
+  gate?: AppAccessGate;
+  /** Cookies of Orchard's own that are never passed on to an app. */
+  stripCookies?: readonly string[];
 }
 
 const HOP_BY_HOP = new Set([
@@ -91,6 +97,9 @@ export function createAppProxy(options: AppProxyOptions) {
     const done = dest.enter?.() ?? (() => undefined);
     res.once('close', done);
     const headers = { ...endToEnd(req.headers), ...forwardedHeaders(req) };
+    const cookie = stripOrchardCookies(req.headers.cookie, options.stripCookies ?? []);
+    if (cookie === undefined) delete headers.cookie;
+    else headers.cookie = cookie;
     const bodiless =
       IDEMPOTENT.has(req.method ?? '') && !req.headers['content-length'] && !req.headers['transfer-encoding'];
     const send = (attempt: number) => {
@@ -136,29 +145,43 @@ export function createAppProxy(options: AppProxyOptions) {
     send(1);
   };
 
+  /** Sends the request on to the label's app, or answers why it cannot. */
+  const route = (req: IncomingMessage, res: ServerResponse, label: string, host: string) => {
+    const dest = resolve(label);
+    if (dest instanceof Promise) {
+      dest.then(
+        (d) => forward(req, res, d, host),
+        (error) => {
+          options.logger.error({ err: error, host }, 'proxy: lookup failed');
+          sendProxyPage(res, 502, 'The app is not reachable', 'Orchard could not look this environment up.');
+        },
+      );
+    } else {
+      forward(req, res, dest, host);
+    }
+  };
+
   return {
     /** The `hostRouter` of the HTTP server: true when the Host names a deployed app (then it is handled here). */
     handle(req: IncomingMessage, res: ServerResponse): boolean {
       const label = labelFromHost(req.headers.host, options.domain);
       if (!label) return false;
       const host = req.headers.host ?? label;
-      const dest = resolve(label);
-      if (dest instanceof Promise) {
-        dest.then(
-          (d) => forward(req, res, d, host),
-          (error) => {
-            options.logger.error({ err: error, host }, 'proxy: lookup failed');
-            sendProxyPage(
-              res,
-              502,
-              'The app is not reachable',
-              'Orchard could not look this environment up.',
-            );
-          },
-        );
-      } else {
-        forward(req, res, dest, host);
+      if (!options.gate) {
+        route(req, res, label, host);
+        return true;
       }
+      options.gate.check(label, req).then(
+        (decision) => {
+          if (decision.kind === 'forward') return route(req, res, label, host);
+          res.writeHead(decision.status, decision.headers);
+          res.end(decision.body);
+        },
+        (error) => {
+          options.logger.error({ err: error, host }, 'proxy: the access check failed');
+          sendProxyPage(res, 502, 'The app is not reachable', 'Orchard could not check who may see it.');
+        },
+      );
       return true;
     },
 
@@ -167,37 +190,53 @@ export function createAppProxy(options: AppProxyOptions) {
       const label = labelFromHost(req.headers.host, options.domain);
       if (!label) return false;
       socket.on('error', () => socket.destroy());
-      void Promise.resolve(resolve(label)).then(
-        (dest) => {
-          if (dest.kind !== 'up') {
-            socket.end(
-              `HTTP/1.1 ${dest.kind === 'unknown' ? '404 Not Found' : '502 Bad Gateway'}\r\nconnection: close\r\n\r\n`,
-            );
-            return;
-          }
-          const done = dest.enter?.() ?? (() => undefined);
-          const upstream = connect(dest.port, '127.0.0.1', () => {
-            let preamble = `${req.method} ${req.url} HTTP/${req.httpVersion}\r\n`;
-            for (let i = 0; i < req.rawHeaders.length; i += 2) {
-              if (!/^x-forwarded-(for|host|proto|port)$/i.test(req.rawHeaders[i]!))
-                preamble += `${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}\r\n`;
+      // A private environment's websocket needs the same access as its pages (no redirects here).
+      const allowed = options.gate
+        ? options.gate.check(label, req).then((d) => d.kind === 'forward')
+        : Promise.resolve(true);
+      void allowed
+        .then((ok) => (ok ? resolve(label) : undefined))
+        .then(
+          (dest) => {
+            if (!dest) {
+              socket.end('HTTP/1.1 401 Unauthorized\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+              return;
             }
-            for (const [k, v] of Object.entries(forwardedHeaders(req))) preamble += `${k}: ${v}\r\n`;
-            upstream.write(`${preamble}\r\n`);
-            if (head.length) upstream.write(head);
-            socket.pipe(upstream).pipe(socket);
-          });
-          const close = () => {
-            done();
-            socket.destroy();
-            upstream.destroy();
-          };
-          upstream.on('error', close);
-          upstream.on('close', close);
-          socket.on('close', close);
-        },
-        () => socket.destroy(),
-      );
+            if (dest.kind !== 'up') {
+              socket.end(
+                `HTTP/1.1 ${dest.kind === 'unknown' ? '404 Not Found' : '502 Bad Gateway'}\r\nconnection: close\r\n\r\n`,
+              );
+              return;
+            }
+            const done = dest.enter?.() ?? (() => undefined);
+            const upstream = connect(dest.port, '127.0.0.1', () => {
+              let preamble = `${req.method} ${req.url} HTTP/${req.httpVersion}\r\n`;
+              for (let i = 0; i < req.rawHeaders.length; i += 2) {
+                const name = req.rawHeaders[i]!;
+                if (/^x-forwarded-(for|host|proto|port)$/i.test(name)) continue;
+                if (/^cookie$/i.test(name)) {
+                  const kept = stripOrchardCookies(req.rawHeaders[i + 1], options.stripCookies ?? []);
+                  if (kept) preamble += `${name}: ${kept}\r\n`;
+                  continue;
+                }
+                preamble += `${name}: ${req.rawHeaders[i + 1]}\r\n`;
+              }
+              for (const [k, v] of Object.entries(forwardedHeaders(req))) preamble += `${k}: ${v}\r\n`;
+              upstream.write(`${preamble}\r\n`);
+              if (head.length) upstream.write(head);
+              socket.pipe(upstream).pipe(socket);
+            });
+            const close = () => {
+              done();
+              socket.destroy();
+              upstream.destroy();
+            };
+            upstream.on('error', close);
+            upstream.on('close', close);
+            socket.on('close', close);
+          },
+          () => socket.destroy(),
+        );
       return true;
     },
 

@@ -8,6 +8,9 @@ import type { Logger } from '../../../platform/log.ts';
 import type { Isolation } from '../../../platform/sandbox/index.ts';
 import type { Tracing } from '../../../platform/tracing.ts';
 import type { Vault } from '../../secrets/index.ts';
+import { deleteExpiredGrants } from '../access/access-store.ts';
+import { APP_ACCESS_COOKIE, ORCHARD_COOKIES } from '../access/access-tokens.ts';
+import { createAppAccessGate } from '../access/app-access-gate.ts';
 import type { DeployDeps } from '../deps.ts';
 import { findEnvironmentByLabel } from '../environment-store.ts';
 import { sweepExpiredPreviews } from '../previews/sweep-previews.ts';
@@ -74,6 +77,17 @@ export class DeployRuntime {
     this.proxy = createAppProxy({
       domain: o.config.deploy.domain,
       logger: o.logger,
+      gate: createAppAccessGate({
+        db: o.db,
+        clock: o.clock,
+        logger: o.logger,
+        orchardOrigin: (req) =>
+          this.urls.orchardFor(
+            req.headers.host ?? '',
+            String(req.headers['x-forwarded-proto'] ?? '').startsWith('https') ? 'https' : 'http',
+          ),
+      }),
+      stripCookies: [APP_ACCESS_COOKIE, ...ORCHARD_COOKIES],
       local: (label) => this.supervisor.route(label),
       lookup: (label) => this.lookup(label),
     });
@@ -112,6 +126,7 @@ export class DeployRuntime {
     this.sweeping ??= (async () => {
       try {
         await sweepExpiredPreviews(this.deps);
+        await deleteExpiredGrants(this.o.db, this.o.clock.now());
         if (this.deps.supervising()) await this.supervisor.reconcileAll();
       } catch (error) {
         this.o.logger.error({ err: error }, 'deploy: reconciler pass failed');

@@ -27,6 +27,16 @@ export class AppUrls {
     return `http://localhost:${port} http://127.0.0.1:${port}`;
   }
 
+  /**
+   * Orchard's origin as seen from an app's host: the public URL's, else the app host without its
+   * label (`staging--shop.localhost:3000` → `localhost:3000`), where the browser's Orchard session is.
+   */
+  orchardFor(appHost: string, proto: 'http' | 'https'): string {
+    if (this.config.publicUrl) return new URL(this.config.publicUrl).origin;
+    const dot = appHost.indexOf('.');
+    return `${proto}://${dot > 0 ? appHost.slice(dot + 1) : appHost}`;
+  }
+
   /** The app's own port: reachable only from the machine Orchard runs on. */
   direct(port: number | null): string | null {
     return port ? `http://127.0.0.1:${port}/` : null;

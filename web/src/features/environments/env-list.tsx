@@ -6,8 +6,15 @@ import { Button } from '../../widgets/button.tsx';
 import { ConfirmButton } from '../../widgets/confirm-button.tsx';
 import { formatDateTime, formatRelative } from '../../widgets/format.ts';
 import { roleAtLeast } from '../projects/roles.ts';
+import { AccessActions, AccessBadge, NewShareLink } from './env-access.tsx';
 import { EnvStatusBadge, envTitle, ReleaseTag } from './env-badges.tsx';
-import { usePin, useRemoveEnvironment, useRollback } from './env-queries.ts';
+import {
+  useCreateShareLink,
+  usePin,
+  useRemoveEnvironment,
+  useRollback,
+  useSetAccess,
+} from './env-queries.ts';
 
 /** Every environment of the project with what runs there and what can be done to it. */
 export function EnvironmentList({
@@ -26,7 +33,9 @@ export function EnvironmentList({
   const rollback = useRollback(slug);
   const pin = usePin(slug);
   const remove = useRemoveEnvironment(slug);
-  const error = rollback.error ?? pin.error ?? remove.error;
+  const access = useSetAccess(slug);
+  const share = useCreateShareLink(slug);
+  const error = rollback.error ?? pin.error ?? remove.error ?? access.error ?? share.error;
   if (!environments.length) {
     return (
       <p className="px-5 py-10 text-center text-sm text-slate-500">
@@ -52,6 +61,7 @@ export function EnvironmentList({
                   <div className="flex flex-wrap items-center gap-2">
                     <h3 className="font-semibold text-slate-900">{envTitle(env)}</h3>
                     <EnvStatusBadge status={env.status} />
+                    <AccessBadge env={env} />
                     {env.pinned && <Badge tone="blue">pinned</Badge>}
                     {env.branch && env.kind === 'preview' && (
                       <code className="text-xs text-slate-500">{env.branch}</code>
@@ -81,6 +91,7 @@ export function EnvironmentList({
                     )}
                   </div>
                   {env.lastError && <p className="mt-1.5 text-xs text-red-700">{env.lastError}</p>}
+                  {share.data && share.variables?.env === env.name && <NewShareLink link={share.data} />}
                 </div>
                 <div className="flex flex-wrap items-center gap-1.5">
                   <Button
@@ -91,6 +102,13 @@ export function EnvironmentList({
                   >
                     Logs
                   </Button>
+                  <AccessActions
+                    env={env}
+                    canSwitch={roleAtLeast(role, 'maintainer')}
+                    canShare={canAct}
+                    access={access}
+                    share={share}
+                  />
                   {canAct && env.kind !== 'preview' && env.rollbackTo && (
                     <ConfirmButton
                       size="sm"

@@ -1,6 +1,12 @@
 import { useMutation, useMutationState, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, seg } from '../../api/client.ts';
-import type { DeployAccepted, Environment, PublishResult, Release } from '../../api/env-types.ts';
+import type {
+  CreatedShareLink,
+  DeployAccepted,
+  Environment,
+  PublishResult,
+  Release,
+} from '../../api/env-types.ts';
 import type { Page } from '../../api/page.ts';
 import { keys } from '../../api/query-keys.ts';
 
@@ -68,6 +74,24 @@ export function usePin(slug: string) {
     mutationFn: ({ env, pinned }: { env: string; pinned: boolean }) =>
       api.post<Environment>(`${envPath(slug, env)}/pin`, { pinned }),
     onSettled: invalidate,
+  });
+}
+
+/** Private (members and share links) or public (anyone): maintainers. */
+export function useSetAccess(slug: string) {
+  const invalidate = useInvalidateDeploy(slug);
+  return useMutation({
+    mutationFn: ({ env, access }: { env: string; access: 'private' | 'public' }) =>
+      api.put<Environment>(`${envPath(slug, env)}/access`, { access }),
+    onSettled: invalidate,
+  });
+}
+
+/** A link that lets anyone see a private environment for a day; its address is shown once. */
+export function useCreateShareLink(slug: string) {
+  return useMutation({
+    mutationFn: ({ env }: { env: string }) =>
+      api.post<CreatedShareLink>(`${envPath(slug, env)}/share-links`, { expiresInHours: 24 }),
   });
 }
 
