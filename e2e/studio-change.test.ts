@@ -134,7 +134,9 @@ test('a change request from the Studio: the agent changes the built app, a verif
   // The preview opens, and its game page shows the change.
   const [preview] = await Promise.all([context.waitForEvent('page'), previewLink.click()]);
   // Previews are private: the tab passes through Orchard, which lets the signed-in member in.
-  await preview.waitForURL((url) => url.host === new URL(previewUrl).host && !url.search, { timeout: 30_000 });
+  await preview.waitForURL((url) => url.host === new URL(previewUrl).host && !url.search, {
+    timeout: 30_000,
+  });
   const played = await preview.goto(new URL('play', previewUrl).toString());
   expect(played?.status()).toBe(200);
   await expectVisible(preview.getByText('Best: 0'));

@@ -46,14 +46,10 @@ export function environmentAccessRoutes(res: DeployRouteDeps) {
   const { deploy } = res;
   const deps = { ...deploy.deps, urls: deploy.urls };
   return async (app: HttpApp) => {
-    app.get(
-      '/api/app-access',
-      { schema: { tags, querystring: AppAccessQuery } },
-      async (request, reply) => {
-        const { location } = await grantAppAccess(deps, contextOf(request), request.query.to);
-        return reply.header('cache-control', 'no-store').redirect(location, 302);
-      },
-    );
+    app.get('/api/app-access', { schema: { tags, querystring: AppAccessQuery } }, async (request, reply) => {
+      const { location } = await grantAppAccess(deps, contextOf(request), request.query.to);
+      return reply.header('cache-control', 'no-store').redirect(location, 302);
+    });
 
     app.put(
       '/api/projects/:slug/environments/:env/access',

@@ -24,7 +24,7 @@ export async function robotAccessCookies(
   }
   if (!labelFromHost(url.host, deps.config.deploy.domain)) return [];
   const env = await findEnvironmentAtUrl(deps, url);
-  if (!env || env.access !== 'private') return [];
+  if (env?.access !== 'private') return [];
   const token = newAccessToken('oac');
   await insertAccessGrant(deps.db, {
     tokenHash: hashAccessToken(token),

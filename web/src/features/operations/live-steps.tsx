@@ -69,13 +69,13 @@ export function StepProgressList({ steps, dense = false }: { steps: StepRowData[
   return (
     <ol aria-label="Steps" className={dense ? 'space-y-2.5' : 'space-y-3.5'}>
       {steps.map((s) => (
-        <StepRow key={s.key} step={s} dense={dense} />
+        <StepRow key={s.key} step={s} />
       ))}
     </ol>
   );
 }
 
-function StepRow({ step, dense }: { step: StepRowData; dense: boolean }) {
+function StepRow({ step }: { step: StepRowData }) {
   const fraction = step.status === 'succeeded' ? 1 : (step.fraction ?? 0);
   const children = Object.values(step.children);
   const doneChildren = children.filter((c) => c === 'succeeded').length;
