@@ -81,7 +81,7 @@ module.exports = {
       comment: 'Every source file is reachable from an entry point or a test.',
       from: {
         orphan: true,
-        pathNot: ['\\.d\\.ts$', '(^|/)\\.[^/]+\\.(c|m)?js$', '\\.config\\.ts$', '__fixtures__/'],
+        pathNot: ['\\.d\\.m?ts$', '(^|/)\\.[^/]+\\.(c|m)?js$', '\\.config\\.ts$', '__fixtures__/'],
       },
       to: {},
     },

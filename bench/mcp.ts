@@ -20,7 +20,7 @@ const ROUNDS = Number(process.argv[3] ?? 5);
 const home = await mkdtemp(path.join(os.tmpdir(), 'orchard-bench-mcp-'));
 const child: ChildProcess = spawn(
   process.execPath,
-  [...(process.env.PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []), path.join(ROOT, 'bin', 'orchard'), 'up', '--port', '0', '--home', home],
+  [path.join(ROOT, 'bin', 'orchard'), 'up', '--port', '0', '--home', home],
   { cwd: ROOT, env: benchEnv(TOKEN), stdio: ['ignore', 'pipe', 'inherit'] },
 );
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;

@@ -178,7 +178,7 @@ test('a check’s findings link to their line and screenshots; required checks b
     100,
   );
   await field.fill('pipeline');
-  await page.getByRole('button', { name: 'Save required checks' }).click();
+  await page.getByRole('button', { name: 'Save merge rule' }).click();
   await until(
     async () =>
       (

@@ -44,12 +44,14 @@ import {
   type LlmGateway,
   llmProxyRoutes,
   llmRoutes,
+  llmSealedStores,
   startLlmGateway,
 } from './modules/llm/index.ts';
 import { MCP_PATH, mcpRoutes, orchardTools } from './modules/mcp/index.ts';
 import {
   registerNotifyJobs,
   webhookRoutes,
+  webhookSecretsStore,
   webhooksOnPush,
   webhooksOnReviewEvent,
 } from './modules/notify/index.ts';
@@ -72,7 +74,14 @@ import {
 } from './modules/pipelines/index.ts';
 import { agentProjects, projectGate, projectRoutes } from './modules/projects/index.ts';
 import { type ReviewListener, reviewRoutes, reviewsOnPush } from './modules/reviews/index.ts';
-import { loadMasterKey, revealSecrets, secretRoutes, Vault } from './modules/secrets/index.ts';
+import {
+  openKeyRing,
+  projectSecretsStore,
+  revealSecrets,
+  type SealedStore,
+  secretRoutes,
+  Vault,
+} from './modules/secrets/index.ts';
 import {
   designReferenceRoutes,
   projectOverviews,
@@ -102,6 +111,9 @@ import { createLogger, type Logger } from './platform/log.ts';
 import { createMetrics, type Metrics } from './platform/metrics.ts';
 import type { Resources } from './platform/resources.ts';
 import { startTracing, type Tracing } from './platform/tracing.ts';
+
+/** Every column of values the vault seals, one store per owning module: what `orchard secrets rotate-key` re-seals. */
+export const sealedStores: SealedStore[] = [projectSecretsStore, ...llmSealedStores, webhookSecretsStore];
 
 export const ROOT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const WEB_ROOT = path.join(ROOT_DIR, 'dist', 'web');
@@ -177,7 +189,7 @@ export async function createResources(
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   configureGit(config.git);
   const db: Db = createPool(databaseUrl, { max: options.poolSize ?? 20, timeouts: config.database });
-  const vault = new Vault(await loadMasterKey(config.masterKey, config.home));
+  const vault = new Vault(await openKeyRing(config));
   const metrics = options.metrics ?? createMetrics();
   const clock = options.clock ?? systemClock;
   const tracing = options.tracing ?? (await startTracing({ endpoint: config.otlpEndpoint, logger }));
@@ -270,7 +282,7 @@ export async function createCliResources(
   if (db) {
     try {
       await migrate(db);
-      vault = new Vault(await loadMasterKey(config.masterKey, config.home));
+      vault = new Vault(await openKeyRing(config));
     } catch (error) {
       await db.end().catch(() => undefined);
       throw error;

@@ -56,7 +56,11 @@ describe('config', () => {
       queryTimeoutMs: 35_000,
     });
     expect(config.readyTimeoutMs).toBe(1_500);
-    expect(config.git).toEqual({ timeoutMs: 120_000, transferIdleMs: 60_000 });
+    expect(config.git).toEqual({
+      timeoutMs: 120_000,
+      transferIdleMs: 60_000,
+      secretScanMaxBytes: 64 * 1024 * 1024,
+    });
     const env = { ORCHARD_DB_STATEMENT_TIMEOUT_MS: '10000', ORCHARD_DB_QUERY_TIMEOUT_MS: '5000' };
     expect(() => loadConfig({ env, cwd: '/tmp' })).toThrow(
       'database.queryTimeoutMs (from ORCHARD_DB_QUERY_TIMEOUT_MS): queryTimeoutMs must be above statementTimeoutMs (or 0)',

@@ -28,6 +28,10 @@ const list = z.preprocess(
   z.array(z.string()),
 );
 
+const masterKeyText = z
+  .string()
+  .regex(/^[A-Za-z0-9+/=_-]{43,}$/, 'must be 32 random bytes, base64 encoded (openssl rand -base64 32)');
+
 export const LlmModelConfig = z.object({
   id: z.string().min(1),
   input: z.number().nonnegative().default(0),
@@ -59,10 +63,9 @@ export const Config = z.object({
     .string()
     .regex(/^orch_[A-Za-z0-9_-]{20,}$/, 'must look like orch_ followed by at least 20 letters/digits')
     .optional(),
-  masterKey: z
-    .string()
-    .regex(/^[A-Za-z0-9+/=_-]{43,}$/, 'must be 32 random bytes, base64 encoded (openssl rand -base64 32)')
-    .optional(),
+  masterKey: masterKeyText.optional(),
+  /** Keys values may still be opened with, never sealed with: the next key, or the previous one until retired. */
+  otherMasterKeys: list.pipe(z.array(masterKeyText)).default([]),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   logPretty: bool.default(false),
   bodyLimitBytes: positiveInt.default(1024 * 1024),
@@ -241,6 +244,8 @@ export const Config = z.object({
       timeoutMs: positiveInt.default(120_000),
       /** Smart HTTP (clone, fetch, push): git is killed when no bytes flow either way this long. */
       transferIdleMs: positiveInt.default(60_000),
+      /** Secret scanning reads at most this much of a push's changes; a bigger push is refused (fail closed). */
+      secretScanMaxBytes: positiveInt.default(64 * 1024 * 1024),
     })
     .prefault({}),
 });
@@ -256,6 +261,7 @@ export const ENV_KEYS: Record<string, string> = {
   ORCHARD_DATABASE_URL: 'databaseUrl',
   ORCHARD_BOOTSTRAP_TOKEN: 'bootstrapToken',
   ORCHARD_MASTER_KEY: 'masterKey',
+  ORCHARD_OTHER_MASTER_KEYS: 'otherMasterKeys',
   ORCHARD_LOG_LEVEL: 'logLevel',
   ORCHARD_LOG_PRETTY: 'logPretty',
   ORCHARD_BODY_LIMIT_BYTES: 'bodyLimitBytes',
@@ -307,6 +313,7 @@ export const ENV_KEYS: Record<string, string> = {
   ORCHARD_READY_TIMEOUT_MS: 'readyTimeoutMs',
   ORCHARD_GIT_TIMEOUT_MS: 'git.timeoutMs',
   ORCHARD_GIT_TRANSFER_IDLE_MS: 'git.transferIdleMs',
+  ORCHARD_GIT_SECRET_SCAN_MAX_BYTES: 'git.secretScanMaxBytes',
 };
 
 export class ConfigError extends Error {

@@ -1,6 +1,12 @@
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureRepository } from '../src/modules/git/index.ts';
+import {
+  InjectBrowser,
+  TEST_HOST,
+  TEST_ORIGIN,
+} from '../src/modules/identity/passkeys/passkey-browser.test-support.ts';
+import { SoftAuthenticator } from '../src/modules/identity/passkeys/soft-authenticator.test-support.ts';
 import type { RouteEntry } from '../src/platform/http/server.ts';
 import { bearer, createTestApp, type TestApp } from './app.ts';
 import { commitFiles, createProjectAs, gitOk, localRepo } from './git.ts';
@@ -21,7 +27,38 @@ const NOT_AUDITED: Record<string, string> = {
   'POST /git/:repo/git-upload-pack': 'a fetch: reads only',
   'POST /git/:repo/git-receive-pack': 'a push: recorded as push_events by git push handling',
   'POST /api/conversations/:id/messages': "a conversation's content; its create/rename/delete are audited",
+  'POST /api/passkeys/registration/options': 'a WebAuthn challenge (single-use, expires): changes no access',
+  'POST /api/auth/passkey/options': 'a WebAuthn challenge (single-use, expires): changes no access',
 };
+
+/**
+ * A person with a password session and two passkeys (made once, on first use): the passkey cases
+ * answer the server's real challenges with a software authenticator. A failed answer must leave its
+ * challenge unused (rolled back with the audit row), so the same request succeeds afterwards.
+ */
+let passkeyPerson: Promise<{ browser: InjectBrowser; authenticator: SoftAuthenticator; ids: string[] }>;
+function passkeyFixture() {
+  passkeyPerson ??= (async () => {
+    const person = await t.user('member');
+    const browser = new InjectBrowser(t.http);
+    await browser.password(person.user.username, person.password);
+    const authenticator = new SoftAuthenticator(TEST_ORIGIN);
+    const ids: string[] = [];
+    for (const name of ['one', 'two']) ids.push((await browser.addPasskey(authenticator, name)).json().id);
+    return { browser, authenticator, ids };
+  })();
+  return passkeyPerson;
+}
+
+/** The headers of that person's browser: its cookies and CSRF token, at Orchard's test host (no token). */
+function browserHeaders(browser: InjectBrowser): Record<string, string> {
+  return {
+    authorization: '',
+    host: TEST_HOST,
+    cookie: [...browser.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
+    'x-csrf-token': browser.cookies.get('orchard_csrf') ?? '',
+  };
+}
 
 interface Request {
   method: 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -141,7 +178,7 @@ beforeAll(async () => {
     'initial',
   );
   await gitOk(['push', '-q', bare, 'main:main'], work);
-  for (const branch of ['to-merge', 'to-open']) {
+  for (const branch of ['to-merge', 'to-open', 'to-review']) {
     await gitOk(['checkout', '-q', '-b', branch, 'main'], work);
     await commitFiles(work, { [`${branch}.txt`]: `${branch}\n` }, branch);
     await gitOk(['push', '-q', bare, `${branch}:${branch}`], work);
@@ -155,6 +192,11 @@ beforeAll(async () => {
     await ok({ method: 'POST', url: '/api/tokens', payload: { name: 'spare', scopes: ['read'] } })
   ).id;
   await ok({ method: 'PUT', url: p('/secrets/OLD_SECRET'), payload: { value: 'v' } });
+  await ok({
+    method: 'POST',
+    url: p('/secret-scanning/allowed'),
+    payload: { fingerprint: 'b'.repeat(64), reason: 'to revoke' },
+  });
   ids.schedule = (
     await ok({ method: 'POST', url: p('/pipeline-schedules'), payload: { ref: 'main', cron: '0 3 * * *' } })
   ).id;
@@ -184,6 +226,21 @@ beforeAll(async () => {
         payload: { title: 'Merge me', sourceBranch: 'to-merge', targetBranch: 'main' },
       })
     ).number,
+  );
+  // A merge request by another developer, which the admin reviews.
+  const proposer = await t.user('member');
+  await ok({ method: 'PUT', url: p(`/members/${proposer.user.username}`), payload: { role: 'developer' } });
+  ids.reviewed = String(
+    (
+      await api(
+        {
+          method: 'POST',
+          url: p('/merge-requests'),
+          payload: { title: 'Review me', sourceBranch: 'to-review', targetBranch: 'main' },
+        },
+        proposer.token,
+      )
+    ).json().number,
   );
   const pipeline = await ok({ method: 'POST', url: p('/pipelines'), payload: { ref: 'main' } });
   ids.runningPipeline = pipeline.id;
@@ -290,6 +347,11 @@ const CASES: Case[] = [
       // A session, not a token: the cookie and its CSRF header (bearer is dropped below).
       headers: { authorization: '', cookie: ids.sessionCookie!, 'x-csrf-token': ids.csrf! },
     }),
+  },
+  {
+    route: 'POST /api/admin/sessions/revoke-all',
+    action: 'session.revoke_all',
+    request: () => ({ method: 'POST', url: '/api/admin/sessions/revoke-all', payload: {} }),
   },
   {
     route: 'POST /api/tokens',
@@ -405,6 +467,21 @@ const CASES: Case[] = [
       url: p(`/merge-requests/${ids.mr}/comments`),
       payload: { body: 'looks good' },
     }),
+  },
+  {
+    route: 'POST /api/projects/:slug/merge-requests/:number/reviews',
+    action: 'merge_request.review',
+    request: () => ({
+      method: 'POST',
+      url: p(`/merge-requests/${ids.reviewed}/reviews`),
+      payload: { state: 'approve' },
+    }),
+  },
+  {
+    // After the review case: it withdraws that approval.
+    route: 'DELETE /api/projects/:slug/merge-requests/:number/reviews/mine',
+    action: 'merge_request.review_withdraw',
+    request: () => ({ method: 'DELETE', url: p(`/merge-requests/${ids.reviewed}/reviews/mine`) }),
   },
   {
     // Last of the merge-request cases: the branch moves only if the merge is recorded.
@@ -711,6 +788,20 @@ const CASES: Case[] = [
     }),
   },
   {
+    route: 'POST /api/projects/:slug/secret-scanning/allowed',
+    action: 'secret_scan.allow',
+    request: () => ({
+      method: 'POST',
+      url: p('/secret-scanning/allowed'),
+      payload: { fingerprint: 'a'.repeat(64), reason: 'a test fixture' },
+    }),
+  },
+  {
+    route: 'DELETE /api/projects/:slug/secret-scanning/allowed/:fingerprint',
+    action: 'secret_scan.revoke',
+    request: () => ({ method: 'DELETE', url: p(`/secret-scanning/allowed/${'b'.repeat(64)}`) }),
+  },
+  {
     // After the merge case: a rule on main would hold that merge back.
     route: 'PUT /api/projects/:slug/branches/:branch/protection',
     action: 'branch_protection.update',
@@ -719,6 +810,54 @@ const CASES: Case[] = [
       url: p('/branches/main/protection'),
       payload: { requiredChecks: ['pipeline', 'browser-verification'] },
     }),
+  },
+  {
+    route: 'POST /api/passkeys',
+    action: 'passkey.register',
+    request: async () => {
+      const { browser } = await passkeyFixture();
+      const response = new SoftAuthenticator(TEST_ORIGIN).register(await browser.registrationOptions());
+      const headers = browserHeaders(browser);
+      return { method: 'POST', url: '/api/passkeys', payload: { name: 'three', response }, headers };
+    },
+  },
+  {
+    route: 'POST /api/auth/passkey/login',
+    action: 'session.create',
+    request: async () => {
+      const { authenticator } = await passkeyFixture();
+      const stranger = new InjectBrowser(t.http);
+      // The first credential, counter pinned: the answer is sent twice (failed, then succeeding).
+      const response = authenticator.signIn(
+        await stranger.signInOptions(),
+        { counter: 100 },
+        authenticator.credentials[0],
+      );
+      const headers = browserHeaders(stranger);
+      return { method: 'POST', url: '/api/auth/passkey/login', payload: { response }, headers };
+    },
+  },
+  {
+    route: 'PATCH /api/passkeys/:id',
+    action: 'passkey.rename',
+    request: async () => {
+      const { browser, ids } = await passkeyFixture();
+      const headers = browserHeaders(browser);
+      return { method: 'PATCH', url: `/api/passkeys/${ids[0]}`, payload: { name: 'renamed' }, headers };
+    },
+  },
+  {
+    route: 'DELETE /api/passkeys/:id',
+    action: 'passkey.revoke',
+    request: async () => {
+      const { browser, ids } = await passkeyFixture();
+      return { method: 'DELETE', url: `/api/passkeys/${ids[1]}`, headers: browserHeaders(browser) };
+    },
+  },
+  {
+    route: 'PUT /api/admin/passkey-policy',
+    action: 'passkey_policy.update',
+    request: () => ({ method: 'PUT', url: '/api/admin/passkey-policy', payload: { requirePasskeys: false } }),
   },
 ];
 

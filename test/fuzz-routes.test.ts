@@ -175,6 +175,7 @@ async function seed(): Promise<{ hints: Hints }> {
     role: ['developer', 'viewer'],
     login: [spare.user.username],
     password: [spare.password],
+    fingerprint: ['ab'.repeat(32)],
   };
   const idsByPath: [RegExp, unknown[]][] = [
     [/^\/api\/tokens\//, [spareToken.id]],

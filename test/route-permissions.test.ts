@@ -13,7 +13,30 @@ const PUBLIC_ROUTES = new Set([
   'GET /api/setup',
   'POST /api/setup/admin',
   'POST /api/auth/login',
+  // Passwordless sign-in: a challenge, then its answer (the same login rate limit).
+  'POST /api/auth/passkey/options',
+  'POST /api/auth/passkey/login',
   'GET /api/openapi.json',
+]);
+/** Browser sessions only (`config.sessionOnly`): one's own passkeys. Every API token is refused. */
+const SESSION_ONLY_ROUTES = new Set([
+  'GET /api/passkeys',
+  'POST /api/passkeys/registration/options',
+  'POST /api/passkeys',
+  'PATCH /api/passkeys/:id',
+  'DELETE /api/passkeys/:id',
+]);
+/**
+ * What a session may still call while the instance requires a passkey it has not registered
+ * (`config.beforePasskey`): who am I, log out, and registering one. Everything else is a 403
+ * `passkey_required`.
+ */
+const BEFORE_PASSKEY_ROUTES = new Set([
+  'GET /api/auth/me',
+  'POST /api/auth/logout',
+  'GET /api/passkeys',
+  'POST /api/passkeys/registration/options',
+  'POST /api/passkeys',
 ]);
 /**
  * What an agent (delegated) token may call besides reading its own project (GET under
@@ -31,6 +54,8 @@ const AGENT_ROUTES = new Set([
   'POST /api/projects/:slug/merge-requests',
   'PATCH /api/projects/:slug/merge-requests/:number',
   'POST /api/projects/:slug/merge-requests/:number/comments',
+  // Comment reviews only: the use case refuses an agent approving or requesting changes.
+  'POST /api/projects/:slug/merge-requests/:number/reviews',
   'POST /api/projects/:slug/pipelines',
   'POST /api/projects/:slug/pipelines/:id/cancel',
   'POST /api/projects/:slug/pipelines/:id/rerun',
@@ -53,10 +78,21 @@ const AGENT_LIMITED = new Map([
  */
 const AGENT_REFUSALS = new Map([
   ['POST /api/projects/:slug/merge-requests/:number/merge', /^Agent tokens cannot merge/],
+  // An agent has no approval or request for changes to withdraw: people judge whether work is ready.
+  [
+    'DELETE /api/projects/:slug/merge-requests/:number/reviews/mine',
+    /^Agent tokens cannot approve or request changes/,
+  ],
   ['POST /api/projects/:slug/issues/:number/assign-agent', /^Agent tokens cannot assign issues to agents/],
   ['POST /api/projects/:slug/agent-sessions', /^Agent tokens cannot start agent sessions/],
   // An agent's work must pass the checks a maintainer requires; it cannot lower that bar.
   ['PUT /api/projects/:slug/branches/:branch/protection', /^Agent tokens cannot change branch protection/],
+  // Nor can it wave its own secrets past the push's scan.
+  ['POST /api/projects/:slug/secret-scanning/allowed', /^Agent tokens cannot allow secret-scanning findings/],
+  [
+    'DELETE /api/projects/:slug/secret-scanning/allowed/:fingerprint',
+    /^Agent tokens cannot allow secret-scanning findings/,
+  ],
 ]);
 const ROLES = ['viewer', 'developer', 'maintainer', 'owner'] as const;
 type Role = (typeof ROLES)[number];
@@ -222,6 +258,57 @@ describe('every /api route', () => {
           AGENT_REFUSALS.get(key(route)) ?? /^Agent tokens cannot/,
         );
       }
+    }
+  });
+});
+
+describe('passkey routes and the passkey requirement', () => {
+  it('refuses every API token on the session-only routes, which are exactly the listed ones', async () => {
+    const sessionOnly = routes.filter((r) => r.config.sessionOnly).map(key);
+    expect(new Set(sessionOnly)).toEqual(SESSION_ONLY_ROUTES);
+    for (const route of routes.filter((r) => r.config.sessionOnly)) {
+      const res = await t.http.inject({
+        method: route.method as 'GET',
+        url: fill(route.url),
+        headers: bearer(members.owner),
+        payload: route.hasBody ? {} : undefined,
+      });
+      expect(res.statusCode, key(route)).toBe(403);
+      expect(res.json().detail, key(route)).toMatch(/^API tokens cannot call/);
+    }
+  });
+
+  it('holds a session that must register a passkey to the routes that register one, on every route', async () => {
+    expect(new Set(routes.filter((r) => r.config.beforePasskey).map(key))).toEqual(BEFORE_PASSKEY_ROUTES);
+    const person = await t.user('member');
+    await t.res.db.query('INSERT INTO passkey_policy (require_passkeys) VALUES (true)');
+    try {
+      const login = await t.http.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { login: person.user.username, password: person.password },
+      });
+      const cookies = Object.fromEntries(login.cookies.map((c) => [c.name, c.value]));
+      for (const route of routes.filter((r) => r.config.auth !== 'public')) {
+        // Logging out would end the session the sweep runs on; its config is checked above.
+        if (key(route) === 'POST /api/auth/logout') continue;
+        const res = await t.http.inject({
+          method: route.method as 'GET',
+          url: fill(route.url),
+          cookies,
+          headers: { 'x-csrf-token': cookies.orchard_csrf! },
+          payload: route.hasBody ? {} : undefined,
+        });
+        if (BEFORE_PASSKEY_ROUTES.has(key(route))) {
+          expect(res.statusCode, key(route)).not.toBe(401);
+          if (res.statusCode === 403) expect(res.json().code, key(route)).not.toBe('passkey_required');
+        } else {
+          expect(res.statusCode, key(route)).toBe(403);
+          expect(res.json().code, key(route)).toBe('passkey_required');
+        }
+      }
+    } finally {
+      await t.res.db.query('DELETE FROM passkey_policy');
     }
   });
 });

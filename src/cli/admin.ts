@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { createUser } from '../modules/identity/index.ts';
+import { createUser, revokeAllSessions } from '../modules/identity/index.ts';
 import { CreateUserBody } from '../modules/identity/schemas.ts';
 import { SYSTEM_ACTOR } from '../platform/http/actor.ts';
 import { parseInput } from './parse-input.ts';
@@ -26,4 +26,14 @@ export function registerAdmin(program: Command) {
         });
       },
     );
+  admin
+    .command('revoke-sessions')
+    .description('sign everyone out: end every session on every server (API tokens keep working)')
+    .option('--home <dir>', 'data directory (ORCHARD_HOME)')
+    .action(async (opts: { home?: string }, command: Command) => {
+      await withDatabase(command, { home: opts.home }, async (res) => {
+        const { revoked } = await revokeAllSessions(res.db, { actor: SYSTEM_ACTOR });
+        process.stdout.write(`Ended ${revoked} sessions: everyone signs in again on their next request.\n`);
+      });
+    });
 }

@@ -9,6 +9,7 @@ import { registerMigrate } from './migrate.ts';
 import { registerMockLlm } from './mock-llm.ts';
 import { registerOps } from './ops.ts';
 import { registerPrompt } from './prompt.ts';
+import { registerSecrets } from './secrets.ts';
 import { registerToken } from './token.ts';
 import { registerUp } from './up.ts';
 import { registerWorker } from './worker.ts';
@@ -28,4 +29,5 @@ export const CLI_COMMANDS: Array<(program: Command) => void> = [
   registerDoctor,
   registerMcp,
   registerAutomate,
+  registerSecrets,
 ];

@@ -43,6 +43,12 @@ export class ForbiddenError extends DomainError {
   readonly status = 403;
 }
 
+/** A session of someone who must register a passkey first (the admin requires passkeys). */
+export class PasskeyRequiredError extends DomainError {
+  readonly code = 'passkey_required';
+  readonly status = 403;
+}
+
 export class NotFoundError extends DomainError {
   readonly code = 'not_found';
   readonly status = 404;

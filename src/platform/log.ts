@@ -19,6 +19,7 @@ export const REDACT_PATHS = [
   '*.apiKey',
   'apiKey',
   'masterKey',
+  'otherMasterKeys',
 ];
 
 /** Query parameters that carry credentials (Gemini clients send their key as `?key=`). */

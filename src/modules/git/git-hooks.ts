@@ -15,9 +15,23 @@ import path from 'node:path';
  * person the agent acts for (set only for agent tokens), ORCHARD_AGENT_BRANCHES the glob, and no
  * ref may be deleted (the same rule as agent-push-rule.ts).
  *
+ * `pre-receive` runs secret scanning (secret-scan/scan-push.mjs, with the Node that runs Orchard)
+ * over the commits the push adds, before `update` and before git moves any ref: a finding refuses
+ * the whole push. What it needs (the allowed fingerprints, the byte budget) comes in the
+ * environment too. Without ORCHARD_SECRET_SCAN it lets the push through: only smart HTTP sets it.
+ *
  * `post-receive` writes the updates git actually applied to the file named by ORCHARD_PUSH_LOG;
  * Orchard reads it after receive-pack exits to drive push handling.
  */
+const PRE_RECEIVE = `#!/bin/sh
+# Orchard: refuse a push that adds a private key, an API key or a .env file.
+if [ -z "$ORCHARD_SECRET_SCAN" ]; then
+  cat > /dev/null
+  exit 0
+fi
+exec "$ORCHARD_NODE" "$ORCHARD_SECRET_SCAN"
+`;
+
 const UPDATE = `#!/bin/sh
 # Orchard: agent tokens push only to their branches and delete nothing; protected branches accept
 # updates only from maintainers.
@@ -73,6 +87,7 @@ export async function ensureHooks(home: string): Promise<string> {
   if (written.has(dir)) return dir;
   await mkdir(dir, { recursive: true });
   for (const [name, body] of [
+    ['pre-receive', PRE_RECEIVE],
     ['update', UPDATE],
     ['post-receive', POST_RECEIVE],
   ] as const) {

@@ -16,6 +16,7 @@ import { GitTimeoutError, gitLimits, killGitGroup, seconds, spawnGit } from './g
 import { handlePush, readPushLog } from './handle-push.ts';
 import type { PushListener } from './push.ts';
 import { ensureRepository, PROTECTED_BRANCHES } from './repository.ts';
+import { type SecretScanEnv, secretScanEnv } from './secret-scan/secret-scan-env.ts';
 import { holdRepository } from './worktree.ts';
 
 type Service = 'upload-pack' | 'receive-pack';
@@ -117,12 +118,23 @@ export function smartHttpRoutes(res: Resources, deps: SmartHttpDeps) {
           const env: Record<string, string> = protocolEnv(request);
           const args = [svc, '--stateless-rpc', repo];
           let pushLog: string | undefined;
+          let scan: SecretScanEnv | undefined;
           if (svc === 'receive-pack') {
             const hooks = await ensureHooks(res.config.home);
             const tmp = path.join(res.config.home, 'tmp');
             await mkdir(tmp, { recursive: true });
             pushLog = path.join(tmp, `push-${randomBytes(8).toString('hex')}.log`);
-            Object.assign(env, {
+            // The pre-receive hook scans the push for secrets with what this computes up front.
+            scan = await secretScanEnv(res.db, {
+              projectId: project.id,
+              slug: project.slug,
+              tmpDir: tmp,
+              maxBytes: res.config.git.secretScanMaxBytes,
+              origin: res.config.publicUrl
+                ? new URL(res.config.publicUrl).origin
+                : `${request.protocol}://${request.host}`,
+            });
+            Object.assign(env, scan.env, {
               ORCHARD_PROTECTED_REFS: PROTECTED_BRANCHES.map((b) => `refs/heads/${b}`).join(' '),
               ORCHARD_MAY_UPDATE_PROTECTED: roleAtLeast(role, 'maintainer') ? '1' : '0',
               ORCHARD_PUSH_LOG: pushLog,
@@ -151,6 +163,7 @@ export function smartHttpRoutes(res: Resources, deps: SmartHttpDeps) {
             child = spawnGit(args, { env });
           } catch (error) {
             release();
+            await scan?.cleanup();
             throw error;
           }
           child.once('error', release);
@@ -172,6 +185,7 @@ export function smartHttpRoutes(res: Resources, deps: SmartHttpDeps) {
           );
           child.on('error', (error) => out.destroy(error));
           child.on('close', async (code) => {
+            await scan?.cleanup().catch(() => undefined);
             if (transfer.error) request.log.warn({ service: svc }, transfer.error.message);
             else if (code !== 0) request.log.warn({ code, service: svc }, 'git exited with an error');
             if (pushLog) {

@@ -51,9 +51,16 @@ export function createActorCache(options: ActorCacheOptions): ActorCache {
       return;
     }
     // Membership is not cached: a project-only change leaves credentials alone.
-    if (change.userId === undefined && change.tokenId === undefined && change.sessionId === undefined) return;
+    if (
+      change.userId === undefined &&
+      change.tokenId === undefined &&
+      change.sessionId === undefined &&
+      !change.allSessions
+    )
+      return;
     for (const [key, { actor }] of entries) {
       if (
+        (!change.allSessions || actor.sessionId !== undefined) &&
         // A delegated token also falls with the person it acts for (disabled, deleted).
         (change.userId === undefined ||
           change.userId === actor.userId ||

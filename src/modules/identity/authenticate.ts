@@ -80,6 +80,7 @@ function sessionActor(row: SessionWithUser | undefined, now: Date): Actor | unde
     scopes: scopesForRole(row.role),
     sessionId: row.id_hash,
     expiresAt: row.expires_at,
+    ...(row.must_register_passkey ? { mustRegisterPasskey: true } : {}),
   };
 }
 

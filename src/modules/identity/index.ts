@@ -27,6 +27,7 @@ export { createLastUseRecorder, type LastUseRecorder } from './last-use.ts';
 export { listTokens } from './list-tokens.ts';
 export { listUsers } from './list-users.ts';
 export { needsAdmin } from './needs-admin.ts';
+export { revokeAllSessions } from './revoke-all-sessions.ts';
 export { revokeSessionTokens } from './revoke-session-tokens.ts';
 export { revokeToken } from './revoke-token.ts';
 export { identityRoutes } from './routes.ts';

@@ -49,7 +49,14 @@ export async function openSession(
   db: Db | DbClient,
   clock: Clock,
   user: UserRow,
-  input: { ttlHours: number; ip?: string; userAgent?: string; requestId?: string },
+  input: {
+    ttlHours: number;
+    ip?: string;
+    userAgent?: string;
+    requestId?: string;
+    /** How the person proved who they are, when not by password (`{ passkeyId }`), for the audit row. */
+    proof?: Record<string, unknown>;
+  },
 ): Promise<LoginResult> {
   if (user.kind !== 'human') throw new ForbiddenError(`${user.username} is not a person and cannot log in.`);
   const session = {
@@ -79,7 +86,11 @@ export async function openSession(
         requestId: input.requestId,
         ip: input.ip,
       },
-      { action: 'session.create', target: { type: 'user', id: user.id } },
+      {
+        action: 'session.create',
+        target: { type: 'user', id: user.id },
+        ...(input.proof ? { data: input.proof } : {}),
+      },
     );
   });
   return { user, session };

@@ -14,6 +14,8 @@ import { listUsers } from './list-users.ts';
 import { login } from './login.ts';
 import { logout } from './logout.ts';
 import { needsAdmin } from './needs-admin.ts';
+import { passkeyRoutes } from './passkeys/passkey-routes.ts';
+import { revokeAllSessions } from './revoke-all-sessions.ts';
 import { revokeToken } from './revoke-token.ts';
 import {
   AuditQuery,
@@ -22,10 +24,13 @@ import {
   IdParam,
   LoginBody,
   MeView,
+  RevokeAllSessionsBody,
+  RevokeAllSessionsView,
   SessionStartView,
   SetupAdminBody,
   TokenView,
   UpdateUserBody,
+  UserListItem,
   UserView,
 } from './schemas.ts';
 import { setupAdmin } from './setup-admin.ts';
@@ -87,15 +92,19 @@ export function identityRoutes(res: Resources, options: { cache?: ActorCache } =
       },
     );
 
-    app.post('/api/auth/logout', { schema: { tags } }, async (request, reply) => {
-      await logout(db, contextOf(request), cache);
-      clearSessionCookies(reply);
-      return reply.status(204).send();
-    });
+    app.post(
+      '/api/auth/logout',
+      { config: { beforePasskey: true }, schema: { tags } },
+      async (request, reply) => {
+        await logout(db, contextOf(request), cache);
+        clearSessionCookies(reply);
+        return reply.status(204).send();
+      },
+    );
 
     app.get(
       '/api/auth/me',
-      { config: { delegated: true }, schema: { tags, response: { 200: MeView } } },
+      { config: { delegated: true, beforePasskey: true }, schema: { tags, response: { 200: MeView } } },
       async (request) => {
         const actor = contextOf(request).actor;
         const user = await findUserById(db, actor.userId);
@@ -107,8 +116,19 @@ export function identityRoutes(res: Resources, options: { cache?: ActorCache } =
           scopes: actor.scopes,
           ...(actor.via === 'session' && csrf ? { csrfToken: csrf } : {}),
           ...(actor.delegation ? { delegation: actor.delegation } : {}),
+          ...(actor.mustRegisterPasskey ? { mustRegisterPasskey: true } : {}),
         };
       },
+    );
+
+    app.post(
+      '/api/admin/sessions/revoke-all',
+      {
+        config: { adminOnly: true, delegated: 'Agent tokens cannot end sessions' },
+        schema: { tags, body: RevokeAllSessionsBody, response: { 200: RevokeAllSessionsView } },
+      },
+      async (request) =>
+        revokeAllSessions(db, contextOf(request), { exceptCurrent: request.body?.exceptCurrent, cache }),
     );
 
     app.get(
@@ -143,7 +163,7 @@ export function identityRoutes(res: Resources, options: { cache?: ActorCache } =
         schema: {
           tags,
           querystring: PageQuery,
-          response: { 200: z.object({ items: z.array(UserView), nextCursor: z.string().nullable() }) },
+          response: { 200: z.object({ items: z.array(UserListItem), nextCursor: z.string().nullable() }) },
         },
       },
       async (request) => listUsers(db, request.query),
@@ -168,5 +188,7 @@ export function identityRoutes(res: Resources, options: { cache?: ActorCache } =
       { config: { adminOnly: true }, schema: { tags: ['audit'], querystring: AuditQuery } },
       async (request) => listAudit(db, request.query),
     );
+
+    await passkeyRoutes(res, { cache })(app);
   };
 }

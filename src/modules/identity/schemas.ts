@@ -53,6 +53,19 @@ export const CreateTokenBody = z.object({
 });
 export type CreateTokenBody = z.infer<typeof CreateTokenBody>;
 
+/** Optional: a POST without a body ends every session. */
+export const RevokeAllSessionsBody = z
+  .object({
+    /** Keep the session making this request (its admin stays signed in). */
+    exceptCurrent: z.boolean().default(false),
+  })
+  .nullish();
+export const RevokeAllSessionsView = z.object({
+  /** Sessions ended. */
+  revoked: z.number(),
+  keptCurrent: z.boolean(),
+});
+
 export const UserView = z.object({
   id: z.string(),
   username: z.string(),
@@ -63,6 +76,9 @@ export const UserView = z.object({
   createdAt: z.string(),
 });
 export type UserView = z.infer<typeof UserView>;
+/** A user in the admins' list: how many passkeys they hold (0: none yet). */
+export const UserListItem = UserView.extend({ passkeys: z.number().int() });
+export type UserListItem = z.infer<typeof UserListItem>;
 
 export const TokenView = z.object({
   id: z.string(),
@@ -94,6 +110,8 @@ export const MeView = z.object({
       agentSessionId: z.string().nullable(),
     })
     .optional(),
+  /** The instance requires passkeys and this person has none: only registering one works until then. */
+  mustRegisterPasskey: z.boolean().optional(),
 });
 
 export const AuditQuery = PageQuery.extend({

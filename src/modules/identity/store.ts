@@ -265,10 +265,21 @@ export async function findSessionWithUser(
   db: Queryable,
   idHash: string,
 ): Promise<
-  (SessionRow & { username: string; role: 'admin' | 'member'; kind: UserKind; disabled: boolean }) | undefined
+  | (SessionRow & {
+      username: string;
+      role: 'admin' | 'member';
+      kind: UserKind;
+      disabled: boolean;
+      /** The instance requires passkeys and this user has none yet. */
+      must_register_passkey: boolean;
+    })
+  | undefined
 > {
   const { rows } = await db.query(
-    `SELECT s.*, u.username, u.role, u.kind, u.disabled FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1`,
+    `SELECT s.*, u.username, u.role, u.kind, u.disabled,
+       COALESCE((SELECT require_passkeys FROM passkey_policy WHERE id), false)
+         AND NOT EXISTS (SELECT 1 FROM passkeys p WHERE p.user_id = u.id) AS must_register_passkey
+     FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1`,
     [idHash],
   );
   return rows[0];
@@ -288,6 +299,14 @@ export async function deleteSessionsOfUser(
     'DELETE FROM sessions WHERE user_id = $1 AND ($2::text IS NULL OR id_hash <> $2)',
     [userId, keepIdHash ?? null],
   );
+  return rowCount ?? 0;
+}
+
+/** Ends every session of every user but `keepIdHash` (the admin's own, when asked); returns how many. */
+export async function deleteAllSessions(db: Queryable, keepIdHash?: string): Promise<number> {
+  const { rowCount } = await db.query('DELETE FROM sessions WHERE $1::text IS NULL OR id_hash <> $1', [
+    keepIdHash ?? null,
+  ]);
   return rowCount ?? 0;
 }
 

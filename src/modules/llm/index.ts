@@ -42,6 +42,7 @@ export type {
   LlmUsage,
 } from './gateway/types.ts';
 export { type MockLlm, type ScenarioEntry, startMockLlm } from './mock/index.ts';
+export { llmSealedStores } from './providers/sealed-stores.ts';
 export type { CheckBudget, ProxyCaller } from './proxy/proxy-caller.ts';
 export { llmProxyRoutes } from './proxy/routes.ts';
 export { llmRoutes } from './routes.ts';

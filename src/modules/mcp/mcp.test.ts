@@ -122,6 +122,7 @@ const WRITES = [
   'comment_on_issue',
   'create_issue',
   'open_merge_request',
+  'review_merge_request',
   'run_pipeline',
   'update_issue',
   'update_merge_request',

@@ -3,7 +3,7 @@ import { NonRetryableError } from '../operations/index.ts';
 import type { Vault } from '../secrets/index.ts';
 import { sendWebhook } from './send-webhook.ts';
 import { signatureHeaders } from './sign.ts';
-import { findDelivery, findWebhook, recordAttempt, sealedSecret } from './store.ts';
+import { findDelivery, findWebhook, recordAttempt, sealedSecret, webhookSecretAad } from './store.ts';
 
 export const DELIVERY_TIMEOUT_MS = 10_000;
 export const DELIVERY_ATTEMPTS = 8;
@@ -26,7 +26,7 @@ export async function deliverOnce(
   if (!delivery) throw new NonRetryableError(`Delivery ${input.deliveryId} no longer exists.`);
   const hook = await findWebhook(res.db, delivery.project_id, delivery.webhook_id);
   if (!hook) throw new NonRetryableError('The webhook was deleted.');
-  const secret = res.vault.open(sealedSecret(hook), `webhook/${hook.id}`);
+  const secret = res.vault.open(sealedSecret(hook), webhookSecretAad(hook.id));
   const timestamp = Math.floor(res.clock.now().getTime() / 1000);
   const headers = {
     'content-type': 'application/json',

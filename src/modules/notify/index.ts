@@ -6,5 +6,6 @@ export { registerNotifyJobs } from './jobs.ts';
 export { webhooksOnPush, webhooksOnReviewEvent } from './listeners.ts';
 export { webhookRoutes } from './routes.ts';
 export { WEBHOOK_EVENTS, type WebhookEvent } from './schemas.ts';
+export { webhookSecretsStore } from './sealed-store.ts';
 export { signatureHeaders, verifyHubSignature } from './sign.ts';
 export { assertWebhookUrl, isPrivateAddress } from './url-guard.ts';

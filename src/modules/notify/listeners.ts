@@ -59,6 +59,7 @@ export function webhooksOnReviewEvent(res: NotifyDeps) {
         ...about,
         ...subject,
         ...(event.comment ? { comment: event.comment } : {}),
+        ...('review' in event && event.review ? { review: event.review } : {}),
       },
     });
   };

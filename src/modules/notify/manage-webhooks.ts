@@ -8,7 +8,7 @@ import { requireProjectRole } from '../projects/index.ts';
 import type { NotifyDeps } from './deps.ts';
 import { queueDelivery } from './dispatch.ts';
 import type { CreateWebhookBody } from './schemas.ts';
-import { deleteWebhook, findDelivery, findWebhook, insertWebhook } from './store.ts';
+import { deleteWebhook, findDelivery, findWebhook, insertWebhook, webhookSecretAad } from './store.ts';
 import { assertWebhookUrl } from './url-guard.ts';
 import { toWebhookView } from './views.ts';
 
@@ -28,7 +28,7 @@ export async function createWebhook(
       projectId: project.id,
       url: url.toString(),
       events: [...new Set(input.events)],
-      sealed: res.vault.seal(input.secret, `webhook/${id}`),
+      sealed: res.vault.seal(input.secret, webhookSecretAad(id)),
       active: input.active,
       createdBy: isSystemActor(ctx.actor) ? null : ctx.actor.userId,
     });

@@ -16,6 +16,9 @@ export interface WebhookRow {
   created_at: Date;
 }
 
+/** AAD of a webhook's secret: the ciphertext opens only for the webhook it was sealed for. */
+export const webhookSecretAad = (id: string) => `webhook/${id}`;
+
 export function sealedSecret(row: WebhookRow): Sealed {
   return {
     ciphertext: row.secret_ciphertext,
@@ -184,5 +187,34 @@ export async function recordAttempt(
       a.durationMs,
       a.at,
     ],
+  );
+}
+
+/** Sealed-store SQL for `rotate-key` and `key-status` (see sealed-store.ts). */
+export async function countWebhookSecretsByKey(db: Queryable) {
+  const { rows } = await db.query<{ keyId: string; count: number }>(
+    `SELECT secret_key_id AS "keyId", count(*)::int AS count FROM webhooks
+     GROUP BY secret_key_id ORDER BY secret_key_id`,
+  );
+  return rows;
+}
+
+export async function lockWebhooksNotUnder(
+  tx: Queryable,
+  q: { notKeyId: string; after: string | null; limit: number },
+): Promise<WebhookRow[]> {
+  const { rows } = await tx.query<WebhookRow>(
+    `SELECT * FROM webhooks WHERE secret_key_id <> $1 AND ($2::uuid IS NULL OR id > $2::uuid)
+     ORDER BY id LIMIT $3 FOR UPDATE`,
+    [q.notKeyId, q.after, q.limit],
+  );
+  return rows;
+}
+
+export async function replaceWebhookSecretSeal(tx: Queryable, id: string, sealed: Sealed) {
+  await tx.query(
+    `UPDATE webhooks SET secret_ciphertext = $2, secret_iv = $3, secret_auth_tag = $4, secret_key_id = $5
+     WHERE id = $1`,
+    [id, sealed.ciphertext, sealed.iv, sealed.authTag, sealed.keyId],
   );
 }

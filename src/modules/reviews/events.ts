@@ -2,7 +2,7 @@ import type { DbClient } from '../../platform/db/pool.ts';
 import type { Actor } from '../../platform/http/actor.ts';
 import type { Logger } from '../../platform/log.ts';
 import type { PushListener } from '../git/index.ts';
-import type { CheckView, IssueView, MergeRequestView } from './schemas.ts';
+import type { CheckView, IssueView, MergeRequestView, ReviewState } from './schemas.ts';
 
 interface Base {
   projectId: string;
@@ -20,10 +20,23 @@ export type ReviewEvent =
     })
   | (Base & {
       type: 'merge_request';
-      /** `synchronized`: the source branch got new commits. */
-      action: 'opened' | 'updated' | 'closed' | 'reopened' | 'merged' | 'synchronized' | 'commented';
+      /**
+       * `synchronized`: the source branch got new commits; `reviewed`: someone approved, requested
+       * changes or left a review comment; `review_withdrawn`: they withdrew their verdict.
+       */
+      action:
+        | 'opened'
+        | 'updated'
+        | 'closed'
+        | 'reopened'
+        | 'merged'
+        | 'synchronized'
+        | 'commented'
+        | 'reviewed'
+        | 'review_withdrawn';
       mergeRequest: MergeRequestView;
       comment?: { id: string; body: string };
+      review?: { id: string; state: ReviewState; body: string };
     })
   | (Base & {
       type: 'check';

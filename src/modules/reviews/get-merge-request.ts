@@ -2,11 +2,11 @@ import type { RequestContext } from '../../platform/context.ts';
 import { NotFoundError } from '../../platform/errors.ts';
 import type { Resources } from '../../platform/resources.ts';
 import { branchHead, checkMergeability, openRepository } from '../git/index.ts';
+import { listReviews } from './approvals/list-reviews.ts';
 import { checksFor } from './check-store.ts';
 import { findMergeRequest } from './find-merge-request.ts';
 import type { MergeRequestRow } from './merge-request-store.ts';
-import { mergeBlockers } from './protection/merge-blockers.ts';
-import { requiredChecksFor } from './protection/required-checks.ts';
+import { findMergeBlockers } from './protection/find-merge-blockers.ts';
 import type { MergeRequestView } from './schemas.ts';
 import { toMergeRequestView } from './views.ts';
 
@@ -29,8 +29,8 @@ export async function computeMergeability(
 }
 
 /**
- * One merge request with its head commit's checks and, while open, its mergeability and what the
- * target branch's required checks still block.
+ * One merge request with its head commit's checks and its reviews and, while open, its
+ * mergeability and what the target branch's rule still blocks (checks, approvals).
  */
 export async function getMergeRequest(
   res: Resources,
@@ -43,10 +43,15 @@ export async function getMergeRequest(
   if (!mr) throw new NotFoundError(`No merge request !${number} in "${slug}".`);
   const checks = await checksFor(res.db, project.id, [mr.head_sha]);
   const view = toMergeRequestView(mr, checks);
+  view.reviews = await listReviews(res.db, mr);
   if (mr.state !== 'open') return view;
   view.mergeability = await computeMergeability(repo, mr);
-  const required = await requiredChecksFor(res.db, project.id, mr.target_branch);
-  if (required.length)
-    view.protection = { requiredChecks: required, blockers: mergeBlockers(required, checks) };
+  const protection = await findMergeBlockers(res.db, mr, mr.head_sha, checks);
+  // An empty rule with nothing blocking: there is nothing to show.
+  if (
+    protection &&
+    (protection.requiredChecks.length || protection.requiredApprovals || protection.blockers.length)
+  )
+    view.protection = protection;
   return view;
 }

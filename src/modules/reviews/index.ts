@@ -1,4 +1,6 @@
-/** The reviews module's public face: issues, merge requests, comments, checks, merge. */
+/** The reviews module's public face: issues, merge requests, comments, reviews, checks, merge. */
+
+export { AGENTS_CANNOT_APPROVE, reviewMergeRequest } from './approvals/review-merge-request.ts';
 export {
   AnnotationScreenshot,
   CheckAnnotation,
@@ -31,6 +33,7 @@ export {
   ListQuery as ReviewListQuery,
   MergeBody,
   type MergeRequestView,
+  ReviewBody,
   UpdateIssueBody,
   UpdateMergeRequestBody,
 } from './schemas.ts';

@@ -23,8 +23,8 @@ import { closeReferencedIssues } from './close-referenced-issues.ts';
 import { publishReviewEvent, type ReviewDeps } from './events.ts';
 import { findMergeRequest } from './find-merge-request.ts';
 import { updateMergeRequest } from './merge-request-store.ts';
-import { mergeBlockers, RequiredChecksError } from './protection/merge-blockers.ts';
-import { requiredChecksFor } from './protection/required-checks.ts';
+import { findMergeBlockers } from './protection/find-merge-blockers.ts';
+import { RequiredChecksError } from './protection/merge-blockers.ts';
 import type { IssueView, MergeBody } from './schemas.ts';
 import { toMergeRequestView } from './views.ts';
 
@@ -36,8 +36,9 @@ export const AGENTS_CANNOT_MERGE =
  * Merges an open merge request: a fast-forward, or a merge commit made in a temporary worktree.
  * The target branch moves with a compare-and-swap, so a concurrent push makes this a 409, never a
  * lost update. A conflict is a 409 listing the conflicting paths. Merging into a protected branch
- * needs a maintainer, like pushing to it, and the checks its rule requires passed on the commit
- * merged in (else a 409 listing each `blocker`). Merged into the default branch, it closes the issues its
+ * needs a maintainer, like pushing to it, and what its rule requires on the commit merged in:
+ * passing checks, enough approvals, no request for changes standing (else a 409 listing each
+ * `blocker`). Merged into the default branch, it closes the issues its
  * description or commits name with a closing keyword (`Closes #12`), as GitHub and GitLab do.
  */
 export async function mergeMergeRequest(
@@ -75,11 +76,14 @@ export async function mergeMergeRequest(
       },
     );
   }
-  const required = await requiredChecksFor(res.db, project.id, mr.target_branch);
-  if (required.length) {
-    const blockers = mergeBlockers(required, await checksFor(res.db, project.id, [sourceSha]));
-    if (blockers.length) throw new RequiredChecksError(mr.target_branch, sourceSha, blockers);
-  }
+  const protection = await findMergeBlockers(
+    res.db,
+    mr,
+    sourceSha,
+    await checksFor(res.db, project.id, [sourceSha]),
+  );
+  if (protection?.blockers.length)
+    throw new RequiredChecksError(mr.target_branch, sourceSha, protection.blockers);
   let newSha: string;
   if (input.method === 'fast-forward') {
     if (!m.fastForward)

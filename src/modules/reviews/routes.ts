@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { contextOf } from '../../platform/http/request-context.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
 import type { Resources } from '../../platform/resources.ts';
+import { mergeRequestReviewRoutes } from './approvals/review-routes.ts';
 import { addComment, readComments } from './comments.ts';
 import { createMergeRequest } from './create-merge-request.ts';
 import type { ReviewDeps } from './events.ts';
@@ -31,7 +32,7 @@ import { updateMergeRequest } from './update-merge-request.ts';
 const Page = <T extends z.ZodTypeAny>(item: T) =>
   z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 
-/** Issues, merge requests and their comments under /api/projects/:slug; branch protection. */
+/** Issues, merge requests, their comments and reviews under /api/projects/:slug; branch protection. */
 export function reviewRoutes(res: Resources, deps: ReviewDeps) {
   const { db } = res;
   return async (app: HttpApp) => {
@@ -177,6 +178,7 @@ export function reviewRoutes(res: Resources, deps: ReviewDeps) {
       );
     }
 
+    await mergeRequestReviewRoutes(res, deps)(app);
     await protectionRoutes(res)(app);
   };
 }

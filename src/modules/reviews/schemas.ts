@@ -79,7 +79,8 @@ export const CheckView = z.object({
 export type CheckView = z.infer<typeof CheckView>;
 
 /** A required check that has not passed on the commit a merge would bring in. */
-export const MergeBlocker = z.object({
+export const CheckBlocker = z.object({
+  kind: z.literal('check'),
   check: z.string(),
   /** `missing`: the check has not reported on that commit at all. */
   status: z.union([CheckStatus, z.literal('missing')]),
@@ -87,7 +88,67 @@ export const MergeBlocker = z.object({
   /** One sentence: "browser-verification failed: 2 of 5 page(s) failed". */
   message: z.string(),
 });
+
+/** Fewer approvals that count than the target branch requires: "needs 2 approvals, has 1". */
+export const ApprovalsBlocker = z.object({
+  kind: z.literal('approvals'),
+  required: z.number(),
+  /** Approvals that count now. */
+  approvals: z.number(),
+  /** Approvals given on an earlier head, which no longer count (the rule dismisses stale approvals). */
+  stale: z.number(),
+  message: z.string(),
+});
+
+/** A reviewer's outstanding request for changes: it blocks until they approve or withdraw it. */
+export const ChangesRequestedBlocker = z.object({
+  kind: z.literal('changes_requested'),
+  reviewer: z.string(),
+  message: z.string(),
+});
+
+/** What blocks a merge into a protected branch; `message` is one sentence about it. */
+export const MergeBlocker = z.discriminatedUnion('kind', [
+  CheckBlocker,
+  ApprovalsBlocker,
+  ChangesRequestedBlocker,
+]);
 export type MergeBlocker = z.infer<typeof MergeBlocker>;
+export type CheckBlocker = z.infer<typeof CheckBlocker>;
+
+export const ReviewState = z.enum(['approve', 'request_changes', 'comment']);
+export type ReviewState = z.infer<typeof ReviewState>;
+
+export const ReviewBody = z.object({
+  state: ReviewState,
+  /** Markdown; needed to request changes or to comment (say what), optional with an approval. */
+  body: z.string().trim().max(65_536).optional(),
+  /**
+   * The head commit the reviewer looked at. When the merge request has moved on since, the review
+   * is a 409 (look at the new commits, then review again). Absent: the current head.
+   */
+  sha: z
+    .string()
+    .regex(/^(?:[0-9a-f]{40}|[0-9a-f]{64})$/, 'must be a full commit sha (40 hex digits)')
+    .optional(),
+});
+export type ReviewBody = z.infer<typeof ReviewBody>;
+
+export const ReviewView = z.object({
+  id: z.string(),
+  reviewer: z.string().nullable(),
+  state: ReviewState,
+  body: z.string(),
+  /** The head commit of the merge request when the review was given. */
+  sha: z.string(),
+  /** The reviewer's verdict now: their latest approval or request for changes, not withdrawn. */
+  current: z.boolean(),
+  /** An approval given on an earlier head that no longer counts (the target dismisses stale approvals). */
+  stale: z.boolean(),
+  withdrawnAt: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type ReviewView = z.infer<typeof ReviewView>;
 
 export const IssueView = z.object({
   id: z.string(),
@@ -124,10 +185,20 @@ export const MergeRequestView = z.object({
   checks: z.array(CheckView),
   mergeability: MergeabilityView.optional(),
   /**
-   * While open, when the target branch requires checks: which, and what still blocks the merge
-   * (empty when every required check passed on the head commit).
+   * While open, when the target branch requires checks or approvals (or a reviewer requested
+   * changes): its rule, the approvals that count, and what still blocks the merge (empty: nothing).
    */
-  protection: z.object({ requiredChecks: z.array(z.string()), blockers: z.array(MergeBlocker) }).optional(),
+  protection: z
+    .object({
+      requiredChecks: z.array(z.string()),
+      requiredApprovals: z.number(),
+      dismissStaleApprovals: z.boolean(),
+      approvals: z.number(),
+      blockers: z.array(MergeBlocker),
+    })
+    .optional(),
+  /** The reviews, oldest first (only on the one merge request's GET). */
+  reviews: z.array(ReviewView).optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
   mergedAt: z.string().nullable(),
@@ -154,20 +225,33 @@ const CheckName = z
     'use letters, digits and . _ : / - (e.g. pipeline, browser-verification)',
   );
 
+/** Fields left out keep their current value (a rule not set yet: none, 0, true). */
 export const BranchProtectionBody = z.object({
   /** The checks that must have passed on the commit a merge brings in; empty: none. */
   requiredChecks: z
     .array(CheckName)
     .max(20, 'require at most 20 checks')
-    .transform((names) => [...new Set(names)]),
+    .transform((names) => [...new Set(names)])
+    .optional(),
+  /** Approvals by developers other than the author a merge needs (0–10; 0: none). */
+  requiredApprovals: z
+    .number()
+    .int('must be a whole number')
+    .min(0)
+    .max(10, 'require at most 10 approvals')
+    .optional(),
+  /** Whether a push to the merge request makes earlier approvals stale (they stop counting). */
+  dismissStaleApprovals: z.boolean().optional(),
 });
 export type BranchProtectionBody = z.infer<typeof BranchProtectionBody>;
 
 export const BranchProtectionView = z.object({
   branch: z.string(),
-  /** Protected branches take merges from maintainers only, and may require checks. */
+  /** Protected branches take merges from maintainers only, and may require checks and approvals. */
   protected: z.boolean(),
   requiredChecks: z.array(z.string()),
+  requiredApprovals: z.number(),
+  dismissStaleApprovals: z.boolean(),
   updatedAt: z.string().nullable(),
   updatedBy: z.string().nullable(),
 });

@@ -76,3 +76,34 @@ export async function deleteSecretRow(db: Queryable, projectId: string, name: st
   ]);
   return (rowCount ?? 0) > 0;
 }
+
+/** Project secrets as a sealed store: `rotate-key` re-seals them, `key-status` counts them. */
+export async function countSecretsByKey(db: Queryable) {
+  const { rows } = await db.query<{ keyId: string; count: number }>(
+    'SELECT key_id AS "keyId", count(*)::int AS count FROM secrets GROUP BY key_id ORDER BY key_id',
+  );
+  return rows;
+}
+
+export async function lockSecretsNotUnder(
+  tx: Queryable,
+  q: { notKeyId: string; after: string | null; limit: number },
+): Promise<SecretRow[]> {
+  const { rows } = await tx.query<SecretRow>(
+    `SELECT * FROM secrets WHERE key_id <> $1 AND ($2::uuid IS NULL OR id > $2::uuid)
+     ORDER BY id LIMIT $3 FOR UPDATE`,
+    [q.notKeyId, q.after, q.limit],
+  );
+  return rows;
+}
+
+/** Re-sealed under another key: the value, its version and its dates are unchanged. */
+export async function replaceSecretSeal(tx: Queryable, id: string, sealed: Sealed) {
+  await tx.query('UPDATE secrets SET ciphertext = $2, iv = $3, auth_tag = $4, key_id = $5 WHERE id = $1', [
+    id,
+    sealed.ciphertext,
+    sealed.iv,
+    sealed.authTag,
+    sealed.keyId,
+  ]);
+}

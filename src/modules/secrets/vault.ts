@@ -1,4 +1,6 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { fixedKeyRing, type KeyRing } from './key-ring.ts';
+import { missingKeyError } from './master-key-error.ts';
 
 export interface Sealed {
   ciphertext: Buffer;
@@ -7,30 +9,41 @@ export interface Sealed {
   keyId: string;
 }
 
-/** AES-256-GCM under the master key; the AAD binds each value to its project and name. */
+/**
+ * AES-256-GCM under a ring of master keys: values are sealed with the current key and opened with
+ * whichever key their `keyId` names. The AAD binds each value to its place (project and name).
+ */
 export class Vault {
-  readonly keyId: string;
+  readonly ring: KeyRing;
 
-  constructor(private readonly key: Buffer) {
-    if (key.length !== 32) throw new Error('The master key must be exactly 32 bytes.');
-    this.keyId = createHash('sha256').update(key).digest('hex').slice(0, 16);
+  constructor(keys: Buffer | KeyRing) {
+    this.ring = Buffer.isBuffer(keys) ? fixedKeyRing(keys) : keys;
+  }
+
+  /** The id of the key new values are sealed with. */
+  get keyId(): string {
+    return this.ring.current().id;
   }
 
   seal(plaintext: string, aad: string): Sealed {
+    const { id, key } = this.ring.current();
     const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', this.key, iv);
+    const cipher = createCipheriv('aes-256-gcm', key, iv);
     cipher.setAAD(Buffer.from(aad));
     const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-    return { ciphertext, iv, authTag: cipher.getAuthTag(), keyId: this.keyId };
+    return { ciphertext, iv, authTag: cipher.getAuthTag(), keyId: id };
   }
 
+  /** Throws MasterKeyError (503, naming the key id and what to do) for a key this process lacks. */
   open(sealed: Sealed, aad: string): string {
-    if (sealed.keyId !== this.keyId) {
-      throw new Error(
-        'This secret was sealed under a different master key; restore the original ORCHARD_MASTER_KEY.',
+    const found = this.ring.find(sealed.keyId);
+    if (!found)
+      throw missingKeyError(
+        sealed.keyId,
+        this.ring.all().map((k) => k.id),
+        this.ring.configured,
       );
-    }
-    const decipher = createDecipheriv('aes-256-gcm', this.key, sealed.iv);
+    const decipher = createDecipheriv('aes-256-gcm', found.key, sealed.iv);
     decipher.setAAD(Buffer.from(aad));
     decipher.setAuthTag(sealed.authTag);
     return Buffer.concat([decipher.update(sealed.ciphertext), decipher.final()]).toString('utf8');

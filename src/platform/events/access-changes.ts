@@ -16,6 +16,8 @@ export const AccessChange = z.object({
   tokenId: z.string().max(64).optional(),
   /** A session's id hash, as in `Actor.sessionId`. */
   sessionId: z.string().max(128).optional(),
+  /** Every session (of `userId` when given) ended at once; tokens are not concerned. */
+  allSessions: z.literal(true).optional(),
   projectId: z.string().max(64).optional(),
 });
 export type AccessChange = z.infer<typeof AccessChange>;
@@ -63,6 +65,7 @@ export function concerns(
   who: { userId: string; tokenId?: string; sessionId?: string; projectId?: string },
 ): boolean {
   if (change === 'all') return true;
+  if (change.allSessions && who.sessionId === undefined) return false;
   if (change.userId !== undefined && change.userId !== who.userId) return false;
   if (change.tokenId !== undefined && change.tokenId !== who.tokenId) return false;
   if (change.sessionId !== undefined && change.sessionId !== who.sessionId) return false;

@@ -31,6 +31,11 @@ export interface Actor {
   expiresAt?: Date;
   /** Set for a delegated (agent) token: whom the agent acts for, and where. */
   delegation?: Delegation;
+  /**
+   * A session of a person without a passkey while the admin requires passkeys: only the routes
+   * marked `beforePasskey` answer until they register one.
+   */
+  mustRegisterPasskey?: boolean;
 }
 
 /** Scopes nest: `admin` includes `write`, which includes `read`. */

@@ -1,4 +1,4 @@
-import { ForbiddenError } from '../errors.ts';
+import { ForbiddenError, PasskeyRequiredError } from '../errors.ts';
 import { type Actor, hasScope, type Scope } from './actor.ts';
 import { requireUndelegated } from './delegated-actor.ts';
 
@@ -35,6 +35,10 @@ export interface RouteAuth {
    * until someone decides otherwise.
    */
   delegated?: true | string;
+  /** Browser sessions only: every API token is refused (passkeys are managed where they are used). */
+  sessionOnly?: true;
+  /** Open to a session that must register a passkey first (`Actor.mustRegisterPasskey`). */
+  beforePasskey?: true;
   /** Stricter, per-IP rate limit bucket (e.g. login). */
   rateLimitBucket?: 'login';
 }
@@ -67,6 +71,14 @@ export function requireRouteAccess(actor: Actor, config: RouteAuth, method: stri
         config.delegated ?? `Agent tokens cannot call ${method} ${url} (${AGENTS_MAY})`,
       );
   }
+  if (actor.mustRegisterPasskey && !config.beforePasskey)
+    throw new PasskeyRequiredError(
+      'This instance requires a passkey: register one (Settings → Passkeys) before anything else.',
+    );
+  if (config.sessionOnly && actor.via !== 'session')
+    throw new ForbiddenError(
+      `API tokens cannot call ${method} ${url}: sign in with a browser session to do this.`,
+    );
   const needed = config.scope ?? (reads ? 'read' : 'write');
   if (config.adminOnly) {
     if (actor.role !== 'admin') throw new ForbiddenError('Only instance admins may do this.');

@@ -233,6 +233,7 @@ export interface paths {
                                 pushBranches: string;
                                 agentSessionId: string | null;
                             };
+                            mustRegisterPasskey?: boolean;
                         };
                     };
                 };
@@ -240,6 +241,51 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/sessions/revoke-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @default false */
+                        exceptCurrent?: boolean;
+                    } | null;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            revoked: number;
+                            keptCurrent: boolean;
+                        };
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -413,6 +459,7 @@ export interface paths {
                                 kind: "human" | "agent" | "service";
                                 disabled: boolean;
                                 createdAt: string;
+                                passkeys: number;
                             }[];
                             nextCursor: string | null;
                         };
@@ -564,6 +611,446 @@ export interface paths {
             };
         };
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/passkeys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                name: string;
+                                createdAt: string;
+                                lastUsedAt: string | null;
+                                /** @enum {string} */
+                                deviceType: "singleDevice" | "multiDevice";
+                                backedUp: boolean;
+                                transports: string[];
+                            }[];
+                            nextCursor: null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        response: {
+                            id: string;
+                            rawId: string;
+                            /** @enum {string} */
+                            type: "public-key";
+                            response: {
+                                clientDataJSON: string;
+                                attestationObject: string;
+                                authenticatorData?: string;
+                                transports?: string[];
+                                publicKeyAlgorithm?: number;
+                                publicKey?: string;
+                            };
+                            /** @enum {string} */
+                            authenticatorAttachment?: "platform" | "cross-platform";
+                            /** @default {} */
+                            clientExtensionResults?: {
+                                credProps?: {
+                                    rk?: boolean;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            createdAt: string;
+                            lastUsedAt: string | null;
+                            /** @enum {string} */
+                            deviceType: "singleDevice" | "multiDevice";
+                            backedUp: boolean;
+                            transports: string[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/passkeys/registration/options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            rp: {
+                                id?: string;
+                                name: string;
+                            };
+                            user: {
+                                id: string;
+                                name: string;
+                                displayName: string;
+                            };
+                            challenge: string;
+                            pubKeyCredParams: {
+                                type: string;
+                                alg: number;
+                            }[];
+                            timeout?: number;
+                            excludeCredentials?: {
+                                id: string;
+                                type: string;
+                                transports?: string[];
+                            }[];
+                            authenticatorSelection?: {
+                                authenticatorAttachment?: string;
+                                residentKey?: string;
+                                requireResidentKey?: boolean;
+                                userVerification?: string;
+                            };
+                            attestation?: string;
+                            hints?: string[];
+                            extensions?: {
+                                credProps?: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/passkeys/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            createdAt: string;
+                            lastUsedAt: string | null;
+                            /** @enum {string} */
+                            deviceType: "singleDevice" | "multiDevice";
+                            backedUp: boolean;
+                            transports: string[];
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            createdAt: string;
+                            lastUsedAt: string | null;
+                            /** @enum {string} */
+                            deviceType: "singleDevice" | "multiDevice";
+                            backedUp: boolean;
+                            transports: string[];
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/auth/passkey/options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            challenge: string;
+                            timeout?: number;
+                            rpId?: string;
+                            allowCredentials?: {
+                                id: string;
+                                type: string;
+                                transports?: string[];
+                            }[];
+                            userVerification?: string;
+                            hints?: string[];
+                            extensions?: {
+                                credProps?: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/passkey/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        response: {
+                            id: string;
+                            rawId: string;
+                            /** @enum {string} */
+                            type: "public-key";
+                            response: {
+                                clientDataJSON: string;
+                                authenticatorData: string;
+                                signature: string;
+                                userHandle?: string;
+                            };
+                            /** @enum {string} */
+                            authenticatorAttachment?: "platform" | "cross-platform";
+                            /** @default {} */
+                            clientExtensionResults?: {
+                                credProps?: {
+                                    rk?: boolean;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            user: {
+                                id: string;
+                                username: string;
+                                email: string;
+                                /** @enum {string} */
+                                role: "admin" | "member";
+                                /** @enum {string} */
+                                kind: "human" | "agent" | "service";
+                                disabled: boolean;
+                                createdAt: string;
+                            };
+                            csrfToken: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/passkey-policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            requirePasskeys: boolean;
+                            updatedAt: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        requirePasskeys: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            requirePasskeys: boolean;
+                            updatedAt: string | null;
+                        };
+                    };
+                };
+            };
+        };
         post?: never;
         delete?: never;
         options?: never;
@@ -1721,6 +2208,120 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/projects/{slug}/secret-scanning/allowed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    slug: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                fingerprint: string;
+                                reason: string;
+                                allowedBy: string | null;
+                                allowedAt: string;
+                            }[];
+                            nextCursor: null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    slug: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        fingerprint: string;
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            fingerprint: string;
+                            reason: string;
+                            allowedBy: string | null;
+                            allowedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{slug}/secret-scanning/allowed/{fingerprint}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    slug: string;
+                    fingerprint: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/projects/{slug}/issues": {
         parameters: {
             query?: never;
@@ -1997,13 +2598,42 @@ export interface paths {
                                 };
                                 protection?: {
                                     requiredChecks: string[];
-                                    blockers: {
+                                    requiredApprovals: number;
+                                    dismissStaleApprovals: boolean;
+                                    approvals: number;
+                                    blockers: ({
+                                        /** @enum {string} */
+                                        kind: "check";
                                         check: string;
                                         status: ("pending" | "running" | "success" | "failure" | "cancelled" | "error") | "missing";
                                         summary: string;
                                         message: string;
-                                    }[];
+                                    } | {
+                                        /** @enum {string} */
+                                        kind: "approvals";
+                                        required: number;
+                                        approvals: number;
+                                        stale: number;
+                                        message: string;
+                                    } | {
+                                        /** @enum {string} */
+                                        kind: "changes_requested";
+                                        reviewer: string;
+                                        message: string;
+                                    })[];
                                 };
+                                reviews?: {
+                                    id: string;
+                                    reviewer: string | null;
+                                    /** @enum {string} */
+                                    state: "approve" | "request_changes" | "comment";
+                                    body: string;
+                                    sha: string;
+                                    current: boolean;
+                                    stale: boolean;
+                                    withdrawnAt: string | null;
+                                    createdAt: string;
+                                }[];
                                 createdAt: string;
                                 updatedAt: string;
                                 mergedAt: string | null;
@@ -2090,13 +2720,42 @@ export interface paths {
                             };
                             protection?: {
                                 requiredChecks: string[];
-                                blockers: {
+                                requiredApprovals: number;
+                                dismissStaleApprovals: boolean;
+                                approvals: number;
+                                blockers: ({
+                                    /** @enum {string} */
+                                    kind: "check";
                                     check: string;
                                     status: ("pending" | "running" | "success" | "failure" | "cancelled" | "error") | "missing";
                                     summary: string;
                                     message: string;
-                                }[];
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "approvals";
+                                    required: number;
+                                    approvals: number;
+                                    stale: number;
+                                    message: string;
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "changes_requested";
+                                    reviewer: string;
+                                    message: string;
+                                })[];
                             };
+                            reviews?: {
+                                id: string;
+                                reviewer: string | null;
+                                /** @enum {string} */
+                                state: "approve" | "request_changes" | "comment";
+                                body: string;
+                                sha: string;
+                                current: boolean;
+                                stale: boolean;
+                                withdrawnAt: string | null;
+                                createdAt: string;
+                            }[];
                             createdAt: string;
                             updatedAt: string;
                             mergedAt: string | null;
@@ -2185,13 +2844,42 @@ export interface paths {
                             };
                             protection?: {
                                 requiredChecks: string[];
-                                blockers: {
+                                requiredApprovals: number;
+                                dismissStaleApprovals: boolean;
+                                approvals: number;
+                                blockers: ({
+                                    /** @enum {string} */
+                                    kind: "check";
                                     check: string;
                                     status: ("pending" | "running" | "success" | "failure" | "cancelled" | "error") | "missing";
                                     summary: string;
                                     message: string;
-                                }[];
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "approvals";
+                                    required: number;
+                                    approvals: number;
+                                    stale: number;
+                                    message: string;
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "changes_requested";
+                                    reviewer: string;
+                                    message: string;
+                                })[];
                             };
+                            reviews?: {
+                                id: string;
+                                reviewer: string | null;
+                                /** @enum {string} */
+                                state: "approve" | "request_changes" | "comment";
+                                body: string;
+                                sha: string;
+                                current: boolean;
+                                stale: boolean;
+                                withdrawnAt: string | null;
+                                createdAt: string;
+                            }[];
                             createdAt: string;
                             updatedAt: string;
                             mergedAt: string | null;
@@ -2281,13 +2969,42 @@ export interface paths {
                             };
                             protection?: {
                                 requiredChecks: string[];
-                                blockers: {
+                                requiredApprovals: number;
+                                dismissStaleApprovals: boolean;
+                                approvals: number;
+                                blockers: ({
+                                    /** @enum {string} */
+                                    kind: "check";
                                     check: string;
                                     status: ("pending" | "running" | "success" | "failure" | "cancelled" | "error") | "missing";
                                     summary: string;
                                     message: string;
-                                }[];
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "approvals";
+                                    required: number;
+                                    approvals: number;
+                                    stale: number;
+                                    message: string;
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "changes_requested";
+                                    reviewer: string;
+                                    message: string;
+                                })[];
                             };
+                            reviews?: {
+                                id: string;
+                                reviewer: string | null;
+                                /** @enum {string} */
+                                state: "approve" | "request_changes" | "comment";
+                                body: string;
+                                sha: string;
+                                current: boolean;
+                                stale: boolean;
+                                withdrawnAt: string | null;
+                                createdAt: string;
+                            }[];
                             createdAt: string;
                             updatedAt: string;
                             mergedAt: string | null;
@@ -2385,13 +3102,42 @@ export interface paths {
                             };
                             protection?: {
                                 requiredChecks: string[];
-                                blockers: {
+                                requiredApprovals: number;
+                                dismissStaleApprovals: boolean;
+                                approvals: number;
+                                blockers: ({
+                                    /** @enum {string} */
+                                    kind: "check";
                                     check: string;
                                     status: ("pending" | "running" | "success" | "failure" | "cancelled" | "error") | "missing";
                                     summary: string;
                                     message: string;
-                                }[];
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "approvals";
+                                    required: number;
+                                    approvals: number;
+                                    stale: number;
+                                    message: string;
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "changes_requested";
+                                    reviewer: string;
+                                    message: string;
+                                })[];
                             };
+                            reviews?: {
+                                id: string;
+                                reviewer: string | null;
+                                /** @enum {string} */
+                                state: "approve" | "request_changes" | "comment";
+                                body: string;
+                                sha: string;
+                                current: boolean;
+                                stale: boolean;
+                                withdrawnAt: string | null;
+                                createdAt: string;
+                            }[];
                             createdAt: string;
                             updatedAt: string;
                             mergedAt: string | null;
@@ -2565,6 +3311,136 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/projects/{slug}/merge-requests/{number}/reviews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    slug: string;
+                    number: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                reviewer: string | null;
+                                /** @enum {string} */
+                                state: "approve" | "request_changes" | "comment";
+                                body: string;
+                                sha: string;
+                                current: boolean;
+                                stale: boolean;
+                                withdrawnAt: string | null;
+                                createdAt: string;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    slug: string;
+                    number: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        state: "approve" | "request_changes" | "comment";
+                        body?: string;
+                        sha?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            reviewer: string | null;
+                            /** @enum {string} */
+                            state: "approve" | "request_changes" | "comment";
+                            body: string;
+                            sha: string;
+                            current: boolean;
+                            stale: boolean;
+                            withdrawnAt: string | null;
+                            createdAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{slug}/merge-requests/{number}/reviews/mine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    slug: string;
+                    number: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/projects/{slug}/branches/{branch}/protection": {
         parameters: {
             query?: never;
@@ -2594,6 +3470,8 @@ export interface paths {
                             branch: string;
                             protected: boolean;
                             requiredChecks: string[];
+                            requiredApprovals: number;
+                            dismissStaleApprovals: boolean;
                             updatedAt: string | null;
                             updatedBy: string | null;
                         };
@@ -2614,7 +3492,9 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        requiredChecks: string[];
+                        requiredChecks?: string[];
+                        requiredApprovals?: number;
+                        dismissStaleApprovals?: boolean;
                     };
                 };
             };
@@ -2629,6 +3509,8 @@ export interface paths {
                             branch: string;
                             protected: boolean;
                             requiredChecks: string[];
+                            requiredApprovals: number;
+                            dismissStaleApprovals: boolean;
                             updatedAt: string | null;
                             updatedBy: string | null;
                         };

@@ -10,6 +10,8 @@ export const keys = {
   members: (slug: string) => ['project', slug, 'members'] as const,
   secrets: (slug: string) => ['project', slug, 'secrets'] as const,
   tokens: ['tokens'] as const,
+  passkeys: ['passkeys'] as const,
+  passkeyPolicy: ['passkey-policy'] as const,
   systemWarnings: ['system', 'warnings'] as const,
   // The main loop: operations, the Studio, environments.
   operation: (id: string) => ['operation', id] as const,

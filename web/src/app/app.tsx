@@ -1,5 +1,6 @@
 import { Suspense } from 'react';
 import { NotFoundPage } from '../pages/not-found.tsx';
+import { PasskeyRequiredPage } from '../pages/passkey-required.tsx';
 import { ErrorAlert } from '../widgets/alert.tsx';
 import { FullPageLoading, Loading } from '../widgets/spinner.tsx';
 import { HOME } from './home.ts';
@@ -54,6 +55,8 @@ export function App() {
     return <Page params={match!.params} />;
   }
   if (!user) return <Redirect to={`/login?next=${encodeURIComponent(location.href)}`} />;
+  // The instance requires a passkey this person lacks: nothing else answers until they add one.
+  if (user.mustRegisterPasskey) return <PasskeyRequiredPage />;
   const Page = match?.route.page ?? NotFoundPage;
   return (
     <MeContext value={user}>

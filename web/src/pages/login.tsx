@@ -4,6 +4,7 @@ import { ApiError, api } from '../api/client.ts';
 import type { SessionStart } from '../api/identity-types.ts';
 import { AuthLayout } from '../app/auth-layout.tsx';
 import { sessionStarted } from '../app/session.ts';
+import { PasskeySignIn } from '../features/passkeys/passkey-sign-in.tsx';
 import { FormError } from '../widgets/alert.tsx';
 import { Button } from '../widgets/button.tsx';
 import { TextField } from '../widgets/field.tsx';
@@ -47,6 +48,7 @@ export function LoginPage() {
           Log in
         </Button>
       </form>
+      <PasskeySignIn />
     </AuthLayout>
   );
 }

@@ -1,4 +1,6 @@
 import { useUser } from '../app/session.ts';
+import { PasskeyPolicyCard } from '../features/passkeys/passkey-policy-card.tsx';
+import { PasskeysCard } from '../features/passkeys/passkeys-card.tsx';
 import { ApiTokens } from '../features/tokens/api-tokens.tsx';
 import { PageHeader } from '../widgets/page-header.tsx';
 
@@ -15,7 +17,9 @@ export function SettingsPage() {
           </>
         }
       />
-      <div className="max-w-4xl">
+      <div className="max-w-4xl space-y-6">
+        <PasskeysCard />
+        {user.role === 'admin' && <PasskeyPolicyCard />}
         <ApiTokens />
       </div>
     </>

@@ -120,3 +120,68 @@ export async function deleteLlmSecret(db: Queryable, name: string): Promise<bool
   const { rowCount } = await db.query('DELETE FROM llm_secrets WHERE name = $1', [name]);
   return (rowCount ?? 0) > 0;
 }
+
+/** Sealed-store SQL for `rotate-key` and `key-status` (see providers/sealed-stores.ts). */
+export async function countLlmSecretsByKey(db: Queryable) {
+  const { rows } = await db.query<{ keyId: string; count: number }>(
+    'SELECT key_id AS "keyId", count(*)::int AS count FROM llm_secrets GROUP BY key_id ORDER BY key_id',
+  );
+  return rows;
+}
+
+export async function lockLlmSecretsNotUnder(
+  tx: Queryable,
+  q: { notKeyId: string; after: string | null; limit: number },
+) {
+  const { rows } = await tx.query<{
+    name: string;
+    ciphertext: Buffer;
+    iv: Buffer;
+    auth_tag: Buffer;
+    key_id: string;
+  }>(
+    `SELECT name, ciphertext, iv, auth_tag, key_id FROM llm_secrets
+     WHERE key_id <> $1 AND ($2::text IS NULL OR name > $2) ORDER BY name LIMIT $3 FOR UPDATE`,
+    [q.notKeyId, q.after, q.limit],
+  );
+  return rows;
+}
+
+/** Re-sealed under another key; `updated_at` stays (the value did not change). */
+export async function replaceLlmSecretSeal(tx: Queryable, name: string, sealed: Sealed) {
+  await tx.query(
+    'UPDATE llm_secrets SET ciphertext = $2, iv = $3, auth_tag = $4, key_id = $5 WHERE name = $1',
+    [name, sealed.ciphertext, sealed.iv, sealed.authTag, sealed.keyId],
+  );
+}
+
+export async function countProviderKeysByKey(db: Queryable) {
+  const { rows } = await db.query<{ keyId: string; count: number }>(
+    `SELECT key_id AS "keyId", count(*)::int AS count FROM llm_providers WHERE key_id IS NOT NULL
+     GROUP BY key_id ORDER BY key_id`,
+  );
+  return rows;
+}
+
+export async function lockProviderKeysNotUnder(
+  tx: Queryable,
+  q: { notKeyId: string; after: string | null; limit: number },
+): Promise<ProviderRow[]> {
+  const { rows } = await tx.query<ProviderRow>(
+    `SELECT * FROM llm_providers WHERE key_id IS NOT NULL AND key_id <> $1
+       AND ($2::uuid IS NULL OR id > $2::uuid) ORDER BY id LIMIT $3 FOR UPDATE`,
+    [q.notKeyId, q.after, q.limit],
+  );
+  return rows;
+}
+
+/**
+ * Re-sealed under another key. `updated_at` stays: it is the provider's version, and the key
+ * (the plaintext) every replica has cached for that version did not change.
+ */
+export async function replaceProviderKeySeal(tx: Queryable, id: string, sealed: Sealed) {
+  await tx.query(
+    'UPDATE llm_providers SET key_ciphertext = $2, key_iv = $3, key_auth_tag = $4, key_id = $5 WHERE id = $1',
+    [id, sealed.ciphertext, sealed.iv, sealed.authTag, sealed.keyId],
+  );
+}

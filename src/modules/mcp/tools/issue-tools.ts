@@ -13,7 +13,9 @@ import {
   listMergeRequests,
   MergeBody,
   mergeMergeRequest,
+  ReviewBody,
   type ReviewDeps,
+  reviewMergeRequest,
   UpdateIssueBody,
   UpdateMergeRequestBody,
   updateIssue,
@@ -30,7 +32,7 @@ const List = z.object({
   cursor: Cursor,
 });
 
-/** issues: issues and merge requests — list, read, create, comment, merge. */
+/** issues: issues and merge requests — list, read, create, comment, review, merge. */
 export function issueTools(res: Resources, deps: ReviewDeps) {
   return [
     defineTool({
@@ -126,11 +128,26 @@ export function issueTools(res: Resources, deps: ReviewDeps) {
       run: (ctx, { slug, number, ...body }) => updateMergeRequest(res, deps, ctx, slug, number, body),
     }),
     defineTool({
+      name: 'review_merge_request',
+      set: 'issues',
+      title: 'Review a merge request',
+      description:
+        "Reviews an open merge request on its head commit: approve, request_changes (body says what to change) or comment (body). Developers other than its author; a reviewer's latest approval or request counts, and main may require approvals. Agents may only comment.",
+      input: ReviewBody.extend({ slug: Slug, number: IssueNumber }),
+      route: {
+        method: 'POST',
+        url: '/api/projects/:slug/merge-requests/:number/reviews',
+        config: { delegated: true },
+      },
+      slugOf: (args) => args.slug,
+      run: (ctx, { slug, number, ...body }) => reviewMergeRequest(res, deps, ctx, slug, number, body),
+    }),
+    defineTool({
       name: 'merge_merge_request',
       set: 'issues',
       title: 'Merge a merge request',
       description:
-        'Merges an open merge request (a merge commit, or fast-forward when asked and possible). Merging into main needs a maintainer, and every check main requires passed on the head commit (a refusal lists each one that has not); agents cannot merge.',
+        'Merges an open merge request (a merge commit, or fast-forward when asked and possible). Merging into main needs a maintainer, every check main requires passed on the head commit, the approvals main requires and no request for changes standing (a refusal lists each blocker); agents cannot merge.',
       input: MergeBody.unwrap().extend({ slug: Slug, number: IssueNumber }),
       route: {
         method: 'POST',

@@ -79,6 +79,8 @@ describe('branch protection', () => {
       branch: 'main',
       protected: true,
       requiredChecks: [],
+      requiredApprovals: 0,
+      dismissStaleApprovals: true,
       updatedAt: null,
       updatedBy: null,
     });
@@ -125,7 +127,12 @@ describe('branch protection', () => {
         actor_name: maintainer.user.username,
         target_type: 'branch',
         target_id: 'main',
-        data: { branch: 'main', requiredChecks: ['browser-verification', 'pipeline'] },
+        data: {
+          branch: 'main',
+          requiredChecks: ['browser-verification', 'pipeline'],
+          requiredApprovals: 0,
+          dismissStaleApprovals: true,
+        },
       },
     ]);
   });
@@ -136,14 +143,19 @@ describe('branch protection', () => {
       (await api('GET', `/merge-requests/${number}`, dev.token)).json().protection;
     expect(await blockersOf()).toEqual({
       requiredChecks: ['browser-verification', 'pipeline'],
+      requiredApprovals: 0,
+      dismissStaleApprovals: true,
+      approvals: 0,
       blockers: [
         {
+          kind: 'check',
           check: 'browser-verification',
           status: 'missing',
           summary: '',
           message: 'browser-verification has not reported on this commit',
         },
         {
+          kind: 'check',
           check: 'pipeline',
           status: 'missing',
           summary: '',
@@ -173,8 +185,8 @@ describe('branch protection', () => {
       `Merging into "main" needs passing checks on ${sha.slice(0, 7)}: browser-verification failed: 2 of 5 page(s) failed: Home (http://x/): load /: 500; pipeline is still running. Push a fix or wait for the checks, then merge again.`,
     );
     expect(problem.blockers).toEqual([
-      expect.objectContaining({ check: 'browser-verification', status: 'failure' }),
-      expect.objectContaining({ check: 'pipeline', status: 'running' }),
+      expect.objectContaining({ kind: 'check', check: 'browser-verification', status: 'failure' }),
+      expect.objectContaining({ kind: 'check', check: 'pipeline', status: 'running' }),
     ]);
     expect((await api('GET', `/merge-requests/${number}`, dev.token)).json().state).toBe('open');
 
@@ -195,6 +207,9 @@ describe('branch protection', () => {
     await check(sha, 'browser-verification', 'success', 'All 5 page(s) passed');
     expect(await blockersOf()).toEqual({
       requiredChecks: ['browser-verification', 'pipeline'],
+      requiredApprovals: 0,
+      dismissStaleApprovals: true,
+      approvals: 0,
       blockers: [],
     });
     const merged = await api('POST', `/merge-requests/${number}/merge`, owner.token, {});

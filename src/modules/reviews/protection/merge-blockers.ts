@@ -1,6 +1,6 @@
 import { DomainError } from '../../../platform/errors.ts';
 import type { CheckRow } from '../check-store.ts';
-import type { MergeBlocker } from '../schemas.ts';
+import type { CheckBlocker, MergeBlocker } from '../schemas.ts';
 
 /** The first line of a check's summary, short enough for a sentence about it. */
 function headline(summary: string): string {
@@ -28,12 +28,13 @@ function sentence(name: string, check: CheckRow | undefined): string {
 }
 
 /** Each required check that has not passed on the commit, with its status and a sentence. */
-export function mergeBlockers(required: readonly string[], checks: readonly CheckRow[]): MergeBlocker[] {
+export function checkBlockers(required: readonly string[], checks: readonly CheckRow[]): CheckBlocker[] {
   return required.flatMap((name) => {
     const check = checks.find((c) => c.name === name);
     if (check?.status === 'success') return [];
     return [
       {
+        kind: 'check' as const,
         check: name,
         status: check?.status ?? 'missing',
         summary: check?.summary ?? '',
@@ -43,9 +44,23 @@ export function mergeBlockers(required: readonly string[], checks: readonly Chec
   });
 }
 
+/** What to do about the blockers, as the end of the problem's detail. */
+function whatNext(blockers: readonly MergeBlocker[]): string {
+  const kinds = new Set(blockers.map((b) => b.kind));
+  const steps = [
+    kinds.has('check') && 'push a fix or wait for the checks',
+    kinds.has('approvals') && 'ask a developer other than the author to approve',
+    kinds.has('changes_requested') &&
+      'address the requested changes and ask the reviewer to approve or withdraw the request',
+  ].filter((s): s is string => typeof s === 'string');
+  const text = steps.join(', ');
+  return `${text.charAt(0).toUpperCase()}${text.slice(1)}, then merge again.`;
+}
+
 /**
- * A merge into a branch that requires checks, refused because some have not passed on the commit
- * it would bring in. The problem document lists them as `blockers`.
+ * A merge into a protected branch refused because of what its rule requires on the commit it
+ * would bring in: checks that have not passed, too few approvals, changes requested. The problem
+ * document lists each as `blockers` (the `code` is `required_checks`, as before approvals existed).
  */
 export class RequiredChecksError extends DomainError {
   readonly code = 'required_checks';
@@ -55,8 +70,11 @@ export class RequiredChecksError extends DomainError {
     sha: string,
     readonly blockers: MergeBlocker[],
   ) {
+    const list = blockers.map((b) => b.message).join('; ');
     super(
-      `Merging into "${branch}" needs passing checks on ${sha.slice(0, 7)}: ${blockers.map((b) => b.message).join('; ')}. Push a fix or wait for the checks, then merge again.`,
+      blockers.every((b) => b.kind === 'check')
+        ? `Merging into "${branch}" needs passing checks on ${sha.slice(0, 7)}: ${list}. Push a fix or wait for the checks, then merge again.`
+        : `Merging into "${branch}" is blocked on ${sha.slice(0, 7)}: ${list}. ${whatNext(blockers)}`,
       { blockers },
     );
   }

@@ -12,11 +12,12 @@ import { upsertBranchProtection } from './protection-store.ts';
 
 /** What a merge needs is for people to decide: an agent cannot lower the bar its own work must pass. */
 export const AGENTS_CANNOT_PROTECT =
-  'Agent tokens cannot change branch protection: a maintainer decides which checks a merge needs';
+  'Agent tokens cannot change branch protection: a maintainer decides which checks and approvals a merge needs';
 
 /**
- * Sets the checks a merge into a protected branch needs (maintainers; audited). Any check name is
- * accepted, also one no pipeline reports yet: a merge then waits until it does.
+ * Sets the checks and approvals a merge into a protected branch needs (maintainers; audited); a
+ * field the body leaves out keeps its value. Any check name is accepted, also one no pipeline
+ * reports yet: a merge then waits until it does.
  */
 export async function setBranchProtection(
   db: Db,
@@ -29,7 +30,7 @@ export async function setBranchProtection(
   assertRefName(branch, 'params.branch');
   const { project } = await requireProjectRole(db, ctx.actor, slug, 'maintainer');
   if (!PROTECTED_BRANCHES.includes(branch)) {
-    const message = `is not a protected branch; only ${PROTECTED_BRANCHES.map((b) => `"${b}"`).join(', ')} can require checks`;
+    const message = `is not a protected branch; only ${PROTECTED_BRANCHES.map((b) => `"${b}"`).join(', ')} can require checks or approvals`;
     throw new ValidationError(`"${branch}" ${message}.`, [{ field: 'params.branch', message }]);
   }
   return withTransaction(db, async (tx) => {
@@ -37,13 +38,20 @@ export async function setBranchProtection(
       projectId: project.id,
       branch,
       requiredChecks: body.requiredChecks,
+      requiredApprovals: body.requiredApprovals,
+      dismissStaleApprovals: body.dismissStaleApprovals,
       updatedBy: isSystemActor(ctx.actor) ? null : ctx.actor.userId,
     });
     await recordAudit(tx, ctx, {
       action: 'branch_protection.update',
       target: { type: 'branch', id: branch },
       projectId: project.id,
-      data: { branch, requiredChecks: body.requiredChecks },
+      data: {
+        branch,
+        requiredChecks: row.required_checks,
+        requiredApprovals: row.required_approvals,
+        dismissStaleApprovals: row.dismiss_stale_approvals,
+      },
     });
     return toBranchProtectionView(tx, branch, row);
   });

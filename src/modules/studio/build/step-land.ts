@@ -93,9 +93,9 @@ async function land(deps: StudioDeps, ctx: StepContext<BuildInput>): Promise<Lan
     );
     sha = merged.mergeCommitSha!;
   } catch (error) {
-    // main's rule may require checks that have not passed (yet) on the branch: someone merges later.
+    // main's rule may require checks or approvals the branch does not have (yet): someone merges later.
     if (error instanceof RequiredChecksError) {
-      const why = `${DEFAULT_BRANCH} requires checks that have not passed: ${error.blockers.map((b) => b.message).join('; ')}`;
+      const why = `${DEFAULT_BRANCH}'s merge rule is not met yet: ${error.blockers.map((b) => b.message).join('; ')}`;
       ctx.log(`Merge request !${mr} waits: ${why}`);
       return { merged: false, waiting: why, mergeRequestNumber: mr };
     }

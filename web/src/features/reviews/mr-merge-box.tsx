@@ -1,8 +1,8 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useId, useState } from 'react';
 import { ApiError, api, seg } from '../../api/client.ts';
 import { keys } from '../../api/query-keys.ts';
-import type { MergeRequest } from '../../api/review-types.ts';
+import type { MergeBlocker, MergeRequest } from '../../api/review-types.ts';
 import { Alert } from '../../widgets/alert.tsx';
 import { Button } from '../../widgets/button.tsx';
 import { ConfirmButton } from '../../widgets/confirm-button.tsx';
@@ -34,9 +34,15 @@ const STATE_TEXT = {
   },
 } as const;
 
+const blockerKey = (b: MergeBlocker) =>
+  b.kind === 'check' ? `check:${b.check}` : b.kind === 'changes_requested' ? `changes:${b.reviewer}` : b.kind;
+
+const approvalsText = (n: number) => `${n} approval${n === 1 ? '' : 's'}`;
+
 /**
- * Mergeability, what the target branch's required checks still block, the merge method and the
- * merge button; a 409 shows the server's reason and paths.
+ * Mergeability, what the target branch's rule still blocks (checks, approvals, requested changes),
+ * the merge method and the merge button, which says why it is disabled; a 409 shows the server's
+ * reason and paths.
  */
 export function MrMergeBox({ slug, mr, canMerge }: { slug: string; mr: MergeRequest; canMerge: boolean }) {
   const client = useQueryClient();
@@ -62,8 +68,19 @@ export function MrMergeBox({ slug, mr, canMerge }: { slug: string; mr: MergeRequ
   });
   const ready = m.status === 'mergeable' || m.status === 'fast_forward';
   const checks = rollup(mr.checks);
+  const reasonId = useId();
   const required = mr.protection?.requiredChecks ?? [];
+  const requiredApprovals = mr.protection?.requiredApprovals ?? 0;
   const blockers = mr.protection?.blockers ?? [];
+  const onlyChecks = blockers.every((b) => b.kind === 'check');
+  const whyDisabled =
+    m.status === 'up_to_date'
+      ? `${mr.targetBranch} already contains every commit of ${mr.sourceBranch}: nothing to merge.`
+      : m.status === 'missing_branch'
+        ? 'The source or target branch no longer exists.'
+        : blockers.length > 0
+          ? `Merging is blocked: ${blockers.map((b) => b.message).join('; ')}.`
+          : undefined;
   // Without conflicts but held back by required checks, it is not "ready" yet.
   const info =
     ready && blockers.length > 0
@@ -95,10 +112,21 @@ export function MrMergeBox({ slug, mr, canMerge }: { slug: string; mr: MergeRequ
           )}
         </Alert>
         {blockers.length > 0 && (
-          <Alert tone="warning" title={`Merging into ${mr.targetBranch} needs passing checks`}>
+          <Alert
+            tone="warning"
+            title={
+              onlyChecks
+                ? `Merging into ${mr.targetBranch} needs passing checks`
+                : `Merging into ${mr.targetBranch} is blocked`
+            }
+          >
             <ul aria-label="What blocks the merge" className="list-inside list-disc">
               {blockers.map((b) => (
-                <li key={b.check} data-status={b.status}>
+                <li
+                  key={blockerKey(b)}
+                  data-kind={b.kind}
+                  data-status={b.kind === 'check' ? b.status : undefined}
+                >
                   {b.message}
                 </li>
               ))}
@@ -108,6 +136,13 @@ export function MrMergeBox({ slug, mr, canMerge }: { slug: string; mr: MergeRequ
         {required.length > 0 && blockers.length === 0 && (
           <p className="text-xs text-slate-600">
             Every check {mr.targetBranch} requires passed: {required.join(', ')}.
+          </p>
+        )}
+        {requiredApprovals > 0 && blockers.length === 0 && (
+          <p className="text-xs text-slate-600">
+            Approved as {mr.targetBranch} requires ({mr.protection?.approvals ?? 0} of{' '}
+            {approvalsText(requiredApprovals)}
+            {mr.protection?.dismissStaleApprovals ? ', on the head commit' : ''}).
           </p>
         )}
         {ready && blockers.length === 0 && (checks === 'failure' || checks === 'error') && (
@@ -164,7 +199,12 @@ export function MrMergeBox({ slug, mr, canMerge }: { slug: string; mr: MergeRequ
               Fast-forward
             </label>
           </fieldset>
-          <div className="ml-auto flex items-center gap-2">
+          <div className="ml-auto flex flex-wrap items-center justify-end gap-2">
+            {whyDisabled && (
+              <p id={reasonId} className="max-w-md text-right text-xs text-slate-600">
+                {whyDisabled}
+              </p>
+            )}
             <ConfirmButton
               variant="ghost"
               question="Close without merging?"
@@ -177,7 +217,8 @@ export function MrMergeBox({ slug, mr, canMerge }: { slug: string; mr: MergeRequ
             <Button
               onClick={() => merge.mutate()}
               busy={merge.isPending}
-              disabled={m.status === 'up_to_date' || m.status === 'missing_branch' || blockers.length > 0}
+              disabled={whyDisabled !== undefined}
+              aria-describedby={whyDisabled ? reasonId : undefined}
             >
               {effective === 'fast-forward' ? 'Fast-forward merge' : 'Merge'}
             </Button>

@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import type { Project } from '../../api/project-types.ts';
 import type { MergeRequest } from '../../api/review-types.ts';
 import { Link } from '../../app/router.tsx';
+import { useUser } from '../../app/session.ts';
 import { Alert } from '../../widgets/alert.tsx';
 import { Card } from '../../widgets/card.tsx';
 import { Markdown } from '../../widgets/markdown.tsx';
@@ -10,6 +11,7 @@ import { shortSha, to } from '../projects/project-paths.ts';
 import { roleAtLeast } from '../projects/roles.ts';
 import { MrChecks } from './mr-checks.tsx';
 import { MrMergeBox } from './mr-merge-box.tsx';
+import { MrReviewers, MrReviewForm, reviewItems } from './mr-reviews.tsx';
 import {
   CommentForm,
   commentItems,
@@ -30,11 +32,18 @@ export function BranchLink({ slug, name }: { slug: string; name: string }) {
   );
 }
 
-/** Checks, the merge box while open, the conversation, and the branches at a glance. */
+/**
+ * Checks, the merge box and the review form while open, the conversation (comments and reviews),
+ * and the branches and reviewers at a glance.
+ */
 export function MrOverview({ project, mr }: { project: Project; mr: MergeRequest }) {
   const slug = project.slug;
+  const me = useUser().username;
   const comments = useComments(slug, 'merge-requests', mr.number);
   const canWrite = roleAtLeast(project.role, 'developer') && !project.archived;
+  // The author answers reviews with comments; another developer approves.
+  const canReview = canWrite && mr.state === 'open' && mr.author !== me;
+  const reviews = mr.reviews ?? [];
   const items = [
     {
       at: mr.createdAt,
@@ -49,6 +58,7 @@ export function MrOverview({ project, mr }: { project: Project; mr: MergeRequest
       ),
     },
     ...commentItems(comments.data ?? []),
+    ...reviewItems(reviews, mr.headSha),
     ...(mr.mergedAt
       ? [
           {
@@ -80,6 +90,7 @@ export function MrOverview({ project, mr }: { project: Project; mr: MergeRequest
           <MrChecks slug={slug} sha={mr.headSha} checks={mr.checks} />
         </Card>
         {mr.state === 'open' && <MrMergeBox slug={slug} mr={mr} canMerge={canWrite} />}
+        {canReview && <MrReviewForm slug={slug} mr={mr} me={me} />}
         {mr.state === 'merged' && (
           <Alert tone="success" title="Merged">
             {mr.mergedBy ?? 'Orchard'} merged this {mr.mergedAt && <TimeAgo iso={mr.mergedAt} />}
@@ -104,6 +115,9 @@ export function MrOverview({ project, mr }: { project: Project; mr: MergeRequest
         </Detail>
         <Detail title="Target">
           <BranchLink slug={slug} name={mr.targetBranch} />
+        </Detail>
+        <Detail title="Reviewers">
+          <MrReviewers reviews={reviews} headSha={mr.headSha} />
         </Detail>
         <Detail title="Head commit">
           <Link
