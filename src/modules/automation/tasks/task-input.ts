@@ -141,8 +141,8 @@ export const AutomationTaskBody = z
     /** A screenshot after every step (the default), or only after a step that failed. */
     screenshots: z.enum(['steps', 'failures']).default('steps'),
     /**
-     * The Playwright trace (DOM snapshots of every action, network, console): `off` (the default:
-     * recording one costs about a fifth of a short task's time), `on`, or `retain-on-failure`
+     * The Playwright trace (DOM snapshots of every action, network, console): `off` (the default,
+     * as in Playwright Test: recording costs every task time), `on`, or `retain-on-failure`
      * (recorded always, kept only when the task failed).
      */
     trace: z.enum(['off', 'on', 'retain-on-failure']).default('off'),
