@@ -11,6 +11,7 @@ import type { Clock } from '../../../platform/clock.ts';
 import type { Queryable } from '../../../platform/db/pool.ts';
 import type { Logger } from '../../../platform/log.ts';
 import { currentProjectRole } from '../../projects/index.ts';
+import { TtlCache } from '../serve/ttl-cache.ts';
 import {
   type AccessGrantRow,
   findAccessByLabel,
@@ -39,20 +40,6 @@ export interface AppAccessGate {
 
 /** How long an answer from the database is trusted (a switch to public, a removed member). */
 const CACHE_MS = 5_000;
-const CACHE_MAX = 2_000;
-
-class TtlCache<V> {
-  private readonly entries = new Map<string, { at: number; value: Promise<V> }>();
-  get(key: string, load: () => Promise<V>): Promise<V> {
-    const hit = this.entries.get(key);
-    if (hit && Date.now() - hit.at < CACHE_MS) return hit.value;
-    const value = load();
-    if (this.entries.size >= CACHE_MAX) this.entries.clear();
-    this.entries.set(key, { at: Date.now(), value });
-    value.catch(() => this.entries.delete(key));
-    return value;
-  }
-}
 
 function protoOf(req: IncomingMessage): 'http' | 'https' {
   const forwarded = String(req.headers['x-forwarded-proto'] ?? '')
@@ -62,13 +49,24 @@ function protoOf(req: IncomingMessage): 'http' | 'https' {
   return (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
 }
 
-function cookieValue(req: IncomingMessage, name: string): string | undefined {
-  for (const part of String(req.headers.cookie ?? '').split(';')) {
-    const at = part.indexOf('=');
-    if (at > 0 && part.slice(0, at).trim() === name) return part.slice(at + 1).trim();
-  }
-  return undefined;
+/** A Cookie header's `name=value` pairs, trimmed. */
+function cookiePairs(header: string | undefined): Array<{ name: string; pair: string; value: string }> {
+  return String(header ?? '')
+    .split(';')
+    .map((pair) => pair.trim())
+    .filter(Boolean)
+    .map((pair) => {
+      const at = pair.indexOf('=');
+      return {
+        name: at > 0 ? pair.slice(0, at).trim() : '',
+        pair,
+        value: at > 0 ? pair.slice(at + 1).trim() : '',
+      };
+    });
 }
+
+const cookieValue = (req: IncomingMessage, name: string) =>
+  cookiePairs(req.headers.cookie).find((c) => c.name === name)?.value;
 
 const isLocalhost = (host: string) => /^(.+\.)?localhost(:\d+)?$/i.test(host);
 
@@ -107,12 +105,12 @@ export function createAppAccessGate(deps: {
   db: Queryable;
   clock: Clock;
   logger: Logger;
-  /** Orchard's own origin as a browser on this request's app host reaches it. */
-  orchardOrigin(req: IncomingMessage): string;
+  /** Orchard's own origin as a browser on this app host (reached over `proto`) reaches it. */
+  orchardOrigin(appHost: string, proto: 'http' | 'https'): string;
 }): AppAccessGate {
-  const labels = new TtlCache<LabelAccess | undefined>();
-  const cookies = new TtlCache<AccessGrantRow | undefined>();
-  const members = new TtlCache<boolean>();
+  const labels = new TtlCache<LabelAccess | undefined>(CACHE_MS, 2_000);
+  const cookies = new TtlCache<AccessGrantRow | undefined>(CACHE_MS, 2_000);
+  const members = new TtlCache<boolean>(CACHE_MS, 2_000);
 
   const mayRead = (projectId: string, userId: string) =>
     members.get(
@@ -191,7 +189,7 @@ export function createAppAccessGate(deps: {
       kind: 'answer',
       status: 302,
       headers: {
-        location: `${deps.orchardOrigin(req)}/app-access?to=${encodeURIComponent(target)}`,
+        location: `${deps.orchardOrigin(req.headers.host ?? url.host, protoOf(req))}/app-access?to=${encodeURIComponent(target)}`,
         'cache-control': 'no-store',
       },
       body: '',
@@ -226,9 +224,6 @@ export function stripOrchardCookies(
   names: readonly string[],
 ): string | undefined {
   if (!header) return header;
-  const kept = header
-    .split(';')
-    .map((p) => p.trim())
-    .filter((p) => p && !names.includes(p.slice(0, Math.max(0, p.indexOf('='))).trim()));
-  return kept.length ? kept.join('; ') : undefined;
+  const kept = cookiePairs(header).filter((c) => !names.includes(c.name));
+  return kept.length ? kept.map((c) => c.pair).join('; ') : undefined;
 }

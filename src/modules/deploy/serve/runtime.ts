@@ -17,6 +17,7 @@ import { sweepExpiredPreviews } from '../previews/sweep-previews.ts';
 import { DEPLOY_CHANNEL } from '../releases/deploy-release.ts';
 import { type AppProxy, createAppProxy, type Destination } from './proxy.ts';
 import { Supervisor, type SupervisorOptions } from './supervisor.ts';
+import { TtlCache } from './ttl-cache.ts';
 import { AppUrls } from './urls.ts';
 
 export interface DeployRuntimeOptions {
@@ -53,7 +54,7 @@ export class DeployRuntime {
   private timer: NodeJS.Timeout | undefined;
   private sweeping: Promise<void> | undefined;
   private subscription: Subscription | undefined;
-  private readonly lookups = new Map<string, { at: number; dest: Promise<Destination> }>();
+  private readonly lookups = new TtlCache<Destination>(LOOKUP_TTL_MS);
 
   constructor(private readonly o: DeployRuntimeOptions) {
     this.urls = new AppUrls(o.config);
@@ -81,11 +82,7 @@ export class DeployRuntime {
         db: o.db,
         clock: o.clock,
         logger: o.logger,
-        orchardOrigin: (req) =>
-          this.urls.orchardFor(
-            req.headers.host ?? '',
-            String(req.headers['x-forwarded-proto'] ?? '').startsWith('https') ? 'https' : 'http',
-          ),
+        orchardOrigin: (host, proto) => this.urls.orchardFor(host, proto),
       }),
       stripCookies: [APP_ACCESS_COOKIE, ...ORCHARD_COOKIES],
       local: (label) => this.supervisor.route(label),
@@ -147,17 +144,13 @@ export class DeployRuntime {
   }
 
   private lookup(label: string): Promise<Destination> {
-    const cached = this.lookups.get(label);
-    if (cached && Date.now() - cached.at < LOOKUP_TTL_MS) return cached.dest;
-    const dest = findEnvironmentByLabel(this.o.db, label).then((env): Destination => {
-      if (!env) return { kind: 'unknown' };
-      if (env.status === 'running' && env.port) return { kind: 'up', port: env.port };
-      return { kind: 'down', status: env.status };
-    });
-    this.lookups.set(label, { at: Date.now(), dest });
-    if (this.lookups.size > 1_000) this.lookups.clear();
-    dest.catch(() => this.lookups.delete(label));
-    return dest;
+    return this.lookups.get(label, () =>
+      findEnvironmentByLabel(this.o.db, label).then((env): Destination => {
+        if (!env) return { kind: 'unknown' };
+        if (env.status === 'running' && env.port) return { kind: 'up', port: env.port };
+        return { kind: 'down', status: env.status };
+      }),
+    );
   }
 }
 
