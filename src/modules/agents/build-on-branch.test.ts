@@ -1,12 +1,19 @@
-import { randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/app.ts';
 import { createProjectAs, gitOk } from '../../../test/git.ts';
 import type { Actor } from '../../platform/http/actor.ts';
-import { addWorktree, branchHead, type PushEvent, removeWorktree, repositoryPath } from '../git/index.ts';
+import {
+  addWorktree,
+  branchHead,
+  type PushEvent,
+  removeWorktree,
+  repositoryPath,
+  SecretsFoundError,
+} from '../git/index.ts';
 import { startOperation } from '../operations/index.ts';
 import { findProjectBySlug } from '../projects/index.ts';
 import { openMergeRequestsOn, reviewsOnPush } from '../reviews/index.ts';
@@ -168,6 +175,42 @@ describe('delivering to a merge request into another branch', () => {
       'orchard/gallery',
     );
     expect(open.map((mr) => mr.target_branch)).toEqual(['release']);
+  });
+});
+
+describe('secret scanning of what an agent delivers', () => {
+  it('refuses a delivery that adds a private key, naming the file, and leaves the branch where it was', async () => {
+    const owner = await t.user('member');
+    requester = personActor(owner.user);
+    const slug = await createProjectAs(t, owner.token, 'leaky');
+    const first = await build(slug, 'a photo gallery where visitors can like photos');
+    const pem = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({
+      type: 'pkcs1',
+      format: 'pem',
+    }) as string;
+    const leaky: AgentRuntime = {
+      name: 'leaky',
+      async *run(_task, ws) {
+        await mkdir(path.join(ws.dir, 'deploy'), { recursive: true });
+        await writeFile(path.join(ws.dir, 'deploy', 'id_rsa'), pem);
+        yield { type: 'result', summary: 'Added the deploy key.' };
+      },
+    };
+    const project = (await findProjectBySlug(t.res.db, slug))!;
+    const error = await buildOnBranch(deps, {
+      project,
+      branch: 'orchard/gallery',
+      runtime: leaky,
+      task: task('a photo gallery where visitors can like photos'),
+      requester,
+      identity: SCAFFOLD_IDENTITY,
+      mergeRequest: { title: 'Build the gallery', description: 'x' },
+      signal: new AbortController().signal,
+    }).catch((e) => e);
+    expect(error).toBeInstanceOf(SecretsFoundError);
+    expect((error as Error).message).toContain('deploy/id_rsa:1');
+    expect((error as Error).message).not.toContain(pem.split('\n')[1]);
+    expect(await branchHead(repositoryPath(t.config.home, slug), 'orchard/gallery')).toBe(first.sha);
   });
 });
 

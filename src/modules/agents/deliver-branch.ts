@@ -7,6 +7,7 @@ import {
   handlePush,
   type PushListener,
   type RefUpdate,
+  scanRefUpdates,
   updateRef,
   ZERO_SHA,
 } from '../git/index.ts';
@@ -28,7 +29,8 @@ export interface DeliveredBranch {
 }
 
 /**
- * Makes agent work visible exactly as a push would: moves the branch (compare-and-swap on the
+ * Makes agent work visible exactly as a push would: scans what it adds for secrets (a finding
+ * refuses the delivery with SecretsFoundError, the branch unmoved), moves the branch (compare-and-swap on the
  * head the agent started from), hands the ref updates to push handling (recorded activity,
  * pipelines, merge-request synchronization, webhooks), then opens a merge request into the
  * default branch unless one from the branch is open already (whatever its target).
@@ -61,6 +63,8 @@ export async function deliverBranch(
   const refusal = delegation && agentRefRefusal(delegation, { ref, oldSha, newSha: input.sha });
   if (refusal) throw new ForbiddenError(`${refusal[0]!.toUpperCase()}${refusal.slice(1)}.`);
   if (oldSha !== input.sha) {
+    // What an agent adds is scanned for secrets as a person's push is.
+    await scanRefUpdates(deps, { ...input, updates: [{ ref, oldSha, newSha: input.sha }] });
     if (!(await updateRef(input.repo, ref, input.sha, oldSha))) {
       throw new ConflictError(
         `Branch ${input.branch} moved while the agent worked; run the build again on the new head.`,

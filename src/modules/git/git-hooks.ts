@@ -15,21 +15,42 @@ import path from 'node:path';
  * person the agent acts for (set only for agent tokens), ORCHARD_AGENT_BRANCHES the glob, and no
  * ref may be deleted (the same rule as agent-push-rule.ts).
  *
- * `pre-receive` runs secret scanning (secret-scan/scan-push.mjs, with the Node that runs Orchard)
- * over the commits the push adds, before `update` and before git moves any ref: a finding refuses
- * the whole push. What it needs (the allowed fingerprints, the byte budget) comes in the
- * environment too. Without ORCHARD_SECRET_SCAN it lets the push through: only smart HTTP sets it.
+ * `pre-receive` has the server scan the commits the push adds for secrets (secret-scan/
+ * scan-service.ts, over loopback with a one-time ticket from the environment), before `update` and
+ * before git moves any ref: a finding refuses the whole push, and so does a scanner that cannot be
+ * reached or does not answer. It is bash for `/dev/tcp`. Without ORCHARD_SCAN_PORT it lets the push
+ * through: only smart HTTP sets it.
  *
  * `post-receive` writes the updates git actually applied to the file named by ORCHARD_PUSH_LOG;
  * Orchard reads it after receive-pack exits to drive push handling.
  */
-const PRE_RECEIVE = `#!/bin/sh
-# Orchard: refuse a push that adds a private key, an API key or a .env file.
-if [ -z "$ORCHARD_SECRET_SCAN" ]; then
+const PRE_RECEIVE = `#!/bin/bash
+# Orchard: refuse a push that adds a private key, an API key or a .env file. The server scans it:
+# this hands it the ticket, git's quarantine paths and the ref lines, and relays the verdict.
+if [ -z "$ORCHARD_SCAN_PORT" ]; then
   cat > /dev/null
   exit 0
 fi
-exec "$ORCHARD_NODE" "$ORCHARD_SECRET_SCAN"
+if ! exec 3<>"/dev/tcp/127.0.0.1/$ORCHARD_SCAN_PORT"; then
+  cat > /dev/null
+  echo "Orchard could not reach its secret scanner, so this push was refused. Nothing was updated. Try again." >&2
+  exit 1
+fi
+{
+  printf '%s\\n%s\\n%s\\n%s\\n' "$ORCHARD_SCAN_TICKET" "$GIT_OBJECT_DIRECTORY" "$GIT_ALTERNATE_OBJECT_DIRECTORIES" "$GIT_QUARANTINE_PATH"
+  cat
+  printf '.\\n'
+} >&3
+verdict=
+read -r verdict <&3
+cat <&3 >&2
+if [ "$verdict" = "ok" ]; then
+  exit 0
+fi
+if [ -z "$verdict" ]; then
+  echo "Orchard could not scan this push for secrets (the scanner did not answer), so it was refused. Nothing was updated. Try again." >&2
+fi
+exit 1
 `;
 
 const UPDATE = `#!/bin/sh

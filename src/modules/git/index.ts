@@ -36,5 +36,6 @@ export { branchOf, type HeadCommit, type PushEvent, type PushListener, type RefU
 export { assertRefName, isFullSha, normalizeRepoPath, refNameProblem, ZERO_SHA } from './ref-name.ts';
 export { DEFAULT_BRANCH, ensureRepository, PROTECTED_BRANCHES, repositoryPath } from './repository.ts';
 export { gitRoutes } from './routes.ts';
+export { SecretsFoundError, scanRefUpdates } from './secret-scan/scan-ref-update.ts';
 export { listPushEvents, type PushEventRow } from './store.ts';
 export { addWorktree, removeWorktree } from './worktree.ts';

@@ -128,7 +128,7 @@ export function smartHttpRoutes(res: Resources, deps: SmartHttpDeps) {
             scan = await secretScanEnv(res.db, {
               projectId: project.id,
               slug: project.slug,
-              tmpDir: tmp,
+              repo,
               maxBytes: res.config.git.secretScanMaxBytes,
               origin: res.config.publicUrl
                 ? new URL(res.config.publicUrl).origin

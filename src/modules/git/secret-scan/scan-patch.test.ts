@@ -3,8 +3,8 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { commitFiles, gitCli, gitOk, localRepo } from '../../../../test/git.ts';
-import { DIFF_TREE_ARGS, scanPatch } from './scan-patch.mjs';
-import { fingerprint } from './secret-rules.mjs';
+import { DIFF_TREE_ARGS, scanPatch } from './scan-patch.ts';
+import { fingerprint } from './secret-rules.ts';
 
 /** Real git: the same `git diff-tree` the pre-receive hook runs, over commits made here. */
 const token = (n: number) => ['np', 'm_', 'Q7rZ3m2KX9tB4wLpV8cN1dF6gH0jS5yU', String(1000 + n)].join('');

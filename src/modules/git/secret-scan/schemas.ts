@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { FINGERPRINT } from './secret-rules.mjs';
+import { FINGERPRINT } from './secret-rules.ts';
 
 export const Fingerprint = z
   .string()

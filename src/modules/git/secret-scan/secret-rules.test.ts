@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { generateToken } from '../../identity/index.ts';
-import { findSecrets, fingerprint, isDotenvPath, isPlaceholder } from './secret-rules.mjs';
+import { findSecrets, fingerprint, isDotenvPath, isPlaceholder } from './secret-rules.ts';
 
 /**
  * Samples are put together at run time ('gh' + 'p_' + …) so this file holds no string that a

@@ -1,6 +1,4 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
-import { readdir } from 'node:fs/promises';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createTestApp, type TestApp } from '../../../../test/app.ts';
 import {
@@ -259,14 +257,5 @@ describe('the allow list', () => {
     expect(badParam.json().errors).toEqual([
       { field: 'params.fingerprint', message: expect.stringMatching(/64 hexadecimal characters/) },
     ]);
-  });
-
-  it('leaves no allowed-fingerprints file behind after a push', async () => {
-    await api('POST', '', owner.token, { fingerprint: 'cd'.repeat(32), reason: 'kept for this check' });
-    const work = await clone();
-    await commitFiles(work, { 'ok.txt': 'fine\n' }, 'ok');
-    await gitOk(['push', '-q', remoteUrl(base, slug, dev.token), 'HEAD:refs/heads/ok'], work);
-    const tmp = path.join(t.config.home, 'tmp');
-    expect((await readdir(tmp)).filter((f) => f.startsWith('secret-allowed-'))).toEqual([]);
   });
 });

@@ -1,13 +1,27 @@
-// Plain JavaScript on purpose: the pre-receive hook runs this with bare `node` (no TypeScript
-// loader), which starts in a third of the time. Types: secret-rules.d.mts.
 import { createHash } from 'node:crypto';
+
+export interface SecretRule {
+  /** Stable: part of every finding's fingerprint. */
+  id: string;
+  name: string;
+  pattern: RegExp;
+}
+
+export interface SecretHit {
+  rule: SecretRule;
+  /** The secret itself: hashed into the fingerprint, never shown. */
+  secret: string;
+  /** What may be shown of it (`AKIA…MPLE`). */
+  redacted: string;
+  line: number;
+}
 
 /**
  * What secret scanning looks for in the lines a push adds. Each rule has a stable id (part of a
  * finding's fingerprint: never rename one) and a name people read. `body` is the random part of
  * a match: placeholders are recognised there.
  */
-export const RULES = [
+export const RULES: readonly SecretRule[] = [
   {
     id: 'private-key',
     name: 'Private key',
@@ -86,7 +100,7 @@ const PLACEHOLDER_WORDS = /example|sample|placeholder|dummy|redacted|changeme|yo
  * one character repeated, a counting run (`abcdef`, `123456`), or too few distinct characters to
  * be random.
  */
-export function isPlaceholder(body) {
+export function isPlaceholder(body: string): boolean {
   if (PLACEHOLDER_WORDS.test(body)) return true;
   if (/(.)\1{5}/.test(body)) return true;
   if (new Set(body).size < Math.min(6, body.length)) return true;
@@ -102,7 +116,7 @@ export function isPlaceholder(body) {
 const MATERIAL = /^[A-Za-z0-9+/]{40,}={0,2}$/;
 
 /** A line as it may carry a key: in a string literal (`"…\n" +`), indented in YAML, or bare. */
-function unwrap(line) {
+function unwrap(line: string): string {
   return line
     .trim()
     .replace(/^["'`]/, '')
@@ -115,7 +129,7 @@ function unwrap(line) {
  * (`Proc-Type:`, `Version:`) and blank lines. None means a placeholder or code that names the
  * header (a key parser), not a key.
  */
-function keyMaterial(rest, following) {
+function keyMaterial(rest: string, following: readonly string[]): string | undefined {
   const inline = /^(?:\\r|\\n|\s)*([A-Za-z0-9+/]{40,})/.exec(rest);
   if (inline) return inline[1];
   for (const next of following.slice(0, 6)) {
@@ -127,7 +141,7 @@ function keyMaterial(rest, following) {
 }
 
 /** `AKIA…MPLE`: what may be shown of a secret (its fixed prefix and last four characters). */
-export function redact(match, body) {
+export function redact(match: string, body: string): string {
   const prefix = match.slice(0, Math.min(match.length - body.length, 12)) || match.slice(0, 4);
   return body.length >= 16 ? `${prefix}…${body.slice(-4)}` : `${prefix}…`;
 }
@@ -136,10 +150,10 @@ export function redact(match, body) {
  * The secrets in a run of added lines (`lines[i]` is line `first + i` of the file). Each hit has
  * its rule, the secret (to fingerprint, never to print), its redacted form and its line.
  */
-export function findSecrets(lines, first) {
-  const hits = [];
+export function findSecrets(lines: readonly string[], first: number): SecretHit[] {
+  const hits: SecretHit[] = [];
   for (let i = 0; i < lines.length; i++) {
-    const text = lines[i];
+    const text = lines[i]!;
     if (!PREFILTER.test(text)) continue;
     for (const rule of GLOBAL_RULES) {
       rule.global.lastIndex = 0;
@@ -163,7 +177,7 @@ export function findSecrets(lines, first) {
 const NOT_SECRET_ENV = new Set(['example', 'sample', 'template', 'dist']);
 
 /** `.env`, `.env.local`, `config/.env.production`: yes; `.env.example`, `.env.sample.local`, `.envrc`: no. */
-export function isDotenvPath(path) {
+export function isDotenvPath(path: string): boolean {
   const base = path.slice(path.lastIndexOf('/') + 1);
   if (base !== '.env' && !base.startsWith('.env.')) return false;
   return !base
@@ -172,11 +186,11 @@ export function isDotenvPath(path) {
     .some((part) => NOT_SECRET_ENV.has(part.toLowerCase()));
 }
 
-const sha256 = (text) => createHash('sha256').update(text).digest('hex');
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /** A finding's fingerprint: 64 hex characters, stable across commits and lines, revealing nothing of the secret. */
 export const FINGERPRINT = /^[0-9a-f]{64}$/;
 
-export function fingerprint(ruleId, path, secret) {
+export function fingerprint(ruleId: string, path: string, secret: string): string {
   return sha256(`orchard-secret-scan:v1\n${ruleId}\n${path}\n${sha256(secret)}`);
 }

@@ -1,5 +1,39 @@
-// Plain JavaScript: run by the pre-receive hook with bare `node` (see secret-rules.mjs). Types: scan-patch.d.mts.
-import { DOTENV_RULE, findSecrets, fingerprint, isDotenvPath } from './secret-rules.mjs';
+import { DOTENV_RULE, findSecrets, fingerprint, isDotenvPath } from './secret-rules.ts';
+
+export interface Finding {
+  ruleId: string;
+  ruleName: string;
+  path: string;
+  line: number;
+  /** The commit that adds it (or the ref, for a tree or blob a ref points at directly). */
+  commit: string;
+  redacted: string;
+  fingerprint: string;
+}
+
+export interface PatchScan {
+  findings: Finding[];
+  /** Findings left out because their fingerprint is allowed. */
+  allowedCount: number;
+  scannedBytes: number;
+  /** The output was over `maxBytes`: the rest was not scanned. */
+  exceeded: boolean;
+}
+
+interface FileState {
+  path: string;
+  newPath?: string;
+  created?: boolean;
+  deleted?: boolean;
+  moved?: boolean;
+  firstAdded?: number;
+}
+
+interface HunkState {
+  parents: number;
+  next: number;
+  runs: { first: number; lines: string[] }[];
+}
 
 /**
  * The arguments of the `git diff-tree --stdin` whose output `scanPatch` reads: every commit's
@@ -7,7 +41,7 @@ import { DOTENV_RULE, findSecrets, fingerprint, isDotenvPath } from './secret-ru
  * lines a merge adds itself), renames as renames (a moved file adds no line), deletions without
  * their content, no context lines, no textconv or external diff, fixed prefixes.
  */
-export const DIFF_TREE_ARGS = [
+export const DIFF_TREE_ARGS: readonly string[] = [
   '-c',
   'core.quotePath=false',
   'diff-tree',
@@ -28,19 +62,19 @@ export const DIFF_TREE_ARGS = [
 
 const COMMIT_LINE = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
 const HUNK = /^(@{2,}) .*?\+(\d+)(?:,\d+)? @{2,}/;
-const ESCAPES = { a: 7, b: 8, f: 12, n: 10, r: 13, t: 9, v: 11, '"': 34, '\\': 92 };
+const ESCAPES: Record<string, number> = { a: 7, b: 8, f: 12, n: 10, r: 13, t: 9, v: 11, '"': 34, '\\': 92 };
 
 /** A path as git prints it: bare, or C-quoted (`"a/\303\244 \"x\""`) when it has special characters. */
-export function unquotePath(text) {
+export function unquotePath(text: string): string {
   if (!text.startsWith('"')) return text;
-  const bytes = [];
+  const bytes: number[] = [];
   for (let i = 1; i < text.length - 1; i++) {
-    const c = text[i];
+    const c = text[i]!;
     if (c !== '\\') {
       bytes.push(...Buffer.from(c, 'utf8'));
       continue;
     }
-    const next = text[++i];
+    const next = text[++i] ?? '';
     if (next >= '0' && next <= '7') {
       bytes.push(Number.parseInt(text.slice(i, i + 3), 8));
       i += 2;
@@ -49,15 +83,16 @@ export function unquotePath(text) {
   return Buffer.from(bytes).toString('utf8');
 }
 
-const stripPrefix = (path, prefix) => (path.startsWith(prefix) ? path.slice(prefix.length) : path);
+const stripPrefix = (path: string, prefix: string) =>
+  path.startsWith(prefix) ? path.slice(prefix.length) : path;
 
 /** The path of `+++ b/x`, `rename to x`, or `… and b/x differ` (git adds a tab after names with spaces). */
-function pathOf(text, prefix) {
+function pathOf(text: string, prefix: string): string {
   return stripPrefix(unquotePath(text.replace(/\t$/, '')), prefix);
 }
 
 /** `diff --git a/x b/x`: the path when both sides are the same (a rename also has `rename to`). */
-function headerPath(rest) {
+function headerPath(rest: string): string {
   if (rest.startsWith('"')) {
     const end = rest.indexOf('" ', 1);
     return stripPrefix(unquotePath(rest.slice(0, end + 1)), 'a/');
@@ -70,7 +105,10 @@ function headerPath(rest) {
 }
 
 /** Splits a byte stream into lines (`\n` only: a `\r` inside a line is the line's own). */
-async function* linesOf(chunks, budget) {
+async function* linesOf(
+  chunks: AsyncIterable<Buffer> | Iterable<Buffer>,
+  budget: { used: number; max: number; exceeded: boolean },
+): AsyncGenerator<string> {
   let rest = Buffer.alloc(0);
   for await (const chunk of chunks) {
     budget.used += chunk.length;
@@ -96,15 +134,28 @@ async function* linesOf(chunks, budget) {
  * Binary files are skipped (git prints no lines for them). At most `maxBytes` of output are read:
  * past that, `exceeded` is true and the rest is not scanned.
  */
-export async function scanPatch(chunks, { maxBytes, allowed = new Set(), label } = {}) {
+export async function scanPatch(
+  chunks: AsyncIterable<Buffer> | Iterable<Buffer>,
+  {
+    maxBytes,
+    allowed = new Set<string>(),
+    label,
+  }: { maxBytes?: number; allowed?: ReadonlySet<string>; label?: string } = {},
+): Promise<PatchScan> {
   const budget = { used: 0, max: maxBytes ?? Number.POSITIVE_INFINITY, exceeded: false };
-  const findings = [];
+  const findings: Finding[] = [];
   let allowedCount = 0;
   let commit = label ?? '';
-  let file;
-  let hunk;
+  let file: FileState | undefined;
+  let hunk: HunkState | undefined;
 
-  const report = (rule, path, line, secret, redacted) => {
+  const report = (
+    rule: { id: string; name: string },
+    path: string,
+    line: number,
+    secret: string,
+    redacted: string,
+  ) => {
     const print = fingerprint(rule.id, path, secret);
     if (allowed.has(print)) allowedCount++;
     else
@@ -119,7 +170,7 @@ export async function scanPatch(chunks, { maxBytes, allowed = new Set(), label }
       });
   };
   const endHunk = () => {
-    if (!hunk) return;
+    if (!hunk || !file) return;
     const path = file.newPath ?? file.path;
     for (const run of hunk.runs)
       for (const hit of findSecrets(run.lines, run.first))
@@ -146,7 +197,7 @@ export async function scanPatch(chunks, { maxBytes, allowed = new Set(), label }
         const run = hunk.runs.at(-1);
         if (run && run.first + run.lines.length === number) run.lines.push(text);
         else hunk.runs.push({ first: number, lines: [text] });
-        file.firstAdded ??= number;
+        file!.firstAdded ??= number;
         continue;
       }
       if (line.startsWith('\\')) continue;
@@ -168,10 +219,10 @@ export async function scanPatch(chunks, { maxBytes, allowed = new Set(), label }
 }
 
 /** A file's header line: what it says about the file, or the hunk it starts. */
-function readHeader(file, line) {
+function readHeader(file: FileState, line: string): HunkState | undefined {
   if (line.startsWith('@@')) {
     const m = HUNK.exec(line);
-    return m ? { parents: m[1].length - 1, next: Number(m[2]), runs: [] } : undefined;
+    return m ? { parents: m[1]!.length - 1, next: Number(m[2]), runs: [] } : undefined;
   }
   if (line.startsWith('new file mode')) file.created = true;
   else if (line.startsWith('deleted file mode')) file.deleted = true;

@@ -1,20 +1,31 @@
-// Plain JavaScript: run by the pre-receive hook with bare `node` (see secret-rules.mjs). Types: scan-report.d.mts.
+import type { Finding } from './scan-patch.ts';
 
 /** Findings listed in one refusal; the rest are counted. */
 export const MAX_LISTED = 50;
 
-const mib = (bytes) => `${Number((bytes / 1024 / 1024).toFixed(1))} MiB`;
-const where = (commit) => (/^[0-9a-f]{40,64}$/.test(commit) ? `commit ${commit.slice(0, 7)}` : commit);
+const mib = (bytes: number) => `${Number((bytes / 1024 / 1024).toFixed(1))} MiB`;
+const where = (commit: string) =>
+  /^[0-9a-f]{40,64}$/.test(commit) ? `commit ${commit.slice(0, 7)}` : commit;
 
 /**
  * What the pusher reads (git shows it as `remote:` lines): each finding as `path:line`, its rule,
  * its commit and its fingerprint (never the secret: at most its redacted form), what to do, and
  * how a false positive is allowed. Empty when there is nothing to refuse.
  */
-export function formatRefusal({ findings: all, exceeded, maxBytes, allowUrl }) {
+export function formatRefusal({
+  findings: all,
+  exceeded,
+  maxBytes,
+  allowUrl,
+}: {
+  findings: readonly Finding[];
+  exceeded: boolean;
+  maxBytes: number;
+  allowUrl?: string;
+}): string {
   // One entry per fingerprint: the same secret in several commits (or a .env file changed twice)
   // is one thing to take out and, if it is a false positive, one thing to allow.
-  const byPrint = new Map();
+  const byPrint = new Map<string, Finding & { more: number }>();
   for (const f of all) {
     const seen = byPrint.get(f.fingerprint);
     if (seen) seen.more++;
@@ -22,7 +33,7 @@ export function formatRefusal({ findings: all, exceeded, maxBytes, allowUrl }) {
   }
   const findings = [...byPrint.values()];
   if (!findings.length && !exceeded) return '';
-  const out = [];
+  const out: string[] = [];
   const count = findings.length === 1 ? 'a secret' : `${findings.length} secrets`;
   if (findings.length)
     out.push(`Orchard secret scanning refused this push: it adds ${count}. Nothing was updated.`, '');
@@ -58,7 +69,7 @@ export function formatRefusal({ findings: all, exceeded, maxBytes, allowUrl }) {
 }
 
 /** A scan that could not finish is a refusal too: an unscanned push must not slip through. */
-export function formatFailure(reason) {
+export function formatFailure(reason: string): string {
   return [
     `Orchard could not scan this push for secrets (${reason}), so it was refused. Nothing was updated.`,
     'Try again; if it keeps failing, show this message to an instance admin.',
