@@ -179,6 +179,8 @@ test('a session runs live from the form to a merge request, then continues after
   await expectVisible(mrLink);
   await expectVisible(page.locator('[data-stream-state="closed"]'));
   expect(await page.getByRole('button', { name: 'Cancel session' }).count()).toBe(0);
+  // The model that answered, beside the one asked for.
+  await expectVisible(page.getByTestId('model-badge').getByText('openai/gpt-mock', { exact: true }));
   await shot(page, 'agent-session-succeeded');
 
   // A follow-up starts a second run on the same branch, followed live too.

@@ -127,6 +127,8 @@ test('when the admin requires passkeys, a person without one adds one before any
   await passkeys.getByLabel('Passkey name').fill('admin laptop');
   await passkeys.getByRole('button', { name: 'Add a passkey' }).click();
   await expectVisible(passkeys.getByRole('cell', { name: 'admin laptop', exact: true }));
+  // The policy is the instance's: Admin → Instance.
+  await adminPage.goto('/admin?tab=instance');
   const policy = adminPage.getByRole('region', { name: 'Passkey policy' });
   const required = policy.getByRole('checkbox', { name: /Require a passkey/ });
   // The box follows the server's answer (a controlled input), so click and wait for it.

@@ -64,7 +64,7 @@ const queries: Record<string, string> = {
 
 interface RoutePattern {
   path: string;
-  access: 'user' | 'guest' | 'setup';
+  access: 'user' | 'guest' | 'setup' | 'public';
 }
 
 /** The router's patterns, read from its source (importing it would pull the UI into Node). */
@@ -230,6 +230,23 @@ async function createData() {
     '/api/operations',
   );
   params.operations = operations.items[0]!.id;
+
+  // One-time links' pages: an invitation, and a password reset of a person who has a password.
+  const secretOf = (link: { path: string }) => link.path.split('/').pop()!;
+  const invited = await api.call<{ link: { path: string } }>('POST', '/api/admin/invitations', {
+    username: 'newcomer-with-a-rather-long-name',
+    email: `newcomer.${'long-'.repeat(6)}name@example.test`,
+  });
+  params.invite = secretOf(invited.link);
+  const person = await api.call<{ id: string }>('POST', '/api/users', {
+    username: 'forgetful',
+    email: 'forgetful@example.test',
+    password: 'a password soon forgotten',
+  });
+  const reset = await api.call<{ link: { path: string } }>('POST', `/api/users/${person.id}/account-links`, {
+    purpose: 'reset',
+  });
+  params['reset-password'] = secretOf(reset.link);
 }
 
 /**
@@ -374,7 +391,10 @@ async function visitAll(context: BrowserContext, pages: PageToVisit[], size: str
 test('every page fits a phone and a desktop, without errors', async () => {
   const routes = await routePatterns();
   const failures: string[] = [...setupFailures];
-  const guestPages = routes.filter((r) => r.access === 'guest').map((r) => visit(r.path));
+  // Public pages (one-time links) are seen signed out, as the person a link was made for sees them.
+  const guestPages = routes
+    .filter((r) => r.access === 'guest' || r.access === 'public')
+    .map((r) => visit(r.path));
   const userPages = [
     ...routes.filter((r) => r.access === 'user').map((r) => visit(r.path)),
     { route: 'not-found', url: '/no-such-page' },

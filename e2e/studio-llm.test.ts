@@ -109,7 +109,12 @@ test('the LLM Architect: the reply streams into the chat, then the Plan shows it
 
   // Then the turn is stored: the reply stays in the conversation and the Plan shows the change.
   await typing.waitFor({ state: 'detached', timeout: 30_000 });
-  await expectVisible(chat.locator('[data-role="architect"]', { hasText: reply }));
+  const stored = chat.locator('[data-role="architect"]', { hasText: reply });
+  await expectVisible(stored);
+  // Which model wrote it: the alias asked for and the model that answered.
+  const badge = stored.getByTestId('model-badge');
+  await expectVisible(badge.getByText('anthropic/claude-sonnet-4-5', { exact: true }));
+  await expectVisible(badge.getByText('architect', { exact: true }));
   await expectVisible(page.getByRole('article', { name: 'Entity Photo' }));
   expect(problems).toEqual([]);
   await context.close();

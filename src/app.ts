@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { budgetDefaults } from './budget-defaults.ts';
 import type { Config } from './config.ts';
 import {
   type AgentSessionDeps,
@@ -72,7 +73,7 @@ import {
   registerPipelineJobs,
   startPipelineScheduler,
 } from './modules/pipelines/index.ts';
-import { agentProjects, projectGate, projectRoutes } from './modules/projects/index.ts';
+import { agentProjects, groupMemberships, projectGate, projectRoutes } from './modules/projects/index.ts';
 import { type ReviewListener, reviewRoutes, reviewsOnPush } from './modules/reviews/index.ts';
 import {
   openKeyRing,
@@ -479,7 +480,12 @@ export async function createHttp(res: AppResources, options: HttpOptions = {}): 
     hostRouter: res.deploy.hostRouter,
     tracing: res.tracing,
     routes: [
-      identityRoutes(res, { cache: credentials.cache }),
+      identityRoutes(res, {
+        cache: credentials.cache,
+        projects: agentProjects(db),
+        budgets: budgetDefaults(),
+        memberships: groupMemberships(),
+      }),
       // The projects list shows each project's builds, environments and reviews: modules above it answer.
       projectRoutes(res, { overviews: projectOverviews(res) }),
       secretRoutes(res),

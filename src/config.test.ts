@@ -70,3 +70,50 @@ describe('config', () => {
     );
   });
 });
+
+describe('single sign-on providers (auth.oidc.providers)', () => {
+  const corp = { name: 'corp', displayName: 'Corp', issuer: 'https://id.corp.example', clientId: 'orchard' };
+
+  it('reads them from the config file, the client secret from the environment when it says env:NAME', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'cfg-'));
+    await writeFile(
+      path.join(dir, 'orchard.config.yaml'),
+      `auth:\n  oidc:\n    providers:\n      - name: corp\n        displayName: Corp\n        issuer: https://id.corp.example\n        clientId: orchard\n        clientSecret: env:CORP_SECRET\n        adminGroups: [ops]\n`,
+    );
+    const [provider] = loadConfig({ env: { CORP_SECRET: 's3cret' }, cwd: dir }).auth.oidc.providers;
+    expect(provider).toMatchObject({
+      clientSecret: 's3cret',
+      scopes: ['openid', 'email', 'profile'],
+      allowSignUp: true,
+      linkByEmail: false,
+      groupsClaim: 'groups',
+      adminGroups: ['ops'],
+      projectRoles: [],
+      tokenEndpointAuthMethod: 'client_secret_basic',
+    });
+    expect(() => loadConfig({ env: {}, cwd: dir })).toThrow(
+      /clientSecret: names the environment variable CORP_SECRET/,
+    );
+  });
+
+  it('takes them from ORCHARD_OIDC_PROVIDERS as JSON, and says what is wrong', () => {
+    const env = (value: unknown) => ({ ORCHARD_OIDC_PROVIDERS: JSON.stringify(value) });
+    expect(loadConfig({ env: env([corp]), cwd: '/tmp' }).auth.oidc.providers[0]?.name).toBe('corp');
+    expect(loadConfig({ env: {}, cwd: '/tmp' }).auth.oidc.providers).toEqual([]);
+    const refused = (value: Record<string, string>) => () => loadConfig({ env: value, cwd: '/tmp' });
+    expect(refused({ ORCHARD_OIDC_PROVIDERS: '[{' })).toThrow(/must be a JSON array of providers/);
+    expect(refused(env([corp, corp]))).toThrow(/each provider needs a name of its own/);
+    expect(refused(env([{ ...corp, issuer: 'http://id.corp.example' }]))).toThrow(
+      /must be an https:\/\/ URL/,
+    );
+    expect(refused(env([{ ...corp, scopes: ['email'] }]))).toThrow(/must include openid/);
+    expect(refused(env([{ ...corp, name: 'Corp SSO' }]))).toThrow(/lowercase letters/);
+    expect(
+      refused(env([{ ...corp, projectRoles: [{ group: 'g', project: 'shop', role: 'boss' }] }])),
+    ).toThrow(/projectRoles\.0\.role/);
+    // http only for an issuer on this machine (development and tests).
+    expect(
+      loadConfig({ env: env([{ ...corp, issuer: 'http://127.0.0.1:9000' }]), cwd: '/tmp' }),
+    ).toBeTruthy();
+  });
+});

@@ -50,6 +50,56 @@ export const LlmProviderConfig = z.object({
   models: z.array(LlmModelConfig).default([]),
 });
 
+/** A project role an OIDC group grants (the projects module's roles). */
+const ProjectRoleName = z.enum(['viewer', 'developer', 'maintainer', 'owner']);
+const projectSlug = z
+  .string()
+  .regex(/^[a-z0-9](?:[a-z0-9-]{0,46}[a-z0-9])?$/, 'must be a project slug (lowercase letters, digits, "-")');
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * An OpenID Connect issuer people may sign in with (docs/identity.md, "Single sign-on"). The client
+ * secret is a literal or `env:NAME`, read at boot; it is never returned by the API nor logged.
+ */
+export const OidcProviderConfig = z.object({
+  /** In URLs (`/api/auth/oidc/<name>/callback`) and in the link between an account and its subject. */
+  name: z
+    .string()
+    .regex(/^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$/, 'use 1–32 lowercase letters, digits and "-"'),
+  /** On the login page: "Sign in with <displayName>". */
+  displayName: z.string().trim().min(1).max(60),
+  /** Discovery reads `<issuer>/.well-known/openid-configuration`; https, or http on this machine only. */
+  issuer: z.url().refine((value) => {
+    const url = new URL(value);
+    return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.has(url.hostname));
+  }, 'must be an https:// URL (http:// only for localhost, 127.0.0.1 or [::1])'),
+  clientId: z.string().min(1).max(500),
+  /** Absent: a public client (PKCE only, no client authentication). */
+  clientSecret: z.string().min(1).max(2000).optional(),
+  /** How the client secret is sent to the token endpoint. */
+  tokenEndpointAuthMethod: z
+    .enum(['client_secret_basic', 'client_secret_post'])
+    .default('client_secret_basic'),
+  scopes: list
+    .pipe(z.array(z.string().regex(/^[\x21\x23-\x5B\x5D-\x7E]+$/, 'must be a scope token')).max(20))
+    .default(['openid', 'email', 'profile'])
+    .refine((scopes) => scopes.includes('openid'), 'must include openid'),
+  /** A first sign-in of someone without an account creates one (a member, unless a group says admin). */
+  allowSignUp: bool.default(true),
+  /** A first sign-in whose verified email (`email_verified: true`) is an account's links to that account. */
+  linkByEmail: bool.default(false),
+  /** The claim (ID token or UserInfo) that lists the person's groups. */
+  groupsClaim: z.string().min(1).max(100).default('groups'),
+  /** Holding any of these makes the person an instance admin, and holding none a member (re-synced at each sign-in); empty: the role is left alone. */
+  adminGroups: list.pipe(z.array(z.string().min(1).max(200)).max(100)).default([]),
+  /** Group → project role; the projects named here follow the groups at each sign-in. */
+  projectRoles: z
+    .array(z.object({ group: z.string().min(1).max(200), project: projectSlug, role: ProjectRoleName }))
+    .max(500)
+    .default([]),
+});
+export type OidcProviderConfig = z.infer<typeof OidcProviderConfig>;
+
 export const Config = z.object({
   home: z.string().min(1).default('./.orchard'),
   host: z.string().min(1).default('localhost'),
@@ -206,6 +256,25 @@ export const Config = z.object({
         .default(1_500_000_000),
     })
     .prefault({}),
+  /** How people sign in besides passwords and passkeys. */
+  auth: z
+    .object({
+      oidc: z
+        .object({
+          providers: z
+            .preprocess(
+              (v, ctx) => (typeof v === 'string' ? parseJsonList(v, ctx) : v),
+              z.array(OidcProviderConfig),
+            )
+            .default([])
+            .refine(
+              (providers) => new Set(providers.map((p) => p.name)).size === providers.length,
+              'each provider needs a name of its own',
+            ),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
   /** CLI client commands (`orchard ops …`): the Orchard to talk to, and the API token to use. */
   url: z.url().default('http://localhost:7300'),
   token: z.string().min(1).optional(),
@@ -296,6 +365,7 @@ export const ENV_KEYS: Record<string, string> = {
   ORCHARD_DEPLOY_DOMAIN: 'deploy.domain',
   ORCHARD_DEPLOY_PRIVATE_BY_DEFAULT: 'deploy.privateByDefault',
   ORCHARD_DEPLOY_IMAGE: 'deploy.image',
+  ORCHARD_OIDC_PROVIDERS: 'auth.oidc.providers',
   ORCHARD_URL: 'url',
   ORCHARD_TOKEN: 'token',
   ORCHARD_POLL_MS: 'workers.pollMs',
@@ -368,7 +438,34 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   }
   const config = parsed.data;
   config.home = path.resolve(cwd, config.home);
+  resolveOidcSecrets(config, env);
   return config;
+}
+
+const ENV_REFERENCE = /^env:([A-Za-z_][A-Za-z0-9_]*)$/;
+
+/** OIDC client secrets given as `env:NAME` are read from the environment once, here. */
+function resolveOidcSecrets(config: Config, env: Record<string, string | undefined>) {
+  for (const [index, provider] of config.auth.oidc.providers.entries()) {
+    const name = ENV_REFERENCE.exec(provider.clientSecret ?? '')?.[1];
+    if (!name) continue;
+    const value = env[name];
+    if (!value)
+      throw new ConfigError(
+        `Invalid configuration:\n  auth.oidc.providers.${index}.clientSecret: names the environment variable ${name}, which is not set`,
+      );
+    provider.clientSecret = value;
+  }
+}
+
+/** A list of objects from one environment variable: JSON (`ORCHARD_OIDC_PROVIDERS='[{"name": …}]'`). */
+function parseJsonList(text: string, ctx: { addIssue(issue: { code: 'custom'; message: string }): void }) {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'must be a JSON array of providers' });
+    return [];
+  }
 }
 
 /** Looks up `env:NAME` references in config values (e.g. LLM API keys) without touching process.env elsewhere. */

@@ -1,12 +1,15 @@
+import { randomUUID } from 'node:crypto';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureRepository } from '../src/modules/git/index.ts';
+import { authenticateToken, delegateToken } from '../src/modules/identity/index.ts';
 import {
   InjectBrowser,
   TEST_HOST,
   TEST_ORIGIN,
 } from '../src/modules/identity/passkeys/passkey-browser.test-support.ts';
 import { SoftAuthenticator } from '../src/modules/identity/passkeys/soft-authenticator.test-support.ts';
+import { agentProjects } from '../src/modules/projects/index.ts';
 import type { RouteEntry } from '../src/platform/http/server.ts';
 import { bearer, createTestApp, type TestApp } from './app.ts';
 import { commitFiles, createProjectAs, gitOk, localRepo } from './git.ts';
@@ -29,6 +32,8 @@ const NOT_AUDITED: Record<string, string> = {
   'POST /api/conversations/:id/messages': "a conversation's content; its create/rename/delete are audited",
   'POST /api/passkeys/registration/options': 'a WebAuthn challenge (single-use, expires): changes no access',
   'POST /api/auth/passkey/options': 'a WebAuthn challenge (single-use, expires): changes no access',
+  'POST /api/account-links/lookup':
+    'reads a one-time link (a POST so the secret is never in a URL that is logged)',
 };
 
 /**
@@ -313,6 +318,25 @@ beforeAll(async () => {
   ids.shareLink = (
     await ok({ method: 'POST', url: p('/environments/staging/share-links'), payload: { note: 'spare' } })
   ).id;
+  // A service account, and agent sessions' delegations made by the admin (to revoke).
+  ids.serviceAccount = (
+    await ok({ method: 'POST', url: '/api/admin/service-accounts', payload: { username: 'atomic-bot' } })
+  ).id;
+  const delegate = async (agentSessionId: string) =>
+    (
+      await delegateToken(
+        { db: t.res.db, clock: t.res.clock, projects: agentProjects(t.res.db) },
+        {
+          delegatedBy: await authenticateToken(t.res.db, t.res.clock, admin.token),
+          projectId: project.id,
+          agentSessionId,
+          expiresAt: new Date(Date.now() + 3_600_000),
+        },
+      )
+    ).tokenId;
+  ids.delegation = await delegate(randomUUID());
+  ids.delegatedSession = randomUUID();
+  await delegate(ids.delegatedSession);
   const login = await t.http.inject({
     method: 'POST',
     url: '/api/auth/login',
@@ -379,6 +403,37 @@ const CASES: Case[] = [
       method: 'PATCH',
       url: `/api/users/${member.user.id}`,
       payload: { email: 'changed@example.test' },
+    }),
+  },
+  {
+    route: 'POST /api/admin/service-accounts',
+    action: 'service_account.create',
+    request: () => ({
+      method: 'POST',
+      url: '/api/admin/service-accounts',
+      payload: { username: 'atomic-new-bot', description: 'made twice' },
+    }),
+  },
+  {
+    route: 'POST /api/admin/service-accounts/:id/tokens',
+    action: 'token.create',
+    request: () => ({
+      method: 'POST',
+      url: `/api/admin/service-accounts/${ids.serviceAccount}/tokens`,
+      payload: { name: 'ci', scopes: ['read'], expiresInDays: 30 },
+    }),
+  },
+  {
+    route: 'DELETE /api/delegations/:id',
+    action: 'delegation.revoke',
+    request: () => ({ method: 'DELETE', url: `/api/delegations/${ids.delegation}` }),
+  },
+  {
+    route: 'DELETE /api/delegations',
+    action: 'delegation.revoke',
+    request: () => ({
+      method: 'DELETE',
+      url: `/api/delegations?agentSessionId=${ids.delegatedSession}`,
     }),
   },
   {
@@ -858,6 +913,45 @@ const CASES: Case[] = [
     route: 'PUT /api/admin/passkey-policy',
     action: 'passkey_policy.update',
     request: () => ({ method: 'PUT', url: '/api/admin/passkey-policy', payload: { requirePasskeys: false } }),
+  },
+  {
+    route: 'POST /api/admin/invitations',
+    action: 'user.invite',
+    request: () => ({
+      method: 'POST',
+      url: '/api/admin/invitations',
+      payload: { username: 'invited-atomic', email: 'invited-atomic@example.test', role: 'member' },
+    }),
+  },
+  {
+    route: 'POST /api/users/:id/account-links',
+    action: 'user.reset_link',
+    request: async () => ({
+      method: 'POST',
+      url: `/api/users/${(await t.user('member')).user.id}/account-links`,
+      payload: { purpose: 'reset' },
+    }),
+  },
+  {
+    // Fails at the session's row, the last of two: the password, the used link and the person's
+    // own row go with it.
+    route: 'POST /api/account-links/accept',
+    action: 'user.accept_invite',
+    failOn: 'session.create',
+    request: async () => {
+      const invited = await ok({
+        method: 'POST',
+        url: '/api/admin/invitations',
+        payload: { username: 'accepting-atomic', email: 'accepting-atomic@example.test' },
+      });
+      const token = (invited.link.path as string).split('/').pop();
+      return {
+        method: 'POST',
+        url: '/api/account-links/accept',
+        payload: { token, password: 'a password of my own' },
+        headers: { authorization: '' },
+      };
+    },
   },
 ];
 

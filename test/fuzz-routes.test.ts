@@ -81,6 +81,7 @@ async function seed(): Promise<{ hints: Hints }> {
   admin = (await t.user('admin')).token;
   const spare = await t.user('member');
   const spareToken = await ok('POST', '/api/tokens', { name: 'spare', scopes: ['read'] });
+  const serviceAccount = await ok('POST', '/api/admin/service-accounts', { username: 'fuzz-bot' });
   const slug = (await ok('POST', '/api/projects', { name: 'Fuzz', slug: 'fuzz' })).slug as string;
   await ok('PUT', `/api/projects/${slug}/members/${spare.user.username}`, { role: 'developer' });
   const webhook = await ok('POST', `/api/projects/${slug}/webhooks`, {
@@ -179,6 +180,7 @@ async function seed(): Promise<{ hints: Hints }> {
   };
   const idsByPath: [RegExp, unknown[]][] = [
     [/^\/api\/tokens\//, [spareToken.id]],
+    [/^\/api\/admin\/service-accounts\//, [serviceAccount.id]],
     [/^\/api\/users\//, [spare.user.id]],
     [/\/pipelines\/\{id\}/, [pipeline.number, pipeline.id]],
     [/\/webhooks\/\{id\}/, [webhook.id]],

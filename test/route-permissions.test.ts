@@ -16,6 +16,14 @@ const PUBLIC_ROUTES = new Set([
   // Passwordless sign-in: a challenge, then its answer (the same login rate limit).
   'POST /api/auth/passkey/options',
   'POST /api/auth/passkey/login',
+  // Single sign-on (OIDC): the providers for the login page, then the browser's redirects to the
+  // provider and back (the login rate limit).
+  'GET /api/auth/oidc/providers',
+  'GET /api/auth/oidc/:provider/start',
+  'GET /api/auth/oidc/:provider/callback',
+  // One-time links (invitations, password resets): look one up, then use it (the login rate limit).
+  'POST /api/account-links/lookup',
+  'POST /api/account-links/accept',
   'GET /api/openapi.json',
 ]);
 /** Browser sessions only (`config.sessionOnly`): one's own passkeys. Every API token is refused. */

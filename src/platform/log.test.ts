@@ -9,6 +9,15 @@ describe('request URLs in logs', () => {
     );
     expect(loggableUrl('/x?token=a&monkey=b&api_key=c#frag')).toBe('/x?token=***&monkey=b&api_key=***#frag');
     expect(loggableUrl('/api/projects')).toBe('/api/projects');
+    expect(loggableUrl('/api/auth/oidc/corp/callback?code=abc&state=s&iss=x')).toBe(
+      '/api/auth/oidc/corp/callback?code=***&state=s&iss=x',
+    );
+  });
+
+  it('blank the secret of a one-time link page', () => {
+    expect(loggableUrl('/invite/AbC_d-12345678901234567890')).toBe('/invite/***');
+    expect(loggableUrl('/reset-password/AbC_d-123?x=1&token=t')).toBe('/reset-password/***?x=1&token=***');
+    expect(loggableUrl('/projects/invite/x')).toBe('/projects/invite/x');
   });
 
   it('are written through the req serializer', () => {

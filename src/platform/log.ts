@@ -22,12 +22,19 @@ export const REDACT_PATHS = [
   'otherMasterKeys',
 ];
 
-/** Query parameters that carry credentials (Gemini clients send their key as `?key=`). */
-const CREDENTIAL_PARAMS = /([?&](?:key|api_key|apikey|token|access_token)=)[^&#]*/gi;
+/**
+ * Query parameters that carry credentials (Gemini clients send their key as `?key=`; an OIDC
+ * provider sends the authorization code back as `?code=`).
+ */
+const CREDENTIAL_PARAMS = /([?&](?:key|api_key|apikey|token|access_token|code)=)[^&#]*/gi;
 
-/** A request URL as it may be logged: credential parameters blanked. */
+/** UI pages whose last path segment is a one-time secret (an invitation, a password reset). */
+const SECRET_PAGES = /^(\/(?:invite|reset-password)\/)[^/?#]+/;
+
+/** A request URL as it may be logged: credential parameters and one-time link secrets blanked. */
 export function loggableUrl(url: string): string {
-  return url.includes('?') ? url.replace(CREDENTIAL_PARAMS, '$1***') : url;
+  const path = url.replace(SECRET_PAGES, '$1***');
+  return path.includes('?') ? path.replace(CREDENTIAL_PARAMS, '$1***') : path;
 }
 
 /** What a request log line says about the request (Fastify's fields, the URL made loggable). */

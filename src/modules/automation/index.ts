@@ -35,7 +35,12 @@ export {
   type SourceRef,
 } from './smoke-suite.ts';
 export { type StartTaskDeps, startAutomationTask } from './tasks/start-task.ts';
-export { AutomationTaskBody, type AutomationTaskBodyInput, TASK_KIND } from './tasks/task-input.ts';
+export {
+  AutomationTaskBody,
+  type AutomationTaskBodyInput,
+  TASK_KIND,
+  TaskBudget,
+} from './tasks/task-input.ts';
 export { registerTaskJobs, type TaskDeps } from './tasks/task-job.ts';
 export {
   BlockedUrlError,

@@ -14,4 +14,8 @@ export interface AgentProjects {
    * True when it was added.
    */
   addAgentMember(db: Queryable, projectId: string, userId: string): Promise<boolean>;
+  /** Slugs of projects by id, for listing delegations (deleted projects are absent). */
+  slugsOf(ids: ReadonlyArray<string | null>): Promise<Map<string, string>>;
+  /** The id of the project named `slug`, if there is one (filtering delegations by project). */
+  idOf(slug: string): Promise<string | undefined>;
 }

@@ -24,7 +24,12 @@ type SessionWithUser = NonNullable<Awaited<ReturnType<typeof findSessionWithUser
  */
 function tokenActor(row: TokenWithUser | undefined, now: Date): Actor {
   if (!row) throw new UnauthorizedError('The API token is not valid.');
-  if (row.revoked_at) throw new UnauthorizedError('The API token was revoked; create a new one.');
+  if (row.revoked_at)
+    throw new UnauthorizedError(
+      row.delegated_by
+        ? `This agent token's delegation was revoked: ${row.username} no longer acts for ${row.delegator_username ?? 'the person who delegated it'}.`
+        : 'The API token was revoked; create a new one.',
+    );
   if (row.expires_at && row.expires_at <= now)
     throw new UnauthorizedError('The API token has expired; create a new one.');
   if (row.disabled) throw new UnauthorizedError('The account of this token is disabled.');

@@ -6,6 +6,7 @@ import { hasScope, type Scope } from '../../platform/http/actor.ts';
 import { requireUndelegated } from '../../platform/http/delegated-actor.ts';
 import { recordAudit } from './audit/record-audit.ts';
 import { scopesForRole } from './authenticate.ts';
+import { requirePerson } from './require-person.ts';
 import { findUserById, insertToken, type TokenRow } from './store.ts';
 import { generateToken, hashToken, tokenPrefix } from './token-format.ts';
 
@@ -26,6 +27,12 @@ export async function createToken(
   input: { userId?: string; name: string; scopes: Scope[]; expiresInDays?: number; token?: string },
 ): Promise<CreatedToken> {
   requireUndelegated(ctx.actor, 'Agent tokens cannot create tokens');
+  // A service account's token minting its own would outlive the admin revoking the first.
+  await requirePerson(
+    db,
+    ctx.actor,
+    'create API tokens: an instance admin issues a service account’s tokens (Admin → Service accounts)',
+  );
   const userId = input.userId ?? ctx.actor.userId;
   if (userId !== ctx.actor.userId && ctx.actor.role !== 'admin') {
     throw new ForbiddenError('Only instance admins may create tokens for other users.');

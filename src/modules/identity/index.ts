@@ -20,6 +20,13 @@ export {
   delegateToken,
   MAX_DELEGATION_MS,
 } from './delegate-token.ts';
+export {
+  AdminDelegationsQuery,
+  DelegationsQuery,
+  type DelegationView,
+} from './delegations/delegation-schemas.ts';
+export { listAllDelegations, listMyDelegations } from './delegations/list-delegations.ts';
+export { revokeDelegation } from './delegations/revoke-delegation.ts';
 export { ensureAgentPrincipal } from './ensure-agent-principal.ts';
 export { findTokenBinding, type TokenBinding } from './find-token-binding.ts';
 export { findUsernames, findUserSummaries } from './find-usernames.ts';
@@ -27,11 +34,20 @@ export { createLastUseRecorder, type LastUseRecorder } from './last-use.ts';
 export { listTokens } from './list-tokens.ts';
 export { listUsers } from './list-users.ts';
 export { needsAdmin } from './needs-admin.ts';
+export type {
+  GroupMemberships,
+  GroupProjectRole,
+  MembershipChange,
+} from './oidc/group-memberships.ts';
+export { requirePerson } from './require-person.ts';
 export { revokeAllSessions } from './revoke-all-sessions.ts';
 export { revokeSessionTokens } from './revoke-session-tokens.ts';
 export { revokeToken } from './revoke-token.ts';
 export { identityRoutes } from './routes.ts';
 export { AuditQuery, CreateUserBody, UpdateUserBody } from './schemas.ts';
+export { createServiceAccount } from './service-accounts/create-service-account.ts';
+export { listServiceAccounts } from './service-accounts/list-service-accounts.ts';
+export { CreateServiceAccountBody } from './service-accounts/service-account-schemas.ts';
 export { setupAdmin } from './setup-admin.ts';
 export { findUserById, findUserByName, type UserKind } from './store.ts';
 export { generateToken } from './token-format.ts';

@@ -1,23 +1,34 @@
+import { Readable } from 'node:stream';
 import { z } from 'zod';
 import { NotFoundError } from '../../platform/errors.ts';
 import { PageQuery } from '../../platform/http/cursor.ts';
 import { contextOf } from '../../platform/http/request-context.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
 import type { Resources } from '../../platform/resources.ts';
+import { accountLinkRoutes } from './account-links/account-link-routes.ts';
 import type { ActorCache } from './actor-cache.ts';
+import { adminRoutes } from './admin/admin-routes.ts';
+import type { BudgetDefaults } from './admin/admin-schemas.ts';
+import type { AgentProjects } from './agent-projects.ts';
+import { AuditPage } from './audit/audit-view.ts';
+import { exportAuditCsv } from './audit/export-audit-csv.ts';
 import { listAudit } from './audit/list-audit.ts';
 import { clearSessionCookies, setSessionCookies } from './cookies.ts';
 import { createToken } from './create-token.ts';
 import { createUser } from './create-user.ts';
+import { delegationRoutes } from './delegations/delegation-routes.ts';
 import { listTokens } from './list-tokens.ts';
 import { listUsers } from './list-users.ts';
 import { login } from './login.ts';
 import { logout } from './logout.ts';
 import { needsAdmin } from './needs-admin.ts';
+import type { GroupMemberships } from './oidc/group-memberships.ts';
+import { oidcRoutes } from './oidc/oidc-routes.ts';
 import { passkeyRoutes } from './passkeys/passkey-routes.ts';
 import { revokeAllSessions } from './revoke-all-sessions.ts';
 import { revokeToken } from './revoke-token.ts';
 import {
+  AuditFilterQuery,
   AuditQuery,
   CreateTokenBody,
   CreateUserBody,
@@ -33,6 +44,7 @@ import {
   UserListItem,
   UserView,
 } from './schemas.ts';
+import { serviceAccountRoutes } from './service-accounts/service-account-routes.ts';
 import { setupAdmin } from './setup-admin.ts';
 import { findUserById } from './store.ts';
 import { updateUser } from './update-user.ts';
@@ -40,10 +52,23 @@ import { toTokenView, toUserView } from './views.ts';
 
 const tags = ['identity'];
 
-/** `cache`: the HTTP server's credential cache, dropped at once by logouts, revocations and role changes. */
-export function identityRoutes(res: Resources, options: { cache?: ActorCache } = {}) {
+/**
+ * `cache`: the HTTP server's credential cache, dropped at once by logouts, revocations and role
+ * changes. `projects`: project slugs for listing delegations (projects sit above identity).
+ * `budgets`: the LLM budgets the admin panel shows (owned by the modules that apply them).
+ */
+export function identityRoutes(
+  res: Resources,
+  options: {
+    cache?: ActorCache;
+    projects: Pick<AgentProjects, 'slugsOf' | 'idOf'>;
+    budgets?: BudgetDefaults[];
+    /** Single sign-on's project roles from groups (projects sit above identity). */
+    memberships?: GroupMemberships;
+  },
+) {
   const { db, clock, config } = res;
-  const { cache } = options;
+  const { cache, projects } = options;
   return async (app: HttpApp) => {
     app.get(
       '/api/setup',
@@ -185,10 +210,31 @@ export function identityRoutes(res: Resources, options: { cache?: ActorCache } =
 
     app.get(
       '/api/audit',
-      { config: { adminOnly: true }, schema: { tags: ['audit'], querystring: AuditQuery } },
+      {
+        config: { adminOnly: true },
+        schema: { tags: ['audit'], querystring: AuditQuery, response: { 200: AuditPage } },
+      },
       async (request) => listAudit(db, request.query),
     );
 
+    app.get(
+      '/api/audit/export',
+      { config: { adminOnly: true }, schema: { tags: ['audit'], querystring: AuditFilterQuery } },
+      async (request, reply) => {
+        const { filename, rows } = exportAuditCsv(db, clock, request.query);
+        return reply
+          .type('text/csv; charset=utf-8')
+          .header('content-disposition', `attachment; filename="${filename}"`)
+          .header('cache-control', 'no-store')
+          .send(Readable.from(rows));
+      },
+    );
+
     await passkeyRoutes(res, { cache })(app);
+    await oidcRoutes(res, { cache, memberships: options.memberships })(app);
+    await accountLinkRoutes(res, { cache })(app);
+    await adminRoutes(res, { budgets: options.budgets })(app);
+    await serviceAccountRoutes(res)(app);
+    await delegationRoutes(res, { cache, projects })(app);
   };
 }

@@ -76,8 +76,15 @@ export const UserView = z.object({
   createdAt: z.string(),
 });
 export type UserView = z.infer<typeof UserView>;
-/** A user in the admins' list: how many passkeys they hold (0: none yet). */
-export const UserListItem = UserView.extend({ passkeys: z.number().int() });
+/**
+ * A user in the admins' list: how many passkeys they hold (0: none yet), whether they have set a
+ * password, and their unused invitation (null when none is waiting; it may have expired).
+ */
+export const UserListItem = UserView.extend({
+  passkeys: z.number().int(),
+  hasPassword: z.boolean(),
+  invitation: z.object({ expiresAt: z.string() }).nullable(),
+});
 export type UserListItem = z.infer<typeof UserListItem>;
 
 export const TokenView = z.object({
@@ -114,14 +121,19 @@ export const MeView = z.object({
   mustRegisterPasskey: z.boolean().optional(),
 });
 
-export const AuditQuery = PageQuery.extend({
+/** What narrows the audit log (the list and the CSV export take the same filters). */
+export const AuditFilterQuery = z.object({
   actor: z.string().max(100).optional(),
   action: z.string().max(100).optional(),
   targetType: z.string().max(100).optional(),
   projectId: z.uuid().optional(),
   since: TimestampParam.optional(),
   until: TimestampParam.optional(),
+  /** Words found, ignoring case, in the action, actor, target, IP or details (every word must appear). */
+  q: z.string().trim().max(200).optional(),
 });
+export type AuditFilterQuery = z.infer<typeof AuditFilterQuery>;
+export const AuditQuery = PageQuery.extend(AuditFilterQuery.shape);
 export type AuditQuery = z.infer<typeof AuditQuery>;
 
 export const IdParam = z.object({ id: z.uuid('must be an id (uuid)') });

@@ -1,12 +1,13 @@
 import type { RequestContext } from '../../platform/context.ts';
 import { type Db, withTransaction } from '../../platform/db/pool.ts';
-import { ConflictError, ForbiddenError, NotFoundError } from '../../platform/errors.ts';
+import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError } from '../../platform/errors.ts';
 import { notifyAccessChange } from '../../platform/events/index.ts';
 import { requireUndelegated } from '../../platform/http/delegated-actor.ts';
 import type { ActorCache } from './actor-cache.ts';
 import { recordAudit } from './audit/record-audit.ts';
 import { hashPassword } from './password.ts';
-import { deleteSessionsOfUser, type UserRow, updateUser as update } from './store.ts';
+import { kindName } from './require-person.ts';
+import { deleteSessionsOfUser, findUserById, type UserRow, updateUser as update } from './store.ts';
 
 export async function updateUser(
   db: Db,
@@ -24,6 +25,14 @@ export async function updateUser(
   }
   if (self && (patch.role === 'member' || patch.disabled)) {
     throw new ConflictError('You cannot demote or disable yourself; ask another admin.');
+  }
+  if (patch.password !== undefined) {
+    // Only people sign in: a password on an agent or a service account would be a way in for it.
+    const target = await findUserById(db, id);
+    if (target && target.kind !== 'human')
+      throw new UnprocessableError(
+        `${target.username} is ${kindName(target.kind)}: it has no password and never signs in; it acts only with API tokens.`,
+      );
   }
   const passwordHash = patch.password ? await hashPassword(patch.password) : undefined;
   // A new password ends the user's other sessions (all of them when someone else, or a token,

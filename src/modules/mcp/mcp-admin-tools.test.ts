@@ -1,7 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createTestApp, type TestApp } from '../../../test/app.ts';
 import { listenApp } from '../../../test/git.ts';
+import { authenticateToken, delegateToken } from '../identity/index.ts';
+import { agentProjects } from '../projects/index.ts';
 import { McpClients } from './mcp-clients.test-support.ts';
 
 /**
@@ -150,5 +153,56 @@ describe('the admin tools', () => {
     expect(badId).toMatchObject({ isError: true, text: expect.stringMatching(/id/) });
     const users = (await http('GET', '/api/users?limit=200', admin.token)).json().items;
     expect(users.map((u: { username: string }) => u.username)).not.toContain('bad-mail');
+  });
+});
+
+describe('the service-account and delegation tools', () => {
+  it('create and list service accounts for admins only, issuing no token', async () => {
+    const client = await connect(admin.token);
+    const created = await ok(client, 'create_service_account', {
+      username: 'mcp-bot',
+      description: 'From MCP',
+    });
+    expect(created).toMatchObject({ username: 'mcp-bot', kind: 'service', tokens: { active: 0, total: 0 } });
+    expect(JSON.stringify(created)).not.toMatch(/orch_/);
+    const listed = await ok(client, 'list_service_accounts', { limit: 50 });
+    expect(listed).toEqual((await http('GET', '/api/admin/service-accounts?limit=50', admin.token)).json());
+    expect(listed.items.map((a: { username: string }) => a.username)).toContain('mcp-bot');
+    const tools = (await (await connect(member.token)).listTools()).tools.map((tool) => tool.name);
+    expect(tools).not.toContain('create_service_account');
+    expect(tools).not.toContain('list_all_delegations');
+    expect(tools).toEqual(expect.arrayContaining(['list_delegations', 'revoke_delegation']));
+  });
+
+  it("list a person's delegations and revoke one, which its agent then cannot use", async () => {
+    const project = await http('POST', '/api/projects', member.token, { name: 'Mcp delegations' });
+    expect(project.statusCode, project.body).toBe(201);
+    const delegated = await delegateToken(
+      { db: t.res.db, clock: t.res.clock, projects: agentProjects(t.res.db) },
+      {
+        delegatedBy: await authenticateToken(t.res.db, t.res.clock, member.token),
+        projectId: project.json().id,
+        agentSessionId: randomUUID(),
+        expiresAt: new Date(Date.now() + 3_600_000),
+      },
+    );
+    const client = await connect(member.token);
+    const mine = await ok(client, 'list_delegations', { active: 'true' });
+    expect(mine).toEqual((await http('GET', '/api/delegations?active=true', member.token)).json());
+    expect(mine.items.map((d: { id: string }) => d.id)).toEqual([delegated.tokenId]);
+    const everyone = await ok(await connect(admin.token), 'list_all_delegations', {
+      user: member.user.username,
+    });
+    expect(everyone.items.map((d: { id: string }) => d.id)).toEqual([delegated.tokenId]);
+
+    // Not another person's to revoke: to them it does not exist.
+    expect((await ok(await connect(admin.token), 'list_delegations')).items).toEqual([]);
+    const stranger = await call(await connect((await t.user('member')).token), 'revoke_delegation', {
+      id: delegated.tokenId,
+    });
+    expect(stranger).toMatchObject({ isError: true, text: expect.stringMatching(/No such delegation/) });
+    const revoked = await ok(client, 'revoke_delegation', { id: delegated.tokenId });
+    expect(revoked).toMatchObject({ id: delegated.tokenId, status: 'revoked' });
+    expect((await http('GET', '/api/auth/me', delegated.token)).statusCode).toBe(401);
   });
 });

@@ -131,9 +131,26 @@ const WRITES = [
   'chat_blueprint',
   'patch_blueprint',
 ];
-/** People's own account, tokens and LLM spend (not agents'); instance administration for admins. */
-const ACCOUNT = ['list_tokens', 'llm_stats', 'revoke_token', 'update_user'];
-const ADMIN = ['create_user', 'list_users', 'query_audit'];
+/**
+ * People's own account, tokens, delegations and LLM spend (not agents'); instance administration
+ * (users, service accounts, everyone's delegations, the audit log) for admins.
+ */
+const ACCOUNT = [
+  'list_delegations',
+  'list_tokens',
+  'llm_stats',
+  'revoke_delegation',
+  'revoke_token',
+  'update_user',
+];
+const ADMIN = [
+  'create_service_account',
+  'create_user',
+  'list_all_delegations',
+  'list_service_accounts',
+  'list_users',
+  'query_audit',
+];
 /** Agents deploy only their own branch's preview (refused anything else); publishing is for maintainers. */
 const DEPLOYS = ['deploy', 'roll_back'];
 /** Agent sessions are for people: agents do not start, follow or steer agents. */
@@ -155,7 +172,9 @@ describe('tools/list', () => {
       [...READS, ...WRITES, ...DEPLOYS, 'merge_merge_request', ...ACCOUNT].sort(),
     );
     expect(await toolNames(tokens.viewer!)).toEqual([...READS, ...ACCOUNT].sort());
-    expect(await toolNames(tokens.readOnly!)).toEqual([...READS, 'list_tokens', 'llm_stats'].sort());
+    expect(await toolNames(tokens.readOnly!)).toEqual(
+      [...READS, 'list_delegations', 'list_tokens', 'llm_stats'].sort(),
+    );
     expect(await toolNames(tokens.agent!)).toEqual(
       [...READS, ...WRITES, 'deploy']
         .filter(

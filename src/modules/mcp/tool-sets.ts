@@ -2,7 +2,7 @@ import type { AgentSessionDeps } from '../agents/index.ts';
 import type { EnvironmentActionDeps } from '../deploy/index.ts';
 import type { ActorCache } from '../identity/index.ts';
 import type { PipelineDeps } from '../pipelines/index.ts';
-import type { ProjectOverviews } from '../projects/index.ts';
+import { agentProjects, type ProjectOverviews } from '../projects/index.ts';
 import type { ReviewDeps } from '../reviews/index.ts';
 import type { McpTool } from './mcp-tool.ts';
 import { adminTools } from './tools/admin-tools.ts';
@@ -34,6 +34,6 @@ export function orchardTools(
     ...automationTools(res),
     ...observeTools(res),
     ...agentTools(deps.agents),
-    ...adminTools({ db: res.db, clock: res.clock, cache: deps.cache }),
+    ...adminTools({ db: res.db, clock: res.clock, cache: deps.cache, projects: agentProjects(res.db) }),
   ];
 }

@@ -12,6 +12,7 @@ export const keys = {
   tokens: ['tokens'] as const,
   passkeys: ['passkeys'] as const,
   passkeyPolicy: ['passkey-policy'] as const,
+  oidcProviders: ['oidc-providers'] as const,
   systemWarnings: ['system', 'warnings'] as const,
   // The main loop: operations, the Studio, environments.
   operation: (id: string) => ['operation', id] as const,
@@ -50,4 +51,15 @@ export const keys = {
   agentSessions: (slug: string) => ['project', slug, 'agent-sessions'] as const,
   agentSession: (id: string) => ['agent-session', id] as const,
   llm: ['llm'] as const,
+  // Principals: delegations made for me, everyone's (admins), service accounts and their tokens.
+  delegations: ['delegations'] as const,
+  adminDelegations: ['admin', 'delegations'] as const,
+  serviceAccounts: ['admin', 'service-accounts'] as const,
+  serviceAccountTokens: (id: string) => ['admin', 'service-accounts', id, 'tokens'] as const,
+  // The admin panel: users, every token, the audit log, LLM providers, the instance.
+  users: ['admin', 'users'] as const,
+  allTokens: ['admin', 'tokens'] as const,
+  audit: ['admin', 'audit'] as const,
+  llmProviders: ['llm', 'providers'] as const,
+  instance: ['admin', 'instance'] as const,
 };

@@ -9,7 +9,10 @@ import { matchPath, type Params, Redirect, useLocation } from './router.tsx';
 import { type AppRoute, routes } from './routes.tsx';
 import { MeContext, useMe, useSetupStatus } from './session.ts';
 
-const nav = routes.filter((r) => r.nav).map((r) => ({ label: r.nav!, to: r.path }));
+const navRoutes = routes.filter((r) => r.nav);
+/** The top bar's sections: admin-only ones for instance admins alone. */
+const navFor = (role: string) =>
+  navRoutes.filter((r) => !r.adminNav || role === 'admin').map((r) => ({ label: r.nav!, to: r.path }));
 const setupRoute = routes.find((r) => r.access === 'setup')!;
 
 function findRoute(pathname: string): { route: AppRoute; params: Params } | undefined {
@@ -49,6 +52,14 @@ export function App() {
   const match = findRoute(location.pathname);
   const access = match?.route.access ?? 'user';
   if (access === 'setup') return <Redirect to={user ? HOME : '/login'} />;
+  if (access === 'public') {
+    const Page = match!.route.page;
+    return (
+      <Suspense fallback={<FullPageLoading />}>
+        <Page params={match!.params} />
+      </Suspense>
+    );
+  }
   if (access === 'guest') {
     if (user) return <Redirect to={safeNext(location.search.get('next'))} />;
     const Page = match!.route.page;
@@ -60,7 +71,7 @@ export function App() {
   const Page = match?.route.page ?? NotFoundPage;
   return (
     <MeContext value={user}>
-      <AppShell user={user.user} nav={nav} wide={match?.route.wide}>
+      <AppShell user={user.user} nav={navFor(user.user.role)} wide={match?.route.wide}>
         {/* A new key per path: pages keep no stale state from the previous one. */}
         <Suspense fallback={<Loading label="Loading page…" />}>
           <Page key={location.pathname} params={match?.params ?? {}} />

@@ -34,6 +34,10 @@ const AgentSessionsPage = lazy(() =>
 const AgentSessionPage = lazy(() =>
   import('../pages/agent-session.tsx').then((m) => ({ default: m.AgentSessionPage })),
 );
+const AccountLinkPage = lazy(() =>
+  import('../pages/account-link.tsx').then((m) => ({ default: m.AccountLinkPage })),
+);
+const AdminPage = lazy(() => import('../pages/admin.tsx').then((m) => ({ default: m.AdminPage })));
 const AgentSessionLinkPage = lazy(() =>
   import('../pages/agent-session-link.tsx').then((m) => ({ default: m.AgentSessionLinkPage })),
 );
@@ -43,11 +47,14 @@ export interface AppRoute {
   page: ComponentType<PageProps>;
   /**
    * `user` (default): signed-in only, inside the app shell. `guest`: signed-out only (login).
-   * `setup`: only while the instance has no admin.
+   * `setup`: only while the instance has no admin. `public`: anyone, signed in or not, without the
+   * shell (a one-time link's page).
    */
-  access?: 'user' | 'guest' | 'setup';
+  access?: 'user' | 'guest' | 'setup' | 'public';
   /** Shown in the top bar under this label. */
   nav?: string;
+  /** The top bar shows it to instance admins only (the page itself says who may use it). */
+  adminNav?: boolean;
   /** Uses the full width of the window (the Studio's three panes). */
   wide?: boolean;
 }
@@ -56,6 +63,9 @@ export interface AppRoute {
 export const routes: AppRoute[] = [
   { path: '/setup', page: SetupPage, access: 'setup' },
   { path: '/login', page: LoginPage, access: 'guest' },
+  // One-time links an admin hands a person: set a first password, or a new one.
+  { path: '/invite/:token', page: AccountLinkPage, access: 'public' },
+  { path: '/reset-password/:token', page: AccountLinkPage, access: 'public' },
   // A private environment sends browsers here to be let in (deploy/access/app-access-gate.ts).
   { path: '/app-access', page: AppAccessPage },
   { path: '/', page: LandingPage, nav: 'Build' },
@@ -85,4 +95,5 @@ export const routes: AppRoute[] = [
   { path: '/operations', page: OperationsPage, nav: 'Operations' },
   { path: '/llm', page: LlmPage, nav: 'LLM' },
   { path: '/settings', page: SettingsPage, nav: 'Settings' },
+  { path: '/admin', page: AdminPage, nav: 'Admin', adminNav: true },
 ];

@@ -9,6 +9,7 @@ import { AgentSessionFacts } from '../features/agents/agent-session-facts.tsx';
 import { isWorking, useAgentSession } from '../features/agents/agent-session-queries.ts';
 import { SpendMeters } from '../features/agents/agent-spend.tsx';
 import { TranscriptView } from '../features/agents/agent-transcript-view.tsx';
+import { OperationModel } from '../features/llm/operation-model.tsx';
 import { StatusBadge, StreamIndicator } from '../features/operations/live-status.tsx';
 import { ProjectFrame } from '../features/projects/project-frame.tsx';
 import { to } from '../features/projects/project-paths.ts';
@@ -77,6 +78,13 @@ function AgentSessionBody({ project, id }: { project: Project; id: string }) {
               {session.runtime}
               {session.model ? ` · ${session.model}` : ''}
             </Badge>
+            {session.operationId && (
+              <OperationModel
+                slug={project.slug}
+                operationId={session.operationId}
+                progress={`${session.status}:${session.spend.steps}`}
+              />
+            )}
             <span>
               <span className="font-medium text-slate-700">{who(session)}</span>{' '}
               <TimeAgo iso={session.createdAt} prefix="started" />

@@ -3,7 +3,9 @@ import type { FormEvent } from 'react';
 import { ApiError, api } from '../api/client.ts';
 import type { SessionStart } from '../api/identity-types.ts';
 import { AuthLayout } from '../app/auth-layout.tsx';
+import { useLocation } from '../app/router.tsx';
 import { sessionStarted } from '../app/session.ts';
+import { OidcSignIn, OidcSignInError } from '../features/oidc/oidc-sign-in.tsx';
 import { PasskeySignIn } from '../features/passkeys/passkey-sign-in.tsx';
 import { FormError } from '../widgets/alert.tsx';
 import { Button } from '../widgets/button.tsx';
@@ -11,6 +13,9 @@ import { TextField } from '../widgets/field.tsx';
 
 export function LoginPage() {
   const client = useQueryClient();
+  const { search } = useLocation();
+  // Single sign-on came back here: the provider refused, or Orchard did (see oidc-errors.ts).
+  const ssoError = search.get('error');
   const login = useMutation({
     mutationFn: (body: { login: string; password: string }) =>
       api.post<SessionStart>('/api/auth/login', body),
@@ -27,6 +32,11 @@ export function LoginPage() {
 
   return (
     <AuthLayout title="Log in to Orchard">
+      {ssoError && (
+        <div className="mb-4">
+          <OidcSignInError code={ssoError} provider={search.get('provider')} />
+        </div>
+      )}
       <form onSubmit={submit} className="space-y-4">
         <FormError error={login.error} />
         <TextField
@@ -49,6 +59,7 @@ export function LoginPage() {
         </Button>
       </form>
       <PasskeySignIn />
+      <OidcSignIn next={search.get('next')} />
     </AuthLayout>
   );
 }

@@ -80,7 +80,11 @@ export function OperationPage({ params }: PageProps) {
             <StepProgressList steps={mergeSteps(live.steps, op.steps)} />
           </Card>
           {(op.kind === 'automation.task' || live.taskSteps.length > 0) && (
-            <TaskTimeline steps={live.taskSteps} result={live.taskResult} />
+            <TaskTimeline
+              steps={live.taskSteps}
+              result={live.taskResult}
+              plannerModels={live.plannerModels}
+            />
           )}
           <OperationLogs live={live.logs} steps={live.steps.map((s) => s.key)} />
           <Card title="Artifacts" description="Screenshots, HARs and traces the steps recorded.">

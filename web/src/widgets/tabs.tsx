@@ -1,4 +1,5 @@
 import { type KeyboardEvent, type ReactNode, useId, useRef, useState } from 'react';
+import { navigate, useLocation } from '../app/router.tsx';
 
 export interface Tabs<K extends string> {
   selected: K;
@@ -14,6 +15,26 @@ export function useTabs<K extends string>(initial: K): Tabs<K> {
   return {
     selected,
     select,
+    tabId: (key) => `${id}-${key}-tab`,
+    panelId: (key) => `${id}-${key}-panel`,
+  };
+}
+
+/**
+ * Tabs whose choice lives in the address (`?tab=`), so each can be linked and survives a reload.
+ * The first key is the default (and leaves the address bare); an unknown value shows it too.
+ */
+export function useUrlTabs<K extends string>(keys: readonly [K, ...K[]], param = 'tab'): Tabs<K> {
+  const id = useId();
+  const { pathname, search } = useLocation();
+  const wanted = search.get(param);
+  const selected = keys.find((key) => key === wanted) ?? keys[0];
+  return {
+    selected,
+    select: (key) =>
+      navigate(key === keys[0] ? pathname : `${pathname}?${param}=${encodeURIComponent(key)}`, {
+        replace: true,
+      }),
     tabId: (key) => `${id}-${key}-tab`,
     panelId: (key) => `${id}-${key}-panel`,
   };

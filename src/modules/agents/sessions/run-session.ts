@@ -11,9 +11,11 @@
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { DomainError } from '../../../platform/errors.ts';
+import { DomainError, UnauthorizedError } from '../../../platform/errors.ts';
+import type { Actor } from '../../../platform/http/actor.ts';
 import { DEFAULT_PATH, handOverToSandbox } from '../../../platform/sandbox/index.ts';
 import { addWorktree, branchHead, DEFAULT_BRANCH, ensureRepository } from '../../git/index.ts';
+import { reloadActor } from '../../identity/index.ts';
 import { NonRetryableError, type StepContext } from '../../operations/index.ts';
 import { findProjectById, type ProjectRow, projectSandboxUser } from '../../projects/index.ts';
 import type {
@@ -349,6 +351,9 @@ export async function runSessionStep(
         { kind: 'status', data: { type: 'committed', sha: commit.sha } },
       ]);
     const stat = await diffStat(workspace, baseSha, commit.sha);
+    // A delegation its person (or an admin) revoked during the run ends the session here: nothing
+    // is pushed or proposed on their behalf after they took it back.
+    if (actor.delegation) actor = await stillDelegated(deps, session, actor);
     const head = await branchHead(repo, session.branch);
     // Already there when a killed attempt had moved the branch: it is not moved (or announced) again.
     const previousSha = head === commit.sha ? head : head ? baseSha : undefined;
@@ -471,6 +476,25 @@ export async function settleSession(
     ...(wallMs !== undefined ? { wall_ms: wallMs } : {}),
   });
   await deps.revokeDelegation?.(session.id);
+}
+
+/**
+ * The session's delegated actor as it is now; a revoked (or expired) delegation settles the
+ * session as failed, saying so, and ends the run for good (a retry would mint a new token).
+ */
+async function stillDelegated(
+  deps: AgentSessionDeps,
+  session: Pick<SessionRow, 'id'>,
+  actor: Actor,
+): Promise<Actor> {
+  try {
+    return await reloadActor(deps.db, deps.clock, actor);
+  } catch (error) {
+    if (!(error instanceof UnauthorizedError)) throw error;
+    const message = `The delegation this session acted with no longer holds (${error.message.replace(/\.$/, '')}); nothing was delivered.`;
+    await settleSession(deps, session, 'error', message);
+    throw new NonRetryableError(message);
+  }
 }
 
 /** Agent events → operation events (the operation page and the activity feed show them live). */

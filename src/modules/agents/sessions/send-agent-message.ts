@@ -1,12 +1,12 @@
 import type { RequestContext } from '../../../platform/context.ts';
 import { withTransaction } from '../../../platform/db/pool.ts';
 import { ConflictError } from '../../../platform/errors.ts';
-import { recordAudit } from '../../identity/index.ts';
+import { recordAudit, requirePerson } from '../../identity/index.ts';
 import { startOperation } from '../../operations/index.ts';
 import { requireSession } from './require-session.ts';
 import type { AgentSessionDeps } from './session-deps.ts';
 import { appendEntries, findSession, type SessionRow, updateSession } from './session-store.ts';
-import { AGENT_SESSION_KIND } from './start-agent-session.ts';
+import { AGENT_SESSION_KIND, SERVICES_CANNOT_DRIVE_AGENTS } from './start-agent-session.ts';
 
 /**
  * A follow-up instruction (developers): it joins the transcript and the session runs again on the
@@ -20,6 +20,7 @@ export async function sendAgentMessage(
   content: string,
 ): Promise<SessionRow> {
   const session = await requireSession(deps.db, ctx.actor, id, 'developer');
+  await requirePerson(deps.db, ctx.actor, SERVICES_CANNOT_DRIVE_AGENTS);
   await withTransaction(deps.db, async (tx) => {
     const { rows } = await tx.query<{ status: string; run: number }>(
       `SELECT s.status, coalesce((SELECT max(run) FROM agent_session_entries e WHERE e.session_id = s.id), 1) AS run

@@ -4,7 +4,7 @@ import { type DbClient, type Queryable, withTransaction } from '../../../platfor
 import { ConflictError, ValidationError } from '../../../platform/errors.ts';
 import { requireUndelegated } from '../../../platform/http/delegated-actor.ts';
 import { branchHead, DEFAULT_BRANCH, repositoryPath } from '../../git/index.ts';
-import { recordAudit } from '../../identity/index.ts';
+import { recordAudit, requirePerson } from '../../identity/index.ts';
 import { startOperation } from '../../operations/index.ts';
 import { requireProjectRole } from '../../projects/index.ts';
 import type { AgentBudget } from '../agent-runtime.ts';
@@ -61,6 +61,10 @@ export interface StartSessionExtras {
   audit?: (tx: DbClient, session: SessionRow) => Promise<void>;
 }
 
+/** An agent acts on behalf of the person who delegates to it; a service account is no one to act for. */
+export const SERVICES_CANNOT_DRIVE_AGENTS =
+  'start or instruct agent sessions: an agent acts on behalf of the person who delegates to it';
+
 /**
  * Starts an agent session in a project (developers): the record, its first transcript entry (the
  * instruction) and the `agent.session` operation that runs it (which mints the delegated token).
@@ -75,6 +79,7 @@ export async function startAgentSession(
   extras: StartSessionExtras = {},
 ): Promise<SessionRow> {
   requireUndelegated(ctx.actor, AGENTS_CANNOT_START_AGENTS);
+  await requirePerson(deps.db, ctx.actor, SERVICES_CANNOT_DRIVE_AGENTS);
   const { project } = await requireProjectRole(deps.db, ctx.actor, slug, 'developer');
   // What the request leaves open, the project's profile says.
   const { profile, sha: profileSha } = await sessionProfile(deps, project.slug);

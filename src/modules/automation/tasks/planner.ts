@@ -42,6 +42,8 @@ export interface PlannerCall {
   kind: 'act' | 'observe' | 'extract' | 'next';
   ms: number;
   costUsd: number;
+  /** The alias asked for, and the `provider/model` that answered. */
+  alias: string;
   model: string;
   repairs: number;
 }
@@ -110,6 +112,7 @@ export class Planner {
       kind,
       ms: Math.round(performance.now() - started),
       costUsd: result.costUsd,
+      alias: PLANNER_ALIAS,
       model: `${result.provider}/${result.model}`,
       repairs: result.repairs,
     });

@@ -21,8 +21,19 @@ export interface AuditFilter {
   projectId?: string;
   since?: Date;
   until?: Date;
+  /** LIKE patterns (wildcards escaped): each must be found in the row's text (see `searchPatterns`). */
+  words?: string[];
   beforeId?: number;
   limit: number;
+}
+
+/**
+ * The words of a free-text search as ILIKE patterns: at most 8 words, `%` `_` and `\` taken
+ * literally. The words are bound as parameters, never spliced into the SQL.
+ */
+export function searchPatterns(q: string | undefined): string[] {
+  const words = (q ?? '').split(/\s+/).filter(Boolean).slice(0, 8);
+  return words.map((w) => `%${w.replace(/[\\%_]/g, '\\$&')}%`);
 }
 
 export async function insertAudit(db: Queryable, row: Omit<AuditRow, 'id' | 'created_at'>) {
@@ -54,6 +65,10 @@ export async function queryAudit(db: Queryable, f: AuditFilter): Promise<AuditRo
        AND ($5::timestamptz IS NULL OR created_at >= $5)
        AND ($6::timestamptz IS NULL OR created_at < $6)
        AND ($7::bigint IS NULL OR id < $7)
+       AND NOT EXISTS (
+         SELECT 1 FROM unnest($9::text[]) AS w(pattern)
+         WHERE concat_ws(' ', action, actor_name, target_type, target_id, ip, data::text)
+               NOT ILIKE w.pattern ESCAPE '\\')
      ORDER BY id DESC LIMIT $8`,
     [
       f.actor ?? null,
@@ -64,6 +79,7 @@ export async function queryAudit(db: Queryable, f: AuditFilter): Promise<AuditRo
       f.until ?? null,
       f.beforeId ?? null,
       f.limit,
+      f.words ?? [],
     ],
   );
   return rows;

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { Db } from '../../../platform/db/pool.ts';
 import { CursorShape, decodeCursor, fetchPage, type Page } from '../../../platform/http/cursor.ts';
-import type { AuditQuery } from '../schemas.ts';
-import { type AuditRow, queryAudit } from './audit-store.ts';
+import type { AuditFilterQuery, AuditQuery } from '../schemas.ts';
+import { type AuditFilter, type AuditRow, queryAudit, searchPatterns } from './audit-store.ts';
 import type { OnBehalfOf } from './record-audit.ts';
 
 export interface AuditEvent {
@@ -44,25 +44,29 @@ export function toAuditEvent(row: AuditRow): AuditEvent {
   };
 }
 
+/** The store's filter for what a query asks (the list and the CSV export share it). */
+export function auditFilter(query: AuditFilterQuery): Omit<AuditFilter, 'limit'> {
+  return {
+    actor: query.actor,
+    action: query.action,
+    targetType: query.targetType,
+    projectId: query.projectId,
+    since: query.since ? new Date(query.since) : undefined,
+    until: query.until ? new Date(query.until) : undefined,
+    words: searchPatterns(query.q),
+  };
+}
+
 /**
  * Newest first, filtered; admins only (checked by the route). `actor` matches the actor's name, an
- * agent's name without its "(for …)", and the person agents acted for.
+ * agent's name without its "(for …)", and the person agents acted for; `q` finds words in the
+ * action, actor, target, IP and details.
  */
 export async function listAudit(db: Db, query: AuditQuery): Promise<Page<AuditEvent>> {
   const cursor = decodeCursor(query.cursor, CursorShape.serial);
   return fetchPage(
     query.limit,
-    (limit) =>
-      queryAudit(db, {
-        actor: query.actor,
-        action: query.action,
-        targetType: query.targetType,
-        projectId: query.projectId,
-        since: query.since ? new Date(query.since) : undefined,
-        until: query.until ? new Date(query.until) : undefined,
-        beforeId: cursor?.[0],
-        limit,
-      }),
+    (limit) => queryAudit(db, { ...auditFilter(query), beforeId: cursor?.[0], limit }),
     (r) => [r.id],
     toAuditEvent,
   );

@@ -2,8 +2,9 @@ import { type AuthenticationResponseJSON, verifyAuthenticationResponse } from '@
 import type { z } from 'zod';
 import type { Clock } from '../../../platform/clock.ts';
 import { type Db, withTransaction } from '../../../platform/db/pool.ts';
-import { UnauthorizedError } from '../../../platform/errors.ts';
+import { ForbiddenError, UnauthorizedError } from '../../../platform/errors.ts';
 import { type LoginResult, openSession } from '../login.ts';
+import { kindName } from '../require-person.ts';
 import { findUserById } from '../store.ts';
 import { ChallengeRefused, useChallenge } from './passkey-challenges.ts';
 import type { AuthenticationResponse } from './passkey-schemas.ts';
@@ -65,8 +66,11 @@ export async function finishPasskeySignIn(
     if (handle && Buffer.from(handle, 'base64url').toString('utf8') !== passkey.user_id)
       throw new UnauthorizedError('This passkey answered for another account than the one it belongs to.');
     const user = await findUserById(tx, passkey.user_id);
-    if (!user || user.disabled || user.kind !== 'human')
-      throw new UnauthorizedError('The account of this passkey is disabled.');
+    if (user && user.kind !== 'human')
+      throw new ForbiddenError(
+        `This passkey belongs to ${user.username}, ${kindName(user.kind)}, which cannot sign in: it acts only with API tokens.`,
+      );
+    if (!user || user.disabled) throw new UnauthorizedError('The account of this passkey is disabled.');
     await recordPasskeyUse(tx, passkey.id, {
       counter: newCounter,
       backedUp: credentialBackedUp,

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { UnprocessableError } from '../../../platform/errors.ts';
+import { orchardOrigin } from '../orchard-origin.ts';
 
 /** Who the passkeys belong to: the WebAuthn relying party id (a host name) and the one origin allowed. */
 export interface RelyingParty {
@@ -15,19 +16,11 @@ export interface RelyingParty {
  * response relayed from another site fails.
  */
 export function relyingParty(publicUrl: string | undefined, request: { protocol: string; host: string }) {
-  const origin = publicUrl ? new URL(publicUrl).origin : originOf(request);
+  const origin = orchardOrigin(publicUrl, request);
   const rpID = new URL(origin).hostname;
   if (isIP(rpID.replace(/^\[|\]$/g, '')))
     throw new UnprocessableError(
       `Passkeys need Orchard to be reached by a host name, not the address ${rpID} (browsers refuse it): open it at http://localhost:<port>, or set publicUrl to its name.`,
     );
   return { rpID, origin, name: 'Orchard' } satisfies RelyingParty;
-}
-
-function originOf(request: { protocol: string; host: string }): string {
-  try {
-    return new URL(`${request.protocol}://${request.host}`).origin;
-  } catch {
-    throw new UnprocessableError(`The request's host "${request.host}" is not a valid host name.`);
-  }
 }

@@ -5,7 +5,8 @@ import {
 import type { Clock } from '../../../platform/clock.ts';
 import type { RequestContext } from '../../../platform/context.ts';
 import type { Db } from '../../../platform/db/pool.ts';
-import { ConflictError, NotFoundError } from '../../../platform/errors.ts';
+import { ConflictError, ForbiddenError, NotFoundError } from '../../../platform/errors.ts';
+import { kindName } from '../require-person.ts';
 import { findUserById } from '../store.ts';
 import { CHALLENGE_TTL_MS, issueChallenge } from './passkey-challenges.ts';
 import { listPasskeyRows } from './passkey-store.ts';
@@ -32,6 +33,11 @@ export async function startPasskeyRegistration(
   requireBrowserSession(ctx.actor);
   const user = await findUserById(db, ctx.actor.userId);
   if (!user) throw new NotFoundError('Your account no longer exists.');
+  // Sessions are people's only; this holds should one of another kind ever exist.
+  if (user.kind !== 'human')
+    throw new ForbiddenError(
+      `${user.username} is ${kindName(user.kind)}: it never signs in, so it holds no passkeys.`,
+    );
   const held = await listPasskeyRows(db, user.id);
   if (held.length >= MAX_PASSKEYS_PER_USER)
     throw new ConflictError(

@@ -10,6 +10,7 @@ import { Badge } from '../../widgets/badge.tsx';
 import { Card } from '../../widgets/card.tsx';
 import { compactControl } from '../../widgets/compact-control.ts';
 import { LoadMore } from '../../widgets/load-more.tsx';
+import { ModelBadge } from '../../widgets/model-badge.tsx';
 import { Loading } from '../../widgets/spinner.tsx';
 import { TimeAgo } from '../../widgets/time-ago.tsx';
 import { to } from '../projects/project-paths.ts';
@@ -145,17 +146,18 @@ export function LlmCallsTable({
                     </p>
                   </td>
                   <td data-label="Model" className="px-4 py-2">
-                    <p className="font-mono text-xs text-slate-900">
-                      {c.provider}/{c.model}
-                    </p>
-                    <p className="text-xs text-slate-500">
-                      {c.alias && <span>alias {c.alias}</span>}
-                      {c.fallbackFrom && <span> · fell back from {c.fallbackFrom}</span>}
-                      {c.retryIndex > 0 && <span> · retry {c.retryIndex}</span>}
-                      {c.resumeMode && <span> · resumed ({c.resumeMode})</span>}
+                    <ModelBadge alias={c.alias} provider={c.provider} model={c.model} />
+                    <p className="mt-0.5 text-xs text-slate-500">
+                      {[
+                        c.fallbackFrom && `fell back from ${c.fallbackFrom}`,
+                        c.retryIndex > 0 && `retry ${c.retryIndex}`,
+                        c.resumeMode && `resumed (${c.resumeMode})`,
+                      ]
+                        .filter(Boolean)
+                        .join(' · ')}
                       {c.operationId && (
                         <>
-                          {' · '}
+                          {c.fallbackFrom || c.retryIndex > 0 || c.resumeMode ? ' · ' : ''}
                           <Link to={to.operation(c.operationId)} className="text-emerald-800 hover:underline">
                             operation
                           </Link>

@@ -71,3 +71,19 @@ describe('the operation page’s log', () => {
     expect(retried.errorStep).toBeUndefined();
   });
 });
+
+describe("an automation task's planner", () => {
+  it('keeps each model that answered it once, with the alias asked for', () => {
+    const planner = (model: string) =>
+      event('planner', 'task', { kind: 'act', ms: 12, costUsd: 0.001, alias: 'planner', model, repairs: 0 });
+    const state = [
+      planner('openai/gpt-mock'),
+      planner('openai/gpt-mock'),
+      planner('anthropic/claude'),
+    ].reduce(applyOperationEvent, emptyLiveOperation());
+    expect(state.plannerModels).toEqual([
+      { alias: 'planner', model: 'openai/gpt-mock' },
+      { alias: 'planner', model: 'anthropic/claude' },
+    ]);
+  });
+});

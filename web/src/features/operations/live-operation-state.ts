@@ -65,6 +65,8 @@ export interface LiveOperation {
   /** An automation task's steps, in order, and its summary (`task-result`). */
   taskSteps: LiveTaskStep[];
   taskResult?: Record<string, unknown>;
+  /** The models that answered an automation task's planner (`planner` events), each once. */
+  plannerModels: Array<{ alias: string | null; model: string }>;
   /** The latest `phase` of any step, for one-line summaries. */
   phase?: { step: string | null; name: string; message?: string };
   /** Streamed LLM text (`llm.delta`) of the current run. */
@@ -88,6 +90,7 @@ export const emptyLiveOperation = (): LiveOperation => ({
   logs: [],
   artifacts: [],
   taskSteps: [],
+  plannerModels: [],
   llmText: '',
   lastEventId: 0,
   done: false,
@@ -225,6 +228,12 @@ export function applyOperationEvent(state: LiveOperation, event: OperationEvent)
     }
     case 'task-result':
       return { ...next, taskResult: d };
+    case 'planner': {
+      const model = str(d.model);
+      const alias = str(d.alias) ?? null;
+      if (!model || next.plannerModels.some((m) => m.model === model && m.alias === alias)) return next;
+      return { ...next, plannerModels: [...next.plannerModels, { alias, model }] };
+    }
     case 'llm.repair': {
       // The answer was unusable and the model is asked again: what streamed so far is void.
       return { ...next, llmText: '' };

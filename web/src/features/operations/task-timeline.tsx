@@ -1,7 +1,8 @@
 import { Badge } from '../../widgets/badge.tsx';
 import { Card } from '../../widgets/card.tsx';
 import { formatDuration } from '../../widgets/format.ts';
-import type { LiveTaskStep } from './live-operation-state.ts';
+import { ModelBadge } from '../../widgets/model-badge.tsx';
+import type { LiveOperation, LiveTaskStep } from './live-operation-state.ts';
 
 const CACHE_LABEL: Record<string, { text: string; tone: 'green' | 'amber' | 'neutral' }> = {
   hit: { text: 'cache hit', tone: 'green' },
@@ -11,7 +12,16 @@ const CACHE_LABEL: Record<string, { text: string; tone: 'green' | 'amber' | 'neu
 };
 
 /** An automation task, step by step: what each did, how long it took, and what the page looked like. */
-export function TaskTimeline({ steps, result }: { steps: LiveTaskStep[]; result?: Record<string, unknown> }) {
+export function TaskTimeline({
+  steps,
+  result,
+  plannerModels = [],
+}: {
+  steps: LiveTaskStep[];
+  result?: Record<string, unknown>;
+  /** The models that answered the planner's calls. */
+  plannerModels?: LiveOperation['plannerModels'];
+}) {
   const cache = result?.cache as { hits?: number; misses?: number; heals?: number } | undefined;
   const planner = result?.planner as { calls?: number; costUsd?: number } | undefined;
   const extracted = result?.extracted as Record<string, unknown> | undefined;
@@ -24,6 +34,14 @@ export function TaskTimeline({ steps, result }: { steps: LiveTaskStep[]; result?
           : 'Each step with the screenshot taken after it.'
       }
     >
+      {plannerModels.length > 0 && (
+        <p className="mb-3 flex flex-wrap items-center gap-1.5 text-xs text-slate-500">
+          The planner was answered by
+          {plannerModels.map((m) => (
+            <ModelBadge key={`${m.alias}:${m.model}`} alias={m.alias} model={m.model} />
+          ))}
+        </p>
+      )}
       {steps.length === 0 ? (
         <p className="text-sm text-slate-500">No step has run yet.</p>
       ) : (

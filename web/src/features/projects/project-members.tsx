@@ -11,6 +11,7 @@ import { Card } from '../../widgets/card.tsx';
 import { selectClass, TextField } from '../../widgets/field.tsx';
 import { formatDateTime } from '../../widgets/format.ts';
 import { Loading } from '../../widgets/spinner.tsx';
+import { KindBadge } from '../principals/kind-badge.tsx';
 import { PROJECT_ROLES } from './roles.ts';
 
 export function ProjectMembers({ slug, canManage }: { slug: string; canManage: boolean }) {
@@ -32,7 +33,7 @@ export function ProjectMembers({ slug, canManage }: { slug: string; canManage: b
             <li key={m.userId} className="flex items-center justify-between gap-3 px-5 py-3">
               <div className="min-w-0">
                 <p className="truncate text-sm font-medium text-slate-900">
-                  {m.username} {m.kind === 'agent' && <Badge tone="blue">agent</Badge>}
+                  {m.username} <KindBadge kind={m.kind} />
                 </p>
                 <p className="text-xs text-slate-500">Added {formatDateTime(m.addedAt)}</p>
               </div>

@@ -2,6 +2,7 @@
 
 import type { BlueprintDocument } from '../../api/studio-types.ts';
 import { formatRelative } from '../../widgets/format.ts';
+import { OperationModel } from '../llm/operation-model.tsx';
 
 export interface ChatItem {
   key: string;
@@ -9,6 +10,8 @@ export interface ChatItem {
   text: string;
   at?: string;
   actor?: string | null;
+  /** An LLM Architect reply: the operation that wrote it (its model calls are booked to it). */
+  operationId?: string | null;
 }
 
 export function ArchitectAvatar() {
@@ -22,7 +25,8 @@ export function ArchitectAvatar() {
   );
 }
 
-export function ChatBubble({ item }: { item: ChatItem }) {
+/** `slug`: the Blueprint's project, to look up which model wrote a reply. */
+export function ChatBubble({ item, slug }: { item: ChatItem; slug?: string }) {
   if (item.role === 'system') {
     return <p className="text-center text-xs text-slate-400">{item.text}</p>;
   }
@@ -42,7 +46,12 @@ export function ChatBubble({ item }: { item: ChatItem }) {
         <div className="rounded-2xl rounded-tl-sm bg-slate-100 px-3.5 py-2 text-sm whitespace-pre-wrap text-slate-800">
           {item.text}
         </div>
-        {item.at && <p className="mt-1 text-[11px] text-slate-400">{formatRelative(item.at)}</p>}
+        {(item.at || item.operationId) && (
+          <p className="mt-1 flex flex-wrap items-center gap-1.5 text-[11px] text-slate-400">
+            {item.at && <span>{formatRelative(item.at)}</span>}
+            {item.operationId && slug && <OperationModel slug={slug} operationId={item.operationId} />}
+          </p>
+        )}
       </div>
     </div>
   );

@@ -23,7 +23,14 @@ function chatItems(snapshots: Snapshot[]): ChatItem[] {
     const said = s.kind === 'edit' ? null : s.message;
     if (said)
       items.push({ key: `${s.version}-m`, role: 'user', text: said, at: s.createdAt, actor: s.actor });
-    if (s.reply) items.push({ key: `${s.version}-r`, role: 'architect', text: s.reply, at: s.createdAt });
+    if (s.reply)
+      items.push({
+        key: `${s.version}-r`,
+        role: 'architect',
+        text: s.reply,
+        at: s.createdAt,
+        operationId: s.operationId,
+      });
     if (!said && !s.reply) {
       const what =
         s.kind === 'create'
@@ -47,10 +54,13 @@ function chatItems(snapshots: Snapshot[]): ChatItem[] {
  * streams its reply over an operation, shown as it arrives.
  */
 export function StudioChat({
+  slug,
   blueprint,
   snapshots,
   loading,
 }: {
+  /** The Blueprint's project. */
+  slug: string;
   blueprint: Blueprint;
   snapshots: Snapshot[];
   loading: boolean;
@@ -160,7 +170,7 @@ export function StudioChat({
           />
         )}
         {items.map((item) => (
-          <ChatBubble key={item.key} item={item} />
+          <ChatBubble key={item.key} item={item} slug={slug} />
         ))}
         {pending && <ChatBubble item={{ key: 'pending', role: 'user', text: pending }} />}
         {(send.isPending || streaming) && (

@@ -40,7 +40,7 @@ export function ApiTokens() {
   );
 }
 
-function NewTokenNotice({ token, onDismiss }: { token: CreatedToken; onDismiss: () => void }) {
+export function NewTokenNotice({ token, onDismiss }: { token: CreatedToken; onDismiss: () => void }) {
   return (
     <section
       aria-label="New API token"
