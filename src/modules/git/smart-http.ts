@@ -7,6 +7,7 @@ import { createGunzip } from 'node:zlib';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { hasScope } from '../../platform/http/actor.ts';
+import { orchardOrigin } from '../../platform/http/orchard-origin.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
 import type { Resources } from '../../platform/resources.ts';
 import { requireProjectRole, roleAtLeast } from '../projects/index.ts';
@@ -125,14 +126,10 @@ export function smartHttpRoutes(res: Resources, deps: SmartHttpDeps) {
             await mkdir(tmp, { recursive: true });
             pushLog = path.join(tmp, `push-${randomBytes(8).toString('hex')}.log`);
             // The pre-receive hook scans the push for secrets with what this computes up front.
-            scan = await secretScanEnv(res.db, {
-              projectId: project.id,
-              slug: project.slug,
+            scan = await secretScanEnv(res, {
+              project,
               repo,
-              maxBytes: res.config.git.secretScanMaxBytes,
-              origin: res.config.publicUrl
-                ? new URL(res.config.publicUrl).origin
-                : `${request.protocol}://${request.host}`,
+              origin: orchardOrigin(res.config.publicUrl, request),
             });
             Object.assign(env, scan.env, {
               ORCHARD_PROTECTED_REFS: PROTECTED_BRANCHES.map((b) => `refs/heads/${b}`).join(' '),
@@ -163,7 +160,7 @@ export function smartHttpRoutes(res: Resources, deps: SmartHttpDeps) {
             child = spawnGit(args, { env });
           } catch (error) {
             release();
-            await scan?.cleanup();
+            scan?.release();
             throw error;
           }
           child.once('error', release);
@@ -185,7 +182,7 @@ export function smartHttpRoutes(res: Resources, deps: SmartHttpDeps) {
           );
           child.on('error', (error) => out.destroy(error));
           child.on('close', async (code) => {
-            await scan?.cleanup().catch(() => undefined);
+            scan?.release();
             if (transfer.error) request.log.warn({ service: svc }, transfer.error.message);
             else if (code !== 0) request.log.warn({ code, service: svc }, 'git exited with an error');
             if (pushLog) {

@@ -3,11 +3,10 @@ import { type Clock, systemClock } from '../../platform/clock.ts';
 import type { RequestContext } from '../../platform/context.ts';
 import { type Db, withTransaction } from '../../platform/db/pool.ts';
 import { ValidationError } from '../../platform/errors.ts';
-import { notifyAccessChange } from '../../platform/events/index.ts';
 import { SYSTEM_ACTOR } from '../../platform/http/actor.ts';
 import type { ActorCache } from './actor-cache.ts';
-import { recordAudit } from './audit/record-audit.ts';
 import { revokeSessionTokenRows } from './store.ts';
+import { dropRevoked, recordRevocations } from './token-revocations.ts';
 
 /**
  * Revokes every token delegated to an agent session, as the session ends (finished, failed,
@@ -25,17 +24,13 @@ export async function revokeSessionTokens(
   const at = (options.clock ?? systemClock).now();
   const revoked = await withTransaction(db, async (tx) => {
     const rows = await revokeSessionTokenRows(tx, agentSessionId, at);
-    for (const row of rows) {
-      await recordAudit(tx, ctx, {
-        action: 'token.revoke',
-        target: { type: 'token', id: row.id },
-        projectId: row.project_id,
-        data: { agentSessionId, reason: 'the agent session ended' },
-      });
-      await notifyAccessChange(tx, { userId: row.user_id, tokenId: row.id });
-    }
+    await recordRevocations(tx, ctx, rows, (row) => ({
+      action: 'token.revoke',
+      projectId: row.project_id,
+      data: { agentSessionId, reason: 'the agent session ended' },
+    }));
     return rows;
   });
-  for (const row of revoked) options.cache?.drop({ userId: row.user_id, tokenId: row.id });
+  dropRevoked(options.cache, revoked);
   return revoked.length;
 }

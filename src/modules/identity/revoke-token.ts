@@ -2,11 +2,10 @@ import type { Clock } from '../../platform/clock.ts';
 import type { RequestContext } from '../../platform/context.ts';
 import { type Db, withTransaction } from '../../platform/db/pool.ts';
 import { NotFoundError } from '../../platform/errors.ts';
-import { notifyAccessChange } from '../../platform/events/index.ts';
 import { requireUndelegated } from '../../platform/http/delegated-actor.ts';
 import type { ActorCache } from './actor-cache.ts';
-import { recordAudit } from './audit/record-audit.ts';
 import { findToken, revokeToken as revoke, type TokenRow } from './store.ts';
+import { dropRevoked, recordRevocations } from './token-revocations.ts';
 
 /** Revokes one of the actor's tokens (admins: anyone's). Idempotent. */
 export async function revokeToken(
@@ -22,14 +21,11 @@ export async function revokeToken(
   if (!token || (token.user_id !== ctx.actor.userId && ctx.actor.role !== 'admin')) {
     throw new NotFoundError('No such token.');
   }
-  const change = { userId: token.user_id, tokenId: id };
   const row = await withTransaction(db, async (tx) => {
     const revoked = (await revoke(tx, id, clock.now()))!;
-    await recordAudit(tx, ctx, { action: 'token.revoke', target: { type: 'token', id } });
-    // Caches and open streams of every process drop the token on commit.
-    await notifyAccessChange(tx, change);
+    await recordRevocations(tx, ctx, [revoked], () => ({ action: 'token.revoke' }));
     return revoked;
   });
-  cache?.drop(change);
+  dropRevoked(cache, [row]);
   return row;
 }

@@ -56,3 +56,29 @@ export function ConfirmButton({
     </span>
   );
 }
+
+/** The small "Revoke" of a row (a token, a passkey, a delegation): asks "Revoke?" first. */
+export function RevokeButton({
+  label,
+  busy,
+  onConfirm,
+}: {
+  /** What is revoked, for screen readers: "Revoke token ci". */
+  label: string;
+  busy?: boolean;
+  onConfirm: () => void;
+}) {
+  return (
+    <ConfirmButton
+      variant="ghost"
+      size="sm"
+      aria-label={label}
+      question="Revoke?"
+      confirmLabel="Revoke"
+      busy={busy}
+      onConfirm={onConfirm}
+    >
+      Revoke
+    </ConfirmButton>
+  );
+}

@@ -9,3 +9,8 @@ export function TimeAgo({ iso, prefix }: { iso: string; prefix?: string }) {
     </time>
   );
 }
+
+/** When something was last used: `TimeAgo`, or "never". */
+export function LastUsed({ at }: { at: string | null }) {
+  return at ? <TimeAgo iso={at} /> : 'never';
+}

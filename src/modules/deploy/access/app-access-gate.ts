@@ -10,8 +10,8 @@ import type { IncomingMessage } from 'node:http';
 import type { Clock } from '../../../platform/clock.ts';
 import type { Queryable } from '../../../platform/db/pool.ts';
 import type { Logger } from '../../../platform/log.ts';
+import { TtlCache } from '../../../platform/ttl-cache.ts';
 import { currentProjectRole } from '../../projects/index.ts';
-import { TtlCache } from '../serve/ttl-cache.ts';
 import {
   type AccessGrantRow,
   findAccessByLabel,

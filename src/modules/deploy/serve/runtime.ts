@@ -7,6 +7,7 @@ import type { EventBus, Subscription } from '../../../platform/events/index.ts';
 import type { Logger } from '../../../platform/log.ts';
 import type { Isolation } from '../../../platform/sandbox/index.ts';
 import type { Tracing } from '../../../platform/tracing.ts';
+import { TtlCache } from '../../../platform/ttl-cache.ts';
 import type { Vault } from '../../secrets/index.ts';
 import { deleteExpiredGrants } from '../access/access-store.ts';
 import { APP_ACCESS_COOKIE, ORCHARD_COOKIES } from '../access/access-tokens.ts';
@@ -17,7 +18,6 @@ import { sweepExpiredPreviews } from '../previews/sweep-previews.ts';
 import { DEPLOY_CHANNEL } from '../releases/deploy-release.ts';
 import { type AppProxy, createAppProxy, type Destination } from './proxy.ts';
 import { Supervisor, type SupervisorOptions } from './supervisor.ts';
-import { TtlCache } from './ttl-cache.ts';
 import { AppUrls } from './urls.ts';
 
 export interface DeployRuntimeOptions {

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { gitLimits, killGitGroup, seconds, spawnGit } from '../git-process.ts';
+import { git, gitLimits, killGitGroup, seconds, spawnGit } from '../git-process.ts';
 import { DIFF_TREE_ARGS, type Finding, scanPatch } from './scan-patch.ts';
 import { formatFailure, formatRefusal } from './scan-report.ts';
 
@@ -55,13 +55,13 @@ async function scanUpdates(
   input: PushScanInput,
   updates: ReadonlyArray<readonly [string, string, string]>,
 ): Promise<PushScan> {
-  const { allowed, maxBytes } = input;
-  const git = <T>(args: readonly string[], stdin: string, consume: Consume<T>) =>
-    runStreaming(input.repo, args, stdin, consume, input.objectEnv ?? {});
+  const { allowed, maxBytes, repo } = input;
+  const env = input.objectEnv ?? {};
+  const run = (args: string[], stdin: string) => git(args, { cwd: repo, input: stdin, env });
   const result = { findings: [] as Finding[], exceeded: false, used: 0 };
   const scan = async (args: readonly string[], stdin: string, label?: string) => {
     if (result.exceeded) return;
-    const r = await git(args, stdin, (out) =>
+    const r = await streamPatch(repo, args, stdin, env, (out) =>
       scanPatch(out, { maxBytes: maxBytes - result.used, allowed, label }),
     );
     result.findings.push(...r.findings);
@@ -70,10 +70,9 @@ async function scanUpdates(
   };
 
   const types = (
-    await git(
+    await run(
       ['cat-file', '--batch-check=%(objectname) %(objecttype) %(objectsize)'],
       `${updates.map(([, sha]) => `${sha}^{}`).join('\n')}\n`,
-      text,
     )
   )
     .trim()
@@ -88,10 +87,9 @@ async function scanUpdates(
     // The commits this push brings that no ref of the repository has yet. Refs only (`--glob`), not
     // `--all`: that counts worktrees' HEADs too, and an agent's worktree holds the very commits
     // its delivery must have scanned.
-    const fresh = await git(
+    const fresh = await run(
       ['rev-list', '--reverse', '--topo-order', '--stdin', '--not', '--glob=*'],
       `${commits.join('\n')}\n`,
-      text,
     );
     if (fresh.trim()) await scan(DIFF_TREE_ARGS, fresh);
   }
@@ -105,7 +103,7 @@ async function scanUpdates(
       result.exceeded = true;
       break;
     }
-    const content = await git(['cat-file', 'blob', t.sha], '', bytes);
+    const content = await run(['cat-file', 'blob', t.sha], '');
     const r = await scanPatch(blobAsPatch(t.ref, content), { allowed, label: t.ref });
     result.findings.push(...r.findings);
   }
@@ -119,35 +117,23 @@ async function scanUpdates(
 }
 
 /** A blob a ref points at directly (rare: `git tag x <blob>`), as if a file of that name were added. */
-function* blobAsPatch(name: string, content: Buffer) {
-  const lines = content.toString('utf8').split('\n');
+function* blobAsPatch(name: string, content: string) {
+  const lines = content.split('\n');
   yield Buffer.from(`diff --git a/${name} b/${name}\nnew file mode 100644\n--- /dev/null\n+++ b/${name}\n`);
   yield Buffer.from(`@@ -0,0 +1,${lines.length} @@\n${lines.map((l) => `+${l}`).join('\n')}\n`);
 }
 
-async function text(out: Readable): Promise<string> {
-  let all = '';
-  for await (const chunk of out) all += chunk;
-  return all;
-}
-
-async function bytes(out: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of out) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
-
 /**
- * Runs git in `repo` with `stdin`, handing its stdout to `consume` as it streams (a patch can be
- * large). A consumer that stops early (over the byte budget) ends git; otherwise a failing git
- * fails the scan.
+ * Runs `git diff-tree` in `repo` with `stdin`, handing its patch to `consume` as it streams (a
+ * patch can be large, so it is never collected whole as `runGit` would). A consumer that stops
+ * early (over the byte budget) ends git; otherwise a failing git fails the scan.
  */
-async function runStreaming<T>(
+async function streamPatch<T>(
   repo: string,
   args: readonly string[],
   stdin: string,
-  consume: Consume<T>,
   objectEnv: Record<string, string>,
+  consume: Consume<T>,
 ): Promise<T> {
   const child = spawnGit(['-C', repo, ...args], { env: objectEnv });
   let stderr = '';

@@ -1,8 +1,8 @@
 import { DomainError } from '../../../platform/errors.ts';
 import type { Resources } from '../../../platform/resources.ts';
 import type { RefUpdate } from '../push.ts';
-import { listAllowedFingerprints } from './allowed-store.ts';
 import { scanPush } from './scan-push.ts';
+import { scanSettings } from './scan-settings.ts';
 
 /** Orchard itself was about to move a ref to commits that add secrets (an agent's work). */
 export class SecretsFoundError extends DomainError {
@@ -20,14 +20,11 @@ export async function scanRefUpdates(
   res: Pick<Resources, 'db' | 'config'>,
   input: { repo: string; projectId: string; projectSlug: string; updates: readonly RefUpdate[] },
 ): Promise<void> {
-  const allowed = new Set(await listAllowedFingerprints(res.db, input.projectId));
   const origin = res.config.publicUrl ? new URL(res.config.publicUrl).origin : '';
   const scan = await scanPush({
     repo: input.repo,
     updates: input.updates.map((u) => [u.oldSha, u.newSha, u.ref] as const),
-    allowed,
-    maxBytes: res.config.git.secretScanMaxBytes,
-    allowUrl: `${origin}/api/projects/${input.projectSlug}/secret-scanning/allowed`,
+    ...(await scanSettings(res, { id: input.projectId, slug: input.projectSlug }, origin)),
   });
   if (scan.refusal)
     throw new SecretsFoundError(scan.refusal.trim(), {

@@ -1,10 +1,10 @@
 import type { FastifyRequest } from 'fastify';
+import { orchardOrigin } from '../../../platform/http/orchard-origin.ts';
 import { contextOf } from '../../../platform/http/request-context.ts';
 import type { HttpApp } from '../../../platform/http/server.ts';
 import type { Resources } from '../../../platform/resources.ts';
 import type { ActorCache } from '../actor-cache.ts';
 import { setSessionCookies } from '../cookies.ts';
-import { orchardOrigin } from '../orchard-origin.ts';
 import { IdParam, SessionStartView } from '../schemas.ts';
 import { toUserView } from '../views.ts';
 import { acceptAccountLink } from './accept-account-link.ts';

@@ -1,11 +1,10 @@
 import type { RequestContext } from '../../../platform/context.ts';
 import { type Db, withTransaction } from '../../../platform/db/pool.ts';
 import { NotFoundError } from '../../../platform/errors.ts';
-import { notifyAccessChange } from '../../../platform/events/index.ts';
 import { requireUndelegated } from '../../../platform/http/delegated-actor.ts';
 import type { ActorCache } from '../actor-cache.ts';
-import { recordAudit } from '../audit/record-audit.ts';
 import { revokeToken } from '../store.ts';
+import { dropRevoked, recordRevocations } from '../token-revocations.ts';
 import type { DelegationView } from './delegation-schemas.ts';
 import { type DelegationRow, findDelegationRow } from './delegation-store.ts';
 import { toDelegationView } from './delegation-views.ts';
@@ -25,33 +24,29 @@ export async function revokeDelegation(
 ): Promise<DelegationView> {
   requireUndelegated(ctx.actor, AGENTS_CANNOT_SEE_DELEGATIONS);
   const now = deps.clock.now();
-  const { row, change } = await withTransaction(deps.db, async (tx) => {
+  const { row, revokedNow } = await withTransaction(deps.db, async (tx) => {
     const found = await findDelegationRow(tx, id, { lock: true });
     if (!found || (found.delegated_by !== ctx.actor.userId && ctx.actor.role !== 'admin'))
       throw new NotFoundError('No such delegation (or it was not made on your behalf).');
-    if (found.revoked_at) return { row: found, change: undefined };
+    if (found.revoked_at) return { row: found, revokedNow: false };
     const revoked = (await revokeToken(tx, id, now))!;
-    await recordAudit(tx, ctx, {
-      action: 'delegation.revoke',
-      target: { type: 'token', id },
-      projectId: found.project_id,
-      data: auditData(found),
-    });
-    const notice = { userId: found.user_id, tokenId: found.id };
-    // Caches and open streams of every process drop the token on commit.
-    await notifyAccessChange(tx, notice);
-    return { row: { ...found, revoked_at: revoked.revoked_at }, change: notice };
+    await recordRevocations(tx, ctx, [found], revocationAudit);
+    return { row: { ...found, revoked_at: revoked.revoked_at }, revokedNow: true };
   });
-  if (change) cache?.drop(change);
+  if (revokedNow) dropRevoked(cache, [row]);
   const slugs = await deps.projects.slugsOf([row.project_id]);
   return toDelegationView(row, slugs, now);
 }
 
-/** What a delegation's audit row says of it (never the token). */
-export function auditData(row: DelegationRow) {
+/** A delegation's audit row (never the token). */
+export function revocationAudit(row: DelegationRow) {
   return {
-    agent: row.agent_username,
-    delegatedBy: row.delegator_username,
-    agentSessionId: row.agent_session_id,
+    action: 'delegation.revoke',
+    projectId: row.project_id,
+    data: {
+      agent: row.agent_username,
+      delegatedBy: row.delegator_username,
+      agentSessionId: row.agent_session_id,
+    },
   };
 }

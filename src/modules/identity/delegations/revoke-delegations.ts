@@ -1,14 +1,13 @@
 import type { RequestContext } from '../../../platform/context.ts';
 import { type Db, withTransaction } from '../../../platform/db/pool.ts';
-import { notifyAccessChange } from '../../../platform/events/index.ts';
 import { requireUndelegated } from '../../../platform/http/delegated-actor.ts';
 import type { ActorCache } from '../actor-cache.ts';
-import { recordAudit } from '../audit/record-audit.ts';
+import { dropRevoked, recordRevocations } from '../token-revocations.ts';
 import type { DelegationView, RevokeDelegationsQuery } from './delegation-schemas.ts';
 import { revokeDelegationRows } from './delegation-store.ts';
 import { toDelegationView } from './delegation-views.ts';
 import { AGENTS_CANNOT_SEE_DELEGATIONS, type DelegationDeps, projectIdOf } from './list-delegations.ts';
-import { auditData } from './revoke-delegation.ts';
+import { revocationAudit } from './revoke-delegation.ts';
 
 /**
  * Revokes the caller's live delegations: all of them, or those of one project or agent session.
@@ -35,18 +34,10 @@ export async function revokeDelegations(
       },
       now,
     );
-    for (const row of revoked) {
-      await recordAudit(tx, ctx, {
-        action: 'delegation.revoke',
-        target: { type: 'token', id: row.id },
-        projectId: row.project_id,
-        data: auditData(row),
-      });
-      await notifyAccessChange(tx, { userId: row.user_id, tokenId: row.id });
-    }
+    await recordRevocations(tx, ctx, revoked, revocationAudit);
     return revoked;
   });
-  for (const row of rows) cache?.drop({ userId: row.user_id, tokenId: row.id });
+  dropRevoked(cache, rows);
   const slugs = await deps.projects.slugsOf(rows.map((r) => r.project_id));
   return { revoked: rows.length, items: rows.map((r) => toDelegationView(r, slugs, now)) };
 }

@@ -1,6 +1,7 @@
 import * as client from 'openid-client';
 import type { OidcProviderConfig } from '../../../config.ts';
 import type { Clock } from '../../../platform/clock.ts';
+import { TtlCache } from '../../../platform/ttl-cache.ts';
 import { OidcRefused } from './oidc-refusal.ts';
 
 /** The configured providers and their discovered metadata, shared by the start and the callback. */
@@ -40,20 +41,10 @@ async function discover(provider: OidcProviderConfig): Promise<client.Configurat
 
 export function createOidcClients(providers: readonly OidcProviderConfig[], clock: Clock): OidcClients {
   const byName = new Map(providers.map((p) => [p.name, p]));
-  const cache = new Map<string, { at: number; configuration: Promise<client.Configuration> }>();
+  const discovered = new TtlCache<client.Configuration>(DISCOVERY_TTL_MS, 1_000, clock);
   return {
     providers,
     find: (name) => byName.get(name),
-    configuration(provider) {
-      const now = clock.now().getTime();
-      const hit = cache.get(provider.name);
-      if (hit && now - hit.at < DISCOVERY_TTL_MS) return hit.configuration;
-      const configuration = discover(provider);
-      cache.set(provider.name, { at: now, configuration });
-      configuration.catch(() => {
-        if (cache.get(provider.name)?.configuration === configuration) cache.delete(provider.name);
-      });
-      return configuration;
-    },
+    configuration: (provider) => discovered.get(provider.name, () => discover(provider)),
   };
 }

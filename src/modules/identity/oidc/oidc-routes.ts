@@ -1,17 +1,17 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { NotFoundError } from '../../../platform/errors.ts';
+import { orchardOrigin } from '../../../platform/http/orchard-origin.ts';
 import type { HttpApp } from '../../../platform/http/server.ts';
 import type { Resources } from '../../../platform/resources.ts';
 import type { ActorCache } from '../actor-cache.ts';
 import { setSessionCookies } from '../cookies.ts';
-import { orchardOrigin } from '../orchard-origin.ts';
 import { finishOidcSignIn } from './finish-oidc-sign-in.ts';
 import type { GroupMemberships } from './group-memberships.ts';
 import { createOidcClients } from './oidc-clients.ts';
-import { clearOidcCookie, oidcCookieOf, setOidcCookie } from './oidc-cookie.ts';
+import { oidcCookie } from './oidc-cookie.ts';
 import { OidcRefused } from './oidc-refusal.ts';
 import { CallbackQuery, OidcProvidersView, ProviderParam, StartQuery } from './oidc-schemas.ts';
-import { ATTEMPT_TTL_MS, startOidcSignIn } from './start-oidc-sign-in.ts';
+import { startOidcSignIn } from './start-oidc-sign-in.ts';
 
 const tags = ['identity'];
 /** Reached by the browser (a link, the provider's redirect): public, and as rate-limited as a login. */
@@ -71,9 +71,9 @@ export function oidcRoutes(res: Resources, options: { cache?: ActorCache; member
             provider,
             origin,
             returnTo: request.query.returnTo ?? '/',
-            replacing: oidcCookieOf(request),
+            replacing: oidcCookie.of(request),
           });
-          setOidcCookie(reply, binding, config.secureCookies, ATTEMPT_TTL_MS);
+          oidcCookie.set(reply, binding, config.secureCookies);
           return reply.redirect(url, 302);
         } catch (error) {
           return refused(request, reply, provider.name, error);
@@ -96,11 +96,11 @@ export function oidcRoutes(res: Resources, options: { cache?: ActorCache; member
       async (request, reply) => {
         const provider = providerOf(request.params.provider);
         // The attempt is used up whatever happens: its cookie goes too.
-        clearOidcCookie(reply);
+        oidcCookie.clear(reply);
         try {
           const { session, returnTo } = await finishOidcSignIn(deps, {
             provider,
-            binding: oidcCookieOf(request),
+            binding: oidcCookie.of(request),
             search: new URLSearchParams(request.url.split('?')[1] ?? ''),
             ttlHours: config.sessionTtlHours,
             ip: request.ip,

@@ -10,7 +10,7 @@ import { toUserView } from '../views.ts';
 import { finishPasskeyRegistration } from './finish-passkey-registration.ts';
 import { finishPasskeySignIn } from './finish-passkey-sign-in.ts';
 import { listPasskeys } from './list-passkeys.ts';
-import { clearPasskeyCookie, passkeyCookieOf, setPasskeyCookie } from './passkey-cookie.ts';
+import { passkeyCookie } from './passkey-cookie.ts';
 import { getPasskeyPolicy, setPasskeyPolicy } from './passkey-policy.ts';
 import {
   CreationOptions,
@@ -59,9 +59,9 @@ export function passkeyRoutes(res: Resources, options: { cache?: ActorCache } = 
       async (request, reply) => {
         const { options, binding } = await startPasskeyRegistration(db, clock, contextOf(request), {
           rp: rp(request),
-          replacing: passkeyCookieOf(request),
+          replacing: passkeyCookie.of(request),
         });
-        setPasskeyCookie(reply, binding, config.secureCookies);
+        passkeyCookie.set(reply, binding, config.secureCookies);
         return options;
       },
     );
@@ -77,10 +77,10 @@ export function passkeyRoutes(res: Resources, options: { cache?: ActorCache } = 
           db,
           clock,
           contextOf(request),
-          { rp: rp(request), binding: passkeyCookieOf(request), ...request.body },
+          { rp: rp(request), binding: passkeyCookie.of(request), ...request.body },
           cache,
         );
-        clearPasskeyCookie(reply);
+        passkeyCookie.clear(reply);
         return reply.status(201).send(toPasskeyView(row));
       },
     );
@@ -110,9 +110,9 @@ export function passkeyRoutes(res: Resources, options: { cache?: ActorCache } = 
       async (request, reply) => {
         const { options, binding } = await startPasskeySignIn(db, clock, {
           rp: rp(request),
-          replacing: passkeyCookieOf(request),
+          replacing: passkeyCookie.of(request),
         });
-        setPasskeyCookie(reply, binding, config.secureCookies);
+        passkeyCookie.set(reply, binding, config.secureCookies);
         return options;
       },
     );
@@ -126,14 +126,14 @@ export function passkeyRoutes(res: Resources, options: { cache?: ActorCache } = 
       async (request, reply) => {
         const { user, session } = await finishPasskeySignIn(db, clock, {
           rp: rp(request),
-          binding: passkeyCookieOf(request),
+          binding: passkeyCookie.of(request),
           response: request.body.response,
           ttlHours: config.sessionTtlHours,
           ip: request.ip,
           userAgent: request.headers['user-agent'],
           requestId: String(request.id),
         });
-        clearPasskeyCookie(reply);
+        passkeyCookie.clear(reply);
         setSessionCookies(reply, session, config.secureCookies);
         return { user: toUserView(user), csrfToken: session.csrfToken };
       },

@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { UnprocessableError } from '../../../platform/errors.ts';
-import { orchardOrigin } from '../orchard-origin.ts';
+import { orchardOrigin } from '../../../platform/http/orchard-origin.ts';
 
 /** Who the passkeys belong to: the WebAuthn relying party id (a host name) and the one origin allowed. */
 export interface RelyingParty {

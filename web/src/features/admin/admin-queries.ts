@@ -1,4 +1,4 @@
-import { keepPreviousData, useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type {
   AccountLinkResult,
   AdminToken,
@@ -12,19 +12,8 @@ import type {
 } from '../../api/admin-types.ts';
 import { api, seg } from '../../api/client.ts';
 import type { ApiToken } from '../../api/identity-types.ts';
-import type { Page } from '../../api/page.ts';
 import { keys } from '../../api/query-keys.ts';
-
-/** A paged admin list, newest pages appended: `keepPreviousData` keeps rows while filters change. */
-function usePaged<T>(key: readonly unknown[], path: string, query: Record<string, string | undefined>) {
-  return useInfiniteQuery({
-    queryKey: [...key, query],
-    queryFn: ({ pageParam }) => api.get<Page<T>>(path, { ...query, limit: 50, cursor: pageParam }),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (last) => last.nextCursor ?? undefined,
-    placeholderData: keepPreviousData,
-  });
-}
+import { usePaged } from '../../api/use-paged.ts';
 
 export const useUsers = () => usePaged<AdminUser>(keys.users, '/api/users', {});
 

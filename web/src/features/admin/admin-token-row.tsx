@@ -1,7 +1,9 @@
 import type { AdminToken } from '../../api/admin-types.ts';
 import { Badge } from '../../widgets/badge.tsx';
-import { ConfirmButton } from '../../widgets/confirm-button.tsx';
-import { formatDateTime, formatRelative } from '../../widgets/format.ts';
+import { RevokeButton } from '../../widgets/confirm-button.tsx';
+import { formatDateTime } from '../../widgets/format.ts';
+import { LastUsed } from '../../widgets/time-ago.tsx';
+import { ScopeBadges } from '../tokens/token-parts.tsx';
 
 const STATE_TONE = { active: 'green', revoked: 'red', expired: 'amber' } as const;
 
@@ -30,37 +32,21 @@ export function AdminTokenRow({
         {d && <p className="text-xs text-slate-500">delegated by {d.byUsername ?? 'a deleted user'}</p>}
       </td>
       <td data-label="Scopes" className="px-5 py-3">
-        <div className="flex flex-wrap gap-1">
-          {token.scopes.map((s) => (
-            <Badge key={s} tone={s === 'admin' ? 'red' : s === 'write' ? 'amber' : 'neutral'}>
-              {s}
-            </Badge>
-          ))}
-        </div>
+        <ScopeBadges scopes={token.scopes} />
       </td>
       <td data-label="Last used" className="px-5 py-3 text-slate-600">
-        {token.lastUsedAt ? (
-          <span title={formatDateTime(token.lastUsedAt)}>{formatRelative(token.lastUsedAt)}</span>
-        ) : (
-          'never'
-        )}
+        <LastUsed at={token.lastUsedAt} />
       </td>
       <td data-label="Expires" className="px-5 py-3 text-slate-600">
         {token.expiresAt ? formatDateTime(token.expiresAt) : 'never'}
       </td>
       <td data-label="" className="px-5 py-3 text-right">
         {token.state === 'active' ? (
-          <ConfirmButton
-            variant="ghost"
-            size="sm"
-            aria-label={`Revoke token ${token.name} of ${token.owner.username}`}
-            question="Revoke?"
-            confirmLabel="Revoke"
+          <RevokeButton
+            label={`Revoke token ${token.name} of ${token.owner.username}`}
             busy={revoking}
             onConfirm={onRevoke}
-          >
-            Revoke
-          </ConfirmButton>
+          />
         ) : (
           <Badge tone={STATE_TONE[token.state]}>{token.state}</Badge>
         )}

@@ -1,9 +1,7 @@
-import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
 import { useId, useState } from 'react';
-import { api } from '../../api/client.ts';
 import type { LlmCall, LlmOutcome } from '../../api/llm-types.ts';
-import type { Page } from '../../api/page.ts';
 import { keys } from '../../api/query-keys.ts';
+import { usePaged } from '../../api/use-paged.ts';
 import { Link } from '../../app/router.tsx';
 import { ErrorAlert } from '../../widgets/alert.tsx';
 import { Badge } from '../../widgets/badge.tsx';
@@ -46,14 +44,7 @@ export function LlmCallsTable({
 }) {
   const [filters, setFilters] = useState<Filters>({ provider: '', model: '', alias: '', outcome: '' });
   const id = useId();
-  const calls = useInfiniteQuery({
-    queryKey: [...keys.llm, 'calls', { project, since, ...filters }],
-    queryFn: ({ pageParam }) =>
-      api.get<Page<LlmCall>>('/api/llm/calls', { project, since, ...filters, limit: 50, cursor: pageParam }),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (last) => last.nextCursor ?? undefined,
-    placeholderData: keepPreviousData,
-  });
+  const calls = usePaged<LlmCall>([...keys.llm, 'calls'], '/api/llm/calls', { project, since, ...filters });
   const items = calls.data?.pages.flatMap((p) => p.items) ?? [];
   const set = (name: keyof Filters) => (value: string) => setFilters((f) => ({ ...f, [name]: value }));
 

@@ -7,10 +7,11 @@ import { keys } from '../../api/query-keys.ts';
 import { ErrorAlert } from '../../widgets/alert.tsx';
 import { Badge } from '../../widgets/badge.tsx';
 import { Button } from '../../widgets/button.tsx';
-import { ConfirmButton } from '../../widgets/confirm-button.tsx';
+import { RevokeButton } from '../../widgets/confirm-button.tsx';
 import { controlClass } from '../../widgets/field.tsx';
-import { formatDateTime, formatRelative } from '../../widgets/format.ts';
+import { formatDateTime } from '../../widgets/format.ts';
 import { Loading } from '../../widgets/spinner.tsx';
+import { LastUsed } from '../../widgets/time-ago.tsx';
 
 /** The person's passkeys, oldest first, each renamable and revocable. */
 export function PasskeyList() {
@@ -103,11 +104,7 @@ function PasskeyRow({
         {formatDateTime(passkey.createdAt)}
       </td>
       <td data-label="Last used" className="px-5 py-3 text-slate-600">
-        {passkey.lastUsedAt ? (
-          <span title={formatDateTime(passkey.lastUsedAt)}>{formatRelative(passkey.lastUsedAt)}</span>
-        ) : (
-          'never'
-        )}
+        <LastUsed at={passkey.lastUsedAt} />
       </td>
       <td data-label="" className="px-5 py-3 text-right whitespace-nowrap">
         {!renaming && (
@@ -120,17 +117,7 @@ function PasskeyRow({
             Rename
           </Button>
         )}
-        <ConfirmButton
-          variant="ghost"
-          size="sm"
-          aria-label={`Revoke passkey ${passkey.name}`}
-          question="Revoke?"
-          confirmLabel="Revoke"
-          busy={revoking}
-          onConfirm={onRevoke}
-        >
-          Revoke
-        </ConfirmButton>
+        <RevokeButton label={`Revoke passkey ${passkey.name}`} busy={revoking} onConfirm={onRevoke} />
       </td>
     </tr>
   );

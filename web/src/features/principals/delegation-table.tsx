@@ -1,7 +1,8 @@
 import type { Delegation } from '../../api/principal-types.ts';
 import { Link } from '../../app/router.tsx';
-import { ConfirmButton } from '../../widgets/confirm-button.tsx';
-import { formatDateTime, formatRelative } from '../../widgets/format.ts';
+import { RevokeButton } from '../../widgets/confirm-button.tsx';
+import { formatDateTime } from '../../widgets/format.ts';
+import { LastUsed, TimeAgo } from '../../widgets/time-ago.tsx';
 import { to } from '../projects/project-paths.ts';
 import { DelegationStatusBadge } from './delegation-status.tsx';
 import { KindBadge } from './kind-badge.tsx';
@@ -122,31 +123,21 @@ function DelegationRow({
         {d.pushBranches || '—'}
       </td>
       <td data-label="Made" className="px-5 py-3 text-slate-600">
-        <span title={formatDateTime(d.createdAt)}>{formatRelative(d.createdAt)}</span>
+        <TimeAgo iso={d.createdAt} />
       </td>
       <td data-label="Last used" className="px-5 py-3 text-slate-600">
-        {d.lastUsedAt ? (
-          <span title={formatDateTime(d.lastUsedAt)}>{formatRelative(d.lastUsedAt)}</span>
-        ) : (
-          'never'
-        )}
+        <LastUsed at={d.lastUsedAt} />
       </td>
       <td data-label="Ends" className="px-5 py-3 text-slate-600">
         {d.revokedAt ? formatDateTime(d.revokedAt) : d.expiresAt ? formatDateTime(d.expiresAt) : 'never'}
       </td>
       <td data-label="" className="px-5 py-3 text-right">
         {d.status === 'active' ? (
-          <ConfirmButton
-            variant="ghost"
-            size="sm"
-            aria-label={`Revoke the delegation to ${d.agent.username}${slug ? ` in ${slug}` : ''}`}
-            question="Revoke?"
-            confirmLabel="Revoke"
+          <RevokeButton
+            label={`Revoke the delegation to ${d.agent.username}${slug ? ` in ${slug}` : ''}`}
             busy={revoking}
             onConfirm={onRevoke}
-          >
-            Revoke
-          </ConfirmButton>
+          />
         ) : (
           <DelegationStatusBadge status={d.status} />
         )}

@@ -1,10 +1,4 @@
-import {
-  keepPreviousData,
-  useInfiniteQuery,
-  useMutation,
-  useQuery,
-  useQueryClient,
-} from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, seg } from '../../api/client.ts';
 import type { ApiToken, User } from '../../api/identity-types.ts';
 import type { Page } from '../../api/page.ts';
@@ -18,18 +12,7 @@ import type {
   ServiceAccountToken,
 } from '../../api/principal-types.ts';
 import { keys } from '../../api/query-keys.ts';
-
-type Query = Record<string, string | undefined>;
-
-function usePaged<T>(key: readonly unknown[], path: string, query: Query) {
-  return useInfiniteQuery({
-    queryKey: [...key, query],
-    queryFn: ({ pageParam }) => api.get<Page<T>>(path, { ...query, limit: 50, cursor: pageParam }),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (last) => last.nextCursor ?? undefined,
-    placeholderData: keepPreviousData,
-  });
-}
+import { usePaged } from '../../api/use-paged.ts';
 
 /** The delegations made on my behalf (`active`: only those still in force). */
 export const useMyDelegations = (active: boolean) =>

@@ -4,7 +4,7 @@ import { ErrorAlert } from '../../widgets/alert.tsx';
 import { Badge } from '../../widgets/badge.tsx';
 import { Button } from '../../widgets/button.tsx';
 import { ConfirmButton } from '../../widgets/confirm-button.tsx';
-import { formatDateTime, formatRelative } from '../../widgets/format.ts';
+import { LastUsed } from '../../widgets/time-ago.tsx';
 import { KindBadge } from './kind-badge.tsx';
 import { useSetServiceAccountDisabled } from './principal-queries.ts';
 import { ServiceAccountTokens } from './service-account-tokens.tsx';
@@ -26,12 +26,7 @@ export function ServiceAccountItem({ account }: { account: ServiceAccount }) {
           {account.description && <p className="mt-0.5 text-sm text-slate-600">{account.description}</p>}
           <p className="mt-1 text-xs text-slate-500">
             {account.tokens.active} active {account.tokens.active === 1 ? 'token' : 'tokens'} (
-            {account.tokens.total} issued) · last used{' '}
-            {account.lastUsedAt ? (
-              <span title={formatDateTime(account.lastUsedAt)}>{formatRelative(account.lastUsedAt)}</span>
-            ) : (
-              'never'
-            )}
+            {account.tokens.total} issued) · last used <LastUsed at={account.lastUsedAt} />
           </p>
         </div>
         <div className="flex flex-wrap items-center gap-2">

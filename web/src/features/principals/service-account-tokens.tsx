@@ -1,22 +1,17 @@
-import { type FormEvent, useId, useState } from 'react';
+import { type FormEvent, useState } from 'react';
 import { ApiError } from '../../api/client.ts';
 import type { IssuedServiceToken, ServiceAccount, ServiceAccountToken } from '../../api/principal-types.ts';
 import { ErrorAlert, FormError } from '../../widgets/alert.tsx';
 import { Badge } from '../../widgets/badge.tsx';
 import { Button } from '../../widgets/button.tsx';
-import { ConfirmButton } from '../../widgets/confirm-button.tsx';
-import { selectClass, TextField } from '../../widgets/field.tsx';
-import { formatDateTime, formatRelative } from '../../widgets/format.ts';
+import { RevokeButton } from '../../widgets/confirm-button.tsx';
+import { TextField } from '../../widgets/field.tsx';
+import { formatDateTime } from '../../widgets/format.ts';
 import { Loading } from '../../widgets/spinner.tsx';
+import { LastUsed } from '../../widgets/time-ago.tsx';
 import { NewTokenNotice } from '../tokens/api-tokens.tsx';
+import { ExpirySelect, isExpired, readTokenForm } from '../tokens/token-parts.tsx';
 import { useIssueServiceToken, useRevokeServiceToken, useServiceAccountTokens } from './principal-queries.ts';
-
-const EXPIRY = [
-  { days: 30, label: '30 days' },
-  { days: 90, label: '90 days' },
-  { days: 365, label: '1 year' },
-  { days: 0, label: 'Never' },
-];
 
 /** A service account's tokens, each revocable, and the form that issues one (its secret shown once, here). */
 export function ServiceAccountTokens({ account }: { account: ServiceAccount }) {
@@ -62,7 +57,7 @@ function TokenItem({
   revoking: boolean;
   onRevoke: () => void;
 }) {
-  const expired = token.expiresAt !== null && new Date(token.expiresAt).getTime() <= Date.now();
+  const expired = isExpired(token);
   return (
     <li
       className={`flex flex-wrap items-center gap-x-4 gap-y-1 px-3 py-2 text-sm ${token.revokedAt || expired ? 'text-slate-400' : ''}`}
@@ -73,12 +68,7 @@ function TokenItem({
         <span className="text-xs text-slate-500">{token.scopes.join(', ')}</span>
       </span>
       <span className="text-xs text-slate-500">
-        last used{' '}
-        {token.lastUsedAt ? (
-          <span title={formatDateTime(token.lastUsedAt)}>{formatRelative(token.lastUsedAt)}</span>
-        ) : (
-          'never'
-        )}
+        last used <LastUsed at={token.lastUsedAt} />
         {' · '}
         {token.expiresAt ? `expires ${formatDateTime(token.expiresAt)}` : 'no expiry'}
       </span>
@@ -87,17 +77,7 @@ function TokenItem({
       ) : expired ? (
         <Badge tone="amber">expired</Badge>
       ) : (
-        <ConfirmButton
-          variant="ghost"
-          size="sm"
-          aria-label={`Revoke token ${token.name}`}
-          question="Revoke?"
-          confirmLabel="Revoke"
-          busy={revoking}
-          onConfirm={onRevoke}
-        >
-          Revoke
-        </ConfirmButton>
+        <RevokeButton label={`Revoke token ${token.name}`} busy={revoking} onConfirm={onRevoke} />
       )}
     </li>
   );
@@ -111,7 +91,6 @@ function IssueTokenForm({
   onIssued: (token: IssuedServiceToken) => void;
 }) {
   const issue = useIssueServiceToken(account.id);
-  const expiryId = useId();
   const errors = issue.error instanceof ApiError ? issue.error.fieldErrors() : {};
   const scopes =
     account.role === 'admin' ? (['read', 'write', 'admin'] as const) : (['read', 'write'] as const);
@@ -119,21 +98,12 @@ function IssueTokenForm({
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const formElement = event.currentTarget;
-    const form = new FormData(formElement);
-    const days = Number(form.get('expiresInDays'));
-    issue.mutate(
-      {
-        name: String(form.get('name') ?? '').trim(),
-        scopes: form.getAll('scopes').map(String) as Array<(typeof scopes)[number]>,
-        ...(days > 0 && { expiresInDays: days }),
+    issue.mutate(readTokenForm<(typeof scopes)[number]>(new FormData(formElement)), {
+      onSuccess: (token) => {
+        formElement.reset();
+        onIssued(token);
       },
-      {
-        onSuccess: (token) => {
-          formElement.reset();
-          onIssued(token);
-        },
-      },
-    );
+    });
   }
 
   return (
@@ -148,18 +118,7 @@ function IssueTokenForm({
           placeholder="github actions"
           error={errors.name}
         />
-        <div className="space-y-1.5">
-          <label htmlFor={expiryId} className="block text-sm font-medium text-slate-800">
-            Expires after
-          </label>
-          <select id={expiryId} name="expiresInDays" defaultValue="90" className={selectClass}>
-            {EXPIRY.map((e) => (
-              <option key={e.days} value={e.days}>
-                {e.label}
-              </option>
-            ))}
-          </select>
-        </div>
+        <ExpirySelect />
       </div>
       <fieldset>
         <legend className="text-sm font-medium text-slate-800">Scopes</legend>

@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useId, useState } from 'react';
+import { type FormEvent, useState } from 'react';
 import { ApiError, api } from '../../api/client.ts';
 import type { CreatedToken, Scope } from '../../api/identity-types.ts';
 import { keys } from '../../api/query-keys.ts';
@@ -8,20 +8,14 @@ import { FormError } from '../../widgets/alert.tsx';
 import { Button } from '../../widgets/button.tsx';
 import { Card } from '../../widgets/card.tsx';
 import { CopyButton } from '../../widgets/copy-button.tsx';
-import { selectClass, TextField } from '../../widgets/field.tsx';
+import { TextField } from '../../widgets/field.tsx';
 import { TokenList } from './token-list.tsx';
+import { ExpirySelect, readTokenForm } from './token-parts.tsx';
 
 const SCOPES: Array<{ scope: Scope; help: string; adminOnly?: boolean }> = [
   { scope: 'read', help: 'read projects, pipelines and logs' },
   { scope: 'write', help: 'change them' },
   { scope: 'admin', help: 'manage users and the instance', adminOnly: true },
-];
-
-const EXPIRY = [
-  { days: 30, label: '30 days' },
-  { days: 90, label: '90 days' },
-  { days: 365, label: '1 year' },
-  { days: 0, label: 'Never' },
 ];
 
 export function ApiTokens() {
@@ -69,7 +63,6 @@ export function NewTokenNotice({ token, onDismiss }: { token: CreatedToken; onDi
 function CreateTokenForm({ onCreated }: { onCreated: (token: CreatedToken) => void }) {
   const client = useQueryClient();
   const user = useUser();
-  const expiryId = useId();
   const create = useMutation({
     mutationFn: (body: { name: string; scopes: Scope[]; expiresInDays?: number }) =>
       api.post<CreatedToken>('/api/tokens', body),
@@ -83,16 +76,9 @@ function CreateTokenForm({ onCreated }: { onCreated: (token: CreatedToken) => vo
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const formElement = event.currentTarget;
-    const form = new FormData(formElement);
-    const days = Number(form.get('expiresInDays'));
-    create.mutate(
-      {
-        name: String(form.get('name') ?? '').trim(),
-        scopes: form.getAll('scopes').map(String) as Scope[],
-        ...(days > 0 && { expiresInDays: days }),
-      },
-      { onSuccess: () => formElement.reset() },
-    );
+    create.mutate(readTokenForm<Scope>(new FormData(formElement)), {
+      onSuccess: () => formElement.reset(),
+    });
   }
 
   return (
@@ -107,18 +93,7 @@ function CreateTokenForm({ onCreated }: { onCreated: (token: CreatedToken) => vo
           placeholder="laptop CLI"
           error={errors.name}
         />
-        <div className="space-y-1.5">
-          <label htmlFor={expiryId} className="block text-sm font-medium text-slate-800">
-            Expires after
-          </label>
-          <select id={expiryId} name="expiresInDays" defaultValue="90" className={selectClass}>
-            {EXPIRY.map((e) => (
-              <option key={e.days} value={e.days}>
-                {e.label}
-              </option>
-            ))}
-          </select>
-        </div>
+        <ExpirySelect />
       </div>
       <fieldset aria-describedby={errors.scopes ? 'token-scopes-error' : undefined}>
         <legend className="text-sm font-medium text-slate-800">Scopes</legend>

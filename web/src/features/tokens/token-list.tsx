@@ -6,9 +6,11 @@ import { keys } from '../../api/query-keys.ts';
 import { ErrorAlert } from '../../widgets/alert.tsx';
 import { Badge } from '../../widgets/badge.tsx';
 import { Card } from '../../widgets/card.tsx';
-import { ConfirmButton } from '../../widgets/confirm-button.tsx';
-import { formatDateTime, formatRelative } from '../../widgets/format.ts';
+import { RevokeButton } from '../../widgets/confirm-button.tsx';
+import { formatDateTime } from '../../widgets/format.ts';
 import { Loading } from '../../widgets/spinner.tsx';
+import { LastUsed } from '../../widgets/time-ago.tsx';
+import { isExpired, ScopeBadges } from './token-parts.tsx';
 
 /** The user's tokens, newest first, with revoke for the live ones. */
 export function TokenList() {
@@ -83,7 +85,7 @@ function TokenRow({
   revoking: boolean;
   onRevoke: () => void;
 }) {
-  const expired = token.expiresAt !== null && new Date(token.expiresAt).getTime() <= Date.now();
+  const expired = isExpired(token);
   return (
     <tr className={token.revokedAt || expired ? 'text-slate-400' : ''}>
       <td data-label="Name" className="px-5 py-3">
@@ -91,20 +93,10 @@ function TokenRow({
         <p className="font-mono text-xs text-slate-500">{token.prefix}…</p>
       </td>
       <td data-label="Scopes" className="px-5 py-3">
-        <div className="flex flex-wrap gap-1">
-          {token.scopes.map((s) => (
-            <Badge key={s} tone={s === 'admin' ? 'red' : s === 'write' ? 'amber' : 'neutral'}>
-              {s}
-            </Badge>
-          ))}
-        </div>
+        <ScopeBadges scopes={token.scopes} />
       </td>
       <td data-label="Last used" className="px-5 py-3 text-slate-600">
-        {token.lastUsedAt ? (
-          <span title={formatDateTime(token.lastUsedAt)}>{formatRelative(token.lastUsedAt)}</span>
-        ) : (
-          'never'
-        )}
+        <LastUsed at={token.lastUsedAt} />
       </td>
       <td data-label="Expires" className="px-5 py-3 text-slate-600">
         {token.expiresAt ? formatDateTime(token.expiresAt) : 'never'}
@@ -115,17 +107,7 @@ function TokenRow({
         ) : expired ? (
           <Badge tone="amber">expired</Badge>
         ) : (
-          <ConfirmButton
-            variant="ghost"
-            size="sm"
-            aria-label={`Revoke token ${token.name}`}
-            question="Revoke?"
-            confirmLabel="Revoke"
-            busy={revoking}
-            onConfirm={onRevoke}
-          >
-            Revoke
-          </ConfirmButton>
+          <RevokeButton label={`Revoke token ${token.name}`} busy={revoking} onConfirm={onRevoke} />
         )}
       </td>
     </tr>
