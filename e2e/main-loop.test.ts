@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../test/db.ts';
-import { createAdminSession, operationEnded } from './support/api-session.ts';
+import { buildSucceeded, createAdminSession, operationEnded } from './support/api-session.ts';
 import { launchBrowser, watchPageErrors } from './support/browser.ts';
 import { ensureWebBuilt } from './support/build-web.ts';
 import { type RunningOrchard, startOrchard } from './support/start-orchard.ts';
@@ -109,7 +109,8 @@ test('main loop: landing prompt → live build → merged to main → staging ve
   await shot(page, '1-studio-building');
 
   // 3. Built, deployed to staging, verified: the Preview pane shows staging and the screenshots.
-  await page.locator('[data-build-status="succeeded"]').waitFor({ timeout: BUILD_TIMEOUT });
+  await buildSucceeded(session, firstBuild, BUILD_TIMEOUT, orchard.output);
+  await page.locator('[data-build-status="succeeded"]').waitFor({ timeout: 30_000 });
   const preview = page.getByRole('region', { name: 'Preview' });
   await expectVisible(preview.getByText('verified', { exact: true }), 30_000);
   const promptToVerified = Date.now() - started;

@@ -11,7 +11,7 @@ import {
   SNAKE,
 } from '../src/modules/studio/build/snake-agent.test-support.ts';
 import { createTestDatabase, type TestDatabase } from '../test/db.ts';
-import { createAdminSession } from './support/api-session.ts';
+import { buildSucceeded, createAdminSession } from './support/api-session.ts';
 import { launchBrowser, watchPageErrors } from './support/browser.ts';
 import { ensureWebBuilt } from './support/build-web.ts';
 import { type RunningOrchard, startOrchard } from './support/start-orchard.ts';
@@ -75,7 +75,7 @@ const shot = (page: Page, name: string) =>
 
 test('a change request from the Studio: the agent changes the built app, a verified preview and a merge request', async () => {
   const context = await browser.newContext({ baseURL: orchard.url, viewport: VIEWPORT });
-  await createAdminSession(context);
+  const session = await createAdminSession(context);
   const page = await context.newPage();
   const problems = watchPageErrors(page);
 
@@ -98,7 +98,8 @@ test('a change request from the Studio: the agent changes the built app, a verif
   expect(await progress.getByTestId('template-match').innerText()).toMatch(
     /^Template match: crud-app, confidence 25 %\. \S/,
   );
-  await page.locator('[data-build-status="succeeded"]').waitFor({ timeout: BUILD_TIMEOUT });
+  await buildSucceeded(session, firstBuild, BUILD_TIMEOUT, orchard.output);
+  await page.locator('[data-build-status="succeeded"]').waitFor({ timeout: 30_000 });
   await expectVisible(progress.getByRole('link', { name: 'Agent session' }));
   await expectVisible(progress.locator('[data-testid="verification-result"][data-passed="true"]'));
   await shot(page, '1-built-by-agent');

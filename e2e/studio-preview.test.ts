@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../test/db.ts';
-import { createAdminSession } from './support/api-session.ts';
+import { buildSucceeded, createAdminSession } from './support/api-session.ts';
 import { launchBrowser, watchPageErrors } from './support/browser.ts';
 import { ensureWebBuilt } from './support/build-web.ts';
 import { type RunningOrchard, startOrchard } from './support/start-orchard.ts';
@@ -82,7 +82,13 @@ test('the preview pane: address bar, refresh, device sizes, open in a new tab, e
   });
   const [, , slugSegment, , blueprintId] = new URL(page.url()).pathname.split('/');
   const slug = decodeURIComponent(slugSegment!);
-  await page.locator('[data-build-status="succeeded"]').waitFor({ timeout: BUILD_TIMEOUT });
+  await buildSucceeded(
+    session,
+    new URL(page.url()).searchParams.get('operation')!,
+    BUILD_TIMEOUT,
+    orchard.output,
+  );
+  await page.locator('[data-build-status="succeeded"]').waitFor({ timeout: 30_000 });
   const preview = page.getByRole('region', { name: 'Preview' });
   await expectVisible(preview.getByText('verified', { exact: true }), 30_000);
 

@@ -58,3 +58,43 @@ export async function operationEnded(session: ApiSession, id: string, timeoutMs 
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
+
+interface StepSummary {
+  key: string;
+  status: string;
+  attempt: number;
+  error: string | null;
+}
+
+/**
+ * Waits for a build operation to succeed. When it fails, or is still going at the deadline, the
+ * error names each unfinished or failed step with its attempt and error, so a CI log says where
+ * it stopped instead of only that a selector never appeared.
+ */
+export async function buildSucceeded(
+  session: ApiSession,
+  id: string,
+  timeoutMs: number,
+  serverOutput?: () => string,
+): Promise<void> {
+  let status: string;
+  try {
+    status = await operationEnded(session, id, timeoutMs);
+  } catch (error) {
+    status = (error as Error).message;
+  }
+  if (status === 'succeeded') return;
+  const server = serverOutput ? `\nthe server's last words:\n${serverOutput().slice(-4000)}` : '';
+  throw new Error(`build ${id}: ${status}\n${await stepsOf(session, id)}${server}`);
+}
+
+async function stepsOf(session: ApiSession, id: string): Promise<string> {
+  const op = await session.call<{ error: string | null; steps: StepSummary[] }>(
+    'GET',
+    `/api/operations/${id}`,
+  );
+  const lines = op.body.steps
+    .filter((s) => s.status !== 'succeeded')
+    .map((s) => `  ${s.key}: ${s.status} (attempt ${s.attempt})${s.error ? ` — ${s.error}` : ''}`);
+  return [`operation error: ${op.body.error ?? 'none'}`, ...lines].join('\n');
+}

@@ -10,6 +10,7 @@ import {
   ReadResourceRequestSchema,
 } from '@modelcontextprotocol/sdk/types.js';
 import type { Command } from 'commander';
+import { orchardVersion } from '../platform/orchard-version.ts';
 import { addClientOptions, clientFor } from './orchard-client.ts';
 import { CliError } from './run.ts';
 
@@ -30,7 +31,7 @@ export function registerMcp(program: Command) {
       ),
   ).action(async (opts: { url?: string; token?: string }, command: Command) => {
     const target = clientFor(command, opts);
-    const remote = new Client({ name: 'orchard-mcp-stdio', version: '0.1.0' });
+    const remote = new Client({ name: 'orchard-mcp-stdio', version: orchardVersion() });
     try {
       await remote.connect(
         new StreamableHTTPClientTransport(new URL('/mcp', target.url), {
@@ -43,7 +44,7 @@ export function registerMcp(program: Command) {
       );
     }
     const server = new Server(
-      { name: 'orchard', version: remote.getServerVersion()?.version ?? '0.1.0' },
+      { name: 'orchard', version: remote.getServerVersion()?.version ?? orchardVersion() },
       { capabilities: { tools: {}, resources: {} }, instructions: remote.getInstructions() },
     );
     server.setRequestHandler(ListToolsRequestSchema, (request) => remote.listTools(request.params));

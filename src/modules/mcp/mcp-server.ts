@@ -14,6 +14,7 @@ import {
   requireRouteAccess,
 } from '../../platform/http/route-auth.ts';
 import type { Logger } from '../../platform/log.ts';
+import { orchardVersion } from '../../platform/orchard-version.ts';
 import { DELEGATED_MAX_ROLE, highestMemberRole, roleAtLeast } from '../projects/index.ts';
 import { InFlightCalls } from './in-flight-calls.ts';
 import { rpcRequests } from './json-rpc.ts';
@@ -22,7 +23,7 @@ import { registerResources } from './resources/register-resources.ts';
 
 type ToolExtra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 
-export const MCP_SERVER_INFO = { name: 'orchard', version: '0.1.0' };
+export const MCP_SERVER_INFO = { name: 'orchard', version: orchardVersion() };
 
 /**
  * One JSON Schema validator for every per-request server: each would otherwise build its own Ajv,

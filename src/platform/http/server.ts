@@ -24,6 +24,7 @@ import { beforeAbort } from '../deadline.ts';
 import { RateLimitedError, UnauthorizedError, ValidationError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
+import { orchardVersion } from '../orchard-version.ts';
 import type { Tracing } from '../tracing.ts';
 import type { Actor } from './actor.ts';
 import { problem, sendProblem, toProblem } from './problem.ts';
@@ -292,7 +293,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
   await app.register(fastifySwagger, {
     openapi: {
       openapi: '3.1.0',
-      info: { title: 'Orchard API', version: '0.1.0', description: 'The Orchard HTTP API.' },
+      info: { title: 'Orchard API', version: orchardVersion(), description: 'The Orchard HTTP API.' },
       components: {
         securitySchemes: {
           bearer: { type: 'http', scheme: 'bearer', description: 'An API token: orch_…' },
