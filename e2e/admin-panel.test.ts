@@ -322,6 +322,7 @@ test('every tab fits a phone', async () => {
     ['tokens', 'Tokens', 'API tokens'],
     ['delegations', 'Delegations', 'Delegations'],
     ['audit', 'Audit log', 'Audit log'],
+    ['errors', 'Errors', "Orchard's errors"],
     ['llm', 'LLM', 'Budgets'],
     ['instance', 'Instance', 'This instance'],
   ];

@@ -3,9 +3,14 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { hostLabel } from '../src/modules/deploy/index.ts';
 import { type MockLlm, startMockLlm } from '../src/modules/llm/mock/index.ts';
+import { errorReportingDeps, recordErrors } from '../src/modules/observability/index.ts';
+import { systemClock } from '../src/platform/clock.ts';
+import { createLogger } from '../src/platform/log.ts';
 import { createTestDatabase, type TestDatabase } from '../test/db.ts';
 import { commitFiles, gitOk, localRepo } from '../test/git.ts';
+import { ensureEnvironment } from '../test/support/deploy-fixture.ts';
 import { until } from '../test/support/until.ts';
 import { ADMIN, signInAdmin } from './support/api-session.ts';
 import { launchBrowser, watchPageErrors } from './support/browser.ts';
@@ -247,6 +252,52 @@ async function createData() {
     purpose: 'reset',
   });
   params['reset-password'] = secretOf(reset.link);
+
+  // An environment with an error of its app (as the OTLP ingest records them), for its Errors pages.
+  params.environments ??= 'staging';
+  params.errors = await environmentErrorGroup(params.environments, `${LONG_WORD} at ${LONG_URL}`);
+  // An alert rule on it with long words, for its Alerts page.
+  await api.call(
+    'POST',
+    `/api/projects/${SLUG}/environments/${encodeURIComponent(params.environments)}/alerts`,
+    {
+      kind: 'metric_threshold',
+      name: LONG_WORD.slice(0, 100),
+      metric: `queue.depth.${LONG_WORD}`,
+      aggregation: 'avg',
+      operator: '>',
+      attributes: { queue: LONG_WORD },
+      windowMinutes: 5,
+      threshold: 100,
+    },
+  );
+}
+
+/** An environment of the shop (made if missing) and an error group in it, with a long message and stack. */
+async function environmentErrorGroup(name: string, message: string): Promise<string> {
+  const project = (await db.db.query<{ id: string }>('SELECT id FROM projects WHERE slug = $1', [SLUG]))
+    .rows[0]!;
+  // Kept as it is when another part of the setup has made it already.
+  const env = await ensureEnvironment(db.db, {
+    projectId: project.id,
+    name,
+    kind: 'staging',
+    branch: null,
+    hostLabel: hostLabel(name, SLUG),
+    now: new Date(),
+  });
+  const deps = errorReportingDeps({ db: db.db, clock: systemClock, logger: createLogger({ level: 'warn' }) });
+  const { groups } = await recordErrors(deps, [
+    {
+      scope: { environmentId: env.id, projectId: project.id },
+      type: 'TypeError',
+      message,
+      stack: `TypeError: ${message}\n    at ${LONG_WORD} (/srv/${'very-long-directory-'.repeat(5)}/src/app.js:1:1)`,
+      time: new Date(),
+      traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+    },
+  ]);
+  return groups[0]!.group.id;
 }
 
 /**

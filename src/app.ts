@@ -24,6 +24,9 @@ import {
   deployRoutes,
   environmentAccessRoutes,
   environmentTargets,
+  findEnvironment,
+  findEnvironmentAtUrl,
+  findEnvironmentByParam,
   previewsOnReviewEvent,
   registerDeployJobs,
   robotAccessCookies,
@@ -50,12 +53,36 @@ import {
 } from './modules/llm/index.ts';
 import { MCP_PATH, mcpRoutes, orchardTools } from './modules/mcp/index.ts';
 import {
+  notificationRoutes,
+  notificationsOnReviewEvent,
+  notify,
+  notifyBudgetReached,
+  notifyBuildOutcome,
+  notifyDeployed,
+  registerNotificationJobs,
   registerNotifyJobs,
+  smtpPasswordStore,
   webhookRoutes,
   webhookSecretsStore,
   webhooksOnPush,
   webhooksOnReviewEvent,
 } from './modules/notify/index.ts';
+import {
+  type AlertListener,
+  alertRoutes,
+  appExceptionListener,
+  createErrorReporting,
+  createTelemetryIngest,
+  type ErrorGroupView,
+  type ErrorReporting,
+  errorRoutes,
+  ingestTokensStore,
+  orchardSpanProcessor,
+  startAlertEvaluator,
+  startPartitionMaintenance,
+  type TelemetryIngest,
+  telemetryQueryRoutes,
+} from './modules/observability/index.ts';
 import {
   createDeepCheck,
   createWorkerPool,
@@ -114,7 +141,13 @@ import type { Resources } from './platform/resources.ts';
 import { startTracing, type Tracing } from './platform/tracing.ts';
 
 /** Every column of values the vault seals, one store per owning module: what `orchard secrets rotate-key` re-seals. */
-export const sealedStores: SealedStore[] = [projectSecretsStore, ...llmSealedStores, webhookSecretsStore];
+export const sealedStores: SealedStore[] = [
+  projectSecretsStore,
+  ...llmSealedStores,
+  webhookSecretsStore,
+  smtpPasswordStore,
+  ingestTokensStore,
+];
 
 export const ROOT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const WEB_ROOT = path.join(ROOT_DIR, 'dist', 'web');
@@ -136,6 +169,10 @@ export interface AppResources extends Resources {
   browsers: BrowserPool;
   /** What this machine lacks (Chromium, bubblewrap, disk…), for /ready and the UI's banner. */
   machine: MachineWarnings;
+  /** The OTLP ingest of the deployed apps' telemetry: its queue and writer, tokens, routes. */
+  telemetry: TelemetryIngest;
+  /** Error reporting: Orchard's own errors (instance scope) and, through its deps, the deployed apps'. */
+  errors: ErrorReporting;
   /**
    * Orchard's own HTTP base on this machine, as agent CLIs in the sandbox reach its LLM proxy
    * (default `http://127.0.0.1:<port>`); set it when the server listens elsewhere (or on port 0).
@@ -193,7 +230,15 @@ export async function createResources(
   const vault = new Vault(await openKeyRing(config));
   const metrics = options.metrics ?? createMetrics();
   const clock = options.clock ?? systemClock;
-  const tracing = options.tracing ?? (await startTracing({ endpoint: config.otlpEndpoint, logger }));
+  const telemetry = createTelemetryIngest({ db, vault, logger, clock, limits: config.telemetry });
+  const tracing =
+    options.tracing ??
+    (await startTracing({
+      endpoint: config.otlpEndpoint,
+      logger,
+      // Orchard's spans about an environment (deploy launches) are stored with its telemetry.
+      localProcessors: config.telemetry.orchardSpans ? [orchardSpanProcessor(telemetry.writer, logger)] : [],
+    }));
   const res: AppResources = {
     config,
     logger,
@@ -207,13 +252,36 @@ export async function createResources(
     registry: new Registry(),
     bus: createEventBus(databaseUrl, logger, { connectTimeoutMs: config.database.connectTimeoutMs }),
     blobs: new FsBlobStore(path.join(config.home, 'blobs')),
-    deploy: createDeployRuntime({ config, logger, db, clock, vault, tracing }),
+    deploy: createDeployRuntime({
+      config,
+      logger,
+      db,
+      clock,
+      vault,
+      tracing,
+      telemetryEnv: (env) =>
+        telemetry.envFor(
+          { environmentId: env.id, projectId: env.project_id },
+          { baseUrl: telemetryBaseUrl(res, env.host_network), serviceName: env.slug },
+        ),
+      onDeployed: (deployed) => notifyDeployed(res, deployed),
+    }),
+    telemetry,
     browsers: browserPoolFromConfig(config, { logger, metrics }),
     machine: createMachineWarnings({ config, db, logger }),
+    // New error groups' listeners (notifications) go in `onNewErrorGroup`.
+    // A new error group is news for the project's developers (Orchard's own: the admins).
+    errors: createErrorReporting(
+      { db, clock, logger },
+      { onNewErrorGroup: [(group) => notifyNewErrorGroup(res, group)] },
+    ),
   };
+  // Deployed apps' exceptions (span events, exception log records) become error groups once stored.
+  telemetry.listen(appExceptionListener(res.errors.deps));
   // Each module's workflow steps (jobs.ts) register here.
   registerCanaryJobs(res.registry);
   registerNotifyJobs(res.registry, res);
+  registerNotificationJobs(res.registry, res);
   registerPipelineJobs(res.registry, withCommitPassed(res, changeListeners(res).onEvent));
   registerDeployJobs(res.registry, res.deploy);
   const automation = {
@@ -223,6 +291,10 @@ export async function createResources(
     // Each task may reach the one environment it verifies: its host labels on the port Orchard
     // really listens on, and its app's direct port.
     environmentOf: (url: string) => environmentTargets({ db, config, urls: res.deploy.urls }, url),
+    environmentAt: async (url: string) => {
+      const env = await findEnvironmentAtUrl({ db, config, urls: res.deploy.urls }, url);
+      return env && { id: env.id, projectId: env.project_id };
+    },
     // …and gets in when it is private, as a member would.
     accessCookies: (url: string) => robotAccessCookies({ db, config, urls: res.deploy.urls, clock }, url),
     logger,
@@ -243,7 +315,11 @@ export async function createResources(
     },
   });
   // Agents' branches are handled like pushes, so the Studio's steps get the same listeners.
-  registerStudioJobs(res.registry, { ...res, ...changeListeners(res) });
+  registerStudioJobs(res.registry, {
+    ...res,
+    ...changeListeners(res),
+    onBuildOutcome: (tx, outcome) => notifyBuildOutcome(res, tx, outcome),
+  });
   registerAgentJobs(res.registry, agentDeps(res));
   return res;
 }
@@ -329,6 +405,35 @@ async function warnIfSuperuser(db: Db, logger: Logger) {
 }
 
 /**
+ * Orchard's base URL as a deployed app or a job reaches it: on the host network, this machine's
+ * own port; in a private network namespace (no host loopback) only the public URL can work.
+ */
+function telemetryBaseUrl(res: AppResources, hostNetwork: boolean): string {
+  const self = res.selfUrl ?? `http://127.0.0.1:${res.config.port}`;
+  return hostNetwork ? self : (res.config.publicUrl ?? self);
+}
+
+/**
+ * Pipeline jobs export with the token of the environment their branch deploys to: main → staging,
+ * another branch → its preview when it has one, else staging; nothing when that does not exist.
+ */
+function pipelineTelemetryEnv(res: AppResources) {
+  return async (job: { projectId: string; ref: string; serviceName: string }) => {
+    const branch = job.ref.replace(/^refs\/heads\//, '');
+    const names = branch === 'main' ? ['staging'] : [`preview/${branch}`, 'staging'];
+    for (const name of names) {
+      const env = await findEnvironmentByParam(res.db, job.projectId, name).catch(() => undefined);
+      if (env)
+        return res.telemetry.envFor(
+          { environmentId: env.id, projectId: env.project_id },
+          { baseUrl: telemetryBaseUrl(res, env.host_network), serviceName: job.serviceName },
+        );
+    }
+    return {};
+  };
+}
+
+/**
  * Pushes and review events fan out to the modules that react to them (HTTP pushes, merges, agents).
  * `/agent` review comments start agent sessions, which deliver through these same listeners.
  */
@@ -338,6 +443,8 @@ function changeListeners(res: AppResources) {
     // The checks pipelines report are review events too (webhooks send them as `check_run`).
     pipelinesOnReviewEvent({ ...res, onEvent }),
     webhooksOnReviewEvent(res),
+    // In-app and email notifications (merge requests, mentions, pipelines failing and fixed).
+    notificationsOnReviewEvent(res),
     previewsOnReviewEvent(res),
     // After the preview's deploy has started (listeners run in order): the robot checks it.
     verifyMergeRequestsOnReview(res),
@@ -356,12 +463,68 @@ function changeListeners(res: AppResources) {
  * checks pipelines report reach the review listeners.
  */
 function withCommitPassed(res: AppResources, onEvent: readonly ReviewListener[]) {
-  return { ...res, onCommitPassed: [releaseMainOnPass(res)], onEvent };
+  return {
+    ...res,
+    onCommitPassed: [releaseMainOnPass(res)],
+    onEvent,
+    telemetryEnv: pipelineTelemetryEnv(res),
+  };
 }
 
 /** The pipeline schedule's tick, whose pipelines' checks reach the review listeners too. */
 export function startScheduler(res: AppResources) {
   return startPipelineScheduler({ ...res, onEvent: changeListeners(res).onEvent });
+}
+
+/** Tells of an error never seen before: in an environment, its project's developers; in Orchard, the admins. */
+async function notifyNewErrorGroup(res: AppResources, group: ErrorGroupView): Promise<void> {
+  const env = group.environmentId ? await findEnvironment(res.db, group.environmentId) : undefined;
+  await notify(res, undefined, {
+    kind: 'error_group_new',
+    ...(env ? { projectId: env.project_id } : {}),
+    recipients: env
+      ? { projectMembers: { projectId: env.project_id, minRole: 'developer' } }
+      : { admins: true },
+    title:
+      `New error ${env ? `on ${env.slug} ${env.name}` : 'in Orchard'}: ${group.type}: ${group.message}`.slice(
+        0,
+        300,
+      ),
+    body: (group.lastStack ?? group.message).slice(0, 10_000),
+    link: env
+      ? `/projects/${encodeURIComponent(env.slug)}/environments/${encodeURIComponent(env.name)}/errors/${group.id}`
+      : '/admin?tab=errors',
+    dedupeKey: `error_group:${group.id}:new`,
+  });
+}
+
+/** Who hears an environment's alert rule fire or resolve (not while it is silenced). */
+function alertListeners(res: AppResources): AlertListener[] {
+  return [
+    (tx, { rule, state, value, environment, project }) =>
+      notify(res, tx, {
+        kind: state === 'firing' ? 'alert_fired' : 'alert_resolved',
+        projectId: project.id,
+        recipients: { projectMembers: { projectId: project.id, minRole: 'developer' } },
+        title:
+          `${rule.name} ${state === 'firing' ? 'is firing' : 'is resolved'} on ${environment.name}`.slice(
+            0,
+            300,
+          ),
+        body: `Last value: ${value ?? 'no data'} (threshold ${rule.threshold}).`,
+        link: `/projects/${encodeURIComponent(project.slug)}/environments/${encodeURIComponent(environment.name)}/alerts`,
+        // The transition's own time: each firing and each resolution notifies once.
+        dedupeKey: `alert:${rule.id}:${state}:${rule.stateSince}`,
+      }).then(() => undefined),
+  ];
+}
+
+/** The alert rules' evaluation tick (every process with workers ticks; each rule runs once). */
+export function startAlerts(res: AppResources) {
+  return startAlertEvaluator(
+    { ...res, onAlertTransition: alertListeners(res) },
+    { intervalMs: res.config.alerts.evaluateIntervalMs },
+  );
 }
 
 /** What agent sessions get: the push and review listeners, and their identity and LLM endpoint. */
@@ -479,6 +642,13 @@ export async function createHttp(res: AppResources, options: HttpOptions = {}): 
     webRoot: options.webRoot ?? WEB_ROOT,
     hostRouter: res.deploy.hostRouter,
     tracing: res.tracing,
+    // Every opaque 500 is an error group of Orchard's own (recorded in the background).
+    onServerError: (error, request) =>
+      res.errors.reporter.report(error, {
+        'http.request.method': request.method,
+        'http.route': request.routeOptions.url ?? '',
+        'orchard.request_id': String(request.id),
+      }),
     routes: [
       identityRoutes(res, {
         cache: credentials.cache,
@@ -506,15 +676,23 @@ export async function createHttp(res: AppResources, options: HttpOptions = {}): 
       ),
       pipelineRoutes({ ...res, onEvent }),
       webhookRoutes(res),
+      notificationRoutes(res),
       operationsRoutes(res),
       llmRoutes(res),
       llmProxyRoutes({
         ...res,
         credentials,
-        checkBudget: options.checkLlmBudget ?? sessionBudgetGate(res),
+        checkBudget:
+          options.checkLlmBudget ??
+          sessionBudgetGate({ ...res, onBudgetReached: (reached) => notifyBudgetReached(res, reached) }),
       }),
       deployRoutes(res),
+      // OTLP ingest (/otlp/v1/*): outside /api, its own token (the environment's ingest token).
+      res.telemetry.routes(),
       environmentAccessRoutes(res),
+      errorRoutes(res.errors.deps),
+      alertRoutes({ db, clock: res.clock, findEnvironment: findEnvironmentByParam }),
+      telemetryQueryRoutes({ db, clock: res.clock, findEnvironment: findEnvironmentByParam }),
       studioRoutes(res),
       designReferenceRoutes(res),
       verificationRoutes(res),
@@ -569,12 +747,17 @@ export async function startOrchard(
         registry: resources.registry,
         queues: config.workers.queues,
         concurrency: config.workers.concurrency,
+        onStepFailed: resources.errors.onStepFailed,
       });
       await workers.start();
     }
     const scheduler = config.workers.enabled ? startScheduler(resources) : undefined;
+    const alerts = config.workers.enabled ? startAlerts(resources) : undefined;
     const pruner = config.workers.enabled
       ? startOperationPruner(resources, { retentionDays: config.operations.retentionDays })
+      : undefined;
+    const partitions = config.workers.enabled
+      ? startPartitionMaintenance(resources, { retentionDays: config.telemetry.retentionDays })
       : undefined;
     // The deploy supervisor runs apps where the workers run: it restores every environment now.
     if (config.workers.enabled) resources.deploy.start({ bus: resources.bus });
@@ -589,13 +772,17 @@ export async function startOrchard(
       database,
       async close() {
         scheduler?.stop();
+        alerts?.stop();
         pruner?.stop();
+        partitions?.stop();
         await workers?.stop();
         await res.deploy.stop();
         await res.browsers.close();
         await http.close();
+        await res.telemetry.close();
         await res.bus.close();
         await res.llm.flush();
+        await res.errors.reporter.flush();
         await res.tracing.shutdown();
         await res.db.end();
         await database.stop();

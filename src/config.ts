@@ -160,7 +160,42 @@ export const Config = z.object({
       retentionDays: z.coerce.number().int().min(0).max(36_500).default(0),
     })
     .prefault({}),
+  alerts: z
+    .object({
+      /** How often the environments' alert rules are evaluated (every process ticks; each rule runs once). */
+      evaluateIntervalMs: z.coerce.number().int().min(1_000).max(3_600_000).default(60_000),
+    })
+    .prefault({}),
+  telemetry: z
+    .object({
+      /** Day partitions of spans, logs and metric points older than this many days are dropped. */
+      retentionDays: z.coerce.number().int().min(1).max(3_650).default(7),
+      /** Records accepted but not yet written; past it the ingest answers 429 with Retry-After. */
+      queueMaxRecords: positiveInt.default(100_000),
+      /** Largest OTLP request body, after gunzip (413 past it). */
+      bodyLimitBytes: positiveInt.default(16 * 1024 * 1024),
+      /** Connections writing telemetry at once. */
+      writers: z.coerce.number().int().min(1).max(16).default(2),
+      /** Orchard's own spans about an environment (deploy launches) are stored with its telemetry. */
+      orchardSpans: bool.default(true),
+    })
+    .prefault({}),
   allowPrivateWebhookTargets: bool.default(false),
+  /**
+   * Email notifications over SMTP (admins may override these in the admin panel). `password` is a
+   * literal or `env:NAME`, read at boot; it is never returned by the API nor logged.
+   */
+  smtp: z
+    .object({
+      host: z.string().min(1).max(255),
+      port: port.default(587),
+      /** TLS from the first byte (port 465); otherwise STARTTLS when the server offers it. */
+      secure: bool.default(false),
+      user: z.string().min(1).max(255).optional(),
+      password: z.string().min(1).max(1000).optional(),
+      from: z.string().min(3).max(320),
+    })
+    .optional(),
   llm: z
     .object({
       providers: z.array(LlmProviderConfig).default([]),
@@ -349,6 +384,12 @@ export const ENV_KEYS: Record<string, string> = {
   ORCHARD_LEASE_MS: 'workers.leaseMs',
   ORCHARD_HEARTBEAT_MS: 'workers.heartbeatMs',
   ORCHARD_ALLOW_PRIVATE_WEBHOOK_TARGETS: 'allowPrivateWebhookTargets',
+  ORCHARD_SMTP_HOST: 'smtp.host',
+  ORCHARD_SMTP_PORT: 'smtp.port',
+  ORCHARD_SMTP_SECURE: 'smtp.secure',
+  ORCHARD_SMTP_USER: 'smtp.user',
+  ORCHARD_SMTP_PASSWORD: 'smtp.password',
+  ORCHARD_SMTP_FROM: 'smtp.from',
   ORCHARD_LLM_CONNECT_TIMEOUT_MS: 'llm.timeouts.connectMs',
   ORCHARD_LLM_FIRST_TOKEN_TIMEOUT_MS: 'llm.timeouts.firstTokenMs',
   ORCHARD_LLM_IDLE_TIMEOUT_MS: 'llm.timeouts.idleMs',
@@ -371,6 +412,9 @@ export const ENV_KEYS: Record<string, string> = {
   ORCHARD_POLL_MS: 'workers.pollMs',
   ORCHARD_PREFETCH_MS: 'workers.prefetchMs',
   ORCHARD_OPERATIONS_RETENTION_DAYS: 'operations.retentionDays',
+  ORCHARD_ALERTS_EVALUATE_INTERVAL_MS: 'alerts.evaluateIntervalMs',
+  ORCHARD_TELEMETRY_RETENTION_DAYS: 'telemetry.retentionDays',
+  ORCHARD_TELEMETRY_QUEUE_MAX_RECORDS: 'telemetry.queueMaxRecords',
   ORCHARD_EMBEDDED_DB_TCP: 'embeddedDatabase.tcp',
   ORCHARD_SANDBOX_ALLOW_UNSANDBOXED: 'sandbox.allowUnsandboxed',
   ORCHARD_SANDBOX_UID_BASE: 'sandbox.uidBase',
@@ -439,6 +483,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   const config = parsed.data;
   config.home = path.resolve(cwd, config.home);
   resolveOidcSecrets(config, env);
+  resolveSmtpPassword(config, env);
   return config;
 }
 
@@ -456,6 +501,18 @@ function resolveOidcSecrets(config: Config, env: Record<string, string | undefin
       );
     provider.clientSecret = value;
   }
+}
+
+/** The SMTP password given as `env:NAME` is read from the environment once, here. */
+function resolveSmtpPassword(config: Config, env: Record<string, string | undefined>) {
+  const name = ENV_REFERENCE.exec(config.smtp?.password ?? '')?.[1];
+  if (!name || !config.smtp) return;
+  const value = env[name];
+  if (!value)
+    throw new ConfigError(
+      `Invalid configuration:\n  smtp.password: names the environment variable ${name}, which is not set`,
+    );
+  config.smtp.password = value;
 }
 
 /** A list of objects from one environment variable: JSON (`ORCHARD_OIDC_PROVIDERS='[{"name": …}]'`). */

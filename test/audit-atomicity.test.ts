@@ -34,6 +34,10 @@ const NOT_AUDITED: Record<string, string> = {
   'POST /api/auth/passkey/options': 'a WebAuthn challenge (single-use, expires): changes no access',
   'POST /api/account-links/lookup':
     'reads a one-time link (a POST so the secret is never in a URL that is logged)',
+  'POST /api/me/notifications/:id/read': "marks one's own notification read: changes no access or setting",
+  'POST /api/errors/browser':
+    "a report of an error in the UI, recorded as one of Orchard's own errors: changes no access or setting",
+  'POST /api/me/notifications/read-all': "marks one's own notifications read: changes no access or setting",
 };
 
 /**
@@ -113,6 +117,18 @@ async function sql<T = Record<string, unknown>>(text: string, values: unknown[] 
   return (await t.res.db.query(text, values)).rows as T[];
 }
 
+/**
+ * The injected failure is an opaque 500, which error reporting records in the background as one of
+ * Orchard's own errors: Orchard observing itself, not the request's write. So occurrences are left
+ * out, and of the error groups only those this file made (fingerprint `atomic-…`) are compared; so
+ * are the admins' notifications of a new error group.
+ */
+const ERROR_REPORT_ROWS: Record<string, string> = {
+  error_occurrences: 'false',
+  error_groups: "fingerprint LIKE 'atomic-%'",
+  notifications: "kind <> 'error_group_new'",
+};
+
 /** Every table's row count and a hash of its rows, and the project's git refs. */
 async function fingerprint() {
   const tables = await sql<{ name: string }>(
@@ -123,7 +139,8 @@ async function fingerprint() {
     // Authentication stamps a token's last use; that is not the request's write.
     const [row] = await sql<{ n: number; h: string }>(
       `SELECT count(*)::int AS n, md5(COALESCE(string_agg(x, E'\\n' ORDER BY x), '')) AS h
-       FROM (SELECT (to_jsonb(t) - 'last_used_at')::text AS x FROM "${name}" t) s`,
+       FROM (SELECT (to_jsonb(t) - 'last_used_at')::text AS x FROM "${name}" t
+             WHERE ${ERROR_REPORT_ROWS[name] ?? 'true'}) s`,
     );
     out[name] = `${row!.n}:${row!.h}`;
   }
@@ -318,6 +335,34 @@ beforeAll(async () => {
   ids.shareLink = (
     await ok({ method: 'POST', url: p('/environments/staging/share-links'), payload: { note: 'spare' } })
   ).id;
+  // Error groups to resolve: one of staging's app, one of Orchard's own.
+  const errorGroup = async (environmentId: string | null, projectId: string | null, fingerprint: string) =>
+    (
+      await sql<{ id: string }>(
+        `INSERT INTO error_groups (environment_id, project_id, fingerprint, type, message, first_seen, last_seen)
+         VALUES ($1, $2, $3, 'TypeError', 'boom', now(), now()) RETURNING id`,
+        [environmentId, projectId, fingerprint],
+      )
+    )[0]!.id;
+  const stagingId = (
+    await sql<{ id: string }>("SELECT id FROM environments WHERE project_id = $1 AND name = 'staging'", [
+      project.id,
+    ])
+  )[0]!.id;
+  ids.envErrorGroup = await errorGroup(stagingId, project.id, 'atomic-env');
+  ids.ownErrorGroup = await errorGroup(null, null, 'atomic-own');
+  // Alert rules on staging: one to edit and silence, one to delete.
+  for (const [key, name] of [
+    ['alertRule', 'edit me'],
+    ['spareAlertRule', 'delete me'],
+  ] as const)
+    ids[key] = (
+      await ok({
+        method: 'POST',
+        url: p('/environments/staging/alerts'),
+        payload: { kind: 'error_rate', name, windowMinutes: 5, threshold: 5 },
+      })
+    ).id;
   // A service account, and agent sessions' delegations made by the admin (to revoke).
   ids.serviceAccount = (
     await ok({ method: 'POST', url: '/api/admin/service-accounts', payload: { username: 'atomic-bot' } })
@@ -722,6 +767,44 @@ const CASES: Case[] = [
     }),
   },
   {
+    route: 'POST /api/projects/:slug/environments/:env/alerts',
+    action: 'alert_rule.create',
+    request: () => ({
+      method: 'POST',
+      url: p('/environments/staging/alerts'),
+      payload: {
+        kind: 'log_pattern',
+        name: 'payments',
+        pattern: 'payment failed',
+        windowMinutes: 5,
+        threshold: 1,
+      },
+    }),
+  },
+  {
+    route: 'PUT /api/projects/:slug/alerts/:id',
+    action: 'alert_rule.update',
+    request: () => ({
+      method: 'PUT',
+      url: p(`/alerts/${ids.alertRule}`),
+      payload: { kind: 'latency_p95', name: 'edited', windowMinutes: 10, threshold: 800 },
+    }),
+  },
+  {
+    route: 'POST /api/projects/:slug/alerts/:id/silence',
+    action: 'alert_rule.silence',
+    request: () => ({
+      method: 'POST',
+      url: p(`/alerts/${ids.alertRule}/silence`),
+      payload: { until: new Date(Date.now() + 3600_000).toISOString() },
+    }),
+  },
+  {
+    route: 'DELETE /api/projects/:slug/alerts/:id',
+    action: 'alert_rule.delete',
+    request: () => ({ method: 'DELETE', url: p(`/alerts/${ids.spareAlertRule}`) }),
+  },
+  {
     route: 'DELETE /api/projects/:slug/environments/:env/share-links/:id',
     action: 'environment.share_link.revoke',
     request: () => ({ method: 'DELETE', url: p(`/environments/staging/share-links/${ids.shareLink}`) }),
@@ -908,6 +991,53 @@ const CASES: Case[] = [
       const { browser, ids } = await passkeyFixture();
       return { method: 'DELETE', url: `/api/passkeys/${ids[1]}`, headers: browserHeaders(browser) };
     },
+  },
+  {
+    route: 'PUT /api/me/notifications/preferences',
+    action: 'notification_preferences.update',
+    request: () => ({
+      method: 'PUT',
+      url: '/api/me/notifications/preferences',
+      payload: { items: [{ kind: 'pipeline_failed', inApp: true, email: false }] },
+    }),
+  },
+  {
+    route: 'PUT /api/admin/smtp',
+    action: 'smtp_settings.update',
+    request: () => ({
+      method: 'PUT',
+      url: '/api/admin/smtp',
+      payload: {
+        host: 'smtp.example.test',
+        port: 587,
+        secure: false,
+        password: 'secret-pw',
+        from: 'o@example.test',
+      },
+    }),
+  },
+  {
+    route: 'POST /api/projects/:slug/environments/:env/errors/:id/status',
+    action: 'error_group.resolve',
+    request: () => ({
+      method: 'POST',
+      url: p(`/environments/staging/errors/${ids.envErrorGroup}/status`),
+      payload: { status: 'resolved' },
+    }),
+  },
+  {
+    route: 'POST /api/admin/errors/:id/status',
+    action: 'error_group.ignore',
+    request: () => ({
+      method: 'POST',
+      url: `/api/admin/errors/${ids.ownErrorGroup}/status`,
+      payload: { status: 'ignored' },
+    }),
+  },
+  {
+    route: 'DELETE /api/admin/smtp',
+    action: 'smtp_settings.reset',
+    request: () => ({ method: 'DELETE', url: '/api/admin/smtp' }),
   },
   {
     route: 'PUT /api/admin/passkey-policy',

@@ -219,6 +219,9 @@ async function installWriteCounters(): Promise<void> {
   const { rows } = await t.res.db.query<{ name: string }>(
     `SELECT table_name AS name FROM information_schema.tables
      WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND table_name <> 'schema_migrations'
+       -- A partition gets its parent's trigger (and counts under its own name).
+       AND NOT EXISTS (SELECT 1 FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+                       WHERE c.relname = table_name AND c.relnamespace = 'public'::regnamespace)
      ORDER BY 1`,
   );
   await t.res.db.query(`

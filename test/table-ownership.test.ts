@@ -19,7 +19,8 @@ const tables = readdirSync(path.join(ROOT, 'migrations'))
   .flatMap((f) =>
     [
       ...readFileSync(path.join(ROOT, 'migrations', f), 'utf8').matchAll(
-        /CREATE TABLE (?:IF NOT EXISTS )?(\w+)/g,
+        // A partition (`CREATE TABLE x_default PARTITION OF x`) is its parent's.
+        /CREATE TABLE (?:IF NOT EXISTS )?(\w+)\b(?!\s+PARTITION OF)/g,
       ),
     ].map((m) => m[1]!),
   );

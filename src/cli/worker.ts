@@ -63,6 +63,7 @@ export function registerWorker(program: Command) {
         queues: config.workers.queues,
         concurrency: config.workers.concurrency,
         workerId: opts.workerId,
+        onStepFailed: res.errors.onStepFailed,
       });
       await pool.start();
       // A worker runs what `orchard up` runs beside its workers: the (multi-process safe) pipeline

@@ -57,6 +57,11 @@ export interface TracingOptions {
   endpoint?: string;
   /** Where spans go instead (tests: a SimpleSpanProcessor over an InMemorySpanExporter). */
   spanProcessor?: SpanProcessor;
+  /**
+   * Processors that keep spans in this process besides any export (Orchard's spans about an
+   * environment, stored with the app's telemetry): tracing is on whenever there are some.
+   */
+  localProcessors?: SpanProcessor[];
   serviceName?: string;
   logger: Pick<Logger, 'warn'>;
 }
@@ -70,14 +75,14 @@ const CARRIED = createContextKey('orchard.tracing');
 
 /** Loads the SDK only when spans have somewhere to go. */
 export async function startTracing(options: TracingOptions): Promise<Tracing> {
-  if (!options.endpoint && !options.spanProcessor) return TRACING_OFF;
+  if (!options.endpoint && !options.spanProcessor && !options.localProcessors?.length) return TRACING_OFF;
   const [base, core, resources] = await Promise.all([
     import('@opentelemetry/sdk-trace-base'),
     import('@opentelemetry/core'),
     import('@opentelemetry/resources'),
   ]);
   let processor = options.spanProcessor;
-  if (!processor) {
+  if (!processor && options.endpoint) {
     const { OTLPTraceExporter } = await import('@opentelemetry/exporter-trace-otlp-http');
     const url = `${options.endpoint!.replace(/\/$/, '')}/v1/traces`;
     processor = new base.BatchSpanProcessor(new OTLPTraceExporter({ url }));
@@ -88,7 +93,7 @@ export async function startTracing(options: TracingOptions): Promise<Tracing> {
       'service.name': options.serviceName ?? 'orchard',
       'process.pid': process.pid,
     }),
-    spanProcessors: [processor],
+    spanProcessors: [...(processor ? [processor] : []), ...(options.localProcessors ?? [])],
   });
   const carried: Carried = {
     tracer: provider.getTracer('orchard'),
@@ -205,4 +210,19 @@ export function failSpan(span: Span, error: unknown) {
 export function endSpan(span: Span, error?: unknown) {
   if (error !== undefined) failSpan(span, error);
   span.end();
+}
+
+/** The attributes that say which deployed environment (and project) an Orchard span is about. */
+export const ENVIRONMENT_SPAN_ATTRIBUTE = 'orchard.environment_id';
+export const PROJECT_SPAN_ATTRIBUTE = 'orchard.project.id';
+
+/**
+ * Marks the active span (a step's, a request's) as about an environment: it is then stored with the
+ * environment's telemetry, and so are the spans started under it in this process.
+ */
+export function markSpanEnvironment(environment: { id: string; projectId: string }) {
+  trace.getActiveSpan()?.setAttributes({
+    [ENVIRONMENT_SPAN_ATTRIBUTE]: environment.id,
+    [PROJECT_SPAN_ATTRIBUTE]: environment.projectId,
+  });
 }

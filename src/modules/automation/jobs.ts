@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Config } from '../../config.ts';
 import { ValidationError } from '../../platform/errors.ts';
 import type { Logger } from '../../platform/log.ts';
+import { markSpanEnvironment } from '../../platform/tracing.ts';
 import { defineStep, NonRetryableError, type Registry, type StepContext } from '../operations/index.ts';
 import type { AccessCookie } from './access-cookie.ts';
 import type { ArtifactStore } from './artifacts.ts';
@@ -22,6 +23,8 @@ export interface AutomationDeps {
    * undefined when it is none: the task may then reach only automation.allowHosts.
    */
   environmentOf?: (url: string) => Promise<readonly Target[] | undefined>;
+  /** The deployed environment a URL points at (its spans are then stored with its telemetry). */
+  environmentAt?: (url: string) => Promise<{ id: string; projectId: string } | undefined>;
   /** Cookies that let the robot into the private environment a URL points at (the deploy module mints them). */
   accessCookies?: (url: string) => Promise<readonly AccessCookie[]>;
   logger?: Logger;
@@ -128,6 +131,8 @@ export async function verifyStep(
     if (error instanceof ValidationError) throw new NonRetryableError(error.message);
     throw error;
   }
+  const verified = await deps.environmentAt?.(input.baseUrl);
+  if (verified) markSpanEnvironment(verified);
   const { automation } = deps.config;
   // The task sees exactly the environment it verifies: not Orchard's API, not other projects' apps.
   const guard = createUrlGuard({

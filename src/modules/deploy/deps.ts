@@ -21,4 +21,16 @@ export interface DeployDeps {
   notify?(environmentId: string): Promise<void>;
   /** For tests: pretend the machine offers this isolation. */
   isolation?: Isolation;
+  /** Told once a deploy, publish or rollback serves traffic (notifications); must not throw. */
+  onDeployed?: (deployed: Deployed) => Promise<void>;
+}
+
+/** A release that now serves an environment, and who asked for it. */
+export interface Deployed {
+  deploymentId: string;
+  kind: 'deploy' | 'publish' | 'rollback';
+  environment: { id: string; name: string; kind: string; projectId: string; projectSlug: string };
+  release: { id: string; sha: string };
+  /** Who asked (none for Orchard itself). */
+  actorId: string | null;
 }

@@ -99,6 +99,17 @@ describe('environments API', () => {
     expect((await appRequest(f.port, `production--${f.slug}.localhost:${f.port}`)).body).toBe(
       'hello from v1',
     );
+    // The project's developers hear that production was published, once, and that staging was deployed.
+    const news = async (token: string) =>
+      (await f.t.http.inject({ method: 'GET', url: '/api/me/notifications', headers: bearer(token) })).json()
+        .items as Array<{ kind: string; title: string }>;
+    const published = (await news(dev.token)).filter((n) => n.kind === 'publish_finished');
+    expect(published.map((n) => n.title)).toEqual([
+      `${f.slug} production was published: ${shas.v1!.slice(0, 7)}`,
+    ]);
+    expect((await news(f.token)).map((n) => n.kind)).toEqual(
+      expect.arrayContaining(['publish_finished', 'deploy_finished']),
+    );
   });
 
   it('rolls staging back to the previous release without rebuilding it', async () => {

@@ -16,9 +16,11 @@ export {
   rollBack,
 } from './environment-actions.ts';
 export type { EnvironmentRow, EnvironmentWithSlug, EnvStatus } from './environment-store.ts';
+export { findEnvironment } from './environment-store.ts';
 export { environmentTargets, findEnvironmentAtUrl, type HostPort } from './environment-targets.ts';
 export { DeployFailedError } from './errors.ts';
 export { findEnvironmentByParam } from './find-environment.ts';
+export { findEnvironmentRelease } from './find-environment-release.ts';
 export { registerDeployJobs } from './jobs.ts';
 export {
   AGENT_SESSION_LABEL,

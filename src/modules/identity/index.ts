@@ -31,6 +31,7 @@ export { ensureAgentPrincipal } from './ensure-agent-principal.ts';
 export { findTokenBinding, type TokenBinding } from './find-token-binding.ts';
 export { findUsernames, findUserSummaries } from './find-usernames.ts';
 export { createLastUseRecorder, type LastUseRecorder } from './last-use.ts';
+export { listAdminIds } from './list-admin-ids.ts';
 export { listTokens } from './list-tokens.ts';
 export { listUsers } from './list-users.ts';
 export { needsAdmin } from './needs-admin.ts';

@@ -15,6 +15,7 @@ export {
 } from './engine/define.ts';
 export { lockProjectOperations } from './engine/lock.ts';
 export { Registry } from './engine/registry.ts';
+export type { StepFailure } from './engine/run-step.ts';
 export { createWorkerPool, type WorkerPool, type WorkerPoolOptions } from './engine/worker-pool.ts';
 export { NonRetryableError } from './errors.ts';
 export { type FailureEvent, failureLines } from './failure-lines.ts';

@@ -14,4 +14,13 @@ export type PipelineDeps = Resources & {
   onCommitPassed?: readonly CommitPassedListener[];
   /** Told about the `pipeline` checks it reports (webhooks send them as `check_run`). */
   onEvent?: readonly ReviewListener[];
+  /**
+   * OTEL_* for a job's commands: telemetry to Orchard with the ingest token of the environment the
+   * job's branch deploys to (or staging); empty when that environment does not exist yet.
+   */
+  telemetryEnv?(job: {
+    projectId: string;
+    ref: string;
+    serviceName: string;
+  }): Promise<Record<string, string>>;
 };

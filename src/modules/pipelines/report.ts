@@ -37,6 +37,7 @@ export async function reportPipelineCheck(
       details: {
         pipelineId: pipeline.id,
         number: pipeline.number,
+        ref: pipeline.ref,
         operationId: pipeline.operation_id,
         ...(annotations.length ? { annotations } : {}),
       },

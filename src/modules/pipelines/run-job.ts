@@ -111,7 +111,13 @@ export async function runPipelineJob(
     const user = projectSandboxUser(project, res.config.sandbox.uidBase);
     await handOverToSandbox(user, { own: [jobDir], reach: [repo], root: res.config.home });
 
+    // Telemetry is a convenience: the job runs without it rather than not at all.
+    const telemetry =
+      (await res
+        .telemetryEnv?.({ projectId: project.id, ref: pipeline.ref, serviceName: `${project.slug}-ci` })
+        .catch((e: Error) => log.note(`Telemetry is off for this job: ${e.message}`))) ?? {};
     const env: Record<string, string> = {
+      ...telemetry,
       PATH: DEFAULT_PATH,
       HOME: path.join(jobDir, 'home'),
       TMPDIR: path.join(jobDir, 'tmp'),

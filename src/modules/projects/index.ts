@@ -12,6 +12,7 @@ export { createProject } from './create-project.ts';
 export { findProjectSlugs } from './find-project-slugs.ts';
 export { findProjects } from './find-projects.ts';
 export { groupMemberships } from './group-memberships.ts';
+export { listProjectMemberIds } from './list-member-ids.ts';
 export { listMemberProjectIds } from './list-member-project-ids.ts';
 export { listProjects } from './list-projects.ts';
 export { projectGate } from './project-gate.ts';

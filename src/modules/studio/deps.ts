@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { BlobStore } from '../../platform/blobs/index.ts';
+import type { DbClient } from '../../platform/db/pool.ts';
 import type { EventBus } from '../../platform/events/index.ts';
 import type { Actor } from '../../platform/http/actor.ts';
 import type { contextOf } from '../../platform/http/request-context.ts';
@@ -23,7 +24,21 @@ export type StudioDeps = DeliveryDeps & {
   llm: LlmGateway;
   vault: Vault;
   deploy: Pick<DeployRuntime, 'deps' | 'urls'>;
+  /** Told how each build ended (notifications), inside the transaction that records it. */
+  onBuildOutcome?: (tx: DbClient, outcome: BuildOutcome) => Promise<void>;
 };
+
+/** How a build ended: failed (its failed step and error in `reason`) or succeeded. */
+export interface BuildOutcome {
+  operationId: string;
+  run: number;
+  blueprintId: string;
+  projectId: string;
+  projectSlug: string;
+  requestedBy: string;
+  failed: boolean;
+  reason?: string;
+}
 
 /** Who started a workflow; its steps act as this user (their project role is checked again). */
 export const RequestedBy = z.object({

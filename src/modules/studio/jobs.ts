@@ -1,8 +1,10 @@
+import type { DbClient } from '../../platform/db/pool.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { defineStep, defineWorkflow, NonRetryableError, type Registry } from '../operations/index.ts';
 import { ArchitectTurnInput, architectReplyStep } from './architect/step-architect-reply.ts';
 import { BuildInput, buildSteps } from './build/build-input.ts';
 import { defineBuildStep } from './build/build-step.ts';
+import { reportBuildOutcome } from './build/report-build-outcome.ts';
 import { resumeBuild, settleEndedBuild } from './build/settle-build.ts';
 import { deployStep } from './build/step-deploy.ts';
 import { draftBlueprintStep } from './build/step-draft-blueprint.ts';
@@ -50,7 +52,18 @@ export function registerStudioJobs(registry: Registry, deps: StudioDeps): void {
   registry.add(
     defineWorkflow('studio.build', BuildInput, (input) => buildSteps(input), {
       // However a build ends or is retried, the Blueprint and the feature follow, in the same transaction.
-      onEnd: settleEndedBuild,
+      onEnd: async (tx, ended) => {
+        await settleEndedBuild(tx, ended);
+        const input = BuildInput.safeParse(ended.input);
+        if (ended.status === 'failed' && input.success)
+          // The engine settles inside a transaction of its own (a client), where the news joins it.
+          await reportBuildOutcome(deps, tx as DbClient, input.data, {
+            operationId: ended.id,
+            run: ended.run,
+            failed: true,
+            reason: `${ended.error?.step ?? 'build'}: ${ended.error?.message ?? 'failed'}`,
+          });
+      },
       onRetry: resumeBuild,
     }),
     defineBuildStep<BuildInput>('draft-blueprint', { timeoutMs: 10 * MINUTE }, (ctx) =>

@@ -105,6 +105,11 @@ export interface HttpServerOptions {
   hostRouter?: (request: IncomingMessage, response: ServerResponse) => boolean;
   /** A span per request when tracing is on (absent or off: no hook at all). */
   tracing?: Tracing;
+  /**
+   * Told of every error that became an opaque 500 (error reporting records it). It must not throw or
+   * wait: the answer goes out regardless.
+   */
+  onServerError?: (error: unknown, request: FastifyRequest) => void;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -284,6 +289,13 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
   app.setErrorHandler((error, request, reply) => {
     const body = toProblem(error, request);
     if (body.status >= 500) request.log.error({ err: error }, 'request failed');
+    if (body.status === 500 && options.onServerError) {
+      try {
+        options.onServerError(error, request);
+      } catch (failure) {
+        request.log.warn({ err: failure }, 'the server-error hook failed');
+      }
+    }
     // Still a bug to fix: validation should have named the field before the database saw it.
     else if (body.code === 'invalid_input') request.log.warn({ err: error }, 'the database refused a value');
     else request.log.info({ status: body.status, code: body.code }, body.detail);

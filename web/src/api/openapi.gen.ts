@@ -5588,6 +5588,367 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/me/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                    unread?: "true" | "false";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                kind: string;
+                                projectId: string | null;
+                                title: string;
+                                body: string;
+                                link: string | null;
+                                read: boolean;
+                                /** @enum {string} */
+                                email: "none" | "pending" | "sent" | "failed";
+                                createdAt: string;
+                            }[];
+                            nextCursor: string | null;
+                            unreadCount: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me/notifications/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description With `Accept: text/event-stream`, a stream of `inbox` events: `{ unreadCount, latest }` at once, then whenever the inbox changes; otherwise that JSON once. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me/notifications/{id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            unreadCount: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me/notifications/read-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            unreadCount: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me/notifications/preferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** @enum {string} */
+                                kind: "build_failed" | "build_fixed" | "pipeline_failed" | "pipeline_fixed" | "merge_request_opened" | "review_requested" | "comment_mention" | "deploy_finished" | "publish_finished" | "alert_fired" | "alert_resolved" | "budget_reached" | "agent_needs_input" | "error_group_new";
+                                label: string;
+                                inApp: boolean;
+                                email: boolean;
+                                webhookEvent: string | null;
+                            }[];
+                            emailConfigured: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @enum {string} */
+                            kind: "build_failed" | "build_fixed" | "pipeline_failed" | "pipeline_fixed" | "merge_request_opened" | "review_requested" | "comment_mention" | "deploy_finished" | "publish_finished" | "alert_fired" | "alert_resolved" | "budget_reached" | "agent_needs_input" | "error_group_new";
+                            inApp: boolean;
+                            email: boolean;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** @enum {string} */
+                                kind: "build_failed" | "build_fixed" | "pipeline_failed" | "pipeline_fixed" | "merge_request_opened" | "review_requested" | "comment_mention" | "deploy_finished" | "publish_finished" | "alert_fired" | "alert_resolved" | "budget_reached" | "agent_needs_input" | "error_group_new";
+                                label: string;
+                                inApp: boolean;
+                                email: boolean;
+                                webhookEvent: string | null;
+                            }[];
+                            emailConfigured: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/smtp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            source: "admin" | "config" | "none";
+                            host: string | null;
+                            port: number | null;
+                            secure: boolean;
+                            user: string | null;
+                            passwordSet: boolean;
+                            from: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        host: string;
+                        port: number;
+                        secure: boolean;
+                        /** @default null */
+                        user?: string | null;
+                        password?: string | null;
+                        from: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            source: "admin" | "config" | "none";
+                            host: string | null;
+                            port: number | null;
+                            secure: boolean;
+                            user: string | null;
+                            passwordSet: boolean;
+                            from: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            source: "admin" | "config" | "none";
+                            host: string | null;
+                            port: number | null;
+                            secure: boolean;
+                            user: string | null;
+                            passwordSet: boolean;
+                            from: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/operations": {
         parameters: {
             query?: never;
@@ -7685,6 +8046,1547 @@ export interface paths {
                 };
             };
         };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{slug}/environments/{env}/errors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                    status?: "open" | "resolved" | "ignored";
+                };
+                header?: never;
+                path: {
+                    slug: string;
+                    env: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                /** @enum {string} */
+                                scope: "environment" | "instance";
+                                environmentId: string | null;
+                                projectId: string | null;
+                                fingerprint: string;
+                                type: string;
+                                message: string;
+                                count: number;
+                                firstSeen: string;
+                                lastSeen: string;
+                                lastStack: string | null;
+                                firstRelease: {
+                                    id: string | null;
+                                    label: string;
+                                } | null;
+                                lastRelease: {
+                                    id: string | null;
+                                    label: string;
+                                } | null;
+                                /** @enum {string} */
+                                status: "open" | "resolved" | "ignored";
+                                statusChangedAt: string | null;
+                                regressedAt: string | null;
+                                regressions: number;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{slug}/environments/{env}/errors/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    slug: string;
+                    env: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            group: {
+                                id: string;
+                                /** @enum {string} */
+                                scope: "environment" | "instance";
+                                environmentId: string | null;
+                                projectId: string | null;
+                                fingerprint: string;
+                                type: string;
+                                message: string;
+                                count: number;
+                                firstSeen: string;
+                                lastSeen: string;
+                                lastStack: string | null;
+                                firstRelease: {
+                                    id: string | null;
+                                    label: string;
+                                } | null;
+                                lastRelease: {
+                                    id: string | null;
+                                    label: string;
+                                } | null;
+                                /** @enum {string} */
+                                status: "open" | "resolved" | "ignored";
+                                statusChangedAt: string | null;
+                                regressedAt: string | null;
+                                regressions: number;
+                            };
+                            occurrences: {
+                                id: number;
+                                time: string;
+                                message: string;
+                                stack: string | null;
+                                attributes: {
+                                    [key: string]: unknown;
+                                };
+                                traceId: string | null;
+                                spanId: string | null;
+                                release: {
+                                    id: string | null;
+                                    label: string;
+                                } | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{slug}/environments/{env}/errors/{id}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Resolve, ignore or reopen a group (developers and above). A resolved group seen again reopens. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    slug: string;
+                    env: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "open" | "resolved" | "ignored";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @enum {string} */
+                            scope: "environment" | "instance";
+                            environmentId: string | null;
+                            projectId: string | null;
+                            fingerprint: string;
+                            type: string;
+                            message: string;
+                            count: number;
+                            firstSeen: string;
+                            lastSeen: string;
+                            lastStack: string | null;
+                            firstRelease: {
+                                id: string | null;
+                                label: string;
+                            } | null;
+                            lastRelease: {
+                                id: string | null;
+                                label: string;
+                            } | null;
+                            /** @enum {string} */
+                            status: "open" | "resolved" | "ignored";
+                            statusChangedAt: string | null;
+                            regressedAt: string | null;
+                            regressions: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/errors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                    status?: "open" | "resolved" | "ignored";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                /** @enum {string} */
+                                scope: "environment" | "instance";
+                                environmentId: string | null;
+                                projectId: string | null;
+                                fingerprint: string;
+                                type: string;
+                                message: string;
+                                count: number;
+                                firstSeen: string;
+                                lastSeen: string;
+                                lastStack: string | null;
+                                firstRelease: {
+                                    id: string | null;
+                                    label: string;
+                                } | null;
+                                lastRelease: {
+                                    id: string | null;
+                                    label: string;
+                                } | null;
+                                /** @enum {string} */
+                                status: "open" | "resolved" | "ignored";
+                                statusChangedAt: string | null;
+                                regressedAt: string | null;
+                                regressions: number;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/errors/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            group: {
+                                id: string;
+                                /** @enum {string} */
+                                scope: "environment" | "instance";
+                                environmentId: string | null;
+                                projectId: string | null;
+                                fingerprint: string;
+                                type: string;
+                                message: string;
+                                count: number;
+                                firstSeen: string;
+                                lastSeen: string;
+                                lastStack: string | null;
+                                firstRelease: {
+                                    id: string | null;
+                                    label: string;
+                                } | null;
+                                lastRelease: {
+                                    id: string | null;
+                                    label: string;
+                                } | null;
+                                /** @enum {string} */
+                                status: "open" | "resolved" | "ignored";
+                                statusChangedAt: string | null;
+                                regressedAt: string | null;
+                                regressions: number;
+                            };
+                            occurrences: {
+                                id: number;
+                                time: string;
+                                message: string;
+                                stack: string | null;
+                                attributes: {
+                                    [key: string]: unknown;
+                                };
+                                traceId: string | null;
+                                spanId: string | null;
+                                release: {
+                                    id: string | null;
+                                    label: string;
+                                } | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/errors/{id}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "open" | "resolved" | "ignored";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @enum {string} */
+                            scope: "environment" | "instance";
+                            environmentId: string | null;
+                            projectId: string | null;
+                            fingerprint: string;
+                            type: string;
+                            message: string;
+                            count: number;
+                            firstSeen: string;
+                            lastSeen: string;
+                            lastStack: string | null;
+                            firstRelease: {
+                                id: string | null;
+                                label: string;
+                            } | null;
+                            lastRelease: {
+                                id: string | null;
+                                label: string;
+                            } | null;
+                            /** @enum {string} */
+                            status: "open" | "resolved" | "ignored";
+                            statusChangedAt: string | null;
+                            regressedAt: string | null;
+                            regressions: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/errors/browser": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description An error in Orchard's own UI, reported by the signed-in person's browser. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @default Error */
+                        type?: string;
+                        message: string;
+                        stack?: string;
+                        url?: string;
+                        /** @enum {string} */
+                        source: "error" | "unhandledrejection" | "react";
+                        componentStack?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            groupId: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{slug}/environments/{env}/alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    slug: string;
+                    env: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: ({
+                                /** @enum {string} */
+                                kind: "error_rate";
+                                name: string;
+                                windowMinutes: number;
+                                /** @default 1 */
+                                for: number;
+                                /** @default true */
+                                enabled: boolean;
+                                threshold: number;
+                                id: string;
+                                environment: string;
+                                /** @enum {string} */
+                                state: "ok" | "pending" | "firing" | "resolved";
+                                lastValue: number | null;
+                                lastEvaluatedAt: string | null;
+                                lastError: string | null;
+                                stateSince: string;
+                                silencedUntil: string | null;
+                                createdAt: string;
+                                updatedAt: string;
+                            } | {
+                                /** @enum {string} */
+                                kind: "latency_p95";
+                                name: string;
+                                windowMinutes: number;
+                                /** @default 1 */
+                                for: number;
+                                /** @default true */
+                                enabled: boolean;
+                                threshold: number;
+                                id: string;
+                                environment: string;
+                                /** @enum {string} */
+                                state: "ok" | "pending" | "firing" | "resolved";
+                                lastValue: number | null;
+                                lastEvaluatedAt: string | null;
+                                lastError: string | null;
+                                stateSince: string;
+                                silencedUntil: string | null;
+                                createdAt: string;
+                                updatedAt: string;
+                            } | {
+                                /** @enum {string} */
+                                kind: "log_pattern";
+                                name: string;
+                                windowMinutes: number;
+                                /** @default 1 */
+                                for: number;
+                                /** @default true */
+                                enabled: boolean;
+                                pattern: string;
+                                /**
+                                 * @default words
+                                 * @enum {string}
+                                 */
+                                match: "words" | "substring";
+                                threshold: number;
+                                id: string;
+                                environment: string;
+                                /** @enum {string} */
+                                state: "ok" | "pending" | "firing" | "resolved";
+                                lastValue: number | null;
+                                lastEvaluatedAt: string | null;
+                                lastError: string | null;
+                                stateSince: string;
+                                silencedUntil: string | null;
+                                createdAt: string;
+                                updatedAt: string;
+                            } | {
+                                /** @enum {string} */
+                                kind: "metric_threshold";
+                                name: string;
+                                windowMinutes: number;
+                                /** @default 1 */
+                                for: number;
+                                /** @default true */
+                                enabled: boolean;
+                                metric: string;
+                                /** @enum {string} */
+                                aggregation: "avg" | "max" | "min" | "last";
+                                /** @enum {string} */
+                                operator: ">" | "<";
+                                /** @default {} */
+                                attributes: {
+                                    [key: string]: string;
+                                };
+                                threshold: number;
+                                id: string;
+                                environment: string;
+                                /** @enum {string} */
+                                state: "ok" | "pending" | "firing" | "resolved";
+                                lastValue: number | null;
+                                lastEvaluatedAt: string | null;
+                                lastError: string | null;
+                                stateSince: string;
+                                silencedUntil: string | null;
+                                createdAt: string;
+                                updatedAt: string;
+                            })[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    slug: string;
+                    env: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        kind: "error_rate";
+                        name: string;
+                        windowMinutes: number;
+                        /** @default 1 */
+                        for?: number;
+                        /** @default true */
+                        enabled?: boolean;
+                        threshold: number;
+                    } | {
+                        /** @enum {string} */
+                        kind: "latency_p95";
+                        name: string;
+                        windowMinutes: number;
+                        /** @default 1 */
+                        for?: number;
+                        /** @default true */
+                        enabled?: boolean;
+                        threshold: number;
+                    } | {
+                        /** @enum {string} */
+                        kind: "log_pattern";
+                        name: string;
+                        windowMinutes: number;
+                        /** @default 1 */
+                        for?: number;
+                        /** @default true */
+                        enabled?: boolean;
+                        pattern: string;
+                        /**
+                         * @default words
+                         * @enum {string}
+                         */
+                        match?: "words" | "substring";
+                        threshold: number;
+                    } | {
+                        /** @enum {string} */
+                        kind: "metric_threshold";
+                        name: string;
+                        windowMinutes: number;
+                        /** @default 1 */
+                        for?: number;
+                        /** @default true */
+                        enabled?: boolean;
+                        metric: string;
+                        /** @enum {string} */
+                        aggregation: "avg" | "max" | "min" | "last";
+                        /** @enum {string} */
+                        operator: ">" | "<";
+                        /** @default {} */
+                        attributes?: {
+                            [key: string]: string;
+                        };
+                        threshold: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            kind: "error_rate";
+                            name: string;
+                            windowMinutes: number;
+                            /** @default 1 */
+                            for: number;
+                            /** @default true */
+                            enabled: boolean;
+                            threshold: number;
+                            id: string;
+                            environment: string;
+                            /** @enum {string} */
+                            state: "ok" | "pending" | "firing" | "resolved";
+                            lastValue: number | null;
+                            lastEvaluatedAt: string | null;
+                            lastError: string | null;
+                            stateSince: string;
+                            silencedUntil: string | null;
+                            createdAt: string;
+                            updatedAt: string;
+                        } | {
+                            /** @enum {string} */
+                            kind: "latency_p95";
+                            name: string;
+                            windowMinutes: number;
+                            /** @default 1 */
+                            for: number;
+                            /** @default true */
+                            enabled: boolean;
+                            threshold: number;
+                            id: string;
+                            environment: string;
+                            /** @enum {string} */
+                            state: "ok" | "pending" | "firing" | "resolved";
+                            lastValue: number | null;
+                            lastEvaluatedAt: string | null;
+                            lastError: string | null;
+                            stateSince: string;
+                            silencedUntil: string | null;
+                            createdAt: string;
+                            updatedAt: string;
+                        } | {
+                            /** @enum {string} */
+                            kind: "log_pattern";
+                            name: string;
+                            windowMinutes: number;
+                            /** @default 1 */
+                            for: number;
+                            /** @default true */
+                            enabled: boolean;
+                            pattern: string;
+                            /**
+                             * @default words
+                             * @enum {string}
+                             */
+                            match: "words" | "substring";
+                            threshold: number;
+                            id: string;
+                            environment: string;
+                            /** @enum {string} */
+                            state: "ok" | "pending" | "firing" | "resolved";
+                            lastValue: number | null;
+                            lastEvaluatedAt: string | null;
+                            lastError: string | null;
+                            stateSince: string;
+                            silencedUntil: string | null;
+                            createdAt: string;
+                            updatedAt: string;
+                        } | {
+                            /** @enum {string} */
+                            kind: "metric_threshold";
+                            name: string;
+                            windowMinutes: number;
+                            /** @default 1 */
+                            for: number;
+                            /** @default true */
+                            enabled: boolean;
+                            metric: string;
+                            /** @enum {string} */
+                            aggregation: "avg" | "max" | "min" | "last";
+                            /** @enum {string} */
+                            operator: ">" | "<";
+                            /** @default {} */
+                            attributes: {
+                                [key: string]: string;
+                            };
+                            threshold: number;
+                            id: string;
+                            environment: string;
+                            /** @enum {string} */
+                            state: "ok" | "pending" | "firing" | "resolved";
+                            lastValue: number | null;
+                            lastEvaluatedAt: string | null;
+                            lastError: string | null;
+                            stateSince: string;
+                            silencedUntil: string | null;
+                            createdAt: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{slug}/alerts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    slug: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        kind: "error_rate";
+                        name: string;
+                        windowMinutes: number;
+                        /** @default 1 */
+                        for?: number;
+                        /** @default true */
+                        enabled?: boolean;
+                        threshold: number;
+                    } | {
+                        /** @enum {string} */
+                        kind: "latency_p95";
+                        name: string;
+                        windowMinutes: number;
+                        /** @default 1 */
+                        for?: number;
+                        /** @default true */
+                        enabled?: boolean;
+                        threshold: number;
+                    } | {
+                        /** @enum {string} */
+                        kind: "log_pattern";
+                        name: string;
+                        windowMinutes: number;
+                        /** @default 1 */
+                        for?: number;
+                        /** @default true */
+                        enabled?: boolean;
+                        pattern: string;
+                        /**
+                         * @default words
+                         * @enum {string}
+                         */
+                        match?: "words" | "substring";
+                        threshold: number;
+                    } | {
+                        /** @enum {string} */
+                        kind: "metric_threshold";
+                        name: string;
+                        windowMinutes: number;
+                        /** @default 1 */
+                        for?: number;
+                        /** @default true */
+                        enabled?: boolean;
+                        metric: string;
+                        /** @enum {string} */
+                        aggregation: "avg" | "max" | "min" | "last";
+                        /** @enum {string} */
+                        operator: ">" | "<";
+                        /** @default {} */
+                        attributes?: {
+                            [key: string]: string;
+                        };
+                        threshold: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            kind: "error_rate";
+                            name: string;
+                            windowMinutes: number;
+                            /** @default 1 */
+                            for: number;
+                            /** @default true */
+                            enabled: boolean;
+                            threshold: number;
+                            id: string;
+                            environment: string;
+                            /** @enum {string} */
+                            state: "ok" | "pending" | "firing" | "resolved";
+                            lastValue: number | null;
+                            lastEvaluatedAt: string | null;
+                            lastError: string | null;
+                            stateSince: string;
+                            silencedUntil: string | null;
+                            createdAt: string;
+                            updatedAt: string;
+                        } | {
+                            /** @enum {string} */
+                            kind: "latency_p95";
+                            name: string;
+                            windowMinutes: number;
+                            /** @default 1 */
+                            for: number;
+                            /** @default true */
+                            enabled: boolean;
+                            threshold: number;
+                            id: string;
+                            environment: string;
+                            /** @enum {string} */
+                            state: "ok" | "pending" | "firing" | "resolved";
+                            lastValue: number | null;
+                            lastEvaluatedAt: string | null;
+                            lastError: string | null;
+                            stateSince: string;
+                            silencedUntil: string | null;
+                            createdAt: string;
+                            updatedAt: string;
+                        } | {
+                            /** @enum {string} */
+                            kind: "log_pattern";
+                            name: string;
+                            windowMinutes: number;
+                            /** @default 1 */
+                            for: number;
+                            /** @default true */
+                            enabled: boolean;
+                            pattern: string;
+                            /**
+                             * @default words
+                             * @enum {string}
+                             */
+                            match: "words" | "substring";
+                            threshold: number;
+                            id: string;
+                            environment: string;
+                            /** @enum {string} */
+                            state: "ok" | "pending" | "firing" | "resolved";
+                            lastValue: number | null;
+                            lastEvaluatedAt: string | null;
+                            lastError: string | null;
+                            stateSince: string;
+                            silencedUntil: string | null;
+                            createdAt: string;
+                            updatedAt: string;
+                        } | {
+                            /** @enum {string} */
+                            kind: "metric_threshold";
+                            name: string;
+                            windowMinutes: number;
+                            /** @default 1 */
+                            for: number;
+                            /** @default true */
+                            enabled: boolean;
+                            metric: string;
+                            /** @enum {string} */
+                            aggregation: "avg" | "max" | "min" | "last";
+                            /** @enum {string} */
+                            operator: ">" | "<";
+                            /** @default {} */
+                            attributes: {
+                                [key: string]: string;
+                            };
+                            threshold: number;
+                            id: string;
+                            environment: string;
+                            /** @enum {string} */
+                            state: "ok" | "pending" | "firing" | "resolved";
+                            lastValue: number | null;
+                            lastEvaluatedAt: string | null;
+                            lastError: string | null;
+                            stateSince: string;
+                            silencedUntil: string | null;
+                            createdAt: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    slug: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{slug}/alerts/{id}/silence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Silence the rule until `until` (at most 30 days ahead), or lift the silence with `null`. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    slug: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        until: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            kind: "error_rate";
+                            name: string;
+                            windowMinutes: number;
+                            /** @default 1 */
+                            for: number;
+                            /** @default true */
+                            enabled: boolean;
+                            threshold: number;
+                            id: string;
+                            environment: string;
+                            /** @enum {string} */
+                            state: "ok" | "pending" | "firing" | "resolved";
+                            lastValue: number | null;
+                            lastEvaluatedAt: string | null;
+                            lastError: string | null;
+                            stateSince: string;
+                            silencedUntil: string | null;
+                            createdAt: string;
+                            updatedAt: string;
+                        } | {
+                            /** @enum {string} */
+                            kind: "latency_p95";
+                            name: string;
+                            windowMinutes: number;
+                            /** @default 1 */
+                            for: number;
+                            /** @default true */
+                            enabled: boolean;
+                            threshold: number;
+                            id: string;
+                            environment: string;
+                            /** @enum {string} */
+                            state: "ok" | "pending" | "firing" | "resolved";
+                            lastValue: number | null;
+                            lastEvaluatedAt: string | null;
+                            lastError: string | null;
+                            stateSince: string;
+                            silencedUntil: string | null;
+                            createdAt: string;
+                            updatedAt: string;
+                        } | {
+                            /** @enum {string} */
+                            kind: "log_pattern";
+                            name: string;
+                            windowMinutes: number;
+                            /** @default 1 */
+                            for: number;
+                            /** @default true */
+                            enabled: boolean;
+                            pattern: string;
+                            /**
+                             * @default words
+                             * @enum {string}
+                             */
+                            match: "words" | "substring";
+                            threshold: number;
+                            id: string;
+                            environment: string;
+                            /** @enum {string} */
+                            state: "ok" | "pending" | "firing" | "resolved";
+                            lastValue: number | null;
+                            lastEvaluatedAt: string | null;
+                            lastError: string | null;
+                            stateSince: string;
+                            silencedUntil: string | null;
+                            createdAt: string;
+                            updatedAt: string;
+                        } | {
+                            /** @enum {string} */
+                            kind: "metric_threshold";
+                            name: string;
+                            windowMinutes: number;
+                            /** @default 1 */
+                            for: number;
+                            /** @default true */
+                            enabled: boolean;
+                            metric: string;
+                            /** @enum {string} */
+                            aggregation: "avg" | "max" | "min" | "last";
+                            /** @enum {string} */
+                            operator: ">" | "<";
+                            /** @default {} */
+                            attributes: {
+                                [key: string]: string;
+                            };
+                            threshold: number;
+                            id: string;
+                            environment: string;
+                            /** @enum {string} */
+                            state: "ok" | "pending" | "firing" | "resolved";
+                            lastValue: number | null;
+                            lastEvaluatedAt: string | null;
+                            lastError: string | null;
+                            stateSince: string;
+                            silencedUntil: string | null;
+                            createdAt: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{slug}/alerts/{id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path: {
+                    slug: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: number;
+                                /** @enum {string} */
+                                from: "ok" | "pending" | "firing" | "resolved";
+                                /** @enum {string} */
+                                to: "ok" | "pending" | "firing" | "resolved";
+                                value: number | null;
+                                silenced: boolean;
+                                at: string;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{slug}/environments/{env}/telemetry/logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Log records newest first: words, "phrases" and `attr.key=value` in `q`, `severity` at least, `attr=key=value`, `service`, `traceId`/`spanId`, `from`/`to` (default the last hour); keyset-paged by `cursor`. */
+        get: {
+            parameters: {
+                query?: {
+                    q?: string;
+                    severity?: string;
+                    attr?: string | string[];
+                    service?: string;
+                    traceId?: string;
+                    spanId?: string;
+                    from?: string;
+                    to?: string;
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path: {
+                    slug: string;
+                    env: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                time: string;
+                                observedTime: string | null;
+                                severityNumber: number;
+                                severityText: string;
+                                body: string;
+                                serviceName: string;
+                                attributes: {
+                                    [key: string]: unknown;
+                                };
+                                resource: {
+                                    [key: string]: unknown;
+                                };
+                                traceId: string | null;
+                                spanId: string | null;
+                                traceUrl: string | null;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{slug}/environments/{env}/telemetry/traces": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Traces with spans in the range, newest first, each summarised by its root span. */
+        get: {
+            parameters: {
+                query?: {
+                    from?: string;
+                    to?: string;
+                    minDurationMs?: number;
+                    errors?: "true" | "false";
+                    name?: string;
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path: {
+                    slug: string;
+                    env: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                traceId: string;
+                                rootName: string;
+                                serviceName: string;
+                                start: string;
+                                durationMs: number;
+                                spanCount: number;
+                                error: boolean;
+                                orchard: boolean;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{slug}/environments/{env}/telemetry/traces/{traceId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Every span of a trace (the app's and Orchard's) with offsets for a waterfall. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    slug: string;
+                    env: string;
+                    traceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            traceId: string;
+                            start: string;
+                            durationUs: number;
+                            spanCount: number;
+                            error: boolean;
+                            spans: {
+                                spanId: string;
+                                parentSpanId: string | null;
+                                name: string;
+                                kind: number;
+                                serviceName: string;
+                                start: string;
+                                offsetUs: number;
+                                durationUs: number;
+                                statusCode: number;
+                                statusMessage: string;
+                                error: boolean;
+                                /** @enum {string} */
+                                source: "app" | "orchard";
+                                attributes: {
+                                    [key: string]: unknown;
+                                };
+                                resource: {
+                                    [key: string]: unknown;
+                                };
+                                events: {
+                                    [key: string]: unknown;
+                                }[];
+                                logCount: number;
+                                depth: number;
+                                logsUrl: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{slug}/environments/{env}/telemetry/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    from?: string;
+                    to?: string;
+                };
+                header?: never;
+                path: {
+                    slug: string;
+                    env: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                name: string;
+                                kind: string;
+                                unit: string;
+                                description: string;
+                                monotonic: boolean | null;
+                                temporality: number | null;
+                                lastSeen: string;
+                                aggregations: ("avg" | "min" | "max" | "sum" | "last" | "rate" | "delta" | "p50" | "p95" | "p99")[];
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{slug}/environments/{env}/telemetry/metrics/series": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description One metric in time buckets: avg|min|max|sum|last for gauges, rate|delta for counters, p50|p95|p99 for histograms; one line per value of `groupBy`. */
+        get: {
+            parameters: {
+                query: {
+                    name: string;
+                    from?: string;
+                    to?: string;
+                    step?: number;
+                    aggregation?: "avg" | "min" | "max" | "sum" | "last" | "rate" | "delta" | "p50" | "p95" | "p99";
+                    groupBy?: string;
+                };
+                header?: never;
+                path: {
+                    slug: string;
+                    env: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            name: string;
+                            kind: string;
+                            unit: string;
+                            /** @enum {string} */
+                            aggregation: "avg" | "min" | "max" | "sum" | "last" | "rate" | "delta" | "p50" | "p95" | "p99";
+                            stepSeconds: number;
+                            truncated: boolean;
+                            series: {
+                                group: string | null;
+                                points: {
+                                    t: string;
+                                    v: number | null;
+                                }[];
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;

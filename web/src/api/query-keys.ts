@@ -12,6 +12,9 @@ export const keys = {
   tokens: ['tokens'] as const,
   passkeys: ['passkeys'] as const,
   passkeyPolicy: ['passkey-policy'] as const,
+  notifications: ['notifications'] as const,
+  notificationPreferences: ['notification-preferences'] as const,
+  smtpSettings: ['smtp-settings'] as const,
   oidcProviders: ['oidc-providers'] as const,
   systemWarnings: ['system', 'warnings'] as const,
   // The main loop: operations, the Studio, environments.
@@ -26,6 +29,8 @@ export const keys = {
   references: (id: string) => ['blueprint', id, 'references'] as const,
   environments: (slug: string) => ['project', slug, 'environments'] as const,
   releases: (slug: string) => ['project', slug, 'releases'] as const,
+  alertRules: (slug: string, env: string) => ['project', slug, 'alerts', env] as const,
+  alertEvents: (slug: string, id: string) => ['project', slug, 'alert-events', id] as const,
   artifacts: (operationId: string) => ['operation', operationId, 'artifacts'] as const,
   // Code and review: repository, issues, merge requests, pipelines, webhooks; operations list; LLM.
   branches: (slug: string) => ['project', slug, 'branches'] as const,

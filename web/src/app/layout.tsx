@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import type { User } from '../api/identity-types.ts';
+import { NotificationBell } from '../features/notifications/notification-bell.tsx';
 import { Badge } from '../widgets/badge.tsx';
 import { Button } from '../widgets/button.tsx';
 import { Logo } from './logo.tsx';
@@ -96,6 +97,7 @@ export function AppShell({
               </Button>
             </div>
           </div>
+          <NotificationBell />
         </div>
       </header>
       <SystemWarningsBanner />

@@ -37,7 +37,22 @@ const AgentSessionPage = lazy(() =>
 const AccountLinkPage = lazy(() =>
   import('../pages/account-link.tsx').then((m) => ({ default: m.AccountLinkPage })),
 );
+const NotificationsPage = lazy(() =>
+  import('../pages/notifications.tsx').then((m) => ({ default: m.NotificationsPage })),
+);
+const EnvironmentAlertsPage = lazy(() =>
+  import('../pages/environment-alerts.tsx').then((m) => ({ default: m.EnvironmentAlertsPage })),
+);
+const EnvironmentErrorsPage = lazy(() =>
+  import('../pages/environment-errors.tsx').then((m) => ({ default: m.EnvironmentErrorsPage })),
+);
+const EnvironmentErrorGroupPage = lazy(() =>
+  import('../pages/environment-error-group.tsx').then((m) => ({ default: m.EnvironmentErrorGroupPage })),
+);
 const AdminPage = lazy(() => import('../pages/admin.tsx').then((m) => ({ default: m.AdminPage })));
+const EnvironmentTelemetryPage = lazy(() =>
+  import('../pages/environment-telemetry.tsx').then((m) => ({ default: m.EnvironmentTelemetryPage })),
+);
 const AgentSessionLinkPage = lazy(() =>
   import('../pages/agent-session-link.tsx').then((m) => ({ default: m.AgentSessionLinkPage })),
 );
@@ -73,6 +88,10 @@ export const routes: AppRoute[] = [
   { path: '/projects/:slug', page: ProjectPage },
   { path: '/projects/:slug/blueprints/:id', page: StudioPage, wide: true },
   { path: '/projects/:slug/environments', page: EnvironmentsPage },
+  { path: '/projects/:slug/environments/:env/telemetry', page: EnvironmentTelemetryPage },
+  { path: '/projects/:slug/environments/:env/errors', page: EnvironmentErrorsPage },
+  { path: '/projects/:slug/environments/:env/errors/:id', page: EnvironmentErrorGroupPage },
+  { path: '/projects/:slug/environments/:env/alerts', page: EnvironmentAlertsPage },
   { path: '/operations/:id', page: OperationPage },
   // Code and review.
   { path: '/projects/:slug/code', page: RepoPage },
@@ -94,6 +113,7 @@ export const routes: AppRoute[] = [
   { path: '/agent-sessions/:id', page: AgentSessionLinkPage },
   { path: '/operations', page: OperationsPage, nav: 'Operations' },
   { path: '/llm', page: LlmPage, nav: 'LLM' },
+  { path: '/notifications', page: NotificationsPage },
   { path: '/settings', page: SettingsPage, nav: 'Settings' },
   { path: '/admin', page: AdminPage, nav: 'Admin', adminNav: true },
 ];

@@ -1,5 +1,6 @@
 import { Link } from '../app/router.tsx';
 import { useUser } from '../app/session.ts';
+import { NotificationPreferencesCard } from '../features/notifications/notification-preferences-card.tsx';
 import { PasskeysCard } from '../features/passkeys/passkeys-card.tsx';
 import { DelegationsCard } from '../features/principals/delegations-card.tsx';
 import { ApiTokens } from '../features/tokens/api-tokens.tsx';
@@ -32,6 +33,7 @@ export function SettingsPage() {
         <PasskeysCard />
         <ApiTokens />
         <DelegationsCard />
+        <NotificationPreferencesCard />
       </div>
     </>
   );

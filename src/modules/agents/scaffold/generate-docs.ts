@@ -120,6 +120,8 @@ ${todo}
 - \`lib/\`: the server (router, store, validation, HTML); \`lib/pages/\`: one renderer per page kind.
 - \`public/theme.css\`: the design tokens as CSS variables; \`public/app.css\`: the styles using them.
 - \`public/orchard-preview.js\`: tells Orchard's preview pane which page is open (only inside its frame).
+- \`lib/telemetry.js\`: a server span and a log record per request, sent to Orchard over OTLP/JSON when it
+  sets \`OTEL_EXPORTER_OTLP_ENDPOINT\`; \`public/orchard-errors.js\` reports the page's errors through it.
 - \`test/\`: the tests, run by \`node --test\` and by Orchard's pipeline (\`.orchard/pipeline.yml\`), which
   also writes their JUnit report to \`reports/junit.xml\` for the pipeline page.
 - \`docs/spec.md\`: the spec this app was built from.

@@ -73,7 +73,12 @@ describe("the proxy's budget gate for agent sessions", () => {
       env: {},
       recorder: { lingerMs: 60_000 },
     });
-    const gate = sessionBudgetGate({ db: database.db, llm: gateway });
+    const reached: unknown[] = [];
+    const gate = sessionBudgetGate({
+      db: database.db,
+      llm: gateway,
+      onBudgetReached: async (r) => void reached.push(r),
+    });
     const id = await session({ maxTokens: 1_000 });
     expect(await gate({ agentSessionId: id })).toEqual({ ok: true });
     book(gateway, id, 600);
@@ -85,10 +90,11 @@ describe("the proxy's budget gate for agent sessions", () => {
       [id],
     );
     expect(rows[0].n).toBe(0);
-    expect(await gate({ agentSessionId: id })).toEqual({
-      ok: false,
-      message: "The agent session's token budget is spent: 1000 of 1000 tokens.",
-    });
+    expect(reached).toEqual([]);
+    const message = "The agent session's token budget is spent: 1000 of 1000 tokens.";
+    expect(await gate({ agentSessionId: id })).toMatchObject({ ok: false, message });
+    // Who should hear of it (notifications) is told, with the session and its project.
+    expect(reached).toEqual([{ sessionId: id, projectId, startedBy: null, message }]);
     await gateway.flush();
     expect(await gate({ agentSessionId: id })).toMatchObject({ ok: false });
   });

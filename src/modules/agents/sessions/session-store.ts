@@ -129,9 +129,9 @@ export async function findSession(db: Queryable, id: string): Promise<SessionRow
 export async function findSessionBudget(
   db: Queryable,
   id: string,
-): Promise<Pick<SessionRow, 'status' | 'budget'> | undefined> {
-  const { rows } = await db.query<Pick<SessionRow, 'status' | 'budget'>>(
-    'SELECT status, budget FROM agent_sessions WHERE id = $1',
+): Promise<Pick<SessionRow, 'status' | 'budget' | 'project_id' | 'started_by'> | undefined> {
+  const { rows } = await db.query<Pick<SessionRow, 'status' | 'budget' | 'project_id' | 'started_by'>>(
+    'SELECT status, budget, project_id, started_by FROM agent_sessions WHERE id = $1',
     [id],
   );
   return rows[0];

@@ -1,5 +1,6 @@
 import type { RequestContext } from '../../../platform/context.ts';
 import { withTransaction } from '../../../platform/db/pool.ts';
+import { isSystemActor } from '../../../platform/http/actor.ts';
 import { traceparentOf } from '../../../platform/tracing.ts';
 import { recordAudit } from '../../identity/index.ts';
 import type { ProjectRow } from '../../projects/index.ts';
@@ -87,7 +88,23 @@ export async function deployRelease(
       },
     );
   }
-  return (await findEnvironment(db, environment.id))!;
+  const serving = (await findEnvironment(db, environment.id))!;
+  await deps
+    .onDeployed?.({
+      deploymentId: deployment.id,
+      kind: input.kind,
+      environment: {
+        id: serving.id,
+        name: serving.name,
+        kind: serving.kind,
+        projectId: project.id,
+        projectSlug: project.slug,
+      },
+      release: { id: release.id, sha: release.sha },
+      actorId: isSystemActor(ctx.actor) ? null : (ctx.actor.delegation?.byUserId ?? ctx.actor.userId),
+    })
+    .catch((error: Error) => deps.logger.error({ err: error }, 'the news of a deploy was not recorded'));
+  return serving;
 }
 
 /** The environment's label: kept once assigned; the hashed form when the plain one is another's. */

@@ -27,6 +27,11 @@ export interface LaunchOptions {
   orchardOrigins?: () => string;
   /** Called as soon as the process exists (so a stopping supervisor can kill it mid health check). */
   onStarted?(proc: AppProcess): void;
+  /**
+   * OTEL_* for the app: where it exports its telemetry, with its environment's ingest token (the
+   * composition root asks the observability module). The app's own `env` in app.yml wins.
+   */
+  telemetryEnv?(env: EnvironmentWithSlug): Promise<Record<string, string>>;
 }
 
 export type LaunchResult =
@@ -57,6 +62,11 @@ export async function launchRelease(o: LaunchOptions): Promise<LaunchResult> {
   } catch (error) {
     return { ok: false, reason: (error as Error).message.replace(/\.$/, '') };
   }
+  // Telemetry is a convenience: an app starts without it rather than not at all.
+  const telemetry = await (o.telemetryEnv?.(env) ?? Promise.resolve({})).catch((error: Error) => {
+    o.log.note(`⚠ Telemetry is off for this start: ${error.message}`);
+    return {} as Record<string, string>;
+  });
   const port = await freePort();
   const short = release.sha.slice(0, 7);
   o.log.note(`▶ Starting release ${short} on port ${port}: ${settings.start}`);
@@ -71,6 +81,7 @@ export async function launchRelease(o: LaunchOptions): Promise<LaunchResult> {
     start: settings.start,
     port,
     env: {
+      ...telemetry,
       ...settings.env,
       ORCHARD_PROJECT: env.slug,
       ORCHARD_ENVIRONMENT: env.name,

@@ -37,6 +37,10 @@ export interface DeployRuntimeOptions {
   isolation?: Isolation;
   /** Launches of apps are spans when on. */
   tracing?: Tracing;
+  /** OTEL_* for each start of an app: its telemetry goes to Orchard (see LaunchOptions). */
+  telemetryEnv?: SupervisorOptions['telemetryEnv'];
+  /** Told once a deploy, publish or rollback serves traffic (see DeployDeps). */
+  onDeployed?: DeployDeps['onDeployed'];
 }
 
 /** How long the proxy trusts a database answer for a label another process supervises. */
@@ -74,6 +78,7 @@ export class DeployRuntime {
       supervisor: this.supervisor,
       supervising: () => supervise,
       isolation: o.isolation,
+      onDeployed: o.onDeployed,
     };
     this.proxy = createAppProxy({
       domain: o.config.deploy.domain,

@@ -51,6 +51,8 @@ export interface SupervisorOptions {
   isolation?: Isolation;
   /** Launches are spans when on (default off). */
   tracing?: Tracing;
+  /** OTEL_* for each start of an app (see LaunchOptions). */
+  telemetryEnv?: LaunchOptions['telemetryEnv'];
 }
 
 /** What one Orchard process knows about an environment it supervises. */
@@ -292,6 +294,9 @@ export class Supervisor {
         attributes: {
           'orchard.project.slug': env.slug,
           'orchard.environment': env.name,
+          // Stored with the environment's own telemetry (its trace waterfall shows the launch).
+          'orchard.environment_id': env.id,
+          'orchard.project.id': env.project_id,
           'orchard.deploy.restart': !deploy,
           ...(release ? { 'orchard.release.id': release.id, 'orchard.release.sha': release.sha } : {}),
         },

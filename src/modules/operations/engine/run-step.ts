@@ -33,6 +33,18 @@ export interface StepRunnerDeps {
   releaseGraceMs?: number;
   /** A span per attempt when on (default off). */
   tracing?: Tracing;
+  /** Told when a step fails for good (its operation fails); must not throw or wait. */
+  onStepFailed?: (failure: StepFailure) => void;
+}
+
+/** A step that failed for good, with the error its handler threw. */
+export interface StepFailure {
+  operationId: string;
+  kind: string;
+  step: string;
+  handler: string;
+  attempt: number;
+  error: unknown;
 }
 
 /**
@@ -71,6 +83,20 @@ export async function runStep(
   let result: FinishResult | undefined;
   if (outcome) {
     result = await finishWithRetries(deps, job, outcome, Math.round(ranMs));
+    if (outcome.kind === 'failed' && result?.applied && result.status === 'failed' && deps.onStepFailed) {
+      try {
+        deps.onStepFailed({
+          operationId: job.operationId,
+          kind: job.kind,
+          step: job.key,
+          handler: job.handler,
+          attempt: job.attempt,
+          error: outcome.error,
+        });
+      } catch (error) {
+        deps.logger.warn({ err: error, operationId: job.operationId }, 'the step-failure hook failed');
+      }
+    }
     if (result && !result.applied)
       deps.logger.warn(
         { operationId: job.operationId, step: job.key },

@@ -10,7 +10,7 @@ import { StepCompleter } from './complete-steps.ts';
 import { reapExpiredLeases } from './reap-leases.ts';
 import type { Registry } from './registry.ts';
 import { renewLeases } from './renew-leases.ts';
-import { runStep } from './run-step.ts';
+import { runStep, type StepRunnerDeps } from './run-step.ts';
 
 export interface WorkerPoolOptions {
   res: Resources & { bus: EventBus };
@@ -29,6 +29,8 @@ export interface WorkerPoolOptions {
   stopGraceMs?: number;
   /** Jitter source for retry backoff (tests inject it). */
   random?: () => number;
+  /** Told when a step fails for good (error reporting records unexpected errors). */
+  onStepFailed?: StepRunnerDeps['onStepFailed'];
 }
 
 export interface WorkerPool {
@@ -140,6 +142,7 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
     random: options.random,
     completer: new StepCompleter(db, clock),
     tracing: res.tracing,
+    onStepFailed: options.onStepFailed,
   };
 
   const every = (ms: number, fn: () => void) => {

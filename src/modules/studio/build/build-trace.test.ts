@@ -184,6 +184,16 @@ describe('a build traced end to end', () => {
         .sort(),
     ).toEqual(jobs.map((j) => j.spanContext().spanId).sort());
     expect(named('deploy launch').map((s) => parentId(s))).toContain(stepSpan('deploy').spanContext().spanId);
+    // The preview's deploy and its browser check say which environment they are about, so they are
+    // stored with its telemetry (its trace waterfall shows them).
+    const deployEnv = stepSpan('deploy').attributes['orchard.environment_id'];
+    expect(deployEnv).toMatch(/^[0-9a-f-]{36}$/);
+    const browserChecks = all.filter((s) => s.name.endsWith(' verify/browser'));
+    expect(browserChecks.map((s) => s.name)).not.toEqual([]);
+    // The preview's check, then staging's once main is released: each about the environment it checks.
+    const checked = browserChecks.map((s) => s.attributes['orchard.environment_id']);
+    expect(checked).toContain(deployEnv);
+    for (const env of checked) expect(env).toMatch(/^[0-9a-f-]{36}$/);
 
     // Step logs carry the trace too.
     expect(t.logs.some((line) => line.includes(`"trace_id":"${traceId}"`))).toBe(true);

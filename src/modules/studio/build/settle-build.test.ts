@@ -156,6 +156,12 @@ describe('a build whose browser check is lost', () => {
     );
     expect(await blueprintStatus(blueprintId)).toBe('ready');
     expect(await latestFeature(blueprintId)).toMatchObject({ phase: 'failed' });
+    // Whoever asked for the build is told it failed, with the step that failed.
+    const kinds = async () =>
+      ((await api('GET', '/api/me/notifications')).json().items as Array<{ kind: string; link: string }>)
+        .filter((n) => n.kind.startsWith('build_') && n.link.includes(operationId))
+        .map((n) => n.kind);
+    expect(await kinds()).toEqual(['build_failed']);
     const chat = await api('POST', `/api/blueprints/${blueprintId}/messages`, {
       content: 'add entity Tag with name:text!',
       mode: 'rules',
@@ -172,5 +178,7 @@ describe('a build whose browser check is lost', () => {
     const moves = (await latestFeature(blueprintId)).history.map((m: { to: string }) => m.to);
     expect(moves.at(-1)).toBe('done');
     expect(moves.indexOf('failed')).toBeGreaterThan(moves.indexOf('deploy'));
+    // …and that it is fixed, once.
+    expect(await kinds()).toEqual(['build_fixed', 'build_failed']);
   });
 });

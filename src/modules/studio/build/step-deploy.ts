@@ -1,3 +1,4 @@
+import { markSpanEnvironment } from '../../../platform/tracing.ts';
 import { deployRef, previewName } from '../../deploy/index.ts';
 import type { StepContext } from '../../operations/index.ts';
 import { actorOf, type StudioDeps } from '../deps.ts';
@@ -27,6 +28,8 @@ export async function deployStep(deps: StudioDeps, ctx: StepContext<BuildInput>)
       signal: ctx.signal,
     },
   );
+  // The step's span (and its children) belong to the preview's telemetry too.
+  markSpanEnvironment({ id: environment.id, projectId: environment.project_id });
   const url = deps.deploy.urls.app(environment.host_label);
   await ctx.emit({
     type: 'artifact',

@@ -1,3 +1,4 @@
+import { withTransaction } from '../../../platform/db/pool.ts';
 import { ForbiddenError } from '../../../platform/errors.ts';
 import { APP_SETTINGS_PATH } from '../../deploy/index.ts';
 import {
@@ -22,6 +23,7 @@ import { setBlueprintStatus } from '../store.ts';
 import { awaitOperation } from './await-operation.ts';
 import type { BuildInput, ImplementOutput } from './build-input.ts';
 import { loadBuild } from './build-step.ts';
+import { reportBuildOutcome } from './report-build-outcome.ts';
 
 /** main's pipeline and release are bounded by their own timeouts; this only bounds the wait. */
 const MAIN_WAIT_MS = 60 * 60_000;
@@ -46,6 +48,9 @@ export async function landStep(deps: StudioDeps, ctx: StepContext<BuildInput>): 
   const landed = await land(deps, ctx);
   // Verified on its preview, the Blueprint is built (again, after a retry of this step).
   await setBlueprintStatus(deps.db, ctx.input.blueprintId, 'built');
+  await withTransaction(deps.db, (tx) =>
+    reportBuildOutcome(deps, tx, ctx.input, { operationId: ctx.operationId, failed: false }),
+  );
   return landed;
 }
 

@@ -1,4 +1,5 @@
 import { SYSTEM_ACTOR } from '../../../platform/http/actor.ts';
+import { markSpanEnvironment } from '../../../platform/tracing.ts';
 import type { VerificationResult } from '../../automation/index.ts';
 import { deployRelease, prepareRelease } from '../../deploy/index.ts';
 import { branchHead, DEFAULT_BRANCH, repositoryPath } from '../../git/index.ts';
@@ -61,6 +62,7 @@ export async function deployMainStep(
     ctx: { actor: SYSTEM_ACTOR },
     operationId: ctx.operationId,
   });
+  markSpanEnvironment({ id: environment.id, projectId: environment.project_id });
   const url = deps.deploy.urls.app(environment.host_label);
   await ctx.emit({
     type: 'artifact',

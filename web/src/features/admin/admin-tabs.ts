@@ -1,4 +1,5 @@
 import type { ComponentType } from 'react';
+import { ErrorsPanel } from '../errors/errors-panel.tsx';
 import { AdminDelegationsCard } from '../principals/admin-delegations-card.tsx';
 import { ServiceAccountsCard } from '../principals/service-accounts-card.tsx';
 import { AuditPanel } from './audit-panel.tsx';
@@ -7,7 +8,15 @@ import { LlmPanel } from './llm-panel.tsx';
 import { TokensPanel } from './tokens-panel.tsx';
 import { UsersPanel } from './users-panel.tsx';
 
-export type AdminTab = 'users' | 'service-accounts' | 'tokens' | 'delegations' | 'audit' | 'llm' | 'instance';
+export type AdminTab =
+  | 'users'
+  | 'service-accounts'
+  | 'tokens'
+  | 'delegations'
+  | 'audit'
+  | 'llm'
+  | 'instance'
+  | 'errors';
 
 /**
  * The admin panel's tabs, in order; the first is the default. A new tab is one entry here and a
@@ -19,6 +28,7 @@ export const ADMIN_TABS: ReadonlyArray<{ key: AdminTab; label: string; Panel: Co
   { key: 'tokens', label: 'Tokens', Panel: TokensPanel },
   { key: 'delegations', label: 'Delegations', Panel: AdminDelegationsCard },
   { key: 'audit', label: 'Audit log', Panel: AuditPanel },
+  { key: 'errors', label: 'Errors', Panel: ErrorsPanel },
   { key: 'llm', label: 'LLM', Panel: LlmPanel },
   { key: 'instance', label: 'Instance', Panel: InstancePanel },
 ];

@@ -1,11 +1,15 @@
 import type { Environment } from '../../api/env-types.ts';
 import type { ProjectRole } from '../../api/project-types.ts';
+import { Link } from '../../app/router.tsx';
 import { ErrorAlert } from '../../widgets/alert.tsx';
 import { Badge } from '../../widgets/badge.tsx';
-import { Button } from '../../widgets/button.tsx';
+import { Button, buttonClass } from '../../widgets/button.tsx';
 import { ConfirmButton } from '../../widgets/confirm-button.tsx';
 import { formatDateTime, formatRelative } from '../../widgets/format.ts';
+import { alertsPath } from '../alerts/alerts-path.ts';
+import { environmentErrorsPath } from '../errors/error-scope.ts';
 import { roleAtLeast } from '../projects/roles.ts';
+import { telemetryPage } from '../telemetry/telemetry-paths.ts';
 import { AccessActions, AccessBadge, NewShareLink } from './env-access.tsx';
 import { EnvStatusBadge, envTitle, ReleaseTag } from './env-badges.tsx';
 import {
@@ -102,6 +106,15 @@ export function EnvironmentList({
                   >
                     Logs
                   </Button>
+                  <Link to={telemetryPage(slug, env.name)} className={buttonClass('ghost', 'sm')}>
+                    Telemetry
+                  </Link>
+                  <Link to={alertsPath(slug, env.name)} className={buttonClass('ghost', 'sm')}>
+                    Alerts
+                  </Link>
+                  <Link to={environmentErrorsPath(slug, env.name)} className={buttonClass('ghost', 'sm')}>
+                    Errors
+                  </Link>
                   <AccessActions
                     env={env}
                     canSwitch={roleAtLeast(role, 'maintainer')}

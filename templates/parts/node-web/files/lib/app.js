@@ -17,6 +17,7 @@ import { renderers } from './pages/index.js';
 import { Records } from './records.js';
 import { Router } from './router.js';
 import { Store } from './store.js';
+import { endRequestSpan, flushTelemetry, reportBrowserError, startRequestSpan } from './telemetry.js';
 
 const PUBLIC_DIR = new URL('../public/', import.meta.url);
 const CONTENT_TYPES = {
@@ -32,6 +33,12 @@ export async function createApp({ dataDir }) {
   const records = new Records(store, models);
   const router = new Router();
   router.add('GET', '/health', ({ res }) => sendJson(res, 200, { status: 'ok' }));
+  // The page's own errors (public/orchard-errors.js), forwarded with the app's telemetry.
+  router.add('POST', '/__telemetry/errors', async ({ req, res }) => {
+    const { data } = await readBody(req);
+    reportBrowserError(data);
+    res.writeHead(204).end();
+  });
   await registerAssets(router);
   registerApi(router, records, customEndpoints);
   registerPages(router, records);
@@ -46,6 +53,7 @@ export async function createApp({ dataDir }) {
         server.closeIdleConnections();
       });
       await store.close();
+      await flushTelemetry();
     },
   };
 }
@@ -96,6 +104,22 @@ function registerPages(router, records) {
 async function handle(router, req, res) {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const wantsJson = url.pathname === '/health' || url.pathname === '/api' || url.pathname.startsWith('/api/');
+  // A server span and a log record per request (health probes and the error reports left out).
+  const traced = url.pathname !== '/health' && url.pathname !== '/__telemetry/errors';
+  const span = traced ? startRequestSpan(req) : undefined;
+  let route;
+  let failure;
+  if (span) {
+    res.on('finish', () =>
+      endRequestSpan(span, {
+        method: req.method,
+        path: url.pathname,
+        route,
+        status: res.statusCode,
+        error: failure,
+      }),
+    );
+  }
   try {
     // Node leaves the body out of HEAD responses by itself.
     const found = router.match(req.method === 'HEAD' ? 'GET' : req.method, url.pathname);
@@ -104,11 +128,13 @@ async function handle(router, req, res) {
       res.setHeader('allow', found.allowed.join(', '));
       throw new HttpError(405, `${req.method} is not allowed here; use ${found.allowed.join(' or ')}`);
     }
+    route = found.pattern;
     const query = Object.fromEntries(url.searchParams);
     await found.handler({ req, res, params: found.params, query, path: url.pathname });
   } catch (error) {
     const status = error instanceof HttpError ? error.status : 500;
     if (status === 500) console.error(error);
+    failure = error;
     const message = status === 500 ? 'Something went wrong on our side' : error.message;
     if (res.headersSent) return void res.destroy();
     if (wantsJson) {

@@ -44,7 +44,8 @@ export function layout(site, { title, body, path }) {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title === site.name ? site.name : `${title} · ${site.name}`}</title>
-${site.styles.map((href) => html`<link rel="stylesheet" href="${href}">\n`)}<script src="/assets/orchard-preview.js" defer></script>
+${site.styles.map((href) => html`<link rel="stylesheet" href="${href}">\n`)}<script src="/assets/orchard-errors.js"></script>
+<script src="/assets/orchard-preview.js" defer></script>
 </head>
 <body>
 <header class="site-header"><div class="container">

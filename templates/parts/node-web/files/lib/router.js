@@ -20,7 +20,7 @@ export class Router {
   }
 
   /**
-   * Returns `{ handler, params }`, `{ allowed }` when only other methods match, or null. The route
+   * Returns `{ handler, params, pattern }`, `{ allowed }` when only other methods match, or null. The route
    * with the fewest parameters wins, so `/api/posts/popular` beats `/api/posts/:id`.
    */
   match(method, pathname) {
@@ -41,6 +41,6 @@ export class Router {
     } catch {
       return null;
     }
-    return { handler: best.route.handler, params };
+    return { handler: best.route.handler, params, pattern: best.route.pattern };
   }
 }
