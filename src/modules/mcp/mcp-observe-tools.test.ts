@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { bearer } from '../../../test/app.ts';
 import { addMember } from '../../../test/git.ts';
 import { type DeployFixture, deployFixture } from '../../../test/support/deploy-fixture.ts';
+import { until } from '../../../test/support/until.ts';
 import {
   createWorkerPool,
   defineStep,
@@ -200,6 +201,114 @@ describe('get_app_logs', () => {
       slug: f.slug,
       env: 'staging',
     });
+    expect(outsider).toMatchObject({ isError: true, text: expect.stringMatching(/not a member of project/) });
+  });
+});
+
+describe("an app's telemetry", () => {
+  it('searches its logs, reads a trace, lists its errors and alert rules, as the routes do (viewers)', async () => {
+    // Staging runs since the test above; its app reports over OTLP with its environment's token.
+    const env = (
+      await f.t.res.db.query<{ id: string; project_id: string }>(
+        "SELECT e.id, e.project_id FROM environments e JOIN projects p ON p.id = e.project_id WHERE p.slug = $1 AND e.name = 'staging'",
+        [f.slug],
+      )
+    ).rows[0]!;
+    const otel = await f.t.res.telemetry.envFor(
+      { environmentId: env.id, projectId: env.project_id },
+      { baseUrl: base, serviceName: 'shop' },
+    );
+    const headers = {
+      authorization: decodeURIComponent(otel.OTEL_EXPORTER_OTLP_HEADERS!.split('=')[1]!),
+      'content-type': 'application/json',
+    };
+    const traceId = 'ab'.repeat(16);
+    const now = BigInt(Date.now()) * 1_000_000n;
+    const exception = [
+      { key: 'exception.type', value: { stringValue: 'TypeError' } },
+      { key: 'exception.message', value: { stringValue: 'basket is undefined' } },
+    ];
+    const traces = await fetch(`${base}/otlp/v1/traces`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({
+        resourceSpans: [
+          {
+            scopeSpans: [
+              {
+                spans: [
+                  {
+                    traceId,
+                    spanId: 'cd'.repeat(8),
+                    name: 'POST /checkout',
+                    kind: 2,
+                    startTimeUnixNano: String(now),
+                    endTimeUnixNano: String(now + 3_000_000n),
+                    status: { code: 2 },
+                    events: [{ name: 'exception', timeUnixNano: String(now), attributes: exception }],
+                  },
+                ],
+              },
+            ],
+          },
+        ],
+      }),
+    });
+    expect(traces.status).toBe(200);
+    const logs = await fetch(`${base}/otlp/v1/logs`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({
+        resourceLogs: [
+          {
+            scopeLogs: [
+              {
+                logRecords: [
+                  {
+                    timeUnixNano: String(now),
+                    severityNumber: 17,
+                    body: { stringValue: 'checkout failed for basket 7' },
+                    traceId,
+                    spanId: 'cd'.repeat(8),
+                  },
+                ],
+              },
+            ],
+          },
+        ],
+      }),
+    });
+    expect(logs.status).toBe(200);
+
+    const viewer = await connect(tokens.viewer!);
+    const where = { slug: f.slug, env: 'staging' };
+    const found = await ok(viewer, 'search_app_logs', { ...where, q: 'checkout basket', severity: 'error' });
+    expect(found.items).toHaveLength(1);
+    expect(found.items[0]).toMatchObject({ body: 'checkout failed for basket 7', traceId });
+    expect(found).toEqual(
+      (
+        await http(
+          `/api/projects/${f.slug}/environments/staging/telemetry/logs?q=checkout%20basket&severity=error`,
+          tokens.viewer!,
+        )
+      ).json(),
+    );
+    const trace = await ok(viewer, 'get_trace', { ...where, traceId });
+    expect(trace.spans).toEqual([
+      expect.objectContaining({ name: 'POST /checkout', statusCode: 2, logCount: 1 }),
+    ]);
+    const errors = await until(
+      async () => {
+        const page = await ok(viewer, 'list_error_groups', where);
+        return page.items.length ? page : undefined;
+      },
+      10_000,
+      'the exception grouped',
+    );
+    expect(errors.items[0]).toMatchObject({ type: 'TypeError', message: 'basket is undefined', count: 1 });
+    expect(await ok(viewer, 'list_alert_rules', where)).toMatchObject({ items: [] });
+
+    const outsider = await call(await connect(tokens.outsider!), 'search_app_logs', where);
     expect(outsider).toMatchObject({ isError: true, text: expect.stringMatching(/not a member of project/) });
   });
 });

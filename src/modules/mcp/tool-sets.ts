@@ -13,6 +13,7 @@ import { deployTools } from './tools/deploy-tools.ts';
 import { issueTools } from './tools/issue-tools.ts';
 import { type ObserveToolDeps, observeTools } from './tools/observe-tools.ts';
 import { pipelineTools } from './tools/pipeline-tools.ts';
+import { telemetryTools } from './tools/telemetry-tools.ts';
 import { verifyTools } from './tools/verify-tools.ts';
 
 /** Every tool Orchard offers over MCP, set by set (each caller sees the ones it may use). */
@@ -33,6 +34,7 @@ export function orchardTools(
     ...verifyTools(res),
     ...automationTools(res),
     ...observeTools(res),
+    ...telemetryTools(res),
     ...agentTools(deps.agents),
     ...adminTools({ db: res.db, clock: res.clock, cache: deps.cache, projects: agentProjects(res.db) }),
   ];

@@ -13,6 +13,7 @@ export type {
 export { alertRoutes } from './alerts/alert-routes.ts';
 export type { AlertRuleView } from './alerts/alert-schemas.ts';
 export { evaluateAlerts } from './alerts/evaluate-alerts.ts';
+export { listAlertRules } from './alerts/list-alert-rules.ts';
 export { startAlertEvaluator } from './alerts/start-alert-evaluator.ts';
 
 // Error reporting: exceptions grouped by fingerprint, per environment and for Orchard itself.
@@ -27,6 +28,7 @@ export {
   type InstanceErrorReporter,
   isUnexpectedStepError,
 } from './errors/instance-error-reporter.ts';
+export { listEnvironmentErrorGroups } from './errors/list-error-groups.ts';
 export {
   appExceptionListener,
   type ExceptionLog,
@@ -35,7 +37,7 @@ export {
 } from './errors/record-app-exceptions.ts';
 export { type ErrorReport, type ErrorScope, recordErrors } from './errors/record-errors.ts';
 export { errorRoutes } from './errors/routes.ts';
-export type { ErrorGroupView } from './errors/schemas.ts';
+export { ErrorGroupsQuery, type ErrorGroupView } from './errors/schemas.ts';
 export type { IngestTenant } from './ingest/ingest-tenant.ts';
 export { ingestTokensStore } from './ingest/ingest-token-sealed-store.ts';
 export {
@@ -48,9 +50,12 @@ export { OTLP_PATH } from './ingest/otlp-path.ts';
 export { createTelemetryIngest, type TelemetryIngest } from './ingest/telemetry-ingest.ts';
 export type { TelemetryListener, TelemetryWriter } from './ingest/telemetry-writer.ts';
 export type { LogSearch } from './query/log-search-sql.ts';
+export { readEnvironmentLogs } from './query/read-environment-logs.ts';
+export { readEnvironmentTrace } from './query/read-environment-traces.ts';
 export { searchLogs } from './query/search-logs.ts';
 export type { TelemetryQueryDeps } from './query/telemetry-deps.ts';
 export { telemetryQueryRoutes } from './query/telemetry-routes.ts';
+export { LogSearchQuery } from './query/telemetry-schemas.ts';
 // OTLP ingest: /otlp/v1/{traces,logs,metrics}, the environments' ingest tokens, the batched writer.
 export type {
   LogRow,
