@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { Command } from 'commander';
-import { createResources, startScheduler } from '../app.ts';
+import { createResources, startAlerts, startScheduler } from '../app.ts';
+import { startPartitionMaintenance } from '../modules/observability/index.ts';
 import { createWorkerPool, startOperationPruner } from '../modules/operations/index.ts';
 import { migrate } from '../platform/db/migrate.ts';
 import { createLogger } from '../platform/log.ts';
@@ -66,10 +67,13 @@ export function registerWorker(program: Command) {
         onStepFailed: res.errors.onStepFailed,
       });
       await pool.start();
-      // A worker runs what `orchard up` runs beside its workers: the (multi-process safe) pipeline
-      // schedule tick, and the supervisor for the apps its deploy steps start.
+      // A worker runs what `orchard up` runs beside its workers: the (multi-process safe) ticks of
+      // the pipeline schedules, the alert rules, the operations' and the telemetry's retention, and
+      // the supervisor for the apps its deploy steps start.
       const scheduler = startScheduler(res);
+      const alerts = startAlerts(res);
       const pruner = startOperationPruner(res, { retentionDays: config.operations.retentionDays });
+      const partitions = startPartitionMaintenance(res, { retentionDays: config.telemetry.retentionDays });
       res.deploy.start({ bus: res.bus });
       const metrics = opts.metricsPort
         ? await serveMetrics(res.metrics, Number(opts.metricsPort))
@@ -82,13 +86,17 @@ export function registerWorker(program: Command) {
       );
       onShutdown(async () => {
         scheduler.stop();
+        alerts.stop();
         pruner.stop();
+        partitions.stop();
         await pool.stop();
         await res.deploy.stop();
         await res.browsers.close();
         metrics?.close();
+        await res.telemetry.close();
         await res.bus.close();
         await res.llm.flush();
+        await res.errors.reporter.flush();
         await res.tracing.shutdown();
         await res.db.end();
       });
