@@ -45,7 +45,7 @@ export function NotificationPreferencesCard() {
               )}
             </div>
             <div className="overflow-x-auto">
-              <table className="w-full text-sm">
+              <table className="stack-table w-full text-sm">
                 <thead>
                   <tr className="border-b border-slate-200 text-left text-xs text-slate-500">
                     <th scope="col" className="px-5 py-2 font-medium">
@@ -62,10 +62,10 @@ export function NotificationPreferencesCard() {
                 <tbody className="divide-y divide-slate-100">
                   {prefs.data.items.map((p) => (
                     <tr key={p.kind}>
-                      <th scope="row" className="px-5 py-2 text-left font-normal text-slate-800">
+                      <td data-label="Event" className="px-5 py-2 text-left text-slate-800">
                         {p.label}
-                      </th>
-                      <td className="px-3 py-2 text-center">
+                      </td>
+                      <td data-label="In app" className="px-3 py-2 text-center">
                         <input
                           type="checkbox"
                           aria-label={`${p.label}: in the app`}
@@ -77,7 +77,7 @@ export function NotificationPreferencesCard() {
                           }
                         />
                       </td>
-                      <td className="px-3 py-2 text-center">
+                      <td data-label="Email" className="px-3 py-2 text-center">
                         <input
                           type="checkbox"
                           aria-label={`${p.label}: by email`}
