@@ -18,7 +18,9 @@ import generated from '@opentelemetry/otlp-transformer/build/src/generated/root.
 import pg from 'pg';
 import { createHttp, createResources } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
+import { ensureEnvironment } from '../src/modules/deploy/environment-store.ts';
 import { bootstrapAdmin } from '../src/modules/identity/index.ts';
+import { ensureIngestToken } from '../src/modules/observability/ingest/ingest-tokens.ts';
 import { migrate } from '../src/platform/db/migrate.ts';
 import { benchPostgres, freshDatabase, quiet } from './queue-support.ts';
 
@@ -96,14 +98,16 @@ try {
     body: JSON.stringify({ name: 'Bench', slug: 'bench' }),
   });
   const project = (await created.json()) as { id: string };
-  const env = await res.db.query<{ id: string }>(
-    `INSERT INTO environments (project_id, name, kind, host_label, created_at, updated_at)
-     VALUES ($1, 'staging', 'staging', 'staging--bench', now(), now()) RETURNING id`,
-    [project.id],
-  );
-  const tenant = { environmentId: env.rows[0]!.id, projectId: project.id };
-  const otel = await res.telemetry.envFor(tenant, { baseUrl: base, serviceName: 'bench' });
-  const auth = decodeURIComponent(otel.OTEL_EXPORTER_OTLP_HEADERS!.split('=')[1]!);
+  const environment = await ensureEnvironment(res.db, {
+    projectId: project.id,
+    name: 'staging',
+    kind: 'staging',
+    branch: null,
+    hostLabel: 'staging--bench',
+    now: new Date(),
+  });
+  const tenant = { environmentId: environment.id, projectId: project.id };
+  const auth = `Bearer ${await ensureIngestToken({ db: res.db, vault: res.vault }, tenant)}`;
   const rounds = Math.ceil(TOTAL / BATCH / CLIENTS);
 
   // Orchard: HTTP, protobuf decode, rows, queue, unnest INSERT, answer after commit.

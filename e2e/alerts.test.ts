@@ -4,7 +4,7 @@ import path from 'node:path';
 import pg from 'pg';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { insertEnvironment, insertSpans } from '../src/modules/observability/alerts/alerts.test-support.ts';
+import { insertEnvironment, insertServerSpans } from '../src/modules/observability/telemetry.test-support.ts';
 import { createTestDatabase, type TestDatabase } from '../test/db.ts';
 import { until } from '../test/support/until.ts';
 import { createAdminSession } from './support/api-session.ts';
@@ -72,7 +72,7 @@ test('a rule created on the alerts page fires after error spans arrive, shows it
 
   // Half of the app's requests fail.
   const now = Date.now();
-  await insertSpans(pool, staging, [
+  await insertServerSpans(pool, staging, [
     ...Array.from({ length: 4 }, (_, i) => ({ at: new Date(now - 5_000 - i), status: 2 as const })),
     ...Array.from({ length: 4 }, (_, i) => ({ at: new Date(now - 5_000 - i), status: 1 as const })),
   ]);

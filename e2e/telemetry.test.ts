@@ -9,7 +9,7 @@ import {
   insertLogs,
   insertMetricPoints,
   insertSpans,
-} from '../src/modules/observability/query/telemetry-fixtures.test-support.ts';
+} from '../src/modules/observability/telemetry.test-support.ts';
 import { createTestDatabase, type TestDatabase } from '../test/db.ts';
 import { type ApiSession, createAdminSession } from './support/api-session.ts';
 import { launchBrowser, watchPageErrors } from './support/browser.ts';

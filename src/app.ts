@@ -23,13 +23,13 @@ import {
   type DeployRuntime,
   deployRoutes,
   environmentAccessRoutes,
-  environmentTargets,
+  environmentForRef,
   findEnvironment,
   findEnvironmentAtUrl,
-  findEnvironmentByParam,
   previewsOnReviewEvent,
   registerDeployJobs,
   robotAccessCookies,
+  targetsOf,
 } from './modules/deploy/index.ts';
 import { configureGit, gitRoutes, type PushListener } from './modules/git/index.ts';
 import {
@@ -77,6 +77,7 @@ import {
   type ErrorReporting,
   errorRoutes,
   ingestTokensStore,
+  OTLP_PATH,
   orchardSpanProcessor,
   startAlertEvaluator,
   startPartitionMaintenance,
@@ -290,10 +291,10 @@ export async function createResources(
     artifacts: blobArtifactStore(res.blobs, (id) => `/api/artifacts/${id}`),
     // Each task may reach the one environment it verifies: its host labels on the port Orchard
     // really listens on, and its app's direct port.
-    environmentOf: (url: string) => environmentTargets({ db, config, urls: res.deploy.urls }, url),
-    environmentAt: async (url: string) => {
-      const env = await findEnvironmentAtUrl({ db, config, urls: res.deploy.urls }, url);
-      return env && { id: env.id, projectId: env.project_id };
+    environmentOf: async (url: string) => {
+      const targets = { db, config, urls: res.deploy.urls };
+      const env = await findEnvironmentAtUrl(targets, url);
+      return env && { id: env.id, projectId: env.project_id, targets: targetsOf(targets, env) };
     },
     // …and gets in when it is private, as a member would.
     accessCookies: (url: string) => robotAccessCookies({ db, config, urls: res.deploy.urls, clock }, url),
@@ -413,23 +414,15 @@ function telemetryBaseUrl(res: AppResources, hostNetwork: boolean): string {
   return hostNetwork ? self : (res.config.publicUrl ?? self);
 }
 
-/**
- * Pipeline jobs export with the token of the environment their branch deploys to: main → staging,
- * another branch → its preview when it has one, else staging; nothing when that does not exist.
- */
+/** Pipeline jobs export with the token of the environment their ref belongs to (none: nothing). */
 function pipelineTelemetryEnv(res: AppResources) {
   return async (job: { projectId: string; ref: string; serviceName: string }) => {
-    const branch = job.ref.replace(/^refs\/heads\//, '');
-    const names = branch === 'main' ? ['staging'] : [`preview/${branch}`, 'staging'];
-    for (const name of names) {
-      const env = await findEnvironmentByParam(res.db, job.projectId, name).catch(() => undefined);
-      if (env)
-        return res.telemetry.envFor(
-          { environmentId: env.id, projectId: env.project_id },
-          { baseUrl: telemetryBaseUrl(res, env.host_network), serviceName: job.serviceName },
-        );
-    }
-    return {};
+    const env = await environmentForRef(res.db, job.projectId, job.ref);
+    if (!env) return {};
+    return res.telemetry.envFor(
+      { environmentId: env.id, projectId: env.project_id },
+      { baseUrl: telemetryBaseUrl(res, env.host_network), serviceName: job.serviceName },
+    );
   };
 }
 
@@ -597,6 +590,8 @@ export async function createHttp(res: AppResources, options: HttpOptions = {}): 
     lastUse: createLastUseRecorder(db, res.logger),
   };
   const http = await createHttpServer({
+    // Apps export telemetry many times a second: no request log line or span for each.
+    quietPathPrefixes: [`${OTLP_PATH}/`],
     logger: res.logger,
     metrics: res.metrics,
     clock: res.clock,
@@ -691,8 +686,8 @@ export async function createHttp(res: AppResources, options: HttpOptions = {}): 
       res.telemetry.routes(),
       environmentAccessRoutes(res),
       errorRoutes(res.errors.deps),
-      alertRoutes({ db, clock: res.clock, findEnvironment: findEnvironmentByParam }),
-      telemetryQueryRoutes({ db, clock: res.clock, findEnvironment: findEnvironmentByParam }),
+      alertRoutes({ db, clock: res.clock }),
+      telemetryQueryRoutes({ db, clock: res.clock }),
       studioRoutes(res),
       designReferenceRoutes(res),
       verificationRoutes(res),

@@ -5,8 +5,8 @@ import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-tra
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startAlerts } from '../src/app.ts';
 import { startSmtpSink } from '../src/modules/notify/email/smtp-sink.test-support.ts';
-import { insertEnvironment } from '../src/modules/observability/alerts/alerts.test-support.ts';
 import { ensureIngestToken } from '../src/modules/observability/ingest/ingest-tokens.ts';
+import { insertEnvironment } from '../src/modules/observability/telemetry.test-support.ts';
 import { bearer, createTestApp, type TestApp } from './app.ts';
 import { createProjectAs, listenApp, startWorkers } from './git.ts';
 import { until } from './support/until.ts';

@@ -84,7 +84,7 @@ export async function startTracing(options: TracingOptions): Promise<Tracing> {
   let processor = options.spanProcessor;
   if (!processor && options.endpoint) {
     const { OTLPTraceExporter } = await import('@opentelemetry/exporter-trace-otlp-http');
-    const url = `${options.endpoint!.replace(/\/$/, '')}/v1/traces`;
+    const url = `${options.endpoint.replace(/\/$/, '')}/v1/traces`;
     processor = new base.BatchSpanProcessor(new OTLPTraceExporter({ url }));
   }
   const provider = new base.BasicTracerProvider({

@@ -53,7 +53,9 @@ beforeAll(async () => {
     pool: browsers,
     artifacts: blobArtifactStore(blobs, (id) => `/api/artifacts/${id}`),
     environmentOf: async (url) =>
-      new URL(url).port === String(site.port) ? [{ hostname: '127.0.0.1', port: site.port }] : undefined,
+      new URL(url).port === String(site.port)
+        ? { id: 'site', projectId: 'site', targets: [{ hostname: '127.0.0.1', port: site.port }] }
+        : undefined,
   });
   // Stands in for studio.build's verify phase.
   registry.add(

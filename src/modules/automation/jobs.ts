@@ -14,17 +14,23 @@ import { parseSmokeYaml, SmokeStep, SmokeSuite } from './smoke-suite.ts';
 import { type Planning, smokeActResolver } from './tasks/smoke-act.ts';
 import { BlockedUrlError, createUrlGuard, type Target } from './url-guard.ts';
 
+/** An environment of Orchard's a URL points at: its ids and every host:port it answers on. */
+export interface VerifiedEnvironment {
+  id: string;
+  projectId: string;
+  targets: readonly Target[];
+}
+
 export interface AutomationDeps {
   config: Pick<Config, 'automation'>;
   pool: BrowserPool;
   artifacts: ArtifactStore;
   /**
-   * Every host:port of the Orchard environment a start URL points at (the deploy module knows), or
-   * undefined when it is none: the task may then reach only automation.allowHosts.
+   * The Orchard environment a start URL points at (the deploy module knows) with every host:port it
+   * answers on, or undefined when it is none: the task may then reach only automation.allowHosts.
+   * A verification's spans are stored with that environment's telemetry.
    */
-  environmentOf?: (url: string) => Promise<readonly Target[] | undefined>;
-  /** The deployed environment a URL points at (its spans are then stored with its telemetry). */
-  environmentAt?: (url: string) => Promise<{ id: string; projectId: string } | undefined>;
+  environmentOf?: (url: string) => Promise<VerifiedEnvironment | undefined>;
   /** Cookies that let the robot into the private environment a URL points at (the deploy module mints them). */
   accessCookies?: (url: string) => Promise<readonly AccessCookie[]>;
   logger?: Logger;
@@ -131,12 +137,12 @@ export async function verifyStep(
     if (error instanceof ValidationError) throw new NonRetryableError(error.message);
     throw error;
   }
-  const verified = await deps.environmentAt?.(input.baseUrl);
+  const verified = await deps.environmentOf?.(input.baseUrl);
   if (verified) markSpanEnvironment(verified);
   const { automation } = deps.config;
   // The task sees exactly the environment it verifies: not Orchard's API, not other projects' apps.
   const guard = createUrlGuard({
-    environment: (await deps.environmentOf?.(input.baseUrl)) ?? [],
+    environment: verified?.targets ?? [],
     allowHosts: automation.allowHosts,
     allowPrivate: automation.allowPrivate,
   });

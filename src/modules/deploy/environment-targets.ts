@@ -52,7 +52,11 @@ export async function environmentTargets(
   raw: string | URL,
 ): Promise<HostPort[] | undefined> {
   const env = await findEnvironmentAtUrl(deps, raw);
-  if (!env) return undefined;
+  return env && targetsOf(deps, env);
+}
+
+/** Every host:port an environment answers on: its host names on Orchard's port, its app's own port. */
+export function targetsOf(deps: Pick<TargetDeps, 'config' | 'urls'>, env: EnvironmentWithSlug): HostPort[] {
   const orchardPort = deps.urls.listenPort ?? deps.config.port;
   const domain = deps.config.deploy.domain;
   const published = new URL(deps.urls.app(env.host_label));

@@ -15,9 +15,10 @@ export {
   publishToProduction,
   rollBack,
 } from './environment-actions.ts';
+export { environmentForRef } from './environment-for-ref.ts';
 export type { EnvironmentRow, EnvironmentWithSlug, EnvStatus } from './environment-store.ts';
 export { findEnvironment } from './environment-store.ts';
-export { environmentTargets, findEnvironmentAtUrl, type HostPort } from './environment-targets.ts';
+export { environmentTargets, findEnvironmentAtUrl, type HostPort, targetsOf } from './environment-targets.ts';
 export { DeployFailedError } from './errors.ts';
 export { findEnvironmentByParam } from './find-environment.ts';
 export { findEnvironmentRelease } from './find-environment-release.ts';

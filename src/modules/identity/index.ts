@@ -50,7 +50,13 @@ export { createServiceAccount } from './service-accounts/create-service-account.
 export { listServiceAccounts } from './service-accounts/list-service-accounts.ts';
 export { CreateServiceAccountBody } from './service-accounts/service-account-schemas.ts';
 export { setupAdmin } from './setup-admin.ts';
-export { findUserById, findUserByName, type UserKind } from './store.ts';
+export {
+  findActiveUsersByName,
+  findNotifiableUsers,
+  findUserById,
+  findUserByName,
+  type UserKind,
+} from './store.ts';
 export { generateToken } from './token-format.ts';
 export { updateUser } from './update-user.ts';
 export { toTokenView, toUserView } from './views.ts';

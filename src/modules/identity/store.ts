@@ -91,6 +91,30 @@ export async function findUserByName(db: Queryable, username: string): Promise<U
   return rows[0];
 }
 
+/** Of `ids`, the people who can be told something (humans, not disabled; deleted ids are absent), by id. */
+export async function findNotifiableUsers(
+  db: Queryable,
+  ids: readonly string[],
+): Promise<Array<{ id: string; email: string }>> {
+  const { rows } = await db.query<{ id: string; email: string }>(
+    `SELECT id, email FROM users WHERE id = ANY($1::uuid[]) AND kind = 'human' AND NOT disabled ORDER BY id`,
+    [ids],
+  );
+  return rows;
+}
+
+/** The users, not disabled, holding these usernames (exactly as written), with their instance role. */
+export async function findActiveUsersByName(
+  db: Queryable,
+  usernames: readonly string[],
+): Promise<Array<{ id: string; username: string; role: UserRow['role'] }>> {
+  const { rows } = await db.query<{ id: string; username: string; role: UserRow['role'] }>(
+    'SELECT id, username, role FROM users WHERE username = ANY($1::text[]) AND NOT disabled',
+    [usernames],
+  );
+  return rows;
+}
+
 export async function listUsernames(
   db: Queryable,
   ids: string[],

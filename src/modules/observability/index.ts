@@ -3,67 +3,34 @@
  * queries) and the alert rules evaluated on it.
  */
 
-export type {
-  AlertDeps,
-  AlertEvaluatorDeps,
-  AlertListener,
-  AlertTransition,
-  FindEnvironment,
-} from './alerts/alert-deps.ts';
+export type { AlertListener } from './alerts/alert-deps.ts';
 export { alertRoutes } from './alerts/alert-routes.ts';
-export type { AlertRuleView } from './alerts/alert-schemas.ts';
-export { evaluateAlerts } from './alerts/evaluate-alerts.ts';
 export { listAlertRules } from './alerts/list-alert-rules.ts';
 export { startAlertEvaluator } from './alerts/start-alert-evaluator.ts';
 
 // Error reporting: exceptions grouped by fingerprint, per environment and for Orchard itself.
-export type { ErrorDeps, NewErrorGroupListener, SeenRelease } from './errors/error-deps.ts';
 export {
   createErrorReporting,
   type ErrorReporting,
   errorReportingDeps,
 } from './errors/error-reporting-deps.ts';
-export {
-  createInstanceErrorReporter,
-  type InstanceErrorReporter,
-  isUnexpectedStepError,
-} from './errors/instance-error-reporter.ts';
 export { listEnvironmentErrorGroups } from './errors/list-error-groups.ts';
-export {
-  appExceptionListener,
-  type ExceptionLog,
-  type ExceptionSpan,
-  recordAppExceptions,
-} from './errors/record-app-exceptions.ts';
-export { type ErrorReport, type ErrorScope, recordErrors } from './errors/record-errors.ts';
+export { appExceptionListener, recordAppExceptions } from './errors/record-app-exceptions.ts';
+export { recordErrors } from './errors/record-errors.ts';
 export { errorRoutes } from './errors/routes.ts';
 export { ErrorGroupsQuery, type ErrorGroupView } from './errors/schemas.ts';
-export type { IngestTenant } from './ingest/ingest-tenant.ts';
+
+// OTLP ingest: /otlp/v1/{traces,logs,metrics}, the environments' ingest tokens, the batched writer.
 export { ingestTokensStore } from './ingest/ingest-token-sealed-store.ts';
-export {
-  maintainPartitions,
-  type PartitionReport,
-  startPartitionMaintenance,
-} from './ingest/maintain-partitions.ts';
+export { startPartitionMaintenance } from './ingest/maintain-partitions.ts';
 export { orchardSpanProcessor } from './ingest/orchard-span-processor.ts';
 export { OTLP_PATH } from './ingest/otlp-path.ts';
 export { createTelemetryIngest, type TelemetryIngest } from './ingest/telemetry-ingest.ts';
-export type { TelemetryListener, TelemetryWriter } from './ingest/telemetry-writer.ts';
+
+// Queries of an environment's logs, traces and metrics.
 export type { LogSearch } from './query/log-search-sql.ts';
 export { readEnvironmentLogs } from './query/read-environment-logs.ts';
 export { readEnvironmentTrace } from './query/read-environment-traces.ts';
 export { searchLogs } from './query/search-logs.ts';
-export type { TelemetryQueryDeps } from './query/telemetry-deps.ts';
 export { telemetryQueryRoutes } from './query/telemetry-routes.ts';
 export { LogSearchQuery } from './query/telemetry-schemas.ts';
-// OTLP ingest: /otlp/v1/{traces,logs,metrics}, the environments' ingest tokens, the batched writer.
-export type {
-  LogRow,
-  MetricKind,
-  MetricPointRow,
-  SpanEventRow,
-  SpanRow,
-  SpanSource,
-  TelemetryAttributes,
-  TelemetryJson,
-} from './telemetry-rows.ts';

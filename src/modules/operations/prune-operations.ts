@@ -2,6 +2,7 @@ import type { Clock } from '../../platform/clock.ts';
 import type { Queryable } from '../../platform/db/pool.ts';
 import type { Logger } from '../../platform/log.ts';
 import type { Metrics } from '../../platform/metrics.ts';
+import { startTicker } from '../../platform/ticker.ts';
 import { CANARY_KIND } from './canary.ts';
 
 /** Canaries are diagnostics (every `/ready?deep=1` probe makes one): kept an hour. */
@@ -55,31 +56,21 @@ export function startOperationPruner(
     'orchard_operations_pruned_total',
     'Finished operations deleted by the retention sweep (with their steps and events)',
   );
-  let running = false;
-  const sweep = async () => {
-    if (running) return;
-    running = true;
-    try {
+  const intervalMs = options.intervalMs ?? 10 * 60_000;
+  return startTicker(
+    async () => {
       const n = await pruneOperations(res.db, res.clock, options);
       if (n) {
         pruned.inc(n);
         res.logger.info({ deleted: n }, 'pruned finished operations past their retention');
       }
-    } catch (error) {
-      res.logger.warn({ err: error }, 'pruning operations failed; retrying at the next sweep');
-    } finally {
-      running = false;
-    }
-  };
-  // Not on the start-up path, yet soon enough that a process restarted often still sweeps.
-  const first = setTimeout(() => void sweep(), Math.min(60_000, options.intervalMs ?? 60_000));
-  const timer = setInterval(() => void sweep(), options.intervalMs ?? 10 * 60_000);
-  first.unref();
-  timer.unref();
-  return {
-    stop: () => {
-      clearTimeout(first);
-      clearInterval(timer);
     },
-  };
+    {
+      intervalMs,
+      // Not on the start-up path, yet soon enough that a process restarted often still sweeps.
+      firstDelayMs: Math.min(60_000, options.intervalMs ?? 60_000),
+      logger: res.logger,
+      failure: 'pruning operations failed; retrying at the next sweep',
+    },
+  );
 }

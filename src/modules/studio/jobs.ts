@@ -5,7 +5,7 @@ import { ArchitectTurnInput, architectReplyStep } from './architect/step-archite
 import { BuildInput, buildSteps } from './build/build-input.ts';
 import { defineBuildStep } from './build/build-step.ts';
 import { reportBuildOutcome } from './build/report-build-outcome.ts';
-import { resumeBuild, settleEndedBuild } from './build/settle-build.ts';
+import { failureReason, resumeBuild, settleEndedBuild } from './build/settle-build.ts';
 import { deployStep } from './build/step-deploy.ts';
 import { draftBlueprintStep } from './build/step-draft-blueprint.ts';
 import { implementStep } from './build/step-implement.ts';
@@ -53,15 +53,14 @@ export function registerStudioJobs(registry: Registry, deps: StudioDeps): void {
     defineWorkflow('studio.build', BuildInput, (input) => buildSteps(input), {
       // However a build ends or is retried, the Blueprint and the feature follow, in the same transaction.
       onEnd: async (tx, ended) => {
-        await settleEndedBuild(tx, ended);
-        const input = BuildInput.safeParse(ended.input);
-        if (ended.status === 'failed' && input.success)
+        const input = await settleEndedBuild(tx, ended);
+        if (ended.status === 'failed' && input)
           // The engine settles inside a transaction of its own (a client), where the news joins it.
-          await reportBuildOutcome(deps, tx as DbClient, input.data, {
+          await reportBuildOutcome(deps, tx as DbClient, input, {
             operationId: ended.id,
             run: ended.run,
             failed: true,
-            reason: `${ended.error?.step ?? 'build'}: ${ended.error?.message ?? 'failed'}`,
+            reason: failureReason(ended),
           });
       },
       onRetry: resumeBuild,

@@ -62,6 +62,40 @@ export async function withTransaction<T>(
   }
 }
 
+const SAVEPOINT_NAME = /^[a-z_][a-z0-9_]*$/;
+
+/**
+ * Runs `fn` under a savepoint of the transaction `tx` is in: when it throws, its writes are undone
+ * and the rest of the transaction goes on. The error is rethrown, or, given `onError`, handed to it
+ * (then the result is undefined).
+ */
+export async function withSavepoint<T>(tx: Queryable, name: string, fn: () => Promise<T>): Promise<T>;
+export async function withSavepoint<T>(
+  tx: Queryable,
+  name: string,
+  fn: () => Promise<T>,
+  onError: (error: unknown) => void,
+): Promise<T | undefined>;
+export async function withSavepoint<T>(
+  tx: Queryable,
+  name: string,
+  fn: () => Promise<T>,
+  onError?: (error: unknown) => void,
+): Promise<T | undefined> {
+  if (!SAVEPOINT_NAME.test(name)) throw new Error(`Invalid savepoint name "${name}"`);
+  await tx.query(`SAVEPOINT ${name}`);
+  try {
+    const result = await fn();
+    await tx.query(`RELEASE SAVEPOINT ${name}`);
+    return result;
+  } catch (error) {
+    await tx.query(`ROLLBACK TO SAVEPOINT ${name}`);
+    if (!onError) throw error;
+    onError(error);
+    return undefined;
+  }
+}
+
 /** Replaces the database name in a postgres URL. */
 export function withDatabase(url: string, database: string) {
   const u = new URL(url);

@@ -110,15 +110,24 @@ export interface HttpServerOptions {
    * wait: the answer goes out regardless.
    */
   onServerError?: (error: unknown, request: FastifyRequest) => void;
+  /** Paths (by prefix) whose requests are neither logged nor traced, like the probes. */
+  quietPathPrefixes?: readonly string[];
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const OPEN_PATHS = new Set(['/health', '/ready', '/metrics']);
-/** Probes and scrapes arrive every few seconds; logging each would drown the useful lines. */
-const isQuietRequest = (request: FastifyRequest) => OPEN_PATHS.has(request.url.split('?')[0] ?? '');
 
 export async function createHttpServer(options: HttpServerOptions): Promise<HttpApp> {
   const { logger, metrics } = options;
+  const quietPrefixes = options.quietPathPrefixes ?? [];
+  /**
+   * Probes and scrapes arrive every few seconds, telemetry exports many times a second: logging or
+   * tracing each would drown the useful lines (and spend on spans nobody keeps).
+   */
+  const isQuietRequest = (request: FastifyRequest) => {
+    const path = request.url.split('?')[0] ?? '';
+    return OPEN_PATHS.has(path) || quietPrefixes.some((prefix) => path.startsWith(prefix));
+  };
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: options.bodyLimitBytes,
@@ -288,12 +297,14 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
 
   app.setErrorHandler((error, request, reply) => {
     const body = toProblem(error, request);
-    if (body.status >= 500) request.log.error({ err: error }, 'request failed');
-    if (body.status === 500 && options.onServerError) {
-      try {
-        options.onServerError(error, request);
-      } catch (failure) {
-        request.log.warn({ err: failure }, 'the server-error hook failed');
+    if (body.status >= 500) {
+      request.log.error({ err: error }, 'request failed');
+      if (body.status === 500 && options.onServerError) {
+        try {
+          options.onServerError(error, request);
+        } catch (failure) {
+          request.log.warn({ err: failure }, 'the server-error hook failed');
+        }
       }
     }
     // Still a bug to fix: validation should have named the field before the database saw it.

@@ -6,6 +6,7 @@ import { useAlertRules } from '../features/alerts/alert-queries.ts';
 import { AlertRuleForm } from '../features/alerts/alert-rule-form.tsx';
 import { AlertRuleList } from '../features/alerts/alert-rule-list.tsx';
 import { ProjectFrame } from '../features/projects/project-frame.tsx';
+import { to } from '../features/projects/project-paths.ts';
 import { roleAtLeast } from '../features/projects/roles.ts';
 import { ErrorAlert } from '../widgets/alert.tsx';
 import { Button } from '../widgets/button.tsx';
@@ -36,7 +37,7 @@ function EnvironmentAlerts({ project, env }: { project: Project; env: string }) 
         description="Rules on the traces, logs and metrics this environment's app sends. Each is evaluated every minute (by default): it fires when its condition holds (for as many evaluations as it asks), and is resolved when it no longer does."
         actions={
           <Link
-            to={`/projects/${encodeURIComponent(project.slug)}/environments`}
+            to={to.environments(project.slug)}
             className="text-sm font-medium text-emerald-700 hover:underline"
           >
             All environments

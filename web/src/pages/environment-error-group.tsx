@@ -1,8 +1,8 @@
 import type { PageProps } from '../app/page-props.ts';
 import { Link } from '../app/router.tsx';
 import { ErrorGroupDetailView } from '../features/errors/error-group-detail.tsx';
-import { environmentErrorsPath } from '../features/errors/error-scope.ts';
 import { ProjectFrame } from '../features/projects/project-frame.tsx';
+import { to } from '../features/projects/project-paths.ts';
 import { roleAtLeast } from '../features/projects/roles.ts';
 import { PageHeader } from '../widgets/page-header.tsx';
 
@@ -19,7 +19,7 @@ export function EnvironmentErrorGroupPage({ params }: PageProps) {
             title="Error"
             documentTitle={`Error · ${env} · ${project.name}`}
             meta={
-              <Link to={environmentErrorsPath(slug, env)} className="text-emerald-800 hover:underline">
+              <Link to={to.environmentView(slug, env, 'errors')} className="text-emerald-800 hover:underline">
                 ← Errors in {env}
               </Link>
             }

@@ -1,8 +1,8 @@
 import type { PageProps } from '../app/page-props.ts';
 import { Link } from '../app/router.tsx';
 import { ErrorGroupList } from '../features/errors/error-group-list.tsx';
-import { environmentErrorsPath } from '../features/errors/error-scope.ts';
 import { ProjectFrame } from '../features/projects/project-frame.tsx';
+import { to } from '../features/projects/project-paths.ts';
 import { Card } from '../widgets/card.tsx';
 import { PageHeader } from '../widgets/page-header.tsx';
 
@@ -19,10 +19,7 @@ export function EnvironmentErrorsPage({ params }: PageProps) {
             documentTitle={`Errors · ${env} · ${project.name}`}
             description="Exceptions the app reported (its traces and logs), grouped by where they were thrown. A resolved error that happens again reopens."
             actions={
-              <Link
-                to={`/projects/${encodeURIComponent(slug)}/environments`}
-                className="text-sm text-emerald-800 hover:underline"
-              >
+              <Link to={to.environments(slug)} className="text-sm text-emerald-800 hover:underline">
                 All environments
               </Link>
             }
@@ -30,7 +27,7 @@ export function EnvironmentErrorsPage({ params }: PageProps) {
           <Card flush>
             <ErrorGroupList
               scope={{ kind: 'environment', slug, env }}
-              hrefOf={(id) => environmentErrorsPath(slug, env, id)}
+              hrefOf={(id) => to.environmentView(slug, env, 'errors', id)}
             />
           </Card>
         </>

@@ -1,6 +1,7 @@
 import type { PageProps } from '../app/page-props.ts';
 import { Link } from '../app/router.tsx';
 import { ProjectFrame } from '../features/projects/project-frame.tsx';
+import { to } from '../features/projects/project-paths.ts';
 import { TelemetryView } from '../features/telemetry/telemetry-view.tsx';
 import { PageHeader } from '../widgets/page-header.tsx';
 
@@ -18,10 +19,7 @@ export function EnvironmentTelemetryPage({ params }: PageProps) {
             description={
               <>
                 Logs, traces and metrics the app in {env} exports, with Orchard's own deploy and verify spans.{' '}
-                <Link
-                  to={`/projects/${encodeURIComponent(slug)}/environments`}
-                  className="text-emerald-700 hover:underline"
-                >
+                <Link to={to.environments(slug)} className="text-emerald-700 hover:underline">
                   All environments
                 </Link>
               </>

@@ -1,10 +1,9 @@
 import { useState } from 'react';
-import type { AppNotification } from '../api/notification-types.ts';
+import type { AppNotification, InboxPage } from '../api/notification-types.ts';
 import { keys } from '../api/query-keys.ts';
 import { usePaged } from '../api/use-paged.ts';
 import { useMarkRead } from '../features/notifications/mark-read.ts';
 import { NotificationItem } from '../features/notifications/notification-item.tsx';
-import { useInbox } from '../features/notifications/use-inbox.ts';
 import { ErrorAlert } from '../widgets/alert.tsx';
 import { Button } from '../widgets/button.tsx';
 import { Card } from '../widgets/card.tsx';
@@ -15,14 +14,18 @@ import { Loading } from '../widgets/spinner.tsx';
 /** Every notification of the signed-in person, newest first; unread only on demand. */
 export function NotificationsPage() {
   const [unreadOnly, setUnreadOnly] = useState(false);
-  const pages = usePaged<AppNotification>([...keys.notifications, 'all'], '/api/me/notifications', {
-    unread: unreadOnly ? 'true' : undefined,
-  });
-  // Keeps the list fresh while the page is open (new ones arrive over the inbox stream).
-  const { inbox } = useInbox();
+  const pages = usePaged<AppNotification, InboxPage>(
+    [...keys.notifications, 'all'],
+    '/api/me/notifications',
+    {
+      unread: unreadOnly ? 'true' : undefined,
+    },
+  );
   const { one, all } = useMarkRead();
   const items = pages.data?.pages.flatMap((p) => p.items) ?? [];
-  const unread = inbox.data?.unreadCount ?? 0;
+  // Every page carries the count; the top bar's bell keeps the list fresh (it refreshes it when the
+  // inbox stream says the inbox changed).
+  const unread = pages.data?.pages[0]?.unreadCount ?? 0;
   return (
     <>
       <PageHeader

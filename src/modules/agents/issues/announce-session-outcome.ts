@@ -1,5 +1,5 @@
 import type { Db, Queryable } from '../../../platform/db/pool.ts';
-import { withTransaction } from '../../../platform/db/pool.ts';
+import { withSavepoint, withTransaction } from '../../../platform/db/pool.ts';
 import { type Actor, SYSTEM_ACTOR } from '../../../platform/http/actor.ts';
 import { findUserById } from '../../identity/index.ts';
 import { recordIssueComment } from '../../reviews/index.ts';
@@ -38,18 +38,16 @@ export async function announceEnded(tx: Queryable, session: SessionRow) {
         ? `stopped at its budget: ${session.error ?? 'a limit was reached'}`
         : `failed: ${session.error ?? 'unknown error'}`;
   const body = `The agent session ${sessionLink(session.id)} ${how}\n\nAssign the issue to an agent again, or send the session a follow-up message.`;
-  await tx.query('SAVEPOINT agent_outcome_comment');
-  try {
-    const actor = await outcomeActor(tx, session);
-    await recordIssueComment(
-      tx,
-      { actor },
-      { projectId: session.project_id, number: session.issue_number, body },
-    );
-    await tx.query('RELEASE SAVEPOINT agent_outcome_comment');
-  } catch {
-    await tx.query('ROLLBACK TO SAVEPOINT agent_outcome_comment');
-  }
+  const issue = session.issue_number;
+  await withSavepoint(
+    tx,
+    'agent_outcome_comment',
+    async () => {
+      const actor = await outcomeActor(tx, session);
+      await recordIssueComment(tx, { actor }, { projectId: session.project_id, number: issue, body });
+    },
+    () => undefined,
+  );
 }
 
 /** The agent principal for the starter when the session ran as one, else the starter, else Orchard. */

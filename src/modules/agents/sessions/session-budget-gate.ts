@@ -21,13 +21,16 @@ export interface BudgetReached {
 export function sessionBudgetGate(deps: {
   db: Queryable;
   llm?: Pick<LlmGateway, 'unwrittenSpend'>;
-  /** Told when a session's budget is found spent (notifications); must not throw. */
+  /**
+   * Told when a session's budget is found spent (notifications), on every refused request; not
+   * awaited, so the proxy's answer does not wait on it. Must not reject (it catches and logs).
+   */
   onBudgetReached?: (reached: BudgetReached) => Promise<void>;
 }) {
   return async (caller: { agentSessionId: string | null }): Promise<Verdict> => {
     if (!caller.agentSessionId) return { ok: true };
     const verdict = await checkSessionSpend(deps.db, caller.agentSessionId, deps.llm);
-    if (!verdict.ok && verdict.reached) await deps.onBudgetReached?.(verdict.reached);
+    if (!verdict.ok && verdict.reached) void deps.onBudgetReached?.(verdict.reached);
     return verdict;
   };
 }

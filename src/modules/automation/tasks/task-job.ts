@@ -55,7 +55,7 @@ export async function runTaskStep(
     : {};
   const variables = createVariables(task.variables, secrets);
   const guard = createUrlGuard({
-    environment: (await deps.environmentOf?.(task.startUrl)) ?? [],
+    environment: (await deps.environmentOf?.(task.startUrl))?.targets ?? [],
     allowHosts: deps.config.automation.allowHosts,
     allowPrivate: deps.config.automation.allowPrivate,
   });

@@ -5,7 +5,14 @@ import type { Clock } from '../../../platform/clock.ts';
 import type { Db } from '../../../platform/db/pool.ts';
 import type { Logger } from '../../../platform/log.ts';
 import type { Isolation } from '../../../platform/sandbox/index.ts';
-import { endSpan, failSpan, inContext, type Tracing } from '../../../platform/tracing.ts';
+import {
+  ENVIRONMENT_SPAN_ATTRIBUTE,
+  endSpan,
+  failSpan,
+  inContext,
+  PROJECT_SPAN_ATTRIBUTE,
+  type Tracing,
+} from '../../../platform/tracing.ts';
 import type { Vault } from '../../secrets/index.ts';
 import {
   type EnvironmentWithSlug,
@@ -295,8 +302,8 @@ export class Supervisor {
           'orchard.project.slug': env.slug,
           'orchard.environment': env.name,
           // Stored with the environment's own telemetry (its trace waterfall shows the launch).
-          'orchard.environment_id': env.id,
-          'orchard.project.id': env.project_id,
+          [ENVIRONMENT_SPAN_ATTRIBUTE]: env.id,
+          [PROJECT_SPAN_ATTRIBUTE]: env.project_id,
           'orchard.deploy.restart': !deploy,
           ...(release ? { 'orchard.release.id': release.id, 'orchard.release.sha': release.sha } : {}),
         },

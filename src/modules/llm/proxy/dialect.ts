@@ -2,6 +2,9 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { LlmUsage } from '../gateway/types.ts';
 import type { ProviderKind } from '../providers/provider-entry.ts';
 
+// The dialects read the client's key with these (shared with the OTLP ingest's token check).
+export { bearerToken, headerValue } from '../../../platform/http/header-values.ts';
+
 /** Why the proxy itself answers instead of a provider; each dialect says it in its provider's words. */
 export type RefusalKind =
   | 'unauthenticated'
@@ -48,20 +51,6 @@ export interface Dialect {
   mayReportUsage(event: string, data: string): boolean;
   /** The usage in a parsed stream event, or in a whole JSON answer (`event` is then empty). */
   usageOf(event: string, json: unknown): UsageReport | undefined;
-}
-
-/** The first value of a header (Node joins some, repeats others). */
-export function headerValue(headers: IncomingHttpHeaders, name: string): string | undefined {
-  const value = headers[name];
-  const first = Array.isArray(value) ? value[0] : value;
-  return first?.trim() || undefined;
-}
-
-/** The token of `Authorization: Bearer <token>`. */
-export function bearerToken(headers: IncomingHttpHeaders): string | undefined {
-  const header = headerValue(headers, 'authorization');
-  const match = header ? /^bearer\s+(.+)$/i.exec(header) : null;
-  return match?.[1]?.trim() || undefined;
 }
 
 /** A number field of a usage object, or undefined when absent. */

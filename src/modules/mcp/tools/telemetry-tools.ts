@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import type { Clock } from '../../../platform/clock.ts';
 import type { Db } from '../../../platform/db/pool.ts';
-import { findEnvironmentByParam } from '../../deploy/index.ts';
 import {
   ErrorGroupsQuery,
   LogSearchQuery,
@@ -17,7 +16,6 @@ const Env = z.string().min(1).max(300).describe('staging, production or preview/
 
 /** observe: a deployed app's own telemetry — its logs, one trace, its error groups and alert rules. */
 export function telemetryTools(deps: { db: Db; clock: Clock }) {
-  const queries = { db: deps.db, clock: deps.clock, findEnvironment: findEnvironmentByParam };
   return [
     defineTool({
       name: 'search_app_logs',
@@ -28,7 +26,7 @@ export function telemetryTools(deps: { db: Db; clock: Clock }) {
       input: LogSearchQuery.extend({ slug: Slug, env: Env }),
       route: { method: 'GET', url: '/api/projects/:slug/environments/:env/telemetry/logs' },
       slugOf: (args) => args.slug,
-      run: (ctx, { slug, env, ...query }) => readEnvironmentLogs(queries, ctx.actor, { slug, env }, query),
+      run: (ctx, { slug, env, ...query }) => readEnvironmentLogs(deps, ctx.actor, { slug, env }, query),
     }),
     defineTool({
       name: 'get_trace',
@@ -43,7 +41,7 @@ export function telemetryTools(deps: { db: Db; clock: Clock }) {
       }),
       route: { method: 'GET', url: '/api/projects/:slug/environments/:env/telemetry/traces/:traceId' },
       slugOf: (args) => args.slug,
-      run: (ctx, args) => readEnvironmentTrace(queries, ctx.actor, args),
+      run: (ctx, args) => readEnvironmentTrace(deps, ctx.actor, args),
     }),
     defineTool({
       name: 'list_error_groups',
@@ -65,7 +63,7 @@ export function telemetryTools(deps: { db: Db; clock: Clock }) {
       input: z.object({ slug: Slug, env: Env }),
       route: { method: 'GET', url: '/api/projects/:slug/environments/:env/alerts' },
       slugOf: (args) => args.slug,
-      run: (ctx, args) => listAlertRules(queries, ctx.actor, args),
+      run: (ctx, args) => listAlertRules(deps, ctx.actor, args),
     }),
   ];
 }

@@ -10,7 +10,7 @@ import { currentSmtp, type SmtpSettings } from './smtp-settings.ts';
 export const EMAIL_ATTEMPTS = 6;
 
 /** Orchard's address as people reach it: the public URL, else this machine's. */
-export function publicBase(config: Config) {
+function publicBase(config: Config) {
   return config.publicUrl ?? `http://localhost:${config.port || 7300}`;
 }
 

@@ -77,10 +77,21 @@ export async function currentSmtp(
   };
 }
 
-/** What admins see: the settings in force, without the password. */
+/** What admins see: the settings in force, the password neither opened nor returned. */
 export async function getSmtpSettings(res: NotifyDeps): Promise<SmtpView> {
-  const s = await currentSmtp(res);
-  if (!s)
+  const row = await findSmtpRow(res.db);
+  if (row)
+    return {
+      source: 'admin',
+      host: row.host,
+      port: row.port,
+      secure: row.secure,
+      user: row.username,
+      passwordSet: sealedPassword(row) !== null,
+      from: row.from_address,
+    };
+  const c = res.config.smtp;
+  if (!c)
     return {
       source: 'none',
       host: null,
@@ -91,14 +102,19 @@ export async function getSmtpSettings(res: NotifyDeps): Promise<SmtpView> {
       from: null,
     };
   return {
-    source: s.source,
-    host: s.host,
-    port: s.port,
-    secure: s.secure,
-    user: s.user,
-    passwordSet: s.password !== null,
-    from: s.from,
+    source: 'config',
+    host: c.host,
+    port: c.port,
+    secure: c.secure,
+    user: c.user ?? null,
+    passwordSet: (c.password ?? null) !== null,
+    from: c.from,
   };
+}
+
+/** Whether email can go out at all (admin's settings or the config file's), the password left sealed. */
+export async function emailConfigured(res: NotifyDeps): Promise<boolean> {
+  return (await findSmtpRow(res.db)) !== undefined || Boolean(res.config.smtp);
 }
 
 function requireAdmin(ctx: RequestContext) {

@@ -20,9 +20,6 @@ export const NOTIFICATION_KINDS = [
 export const NotificationKind = z.enum(NOTIFICATION_KINDS);
 export type NotificationKind = z.infer<typeof NotificationKind>;
 
-export const NOTIFICATION_CHANNELS = ['inApp', 'email'] as const;
-export type NotificationChannel = (typeof NOTIFICATION_CHANNELS)[number];
-
 interface KindInfo {
   label: string;
   /** Email is on unless the person turns it off (in-app always starts on). */

@@ -2,7 +2,7 @@ import type { RequestContext } from '../../../platform/context.ts';
 import { withTransaction } from '../../../platform/db/pool.ts';
 import { recordAudit } from '../../identity/index.ts';
 import type { NotifyDeps } from '../deps.ts';
-import { currentSmtp } from '../email/smtp-settings.ts';
+import { emailConfigured } from '../email/smtp-settings.ts';
 import { KIND_INFO } from './kinds.ts';
 import { upsertPreference } from './notification-store.ts';
 import { allPreferencesOf } from './preferences.ts';
@@ -15,7 +15,7 @@ export async function getPreferences(res: NotifyDeps, ctx: RequestContext): Prom
     label: KIND_INFO[p.kind].label,
     webhookEvent: KIND_INFO[p.kind].webhookEvent,
   }));
-  return { items, emailConfigured: (await currentSmtp(res)) !== undefined };
+  return { items, emailConfigured: await emailConfigured(res) };
 }
 
 /** Changes the actor's choices for the kinds named; the others keep theirs. */

@@ -130,10 +130,16 @@ export interface PreferenceRow {
   email: boolean;
 }
 
-export async function listPreferences(db: Queryable, userIds: string[]): Promise<PreferenceRow[]> {
+/** The choices these people made: for one kind when given, else for every kind. */
+export async function listPreferences(
+  db: Queryable,
+  userIds: string[],
+  kind?: string,
+): Promise<PreferenceRow[]> {
   const { rows } = await db.query<PreferenceRow>(
-    'SELECT user_id, kind, in_app, email FROM notification_preferences WHERE user_id = ANY($1::uuid[])',
-    [userIds],
+    `SELECT user_id, kind, in_app, email FROM notification_preferences
+     WHERE user_id = ANY($1::uuid[]) AND ($2::text IS NULL OR kind = $2)`,
+    [userIds, kind ?? null],
   );
   return rows;
 }

@@ -1,5 +1,5 @@
-import { findUserByName } from '../../identity/index.ts';
-import { currentProjectRole } from '../../projects/index.ts';
+import { findActiveUsersByName } from '../../identity/index.ts';
+import { listProjectMemberIds } from '../../projects/index.ts';
 import type { ReviewEvent, ReviewListener } from '../../reviews/index.ts';
 import type { NotifyDeps } from '../deps.ts';
 import { mentionedUsernames } from './mentions.ts';
@@ -63,12 +63,12 @@ async function onComment(res: NotifyDeps, event: Exclude<ReviewEvent, { type: 'c
   const comment = event.comment!;
   const names = mentionedUsernames(comment.body);
   if (!names.length) return;
-  const recipients: string[] = [];
-  for (const name of names.slice(0, 50)) {
-    const user = await findUserByName(res.db, name);
-    // Only people who can see the project hear of it.
-    if (user && (await currentProjectRole(res.db, event.projectId, user.id))) recipients.push(user.id);
-  }
+  // Only people who can see the project hear of it: its members and the instance's admins (as
+  // currentProjectRole decides), not disabled.
+  const users = await findActiveUsersByName(res.db, names.slice(0, 50));
+  if (!users.length) return;
+  const members = new Set(await listProjectMemberIds(res.db, event.projectId));
+  const recipients = users.filter((u) => u.role === 'admin' || members.has(u.id)).map((u) => u.id);
   if (!recipients.length) return;
   const [what, number, title, path] =
     event.type === 'issue'
@@ -90,19 +90,8 @@ async function onPipelineCheck(res: NotifyDeps, event: Extract<ReviewEvent, { ty
   const check = event.check;
   if (check.name !== 'pipeline' || event.action !== 'completed') return;
   if (check.status !== 'success' && check.status !== 'failure' && check.status !== 'error') return;
-  // The reporter's transaction: a failure here must not take its check (and pipeline) down with it.
-  await event.tx.query('SAVEPOINT notify_pipeline');
-  try {
-    await tellAboutPipeline(res, event);
-    await event.tx.query('RELEASE SAVEPOINT notify_pipeline');
-  } catch (error) {
-    await event.tx.query('ROLLBACK TO SAVEPOINT notify_pipeline');
-    throw error;
-  }
-}
-
-async function tellAboutPipeline(res: NotifyDeps, event: Extract<ReviewEvent, { type: 'check' }>) {
-  const check = event.check;
+  // In the reporter's transaction, under the savepoint reportCheck gives each listener: a failure
+  // here is undone and logged there, and the check (and pipeline) stay recorded.
   const failing = check.status !== 'success';
   const details = check.details as { pipelineId?: string; number?: number; ref?: string };
   const subject = `pipeline:${details.ref ?? 'any'}`;

@@ -14,9 +14,7 @@ export async function preferencesOf(
   kind: NotificationKind,
 ): Promise<Map<string, Preference>> {
   const chosen = new Map(
-    (await listPreferences(db, userIds))
-      .filter((r) => r.kind === kind)
-      .map((r) => [r.user_id, { inApp: r.in_app, email: r.email }]),
+    (await listPreferences(db, userIds, kind)).map((r) => [r.user_id, { inApp: r.in_app, email: r.email }]),
   );
   return new Map(userIds.map((id) => [id, chosen.get(id) ?? defaultPreference(kind)]));
 }

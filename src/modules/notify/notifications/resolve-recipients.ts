@@ -1,5 +1,5 @@
 import type { Queryable } from '../../../platform/db/pool.ts';
-import { findUserById, listAdminIds } from '../../identity/index.ts';
+import { findNotifiableUsers, listAdminIds } from '../../identity/index.ts';
 import { listProjectMemberIds, type ProjectRole } from '../../projects/index.ts';
 
 /** Whom to tell: named people, a project's members holding at least a role, or the instance's admins. */
@@ -31,12 +31,8 @@ export async function resolveRecipients(
           recipients.projectMembers.projectId,
           recipients.projectMembers.minRole,
         );
-  const out: Recipient[] = [];
-  for (const id of [...new Set(ids)].sort()) {
-    if (id === exclude) continue;
-    const user = await findUserById(db, id);
-    if (!user || user.disabled || user.kind !== 'human') continue;
-    out.push({ id: user.id, email: user.email });
-  }
-  return out;
+  const wanted = [...new Set(ids)].filter((id) => id !== exclude);
+  if (!wanted.length) return [];
+  // One read for everyone, in id order.
+  return findNotifiableUsers(db, wanted);
 }

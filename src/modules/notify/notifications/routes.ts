@@ -1,7 +1,7 @@
 import type { EventBus } from '../../../platform/events/index.ts';
 import { contextOf } from '../../../platform/http/request-context.ts';
 import type { HttpApp } from '../../../platform/http/server.ts';
-import { createSseHub } from '../../../platform/http/sse.ts';
+import { createSseHub, wantsEventStream } from '../../../platform/http/sse.ts';
 import type { NotifyDeps } from '../deps.ts';
 import {
   getSmtpSettings,
@@ -53,8 +53,7 @@ export function notificationRoutes(res: NotifyDeps & { bus: EventBus }) {
       async (request, reply) => {
         const actor = contextOf(request).actor;
         // Without `Accept: text/event-stream`, what the first event would carry, as JSON.
-        if (!String(request.headers.accept ?? '').includes('text/event-stream'))
-          return reply.send(await inboxSnapshot(db, actor.userId));
+        if (!wantsEventStream(request)) return reply.send(await inboxSnapshot(db, actor.userId));
         const stream = hub.open(request, reply, { check: async () => undefined });
         followInbox(res, actor, stream);
         return reply;

@@ -27,16 +27,8 @@ export interface AlertEvaluatorDeps {
   onAlertTransition: readonly AlertListener[];
 }
 
-/** An environment named in a URL, as the deploy module resolves it (given by the composition root). */
-export type FindEnvironment = (
-  db: Db,
-  projectId: string,
-  param: string,
-) => Promise<{ id: string; name: string }>;
-
 /** What the alert routes and use cases need. */
 export interface AlertDeps {
   db: Db;
   clock: Clock;
-  findEnvironment: FindEnvironment;
 }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createTestApp, type TestApp } from '../../../../test/app.ts';
 import { addMember, createProjectAs } from '../../../../test/git.ts';
-import { insertEnvironment } from './alerts.test-support.ts';
+import { insertEnvironment } from '../telemetry.test-support.ts';
 
 let t: TestApp;
 let owner: string;

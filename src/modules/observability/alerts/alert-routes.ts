@@ -1,6 +1,7 @@
 import { PageQuery } from '../../../platform/http/cursor.ts';
 import { contextOf } from '../../../platform/http/request-context.ts';
 import type { HttpApp } from '../../../platform/http/server.ts';
+import { EnvironmentParams } from '../environment-params.ts';
 import type { AlertDeps } from './alert-deps.ts';
 import {
   AlertEventList,
@@ -8,7 +9,6 @@ import {
   AlertRuleBody,
   AlertRuleList,
   AlertRuleView,
-  EnvAlertParams,
   SilenceBody,
 } from './alert-schemas.ts';
 import { createAlertRule } from './create-alert-rule.ts';
@@ -25,7 +25,7 @@ export function alertRoutes(deps: AlertDeps) {
   return async (app: HttpApp) => {
     app.get(
       '/api/projects/:slug/environments/:env/alerts',
-      { schema: { tags, params: EnvAlertParams, response: { 200: AlertRuleList } } },
+      { schema: { tags, params: EnvironmentParams, response: { 200: AlertRuleList } } },
       async (request) => listAlertRules(deps, contextOf(request).actor, request.params),
     );
 
@@ -33,7 +33,7 @@ export function alertRoutes(deps: AlertDeps) {
       '/api/projects/:slug/environments/:env/alerts',
       {
         config: { projectRole: 'maintainer' },
-        schema: { tags, params: EnvAlertParams, body: AlertRuleBody, response: { 201: AlertRuleView } },
+        schema: { tags, params: EnvironmentParams, body: AlertRuleBody, response: { 201: AlertRuleView } },
       },
       async (request, reply) =>
         reply

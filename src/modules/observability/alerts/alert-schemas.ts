@@ -117,5 +117,4 @@ export const AlertEventList = z.object({ items: z.array(AlertEventView), nextCur
 /** Silence until a time (in the future, within 30 days), or `null` to lift the silence. */
 export const SilenceBody = z.object({ until: z.iso.datetime({ offset: true }).nullable() });
 
-export const EnvAlertParams = z.object({ slug: z.string().min(1).max(100), env: z.string().min(1).max(300) });
 export const AlertParams = z.object({ slug: z.string().min(1).max(100), id: z.uuid() });

@@ -8,9 +8,8 @@ import { BIN, childEnv, ROOT } from '../../../../test/support/spawn-orchard.ts';
 import { until } from '../../../../test/support/until.ts';
 import { systemClock } from '../../../platform/clock.ts';
 import { SYSTEM_ACTOR } from '../../../platform/http/actor.ts';
-import { findEnvironmentByParam } from '../../deploy/index.ts';
 import { createProject } from '../../projects/index.ts';
-import { insertEnvironment, insertSpans } from './alerts.test-support.ts';
+import { insertEnvironment, insertServerSpans } from '../telemetry.test-support.ts';
 import { createAlertRule } from './create-alert-rule.ts';
 
 /**
@@ -64,16 +63,12 @@ it('an `orchard worker` evaluates the alert rules: a rule fires on error spans',
   const ctx = { actor: SYSTEM_ACTOR };
   const project = await createProject(db, ctx, { name: 'Scaled', slug: 'scaled' });
   const env = { id: await insertEnvironment(db, project.id, 'staging'), projectId: project.id };
-  const rule = await createAlertRule(
-    { db, clock: systemClock, findEnvironment: findEnvironmentByParam },
-    ctx,
-    {
-      slug: 'scaled',
-      env: 'staging',
-      rule: { kind: 'error_rate', name: 'Failing', windowMinutes: 5, threshold: 10, for: 1, enabled: true },
-    },
-  );
-  await insertSpans(db, env, [
+  const rule = await createAlertRule({ db, clock: systemClock }, ctx, {
+    slug: 'scaled',
+    env: 'staging',
+    rule: { kind: 'error_rate', name: 'Failing', windowMinutes: 5, threshold: 10, for: 1, enabled: true },
+  });
+  await insertServerSpans(db, env, [
     { at: new Date(), status: 2 },
     { at: new Date(), status: 0 },
   ]);

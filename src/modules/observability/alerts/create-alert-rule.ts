@@ -2,7 +2,7 @@ import type { RequestContext } from '../../../platform/context.ts';
 import { withTransaction } from '../../../platform/db/pool.ts';
 import { isSystemActor } from '../../../platform/http/actor.ts';
 import { recordAudit } from '../../identity/index.ts';
-import { requireProjectRole } from '../../projects/index.ts';
+import { requireEnvironment } from '../require-environment.ts';
 import type { AlertDeps } from './alert-deps.ts';
 import { toAlertRuleView, toRuleFields } from './alert-rule-definition.ts';
 import type { AlertRuleBody } from './alert-schemas.ts';
@@ -15,8 +15,7 @@ export async function createAlertRule(
   ctx: RequestContext,
   input: { slug: string; env: string; rule: AlertRuleBody },
 ) {
-  const { project } = await requireProjectRole(deps.db, ctx.actor, input.slug, 'maintainer');
-  const environment = await deps.findEnvironment(deps.db, project.id, input.env);
+  const { project, environment } = await requireEnvironment(deps.db, ctx.actor, input, 'maintainer');
   return withTransaction(deps.db, async (tx) => {
     const row = await uniqueRuleName(input.rule.name, () =>
       insertAlertRule(tx, {

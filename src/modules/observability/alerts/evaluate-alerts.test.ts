@@ -4,10 +4,14 @@ import { createProjectAs } from '../../../../test/git.ts';
 import { ManualClock } from '../../../platform/clock.ts';
 import { createPool, type Db } from '../../../platform/db/pool.ts';
 import { SYSTEM_ACTOR } from '../../../platform/http/actor.ts';
-import { findEnvironmentByParam } from '../../deploy/index.ts';
+import {
+  insertEnvironment,
+  insertGaugePoints,
+  insertLogLines,
+  insertServerSpans,
+} from '../telemetry.test-support.ts';
 import type { AlertEvaluatorDeps, AlertTransition } from './alert-deps.ts';
 import type { AlertRuleBody } from './alert-schemas.ts';
-import { insertEnvironment, insertLogs, insertMetricPoints, insertSpans } from './alerts.test-support.ts';
 import { createAlertRule } from './create-alert-rule.ts';
 import { evaluateAlerts } from './evaluate-alerts.ts';
 import { listAlertEvents } from './list-alert-events.ts';
@@ -22,7 +26,7 @@ const clock = new ManualClock(new Date('2026-03-01T12:00:00Z'));
 const ctx = { actor: SYSTEM_ACTOR };
 const heard: AlertTransition[] = [];
 let deps: AlertEvaluatorDeps;
-const ruleDeps = () => ({ db: t.res.db, clock, findEnvironment: findEnvironmentByParam });
+const ruleDeps = () => ({ db: t.res.db, clock });
 
 beforeAll(async () => {
   t = await createTestApp();
@@ -79,7 +83,7 @@ describe('alert evaluation', () => {
       for: 1,
       enabled: true,
     });
-    await insertSpans(t.res.db, env, [
+    await insertServerSpans(t.res.db, env, [
       ...Array.from({ length: 6 }, () => ({ at: soon(30_000) })),
       ...Array.from({ length: 4 }, () => ({ at: soon(20_000), status: 2 as const })),
       // A client span's error is not the app's answer: not counted.
@@ -100,7 +104,7 @@ describe('alert evaluation', () => {
 
     // Five minutes on, the errors are out of the window and new traffic is clean.
     clock.advance(5 * MINUTE);
-    await insertSpans(
+    await insertServerSpans(
       t.res.db,
       env,
       Array.from({ length: 5 }, () => ({ at: soon(5_000), status: 1 as const })),
@@ -122,7 +126,7 @@ describe('alert evaluation', () => {
       enabled: true,
     });
     expect(await tick(rule.id)).toMatchObject({ state: 'ok', last_value: null });
-    await insertLogs(t.res.db, env, [
+    await insertLogLines(t.res.db, env, [
       { at: soon(1000), body: 'boom', severity: 17 },
       { at: soon(1000), body: 'crash', severity: 21 },
       { at: soon(1000), body: 'hello', severity: 9 },
@@ -131,7 +135,7 @@ describe('alert evaluation', () => {
     expect(fired.state).toBe('firing');
     expect(fired.last_value).toBeCloseTo(66.67, 1);
     clock.advance(2 * MINUTE);
-    await insertLogs(t.res.db, env, [{ at: soon(1000), body: 'fine', severity: 9 }]);
+    await insertLogLines(t.res.db, env, [{ at: soon(1000), body: 'fine', severity: 9 }]);
     expect(await tick(rule.id)).toMatchObject({ state: 'resolved', last_value: 0 });
   });
 
@@ -144,7 +148,7 @@ describe('alert evaluation', () => {
       for: 1,
       enabled: true,
     });
-    await insertSpans(t.res.db, env, [
+    await insertServerSpans(t.res.db, env, [
       ...Array.from({ length: 18 }, () => ({ at: soon(20_000), durationMs: 100 })),
       ...Array.from({ length: 2 }, () => ({ at: soon(20_000), durationMs: 3000 })),
     ]);
@@ -154,7 +158,7 @@ describe('alert evaluation', () => {
     expect(fired.last_value).toBeCloseTo(3000, 3);
     expect(fired.heard.map((h) => h.state)).toEqual(['firing']);
     clock.advance(5 * MINUTE);
-    await insertSpans(
+    await insertServerSpans(
       t.res.db,
       env,
       Array.from({ length: 20 }, () => ({ at: soon(1000), durationMs: 40 })),
@@ -176,17 +180,17 @@ describe('alert evaluation', () => {
       for: 1,
       enabled: true,
     });
-    await insertLogs(t.res.db, env, [
+    await insertLogLines(t.res.db, env, [
       { at: soon(5000), body: 'ERROR: Payment failed for order 17' },
       { at: soon(4000), body: 'failed payment retried' },
     ]);
     expect(await tick(rule.id)).toMatchObject({ state: 'ok', last_value: 1 });
-    await insertLogs(t.res.db, env, [{ at: soon(3000), body: '{"msg":"payment failed","order":18}' }]);
+    await insertLogLines(t.res.db, env, [{ at: soon(3000), body: '{"msg":"payment failed","order":18}' }]);
     const fired = await tick(rule.id);
     expect(fired).toMatchObject({ state: 'firing', last_value: 2 });
     expect(fired.heard.map((h) => h.state)).toEqual(['firing']);
     clock.advance(5 * MINUTE);
-    await insertLogs(t.res.db, env, [{ at: soon(3000), body: 'payment succeeded' }]);
+    await insertLogLines(t.res.db, env, [{ at: soon(3000), body: 'payment succeeded' }]);
     expect(await tick(rule.id)).toMatchObject({ state: 'resolved', last_value: 0 });
 
     const literal = await envWithRule({
@@ -199,12 +203,12 @@ describe('alert evaluation', () => {
       for: 1,
       enabled: true,
     });
-    await insertLogs(t.res.db, literal.env, [
+    await insertLogLines(t.res.db, literal.env, [
       { at: soon(1000), body: 'code 50xyoff used' },
       { at: soon(1000), body: 'code 50x_off used' },
     ]);
     expect(await tick(literal.rule.id)).toMatchObject({ state: 'ok', last_value: 0 });
-    await insertLogs(t.res.db, literal.env, [{ at: soon(1000), body: 'Code 50%_OFF used' }]);
+    await insertLogLines(t.res.db, literal.env, [{ at: soon(1000), body: 'Code 50%_OFF used' }]);
     expect(await tick(literal.rule.id)).toMatchObject({ state: 'firing', last_value: 1 });
   });
 
@@ -221,19 +225,19 @@ describe('alert evaluation', () => {
       for: 1,
       enabled: true,
     });
-    await insertMetricPoints(t.res.db, env, 'queue.depth', [
+    await insertGaugePoints(t.res.db, env, 'queue.depth', [
       { at: soon(20_000), value: 150, attributes: { queue: 'mail', host: 'a' } },
       { at: soon(10_000), value: 250, attributes: { queue: 'mail', host: 'b' } },
       { at: soon(10_000), value: 5, attributes: { queue: 'sms' } },
     ]);
-    await insertMetricPoints(t.res.db, env, 'other.metric', [
+    await insertGaugePoints(t.res.db, env, 'other.metric', [
       { at: soon(1000), value: 1, attributes: { queue: 'mail' } },
     ]);
     const fired = await tick(rule.id);
     expect(fired).toMatchObject({ state: 'firing', last_value: 200 });
     expect(fired.heard[0]).toMatchObject({ state: 'firing', value: 200 });
     clock.advance(5 * MINUTE);
-    await insertMetricPoints(t.res.db, env, 'queue.depth', [
+    await insertGaugePoints(t.res.db, env, 'queue.depth', [
       { at: soon(1000), value: 20, attributes: { queue: 'mail' } },
     ]);
     expect(await tick(rule.id)).toMatchObject({ state: 'resolved', last_value: 20 });
@@ -250,7 +254,7 @@ describe('alert evaluation', () => {
       for: 1,
       enabled: true,
     });
-    await insertMetricPoints(t.res.db, low.env, 'disk.free', [
+    await insertGaugePoints(t.res.db, low.env, 'disk.free', [
       { at: soon(30_000), value: 50 },
       { at: soon(1000), value: 3 },
     ]);
@@ -268,7 +272,7 @@ describe('alert evaluation', () => {
       for: 3,
       enabled: true,
     });
-    const oom = async () => insertLogs(t.res.db, env, [{ at: soon(1000), body: 'fatal: out of memory' }]);
+    const oom = async () => insertLogLines(t.res.db, env, [{ at: soon(1000), body: 'fatal: out of memory' }]);
     await oom();
     expect(await tick(rule.id)).toMatchObject({ state: 'pending', heard: [] });
     await oom();
@@ -312,13 +316,13 @@ describe('alert evaluation', () => {
     );
     expect(audit.rows.map((r) => r.action)).toEqual(['alert_rule.create', 'alert_rule.silence']);
 
-    await insertSpans(t.res.db, env, [{ at: soon(1000), status: 2 }]);
+    await insertServerSpans(t.res.db, env, [{ at: soon(1000), status: 2 }]);
     expect(await tick(rule.id)).toMatchObject({ state: 'firing', heard: [] });
     expect(await tick(rule.id)).toMatchObject({ state: 'resolved', heard: [] });
-    await insertSpans(t.res.db, env, [{ at: soon(1000), status: 2 }]);
+    await insertServerSpans(t.res.db, env, [{ at: soon(1000), status: 2 }]);
     expect(await tick(rule.id)).toMatchObject({ state: 'firing', heard: [] });
     // The silence is over: the next change is heard.
-    await insertSpans(t.res.db, env, [{ at: soon(1000), status: 1 }]);
+    await insertServerSpans(t.res.db, env, [{ at: soon(1000), status: 1 }]);
     const resolved = await tick(rule.id);
     expect(resolved.state).toBe('resolved');
     expect(resolved.heard.map((h) => h.state)).toEqual(['resolved']);
@@ -351,7 +355,7 @@ describe('alert evaluation', () => {
           })
         ).id,
       );
-    await insertSpans(t.res.db, env, [{ at: soon(1000), status: 2 }]);
+    await insertServerSpans(t.res.db, env, [{ at: soon(1000), status: 2 }]);
     const due = Number(
       (await t.res.db.query<{ n: string }>('SELECT count(*) AS n FROM alert_rules WHERE enabled')).rows[0]!.n,
     );

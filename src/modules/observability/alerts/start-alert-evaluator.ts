@@ -1,3 +1,4 @@
+import { startTicker } from '../../../platform/ticker.ts';
 import type { AlertEvaluatorDeps } from './alert-deps.ts';
 import { evaluateAlerts } from './evaluate-alerts.ts';
 
@@ -10,18 +11,10 @@ export function startAlertEvaluator(
   deps: AlertEvaluatorDeps,
   options: { intervalMs: number },
 ): { stop(): void } {
-  let running = false;
-  const timer = setInterval(async () => {
-    if (running) return;
-    running = true;
-    try {
-      await evaluateAlerts(deps, options);
-    } catch (error) {
-      deps.logger.error({ err: error }, 'alert evaluation tick failed; retrying at the next tick');
-    } finally {
-      running = false;
-    }
-  }, options.intervalMs);
-  timer.unref();
-  return { stop: () => clearInterval(timer) };
+  return startTicker(() => evaluateAlerts(deps, options).then(() => undefined), {
+    intervalMs: options.intervalMs,
+    logger: deps.logger,
+    failure: 'alert evaluation tick failed; retrying at the next tick',
+    level: 'error',
+  });
 }

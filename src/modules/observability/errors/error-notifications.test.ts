@@ -2,8 +2,8 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { bearer, createTestApp, type TestApp } from '../../../../test/app.ts';
 import { createProjectAs, listenApp } from '../../../../test/git.ts';
 import { until } from '../../../../test/support/until.ts';
-import { insertEnvironment } from '../alerts/alerts.test-support.ts';
 import { ensureIngestToken } from '../ingest/ingest-tokens.ts';
+import { insertEnvironment } from '../telemetry.test-support.ts';
 
 /**
  * A new error group is news, once: an app's exception that arrives through the OTLP ingest tells

@@ -48,7 +48,7 @@ export function createErrorReporting(
     deps,
     reporter,
     onStepFailed(failure) {
-      if (!isUnexpectedStepError(failure.error)) return;
+      if (!isUnexpectedStepError(failure)) return;
       reporter.report(failure.error, {
         'orchard.operation.id': failure.operationId,
         'orchard.operation.kind': failure.kind,

@@ -1,6 +1,7 @@
 import type { RequestContext } from '../../../platform/context.ts';
 import type { Queryable } from '../../../platform/db/pool.ts';
-import { requireEnvironmentErrors, requireGroup, requireInstanceErrors } from './error-access.ts';
+import { requireEnvironment } from '../require-environment.ts';
+import { requireGroup, requireInstanceErrors } from './error-access.ts';
 import { listOccurrenceRows } from './error-store.ts';
 import { OCCURRENCES_KEPT } from './record-errors.ts';
 import { toErrorGroupView, toErrorOccurrenceView } from './views.ts';
@@ -11,7 +12,7 @@ export async function getEnvironmentErrorGroup(
   ctx: RequestContext,
   where: { slug: string; env: string; id: string },
 ) {
-  const { environment } = await requireEnvironmentErrors(db, ctx, where, 'viewer');
+  const { environment } = await requireEnvironment(db, ctx.actor, where, 'viewer');
   return detail(db, where.id, environment.id);
 }
 

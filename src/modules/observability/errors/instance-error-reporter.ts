@@ -1,4 +1,5 @@
 import { DomainError } from '../../../platform/errors.ts';
+import type { StepFailure } from '../../operations/index.ts';
 import type { ErrorDeps } from './error-deps.ts';
 import { recordErrors } from './record-errors.ts';
 
@@ -58,13 +59,12 @@ export function createInstanceErrorReporter(deps: ErrorDeps): InstanceErrorRepor
 }
 
 /**
- * Whether a failed operation's error is a bug worth a report: typed domain errors, deliberate
- * non-retryable failures and time-outs are outcomes the operation already explains.
+ * Whether a failed operation's error is a bug worth a report: typed domain errors, and what the
+ * engine calls expected (deliberate non-retryable failures, time-outs), are outcomes the operation
+ * already explains.
  */
-export function isUnexpectedStepError(error: unknown): boolean {
-  if (error instanceof DomainError) return false;
-  const name = (error as { name?: unknown })?.name;
-  return name !== 'NonRetryableError' && name !== 'StepTimeoutError';
+export function isUnexpectedStepError(failure: Pick<StepFailure, 'error' | 'expected'>): boolean {
+  return !failure.expected && !(failure.error instanceof DomainError);
 }
 
 /** `TypeError`; for errors whose name is generic (pg's `DatabaseError` is named `error`), the class. */

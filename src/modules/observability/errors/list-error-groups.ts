@@ -1,7 +1,8 @@
 import type { RequestContext } from '../../../platform/context.ts';
 import type { Queryable } from '../../../platform/db/pool.ts';
 import { CursorShape, decodeCursor, fetchPage } from '../../../platform/http/cursor.ts';
-import { requireEnvironmentErrors, requireInstanceErrors } from './error-access.ts';
+import { requireEnvironment } from '../require-environment.ts';
+import { requireInstanceErrors } from './error-access.ts';
 import { listGroupRows } from './error-store.ts';
 import type { ErrorGroupsQuery } from './schemas.ts';
 import { toErrorGroupView } from './views.ts';
@@ -13,7 +14,7 @@ export async function listEnvironmentErrorGroups(
   where: { slug: string; env: string },
   query: ErrorGroupsQuery,
 ) {
-  const { environment } = await requireEnvironmentErrors(db, ctx, where, 'viewer');
+  const { environment } = await requireEnvironment(db, ctx.actor, where, 'viewer');
   return pageOf(db, environment.id, query);
 }
 

@@ -1,6 +1,7 @@
 import { RateLimiter } from '../../../platform/http/rate-limit.ts';
 import { contextOf } from '../../../platform/http/request-context.ts';
 import type { HttpApp } from '../../../platform/http/server.ts';
+import { EnvironmentParams } from '../environment-params.ts';
 import type { ErrorDeps } from './error-deps.ts';
 import { getEnvironmentErrorGroup, getInstanceErrorGroup } from './get-error-group.ts';
 import { listEnvironmentErrorGroups, listInstanceErrorGroups } from './list-error-groups.ts';
@@ -9,7 +10,6 @@ import {
   BrowserErrorAccepted,
   BrowserErrorBody,
   EnvErrorGroupParams,
-  EnvErrorParams,
   ErrorGroupDetail,
   ErrorGroupIdParams,
   ErrorGroupList,
@@ -38,7 +38,7 @@ export function errorRoutes(errors: ErrorDeps, options: { browserPerMinute?: num
       {
         schema: {
           tags,
-          params: EnvErrorParams,
+          params: EnvironmentParams,
           querystring: ErrorGroupsQuery,
           response: { 200: ErrorGroupList },
         },

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { PageQuery } from '../../../platform/http/cursor.ts';
+import { EnvironmentParams } from '../environment-params.ts';
 
 export const ErrorStatus = z.enum(['open', 'resolved', 'ignored']);
 export type ErrorStatus = z.infer<typeof ErrorStatus>;
@@ -52,18 +54,10 @@ export const ErrorGroupDetail = z.object({
   occurrences: z.array(ErrorOccurrenceView),
 });
 
-export const ErrorGroupsQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().max(500).optional(),
-  status: ErrorStatus.optional(),
-});
+export const ErrorGroupsQuery = PageQuery.extend({ status: ErrorStatus.optional() });
 export type ErrorGroupsQuery = z.infer<typeof ErrorGroupsQuery>;
 
-export const EnvErrorParams = z.object({
-  slug: z.string().min(1).max(100),
-  env: z.string().min(1).max(300),
-});
-export const EnvErrorGroupParams = EnvErrorParams.extend({ id: z.uuid() });
+export const EnvErrorGroupParams = EnvironmentParams.extend({ id: z.uuid() });
 export const ErrorGroupIdParams = z.object({ id: z.uuid() });
 
 export const ErrorStatusBody = z.object({ status: ErrorStatus });

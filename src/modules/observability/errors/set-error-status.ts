@@ -2,7 +2,8 @@ import type { Clock } from '../../../platform/clock.ts';
 import type { RequestContext } from '../../../platform/context.ts';
 import { type Db, withTransaction } from '../../../platform/db/pool.ts';
 import { recordAudit } from '../../identity/index.ts';
-import { requireEnvironmentErrors, requireGroup, requireInstanceErrors } from './error-access.ts';
+import { requireEnvironment } from '../require-environment.ts';
+import { requireGroup, requireInstanceErrors } from './error-access.ts';
 import { setGroupStatus } from './error-store.ts';
 import type { ErrorStatus } from './schemas.ts';
 import { toErrorGroupView } from './views.ts';
@@ -20,7 +21,7 @@ export async function setEnvironmentErrorStatus(
   where: { slug: string; env: string; id: string },
   status: ErrorStatus,
 ) {
-  const { project, environment } = await requireEnvironmentErrors(deps.db, ctx, where, 'developer');
+  const { project, environment } = await requireEnvironment(deps.db, ctx.actor, where, 'developer');
   return change(deps, ctx, { id: where.id, environmentId: environment.id, projectId: project.id }, status);
 }
 

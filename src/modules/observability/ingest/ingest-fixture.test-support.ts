@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { createTestApp, type TestApp } from '../../../../test/app.ts';
 import { createProjectAs } from '../../../../test/git.ts';
+import { ensureEnvironment } from '../../../../test/support/deploy-fixture.ts';
 import { findProjectBySlug } from '../../projects/index.ts';
 import type { IngestTenant } from './ingest-tenant.ts';
+import { ensureIngestToken } from './ingest-tokens.ts';
 
 export interface IngestFixture {
   t: TestApp;
@@ -22,15 +24,18 @@ export async function ingestFixture(overrides: Record<string, unknown> = {}): Pr
   await createProjectAs(t, admin.token, slug);
   const project = (await findProjectBySlug(t.res.db, slug))!;
   // The environment row the deploy module makes on a first deploy (no app runs here).
-  const { rows } = await t.res.db.query<{ id: string }>(
-    `INSERT INTO environments (project_id, name, kind, host_label, created_at, updated_at) VALUES ($1, 'staging', 'staging', $2, now(), now()) RETURNING id`,
-    [project.id, `staging--${slug}`],
-  );
-  const tenant = { environmentId: rows[0]!.id, projectId: project.id };
+  const environment = await ensureEnvironment(t.res.db, {
+    projectId: project.id,
+    name: 'staging',
+    kind: 'staging',
+    branch: null,
+    hostLabel: `staging--${slug}`,
+    now: new Date(),
+  });
+  const tenant = { environmentId: environment.id, projectId: project.id };
   await t.http.listen({ port: 0, host: '127.0.0.1' });
   const base = `http://127.0.0.1:${(t.http.server.address() as { port: number }).port}`;
-  const env = await t.res.telemetry.envFor(tenant, { baseUrl: base, serviceName: slug });
-  const token = decodeURIComponent(env.OTEL_EXPORTER_OTLP_HEADERS!.split('=')[1]!).replace(/^Bearer /, '');
+  const token = await ensureIngestToken({ db: t.res.db, vault: t.res.vault }, tenant);
   return {
     t,
     tenant,

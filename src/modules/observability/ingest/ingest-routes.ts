@@ -37,6 +37,7 @@ export function ingestRoutes(deps: IngestRouteDeps) {
   return async (app: HttpApp) => {
     await app.register(async (scope) => {
       scope.removeAllContentTypeParsers();
+      // The one parser of the scope: its limit is every route's (413 past it).
       scope.addContentTypeParser(
         '*',
         { parseAs: 'buffer', bodyLimit: deps.bodyLimitBytes },
@@ -56,10 +57,8 @@ export function ingestRoutes(deps: IngestRouteDeps) {
         throw error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? tooLarge(deps.bodyLimitBytes) : error;
       });
       for (const signal of SIGNALS) {
-        scope.post(
-          `${OTLP_PATH}/v1/${signal}`,
-          { schema: { hide: true }, bodyLimit: deps.bodyLimitBytes },
-          (request, reply) => answer(deps, signal, request, reply),
+        scope.post(`${OTLP_PATH}/v1/${signal}`, { schema: { hide: true } }, (request, reply) =>
+          answer(deps, signal, request, reply),
         );
       }
     });
@@ -69,7 +68,7 @@ export function ingestRoutes(deps: IngestRouteDeps) {
 async function answer(deps: IngestRouteDeps, signal: Signal, request: FastifyRequest, reply: FastifyReply) {
   const encoding = encodingOf(request.headers['content-type']);
   const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-  const decoded = readOtlpBody(signal, body, {
+  const decoded = await readOtlpBody(signal, body, {
     encoding,
     contentEncoding: request.headers['content-encoding'],
     limitBytes: deps.bodyLimitBytes,

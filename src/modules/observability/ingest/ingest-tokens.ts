@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Queryable } from '../../../platform/db/pool.ts';
+import { bearerToken, type RequestHeaders } from '../../../platform/http/header-values.ts';
 import { TtlCache } from '../../../platform/ttl-cache.ts';
 import type { Vault } from '../../secrets/index.ts';
 import type { IngestTenant } from './ingest-tenant.ts';
@@ -55,11 +56,8 @@ export function createIngestAuthenticator(
 }
 
 /** The token of a request: `Authorization: Bearer …` or `x-orchard-ingest-token`. */
-export function ingestTokenOf(headers: Record<string, string | string[] | undefined>): string | undefined {
+export function ingestTokenOf(headers: RequestHeaders): string | undefined {
   const given = headers['x-orchard-ingest-token'];
   if (typeof given === 'string' && given) return given.trim();
-  const auth = headers.authorization;
-  if (typeof auth !== 'string') return undefined;
-  const match = /^bearer\s+(.+)$/i.exec(auth.trim());
-  return match ? match[1]!.trim() : undefined;
+  return bearerToken(headers);
 }

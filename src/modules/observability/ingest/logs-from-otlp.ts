@@ -9,7 +9,7 @@ import {
   isValidId,
   MAX_NANOS,
   serviceNameOf,
-  storable,
+  textOf,
 } from './otlp-values.ts';
 
 const SEVERITY_NAMES = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'];
@@ -50,7 +50,7 @@ export function logsFromOtlp(request: unknown, tenant: IngestTenant, now: Date):
           time: time > 0n ? dateOfNanos(time) : observed > 0n ? dateOfNanos(observed) : now,
           observedTime: observed > 0n ? dateOfNanos(observed) : null,
           severityNumber: severityOf(record.severityNumber),
-          severityText: typeof record.severityText === 'string' ? storable(record.severityText) : '',
+          severityText: textOf(record.severityText),
           body: bodyText(record.body),
           attributes: attributesOf(record.attributes),
           resource,

@@ -1,14 +1,15 @@
 import type { Clock } from '../../../platform/clock.ts';
 import type { Db } from '../../../platform/db/pool.ts';
 import type { Logger } from '../../../platform/log.ts';
+import { startTicker } from '../../../platform/ticker.ts';
 import {
   createDayPartition,
+  DAY_MS,
   defaultPartitionDays,
   dropPartitionsBefore,
+  partitionName,
   TELEMETRY_TABLES,
 } from './partition-store.ts';
-
-const DAY_MS = 86_400_000;
 
 export interface PartitionOptions {
   /** Partitions whose day ended more than this many days ago are dropped. */
@@ -52,7 +53,7 @@ export async function maintainPartitions(
     for (const day of days.values()) {
       const moved = await createDayPartition(deps.db, t, day);
       if (moved === undefined) continue;
-      report.created.push(`${t.table}_p${day.toISOString().slice(0, 10).replaceAll('-', '')}`);
+      report.created.push(partitionName(t, day));
       report.moved += moved;
     }
   }
@@ -63,26 +64,18 @@ export async function maintainPartitions(
 export function startPartitionMaintenance(
   deps: { db: Db; clock: Clock; logger: Logger },
   options: PartitionOptions & { intervalMs?: number },
-): { stop(): void; done: Promise<void> } {
-  let running = false;
-  const sweep = async () => {
-    if (running) return;
-    running = true;
-    try {
+): { stop(): void } {
+  return startTicker(
+    async () => {
       const report = await maintainPartitions(deps, options);
       if (report.created.length || report.dropped.length)
         deps.logger.info(report, 'maintained the telemetry partitions');
-    } catch (error) {
-      deps.logger.warn(
-        { err: error },
-        'maintaining the telemetry partitions failed; retrying at the next sweep',
-      );
-    } finally {
-      running = false;
-    }
-  };
-  const done = sweep();
-  const timer = setInterval(() => void sweep(), options.intervalMs ?? 3_600_000);
-  timer.unref();
-  return { stop: () => clearInterval(timer), done };
+    },
+    {
+      intervalMs: options.intervalMs ?? 3_600_000,
+      firstDelayMs: 0,
+      logger: deps.logger,
+      failure: 'maintaining the telemetry partitions failed; retrying at the next sweep',
+    },
+  );
 }

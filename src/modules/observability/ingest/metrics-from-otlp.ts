@@ -8,7 +8,7 @@ import {
   MAX_NANOS,
   numberOf,
   serviceNameOf,
-  storable,
+  textOf,
 } from './otlp-values.ts';
 
 /** The data field of a Metric that holds each kind's points (OTLP's oneof `data`). */
@@ -40,7 +40,7 @@ export function metricsFromOtlp(request: unknown, tenant: IngestTenant): Convert
     for (const scopeMetrics of listOf(resourceMetrics.scopeMetrics)) {
       for (const metric of listOf(scopeMetrics.metrics)) {
         const found = KINDS.find(([field]) => metric[field] != null);
-        const name = typeof metric.name === 'string' ? storable(metric.name) : '';
+        const name = textOf(metric.name);
         if (!found || !name) {
           out.reject('a metric needs a name and one of gauge, sum, histogram, exponentialHistogram, summary');
           continue;
@@ -49,8 +49,8 @@ export function metricsFromOtlp(request: unknown, tenant: IngestTenant): Convert
         const data = metric[field] as Record<string, unknown>;
         const head: MetricHead = {
           name,
-          description: typeof metric.description === 'string' ? storable(metric.description) : '',
-          unit: typeof metric.unit === 'string' ? storable(metric.unit) : '',
+          description: textOf(metric.description),
+          unit: textOf(metric.unit),
           resource,
           serviceName,
         };

@@ -4,11 +4,8 @@ import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace
 import type { Logger } from '../../../platform/log.ts';
 import { ENVIRONMENT_SPAN_ATTRIBUTE, PROJECT_SPAN_ATTRIBUTE } from '../../../platform/tracing.ts';
 import type { SpanKindNumber, SpanRow, SpanStatusCode, TelemetryAttributes } from '../telemetry-rows.ts';
-import { dateOfNanos } from './otlp-values.ts';
+import { dateOfNanos, serviceNameOf } from './otlp-values.ts';
 import type { TelemetryWriter } from './telemetry-writer.ts';
-
-const ENVIRONMENT_ATTRIBUTE = ENVIRONMENT_SPAN_ATTRIBUTE;
-const PROJECT_ATTRIBUTE = PROJECT_SPAN_ATTRIBUTE;
 
 const nanosOf = ([seconds, nanos]: [number, number]) => BigInt(seconds) * 1_000_000_000n + BigInt(nanos);
 
@@ -24,12 +21,12 @@ export function orchardSpanProcessor(
 ): SpanProcessor {
   return {
     onStart(span: Span, parentContext: Context) {
-      if (span.attributes[ENVIRONMENT_ATTRIBUTE] !== undefined) return;
+      if (span.attributes[ENVIRONMENT_SPAN_ATTRIBUTE] !== undefined) return;
       const parent = trace.getSpan(parentContext) as Partial<ReadableSpan> | undefined;
-      const env = parent?.attributes?.[ENVIRONMENT_ATTRIBUTE];
-      const project = parent?.attributes?.[PROJECT_ATTRIBUTE];
+      const env = parent?.attributes?.[ENVIRONMENT_SPAN_ATTRIBUTE];
+      const project = parent?.attributes?.[PROJECT_SPAN_ATTRIBUTE];
       if (typeof env === 'string' && typeof project === 'string')
-        span.setAttributes({ [ENVIRONMENT_ATTRIBUTE]: env, [PROJECT_ATTRIBUTE]: project });
+        span.setAttributes({ [ENVIRONMENT_SPAN_ATTRIBUTE]: env, [PROJECT_SPAN_ATTRIBUTE]: project });
     },
     onEnd(span: ReadableSpan) {
       const row = rowOf(span);
@@ -44,8 +41,8 @@ export function orchardSpanProcessor(
 }
 
 function rowOf(span: ReadableSpan): SpanRow | undefined {
-  const environmentId = span.attributes[ENVIRONMENT_ATTRIBUTE];
-  const projectId = span.attributes[PROJECT_ATTRIBUTE];
+  const environmentId = span.attributes[ENVIRONMENT_SPAN_ATTRIBUTE];
+  const projectId = span.attributes[PROJECT_SPAN_ATTRIBUTE];
   if (typeof environmentId !== 'string' || typeof projectId !== 'string') return undefined;
   const context = span.spanContext();
   const start = nanosOf(span.startTime);
@@ -60,7 +57,7 @@ function rowOf(span: ReadableSpan): SpanRow | undefined {
     name: span.name,
     // The API's SpanKind counts from 0 = internal; OTLP's from 1.
     kind: (span.kind + 1) as SpanKindNumber,
-    serviceName: typeof resource['service.name'] === 'string' ? resource['service.name'] : 'orchard',
+    serviceName: serviceNameOf(resource) || 'orchard',
     startTime: dateOfNanos(start),
     endTime: dateOfNanos(end),
     durationNs: Number(end - start),

@@ -133,6 +133,11 @@ export function storable(text: string): string {
   return UNSTORABLE.test(text) ? text.replace(LONE_SURROGATE, '\ufffd').replaceAll('\0', '') : text;
 }
 
+/** A string field as storable text; '' when absent or not a string. */
+export function textOf(value: unknown): string {
+  return typeof value === 'string' ? storable(value) : '';
+}
+
 /** An OTLP AnyValue as plain JSON (see telemetry-rows.ts). */
 export function anyValue(value: unknown, depth = 0): TelemetryJson {
   if (value == null || typeof value !== 'object' || depth > 16) return null;

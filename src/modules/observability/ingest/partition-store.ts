@@ -18,12 +18,13 @@ export const TELEMETRY_TABLES: PartitionedTable[] = [
   { table: 'otel_metric_points', column: 'time' },
 ];
 
-const DAY_MS = 86_400_000;
+export const DAY_MS = 86_400_000;
 const LOCK_BASE = 0x07e1_0000;
 
 /** `20261205` of a UTC day's start. */
 export const dayName = (day: Date) => day.toISOString().slice(0, 10).replaceAll('-', '');
-const partitionName = (t: PartitionedTable, day: Date) => `${t.table}_p${dayName(day)}`;
+/** `otel_spans_p20261205`: the table's partition of a UTC day. */
+export const partitionName = (t: PartitionedTable, day: Date) => `${t.table}_p${dayName(day)}`;
 const bounds = (day: Date) => [day.toISOString(), new Date(day.getTime() + DAY_MS).toISOString()] as const;
 
 async function locked<T>(db: Db, t: PartitionedTable, fn: (tx: DbClient) => Promise<T>): Promise<T> {

@@ -1,10 +1,13 @@
-import { gunzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { gunzip } from 'node:zlib';
 import {
   PayloadTooLargeError,
   UnsupportedMediaTypeError,
   ValidationError,
 } from '../../../platform/errors.ts';
 import { decodeRequest, type Signal } from './otlp-codec.ts';
+
+const gunzipAsync = promisify(gunzip);
 
 export type OtlpEncoding = 'protobuf' | 'json';
 
@@ -20,18 +23,18 @@ export function encodingOf(contentType: string | undefined): OtlpEncoding {
 
 /**
  * The export request in a body: gunzipped when `Content-Encoding: gzip` (to at most `limitBytes`),
- * then decoded as protobuf or parsed as OTLP/JSON.
+ * then decoded as protobuf or parsed as OTLP/JSON. Gunzipped off the request thread (zlib's pool).
  */
-export function readOtlpBody(
+export async function readOtlpBody(
   signal: Signal,
   body: Buffer,
   o: { encoding: OtlpEncoding; contentEncoding: string | undefined; limitBytes: number },
-): unknown {
+): Promise<unknown> {
   const coding = (o.contentEncoding ?? 'identity').trim().toLowerCase();
   let bytes = body;
   if (coding === 'gzip' || coding === 'x-gzip') {
     try {
-      bytes = gunzipSync(body, { maxOutputLength: o.limitBytes });
+      bytes = await gunzipAsync(body, { maxOutputLength: o.limitBytes });
     } catch (error) {
       if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE')
         throw tooLarge(o.limitBytes, 'once gunzipped');

@@ -10,7 +10,7 @@ import {
   MAX_MICROS,
   serviceNameOf,
   splitNanos,
-  storable,
+  textOf,
 } from './otlp-values.ts';
 
 const SPAN_KINDS: Record<string, SpanKindNumber> = {
@@ -51,7 +51,7 @@ export function spansFromOtlp(request: unknown, tenant: IngestTenant): Converted
           out.reject('a span needs a traceId of 32 and a spanId of 16 hex digits, not all zero');
           continue;
         }
-        const name = typeof span.name === 'string' ? storable(span.name) : '';
+        const name = textOf(span.name);
         const [startUs, startNs] = splitNanos(span.startTimeUnixNano);
         let [endUs, endNs] = splitNanos(span.endTimeUnixNano);
         if (startUs <= 0 || startUs >= MAX_MICROS || endUs >= MAX_MICROS) {
@@ -75,7 +75,7 @@ export function spansFromOtlp(request: unknown, tenant: IngestTenant): Converted
           endTime: dateOfMicros(endUs),
           durationNs: (endUs - startUs) * 1000 + (endNs - startNs),
           statusCode: enumOf(status.code, STATUS_CODES, 2),
-          statusMessage: typeof status.message === 'string' ? storable(status.message) : '',
+          statusMessage: textOf(status.message),
           attributes: attributesOf(span.attributes),
           resource,
           events: listOf(span.events).map(eventOf),
@@ -89,7 +89,7 @@ export function spansFromOtlp(request: unknown, tenant: IngestTenant): Converted
 
 function eventOf(event: Record<string, unknown>): SpanEventRow {
   return {
-    name: typeof event.name === 'string' ? storable(event.name) : '',
+    name: textOf(event.name),
     time: dateOfNanos(bigOf(event.timeUnixNano)).toISOString(),
     attributes: attributesOf(event.attributes),
   };

@@ -4,7 +4,7 @@ import type { Logger } from '../../../platform/log.ts';
 import type { Vault } from '../../secrets/index.ts';
 import { ingestRoutes } from './ingest-routes.ts';
 import type { IngestTenant } from './ingest-tenant.ts';
-import { createIngestAuthenticator, ensureIngestToken, type IngestAuthenticator } from './ingest-tokens.ts';
+import { createIngestAuthenticator, ensureIngestToken } from './ingest-tokens.ts';
 import { otelEnv } from './otel-env.ts';
 import { type TelemetryListener, TelemetryWriter } from './telemetry-writer.ts';
 
@@ -22,7 +22,6 @@ export interface TelemetryIngestOptions {
 /** The OTLP ingest of one process: its writer (queue), token check, routes, and the apps' env. */
 export interface TelemetryIngest {
   writer: TelemetryWriter;
-  authenticate: IngestAuthenticator;
   /** Adds an after-commit listener (the composition root wires error reporting). */
   listen(listener: TelemetryListener): void;
   routes(): ReturnType<typeof ingestRoutes>;
@@ -47,7 +46,6 @@ export function createTelemetryIngest(o: TelemetryIngestOptions): TelemetryInges
   const authenticate = createIngestAuthenticator(o.db);
   return {
     writer,
-    authenticate,
     listen: (listener) => listeners.push(listener),
     routes: () =>
       ingestRoutes({ clock: o.clock, writer, authenticate, bodyLimitBytes: o.limits.bodyLimitBytes }),

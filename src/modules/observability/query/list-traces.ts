@@ -1,5 +1,5 @@
 import type { Queryable } from '../../../platform/db/pool.ts';
-import type { Page } from '../../../platform/http/cursor.ts';
+import { fetchPage, type Page } from '../../../platform/http/cursor.ts';
 import { microIso, traceCursor } from './micro-cursor.ts';
 
 export interface TraceFilters {
@@ -47,8 +47,7 @@ export async function listTraces(
   const outer = after
     ? `WHERE (t.start, t.trace_id) < (${add(after[0])}::timestamptz, ${add(after[1])})`
     : '';
-  const { rows } = await db.query<TraceSummary & { startKey: string }>(
-    `WITH t AS (
+  const sql = (limit: number) => `WITH t AS (
        SELECT trace_id, min(start_time) AS start, max(end_time) AS end_at, count(*)::int AS spans,
               bool_or(status_code = 2) AS error, bool_or(source = 'orchard') AS orchard
        FROM otel_spans
@@ -69,11 +68,11 @@ export async function listTraces(
      ) root ON true
      ${outer}
      ORDER BY t.start DESC, t.trace_id DESC
-     LIMIT ${page.limit + 1}`,
-    params,
+     LIMIT ${limit}`;
+  return fetchPage(
+    page.limit,
+    async (limit) => (await db.query<TraceSummary>(sql(limit), params)).rows,
+    traceCursor.key,
+    (row) => row,
   );
-  const more = rows.length > page.limit;
-  const items = rows.slice(0, page.limit);
-  const last = items[items.length - 1];
-  return { items, nextCursor: more && last ? traceCursor.encode(last.start, last.traceId) : null };
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { decodeCursor, encodeCursor } from '../../../platform/http/cursor.ts';
+import { decodeCursor } from '../../../platform/http/cursor.ts';
 
 /**
  * Timestamps with all six fraction digits, as PostgreSQL keeps them: telemetry times are µs, and a
@@ -20,12 +20,14 @@ const TraceCursor = z.tuple([MicroTimestamp, z.string().regex(/^[0-9a-f]{32}$/)]
  * them apart for as long as a reader pages.
  */
 export const logCursor = {
-  encode: (time: string, rowId: string) => encodeCursor([time, rowId]),
+  /** The cursor values of a record (what `fetchPage` encodes). */
+  key: (row: { time: string; row_id: string }) => [row.time, row.row_id],
   decode: (cursor: string | undefined) => decodeCursor(cursor, LogCursor),
 };
 
 /** A trace's place in the trace list: its start and its id. */
 export const traceCursor = {
-  encode: (start: string, traceId: string) => encodeCursor([start, traceId]),
+  /** The cursor values of a trace (what `fetchPage` encodes). */
+  key: (trace: { start: string; traceId: string }) => [trace.start, trace.traceId],
   decode: (cursor: string | undefined) => decodeCursor(cursor, TraceCursor),
 };

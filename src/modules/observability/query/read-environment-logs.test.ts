@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createTestApp, type TestApp } from '../../../../test/app.ts';
 import { addMember, createProjectAs } from '../../../../test/git.ts';
+import { hex, insertEnvironment, insertLogs } from '../telemetry.test-support.ts';
 import { RECENT_SCAN_ROWS } from './search-logs.ts';
-import { hex, insertEnvironment, insertLogs } from './telemetry-fixtures.test-support.ts';
 
 let t: TestApp;
 let token: string;

@@ -1,9 +1,9 @@
 import type { Actor } from '../../../platform/http/actor.ts';
+import { requireEnvironment } from '../require-environment.ts';
 import { attributeFilters, parseLogText } from './log-filters.ts';
 import { searchLogs } from './search-logs.ts';
 import { parseMinSeverity } from './severity.ts';
-import type { TelemetryQueryDeps } from './telemetry-deps.ts';
-import { requireTelemetryEnvironment } from './telemetry-deps.ts';
+import { type TelemetryQueryDeps, telemetryBase } from './telemetry-deps.ts';
 import type { LogSearchQuery } from './telemetry-schemas.ts';
 import { resolveTimeRange } from './time-range.ts';
 
@@ -14,7 +14,8 @@ export async function readEnvironmentLogs(
   where: { slug: string; env: string },
   query: LogSearchQuery,
 ) {
-  const { environment, base } = await requireTelemetryEnvironment(deps, actor, where);
+  const { project, environment } = await requireEnvironment(deps.db, actor, where, 'viewer');
+  const base = telemetryBase(project, environment);
   const range = resolveTimeRange(deps.clock.now(), query);
   const text = parseLogText(query.q);
   const attrs = query.attr === undefined ? [] : Array.isArray(query.attr) ? query.attr : [query.attr];

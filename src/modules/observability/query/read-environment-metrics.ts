@@ -1,8 +1,8 @@
 import type { Actor } from '../../../platform/http/actor.ts';
+import { requireEnvironment } from '../require-environment.ts';
 import { listMetrics } from './list-metrics.ts';
 import { type Aggregation, aggregationsFor, metricSeries } from './metric-series.ts';
 import type { TelemetryQueryDeps } from './telemetry-deps.ts';
-import { requireTelemetryEnvironment } from './telemetry-deps.ts';
 import { resolveTimeRange } from './time-range.ts';
 
 type Where = { slug: string; env: string };
@@ -14,7 +14,7 @@ export async function readEnvironmentMetrics(
   where: Where,
   query: { from?: string; to?: string },
 ) {
-  const { environment } = await requireTelemetryEnvironment(deps, actor, where);
+  const { environment } = await requireEnvironment(deps.db, actor, where, 'viewer');
   const range = resolveTimeRange(deps.clock.now(), query);
   const metrics = await listMetrics(deps.db, { environmentId: environment.id, ...range });
   return { items: metrics.map((m) => ({ ...m, aggregations: aggregationsFor(m.kind, m.monotonic) })) };
@@ -34,7 +34,7 @@ export async function readMetricSeries(
     groupBy?: string;
   },
 ) {
-  const { environment } = await requireTelemetryEnvironment(deps, actor, where);
+  const { environment } = await requireEnvironment(deps.db, actor, where, 'viewer');
   const range = resolveTimeRange(deps.clock.now(), query);
   return metricSeries(deps.db, {
     environmentId: environment.id,

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createTestApp, type TestApp } from '../../../../test/app.ts';
 import { createProjectAs } from '../../../../test/git.ts';
-import { hex, insertEnvironment, insertLogs, insertSpans } from './telemetry-fixtures.test-support.ts';
+import { hex, insertEnvironment, insertLogs, insertSpans } from '../telemetry.test-support.ts';
 
 let t: TestApp;
 let token: string;

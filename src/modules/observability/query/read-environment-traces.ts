@@ -1,8 +1,8 @@
 import type { Actor } from '../../../platform/http/actor.ts';
+import { requireEnvironment } from '../require-environment.ts';
 import { getTrace } from './get-trace.ts';
 import { listTraces } from './list-traces.ts';
-import type { TelemetryQueryDeps } from './telemetry-deps.ts';
-import { requireTelemetryEnvironment } from './telemetry-deps.ts';
+import { type TelemetryQueryDeps, telemetryBase } from './telemetry-deps.ts';
 import { resolveTimeRange } from './time-range.ts';
 
 type Where = { slug: string; env: string };
@@ -22,7 +22,7 @@ export async function readEnvironmentTraces(
     cursor?: string;
   },
 ) {
-  const { environment } = await requireTelemetryEnvironment(deps, actor, where);
+  const { environment } = await requireEnvironment(deps.db, actor, where, 'viewer');
   const range = resolveTimeRange(deps.clock.now(), query);
   return listTraces(
     deps.db,
@@ -44,7 +44,8 @@ export async function readEnvironmentTrace(
   actor: Actor,
   where: Where & { traceId: string },
 ) {
-  const { environment, base } = await requireTelemetryEnvironment(deps, actor, where);
+  const { project, environment } = await requireEnvironment(deps.db, actor, where, 'viewer');
+  const base = telemetryBase(project, environment);
   const trace = await getTrace(deps.db, environment.id, where.traceId.toLowerCase());
   // Logs of a span: its trace and span ids, over the trace's time give or take an hour.
   const from = new Date(Date.parse(trace.start) - 3_600_000).toISOString();

@@ -1,5 +1,5 @@
 import type { Db } from '../../../platform/db/pool.ts';
-import type { Page } from '../../../platform/http/cursor.ts';
+import { fetchPage, type Page } from '../../../platform/http/cursor.ts';
 import type { LogSearch } from './log-search-sql.ts';
 import { logSearchWhere } from './log-search-sql.ts';
 import { logCursor, microIso } from './micro-cursor.ts';
@@ -54,16 +54,30 @@ export async function searchLogs(
   page: { limit: number; cursor?: string },
 ): Promise<Page<LogRecordView>> {
   const cursor = logCursor.decode(page.cursor);
+  return fetchPage(
+    page.limit,
+    (want) => newestMatching(db, search, cursor, want),
+    logCursor.key,
+    ({ row_id: _, ...view }) => view,
+  );
+}
+
+/** Up to `want` records matching `search` after the cursor, newest first. */
+async function newestMatching(
+  db: Db,
+  search: LogSearch,
+  cursor: readonly [string, string] | undefined,
+  want: number,
+): Promise<LogRow[]> {
   const { where, params } = logSearchWhere(search);
-  const want = page.limit + 1;
   const query = async (sql: (p: unknown[]) => string, limit: number, order = ORDER) => {
     const p = [...params];
     const text = `${sql(p)}${before(p, cursor)} ${order} LIMIT ${limit}`;
     return (await db.query<LogRow>(text, p)).rows;
   };
+  const all = () => query(() => `SELECT ${COLUMNS} FROM otel_logs WHERE ${where}`, want);
   const filtered = search.words.length + search.phrases.length + search.attributes.length > 0;
-  if (!filtered)
-    return finish(await query(() => `SELECT ${COLUMNS} FROM otel_logs WHERE ${where}`, want), page.limit);
+  if (!filtered) return all();
 
   // Where the newest RECENT_SCAN_ROWS records of the range (after the cursor) begin.
   const edge = (
@@ -75,8 +89,7 @@ export async function searchLogs(
       [...params.slice(0, 3), ...(cursor ? [cursor[0]] : [])],
     )
   ).rows[0]?.time;
-  if (!edge)
-    return finish(await query(() => `SELECT ${COLUMNS} FROM otel_logs WHERE ${where}`, want), page.limit);
+  if (!edge) return all();
   // The newest records read in time order (the subquery's OFFSET keeps the terms out of it, so
   // no index of theirs is used), then the older ones as the planner sees fit.
   const recent = await query(
@@ -86,7 +99,7 @@ export async function searchLogs(
      ) otel_logs WHERE ${where}`,
     want,
   );
-  if (recent.length === want) return finish(recent, page.limit);
+  if (recent.length === want) return recent;
   // Matches are sparse here (the newest records held less than a page): reading in time order
   // could walk the whole range for them, so the order is one no index gives (the same order),
   // and the planner finds them through the indexes of the terms and severity, then sorts them.
@@ -95,15 +108,5 @@ export async function searchLogs(
     want - recent.length,
     SPARSE_ORDER,
   );
-  return finish([...recent, ...older], page.limit);
-}
-
-function finish(rows: LogRow[], limit: number): Page<LogRecordView> {
-  const more = rows.length > limit;
-  const items = rows.slice(0, limit);
-  const last = items[items.length - 1];
-  return {
-    items: items.map(({ row_id: _, ...view }) => view),
-    nextCursor: more && last ? logCursor.encode(last.time, last.row_id) : null,
-  };
+  return [...recent, ...older];
 }

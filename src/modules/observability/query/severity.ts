@@ -2,7 +2,7 @@ import { ValidationError } from '../../../platform/errors.ts';
 
 /** The lowest OTLP SeverityNumber of each named level (1–4 trace … 21–24 fatal). */
 export const SEVERITY_LEVELS = { trace: 1, debug: 5, info: 9, warn: 13, error: 17, fatal: 21 } as const;
-export type SeverityName = keyof typeof SEVERITY_LEVELS;
+type SeverityName = keyof typeof SEVERITY_LEVELS;
 
 /** `severity` of a log search: a number 0–24 or a level name (`warn`, `WARNING`, `err` are accepted). */
 export function parseMinSeverity(value: string | undefined): number | undefined {
@@ -16,11 +16,4 @@ export function parseMinSeverity(value: string | undefined): number | undefined 
     'Unknown severity; use a number 0–24 or one of trace, debug, info, warn, error, fatal.',
     [{ field: 'querystring.severity', message: 'must be 0–24 or trace|debug|info|warn|error|fatal' }],
   );
-}
-
-/** The level name of a SeverityNumber (what the UI shows when a record sent no severity text). */
-export function severityName(n: number): SeverityName | 'unspecified' {
-  if (n <= 0) return 'unspecified';
-  const names = Object.entries(SEVERITY_LEVELS).filter(([, min]) => n >= min);
-  return names[names.length - 1]![0] as SeverityName;
 }

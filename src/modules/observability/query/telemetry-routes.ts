@@ -1,5 +1,6 @@
 import { contextOf } from '../../../platform/http/request-context.ts';
 import type { HttpApp } from '../../../platform/http/server.ts';
+import { EnvironmentParams } from '../environment-params.ts';
 import { readEnvironmentLogs } from './read-environment-logs.ts';
 import { readEnvironmentMetrics, readMetricSeries } from './read-environment-metrics.ts';
 import { readEnvironmentTrace, readEnvironmentTraces } from './read-environment-traces.ts';
@@ -11,7 +12,6 @@ import {
   MetricListQuery,
   MetricSeries,
   SeriesQuery,
-  TelemetryEnvParams,
   TraceListQuery,
   TracePage,
   TraceParams,
@@ -30,7 +30,7 @@ export function telemetryQueryRoutes(deps: TelemetryQueryDeps) {
         config: { projectRole: 'viewer' },
         schema: {
           tags,
-          params: TelemetryEnvParams,
+          params: EnvironmentParams,
           querystring: LogSearchQuery,
           response: { 200: LogPage },
           description:
@@ -46,7 +46,7 @@ export function telemetryQueryRoutes(deps: TelemetryQueryDeps) {
         config: { projectRole: 'viewer' },
         schema: {
           tags,
-          params: TelemetryEnvParams,
+          params: EnvironmentParams,
           querystring: TraceListQuery,
           response: { 200: TracePage },
           description: 'Traces with spans in the range, newest first, each summarised by its root span.',
@@ -75,7 +75,7 @@ export function telemetryQueryRoutes(deps: TelemetryQueryDeps) {
         config: { projectRole: 'viewer' },
         schema: {
           tags,
-          params: TelemetryEnvParams,
+          params: EnvironmentParams,
           querystring: MetricListQuery,
           response: { 200: MetricList },
         },
@@ -90,7 +90,7 @@ export function telemetryQueryRoutes(deps: TelemetryQueryDeps) {
         config: { projectRole: 'viewer' },
         schema: {
           tags,
-          params: TelemetryEnvParams,
+          params: EnvironmentParams,
           querystring: SeriesQuery,
           response: { 200: MetricSeries },
           description:

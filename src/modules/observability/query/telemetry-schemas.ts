@@ -1,17 +1,11 @@
 import { z } from 'zod';
 import { TimestampParam } from '../../../platform/http/timestamp-param.ts';
+import { EnvironmentParams } from '../environment-params.ts';
 import { AGGREGATIONS } from './metric-series.ts';
 
-/** `:env` is `staging`, `production`, `preview%2F<branch>` or `preview--<branch>` (as the deploy routes). */
-export const TelemetryEnvParams = z.object({
-  slug: z.string().min(1).max(100),
-  env: z.string().min(1).max(300),
-});
-export const TraceParams = TelemetryEnvParams.extend({
-  traceId: z.string().regex(/^[0-9a-fA-F]{32}$/, 'must be a trace id: 32 hex digits'),
-});
-
 const TraceId = z.string().regex(/^[0-9a-fA-F]{32}$/, 'must be a trace id: 32 hex digits');
+export const TraceParams = EnvironmentParams.extend({ traceId: TraceId });
+
 const SpanId = z.string().regex(/^[0-9a-fA-F]{16}$/, 'must be a span id: 16 hex digits');
 const Range = {
   /** Start of the range (ISO 8601, µs kept); default an hour before `to`. */

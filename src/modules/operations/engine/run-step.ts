@@ -45,6 +45,8 @@ export interface StepFailure {
   handler: string;
   attempt: number;
   error: unknown;
+  /** A NonRetryableError or a time-out: an outcome the operation itself explains, not a bug. */
+  expected: boolean;
 }
 
 /**
@@ -92,6 +94,7 @@ export async function runStep(
           handler: job.handler,
           attempt: job.attempt,
           error: outcome.error,
+          expected: outcome.error instanceof NonRetryableError || outcome.error instanceof StepTimeoutError,
         });
       } catch (error) {
         deps.logger.warn({ err: error, operationId: job.operationId }, 'the step-failure hook failed');

@@ -1,5 +1,6 @@
 import type { Queryable } from '../../../platform/db/pool.ts';
 import { type Actor, SYSTEM_ACTOR } from '../../../platform/http/actor.ts';
+import { startTicker } from '../../../platform/ticker.ts';
 import { branchHead, repositoryPath } from '../../git/index.ts';
 import { findUserById } from '../../identity/index.ts';
 import { findProjectById } from '../../projects/index.ts';
@@ -61,18 +62,15 @@ export function startPipelineScheduler(
   res: PipelineDeps,
   options: { intervalMs?: number } = {},
 ): { stop(): void } {
-  let running = false;
-  const timer = setInterval(async () => {
-    if (running) return;
-    running = true;
-    try {
+  return startTicker(
+    async () => {
       await runDueSchedules(res);
-    } catch (error) {
-      res.logger.error({ err: error }, 'pipeline scheduler tick failed');
-    } finally {
-      running = false;
-    }
-  }, options.intervalMs ?? 30_000);
-  timer.unref();
-  return { stop: () => clearInterval(timer) };
+    },
+    {
+      intervalMs: options.intervalMs ?? 30_000,
+      logger: res.logger,
+      failure: 'pipeline scheduler tick failed',
+      level: 'error',
+    },
+  );
 }

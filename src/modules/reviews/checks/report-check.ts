@@ -1,4 +1,4 @@
-import { type Db, type DbClient, withTransaction } from '../../../platform/db/pool.ts';
+import { type Db, type DbClient, withSavepoint, withTransaction } from '../../../platform/db/pool.ts';
 import { type Actor, SYSTEM_ACTOR } from '../../../platform/http/actor.ts';
 import type { Logger } from '../../../platform/log.ts';
 import { findProjectById } from '../../projects/index.ts';
@@ -70,16 +70,14 @@ export async function reportCheck(db: Db | DbClient, c: CommitCheck, events?: Ch
  * the check nor the caller's transaction fails with it.
  */
 async function tellEach(tx: DbClient, events: CheckEvents, event: Extract<ReviewEvent, { type: 'check' }>) {
-  for (const listener of events.onEvent ?? []) {
-    await tx.query('SAVEPOINT check_listener');
-    try {
-      await listener(event);
-      await tx.query('RELEASE SAVEPOINT check_listener');
-    } catch (error) {
-      await tx.query('ROLLBACK TO SAVEPOINT check_listener');
-      events.logger.error({ err: error, type: event.type, action: event.action }, 'review listener failed');
-    }
-  }
+  for (const listener of events.onEvent ?? [])
+    await withSavepoint(
+      tx,
+      'check_listener',
+      () => listener(event),
+      (error) =>
+        events.logger.error({ err: error, type: event.type, action: event.action }, 'review listener failed'),
+    );
 }
 
 /**

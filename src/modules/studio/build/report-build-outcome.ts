@@ -1,4 +1,4 @@
-import type { DbClient } from '../../../platform/db/pool.ts';
+import { type DbClient, withSavepoint } from '../../../platform/db/pool.ts';
 import { findProjectById } from '../../projects/index.ts';
 import type { StudioDeps } from '../deps.ts';
 import { findBlueprint } from '../store.ts';
@@ -18,24 +18,25 @@ export async function reportBuildOutcome(
   const blueprint = await findBlueprint(tx, input.blueprintId);
   const project = blueprint && (await findProjectById(tx, blueprint.project_id));
   if (!blueprint || !project) return;
-  await tx.query('SAVEPOINT build_outcome');
-  try {
-    await deps.onBuildOutcome(tx, {
-      operationId: ended.operationId,
-      run: ended.run ?? 0,
-      blueprintId: blueprint.id,
-      projectId: project.id,
-      projectSlug: project.slug,
-      requestedBy: input.requestedBy.userId,
-      failed: ended.failed,
-      ...(ended.reason ? { reason: ended.reason } : {}),
-    });
-    await tx.query('RELEASE SAVEPOINT build_outcome');
-  } catch (error) {
-    await tx.query('ROLLBACK TO SAVEPOINT build_outcome');
-    deps.logger.error(
-      { err: error, operation: ended.operationId },
-      'the news of a build could not be recorded',
-    );
-  }
+  const tell = deps.onBuildOutcome;
+  await withSavepoint(
+    tx,
+    'build_outcome',
+    () =>
+      tell(tx, {
+        operationId: ended.operationId,
+        run: ended.run ?? 0,
+        blueprintId: blueprint.id,
+        projectId: project.id,
+        projectSlug: project.slug,
+        requestedBy: input.requestedBy.userId,
+        failed: ended.failed,
+        ...(ended.reason ? { reason: ended.reason } : {}),
+      }),
+    (error) =>
+      deps.logger.error(
+        { err: error, operation: ended.operationId },
+        'the news of a build could not be recorded',
+      ),
+  );
 }

@@ -25,25 +25,36 @@ function release(tx: Queryable, blueprint: BlueprintRow) {
   return setBlueprintStatus(tx, blueprint.id, isReadyToBuild(blueprint.document).ready ? 'ready' : 'draft');
 }
 
+/** Why a build failed, as the feature records it and its news tells: `<step>: <message>`. */
+export function failureReason(ended: Pick<OperationChange, 'error'>): string {
+  return `${ended.error?.step ?? 'build'}: ${ended.error?.message ?? 'failed'}`;
+}
+
+/** Why a build ended: its failure, or the cancel's message. */
+function endReason(ended: OperationChange): string {
+  return ended.status === 'cancelled' ? (ended.error?.message ?? 'Cancelled.') : failureReason(ended);
+}
+
 /**
  * `studio.build`'s onEnd hook, run by the engine in the transaction that ends the build as failed or
  * cancelled — whatever ended it (a step's error, a child step out of attempts, a worker crash the
  * reaper found, a cancel): the feature records the outcome and the step that failed, and the
  * Blueprint leaves `building` (when this is its latest build) so chat and edits work again.
+ * Returns the build's input (undefined when it is not a build's).
  */
-export async function settleEndedBuild(tx: Queryable, ended: OperationChange): Promise<void> {
+export async function settleEndedBuild(
+  tx: Queryable,
+  ended: OperationChange,
+): Promise<BuildInput | undefined> {
   const input = BuildInput.safeParse(ended.input);
-  if (!input.success) return;
+  if (!input.success) return undefined;
   const { blueprintId, featureId } = input.data;
   // The Blueprint's row first, then the feature's: the order reconcileBuilding and startBuild use.
   const blueprint = await findBlueprint(tx, blueprintId, true);
-  const reason =
-    ended.status === 'cancelled'
-      ? (ended.error?.message ?? 'Cancelled.')
-      : `${ended.error?.step ?? 'build'}: ${ended.error?.message ?? 'failed'}`;
-  await stopFeatureIn(tx, ended.at, featureId, ended.status, reason);
+  await stopFeatureIn(tx, ended.at, featureId, ended.status, endReason(ended));
   if (blueprint?.status === 'building' && (await latestFeature(tx, blueprintId))?.id === featureId)
     await release(tx, blueprint);
+  return input.data;
 }
 
 /**

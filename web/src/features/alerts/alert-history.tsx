@@ -1,8 +1,8 @@
 import type { AlertKind } from '../../api/alert-types.ts';
 import { ErrorAlert } from '../../widgets/alert.tsx';
 import { Badge } from '../../widgets/badge.tsx';
-import { formatDateTime, formatRelative } from '../../widgets/format.ts';
 import { Loading } from '../../widgets/spinner.tsx';
+import { TimeAgo } from '../../widgets/time-ago.tsx';
 import { formatAlertValue, STATE_TONES } from './alert-format.ts';
 import { useAlertEvents } from './alert-queries.ts';
 
@@ -21,8 +21,8 @@ export function AlertHistory({ slug, id, kind }: { slug: string; id: string; kin
           <Badge tone={STATE_TONES[e.to]}>{e.to}</Badge>
           <span className="text-slate-700">{formatAlertValue(kind, e.value)}</span>
           {e.silenced && <span className="text-xs text-slate-500">silenced</span>}
-          <span className="text-xs text-slate-500" title={formatDateTime(e.at)}>
-            {formatRelative(e.at)}
+          <span className="text-xs text-slate-500">
+            <TimeAgo iso={e.at} />
           </span>
         </li>
       ))}

@@ -4,7 +4,7 @@ import { ErrorAlert } from '../../widgets/alert.tsx';
 import { Badge } from '../../widgets/badge.tsx';
 import { Button } from '../../widgets/button.tsx';
 import { ConfirmButton } from '../../widgets/confirm-button.tsx';
-import { formatDateTime, formatRelative } from '../../widgets/format.ts';
+import { TimeAgo } from '../../widgets/time-ago.tsx';
 import { describeCondition, formatAlertValue, KIND_LABELS, STATE_TONES } from './alert-format.ts';
 import { AlertHistory } from './alert-history.tsx';
 import { useDeleteAlertRule, useSilenceAlertRule } from './alert-queries.ts';
@@ -70,14 +70,12 @@ export function AlertRuleList({
                             {rule.lastEvaluatedAt ? formatAlertValue(rule.kind, rule.lastValue) : '—'}
                           </span>
                         </span>
-                        <span title={rule.lastEvaluatedAt ? formatDateTime(rule.lastEvaluatedAt) : undefined}>
-                          {rule.lastEvaluatedAt
-                            ? `evaluated ${formatRelative(rule.lastEvaluatedAt)}`
-                            : 'not evaluated yet'}
-                        </span>
-                        <span title={formatDateTime(rule.stateSince)}>
-                          {rule.state} since {formatRelative(rule.stateSince)}
-                        </span>
+                        {rule.lastEvaluatedAt ? (
+                          <TimeAgo iso={rule.lastEvaluatedAt} prefix="evaluated" />
+                        ) : (
+                          <span>not evaluated yet</span>
+                        )}
+                        <TimeAgo iso={rule.stateSince} prefix={`${rule.state} since`} />
                         {silenced && <span>{silenced}</span>}
                       </div>
                       {rule.lastError && <p className="mt-1.5 text-xs text-red-700">{rule.lastError}</p>}

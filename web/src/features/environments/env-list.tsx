@@ -6,10 +6,8 @@ import { Badge } from '../../widgets/badge.tsx';
 import { Button, buttonClass } from '../../widgets/button.tsx';
 import { ConfirmButton } from '../../widgets/confirm-button.tsx';
 import { formatDateTime, formatRelative } from '../../widgets/format.ts';
-import { alertsPath } from '../alerts/alerts-path.ts';
-import { environmentErrorsPath } from '../errors/error-scope.ts';
+import { to } from '../projects/project-paths.ts';
 import { roleAtLeast } from '../projects/roles.ts';
-import { telemetryPage } from '../telemetry/telemetry-paths.ts';
 import { AccessActions, AccessBadge, NewShareLink } from './env-access.tsx';
 import { EnvStatusBadge, envTitle, ReleaseTag } from './env-badges.tsx';
 import {
@@ -106,13 +104,22 @@ export function EnvironmentList({
                   >
                     Logs
                   </Button>
-                  <Link to={telemetryPage(slug, env.name)} className={buttonClass('ghost', 'sm')}>
+                  <Link
+                    to={to.environmentView(slug, env.name, 'telemetry')}
+                    className={buttonClass('ghost', 'sm')}
+                  >
                     Telemetry
                   </Link>
-                  <Link to={alertsPath(slug, env.name)} className={buttonClass('ghost', 'sm')}>
+                  <Link
+                    to={to.environmentView(slug, env.name, 'alerts')}
+                    className={buttonClass('ghost', 'sm')}
+                  >
                     Alerts
                   </Link>
-                  <Link to={environmentErrorsPath(slug, env.name)} className={buttonClass('ghost', 'sm')}>
+                  <Link
+                    to={to.environmentView(slug, env.name, 'errors')}
+                    className={buttonClass('ghost', 'sm')}
+                  >
                     Errors
                   </Link>
                   <AccessActions

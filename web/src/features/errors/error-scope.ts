@@ -10,12 +10,6 @@ export function errorsApiPath(scope: ErrorScope): string {
     : `/api/projects/${seg(scope.slug)}/environments/${encodeURIComponent(scope.env)}/errors`;
 }
 
-/** The UI page of an environment's error groups (and of one group). */
-export function environmentErrorsPath(slug: string, env: string, groupId?: string): string {
-  const base = `/projects/${seg(slug)}/environments/${encodeURIComponent(env)}/errors`;
-  return groupId ? `${base}/${seg(groupId)}` : base;
-}
-
 /** Query keys: every view of a scope's errors shares the prefix, so one invalidation refreshes them. */
 export function errorKeys(scope: ErrorScope) {
   const root =

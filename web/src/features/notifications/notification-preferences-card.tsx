@@ -1,6 +1,10 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../api/client.ts';
-import type { NotificationPreference, NotificationPreferences } from '../../api/notification-types.ts';
+import type {
+  NotificationPreference,
+  NotificationPreferences,
+  PreferencesBody,
+} from '../../api/notification-types.ts';
 import { keys } from '../../api/query-keys.ts';
 import { ErrorAlert } from '../../widgets/alert.tsx';
 import { Card } from '../../widgets/card.tsx';
@@ -18,7 +22,9 @@ export function NotificationPreferencesCard() {
   });
   const save = useMutation({
     mutationFn: (item: Pick<NotificationPreference, 'kind' | 'inApp' | 'email'>) =>
-      api.put<NotificationPreferences>('/api/me/notifications/preferences', { items: [item] }),
+      api.put<NotificationPreferences>('/api/me/notifications/preferences', {
+        items: [item],
+      } satisfies PreferencesBody),
     onSuccess: (answer) => client.setQueryData(keys.notificationPreferences, answer),
   });
   return (

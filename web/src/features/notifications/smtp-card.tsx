@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useState } from 'react';
 import { api } from '../../api/client.ts';
-import type { SmtpSettings } from '../../api/notification-types.ts';
+import type { SmtpBody, SmtpSettings } from '../../api/notification-types.ts';
 import { keys } from '../../api/query-keys.ts';
 import { ErrorAlert } from '../../widgets/alert.tsx';
 import { Button } from '../../widgets/button.tsx';
@@ -47,7 +47,7 @@ export function SmtpCard() {
         // Empty: the stored password stays.
         ...(form.password ? { password: form.password } : {}),
         from: form.from,
-      }),
+      } satisfies SmtpBody),
     onSuccess: done,
   });
   const reset = useMutation({

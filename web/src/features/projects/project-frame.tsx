@@ -36,7 +36,7 @@ const TABS: TabDef[] = [
   { id: 'issues', label: 'Issues', href: to.issues },
   { id: 'pipelines', label: 'Pipelines', href: to.pipelines },
   { id: 'agent-sessions', label: 'Agent sessions', href: to.agentSessions },
-  { id: 'environments', label: 'Environments', href: (s) => `${to.project(s)}/environments` },
+  { id: 'environments', label: 'Environments', href: (s) => to.environments(s) },
   { id: 'webhooks', label: 'Webhooks', href: to.webhooks, role: 'maintainer' },
 ];
 

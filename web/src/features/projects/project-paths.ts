@@ -10,7 +10,7 @@ function qs(query: Record<string, string | number | undefined | null>): string {
 
 const project = (slug: string) => `/projects/${seg(slug)}`;
 
-/** Addresses of the code, review and pipeline pages of a project (one place, so links agree). */
+/** Addresses of the code, review, pipeline and environment pages of a project (one place, so links agree). */
 export const to = {
   project,
   code: (slug: string, ref?: string, path?: string) => `${project(slug)}/code${qs({ ref, path })}`,
@@ -29,6 +29,10 @@ export const to = {
   operation: (id: string) => `/operations/${seg(id)}`,
   agentSessions: (slug: string) => `${project(slug)}/agent-sessions`,
   agentSession: (slug: string, id: string) => `${project(slug)}/agent-sessions/${seg(id)}`,
+  environments: (slug: string) => `${project(slug)}/environments`,
+  /** An environment's alerts, errors (one group's with `id`) or telemetry; `preview/x` is one segment. */
+  environmentView: (slug: string, env: string, view: 'alerts' | 'errors' | 'telemetry', id?: string) =>
+    `${project(slug)}/environments/${seg(env)}/${view}${id ? `/${seg(id)}` : ''}`,
 };
 
 /** API addresses whose path carries a ref and a file path (each segment encoded, `/` kept). */

@@ -13,10 +13,7 @@ export function ProjectStatusCard({ slug, name }: { slug: string; name: string }
     <Card
       title="Status"
       actions={
-        <Link
-          to={`${to.project(slug)}/environments`}
-          className="text-sm font-medium text-emerald-700 hover:underline"
-        >
+        <Link to={to.environments(slug)} className="text-sm font-medium text-emerald-700 hover:underline">
           Environments
         </Link>
       }

@@ -12,6 +12,7 @@ import { useEnvironments, usePublish, useRollback } from '../environments/env-qu
 import { useOperationArtifacts } from '../environments/env-verification.ts';
 import { isScreenshot, ScreenshotGrid } from '../operations/live-artifacts.tsx';
 import type { LiveArtifact } from '../operations/live-operation-state.ts';
+import { to } from '../projects/project-paths.ts';
 import { roleAtLeast } from '../projects/roles.ts';
 import { PreviewFrame } from './studio-preview-frame.tsx';
 import { type StudioBuilds, useMergeBuild } from './studio-queries.ts';
@@ -80,10 +81,7 @@ export function StudioPreview({
           )}
         </div>
         <div className="flex items-center gap-3">
-          <Link
-            to={`/projects/${encodeURIComponent(slug)}/environments`}
-            className="text-sm font-medium text-emerald-700 hover:underline"
-          >
+          <Link to={to.environments(slug)} className="text-sm font-medium text-emerald-700 hover:underline">
             Environments
           </Link>
           {shown === 'branch' && review

@@ -1,6 +1,7 @@
-/** Addresses of an environment's telemetry page and its views. */
-export const telemetryPage = (slug: string, env: string) =>
-  `/projects/${encodeURIComponent(slug)}/environments/${encodeURIComponent(env)}/telemetry`;
+import { to } from '../projects/project-paths.ts';
+
+/** Addresses of an environment's telemetry views. */
+const telemetryPage = (slug: string, env: string) => to.environmentView(slug, env, 'telemetry');
 
 export const traceLink = (slug: string, env: string, traceId: string) =>
   `${telemetryPage(slug, env)}?tab=traces&trace=${traceId}`;

@@ -8,6 +8,7 @@ import type {
   TraceSummary,
   TraceView,
 } from '../../api/telemetry-types.ts';
+import { usePaged } from '../../api/use-paged.ts';
 import { envPath } from '../environments/env-queries.ts';
 
 type Query = Record<string, string | undefined>;
@@ -30,20 +31,9 @@ export function useLogSearch(slug: string, env: string, query: Query, attrs: str
   });
 }
 
-export function useTraces(slug: string, env: string, query: Query) {
-  return useInfiniteQuery({
-    queryKey: ['telemetry', slug, env, 'traces', query],
-    queryFn: ({ pageParam }) =>
-      api.get<Page<TraceSummary>>(`${telemetryPath(slug, env)}/traces`, {
-        ...query,
-        limit: 50,
-        cursor: pageParam,
-      }),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (last) => last.nextCursor ?? undefined,
-    placeholderData: keepPreviousData,
-  });
-}
+/** An environment's traces, 50 a page, newest first. */
+export const useTraces = (slug: string, env: string, query: Query) =>
+  usePaged<TraceSummary>(['telemetry', slug, env, 'traces'], `${telemetryPath(slug, env)}/traces`, query);
 
 export function useTrace(slug: string, env: string, traceId: string | null) {
   return useQuery({

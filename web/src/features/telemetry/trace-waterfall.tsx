@@ -4,7 +4,8 @@ import { Link } from '../../app/router.tsx';
 import { ErrorAlert } from '../../widgets/alert.tsx';
 import { Badge } from '../../widgets/badge.tsx';
 import { Loading } from '../../widgets/spinner.tsx';
-import { spanLogsLink, telemetryPage } from './telemetry-paths.ts';
+import { to } from '../projects/project-paths.ts';
+import { spanLogsLink } from './telemetry-paths.ts';
 import { useTrace } from './telemetry-queries.ts';
 
 const us = (n: number) =>
@@ -45,7 +46,10 @@ export function TraceWaterfall({ slug, env, traceId }: { slug: string; env: stri
   return (
     <div className="space-y-4">
       <div className="flex flex-wrap items-center gap-2 text-sm text-slate-600">
-        <Link to={`${telemetryPage(slug, env)}?tab=traces`} className="text-emerald-700 hover:underline">
+        <Link
+          to={`${to.environmentView(slug, env, 'telemetry')}?tab=traces`}
+          className="text-emerald-700 hover:underline"
+        >
           All traces
         </Link>
         <span>·</span>

@@ -17,7 +17,13 @@ import { renderers } from './pages/index.js';
 import { Records } from './records.js';
 import { Router } from './router.js';
 import { Store } from './store.js';
-import { endRequestSpan, flushTelemetry, reportBrowserError, startRequestSpan } from './telemetry.js';
+import {
+  endRequestSpan,
+  flushTelemetry,
+  reportBrowserError,
+  startRequestSpan,
+  telemetryEnabled,
+} from './telemetry.js';
 
 const PUBLIC_DIR = new URL('../public/', import.meta.url);
 const CONTENT_TYPES = {
@@ -104,8 +110,9 @@ function registerPages(router, records) {
 async function handle(router, req, res) {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const wantsJson = url.pathname === '/health' || url.pathname === '/api' || url.pathname.startsWith('/api/');
-  // A server span and a log record per request (health probes and the error reports left out).
-  const traced = url.pathname !== '/health' && url.pathname !== '/__telemetry/errors';
+  // A server span and a log record per request when telemetry is on (health probes and the error
+  // reports left out); without an OTLP endpoint no request does any span work.
+  const traced = telemetryEnabled && url.pathname !== '/health' && url.pathname !== '/__telemetry/errors';
   const span = traced ? startRequestSpan(req) : undefined;
   let route;
   let failure;

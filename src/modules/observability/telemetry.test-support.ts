@@ -1,23 +1,23 @@
-// Rows of the telemetry tables for the query tests and the e2e test, written straight with INSERT
-// (tests only: the OTLP ingest is what writes them in Orchard).
+// Rows of the environments and telemetry tables for the observability tests and the e2e tests,
+// written straight with INSERT (tests only: deploys and the OTLP ingest write them in Orchard).
+// Each insert is one statement, so an evaluator or reader running meanwhile sees all rows or none.
 import { randomBytes } from 'node:crypto';
-import type { Queryable } from '../../../platform/db/pool.ts';
+import type { Queryable } from '../../platform/db/pool.ts';
 
 export const hex = (bytes: number) => randomBytes(bytes).toString('hex');
 
-/** An environment row of a project (as a deploy would leave it); returns its id. */
+/** An environment row of a project, not running (nothing supervises it); returns its id. */
 export async function insertEnvironment(db: Queryable, projectId: string, name: string): Promise<string> {
   const kind = name.startsWith('preview/') ? 'preview' : name;
-  const label = `${name.replace(/[^a-z0-9]+/g, '-')}-${hex(3)}`;
   const { rows } = await db.query<{ id: string }>(
-    `INSERT INTO environments (project_id, name, kind, branch, host_label, created_at, updated_at)
-     VALUES ($1, $2, $3, $4, $5, now(), now()) RETURNING id`,
-    [projectId, name, kind, kind === 'preview' ? name.slice(8) : null, label],
+    `INSERT INTO environments (project_id, name, kind, branch, host_label, desired_state, status, created_at, updated_at)
+     VALUES ($1, $2, $3, $4, $5, 'stopped', 'stopped', now(), now()) RETURNING id`,
+    [projectId, name, kind, kind === 'preview' ? name.slice(8) : null, `t${hex(8)}`],
   );
   return rows[0]!.id;
 }
 
-interface Scope {
+export interface Scope {
   environmentId: string;
   projectId: string;
 }
@@ -163,5 +163,62 @@ export async function insertMetricPoints(db: Queryable, scope: Scope, points: Me
         })),
       ),
     ],
+  );
+}
+
+// The alert tests' shorthand: an environment as `{ id, projectId }`, rows of the app "shop".
+type AlertEnv = { id: string; projectId: string };
+const scopeOf = (env: AlertEnv): Scope => ({ environmentId: env.id, projectId: env.projectId });
+
+export interface TestSpan {
+  at: Date;
+  durationMs?: number;
+  /** 2 = error. */
+  status?: 0 | 1 | 2;
+  /** 2 = server (default). */
+  kind?: number;
+}
+
+/** Spans named `GET /` (server spans unless `kind` says otherwise), each of a trace of its own. */
+export async function insertServerSpans(db: Queryable, env: AlertEnv, spans: TestSpan[]) {
+  await insertSpans(
+    db,
+    scopeOf(env),
+    spans.map((s) => ({
+      traceId: hex(16),
+      spanId: hex(8),
+      name: 'GET /',
+      start: s.at,
+      durationMs: s.durationMs ?? 10,
+      kind: s.kind ?? 2,
+      serviceName: 'shop',
+      statusCode: s.status ?? 0,
+    })),
+  );
+}
+
+export async function insertLogLines(
+  db: Queryable,
+  env: AlertEnv,
+  logs: Array<{ at: Date; body: string; severity?: number }>,
+) {
+  await insertLogs(
+    db,
+    scopeOf(env),
+    logs.map((l) => ({ time: l.at, body: l.body, severityNumber: l.severity ?? 9, serviceName: 'shop' })),
+  );
+}
+
+/** Gauge points of one metric. */
+export async function insertGaugePoints(
+  db: Queryable,
+  env: AlertEnv,
+  name: string,
+  points: Array<{ at: Date; value: number; attributes?: Record<string, string> }>,
+) {
+  await insertMetricPoints(
+    db,
+    scopeOf(env),
+    points.map((p) => ({ name, kind: 'gauge', time: p.at, value: p.value, attributes: p.attributes ?? {} })),
   );
 }
