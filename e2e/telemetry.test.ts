@@ -149,7 +149,8 @@ test('logs, the waterfall and the chart link to each other', async () => {
     await page.getByRole('button', { name: 'Search' }).click();
     const records = page.getByRole('list', { name: 'Log records' });
     await expectVisible(records.getByText('payment failed for order 42: card declined'));
-    expect(await records.locator('[data-log-row]').count()).toBe(1);
+    // The list shown before the search stays (dimmed) until the answer comes: wait for it.
+    await expect.poll(() => records.locator('[data-log-row]').count(), { timeout: 15_000 }).toBe(1);
 
     // The record's trace: a waterfall with a bar per span, the error and Orchard's span marked.
     await records.getByRole('link', { name: 'Trace' }).click();
@@ -177,7 +178,7 @@ test('logs, the waterfall and the chart link to each other', async () => {
     await details.getByRole('link', { name: 'Logs of this span (2)' }).click();
     await expectVisible(records.getByText('charging card for order 42'));
     await expectVisible(records.getByText('payment failed for order 42: card declined'));
-    expect(await records.locator('[data-log-row]').count()).toBe(2);
+    await expect.poll(() => records.locator('[data-log-row]').count(), { timeout: 15_000 }).toBe(2);
 
     // Metrics: the gauge drawn, one line per queue.
     await page.getByRole('tab', { name: 'Metrics' }).click();

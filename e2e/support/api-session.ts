@@ -50,11 +50,17 @@ function sessionOf(context: BrowserContext, csrfToken: string): ApiSession {
 /** Waits (polling the API, with a deadline) until an operation has ended; returns its status. */
 export async function operationEnded(session: ApiSession, id: string, timeoutMs = 180_000): Promise<string> {
   const deadline = Date.now() + timeoutMs;
+  let last = 'unread';
   for (;;) {
-    const op = await session.call<{ status: string }>('GET', `/api/operations/${id}`);
-    if (['succeeded', 'failed', 'cancelled'].includes(op.body.status)) return op.body.status;
-    if (Date.now() > deadline)
-      throw new Error(`operation ${id} still ${op.body.status} after ${timeoutMs} ms`);
+    // A dropped connection (a reused socket the server just closed) is retried, not fatal: the
+    // question is the operation's status, and the deadline still bounds the wait.
+    const op = await session
+      .call<{ status: string }>('GET', `/api/operations/${id}`)
+      .catch((error: Error) => ({ body: { status: '' }, transport: error.message }));
+    if ('transport' in op) last = `unreadable (${op.transport})`;
+    else if (['succeeded', 'failed', 'cancelled'].includes(op.body.status)) return op.body.status;
+    else last = op.body.status;
+    if (Date.now() > deadline) throw new Error(`operation ${id} still ${last} after ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }

@@ -112,7 +112,11 @@ export function LogSearch({ slug, env }: { slug: string; env: string }) {
             No log records match in this window.
           </p>
         ) : (
-          <ol aria-label="Log records" className="divide-y divide-slate-100">
+          <ol
+            aria-label="Log records"
+            aria-busy={logs.isPlaceholderData || undefined}
+            className="divide-y divide-slate-100 aria-busy:opacity-60"
+          >
             {items.map((r) => (
               <LogRow key={`${r.time} ${r.spanId} ${r.body.slice(0, 80)}`} record={r} slug={slug} env={env} />
             ))}
