@@ -59,6 +59,7 @@ import {
   notifyBudgetReached,
   notifyBuildOutcome,
   notifyDeployed,
+  notifySessionWaiting,
   registerNotificationJobs,
   registerNotifyJobs,
   smtpPasswordStore,
@@ -550,6 +551,7 @@ function agentDepsWith(
     revokeDelegation: async (sessionId) => {
       await revokeSessionTokens(db, sessionId, { clock });
     },
+    onSessionWaiting: (tx, news) => notifySessionWaiting(res, tx, news),
     llmEndpoint: (apiKey) => {
       const self = selfUrl();
       return self

@@ -10,6 +10,7 @@ export { notifyBudgetReached } from './notifications/on-budget-reached.ts';
 export { notifyBuildOutcome } from './notifications/on-build-outcome.ts';
 export { notifyDeployed } from './notifications/on-deployed.ts';
 export { notificationsOnReviewEvent } from './notifications/on-review-event.ts';
+export { notifySessionWaiting } from './notifications/on-session-waiting.ts';
 export { notificationRoutes } from './notifications/routes.ts';
 export { webhookRoutes } from './routes.ts';
 export { webhookSecretsStore } from './sealed-store.ts';

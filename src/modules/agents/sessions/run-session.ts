@@ -47,6 +47,7 @@ import { sessionLink } from './session-link.ts';
 import { runSessionSetup } from './session-setup.ts';
 import { appendEntries, findSession, readEntries, type SessionRow, updateSession } from './session-store.ts';
 import { sessionTask } from './session-task.ts';
+import { tellSessionWaiting } from './session-waiting.ts';
 
 export const RunSessionInput = z.object({ sessionId: z.uuid(), run: z.int().min(1) });
 export type RunSessionInput = z.infer<typeof RunSessionInput>;
@@ -394,8 +395,8 @@ export async function runSessionStep(
           },
         },
       ],
-      (tx) =>
-        updateSession(tx, sessionId, {
+      async (tx) => {
+        await updateSession(tx, sessionId, {
           status: 'succeeded',
           stop_reason: 'finished',
           summary: outcome.summary,
@@ -406,7 +407,11 @@ export async function runSessionStep(
           merge_request_number: delivered.mergeRequestNumber,
           wall_ms: priorWallMs + Date.now() - started,
           finished_at: new Date(),
-        }).then(() => undefined),
+        });
+        // Its starter hears the next move is theirs (review, or a follow-up), with the end.
+        const settled = await findSession(tx, sessionId);
+        if (settled) await tellSessionWaiting(deps, tx, settled, run);
+      },
     );
     await ctx.emit({
       type: 'artifact',

@@ -6,6 +6,7 @@ import type { Registry } from '../../operations/index.ts';
 import type { Vault } from '../../secrets/index.ts';
 import type { AgentLlmEndpoint, AgentMcpEndpoint, AgentRuntime } from '../agent-runtime.ts';
 import type { DeliveryDeps } from '../deliver-branch.ts';
+import type { OnSessionWaiting } from './session-waiting.ts';
 
 /** A token delegated to the session's agent principal (identity module), and the actor it makes. */
 export interface Delegation {
@@ -33,6 +34,8 @@ export type AgentSessionDeps = DeliveryDeps & {
     sessionId: string;
     expiresAt: Date;
   }) => Promise<Delegation>;
+  /** Told, inside the transaction that ends a run, when the session now waits on its starter. */
+  onSessionWaiting?: OnSessionWaiting;
   /** Revokes the tokens delegated to a session (at its end). */
   revokeDelegation?: (sessionId: string) => Promise<void>;
   /** Where a CLI runtime's model requests go (Orchard's proxy), for a given API key. */
