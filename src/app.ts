@@ -80,6 +80,7 @@ import {
   ingestTokensStore,
   OTLP_PATH,
   orchardSpanProcessor,
+  registerAlertJobs,
   startAlertEvaluator,
   startPartitionMaintenance,
   type TelemetryIngest,
@@ -323,6 +324,11 @@ export async function createResources(
     onBuildOutcome: (tx, outcome) => notifyBuildOutcome(res, tx, outcome),
   });
   registerAgentJobs(res.registry, agentDeps(res));
+  registerAlertJobs(
+    res.registry,
+    { ...res, onAlertTransition: alertListeners(res) },
+    { intervalMs: res.config.alerts.evaluateIntervalMs },
+  );
   return res;
 }
 
@@ -513,12 +519,9 @@ function alertListeners(res: AppResources): AlertListener[] {
   ];
 }
 
-/** The alert rules' evaluation tick (every process with workers ticks; each rule runs once). */
+/** The alert rules' schedule: every process with workers ticks; one `alerts.evaluate` per interval. */
 export function startAlerts(res: AppResources) {
-  return startAlertEvaluator(
-    { ...res, onAlertTransition: alertListeners(res) },
-    { intervalMs: res.config.alerts.evaluateIntervalMs },
-  );
+  return startAlertEvaluator(res, { intervalMs: res.config.alerts.evaluateIntervalMs });
 }
 
 /** What agent sessions get: the push and review listeners, and their identity and LLM endpoint. */
@@ -751,7 +754,10 @@ export async function startOrchard(
     const scheduler = config.workers.enabled ? startScheduler(resources) : undefined;
     const alerts = config.workers.enabled ? startAlerts(resources) : undefined;
     const pruner = config.workers.enabled
-      ? startOperationPruner(resources, { retentionDays: config.operations.retentionDays })
+      ? startOperationPruner(resources, {
+          retentionDays: config.operations.retentionDays,
+          routineKinds: resources.registry.routineKinds(),
+        })
       : undefined;
     const partitions = config.workers.enabled
       ? startPartitionMaintenance(resources, { retentionDays: config.telemetry.retentionDays })

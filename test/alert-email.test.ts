@@ -13,7 +13,7 @@ import { until } from './support/until.ts';
 
 /**
  * The whole path an alert takes, with nothing called directly: an app's spans reach the OTLP ingest
- * through the official exporter, the server's own evaluator ticks, the alert fires and the
+ * through the official exporter, the server's schedule starts `alerts.evaluate` operations, the alert fires and the
  * notification is mailed by the delivery operation to a real SMTP server; when the app's traffic is
  * clean again, the alert resolves and that is mailed too.
  */
@@ -32,10 +32,11 @@ beforeAll(async () => {
     'smtp.host': '127.0.0.1',
     'smtp.port': smtp.port,
     'smtp.from': 'Orchard <orchard@example.test>',
+    'alerts.evaluateIntervalMs': 1_000,
   });
   base = await listenApp(t);
   workers = await startWorkers(t);
-  alerts = startAlerts({ ...t.res, config: { ...t.res.config, alerts: { evaluateIntervalMs: 200 } } });
+  alerts = startAlerts(t.res);
 }, 60_000);
 afterAll(async () => {
   alerts?.stop();
@@ -124,4 +125,12 @@ it('fires under scripted errors and mails the developers; resolves and mails aga
   expect((await rule()).state).toBe('ok');
   expect(mailsFor('Orders failing is firing').length).toBe(1);
   expect(mailsFor('Orders failing is resolved').length).toBe(1);
+  // Each evaluation was an `alerts.evaluate` operation of its own interval's slot, run by a worker.
+  const runs = await t.res.db.query<{ status: string; slot: string; output: { evaluated: number } }>(
+    `SELECT o.status, o.idempotency_key AS slot, s.output FROM operations o JOIN steps s ON s.operation_id = o.id
+      WHERE o.kind = 'alerts.evaluate' ORDER BY o.created_at`,
+  );
+  expect(runs.rows.length).toBeGreaterThanOrEqual(3);
+  expect(new Set(runs.rows.map((r) => r.slot)).size).toBe(runs.rows.length);
+  expect(runs.rows.find((r) => r.status === 'succeeded')?.output.evaluated).toBeGreaterThanOrEqual(1);
 }, 120_000);

@@ -122,5 +122,5 @@ describe('orchard llm (separate processes, mock-llm as its own process)', () => 
     expect(noKey.output().stderr).toBe(
       'orchard: No model of "fast" answered (anthropic/claude-sonnet-4-5: not_configured (provider anthropic: environment variable CLI_TEST_KEY is not set)). Check the providers\' status and keys.\n',
     );
-  });
+  }, 90_000); // two CLI processes, each loading the whole app: slow on a busy two-core machine
 });

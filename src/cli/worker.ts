@@ -72,7 +72,10 @@ export function registerWorker(program: Command) {
       // the supervisor for the apps its deploy steps start.
       const scheduler = startScheduler(res);
       const alerts = startAlerts(res);
-      const pruner = startOperationPruner(res, { retentionDays: config.operations.retentionDays });
+      const pruner = startOperationPruner(res, {
+        retentionDays: config.operations.retentionDays,
+        routineKinds: res.registry.routineKinds(),
+      });
       const partitions = startPartitionMaintenance(res, { retentionDays: config.telemetry.retentionDays });
       res.deploy.start({ bus: res.bus });
       const metrics = opts.metricsPort

@@ -4,6 +4,7 @@
  */
 
 export type { AlertListener } from './alerts/alert-deps.ts';
+export { ALERTS_EVALUATE_KIND, registerAlertJobs } from './alerts/alert-jobs.ts';
 export { alertRoutes } from './alerts/alert-routes.ts';
 export { listAlertRules } from './alerts/list-alert-rules.ts';
 export { startAlertEvaluator } from './alerts/start-alert-evaluator.ts';

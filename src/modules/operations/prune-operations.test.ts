@@ -16,6 +16,7 @@ registerCanaryJobs(registry);
 registry.add(
   defineWorkflow('prune.work', z.object({}), () => [{ key: 'a', step: 'prune.step' }]),
   defineStep('prune.step', { queue: 'prune', handler: async () => 'ok' }),
+  defineWorkflow('prune.routine', z.object({}), () => [{ key: 'a', step: 'prune.step' }], { routine: true }),
 );
 
 beforeAll(async () => {
@@ -90,5 +91,26 @@ describe('operation retention', () => {
     expect(await pruneOperations(res.db, clock, { retentionDays: 30 })).toBe(1);
     expect((await counts(recentCanary)).ops).toBe(0);
     expect((await counts(young)).ops).toBe(1);
+  });
+
+  it('deletes the succeeded runs of routines after an hour and keeps their failed runs to be read', async () => {
+    const clock = new ManualClock(new Date());
+    const now = clock.now();
+    const pool = await startPool(res, registry, { queues: ['default', 'prune'] });
+    let succeeded: string, failed: string, recent: string;
+    try {
+      succeeded = await finishedOperation('prune.routine', 2 * HOUR, now);
+      failed = await finishedOperation('prune.routine', 2 * HOUR, now);
+      recent = await finishedOperation('prune.routine', 10 * 60_000, now);
+    } finally {
+      await pool.stop();
+    }
+    await res.db.query(`UPDATE operations SET status = 'failed' WHERE id = $1`, [failed]);
+    expect(registry.routineKinds()).toEqual(['prune.routine']);
+    const routineKinds = registry.routineKinds();
+    expect(await pruneOperations(res.db, clock, { retentionDays: 0, routineKinds })).toBe(1);
+    expect(await counts(succeeded)).toEqual({ ops: 0, steps: 0, events: 0 });
+    expect((await counts(failed)).ops).toBe(1);
+    expect((await counts(recent)).ops).toBe(1);
   });
 });

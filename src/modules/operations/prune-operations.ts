@@ -5,7 +5,10 @@ import type { Metrics } from '../../platform/metrics.ts';
 import { startTicker } from '../../platform/ticker.ts';
 import { CANARY_KIND } from './canary.ts';
 
-/** Canaries are diagnostics (every `/ready?deep=1` probe makes one): kept an hour. */
+/**
+ * Canaries are diagnostics (every `/ready?deep=1` probe makes one): kept an hour; so are the
+ * succeeded runs of routines (an alert evaluation a minute).
+ */
 export const CANARY_RETENTION_MS = 60 * 60_000;
 const DAY_MS = 24 * 60 * 60_000;
 
@@ -16,6 +19,8 @@ export interface PruneOptions {
   batchSize?: number;
   /** Statements per sweep, so one sweep never holds the database long. */
   maxBatches?: number;
+  /** Kinds whose succeeded runs are kept only an hour (the registry's routineKinds()). */
+  routineKinds?: readonly string[];
 }
 
 /**
@@ -34,12 +39,13 @@ export async function pruneOperations(db: Queryable, clock: Clock, options: Prun
       `WITH doomed AS (
          SELECT id FROM operations
          WHERE finished_at IS NOT NULL AND status IN ('succeeded', 'failed', 'cancelled')
-           AND ((kind = $1 AND finished_at < $2) OR finished_at < $3)
+           AND ((kind = $1 AND finished_at < $2) OR finished_at < $3
+                OR (kind = ANY($5::text[]) AND status = 'succeeded' AND finished_at < $2))
          ORDER BY finished_at LIMIT $4
          FOR UPDATE SKIP LOCKED
        )
        DELETE FROM operations o USING doomed WHERE o.id = doomed.id`,
-      [CANARY_KIND, canaryBefore, before, batchSize],
+      [CANARY_KIND, canaryBefore, before, batchSize, options.routineKinds ?? []],
     );
     deleted += rowCount ?? 0;
     if ((rowCount ?? 0) < batchSize) break;

@@ -175,6 +175,16 @@ export async function claimDueAlertRule(db: Queryable, dueBefore: Date): Promise
   return rows[0];
 }
 
+/** Whether some enabled rule was last evaluated before `dueBefore` (or never): the schedule's check. */
+export async function anyAlertRuleDue(db: Queryable, dueBefore: Date): Promise<boolean> {
+  const { rows } = await db.query<{ due: boolean }>(
+    `SELECT EXISTS (SELECT 1 FROM alert_rules
+       WHERE enabled AND (last_evaluated_at IS NULL OR last_evaluated_at <= $1)) AS due`,
+    [dueBefore],
+  );
+  return rows[0]!.due;
+}
+
 /** Records an evaluation's outcome on the (claimed) rule. */
 export async function recordAlertEvaluation(
   db: Queryable,

@@ -1,20 +1,38 @@
+import type { Clock } from '../../../platform/clock.ts';
+import type { Db } from '../../../platform/db/pool.ts';
+import type { Logger } from '../../../platform/log.ts';
 import { startTicker } from '../../../platform/ticker.ts';
-import type { AlertEvaluatorDeps } from './alert-deps.ts';
-import { evaluateAlerts } from './evaluate-alerts.ts';
+import { type Registry, startOperation } from '../../operations/index.ts';
+import { ALERTS_EVALUATE_KIND } from './alert-jobs.ts';
+import { anyAlertRuleDue } from './alert-store.ts';
 
 /**
- * Evaluates the due alert rules every `intervalMs` (config `alerts.evaluateIntervalMs`) until
- * stopped. Every process that runs workers ticks; the rules' row locks make each evaluation happen
- * once across them (evaluate-alerts.ts).
+ * Starts the scheduled `alerts.evaluate` operation every `intervalMs` (config
+ * `alerts.evaluateIntervalMs`) while some rule is due. Every process that runs workers ticks; the
+ * slot's idempotency key makes one operation per interval across them all, and no rule, no
+ * operation.
  */
 export function startAlertEvaluator(
-  deps: AlertEvaluatorDeps,
+  deps: { db: Db; clock: Clock; logger: Logger; registry: Registry },
   options: { intervalMs: number },
 ): { stop(): void } {
-  return startTicker(() => evaluateAlerts(deps, options).then(() => undefined), {
-    intervalMs: options.intervalMs,
-    logger: deps.logger,
-    failure: 'alert evaluation tick failed; retrying at the next tick',
-    level: 'error',
-  });
+  return startTicker(
+    async () => {
+      const now = deps.clock.now().getTime();
+      if (!(await anyAlertRuleDue(deps.db, new Date(now - options.intervalMs * 0.9)))) return;
+      const slot = new Date(Math.floor(now / options.intervalMs) * options.intervalMs).toISOString();
+      await startOperation(deps.db, deps.registry, {
+        kind: ALERTS_EVALUATE_KIND,
+        input: { slot },
+        idempotencyKey: slot,
+        clock: deps.clock,
+      });
+    },
+    {
+      intervalMs: options.intervalMs,
+      logger: deps.logger,
+      failure: 'could not start the alert evaluation; retrying at the next tick',
+      level: 'error',
+    },
+  );
 }

@@ -90,6 +90,11 @@ export interface WorkflowOptions {
   /** Only instance admins may start it through the API. */
   adminOnly?: boolean;
   /**
+   * A background routine started on a schedule (alert evaluation): its succeeded runs are kept an
+   * hour, like canaries, rather than the operations' retention; a failed run stays to be read.
+   */
+  routine?: boolean;
+  /**
    * Runs inside the transaction that ends an operation as failed or cancelled — whoever ends it:
    * a step out of attempts, the reaper, a cancel — under the operation's stream lock. It may write
    * the module's own rows (lock them after the stream lock, never before). A throw is rolled back to

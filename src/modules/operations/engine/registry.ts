@@ -29,6 +29,11 @@ export class Registry {
     return [...this.workflows.keys()].sort();
   }
 
+  /** The kinds whose succeeded runs are pruned within the hour (WorkflowOptions.routine). */
+  routineKinds(): string[] {
+    return this.kinds().filter((k) => this.workflows.get(k)?.options.routine);
+  }
+
   /** Every queue a registered step uses, plus `default`. */
   queues(): string[] {
     return [...new Set([DEFAULT_QUEUE, ...[...this.steps.values()].map((s) => s.queue)])].sort();
