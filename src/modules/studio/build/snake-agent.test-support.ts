@@ -18,7 +18,7 @@ const PLAY_PAGE = [
 export const BUILD_SCENARIO: ScenarioEntry[] = [
   {
     match: { lastUser: 'snake game' },
-    toolCalls: [{ name: 'read_file', args: { path: 'lib/app.js', offset: 30, limit: 10 } }],
+    toolCalls: [{ name: 'read_file', args: { path: 'lib/app.js', offset: 30, limit: 30 } }],
   },
   {
     match: { lastToolResult: "router.add('GET', '/health'" },
