@@ -53,6 +53,7 @@ export {
   type SessionRow,
 } from './sessions/session-store.ts';
 export { sessionView } from './sessions/session-views.ts';
+export type { SessionWaitingNews } from './sessions/session-waiting.ts';
 export {
   AGENT_SESSION_KIND,
   AGENTS_CANNOT_START_AGENTS,

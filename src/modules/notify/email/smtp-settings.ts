@@ -46,52 +46,51 @@ export const SmtpView = z.object({
 });
 export type SmtpView = z.infer<typeof SmtpView>;
 
-/** The settings in force, password opened (for sending only; never for a response). */
-export async function currentSmtp(
-  res: NotifyDeps,
-  db: Queryable = res.db,
-): Promise<SmtpSettings | undefined> {
+/** The settings in force, the password left sealed until `openPassword` is called. */
+async function inForce(res: NotifyDeps, db: Queryable) {
   const row = await findSmtpRow(db);
   if (row) {
     const sealed = sealedPassword(row);
     return {
-      source: 'admin',
+      source: 'admin' as const,
       host: row.host,
       port: row.port,
       secure: row.secure,
       user: row.username,
-      password: sealed ? res.vault.open(sealed, SMTP_PASSWORD_AAD) : null,
       from: row.from_address,
+      passwordSet: sealed !== null,
+      openPassword: () => (sealed ? res.vault.open(sealed, SMTP_PASSWORD_AAD) : null),
     };
   }
   const c = res.config.smtp;
   if (!c) return undefined;
   return {
-    source: 'config',
+    source: 'config' as const,
     host: c.host,
     port: c.port,
     secure: c.secure,
     user: c.user ?? null,
-    password: c.password ?? null,
     from: c.from,
+    passwordSet: c.password !== undefined && c.password !== null,
+    openPassword: () => c.password ?? null,
   };
+}
+
+/** The settings in force, password opened (for sending only; never for a response). */
+export async function currentSmtp(
+  res: NotifyDeps,
+  db: Queryable = res.db,
+): Promise<SmtpSettings | undefined> {
+  const s = await inForce(res, db);
+  if (!s) return undefined;
+  const { passwordSet: _, openPassword, ...settings } = s;
+  return { ...settings, password: openPassword() };
 }
 
 /** What admins see: the settings in force, the password neither opened nor returned. */
 export async function getSmtpSettings(res: NotifyDeps): Promise<SmtpView> {
-  const row = await findSmtpRow(res.db);
-  if (row)
-    return {
-      source: 'admin',
-      host: row.host,
-      port: row.port,
-      secure: row.secure,
-      user: row.username,
-      passwordSet: sealedPassword(row) !== null,
-      from: row.from_address,
-    };
-  const c = res.config.smtp;
-  if (!c)
+  const s = await inForce(res, res.db);
+  if (!s)
     return {
       source: 'none',
       host: null,
@@ -101,15 +100,8 @@ export async function getSmtpSettings(res: NotifyDeps): Promise<SmtpView> {
       passwordSet: false,
       from: null,
     };
-  return {
-    source: 'config',
-    host: c.host,
-    port: c.port,
-    secure: c.secure,
-    user: c.user ?? null,
-    passwordSet: (c.password ?? null) !== null,
-    from: c.from,
-  };
+  const { openPassword: _, ...view } = s;
+  return view;
 }
 
 /** Whether email can go out at all (admin's settings or the config file's), the password left sealed. */

@@ -1,19 +1,8 @@
 import type { DbClient } from '../../../platform/db/pool.ts';
+import type { SessionWaitingNews } from '../../agents/index.ts';
 import { findProjectSlugs } from '../../projects/index.ts';
 import type { NotifyDeps } from '../deps.ts';
 import { notify } from './notify.ts';
-
-/** An agent session run that ended waiting on its starter, as the agents module reports it. */
-export interface SessionWaitingNews {
-  sessionId: string;
-  projectId: string;
-  run: number;
-  startedBy: string;
-  title: string;
-  outcome: 'delivered' | 'failed';
-  detail: string;
-  mergeRequestNumber?: number;
-}
 
 /**
  * The starter of an agent session hears that it needs their input: it delivered a merge request
