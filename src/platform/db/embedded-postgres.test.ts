@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
+import { until } from '../../../test/support/until.ts';
 import { createLogger } from '../log.ts';
 import { type EmbeddedPostgres, startEmbeddedPostgres } from './embedded-postgres.ts';
 import { ensureOwnerDatabase } from './ensure-owner-database.ts';
@@ -139,5 +140,35 @@ describe('embedded PostgreSQL', () => {
       "SELECT pg_get_userbyid(relowner) AS owner FROM pg_class WHERE relname = 'kept'",
     );
     expect(owner).toEqual({ owner: 'orchard' });
+  });
+
+  it('starts the server again when it dies under Orchard, with its data, and the pool reconnects', async () => {
+    const { root, server } = await start();
+    const pidOf = () =>
+      Number(readFileSync(path.join(root, 'pg', 'data', 'postmaster.pid'), 'utf8').split('\n')[0]);
+    const pool = new pg.Pool({ connectionString: server.adminUrl, max: 2, connectionTimeoutMillis: 2000 });
+    pool.on('error', () => undefined);
+    try {
+      await pool.query('CREATE TABLE survived (n int)');
+      await pool.query('INSERT INTO survived VALUES (42)');
+      const first = pidOf();
+      process.kill(first, 'SIGKILL');
+      // The same pool, with no one restarting anything: it answers again, with what was committed.
+      // (A backend of the dead server may answer for a moment: the new server's pid tells them apart.)
+      const rows = await until(
+        async () => pidOf() !== first && (await pool.query<{ n: number }>('SELECT n FROM survived')).rows,
+        30_000,
+        'the embedded PostgreSQL to answer again',
+        100,
+      );
+      expect(rows).toEqual([{ n: 42 }]);
+      const second = pidOf();
+      expect(second).not.toBe(first);
+      await server.stop();
+      // stop() stops the server it started again, not the dead one.
+      expect(() => process.kill(second, 0)).toThrow();
+    } finally {
+      await pool.end();
+    }
   });
 });

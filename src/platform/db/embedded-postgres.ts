@@ -131,8 +131,12 @@ export async function startEmbeddedPostgres(options: StartEmbeddedOptions): Prom
   await writeFile(path.join(dir, 'port'), String(port));
   await writeFile(path.join(dir, 'owner.pid'), String(process.pid));
   await configureAccess(dataDir, Boolean(options.tcp), runAs);
-  const child = await launch(bins, dataDir, { port, socketDir, tcp: Boolean(options.tcp) }, runAs, logger);
-  const stop = () => stopChild(child);
+  const listen = { port, socketDir, tcp: Boolean(options.tcp) };
+  const server = await keepRunning(await launch(bins, dataDir, listen, runAs, logger), {
+    relaunch: () => launch(bins, dataDir, listen, runAs, logger),
+    logger,
+  });
+  const stop = () => server.stop();
   if (!(await secureSuperuser(urlFor, port, credentials, logger))) {
     await stop();
     throw new Error(
@@ -433,6 +437,69 @@ async function stopByPid(pid: number, dataDir: string) {
   while (isAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   if (isAlive(pid)) process.kill(pid, 'SIGKILL');
   await rm(path.join(dataDir, 'postmaster.pid'), { force: true }).catch(() => undefined);
+}
+
+/** Restarts within this long of each other, this many times, and the server is given up on. */
+const RESTART_WINDOW_MS = 60_000;
+const MAX_RESTARTS = 5;
+
+/**
+ * Watches the server Orchard started: one that exits without being asked to (killed, out of
+ * memory, a crash) is started again on the same socket and port, after a short pause that grows
+ * with each try, so the pools reconnect and nothing waits for a person. Five exits within a minute
+ * and it is given up on, said at error level (readiness then answers 503).
+ */
+function keepRunning(
+  first: ChildProcess,
+  o: { relaunch: () => Promise<ChildProcess>; logger: Logger },
+): { stop(): Promise<void> } {
+  let child = first;
+  let stopping = false;
+  let restarts: number[] = [];
+  const watch = (c: ChildProcess) => {
+    c.once('exit', (code, signal) => {
+      if (stopping) return;
+      const now = Date.now();
+      restarts = [...restarts.filter((t) => now - t < RESTART_WINDOW_MS), now];
+      if (restarts.length > MAX_RESTARTS) {
+        o.logger.error(
+          { code, signal },
+          `embedded PostgreSQL exited ${MAX_RESTARTS + 1} times within a minute; not restarting it again (restart Orchard)`,
+        );
+        return;
+      }
+      o.logger.error({ code, signal }, 'embedded PostgreSQL exited unexpectedly; starting it again');
+      void restart(restarts.length);
+    });
+  };
+  const restart = async (attempt: number): Promise<void> => {
+    // Its backends end when they see the postmaster gone; until then a new one may refuse to start.
+    await new Promise((r) => setTimeout(r, 250 * 2 ** attempt));
+    if (stopping) return;
+    try {
+      child = await o.relaunch();
+      if (stopping) {
+        await stopChild(child);
+        return;
+      }
+      watch(child);
+      o.logger.warn({ attempt }, 'embedded PostgreSQL is running again');
+    } catch (error) {
+      if (attempt >= MAX_RESTARTS) {
+        o.logger.error({ err: error }, 'embedded PostgreSQL could not be started again (restart Orchard)');
+        return;
+      }
+      o.logger.warn({ err: error, attempt }, 'embedded PostgreSQL did not start again yet; retrying');
+      await restart(attempt + 1);
+    }
+  };
+  watch(first);
+  return {
+    stop: async () => {
+      stopping = true;
+      await stopChild(child);
+    },
+  };
 }
 
 function stopChild(child: ChildProcess): Promise<void> {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/db.ts';
+import { until } from '../../../test/support/until.ts';
 import { createPool, type Db, withTransaction } from './pool.ts';
 
 let database: TestDatabase;
@@ -45,6 +46,29 @@ describe('withTransaction', () => {
         rows: Array<{ one: number }>;
       };
       expect(result.rows[0]!.one).toBe(1);
+    } finally {
+      await db.end();
+    }
+  });
+});
+
+describe('createPool', () => {
+  it('outlives the server dropping a client held between two queries: its holder sees the next query fail', async () => {
+    const db = createPool(database.url, { max: 2 });
+    try {
+      const held = await db.connect();
+      const { rows } = await held.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+      // What a crash or a restart of the server does to every connection at once. Without a
+      // listener on the held client, pg's 'error' event would be an uncaught exception here.
+      await database.db.query('SELECT pg_terminate_backend($1)', [rows[0]!.pid]);
+      // Wait until the client has seen its socket close (pg's own state; no listener added here).
+      const socket = (held as unknown as { connection: { stream: { destroyed: boolean } } }).connection
+        .stream;
+      await until(() => socket.destroyed, 10_000, 'the held connection to close');
+      await expect(held.query('SELECT 1')).rejects.toThrow();
+      held.release(true);
+      const again = await db.query<{ one: number }>('SELECT 1 AS one');
+      expect(again.rows).toEqual([{ one: 1 }]);
     } finally {
       await db.end();
     }

@@ -24,6 +24,10 @@ export function createPool(
   });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
+  // Nor may a checked-out one between two queries (a transaction waiting on other work, a held
+  // advisory lock) when the server goes away: pg emits 'error' on it, which with no listener is
+  // an uncaught exception. Its holder learns of it from its next query, and releases it broken.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return pool;
 }
 
