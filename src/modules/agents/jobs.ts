@@ -23,10 +23,10 @@ export function registerAgentJobs(registry: Registry, deps: AgentSessionDeps): v
       (input) => [{ key: 'run', step: 'agent.run', input }],
       {
         onEnd: async (tx, ended) => {
-          const session = await settleEndedSession(tx, ended);
-          if (!session) return;
+          const settled = await settleEndedSession(tx, ended);
+          if (!settled) return;
+          const { session, run } = settled;
           await announceEnded(tx, session);
-          const { run } = RunSessionInput.parse(ended.input);
           await tellSessionWaiting(deps, tx as DbClient, session, run);
           await deps.revokeDelegation?.(session.id);
         },

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createTestApp, type TestApp } from '../../../../test/app.ts';
 import { commitFiles, gitOk, listenApp, localRepo, remoteUrl, startWorkers } from '../../../../test/git.ts';
-import { until } from '../../../../test/support/until.ts';
 import { readSse } from '../../../platform/http/sse-reader.ts';
 import { readFileAt, repositoryPath } from '../../git/index.ts';
 import { type MockLlm, startMockLlm } from '../../llm/index.ts';
 import type { WorkerPool } from '../../operations/index.ts';
 import { coderOnMock } from './coder-on-mock.test-support.ts';
+import { untilSessionEnded } from './session-ended.test-support.ts';
 
 /**
  * Agent sessions end to end: the llm-agent, driven by a scripted model on the mock LLM server,
@@ -61,15 +61,7 @@ const api = (method: 'GET' | 'POST', url: string, payload?: object) =>
   t.http.inject({ method, url, headers: h, payload });
 
 async function untilEnded(id: string) {
-  return until(
-    async () => {
-      const s = (await api('GET', `/api/agent-sessions/${id}`)).json();
-      return ['succeeded', 'failed', 'cancelled'].includes(s.status) ? s : undefined;
-    },
-    60_000,
-    `session ${id} to end`,
-    100,
-  );
+  return untilSessionEnded(t, h, id);
 }
 
 describe('agent sessions (llm-agent)', () => {

@@ -12,6 +12,7 @@ import { until } from '../../../../test/support/until.ts';
 import { readFileAt, repositoryPath, runGit } from '../../git/index.ts';
 import { type MockLlm, startMockLlm } from '../../llm/index.ts';
 import { coderOnMock } from './coder-on-mock.test-support.ts';
+import { untilSessionEnded } from './session-ended.test-support.ts';
 
 /**
  * Durable agent sessions with real processes: an `orchard worker` runs a session and is killed
@@ -127,15 +128,7 @@ async function startSession(title: string, instructions: string) {
 }
 
 async function untilEnded(id: string) {
-  return until(
-    async () => {
-      const s = (await api('GET', `/api/agent-sessions/${id}`)).json();
-      return ['succeeded', 'failed', 'cancelled'].includes(s.status) ? s : undefined;
-    },
-    90_000,
-    `session ${id} to end`,
-    100,
-  );
+  return untilSessionEnded(t, h, id, 90_000);
 }
 
 /** The session's operation has ended: its step's own clean-up (after the session row says done) ran. */

@@ -396,7 +396,7 @@ export async function runSessionStep(
         },
       ],
       async (tx) => {
-        await updateSession(tx, sessionId, {
+        const settled = await updateSession(tx, sessionId, {
           status: 'succeeded',
           stop_reason: 'finished',
           summary: outcome.summary,
@@ -409,7 +409,6 @@ export async function runSessionStep(
           finished_at: new Date(),
         });
         // Its starter hears the next move is theirs (review, or a follow-up), with the end.
-        const settled = await findSession(tx, sessionId);
         if (settled) await tellSessionWaiting(deps, tx, settled, run);
       },
     );

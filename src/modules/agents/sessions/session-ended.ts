@@ -7,12 +7,13 @@ import { findSession, SESSION_CHANNEL, type SessionRow, updateSession } from './
 /**
  * `agent.session`'s onEnd hook, in the transaction that ends the operation as failed or cancelled
  * (a step out of attempts, the reaper, a cancel): the session records how it ended unless its
- * step already did (a budget stop records its own reason). Returns the session as it now stands.
+ * step already did (a budget stop records its own reason). Returns the session as it now stands
+ * and the session's run that ended.
  */
 export async function settleEndedSession(
   tx: Queryable,
   ended: OperationChange,
-): Promise<SessionRow | undefined> {
+): Promise<{ session: SessionRow; run: number } | undefined> {
   const input = RunSessionInput.safeParse(ended.input);
   if (!input.success) return undefined;
   const session = await findSession(tx, input.data.sessionId);
@@ -26,5 +27,5 @@ export async function settleEndedSession(
     });
   }
   await notify(tx, SESSION_CHANNEL, session.id);
-  return (await findSession(tx, session.id))!;
+  return { session: (await findSession(tx, session.id))!, run: input.data.run };
 }

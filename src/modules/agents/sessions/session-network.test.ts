@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createTestApp, type TestApp } from '../../../../test/app.ts';
 import { commitFiles, gitOk, listenApp, localRepo, remoteUrl, startWorkers } from '../../../../test/git.ts';
-import { until } from '../../../../test/support/until.ts';
 import { detectIsolation } from '../../../platform/sandbox/index.ts';
 import { type MockLlm, startMockLlm } from '../../llm/index.ts';
 import type { WorkerPool } from '../../operations/index.ts';
 import { registryReachable } from '../cli/cli-test-kit.test-support.ts';
 import { coderOnMock } from './coder-on-mock.test-support.ts';
+import { untilSessionEnded } from './session-ended.test-support.ts';
 
 /**
  * `network.allow` end to end: an llm-agent session's `run` commands reach the hosts the project's
@@ -60,15 +60,7 @@ async function sessionRunning(commands: string[]) {
   const started = await api('POST', `/api/projects/${slug}/agent-sessions`, { title: 'Fetch' });
   expect(started.statusCode, started.body).toBe(202);
   const id = started.json().id;
-  const done = await until(
-    async () => {
-      const s = (await api('GET', `/api/agent-sessions/${id}`)).json();
-      return ['succeeded', 'failed', 'cancelled'].includes(s.status) ? s : undefined;
-    },
-    120_000,
-    `session ${id} to end`,
-    100,
-  );
+  const done = await untilSessionEnded(t, h, id, 120_000);
   expect(done.status, JSON.stringify(done)).toBe('succeeded');
   const entries: { kind: string; data: Record<string, unknown> }[] = (
     await api('GET', `/api/agent-sessions/${id}/events?limit=500`)

@@ -3,12 +3,12 @@ import { readdir } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createTestApp, type TestApp } from '../../../../test/app.ts';
 import { commitFiles, gitOk, listenApp, localRepo, remoteUrl, startWorkers } from '../../../../test/git.ts';
-import { until } from '../../../../test/support/until.ts';
 import { branchHead, repositoryPath } from '../../git/index.ts';
 import { type MockLlm, startMockLlm } from '../../llm/index.ts';
 import type { WorkerPool } from '../../operations/index.ts';
 import { setupCacheDir } from '../setup/setup-cache-files.ts';
 import { coderOnMock } from './coder-on-mock.test-support.ts';
+import { untilSessionEnded } from './session-ended.test-support.ts';
 
 /**
  * `.orchard/agent.yml`'s setup, cache and env applied to real sessions: the llm-agent on the mock
@@ -85,15 +85,7 @@ async function session(command: string, body: Record<string, unknown> = {}) {
   const started = await api('POST', `/api/projects/${slug}/agent-sessions`, { title: 'Look', ...body });
   expect(started.statusCode, started.body).toBe(202);
   const id: string = started.json().id;
-  const done = await until(
-    async () => {
-      const s = (await api('GET', `/api/agent-sessions/${id}`)).json();
-      return ['succeeded', 'failed', 'cancelled'].includes(s.status) ? s : undefined;
-    },
-    60_000,
-    `session ${id} to end`,
-    100,
-  );
+  const done = await untilSessionEnded(t, h, id);
   const entries: Entry[] = (await api('GET', `/api/agent-sessions/${id}/events?limit=1000`)).json().items;
   return { done, entries };
 }

@@ -211,15 +211,21 @@ type Patch = Partial<{
   finished_at: Date | null;
 }>;
 
-export async function updateSession(db: Queryable, id: string, patch: Patch): Promise<void> {
+/** Applies `patch`; returns the session as it now stands (undefined for an unknown id or no change). */
+export async function updateSession(
+  db: Queryable,
+  id: string,
+  patch: Patch,
+): Promise<SessionRow | undefined> {
   const keys = Object.keys(patch) as (keyof Patch)[];
-  if (!keys.length) return;
+  if (!keys.length) return undefined;
   const sets = keys.map((k, i) => `${k} = $${i + 2}`);
   const values = keys.map((k) => (k === 'diff_stat' ? JSON.stringify(patch[k]) : patch[k]));
-  await db.query(`UPDATE agent_sessions SET ${sets.join(', ')}, updated_at = now() WHERE id = $1`, [
-    id,
-    ...values,
-  ]);
+  const { rows } = await db.query<SessionRow>(
+    `UPDATE agent_sessions SET ${sets.join(', ')}, updated_at = now() WHERE id = $1 RETURNING *`,
+    [id, ...values],
+  );
+  return rows[0];
 }
 
 export async function listSessions(

@@ -5,6 +5,7 @@ import { until } from '../../../../test/support/until.ts';
 import { type MockLlm, startMockLlm } from '../../llm/index.ts';
 import type { WorkerPool } from '../../operations/index.ts';
 import { coderOnMock } from './coder-on-mock.test-support.ts';
+import { untilSessionEnded } from './session-ended.test-support.ts';
 import type { SessionRow } from './session-store.ts';
 import { waitingNews } from './session-waiting.ts';
 
@@ -54,15 +55,7 @@ function api(method: 'GET' | 'POST', url: string, payload?: object, as = token) 
 
 /** A follow-up message queues the session in the same transaction: an ended status is this run's. */
 async function ended(id: string) {
-  return until(
-    async () => {
-      const s = (await api('GET', `/api/agent-sessions/${id}`)).json();
-      return ['succeeded', 'failed', 'cancelled'].includes(s.status) ? s : undefined;
-    },
-    60_000,
-    `session ${id} to end`,
-    100,
-  );
+  return untilSessionEnded(t, bearer(token), id);
 }
 
 async function waiting(as = token): Promise<Notification[]> {

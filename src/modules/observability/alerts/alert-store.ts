@@ -160,6 +160,14 @@ export async function listAlertEventRows(
   return rows;
 }
 
+/** A rule is due when it is enabled and was last evaluated before `$1` (or never). */
+const DUE = 'enabled AND (last_evaluated_at IS NULL OR last_evaluated_at <= $1)';
+
+/** When rules last evaluated before this are due: a tenth of slack, so a tick that comes a little early still finds the rules it evaluated last time. */
+export function dueBefore(now: Date, intervalMs: number): Date {
+  return new Date(now.getTime() - intervalMs * 0.9);
+}
+
 /**
  * Locks one enabled rule not evaluated since `dueBefore`, skipping rules another evaluator holds:
  * with the caller's transaction it is this evaluator's alone until it commits.
@@ -167,7 +175,7 @@ export async function listAlertEventRows(
 export async function claimDueAlertRule(db: Queryable, dueBefore: Date): Promise<AlertRuleRow | undefined> {
   const { rows } = await db.query<AlertRuleRow>(
     `SELECT * FROM alert_rules
-     WHERE enabled AND (last_evaluated_at IS NULL OR last_evaluated_at <= $1)
+     WHERE ${DUE}
      ORDER BY last_evaluated_at NULLS FIRST, id
      LIMIT 1 FOR UPDATE SKIP LOCKED`,
     [dueBefore],
@@ -175,11 +183,10 @@ export async function claimDueAlertRule(db: Queryable, dueBefore: Date): Promise
   return rows[0];
 }
 
-/** Whether some enabled rule was last evaluated before `dueBefore` (or never): the schedule's check. */
+/** Whether some rule is due (the schedule's check before it starts an evaluation). */
 export async function anyAlertRuleDue(db: Queryable, dueBefore: Date): Promise<boolean> {
   const { rows } = await db.query<{ due: boolean }>(
-    `SELECT EXISTS (SELECT 1 FROM alert_rules
-       WHERE enabled AND (last_evaluated_at IS NULL OR last_evaluated_at <= $1)) AS due`,
+    `SELECT EXISTS (SELECT 1 FROM alert_rules WHERE ${DUE}) AS due`,
     [dueBefore],
   );
   return rows[0]!.due;

@@ -5,6 +5,7 @@ import { ruleDefinition, toAlertRuleView } from './alert-rule-definition.ts';
 import {
   type AlertRuleRow,
   claimDueAlertRule,
+  dueBefore,
   insertAlertEvent,
   recordAlertEvaluation,
 } from './alert-store.ts';
@@ -30,13 +31,12 @@ export async function evaluateAlerts(
   options: EvaluateOptions,
 ): Promise<{ evaluated: number; notified: AlertTransition[] }> {
   const now = deps.clock.now();
-  // A tenth of slack: a tick that comes a little early still finds the rules it evaluated last time.
-  const dueBefore = new Date(now.getTime() - options.intervalMs * 0.9);
+  const due = dueBefore(now, options.intervalMs);
   const notified: AlertTransition[] = [];
   let evaluated = 0;
   for (; evaluated < (options.maxRules ?? 1000); evaluated++) {
     const outcome = await withTransaction(deps.db, async (tx) => {
-      const rule = await claimDueAlertRule(tx, dueBefore);
+      const rule = await claimDueAlertRule(tx, due);
       if (!rule) return undefined;
       let value: number | null = null;
       let holds = false;

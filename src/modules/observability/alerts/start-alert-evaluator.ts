@@ -4,7 +4,7 @@ import type { Logger } from '../../../platform/log.ts';
 import { startTicker } from '../../../platform/ticker.ts';
 import { type Registry, startOperation } from '../../operations/index.ts';
 import { ALERTS_EVALUATE_KIND } from './alert-jobs.ts';
-import { anyAlertRuleDue } from './alert-store.ts';
+import { anyAlertRuleDue, dueBefore } from './alert-store.ts';
 
 /**
  * Starts the scheduled `alerts.evaluate` operation every `intervalMs` (config
@@ -18,9 +18,11 @@ export function startAlertEvaluator(
 ): { stop(): void } {
   return startTicker(
     async () => {
-      const now = deps.clock.now().getTime();
-      if (!(await anyAlertRuleDue(deps.db, new Date(now - options.intervalMs * 0.9)))) return;
-      const slot = new Date(Math.floor(now / options.intervalMs) * options.intervalMs).toISOString();
+      const now = deps.clock.now();
+      if (!(await anyAlertRuleDue(deps.db, dueBefore(now, options.intervalMs)))) return;
+      const slot = new Date(
+        Math.floor(now.getTime() / options.intervalMs) * options.intervalMs,
+      ).toISOString();
       await startOperation(deps.db, deps.registry, {
         kind: ALERTS_EVALUATE_KIND,
         input: { slot },
