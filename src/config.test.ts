@@ -60,6 +60,7 @@ describe('config', () => {
       timeoutMs: 120_000,
       transferIdleMs: 60_000,
       secretScanMaxBytes: 64 * 1024 * 1024,
+      lfsMaxObjectBytes: 5 * 1024 * 1024 * 1024,
     });
     const env = { ORCHARD_DB_STATEMENT_TIMEOUT_MS: '10000', ORCHARD_DB_QUERY_TIMEOUT_MS: '5000' };
     expect(() => loadConfig({ env, cwd: '/tmp' })).toThrow(

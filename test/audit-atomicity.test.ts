@@ -29,6 +29,12 @@ const INJECTED = 'audit_log refuses writes (injected by the test)';
 const NOT_AUDITED: Record<string, string> = {
   'POST /git/:repo/git-upload-pack': 'a fetch: reads only',
   'POST /git/:repo/git-receive-pack': 'a push: recorded as push_events by git push handling',
+  'POST /git/:repo/info/lfs/objects/batch': 'Git LFS: answers where to transfer objects, writes nothing',
+  'PUT /git/:repo/info/lfs/objects/:oid':
+    "Git LFS: an object's bytes, content-addressed like a push's objects (recorded in lfs_objects)",
+  'POST /git/:repo/info/lfs/objects/:oid/verify': 'Git LFS: checks that an upload landed, reads only',
+  'POST /git/:repo/info/lfs/locks/verify':
+    'Git LFS: lists the locks before a push (a POST in the spec), reads only',
   'POST /api/conversations/:id/messages': "a conversation's content; its create/rename/delete are audited",
   'POST /api/passkeys/registration/options': 'a WebAuthn challenge (single-use, expires): changes no access',
   'POST /api/auth/passkey/options': 'a WebAuthn challenge (single-use, expires): changes no access',
@@ -1081,6 +1087,27 @@ const CASES: Case[] = [
         payload: { token, password: 'a password of my own' },
         headers: { authorization: '' },
       };
+    },
+  },
+  {
+    route: 'POST /git/:repo/info/lfs/locks',
+    action: 'lfs_lock.create',
+    request: () => ({
+      method: 'POST',
+      url: `/git/${slug}.git/info/lfs/locks`,
+      payload: { path: 'art/atomic.psd' },
+    }),
+  },
+  {
+    route: 'POST /git/:repo/info/lfs/locks/:id/unlock',
+    action: 'lfs_lock.unlock',
+    request: async () => {
+      const { lock } = await ok({
+        method: 'POST',
+        url: `/git/${slug}.git/info/lfs/locks`,
+        payload: { path: 'art/unlocking.psd' },
+      });
+      return { method: 'POST', url: `/git/${slug}.git/info/lfs/locks/${lock.id}/unlock`, payload: {} };
     },
   },
 ];
