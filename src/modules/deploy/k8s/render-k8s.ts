@@ -26,11 +26,14 @@ export interface K8sOptions {
 
 /** Seconds a replaced pod gets to finish its requests (the local supervisor drains 10 s too). */
 const DRAIN_SECONDS = 10;
+/** The uid and gid apps run as: any non-root user the image's files are readable by (as Orchard's image uses). */
+const APP_UID = 10001;
 
 /**
  * Kubernetes manifests for a project's environments: per environment a Deployment (rolling update
- * that never drops below one ready pod — the health-gated swap), a Service and an Ingress for
- * `<env>--<slug>.<domain>`. Pure: same input, same YAML (golden-file tested).
+ * that never drops below one ready pod — the health-gated swap; probes on the app's health path;
+ * non-root; labelled with the release's short sha as `app.kubernetes.io/version`), a Service and an
+ * Ingress for `<env>--<slug>.<domain>`. Pure: same input, same YAML (golden-file tested).
  */
 export function renderK8s(
   project: { slug: string },
@@ -64,6 +67,7 @@ function environmentManifests(
   const labels = {
     'app.kubernetes.io/name': slug,
     'app.kubernetes.io/instance': name,
+    'app.kubernetes.io/version': release.sha.slice(0, 12),
     'app.kubernetes.io/managed-by': 'orchard',
     'orchard.dev/environment': envPart,
   };
@@ -92,6 +96,15 @@ function environmentManifests(
         metadata: { labels },
         spec: {
           terminationGracePeriodSeconds: DRAIN_SECONDS + 5,
+          // As the local sandbox runs it: not root, no token, writes only to /data and /tmp.
+          automountServiceAccountToken: false,
+          securityContext: {
+            runAsNonRoot: true,
+            runAsUser: APP_UID,
+            runAsGroup: APP_UID,
+            fsGroup: APP_UID,
+            seccompProfile: { type: 'RuntimeDefault' },
+          },
           containers: [
             {
               name: 'app',
@@ -119,11 +132,22 @@ function environmentManifests(
               livenessProbe: { ...probe, periodSeconds: 10, failureThreshold: 3 },
               // Endpoints are removed while the pod sleeps, so in-flight requests finish before SIGTERM.
               lifecycle: { preStop: { exec: { command: ['sleep', String(DRAIN_SECONDS)] } } },
-              volumeMounts: [{ name: 'data', mountPath: '/data' }],
+              securityContext: {
+                allowPrivilegeEscalation: false,
+                readOnlyRootFilesystem: true,
+                capabilities: { drop: ['ALL'] },
+              },
+              volumeMounts: [
+                { name: 'data', mountPath: '/data' },
+                { name: 'tmp', mountPath: '/tmp' },
+              ],
             },
           ],
-          // Replace with a PersistentVolumeClaim for data that must outlive the pod.
-          volumes: [{ name: 'data', emptyDir: {} }],
+          // Replace data with a PersistentVolumeClaim for data that must outlive the pod.
+          volumes: [
+            { name: 'data', emptyDir: {} },
+            { name: 'tmp', emptyDir: {} },
+          ],
         },
       },
     },
