@@ -19,6 +19,12 @@ import {
   registerTaskJobs,
 } from './modules/automation/index.ts';
 import {
+  type BackUpDeps,
+  type HomeMovedListener,
+  registerBackupJobs,
+  startBackupSchedule,
+} from './modules/backup/index.ts';
+import {
   createDeployRuntime,
   type DeployRuntime,
   deployRoutes,
@@ -26,6 +32,7 @@ import {
   environmentForRef,
   findEnvironment,
   findEnvironmentAtUrl,
+  moveReleaseHome,
   previewsOnReviewEvent,
   registerDeployJobs,
   robotAccessCookies,
@@ -140,10 +147,14 @@ import { createHttpServer, type HttpApp } from './platform/http/server.ts';
 import { createStreamGuard } from './platform/http/stream-guard.ts';
 import { createLogger, type Logger } from './platform/log.ts';
 import { createMetrics, type Metrics } from './platform/metrics.ts';
+import { orchardVersion } from './platform/orchard-version.ts';
 import type { Resources } from './platform/resources.ts';
 import { startTracing, type Tracing } from './platform/tracing.ts';
 
 /** Every column of values the vault seals, one store per owning module: what `orchard secrets rotate-key` re-seals. */
+/** What records absolute paths under the home, moved when a backup is restored into another home. */
+export const homeMovedListeners: HomeMovedListener[] = [moveReleaseHome];
+
 export const sealedStores: SealedStore[] = [
   projectSecretsStore,
   ...llmSealedStores,
@@ -181,10 +192,14 @@ export interface AppResources extends Resources {
    * (default `http://127.0.0.1:<port>`); set it when the server listens elsewhere (or on port 0).
    */
   selfUrl?: string;
+  /** A role that may create databases, when Orchard runs its own PostgreSQL. */
+  adminDatabaseUrl?: string;
 }
 
 export interface Database {
   url: string;
+  /** The embedded server's superuser (it may create databases: a backup's verification uses it). */
+  adminUrl?: string;
   embedded: boolean;
   stop(): Promise<void>;
 }
@@ -208,6 +223,7 @@ export async function openDatabase(config: Config, logger: Logger): Promise<Data
   }
   return {
     url: server.urlFor(server.credentials.owner, 'orchard'),
+    adminUrl: server.adminUrl,
     embedded: true,
     stop: () => server.stop(),
   };
@@ -220,6 +236,8 @@ export interface CreateResourcesOptions {
   poolSize?: number;
   /** Default: from config (`otlpEndpoint`); tests pass one over an in-memory exporter. */
   tracing?: Tracing;
+  /** The embedded server's superuser URL (a backup's verification makes its scratch database with it). */
+  adminDatabaseUrl?: string;
 }
 
 export async function createResources(
@@ -247,6 +265,7 @@ export async function createResources(
     logger,
     db,
     databaseUrl,
+    adminDatabaseUrl: options.adminDatabaseUrl,
     clock,
     metrics,
     tracing,
@@ -329,7 +348,26 @@ export async function createResources(
     { ...res, onAlertTransition: alertListeners(res) },
     { intervalMs: res.config.alerts.evaluateIntervalMs },
   );
+  registerBackupJobs(res.registry, backupDeps(res), {
+    dir: res.config.backup.dir ?? path.join(res.config.home, 'backups'),
+    keep: res.config.backup.keep,
+    verify: res.config.backup.verify,
+  });
   return res;
+}
+
+/** What a backup of this Orchard reads: its home and database, the keys, the config in force. */
+function backupDeps(res: AppResources): BackUpDeps {
+  return {
+    home: res.config.home,
+    databaseUrl: res.databaseUrl,
+    db: res.db,
+    vault: res.vault,
+    sealedStores,
+    orchardVersion: orchardVersion(),
+    config: res.config,
+    verifyDatabaseUrl: res.config.backup.verifyDatabaseUrl ?? res.adminDatabaseUrl ?? res.databaseUrl,
+  };
 }
 
 /** What a CLI command that runs beside a server (not as one) gets from the composition root. */
@@ -517,6 +555,13 @@ function alertListeners(res: AppResources): AlertListener[] {
         dedupeKey: `alert:${rule.id}:${state}:${rule.stateSince}`,
       }).then(() => undefined),
   ];
+}
+
+/** Scheduled backups (`backup.intervalHours`; none when 0): every process with workers ticks, one per slot. */
+export function startBackups(res: AppResources): { stop(): void } {
+  const { intervalHours, dir } = res.config.backup;
+  if (!intervalHours) return { stop: () => undefined };
+  return startBackupSchedule(res, { intervalHours, dir: dir ?? path.join(res.config.home, 'backups') });
 }
 
 /** The alert rules' schedule: every process with workers ticks; one `alerts.evaluate` per interval. */
@@ -729,7 +774,11 @@ export async function startOrchard(
   const database = await openDatabase(config, logger);
   let resources: AppResources | undefined;
   try {
-    resources = await createResources(config, database.url, { logger, clock: options.clock });
+    resources = await createResources(config, database.url, {
+      logger,
+      clock: options.clock,
+      adminDatabaseUrl: database.adminUrl,
+    });
     const applied = await migrate(resources.db);
     if (applied.length) logger.info({ applied }, 'applied migrations');
     await warnIfSuperuser(resources.db, logger);
@@ -753,6 +802,7 @@ export async function startOrchard(
     }
     const scheduler = config.workers.enabled ? startScheduler(resources) : undefined;
     const alerts = config.workers.enabled ? startAlerts(resources) : undefined;
+    const backups = config.workers.enabled ? startBackups(resources) : undefined;
     const pruner = config.workers.enabled
       ? startOperationPruner(resources, {
           retentionDays: config.operations.retentionDays,
@@ -776,6 +826,7 @@ export async function startOrchard(
       async close() {
         scheduler?.stop();
         alerts?.stop();
+        backups?.stop();
         pruner?.stop();
         partitions?.stop();
         await workers?.stop();

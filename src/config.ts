@@ -340,6 +340,32 @@ export const Config = z.object({
       message: 'queryTimeoutMs must be above statementTimeoutMs (or 0)',
       path: ['queryTimeoutMs'],
     }),
+  /** Backups (`orchard backup`, and on a schedule where workers run): docs/runbooks/backup-and-restore.md. */
+  backup: z
+    .object({
+      /** Where archives go (default `<home>/backups`). */
+      dir: z.string().min(1).optional(),
+      /** A scheduled backup every this many hours (0: none; `orchard backup` works either way). */
+      intervalHours: z.coerce
+        .number()
+        .int()
+        .min(0)
+        .max(24 * 365)
+        .default(0),
+      /** Archives kept in `dir`; older ones are deleted after a new one is verified. */
+      keep: z.coerce.number().int().min(1).max(10_000).default(7),
+      /** Each archive is restored into a scratch database and checked before it counts. */
+      verify: bool.default(true),
+      /**
+       * A role that may create (and drop) the scratch database; default: the embedded server's
+       * superuser, else DATABASE_URL's role.
+       */
+      verifyDatabaseUrl: z
+        .string()
+        .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+        .optional(),
+    })
+    .prefault({}),
   /** `/ready` answers within this budget (+0.2 s): a check that has not answered by then counts as failed. */
   readyTimeoutMs: z.coerce.number().int().min(100).max(1_800).default(1_500),
   git: z
@@ -350,6 +376,8 @@ export const Config = z.object({
       transferIdleMs: positiveInt.default(60_000),
       /** Secret scanning reads at most this much of a push's changes; a bigger push is refused (fail closed). */
       secretScanMaxBytes: positiveInt.default(64 * 1024 * 1024),
+      /** Git LFS: the largest object the batch API accepts for upload (a bigger one is a per-object 422). */
+      lfsMaxObjectBytes: positiveInt.default(5 * 1024 * 1024 * 1024),
     })
     .prefault({}),
 });
@@ -428,6 +456,12 @@ export const ENV_KEYS: Record<string, string> = {
   ORCHARD_GIT_TIMEOUT_MS: 'git.timeoutMs',
   ORCHARD_GIT_TRANSFER_IDLE_MS: 'git.transferIdleMs',
   ORCHARD_GIT_SECRET_SCAN_MAX_BYTES: 'git.secretScanMaxBytes',
+  ORCHARD_BACKUP_DIR: 'backup.dir',
+  ORCHARD_BACKUP_INTERVAL_HOURS: 'backup.intervalHours',
+  ORCHARD_BACKUP_KEEP: 'backup.keep',
+  ORCHARD_BACKUP_VERIFY: 'backup.verify',
+  ORCHARD_BACKUP_VERIFY_DATABASE_URL: 'backup.verifyDatabaseUrl',
+  ORCHARD_GIT_LFS_MAX_OBJECT_BYTES: 'git.lfsMaxObjectBytes',
 };
 
 export class ConfigError extends Error {
@@ -482,6 +516,9 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   }
   const config = parsed.data;
   config.home = path.resolve(cwd, config.home);
+  config.backup.dir = config.backup.dir
+    ? path.resolve(cwd, config.backup.dir)
+    : path.join(config.home, 'backups');
   resolveOidcSecrets(config, env);
   resolveSmtpPassword(config, env);
   return config;

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { registerAdmin } from './admin.ts';
 import { registerAutomate } from './automate.ts';
+import { registerBackup } from './backup.ts';
 import { registerDeploy } from './deploy.ts';
 import { registerDoctor } from './doctor.ts';
 import { registerLlm } from './llm.ts';
@@ -9,6 +10,7 @@ import { registerMigrate } from './migrate.ts';
 import { registerMockLlm } from './mock-llm.ts';
 import { registerOps } from './ops.ts';
 import { registerPrompt } from './prompt.ts';
+import { registerRestore } from './restore.ts';
 import { registerSecrets } from './secrets.ts';
 import { registerToken } from './token.ts';
 import { registerUp } from './up.ts';
@@ -30,4 +32,6 @@ export const CLI_COMMANDS: Array<(program: Command) => void> = [
   registerMcp,
   registerAutomate,
   registerSecrets,
+  registerBackup,
+  registerRestore,
 ];

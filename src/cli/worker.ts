@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { Command } from 'commander';
-import { createResources, startAlerts, startScheduler } from '../app.ts';
+import { createResources, startAlerts, startBackups, startScheduler } from '../app.ts';
 import { startPartitionMaintenance } from '../modules/observability/index.ts';
 import { createWorkerPool, startOperationPruner } from '../modules/operations/index.ts';
 import { migrate } from '../platform/db/migrate.ts';
@@ -68,10 +68,11 @@ export function registerWorker(program: Command) {
       });
       await pool.start();
       // A worker runs what `orchard up` runs beside its workers: the (multi-process safe) ticks of
-      // the pipeline schedules, the alert rules, the operations' and the telemetry's retention, and
+      // the pipeline schedules, the alert rules, the scheduled backups, the operations' and the telemetry's retention, and
       // the supervisor for the apps its deploy steps start.
       const scheduler = startScheduler(res);
       const alerts = startAlerts(res);
+      const backups = startBackups(res);
       const pruner = startOperationPruner(res, {
         retentionDays: config.operations.retentionDays,
         routineKinds: res.registry.routineKinds(),
@@ -90,6 +91,7 @@ export function registerWorker(program: Command) {
       onShutdown(async () => {
         scheduler.stop();
         alerts.stop();
+        backups.stop();
         pruner.stop();
         partitions.stop();
         await pool.stop();

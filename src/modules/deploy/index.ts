@@ -42,7 +42,7 @@ export { markReleaseVerified } from './releases/mark-release-verified.ts';
 export { prepareRelease } from './releases/prepare-release.ts';
 export { pruneReleases } from './releases/prune-releases.ts';
 export { publishRelease } from './releases/publish-release.ts';
-export { findRelease, type ReleaseRow } from './releases/release-store.ts';
+export { findRelease, moveReleaseHome, type ReleaseRow } from './releases/release-store.ts';
 export { rollbackEnvironment } from './releases/rollback-environment.ts';
 export { removeEnvironment, removePreview } from './remove-environment.ts';
 export { deployRoutes } from './routes.ts';

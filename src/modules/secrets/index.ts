@@ -1,8 +1,15 @@
 /** The secrets module's public face. */
 
-export { fixedKeyRing, type KeyRing, keyIdOf, type MasterKey } from './key-ring.ts';
+export {
+  decodeMasterKey,
+  fixedKeyRing,
+  type KeyRing,
+  keyIdOf,
+  type MasterKey,
+  masterKeyFile,
+} from './key-ring.ts';
 export { createMasker, MASK, maskingTransform, StreamMasker } from './mask.ts';
-export { installNewMasterKey, openKeyRing } from './master-key.ts';
+export { installMasterKeyFile, installNewMasterKey, openKeyRing } from './master-key.ts';
 export { MasterKeyError } from './master-key-error.ts';
 export { type KeyUse, masterKeyStatus } from './master-key-status.ts';
 export { putSecret } from './put-secret.ts';

@@ -85,6 +85,32 @@ export async function installNewMasterKey(
   }
 }
 
+/**
+ * A restore into a fresh home: makes `<home>/master.key` from a key the operator kept (the key an
+ * archive was sealed under). A home that already has a key keeps it; a different one is an error.
+ */
+export async function installMasterKeyFile(
+  home: string,
+  keyText: string,
+  source: string,
+): Promise<MasterKey> {
+  const key = decodeMasterKey(keyText, source);
+  const file = masterKeyFile(home);
+  await mkdir(home, { recursive: true });
+  try {
+    await writeKeyFile(file, key);
+    await syncDir(home);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    const present = decodeMasterKey(await readFile(file, 'utf8'), file);
+    if (!present.equals(key))
+      throw new MasterKeyError(
+        `${file} already holds another master key (${keyIdOf(present)}); restore into a fresh home, or move that file away.`,
+      );
+  }
+  return { id: keyIdOf(key), key, source: file };
+}
+
 /** Deletes an old key kept in `<home>/master-keys/`; false when there is no such file. */
 export async function removeOldKeyFile(home: string, keyId: string): Promise<boolean> {
   const file = path.join(oldKeysDir(home), `${keyId}.key`);

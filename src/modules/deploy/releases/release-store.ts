@@ -148,3 +148,17 @@ export async function setReleaseVerified(
   );
   return rows[0];
 }
+
+/**
+ * Releases record their folder's absolute path; a home restored (or moved) to another place points
+ * them at `<to>/releases/…` instead of `<from>/releases/…`. Runs in the caller's transaction.
+ */
+export async function moveReleaseHome(tx: Queryable, from: string, to: string): Promise<number> {
+  if (from === to) return 0;
+  const { rowCount } = await tx.query(
+    `UPDATE releases SET path = $2 || substr(path, length($1) + 1)
+      WHERE starts_with(path, $1)`,
+    [`${from.replace(/\/+$/, '')}/`, `${to.replace(/\/+$/, '')}/`],
+  );
+  return rowCount ?? 0;
+}
