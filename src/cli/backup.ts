@@ -71,7 +71,7 @@ export function registerBackup(program: Command) {
         );
         const { archive, verified, pruned } = result;
         const m = archive.manifest;
-        const rows = m.database.tables.reduce((n, t) => n + t.rows, 0);
+        const rows = m.database.tables.reduce((n, t) => (t.name === 'schema_migrations' ? n : n + t.rows), 0);
         say(
           `Wrote ${archive.file} (${mib(archive.bytes)}) in ${archive.seconds.toFixed(1)} s: ${m.database.tables.length} tables, ${rows} rows, ${m.repositories.length} repositories, ${m.files.files} files.`,
         );

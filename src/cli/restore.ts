@@ -75,7 +75,7 @@ export function registerRestore(program: Command) {
           onProgress: (line) => void process.stderr.write(`${line}\n`),
         });
         const m = result.manifest;
-        const rows = m.database.tables.reduce((n, t) => n + t.rows, 0);
+        const rows = m.database.tables.reduce((n, t) => (t.name === 'schema_migrations' ? n : n + t.rows), 0);
         const lines = [
           `Restored ${m.database.tables.length} tables (${rows} rows), ${m.repositories.length} repositories and ${m.files.files} files into ${config.home} in ${result.seconds.toFixed(1)} s.`,
         ];

@@ -16,6 +16,26 @@ beforeAll(async () => {
 afterAll(async () => t?.close());
 
 describe('errors as RFC 9457 problems', () => {
+  it('says the disk is full (507) for PostgreSQL disk_full, ENOSPC and git running out of room', () => {
+    const request = { id: 'r1', url: '/api/x' } as FastifyRequest;
+    const causes = [
+      Object.assign(new Error('could not extend file "base/1/2": No space left on device'), {
+        code: '53100',
+        severity: 'ERROR',
+      }),
+      Object.assign(new Error("ENOSPC: no space left on device, write"), { code: 'ENOSPC' }),
+      new Error("git init failed (exit 128): fatal: cannot copy 'description': No space left on device"),
+    ];
+    for (const cause of causes)
+      expect(toProblem(cause, request)).toMatchObject({
+        status: 507,
+        code: 'storage_full',
+        title: 'Insufficient Storage',
+        detail: expect.stringMatching(/disk is full, so nothing was saved/),
+      });
+    expect(toProblem(new Error('something else'), request).status).toBe(500);
+  });
+
   it('names the bad field in a 400, and writes nothing', async () => {
     const res = await t.http.inject({
       method: 'POST',

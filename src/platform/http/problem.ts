@@ -32,6 +32,7 @@ const TITLES: Record<number, string> = {
   500: 'Internal Server Error',
   503: 'Service Unavailable',
   504: 'Gateway Timeout',
+  507: 'Insufficient Storage',
 };
 
 /** A problem document (also for answers that are not thrown errors, such as `/ready`'s 503). */
@@ -124,6 +125,14 @@ export function toProblem(error: unknown, request: FastifyRequest): Problem {
       { retryAfter: 5 },
     );
   }
+  if (isStorageFull(error)) {
+    return problem(
+      request,
+      507,
+      'storage_full',
+      "The server's disk is full, so nothing was saved. An operator must free space on it (docs/runbooks/full-disk.md); then try again.",
+    );
+  }
   const status = fe?.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500 && !isResponseSerializationError(error)) {
     return problem(request, status, fe.code?.toLowerCase() ?? 'bad_request', fe.message);
@@ -150,6 +159,16 @@ function databaseRefusal(error: unknown): string | undefined {
   if (code.startsWith('22')) return 'A value in the request is not in a form the server can store.';
   if (code.startsWith('54')) return 'A value in the request is too large or too deeply nested to store.';
   return undefined;
+}
+
+/**
+ * The disk under the home or the database is full: PostgreSQL's `disk_full` (53100), a file write's
+ * ENOSPC, or git saying so. Not the request's fault, and not a bug: the answer says what happened.
+ */
+export function isStorageFull(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  if (code === '53100' || code === 'ENOSPC') return true;
+  return typeof message === 'string' && /No space left on device/.test(message);
 }
 
 export function sendProblem(reply: FastifyReply, body: Problem) {
