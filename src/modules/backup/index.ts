@@ -1,4 +1,5 @@
 /** The backup module's public face: archives of a home (database, repositories, files), restore, verification, schedule. */
+export { decryptArchive } from './archive-crypto.ts';
 export { BackupArchiveError } from './archive-error.ts';
 export { type BackUpDeps, type BackUpResult, backUp } from './back-up.ts';
 export { BACKUP_SCHEDULED_KIND, registerBackupJobs } from './backup-jobs.ts';
