@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { budgetDefaults } from './budget-defaults.ts';
-import type { Config } from './config.ts';
+import { backupDir, type Config } from './config.ts';
 import {
   type AgentSessionDeps,
   agentRoutes,
@@ -20,6 +20,7 @@ import {
 } from './modules/automation/index.ts';
 import {
   type BackUpDeps,
+  backupRoutes,
   type HomeMovedListener,
   registerBackupJobs,
   startBackupSchedule,
@@ -349,7 +350,7 @@ export async function createResources(
     { intervalMs: res.config.alerts.evaluateIntervalMs },
   );
   registerBackupJobs(res.registry, backupDeps(res), {
-    dir: res.config.backup.dir ?? path.join(res.config.home, 'backups'),
+    dir: backupDir(res.config),
     keep: res.config.backup.keep,
     verify: res.config.backup.verify,
   });
@@ -559,9 +560,9 @@ function alertListeners(res: AppResources): AlertListener[] {
 
 /** Scheduled backups (`backup.intervalHours`; none when 0): every process with workers ticks, one per slot. */
 export function startBackups(res: AppResources): { stop(): void } {
-  const { intervalHours, dir } = res.config.backup;
+  const { intervalHours } = res.config.backup;
   if (!intervalHours) return { stop: () => undefined };
-  return startBackupSchedule(res, { intervalHours, dir: dir ?? path.join(res.config.home, 'backups') });
+  return startBackupSchedule(res, { intervalHours, dir: backupDir(res.config) });
 }
 
 /** The alert rules' schedule: every process with workers ticks; one `alerts.evaluate` per interval. */
@@ -743,6 +744,12 @@ export async function createHttp(res: AppResources, options: HttpOptions = {}): 
       verificationRoutes(res),
       agentRoutes(agentDeps(res)),
       automationRoutes(res),
+      backupRoutes({
+        dir: backupDir(res.config),
+        intervalHours: res.config.backup.intervalHours,
+        keep: res.config.backup.keep,
+        verify: res.config.backup.verify,
+      }),
       systemRoutes(res),
     ],
   });

@@ -464,6 +464,9 @@ export const ENV_KEYS: Record<string, string> = {
   ORCHARD_GIT_LFS_MAX_OBJECT_BYTES: 'git.lfsMaxObjectBytes',
 };
 
+/** Where backups go: `backup.dir`, else `<home>/backups`. */
+export const backupDir = (config: Config) => config.backup.dir ?? path.join(config.home, 'backups');
+
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }

@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { BACKUP_SCHEDULED_KIND, startScheduledBackup } from '../src/modules/backup/index.ts';
+import { BACKUP_KIND, startScheduledBackup } from '../src/modules/backup/index.ts';
 import { ensureRepository } from '../src/modules/git/index.ts';
 import { createWorkerPool, type WorkerPool, waitForOperation } from '../src/modules/operations/index.ts';
 import { withDatabase } from '../src/platform/db/pool.ts';
@@ -131,7 +131,7 @@ describe('scheduled backups', () => {
     expect(id).toBeTruthy();
     const op = await waitForOperation(t.res.db, id!, { timeoutMs: 120_000, bus: t.res.bus });
     expect(op.status, JSON.stringify(op.error)).toBe('succeeded');
-    expect(op.kind).toBe(BACKUP_SCHEDULED_KIND);
+    expect(op.kind).toBe(BACKUP_KIND);
     const files = (await readdir(dir)).sort();
     expect(files).toHaveLength(2);
     expect(files[0]).toBe('orchard-backup-20200102T000000Z.orchard');

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { openDatabase, sealedStores } from '../app.ts';
+import { backupDir } from '../config.ts';
 import { backUp } from '../modules/backup/index.ts';
 import { openKeyRing, Vault } from '../modules/secrets/index.ts';
 import { createPool } from '../platform/db/pool.ts';
@@ -63,7 +64,7 @@ export function registerBackup(program: Command) {
               input.verifyDatabaseUrl ?? config.backup.verifyDatabaseUrl ?? database.adminUrl ?? database.url,
           },
           {
-            dir: input.to ? path.resolve(input.to) : (config.backup.dir ?? path.join(config.home, 'backups')),
+            dir: input.to ? path.resolve(input.to) : backupDir(config),
             keep: input.keep ?? config.backup.keep,
             verify: input.verify && config.backup.verify,
             onProgress: say,

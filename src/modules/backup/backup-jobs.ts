@@ -2,12 +2,15 @@ import { z } from 'zod';
 import { defineStep, defineWorkflow, type Registry } from '../operations/index.ts';
 import { type BackUpDeps, backUp } from './back-up.ts';
 
-/** A scheduled backup (start-backup-schedule.ts): one archive, verified, then retention. */
-export const BACKUP_SCHEDULED_KIND = 'backup.scheduled';
+/** A backup: one archive, verified, then retention — on the schedule or started by an admin. */
+export const BACKUP_KIND = 'backup.create';
 
-/** The schedule's slot the backup belongs to: one operation per slot, whichever process starts it. */
-export const ScheduledBackupInput = z.object({ slot: z.iso.datetime() });
-export type ScheduledBackupInput = z.infer<typeof ScheduledBackupInput>;
+/**
+ * A scheduled backup names its slot (one operation per slot, whichever process starts it); one an
+ * admin starts (`POST /api/operations`, the Backups tab, `orchard ops start backup.create`) has none.
+ */
+export const BackupInput = z.object({ slot: z.iso.datetime().optional() }).strict();
+export type BackupInput = z.infer<typeof BackupInput>;
 
 export interface BackupJobOptions {
   dir: string;
@@ -16,16 +19,18 @@ export interface BackupJobOptions {
 }
 
 /**
- * `backup.scheduled`: one step that writes the archive, verifies it and prunes old ones. Its runs
- * are kept like any operation's (one per interval), so a failed night shows in the operations list
- * and its error says why. A retry after a crash starts the archive again (a partial file is removed).
+ * `backup.create`: one step that writes the archive, verifies it and prunes old ones, logging each
+ * part as it goes. Its runs are kept like any operation's (one per interval), so a failed night shows
+ * in the operations list and its error says why. A retry after a crash starts the archive again (a
+ * partial file is removed). Admins may start one through the API.
  */
 export function registerBackupJobs(registry: Registry, deps: BackUpDeps, options: BackupJobOptions): void {
   registry.add(
-    defineWorkflow(BACKUP_SCHEDULED_KIND, ScheduledBackupInput, (input) => [
-      { key: 'backup', step: 'backup.create', input },
-    ]),
-    defineStep<ScheduledBackupInput>('backup.create', {
+    defineWorkflow(BACKUP_KIND, BackupInput, (input) => [{ key: 'backup', step: 'backup.create', input }], {
+      apiStartable: true,
+      adminOnly: true,
+    }),
+    defineStep<BackupInput>('backup.create', {
       retry: { maxAttempts: 2, baseMs: 60_000, maxMs: 300_000 },
       timeoutMs: 6 * 3_600_000,
       handler: async (ctx) => {

@@ -2,8 +2,9 @@
 export { decryptArchive } from './archive-crypto.ts';
 export { BackupArchiveError } from './archive-error.ts';
 export { type BackUpDeps, type BackUpResult, backUp } from './back-up.ts';
-export { BACKUP_SCHEDULED_KIND, registerBackupJobs } from './backup-jobs.ts';
+export { BACKUP_KIND, registerBackupJobs } from './backup-jobs.ts';
 export type { BackupManifest } from './backup-manifest.ts';
+export { backupRoutes } from './backup-routes.ts';
 export { BACKUP_FILE, backupFileName } from './create-backup.ts';
 export {
   assertFreshHome,

@@ -4,8 +4,9 @@ import type { Db } from '../../platform/db/pool.ts';
 import type { Logger } from '../../platform/log.ts';
 import { startTicker } from '../../platform/ticker.ts';
 import { type Registry, startOperation } from '../operations/index.ts';
-import { BACKUP_SCHEDULED_KIND } from './backup-jobs.ts';
+import { BACKUP_KIND } from './backup-jobs.ts';
 import { BACKUP_FILE } from './create-backup.ts';
+import { backupTime } from './list-backups.ts';
 
 const TICK_MS = 60_000;
 
@@ -13,11 +14,7 @@ const TICK_MS = 60_000;
 export async function newestBackupTime(dir: string): Promise<Date | undefined> {
   const names = (await readdir(dir).catch(() => [] as string[])).filter((n) => BACKUP_FILE.test(n)).sort();
   const newest = names.at(-1);
-  if (!newest) return undefined;
-  const [, d, t] = /^orchard-backup-(\d{8})T(\d{6})Z/.exec(newest)!;
-  return new Date(
-    `${d!.slice(0, 4)}-${d!.slice(4, 6)}-${d!.slice(6)}T${t!.slice(0, 2)}:${t!.slice(2, 4)}:${t!.slice(4)}Z`,
-  );
+  return newest ? backupTime(newest) : undefined;
 }
 
 interface ScheduleDeps {
@@ -28,7 +25,7 @@ interface ScheduleDeps {
 }
 
 /**
- * One tick of the schedule: starts the slot's `backup.scheduled` unless the folder already holds an
+ * One tick of the schedule: starts the slot's `backup.create` unless the folder already holds an
  * archive made in this slot (a manual `orchard backup`, or a run whose operation was pruned).
  * Returns the operation's id, or undefined when nothing was due.
  */
@@ -42,7 +39,7 @@ export async function startScheduledBackup(
   const newest = await newestBackupTime(options.dir);
   if (newest && newest.getTime() >= slot.getTime()) return undefined;
   const { id } = await startOperation(deps.db, deps.registry, {
-    kind: BACKUP_SCHEDULED_KIND,
+    kind: BACKUP_KIND,
     input: { slot: slot.toISOString() },
     idempotencyKey: `backup:${slot.toISOString()}`,
     clock: deps.clock,

@@ -23,7 +23,7 @@ describe('errors as RFC 9457 problems', () => {
         code: '53100',
         severity: 'ERROR',
       }),
-      Object.assign(new Error("ENOSPC: no space left on device, write"), { code: 'ENOSPC' }),
+      Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }),
       new Error("git init failed (exit 128): fatal: cannot copy 'description': No space left on device"),
     ];
     for (const cause of causes)

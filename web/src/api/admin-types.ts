@@ -18,3 +18,5 @@ export type LlmProviders = Answer<'/api/llm/providers', 'get'>;
 export type LlmProvider = ItemOf<LlmProviders>;
 export type CreateProviderBody = RequestBody<'/api/llm/providers', 'post'>;
 export type UpdateProviderBody = RequestBody<'/api/llm/providers/{name}', 'patch'>;
+export type BackupListing = Answer<'/api/admin/backups', 'get'>;
+export type BackupFile = BackupListing['archives'][number];

@@ -67,4 +67,5 @@ export const keys = {
   audit: ['admin', 'audit'] as const,
   llmProviders: ['llm', 'providers'] as const,
   instance: ['admin', 'instance'] as const,
+  backups: ['admin', 'backups'] as const,
 };

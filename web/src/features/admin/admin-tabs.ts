@@ -3,6 +3,7 @@ import { ErrorsPanel } from '../errors/errors-panel.tsx';
 import { AdminDelegationsCard } from '../principals/admin-delegations-card.tsx';
 import { ServiceAccountsCard } from '../principals/service-accounts-card.tsx';
 import { AuditPanel } from './audit-panel.tsx';
+import { BackupsPanel } from './backups-panel.tsx';
 import { InstancePanel } from './instance-panel.tsx';
 import { LlmPanel } from './llm-panel.tsx';
 import { TokensPanel } from './tokens-panel.tsx';
@@ -16,6 +17,7 @@ export type AdminTab =
   | 'audit'
   | 'llm'
   | 'instance'
+  | 'backups'
   | 'errors';
 
 /**
@@ -31,4 +33,5 @@ export const ADMIN_TABS: ReadonlyArray<{ key: AdminTab; label: string; Panel: Co
   { key: 'errors', label: 'Errors', Panel: ErrorsPanel },
   { key: 'llm', label: 'LLM', Panel: LlmPanel },
   { key: 'instance', label: 'Instance', Panel: InstancePanel },
+  { key: 'backups', label: 'Backups', Panel: BackupsPanel },
 ];
