@@ -118,7 +118,7 @@ function Archives({ listing }: { listing: BackupListing }) {
       {listing.archives.length === 0 ? (
         <p className="text-sm text-slate-600">No archive yet.</p>
       ) : (
-        <table className="w-full text-left text-sm">
+        <table className="stack-table w-full text-left text-sm">
           <caption className="sr-only">Backup archives, newest first</caption>
           <thead className="text-slate-500">
             <tr>
@@ -148,9 +148,15 @@ function Archives({ listing }: { listing: BackupListing }) {
 function ArchiveRow({ archive }: { archive: BackupFile }) {
   return (
     <tr className="border-t border-slate-100">
-      <td className="py-1 pr-4 whitespace-nowrap">{formatDateTime(archive.createdAt)}</td>
-      <td className="py-1 pr-4 break-all font-mono text-xs">{archive.name}</td>
-      <td className="py-1 whitespace-nowrap">{formatBytes(archive.bytes)}</td>
+      <td data-label="Made" className="py-1 pr-4 whitespace-nowrap">
+        {formatDateTime(archive.createdAt)}
+      </td>
+      <td data-label="Archive" className="py-1 pr-4 break-all font-mono text-xs">
+        {archive.name}
+      </td>
+      <td data-label="Size" className="py-1 whitespace-nowrap">
+        {formatBytes(archive.bytes)}
+      </td>
     </tr>
   );
 }
