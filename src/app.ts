@@ -26,6 +26,8 @@ import {
   startBackupSchedule,
 } from './modules/backup/index.ts';
 import {
+  appDatabasePasswordsStore,
+  appDatabaseServer,
   createDeployRuntime,
   type DeployRuntime,
   deployRoutes,
@@ -33,6 +35,7 @@ import {
   environmentForRef,
   findEnvironment,
   findEnvironmentAtUrl,
+  findEnvironmentByLabel,
   moveReleaseHome,
   previewsOnReviewEvent,
   registerDeployJobs,
@@ -70,6 +73,7 @@ import {
   notifySessionWaiting,
   registerNotificationJobs,
   registerNotifyJobs,
+  relayRawEmail,
   smtpPasswordStore,
   webhookRoutes,
   webhookSecretsStore,
@@ -122,6 +126,12 @@ import {
   Vault,
 } from './modules/secrets/index.ts';
 import {
+  registerServiceJobs,
+  ServicesRuntime,
+  serviceCredentialsStore,
+  serviceRoutes,
+} from './modules/services/index.ts';
+import {
   designReferenceRoutes,
   projectOverviews,
   registerStudioJobs,
@@ -162,6 +172,8 @@ export const sealedStores: SealedStore[] = [
   webhookSecretsStore,
   smtpPasswordStore,
   ingestTokensStore,
+  serviceCredentialsStore,
+  appDatabasePasswordsStore,
 ];
 
 export const ROOT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -188,6 +200,8 @@ export interface AppResources extends Resources {
   telemetry: TelemetryIngest;
   /** Error reporting: Orchard's own errors (instance scope) and, through its deps, the deployed apps'. */
   errors: ErrorReporting;
+  /** Platform services apps attach: the SMTP relay and its mailbox, page-view counts, the launch hook. */
+  services: ServicesRuntime;
   /**
    * Orchard's own HTTP base on this machine, as agent CLIs in the sandbox reach its LLM proxy
    * (default `http://127.0.0.1:<port>`); set it when the server listens elsewhere (or on port 0).
@@ -261,6 +275,23 @@ export async function createResources(
       // Orchard's spans about an environment (deploy launches) are stored with its telemetry.
       localProcessors: config.telemetry.orchardSpans ? [orchardSpanProcessor(telemetry.writer, logger)] : [],
     }));
+  const bus = createEventBus(databaseUrl, logger, { connectTimeoutMs: config.database.connectTimeoutMs });
+  const services = new ServicesRuntime({
+    db,
+    clock,
+    config,
+    logger,
+    vault,
+    bus,
+    environmentOfLabel: async (label) => {
+      const env = await findEnvironmentByLabel(db, label);
+      return env && { id: env.id, projectId: env.project_id };
+    },
+    // Production's mail, when the project opted in, goes on through Orchard's own SMTP server.
+    relayOut: (mail) => relayRawEmail(res, mail),
+    // The database service is the deploy module's per-environment databases (deploy/databases).
+    databasesAvailable: () => res.deploy.deps.appDatabases !== undefined,
+  });
   const res: AppResources = {
     config,
     logger,
@@ -273,7 +304,7 @@ export async function createResources(
     vault,
     llm: startLlmGateway({ config, logger, db, vault, clock, metrics, tracing }),
     registry: new Registry(),
-    bus: createEventBus(databaseUrl, logger, { connectTimeoutMs: config.database.connectTimeoutMs }),
+    bus,
     blobs: new FsBlobStore(path.join(config.home, 'blobs')),
     deploy: createDeployRuntime({
       config,
@@ -288,8 +319,14 @@ export async function createResources(
           { baseUrl: telemetryBaseUrl(res, env.host_network), serviceName: env.slug },
         ),
       onDeployed: (deployed) => notifyDeployed(res, deployed),
+      servicesEnv: (env) => services.envFor(env),
+      pageView: services.pageViews.note,
+      // Apps' databases: on the configured server, else on the embedded one; backups as blobs.
+      appDatabases: appDatabaseServer(config, options.adminDatabaseUrl),
+      blobs: new FsBlobStore(path.join(config.home, 'blobs')),
     }),
     telemetry,
+    services,
     browsers: browserPoolFromConfig(config, { logger, metrics }),
     machine: createMachineWarnings({ config, db, logger }),
     // New error groups' listeners (notifications) go in `onNewErrorGroup`.
@@ -344,6 +381,8 @@ export async function createResources(
     onBuildOutcome: (tx, outcome) => notifyBuildOutcome(res, tx, outcome),
   });
   registerAgentJobs(res.registry, agentDeps(res));
+  // A service's integration is delivered as an agent's branch is: the same push and review listeners.
+  registerServiceJobs(res.registry, { ...res, ...changeListeners(res) });
   registerAlertJobs(
     res.registry,
     { ...res, onAlertTransition: alertListeners(res) },
@@ -744,6 +783,7 @@ export async function createHttp(res: AppResources, options: HttpOptions = {}): 
       verificationRoutes(res),
       agentRoutes(agentDeps(res)),
       automationRoutes(res),
+      serviceRoutes({ ...res.services.deps, registry: res.registry }),
       backupRoutes({
         dir: backupDir(res.config),
         intervalHours: res.config.backup.intervalHours,
@@ -756,6 +796,7 @@ export async function createHttp(res: AppResources, options: HttpOptions = {}): 
   http.addHook('onClose', async () => {
     credentials.cache.close();
     await credentials.lastUse.close();
+    await res.services.close();
   });
   res.deploy.attachServer(http.server);
   return http;
@@ -793,6 +834,8 @@ export async function startOrchard(
       await bootstrapAdmin(resources.db, resources.clock, logger, config.bootstrapToken);
     const http = await createHttp(resources, { webRoot: options.webRoot });
     await http.listen({ port: config.port, host: config.host });
+    // Deployed apps' mail (the email service) comes in here; apps started from now on get its address.
+    await resources.services.listen();
     // Once at start (in the background): what is missing shows in the log, /ready and the UI.
     void resources.machine.refresh();
     // `orchard up` runs the workers in-process; `orchard server` leaves them to `orchard worker`.

@@ -196,6 +196,23 @@ export const Config = z.object({
       from: z.string().min(3).max(320),
     })
     .optional(),
+  /** Platform services apps attach (docs/services.md): the email relay's SMTP listener and dev mailbox. */
+  services: z
+    .object({
+      smtp: z
+        .object({
+          enabled: bool.default(true),
+          /** Apps on the host network reach it here; sandboxed apps through a relay to a Unix socket. */
+          host: z.string().min(1).default('127.0.0.1'),
+          /** 0: any free port; a taken port falls back to a free one (with a warning). */
+          port: port.default(2525),
+          maxMessageBytes: positiveInt.default(10 * 1024 * 1024),
+          /** The newest messages kept per environment's mailbox. */
+          keepPerEnvironment: positiveInt.default(1_000),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
   llm: z
     .object({
       providers: z.array(LlmProviderConfig).default([]),
@@ -271,6 +288,28 @@ export const Config = z.object({
   otlpEndpoint: z.url().optional(),
   /** Orchard's own PostgreSQL (without DATABASE_URL): a Unix socket only, unless `tcp` also opens 127.0.0.1. */
   embeddedDatabase: z.object({ tcp: bool.default(false) }).prefault({}),
+  /**
+   * PostgreSQL databases for deployed apps whose `.orchard/app.yml` says `database: postgres`
+   * (docs/deploy.md, "Databases for apps"): one database and role per environment.
+   */
+  appDatabases: z
+    .object({
+      /** Off: apps that ask for a database keep their file store. */
+      enabled: bool.default(true),
+      /**
+       * A role that may create roles and databases on the server apps' databases go on (Orchard
+       * relays each app to it). Default: the embedded server; with DATABASE_URL, none until set.
+       */
+      serverUrl: z
+        .string()
+        .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+        .optional(),
+      /** Backups of production's database kept (one is taken before each publish). */
+      keepBackups: positiveInt.default(5),
+      /** A release's `migrate` command gives up (and fails its deploy) after this long. */
+      migrateTimeoutMs: positiveInt.default(300_000),
+    })
+    .prefault({}),
   /** How pipeline jobs, builds and deployed apps are isolated. */
   sandbox: z
     .object({
@@ -418,6 +457,8 @@ export const ENV_KEYS: Record<string, string> = {
   ORCHARD_SMTP_USER: 'smtp.user',
   ORCHARD_SMTP_PASSWORD: 'smtp.password',
   ORCHARD_SMTP_FROM: 'smtp.from',
+  ORCHARD_SERVICES_SMTP_ENABLED: 'services.smtp.enabled',
+  ORCHARD_SERVICES_SMTP_PORT: 'services.smtp.port',
   ORCHARD_LLM_CONNECT_TIMEOUT_MS: 'llm.timeouts.connectMs',
   ORCHARD_LLM_FIRST_TOKEN_TIMEOUT_MS: 'llm.timeouts.firstTokenMs',
   ORCHARD_LLM_IDLE_TIMEOUT_MS: 'llm.timeouts.idleMs',
@@ -444,6 +485,9 @@ export const ENV_KEYS: Record<string, string> = {
   ORCHARD_TELEMETRY_RETENTION_DAYS: 'telemetry.retentionDays',
   ORCHARD_TELEMETRY_QUEUE_MAX_RECORDS: 'telemetry.queueMaxRecords',
   ORCHARD_EMBEDDED_DB_TCP: 'embeddedDatabase.tcp',
+  ORCHARD_APP_DATABASES_ENABLED: 'appDatabases.enabled',
+  ORCHARD_APP_DATABASES_SERVER_URL: 'appDatabases.serverUrl',
+  ORCHARD_APP_DATABASES_KEEP_BACKUPS: 'appDatabases.keepBackups',
   ORCHARD_SANDBOX_ALLOW_UNSANDBOXED: 'sandbox.allowUnsandboxed',
   ORCHARD_SANDBOX_UID_BASE: 'sandbox.uidBase',
   // Timeouts

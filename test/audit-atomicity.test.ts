@@ -309,6 +309,8 @@ beforeAll(async () => {
     })
   ).id;
   await sql("UPDATE agent_sessions SET status = 'succeeded' WHERE id = $1", [ids.endedSession]);
+  // Platform services: email attached (integrated and detached below).
+  await ok({ method: 'POST', url: p('/services'), payload: { id: 'email' } });
   ids.agentIssue = String(
     (await ok({ method: 'POST', url: p('/issues'), payload: { title: 'For the agent' } })).number,
   );
@@ -804,6 +806,26 @@ const CASES: Case[] = [
       url: p(`/alerts/${ids.alertRule}/silence`),
       payload: { until: new Date(Date.now() + 3600_000).toISOString() },
     }),
+  },
+  {
+    route: 'POST /api/projects/:slug/services',
+    action: 'service.attach',
+    request: () => ({ method: 'POST', url: p('/services'), payload: { id: 'analytics' } }),
+  },
+  {
+    route: 'POST /api/projects/:slug/services/:id/integrate',
+    action: 'service.integrate',
+    request: () => ({ method: 'POST', url: p('/services/email/integrate') }),
+  },
+  {
+    route: 'DELETE /api/projects/:slug/services/:id',
+    action: 'service.detach',
+    request: () => ({ method: 'DELETE', url: p('/services/email') }),
+  },
+  {
+    route: 'DELETE /api/projects/:slug/mailbox',
+    action: 'mailbox.clear',
+    request: () => ({ method: 'DELETE', url: p('/mailbox') }),
   },
   {
     route: 'DELETE /api/projects/:slug/alerts/:id',

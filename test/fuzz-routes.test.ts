@@ -140,6 +140,18 @@ async function seed(): Promise<{ hints: Hints }> {
     autopilot: true,
   });
   const operation = await ok('POST', '/api/operations', { kind: 'system.canary', project: slug });
+  // Platform services: email attached, and a message in the mailbox (as the relay would keep it).
+  await ok('POST', `/api/projects/${slug}/services`, { id: 'email' });
+  const project = (await t.res.db.query<{ id: string }>('SELECT id FROM projects WHERE slug = $1', [slug]))
+    .rows[0]!;
+  const mail = (
+    await t.res.db.query<{ id: string }>(
+      `INSERT INTO mailbox_messages (project_id, environment_name, envelope_from, envelope_to, subject,
+         text_body, size_bytes) VALUES ($1, 'staging', 'app@fuzz.test', '{ada@example.com}', 'Hi', 'hello', 5)
+       RETURNING id`,
+      [project.id],
+    )
+  ).rows[0]!;
 
   const byName: Record<string, unknown[]> = {
     slug: [slug],
@@ -188,6 +200,8 @@ async function seed(): Promise<{ hints: Hints }> {
     [/^\/api\/conversations\//, [conversation.id]],
     [/^\/api\/blueprints\/\{id\}\/build$/, [toBuild.id]],
     [/^\/api\/blueprints\//, [blueprint.id]],
+    [/\/services\/\{id\}/, ['email', 'analytics', 'tracing', 'database']],
+    [/\/mailbox\/\{id\}/, [mail.id]],
   ];
   const namesByPath: [RegExp, unknown[]][] = [
     [/\/secrets\/\{name\}/, ['API_KEY', 'FUZZ_KEY']],

@@ -72,7 +72,13 @@ const AGENT_ROUTES = new Set([
   // Automation tasks, on previews only (the use case refuses staging, production and other hosts).
   'POST /api/projects/:slug/automation/tasks',
 ]);
-const AGENTS_NEVER_READ = new Set(['GET /api/projects/:slug/secrets']);
+const AGENTS_NEVER_READ = new Set([
+  'GET /api/projects/:slug/secrets',
+  // What the project's apps sent their users (sign-in links, codes).
+  'GET /api/projects/:slug/mailbox',
+  'GET /api/projects/:slug/mailbox/stream',
+  'GET /api/projects/:slug/mailbox/:id',
+]);
 /**
  * Open to agents within limits their use case checks; an empty request is refused with this reason
  * (deploy: only the preview of a branch the agent pushes to, and `{}` means staging).

@@ -40,5 +40,18 @@ describe('.orchard/app.yml', () => {
     expect(errorOf('start: x\nsecrets: [bad-name]\n').extra.errors?.[0]?.field).toBe('secrets.0');
     expect(errorOf('start: x\nstrat: y\n').message).toMatch(/Unrecognized key/);
     expect(errorOf('start: [unclosed\n').message).toMatch(/not valid YAML/);
+    expect(errorOf('start: x\ndatabase: mysql\n').message).toMatch(/database: must be "postgres"/);
+    expect(errorOf('start: x\ndatabase: postgres\nenv:\n  DATABASE_URL: postgres://x/y\n').message).toMatch(
+      /env\.DATABASE_URL: is set by Orchard for an app with "database: postgres"/,
+    );
+  });
+
+  it('reads database (postgres) and migrate, and lets an app without one bring its own DATABASE_URL', () => {
+    expect(
+      parseAppSettings('start: node server.js\ndatabase: postgres\nmigrate: node scripts/migrate.js\n'),
+    ).toMatchObject({ database: 'postgres', migrate: 'node scripts/migrate.js' });
+    expect(parseAppSettings('start: x\nenv:\n  DATABASE_URL: postgres://db/app\n').env).toEqual({
+      DATABASE_URL: 'postgres://db/app',
+    });
   });
 });

@@ -1,9 +1,11 @@
 import type { Config } from '../../config.ts';
+import type { BlobStore } from '../../platform/blobs/index.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/pool.ts';
 import type { Logger } from '../../platform/log.ts';
 import type { Isolation } from '../../platform/sandbox/index.ts';
 import type { Vault } from '../secrets/index.ts';
+import type { AppDatabaseServer } from './databases/app-database-server.ts';
 import type { Supervisor } from './serve/supervisor.ts';
 
 /** What the deploy use cases need (the runtime builds it; other modules get it from `res.deploy.deps`). */
@@ -23,6 +25,10 @@ export interface DeployDeps {
   isolation?: Isolation;
   /** Told once a deploy, publish or rollback serves traffic (notifications); must not throw. */
   onDeployed?: (deployed: Deployed) => Promise<void>;
+  /** The server apps' databases go on (none: apps that ask for one keep their file store). */
+  appDatabases?: AppDatabaseServer;
+  /** Where backups of production's database go (taken before each publish). */
+  blobs?: BlobStore;
 }
 
 /** A release that now serves an environment, and who asked for it. */

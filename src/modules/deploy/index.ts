@@ -6,6 +6,9 @@
 export { environmentAccessRoutes } from './access/access-routes.ts';
 export { robotAccessCookies } from './access/robot-access.ts';
 export { APP_SETTINGS_PATH, type AppSettings, parseAppSettings } from './app-settings.ts';
+export { appDatabasePasswordsStore } from './databases/app-database-sealed-store.ts';
+export { type AppDatabaseServer, appDatabaseServer } from './databases/app-database-server.ts';
+export { type AppDatabaseView, findAppDatabase } from './databases/find-app-database.ts';
 export type { DeployDeps } from './deps.ts';
 export { type EnvKind, type EnvName, parseEnvName, previewName } from './env-name.ts';
 export {
@@ -17,7 +20,7 @@ export {
 } from './environment-actions.ts';
 export { environmentForRef } from './environment-for-ref.ts';
 export type { EnvironmentRow, EnvironmentWithSlug, EnvStatus } from './environment-store.ts';
-export { findEnvironment } from './environment-store.ts';
+export { findEnvironment, findEnvironmentByLabel } from './environment-store.ts';
 export { environmentTargets, findEnvironmentAtUrl, type HostPort, targetsOf } from './environment-targets.ts';
 export { DeployFailedError } from './errors.ts';
 export { findEnvironmentByParam } from './find-environment.ts';

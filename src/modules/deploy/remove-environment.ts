@@ -4,6 +4,7 @@ import { withTransaction } from '../../platform/db/pool.ts';
 import { NotFoundError } from '../../platform/errors.ts';
 import { recordAudit } from '../identity/index.ts';
 import { requireProjectRole } from '../projects/index.ts';
+import { dropPreviewDatabase } from './databases/drop-preview-databases.ts';
 import type { DeployDeps } from './deps.ts';
 import { previewName } from './env-name.ts';
 import { deleteEnvironment, type EnvironmentWithSlug, findEnvironmentByName } from './environment-store.ts';
@@ -11,8 +12,8 @@ import { dataDir, logFile } from './paths.ts';
 import { DEPLOY_CHANNEL } from './releases/deploy-release.ts';
 
 /**
- * Removes an environment: its row (the supervisor holding it stops the app), its data directory
- * and its log. Releases stay (pruned by age like any other).
+ * Removes an environment: its row (the supervisor holding it stops the app), its data directory,
+ * its log and, for a preview, its database and role. Releases stay (pruned by age like any other).
  */
 export async function removeEnvironment(
   deps: DeployDeps,
@@ -32,6 +33,7 @@ export async function removeEnvironment(
   });
   // The local supervisor notices at once that the row is gone and stops the app.
   await deps.supervisor?.reconcile(env.id);
+  await dropPreviewDatabase(deps, env);
   const { home } = deps.config;
   await rm(dataDir(home, env.slug, env.host_label), { recursive: true, force: true });
   await rm(logFile(home, env.slug, env.host_label), { force: true });

@@ -1,6 +1,7 @@
 /** The notify module's public face: webhooks (signed, stored, retried, redeliverable) and notifications (in-app, email). */
 
 export { dispatchWebhookEvent } from './dispatch.ts';
+export { relayRawEmail } from './email/relay-raw-email.ts';
 export { smtpPasswordStore } from './email/smtp-sealed-store.ts';
 export { registerNotifyJobs } from './jobs.ts';
 export { webhooksOnPush, webhooksOnReviewEvent } from './listeners.ts';

@@ -8,6 +8,7 @@ import { detectIsolation, type Isolation } from './detect.ts';
 import { SandboxUnavailableError } from './errors.ts';
 import { relayPort, withPortRelay } from './port-relay.ts';
 import { attachSlirp, SLIRP_RESOLV_CONF, type Slirp } from './slirp.ts';
+import { type SocketRoute, withSocketRelay } from './socket-relay.ts';
 
 /** A PATH for jobs that does not depend on Orchard's own environment; node's directory comes first. */
 export const DEFAULT_PATH = [
@@ -44,6 +45,12 @@ export interface SandboxOptions {
   network?: SandboxNetwork;
   /** With a private network: host 127.0.0.1:port reaches the sandbox's port (apps), whatever address it listens on. */
   exposePort?: number;
+  /**
+   * Services of Orchard's on this machine that a sandbox with a loopback of its own (`private`,
+   * `none`) reaches on its 127.0.0.1:port, through their Unix sockets (bound read-only): the same
+   * address as on the host, where (host network, unsandboxed) the port is reached directly.
+   */
+  relays?: SocketRoute[];
   writable?: string[];
   /** Paths inside a mounted system directory that the command must not see (see bubblewrapArgs). */
   hidden?: string[];
@@ -127,13 +134,15 @@ async function spawnIsolated(
   // As root, the namespace is made (as root) before dropping to the user, so slirp4netns can
   // enter it; otherwise bwrap makes it inside its user namespace and slirp4netns joins both.
   const madeOutside = privateNet && Boolean(user);
+  const relays = network === 'host' ? [] : (options.relays ?? []);
+  const command = withSocketRelay(options.command, relays);
   const bwrap = [
     'bwrap',
     ...bubblewrapArgs({
       workspace: options.workspace,
       workspaceReadOnly: options.workspaceReadOnly,
       writable: options.writable,
-      readOnly: options.readOnly,
+      readOnly: [...(options.readOnly ?? []), ...relays.map((r) => r.socket)],
       hidden: options.hidden,
       unshareNet: network === 'none' || (privateNet && !madeOutside),
       disableUserns: isolation.disableUserns,
@@ -142,9 +151,7 @@ async function spawnIsolated(
       blockFd: BLOCK_FD,
     }),
     '--',
-    ...(privateNet && options.exposePort
-      ? withPortRelay(options.command, options.exposePort)
-      : options.command),
+    ...(privateNet && options.exposePort ? withPortRelay(command, options.exposePort) : command),
   ];
   const argv =
     madeOutside && user

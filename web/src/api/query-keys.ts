@@ -30,6 +30,11 @@ export const keys = {
   environments: (slug: string) => ['project', slug, 'environments'] as const,
   releases: (slug: string) => ['project', slug, 'releases'] as const,
   alertRules: (slug: string, env: string) => ['project', slug, 'alerts', env] as const,
+  // Platform services: what a project attached, its mailbox, its page views.
+  services: (slug: string) => ['project', slug, 'services'] as const,
+  mailbox: (slug: string) => ['project', slug, 'mailbox'] as const,
+  mailMessage: (slug: string, id: string) => ['project', slug, 'mailbox', 'message', id] as const,
+  analytics: (slug: string, env: string) => ['project', slug, 'analytics', env] as const,
   alertEvents: (slug: string, id: string) => ['project', slug, 'alert-events', id] as const,
   artifacts: (operationId: string) => ['operation', operationId, 'artifacts'] as const,
   // Code and review: repository, issues, merge requests, pipelines, webhooks; operations list; LLM.

@@ -53,6 +53,8 @@ const AdminPage = lazy(() => import('../pages/admin.tsx').then((m) => ({ default
 const EnvironmentTelemetryPage = lazy(() =>
   import('../pages/environment-telemetry.tsx').then((m) => ({ default: m.EnvironmentTelemetryPage })),
 );
+const ServicesPage = lazy(() => import('../pages/services.tsx').then((m) => ({ default: m.ServicesPage })));
+const MailboxPage = lazy(() => import('../pages/mailbox.tsx').then((m) => ({ default: m.MailboxPage })));
 const AgentSessionLinkPage = lazy(() =>
   import('../pages/agent-session-link.tsx').then((m) => ({ default: m.AgentSessionLinkPage })),
 );
@@ -92,6 +94,9 @@ export const routes: AppRoute[] = [
   { path: '/projects/:slug/environments/:env/errors', page: EnvironmentErrorsPage },
   { path: '/projects/:slug/environments/:env/errors/:id', page: EnvironmentErrorGroupPage },
   { path: '/projects/:slug/environments/:env/alerts', page: EnvironmentAlertsPage },
+  // Platform services: the catalog, attachments, analytics; the email service's dev mailbox.
+  { path: '/projects/:slug/services', page: ServicesPage },
+  { path: '/projects/:slug/mailbox', page: MailboxPage },
   { path: '/operations/:id', page: OperationPage },
   // Code and review.
   { path: '/projects/:slug/code', page: RepoPage },

@@ -24,10 +24,24 @@ jobs:
         junit: reports/junit.xml
 `;
 
-export const APP_YML = `# How Orchard starts and health-checks this app (it sets PORT and DATA_DIR).
+const APP_YML = `# How Orchard starts and health-checks this app (it sets PORT and DATA_DIR).
 start: node server.js
 healthPath: /health
 `;
+
+/**
+ * `.orchard/app.yml`. An app that keeps records (crud-app) asks for a PostgreSQL database of its
+ * own per environment (Orchard sets DATABASE_URL; without it the app keeps its file store) and
+ * names the migration Orchard runs before a new release takes traffic.
+ */
+export function appYml(template: TemplateId): string {
+  if (template !== 'crud-app') return APP_YML;
+  return `${APP_YML}# A PostgreSQL database per environment (DATABASE_URL); its tables are made or updated by the
+# migration, which Orchard runs at each deploy before the new release takes traffic.
+database: postgres
+migrate: node scripts/migrate.js
+`;
+}
 
 export const GITIGNORE = `# The app's data file (see DATA_DIR in the README), and the test report the pipeline writes.
 data/
@@ -42,7 +56,7 @@ export function packageJson(bp: Blueprint): string {
     private: true,
     description: bp.summary.split('\n')[0]?.slice(0, 200) ?? '',
     type: 'module',
-    scripts: { start: 'node server.js', test: 'node --test' },
+    scripts: { start: 'node server.js', test: 'node --test', migrate: 'node scripts/migrate.js' },
     engines: { node: '>=20' },
   };
   return `${JSON.stringify(pkg, null, 2)}\n`;
@@ -98,6 +112,9 @@ node --test                   # the tests
 
 - \`PORT\`: the port to listen on (default 3000).
 - \`DATA_DIR\`: where \`db.json\` is kept (default \`./data\`). Every change rewrites it atomically.
+- \`DATABASE_URL\`: keep the records in PostgreSQL instead (a table per entity, the fields in a jsonb
+  column); \`node scripts/migrate.js\` makes the tables, and the app makes any still missing at start.
+  Orchard sets it when \`.orchard/app.yml\` says \`database: postgres\`.
 - \`GET /health\` answers \`{"status":"ok"}\`. \`SIGTERM\` finishes open requests, then exits.
 
 ## Pages
@@ -118,6 +135,8 @@ ${todo}
 - \`models/\`: one file per entity: its fields, their validation, its endpoints. Edit freely.
 - \`app/site.js\`: the pages and the navigation. \`app/custom-endpoints.js\`: hand-written endpoints.
 - \`lib/\`: the server (router, store, validation, HTML); \`lib/pages/\`: one renderer per page kind.
+  \`lib/store.js\` is the file store, \`lib/pg-store.js\` the PostgreSQL one on \`lib/pg-client.js\` (a
+  PostgreSQL client on Node's built-ins); \`lib/open-store.js\` picks one at start.
 - \`public/theme.css\`: the design tokens as CSS variables; \`public/app.css\`: the styles using them.
 - \`public/orchard-preview.js\`: tells Orchard's preview pane which page is open (only inside its frame).
 - \`lib/telemetry.js\`: a server span and a log record per request, sent to Orchard over OTLP/JSON when it

@@ -16,7 +16,7 @@ import {
   siteModule,
   themeCss,
 } from './generate-app-files.ts';
-import { APP_YML, GITIGNORE, PIPELINE_YML, packageJson, readme } from './generate-docs.ts';
+import { appYml, GITIGNORE, PIPELINE_YML, packageJson, readme } from './generate-docs.ts';
 import { customEndpointTests, modelTestFile, modelTests } from './generate-model-tests.ts';
 import { pageTests } from './generate-page-tests.ts';
 import { renderSpec } from './render-spec.ts';
@@ -60,7 +60,7 @@ export function scaffoldFiles(
   files.set('package.json', packageJson(bp));
   files.set('.gitignore', GITIGNORE);
   files.set('.orchard/pipeline.yml', PIPELINE_YML);
-  files.set('.orchard/app.yml', APP_YML);
+  files.set('.orchard/app.yml', appYml(template));
   files.set('.orchard/blueprint.json', `${JSON.stringify(bp, null, 2)}\n`);
   files.set('docs/spec.md', renderSpec(bp));
   return new Map([...files].sort(([a], [b]) => a.localeCompare(b)));

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import YAML from 'yaml';
 import { ValidationError } from '../../../platform/errors.ts';
 import {
   type Blueprint,
@@ -136,10 +137,19 @@ describe('templates catalog', () => {
         }),
       });
       expect(files.get('.gitignore')).toMatch(/^reports\/$/m);
-      expect(files.get('.orchard/app.yml')).toMatch(/start: node server.js\nhealthPath: \/health\n/);
+      const appYml = YAML.parse(files.get('.orchard/app.yml')!);
+      expect(appYml).toMatchObject({ start: 'node server.js', healthPath: '/health' });
+      // An app that keeps records gets a PostgreSQL database of its own, and its migration runs at deploy.
+      expect([appYml.database, appYml.migrate]).toEqual(
+        id === 'crud-app' ? ['postgres', 'node scripts/migrate.js'] : [undefined, undefined],
+      );
       const pkg = JSON.parse(files.get('package.json')!);
       expect(pkg.dependencies).toBeUndefined();
-      expect(pkg.scripts).toEqual({ start: 'node server.js', test: 'node --test' });
+      expect(pkg.scripts).toEqual({
+        start: 'node server.js',
+        test: 'node --test',
+        migrate: 'node scripts/migrate.js',
+      });
       for (const required of [
         'server.js',
         'README.md',

@@ -1,10 +1,13 @@
 import { existsSync } from 'node:fs';
 import type { Config } from '../../../config.ts';
+import type { Clock } from '../../../platform/clock.ts';
 import type { Db } from '../../../platform/db/pool.ts';
-import type { Isolation } from '../../../platform/sandbox/index.ts';
+import type { Isolation, SocketRoute } from '../../../platform/sandbox/index.ts';
 import { traceEnv } from '../../../platform/tracing.ts';
 import { projectSandboxUser } from '../../projects/index.ts';
 import { revealSecrets, type Vault } from '../../secrets/index.ts';
+import type { AppDatabaseServer } from '../databases/app-database-server.ts';
+import { launchAppDatabase } from '../databases/launch-app-database.ts';
 import type { EnvironmentWithSlug } from '../environment-store.ts';
 import { dataDir } from '../paths.ts';
 import type { AppLog } from '../serve/app-log.ts';
@@ -32,6 +35,24 @@ export interface LaunchOptions {
    * composition root asks the observability module). The app's own `env` in app.yml wins.
    */
   telemetryEnv?(env: EnvironmentWithSlug): Promise<Record<string, string>>;
+  /**
+   * The platform services the project attached (SMTP_*, …; the composition root asks the services
+   * module), and the Unix sockets of Orchard's listeners the sandbox relays to on its own loopback.
+   */
+  servicesEnv?(env: EnvironmentWithSlug): Promise<ServicesEnv>;
+  clock?: Clock;
+  /** Where apps' databases go (none: an app that asks for one keeps its file store; see databases/). */
+  appDatabases?: AppDatabaseServer;
+  /** Answering a deploy, publish or rollback (not a restart): the release's `migrate` runs first. */
+  deploying?: boolean;
+}
+
+/** What the attached platform services give an app at its start. */
+export interface ServicesEnv {
+  env: Record<string, string>;
+  /** Values among `env` that are credentials: masked in the app's log. */
+  secrets?: string[];
+  relays?: SocketRoute[];
 }
 
 export type LaunchResult =
@@ -67,6 +88,20 @@ export async function launchRelease(o: LaunchOptions): Promise<LaunchResult> {
     o.log.note(`⚠ Telemetry is off for this start: ${error.message}`);
     return {} as Record<string, string>;
   });
+  // So are services: the app starts without them, and says why.
+  const none: ServicesEnv = { env: {} };
+  const services = await (o.servicesEnv?.(env) ?? Promise.resolve(none)).catch(
+    (error: Error): ServicesEnv => {
+      o.log.note(`⚠ Platform services are off for this start: ${error.message}`);
+      return { env: {} };
+    },
+  );
+  // DATABASE_URL of its own database when app.yml asks for one; at a deploy, its migration first.
+  const data = await launchAppDatabase(o, settings, {
+    env: { ...settings.env, ...secrets },
+    secretValues: Object.values(secrets),
+  });
+  if (!data.ok) return { ok: false, reason: data.reason };
   const port = await freePort();
   const short = release.sha.slice(0, 7);
   o.log.note(`▶ Starting release ${short} on port ${port}: ${settings.start}`);
@@ -82,6 +117,7 @@ export async function launchRelease(o: LaunchOptions): Promise<LaunchResult> {
     port,
     env: {
       ...telemetry,
+      ...services.env,
       ...settings.env,
       ORCHARD_PROJECT: env.slug,
       ORCHARD_ENVIRONMENT: env.name,
@@ -89,16 +125,24 @@ export async function launchRelease(o: LaunchOptions): Promise<LaunchResult> {
       ORCHARD_COMMIT_SHA: release.sha,
       ...(o.orchardOrigins ? { ORCHARD_ORIGIN: o.orchardOrigins() } : {}),
       ...secrets,
+      ...data.database.env,
       // The launch's span (see the supervisor): what the app traces at start joins the deploy's trace.
       ...traceEnv(),
     },
-    secretValues: Object.values(secrets),
+    secretValues: [...Object.values(secrets), ...(services.secrets ?? []), ...data.database.secretValues],
+    readOnly: data.database.readOnly,
+    relays: services.relays,
     releaseId: release.id,
     log: o.log,
     name: `app-${env.host_label}-${port}`,
     isolation: o.isolation,
+  }).catch(async (error: Error) => {
+    await data.database.close();
+    throw error;
   });
   o.onStarted?.(proc);
+  // Its database relay lives as long as the process.
+  void proc.exited.then(() => data.database.close());
   const health = await waitHealthy(proc, {
     path: settings.healthPath,
     timeoutMs: config.deploy.healthTimeoutMs,

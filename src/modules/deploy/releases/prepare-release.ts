@@ -7,6 +7,7 @@ import { DEFAULT_BRANCH, repositoryPath, resolveRevision } from '../../git/index
 import { type ProjectRow, projectSandboxNetwork, projectSandboxUser } from '../../projects/index.ts';
 import { revealSecrets } from '../../secrets/index.ts';
 import { APP_SETTINGS_PATH, type AppSettings, parseAppSettings } from '../app-settings.ts';
+import { noServerReason } from '../databases/app-database-server.ts';
 import type { DeployDeps } from '../deps.ts';
 import { buildLogFile, releaseDir } from '../paths.ts';
 import { withAdvisoryLock } from './advisory-lock.ts';
@@ -103,6 +104,11 @@ async function materialize(
     );
   }
   const settings = parseAppSettings(await readFile(file, 'utf8'), `${APP_SETTINGS_PATH} at ${short}`);
+  if (settings.database && !deps.appDatabases)
+    input.onLog?.(
+      `⚠ ${APP_SETTINGS_PATH} asks for a PostgreSQL database, but ${noServerReason(config)}. The app keeps its records in DATA_DIR (its file store).`,
+      'stdout',
+    );
   if (!settings.build) return settings;
   let secrets: Record<string, string> = {};
   if (settings.secrets.length) {

@@ -3,6 +3,7 @@ import { ConflictError } from '../../../platform/errors.ts';
 import { DEFAULT_BRANCH, protectedBranchContaining, repositoryPath } from '../../git/index.ts';
 import { requireProjectRole } from '../../projects/index.ts';
 import { requireKept, resolveReleaseRef } from '../access.ts';
+import { backUpBeforePublish } from '../databases/back-up-before-publish.ts';
 import type { DeployDeps } from '../deps.ts';
 import { findEnvironmentByName } from '../environment-store.ts';
 import { deployRelease } from './deploy-release.ts';
@@ -11,7 +12,8 @@ import { findRelease, type ReleaseRow } from './release-store.ts';
 /**
  * Promotes a verified release of a `main` commit to production with the same health-gated swap:
  * by default the release staging runs. An unverified release is refused (409) so nothing untested
- * goes live, and so is a branch's commit not merged yet: production runs what main has.
+ * goes live, and so is a branch's commit not merged yet: production runs what main has. When
+ * production has a database, it is backed up first (see databases/).
  */
 export async function publishRelease(
   deps: DeployDeps,
@@ -44,6 +46,8 @@ export async function publishRelease(
     );
   }
   requireKept(release);
+  // Production's database is backed up first; the release's migration runs as it starts.
+  const backup = await backUpBeforePublish(deps, project, release);
   const environment = await deployRelease(deps, {
     project,
     env: { name: 'production', kind: 'production' },
@@ -52,5 +56,5 @@ export async function publishRelease(
     ctx,
     operationId: input.operationId,
   });
-  return { environment, release };
+  return { environment, release, backup };
 }

@@ -8,6 +8,7 @@ import {
   type SandboxNetwork,
   type SandboxResult,
   type SandboxUser,
+  type SocketRoute,
 } from '../../../platform/sandbox/index.ts';
 import { StreamMasker } from '../../secrets/index.ts';
 import type { AppLog } from './app-log.ts';
@@ -35,6 +36,10 @@ export interface StartAppOptions {
   env: Record<string, string>;
   /** Secret values: masked in the log. */
   secretValues: string[];
+  /** Further paths bound read-only at the same place (the database relay's socket). */
+  readOnly?: string[];
+  /** Orchard's services on this machine the app reaches on its own 127.0.0.1 (see SandboxOptions). */
+  relays?: SocketRoute[];
   releaseId: string;
   log: AppLog;
   name: string;
@@ -123,7 +128,7 @@ export async function startAppProcess(options: StartAppOptions): Promise<AppProc
   // The data directory is the project's user's alone (0700); the release is only read.
   await handOverToSandbox(options.user, {
     own: [options.dataDir],
-    reach: [options.workspace],
+    reach: [options.workspace, ...(options.readOnly ?? [])],
     root: options.home,
   });
   const masker = {
@@ -150,9 +155,11 @@ export async function startAppProcess(options: StartAppOptions): Promise<AppProc
       env,
       network: options.network,
       exposePort: options.network === 'private' ? options.port : undefined,
+      relays: options.relays,
       user: options.user,
       allowUnsandboxed: options.allowUnsandboxed,
       writable: [options.dataDir],
+      readOnly: options.readOnly,
       hidden: options.hidden,
       limits: LIMITS,
       name: options.name,

@@ -29,6 +29,12 @@ export interface AppProxyOptions {
   gate?: AppAccessGate;
   /** Cookies of Orchard's own that are never passed on to an app. */
   stripCookies?: readonly string[];
+  /**
+   * Told of each page the app served (a GET answered 2xx with HTML): the label and the request's
+   * path with its query. Called on the request path, so it must only note it (the analytics
+   * service counts in memory and writes in batches).
+   */
+  pageView?(label: string, url: string): void;
 }
 
 const HOP_BY_HOP = new Set([
@@ -69,6 +75,16 @@ function forwardedHeaders(req: IncomingMessage): Record<string, string> {
   };
 }
 
+/** A page a browser loaded: a GET answered 2xx with HTML (what analytics counts). */
+function servedPage(req: IncomingMessage, status: number, headers: IncomingHttpHeaders): boolean {
+  return (
+    req.method === 'GET' &&
+    status >= 200 &&
+    status < 300 &&
+    String(headers['content-type'] ?? '').startsWith('text/html')
+  );
+}
+
 /**
  * The host-based reverse proxy in front of deployed apps: `<env>--<slug>.<domain>` → the
  * environment's current process on 127.0.0.1. Streams both ways over a keep-alive agent, passes
@@ -82,7 +98,13 @@ export function createAppProxy(options: AppProxyOptions) {
   const resolve = (label: string): Destination | Promise<Destination> =>
     options.local(label) ?? options.lookup(label);
 
-  const forward = (req: IncomingMessage, res: ServerResponse, dest: Destination, host: string) => {
+  const forward = (
+    req: IncomingMessage,
+    res: ServerResponse,
+    dest: Destination,
+    host: string,
+    label: string,
+  ) => {
     if (dest.kind === 'unknown') {
       return sendProxyPage(res, 404, 'No such environment', `Nothing is deployed at ${host}.`);
     }
@@ -112,7 +134,10 @@ export function createAppProxy(options: AppProxyOptions) {
         agent,
       });
       upstream.on('response', (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.statusMessage, endToEnd(answer.headers));
+        const status = answer.statusCode ?? 502;
+        if (options.pageView && servedPage(req, status, answer.headers))
+          options.pageView(label, req.url ?? '/');
+        res.writeHead(status, answer.statusMessage, endToEnd(answer.headers));
         answer.pipe(res);
         answer.on('error', () => res.destroy());
       });
@@ -150,14 +175,14 @@ export function createAppProxy(options: AppProxyOptions) {
     const dest = resolve(label);
     if (dest instanceof Promise) {
       dest.then(
-        (d) => forward(req, res, d, host),
+        (d) => forward(req, res, d, host, label),
         (error) => {
           options.logger.error({ err: error, host }, 'proxy: lookup failed');
           sendProxyPage(res, 502, 'The app is not reachable', 'Orchard could not look this environment up.');
         },
       );
     } else {
-      forward(req, res, dest, host);
+      forward(req, res, dest, host, label);
     }
   };
 

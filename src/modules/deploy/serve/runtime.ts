@@ -16,7 +16,7 @@ import type { DeployDeps } from '../deps.ts';
 import { findEnvironmentByLabel } from '../environment-store.ts';
 import { sweepExpiredPreviews } from '../previews/sweep-previews.ts';
 import { DEPLOY_CHANNEL } from '../releases/deploy-release.ts';
-import { type AppProxy, createAppProxy, type Destination } from './proxy.ts';
+import { type AppProxy, type AppProxyOptions, createAppProxy, type Destination } from './proxy.ts';
 import { Supervisor, type SupervisorOptions } from './supervisor.ts';
 import { AppUrls } from './urls.ts';
 
@@ -39,8 +39,15 @@ export interface DeployRuntimeOptions {
   tracing?: Tracing;
   /** OTEL_* for each start of an app: its telemetry goes to Orchard (see LaunchOptions). */
   telemetryEnv?: SupervisorOptions['telemetryEnv'];
+  /** SMTP_* and the like for each start of an app: its attached platform services (see LaunchOptions). */
+  servicesEnv?: SupervisorOptions['servicesEnv'];
   /** Told once a deploy, publish or rollback serves traffic (see DeployDeps). */
   onDeployed?: DeployDeps['onDeployed'];
+  /** Where apps' databases go, and their backups (see DeployDeps). */
+  appDatabases?: DeployDeps['appDatabases'];
+  blobs?: DeployDeps['blobs'];
+  /** Each page an app served through the proxy (see AppProxyOptions): the analytics service counts them. */
+  pageView?: AppProxyOptions['pageView'];
 }
 
 /** How long the proxy trusts a database answer for a label another process supervises. */
@@ -79,6 +86,8 @@ export class DeployRuntime {
       supervising: () => supervise,
       isolation: o.isolation,
       onDeployed: o.onDeployed,
+      appDatabases: o.appDatabases,
+      blobs: o.blobs,
     };
     this.proxy = createAppProxy({
       domain: o.config.deploy.domain,
@@ -92,6 +101,7 @@ export class DeployRuntime {
       stripCookies: [APP_ACCESS_COOKIE, ...ORCHARD_COOKIES],
       local: (label) => this.supervisor.route(label),
       lookup: (label) => this.lookup(label),
+      pageView: o.pageView,
     });
   }
 

@@ -60,6 +60,10 @@ export interface SupervisorOptions {
   tracing?: Tracing;
   /** OTEL_* for each start of an app (see LaunchOptions). */
   telemetryEnv?: LaunchOptions['telemetryEnv'];
+  /** Where apps' databases go (see LaunchOptions). */
+  appDatabases?: LaunchOptions['appDatabases'];
+  /** Attached platform services for each start of an app (see LaunchOptions). */
+  servicesEnv?: LaunchOptions['servicesEnv'];
 }
 
 /** What one Orchard process knows about an environment it supervises. */
@@ -221,6 +225,7 @@ export class Supervisor {
       env,
       release,
       log: slot.log,
+      deploying: deploy,
       healthIntervalMs: this.o.healthIntervalMs ?? 250,
       onStarted: (proc) => {
         slot.pending = proc;

@@ -1,13 +1,16 @@
 // Starts the app: `node server.js`. Settings come from the environment:
 //   PORT      port to listen on (default 3000; 0 picks a free one)
 //   DATA_DIR  where the data file lives (default ./data)
+//   DATABASE_URL  keep the records in PostgreSQL instead (postgres://user:password@host/db)
 import { createApp } from './lib/app.js';
 
 const port = Number(process.env.PORT ?? 3000);
 const dataDir = process.env.DATA_DIR ?? './data';
+const databaseUrl = process.env.DATABASE_URL || undefined;
 
-const app = await createApp({ dataDir });
+const app = await createApp({ dataDir, databaseUrl });
 app.server.listen(port, () => {
+  console.log(`Records are kept in ${databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `${dataDir}/db.json`}`);
   console.log(`Listening on http://localhost:${app.server.address().port}`);
 });
 

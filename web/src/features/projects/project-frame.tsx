@@ -17,6 +17,7 @@ export type ProjectTab =
   | 'pipelines'
   | 'agent-sessions'
   | 'environments'
+  | 'services'
   | 'webhooks';
 
 interface TabDef {
@@ -37,6 +38,7 @@ const TABS: TabDef[] = [
   { id: 'pipelines', label: 'Pipelines', href: to.pipelines },
   { id: 'agent-sessions', label: 'Agent sessions', href: to.agentSessions },
   { id: 'environments', label: 'Environments', href: (s) => to.environments(s) },
+  { id: 'services', label: 'Services', href: to.services },
   { id: 'webhooks', label: 'Webhooks', href: to.webhooks, role: 'maintainer' },
 ];
 

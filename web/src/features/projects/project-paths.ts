@@ -30,6 +30,8 @@ export const to = {
   agentSessions: (slug: string) => `${project(slug)}/agent-sessions`,
   agentSession: (slug: string, id: string) => `${project(slug)}/agent-sessions/${seg(id)}`,
   environments: (slug: string) => `${project(slug)}/environments`,
+  services: (slug: string) => `${project(slug)}/services`,
+  mailbox: (slug: string) => `${project(slug)}/mailbox`,
   /** An environment's alerts, errors (one group's with `id`) or telemetry; `preview/x` is one segment. */
   environmentView: (slug: string, env: string, view: 'alerts' | 'errors' | 'telemetry', id?: string) =>
     `${project(slug)}/environments/${seg(env)}/${view}${id ? `/${seg(id)}` : ''}`,

@@ -13,10 +13,10 @@ import { models } from '../models/index.js';
 import { registerApi } from './api.js';
 import { html, layout } from './html.js';
 import { HttpError, readBody, redirect, sendHtml, sendJson } from './http.js';
+import { openStore } from './open-store.js';
 import { renderers } from './pages/index.js';
 import { Records } from './records.js';
 import { Router } from './router.js';
-import { Store } from './store.js';
 import {
   endRequestSpan,
   flushTelemetry,
@@ -34,8 +34,8 @@ const CONTENT_TYPES = {
   '.ico': 'image/x-icon',
 };
 
-export async function createApp({ dataDir }) {
-  const store = await Store.open(dataDir);
+export async function createApp({ dataDir, databaseUrl }) {
+  const store = await openStore({ dataDir, databaseUrl, models });
   const records = new Records(store, models);
   const router = new Router();
   router.add('GET', '/health', ({ res }) => sendJson(res, 200, { status: 'ok' }));

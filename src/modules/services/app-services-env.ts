@@ -1,0 +1,73 @@
+import { listAttachments } from './attachment-store.ts';
+import { ensureCredential } from './credentials/service-credentials.ts';
+import type { ServicesDeps } from './deps.ts';
+import type { RelayAddress } from './mail/smtp-relay.ts';
+
+/** The environment an app is starting in (the deploy module's row, as much of it as this needs). */
+export interface StartingEnvironment {
+  id: string;
+  project_id: string;
+  slug: string;
+  host_label: string;
+}
+
+/** Unix sockets of Orchard's listeners that a sandboxed app reaches on its own 127.0.0.1:port. */
+export interface ServiceRelay {
+  port: number;
+  socket: string;
+}
+
+export interface AppServicesEnv {
+  env: Record<string, string>;
+  /** Credentials among `env`: masked in the app's log. */
+  secrets: string[];
+  relays: ServiceRelay[];
+}
+
+/**
+ * What the attached services give an app at each start (the deploy runtime's `servicesEnv`):
+ * email — the environment's SMTP login (made now on its first start) and the relay's address,
+ * which a sandbox with its own network reaches on its loopback through the relay's Unix socket;
+ * analytics — where its numbers are shown. Database URLs come from the deploy module's own
+ * provisioning; tracing's OTEL_* are given to every app by the observability module.
+ */
+export async function appServicesEnv(
+  deps: Pick<ServicesDeps, 'db' | 'vault' | 'config' | 'logger'> & { relay(): RelayAddress | undefined },
+  env: StartingEnvironment,
+): Promise<AppServicesEnv> {
+  const out: AppServicesEnv = { env: {}, secrets: [], relays: [] };
+  const attached = new Set((await listAttachments(deps.db, env.project_id)).map((a) => a.service_id));
+  if (attached.has('email')) {
+    const relay = deps.relay();
+    if (!relay) {
+      deps.logger.warn(
+        { project: env.slug },
+        'services: email is attached but the SMTP relay is not listening',
+      );
+    } else {
+      const login = await ensureCredential(
+        deps,
+        { environmentId: env.id, projectId: env.project_id, label: env.host_label },
+        'email',
+      );
+      const host = ['0.0.0.0', '::'].includes(relay.host) ? '127.0.0.1' : relay.host;
+      const userinfo = `${encodeURIComponent(login.username)}:${encodeURIComponent(login.password)}`;
+      Object.assign(out.env, {
+        SMTP_URL: `smtp://${userinfo}@${host}:${relay.port}`,
+        SMTP_HOST: host,
+        SMTP_PORT: String(relay.port),
+        SMTP_USER: login.username,
+        SMTP_PASSWORD: login.password,
+        SMTP_SECURE: 'false',
+        MAIL_FROM: `no-reply@${env.host_label}.${deps.config.deploy.domain}`,
+      });
+      out.secrets.push(login.password);
+      out.relays.push({ port: relay.port, socket: relay.socket });
+    }
+  }
+  if (attached.has('analytics')) {
+    const base = deps.config.publicUrl ?? `http://localhost:${deps.config.port}`;
+    out.env.ORCHARD_ANALYTICS_URL = `${base.replace(/\/+$/, '')}/projects/${encodeURIComponent(env.slug)}/services`;
+  }
+  return out;
+}

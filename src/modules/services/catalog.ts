@@ -1,0 +1,79 @@
+import { z } from 'zod';
+
+/** The services of the catalog (`GET /api/services`). */
+export const ServiceId = z.enum(['database', 'email', 'analytics', 'tracing']);
+export type ServiceId = z.infer<typeof ServiceId>;
+
+export interface ServiceDefinition {
+  id: ServiceId;
+  name: string;
+  description: string;
+  /** The environment variables an app gets at its start while the service is attached. */
+  env: { name: string; description: string }[];
+  /** Every environment has it: nothing to attach or detach. */
+  builtIn: boolean;
+  /** `POST …/services/:id/integrate` has files to propose for it. */
+  integration: boolean;
+}
+
+/** What each service is and what it gives an app; whether this instance offers it is decided at run time. */
+export const SERVICE_CATALOG: readonly ServiceDefinition[] = [
+  {
+    id: 'database',
+    name: 'Database',
+    description:
+      "A PostgreSQL database of its own for each environment of the project, provisioned by Orchard's deploy module.",
+    env: [{ name: 'DATABASE_URL', description: 'postgres:// URL of the environment’s own database' }],
+    builtIn: false,
+    integration: false,
+  },
+  {
+    id: 'email',
+    name: 'Email',
+    description:
+      'An SMTP relay through Orchard: what the app sends lands in the project’s dev mailbox (and, for production when the project opts in, is relayed through Orchard’s own SMTP server).',
+    env: [
+      { name: 'SMTP_URL', description: 'smtp://user:password@host:port' },
+      { name: 'SMTP_HOST', description: 'the relay’s host (the app’s own loopback in a sandbox)' },
+      { name: 'SMTP_PORT', description: 'the relay’s port' },
+      { name: 'SMTP_USER', description: 'the environment’s SMTP user name' },
+      { name: 'SMTP_PASSWORD', description: 'its password (AUTH PLAIN or LOGIN)' },
+      { name: 'SMTP_SECURE', description: '`false`: plain SMTP (the relay never leaves this machine)' },
+      { name: 'MAIL_FROM', description: 'a sender address for the environment' },
+    ],
+    builtIn: false,
+    integration: true,
+  },
+  {
+    id: 'analytics',
+    name: 'Analytics',
+    description:
+      'Page views counted by Orchard’s app proxy: every successful HTML page load, per day and path. The app needs no code.',
+    env: [{ name: 'ORCHARD_ANALYTICS_URL', description: 'where the numbers are shown in Orchard' }],
+    builtIn: false,
+    integration: false,
+  },
+  {
+    id: 'tracing',
+    name: 'Logging and tracing',
+    description:
+      'OpenTelemetry export to Orchard’s OTLP ingest: traces, logs and metrics per environment. Always on: every app gets these variables.',
+    env: [
+      { name: 'OTEL_EXPORTER_OTLP_ENDPOINT', description: 'Orchard’s OTLP/HTTP base' },
+      { name: 'OTEL_EXPORTER_OTLP_HEADERS', description: 'the environment’s ingest token' },
+      { name: 'OTEL_EXPORTER_OTLP_PROTOCOL', description: '`http/protobuf`' },
+      { name: 'OTEL_SERVICE_NAME', description: 'the project’s slug' },
+    ],
+    builtIn: true,
+    integration: false,
+  },
+];
+
+export function serviceDefinition(id: ServiceId): ServiceDefinition {
+  const found = SERVICE_CATALOG.find((s) => s.id === id);
+  if (!found) throw new Error(`unknown service ${id}`);
+  return found;
+}
+
+/** Which services this instance can offer now (the email relay listens, databases are provisioned …). */
+export type ServiceAvailability = (id: ServiceId) => { available: boolean; reason?: string };
