@@ -26,6 +26,7 @@ import {
   startBackupSchedule,
 } from './modules/backup/index.ts';
 import {
+  type AppDatabaseServer,
   appDatabasePasswordsStore,
   appDatabaseServer,
   createDeployRuntime,
@@ -36,6 +37,7 @@ import {
   findEnvironment,
   findEnvironmentAtUrl,
   findEnvironmentByLabel,
+  listLiveAppDatabaseNames,
   moveReleaseHome,
   previewsOnReviewEvent,
   registerDeployJobs,
@@ -151,7 +153,7 @@ import { type Clock, systemClock } from './platform/clock.ts';
 import { startEmbeddedPostgres } from './platform/db/embedded-postgres.ts';
 import { ensureOwnerDatabase } from './platform/db/ensure-owner-database.ts';
 import { migrate } from './platform/db/migrate.ts';
-import { createPool, type Db } from './platform/db/pool.ts';
+import { createPool, type Db, type Queryable, withDatabase } from './platform/db/pool.ts';
 import { beforeAbort } from './platform/deadline.ts';
 import { createEventBus, type EventBus } from './platform/events/index.ts';
 import { createHttpServer, type HttpApp } from './platform/http/server.ts';
@@ -407,7 +409,19 @@ function backupDeps(res: AppResources): BackUpDeps {
     orchardVersion: orchardVersion(),
     config: res.config,
     verifyDatabaseUrl: res.config.backup.verifyDatabaseUrl ?? res.adminDatabaseUrl ?? res.databaseUrl,
+    appDatabases: appDatabaseSources(res.db, appDatabaseServer(res.config, res.adminDatabaseUrl)),
   };
+}
+
+/** The apps' own databases a backup holds: those ready on the server apps' databases go on. */
+export function appDatabaseSources(db: Queryable, server: AppDatabaseServer | undefined) {
+  return async () =>
+    server
+      ? (await listLiveAppDatabaseNames(db, server.name)).map((name) => ({
+          name,
+          url: withDatabase(server.adminUrl, name),
+        }))
+      : [];
 }
 
 /** What a CLI command that runs beside a server (not as one) gets from the composition root. */

@@ -1,9 +1,10 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { openDatabase, sealedStores } from '../app.ts';
+import { appDatabaseSources, openDatabase, sealedStores } from '../app.ts';
 import { backupDir } from '../config.ts';
 import { backUp } from '../modules/backup/index.ts';
+import { appDatabaseServer } from '../modules/deploy/index.ts';
 import { openKeyRing, Vault } from '../modules/secrets/index.ts';
 import { createPool } from '../platform/db/pool.ts';
 import { createLogger } from '../platform/log.ts';
@@ -62,6 +63,7 @@ export function registerBackup(program: Command) {
             config,
             verifyDatabaseUrl:
               input.verifyDatabaseUrl ?? config.backup.verifyDatabaseUrl ?? database.adminUrl ?? database.url,
+            appDatabases: appDatabaseSources(db, appDatabaseServer(config, database.adminUrl)),
           },
           {
             dir: input.to ? path.resolve(input.to) : backupDir(config),
@@ -74,7 +76,7 @@ export function registerBackup(program: Command) {
         const m = archive.manifest;
         const rows = m.database.tables.reduce((n, t) => (t.name === 'schema_migrations' ? n : n + t.rows), 0);
         say(
-          `Wrote ${archive.file} (${mib(archive.bytes)}) in ${archive.seconds.toFixed(1)} s: ${m.database.tables.length} tables, ${rows} rows, ${m.repositories.length} repositories, ${m.files.files} files.`,
+          `Wrote ${archive.file} (${mib(archive.bytes)}) in ${archive.seconds.toFixed(1)} s: ${m.database.tables.length} tables, ${rows} rows, ${m.repositories.length} repositories, ${m.files.files} files, ${m.appDatabases?.length ?? 0} app databases.`,
         );
         say(
           verified

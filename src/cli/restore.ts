@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { homeMovedListeners, openDatabase } from '../app.ts';
 import { assertFreshHome, readArchiveHeader, restoreBackup, verifyBackup } from '../modules/backup/index.ts';
+import { appDatabaseServer } from '../modules/deploy/index.ts';
 import {
   decodeMasterKey,
   fixedKeyRing,
@@ -72,6 +73,7 @@ export function registerRestore(program: Command) {
           databaseUrl: database.url,
           ring,
           onHomeMoved: homeMovedListeners,
+          appDatabaseAdminUrl: appDatabaseServer(config, database.adminUrl)?.adminUrl,
           onProgress: (line) => void process.stderr.write(`${line}\n`),
         });
         const m = result.manifest;
@@ -82,6 +84,14 @@ export function registerRestore(program: Command) {
         if (result.upgraded.length)
           lines.push(
             `Then applied ${result.upgraded.length} newer migrations: ${result.upgraded.join(', ')}.`,
+          );
+        if (m.appDatabases?.length)
+          lines.push(
+            `Rebuilt ${m.appDatabases.length - result.skippedAppDatabases.length} of the apps' ${m.appDatabases.length} databases.`,
+          );
+        if (result.skippedAppDatabases.length)
+          lines.push(
+            `Warning: the apps' databases ${result.skippedAppDatabases.join(', ')} were not rebuilt: no server for them is configured (appDatabases.serverUrl). Set it and restore again into a fresh database, or restore their publish-time backups by hand.`,
           );
         if (result.missingKeyIds.length)
           lines.push(

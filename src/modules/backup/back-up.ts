@@ -2,6 +2,7 @@ import { rename } from 'node:fs/promises';
 import type { Queryable } from '../../platform/db/pool.ts';
 import { SYSTEM_ACTOR } from '../../platform/http/actor.ts';
 import { masterKeyStatus, type SealedStore, type Vault } from '../secrets/index.ts';
+import type { AppDatabaseSource } from './app-databases.ts';
 import { type BackupProgress, type BackupResult, createBackup } from './create-backup.ts';
 import { pruneBackups } from './prune-backups.ts';
 import { type VerifyReport, verifyBackup } from './verify-backup.ts';
@@ -18,6 +19,8 @@ export interface BackUpDeps {
   config: unknown;
   /** A role that may create the scratch database the archive is verified in. */
   verifyDatabaseUrl: string;
+  /** The deployed apps' own databases, each with an admin URL naming it. */
+  appDatabases?: () => Promise<AppDatabaseSource[]>;
 }
 
 export interface BackUpOptions {
@@ -50,6 +53,7 @@ export async function backUp(deps: BackUpDeps, options: BackUpOptions): Promise<
       orchardVersion: deps.orchardVersion,
       config: deps.config,
       sealedKeyIds: status.keys.filter((k) => k.total > 0).map((k) => k.id),
+      appDatabases: deps.appDatabases,
     },
     { dir: options.dir, now: options.now, onProgress: options.onProgress },
   );

@@ -1,3 +1,4 @@
+import type { AppDatabaseInfo } from './app-databases.ts';
 import type { SequenceInfo, TableInfo } from './dump-database.ts';
 import type { FilesSummary } from './home-files.ts';
 import type { RepositoryInfo } from './repository-bundles.ts';
@@ -16,6 +17,8 @@ export interface BackupManifest {
   };
   repositories: RepositoryInfo[];
   files: FilesSummary;
+  /** The deployed apps' own databases (absent in archives made before they were kept). */
+  appDatabases?: AppDatabaseInfo[];
   /** The master keys the database's sealed values were sealed under (a restore needs each of them). */
   sealedKeyIds: string[];
   /** The configuration in force, secrets replaced by "[redacted]": for the operator to compare, never applied. */

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import type { MasterKey } from '../secrets/index.ts';
+import { type AppDatabaseInfo, type AppDatabaseSource, dumpAppDatabase } from './app-databases.ts';
 import { encryptArchive } from './archive-crypto.ts';
 import { EntryWriter } from './archive-entries.ts';
 import { type BackupManifest, redactConfig } from './backup-manifest.ts';
@@ -22,6 +23,8 @@ export interface BackupSource {
   config: unknown;
   /** The key ids the database's sealed values use (see masterKeyStatus). */
   sealedKeyIds: string[];
+  /** The deployed apps' own databases, each with an admin URL naming it. */
+  appDatabases?: () => Promise<AppDatabaseSource[]>;
 }
 
 export interface BackupResult {
@@ -75,6 +78,13 @@ export async function createBackup(
     progress(`repositories: ${repositories.length}`);
     const files = await writeHomeFiles(source.home, writer);
     progress(`files: ${files.files} (${files.bytes} bytes)`);
+    const appDatabases: AppDatabaseInfo[] = [];
+    for (const app of (await source.appDatabases?.()) ?? []) {
+      const info = await dumpAppDatabase(app, writer);
+      appDatabases.push(info);
+      progress(`app database ${info.name}: ${info.tables.reduce((n, t) => n + t.rows, 0)} rows`);
+      if (info.notKept.length) progress(`  not kept (rebuild by hand): ${info.notKept.join(', ')}`);
+    }
     const manifest: BackupManifest = {
       createdAt: createdAt.toISOString(),
       home: source.home,
@@ -87,6 +97,7 @@ export async function createBackup(
       },
       repositories,
       files,
+      appDatabases,
       sealedKeyIds: source.sealedKeyIds,
       config: redactConfig(source.config),
     };

@@ -7,6 +7,7 @@ import { createGunzip } from 'node:zlib';
 import { migrate, readMigrations } from '../../platform/db/migrate.ts';
 import { createPool, type Queryable } from '../../platform/db/pool.ts';
 import type { KeyRing, MasterKey } from '../secrets/index.ts';
+import { AppDatabaseLoad, countCopyRows, dropAppDatabase } from './app-databases.ts';
 import { type ArchiveHeader, decryptArchive, parseArchiveHeader } from './archive-crypto.ts';
 import { type ArchiveEntry, type EntryInfo, readEntries } from './archive-entries.ts';
 import { BackupArchiveError } from './archive-error.ts';
@@ -31,6 +32,11 @@ export interface RestoreTarget {
    * record absolute paths under it (releases) are moved to the new home.
    */
   onHomeMoved?: HomeMovedListener[];
+  /**
+   * A role that may create roles and databases on the server the apps' databases go on; without
+   * it, the archive's app databases are left out (and named in the result).
+   */
+  appDatabaseAdminUrl?: string;
 }
 
 export type HomeMovedListener = (tx: Queryable, from: string, to: string) => Promise<unknown>;
@@ -42,6 +48,8 @@ export interface RestoreResult {
   upgraded: string[];
   /** Keys the archive's sealed values need that this Orchard does not hold. */
   missingKeyIds: string[];
+  /** App databases in the archive that were not rebuilt (no server for them was given). */
+  skippedAppDatabases: string[];
   seconds: number;
 }
 
@@ -135,6 +143,12 @@ export async function restoreBackup(archive: string, target: RestoreTarget): Pro
   let load: DatabaseLoad | undefined;
   let migrations: string[] | undefined;
   const fetching: Array<Promise<void>> = [];
+  // The apps' own databases: rebuilt (or, verifying, only counted) as their entries come.
+  const appAdmin = writeFiles ? target.appDatabaseAdminUrl : undefined;
+  const appCreated: string[] = [];
+  const appRows = new Map<string, number>();
+  const skippedAppDatabases: string[] = [];
+  let appLoad: AppDatabaseLoad | undefined;
 
   const handle = async (entry: ArchiveEntry) => {
     const { info } = entry;
@@ -174,6 +188,34 @@ export async function restoreBackup(archive: string, target: RestoreTarget): Pro
       case 'symlink':
         if (writeFiles) await files.symlink(info.name, String(info.target), owner(info));
         return;
+      case 'app-database':
+        if (!appAdmin) {
+          if (writeFiles) skippedAppDatabases.push(info.name);
+          return;
+        }
+        appLoad = await AppDatabaseLoad.begin(appAdmin, {
+          name: info.name,
+          owner: String(info.owner),
+          statements: info.statements as string[],
+        });
+        appCreated.push(info.name);
+        return;
+      case 'app-table': {
+        const key = `${String(info.database)}/${info.name}`;
+        const rows =
+          appLoad && appLoad.name === info.database
+            ? await appLoad.table(info.name, info.columns as string[], entry.body())
+            : await countCopyRows(entry.body());
+        appRows.set(key, rows);
+        return;
+      }
+      case 'app-database-end':
+        if (appLoad && appLoad.name === info.name) {
+          await appLoad.finish(info.statements as string[]);
+          progress(`app database ${info.name} rebuilt`);
+        }
+        appLoad = undefined;
+        return;
       case 'manifest': {
         const chunks: Buffer[] = [];
         for await (const chunk of entry.body()) chunks.push(chunk as Buffer);
@@ -208,6 +250,12 @@ export async function restoreBackup(archive: string, target: RestoreTarget): Pro
     if (JSON.stringify(manifest.database.migrations) !== JSON.stringify(migrations))
       throw new BackupArchiveError("The archive's manifest does not match its database entry.");
     await load.finish(manifest.database.tables, manifest.database.sequences);
+    for (const app of manifest.appDatabases ?? [])
+      for (const table of app.tables)
+        if (appRows.get(`${app.name}/${table.name}`) !== table.rows)
+          throw new BackupArchiveError(
+            `The archive's app database ${app.name} gave ${appRows.get(`${app.name}/${table.name}`) ?? 'no'} rows for ${table.name} where its manifest says ${table.rows}.`,
+          );
     const listed = [...manifest.repositories];
     const settle = async () => {
       for (let repo = listed.shift(); repo; repo = listed.shift()) {
@@ -236,6 +284,7 @@ export async function restoreBackup(archive: string, target: RestoreTarget): Pro
   } catch (error) {
     await Promise.allSettled(fetching);
     await load?.abort();
+    if (appAdmin) for (const name of appCreated) await dropAppDatabase(appAdmin, name);
     throw error;
   } finally {
     await rm(staging, { recursive: true, force: true });
@@ -254,6 +303,7 @@ export async function restoreBackup(archive: string, target: RestoreTarget): Pro
     header,
     upgraded,
     missingKeyIds: manifest.sealedKeyIds.filter((id) => !target.ring.find(id)),
+    skippedAppDatabases,
     seconds: (performance.now() - started) / 1000,
   };
 }

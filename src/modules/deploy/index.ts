@@ -8,6 +8,7 @@ export { robotAccessCookies } from './access/robot-access.ts';
 export { APP_SETTINGS_PATH, type AppSettings, parseAppSettings } from './app-settings.ts';
 export { appDatabasePasswordsStore } from './databases/app-database-sealed-store.ts';
 export { type AppDatabaseServer, appDatabaseServer } from './databases/app-database-server.ts';
+export { listLiveAppDatabaseNames } from './databases/app-database-store.ts';
 export { type AppDatabaseView, findAppDatabase } from './databases/find-app-database.ts';
 export type { DeployDeps } from './deps.ts';
 export { type EnvKind, type EnvName, parseEnvName, previewName } from './env-name.ts';

@@ -222,3 +222,12 @@ export async function replaceAppDatabasePasswordSeal(tx: Queryable, id: string, 
     [id, sealed.ciphertext, sealed.iv, sealed.authTag, sealed.keyId],
   );
 }
+
+/** The names of the apps' databases that exist on `server` now (for a backup of the instance). */
+export async function listLiveAppDatabaseNames(db: Queryable, server: string): Promise<string[]> {
+  const { rows } = await db.query<{ name: string }>(
+    `SELECT name FROM app_databases WHERE server = $1 AND status = 'ready' ORDER BY name`,
+    [server],
+  );
+  return rows.map((r) => r.name);
+}
