@@ -25,6 +25,16 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
+/**
+ * Playwright's own signal handlers are off: on a Ctrl-C with a browser open they kill it and exit the
+ * whole process with code 130 before Orchard has stopped. Orchard closes its browsers in its own shutdown.
+ */
+export const PLAYWRIGHT_LEAVES_SIGNALS = {
+  handleSIGINT: false,
+  handleSIGTERM: false,
+  handleSIGHUP: false,
+} as const;
+
 export interface BrowserPoolOptions {
   chromiumPath?: string;
   /** A browser serves this many tasks, then is replaced (its memory grows with use). */
@@ -202,6 +212,7 @@ export class BrowserPool {
       executablePath: findChromium(this.options.chromiumPath),
       args: CHROMIUM_ARGS,
       timeout: this.options.launchTimeoutMs ?? 30_000,
+      ...PLAYWRIGHT_LEAVES_SIGNALS,
     });
     this.launches++;
     const handle: Handle = { browser, served: 0, active: 0, retired: false };

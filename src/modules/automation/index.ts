@@ -8,6 +8,7 @@ export {
   browserPoolFromConfig,
   CHROMIUM_ARGS,
   findChromium,
+  PLAYWRIGHT_LEAVES_SIGNALS,
 } from './browser-pool.ts';
 export { captureDesign, type DesignCapture, type DesignCaptureOptions } from './design/capture-design.ts';
 export type { DesignAnalysis, Measure, TypeScale } from './design/design-analysis.ts';

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS, findChromium } from '../automation/index.ts';
+import { CHROMIUM_ARGS, findChromium, PLAYWRIGHT_LEAVES_SIGNALS } from '../automation/index.ts';
 import type { MachineCheck } from './machine-check.ts';
 
 const LAUNCH_TIMEOUT_MS = 20_000;
@@ -36,6 +36,7 @@ export const chromiumCheck: MachineCheck = {
         args: CHROMIUM_ARGS,
         timeout: LAUNCH_TIMEOUT_MS,
         env: ctx.env,
+        ...PLAYWRIGHT_LEAVES_SIGNALS,
       });
       const version = browser.version();
       await browser.close();
