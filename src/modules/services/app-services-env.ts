@@ -22,21 +22,24 @@ export interface AppServicesEnv {
   /** Credentials among `env`: masked in the app's log. */
   secrets: string[];
   relays: ServiceRelay[];
+  /** The database service is attached: the deploy module gives each environment its own database. */
+  database: boolean;
 }
 
 /**
  * What the attached services give an app at each start (the deploy runtime's `servicesEnv`):
  * email — the environment's SMTP login (made now on its first start) and the relay's address,
  * which a sandbox with its own network reaches on its loopback through the relay's Unix socket;
- * analytics — where its numbers are shown. Database URLs come from the deploy module's own
- * provisioning; tracing's OTEL_* are given to every app by the observability module.
+ * analytics — where its numbers are shown; database — only `database: true`: the deploy module
+ * then provisions the environment's database and gives DATABASE_URL itself (launchAppDatabase).
+ * Tracing's OTEL_* are given to every app by the observability module.
  */
 export async function appServicesEnv(
   deps: Pick<ServicesDeps, 'db' | 'vault' | 'config' | 'logger'> & { relay(): RelayAddress | undefined },
   env: StartingEnvironment,
 ): Promise<AppServicesEnv> {
-  const out: AppServicesEnv = { env: {}, secrets: [], relays: [] };
   const attached = new Set((await listAttachments(deps.db, env.project_id)).map((a) => a.service_id));
+  const out: AppServicesEnv = { env: {}, secrets: [], relays: [], database: attached.has('database') };
   if (attached.has('email')) {
     const relay = deps.relay();
     if (!relay) {

@@ -22,7 +22,7 @@ export const SERVICE_CATALOG: readonly ServiceDefinition[] = [
     id: 'database',
     name: 'Database',
     description:
-      "A PostgreSQL database of its own for each environment of the project, provisioned by Orchard's deploy module.",
+      'A PostgreSQL database of its own for each environment of the project, given to the app as DATABASE_URL from its next start (deploy, publish, rollback or restart), whatever its .orchard/app.yml says. Detaching takes no database away: an environment that has one keeps it, data and all.',
     env: [{ name: 'DATABASE_URL', description: 'postgres:// URL of the environment’s own database' }],
     builtIn: false,
     integration: false,

@@ -114,7 +114,8 @@ node --test                   # the tests
 - \`DATA_DIR\`: where \`db.json\` is kept (default \`./data\`). Every change rewrites it atomically.
 - \`DATABASE_URL\`: keep the records in PostgreSQL instead (a table per entity, the fields in a jsonb
   column); \`node scripts/migrate.js\` makes the tables, and the app makes any still missing at start.
-  Orchard sets it when \`.orchard/app.yml\` says \`database: postgres\`.
+  Orchard sets it when \`.orchard/app.yml\` says \`database: postgres\` or the project has
+  Orchard's database service attached.
 - \`GET /health\` answers \`{"status":"ok"}\`. \`SIGTERM\` finishes open requests, then exits.
 
 ## Pages

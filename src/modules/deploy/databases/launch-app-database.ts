@@ -39,14 +39,45 @@ export interface LaunchDatabaseInput {
   isolation?: Isolation;
   appDatabases?: AppDatabaseServer;
   deploying?: boolean;
+  /** The project attached the database service (the composition root asks the services module). */
+  databaseService?: boolean;
+}
+
+/** Why an environment's start gets its own database. */
+export type DatabaseCause = 'app.yml' | 'service' | 'live';
+
+/**
+ * Whether an environment's start gets its own database, and why (every cause that holds, in this
+ * order): its release's app.yml says `database: postgres`; its project attached the database
+ * service; it already has a live database — kept when the line or the service goes, so a running
+ * app never moves back to an empty file store. None: the app keeps its file store.
+ */
+export function databaseCauses(o: { appYml: boolean; service: boolean; live: boolean }): DatabaseCause[] {
+  const causes: DatabaseCause[] = [];
+  if (o.appYml) causes.push('app.yml');
+  if (o.service) causes.push('service');
+  if (o.live) causes.push('live');
+  return causes;
+}
+
+/** Who asks for the database, as a log line says it (app.yml, the service, or both). */
+function askers(causes: DatabaseCause[]): string {
+  const who = [
+    causes.includes('app.yml') && '.orchard/app.yml asks for a PostgreSQL database',
+    causes.includes('service') && 'the project has the database service attached',
+  ].filter(Boolean);
+  const text = who.join(' and ');
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /**
- * Before an app starts: when its app.yml says `database: postgres`, its environment's database is
- * made ready and a relay opened to it (DATABASE_URL names the relay's socket); with no server for
- * apps' databases here, the log says why and the app keeps its file store. Then, when answering a
- * deploy (not a restart), the release's `migrate` runs in the app's sandbox; a failed migration
- * fails the start, and so the deploy, before the release takes traffic.
+ * Before an app starts: when its app.yml says `database: postgres`, its project attached the
+ * database service, or its environment already has a database (see databaseCauses), that database
+ * is made ready and a relay opened to it (DATABASE_URL names the relay's socket); with no server
+ * for apps' databases here, an environment that has one fails to start (its data would split in
+ * two), one that has none keeps its file store and the log says why. Then, when answering a deploy
+ * (not a restart), the release's `migrate` runs in the app's sandbox; a failed migration fails the
+ * start, and so the deploy, before the release takes traffic.
  */
 export async function launchAppDatabase(
   o: LaunchDatabaseInput,
@@ -62,40 +93,50 @@ export async function launchAppDatabase(
     close: async () => relay?.close(),
   };
   const user = projectSandboxUser(env, config.sandbox.uidBase);
-  if (settings.database === 'postgres') {
-    const had = !o.appDatabases && (await findLiveAppDatabase(o.db, env.id));
-    if (had) {
-      // Starting it on an empty file store instead would split its data in two.
-      return {
-        ok: false,
-        reason: `its database ${had.name} is on ${had.server}, but ${noServerReason(config)}`,
-      };
-    }
-    if (!o.appDatabases) {
+  const live = await findLiveAppDatabase(o.db, env.id);
+  const causes = databaseCauses({
+    appYml: settings.database === 'postgres',
+    service: Boolean(o.databaseService),
+    live: Boolean(live),
+  });
+  const server = o.appDatabases;
+  if (live && !server) {
+    // Starting it on an empty file store instead would split its data in two.
+    return {
+      ok: false,
+      reason: `its database ${live.name} is on ${live.server}, but ${noServerReason(config)}`,
+    };
+  }
+  if (causes.length && !server) {
+    o.log.note(
+      `⚠ ${askers(causes)}, but ${noServerReason(config)}. The app keeps its records in DATA_DIR (its file store).`,
+    );
+  }
+  if (causes.length && server) {
+    // Only because it has one: say so, or the app's database would seem to come from nowhere.
+    if (live && causes.length === 1)
       o.log.note(
-        `⚠ .orchard/app.yml asks for a PostgreSQL database, but ${noServerReason(config)}. The app keeps its records in DATA_DIR (its file store).`,
+        `▣ The app keeps its database ${live.name} (DATABASE_URL): neither .orchard/app.yml (database: postgres) nor the project's database service asks for it any more, but its data is there, and Orchard never moves an app that has a database back to its file store.`,
       );
-    } else {
-      try {
-        const login = await ensureAppDatabase(
-          { db: o.db, vault: o.vault, clock: o.clock ?? systemClock },
-          o.appDatabases,
-          env,
-        );
-        relay = await startDatabaseRelay({
-          home: config.home,
-          target: o.appDatabases.target,
-          login: { user: login.name, database: login.name },
-          owner: isRoot() ? user : undefined,
-        });
-        const url = `postgres://${login.name}:${encodeURIComponent(login.password)}@localhost:${RELAY_PORT}/${login.name}?host=${encodeURIComponent(relay.dir)}`;
-        database.env = { DATABASE_URL: url };
-        database.secretValues = [url, login.password];
-        database.readOnly = [relay.socket];
-      } catch (error) {
-        await database.close();
-        return { ok: false, reason: `its database could not be made ready: ${(error as Error).message}` };
-      }
+    try {
+      const login = await ensureAppDatabase(
+        { db: o.db, vault: o.vault, clock: o.clock ?? systemClock },
+        server,
+        env,
+      );
+      relay = await startDatabaseRelay({
+        home: config.home,
+        target: server.target,
+        login: { user: login.name, database: login.name },
+        owner: isRoot() ? user : undefined,
+      });
+      const url = `postgres://${login.name}:${encodeURIComponent(login.password)}@localhost:${RELAY_PORT}/${login.name}?host=${encodeURIComponent(relay.dir)}`;
+      database.env = { DATABASE_URL: url };
+      database.secretValues = [url, login.password];
+      database.readOnly = [relay.socket];
+    } catch (error) {
+      await database.close();
+      return { ok: false, reason: `its database could not be made ready: ${(error as Error).message}` };
     }
   }
   if (settings.migrate && o.deploying && release) {

@@ -53,6 +53,11 @@ export interface ServicesEnv {
   /** Values among `env` that are credentials: masked in the app's log. */
   secrets?: string[];
   relays?: SocketRoute[];
+  /**
+   * The project attached the database service: each environment gets a database of its own (as
+   * `database: postgres` in app.yml does; see launchAppDatabase), whatever its app.yml says.
+   */
+  database?: boolean;
 }
 
 export type LaunchResult =
@@ -96,8 +101,9 @@ export async function launchRelease(o: LaunchOptions): Promise<LaunchResult> {
       return { env: {} };
     },
   );
-  // DATABASE_URL of its own database when app.yml asks for one; at a deploy, its migration first.
-  const data = await launchAppDatabase(o, settings, {
+  // DATABASE_URL of its own database when app.yml or the database service asks for one, or it has
+  // one already; at a deploy, its migration first.
+  const data = await launchAppDatabase({ ...o, databaseService: services.database }, settings, {
     env: { ...settings.env, ...secrets },
     secretValues: Object.values(secrets),
   });
