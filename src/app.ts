@@ -835,6 +835,7 @@ export async function startOrchard(
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   const database = await openDatabase(config, logger);
   let resources: AppResources | undefined;
+  let listening: { close(): Promise<unknown> } | undefined;
   try {
     resources = await createResources(config, database.url, {
       logger,
@@ -847,9 +848,13 @@ export async function startOrchard(
     if (config.bootstrapToken)
       await bootstrapAdmin(resources.db, resources.clock, logger, config.bootstrapToken);
     const http = await createHttp(resources, { webRoot: options.webRoot });
+    listening = http;
     await http.listen({ port: config.port, host: config.host });
     // Deployed apps' mail (the email service) comes in here; apps started from now on get its address.
     await resources.services.listen();
+    // The deploy supervisor runs apps where the workers run: it opens its app relay (when
+    // deploy.relay is set) and restores every environment now.
+    if (config.workers.enabled) await resources.deploy.start({ bus: resources.bus });
     // Once at start (in the background): what is missing shows in the log, /ready and the UI.
     void resources.machine.refresh();
     // `orchard up` runs the workers in-process; `orchard server` leaves them to `orchard worker`.
@@ -876,8 +881,6 @@ export async function startOrchard(
     const partitions = config.workers.enabled
       ? startPartitionMaintenance(resources, { retentionDays: config.telemetry.retentionDays })
       : undefined;
-    // The deploy supervisor runs apps where the workers run: it restores every environment now.
-    if (config.workers.enabled) resources.deploy.start({ bus: resources.bus });
     const address = http.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     const url = `http://localhost:${port}`;
@@ -907,6 +910,8 @@ export async function startOrchard(
       },
     };
   } catch (error) {
+    await resources?.deploy.stop().catch(() => undefined);
+    await listening?.close().catch(() => undefined);
     await resources?.bus.close().catch(() => undefined);
     await resources?.db.end().catch(() => undefined);
     await database.stop().catch(() => undefined);

@@ -39,6 +39,24 @@ describe('config', () => {
     }
   });
 
+  it('reads the app relay as host:port, and asks for the address others reach it at when it listens on every address', () => {
+    const config = loadConfig({
+      env: { ORCHARD_DEPLOY_RELAY_LISTEN: '0.0.0.0:7400', ORCHARD_DEPLOY_RELAY_ADVERTISE: '[fd00::5]:7400' },
+      cwd: '/tmp',
+    });
+    expect(config.deploy.relay).toEqual({
+      listen: { host: '0.0.0.0', port: 7400 },
+      advertise: { host: 'fd00::5', port: 7400 },
+    });
+    expect(loadConfig({ env: {}, cwd: '/tmp' }).deploy.relay).toEqual({});
+    expect(() => loadConfig({ env: { ORCHARD_DEPLOY_RELAY_LISTEN: '0.0.0.0:7400' }, cwd: '/tmp' })).toThrow(
+      /deploy.relay.advertise is needed when the relay listens on every address/,
+    );
+    expect(() => loadConfig({ env: { ORCHARD_DEPLOY_RELAY_LISTEN: '7400' }, cwd: '/tmp' })).toThrow(
+      /deploy.relay.listen \(from ORCHARD_DEPLOY_RELAY_LISTEN\): must be host:port/,
+    );
+  });
+
   it('reports a broken or missing config file clearly', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'cfg-'));
     await writeFile(path.join(dir, 'bad.yaml'), 'port: [unclosed');

@@ -10,6 +10,16 @@ import { z } from 'zod';
  */
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
+const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '[::]']);
+/** `host:port` (a name, an IPv4 or a bracketed IPv6 address), as `{ host, port }`. */
+const hostPort = z
+  .string()
+  .regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'must be host:port, such as 0.0.0.0:7400')
+  .transform((value) => {
+    const at = value.lastIndexOf(':');
+    return { host: value.slice(0, at).replace(/^\[(.*)\]$/, '$1'), port: Number(value.slice(at + 1)) };
+  })
+  .refine((a) => a.port <= 65535, 'the port must be at most 65535');
 const nonNegativeInt = z.coerce.number().int().min(0);
 const bool = z.preprocess((v) => {
   if (typeof v !== 'string') return v;
@@ -259,6 +269,23 @@ export const Config = z.object({
       privateByDefault: bool.default(true),
       /** The container image `deploy render --target k8s` uses; `{slug}`, `{sha}`, `{shortSha}` are filled in. */
       image: z.string().min(1).default('orchard-app:{slug}-{sha}'),
+      /**
+       * The app relay, for Orchard on several machines: a process that runs apps listens here, and
+       * servers elsewhere send those apps' traffic to it (docs/runbooks/scale-out.md). Off when unset:
+       * every server then reaches apps on its own loopback (one machine).
+       */
+      relay: z
+        .object({
+          /** `host:port` to listen on, e.g. `0.0.0.0:7400`. */
+          listen: hostPort.optional(),
+          /** `host:port` other Orchard processes reach it at (a pod's IP); default: `listen`'s. */
+          advertise: hostPort.optional(),
+        })
+        .prefault({})
+        .refine((r) => !r.listen || r.advertise || !WILDCARD_HOSTS.has(r.listen.host), {
+          message:
+            'deploy.relay.advertise is needed when the relay listens on every address: the host:port other Orchard processes reach this one at (ORCHARD_DEPLOY_RELAY_ADVERTISE, e.g. the pod IP)',
+        }),
     })
     .prefault({}),
   /** The browser robot: Chromium, its recycling and concurrency, and where it may go besides Orchard's apps. */
@@ -289,8 +316,9 @@ export const Config = z.object({
   /** Orchard's own PostgreSQL (without DATABASE_URL): a Unix socket only, unless `tcp` also opens 127.0.0.1. */
   embeddedDatabase: z.object({ tcp: bool.default(false) }).prefault({}),
   /**
-   * PostgreSQL databases for deployed apps whose `.orchard/app.yml` says `database: postgres`
-   * (docs/deploy.md, "Databases for apps"): one database and role per environment.
+   * PostgreSQL databases for deployed apps whose `.orchard/app.yml` says `database: postgres` or
+   * whose project attached the database service (docs/deploy.md, "Databases for apps"): one
+   * database and role per environment.
    */
   appDatabases: z
     .object({
@@ -475,6 +503,8 @@ export const ENV_KEYS: Record<string, string> = {
   ORCHARD_DEPLOY_DOMAIN: 'deploy.domain',
   ORCHARD_DEPLOY_PRIVATE_BY_DEFAULT: 'deploy.privateByDefault',
   ORCHARD_DEPLOY_IMAGE: 'deploy.image',
+  ORCHARD_DEPLOY_RELAY_LISTEN: 'deploy.relay.listen',
+  ORCHARD_DEPLOY_RELAY_ADVERTISE: 'deploy.relay.advertise',
   ORCHARD_OIDC_PROVIDERS: 'auth.oidc.providers',
   ORCHARD_URL: 'url',
   ORCHARD_TOKEN: 'token',

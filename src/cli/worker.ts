@@ -58,6 +58,13 @@ export function registerWorker(program: Command) {
         poolSize: config.workers.concurrency + 4,
       });
       await migrate(res.db);
+      // The supervisor of the apps its deploy steps start: first its app relay (deploy.relay), so
+      // servers on other machines reach those apps; it restores every environment it may run.
+      await res.deploy.start({ bus: res.bus }).catch(async (error) => {
+        await res.bus.close();
+        await res.db.end();
+        throw error;
+      });
       const pool = createWorkerPool({
         res,
         registry: res.registry,
@@ -68,8 +75,8 @@ export function registerWorker(program: Command) {
       });
       await pool.start();
       // A worker runs what `orchard up` runs beside its workers: the (multi-process safe) ticks of
-      // the pipeline schedules, the alert rules, the scheduled backups, the operations' and the telemetry's retention, and
-      // the supervisor for the apps its deploy steps start.
+      // the pipeline schedules, the alert rules, the scheduled backups, the operations' and the
+      // telemetry's retention (the apps' supervisor started above).
       const scheduler = startScheduler(res);
       const alerts = startAlerts(res);
       const backups = startBackups(res);
@@ -78,7 +85,6 @@ export function registerWorker(program: Command) {
         routineKinds: res.registry.routineKinds(),
       });
       const partitions = startPartitionMaintenance(res, { retentionDays: config.telemetry.retentionDays });
-      res.deploy.start({ bus: res.bus });
       const metrics = opts.metricsPort
         ? await serveMetrics(res.metrics, Number(opts.metricsPort))
         : undefined;

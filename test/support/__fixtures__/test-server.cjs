@@ -34,6 +34,11 @@ http
       const out = require('node:child_process').spawnSync('sh', ['-c', script], { encoding: 'utf8' });
       return res.end(out.stdout + out.stderr);
     }
+    // Every request header that reached the app (what the proxies added, kept or removed).
+    if (req.url === '/headers') {
+      res.setHeader('content-type', 'application/json');
+      return res.end(JSON.stringify(req.headers));
+    }
     // What reached the app of the request's cookies (the proxy keeps Orchard's own from it).
     if (req.url === '/cookies') return res.end(req.headers.cookie ?? '');
     if (req.url === '/info') {

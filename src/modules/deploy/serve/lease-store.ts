@@ -12,15 +12,17 @@ export async function claimSupervision(
   host: string,
   now: Date,
   leaseMs: number,
+  /** The owner's app relay (host:port), when it has one. */
+  relay: string | null = null,
 ): Promise<boolean> {
   const { rowCount } = await db.query(
-    `INSERT INTO app_processes (environment_id, owner, lease_expires_at, host, updated_at)
-     VALUES ($1, $2, $3, $4, $5)
+    `INSERT INTO app_processes (environment_id, owner, lease_expires_at, host, updated_at, relay)
+     VALUES ($1, $2, $3, $4, $5, $6)
      ON CONFLICT (environment_id) DO UPDATE SET owner = EXCLUDED.owner, lease_expires_at = EXCLUDED.lease_expires_at,
-       host = EXCLUDED.host, updated_at = EXCLUDED.updated_at
+       host = EXCLUDED.host, updated_at = EXCLUDED.updated_at, relay = EXCLUDED.relay
      WHERE app_processes.owner IS NULL OR app_processes.owner = EXCLUDED.owner
         OR app_processes.lease_expires_at < EXCLUDED.updated_at`,
-    [environmentId, owner, new Date(now.getTime() + leaseMs), host, now],
+    [environmentId, owner, new Date(now.getTime() + leaseMs), host, now, relay],
   );
   return (rowCount ?? 0) > 0;
 }
@@ -75,4 +77,26 @@ export async function supervisableEnvironments(db: Queryable, owner: string, now
     [owner, now],
   );
   return rows.map((r) => r.id);
+}
+
+/** How the proxy reaches a label's app when another process supervises it. */
+export interface AppRoute {
+  status: string;
+  port: number | null;
+  /** A live process holds its lease (none: its supervisor stopped or died, and nobody took over yet). */
+  leased: boolean;
+  /** The supervising process's app relay (host:port), null when it has none or no lease. */
+  relay: string | null;
+}
+
+/** The environment named by a host label, with the relay of the process holding its lease now. */
+export async function findAppRoute(db: Queryable, label: string, now: Date): Promise<AppRoute | undefined> {
+  const { rows } = await db.query<AppRoute>(
+    `SELECT e.status, e.port, COALESCE(p.owner IS NOT NULL AND p.lease_expires_at >= $2, false) AS leased,
+       CASE WHEN p.owner IS NOT NULL AND p.lease_expires_at >= $2 THEN p.relay END AS relay
+     FROM environments e LEFT JOIN app_processes p ON p.environment_id = e.id
+     WHERE e.host_label = $1`,
+    [label, now],
+  );
+  return rows[0];
 }

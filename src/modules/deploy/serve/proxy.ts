@@ -12,9 +12,12 @@ import { stripOrchardCookies } from '../access/app-access-gate.ts';
 import { labelFromHost } from './host-label.ts';
 import { sendProxyPage } from './proxy-pages.ts';
 
-/** Where a label's traffic goes right now. */
+/**
+ * Where a label's traffic goes right now: an app on this machine's loopback, or (`host` set) the
+ * app relay of the Orchard process that supervises it elsewhere, with the headers that relay needs.
+ */
 export type Destination =
-  | { kind: 'up'; port: number; enter?: () => () => void }
+  | { kind: 'up'; port: number; host?: string; headers?: Record<string, string>; enter?: () => () => void }
   | { kind: 'down'; status: string }
   | { kind: 'unknown' };
 
@@ -35,6 +38,13 @@ export interface AppProxyOptions {
    * service counts in memory and writes in batches).
    */
   pageView?(label: string, url: string): void;
+  /**
+   * Keep the request's own X-Forwarded-* (the app relay: they were set by the proxy that relayed
+   * it) instead of adding this hop.
+   */
+  trustForwarded?: boolean;
+  /** Request headers (lower case) never passed on, on any path: the relay's credential. */
+  dropHeaders?: readonly string[];
 }
 
 const HOP_BY_HOP = new Set([
@@ -50,7 +60,10 @@ const HOP_BY_HOP = new Set([
 ]);
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-function endToEnd(headers: IncomingHttpHeaders): Record<string, string | string[]> {
+function endToEnd(
+  headers: IncomingHttpHeaders,
+  drop: readonly string[] = [],
+): Record<string, string | string[]> {
   const listed = new Set(
     String(headers.connection ?? '')
       .split(',')
@@ -58,13 +71,23 @@ function endToEnd(headers: IncomingHttpHeaders): Record<string, string | string[
   );
   const out: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined || HOP_BY_HOP.has(name) || listed.has(name)) continue;
+    if (value === undefined || HOP_BY_HOP.has(name) || listed.has(name) || drop.includes(name)) continue;
     out[name] = value;
   }
   return out;
 }
 
-function forwardedHeaders(req: IncomingMessage): Record<string, string> {
+const FORWARDED = ['x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-forwarded-port'] as const;
+
+function forwardedHeaders(req: IncomingMessage, trusted = false): Record<string, string> {
+  if (trusted) {
+    const out: Record<string, string> = {};
+    for (const name of FORWARDED) {
+      const value = req.headers[name];
+      if (value !== undefined) out[name] = String(value);
+    }
+    return out;
+  }
   const ip = req.socket.remoteAddress ?? '';
   const prior = req.headers['x-forwarded-for'];
   return {
@@ -87,13 +110,16 @@ function servedPage(req: IncomingMessage, status: number, headers: IncomingHttpH
 
 /**
  * The host-based reverse proxy in front of deployed apps: `<env>--<slug>.<domain>` → the
- * environment's current process on 127.0.0.1. Streams both ways over a keep-alive agent, passes
+ * environment's current process on 127.0.0.1, or the app relay of the Orchard process that runs it
+ * on another machine (see app-relay.ts). Streams both ways over a keep-alive agent, passes
  * websockets through, answers 404 for an unknown environment and 502 when its app is down.
  */
 export function createAppProxy(options: AppProxyOptions) {
   // The agent destroys a free keep-alive socket after `timeout` idle ms: before the app's own idle
   // timeout (Node's default is 5 s) could close it under a request being sent on it.
   const agent = new Agent({ keepAlive: true, maxFreeSockets: 64, timeout: 4_000 });
+  const drop = options.dropHeaders ?? [];
+  const trusted = options.trustForwarded ?? false;
 
   const resolve = (label: string): Destination | Promise<Destination> =>
     options.local(label) ?? options.lookup(label);
@@ -118,7 +144,7 @@ export function createAppProxy(options: AppProxyOptions) {
     }
     const done = dest.enter?.() ?? (() => undefined);
     res.once('close', done);
-    const headers = { ...endToEnd(req.headers), ...forwardedHeaders(req) };
+    const headers = { ...endToEnd(req.headers, drop), ...forwardedHeaders(req, trusted), ...dest.headers };
     const cookie = stripOrchardCookies(req.headers.cookie, options.stripCookies ?? []);
     if (cookie === undefined) delete headers.cookie;
     else headers.cookie = cookie;
@@ -126,7 +152,7 @@ export function createAppProxy(options: AppProxyOptions) {
       IDEMPOTENT.has(req.method ?? '') && !req.headers['content-length'] && !req.headers['transfer-encoding'];
     const send = (attempt: number) => {
       const upstream = request({
-        host: '127.0.0.1',
+        host: dest.host ?? '127.0.0.1',
         port: dest.port,
         method: req.method,
         path: req.url,
@@ -234,11 +260,12 @@ export function createAppProxy(options: AppProxyOptions) {
               return;
             }
             const done = dest.enter?.() ?? (() => undefined);
-            const upstream = connect(dest.port, '127.0.0.1', () => {
+            const upstream = connect(dest.port, dest.host ?? '127.0.0.1', () => {
               let preamble = `${req.method} ${req.url} HTTP/${req.httpVersion}\r\n`;
               for (let i = 0; i < req.rawHeaders.length; i += 2) {
                 const name = req.rawHeaders[i]!;
                 if (/^x-forwarded-(for|host|proto|port)$/i.test(name)) continue;
+                if (drop.includes(name.toLowerCase())) continue;
                 if (/^cookie$/i.test(name)) {
                   const kept = stripOrchardCookies(req.rawHeaders[i + 1], options.stripCookies ?? []);
                   if (kept) preamble += `${name}: ${kept}\r\n`;
@@ -246,7 +273,8 @@ export function createAppProxy(options: AppProxyOptions) {
                 }
                 preamble += `${name}: ${req.rawHeaders[i + 1]}\r\n`;
               }
-              for (const [k, v] of Object.entries(forwardedHeaders(req))) preamble += `${k}: ${v}\r\n`;
+              for (const [k, v] of Object.entries({ ...forwardedHeaders(req, trusted), ...dest.headers }))
+                preamble += `${k}: ${v}\r\n`;
               upstream.write(`${preamble}\r\n`);
               if (head.length) upstream.write(head);
               socket.pipe(upstream).pipe(socket);

@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
-import type { Config } from '../../../config.ts';
+import { type Config, ConfigError } from '../../../config.ts';
 import type { Clock } from '../../../platform/clock.ts';
 import type { Db } from '../../../platform/db/pool.ts';
 import type { EventBus, Subscription } from '../../../platform/events/index.ts';
@@ -13,10 +13,12 @@ import { deleteExpiredGrants } from '../access/access-store.ts';
 import { APP_ACCESS_COOKIE, ORCHARD_COOKIES } from '../access/access-tokens.ts';
 import { createAppAccessGate } from '../access/app-access-gate.ts';
 import type { DeployDeps } from '../deps.ts';
-import { findEnvironmentByLabel } from '../environment-store.ts';
 import { sweepExpiredPreviews } from '../previews/sweep-previews.ts';
 import { DEPLOY_CHANNEL } from '../releases/deploy-release.ts';
+import { type AppRelay, startAppRelay } from './app-relay.ts';
+import { findAppRoute } from './lease-store.ts';
 import { type AppProxy, type AppProxyOptions, createAppProxy, type Destination } from './proxy.ts';
+import { RELAY_HEADER, type RelayCredential, relayCredential } from './relay-credential.ts';
 import { Supervisor, type SupervisorOptions } from './supervisor.ts';
 import { AppUrls } from './urls.ts';
 
@@ -66,14 +68,20 @@ export class DeployRuntime {
   private sweeping: Promise<void> | undefined;
   private subscription: Subscription | undefined;
   private readonly lookups = new TtlCache<Destination>(LOOKUP_TTL_MS);
+  private readonly credential: RelayCredential;
+  private relay: AppRelay | undefined;
+  /** This process's app relay as the others reach it (host:port), once it listens. */
+  private relayAddress: string | undefined;
 
   constructor(private readonly o: DeployRuntimeOptions) {
     this.urls = new AppUrls(o.config);
+    this.credential = relayCredential(o.vault.ring);
     this.supervisor = new Supervisor({
       ...o,
       ...o.supervisor,
       isolation: o.isolation,
       orchardOrigins: () => this.urls.origins(),
+      relay: () => this.relayAddress,
     });
     const supervise = o.supervise ?? o.config.workers.enabled;
     this.deps = {
@@ -102,6 +110,7 @@ export class DeployRuntime {
       local: (label) => this.supervisor.route(label),
       lookup: (label) => this.lookup(label),
       pageView: o.pageView,
+      dropHeaders: [RELAY_HEADER],
     });
   }
 
@@ -125,11 +134,33 @@ export class DeployRuntime {
   /**
    * Restores every environment's desired state now, then sweeps periodically (expired previews,
    * crashed or unowned environments, leases of processes that died), and reacts to NOTIFY at once.
+   * A supervising process with `deploy.relay.listen` first opens its app relay, so every lease it
+   * takes names it; the promise settles once it listens (and rejects when it cannot).
    */
-  start(options: { bus?: EventBus; sweepMs?: number } = {}) {
+  async start(options: { bus?: EventBus; sweepMs?: number } = {}): Promise<void> {
     if (this.timer) return;
-    this.subscription = options.bus?.subscribe(DEPLOY_CHANNEL, (id) => void this.supervisor.reconcile(id));
     this.timer = setInterval(() => void this.sweep(), options.sweepMs ?? 10_000);
+    const { listen, advertise } = this.o.config.deploy.relay;
+    if (listen && this.deps.supervising()) {
+      try {
+        this.relay = await startAppRelay({
+          listen,
+          domain: this.o.config.deploy.domain,
+          local: (label) => this.supervisor.route(label),
+          credential: this.credential,
+          logger: this.o.logger,
+        });
+      } catch (error) {
+        clearInterval(this.timer);
+        this.timer = undefined;
+        const reason = (error as Error).message;
+        throw new ConfigError(
+          `The app relay could not listen on ${formatHostPort(listen)} (deploy.relay.listen): ${reason}`,
+        );
+      }
+      this.relayAddress = formatHostPort(advertise ?? this.relay.address);
+    }
+    this.subscription = options.bus?.subscribe(DEPLOY_CHANNEL, (id) => void this.supervisor.reconcile(id));
     void this.sweep();
   }
 
@@ -155,18 +186,39 @@ export class DeployRuntime {
     this.subscription?.();
     await this.sweeping;
     await this.supervisor.stop();
+    await this.relay?.close();
+    this.relay = undefined;
     this.proxy.close();
   }
 
+  /**
+   * A label no process here supervises: the database says whether it runs, and where. An app
+   * supervised by a process with an app relay (on another machine) is reached through that relay;
+   * one without is on this machine's loopback (several Orchard processes on one machine).
+   */
   private lookup(label: string): Promise<Destination> {
     return this.lookups.get(label, () =>
-      findEnvironmentByLabel(this.o.db, label).then((env): Destination => {
-        if (!env) return { kind: 'unknown' };
-        if (env.status === 'running' && env.port) return { kind: 'up', port: env.port };
-        return { kind: 'down', status: env.status };
+      findAppRoute(this.o.db, label, this.o.clock.now()).then((route): Destination => {
+        if (!route) return { kind: 'unknown' };
+        if (route.status !== 'running' || !route.port) return { kind: 'down', status: route.status };
+        // Its process is gone: the port it had may be anything's now (another process takes over soon).
+        if (!route.leased) return { kind: 'down', status: 'waiting for a process to run it' };
+        if (route.relay && route.relay !== this.relayAddress) {
+          const { host, port } = parseHostPort(route.relay);
+          return { kind: 'up', host, port, headers: { [RELAY_HEADER]: this.credential.value() } };
+        }
+        return { kind: 'up', port: route.port };
       }),
     );
   }
+}
+
+const formatHostPort = (a: { host: string; port: number }) =>
+  a.host.includes(':') ? `[${a.host}]:${a.port}` : `${a.host}:${a.port}`;
+
+function parseHostPort(value: string): { host: string; port: number } {
+  const at = value.lastIndexOf(':');
+  return { host: value.slice(0, at).replace(/^\[(.*)\]$/, '$1'), port: Number(value.slice(at + 1)) };
 }
 
 export function createDeployRuntime(options: DeployRuntimeOptions): DeployRuntime {

@@ -44,6 +44,8 @@ export interface SupervisorOptions {
   vault: Vault;
   /** Identifies this process in supervision leases. */
   ownerId?: string;
+  /** This process's app relay as others reach it (host:port), recorded with each lease it takes. */
+  relay?: () => string | undefined;
   /** Orchard's origins, handed to apps so they may allow the Studio's Preview pane to frame them. */
   orchardOrigins?: () => string;
   /** How long a supervision lease lasts without a heartbeat (default 15 s; renewed every third of it). */
@@ -188,7 +190,17 @@ export class Supervisor {
         : wantsRun && (deployPending || !slot?.live?.running);
     if (!needsWork) return true;
     const now = this.o.clock.now();
-    if (!(await claimSupervision(this.o.db, envId, this.ownerId, os.hostname(), now, this.leaseMs))) {
+    if (
+      !(await claimSupervision(
+        this.o.db,
+        envId,
+        this.ownerId,
+        os.hostname(),
+        now,
+        this.leaseMs,
+        this.o.relay?.() ?? null,
+      ))
+    ) {
       if (slot) await this.drop(slot);
       return false;
     }
