@@ -132,6 +132,7 @@ import {
   ServicesRuntime,
   serviceCredentialsStore,
   serviceRoutes,
+  signInRoutes,
 } from './modules/services/index.ts';
 import {
   designReferenceRoutes,
@@ -293,6 +294,9 @@ export async function createResources(
     relayOut: (mail) => relayRawEmail(res, mail),
     // The database service is the deploy module's per-environment databases (deploy/databases).
     databasesAvailable: () => res.deploy.deps.appDatabases !== undefined,
+    origin: () => orchardBrowserOrigin(res),
+    port: () => res.deploy.urls.listenPort ?? config.port,
+    appUrl: (label) => res.deploy.urls.app(label),
   });
   const res: AppResources = {
     config,
@@ -508,6 +512,12 @@ async function warnIfSuperuser(db: Db, logger: Logger) {
  * Orchard's base URL as a deployed app or a job reaches it: on the host network, this machine's
  * own port; in a private network namespace (no host loopback) only the public URL can work.
  */
+/** Orchard's origin as browsers reach it: its public URL's, else localhost on the port it listens on. */
+function orchardBrowserOrigin(res: AppResources): string {
+  if (res.config.publicUrl) return new URL(res.config.publicUrl).origin;
+  return `http://localhost:${res.deploy.urls.listenPort ?? res.config.port}`;
+}
+
 function telemetryBaseUrl(res: AppResources, hostNetwork: boolean): string {
   const self = res.selfUrl ?? `http://127.0.0.1:${res.config.port}`;
   return hostNetwork ? self : (res.config.publicUrl ?? self);
@@ -739,7 +749,8 @@ export async function createHttp(res: AppResources, options: HttpOptions = {}): 
       return { ok: Object.values(checks).every((c) => c.ok), checks, warnings };
     },
     webRoot: options.webRoot ?? WEB_ROOT,
-    hostRouter: res.deploy.hostRouter,
+    // Apps' hosts first, then the sign-in provider's /oidc (both before the API's own routing).
+    hostRouter: (req, reply) => res.deploy.hostRouter(req, reply) || res.services.signIn.handle(req, reply),
     tracing: res.tracing,
     // Every opaque 500 is an error group of Orchard's own (recorded in the background).
     onServerError: (error, request) =>
@@ -798,6 +809,7 @@ export async function createHttp(res: AppResources, options: HttpOptions = {}): 
       agentRoutes(agentDeps(res)),
       automationRoutes(res),
       serviceRoutes({ ...res.services.deps, registry: res.registry }),
+      signInRoutes({ db: res.db, clock: res.clock, signIn: res.services.signIn }),
       backupRoutes({
         dir: backupDir(res.config),
         intervalHours: res.config.backup.intervalHours,

@@ -24,6 +24,9 @@ const PUBLIC_ROUTES = new Set([
   // One-time links (invitations, password resets): look one up, then use it (the login rate limit).
   'POST /api/account-links/lookup',
   'POST /api/account-links/accept',
+  // An app's sign-in with Orchard (the sign-in service): it reads Orchard's session itself and sends
+  // a browser without one to the login (the login rate limit).
+  'GET /api/app-sign-in/:uid',
   'GET /api/openapi.json',
 ]);
 /** Browser sessions only (`config.sessionOnly`): one's own passkeys. Every API token is refused. */

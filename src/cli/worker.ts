@@ -58,9 +58,13 @@ export function registerWorker(program: Command) {
         poolSize: config.workers.concurrency + 4,
       });
       await migrate(res.db);
+      // The apps this worker runs reach the platform services here: the SMTP relay and the sign-in
+      // provider's back channel (each logs, and stays unavailable, when it cannot listen).
+      await res.services.listen();
       // The supervisor of the apps its deploy steps start: first its app relay (deploy.relay), so
       // servers on other machines reach those apps; it restores every environment it may run.
       await res.deploy.start({ bus: res.bus }).catch(async (error) => {
+        await res.services.close();
         await res.bus.close();
         await res.db.end();
         throw error;
@@ -102,6 +106,7 @@ export function registerWorker(program: Command) {
         partitions.stop();
         await pool.stop();
         await res.deploy.stop();
+        await res.services.close();
         await res.browsers.close();
         metrics?.close();
         await res.telemetry.close();

@@ -5,6 +5,7 @@ export { listAudit } from './audit/list-audit.ts';
 export { type AuditEntry, type OnBehalfOf, recordAudit } from './audit/record-audit.ts';
 export {
   actorForToken,
+  authenticateSession,
   authenticateToken,
   type CredentialDeps,
   createAuthenticator,
@@ -12,6 +13,7 @@ export {
   scopesForRole,
 } from './authenticate.ts';
 export { bootstrapAdmin } from './bootstrap-admin.ts';
+export { SESSION_COOKIE } from './cookies.ts';
 export { createToken } from './create-token.ts';
 export { createUser } from './create-user.ts';
 export {

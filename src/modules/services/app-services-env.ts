@@ -34,8 +34,21 @@ export interface AppServicesEnv {
  * then provisions the environment's database and gives DATABASE_URL itself (launchAppDatabase).
  * Tracing's OTEL_* are given to every app by the observability module.
  */
+/** What an app needs of the sign-in provider (sign-in/): its issuer, its back channel, the app's URL. */
+export interface SignInAddress {
+  issuer: string;
+  /** The Unix socket serving the back-channel endpoints (none: not listening in this process). */
+  socket: string | undefined;
+  /** The loopback port the app reaches the back channel on: Orchard's own HTTP port. */
+  port: number;
+  appUrl(label: string): string;
+}
+
 export async function appServicesEnv(
-  deps: Pick<ServicesDeps, 'db' | 'vault' | 'config' | 'logger'> & { relay(): RelayAddress | undefined },
+  deps: Pick<ServicesDeps, 'db' | 'vault' | 'config' | 'logger'> & {
+    relay(): RelayAddress | undefined;
+    signIn?(): SignInAddress;
+  },
   env: StartingEnvironment,
 ): Promise<AppServicesEnv> {
   const attached = new Set((await listAttachments(deps.db, env.project_id)).map((a) => a.service_id));
@@ -66,6 +79,37 @@ export async function appServicesEnv(
       });
       out.secrets.push(login.password);
       out.relays.push({ port: relay.port, socket: relay.socket });
+    }
+  }
+  if (attached.has('signin')) {
+    const signIn = deps.signIn?.();
+    if (!signIn?.socket) {
+      deps.logger.warn(
+        { project: env.slug },
+        'services: sign-in is attached but its back channel is not listening',
+      );
+    } else {
+      const client = await ensureCredential(
+        deps,
+        { environmentId: env.id, projectId: env.project_id, label: env.host_label },
+        'signin',
+      );
+      // The browser goes to the issuer's own URLs; the app's server reaches the back channel on
+      // its loopback (relayed to the socket in a sandbox, Orchard itself on the host network).
+      const back = `http://127.0.0.1:${signIn.port}${new URL(signIn.issuer).pathname}`;
+      Object.assign(out.env, {
+        OIDC_ISSUER: signIn.issuer,
+        OIDC_AUTHORIZATION_ENDPOINT: `${signIn.issuer}/auth`,
+        OIDC_END_SESSION_ENDPOINT: `${signIn.issuer}/session/end`,
+        OIDC_TOKEN_ENDPOINT: `${back}/token`,
+        OIDC_USERINFO_ENDPOINT: `${back}/me`,
+        OIDC_JWKS_URI: `${back}/jwks`,
+        OIDC_CLIENT_ID: client.username,
+        OIDC_CLIENT_SECRET: client.password,
+        OIDC_REDIRECT_URI: `${signIn.appUrl(env.host_label)}auth/callback`,
+      });
+      out.secrets.push(client.password);
+      out.relays.push({ port: signIn.port, socket: signIn.socket });
     }
   }
   if (attached.has('analytics')) {

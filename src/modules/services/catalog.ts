@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** The services of the catalog (`GET /api/services`). */
-export const ServiceId = z.enum(['database', 'email', 'analytics', 'tracing']);
+export const ServiceId = z.enum(['database', 'email', 'analytics', 'tracing', 'signin']);
 export type ServiceId = z.infer<typeof ServiceId>;
 
 export interface ServiceDefinition {
@@ -66,6 +66,25 @@ export const SERVICE_CATALOG: readonly ServiceDefinition[] = [
     ],
     builtIn: true,
     integration: false,
+  },
+  {
+    id: 'signin',
+    name: 'Sign-in',
+    description:
+      'Orchard as the OpenID Connect provider of the app: people sign in to it with their Orchard account (members of the project only). Each environment is a client of its own; ID tokens are ES256.',
+    env: [
+      { name: 'OIDC_ISSUER', description: 'the issuer (Orchard’s /oidc): what the ID token’s iss says' },
+      { name: 'OIDC_AUTHORIZATION_ENDPOINT', description: 'where the browser is sent to sign in' },
+      { name: 'OIDC_END_SESSION_ENDPOINT', description: 'where the browser is sent to sign out' },
+      { name: 'OIDC_TOKEN_ENDPOINT', description: 'the code exchange, reached from the app’s server' },
+      { name: 'OIDC_USERINFO_ENDPOINT', description: 'the person’s claims, reached from the app’s server' },
+      { name: 'OIDC_JWKS_URI', description: 'the keys the ID tokens are signed with' },
+      { name: 'OIDC_CLIENT_ID', description: 'the environment’s client id' },
+      { name: 'OIDC_CLIENT_SECRET', description: 'its secret (client_secret_basic)' },
+      { name: 'OIDC_REDIRECT_URI', description: 'the app’s callback: <app URL>auth/callback' },
+    ],
+    builtIn: false,
+    integration: true,
   },
 ];
 

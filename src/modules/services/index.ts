@@ -11,3 +11,4 @@ export { registerServiceJobs } from './jobs.ts';
 export type { OutgoingRaw, RelayOut } from './mail/receive-mail.ts';
 export { serviceRoutes } from './routes.ts';
 export { ServicesRuntime, type ServicesRuntimeOptions } from './services-runtime.ts';
+export { signInRoutes } from './sign-in/sign-in-routes.ts';

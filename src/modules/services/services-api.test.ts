@@ -71,7 +71,7 @@ describe('the catalog', () => {
     const res = await call('GET', '/api/services', members.viewer);
     expect(res.statusCode, res.body).toBe(200);
     const byId = Object.fromEntries(res.json().items.map((s: { id: string }) => [s.id, s]));
-    expect(Object.keys(byId).sort()).toEqual(['analytics', 'database', 'email', 'tracing']);
+    expect(Object.keys(byId).sort()).toEqual(['analytics', 'database', 'email', 'signin', 'tracing']);
     expect(byId.email.env.map((v: { name: string }) => v.name)).toEqual([
       'SMTP_URL',
       'SMTP_HOST',

@@ -11,6 +11,8 @@ import { checkCredential } from './credentials/service-credentials.ts';
 import type { ServicesDeps } from './deps.ts';
 import { type RelayOut, receiveMail } from './mail/receive-mail.ts';
 import { MailRelay } from './mail/smtp-relay.ts';
+import { sweepSignInModels } from './sign-in/provider-adapter.ts';
+import { SignInProvider } from './sign-in/sign-in-provider.ts';
 
 export interface ServicesRuntimeOptions {
   db: Db;
@@ -25,6 +27,12 @@ export interface ServicesRuntimeOptions {
   relayOut?: RelayOut;
   /** Whether this instance provisions databases (the deploy module's; default: no). */
   databasesAvailable?: () => boolean;
+  /** Orchard's origin as browsers reach it: the sign-in provider's issuer is `<origin>/oidc`. */
+  origin: () => string;
+  /** The port Orchard's HTTP server listens on: apps reach the sign-in back channel there. */
+  port: () => number;
+  /** An environment's app URL (the deploy module's), for its sign-in redirect URI. */
+  appUrl: (label: string) => string;
 }
 
 /**
@@ -35,7 +43,10 @@ export interface ServicesRuntimeOptions {
 export class ServicesRuntime {
   readonly relay: MailRelay;
   readonly pageViews: PageViewCounter;
+  readonly signIn: SignInProvider;
   readonly deps: ServicesDeps;
+  private signInSocket: string | undefined;
+  private sweeper: NodeJS.Timeout | undefined;
 
   constructor(private readonly o: ServicesRuntimeOptions) {
     const smtp = o.config.services.smtp;
@@ -75,6 +86,15 @@ export class ServicesRuntime {
       receive: (login, envelope, raw) =>
         receiveMail({ ...this.deps, relayOut: o.relayOut }, login, envelope, raw),
     });
+    this.signIn = new SignInProvider({
+      db: o.db,
+      clock: o.clock,
+      config: o.config,
+      logger: o.logger,
+      vault: o.vault,
+      origin: o.origin,
+      appUrl: o.appUrl,
+    });
     this.pageViews = new PageViewCounter({
       db: o.db,
       clock: o.clock,
@@ -83,8 +103,24 @@ export class ServicesRuntime {
     });
   }
 
-  /** Starts the SMTP relay when it is enabled. A relay that cannot listen leaves email unavailable, logged. */
+  /**
+   * Starts the SMTP relay when it is enabled, and the sign-in provider's back channel for
+   * sandboxed apps. Either failing leaves its service unavailable, logged.
+   */
   async listen(): Promise<void> {
+    try {
+      this.signInSocket = await this.signIn.listenBackChannel();
+    } catch (error) {
+      this.o.logger.error({ err: error }, 'services: the sign-in back channel could not listen');
+    }
+    // Sign-ins' expired codes, sessions and grants go (every process may sweep: a DELETE is idempotent).
+    this.sweeper ??= setInterval(
+      () =>
+        void sweepSignInModels(this.o.db, this.o.clock.now()).catch((error) =>
+          this.o.logger.warn({ err: error }, 'services: sweeping expired sign-in models failed'),
+        ),
+      10 * 60_000,
+    ).unref();
     if (!this.o.config.services.smtp.enabled) return;
     try {
       const address = await this.relay.listen();
@@ -96,10 +132,25 @@ export class ServicesRuntime {
 
   /** The deploy runtime's `servicesEnv`: what a starting app gets from its project's services. */
   readonly envFor = (env: StartingEnvironment): Promise<AppServicesEnv> =>
-    appServicesEnv({ ...this.deps, relay: () => this.relay.address() }, env);
+    appServicesEnv(
+      {
+        ...this.deps,
+        relay: () => this.relay.address(),
+        signIn: () => ({
+          issuer: this.signIn.issuer(),
+          socket: this.signInSocket,
+          port: this.o.port(),
+          appUrl: this.o.appUrl,
+        }),
+      },
+      env,
+    );
 
   async close(): Promise<void> {
+    clearInterval(this.sweeper);
+    this.sweeper = undefined;
     await this.pageViews.close();
     await this.relay.close();
+    await this.signIn.close();
   }
 }

@@ -12725,7 +12725,7 @@ export interface paths {
                         "application/json": {
                             items: {
                                 /** @enum {string} */
-                                id: "database" | "email" | "analytics" | "tracing";
+                                id: "database" | "email" | "analytics" | "tracing" | "signin";
                                 name: string;
                                 description: string;
                                 env: {
@@ -12777,7 +12777,7 @@ export interface paths {
                         "application/json": {
                             items: {
                                 /** @enum {string} */
-                                id: "database" | "email" | "analytics" | "tracing";
+                                id: "database" | "email" | "analytics" | "tracing" | "signin";
                                 name: string;
                                 description: string;
                                 env: {
@@ -12812,7 +12812,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         /** @enum {string} */
-                        id: "database" | "email" | "analytics" | "tracing";
+                        id: "database" | "email" | "analytics" | "tracing" | "signin";
                         relayProduction?: boolean;
                     };
                 };
@@ -12826,7 +12826,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             /** @enum {string} */
-                            id: "database" | "email" | "analytics" | "tracing";
+                            id: "database" | "email" | "analytics" | "tracing" | "signin";
                             name: string;
                             description: string;
                             env: {
@@ -12851,7 +12851,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             /** @enum {string} */
-                            id: "database" | "email" | "analytics" | "tracing";
+                            id: "database" | "email" | "analytics" | "tracing" | "signin";
                             name: string;
                             description: string;
                             env: {
@@ -12889,7 +12889,7 @@ export interface paths {
                 header?: never;
                 path: {
                     slug: string;
-                    id: "database" | "email" | "analytics" | "tracing";
+                    id: "database" | "email" | "analytics" | "tracing" | "signin";
                 };
                 cookie?: never;
             };
@@ -12903,7 +12903,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             /** @enum {string} */
-                            id: "database" | "email" | "analytics" | "tracing";
+                            id: "database" | "email" | "analytics" | "tracing" | "signin";
                             name: string;
                             description: string;
                             env: {
@@ -12930,7 +12930,7 @@ export interface paths {
                 header?: never;
                 path: {
                     slug: string;
-                    id: "database" | "email" | "analytics" | "tracing";
+                    id: "database" | "email" | "analytics" | "tracing" | "signin";
                 };
                 cookie?: never;
             };
@@ -12966,7 +12966,7 @@ export interface paths {
                 header?: never;
                 path: {
                     slug: string;
-                    id: "database" | "email" | "analytics" | "tracing";
+                    id: "database" | "email" | "analytics" | "tracing" | "signin";
                 };
                 cookie?: never;
             };
@@ -13221,6 +13221,42 @@ export interface paths {
                             html: string | null;
                         };
                     };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/app-sign-in/{uid}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description An app's sign-in with Orchard (the sign-in service): back to the app signed in (303), to /login first, or back with access_denied. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    uid: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
                 };
             };
         };

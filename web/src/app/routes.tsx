@@ -1,5 +1,6 @@
 import { type ComponentType, lazy } from 'react';
 import { AppAccessPage } from '../pages/app-access.tsx';
+import { AppSignInPage } from '../pages/app-sign-in.tsx';
 import { CommitPage } from '../pages/commit.tsx';
 import { CommitsPage } from '../pages/commits.tsx';
 import { ComparePage } from '../pages/compare.tsx';
@@ -85,6 +86,8 @@ export const routes: AppRoute[] = [
   { path: '/reset-password/:token', page: AccountLinkPage, access: 'public' },
   // A private environment sends browsers here to be let in (deploy/access/app-access-gate.ts).
   { path: '/app-access', page: AppAccessPage },
+  // An app's sign-in with Orchard comes back here after the login (services/sign-in/).
+  { path: '/app-sign-in/:uid', page: AppSignInPage },
   { path: '/', page: LandingPage, nav: 'Build' },
   { path: '/projects', page: ProjectsPage, nav: 'Projects' },
   { path: '/projects/:slug', page: ProjectPage },

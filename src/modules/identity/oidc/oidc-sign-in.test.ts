@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createTestApp, type TestApp } from '../../../../test/app.ts';
+import {
+  signInAtIssuer,
+  startTestIssuer,
+  type TestIssuer,
+} from '../../../../test/support/oidc-test-issuer.ts';
 import { ManualClock } from '../../../platform/clock.ts';
 import { withTransaction } from '../../../platform/db/pool.ts';
 import { scopesForRole } from '../authenticate.ts';
@@ -7,7 +12,6 @@ import { InjectBrowser, TEST_ORIGIN } from '../passkeys/passkey-browser.test-sup
 import { findUserById } from '../store.ts';
 import { resolveOidcUser } from './resolve-oidc-user.ts';
 import { syncInstanceRole } from './sync-instance-role.ts';
-import { signInAtIssuer, startTestIssuer, type TestIssuer } from './test-issuer.test-support.ts';
 
 /**
  * Single sign-on against a real OpenID provider (oidc-provider, in this process, over http on

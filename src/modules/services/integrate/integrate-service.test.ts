@@ -98,3 +98,22 @@ it('opens a merge request whose diff adds lib/mail.js and the README section, on
   );
   expect(audit.rows[0].n).toBe(2);
 });
+
+it('opens a merge request that adds the sign-in client and how to wire it', async () => {
+  expect((await api('POST', '/services', { id: 'signin' })).statusCode).toBe(201);
+  const started = await api('POST', '/services/signin/integrate');
+  expect(started.statusCode, started.body).toBe(202);
+  expect(started.json().branch).toBe('orchard/service-signin');
+  const op = await waitForOperation(t.res.db, started.json().operationId, {
+    timeoutMs: 60_000,
+    bus: t.res.bus,
+  });
+  expect(op.status, JSON.stringify(op.error)).toBe('succeeded');
+  const file = await api('GET', `/blob/${encodeURIComponent('orchard/service-signin')}/lib/sign-in.js`);
+  expect(file.body).toBe(
+    readFileSync(new URL('../../../../templates/services/signin/lib/sign-in.js', import.meta.url), 'utf8'),
+  );
+  const readme = await api('GET', `/blob/${encodeURIComponent('orchard/service-signin')}/README.md`);
+  expect(readme.body).toContain('## Sign-in with Orchard');
+  expect(readme.body).toContain("import { createSignIn } from './sign-in.js';");
+});

@@ -15,13 +15,21 @@ export interface Integration {
 
 /** The wiring of a service into a generated app (`templates/services/<id>/`); undefined when it needs none. */
 export function integrationOf(service: ServiceId): Integration | undefined {
-  if (service !== 'email') return undefined;
-  return {
-    files: { 'lib/mail.js': readFileSync(`${DIR}email/lib/mail.js`, 'utf8') },
-    readmeSection: readFileSync(`${DIR}email/README.md`, 'utf8'),
-    summary:
-      'Adds lib/mail.js (a dependency-free SMTP client reading SMTP_* and MAIL_FROM) and a usage note.',
-  };
+  if (service === 'email')
+    return {
+      files: { 'lib/mail.js': readFileSync(`${DIR}email/lib/mail.js`, 'utf8') },
+      readmeSection: readFileSync(`${DIR}email/README.md`, 'utf8'),
+      summary:
+        'Adds lib/mail.js (a dependency-free SMTP client reading SMTP_* and MAIL_FROM) and a usage note.',
+    };
+  if (service === 'signin')
+    return {
+      files: { 'lib/sign-in.js': readFileSync(`${DIR}signin/lib/sign-in.js`, 'utf8') },
+      readmeSection: readFileSync(`${DIR}signin/README.md`, 'utf8'),
+      summary:
+        'Adds lib/sign-in.js (a dependency-free OpenID Connect client for Orchard’s sign-in: /auth/login, /auth/callback, /auth/logout, user(req)) and how to wire it.',
+    };
+  return undefined;
 }
 
 /** README.md with the section at its end, unless its heading is there already. */
