@@ -60,7 +60,7 @@ let work: string;
 const setupFailures: string[] = [];
 
 /** The values that fill the routes' parameters, keyed by the path segment before the parameter. */
-const params: Record<string, string> = { projects: SLUG };
+const params: Record<string, string> = { projects: SLUG, 'app-sign-in': 'no-such-sign-in' };
 /** Query strings some pages need to show something (a file, a comparison). */
 const queries: Record<string, string> = {
   '/projects/:slug/code/blob': '?ref=main&path=README.md',

@@ -83,8 +83,8 @@ export async function supervisableEnvironments(db: Queryable, owner: string, now
 export interface AppRoute {
   status: string;
   port: number | null;
-  /** A live process holds its lease (none: its supervisor stopped or died, and nobody took over yet). */
-  leased: boolean;
+  /** Its supervisor's lease lapsed (it stopped or died) and nobody took over yet. */
+  lapsed: boolean;
   /** The supervising process's app relay (host:port), null when it has none or no lease. */
   relay: string | null;
 }
@@ -92,7 +92,8 @@ export interface AppRoute {
 /** The environment named by a host label, with the relay of the process holding its lease now. */
 export async function findAppRoute(db: Queryable, label: string, now: Date): Promise<AppRoute | undefined> {
   const { rows } = await db.query<AppRoute>(
-    `SELECT e.status, e.port, COALESCE(p.owner IS NOT NULL AND p.lease_expires_at >= $2, false) AS leased,
+    `SELECT e.status, e.port,
+       p.environment_id IS NOT NULL AND (p.owner IS NULL OR p.lease_expires_at < $2) AS lapsed,
        CASE WHEN p.owner IS NOT NULL AND p.lease_expires_at >= $2 THEN p.relay END AS relay
      FROM environments e LEFT JOIN app_processes p ON p.environment_id = e.id
      WHERE e.host_label = $1`,

@@ -202,7 +202,7 @@ export class DeployRuntime {
         if (!route) return { kind: 'unknown' };
         if (route.status !== 'running' || !route.port) return { kind: 'down', status: route.status };
         // Its process is gone: the port it had may be anything's now (another process takes over soon).
-        if (!route.leased) return { kind: 'down', status: 'waiting for a process to run it' };
+        if (route.lapsed) return { kind: 'down', status: 'waiting for a process to run it' };
         if (route.relay && route.relay !== this.relayAddress) {
           const { host, port } = parseHostPort(route.relay);
           return { kind: 'up', host, port, headers: { [RELAY_HEADER]: this.credential.value() } };

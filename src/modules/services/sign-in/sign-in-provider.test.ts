@@ -195,6 +195,12 @@ describe('sign-in service', () => {
     expect(login.searchParams.get('next')).toMatch(/^\/app-sign-in\/[\w-]+$/);
   });
 
+  it('sends a browser whose sign-in is not waiting (expired, another browser’s) to a page that says so', async () => {
+    const answer = await get(`${base}/api/app-sign-in/no-such-sign-in`, await sessionJar(owner));
+    expect(answer.status).toBe(302);
+    expect(answer.headers.get('location')).toBe('/app-sign-in/no-such-sign-in?expired=1');
+  });
+
   it('sends someone outside the project back to the app with access_denied and the reason', async () => {
     const flow = await start(await configuration());
     const back = await follow(flow.url, await sessionJar(outsider));

@@ -95,7 +95,7 @@ export class SignInProvider {
   async client(clientId: string): Promise<SignInClient | undefined> {
     if (!clientId || clientId.length > 200) return undefined;
     const row = await findCredentialByUsername(this.o.db, clientId);
-    if (!row || row.service_id !== 'signin') return undefined;
+    if (row?.service_id !== 'signin') return undefined;
     if (!(await findAttachment(this.o.db, row.project_id, 'signin'))) return undefined;
     return {
       clientId,

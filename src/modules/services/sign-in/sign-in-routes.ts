@@ -3,7 +3,6 @@ import type { InteractionResults } from 'oidc-provider';
 import { z } from 'zod';
 import type { Clock } from '../../../platform/clock.ts';
 import type { Db } from '../../../platform/db/pool.ts';
-import { ValidationError } from '../../../platform/errors.ts';
 import type { HttpApp } from '../../../platform/http/server.ts';
 import { authenticateSession, recordAudit, SESSION_COOKIE } from '../../identity/index.ts';
 import { currentProjectRole, findProjectById } from '../../projects/index.ts';
@@ -34,7 +33,7 @@ export function signInRoutes(deps: SignInRouteDeps) {
         schema: {
           tags,
           description:
-            "An app's sign-in with Orchard (the sign-in service): back to the app signed in (303), to /login first, or back with access_denied.",
+            "An app's sign-in with Orchard (the sign-in service): back to the app signed in (303), to /login first, back with access_denied, or (302) to its page saying it expired.",
           params: Params,
         },
       },
@@ -52,9 +51,9 @@ async function finish(
   const provider = await deps.signIn.provider();
   const details = await provider.interactionDetails(request.raw, reply.raw).catch(() => undefined);
   if (!details || details.uid !== request.params.uid) {
-    throw new ValidationError(
-      'This sign-in expired or was started in another browser: start it again from the app.',
-    );
+    // A browser in the middle of a sign-in: its page says what happened and what to do.
+    const page = `/app-sign-in/${encodeURIComponent(request.params.uid)}?expired=1`;
+    return reply.header('cache-control', 'no-store').redirect(page, 302);
   }
   const sessionId = request.cookies?.[SESSION_COOKIE];
   const actor = sessionId
