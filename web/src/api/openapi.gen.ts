@@ -13239,7 +13239,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description An app's sign-in with Orchard (the sign-in service): back to the app signed in (303), to /login first, or back with access_denied. */
+        /** @description An app's sign-in with Orchard (the sign-in service): back to the app signed in (303), to /login first, back with access_denied, or (302) to its page saying it expired. */
         get: {
             parameters: {
                 query?: never;
