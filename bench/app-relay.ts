@@ -1,4 +1,4 @@
-// npm run bench:app-relay [requests] — what the app relay adds when Orchard's proxy reaches an app
+// npm run bench:app-relay [seconds] — what the app relay adds when Orchard's proxy reaches an app
 // supervised on another machine: the same small page fetched through `createAppProxy` from 16
 // keep-alive clients, in alternating rounds straight to the app's port (Orchard on one machine, the
 // peer) and through an app relay (`startAppRelay`, the credential checked on every request). The
@@ -7,15 +7,16 @@
 import { fork, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { Agent, createServer, request } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
 import { createAppProxy, type Destination } from '../src/modules/deploy/serve/proxy.ts';
 import { RELAY_HEADER, relayCredential } from '../src/modules/deploy/serve/relay-credential.ts';
 import { fixedKeyRing } from '../src/modules/secrets/index.ts';
 import { createLogger } from '../src/platform/log.ts';
+import { load } from './support/load.ts';
 
-const REQUESTS = Number(process.argv[2] ?? 20_000);
+const SECONDS = Number(process.argv[2] ?? 5);
 const CONCURRENCY = 16;
 const ROUNDS = 3;
 const logger = createLogger({ level: 'silent' });
@@ -69,48 +70,15 @@ async function round(mode: Mode) {
   });
   await new Promise<void>((resolve) => front.listen(0, '127.0.0.1', resolve));
   const port = (front.address() as AddressInfo).port;
-  const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
-  const latencies: number[] = [];
-  let sent = 0;
-  const one = () =>
-    new Promise<void>((resolve, reject) => {
-      const t0 = performance.now();
-      const req = request(
-        {
-          host: '127.0.0.1',
-          port,
-          path: `/page-${sent % 50}`,
-          agent,
-          headers: { host: 'staging--shop.localhost' },
-        },
-        (res) => {
-          if (res.statusCode !== 200) reject(new Error(`${mode}: HTTP ${res.statusCode}`));
-          res.resume();
-          res.on('end', () => {
-            latencies.push(performance.now() - t0);
-            resolve();
-          });
-        },
-      );
-      req.on('error', reject);
-      req.end();
-    });
-  const t0 = performance.now();
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (sent < REQUESTS) {
-        sent++;
-        await one();
-      }
-    }),
-  );
-  const seconds = (performance.now() - t0) / 1000;
-  agent.destroy();
+  const result = await load(`http://127.0.0.1:${port}/page`, {
+    concurrency: CONCURRENCY,
+    seconds: SECONDS,
+    headers: { host: 'staging--shop.localhost' },
+  });
   proxy.close();
   await new Promise((resolve) => front.close(resolve));
-  latencies.sort((a, b) => a - b);
-  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!;
-  return { rps: REQUESTS / seconds, p50: at(0.5), p99: at(0.99) };
+  if (result.errors) throw new Error(`${mode}: ${result.errors} requests failed`);
+  return result;
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;

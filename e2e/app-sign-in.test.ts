@@ -2,12 +2,11 @@ import { readFileSync } from 'node:fs';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../test/db.ts';
-import { commitFiles, gitOk, localRepo } from '../test/git.ts';
-import { until } from '../test/support/until.ts';
 import { ADMIN, signInAdmin } from './support/api-session.ts';
 import { launchBrowser, watchPageErrors } from './support/browser.ts';
 import { ensureWebBuilt } from './support/build-web.ts';
 import { type OrchardApi, setupAdmin } from './support/code-review-fixtures.ts';
+import { deployFiles } from './support/deploy-files.ts';
 import { type RunningOrchard, startOrchard } from './support/start-orchard.ts';
 import { expectVisible, waitForPath } from './support/wait.ts';
 
@@ -53,22 +52,7 @@ beforeAll(async () => {
   await api.call('PUT', `/api/projects/${SLUG}/members/${MEMBER.username}`, { role: 'viewer' });
   await api.call('POST', `/api/projects/${SLUG}/services`, { id: 'signin' });
 
-  const work = await localRepo();
-  await commitFiles(work, APP_FILES, 'An app whose people sign in with Orchard');
-  const remote = new URL(`${orchard.url}/git/${SLUG}.git`);
-  remote.username = 'git';
-  remote.password = api.token;
-  await gitOk(['push', '-q', remote.toString(), 'main'], work);
-  const { operationId } = await api.call<{ operationId: string }>('POST', `/api/projects/${SLUG}/deploy`, {
-    env: 'staging',
-    ref: 'main',
-  });
-  await until(
-    async () =>
-      (await api.call<{ status: string }>('GET', `/api/operations/${operationId}`)).status === 'succeeded',
-    120_000,
-    'the deploy',
-  );
+  await deployFiles(orchard.url, api, SLUG, APP_FILES, 'An app whose people sign in with Orchard');
   appUrl = `http://staging--${SLUG}.localhost:${new URL(orchard.url).port}`;
 }, 240_000);
 

@@ -6,12 +6,11 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { MAIL_TEST_APP } from '../src/modules/services/mail/mail-test-app.test-support.ts';
 import { createTestDatabase, type TestDatabase } from '../test/db.ts';
-import { commitFiles, gitOk, localRepo } from '../test/git.ts';
-import { until } from '../test/support/until.ts';
 import { ADMIN, signInAdmin } from './support/api-session.ts';
 import { launchBrowser, watchPageErrors } from './support/browser.ts';
 import { ensureWebBuilt } from './support/build-web.ts';
 import { type OrchardApi, setupAdmin } from './support/code-review-fixtures.ts';
+import { deployFiles } from './support/deploy-files.ts';
 import { type RunningOrchard, startOrchard } from './support/start-orchard.ts';
 import { expectVisible, waitForPath } from './support/wait.ts';
 
@@ -94,22 +93,7 @@ test('attach Email, deploy, send: the message shows in the mailbox, live, its HT
   await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'services.png'), fullPage: true });
 
   // The app, deployed after the attach: it gets SMTP_* at its start.
-  const work = await localRepo();
-  await commitFiles(work, MAIL_TEST_APP, 'An app that sends mail');
-  const remote = new URL(`${orchard.url}/git/${SLUG}.git`);
-  remote.username = 'git';
-  remote.password = api.token;
-  await gitOk(['push', '-q', remote.toString(), 'main'], work);
-  const { operationId } = await api.call<{ operationId: string }>('POST', `/api/projects/${SLUG}/deploy`, {
-    env: 'staging',
-    ref: 'main',
-  });
-  await until(
-    async () =>
-      (await api.call<{ status: string }>('GET', `/api/operations/${operationId}`)).status === 'succeeded',
-    120_000,
-    'the deploy',
-  );
+  await deployFiles(orchard.url, api, SLUG, MAIL_TEST_APP, 'An app that sends mail');
   const sent = await app('/send?to=ada%40example.com&subject=Welcome%20to%20Mail');
   expect(sent.status, sent.body).toBe(200);
 

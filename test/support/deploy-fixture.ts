@@ -116,5 +116,31 @@ export function appRequest(port: number, host: string, path = '/', agent?: Agent
   });
 }
 
+/** A JSON request to a deployed app through Orchard's proxy. */
+export function appJson(port: number, host: string, method: string, url: string, body?: unknown) {
+  return new Promise<{ status: number; json: unknown }>((resolve, reject) => {
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        path: url,
+        method,
+        headers: { host, ...(payload ? { 'content-type': 'application/json' } : {}) },
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (text += c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, json: text ? JSON.parse(text) : undefined }),
+        );
+      },
+    );
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
 /** Environment rows written directly, for tests that need an environment without deploying one. */
 export { ensureEnvironment, recordObserved } from '../../src/modules/deploy/environment-store.ts';

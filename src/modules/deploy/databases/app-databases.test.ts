@@ -1,11 +1,15 @@
 import { readdir } from 'node:fs/promises';
-import { request } from 'node:http';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { findLeak } from '../../../../test/secret-leaks.ts';
-import { appRequest, type DeployFixture, deployFixture } from '../../../../test/support/deploy-fixture.ts';
+import {
+  appJson,
+  appRequest,
+  type DeployFixture,
+  deployFixture,
+} from '../../../../test/support/deploy-fixture.ts';
 import { until } from '../../../../test/support/until.ts';
 import { withDatabase } from '../../../platform/db/pool.ts';
 import { SYSTEM_ACTOR } from '../../../platform/http/actor.ts';
@@ -54,32 +58,6 @@ async function existsOnServer(name: string) {
     [name],
   );
   return row!;
-}
-
-/** A JSON request to a deployed app through Orchard's proxy. */
-function appJson(port: number, host: string, method: string, url: string, body?: unknown) {
-  return new Promise<{ status: number; json: unknown }>((resolve, reject) => {
-    const payload = body === undefined ? undefined : JSON.stringify(body);
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port,
-        path: url,
-        method,
-        headers: { host, ...(payload ? { 'content-type': 'application/json' } : {}) },
-      },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => (text += c));
-        res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, json: text ? JSON.parse(text) : undefined }),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end(payload);
-  });
 }
 
 describe('databases for apps', () => {

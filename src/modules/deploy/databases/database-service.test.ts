@@ -1,8 +1,7 @@
-import { request } from 'node:http';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { type DeployFixture, deployFixture } from '../../../../test/support/deploy-fixture.ts';
+import { appJson, type DeployFixture, deployFixture } from '../../../../test/support/deploy-fixture.ts';
 import { until } from '../../../../test/support/until.ts';
 import { withDatabase } from '../../../platform/db/pool.ts';
 import { SYSTEM_ACTOR } from '../../../platform/http/actor.ts';
@@ -49,32 +48,6 @@ const app = {
 ];
 `,
 };
-
-/** A JSON request to a deployed app through Orchard's proxy. */
-function appJson(port: number, host: string, method: string, url: string, body?: unknown) {
-  return new Promise<{ status: number; json: unknown }>((resolve, reject) => {
-    const payload = body === undefined ? undefined : JSON.stringify(body);
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port,
-        path: url,
-        method,
-        headers: { host, ...(payload ? { 'content-type': 'application/json' } : {}) },
-      },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => (text += c));
-        res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, json: text ? JSON.parse(text) : undefined }),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
 
 /** Rows of the app's `projects` table, read on the apps' server in its own database. */
 async function projectNames(database: string) {
