@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import { z } from 'zod';
+import { parseHostPort } from './platform/net/host-port.ts';
 
 /**
  * The one configuration schema. It is read once at boot from (lowest to highest precedence):
@@ -15,10 +16,7 @@ const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '[::]']);
 const hostPort = z
   .string()
   .regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'must be host:port, such as 0.0.0.0:7400')
-  .transform((value) => {
-    const at = value.lastIndexOf(':');
-    return { host: value.slice(0, at).replace(/^\[(.*)\]$/, '$1'), port: Number(value.slice(at + 1)) };
-  })
+  .transform(parseHostPort)
   .refine((a) => a.port <= 65535, 'the port must be at most 65535');
 const nonNegativeInt = z.coerce.number().int().min(0);
 const bool = z.preprocess((v) => {

@@ -29,8 +29,8 @@ import {
   listAppDatabases,
   sealedPassword,
 } from './app-database-store.ts';
+import { closeDroppingDatabases } from './app-databases.test-support.ts';
 import { backUpAppDatabase } from './back-up-app-database.ts';
-import { dropAppDatabase } from './drop-app-database.ts';
 import { findAppDatabase } from './find-app-database.ts';
 
 const adminUrl = inject('pgAdminUrl');
@@ -77,19 +77,8 @@ describe('databases for apps', () => {
   beforeAll(async () => {
     f = await deployFixture({ 'appDatabases.serverUrl': adminUrl, 'appDatabases.keepBackups': 2 });
   });
-  afterAll(async () => {
-    // Staging's and production's databases are never dropped by Orchard: this test drops its own.
-    if (!f) return;
-    await f.t.res.deploy.stop();
-    const { rows } = await f.t.res.db.query<AppDatabaseRow>(
-      `SELECT * FROM app_databases WHERE status <> 'dropped'`,
-    );
-    for (const row of rows)
-      await dropAppDatabase(f.t.res.deploy.deps, f.t.res.deploy.deps.appDatabases!, row).catch(
-        () => undefined,
-      );
-    await f.close();
-  });
+  // Staging's and production's databases are never dropped by Orchard: the test drops its own.
+  afterAll(async () => closeDroppingDatabases(f));
 
   it('gives a preview of a crud app a database of its own on deploy, and the app stores its rows there', async () => {
     const sha = await f.push('c1', { branch: 'feat/db', extra: crudApp });

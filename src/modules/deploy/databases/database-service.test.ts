@@ -12,7 +12,7 @@ import { deployRef } from '../releases/deploy-ref.ts';
 import { AppLog } from '../serve/app-log.ts';
 import { noServerReason } from './app-database-server.ts';
 import { type AppDatabaseRow, findLiveAppDatabase } from './app-database-store.ts';
-import { dropAppDatabase } from './drop-app-database.ts';
+import { closeDroppingDatabases } from './app-databases.test-support.ts';
 import { databaseCauses, launchAppDatabase } from './launch-app-database.ts';
 
 describe('databaseCauses: whether a start gets its database, and why', () => {
@@ -97,19 +97,8 @@ describe('the database service', () => {
   beforeAll(async () => {
     f = await deployFixture({ 'appDatabases.serverUrl': adminUrl }, { slug: 'svcdb' });
   });
-  afterAll(async () => {
-    if (!f) return;
-    await f.t.res.deploy.stop();
-    // Staging's databases are never dropped by Orchard: this test drops its own.
-    const { rows } = await f.t.res.db.query<AppDatabaseRow>(
-      `SELECT * FROM app_databases WHERE status <> 'dropped'`,
-    );
-    for (const row of rows)
-      await dropAppDatabase(f.t.res.deploy.deps, f.t.res.deploy.deps.appDatabases!, row).catch(
-        () => undefined,
-      );
-    await f.close();
-  });
+  // Staging's and production's databases are never dropped by Orchard: the test drops its own.
+  afterAll(async () => closeDroppingDatabases(f));
 
   it('is offered where Orchard has a server for apps’ databases', async () => {
     const res = await call('GET', '/api/services');

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appRequest, type DeployFixture, deployFixture } from '../../../../test/support/deploy-fixture.ts';
 import { until } from '../../../../test/support/until.ts';
 import { SYSTEM_ACTOR } from '../../../platform/http/actor.ts';
+import { parseHostPort } from '../../../platform/net/host-port.ts';
 import { findEnvironmentByName } from '../environment-store.ts';
 import { deployRef } from '../releases/deploy-ref.ts';
 import { RELAY_HEADER, relayCredential } from './relay-credential.ts';
@@ -23,19 +24,16 @@ const frontHost = () => `staging--${f.slug}.localhost:${frontPort}`;
 
 /** A request straight to the relay (as anything on the cluster network could send one). */
 function relayRequest(headers: Record<string, string>, path = '/') {
-  const at = relay.lastIndexOf(':');
+  const { host, port } = parseHostPort(relay);
   return new Promise<{ status: number; body: string; type: string }>((resolve, reject) => {
-    const req = request(
-      { host: relay.slice(0, at), port: Number(relay.slice(at + 1)), path, headers },
-      (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => (body += c));
-        res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, body, type: String(res.headers['content-type']) }),
-        );
-      },
-    );
+    const req = request({ host, port, path, headers }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, body, type: String(res.headers['content-type']) }),
+      );
+    });
     req.on('error', reject);
     req.end();
   });
@@ -147,7 +145,7 @@ describe('app relay', () => {
     });
     expect((await relayRequest({ host, [RELAY_HEADER]: other.value() })).status).toBe(403);
     // Websockets too.
-    const socket = connect(Number(relay.split(':')[1]), '127.0.0.1');
+    const socket = connect(parseHostPort(relay).port, '127.0.0.1');
     let answer = '';
     socket.setEncoding('utf8');
     socket.on('data', (c: string) => (answer += c));

@@ -5,6 +5,7 @@ import type { Clock } from '../../../platform/clock.ts';
 import type { Db } from '../../../platform/db/pool.ts';
 import type { EventBus, Subscription } from '../../../platform/events/index.ts';
 import type { Logger } from '../../../platform/log.ts';
+import { formatHostPort, parseHostPort } from '../../../platform/net/host-port.ts';
 import type { Isolation } from '../../../platform/sandbox/index.ts';
 import type { Tracing } from '../../../platform/tracing.ts';
 import { TtlCache } from '../../../platform/ttl-cache.ts';
@@ -211,14 +212,6 @@ export class DeployRuntime {
       }),
     );
   }
-}
-
-const formatHostPort = (a: { host: string; port: number }) =>
-  a.host.includes(':') ? `[${a.host}]:${a.port}` : `${a.host}:${a.port}`;
-
-function parseHostPort(value: string): { host: string; port: number } {
-  const at = value.lastIndexOf(':');
-  return { host: value.slice(0, at).replace(/^\[(.*)\]$/, '$1'), port: Number(value.slice(at + 1)) };
 }
 
 export function createDeployRuntime(options: DeployRuntimeOptions): DeployRuntime {

@@ -1,9 +1,8 @@
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import type { Logger } from '../../../platform/log.ts';
+import { sharedSocketPath, shareSocket } from '../../../platform/net/shared-socket.ts';
 
 /** Who a connection authenticated as: the environment its login belongs to. */
 export interface RelayLogin {
@@ -69,17 +68,14 @@ export class MailRelay {
         return listenTcp(tcp, this.o.host, 0);
       },
     );
-    // A short path under the system's temporary directory: socket paths are limited to ~100 bytes.
-    this.dir = await mkdtemp(path.join(os.tmpdir(), 'orchard-smtp-'));
-    await chmod(this.dir, 0o755);
-    const socket = path.join(this.dir, 'smtp.sock');
+    const { dir, socket } = await sharedSocketPath('smtp', 'smtp.sock');
+    this.dir = dir;
     const unix = this.server();
     await new Promise<void>((resolve, reject) => {
       unix.server.once('error', reject);
       unix.listen(socket, () => resolve());
     });
-    // Sandboxed apps run as other users: they must be able to connect (the login is the check).
-    await chmod(socket, 0o666);
+    await shareSocket(socket);
     this.bound = { host: this.o.host, port, socket };
     return this.bound;
   }

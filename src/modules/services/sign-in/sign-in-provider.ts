@@ -1,17 +1,22 @@
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import os from 'node:os';
 import path from 'node:path';
 import type { AdapterPayload, Configuration, KoaContextWithOIDC, default as Provider } from 'oidc-provider';
 import type { Config } from '../../../config.ts';
 import type { Clock } from '../../../platform/clock.ts';
 import type { Db } from '../../../platform/db/pool.ts';
 import type { Logger } from '../../../platform/log.ts';
+import { sharedSocketPath, shareSocket } from '../../../platform/net/shared-socket.ts';
 import { findUserById } from '../../identity/index.ts';
 import { currentProjectRole, findProjectById } from '../../projects/index.ts';
 import type { Vault } from '../../secrets/index.ts';
 import { findAttachment } from '../attachment-store.ts';
-import { credentialAad, findCredentialByUsername, sealedSecret } from '../credentials/credential-store.ts';
+import {
+  type CredentialRow,
+  credentialAad,
+  findCredentialByUsername,
+  sealedSecret,
+} from '../credentials/credential-store.ts';
 import { providerAdapter } from './provider-adapter.ts';
 import { cookieKeys, signingJwks } from './provider-keys.ts';
 import { escapeHtml, providerPage } from './provider-pages.ts';
@@ -93,16 +98,22 @@ export class SignInProvider {
 
   /** The app client `clientId` names, when its environment still has the sign-in service attached. */
   async client(clientId: string): Promise<SignInClient | undefined> {
+    return (await this.lookup(clientId))?.client;
+  }
+
+  /** The client with its credential row (the sealed secret), read once. */
+  private async lookup(clientId: string): Promise<{ client: SignInClient; row: CredentialRow } | undefined> {
     if (!clientId || clientId.length > 200) return undefined;
     const row = await findCredentialByUsername(this.o.db, clientId);
     if (row?.service_id !== 'signin') return undefined;
     if (!(await findAttachment(this.o.db, row.project_id, 'signin'))) return undefined;
-    return {
+    const client = {
       clientId,
       environmentId: row.environment_id,
       projectId: row.project_id,
       label: clientLabel(row.username),
     };
+    return { client, row };
   }
 
   /**
@@ -124,9 +135,8 @@ export class SignInProvider {
    */
   async listenBackChannel(): Promise<string> {
     if (this.socketServer && this.socketDir) return path.join(this.socketDir, 'oidc.sock');
-    this.socketDir = await mkdtemp(path.join(os.tmpdir(), 'orchard-oidc-'));
-    await chmod(this.socketDir, 0o755);
-    const socket = path.join(this.socketDir, 'oidc.sock');
+    const { dir, socket } = await sharedSocketPath('oidc', 'oidc.sock');
+    this.socketDir = dir;
     const server = createServer((req, res) => {
       const pathname = (req.url ?? '').split('?', 1)[0]!;
       const inner = pathname.startsWith(`${ISSUER_PATH}/`) ? pathname.slice(ISSUER_PATH.length) : '';
@@ -142,8 +152,7 @@ export class SignInProvider {
       server.once('error', reject);
       server.listen(socket, () => resolve());
     });
-    // Sandboxed apps run as other users: they must be able to connect (the client secret is the check).
-    await chmod(socket, 0o666);
+    await shareSocket(socket);
     this.socketServer = server;
     return socket;
   }
@@ -256,9 +265,9 @@ export class SignInProvider {
 
   /** oidc-provider's view of an app's client (`Client` model). */
   private async clientMetadata(clientId: string): Promise<AdapterPayload | undefined> {
-    const client = await this.client(clientId);
-    if (!client) return undefined;
-    const row = (await findCredentialByUsername(this.o.db, clientId))!;
+    const found = await this.lookup(clientId);
+    if (!found) return undefined;
+    const { client, row } = found;
     const secret = this.o.vault.open(sealedSecret(row), credentialAad(row.id));
     const app = this.o.appUrl(client.label);
     return {
