@@ -622,9 +622,9 @@ function alertListeners(res: AppResources): AlertListener[] {
 }
 
 /** Scheduled backups (`backup.intervalHours`; none when 0): every process with workers ticks, one per slot. */
-export function startBackups(res: AppResources): { stop(): void } {
+export function startBackups(res: AppResources): { stop(): Promise<void> } {
   const { intervalHours } = res.config.backup;
-  if (!intervalHours) return { stop: () => undefined };
+  if (!intervalHours) return { stop: async () => undefined };
   return startBackupSchedule(res, { intervalHours, dir: backupDir(res.config) });
 }
 
@@ -903,11 +903,14 @@ export async function startOrchard(
       http,
       database,
       async close() {
-        scheduler?.stop();
-        alerts?.stop();
-        backups?.stop();
-        pruner?.stop();
-        partitions?.stop();
+        // Their ticks under way end before the pool they use closes.
+        await Promise.all([
+          scheduler?.stop(),
+          alerts?.stop(),
+          backups?.stop(),
+          pruner?.stop(),
+          partitions?.stop(),
+        ]);
         await workers?.stop();
         await res.deploy.stop();
         await res.browsers.close();

@@ -99,11 +99,14 @@ export function registerWorker(program: Command) {
         `Orchard worker ${pool.id} is running (queues ${queues}, concurrency ${config.workers.concurrency})\n`,
       );
       onShutdown(async () => {
-        scheduler.stop();
-        alerts.stop();
-        backups.stop();
-        pruner.stop();
-        partitions.stop();
+        // Their ticks under way end before the pool they use closes.
+        await Promise.all([
+          scheduler.stop(),
+          alerts.stop(),
+          backups.stop(),
+          pruner.stop(),
+          partitions.stop(),
+        ]);
         await pool.stop();
         await res.deploy.stop();
         await res.services.close();

@@ -15,20 +15,26 @@ export interface TickerOptions {
 /**
  * Runs `tick` every `intervalMs` in the background until stopped: never two at once (a tick still
  * running when the next is due makes that one skip), a failure logged and retried at the next tick,
- * and the timers never keep the process alive.
+ * and the timers never keep the process alive. `stop()` settles once a tick under way has ended.
  */
-export function startTicker(tick: () => Promise<void>, o: TickerOptions): { stop(): void } {
-  let running = false;
-  const run = async () => {
-    if (running) return;
-    running = true;
-    try {
-      await tick();
-    } catch (error) {
-      o.logger[o.level ?? 'warn']({ err: error }, o.failure);
-    } finally {
-      running = false;
-    }
+/** A background ticker: stopping waits for the tick under way. */
+export interface Ticker {
+  stop(): Promise<void>;
+}
+
+export function startTicker(tick: () => Promise<void>, o: TickerOptions): Ticker {
+  let running: Promise<void> | undefined;
+  const run = () => {
+    running ??= (async () => {
+      try {
+        await tick();
+      } catch (error) {
+        o.logger[o.level ?? 'warn']({ err: error }, o.failure);
+      } finally {
+        running = undefined;
+      }
+    })();
+    return running;
   };
   let interval: NodeJS.Timeout | undefined;
   const first = setTimeout(() => {
@@ -38,9 +44,11 @@ export function startTicker(tick: () => Promise<void>, o: TickerOptions): { stop
   }, o.firstDelayMs ?? o.intervalMs);
   first.unref();
   return {
-    stop: () => {
+    stop: async () => {
       clearTimeout(first);
       clearInterval(interval);
+      // A tick under way finishes before the caller goes on to close what it uses (the pool).
+      await running;
     },
   };
 }

@@ -54,7 +54,7 @@ export async function startScheduledBackup(
 export function startBackupSchedule(
   deps: ScheduleDeps,
   options: { intervalHours: number; dir: string },
-): { stop(): void } {
+): { stop(): Promise<void> } {
   return startTicker(() => startScheduledBackup(deps, options).then(() => undefined), {
     intervalMs: TICK_MS,
     logger: deps.logger,

@@ -57,7 +57,7 @@ export async function pruneOperations(db: Queryable, clock: Clock, options: Prun
 export function startOperationPruner(
   res: { db: Queryable; clock: Clock; logger: Logger; metrics: Metrics },
   options: PruneOptions & { intervalMs?: number },
-): { stop(): void } {
+): { stop(): Promise<void> } {
   const pruned = res.metrics.counter(
     'orchard_operations_pruned_total',
     'Finished operations deleted by the retention sweep (with their steps and events)',

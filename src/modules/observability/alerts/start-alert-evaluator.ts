@@ -15,7 +15,7 @@ import { anyAlertRuleDue, dueBefore } from './alert-store.ts';
 export function startAlertEvaluator(
   deps: { db: Db; clock: Clock; logger: Logger; registry: Registry },
   options: { intervalMs: number },
-): { stop(): void } {
+): { stop(): Promise<void> } {
   return startTicker(
     async () => {
       const now = deps.clock.now();

@@ -64,7 +64,7 @@ export async function maintainPartitions(
 export function startPartitionMaintenance(
   deps: { db: Db; clock: Clock; logger: Logger },
   options: PartitionOptions & { intervalMs?: number },
-): { stop(): void } {
+): { stop(): Promise<void> } {
   return startTicker(
     async () => {
       const report = await maintainPartitions(deps, options);

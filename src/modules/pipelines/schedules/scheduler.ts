@@ -61,7 +61,7 @@ async function creatorOf(db: Queryable, schedule: ScheduleRow): Promise<Actor> {
 export function startPipelineScheduler(
   res: PipelineDeps,
   options: { intervalMs?: number } = {},
-): { stop(): void } {
+): { stop(): Promise<void> } {
   return startTicker(
     async () => {
       await runDueSchedules(res);
