@@ -9,6 +9,7 @@ export default defineConfig({
       'test/**/*.test.ts',
       'e2e/**/*.test.ts',
       'templates/**/*.test.ts',
+      'corpus/**/*.test.ts',
     ],
     exclude: ['**/node_modules/**', '**/dist/**', 'templates/**/files/**'],
     globalSetup: ['test/global-setup.ts'],

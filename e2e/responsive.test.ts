@@ -194,6 +194,13 @@ async function createData() {
     template: 'crud-app',
   });
   params.blueprints = blueprint.id;
+  // A turn of its chat with the Architect opens its conversation (the Conversations pages).
+  const turn = await api.call<{ blueprint: { conversationId: string } }>(
+    'POST',
+    `/api/blueprints/${blueprint.id}/messages`,
+    { content: 'add entity Discount with code:text!, note:longtext', mode: 'rules' },
+  );
+  params.conversations = turn.blueprint.conversationId;
 
   // An agent session against the mock LLM: one file written, then done.
   mock.setScenario([

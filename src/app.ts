@@ -135,6 +135,7 @@ import {
   signInRoutes,
 } from './modules/services/index.ts';
 import {
+  classifyIssuesOnReviewEvent,
   designReferenceRoutes,
   projectOverviews,
   registerStudioJobs,
@@ -149,6 +150,13 @@ import {
   probeDatabase,
   systemRoutes,
 } from './modules/system/index.ts';
+import {
+  registerWorkflowJobs,
+  startWorkflowScheduler,
+  type WorkflowDeps,
+  workflowRoutes,
+  workflowsOnPush,
+} from './modules/workflows/index.ts';
 import { type BlobStore, FsBlobStore } from './platform/blobs/index.ts';
 import { type Clock, systemClock } from './platform/clock.ts';
 import { startEmbeddedPostgres } from './platform/db/embedded-postgres.ts';
@@ -387,6 +395,8 @@ export async function createResources(
     onBuildOutcome: (tx, outcome) => notifyBuildOutcome(res, tx, outcome),
   });
   registerAgentJobs(res.registry, agentDeps(res));
+  // Workflow files (`.orchard/workflows/*.yml`): their steps call the modules above.
+  registerWorkflowJobs(res.registry, workflowDeps(res));
   // A service's integration is delivered as an agent's branch is: the same push and review listeners.
   registerServiceJobs(res.registry, { ...res, ...changeListeners(res) });
   registerAlertJobs(
@@ -550,11 +560,15 @@ function changeListeners(res: AppResources) {
     previewsOnReviewEvent(res),
     // After the preview's deploy has started (listeners run in order): the robot checks it.
     verifyMergeRequestsOnReview(res),
+    // Issues are classified (new feature, change, bug fix, chore) as they are opened or edited.
+    classifyIssuesOnReviewEvent(res),
   );
   const onPush: PushListener[] = [
     reviewsOnPush(res, onEvent),
     pipelinesOnPush(withCommitPassed(res, onEvent)),
     webhooksOnPush(res),
+    // The default branch's workflow files: their `on: schedule`.
+    workflowsOnPush(res),
   ];
   onEvent.push(agentsOnReviewEvent(agentDepsWith(res, { onEvent, onPush })));
   return { onEvent, onPush };
@@ -573,9 +587,18 @@ function withCommitPassed(res: AppResources, onEvent: readonly ReviewListener[])
   };
 }
 
-/** The pipeline schedule's tick, whose pipelines' checks reach the review listeners too. */
+/** What workflow steps call: pipelines (their checks reach the review listeners), agents, deploys, the robot. */
+function workflowDeps(res: AppResources): WorkflowDeps {
+  return { ...withCommitPassed(res, changeListeners(res).onEvent), agents: agentDeps(res) };
+}
+
+/** The pipeline and workflow schedules' ticks (pipelines' checks reach the review listeners too). */
 export function startScheduler(res: AppResources) {
-  return startPipelineScheduler({ ...res, onEvent: changeListeners(res).onEvent });
+  const tickers = [
+    startPipelineScheduler({ ...res, onEvent: changeListeners(res).onEvent }),
+    startWorkflowScheduler(workflowDeps(res)),
+  ];
+  return { stop: async () => void (await Promise.all(tickers.map((t) => t.stop()))) };
 }
 
 /** Tells of an error never seen before: in an environment, its project's developers; in Orchard, the admins. */
@@ -785,6 +808,7 @@ export async function createHttp(res: AppResources, options: HttpOptions = {}): 
         ),
       ),
       pipelineRoutes({ ...res, onEvent }),
+      workflowRoutes(workflowDeps(res)),
       webhookRoutes(res),
       notificationRoutes(res),
       operationsRoutes(res),

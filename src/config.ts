@@ -255,6 +255,18 @@ export const Config = z.object({
       previewTtlHours: positiveInt.default(72),
       healthTimeoutMs: positiveInt.default(30_000),
       drainTimeoutMs: positiveInt.default(10_000),
+      /**
+       * An app with no request for this long sleeps: its process stops (freeing its memory and
+       * database connections) and the next request starts it again, waiting the start out. Per kind
+       * of environment; 0 keeps it running.
+       */
+      sleepAfterIdleMs: z
+        .object({
+          preview: nonNegativeInt.default(15 * 60_000),
+          staging: nonNegativeInt.default(15 * 60_000),
+          production: nonNegativeInt.default(0),
+        })
+        .prefault({}),
       /** Apps answer at `<env>--<slug>.<domain>`. */
       domain: z
         .string()
@@ -498,6 +510,9 @@ export const ENV_KEYS: Record<string, string> = {
   ORCHARD_DEPLOY_PREVIEW_TTL_HOURS: 'deploy.previewTtlHours',
   ORCHARD_DEPLOY_HEALTH_TIMEOUT_MS: 'deploy.healthTimeoutMs',
   ORCHARD_DEPLOY_DRAIN_TIMEOUT_MS: 'deploy.drainTimeoutMs',
+  ORCHARD_DEPLOY_PREVIEW_SLEEP_MS: 'deploy.sleepAfterIdleMs.preview',
+  ORCHARD_DEPLOY_STAGING_SLEEP_MS: 'deploy.sleepAfterIdleMs.staging',
+  ORCHARD_DEPLOY_PRODUCTION_SLEEP_MS: 'deploy.sleepAfterIdleMs.production',
   ORCHARD_DEPLOY_DOMAIN: 'deploy.domain',
   ORCHARD_DEPLOY_PRIVATE_BY_DEFAULT: 'deploy.privateByDefault',
   ORCHARD_DEPLOY_IMAGE: 'deploy.image',

@@ -10,6 +10,9 @@ import {
 } from '../src/modules/identity/passkeys/passkey-browser.test-support.ts';
 import { SoftAuthenticator } from '../src/modules/identity/passkeys/soft-authenticator.test-support.ts';
 import { agentProjects } from '../src/modules/projects/index.ts';
+import { insertFeature } from '../src/modules/studio/feature-store.ts';
+import { personClassification } from '../src/modules/studio/sdlc/sdlc-kinds.ts';
+import { requestApproval } from '../src/modules/workflows/approvals/approval-store.ts';
 import type { RouteEntry } from '../src/platform/http/server.ts';
 import { bearer, createTestApp, type TestApp } from './app.ts';
 import { commitFiles, createProjectAs, gitOk, localRepo } from './git.ts';
@@ -202,6 +205,8 @@ beforeAll(async () => {
     {
       'README.md': 'atomic\n',
       '.orchard/pipeline.yml': 'jobs:\n  test:\n    steps:\n      - name: ok\n        run: echo ok\n',
+      '.orchard/workflows/gate.yml':
+        'steps:\n  gate:\n    kind: approval\n    with:\n      title: Ship it?\n      role: developer\n',
     },
     'initial',
   );
@@ -291,6 +296,17 @@ beforeAll(async () => {
   ids.conversation = (await ok({ method: 'POST', url: '/api/conversations', payload: { title: 'c' } })).id;
   ids.blueprint = (await ok({ method: 'POST', url: p('/blueprints'), payload: { title: 'Shop' } })).id;
   ids.buildable = (await ok({ method: 'POST', url: p('/blueprints'), payload: { template: 'crud-app' } })).id;
+  // A feature on the board with no build running (moved, assigned and classified by hand).
+  ids.feature = (
+    await insertFeature(t.res.db, {
+      projectId: (await sql<{ id: string }>('SELECT id FROM projects WHERE slug = $1', [slug]))[0]!.id,
+      blueprintId: ids.blueprint!,
+      slug: 'board-feature',
+      branch: 'orchard/board-feature',
+      title: 'Board feature',
+      classification: personClassification('feature', 'someone', new Date()),
+    })
+  ).id;
   // A Blueprint that was built once (its build left as if it had ended): change requests need one.
   ids.changeable = (
     await ok({ method: 'POST', url: p('/blueprints'), payload: { template: 'crud-app' } })
@@ -404,6 +420,27 @@ afterAll(async () => {
   await failAudit(false).catch(() => undefined);
   await t?.close();
 });
+
+/**
+ * A run of `gate.yml` whose approval step asks for a decision (no worker runs here, so the request
+ * the step would make as it parks is written as the step writes it).
+ */
+async function pendingApproval(): Promise<string> {
+  const run = await ok({ method: 'POST', url: p('/workflows/gate/runs'), payload: {} });
+  const project = (await sql<{ id: string }>('SELECT id FROM projects WHERE slug = $1', [slug]))[0]!;
+  const { approval } = await requestApproval(t.res.db, {
+    project_id: project.id,
+    operation_id: run.id,
+    step_key: 'gate',
+    workflow: 'gate',
+    title: 'Ship it?',
+    description: '',
+    role: 'developer',
+    deadline: null,
+    created_at: new Date(),
+  });
+  return approval.id;
+}
 
 const CASES: Case[] = [
   {
@@ -1110,6 +1147,66 @@ const CASES: Case[] = [
         headers: { authorization: '' },
       };
     },
+  },
+  {
+    route: 'POST /api/projects/:slug/features/:id/moves',
+    action: 'feature.move',
+    request: () => ({ method: 'POST', url: p(`/features/${ids.feature}/moves`), payload: { to: 'plan' } }),
+  },
+  {
+    route: 'PATCH /api/projects/:slug/features/:id',
+    action: 'feature.update',
+    request: () => ({
+      method: 'PATCH',
+      url: p(`/features/${ids.feature}`),
+      payload: { assignee: admin.user.username },
+    }),
+  },
+  {
+    route: 'PUT /api/projects/:slug/features/:id/classification',
+    action: 'feature.classify',
+    request: () => ({
+      method: 'PUT',
+      url: p(`/features/${ids.feature}/classification`),
+      payload: { kind: 'chore', reason: 'housekeeping' },
+    }),
+  },
+  {
+    route: 'PUT /api/projects/:slug/issues/:number/classification',
+    action: 'issue.classify',
+    request: () => ({
+      method: 'PUT',
+      url: p(`/issues/${ids.issue}/classification`),
+      payload: { kind: 'bugfix' },
+    }),
+  },
+  {
+    route: 'POST /api/projects/:slug/issues/:number/classification',
+    action: 'issue.reclassify',
+    request: () => ({ method: 'POST', url: p(`/issues/${ids.issue}/classification`) }),
+  },
+  {
+    route: 'POST /api/projects/:slug/workflows/:name/runs',
+    action: 'workflow.run',
+    request: () => ({ method: 'POST', url: p('/workflows/gate/runs'), payload: {} }),
+  },
+  {
+    route: 'POST /api/projects/:slug/workflow-approvals/:id/approve',
+    action: 'workflow.approve',
+    request: async () => ({
+      method: 'POST',
+      url: p(`/workflow-approvals/${await pendingApproval()}/approve`),
+      payload: { comment: 'go' },
+    }),
+  },
+  {
+    route: 'POST /api/projects/:slug/workflow-approvals/:id/reject',
+    action: 'workflow.reject',
+    request: async () => ({
+      method: 'POST',
+      url: p(`/workflow-approvals/${await pendingApproval()}/reject`),
+      payload: { comment: 'not yet' },
+    }),
   },
   {
     route: 'POST /git/:repo/info/lfs/locks',

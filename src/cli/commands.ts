@@ -15,6 +15,7 @@ import { registerSecrets } from './secrets.ts';
 import { registerToken } from './token.ts';
 import { registerUp } from './up.ts';
 import { registerWorker } from './worker.ts';
+import { registerWorkflow } from './workflow.ts';
 
 /** Every CLI command registers itself here (one file per command in src/cli/). */
 export const CLI_COMMANDS: Array<(program: Command) => void> = [
@@ -34,4 +35,5 @@ export const CLI_COMMANDS: Array<(program: Command) => void> = [
   registerSecrets,
   registerBackup,
   registerRestore,
+  registerWorkflow,
 ];

@@ -10,6 +10,7 @@ type PromptFlags = {
   template?: string;
   project?: string;
   reviewFirst?: boolean;
+  kind?: string;
   watch: boolean;
 };
 
@@ -18,7 +19,16 @@ interface Started {
   projectSlug: string;
   blueprintId: string;
   branch: string;
+  route: 'blueprint' | 'change';
+  classification: { kind: string; confidence: number; source: string; reason: string };
 }
+
+const KIND_WORDS: Record<string, string> = {
+  feature: 'a new feature',
+  change: 'a change',
+  bugfix: 'a bug fix',
+  chore: 'a chore',
+};
 
 /**
  * `orchard prompt "a recipe box where cooks rate recipes"`: the main loop from a terminal — POST /api/prompts,
@@ -32,8 +42,15 @@ export function registerPrompt(program: Command) {
       .description(
         'describe an app; Orchard drafts its Blueprint, builds, tests, checks it on a preview, merges a first build to main and checks it on staging (exits 0 when verified)',
       )
-      .option('--template <id>', 'crud-app or landing-page (default: chosen from the description)')
+      .option(
+        '--template <id>',
+        'crud-app, landing-page, api-service, dashboard or static-site (default: chosen from the description)',
+      )
       .option('--project <slug>', 'build into this existing project instead of a new one')
+      .option(
+        '--kind <kind>',
+        'feature, change, bugfix or chore (default: classified from the description); to a project whose app is built, all but feature change that app',
+      )
       .option(
         '--review-first',
         'leave the merge request for a review instead of merging a first build to main',
@@ -48,7 +65,12 @@ export function registerPrompt(program: Command) {
       ...(opts.template ? { template: opts.template } : {}),
       ...(opts.project ? { project: opts.project } : {}),
       ...(opts.reviewFirst ? { reviewFirst: true } : {}),
+      ...(opts.kind ? { kind: opts.kind } : {}),
     });
+    const c = started.classification;
+    process.stdout.write(
+      `${KIND_WORDS[c.kind] ?? c.kind} (${c.source === 'person' ? 'as you said' : `${c.source}, ${Math.round(c.confidence * 100)} %`}): ${c.reason}${started.route === 'change' ? ' — a change of the app the project has' : ''}\n`,
+    );
     const studio = new URL(`/projects/${started.projectSlug}/blueprints/${started.blueprintId}`, client.url);
     process.stdout.write(
       `Building ${started.projectSlug} on ${started.branch} — operation ${started.operationId}\nStudio: ${studio}\n`,

@@ -116,30 +116,41 @@ export function appRequest(port: number, host: string, path = '/', agent?: Agent
   });
 }
 
-/** A JSON request to a deployed app through Orchard's proxy. */
-export function appJson(port: number, host: string, method: string, url: string, body?: unknown) {
-  return new Promise<{ status: number; json: unknown }>((resolve, reject) => {
-    const payload = body === undefined ? undefined : JSON.stringify(body);
+/** A request with any method (and a body, of `contentType`) to a deployed app through Orchard's proxy. */
+export function appSend(
+  port: number,
+  host: string,
+  method: string,
+  url: string,
+  body?: string,
+  contentType = 'text/plain',
+): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
     const req = request(
       {
         host: '127.0.0.1',
         port,
         path: url,
         method,
-        headers: { host, ...(payload ? { 'content-type': 'application/json' } : {}) },
+        headers: { host, ...(body === undefined ? {} : { 'content-type': contentType }) },
       },
       (res) => {
         let text = '';
         res.setEncoding('utf8');
         res.on('data', (c: string) => (text += c));
-        res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, json: text ? JSON.parse(text) : undefined }),
-        );
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
       },
     );
     req.on('error', reject);
-    req.end(payload);
+    req.end(body);
   });
+}
+
+/** A JSON request to a deployed app through Orchard's proxy. */
+export async function appJson(port: number, host: string, method: string, url: string, body?: unknown) {
+  const payload = body === undefined ? undefined : JSON.stringify(body);
+  const answer = await appSend(port, host, method, url, payload, 'application/json');
+  return { status: answer.status, json: answer.body ? (JSON.parse(answer.body) as unknown) : undefined };
 }
 
 /** Environment rows written directly, for tests that need an environment without deploying one. */

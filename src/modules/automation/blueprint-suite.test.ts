@@ -3,6 +3,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { unusualBlueprint } from '../../../test/support/unusual-blueprint.ts';
 import { FsBlobStore } from '../../platform/blobs/index.ts';
 import { listTemplates, renderTemplate } from '../agents/index.ts';
 import {
@@ -11,13 +12,14 @@ import {
   exposeEntity,
   parseBlueprint,
   storiesFor,
+  type TemplateId,
 } from '../blueprint/index.ts';
 import { blobArtifactStore } from './artifacts.ts';
-import { suiteFromBlueprint } from './blueprint-suite.ts';
+import { storyChecks, suiteFromBlueprint } from './blueprint-suite.ts';
 import { BrowserPool } from './browser-pool.ts';
 import { runId, withRunId } from './run-id.ts';
 import { runVerification } from './run-verification.ts';
-import type { SmokeSuite } from './smoke-suite.ts';
+import { parseSmokeYaml, type SmokeSuite } from './smoke-suite.ts';
 import { createUrlGuard } from './url-guard.ts';
 
 let pool: BrowserPool;
@@ -35,11 +37,12 @@ afterAll(async () => {
 });
 
 /** Writes a template's app for its own Blueprint and starts it on a free port. */
-async function startTemplateApp(id: 'crud-app' | 'landing-page', own?: Blueprint, name: string = id) {
+async function startTemplateApp(id: TemplateId, own?: Blueprint, name: string = id) {
   const template = listTemplates().find((t) => t.id === id)!;
   const blueprint = own ?? template.blueprint;
   const root = path.join(dir, name);
-  for (const [file, text] of renderTemplate(id, blueprint)) {
+  const files = renderTemplate(id, blueprint);
+  for (const [file, text] of files) {
     await mkdir(path.dirname(path.join(root, file)), { recursive: true });
     await writeFile(path.join(root, file), text);
   }
@@ -63,7 +66,7 @@ async function startTemplateApp(id: 'crud-app' | 'landing-page', own?: Blueprint
       out += chunk.toString();
     });
   });
-  return { blueprint, port };
+  return { blueprint, port, files };
 }
 
 async function verify(port: number, suite: SmokeSuite, prefix: string, pageTimeoutMs?: number) {
@@ -84,7 +87,7 @@ async function verify(port: number, suite: SmokeSuite, prefix: string, pageTimeo
 
 describe('suiteFromBlueprint against the scaffold templates (real app, real Chromium)', () => {
   for (const id of ['crud-app', 'landing-page'] as const) {
-    it(`every visitable page of the ${id} template passes`, async () => {
+    it(`every visitable page of the ${id} template passes`, { timeout: 120_000 }, async () => {
       const { blueprint, port } = await startTemplateApp(id);
       const suite = suiteFromBlueprint(blueprint);
       expect(suite.pages.length).toBeGreaterThan(0);
@@ -98,6 +101,45 @@ describe('suiteFromBlueprint against the scaffold templates (real app, real Chro
       expect(result.pages.map((p) => p.name)).toEqual(suite.pages.map((p) => p.name));
     });
   }
+});
+
+describe("the templates' own smoke suites, with the Blueprint's stories, as a deploy verifies them (real app, real Chromium)", () => {
+  for (const id of ['api-service', 'dashboard', 'static-site'] as const) {
+    for (const [what, own] of [
+      ['its own Blueprint', undefined],
+      ['a Blueprint of reserved words and non-Latin names', unusualBlueprint(id)],
+    ] as const) {
+      // An app started and walked page by page in Chromium: 8–22 s alone, longer on a loaded machine.
+      it(`${id}: .orchard/smoke.yml and the stories pass on the app built from ${what}`, {
+        timeout: 120_000,
+      }, async () => {
+        const { blueprint, port, files } = await startTemplateApp(
+          id,
+          own,
+          `${id}-${own ? 'unusual' : 'own'}`,
+        );
+        const smoke = parseSmokeYaml(files.get('.orchard/smoke.yml')!);
+        const suite = { ...smoke, pages: [...smoke.pages, ...storyChecks(blueprint)] };
+        const { result, failures } = await verify(
+          port,
+          withRunId(suite, runId(), `http://127.0.0.1:${port}`),
+          `${id}-smoke-${own ? 'unusual' : 'own'}`,
+        );
+        expect(failures).toEqual([]);
+        expect(result.passed).toBe(true);
+        expect(result.pages.length).toBeGreaterThan(2);
+      });
+    }
+  }
+
+  it('a smoke suite fails on an app that does not do what it checks (the static site without its entries)', async () => {
+    const { port, files } = await startTemplateApp('static-site', undefined, 'static-site-broken');
+    const smoke = parseSmokeYaml(files.get('.orchard/smoke.yml')!);
+    await rm(path.join(dir, 'static-site-broken', 'content', 'guides'), { recursive: true });
+    const { result, failures } = await verify(port, smoke, 'static-site-broken', 3_000);
+    expect(result.passed).toBe(false);
+    expect(failures.join('\n')).toMatch(/^Guides: click "\.entries a"/m);
+  });
 });
 
 describe('user stories the planner writes pass on the app the template builds (real app, real Chromium)', () => {

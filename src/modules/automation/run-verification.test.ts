@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FsBlobStore } from '../../platform/blobs/index.ts';
 import { type ArtifactRef, blobArtifactStore } from './artifacts.ts';
 import { BrowserPool } from './browser-pool.ts';
-import { runVerification, type VerificationOptions } from './run-verification.ts';
+import { MAX_SCREENSHOT_HEIGHT, runVerification, type VerificationOptions } from './run-verification.ts';
 import { SmokeSuite, type SmokeSuiteInput } from './smoke-suite.ts';
 import { startTestSite, type TestSite } from './test-site.test-support.ts';
 import { BlockedUrlError, createUrlGuard } from './url-guard.ts';
@@ -113,6 +113,26 @@ describe('runVerification (real Chromium)', () => {
       expect.arrayContaining([`${site.url}/`, `${site.url}/app.js`, `${site.url}/photos`]),
     );
     expect(artifacts.map((a) => a.kind).sort()).toEqual(['har', 'screenshot', 'screenshot', 'screenshot']);
+  });
+
+  it('screenshots a page far taller than a screenshot may be down to the height it stops at', async () => {
+    const { promise } = verify({ pages: [{ name: 'Tall', path: '/tall', steps: [{ expectText: 'Tall' }] }] });
+    const result = await promise;
+    expect(result.pages[0]!.checks.filter((c) => !c.passed)).toEqual([]);
+    const png = await blob(result.pages[0]!.screenshot);
+    expect(png.subarray(0, 8).equals(PNG_MAGIC)).toBe(true);
+    // The PNG header's height (IHDR: bytes 20–23).
+    expect(png.readUInt32BE(20)).toBe(MAX_SCREENSHOT_HEIGHT);
+  });
+
+  it('screenshots a large JSON document as the window shows it', async () => {
+    const { promise } = verify({
+      pages: [{ name: 'Document', path: '/big.json', steps: [{ expectText: '"openapi":"3.1.0"' }] }],
+    });
+    const result = await promise;
+    expect(result.pages[0]!.checks.filter((c) => !c.passed)).toEqual([]);
+    const png = await blob(result.pages[0]!.screenshot);
+    expect(png.readUInt32BE(20)).toBe(800);
   });
 
   it('a failing expectation fails its check with a clear message and keeps a trace zip', async () => {

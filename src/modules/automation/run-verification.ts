@@ -56,6 +56,12 @@ export interface VerificationResult {
 }
 
 const SCREENSHOT_TIMEOUT_MS = 10_000;
+/**
+ * A page screenshot shows the whole page up to this height, then stops: a very tall page (a large
+ * JSON document in the browser's viewer) took longer than the timeout to capture whole, which
+ * failed its check (the build corpus found it with 10–12 entity API services).
+ */
+export const MAX_SCREENSHOT_HEIGHT = 8_000;
 const BROWSER_SERVICES = /(^|\.)(googleapis\.com|gvt1\.com|gstatic\.com|google\.com)$/;
 
 function isBrowserService(url: string): boolean {
@@ -128,10 +134,23 @@ export async function runVerification(o: VerificationOptions): Promise<Verificat
                   ...(o.act ? { act: o.act } : {}),
                   settle: (maxMs) => watch.settle(o.quietMs ?? 250, maxMs),
                   capture: async (name) => {
+                    const shown = await page
+                      .evaluate(() => ({
+                        height: document.documentElement.scrollHeight,
+                        html: document.contentType === 'text/html',
+                      }))
+                      .catch(() => ({ height: 0, html: true }));
+                    const width = page.viewportSize()?.width ?? 1280;
+                    // A document that is not HTML (JSON, text) as the browser shows it: what fits
+                    // in the window says what it is; laying out all of a large one for a full-page
+                    // capture took longer than the timeout.
                     const png = await page.screenshot({
-                      fullPage: true,
+                      fullPage: shown.html,
                       type: 'png',
                       timeout: SCREENSHOT_TIMEOUT_MS,
+                      ...(shown.html && shown.height > MAX_SCREENSHOT_HEIGHT
+                        ? { clip: { x: 0, y: 0, width, height: MAX_SCREENSHOT_HEIGHT } }
+                        : {}),
                     });
                     const file = name ? `${prefix}-${artifactSlug(name)}.png` : `${prefix}.png`;
                     return store(

@@ -32,6 +32,11 @@ const PAGES: Record<string, string> = {
      <img src="http://blocked.example/pixel.png">`,
   ),
   '/sneaky': page('Sneaky', `<h1>Sneaky</h1><img src="/to-metadata">`),
+  // Far taller than a screenshot may be (a large JSON document shown in the browser is like it).
+  '/tall': page(
+    'Tall',
+    `<h1>Tall</h1><div style="height:200000px;background:linear-gradient(#fff,#000)"></div>`,
+  ),
 };
 
 export async function startTestSite(): Promise<TestSite> {
@@ -41,6 +46,15 @@ export async function startTestSite(): Promise<TestSite> {
     hits.push(url.pathname);
     if (url.pathname === '/to-metadata') {
       res.writeHead(302, { location: 'http://169.254.169.254/latest/meta-data/' }).end();
+      return;
+    }
+    if (url.pathname === '/big.json') {
+      // A large compact JSON document, as an API service's OpenAPI document of many entities is.
+      const paths = Object.fromEntries(
+        Array.from({ length: 3000 }, (_, i) => [`/api/things${i}/{id}`, { get: { summary: `Thing ${i}` } }]),
+      );
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ openapi: '3.1.0', paths }));
       return;
     }
     if (url.pathname === '/never') return; // answers never: cancellation and budget tests

@@ -63,6 +63,9 @@ async function verify(baseUrl: string, suite: SmokeSuiteInput): Promise<Verifica
     progress: async () => {},
     log: () => {},
     addSteps: async () => {},
+    park: () => {
+      throw new Error('automation.verify does not park');
+    },
     logger: t.res.logger,
   };
   return (await step.handler(ctx)) as VerificationResult;

@@ -20,7 +20,7 @@ const Text = (max: number) => z.string().trim().max(max, `must be at most ${max}
 const Line = (max: number) => Text(max).regex(/^[^\n]*$/, 'must be a single line');
 const RoutePath = z.string().max(200).regex(ROUTE_PATH, ROUTE_HINT);
 
-export const TemplateId = z.enum(['crud-app', 'landing-page']);
+export const TemplateId = z.enum(['crud-app', 'landing-page', 'api-service', 'dashboard', 'static-site']);
 export type TemplateId = z.infer<typeof TemplateId>;
 
 export const FieldType = z.enum([
@@ -76,7 +76,8 @@ export const ApiEndpoint = z.strictObject({
 });
 export type ApiEndpoint = z.infer<typeof ApiEndpoint>;
 
-export const PageKind = z.enum(['list', 'detail', 'form', 'landing', 'custom']);
+/** `dashboard`: charts over the app's own records (counts and sums by enum, date and boolean fields). */
+export const PageKind = z.enum(['list', 'detail', 'form', 'landing', 'custom', 'dashboard']);
 export type PageKind = z.infer<typeof PageKind>;
 
 export const Page = z.strictObject({

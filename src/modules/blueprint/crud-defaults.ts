@@ -39,14 +39,15 @@ export function crudEndpoint(entity: string, action: CrudAction): ApiEndpoint {
   return { ...crudRoute(entity, action), entity, action, description: descriptions[action] };
 }
 
-/** `Photos` at `/photos` and `Photo details` at `/photos/:id`. */
-export function defaultPages(entity: string): Page[] {
+/** `Photos` at `/photos` and `Photo details` at `/photos/:id`; `readOnly` for pages nobody edits on. */
+export function defaultPages(entity: string, { readOnly = false } = {}): Page[] {
   const plural = collectionName(entity);
+  const many = humanize(pluralizeName(entity)).toLowerCase();
   return [
     {
       name: humanize(pluralizeName(entity)),
       path: `/${plural}`,
-      purpose: `Browse ${humanize(pluralizeName(entity)).toLowerCase()} and add new ones`,
+      purpose: readOnly ? `Every one of the ${many}` : `Browse ${many} and add new ones`,
       entity,
       kind: 'list',
       components: [],
@@ -54,7 +55,7 @@ export function defaultPages(entity: string): Page[] {
     {
       name: `${humanize(entity)} details`,
       path: `/${plural}/:id`,
-      purpose: `See and edit one ${humanize(entity).toLowerCase()}`,
+      purpose: `${readOnly ? 'Read' : 'See and edit'} one ${humanize(entity).toLowerCase()}`,
       entity,
       kind: 'detail',
       components: [],
@@ -63,25 +64,29 @@ export function defaultPages(entity: string): Page[] {
 }
 
 /**
- * Adds the entity's missing conventional endpoints (only `create` for a landing page, whose
- * entities are form submissions) and, for apps, its list and detail pages. Returns what was added.
+ * Adds what the Blueprint's template needs to make the entity usable, and returns what was added:
+ * an app (crud-app, dashboard) gets the conventional endpoints and its list and detail pages; an
+ * api-service only the endpoints (it has no pages); a landing page only `create` (its entities are
+ * form submissions); a static site only the pages (its entries are Markdown files, there is no API).
  */
 export function exposeEntity(bp: Blueprint, entity: string): { endpoints: ApiEndpoint[]; pages: Page[] } {
-  const landing = bp.template === 'landing-page';
-  const actions = landing ? (['create'] as const) : CRUD_ACTIONS;
+  const template = bp.template ?? 'crud-app';
+  const actions =
+    template === 'landing-page' ? (['create'] as const) : template === 'static-site' ? [] : CRUD_ACTIONS;
   const endpoints = actions
     .map((action) => crudEndpoint(entity, action))
     .filter((ep) => !bp.sections.apiEndpoints.some((e) => e.method === ep.method && e.path === ep.path));
   bp.sections.apiEndpoints.push(...endpoints);
-  const pages = landing
-    ? []
-    : defaultPages(entity).filter(
-        (page) =>
-          !bp.sections.pages.some((p) => p.entity === entity && p.kind === page.kind) &&
-          !bp.sections.pages.some(
-            (p) => p.path === page.path || p.name.toLowerCase() === page.name.toLowerCase(),
-          ),
-      );
+  const pages =
+    template === 'landing-page' || template === 'api-service'
+      ? []
+      : defaultPages(entity, { readOnly: template === 'static-site' }).filter(
+          (page) =>
+            !bp.sections.pages.some((p) => p.entity === entity && p.kind === page.kind) &&
+            !bp.sections.pages.some(
+              (p) => p.path === page.path || p.name.toLowerCase() === page.name.toLowerCase(),
+            ),
+        );
   bp.sections.pages.push(...pages);
   return { endpoints, pages };
 }

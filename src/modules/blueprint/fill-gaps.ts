@@ -3,23 +3,31 @@
  * default and records what it assumed (source `autopilot`), so the user can review every guess.
  */
 import { slugify } from '../../platform/slugify.ts';
-import type { Blueprint } from './blueprint-schema.ts';
+import type { Blueprint, TemplateId } from './blueprint-schema.ts';
 import { exposeEntity } from './crud-defaults.ts';
 import { tokensFor } from './design-defaults.ts';
 import { clip } from './naming.ts';
-import { isReadyToBuild } from './readiness.ts';
+import { isReadyToBuild, templateOf } from './readiness.ts';
 import { storiesFor } from './user-stories.ts';
 
 type Filler = (bp: Blueprint) => string;
 
+/** What each template makes, for placeholder names and summaries. */
+const PLACEHOLDERS: Record<TemplateId, { feature: string; what: string }> = {
+  'crud-app': { feature: 'My app', what: 'web app' },
+  'landing-page': { feature: 'Launch page', what: 'landing page that collects signups' },
+  'api-service': { feature: 'My API', what: 'JSON API' },
+  dashboard: { feature: 'My dashboard', what: 'dashboard of its own records' },
+  'static-site': { feature: 'My site', what: 'website' },
+};
+
 const FILLERS: Record<string, Filler> = {
   'feature-named': (bp) => {
-    bp.feature = bp.template === 'landing-page' ? 'Launch page' : 'My app';
+    bp.feature = PLACEHOLDERS[templateOf(bp)].feature;
     return `The feature is called “${bp.feature}” until you name it.`;
   },
   'summary-written': (bp) => {
-    const what = bp.template === 'landing-page' ? 'landing page that collects signups' : 'web app';
-    bp.summary = clip(`${bp.feature}: a ${what}.`, 2000);
+    bp.summary = clip(`${bp.feature}: a ${PLACEHOLDERS[templateOf(bp)].what}.`, 2000);
     return 'The summary is a placeholder to rewrite.';
   },
   'has-entity': (bp) => {
@@ -54,6 +62,19 @@ const FILLERS: Record<string, Filler> = {
     });
     return `The landing page lives at /${form ? ` and its form stores ${form.name} records` : ''}.`;
   },
+  'has-page': (bp) => {
+    bp.sections.pages.push(
+      { name: 'Home', path: '/', purpose: clip(bp.summary, 500), kind: 'landing', components: [] },
+      {
+        name: 'About',
+        path: '/about',
+        purpose: `What ${bp.feature || 'this site'} is about`,
+        kind: 'custom',
+        components: [],
+      },
+    );
+    return 'The site has a home page and an About page, each a Markdown file to rewrite.';
+  },
   'entities-have-fields': (bp) => {
     const entity = bp.sections.dataModel.entities.find((e) => e.fields.length === 0)!;
     entity.fields.push({ name: 'name', type: 'text', required: true });
@@ -64,8 +85,11 @@ const FILLERS: Record<string, Filler> = {
     const entity = bp.sections.dataModel.entities.find(
       (e) => !pages.some((p) => p.entity === e.name) && !apiEndpoints.some((ep) => ep.entity === e.name),
     )!;
-    exposeEntity(bp, entity.name);
-    return `${entity.name} gets the usual endpoints${bp.template === 'landing-page' ? '' : ' and pages'}.`;
+    const added = exposeEntity(bp, entity.name);
+    const what = [added.endpoints.length ? 'endpoints' : '', added.pages.length ? 'pages' : ''].filter(
+      Boolean,
+    );
+    return `${entity.name} gets the usual ${what.join(' and ') || 'endpoints'}.`;
   },
   'pages-have-paths': (bp) => {
     const page = bp.sections.pages.find((p) => !p.path)!;

@@ -12,7 +12,7 @@ export {
   type Entity,
   emptyBlueprint,
   type Field,
-  type FieldType,
+  FieldType,
   Font,
   type HttpMethod,
   Length,

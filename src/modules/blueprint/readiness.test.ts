@@ -88,4 +88,16 @@ describe('isReadyToBuild', () => {
     expect(rules(withPage)).toEqual([]);
     expect(rules({ ...withPage, template: 'crud-app' })).toEqual(['has-entity']);
   });
+
+  it('asks an API or a dashboard for entities, and a static site for pages instead', () => {
+    const bp = { ...emptyBlueprint('Anything'), summary: 'Something' };
+    bp.sections.designSystem.tokens.colors = { primary: '#000', background: '#fff' };
+    expect(rules({ ...bp, template: 'api-service' })).toEqual(['has-entity']);
+    expect(rules({ ...bp, template: 'dashboard' })).toEqual(['has-entity']);
+    expect(rules({ ...bp, template: 'static-site' })).toEqual(['has-page']);
+    const withPage = applyBlueprintPatch(bp, [
+      { op: 'add', path: '/sections/pages/-', value: { name: 'About', path: '/about', kind: 'custom' } },
+    ]);
+    expect(rules({ ...withPage, template: 'static-site' })).toEqual([]);
+  });
 });

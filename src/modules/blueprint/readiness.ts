@@ -58,7 +58,7 @@ export const READINESS_RULES: readonly ReadinessRule[] = [
   },
   {
     id: 'has-entity',
-    templates: ['crud-app'],
+    templates: ['crud-app', 'api-service', 'dashboard'],
     check: (bp) =>
       bp.sections.dataModel.entities.some((e) => e.fields.length > 0)
         ? null
@@ -78,6 +78,18 @@ export const READINESS_RULES: readonly ReadinessRule[] = [
             message: 'There is no landing page.',
             ask: 'Where should visitors land?',
             example: 'add page Home at / as landing',
+          },
+  },
+  {
+    id: 'has-page',
+    templates: ['static-site'],
+    check: (bp) =>
+      bp.sections.pages.length
+        ? null
+        : {
+            message: 'The site has no pages.',
+            ask: 'Which pages should the site have?',
+            example: 'add page About at /about',
           },
   },
   {

@@ -133,4 +133,25 @@ describe('user stories in the Blueprint schema', () => {
       'userStories.0.id: use a short lowercase id such as add-recipe',
     ]);
   });
+
+  it('writes no story to add records where the template has no forms: an API, a static site', () => {
+    const bp = emptyBlueprint('Notes');
+    bp.sections.dataModel.entities.push({
+      name: 'Post',
+      fields: [{ name: 'title', type: 'text', required: true }],
+      relations: [],
+    });
+    bp.template = 'static-site';
+    exposeEntity(bp, 'Post');
+    expect(bp.sections.apiEndpoints).toEqual([]);
+    expect(bp.sections.pages.map((p) => [p.path, p.purpose])).toEqual([
+      ['/posts', 'Every one of the posts'],
+      ['/posts/:id', 'Read one post'],
+    ]);
+    expect(storiesFor(bp)).toEqual([]);
+    bp.template = 'api-service';
+    expect(storiesFor(bp)).toEqual([]);
+    bp.template = 'dashboard';
+    expect(storiesFor(bp).map((s) => s.id)).toEqual(['add-post']);
+  });
 });

@@ -7,13 +7,19 @@
 import type { Blueprint, Entity, Field, Page, UserStory } from './blueprint-schema.ts';
 import type { CheckStep } from './check-steps.ts';
 import { clip, humanize, toKebabCase, withArticle } from './naming.ts';
+import { templateOf } from './readiness.ts';
 
 /** Fields whose value shows as the record's name in lists (the templates' `recordTitle`). */
 const TITLE_TYPES = new Set<Field['type']>(['text', 'email']);
 
-/** Stories for the Blueprint's pages: adding a record on each list page, the landing page's pitch. */
+/**
+ * Stories for the Blueprint's pages: adding a record on each list page, the landing page's pitch.
+ * An api-service has no pages, and a static site's list pages list Markdown entries (no form).
+ */
 export function storiesFor(bp: Blueprint): UserStory[] {
   const stories: UserStory[] = [];
+  const template = templateOf(bp);
+  if (template === 'api-service') return stories;
   const taken = new Set<string>();
   const add = (story: UserStory) => {
     if (taken.has(story.id)) return;
@@ -40,7 +46,7 @@ export function storiesFor(bp: Blueprint): UserStory[] {
         });
       continue;
     }
-    if (page.kind !== 'list' || !page.entity) continue;
+    if (page.kind !== 'list' || !page.entity || template === 'static-site') continue;
     const entity = bp.sections.dataModel.entities.find((e) => e.name === page.entity);
     if (!entity || !canCreate(bp, entity)) continue;
     const story = addRecordStory(entity, page);

@@ -2,7 +2,15 @@ import type { Queryable } from '../../platform/db/pool.ts';
 import { findProjects } from '../projects/index.ts';
 import type { EnvKind } from './env-name.ts';
 
-export type EnvStatus = 'pending' | 'starting' | 'deploying' | 'running' | 'crashed' | 'failed' | 'stopped';
+export type EnvStatus =
+  | 'pending'
+  | 'starting'
+  | 'deploying'
+  | 'running'
+  | 'sleeping'
+  | 'crashed'
+  | 'failed'
+  | 'stopped';
 
 export interface EnvironmentRow {
   id: string;

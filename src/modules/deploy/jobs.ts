@@ -22,6 +22,8 @@ export const DeployReleaseInput = z.object({
   ref: z.string().min(1),
   /** Who asked (for the audit log; permissions were checked before the operation started). */
   requestedBy: z.string().min(1).default('system'),
+  /** Leave the environment be when it already runs (or is starting) the ref's release. */
+  unlessServing: z.boolean().optional(),
 });
 export type DeployReleaseInput = z.infer<typeof DeployReleaseInput>;
 
@@ -90,6 +92,7 @@ export function registerDeployJobs(registry: Registry, runtime: Pick<DeployRunti
           kind: 'deploy',
           ctx: { actor: { ...SYSTEM_ACTOR, username: ctx.input.requestedBy } },
           operationId: ctx.operationId,
+          unlessServing: ctx.input.unlessServing,
         }).catch(nonRetryable);
         const url = runtime.urls.app(environment.host_label);
         await ctx.emit({ type: 'artifact', kind: 'url', name: env.name, url });

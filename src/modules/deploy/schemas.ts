@@ -28,7 +28,7 @@ export const EnvironmentView = z.object({
   /** The app's own port on the Orchard machine, while it runs. */
   directUrl: z.string().nullable(),
   port: z.number().nullable(),
-  status: z.enum(['pending', 'starting', 'deploying', 'running', 'crashed', 'failed', 'stopped']),
+  status: z.enum(['pending', 'starting', 'deploying', 'running', 'sleeping', 'crashed', 'failed', 'stopped']),
   desiredState: z.enum(['running', 'stopped']),
   /** The release serving traffic. */
   release: ReleaseView.nullable(),

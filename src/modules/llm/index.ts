@@ -5,11 +5,19 @@ export { createConversation } from './conversations/create-conversation.ts';
 export { exportConversation } from './conversations/export-conversation.ts';
 export { getConversation } from './conversations/get-conversation.ts';
 export { listConversations } from './conversations/list-conversations.ts';
-export type {
-  ConversationDetail,
-  ConversationView,
-  MessageRole,
-  MessageView,
+export {
+  appendMessages,
+  type NewMessage,
+  readMessages,
+  retitleConversation,
+  startProjectConversation,
+} from './conversations/owned-conversations.ts';
+export {
+  AnsweredBy,
+  type ConversationDetail,
+  type ConversationView,
+  type MessageRole,
+  type MessageView,
 } from './conversations/schemas.ts';
 export {
   BudgetExceededError,
@@ -48,5 +56,6 @@ export { llmProxyRoutes } from './proxy/routes.ts';
 export { llmRoutes } from './routes.ts';
 export { StatsQuery } from './schemas.ts';
 export { startLlmGateway } from './start-llm-gateway.ts';
+export { operationsSpend } from './telemetry/operations-spend.ts';
 export { readLlmStats } from './telemetry/read-llm-stats.ts';
 export { sessionSpend } from './telemetry/session-spend.ts';

@@ -312,3 +312,43 @@ describe("an app's telemetry", () => {
     expect(outsider).toMatchObject({ isError: true, text: expect.stringMatching(/not a member of project/) });
   });
 });
+
+describe('search_conversations and export_conversation', () => {
+  it('find a project conversation by a word of it and export it as the HTTP routes do; an outsider finds nothing', async () => {
+    const post = (url: string, payload: object) =>
+      f.t.http.inject({ method: 'POST', url, headers: bearer(tokens.admin!), payload });
+    const created = await post('/api/conversations', { title: 'Marmalade plans', project: f.slug });
+    expect(created.statusCode, created.body).toBe(201);
+    const id = created.json().id;
+    const said = await post(`/api/conversations/${id}/messages`, {
+      role: 'user',
+      content: 'We need a bitter orange marmalade tracker.',
+    });
+    expect(said.statusCode, said.body).toBe(201);
+
+    const viewer = await connect(tokens.viewer!);
+    const found = await ok(viewer, 'search_conversations', { q: 'marmalade', project: f.slug });
+    expect(found).toEqual(
+      (await http(`/api/conversations?q=marmalade&project=${f.slug}&limit=20`, tokens.viewer!)).json(),
+    );
+    expect(found.items.map((c: { id: string }) => c.id)).toEqual([id]);
+    expect(found.items[0].match).toContain('«marmalade»');
+
+    const markdown = await call(viewer, 'export_conversation', { id });
+    expect(markdown.isError).toBe(false);
+    // The same document but for the moment it was exported.
+    const when = (text: string) => text.replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, '<time>');
+    expect(when(markdown.text)).toBe(
+      when((await http(`/api/conversations/${id}/export`, tokens.viewer!)).body),
+    );
+    expect(markdown.text).toContain('bitter orange marmalade');
+    const json = JSON.parse((await call(viewer, 'export_conversation', { id, format: 'json' })).text);
+    expect(json.conversation.id).toBe(id);
+
+    const outsider = await connect(tokens.outsider!);
+    expect((await ok(outsider, 'search_conversations', { q: 'marmalade' })).items).toEqual([]);
+    const refused = await call(outsider, 'export_conversation', { id });
+    expect(refused.isError).toBe(true);
+    expect(JSON.parse(refused.content[1]!.text).status).toBeGreaterThanOrEqual(403);
+  });
+});

@@ -115,7 +115,13 @@ const READS = [
   'get_operation_events',
   'list_files',
   'read_file',
+  'get_board',
+  'get_board_stats',
+  'search_conversations',
+  'export_conversation',
   'search_files',
+  'list_workflows',
+  'list_workflow_approvals',
 ];
 const WRITES = [
   'cancel_agent_session',
@@ -134,6 +140,11 @@ const WRITES = [
   'run_automation_task',
   'chat_blueprint',
   'patch_blueprint',
+  'run_workflow',
+  'decide_workflow_approval',
+  'move_feature',
+  'classify_feature',
+  'classify_issue',
 ];
 /**
  * People's own account, tokens, delegations and LLM spend (not agents'); instance administration
@@ -185,7 +196,19 @@ describe('tools/list', () => {
           (name) =>
             name !== 'cancel_operation' &&
             !SESSIONS.includes(name) &&
-            !['chat_blueprint', 'patch_blueprint'].includes(name),
+            ![
+              'chat_blueprint',
+              'patch_blueprint',
+              'run_workflow',
+              'decide_workflow_approval',
+              // Routes agent tokens may not use: people's conversations, moving features by hand
+              // and overriding the classifier (a person's choice).
+              'search_conversations',
+              'export_conversation',
+              'move_feature',
+              'classify_feature',
+              'classify_issue',
+            ].includes(name),
         )
         .sort(),
     );

@@ -8,6 +8,7 @@ import type { McpTool } from './mcp-tool.ts';
 import { adminTools } from './tools/admin-tools.ts';
 import { agentTools } from './tools/agent-tools.ts';
 import { automationTools } from './tools/automation-tools.ts';
+import { boardTools } from './tools/board-tools.ts';
 import { type CoreToolDeps, coreTools } from './tools/core-tools.ts';
 import { deployTools } from './tools/deploy-tools.ts';
 import { issueTools } from './tools/issue-tools.ts';
@@ -15,6 +16,7 @@ import { type ObserveToolDeps, observeTools } from './tools/observe-tools.ts';
 import { pipelineTools } from './tools/pipeline-tools.ts';
 import { telemetryTools } from './tools/telemetry-tools.ts';
 import { verifyTools } from './tools/verify-tools.ts';
+import { workflowTools } from './tools/workflow-tools.ts';
 
 /** Every tool Orchard offers over MCP, set by set (each caller sees the ones it may use). */
 export function orchardTools(
@@ -28,8 +30,10 @@ export function orchardTools(
 ): McpTool[] {
   return [
     ...coreTools({ ...res, overviews: deps.overviews }),
+    ...boardTools(res),
     ...issueTools(res, deps),
     ...pipelineTools(res),
+    ...workflowTools({ ...res, agents: deps.agents }),
     ...deployTools(res),
     ...verifyTools(res),
     ...automationTools(res),

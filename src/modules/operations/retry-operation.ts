@@ -70,6 +70,7 @@ export async function retryOperation(
                        WHEN ${DEPS_DONE} THEN 'ready' ELSE 'blocked' END,
          attempt = CASE WHEN s.status = 'cancelled' AND s.output IS NOT NULL THEN s.attempt ELSE 0 END,
          error = NULL, run_after = $2, lease_owner = NULL, lease_expires_at = NULL, finished_at = NULL, updated_at = $2,
+         parked_until = NULL, awaits_operation = NULL,
          started_at = CASE WHEN s.status = 'cancelled' AND s.output IS NOT NULL THEN s.started_at END
        WHERE s.id IN (${locked(`'failed', 'cancelled'`)}) RETURNING s.key, s.status, s.queue`,
       [id, now],
@@ -80,7 +81,7 @@ export async function retryOperation(
     for (;;) {
       const done = await tx.query<{ key: string; status: StepStatus; queue: string }>(
         `UPDATE steps s SET status = 'succeeded', finished_at = $2, updated_at = $2
-         WHERE s.id IN (${locked(`'waiting'`)})
+         WHERE s.id IN (${locked(`'waiting'`)}) AND s.parked_until IS NULL
            AND NOT EXISTS (SELECT 1 FROM steps k WHERE k.operation_id = s.operation_id AND k.parent_key = s.key
                            AND k.status <> 'succeeded')
          RETURNING s.key, s.status, s.queue`,

@@ -6,7 +6,7 @@ import { recordAudit } from '../identity/index.ts';
 import { cancelOperation } from '../operations/index.ts';
 import { requireProjectRole } from '../projects/index.ts';
 import type { PipelineDeps } from './deps.ts';
-import type { PipelineSpec } from './pipeline-file.ts';
+import { jobWithNeeds, type PipelineSpec } from './pipeline-file.ts';
 import { announcePipeline, reportPipelineCheck } from './report.ts';
 import {
   cancelPendingJobs,
@@ -40,6 +40,8 @@ export async function runPipelineManually(
   ctx: RequestContext,
   slug: string,
   ref: string,
+  /** Only this job, with the jobs it needs (a workflow's pipeline step may name one). */
+  only?: { job?: string },
 ): Promise<PipelineRow> {
   const { project, repo } = await openRepository(res.db, res.config.home, ctx.actor, slug, 'developer');
   const sha = await resolveRevision(repo, ref, 'body.ref');
@@ -58,6 +60,14 @@ export async function runPipelineManually(
     throw new UnprocessableError(
       `No job of .orchard/pipeline.yml runs on "${ref}" (check the branches filters).`,
     );
+  if (plan.kind === 'run' && only?.job !== undefined) {
+    const jobs = jobWithNeeds(plan.jobs, only.job);
+    if (!jobs)
+      throw new UnprocessableError(
+        `.orchard/pipeline.yml has no job "${only.job}" that runs on "${ref}" (jobs: ${Object.keys(plan.jobs).join(', ')}).`,
+      );
+    plan.jobs = jobs;
+  }
   const result = await withTransaction(res.db, async (tx) => {
     const started = await startPlannedPipeline(res, input, plan, tx);
     await recordAudit(tx, ctx, {

@@ -218,3 +218,19 @@ export function jobsFor(spec: PipelineSpec, branch: string | undefined): Record<
   }
   return selected;
 }
+
+/** Job `name` and, transitively, the jobs it needs; undefined when `jobs` has no such job. */
+export function jobWithNeeds(
+  jobs: Record<string, PipelineJob>,
+  name: string,
+): Record<string, PipelineJob> | undefined {
+  if (!Object.hasOwn(jobs, name)) return undefined;
+  const selected: Record<string, PipelineJob> = {};
+  const add = (n: string) => {
+    if (Object.hasOwn(selected, n) || !Object.hasOwn(jobs, n)) return;
+    selected[n] = jobs[n]!;
+    for (const need of jobs[n]!.needs) add(need);
+  };
+  add(name);
+  return selected;
+}

@@ -13,9 +13,15 @@ export async function getPipeline(res: PipelineDeps, ctx: RequestContext, slug: 
   return toPipelineView(pipeline, await listJobs(res.db, pipeline.id));
 }
 
-/** Runs the pipeline on a ref now (developers), as `POST …/pipelines` does. */
-export async function startPipeline(res: PipelineDeps, ctx: RequestContext, slug: string, ref: string) {
-  const pipeline = await runPipelineManually(res, ctx, slug, ref);
+/** Runs the pipeline (or one job of it, with the jobs it needs) on a ref now (developers), as `POST …/pipelines` does. */
+export async function startPipeline(
+  res: PipelineDeps,
+  ctx: RequestContext,
+  slug: string,
+  ref: string,
+  only?: { job?: string },
+) {
+  const pipeline = await runPipelineManually(res, ctx, slug, ref, only);
   return toPipelineView(pipeline, await listJobs(res.db, pipeline.id));
 }
 

@@ -81,7 +81,7 @@ export const BuildOverview = z.object({
 export const EnvironmentOverview = z.object({
   /** The app's public address (`http://staging--<slug>.<domain>:<port>/`), never the direct port. */
   url: z.string(),
-  status: z.enum(['pending', 'starting', 'deploying', 'running', 'crashed', 'failed', 'stopped']),
+  status: z.enum(['pending', 'starting', 'deploying', 'running', 'sleeping', 'crashed', 'failed', 'stopped']),
   deployedAt: z.string().nullable(),
   /** The commit serving traffic; null before the first deploy finished. */
   shortSha: z.string().nullable(),

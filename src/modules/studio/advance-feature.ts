@@ -6,19 +6,29 @@ import {
   canTransition,
   type FeaturePhase,
   type FeatureState,
+  FULL_PATH,
   IllegalTransitionError,
   isFinal,
   transition,
 } from './feature-machine.ts';
 import { type FeatureRow, findFeature, updateFeature } from './feature-store.ts';
 
-/** The phases a build walks through, in order. */
-const PATH: readonly FeaturePhase[] = ['spec', 'plan', 'implement', 'test', 'deploy', 'verify', 'done'];
+/** Whether a feature's path (the phases its kind needs) has `phase`: a bug fix has no spec. */
+export function needsPhase(feature: FeatureState, phase: FeaturePhase): boolean {
+  return (feature.phases ?? FULL_PATH).includes(phase);
+}
+
+/** `phase` when the feature's path has it, else the path's next phase after it. */
+export function phaseOnPath(feature: FeatureState, phase: FeaturePhase): FeaturePhase {
+  const path = feature.phases ?? FULL_PATH;
+  if (path.includes(phase) || !FULL_PATH.includes(phase)) return phase;
+  return path.find((p) => FULL_PATH.indexOf(p) > FULL_PATH.indexOf(phase)) ?? 'done';
+}
 
 /**
- * The moves that bring a feature from where it is to `target` along the build's path, each one
- * checked by the state machine. A failed feature that is retried re-enters at `implement` (or
- * `spec` for the first two phases). Refuses what the machine refuses (e.g. leaving `done`).
+ * The moves that bring a feature from where it is to `target` along its path, each one checked by
+ * the state machine. A failed feature that is retried re-enters at `implement` (or at the start of
+ * its path for the phases before implement). Refuses what the machine refuses (e.g. leaving `done`).
  */
 export function pathTo<F extends FeatureState>(
   feature: F,
@@ -27,15 +37,17 @@ export function pathTo<F extends FeatureState>(
 ): F {
   let state = feature;
   if (state.phase === target) return state;
-  if (state.phase === 'failed' && PATH.includes(target)) {
-    const reentry: FeaturePhase = PATH.indexOf(target) <= PATH.indexOf('plan') ? 'spec' : 'implement';
+  const path = state.phases ?? FULL_PATH;
+  const order = (p: FeaturePhase) => FULL_PATH.indexOf(p);
+  if (state.phase === 'failed' && FULL_PATH.includes(target)) {
+    const reentry = order(target) < order('implement') ? path[0]! : 'implement';
     state = transition(state, reentry, { reason: 'retried', at: options.at });
   }
   while (state.phase !== target) {
-    if (canTransition(state.phase, target)) return transition(state, target, options);
-    const next = PATH[PATH.indexOf(state.phase) + 1];
-    if (!next || !PATH.includes(target) || PATH.indexOf(next) > PATH.indexOf(target)) {
-      throw new IllegalTransitionError(state.phase, target, allowedNext(state.phase));
+    if (canTransition(state.phase, target, path)) return transition(state, target, options);
+    const next = path.find((p) => order(p) > order(state.phase));
+    if (!next || !FULL_PATH.includes(target) || order(next) > order(target)) {
+      throw new IllegalTransitionError(state.phase, target, allowedNext(state.phase, path));
     }
     state = transition(state, next, { at: options.at });
   }
@@ -88,7 +100,7 @@ export async function stopFeatureIn(
   reason: string,
 ) {
   const row = await findFeature(tx, featureId, true);
-  if (!row || isFinal(row.phase) || row.phase === to || !canTransition(row.phase, to)) return row;
+  if (!row || isFinal(row.phase) || row.phase === to || !canTransition(row.phase, to, row.phases)) return row;
   const next = transition(row, to, { reason: reason.slice(0, 500), at: now });
   return updateFeature(tx, featureId, { phase: next.phase, history: next.history });
 }

@@ -6,6 +6,7 @@ import { isSystemActor } from '../../platform/http/actor.ts';
 import { type Blueprint, diffBlueprints, isReadyToBuild, type JsonPatch } from '../blueprint/index.ts';
 import { recordAudit } from '../identity/index.ts';
 import { reconcileBuilding } from './build/settle-build.ts';
+import { type ReplyAuthor, recordChatTurn } from './chat/record-chat-turn.ts';
 import {
   type BlueprintRow,
   findBlueprint,
@@ -18,7 +19,13 @@ export interface BlueprintChange {
   kind: SnapshotRow['kind'];
   /** Computes the next document from the current one (may throw a ValidationError: nothing is written). */
   next(current: Blueprint): { document: Blueprint; reply?: string; patch?: JsonPatch };
+  /**
+   * What someone said (chat, autopilot): with the reply, a turn of the Blueprint's conversation.
+   * For an edit, a note on where it came from, kept on the snapshot.
+   */
   message?: string;
+  /** Who wrote the reply (default: rules). */
+  answeredBy?: ReplyAuthor;
   /** Optimistic concurrency: the version the client edited. */
   expectedVersion?: number;
   operationId?: string;
@@ -30,10 +37,14 @@ export interface BlueprintChange {
   clock?: Clock;
 }
 
+/** Kinds whose message is a note on the snapshot rather than a turn of the chat. */
+const NOTE_KINDS = new Set<SnapshotRow['kind']>(['edit', 'status']);
+
 /**
  * The one way a Blueprint changes: under a row lock, compute the next document, store it with a
- * snapshot (message, reply, patch) and keep the status in step with readiness — all in the
- * caller's transaction, so a failed change leaves no trace.
+ * snapshot (patch, and the turn's message and reply as messages of the Blueprint's conversation)
+ * and keep the status in step with readiness — all in the caller's transaction, so a failed
+ * change leaves no trace.
  */
 export async function commitBlueprintChange(
   tx: DbClient,
@@ -64,23 +75,34 @@ export async function commitBlueprintChange(
         : current.status === 'built'
           ? 'built'
           : 'draft';
-  const row = await saveBlueprintVersion(tx, id, {
+  const saved = await saveBlueprintVersion(tx, id, {
     document,
     version,
     status,
     title: document.feature || undefined,
   });
+  const note = NOTE_KINDS.has(change.kind);
+  const turn = await recordChatTurn(tx, ctx, current, {
+    said: note ? null : change.message,
+    reply,
+    answeredBy: change.answeredBy,
+    version,
+    title: saved.title,
+  });
+  const row = { ...saved, conversation_id: turn.conversationId };
   const snapshot = await insertSnapshot(tx, {
     blueprint_id: id,
     version,
     kind: change.kind,
-    message: change.message ?? null,
-    reply: reply ?? null,
+    message: note ? (change.message ?? null) : null,
+    reply: null,
     patch: patch ?? diffBlueprints(current.document, document),
     document,
     actor_id: isSystemActor(ctx.actor) ? null : ctx.actor.userId,
     actor_name: ctx.actor.username,
     operation_id: change.operationId ?? null,
+    message_id: turn.messageId,
+    reply_id: turn.replyId,
   });
   await recordAudit(tx, ctx, {
     action: `blueprint.${change.kind}`,

@@ -6,6 +6,7 @@ import { type Blueprint, emptyBlueprint, isReadyToBuild, type TemplateId } from 
 import { recordAudit } from '../identity/index.ts';
 import { requireProjectRole } from '../projects/index.ts';
 import { autopilotBlueprint } from './architect/autopilot-blueprint.ts';
+import { recordChatTurn } from './chat/record-chat-turn.ts';
 import { type ArchitectMode, insertBlueprint, insertSnapshot, setBlueprintStatus } from './store.ts';
 
 export interface CreateBlueprintInput {
@@ -45,18 +46,29 @@ export async function createBlueprint(db: Db | DbClient, ctx: RequestContext, in
       createdBy: isSystemActor(ctx.actor) ? null : ctx.actor.userId,
     });
     if (isReadyToBuild(document).ready) row = await setBlueprintStatus(tx, row.id, 'ready');
+    // A landing prompt opens the Blueprint's conversation; the rule-based autopilot answers it.
+    const turn = await recordChatTurn(tx, ctx, row, {
+      said: input.prompt ?? null,
+      reply:
+        kind === 'autopilot' ? 'Drafted from your prompt; every guess is listed under assumptions.' : null,
+      answeredBy: 'rules',
+      version: 1,
+      title: row.title,
+    });
+    row = { ...row, conversation_id: turn.conversationId };
     await insertSnapshot(tx, {
       blueprint_id: row.id,
       version: 1,
       kind,
-      message: input.prompt ?? null,
-      reply:
-        kind === 'autopilot' ? 'Drafted from your prompt; every guess is listed under assumptions.' : null,
+      message: null,
+      reply: null,
       patch: [],
       document,
       actor_id: isSystemActor(ctx.actor) ? null : ctx.actor.userId,
       actor_name: ctx.actor.username,
       operation_id: null,
+      message_id: turn.messageId,
+      reply_id: turn.replyId,
     });
     await recordAudit(tx, ctx, {
       action: 'blueprint.create',

@@ -94,3 +94,32 @@ describe('feature state machine', () => {
     expect(next).not.toBe(start);
   });
 });
+
+describe('a feature on the path of its kind', () => {
+  const bugfix = ['implement', 'test', 'deploy', 'verify', 'done'] as const;
+  const chore = ['plan', 'implement', 'test', 'deploy', 'verify', 'done'] as const;
+  const change = ['spec', 'implement', 'test', 'deploy', 'verify', 'done'] as const;
+
+  it('starts where its path starts and moves forward along it only', () => {
+    const bug = newFeature(bugfix);
+    expect(bug).toEqual({ phase: 'implement', history: [], phases: bugfix });
+    expect(allowedNext('implement', bugfix)).toEqual(['test', 'failed', 'cancelled']);
+    const amended = transition(newFeature(change), 'implement');
+    expect(amended.history).toEqual([{ from: 'spec', to: 'implement' }]);
+    expect(() => transition(newFeature(change), 'plan')).toThrow(
+      'A feature in spec cannot move to plan; allowed next: implement, failed, cancelled',
+    );
+  });
+
+  it('keeps rework and retries inside its path', () => {
+    expect(allowedNext('plan', chore)).toEqual(['implement', 'failed', 'cancelled']);
+    expect(allowedNext('failed', chore)).toEqual(['implement', 'plan', 'cancelled']);
+    expect(allowedNext('failed', bugfix)).toEqual(['implement', 'cancelled']);
+    expect(allowedNext('verify', bugfix)).toEqual(['done', 'implement', 'failed', 'cancelled']);
+  });
+
+  it('moves a feature left off its path (its kind changed) on to the next phase its path has', () => {
+    expect(allowedNext('spec', bugfix)).toEqual(['implement', 'failed', 'cancelled']);
+    expect(allowedNext('plan', bugfix)).toEqual(['implement', 'failed', 'cancelled']);
+  });
+});

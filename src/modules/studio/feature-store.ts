@@ -1,5 +1,6 @@
 import type { Queryable } from '../../platform/db/pool.ts';
 import type { FeaturePhase, FeatureTransition } from './feature-machine.ts';
+import type { Classification, SdlcKind } from './sdlc/sdlc-kinds.ts';
 
 /** One build of a Blueprint: its SDLC phase, branch, merge request and operation. */
 export interface FeatureRow {
@@ -15,17 +16,46 @@ export interface FeatureRow {
   spec: string | null;
   /** The Blueprint version this build built (set when its spec is rendered). */
   blueprint_version: number | null;
+  /** What the board calls it: the Blueprint's feature, or the change request's first line. */
+  title: string | null;
+  kind: SdlcKind;
+  /** The phases its kind needs, in order, ending in done. */
+  phases: FeaturePhase[];
+  classification: Classification | null;
+  assignee_id: string | null;
+  /** An agent runtime working on it (the build's implementer) when no user is assigned. */
+  assignee_agent: string | null;
   created_at: Date;
   updated_at: Date;
 }
 
 export async function insertFeature(
   db: Queryable,
-  f: { projectId: string; blueprintId: string; slug: string; branch: string; phase: FeaturePhase },
+  f: {
+    projectId: string;
+    blueprintId: string;
+    slug: string;
+    branch: string;
+    title: string;
+    classification: Classification;
+    assigneeAgent?: string | null;
+  },
 ): Promise<FeatureRow> {
   const { rows } = await db.query<FeatureRow>(
-    `INSERT INTO features (project_id, blueprint_id, slug, branch, phase) VALUES ($1, $2, $3, $4, $5) RETURNING *`,
-    [f.projectId, f.blueprintId, f.slug, f.branch, f.phase],
+    `INSERT INTO features (project_id, blueprint_id, slug, branch, phase, title, kind, phases, classification, assignee_agent)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING *`,
+    [
+      f.projectId,
+      f.blueprintId,
+      f.slug,
+      f.branch,
+      f.classification.phases[0],
+      f.title,
+      f.classification.kind,
+      f.classification.phases,
+      JSON.stringify(f.classification),
+      f.assigneeAgent ?? null,
+    ],
   );
   return rows[0]!;
 }

@@ -21,6 +21,7 @@ import {
   type MainReportInput,
 } from './main-release/main-release-input.ts';
 import { deployMainStep, reportMainStep, verifyMainStep } from './main-release/main-release-steps.ts';
+import { CLASSIFY_ISSUE_KIND, ClassifyIssueInput, classifyIssueStep } from './sdlc/classify-issue.ts';
 import {
   ENVIRONMENT_BROWSER_KEY,
   reportEnvironmentVerificationStep,
@@ -47,6 +48,7 @@ const MINUTE = 60_000;
  * - `studio.verify-merge-request`: a merge request's preview, once deployed, checked by the robot
  *   (`verify/browser`, `verify/report`): the head commit's `browser-verification` check.
  * - `studio.architect-turn`: one LLM Architect chat turn (`reply`), its answer streamed as events.
+ * - `studio.classify-issue`: the LLM's classification of an issue (`classify`), replacing the rules'.
  */
 export function registerStudioJobs(registry: Registry, deps: StudioDeps): void {
   registry.add(
@@ -122,6 +124,14 @@ export function registerStudioJobs(registry: Registry, deps: StudioDeps): void {
       retry: { maxAttempts: 2, baseMs: 500, maxMs: 2_000 },
       timeoutMs: 10 * MINUTE,
       handler: (ctx) => nonRetryableOnDomain(architectReplyStep(deps, ctx)),
+    }),
+    defineWorkflow(CLASSIFY_ISSUE_KIND, ClassifyIssueInput, (input) => [
+      { key: 'classify', step: CLASSIFY_ISSUE_KIND, input },
+    ]),
+    defineStep<ClassifyIssueInput>(CLASSIFY_ISSUE_KIND, {
+      retry: { maxAttempts: 2, baseMs: 500, maxMs: 2_000 },
+      timeoutMs: 2 * MINUTE,
+      handler: (ctx) => nonRetryableOnDomain(classifyIssueStep(deps, ctx)),
     }),
   );
 }

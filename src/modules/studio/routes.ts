@@ -5,6 +5,7 @@ import type { HttpApp } from '../../platform/http/server.ts';
 import { listTemplates } from '../agents/index.ts';
 import { createArchitectChat } from './architect/architect-chat.ts';
 import { sendArchitectMessage } from './architect/send-architect-message.ts';
+import { registerBoardRoutes } from './board/board-routes.ts';
 import { registerBuildRoutes } from './build/build-routes.ts';
 import { createBlueprint } from './create-blueprint.ts';
 import type { ChatHandler, StudioRouteDeps } from './deps.ts';
@@ -43,6 +44,7 @@ export function studioRoutes(res: StudioRouteDeps, options: { chat?: ChatHandler
   const chat = options.chat ?? createArchitectChat(res);
   return async (app: HttpApp) => {
     registerBuildRoutes(app, res);
+    registerBoardRoutes(app, res);
 
     app.get('/api/templates', { schema: { tags, response: { 200: TemplatesPage } } }, async () => ({
       items: listTemplates().map((t) => ({

@@ -2,7 +2,9 @@ import { z } from 'zod';
 import { PageQuery } from '../../platform/http/cursor.ts';
 import { int4 } from '../../platform/http/int-params.ts';
 import { BlueprintShape, JsonPatchOp, TemplateId } from '../blueprint/index.ts';
+import { AnsweredBy } from '../llm/index.ts';
 import { FEATURE_PHASES } from './feature-machine.ts';
+import { Classification, SdlcKind } from './sdlc/sdlc-kinds.ts';
 
 export const BlueprintIdParam = z.object({ id: z.uuid('must be a Blueprint id (uuid)') });
 
@@ -59,6 +61,8 @@ export const BlueprintView = z.object({
   /** Who answers the chat now (GET /api/blueprints/:id): `rules` when the mode or the setup leaves no model. */
   architectAnswers: z.enum(['llm', 'rules']).optional(),
   version: z.number(),
+  /** Its chat with the Architect as a conversation (`/api/conversations/:id`), from its first turn. */
+  conversationId: z.string().nullable(),
   /** The document (its shape; the cross-field rules held when it was written). */
   blueprint: BlueprintShape,
   readiness: ReadinessView,
@@ -70,8 +74,12 @@ export type BlueprintView = z.infer<typeof BlueprintView>;
 export const SnapshotView = z.object({
   version: z.number(),
   kind: z.string(),
+  /** What was said in the turn that made this version (an edit: where it came from). */
   message: z.string().nullable(),
+  /** The Architect's reply in that turn. */
   reply: z.string().nullable(),
+  /** Who wrote the reply: the model that answered (and the one it fell back from), or rules. */
+  answeredBy: AnsweredBy.nullable(),
   patch: z.array(JsonPatchOp),
   actor: z.string().nullable(),
   operationId: z.string().nullable(),
@@ -106,20 +114,27 @@ export const LlmChatAnswer = z.object({
 });
 export type LlmChatAnswer = z.infer<typeof LlmChatAnswer>;
 
+/** One move of a feature: by a build, or by hand (`by`). */
+export const FeatureMove = z.object({
+  from: z.enum(FEATURE_PHASES),
+  to: z.enum(FEATURE_PHASES),
+  reason: z.string().optional(),
+  at: z.string().optional(),
+  by: z.string().optional(),
+});
+
 /** A build of a Blueprint (`features` row): its phase, branch, merge request and what it built. */
 export const FeatureView = z.object({
   id: z.string(),
   blueprintId: z.string(),
   slug: z.string(),
+  title: z.string(),
+  /** New feature, change, bug fix or chore: the phases it walks are `phases`. */
+  kind: SdlcKind,
+  phases: z.array(z.enum(FEATURE_PHASES)),
+  classification: Classification.nullable(),
   phase: z.enum(FEATURE_PHASES),
-  history: z.array(
-    z.object({
-      from: z.enum(FEATURE_PHASES),
-      to: z.enum(FEATURE_PHASES),
-      reason: z.string().optional(),
-      at: z.string().optional(),
-    }),
-  ),
+  history: z.array(FeatureMove),
   branch: z.string().nullable(),
   mergeRequestNumber: z.number().nullable(),
   /** Its merge request's state: `merged` once the build is on main (null without one). */

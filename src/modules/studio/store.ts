@@ -12,6 +12,8 @@ export interface BlueprintRow {
   architect_mode: ArchitectMode;
   document: Blueprint;
   version: number;
+  /** Its chat with the Architect (a conversation of the llm module), from its first turn. */
+  conversation_id: string | null;
   created_by: string | null;
   created_at: Date;
   updated_at: Date;
@@ -22,6 +24,10 @@ export interface SnapshotRow {
   blueprint_id: string;
   version: number;
   kind: 'create' | 'chat' | 'edit' | 'autopilot' | 'status';
+  /**
+   * A note on the change (where an edit came from). What someone said and the Architect's reply
+   * are conversation messages (`message_id`, `reply_id`); see chat/chat-snapshots.ts.
+   */
   message: string | null;
   reply: string | null;
   patch: JsonPatch;
@@ -29,6 +35,8 @@ export interface SnapshotRow {
   actor_id: string | null;
   actor_name: string | null;
   operation_id: string | null;
+  message_id: number | null;
+  reply_id: number | null;
   created_at: Date;
 }
 
@@ -109,8 +117,8 @@ export async function insertSnapshot(
   s: Omit<SnapshotRow, 'id' | 'created_at'>,
 ): Promise<SnapshotRow> {
   const { rows } = await db.query<SnapshotRow>(
-    `INSERT INTO blueprint_snapshots (blueprint_id, version, kind, message, reply, patch, document, actor_id, actor_name, operation_id)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING *`,
+    `INSERT INTO blueprint_snapshots (blueprint_id, version, kind, message, reply, patch, document, actor_id, actor_name, operation_id, message_id, reply_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING *`,
     [
       s.blueprint_id,
       s.version,
@@ -122,9 +130,16 @@ export async function insertSnapshot(
       s.actor_id,
       s.actor_name,
       s.operation_id,
+      s.message_id,
+      s.reply_id,
     ],
   );
   return rows[0]!;
+}
+
+/** Links a Blueprint to its chat's conversation; the caller holds the row lock (findBlueprint forUpdate). */
+export async function setBlueprintConversation(db: Queryable, id: string, conversationId: string) {
+  await db.query('UPDATE blueprints SET conversation_id = $2 WHERE id = $1', [id, conversationId]);
 }
 
 export async function listSnapshotRows(db: Queryable, blueprintId: string, limit: number, afterVersion = 0) {
@@ -156,12 +171,12 @@ export async function findSnapshotByOperation(db: Queryable, blueprintId: string
   return rows[0];
 }
 
-/** The last `limit` chat turns (message and reply), oldest first: the Architect's memory. */
-export async function recentChatTurns(db: Queryable, blueprintId: string, limit: number) {
-  const { rows } = await db.query<{ message: string; reply: string }>(
-    `SELECT message, reply FROM (
-       SELECT message, reply, version FROM blueprint_snapshots
-       WHERE blueprint_id = $1 AND kind = 'chat' AND message IS NOT NULL AND reply IS NOT NULL
+/** The last `limit` chat turns (their message and reply ids), oldest first: the Architect's memory. */
+export async function recentChatTurnIds(db: Queryable, blueprintId: string, limit: number) {
+  const { rows } = await db.query<{ message_id: number; reply_id: number }>(
+    `SELECT message_id, reply_id FROM (
+       SELECT message_id, reply_id, version FROM blueprint_snapshots
+       WHERE blueprint_id = $1 AND kind = 'chat' AND message_id IS NOT NULL AND reply_id IS NOT NULL
        ORDER BY version DESC LIMIT $2) t ORDER BY version`,
     [blueprintId, limit],
   );

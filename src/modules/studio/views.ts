@@ -1,7 +1,8 @@
 import { isReadyToBuild } from '../blueprint/index.ts';
+import type { ChatSnapshot } from './chat/chat-snapshots.ts';
 import type { FeatureRow } from './feature-store.ts';
 import type { BlueprintView } from './schemas.ts';
-import type { BlueprintRow, SnapshotRow } from './store.ts';
+import type { BlueprintRow } from './store.ts';
 
 export function toBlueprintView(row: BlueprintRow): BlueprintView {
   return {
@@ -11,6 +12,7 @@ export function toBlueprintView(row: BlueprintRow): BlueprintView {
     status: row.status,
     architectMode: row.architect_mode,
     version: row.version,
+    conversationId: row.conversation_id,
     blueprint: row.document,
     readiness: isReadyToBuild(row.document),
     createdAt: row.created_at.toISOString(),
@@ -18,12 +20,13 @@ export function toBlueprintView(row: BlueprintRow): BlueprintView {
   };
 }
 
-export function toSnapshotView(row: SnapshotRow) {
+export function toSnapshotView(row: ChatSnapshot) {
   return {
     version: row.version,
     kind: row.kind,
     message: row.message,
     reply: row.reply,
+    answeredBy: row.answeredBy,
     patch: row.patch,
     actor: row.actor_name,
     operationId: row.operation_id,
@@ -39,6 +42,10 @@ export function toFeatureView(
     id: row.id,
     blueprintId: row.blueprint_id,
     slug: row.slug,
+    title: row.title ?? row.slug,
+    kind: row.kind,
+    phases: row.phases,
+    classification: row.classification,
     phase: row.phase,
     history: row.history,
     branch: row.branch,

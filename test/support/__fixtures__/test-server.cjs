@@ -5,6 +5,8 @@ const read = (f, d) =>
   fs.existsSync(path.join(__dirname, f)) ? fs.readFileSync(path.join(__dirname, f), 'utf8').trim() : d;
 const version = read('VERSION', 'v0');
 const mode = read('MODE', 'ok');
+let slow = 0;
+const fast = read('FAST', '') !== '';
 if (mode === 'unhealthy') console.error('cannot reach the database at db:5432');
 if (mode === 'exit') {
   console.error('missing setting: DATABASE_URL');
@@ -24,10 +26,19 @@ http
       setTimeout(() => process.exit(7), 5);
       return;
     }
-    if (req.url === '/slow') {
-      setTimeout(() => res.end('slow ' + version), 300);
+    // /slow answers after 300 ms (or ?ms=N; at once in a release with a FAST file); /busy says how
+    // many slow requests are in progress.
+    if (req.url === '/slow' || req.url.startsWith('/slow?')) {
+      const ms = fast ? 0 : Number(new URL(req.url, 'http://x').searchParams.get('ms') ?? 300);
+      slow++;
+      req.resume();
+      setTimeout(() => {
+        slow--;
+        res.end('slow ' + version);
+      }, ms);
       return;
     }
+    if (req.url === '/busy') return res.end(String(slow));
     // An app can run any code: /sh runs a shell script, as an attacker's app would.
     if (req.url.startsWith('/sh?')) {
       const script = new URL(req.url, 'http://x').searchParams.get('c') ?? '';

@@ -53,6 +53,8 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** Extra request headers (e.g. `If-Match` for optimistic concurrency). */
   headers?: Record<string, string>;
+  /** The logout request itself: the one request sent while signing out. */
+  duringSignOut?: boolean;
 }
 
 export function withQuery(path: string, query?: Query): string {
@@ -65,7 +67,40 @@ export function withQuery(path: string, query?: Query): string {
   return qs ? `${path}?${qs}` : path;
 }
 
+/** Requests on their way: signing out aborts them, so none comes back as a 401 after the session ends. */
+const inFlight = new Set<AbortController>();
+let signingOut = false;
+
+/**
+ * Ends the session with `send` (the logout request): every request still on its way is aborted
+ * first, and none starts until the logout has answered.
+ */
+export async function signOut(send: () => Promise<void>): Promise<void> {
+  signingOut = true;
+  for (const controller of inFlight) controller.abort();
+  try {
+    await send();
+  } finally {
+    signingOut = false;
+  }
+}
+
 export async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
+  if (signingOut && !options.duringSignOut) throw new DOMException('Signing out', 'AbortError');
+  const controller = new AbortController();
+  const abort = () => controller.abort();
+  options.signal?.addEventListener('abort', abort);
+  if (options.signal?.aborted) controller.abort();
+  inFlight.add(controller);
+  try {
+    return await send<T>(path, options, controller.signal);
+  } finally {
+    inFlight.delete(controller);
+    options.signal?.removeEventListener('abort', abort);
+  }
+}
+
+async function send<T>(path: string, options: RequestOptions, signal: AbortSignal): Promise<T> {
   const method = options.method ?? 'GET';
   const headers: Record<string, string> = {
     ...options.headers,
@@ -84,7 +119,7 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
       headers,
       credentials: 'same-origin',
       body: options.body === undefined ? undefined : JSON.stringify(options.body),
-      signal: options.signal,
+      signal,
     });
   } catch (error) {
     if ((error as Error).name === 'AbortError') throw error;

@@ -2103,7 +2103,7 @@ export interface paths {
                                     staging: {
                                         url: string;
                                         /** @enum {string} */
-                                        status: "pending" | "starting" | "deploying" | "running" | "crashed" | "failed" | "stopped";
+                                        status: "pending" | "starting" | "deploying" | "running" | "sleeping" | "crashed" | "failed" | "stopped";
                                         deployedAt: string | null;
                                         shortSha: string | null;
                                         verified: boolean;
@@ -2112,7 +2112,7 @@ export interface paths {
                                     production: {
                                         url: string;
                                         /** @enum {string} */
-                                        status: "pending" | "starting" | "deploying" | "running" | "crashed" | "failed" | "stopped";
+                                        status: "pending" | "starting" | "deploying" | "running" | "sleeping" | "crashed" | "failed" | "stopped";
                                         deployedAt: string | null;
                                         shortSha: string | null;
                                         verified: boolean;
@@ -2306,7 +2306,7 @@ export interface paths {
                             staging: {
                                 url: string;
                                 /** @enum {string} */
-                                status: "pending" | "starting" | "deploying" | "running" | "crashed" | "failed" | "stopped";
+                                status: "pending" | "starting" | "deploying" | "running" | "sleeping" | "crashed" | "failed" | "stopped";
                                 deployedAt: string | null;
                                 shortSha: string | null;
                                 verified: boolean;
@@ -2315,7 +2315,7 @@ export interface paths {
                             production: {
                                 url: string;
                                 /** @enum {string} */
-                                status: "pending" | "starting" | "deploying" | "running" | "crashed" | "failed" | "stopped";
+                                status: "pending" | "starting" | "deploying" | "running" | "sleeping" | "crashed" | "failed" | "stopped";
                                 deployedAt: string | null;
                                 shortSha: string | null;
                                 verified: boolean;
@@ -5254,6 +5254,394 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/projects/{slug}/workflows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    slug: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            ref: string;
+                            sha: string | null;
+                            items: {
+                                name: string;
+                                file: string;
+                                title: string | null;
+                                description: string | null;
+                                valid: boolean;
+                                errors: {
+                                    file: string;
+                                    line: number | null;
+                                    column: number | null;
+                                    field: string;
+                                    message: string;
+                                }[];
+                                inputs: {
+                                    name: string;
+                                    /** @enum {string} */
+                                    type: "string" | "number" | "boolean" | "list";
+                                    description: string | null;
+                                    required: boolean;
+                                    default: unknown;
+                                    options: string[] | null;
+                                }[];
+                                steps: {
+                                    id: string;
+                                    kind: string;
+                                    name: string | null;
+                                    needs: string[];
+                                    fanOut: boolean;
+                                    retries: number;
+                                    timeoutMs: number | null;
+                                }[];
+                                schedules: string[];
+                            }[];
+                            nextCursor: null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{slug}/workflows/{name}/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    slug: string;
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        ref?: string;
+                        /** @default {} */
+                        inputs?: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            workflow: string;
+                            ref: string;
+                            sha: string;
+                            /** @enum {string} */
+                            trigger: "manual" | "schedule";
+                            inputs: {
+                                [key: string]: unknown;
+                            };
+                            /** @enum {string} */
+                            status: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+                            actor: {
+                                id: string | null;
+                                name: string;
+                            };
+                            error: string | null;
+                            createdAt: string;
+                            finishedAt: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{slug}/workflow-runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path: {
+                    slug: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                workflow: string;
+                                ref: string;
+                                sha: string;
+                                /** @enum {string} */
+                                trigger: "manual" | "schedule";
+                                inputs: {
+                                    [key: string]: unknown;
+                                };
+                                /** @enum {string} */
+                                status: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+                                actor: {
+                                    id: string | null;
+                                    name: string;
+                                };
+                                error: string | null;
+                                createdAt: string;
+                                finishedAt: string | null;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{slug}/workflow-approvals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    status?: "pending" | "approved" | "rejected" | "expired" | "cancelled";
+                    run?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    slug: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                workflow: string;
+                                runId: string;
+                                step: string;
+                                title: string;
+                                description: string;
+                                /** @enum {string} */
+                                role: "developer" | "maintainer" | "owner";
+                                /** @enum {string} */
+                                status: "pending" | "approved" | "rejected" | "expired" | "cancelled";
+                                deadline: string | null;
+                                decidedBy: string | null;
+                                decidedAt: string | null;
+                                comment: string;
+                                createdAt: string;
+                                canDecide: boolean;
+                            }[];
+                            nextCursor: null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{slug}/workflow-approvals/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    slug: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @default  */
+                        comment?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            workflow: string;
+                            runId: string;
+                            step: string;
+                            title: string;
+                            description: string;
+                            /** @enum {string} */
+                            role: "developer" | "maintainer" | "owner";
+                            /** @enum {string} */
+                            status: "pending" | "approved" | "rejected" | "expired" | "cancelled";
+                            deadline: string | null;
+                            decidedBy: string | null;
+                            decidedAt: string | null;
+                            comment: string;
+                            createdAt: string;
+                            canDecide: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{slug}/workflow-approvals/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    slug: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @default  */
+                        comment?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            workflow: string;
+                            runId: string;
+                            step: string;
+                            title: string;
+                            description: string;
+                            /** @enum {string} */
+                            role: "developer" | "maintainer" | "owner";
+                            /** @enum {string} */
+                            status: "pending" | "approved" | "rejected" | "expired" | "cancelled";
+                            deadline: string | null;
+                            decidedBy: string | null;
+                            decidedAt: string | null;
+                            comment: string;
+                            createdAt: string;
+                            canDecide: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/projects/{slug}/webhooks": {
         parameters: {
             query?: never;
@@ -5777,7 +6165,7 @@ export interface paths {
                         "application/json": {
                             items: {
                                 /** @enum {string} */
-                                kind: "build_failed" | "build_fixed" | "pipeline_failed" | "pipeline_fixed" | "merge_request_opened" | "review_requested" | "comment_mention" | "deploy_finished" | "publish_finished" | "alert_fired" | "alert_resolved" | "budget_reached" | "agent_needs_input" | "error_group_new";
+                                kind: "build_failed" | "build_fixed" | "pipeline_failed" | "pipeline_fixed" | "merge_request_opened" | "review_requested" | "comment_mention" | "deploy_finished" | "publish_finished" | "alert_fired" | "alert_resolved" | "budget_reached" | "agent_needs_input" | "error_group_new" | "workflow_approval" | "workflow_message";
                                 label: string;
                                 inApp: boolean;
                                 email: boolean;
@@ -5801,7 +6189,7 @@ export interface paths {
                     "application/json": {
                         items: {
                             /** @enum {string} */
-                            kind: "build_failed" | "build_fixed" | "pipeline_failed" | "pipeline_fixed" | "merge_request_opened" | "review_requested" | "comment_mention" | "deploy_finished" | "publish_finished" | "alert_fired" | "alert_resolved" | "budget_reached" | "agent_needs_input" | "error_group_new";
+                            kind: "build_failed" | "build_fixed" | "pipeline_failed" | "pipeline_fixed" | "merge_request_opened" | "review_requested" | "comment_mention" | "deploy_finished" | "publish_finished" | "alert_fired" | "alert_resolved" | "budget_reached" | "agent_needs_input" | "error_group_new" | "workflow_approval" | "workflow_message";
                             inApp: boolean;
                             email: boolean;
                         }[];
@@ -5818,7 +6206,7 @@ export interface paths {
                         "application/json": {
                             items: {
                                 /** @enum {string} */
-                                kind: "build_failed" | "build_fixed" | "pipeline_failed" | "pipeline_fixed" | "merge_request_opened" | "review_requested" | "comment_mention" | "deploy_finished" | "publish_finished" | "alert_fired" | "alert_resolved" | "budget_reached" | "agent_needs_input" | "error_group_new";
+                                kind: "build_failed" | "build_fixed" | "pipeline_failed" | "pipeline_fixed" | "merge_request_opened" | "review_requested" | "comment_mention" | "deploy_finished" | "publish_finished" | "alert_fired" | "alert_resolved" | "budget_reached" | "agent_needs_input" | "error_group_new" | "workflow_approval" | "workflow_message";
                                 label: string;
                                 inApp: boolean;
                                 email: boolean;
@@ -6947,6 +7335,10 @@ export interface paths {
                             items: {
                                 id: string;
                                 projectId: string | null;
+                                project: {
+                                    slug: string;
+                                    name: string;
+                                } | null;
                                 ownerId: string | null;
                                 title: string;
                                 messageCount: number;
@@ -6987,6 +7379,10 @@ export interface paths {
                         "application/json": {
                             id: string;
                             projectId: string | null;
+                            project: {
+                                slug: string;
+                                name: string;
+                            } | null;
                             ownerId: string | null;
                             title: string;
                             messageCount: number;
@@ -7031,6 +7427,10 @@ export interface paths {
                         "application/json": {
                             id: string;
                             projectId: string | null;
+                            project: {
+                                slug: string;
+                                name: string;
+                            } | null;
                             ownerId: string | null;
                             title: string;
                             messageCount: number;
@@ -7046,6 +7446,18 @@ export interface paths {
                                     [key: string]: unknown;
                                 };
                                 llmCallId: string | null;
+                                answeredBy: ({
+                                    /** @enum {string} */
+                                    kind: "rules";
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "model";
+                                    alias: string | null;
+                                    provider: string;
+                                    model: string;
+                                    fallbackFrom: string | null;
+                                    failed: boolean;
+                                }) | null;
                                 createdAt: string;
                             }[];
                         };
@@ -7103,6 +7515,10 @@ export interface paths {
                         "application/json": {
                             id: string;
                             projectId: string | null;
+                            project: {
+                                slug: string;
+                                name: string;
+                            } | null;
                             ownerId: string | null;
                             title: string;
                             messageCount: number;
@@ -7165,6 +7581,18 @@ export interface paths {
                                 [key: string]: unknown;
                             };
                             llmCallId: string | null;
+                            answeredBy: ({
+                                /** @enum {string} */
+                                kind: "rules";
+                            } | {
+                                /** @enum {string} */
+                                kind: "model";
+                                alias: string | null;
+                                provider: string;
+                                model: string;
+                                fallbackFrom: string | null;
+                                failed: boolean;
+                            }) | null;
                             createdAt: string;
                         };
                     };
@@ -7248,7 +7676,7 @@ export interface paths {
                                 directUrl: string | null;
                                 port: number | null;
                                 /** @enum {string} */
-                                status: "pending" | "starting" | "deploying" | "running" | "crashed" | "failed" | "stopped";
+                                status: "pending" | "starting" | "deploying" | "running" | "sleeping" | "crashed" | "failed" | "stopped";
                                 /** @enum {string} */
                                 desiredState: "running" | "stopped";
                                 release: {
@@ -7325,7 +7753,7 @@ export interface paths {
                             directUrl: string | null;
                             port: number | null;
                             /** @enum {string} */
-                            status: "pending" | "starting" | "deploying" | "running" | "crashed" | "failed" | "stopped";
+                            status: "pending" | "starting" | "deploying" | "running" | "sleeping" | "crashed" | "failed" | "stopped";
                             /** @enum {string} */
                             desiredState: "running" | "stopped";
                             release: {
@@ -7526,7 +7954,7 @@ export interface paths {
                                 directUrl: string | null;
                                 port: number | null;
                                 /** @enum {string} */
-                                status: "pending" | "starting" | "deploying" | "running" | "crashed" | "failed" | "stopped";
+                                status: "pending" | "starting" | "deploying" | "running" | "sleeping" | "crashed" | "failed" | "stopped";
                                 /** @enum {string} */
                                 desiredState: "running" | "stopped";
                                 release: {
@@ -7623,7 +8051,7 @@ export interface paths {
                                 directUrl: string | null;
                                 port: number | null;
                                 /** @enum {string} */
-                                status: "pending" | "starting" | "deploying" | "running" | "crashed" | "failed" | "stopped";
+                                status: "pending" | "starting" | "deploying" | "running" | "sleeping" | "crashed" | "failed" | "stopped";
                                 /** @enum {string} */
                                 desiredState: "running" | "stopped";
                                 release: {
@@ -7719,7 +8147,7 @@ export interface paths {
                             directUrl: string | null;
                             port: number | null;
                             /** @enum {string} */
-                            status: "pending" | "starting" | "deploying" | "running" | "crashed" | "failed" | "stopped";
+                            status: "pending" | "starting" | "deploying" | "running" | "sleeping" | "crashed" | "failed" | "stopped";
                             /** @enum {string} */
                             desiredState: "running" | "stopped";
                             release: {
@@ -7888,7 +8316,7 @@ export interface paths {
                             directUrl: string | null;
                             port: number | null;
                             /** @enum {string} */
-                            status: "pending" | "starting" | "deploying" | "running" | "crashed" | "failed" | "stopped";
+                            status: "pending" | "starting" | "deploying" | "running" | "sleeping" | "crashed" | "failed" | "stopped";
                             /** @enum {string} */
                             desiredState: "running" | "stopped";
                             release: {
@@ -9633,9 +10061,29 @@ export interface paths {
                             runtime: "scaffold" | "llm-agent";
                             fit: {
                                 /** @enum {string} */
-                                template: "crud-app" | "landing-page";
+                                template: "crud-app" | "landing-page" | "api-service" | "dashboard" | "static-site";
                                 confidence: number;
                                 reason: string;
+                            };
+                            classification: {
+                                /** @enum {string} */
+                                kind: "feature" | "change" | "bugfix" | "chore";
+                                confidence: number;
+                                phases: ("spec" | "plan" | "implement" | "test" | "deploy" | "verify" | "done" | "failed" | "cancelled")[];
+                                /** @enum {string} */
+                                source: "llm" | "rules" | "person";
+                                reason: string;
+                                model?: string;
+                                fallback?: string;
+                                by?: string;
+                                previous?: {
+                                    /** @enum {string} */
+                                    kind: "feature" | "change" | "bugfix" | "chore";
+                                    confidence: number;
+                                    /** @enum {string} */
+                                    source: "llm" | "rules" | "person";
+                                };
+                                at: string;
                             };
                             branch: string;
                         };
@@ -9658,7 +10106,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description A change request to an app that was built ("add CSV export to the recipes page"): a coding agent makes it on a branch of its own, then the pipeline, a preview, browser verification and a merge request follow — one operation. Needs a model for the coder alias. */
+        /** @description A change request to an app that was built ("add CSV export to the recipes page"): a coding agent makes it on a branch of its own, then the pipeline, a preview, browser verification and a merge request follow — one operation. The request is classified (new feature, change, bug fix, chore; the LLM when one serves the fast alias, else rules) and its feature walks the phases its kind needs: a bug fix skips spec and plan. Needs a model for the coder alias. */
         post: {
             parameters: {
                 query?: never;
@@ -9672,6 +10120,8 @@ export interface paths {
                 content: {
                     "application/json": {
                         request: string;
+                        /** @enum {string} */
+                        kind?: "feature" | "change" | "bugfix" | "chore";
                     };
                 };
             };
@@ -9690,9 +10140,29 @@ export interface paths {
                             runtime: "scaffold" | "llm-agent";
                             fit: {
                                 /** @enum {string} */
-                                template: "crud-app" | "landing-page";
+                                template: "crud-app" | "landing-page" | "api-service" | "dashboard" | "static-site";
                                 confidence: number;
                                 reason: string;
+                            };
+                            classification: {
+                                /** @enum {string} */
+                                kind: "feature" | "change" | "bugfix" | "chore";
+                                confidence: number;
+                                phases: ("spec" | "plan" | "implement" | "test" | "deploy" | "verify" | "done" | "failed" | "cancelled")[];
+                                /** @enum {string} */
+                                source: "llm" | "rules" | "person";
+                                reason: string;
+                                model?: string;
+                                fallback?: string;
+                                by?: string;
+                                previous?: {
+                                    /** @enum {string} */
+                                    kind: "feature" | "change" | "bugfix" | "chore";
+                                    confidence: number;
+                                    /** @enum {string} */
+                                    source: "llm" | "rules" | "person";
+                                };
+                                at: string;
                             };
                             branch: string;
                         };
@@ -9715,6 +10185,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** @description A prompt: a new project (or `project`), a Blueprint drafted from the prompt, and its build — one operation. To a project whose app is built, the prompt is classified first: a change, a bug fix or a chore becomes a change request of that app (`route: change`, made by a coding agent); a new feature drafts a new Blueprint (`route: blueprint`). */
         post: {
             parameters: {
                 query?: never;
@@ -9727,9 +10198,11 @@ export interface paths {
                     "application/json": {
                         prompt: string;
                         /** @enum {string} */
-                        template?: "crud-app" | "landing-page";
+                        template?: "crud-app" | "landing-page" | "api-service" | "dashboard" | "static-site";
                         project?: string;
                         reviewFirst?: boolean;
+                        /** @enum {string} */
+                        kind?: "feature" | "change" | "bugfix" | "chore";
                     };
                 };
             };
@@ -9748,13 +10221,35 @@ export interface paths {
                             runtime: "scaffold" | "llm-agent";
                             fit: {
                                 /** @enum {string} */
-                                template: "crud-app" | "landing-page";
+                                template: "crud-app" | "landing-page" | "api-service" | "dashboard" | "static-site";
                                 confidence: number;
                                 reason: string;
+                            };
+                            classification: {
+                                /** @enum {string} */
+                                kind: "feature" | "change" | "bugfix" | "chore";
+                                confidence: number;
+                                phases: ("spec" | "plan" | "implement" | "test" | "deploy" | "verify" | "done" | "failed" | "cancelled")[];
+                                /** @enum {string} */
+                                source: "llm" | "rules" | "person";
+                                reason: string;
+                                model?: string;
+                                fallback?: string;
+                                by?: string;
+                                previous?: {
+                                    /** @enum {string} */
+                                    kind: "feature" | "change" | "bugfix" | "chore";
+                                    confidence: number;
+                                    /** @enum {string} */
+                                    source: "llm" | "rules" | "person";
+                                };
+                                at: string;
                             };
                             projectSlug: string;
                             blueprintId: string;
                             branch: string;
+                            /** @enum {string} */
+                            route: "blueprint" | "change";
                         };
                     };
                 };
@@ -9798,6 +10293,30 @@ export interface paths {
                                 id: string;
                                 blueprintId: string;
                                 slug: string;
+                                title: string;
+                                /** @enum {string} */
+                                kind: "feature" | "change" | "bugfix" | "chore";
+                                phases: ("spec" | "plan" | "implement" | "test" | "deploy" | "verify" | "done" | "failed" | "cancelled")[];
+                                classification: {
+                                    /** @enum {string} */
+                                    kind: "feature" | "change" | "bugfix" | "chore";
+                                    confidence: number;
+                                    phases: ("spec" | "plan" | "implement" | "test" | "deploy" | "verify" | "done" | "failed" | "cancelled")[];
+                                    /** @enum {string} */
+                                    source: "llm" | "rules" | "person";
+                                    reason: string;
+                                    model?: string;
+                                    fallback?: string;
+                                    by?: string;
+                                    previous?: {
+                                        /** @enum {string} */
+                                        kind: "feature" | "change" | "bugfix" | "chore";
+                                        confidence: number;
+                                        /** @enum {string} */
+                                        source: "llm" | "rules" | "person";
+                                    };
+                                    at: string;
+                                } | null;
                                 /** @enum {string} */
                                 phase: "spec" | "plan" | "implement" | "test" | "deploy" | "verify" | "done" | "failed" | "cancelled";
                                 history: {
@@ -9807,6 +10326,7 @@ export interface paths {
                                     to: "spec" | "plan" | "implement" | "test" | "deploy" | "verify" | "done" | "failed" | "cancelled";
                                     reason?: string;
                                     at?: string;
+                                    by?: string;
                                 }[];
                                 branch: string | null;
                                 mergeRequestNumber: number | null;
@@ -9826,6 +10346,696 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{slug}/board": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The project's features on a board: a column per SDLC phase, a lane for the blocked (failed, or waiting for a feature not done); each card with its kind, assignee, branch and merge request, cost and the moves allowed by hand. Filter by `assignee` (a username, `agent:<runtime>`, `none`), `assigneeKind` (human, agent) and `kind`. Live: follow `/api/projects/:slug/activity`. */
+        get: {
+            parameters: {
+                query?: {
+                    assignee?: string;
+                    assigneeKind?: "human" | "agent";
+                    kind?: "feature" | "change" | "bugfix" | "chore";
+                };
+                header?: never;
+                path: {
+                    slug: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            columns: ("spec" | "plan" | "implement" | "test" | "deploy" | "verify" | "done" | "failed" | "cancelled")[];
+                            cards: {
+                                id: string;
+                                blueprintId: string;
+                                title: string;
+                                slug: string;
+                                /** @enum {string} */
+                                kind: "feature" | "change" | "bugfix" | "chore";
+                                classification: {
+                                    /** @enum {string} */
+                                    kind: "feature" | "change" | "bugfix" | "chore";
+                                    confidence: number;
+                                    phases: ("spec" | "plan" | "implement" | "test" | "deploy" | "verify" | "done" | "failed" | "cancelled")[];
+                                    /** @enum {string} */
+                                    source: "llm" | "rules" | "person";
+                                    reason: string;
+                                    model?: string;
+                                    fallback?: string;
+                                    by?: string;
+                                    previous?: {
+                                        /** @enum {string} */
+                                        kind: "feature" | "change" | "bugfix" | "chore";
+                                        confidence: number;
+                                        /** @enum {string} */
+                                        source: "llm" | "rules" | "person";
+                                    };
+                                    at: string;
+                                } | null;
+                                /** @enum {string} */
+                                phase: "spec" | "plan" | "implement" | "test" | "deploy" | "verify" | "done" | "failed" | "cancelled";
+                                phases: ("spec" | "plan" | "implement" | "test" | "deploy" | "verify" | "done" | "failed" | "cancelled")[];
+                                /** @enum {string} */
+                                lane: "spec" | "plan" | "implement" | "test" | "deploy" | "verify" | "done" | "blocked" | "cancelled";
+                                blockedBy: {
+                                    id: string;
+                                    title: string;
+                                    /** @enum {string} */
+                                    phase: "spec" | "plan" | "implement" | "test" | "deploy" | "verify" | "done" | "failed" | "cancelled";
+                                }[];
+                                failure: string | null;
+                                allowedMoves: ("spec" | "plan" | "implement" | "test" | "deploy" | "verify" | "done" | "failed" | "cancelled")[];
+                                building: boolean;
+                                branch: string | null;
+                                mergeRequest: {
+                                    number: number;
+                                    state: ("open" | "merged" | "closed") | null;
+                                } | null;
+                                assignee: {
+                                    key: string;
+                                    /** @enum {string} */
+                                    kind: "human" | "agent";
+                                    name: string;
+                                } | null;
+                                costUsd: number;
+                                operationId: string | null;
+                                dependsOn: string[];
+                                history: {
+                                    /** @enum {string} */
+                                    from: "spec" | "plan" | "implement" | "test" | "deploy" | "verify" | "done" | "failed" | "cancelled";
+                                    /** @enum {string} */
+                                    to: "spec" | "plan" | "implement" | "test" | "deploy" | "verify" | "done" | "failed" | "cancelled";
+                                    reason?: string;
+                                    at?: string;
+                                    by?: string;
+                                }[];
+                                createdAt: string;
+                                updatedAt: string;
+                            }[];
+                            assignees: {
+                                key: string;
+                                /** @enum {string} */
+                                kind: "human" | "agent";
+                                name: string;
+                            }[];
+                            truncated: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{slug}/board/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The board's figures (same filters): lead time per phase from the features' transition histories, failure rate per step of their builds, and what each feature's LLM calls cost. */
+        get: {
+            parameters: {
+                query?: {
+                    assignee?: string;
+                    assigneeKind?: "human" | "agent";
+                    kind?: "feature" | "change" | "bugfix" | "chore";
+                };
+                header?: never;
+                path: {
+                    slug: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            features: number;
+                            leadTimes: {
+                                count: number;
+                                medianMs: number | null;
+                                meanMs: number | null;
+                                /** @enum {string} */
+                                phase: "spec" | "plan" | "implement" | "test" | "deploy" | "verify" | "done" | "failed" | "cancelled";
+                                inProgress: number;
+                            }[];
+                            leadTimeTotal: {
+                                count: number;
+                                medianMs: number | null;
+                                meanMs: number | null;
+                            };
+                            steps: {
+                                step: string;
+                                builds: number;
+                                attempts: number;
+                                failures: number;
+                                failureRate: number;
+                            }[];
+                            cost: {
+                                totalUsd: number;
+                                perFeature: {
+                                    id: string;
+                                    title: string;
+                                    costUsd: number;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{slug}/features/{id}/moves": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Moves a feature by hand to another phase. The SDLC state machine decides: an illegal move is refused (409 `illegal_transition`, naming the moves allowed); a feature whose build is running is moved by its build only (409). Recorded in its history and audited. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    slug: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        to: "spec" | "plan" | "implement" | "test" | "deploy" | "verify" | "done" | "failed" | "cancelled";
+                        reason?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            blueprintId: string;
+                            title: string;
+                            slug: string;
+                            /** @enum {string} */
+                            kind: "feature" | "change" | "bugfix" | "chore";
+                            classification: {
+                                /** @enum {string} */
+                                kind: "feature" | "change" | "bugfix" | "chore";
+                                confidence: number;
+                                phases: ("spec" | "plan" | "implement" | "test" | "deploy" | "verify" | "done" | "failed" | "cancelled")[];
+                                /** @enum {string} */
+                                source: "llm" | "rules" | "person";
+                                reason: string;
+                                model?: string;
+                                fallback?: string;
+                                by?: string;
+                                previous?: {
+                                    /** @enum {string} */
+                                    kind: "feature" | "change" | "bugfix" | "chore";
+                                    confidence: number;
+                                    /** @enum {string} */
+                                    source: "llm" | "rules" | "person";
+                                };
+                                at: string;
+                            } | null;
+                            /** @enum {string} */
+                            phase: "spec" | "plan" | "implement" | "test" | "deploy" | "verify" | "done" | "failed" | "cancelled";
+                            phases: ("spec" | "plan" | "implement" | "test" | "deploy" | "verify" | "done" | "failed" | "cancelled")[];
+                            /** @enum {string} */
+                            lane: "spec" | "plan" | "implement" | "test" | "deploy" | "verify" | "done" | "blocked" | "cancelled";
+                            blockedBy: {
+                                id: string;
+                                title: string;
+                                /** @enum {string} */
+                                phase: "spec" | "plan" | "implement" | "test" | "deploy" | "verify" | "done" | "failed" | "cancelled";
+                            }[];
+                            failure: string | null;
+                            allowedMoves: ("spec" | "plan" | "implement" | "test" | "deploy" | "verify" | "done" | "failed" | "cancelled")[];
+                            building: boolean;
+                            branch: string | null;
+                            mergeRequest: {
+                                number: number;
+                                state: ("open" | "merged" | "closed") | null;
+                            } | null;
+                            assignee: {
+                                key: string;
+                                /** @enum {string} */
+                                kind: "human" | "agent";
+                                name: string;
+                            } | null;
+                            costUsd: number;
+                            operationId: string | null;
+                            dependsOn: string[];
+                            history: {
+                                /** @enum {string} */
+                                from: "spec" | "plan" | "implement" | "test" | "deploy" | "verify" | "done" | "failed" | "cancelled";
+                                /** @enum {string} */
+                                to: "spec" | "plan" | "implement" | "test" | "deploy" | "verify" | "done" | "failed" | "cancelled";
+                                reason?: string;
+                                at?: string;
+                                by?: string;
+                            }[];
+                            createdAt: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{slug}/features/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** @description Assigns a feature (a username, `agent:<runtime>`, or null) and sets the features it waits for (`dependsOn`; a cycle is refused with 422 `dependency_cycle`). Audited. */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    slug: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        assignee?: string | null;
+                        dependsOn?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            blueprintId: string;
+                            title: string;
+                            slug: string;
+                            /** @enum {string} */
+                            kind: "feature" | "change" | "bugfix" | "chore";
+                            classification: {
+                                /** @enum {string} */
+                                kind: "feature" | "change" | "bugfix" | "chore";
+                                confidence: number;
+                                phases: ("spec" | "plan" | "implement" | "test" | "deploy" | "verify" | "done" | "failed" | "cancelled")[];
+                                /** @enum {string} */
+                                source: "llm" | "rules" | "person";
+                                reason: string;
+                                model?: string;
+                                fallback?: string;
+                                by?: string;
+                                previous?: {
+                                    /** @enum {string} */
+                                    kind: "feature" | "change" | "bugfix" | "chore";
+                                    confidence: number;
+                                    /** @enum {string} */
+                                    source: "llm" | "rules" | "person";
+                                };
+                                at: string;
+                            } | null;
+                            /** @enum {string} */
+                            phase: "spec" | "plan" | "implement" | "test" | "deploy" | "verify" | "done" | "failed" | "cancelled";
+                            phases: ("spec" | "plan" | "implement" | "test" | "deploy" | "verify" | "done" | "failed" | "cancelled")[];
+                            /** @enum {string} */
+                            lane: "spec" | "plan" | "implement" | "test" | "deploy" | "verify" | "done" | "blocked" | "cancelled";
+                            blockedBy: {
+                                id: string;
+                                title: string;
+                                /** @enum {string} */
+                                phase: "spec" | "plan" | "implement" | "test" | "deploy" | "verify" | "done" | "failed" | "cancelled";
+                            }[];
+                            failure: string | null;
+                            allowedMoves: ("spec" | "plan" | "implement" | "test" | "deploy" | "verify" | "done" | "failed" | "cancelled")[];
+                            building: boolean;
+                            branch: string | null;
+                            mergeRequest: {
+                                number: number;
+                                state: ("open" | "merged" | "closed") | null;
+                            } | null;
+                            assignee: {
+                                key: string;
+                                /** @enum {string} */
+                                kind: "human" | "agent";
+                                name: string;
+                            } | null;
+                            costUsd: number;
+                            operationId: string | null;
+                            dependsOn: string[];
+                            history: {
+                                /** @enum {string} */
+                                from: "spec" | "plan" | "implement" | "test" | "deploy" | "verify" | "done" | "failed" | "cancelled";
+                                /** @enum {string} */
+                                to: "spec" | "plan" | "implement" | "test" | "deploy" | "verify" | "done" | "failed" | "cancelled";
+                                reason?: string;
+                                at?: string;
+                                by?: string;
+                            }[];
+                            createdAt: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/projects/{slug}/features/{id}/classification": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** @description A person's choice of kind (feature, change, bugfix, chore) overrides the classifier: the feature walks that kind's phases from where it is. Audited. */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    slug: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        kind: "feature" | "change" | "bugfix" | "chore";
+                        reason?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            blueprintId: string;
+                            title: string;
+                            slug: string;
+                            /** @enum {string} */
+                            kind: "feature" | "change" | "bugfix" | "chore";
+                            classification: {
+                                /** @enum {string} */
+                                kind: "feature" | "change" | "bugfix" | "chore";
+                                confidence: number;
+                                phases: ("spec" | "plan" | "implement" | "test" | "deploy" | "verify" | "done" | "failed" | "cancelled")[];
+                                /** @enum {string} */
+                                source: "llm" | "rules" | "person";
+                                reason: string;
+                                model?: string;
+                                fallback?: string;
+                                by?: string;
+                                previous?: {
+                                    /** @enum {string} */
+                                    kind: "feature" | "change" | "bugfix" | "chore";
+                                    confidence: number;
+                                    /** @enum {string} */
+                                    source: "llm" | "rules" | "person";
+                                };
+                                at: string;
+                            } | null;
+                            /** @enum {string} */
+                            phase: "spec" | "plan" | "implement" | "test" | "deploy" | "verify" | "done" | "failed" | "cancelled";
+                            phases: ("spec" | "plan" | "implement" | "test" | "deploy" | "verify" | "done" | "failed" | "cancelled")[];
+                            /** @enum {string} */
+                            lane: "spec" | "plan" | "implement" | "test" | "deploy" | "verify" | "done" | "blocked" | "cancelled";
+                            blockedBy: {
+                                id: string;
+                                title: string;
+                                /** @enum {string} */
+                                phase: "spec" | "plan" | "implement" | "test" | "deploy" | "verify" | "done" | "failed" | "cancelled";
+                            }[];
+                            failure: string | null;
+                            allowedMoves: ("spec" | "plan" | "implement" | "test" | "deploy" | "verify" | "done" | "failed" | "cancelled")[];
+                            building: boolean;
+                            branch: string | null;
+                            mergeRequest: {
+                                number: number;
+                                state: ("open" | "merged" | "closed") | null;
+                            } | null;
+                            assignee: {
+                                key: string;
+                                /** @enum {string} */
+                                kind: "human" | "agent";
+                                name: string;
+                            } | null;
+                            costUsd: number;
+                            operationId: string | null;
+                            dependsOn: string[];
+                            history: {
+                                /** @enum {string} */
+                                from: "spec" | "plan" | "implement" | "test" | "deploy" | "verify" | "done" | "failed" | "cancelled";
+                                /** @enum {string} */
+                                to: "spec" | "plan" | "implement" | "test" | "deploy" | "verify" | "done" | "failed" | "cancelled";
+                                reason?: string;
+                                at?: string;
+                                by?: string;
+                            }[];
+                            createdAt: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{slug}/issues/{number}/classification": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description What kind of work the issue asks for (new feature, change, bug fix, chore), how sure the classifier is and why; null until classified. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    slug: string;
+                    number: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            number: number;
+                            classification: {
+                                /** @enum {string} */
+                                kind: "feature" | "change" | "bugfix" | "chore";
+                                confidence: number;
+                                phases: ("spec" | "plan" | "implement" | "test" | "deploy" | "verify" | "done" | "failed" | "cancelled")[];
+                                /** @enum {string} */
+                                source: "llm" | "rules" | "person";
+                                reason: string;
+                                model?: string;
+                                fallback?: string;
+                                by?: string;
+                                previous?: {
+                                    /** @enum {string} */
+                                    kind: "feature" | "change" | "bugfix" | "chore";
+                                    confidence: number;
+                                    /** @enum {string} */
+                                    source: "llm" | "rules" | "person";
+                                };
+                                at: string;
+                            } | null;
+                            operationId: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        /** @description A person's choice of kind overrides the classifier's. Audited. */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    slug: string;
+                    number: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        kind: "feature" | "change" | "bugfix" | "chore";
+                        reason?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            number: number;
+                            classification: {
+                                /** @enum {string} */
+                                kind: "feature" | "change" | "bugfix" | "chore";
+                                confidence: number;
+                                phases: ("spec" | "plan" | "implement" | "test" | "deploy" | "verify" | "done" | "failed" | "cancelled")[];
+                                /** @enum {string} */
+                                source: "llm" | "rules" | "person";
+                                reason: string;
+                                model?: string;
+                                fallback?: string;
+                                by?: string;
+                                previous?: {
+                                    /** @enum {string} */
+                                    kind: "feature" | "change" | "bugfix" | "chore";
+                                    confidence: number;
+                                    /** @enum {string} */
+                                    source: "llm" | "rules" | "person";
+                                };
+                                at: string;
+                            } | null;
+                            operationId: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        /** @description Classifies the issue again now, replacing a person's choice: the rules at once, and the LLM (an operation) when one serves the fast alias. Audited. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    slug: string;
+                    number: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            number: number;
+                            classification: {
+                                /** @enum {string} */
+                                kind: "feature" | "change" | "bugfix" | "chore";
+                                confidence: number;
+                                phases: ("spec" | "plan" | "implement" | "test" | "deploy" | "verify" | "done" | "failed" | "cancelled")[];
+                                /** @enum {string} */
+                                source: "llm" | "rules" | "person";
+                                reason: string;
+                                model?: string;
+                                fallback?: string;
+                                by?: string;
+                                previous?: {
+                                    /** @enum {string} */
+                                    kind: "feature" | "change" | "bugfix" | "chore";
+                                    confidence: number;
+                                    /** @enum {string} */
+                                    source: "llm" | "rules" | "person";
+                                };
+                                at: string;
+                            } | null;
+                            operationId: string | null;
+                        };
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -9857,14 +11067,14 @@ export interface paths {
                         "application/json": {
                             items: {
                                 /** @enum {string} */
-                                id: "crud-app" | "landing-page";
+                                id: "crud-app" | "landing-page" | "api-service" | "dashboard" | "static-site";
                                 name: string;
                                 description: string;
                                 blueprint: {
                                     /** @enum {number} */
                                     schemaVersion: 1;
                                     /** @enum {string} */
-                                    template?: "crud-app" | "landing-page";
+                                    template?: "crud-app" | "landing-page" | "api-service" | "dashboard" | "static-site";
                                     /** @default  */
                                     feature: string;
                                     /** @default  */
@@ -9914,7 +11124,7 @@ export interface paths {
                                             purpose: string;
                                             entity?: string;
                                             /** @enum {string} */
-                                            kind: "list" | "detail" | "form" | "landing" | "custom";
+                                            kind: "list" | "detail" | "form" | "landing" | "custom" | "dashboard";
                                             /** @default [] */
                                             components: string[];
                                         }[];
@@ -10089,7 +11299,7 @@ export interface paths {
                     "application/json": {
                         title?: string;
                         /** @enum {string} */
-                        template?: "crud-app" | "landing-page";
+                        template?: "crud-app" | "landing-page" | "api-service" | "dashboard" | "static-site";
                         prompt?: string;
                         autopilot?: boolean;
                         /** @enum {string} */
@@ -10115,11 +11325,12 @@ export interface paths {
                             /** @enum {string} */
                             architectAnswers?: "llm" | "rules";
                             version: number;
+                            conversationId: string | null;
                             blueprint: {
                                 /** @enum {number} */
                                 schemaVersion: 1;
                                 /** @enum {string} */
-                                template?: "crud-app" | "landing-page";
+                                template?: "crud-app" | "landing-page" | "api-service" | "dashboard" | "static-site";
                                 /** @default  */
                                 feature: string;
                                 /** @default  */
@@ -10169,7 +11380,7 @@ export interface paths {
                                         purpose: string;
                                         entity?: string;
                                         /** @enum {string} */
-                                        kind: "list" | "detail" | "form" | "landing" | "custom";
+                                        kind: "list" | "detail" | "form" | "landing" | "custom" | "dashboard";
                                         /** @default [] */
                                         components: string[];
                                     }[];
@@ -10341,11 +11552,12 @@ export interface paths {
                             /** @enum {string} */
                             architectAnswers?: "llm" | "rules";
                             version: number;
+                            conversationId: string | null;
                             blueprint: {
                                 /** @enum {number} */
                                 schemaVersion: 1;
                                 /** @enum {string} */
-                                template?: "crud-app" | "landing-page";
+                                template?: "crud-app" | "landing-page" | "api-service" | "dashboard" | "static-site";
                                 /** @default  */
                                 feature: string;
                                 /** @default  */
@@ -10395,7 +11607,7 @@ export interface paths {
                                         purpose: string;
                                         entity?: string;
                                         /** @enum {string} */
-                                        kind: "list" | "detail" | "form" | "landing" | "custom";
+                                        kind: "list" | "detail" | "form" | "landing" | "custom" | "dashboard";
                                         /** @default [] */
                                         components: string[];
                                     }[];
@@ -10604,6 +11816,18 @@ export interface paths {
                                 kind: string;
                                 message: string | null;
                                 reply: string | null;
+                                answeredBy: ({
+                                    /** @enum {string} */
+                                    kind: "rules";
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "model";
+                                    alias: string | null;
+                                    provider: string;
+                                    model: string;
+                                    fallbackFrom: string | null;
+                                    failed: boolean;
+                                }) | null;
                                 patch: ({
                                     /** @enum {string} */
                                     op: "add";
@@ -10649,11 +11873,12 @@ export interface paths {
                                 /** @enum {string} */
                                 architectAnswers?: "llm" | "rules";
                                 version: number;
+                                conversationId: string | null;
                                 blueprint: {
                                     /** @enum {number} */
                                     schemaVersion: 1;
                                     /** @enum {string} */
-                                    template?: "crud-app" | "landing-page";
+                                    template?: "crud-app" | "landing-page" | "api-service" | "dashboard" | "static-site";
                                     /** @default  */
                                     feature: string;
                                     /** @default  */
@@ -10703,7 +11928,7 @@ export interface paths {
                                             purpose: string;
                                             entity?: string;
                                             /** @enum {string} */
-                                            kind: "list" | "detail" | "form" | "landing" | "custom";
+                                            kind: "list" | "detail" | "form" | "landing" | "custom" | "dashboard";
                                             /** @default [] */
                                             components: string[];
                                         }[];
@@ -10900,11 +12125,12 @@ export interface paths {
                             /** @enum {string} */
                             architectAnswers?: "llm" | "rules";
                             version: number;
+                            conversationId: string | null;
                             blueprint: {
                                 /** @enum {number} */
                                 schemaVersion: 1;
                                 /** @enum {string} */
-                                template?: "crud-app" | "landing-page";
+                                template?: "crud-app" | "landing-page" | "api-service" | "dashboard" | "static-site";
                                 /** @default  */
                                 feature: string;
                                 /** @default  */
@@ -10954,7 +12180,7 @@ export interface paths {
                                         purpose: string;
                                         entity?: string;
                                         /** @enum {string} */
-                                        kind: "list" | "detail" | "form" | "landing" | "custom";
+                                        kind: "list" | "detail" | "form" | "landing" | "custom" | "dashboard";
                                         /** @default [] */
                                         components: string[];
                                     }[];
@@ -11125,6 +12351,18 @@ export interface paths {
                                 kind: string;
                                 message: string | null;
                                 reply: string | null;
+                                answeredBy: ({
+                                    /** @enum {string} */
+                                    kind: "rules";
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "model";
+                                    alias: string | null;
+                                    provider: string;
+                                    model: string;
+                                    fallbackFrom: string | null;
+                                    failed: boolean;
+                                }) | null;
                                 patch: ({
                                     /** @enum {string} */
                                     op: "add";
@@ -11203,6 +12441,18 @@ export interface paths {
                             kind: string;
                             message: string | null;
                             reply: string | null;
+                            answeredBy: ({
+                                /** @enum {string} */
+                                kind: "rules";
+                            } | {
+                                /** @enum {string} */
+                                kind: "model";
+                                alias: string | null;
+                                provider: string;
+                                model: string;
+                                fallbackFrom: string | null;
+                                failed: boolean;
+                            }) | null;
                             patch: ({
                                 /** @enum {string} */
                                 op: "add";
@@ -11240,7 +12490,7 @@ export interface paths {
                                 /** @enum {number} */
                                 schemaVersion: 1;
                                 /** @enum {string} */
-                                template?: "crud-app" | "landing-page";
+                                template?: "crud-app" | "landing-page" | "api-service" | "dashboard" | "static-site";
                                 /** @default  */
                                 feature: string;
                                 /** @default  */
@@ -11290,7 +12540,7 @@ export interface paths {
                                         purpose: string;
                                         entity?: string;
                                         /** @enum {string} */
-                                        kind: "list" | "detail" | "form" | "landing" | "custom";
+                                        kind: "list" | "detail" | "form" | "landing" | "custom" | "dashboard";
                                         /** @default [] */
                                         components: string[];
                                     }[];

@@ -48,11 +48,18 @@ export const keys = {
   compare: (slug: string, base: string, head: string) => ['project', slug, 'compare', base, head] as const,
   issues: (slug: string) => ['project', slug, 'issues'] as const,
   issue: (slug: string, n: number) => ['project', slug, 'issues', n] as const,
+  issueClassification: (slug: string, n: number) => ['project', slug, 'issues', n, 'classification'] as const,
+  // The feature board (its cards, and its figures under it).
+  board: (slug: string) => ['project', slug, 'board'] as const,
   mergeRequests: (slug: string) => ['project', slug, 'merge-requests'] as const,
   mergeRequest: (slug: string, n: number) => ['project', slug, 'merge-requests', n] as const,
   comments: (slug: string, kind: 'issues' | 'merge-requests', n: number) =>
     ['project', slug, kind, n, 'comments'] as const,
   pipelines: (slug: string) => ['project', slug, 'pipelines'] as const,
+  // Workflow files, their runs and approvals (one run's under `workflowApprovals`).
+  workflows: (slug: string) => ['project', slug, 'workflows'] as const,
+  workflowRuns: (slug: string) => ['project', slug, 'workflows', 'runs'] as const,
+  workflowApprovals: (slug: string) => ['project', slug, 'workflows', 'approvals'] as const,
   pipeline: (slug: string, id: string) => ['project', slug, 'pipelines', id] as const,
   webhooks: (slug: string) => ['project', slug, 'webhooks'] as const,
   deliveries: (slug: string, hookId: string) => ['project', slug, 'webhooks', hookId] as const,
@@ -61,6 +68,9 @@ export const keys = {
   agentSessions: (slug: string) => ['project', slug, 'agent-sessions'] as const,
   agentSession: (id: string) => ['agent-session', id] as const,
   llm: ['llm'] as const,
+  // Conversations (the Studio's chats among them): listings and searches, one conversation.
+  conversations: ['conversations'] as const,
+  conversation: (id: string) => ['conversation', id] as const,
   // Principals: delegations made for me, everyone's (admins), service accounts and their tokens.
   delegations: ['delegations'] as const,
   adminDelegations: ['admin', 'delegations'] as const,

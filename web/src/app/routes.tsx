@@ -50,14 +50,27 @@ const EnvironmentErrorsPage = lazy(() =>
 const EnvironmentErrorGroupPage = lazy(() =>
   import('../pages/environment-error-group.tsx').then((m) => ({ default: m.EnvironmentErrorGroupPage })),
 );
+const BoardPage = lazy(() => import('../pages/board.tsx').then((m) => ({ default: m.BoardPage })));
 const AdminPage = lazy(() => import('../pages/admin.tsx').then((m) => ({ default: m.AdminPage })));
 const EnvironmentTelemetryPage = lazy(() =>
   import('../pages/environment-telemetry.tsx').then((m) => ({ default: m.EnvironmentTelemetryPage })),
 );
 const ServicesPage = lazy(() => import('../pages/services.tsx').then((m) => ({ default: m.ServicesPage })));
 const MailboxPage = lazy(() => import('../pages/mailbox.tsx').then((m) => ({ default: m.MailboxPage })));
+const WorkflowsPage = lazy(() =>
+  import('../pages/workflows.tsx').then((m) => ({ default: m.WorkflowsPage })),
+);
 const AgentSessionLinkPage = lazy(() =>
   import('../pages/agent-session-link.tsx').then((m) => ({ default: m.AgentSessionLinkPage })),
+);
+const ConversationsPage = lazy(() =>
+  import('../pages/conversations.tsx').then((m) => ({ default: m.ConversationsPage })),
+);
+const ProjectConversationsPage = lazy(() =>
+  import('../pages/project-conversations.tsx').then((m) => ({ default: m.ProjectConversationsPage })),
+);
+const ConversationPage = lazy(() =>
+  import('../pages/conversation.tsx').then((m) => ({ default: m.ConversationPage })),
 );
 
 export interface AppRoute {
@@ -91,6 +104,7 @@ export const routes: AppRoute[] = [
   { path: '/', page: LandingPage, nav: 'Build' },
   { path: '/projects', page: ProjectsPage, nav: 'Projects' },
   { path: '/projects/:slug', page: ProjectPage },
+  { path: '/projects/:slug/board', page: BoardPage, wide: true },
   { path: '/projects/:slug/blueprints/:id', page: StudioPage, wide: true },
   { path: '/projects/:slug/environments', page: EnvironmentsPage },
   { path: '/projects/:slug/environments/:env/telemetry', page: EnvironmentTelemetryPage },
@@ -113,12 +127,17 @@ export const routes: AppRoute[] = [
   { path: '/projects/:slug/merge-requests/:number', page: MergeRequestPage },
   { path: '/projects/:slug/pipelines', page: PipelinesPage },
   { path: '/projects/:slug/pipelines/:id', page: PipelinePage },
+  { path: '/projects/:slug/workflows', page: WorkflowsPage },
   { path: '/projects/:slug/webhooks', page: WebhooksPage },
   { path: '/projects/:slug/webhooks/:id', page: WebhookPage },
   // Agent sessions.
   { path: '/projects/:slug/agent-sessions', page: AgentSessionsPage },
   { path: '/projects/:slug/agent-sessions/:id', page: AgentSessionPage },
   { path: '/agent-sessions/:id', page: AgentSessionLinkPage },
+  // Conversations (the Studio's chats with the Architect among them): search, read, export.
+  { path: '/conversations', page: ConversationsPage, nav: 'Conversations' },
+  { path: '/conversations/:id', page: ConversationPage },
+  { path: '/projects/:slug/conversations', page: ProjectConversationsPage },
   { path: '/operations', page: OperationsPage, nav: 'Operations' },
   { path: '/llm', page: LlmPage, nav: 'LLM' },
   { path: '/notifications', page: NotificationsPage },

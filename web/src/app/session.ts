@@ -1,6 +1,6 @@
 import { type QueryClient, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { createContext, useContext } from 'react';
-import { ApiError, api, hasSessionCookie } from '../api/client.ts';
+import { ApiError, api, hasSessionCookie, request, signOut } from '../api/client.ts';
 import type { Me, SetupStatus, User } from '../api/identity-types.ts';
 import { keys } from '../api/query-keys.ts';
 import { navigate } from './router.tsx';
@@ -54,12 +54,15 @@ export async function sessionStarted(client: QueryClient) {
 export function useLogout() {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: () => api.post<void>('/api/auth/logout'),
+    // Nothing else is asked meanwhile: a query answered after the session ended would be a 401.
+    mutationFn: () =>
+      signOut(() => request<void>('/api/auth/logout', { method: 'POST', duringSignOut: true })),
     onSettled: () => {
-      navigate('/login');
-      // Drop everything the previous user could see; keep the (public) setup answer.
+      // Drop everything the previous user could see (stopping their refetches); keep the (public)
+      // setup answer.
       client.removeQueries({ predicate: (q) => q.queryKey[0] !== setupKey[0] && q.queryKey[0] !== meKey[0] });
       client.setQueryData(meKey, null);
+      navigate('/login');
     },
   });
 }

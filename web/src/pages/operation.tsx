@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useMemo, useState } from 'react';
+import { lazy, Suspense, useMemo, useState } from 'react';
 import { api, seg } from '../api/client.ts';
 import type { Operation, OperationDetail } from '../api/operation-types.ts';
 import { keys } from '../api/query-keys.ts';
@@ -21,6 +21,13 @@ import { durationBetween, formatDateTime, formatDuration } from '../widgets/form
 import { PageHeader } from '../widgets/page-header.tsx';
 import { Loading } from '../widgets/spinner.tsx';
 import { Unavailable } from '../widgets/unavailable.tsx';
+
+// A workflow run's approvals, in a chunk of their own (only workflow runs need them).
+const WorkflowRunApprovals = lazy(() =>
+  import('../features/workflows/workflow-run-approvals.tsx').then((m) => ({
+    default: m.WorkflowRunApprovals,
+  })),
+);
 
 /** One operation, live: its steps with progress, its log, its artifacts; cancel and retry. */
 export function OperationPage({ params }: PageProps) {
@@ -76,6 +83,11 @@ export function OperationPage({ params }: PageProps) {
       )}
       <div className="grid grid-cols-1 items-start gap-6 lg:grid-cols-3">
         <div className="min-w-0 space-y-6 lg:col-span-2">
+          {op.kind === 'workflow.run' && (
+            <Suspense fallback={null}>
+              <WorkflowRunApprovals op={{ ...op, status }} />
+            </Suspense>
+          )}
           <Card title="Steps">
             <StepProgressList steps={mergeSteps(live.steps, op.steps)} />
           </Card>

@@ -185,12 +185,7 @@ export function StudioPage({ params }: PageProps) {
       {!wide && <TabList label="Studio panes" tabs={panes} items={PANES} className="mb-4" />}
       <div className="grid min-h-0 flex-1 grid-cols-1 gap-4 xl:grid-cols-[minmax(0,5fr)_minmax(0,6fr)_minmax(0,5fr)] xl:grid-rows-[minmax(0,1fr)]">
         <div className="h-[36rem] min-h-0 xl:h-auto" {...paneProps('chat')}>
-          <StudioChat
-            slug={slug}
-            blueprint={bp}
-            snapshots={snapshots.data ?? []}
-            loading={snapshots.isPending}
-          />
+          <StudioChat blueprint={bp} snapshots={snapshots.data ?? []} loading={snapshots.isPending} />
         </div>
         <div className="min-h-0 xl:overflow-y-auto" {...paneProps('plan')}>
           <StudioPlan blueprint={bp} snapshots={snapshots.data ?? []} />

@@ -15,7 +15,12 @@ import type { AppModel, CustomEndpoint } from './app-model.ts';
 import type { AppPage } from './app-pages.ts';
 import { jsLiteral, jsString } from './js-literal.ts';
 
-export const modelFile = (model: AppModel) => `models/${toKebabCase(model.name)}.js`;
+/** `photo`, `blog-post`; `index-model` for an entity named Index (models/index.js lists the models). */
+const modelBase = (model: AppModel) => {
+  const base = toKebabCase(model.name);
+  return base === 'index' ? 'index-model' : base;
+};
+export const modelFile = (model: AppModel) => `models/${modelBase(model)}.js`;
 /** The model's variable: `photo`, or `classModel` for an entity whose camelCase name is reserved. */
 const modelVariable = (model: AppModel) => safeIdentifier(model.name, 'Model');
 
@@ -42,7 +47,7 @@ export const ${modelVariable(model)} = ${jsLiteral(definition)};
 export function modelsIndex(models: AppModel[]): string {
   const imports = [...models]
     .sort((a, b) => toKebabCase(a.name).localeCompare(toKebabCase(b.name)))
-    .map((m) => `import { ${modelVariable(m)} } from './${toKebabCase(m.name)}.js';`);
+    .map((m) => `import { ${modelVariable(m)} } from './${modelBase(m)}.js';`);
   return `${imports.join('\n')}${imports.length ? '\n\n' : ''}export const models = [${models.map(modelVariable).join(', ')}];
 `;
 }
@@ -52,8 +57,8 @@ export function siteModule(
   pages: AppPage[],
   nav: { label: string; path: string }[],
   models: AppModel[],
+  partStyles: string[],
 ): string {
-  const landing = pages.some((p) => p.kind === 'landing');
   const site = {
     name: bp.feature || 'My app',
     summary: bp.summary,
@@ -69,11 +74,20 @@ export function siteModule(
         href: pages.find((p) => p.kind === 'list' && p.entity === m.name)?.path,
       }))
       .filter((m) => m.href),
-    styles: ['/assets/theme.css', '/assets/app.css', ...(landing ? ['/assets/landing.css'] : [])],
+    styles: ['/assets/theme.css', '/assets/app.css', ...partStyles],
   };
   return `// The site, generated from the Blueprint: its pages (path, kind, the model they show) and the
 // header navigation. Page kinds are rendered by lib/pages/<kind>.js.
 export const site = ${jsLiteral(site)};
+`;
+}
+
+/** `lib/extensions/index.js`: the routes the template's parts add (each file of lib/extensions/). */
+export function extensionsIndex(files: string[]): string {
+  const names = files.map((file) => ({ file, name: safeIdentifier(file.replace(/\.js$/, ''), 'Routes') }));
+  return `// Routes the template's parts add beside the API and the pages: one module per file in this folder,
+// each exporting register(router, { site, models, records, customEndpoints }). Generated.
+${names.map((n) => `import { register as ${n.name} } from './${n.file}';`).join('\n')}${names.length ? '\n\n' : ''}export const extensions = [${names.map((n) => n.name).join(', ')}];
 `;
 }
 

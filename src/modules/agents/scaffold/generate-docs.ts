@@ -29,13 +29,16 @@ start: node server.js
 healthPath: /health
 `;
 
+/** Templates whose apps keep records people add: they get a database of their own. */
+export const RECORD_TEMPLATES: readonly TemplateId[] = ['crud-app', 'api-service', 'dashboard'];
+
 /**
- * `.orchard/app.yml`. An app that keeps records (crud-app) asks for a PostgreSQL database of its
- * own per environment (Orchard sets DATABASE_URL; without it the app keeps its file store) and
- * names the migration Orchard runs before a new release takes traffic.
+ * `.orchard/app.yml`. An app that keeps records (crud-app, api-service, dashboard) asks for a
+ * PostgreSQL database of its own per environment (Orchard sets DATABASE_URL; without it the app
+ * keeps its file store) and names the migration Orchard runs before a new release takes traffic.
  */
 export function appYml(template: TemplateId): string {
-  if (template !== 'crud-app') return APP_YML;
+  if (!RECORD_TEMPLATES.includes(template)) return APP_YML;
   return `${APP_YML}# A PostgreSQL database per environment (DATABASE_URL); its tables are made or updated by the
 # migration, which Orchard runs at each deploy before the new release takes traffic.
 database: postgres
@@ -82,6 +85,46 @@ function apiTable(models: AppModel[], custom: CustomEndpoint[]): string {
     : 'This app has no JSON API.';
 }
 
+/** What the README says about the template's own parts. */
+function templateNotes(template: TemplateId, pages: AppPage[]): string {
+  switch (template) {
+    case 'api-service':
+      return `## The API
+
+It has no pages: \`GET /\` answers JSON naming the API and its documents, and
+\`GET /openapi.json\` is its OpenAPI 3.1 document, built from \`models/\` (fields, validation, routes)
+and \`app/custom-endpoints.js\` by \`lib/openapi.js\`, so it always says what the app serves. Every
+other path answers JSON too, errors included.
+`;
+    case 'dashboard':
+      return `## The dashboard
+
+${
+  pages
+    .filter((p) => p.kind === 'dashboard')
+    .map((p) => `\`${p.path}\``)
+    .join(', ') || 'The dashboard'
+} charts the app's own records: how many there are, how many
+have each value of an enum or yes/no field, how many per month of a date field, and each number
+field summed by the first enum (or yes/no) field (\`lib/charts.js\`, SVG drawn on the server: no
+script, nothing fetched from elsewhere).
+`;
+    case 'static-site':
+      return `## Content
+
+Every page is a Markdown file in \`content/\` (\`content/index.md\` is the home page; the table
+below names each page's file). A page whose path has a parameter (\`/posts/:id\`) shows one entry of
+a folder (\`content/posts/<id>.md\`), and the page at the folder's path lists them, titled by their
+first heading; entries named after a date (\`2024-05-31-hello.md\`) are listed newest first. Edit
+or add files and push: the site reads them on each request. \`lib/markdown.js\` renders them and
+escapes everything, so HTML in a file shows as text and links lead only to the web, mail or this
+site.
+`;
+    default:
+      return '';
+  }
+}
+
 export function readme(
   bp: Blueprint,
   template: TemplateId,
@@ -89,9 +132,17 @@ export function readme(
   pages: AppPage[],
   custom: CustomEndpoint[],
 ): string {
-  const pageRows = pages.map(
-    (p) => `| ${cell(p.name)} | \`${p.path}\` | ${p.kind}${p.entity ? ` of ${p.entity}` : ''} |`,
-  );
+  const shows = (p: AppPage) =>
+    p.content
+      ? `\`content/${p.content}\`${p.collection ? ` and the entries of \`content/${p.collection}/\`` : ''}`
+      : p.kind === 'entry'
+        ? `an entry of \`content/${p.collection}/\``
+        : `${p.kind}${p.entity ? ` of ${p.entity}` : ''}`;
+  const pageRows = pages.map((p) => `| ${cell(p.name)} | \`${p.path}\` | ${shows(p)} |`);
+  const pagesSection = pages.length
+    ? `| Page | Path | Shows |\n|---|---|---|\n${pageRows.join('\n')}`
+    : 'This app has no pages.';
+  const notes = templateNotes(template, pages);
   const todo = custom.length
     ? `\n## Still to write\n\nThese endpoints from the Blueprint answer \`501 Not Implemented\` until you write them in\n\`app/custom-endpoints.js\`:\n\n${custom.map((ep) => `- \`${ep.method} ${ep.path}\`${ep.description ? `: ${cell(ep.description)}` : ''}`).join('\n')}\n`
     : '';
@@ -120,16 +171,18 @@ node --test                   # the tests
 
 ## Pages
 
-| Page | Path | Shows |
-|---|---|---|
-${pageRows.join('\n')}
-
+${pagesSection}
+${notes ? `\n${notes}` : ''}
 ## API
 
-JSON in and out. Invalid input answers \`400\` with \`{ "error", "fields": [{ "field", "message" }] }\`;
+${
+  models.length || custom.length
+    ? `JSON in and out. Invalid input answers \`400\` with \`{ "error", "fields": [{ "field", "message" }] }\`;
 a taken unique value answers \`409\`. \`PUT\` changes only the fields it is sent.
 
-${apiTable(models, custom)}
+${apiTable(models, custom)}`
+    : 'This app has no JSON API.'
+}
 ${todo}
 ## Where things are
 

@@ -187,13 +187,49 @@ export function customEndpointTests(custom: CustomEndpoint[]): string {
 
 export const modelTestFile = (m: AppModel) => `test/${toKebabCase(m.name)}.test.js`;
 
-export function modelTests(m: AppModel, models: AppModel[], custom: CustomEndpoint[]): string {
+/** An API service documents its records: what the API stores and answers conforms to its OpenAPI schemas. */
+function documentedTest(m: AppModel): string {
+  const r = m.routes;
+  if (!r.create) return '';
+  const schema = (name: string) => jsString(`#/components/schemas/${name}`);
+  const steps = [
+    "  const doc = (await app.get('/openapi.json')).body;",
+    `  conformsTo(doc, { $ref: ${schema(`${m.name}.create`)} }, sample);`,
+    `  const created = await app.api('POST', ${jsString(r.create)}, sample);`,
+    '  assert.equal(created.status, 201, created.text);',
+    `  conformsTo(doc, { $ref: ${schema(m.name)} }, created.body);`,
+  ];
+  if (r.update) {
+    steps.push(
+      `  conformsTo(doc, { $ref: ${schema(`${m.name}.update`)} }, changed);`,
+      `  conformsTo(doc, { $ref: ${schema(m.name)} }, (await app.api('PUT', ${routeWith(r.update, 'created.body.id')}, changed)).body);`,
+    );
+  }
+  return `test('${m.name}: what the API stores and answers is what its OpenAPI document says', async (t) => {\n  const app = await freshApp(t);\n${steps.join('\n')}\n});\n`;
+}
+
+export function modelTests(
+  m: AppModel,
+  models: AppModel[],
+  custom: CustomEndpoint[],
+  { openapi = false }: { openapi?: boolean } = {},
+): string {
   const data = `const sample = ${jsLiteral(sampleRecord(m, 0))};\nconst changed = ${jsLiteral(sampleRecord(m, 1))};\n`;
-  const tests = [crudTest(m), ...validationTests(m), ...relationTests(m, models), ...counterTests(m)].filter(
-    Boolean,
-  );
+  const tests = [
+    crudTest(m),
+    ...validationTests(m),
+    ...relationTests(m, models),
+    ...counterTests(m),
+    openapi ? documentedTest(m) : '',
+  ].filter(Boolean);
   const own = custom.filter((ep) => ep.entity === m.name);
   if (own.length) tests.push(customEndpointTests(own));
   if (!tests.length) tests.push(`test('${m.name}: has no API endpoints', () => {});\n`);
-  return `${HEADER(m.name)}\n${m.routes.create ? data : ''}\n${tests.join('\n')}`;
+  const header = openapi
+    ? HEADER(m.name).replace(
+        "import { startTestServer } from './helpers.js';",
+        "import { startTestServer } from './helpers.js';\nimport { conformsTo } from './openapi-check.js';",
+      )
+    : HEADER(m.name);
+  return `${header}\n${m.routes.create ? data : ''}\n${tests.join('\n')}`;
 }

@@ -1,7 +1,8 @@
 /**
  * Generates `test/pages.test.js` for a generated app: every page renders, list and form pages add
  * records through their HTML forms (and show validation errors), detail pages show, edit and
- * delete a record, and a landing page's signup form stores a submission.
+ * delete a record, a landing page's signup form stores a submission, a dashboard counts what was
+ * added, and a static site's list pages lead to their entries (and to nothing outside content/).
  */
 import type { AppModel } from './app-model.ts';
 import type { AppPage } from './app-pages.ts';
@@ -42,6 +43,16 @@ function assertPage(res, status, ...texts) {
 function assertStored(record, expected) {
   for (const [name, value] of Object.entries(expected)) assert.deepEqual(record[name], value, name);
 }
+
+test('an unknown page answers an HTML 404 in the layout, with the script that tells Orchard which page is open', async (t) => {
+  const app = await freshApp(t);
+  const page = await app.get('/nothing-here');
+  assertPage(page, 404, 'Not found', '<script src="/assets/orchard-preview.js" defer></script>');
+  const script = await app.get('/assets/orchard-preview.js');
+  assert.equal(script.status, 200);
+  assert.match(script.headers.get('content-type'), /text\\/javascript/);
+  assert.match(script.text, /postMessage\\(\\{ type: 'orchard:preview-location'/);
+});
 `;
 
 /** A page path as a JS template literal: its last parameter is the record id (as the app links it). */
@@ -56,7 +67,7 @@ function pageRouteWith(path: string, idExpr: string): string {
 }
 
 function name(page: AppPage, siteName: string): string {
-  return escapeHtml(page.kind === 'landing' && page.path === '/' ? siteName : page.name);
+  return escapeHtml(page.heading ?? (page.kind === 'landing' && page.path === '/' ? siteName : page.name));
 }
 
 function renders(page: AppPage, siteName: string): string {
@@ -137,11 +148,63 @@ function detailWorks(page: AppPage, model: AppModel, listPath: string | undefine
   return `test('page ${jsString(page.name).slice(1, -1)} shows one ${model.title.toLowerCase()}', async (t) => {\n  const app = await freshApp(t);\n${lines.join('\n')}\n});\n`;
 }
 
+/** The dashboard counts the records the API adds (two when unique fields allow it). */
+function dashboardCounts(page: AppPage, models: AppModel[]): string {
+  const shown = models.filter((m) => (page.entity ? m.name === page.entity : true) && m.routes.create);
+  if (!shown.length) return '';
+  const lines: string[] = [];
+  const counts: [AppModel, number][] = [];
+  for (const model of shown) {
+    const [first, second] = [sampleRecord(model, 0), sampleRecord(model, 1)];
+    const distinct = model.fields.every((f) => !f.unique || first[f.name] !== second[f.name]);
+    const samples = distinct ? [first, second] : [first];
+    for (const record of samples)
+      lines.push(
+        `  assert.equal((await app.api('POST', ${jsString(model.routes.create!)}, ${jsLiteral(record, '  ')})).status, 201);`,
+      );
+    counts.push([model, samples.length]);
+  }
+  const res = `  const res = await app.get(${jsString(page.path)});`;
+  const checks = counts.map(
+    ([model, n]) => `  assertPage(res, 200, ${jsString(`data-model="${model.name}" data-total="${n}"`)});`,
+  );
+  const charted = shown.some((m) => m.fields.some((f) => f.type === 'enum' || f.type === 'boolean'));
+  if (charted) checks.push('  assert.match(res.text, /<figure class="chart"[^>]*>\\s*<figcaption>/);');
+  return `test('page ${jsString(page.name).slice(1, -1)} counts and charts the records', async (t) => {\n  const app = await freshApp(t);\n${lines.join('\n')}\n${res}\n${checks.join('\n')}\n});\n`;
+}
+
+/** A list page of a static site links to its first entry, which opens; other names do not. */
+function entriesWork(page: AppPage, entry: AppPage): string {
+  // As the app links an entry: its last parameter is the entry's name, earlier ones are `-`.
+  const entryHref = (name: string) => {
+    const params = entry.path.match(/:[A-Za-z0-9]+/g) ?? [];
+    return params.reduce(
+      (path, param, i) => path.replace(param, i === params.length - 1 ? name : '-'),
+      entry.path,
+    );
+  };
+  const href = entryHref('welcome');
+  const missing = jsString(entryHref('no-such-entry'));
+  const outside = jsString(entryHref('..%2F..%2Fserver'));
+  return `test('page ${jsString(page.name).slice(1, -1)} lists its entries, and each opens on a page of its own', async (t) => {
+  const app = await freshApp(t);
+  assertPage(await app.get(${jsString(page.path)}), 200, ${jsString(`href="${escapeHtml(href)}"`)}, 'Welcome');
+  assertPage(await app.get(${jsString(href)}), 200, '<h1>Welcome</h1>', ${jsString(`← ${escapeHtml(page.name)}`)});
+  assertPage(await app.get(${missing}), 404);
+  assert.equal((await app.get(${outside})).status, 404);
+});
+`;
+}
+
 export function pageTests(pages: AppPage[], models: AppModel[], siteName: string): string {
   const tests: string[] = [];
   for (const page of pages) {
     const model = models.find((m) => m.name === page.entity);
     if (!page.path.includes(':')) tests.push(renders(page, siteName));
+    if (page.kind === 'dashboard') tests.push(dashboardCounts(page, models));
+    const entry =
+      page.collection && pages.find((p) => p.kind === 'entry' && p.collection === page.collection);
+    if (page.kind === 'content' && entry) tests.push(entriesWork(page, entry));
     if (!model) continue;
     const canCreate = model.actions.includes('create');
     if (canCreate && (page.kind === 'list' || page.kind === 'form' || page.kind === 'landing')) {
@@ -158,5 +221,5 @@ export function pageTests(pages: AppPage[], models: AppModel[], siteName: string
       tests.push(detailWorks(page, model, list?.path));
     }
   }
-  return `${HEADER}\n${tests.join('\n')}`;
+  return `${HEADER}\n${tests.filter(Boolean).join('\n')}`;
 }

@@ -76,28 +76,36 @@ describe("the generated app's PostgreSQL client, against the test run's PostgreS
     expect(ours).toBe(referenceRefused);
   });
 
-  it("passes the template's own database tests (none skipped) in a generated crud app", async () => {
-    const crud = listTemplates().find((t) => t.id === 'crud-app')!;
-    for (const [file, text] of renderTemplate('crud-app', crud.blueprint)) {
-      await mkdir(path.dirname(path.join(dir, file)), { recursive: true });
-      await writeFile(path.join(dir, file), text);
-    }
-    const { stdout } = await run(
-      process.execPath,
-      ['--test', '--test-reporter=tap', 'test/pg-client.test.js', 'test/pg-store.test.js'],
-      { cwd: dir, env: { PATH: process.env.PATH, DATABASE_URL: urlAs(name, password) }, timeout: 60_000 },
-    ).catch((error: { stdout: string; stderr: string }) => {
-      throw new Error(
-        `the template's tests failed:\n${error.stdout.slice(-4000)}\n${error.stderr.slice(-2000)}`,
-      );
-    });
-    expect(stdout).toMatch(/^# fail 0$/m);
-    expect(stdout).toMatch(/^# skipped 0$/m);
-    expect(Number(/^# pass (\d+)$/m.exec(stdout)?.[1])).toBeGreaterThanOrEqual(8);
-    const { stdout: migrated } = await run(process.execPath, ['scripts/migrate.js'], {
-      cwd: dir,
-      env: { PATH: process.env.PATH, DATABASE_URL: urlAs(name, password) },
-    });
-    expect(migrated).toContain('Tables ready: projects, tasks');
-  });
+  it.each([
+    ['crud-app', 'projects, tasks'],
+    ['api-service', 'authors, books'],
+    ['dashboard', 'customers, sales'],
+  ] as const)(
+    "passes the template's own database tests (none skipped) in a generated %s, and migrates its tables",
+    async (id, tables) => {
+      const template = listTemplates().find((t) => t.id === id)!;
+      const root = path.join(dir, id);
+      for (const [file, text] of renderTemplate(id, template.blueprint)) {
+        await mkdir(path.dirname(path.join(root, file)), { recursive: true });
+        await writeFile(path.join(root, file), text);
+      }
+      const { stdout } = await run(
+        process.execPath,
+        ['--test', '--test-reporter=tap', 'test/pg-client.test.js', 'test/pg-store.test.js'],
+        { cwd: root, env: { PATH: process.env.PATH, DATABASE_URL: urlAs(name, password) }, timeout: 60_000 },
+      ).catch((error: { stdout: string; stderr: string }) => {
+        throw new Error(
+          `the template's tests failed:\n${error.stdout.slice(-4000)}\n${error.stderr.slice(-2000)}`,
+        );
+      });
+      expect(stdout).toMatch(/^# fail 0$/m);
+      expect(stdout).toMatch(/^# skipped 0$/m);
+      expect(Number(/^# pass (\d+)$/m.exec(stdout)?.[1])).toBeGreaterThanOrEqual(8);
+      const { stdout: migrated } = await run(process.execPath, ['scripts/migrate.js'], {
+        cwd: root,
+        env: { PATH: process.env.PATH, DATABASE_URL: urlAs(name, password) },
+      });
+      expect(migrated).toContain(`Tables ready: ${tables}`);
+    },
+  );
 });

@@ -3,9 +3,12 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { createConfig, lintFromString } from '@redocly/openapi-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
+import { unusualBlueprint } from '../../../../test/support/unusual-blueprint.ts';
 import { ValidationError } from '../../../platform/errors.ts';
+import { parseSmokeYaml } from '../../automation/index.ts';
 import {
   type Blueprint,
   exposeEntity,
@@ -16,7 +19,10 @@ import {
 } from '../../blueprint/index.ts';
 import { parsePipelineFile, readTestReports } from '../../pipelines/index.ts';
 import { autopilotBlueprint, ruleArchitectTurn } from '../../studio/index.ts';
+import { RECORD_TEMPLATES } from './generate-docs.ts';
 import { listTemplates, renderTemplate } from './templates.ts';
+
+const TEMPLATES = ['crud-app', 'landing-page', 'api-service', 'dashboard', 'static-site'] as const;
 
 const run = promisify(execFile);
 const dirs: string[] = [];
@@ -93,11 +99,44 @@ async function proveApp(template: TemplateId, blueprint: Blueprint): Promise<Map
     expect(await health.json()).toEqual({ status: 'ok' });
     const home = await fetch(`${url}/`);
     expect(home.status).toBe(200);
-    expect(await home.text()).toContain('<link rel="stylesheet" href="/assets/theme.css">');
+    if (template === 'api-service') {
+      // No pages: the root names the API and points at its OpenAPI document.
+      expect(await home.json()).toMatchObject({ name: blueprint.feature, docs: '/openapi.json' });
+      const doc = await fetch(`${url}/openapi.json`);
+      expect(await validOpenApi(await doc.text())).toEqual([]);
+    } else {
+      expect(await home.text()).toContain('<link rel="stylesheet" href="/assets/theme.css">');
+    }
   } finally {
     child.kill('SIGTERM');
   }
   return files;
+}
+
+/**
+ * The errors a real OpenAPI validator finds in a document (its structural rules). The validator
+ * looks a schema property's type up by the property's name through JavaScript's prototype chain (a
+ * property `constructor` "is" a function, `valueOf` crashes it), so such names are renamed in the
+ * copy it reads: JSON Schema allows any property name, and the app's own tests read the real ones.
+ */
+async function validOpenApi(source: string): Promise<string[]> {
+  const rename = (name: string) => (name in Object.prototype ? `${name}_renamed` : name);
+  const readable = (node: unknown, key?: string): unknown => {
+    if (Array.isArray(node)) return node.map((item) => (key === 'required' ? rename(item) : readable(item)));
+    if (!node || typeof node !== 'object') return node;
+    return Object.fromEntries(
+      Object.entries(node).map(([k, v]) => [key === 'properties' ? rename(k) : k, readable(v, k)]),
+    );
+  };
+  const config = await createConfig({ extends: ['minimal'] });
+  const problems = await lintFromString({
+    source: JSON.stringify(readable(JSON.parse(source))),
+    absoluteRef: '/openapi.json',
+    config,
+  });
+  return problems
+    .filter((p) => p.severity === 'error')
+    .map((p) => `${p.ruleId}: ${p.message} at ${p.location[0]?.pointer}`);
 }
 
 describe('templates catalog', () => {
@@ -110,7 +149,7 @@ describe('templates catalog', () => {
 
   it('lists each template with a pre-filled Blueprint', () => {
     const templates = listTemplates();
-    expect(templates.map((t) => t.id)).toEqual(['crud-app', 'landing-page']);
+    expect(templates.map((t) => t.id)).toEqual([...TEMPLATES]);
     for (const t of templates) {
       expect(t.name).not.toBe('');
       expect(t.description).not.toBe('');
@@ -141,8 +180,13 @@ describe('templates catalog', () => {
       expect(appYml).toMatchObject({ start: 'node server.js', healthPath: '/health' });
       // An app that keeps records gets a PostgreSQL database of its own, and its migration runs at deploy.
       expect([appYml.database, appYml.migrate]).toEqual(
-        id === 'crud-app' ? ['postgres', 'node scripts/migrate.js'] : [undefined, undefined],
+        RECORD_TEMPLATES.includes(id) ? ['postgres', 'node scripts/migrate.js'] : [undefined, undefined],
       );
+      // The templates a visit of the Blueprint's pages would not prove carry a smoke suite of their own.
+      const smoke = files.get('.orchard/smoke.yml');
+      if (['api-service', 'dashboard', 'static-site'].includes(id))
+        expect(parseSmokeYaml(smoke!).pages.length, id).toBeGreaterThan(1);
+      else expect(smoke).toBeUndefined();
       const pkg = JSON.parse(files.get('package.json')!);
       expect(pkg.dependencies).toBeUndefined();
       expect(pkg.scripts).toEqual({
@@ -154,7 +198,7 @@ describe('templates catalog', () => {
         'server.js',
         'README.md',
         'public/theme.css',
-        'test/pages.test.js',
+        ...(id === 'api-service' ? ['lib/openapi.js', 'test/openapi.test.js'] : ['test/pages.test.js']),
         'docs/spec.md',
       ]) {
         expect(files.has(required), `${id}: ${required}`).toBe(true);
@@ -187,7 +231,7 @@ describe('templates catalog', () => {
   it('refuses an unknown template', () => {
     expect(() => renderTemplate('wordpress', listTemplates()[0]!.blueprint)).toThrow(ValidationError);
     expect(() => renderTemplate('wordpress', listTemplates()[0]!.blueprint)).toThrow(
-      'There is no template wordpress (templates: crud-app, landing-page)',
+      'There is no template wordpress (templates: crud-app, landing-page, api-service, dashboard, static-site)',
     );
   });
 
@@ -197,8 +241,11 @@ describe('templates catalog', () => {
       'a blog with posts, comments, likes and authors',
       'an event site with guests',
       'track my plants',
+      'a REST API for books and their authors',
+      'a dashboard of my expenses',
+      'a blog about my travels',
     ]) {
-      for (const template of ['crud-app', 'landing-page'] as const) {
+      for (const template of TEMPLATES) {
         expect(renderTemplate(template, autopilotBlueprint(prompt, template)).size).toBeGreaterThan(20);
       }
     }
@@ -206,7 +253,7 @@ describe('templates catalog', () => {
 });
 
 describe('generated apps pass their own tests and answer /health', () => {
-  it.each(['crud-app', 'landing-page'] as const)(
+  it.each(TEMPLATES)(
     '%s from its pre-filled Blueprint',
     async (id) => {
       await proveApp(id, listTemplates().find((t) => t.id === id)!.blueprint);
@@ -283,7 +330,11 @@ describe('generated apps pass their own tests and answer /health', () => {
       summary: 'Every name here is a word JavaScript or its objects already use.',
       sections: {
         dataModel: {
-          entities: ['New', 'Function', 'Default', 'Enum', 'Prototype'].map((name) => ({ name, fields })),
+          // Index: its module cannot be models/index.js, which lists the models (found by the corpus).
+          entities: ['New', 'Function', 'Default', 'Enum', 'Prototype', 'Index'].map((name) => ({
+            name,
+            fields,
+          })),
         },
       },
     });
@@ -291,7 +342,71 @@ describe('generated apps pass their own tests and answer /health', () => {
     fillGapsWithAssumptions(bp);
     const files = await proveApp('crud-app', parseBlueprint(bp));
     expect(files.get('models/index.js')).toContain(
-      'export const models = [newModel, functionModel, defaultModel, enumModel, prototypeModel];',
+      'export const models = [newModel, functionModel, defaultModel, enumModel, prototypeModel, index];',
+    );
+    expect(files.get('models/index.js')).toContain("import { index } from './index-model.js';");
+    expect(files.has('models/index-model.js')).toBe(true);
+  }, 180_000);
+});
+
+describe('api-service, dashboard and static-site apps, from prompts and from names that mean something else', () => {
+  it('the OpenAPI validator these tests use refuses a broken document', async () => {
+    const doc = {
+      openapi: '3.1.0',
+      info: { version: '1' },
+      paths: { '/x': { get: { responses: { 200: 'ok' } } } },
+    };
+    expect(await validOpenApi(JSON.stringify(doc))).toEqual([
+      'struct: The field `title` must be present on this level. at #/info',
+      expect.stringMatching(/^struct: .* at #\/paths\/~1x\/get\/responses\/200$/),
+    ]);
+  });
+
+  it('api-service from "a REST API for books and their authors": no pages, every route in a valid OpenAPI 3.1 document', async () => {
+    const bp = autopilotBlueprint('a REST API for books and their authors');
+    expect(bp.template).toBe('api-service');
+    expect(bp.sections.pages).toEqual([]);
+    const files = await proveApp('api-service', bp);
+    expect([...files.keys()].filter((f) => f.startsWith('lib/pages/') && f !== 'lib/pages/index.js')).toEqual(
+      ['lib/pages/custom.js'],
+    );
+    expect(files.get('lib/extensions/index.js')).toContain(
+      "import { register as apiDocs } from './api-docs.js';",
+    );
+    expect(files.get('test/book.test.js')).toContain(
+      'what the API stores and answers is what its OpenAPI document says',
     );
   }, 180_000);
+
+  it('dashboard from "a dashboard of my expenses by category": charts at /, list and detail pages', async () => {
+    const bp = autopilotBlueprint('a dashboard of my expenses by category');
+    expect(bp.template).toBe('dashboard');
+    expect(bp.sections.pages[0]).toMatchObject({ path: '/', kind: 'dashboard' });
+    const files = await proveApp('dashboard', bp);
+    expect(files.get('test/pages.test.js')).toContain('data-model="Expense" data-total="2"');
+    expect(files.get('app/site.js')).toContain("'/assets/dashboard.css'");
+  }, 180_000);
+
+  it('static-site from "a blog about my travels": Markdown pages, a folder of posts, navigation', async () => {
+    const bp = autopilotBlueprint('a blog about my travels');
+    expect(bp.template).toBe('static-site');
+    expect(bp.sections.apiEndpoints).toEqual([]);
+    const files = await proveApp('static-site', bp);
+    expect(files.get('content/index.md')).toBe(`# ${bp.feature}\n\n${bp.summary}\n`);
+    expect(files.has('content/posts/welcome.md')).toBe(true);
+    expect(files.has('content/about.md')).toBe(true);
+    expect([...files.keys()].some((f) => f.startsWith('models/') && f !== 'models/index.js')).toBe(false);
+  }, 180_000);
+
+  it.each(TEMPLATES)(
+    '%s whose entities and fields are reserved words in JavaScript, SQL and HTML, and whose words are not Latin',
+    async (template) => {
+      const files = await proveApp(template, unusualBlueprint(template));
+      if (template === 'static-site')
+        expect(files.get('content/about.md')).toBe(
+          '# О нас\n\nКто мы \\<i\\>такие\\</i\\>\n\n## \\*Главное\\*\n\n\\_Не\\_ курсив: \\[ссылка\\](javascript:alert(1))\n',
+        );
+    },
+    180_000,
+  );
 });

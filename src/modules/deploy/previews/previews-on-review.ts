@@ -34,7 +34,13 @@ export function previewsOnReviewEvent(res: {
     if ((await readFileAt(repo, mr.headSha, '.orchard/app.yml')) === undefined) return;
     await startOperation(res.db, res.registry, {
       kind: 'deploy.release',
-      input: { env: previewName(mr.sourceBranch), ref: mr.headSha, requestedBy: event.actor.username },
+      // A build deploys its branch's head itself: that one start is enough.
+      input: {
+        env: previewName(mr.sourceBranch),
+        ref: mr.headSha,
+        requestedBy: event.actor.username,
+        unlessServing: true,
+      },
       actor: event.actor,
       projectId: event.projectId,
       idempotencyKey: `preview:${event.projectId}:${mr.sourceBranch}:${mr.headSha}`,

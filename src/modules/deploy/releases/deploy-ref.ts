@@ -20,6 +20,8 @@ export interface DeployRefInput {
   operationId?: string | null;
   onLog?(line: string, stream: 'stdout' | 'stderr'): void;
   signal?: AbortSignal;
+  /** Leave the environment be when it already runs (or is starting) this release. */
+  unlessServing?: boolean;
 }
 
 /**
@@ -61,6 +63,7 @@ export async function deployRef(
     kind: 'deploy',
     ctx,
     operationId: input.operationId,
+    unlessServing: input.unlessServing,
   });
   return { environment, release };
 }

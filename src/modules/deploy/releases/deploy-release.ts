@@ -1,5 +1,5 @@
 import type { RequestContext } from '../../../platform/context.ts';
-import { withTransaction } from '../../../platform/db/pool.ts';
+import { type Queryable, withTransaction } from '../../../platform/db/pool.ts';
 import { isSystemActor } from '../../../platform/http/actor.ts';
 import { traceparentOf } from '../../../platform/tracing.ts';
 import { recordAudit } from '../../identity/index.ts';
@@ -8,6 +8,7 @@ import { awaitRollout } from '../await-rollout.ts';
 import type { DeployDeps } from '../deps.ts';
 import type { EnvName } from '../env-name.ts';
 import {
+  type EnvironmentRow,
   type EnvironmentWithSlug,
   ensureEnvironment,
   findEnvironment,
@@ -17,7 +18,12 @@ import {
 } from '../environment-store.ts';
 import { DeployFailedError } from '../errors.ts';
 import { hostLabel } from '../serve/host-label.ts';
-import { type DeploymentKind, insertDeployment } from './deployment-store.ts';
+import {
+  type DeploymentKind,
+  type DeploymentRow,
+  insertDeployment,
+  latestDeployment,
+} from './deployment-store.ts';
 import type { ReleaseRow } from './release-store.ts';
 
 export const DEPLOY_CHANNEL = 'deploy_environments';
@@ -29,6 +35,12 @@ export interface DeployReleaseInput {
   kind: DeploymentKind;
   ctx: RequestContext;
   operationId?: string | null;
+  /**
+   * When the environment already runs this release (or a deploy of it is under way), wait for that
+   * instead of starting it again: a preview asked for by both a build and its merge request is
+   * started once, not swapped under the browser robot checking it.
+   */
+  unlessServing?: boolean;
 }
 
 /**
@@ -44,7 +56,7 @@ export async function deployRelease(
   const { db, clock, config } = deps;
   const { project, env, release, ctx } = input;
   const label = await labelFor(deps, project, env);
-  const { environment, deployment } = await withTransaction(db, async (tx) => {
+  const { environment, deployment, fresh } = await withTransaction(db, async (tx) => {
     const now = clock.now();
     const row = await ensureEnvironment(tx, {
       projectId: project.id,
@@ -55,6 +67,8 @@ export async function deployRelease(
       access: env.kind === 'production' || !config.deploy.privateByDefault ? 'public' : 'private',
       now,
     });
+    const standing = input.unlessServing ? await standingDeployment(tx, row, release.id) : undefined;
+    if (standing) return { environment: row, deployment: standing, fresh: false };
     const ttlMs = config.deploy.previewTtlHours * 3_600_000;
     const expiresAt = env.kind === 'preview' && !row.pinned ? new Date(now.getTime() + ttlMs) : undefined;
     const updated = await requestRelease(tx, row.id, { releaseId: release.id, expiresAt, now });
@@ -76,7 +90,7 @@ export async function deployRelease(
       data: { environment: env.name, release: release.id, sha: release.sha },
     });
     await tx.query('SELECT pg_notify($1, $2)', [DEPLOY_CHANNEL, row.id]);
-    return { environment: updated, deployment };
+    return { environment: updated, deployment, fresh: true };
   });
   const outcome = await awaitRollout(deps, environment.id, deployment.id);
   if (outcome.status === 'failed') {
@@ -89,6 +103,8 @@ export async function deployRelease(
     );
   }
   const serving = (await findEnvironment(db, environment.id))!;
+  // Waiting for a deploy somebody else asked for: theirs is the news.
+  if (!fresh) return serving;
   await deps
     .onDeployed?.({
       deploymentId: deployment.id,
@@ -105,6 +121,25 @@ export async function deployRelease(
     })
     .catch((error: Error) => deps.logger.error({ err: error }, 'the news of a deploy was not recorded'));
   return serving;
+}
+
+/**
+ * The deployment of `releaseId` that stands for the environment now: the newest one asked for, if
+ * it is of that release and still pending, or succeeded with the release still serving (asleep
+ * counts: the next request starts it).
+ */
+async function standingDeployment(
+  db: Queryable,
+  env: EnvironmentRow,
+  releaseId: string,
+): Promise<DeploymentRow | undefined> {
+  if (env.desired_state !== 'running' || env.desired_release_id !== releaseId) return undefined;
+  const latest = await latestDeployment(db, env.id, env.generation);
+  if (!latest || latest.release_id !== releaseId) return undefined;
+  if (latest.status === 'pending') return latest;
+  // Succeeded at the environment's generation: that release is its current one, observed.
+  const serving = latest.status === 'succeeded' && (env.status === 'running' || env.status === 'sleeping');
+  return serving ? latest : undefined;
 }
 
 /** The environment's label: kept once assigned; the hashed form when the plain one is another's. */

@@ -59,15 +59,24 @@ export async function deploymentTraceparent(
   environmentId: string,
   generation: number,
 ): Promise<string | undefined> {
-  const { rows } = await db.query<{ traceparent: string | null }>(
-    'SELECT traceparent FROM deployments WHERE environment_id = $1 AND generation = $2 ORDER BY created_at DESC LIMIT 1',
-    [environmentId, generation],
-  );
-  return rows[0]?.traceparent ?? undefined;
+  return (await latestDeployment(db, environmentId, generation))?.traceparent ?? undefined;
 }
 
 export async function findDeployment(db: Queryable, id: string): Promise<DeploymentRow | undefined> {
   const { rows } = await db.query<DeploymentRow>('SELECT * FROM deployments WHERE id = $1', [id]);
+  return rows[0];
+}
+
+/** The newest deployment asked for of the environment's `generation`. */
+export async function latestDeployment(
+  db: Queryable,
+  environmentId: string,
+  generation: number,
+): Promise<DeploymentRow | undefined> {
+  const { rows } = await db.query<DeploymentRow>(
+    'SELECT * FROM deployments WHERE environment_id = $1 AND generation = $2 ORDER BY created_at DESC LIMIT 1',
+    [environmentId, generation],
+  );
   return rows[0];
 }
 

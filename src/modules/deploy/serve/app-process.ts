@@ -57,6 +57,8 @@ export class AppProcess {
   stopping = false;
   readonly startedAt = new Date();
   healthyAt: Date | undefined;
+  /** When a proxied request last began or ended (ms since the epoch): how long the app has been idle. */
+  lastActiveAt = Date.now();
   result: SandboxResult | undefined;
   readonly exited: Promise<SandboxResult>;
   private readonly controller = new AbortController();
@@ -81,11 +83,13 @@ export class AppProcess {
   /** Counts a proxied request; call the returned function when it is done. */
   enter(): () => void {
     this.inflight++;
+    this.lastActiveAt = Date.now();
     let done = false;
     return () => {
       if (done) return;
       done = true;
       this.inflight--;
+      this.lastActiveAt = Date.now();
       if (this.inflight === 0) this.releaseIdle();
     };
   }

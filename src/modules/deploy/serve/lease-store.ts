@@ -81,6 +81,7 @@ export async function supervisableEnvironments(db: Queryable, owner: string, now
 
 /** How the proxy reaches a label's app when another process supervises it. */
 export interface AppRoute {
+  id: string;
   status: string;
   port: number | null;
   /** Its supervisor's lease lapsed (it stopped or died) and nobody took over yet. */
@@ -92,7 +93,7 @@ export interface AppRoute {
 /** The environment named by a host label, with the relay of the process holding its lease now. */
 export async function findAppRoute(db: Queryable, label: string, now: Date): Promise<AppRoute | undefined> {
   const { rows } = await db.query<AppRoute>(
-    `SELECT e.status, e.port,
+    `SELECT e.id, e.status, e.port,
        p.environment_id IS NOT NULL AND (p.owner IS NULL OR p.lease_expires_at < $2) AS lapsed,
        CASE WHEN p.owner IS NOT NULL AND p.lease_expires_at >= $2 THEN p.relay END AS relay
      FROM environments e LEFT JOIN app_processes p ON p.environment_id = e.id

@@ -19,7 +19,12 @@ import { sendProxyPage } from './proxy-pages.ts';
 export type Destination =
   | { kind: 'up'; port: number; host?: string; headers?: Record<string, string>; enter?: () => () => void }
   | { kind: 'down'; status: string }
+  /** A sleeping app being started for this request: where to go once it is up (or why it is not). */
+  | { kind: 'waking'; ready: Promise<Exclude<Destination, { kind: 'waking' }>> }
   | { kind: 'unknown' };
+
+/** Where traffic goes once any wake has finished. */
+export type Settled = Exclude<Destination, { kind: 'waking' }>;
 
 export interface AppProxyOptions {
   domain: string;
@@ -121,15 +126,23 @@ export function createAppProxy(options: AppProxyOptions) {
   const drop = options.dropHeaders ?? [];
   const trusted = options.trustForwarded ?? false;
 
-  const resolve = (label: string): Destination | Promise<Destination> =>
-    options.local(label) ?? options.lookup(label);
+  const resolve = (label: string): Settled | Promise<Settled> => {
+    const dest = options.local(label) ?? options.lookup(label);
+    if (dest instanceof Promise) return dest.then((d) => (d.kind === 'waking' ? d.ready : d));
+    return dest.kind === 'waking' ? dest.ready : dest;
+  };
+
+  /** The label's destination now (after any wake), or undefined when it could not be looked up. */
+  const settle = (label: string): Promise<Settled | undefined> =>
+    Promise.resolve(resolve(label)).catch(() => undefined);
 
   const forward = (
     req: IncomingMessage,
     res: ServerResponse,
-    dest: Destination,
+    dest: Settled,
     host: string,
     label: string,
+    attempt = 1,
   ) => {
     if (dest.kind === 'unknown') {
       return sendProxyPage(res, 404, 'No such environment', `Nothing is deployed at ${host}.`);
@@ -150,50 +163,52 @@ export function createAppProxy(options: AppProxyOptions) {
     else headers.cookie = cookie;
     const bodiless =
       IDEMPOTENT.has(req.method ?? '') && !req.headers['content-length'] && !req.headers['transfer-encoding'];
-    const send = (attempt: number) => {
-      const upstream = request({
-        host: dest.host ?? '127.0.0.1',
-        port: dest.port,
-        method: req.method,
-        path: req.url,
-        headers,
-        agent,
-      });
-      upstream.on('response', (answer) => {
-        const status = answer.statusCode ?? 502;
-        if (options.pageView && servedPage(req, status, answer.headers))
-          options.pageView(label, req.url ?? '/');
-        res.writeHead(status, answer.statusMessage, endToEnd(answer.headers));
-        answer.pipe(res);
-        answer.on('error', () => res.destroy());
-      });
-      upstream.on('error', (error: NodeJS.ErrnoException) => {
-        // A kept-alive socket the app closed just as we reused it: safe to replay a bodiless request.
-        if (
-          upstream.reusedSocket &&
-          bodiless &&
-          attempt === 1 &&
-          !res.headersSent &&
-          error.code === 'ECONNRESET'
-        ) {
-          return send(2);
-        }
-        if (res.headersSent) return res.destroy();
-        options.logger.debug({ err: error, host }, 'proxy: upstream failed');
-        sendProxyPage(
-          res,
-          502,
-          'The app did not answer',
-          `The app at ${host} is not reachable (${error.code ?? error.message}).`,
-        );
-      });
-      res.once('close', () => {
-        if (!res.writableFinished) upstream.destroy();
-      });
-      if (bodiless) upstream.end();
-      else req.pipe(upstream);
+    const upstream = request({
+      host: dest.host ?? '127.0.0.1',
+      port: dest.port,
+      method: req.method,
+      path: req.url,
+      headers,
+      agent,
+    });
+    upstream.on('response', (answer) => {
+      const status = answer.statusCode ?? 502;
+      if (options.pageView && servedPage(req, status, answer.headers))
+        options.pageView(label, req.url ?? '/');
+      res.writeHead(status, answer.statusMessage, endToEnd(answer.headers));
+      answer.pipe(res);
+      answer.on('error', () => res.destroy());
+    });
+    const fail = (error: NodeJS.ErrnoException) => {
+      if (res.headersSent) return res.destroy();
+      options.logger.debug({ err: error, host }, 'proxy: upstream failed');
+      sendProxyPage(
+        res,
+        502,
+        'The app did not answer',
+        `The app at ${host} is not reachable (${error.code ?? error.message}).`,
+      );
     };
-    send(1);
+    upstream.on('error', (error: NodeJS.ErrnoException) => {
+      if (res.headersSent || !bodiless || attempt > 1) return fail(error);
+      // A request without a body that got no answer is sent once more, to wherever the label's
+      // traffic goes now: over a fresh socket when the app closed a kept-alive one just as it was
+      // reused, or to the new process when a swap (or sleep) stopped the one it was sent to.
+      const stale = upstream.reusedSocket && error.code === 'ECONNRESET';
+      void settle(label).then((next) => {
+        if (res.destroyed) return; // its 'close' has let the process go
+        const moved = next?.kind !== 'up' || next.port !== dest.port || next.host !== dest.host;
+        if (!next || !(stale || moved)) return fail(error);
+        res.off('close', done);
+        done();
+        forward(req, res, next, host, label, 2);
+      });
+    });
+    res.once('close', () => {
+      if (!res.writableFinished) upstream.destroy();
+    });
+    if (bodiless) upstream.end();
+    else req.pipe(upstream);
   };
 
   /** Sends the request on to the label's app, or answers why it cannot. */

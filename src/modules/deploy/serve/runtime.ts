@@ -17,8 +17,14 @@ import type { DeployDeps } from '../deps.ts';
 import { sweepExpiredPreviews } from '../previews/sweep-previews.ts';
 import { DEPLOY_CHANNEL } from '../releases/deploy-release.ts';
 import { type AppRelay, startAppRelay } from './app-relay.ts';
-import { findAppRoute } from './lease-store.ts';
-import { type AppProxy, type AppProxyOptions, createAppProxy, type Destination } from './proxy.ts';
+import { type AppRoute, findAppRoute } from './lease-store.ts';
+import {
+  type AppProxy,
+  type AppProxyOptions,
+  createAppProxy,
+  type Destination,
+  type Settled,
+} from './proxy.ts';
 import { RELAY_HEADER, type RelayCredential, relayCredential } from './relay-credential.ts';
 import { Supervisor, type SupervisorOptions } from './supervisor.ts';
 import { AppUrls } from './urls.ts';
@@ -56,6 +62,12 @@ export interface DeployRuntimeOptions {
 /** How long the proxy trusts a database answer for a label another process supervises. */
 const LOOKUP_TTL_MS = 1_000;
 
+/** NOTIFY: a request is waiting for this (sleeping) environment; whoever may supervise it starts it. */
+export const DEPLOY_WAKE_CHANNEL = 'deploy_wake';
+
+/** How often a request for an app another process is starting looks whether it runs yet. */
+const WAKE_POLL_MS = 200;
+
 /**
  * The deploy module's in-process runtime: the supervisor (runs apps), the host-based proxy (the
  * HTTP server's `hostRouter`), URLs, and the reconciler loop `start()` adds in `orchard up`.
@@ -67,7 +79,7 @@ export class DeployRuntime {
   readonly deps: DeployDeps;
   private timer: NodeJS.Timeout | undefined;
   private sweeping: Promise<void> | undefined;
-  private subscription: Subscription | undefined;
+  private subscriptions: Subscription[] = [];
   private readonly lookups = new TtlCache<Destination>(LOOKUP_TTL_MS);
   private readonly credential: RelayCredential;
   private relay: AppRelay | undefined;
@@ -161,7 +173,13 @@ export class DeployRuntime {
       }
       this.relayAddress = formatHostPort(advertise ?? this.relay.address);
     }
-    this.subscription = options.bus?.subscribe(DEPLOY_CHANNEL, (id) => void this.supervisor.reconcile(id));
+    if (options.bus)
+      this.subscriptions.push(
+        options.bus.subscribe(DEPLOY_CHANNEL, (id) => void this.supervisor.reconcile(id)),
+        options.bus.subscribe(DEPLOY_WAKE_CHANNEL, (id) => {
+          if (this.deps.supervising()) void this.supervisor.wakeEnvironment(id);
+        }),
+      );
     void this.sweep();
   }
 
@@ -184,7 +202,7 @@ export class DeployRuntime {
   async stop() {
     clearInterval(this.timer);
     this.timer = undefined;
-    this.subscription?.();
+    for (const unsubscribe of this.subscriptions.splice(0)) unsubscribe();
     await this.sweeping;
     await this.supervisor.stop();
     await this.relay?.close();
@@ -198,19 +216,51 @@ export class DeployRuntime {
    * one without is on this machine's loopback (several Orchard processes on one machine).
    */
   private lookup(label: string): Promise<Destination> {
-    return this.lookups.get(label, () =>
-      findAppRoute(this.o.db, label, this.o.clock.now()).then((route): Destination => {
-        if (!route) return { kind: 'unknown' };
-        if (route.status !== 'running' || !route.port) return { kind: 'down', status: route.status };
-        // Its process is gone: the port it had may be anything's now (another process takes over soon).
-        if (route.lapsed) return { kind: 'down', status: 'waiting for a process to run it' };
-        if (route.relay && route.relay !== this.relayAddress) {
-          const { host, port } = parseHostPort(route.relay);
-          return { kind: 'up', host, port, headers: { [RELAY_HEADER]: this.credential.value() } };
-        }
-        return { kind: 'up', port: route.port };
-      }),
-    );
+    return this.lookups.get(label, async () => {
+      const route = await findAppRoute(this.o.db, label, this.o.clock.now());
+      if (!route) return { kind: 'unknown' };
+      if (route.status === 'sleeping') {
+        // Its supervisor (reached through its relay) wakes it on the request itself.
+        return this.viaRelay(route) ?? { kind: 'waking', ready: this.wake(route.id, label) };
+      }
+      return this.destinationOf(route);
+    });
+  }
+
+  private destinationOf(route: AppRoute): Settled {
+    if (route.status !== 'running' || !route.port) return { kind: 'down', status: route.status };
+    // Its process is gone: the port it had may be anything's now (another process takes over soon).
+    if (route.lapsed) return { kind: 'down', status: 'waiting for a process to run it' };
+    return this.viaRelay(route) ?? { kind: 'up', port: route.port };
+  }
+
+  /** The app relay of the process supervising it on another machine, if there is one. */
+  private viaRelay(route: AppRoute): Settled | undefined {
+    if (!route.relay || route.relay === this.relayAddress) return undefined;
+    const { host, port } = parseHostPort(route.relay);
+    return { kind: 'up', host, port, headers: { [RELAY_HEADER]: this.credential.value() } };
+  }
+
+  /**
+   * A request for a sleeping app nobody here runs: this process starts it when it may supervise it;
+   * otherwise every process that may is told (NOTIFY), and the request waits until the database says
+   * the app runs (or its start failed, or the health timeout passed).
+   */
+  private async wake(envId: string, label: string): Promise<Settled> {
+    if (this.deps.supervising() && (await this.supervisor.wakeEnvironment(envId))) {
+      const here = this.supervisor.route(label);
+      if (here) return here.kind === 'waking' ? here.ready : here;
+    }
+    await this.o.db.query('SELECT pg_notify($1, $2)', [DEPLOY_WAKE_CHANNEL, envId]);
+    const deadline = Date.now() + this.o.config.deploy.healthTimeoutMs + 10_000;
+    for (;;) {
+      const route = await findAppRoute(this.o.db, label, this.o.clock.now());
+      if (!route) return { kind: 'unknown' };
+      if (route.status === 'running' && route.port && !route.lapsed) return this.destinationOf(route);
+      if (['crashed', 'failed', 'stopped'].includes(route.status) || Date.now() > deadline)
+        return { kind: 'down', status: route.status === 'sleeping' ? 'still asleep' : route.status };
+      await new Promise((resolve) => setTimeout(resolve, WAKE_POLL_MS));
+    }
   }
 }
 

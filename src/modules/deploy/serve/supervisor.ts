@@ -14,6 +14,7 @@ import {
   type Tracing,
 } from '../../../platform/tracing.ts';
 import type { Vault } from '../../secrets/index.ts';
+import type { EnvKind } from '../env-name.ts';
 import {
   type EnvironmentWithSlug,
   type EnvStatus,
@@ -34,7 +35,7 @@ import {
   renewSupervision,
   supervisableEnvironments,
 } from './lease-store.ts';
-import type { Destination } from './proxy.ts';
+import type { Destination, Settled } from './proxy.ts';
 
 export interface SupervisorOptions {
   db: Db;
@@ -73,8 +74,11 @@ interface Slot {
   envId: string;
   label: string;
   slug: string;
+  kind: EnvKind;
   log: AppLog;
   status: EnvStatus;
+  /** A request found it asleep: the start it waits for (shared by every request meanwhile). */
+  waking?: Promise<Settled>;
   /** The process serving traffic. */
   live?: AppProcess;
   /** A process being started and health-checked (stopped at once if Orchard stops). */
@@ -84,6 +88,11 @@ interface Slot {
   restartTimer?: NodeJS.Timeout;
   retiring: Set<Promise<void>>;
 }
+
+/** PostgreSQL refusing a connection because all of its slots are taken (SQLSTATE 53300). */
+const NO_CONNECTIONS = /remaining connection slots are reserved|too many clients already|53300/;
+const NO_CONNECTIONS_HINT =
+  "The apps' database server has no free connection (its max_connections are taken, mostly by running apps). Idle apps free theirs when they sleep (deploy.sleepAfterIdleMs); stop environments you no longer need, shorten the idle times, or raise the server's max_connections.";
 
 /** Apps that stayed up this long start their crash backoff over. */
 const STABLE_MS = 60_000;
@@ -104,21 +113,58 @@ export class Supervisor {
   private readonly byLabel = new Map<string, Slot>();
   private readonly chains = new Map<string, Promise<unknown>>();
   private heartbeat: NodeJS.Timeout | undefined;
+  private idleTimer: NodeJS.Timeout | undefined;
   private stopped = false;
   private readonly leaseMs: number;
+  /** Between looks for apps idle long enough to sleep (0: no kind sleeps). */
+  private readonly idleCheckMs: number;
 
   constructor(private readonly o: SupervisorOptions) {
     this.ownerId = o.ownerId ?? `${os.hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
     this.leaseMs = o.leaseMs ?? 15_000;
+    const idle = Object.values(o.config.deploy.sleepAfterIdleMs).filter((ms) => ms > 0);
+    // Often enough that an app sleeps within a quarter of its idle time of it (≤ 15 s late).
+    this.idleCheckMs = idle.length ? Math.max(100, Math.min(15_000, Math.floor(Math.min(...idle) / 4))) : 0;
   }
 
   /** The proxy's synchronous view: where a label's traffic goes, if this process supervises it. */
   route(label: string): Destination | undefined {
     const slot = this.byLabel.get(label);
     if (!slot) return undefined;
+    if (!slot.live?.running && (slot.waking || slot.status === 'sleeping'))
+      return { kind: 'waking', ready: this.wake(slot) };
+    return this.settledRoute(slot);
+  }
+
+  /** Where the slot's traffic goes now: its live process, or nowhere (and why). */
+  private settledRoute(slot: Slot): Settled {
     const live = slot.live;
     if (live?.running) return { kind: 'up', port: live.port, enter: () => live.enter() };
     return { kind: 'down', status: slot.status };
+  }
+
+  /**
+   * Starts a sleeping environment for a request that arrived (NOTIFY from another Orchard process,
+   * or a label this process does not supervise yet). False when another process holds its lease.
+   */
+  wakeEnvironment(envId: string): Promise<boolean> {
+    const slot = this.slots.get(envId);
+    if (slot) return this.wake(slot).then(() => true);
+    return this.reconcile(envId, { wake: true });
+  }
+
+  /** A request for a sleeping app: start it (once, however many requests wait) and say where it runs. */
+  private wake(slot: Slot): Promise<Settled> {
+    slot.waking ??= (async () => {
+      try {
+        slot.log.note('☀ A request arrived while the app slept; starting it');
+        await this.reconcile(slot.envId, { wake: true });
+        return this.settledRoute(slot);
+      } finally {
+        slot.waking = undefined;
+      }
+    })();
+    return slot.waking;
   }
 
   /** The in-memory log of an environment supervised here. */
@@ -135,9 +181,16 @@ export class Supervisor {
    * Converges one environment (serialized per environment). Returns false when another process
    * holds its lease. `force` skips a pending crash backoff.
    */
-  reconcile(envId: string, options: { force?: boolean } = {}): Promise<boolean> {
+  reconcile(envId: string, options: { force?: boolean; wake?: boolean } = {}): Promise<boolean> {
+    return this.serialize(envId, () =>
+      this.reconcileNow(envId, Boolean(options.force), Boolean(options.wake)),
+    );
+  }
+
+  /** Runs `task` after whatever this process is doing to the environment (one change at a time). */
+  private serialize(envId: string, task: () => Promise<boolean>): Promise<boolean> {
     const previous = this.chains.get(envId) ?? Promise.resolve();
-    const next = previous.then(() => this.reconcileNow(envId, Boolean(options.force)));
+    const next = previous.then(task);
     const settled = next.catch((error) => {
       this.o.logger.error({ err: error, environmentId: envId }, 'deploy: reconcile failed');
       return true;
@@ -161,20 +214,25 @@ export class Supervisor {
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.heartbeat);
+    clearInterval(this.idleTimer);
     const slots = [...this.slots.values()];
     await Promise.all(slots.map((slot) => this.shutdown(slot)));
     await Promise.all([...this.chains.values()]);
     const ids = slots.map((s) => s.envId);
     const now = this.o.clock.now();
-    for (const id of ids)
-      await recordObserved(this.o.db, id, { status: 'stopped', port: null, now }).catch(() => undefined);
+    // A sleeping app stays asleep across a restart: the next request starts it, wherever it lands.
+    for (const slot of slots)
+      if (slot.status !== 'sleeping')
+        await recordObserved(this.o.db, slot.envId, { status: 'stopped', port: null, now }).catch(
+          () => undefined,
+        );
     await releaseSupervision(this.o.db, ids, this.ownerId).catch(() => undefined);
     for (const slot of slots) await slot.log.close();
     this.slots.clear();
     this.byLabel.clear();
   }
 
-  private async reconcileNow(envId: string, force: boolean): Promise<boolean> {
+  private async reconcileNow(envId: string, force: boolean, wake: boolean): Promise<boolean> {
     if (this.stopped) return true;
     const env = await findEnvironment(this.o.db, envId);
     let slot = this.slots.get(envId);
@@ -184,10 +242,12 @@ export class Supervisor {
     }
     const deployPending = env.generation > env.observed_generation;
     const wantsRun = env.desired_state === 'running' && env.desired_release_id !== null;
+    // Asleep, it stays so until a request wakes it or a deploy asks for a new release.
+    const asleep = !wake && (slot ? slot.status : env.status) === 'sleeping';
     const needsWork =
       env.desired_state === 'stopped'
-        ? Boolean(slot?.live)
-        : wantsRun && (deployPending || !slot?.live?.running);
+        ? Boolean(slot?.live) || env.status === 'sleeping'
+        : wantsRun && (deployPending || (!asleep && !slot?.live?.running));
     if (!needsWork) return true;
     const now = this.o.clock.now();
     if (
@@ -216,8 +276,44 @@ export class Supervisor {
       });
       return true;
     }
-    if (!deployPending && !force && Date.now() < slot.backoffUntil) return true;
+    if (!deployPending && !force && !wake && Date.now() < slot.backoffUntil) return true;
     await this.rollout(slot, env, deployPending);
+    return true;
+  }
+
+  /** How long an app of this kind may go without a request before it sleeps (0: never). */
+  private sleepAfter(kind: EnvKind): number {
+    return this.o.config.deploy.sleepAfterIdleMs[kind];
+  }
+
+  /** Puts to sleep every app here idle for its kind's time, with no request in progress. */
+  private sleepIdle() {
+    const now = Date.now();
+    for (const slot of this.slots.values()) {
+      const after = this.sleepAfter(slot.kind);
+      const live = slot.live;
+      if (!after || !live?.running || slot.pending || slot.waking || this.chains.has(slot.envId)) continue;
+      if (live.inflight > 0 || now - live.lastActiveAt < after) continue;
+      void this.serialize(slot.envId, () => this.sleep(slot, live, after));
+    }
+  }
+
+  /**
+   * Stops an idle app and records the environment as sleeping; the next request to it (here, or
+   * relayed or NOTIFYed from another Orchard process) starts it again. Requests arriving meanwhile
+   * wait for that start rather than reach the process being stopped.
+   */
+  private async sleep(slot: Slot, live: AppProcess, after: number): Promise<boolean> {
+    if (this.stopped || slot.live !== live || !live.running || live.inflight > 0) return true;
+    if (Date.now() - live.lastActiveAt < after) return true;
+    slot.live = undefined;
+    slot.status = 'sleeping';
+    slot.log.note(
+      `☾ No request for ${formatIdle(after)}: the app sleeps (stopped; the next request starts it again)`,
+    );
+    this.retire(slot, live);
+    await Promise.all([...slot.retiring]);
+    await recordObserved(this.o.db, slot.envId, { status: 'sleeping', port: null, now: this.o.clock.now() });
     return true;
   }
 
@@ -347,8 +443,9 @@ export class Supervisor {
       .slice(-LAST_LINES)
       .map((l) => `  ${l.text}`);
     const head = `Release ${sha ? sha.slice(0, 7) : '(unknown)'} failed to start: ${reason}.`;
+    const hint = lines.some((l) => NO_CONNECTIONS.test(l)) ? `\n${NO_CONNECTIONS_HINT}` : '';
     return lines.length
-      ? `${head}\nLast log lines:\n${lines.join('\n')}`
+      ? `${head}\nLast log lines:\n${lines.join('\n')}${hint}`
       : `${head} The app wrote nothing to its log.`;
   }
 
@@ -402,6 +499,7 @@ export class Supervisor {
       envId: env.id,
       label: env.host_label,
       slug: env.slug,
+      kind: env.kind,
       log: new AppLog(logFile(this.o.config.home, env.slug, env.host_label), () => this.o.clock.now()),
       status: env.status,
       crashes: 0,
@@ -411,6 +509,7 @@ export class Supervisor {
     this.slots.set(env.id, slot);
     this.byLabel.set(env.host_label, slot);
     this.heartbeat ??= setInterval(() => void this.renew(), Math.max(100, Math.floor(this.leaseMs / 3)));
+    if (this.idleCheckMs) this.idleTimer ??= setInterval(() => this.sleepIdle(), this.idleCheckMs);
     return slot;
   }
 
@@ -447,4 +546,13 @@ export class Supervisor {
       this.o.logger.warn({ err: error }, 'deploy: lease heartbeat failed');
     }
   }
+}
+
+/** 15 min, 90 s, 1 h 30 min. */
+function formatIdle(ms: number): string {
+  if (ms < 60_000) return `${Math.round(ms / 1000)} s`;
+  const minutes = Math.round(ms / 60_000);
+  return minutes < 60
+    ? `${minutes} min`
+    : `${Math.floor(minutes / 60)} h${minutes % 60 ? ` ${minutes % 60} min` : ''}`;
 }

@@ -13,16 +13,16 @@ export async function requireConversation(
   actor: Actor,
   id: string,
   access: 'read' | 'write',
-): Promise<{ conversation: ConversationRow; projectSlug: string | null }> {
+): Promise<{ conversation: ConversationRow; project: { slug: string; name: string } | null }> {
   const conversation = await findConversation(db, id);
   if (!conversation) throw new NotFoundError(`No conversation ${id}.`);
   if (conversation.project_id) {
     const project = await findProjectById(db, conversation.project_id);
     if (!project) throw new NotFoundError(`No conversation ${id}.`);
     await requireProjectRole(db, actor, project.slug, access === 'read' ? 'viewer' : 'developer');
-    return { conversation, projectSlug: project.slug };
+    return { conversation, project: { slug: project.slug, name: project.name } };
   }
   // Not saying whether someone else's private conversation exists.
   if (conversation.owner_id !== actor.userId) throw new NotFoundError(`No conversation ${id}.`);
-  return { conversation, projectSlug: null };
+  return { conversation, project: null };
 }

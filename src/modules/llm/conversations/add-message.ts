@@ -2,8 +2,10 @@ import type { RequestContext } from '../../../platform/context.ts';
 import type { Db } from '../../../platform/db/pool.ts';
 import { isSystemActor } from '../../../platform/http/actor.ts';
 import { requireConversation } from './access.ts';
-import type { AddMessageBody } from './schemas.ts';
-import { insertMessage, type MessageRow } from './store.ts';
+import { answeredByOf } from './answered-by.ts';
+import type { AddMessageBody, MessageView } from './schemas.ts';
+import { insertMessage } from './store.ts';
+import { toMessageView } from './views.ts';
 
 /**
  * Appends a message. Not audited one by one: messages are the conversation's content (like a
@@ -14,9 +16,9 @@ export async function addMessage(
   ctx: RequestContext,
   conversationId: string,
   input: AddMessageBody,
-): Promise<MessageRow> {
-  await requireConversation(db, ctx.actor, conversationId, 'write');
-  return insertMessage(db, {
+): Promise<MessageView> {
+  const { conversation } = await requireConversation(db, ctx.actor, conversationId, 'write');
+  const row = await insertMessage(db, {
     conversationId,
     role: input.role,
     content: input.content,
@@ -24,4 +26,5 @@ export async function addMessage(
     llmCallId: input.llmCallId ?? null,
     createdBy: isSystemActor(ctx.actor) ? null : ctx.actor.userId,
   });
+  return toMessageView(row, (await answeredByOf(db, conversation, [row])).get(row.id) ?? null);
 }

@@ -1,3 +1,7 @@
+import { randomUUID } from 'node:crypto';
+import type { Heading, Root, RootContent } from 'mdast';
+import { fromMarkdown } from 'mdast-util-from-markdown';
+import { toString as textOf } from 'mdast-util-to-string';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createTestApp, type TestApp } from '../../../../test/app.ts';
 
@@ -122,5 +126,150 @@ describe('conversations', () => {
     expect(rows[0].n).toBe(0);
     const audit = await t.res.db.query('SELECT action FROM audit_log WHERE target_id = $1 ORDER BY id', [id]);
     expect(audit.rows.map((r) => r.action)).toEqual(['conversation.create', 'conversation.delete']);
+  });
+
+  it('searches every conversation the caller may read, and only those', async () => {
+    const admin = await t.user('admin');
+    const dev = await t.user('member');
+    const viewer = await t.user('member');
+    const outsider = await t.user('member');
+    for (const name of ['Orchids', 'Cacti'])
+      expect((await call(dev, 'POST', '/api/projects', { name })).statusCode).toBe(201);
+    await call(dev, 'PUT', `/api/projects/orchids/members/${viewer.user.username}`, { role: 'viewer' });
+    const orchids = await conversationWith(dev, [['user', 'Water the phalaenopsis weekly']], 'orchids');
+    const cacti = await conversationWith(dev, [['user', 'Water the saguaro monthly']], 'cacti');
+    const mine = await conversationWith(dev, [['user', 'Water my own plants daily']]);
+    const theirs = await conversationWith(outsider, [['user', 'Water the neighbour’s lawn']]);
+    await conversationWith(dev, [['user', 'Prune the roses']], 'orchids');
+
+    const found = async (user: User, q: string, project?: string) => {
+      const query = new URLSearchParams({ q, ...(project ? { project } : {}) });
+      const res = await call(user, 'GET', `/api/conversations?${query}`);
+      expect(res.statusCode, res.body).toBe(200);
+      return res.json().items as Array<{ id: string; match: string; project: { slug: string } | null }>;
+    };
+    const ids = (items: Array<{ id: string }>) => items.map((c) => c.id).sort();
+    // A member: their projects' conversations and their own personal ones, never someone else's.
+    expect(ids(await found(dev, 'water'))).toEqual([orchids, cacti, mine].sort());
+    // A viewer of one project sees that project's, not the other's nor the owner's personal ones.
+    expect(ids(await found(viewer, 'water'))).toEqual([orchids]);
+    expect(await found(outsider, 'saguaro')).toEqual([]);
+    expect(ids(await found(outsider, 'water'))).toEqual([theirs]);
+    // An instance admin reads every project's conversations, but a person's own stay private.
+    expect(ids(await found(admin, 'water'))).toEqual([orchids, cacti].sort());
+    // Scoped to a project; one the caller cannot read is refused, not silently empty.
+    expect(ids(await found(dev, 'water', 'orchids'))).toEqual([orchids]);
+    expect((await call(outsider, 'GET', '/api/conversations?project=orchids&q=water')).statusCode).toBe(403);
+
+    // The hit names its project and shows the matched word (stemmed: "watering" finds "Water").
+    const [hit] = await found(viewer, 'watering phalaenopsis');
+    expect(hit).toMatchObject({ id: orchids, project: { slug: 'orchids', name: 'Orchids' } });
+    expect(hit!.match).toBe('«Water» the «phalaenopsis» weekly');
+    // Words, phrases and exclusions (web-search syntax).
+    expect(ids(await found(dev, '"the saguaro"'))).toEqual([cacti]);
+    expect(ids(await found(dev, 'water -monthly -daily'))).toEqual([orchids]);
+    const bad = await call(dev, 'GET', `/api/conversations?q=${'x'.repeat(201)}`);
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().errors[0].field).toBe('querystring.q');
+  });
+
+  it('exports correct Markdown and JSON with roles, times and who answered, fallback included', async () => {
+    const erin = await t.user('member');
+    await call(erin, 'POST', '/api/projects', { name: 'Bakery' });
+    const { rows } = await t.res.db.query("SELECT id FROM projects WHERE slug = 'bakery'");
+    const projectId = rows[0].id as string;
+    // The gateway's records of one call: the first model failed, the fallback answered.
+    const callId = randomUUID();
+    for (const [attempt, provider, model, outcome, fallbackFrom] of [
+      [1, 'gemini', 'gemini-2.5-pro', 'error', null],
+      [2, 'anthropic', 'claude-sonnet-4-5', 'ok', 'gemini/gemini-2.5-pro'],
+    ] as const)
+      await t.res.db.query(
+        `INSERT INTO llm_calls (call_id, attempt, retry_index, provider, model, alias, outcome, fallback_from,
+           duration_ms, project_id, started_at)
+         VALUES ($1, $2, 0, $3, $4, 'architect', $5, $6, 10, $7, now())`,
+        [callId, attempt, provider, model, outcome, fallbackFrom, projectId],
+      );
+    const id = await conversationWith(erin, [], 'bakery');
+    const add = (payload: object) => call(erin, 'POST', `/api/conversations/${id}/messages`, payload);
+    await add({ role: 'user', content: 'Show me the *recipe* as code:\n\n```js\nconst loaf = bake(' });
+    const reply = await add({ role: 'assistant', content: 'Here it is.', llmCallId: callId });
+    expect(reply.json().answeredBy).toEqual({
+      kind: 'model',
+      alias: 'architect',
+      provider: 'anthropic',
+      model: 'claude-sonnet-4-5',
+      fallbackFrom: 'gemini/gemini-2.5-pro',
+      failed: false,
+    });
+    await add({
+      role: 'assistant',
+      content: 'A rule-based reply.\n\n<!-- a note left open',
+      data: { answeredBy: 'rules' },
+    });
+    await call(erin, 'PATCH', `/api/conversations/${id}`, { title: 'Loaves # and `rolls`' });
+
+    const md = await call(erin, 'GET', `/api/conversations/${id}/export?format=markdown`);
+    expect(md.statusCode).toBe(200);
+    const tree: Root = fromMarkdown(md.body);
+    const headings = tree.children.filter((n): n is Heading => n.type === 'heading');
+    expect(headings.map((n) => [n.depth, textOf(n)])).toEqual([
+      [1, 'Loaves # and `rolls`'],
+      [2, expect.stringMatching(/^User · \d{4}-\d\d-\d\dT[\d:.]+Z$/)],
+      [
+        2,
+        expect.stringMatching(
+          /· architect · anthropic\/claude-sonnet-4-5 \(fallback from gemini\/gemini-2\.5-pro\)$/,
+        ),
+      ],
+      [2, expect.stringMatching(/^Assistant · .* · rules$/)],
+    ]);
+    // Each message's text stays inside its own section: the code the first one left open is
+    // closed before the next heading, the unclosed HTML comment before the end.
+    const nextTo = (heading: Heading) => tree.children[tree.children.indexOf(heading) + 1] as RootContent;
+    expect(nextTo(headings[1]!)).toMatchObject({ type: 'paragraph' });
+    expect(tree.children.filter((n) => n.type === 'code').map((n) => [n.lang, n.value])).toEqual([
+      ['js', 'const loaf = bake('],
+      ['json', expect.stringContaining('"answeredBy": "rules"')],
+    ]);
+    expect(textOf(nextTo(headings[2]!))).toBe('Here it is.');
+    expect(md.body).toMatch(/- Project: Bakery \(`bakery`\)\n/);
+
+    const json = await call(erin, 'GET', `/api/conversations/${id}/export?format=json`);
+    expect(json.headers['content-disposition']).toBe(`attachment; filename="conversation-${id}.json"`);
+    const exported = json.json();
+    expect(exported.exportedAt).toEqual(expect.any(String));
+    expect(exported.conversation.project).toEqual({ slug: 'bakery', name: 'Bakery' });
+    expect(
+      exported.conversation.messages.map((m: { role: string; answeredBy: unknown }) => [
+        m.role,
+        m.answeredBy,
+      ]),
+    ).toEqual([
+      ['user', null],
+      ['assistant', expect.objectContaining({ kind: 'model', fallbackFrom: 'gemini/gemini-2.5-pro' })],
+      ['assistant', { kind: 'rules' }],
+    ]);
+  });
+
+  it("never shows another project's call on a reply that names it", async () => {
+    const frank = await t.user('member');
+    const grace = await t.user('member');
+    await call(frank, 'POST', '/api/projects', { name: 'Secret lab' });
+    const { rows } = await t.res.db.query("SELECT id FROM projects WHERE slug = 'secret-lab'");
+    const callId = randomUUID();
+    await t.res.db.query(
+      `INSERT INTO llm_calls (call_id, attempt, retry_index, provider, model, alias, outcome, duration_ms, project_id, started_at)
+       VALUES ($1, 1, 0, 'anthropic', 'claude-opus-internal', 'architect', 'ok', 10, $2, now())`,
+      [callId, rows[0].id],
+    );
+    const id = await conversationWith(grace, []);
+    const res = await call(grace, 'POST', `/api/conversations/${id}/messages`, {
+      role: 'assistant',
+      content: 'hi',
+      llmCallId: callId,
+    });
+    expect(res.json().answeredBy).toBeNull();
+    expect((await call(grace, 'GET', `/api/conversations/${id}`)).json().messages[0].answeredBy).toBeNull();
   });
 });

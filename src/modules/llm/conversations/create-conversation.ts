@@ -3,15 +3,16 @@ import { type Db, withTransaction } from '../../../platform/db/pool.ts';
 import { isSystemActor } from '../../../platform/http/actor.ts';
 import { recordAudit } from '../../identity/index.ts';
 import { requireProjectRole } from '../../projects/index.ts';
-import type { CreateConversationBody } from './schemas.ts';
-import { type ConversationRow, insertConversation } from './store.ts';
+import type { ConversationView, CreateConversationBody } from './schemas.ts';
+import { insertConversation } from './store.ts';
+import { toConversationView } from './views.ts';
 
 /** Starts a conversation in a project (developers and up) or, without one, the caller's own. */
 export async function createConversation(
   db: Db,
   ctx: RequestContext,
   input: CreateConversationBody,
-): Promise<ConversationRow> {
+): Promise<ConversationView> {
   const project = input.project
     ? (await requireProjectRole(db, ctx.actor, input.project, 'developer')).project
     : null;
@@ -27,6 +28,6 @@ export async function createConversation(
       projectId: project?.id ?? null,
       data: { title: row.title },
     });
-    return row;
+    return toConversationView(row, project ? { slug: project.slug, name: project.name } : null);
   });
 }

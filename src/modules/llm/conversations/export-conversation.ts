@@ -1,7 +1,7 @@
 import type { Db } from '../../../platform/db/pool.ts';
 import type { Actor } from '../../../platform/http/actor.ts';
+import { conversationMarkdown } from './conversation-markdown.ts';
 import { getConversation } from './get-conversation.ts';
-import type { ConversationDetail } from './schemas.ts';
 
 export interface ConversationExport {
   filename: string;
@@ -28,24 +28,6 @@ export async function exportConversation(
   return {
     filename: `conversation-${id}.md`,
     contentType: 'text/markdown; charset=utf-8',
-    body: toMarkdown(conversation, now),
+    body: conversationMarkdown(conversation, now),
   };
-}
-
-const ROLE_TITLES = { system: 'System', user: 'User', assistant: 'Assistant', tool: 'Tool' } as const;
-
-export function toMarkdown(c: ConversationDetail, now: Date): string {
-  const lines = [
-    `# ${c.title || 'Untitled conversation'}`,
-    '',
-    `- Conversation: \`${c.id}\``,
-    `- Created: ${c.createdAt}`,
-    `- Exported: ${now.toISOString()}`,
-    '',
-  ];
-  for (const m of c.messages) {
-    lines.push(`## ${ROLE_TITLES[m.role]} · ${m.createdAt}`, '', m.content, '');
-    if (Object.keys(m.data).length) lines.push('```json', JSON.stringify(m.data, null, 2), '```', '');
-  }
-  return lines.join('\n');
 }

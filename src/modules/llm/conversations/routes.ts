@@ -21,7 +21,6 @@ import {
   UpdateConversationBody,
 } from './schemas.ts';
 import { renameConversation } from './update-conversation.ts';
-import { toConversationView, toMessageView } from './views.ts';
 
 const tags = ['conversations'];
 const Page = <T extends z.ZodTypeAny>(item: T) =>
@@ -33,9 +32,7 @@ export function conversationRoutes(db: Db, clock: Clock) {
       '/api/conversations',
       { schema: { tags, body: CreateConversationBody, response: { 201: ConversationView } } },
       async (request, reply) =>
-        reply
-          .status(201)
-          .send(toConversationView(await createConversation(db, contextOf(request), request.body))),
+        reply.status(201).send(await createConversation(db, contextOf(request), request.body)),
     );
 
     app.get(
@@ -60,10 +57,7 @@ export function conversationRoutes(db: Db, clock: Clock) {
           response: { 200: ConversationView },
         },
       },
-      async (request) =>
-        toConversationView(
-          await renameConversation(db, contextOf(request), request.params.id, request.body.title),
-        ),
+      async (request) => renameConversation(db, contextOf(request), request.params.id, request.body.title),
     );
 
     app.delete(
@@ -79,9 +73,7 @@ export function conversationRoutes(db: Db, clock: Clock) {
       '/api/conversations/:id/messages',
       { schema: { tags, params: ConversationParams, body: AddMessageBody, response: { 201: MessageView } } },
       async (request, reply) =>
-        reply
-          .status(201)
-          .send(toMessageView(await addMessage(db, contextOf(request), request.params.id, request.body))),
+        reply.status(201).send(await addMessage(db, contextOf(request), request.params.id, request.body)),
     );
 
     app.get(

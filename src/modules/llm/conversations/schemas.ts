@@ -25,6 +25,7 @@ export type AddMessageBody = z.infer<typeof AddMessageBody>;
 export const ConversationParams = z.object({ id: z.uuid({ error: 'must be a conversation id (a UUID)' }) });
 
 export const ListConversationsQuery = PageQuery.extend({
+  /** One project's conversations; without it, every conversation the caller may read. */
   project: z.string().min(1).max(100).optional(),
   /** Full-text search over message content (web-search syntax: words, "phrases", -exclusions, or). */
   q: z.string().trim().min(1).max(200).optional(),
@@ -36,6 +37,8 @@ export const ExportQuery = z.object({ format: z.enum(['markdown', 'json']).defau
 export const ConversationView = z.object({
   id: z.string(),
   projectId: z.string().nullable(),
+  /** The project's slug and name (null for a personal conversation). */
+  project: z.object({ slug: z.string(), name: z.string() }).nullable(),
   ownerId: z.string().nullable(),
   title: z.string(),
   messageCount: z.number(),
@@ -46,12 +49,34 @@ export const ConversationView = z.object({
 });
 export type ConversationView = z.infer<typeof ConversationView>;
 
+/**
+ * Who wrote a reply: the model of its recorded LLM call (the alias asked for, the model that
+ * answered, the one it fell back from), or rules (a reply whose `data.answeredBy` is `"rules"`:
+ * written without a model, e.g. by the rule-based Architect).
+ */
+export const AnsweredBy = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('rules') }),
+  z.object({
+    kind: z.literal('model'),
+    alias: z.string().nullable(),
+    provider: z.string(),
+    model: z.string(),
+    /** `provider/model` first asked, when another model of the alias's chain answered. */
+    fallbackFrom: z.string().nullable(),
+    /** The call gave no usable answer (the reply says what went wrong). */
+    failed: z.boolean(),
+  }),
+]);
+export type AnsweredBy = z.infer<typeof AnsweredBy>;
+
 export const MessageView = z.object({
   id: z.number(),
   role: MessageRole,
   content: z.string(),
   data: z.record(z.string(), z.unknown()),
   llmCallId: z.string().nullable(),
+  /** On replies: who wrote it (null when nothing says). */
+  answeredBy: AnsweredBy.nullable(),
   createdAt: z.string(),
 });
 export type MessageView = z.infer<typeof MessageView>;

@@ -47,6 +47,15 @@ export async function setConversationTitle(db: Queryable, id: string, title: str
   await db.query('UPDATE conversations SET title = $2, updated_at = now() WHERE id = $1', [id, title]);
 }
 
+/** Sets the title when it differs; says whether it did. */
+export async function setConversationTitleIfChanged(db: Queryable, id: string, title: string) {
+  const { rowCount } = await db.query(
+    'UPDATE conversations SET title = $2 WHERE id = $1 AND title IS DISTINCT FROM $2',
+    [id, title],
+  );
+  return (rowCount ?? 0) > 0;
+}
+
 export async function deleteConversationRow(db: Queryable, id: string) {
   await db.query('DELETE FROM conversations WHERE id = $1', [id]);
 }
@@ -81,15 +90,28 @@ export async function listMessages(db: Queryable, conversationId: string): Promi
   return rows;
 }
 
+/** Whose conversations a listing covers. */
+export type ConversationScope =
+  /** One project's. */
+  | { projectId: string }
+  /**
+   * The user's own personal ones, and those of these projects (`'all'`: of every project, for
+   * instance admins).
+   */
+  | { ownerId: string; projects: string[] | 'all' };
+
 /**
- * A project's conversations, or a user's own (project-less) ones, most recently active first.
- * With `search`, only those with a message matching it (websearch syntax, English stemming),
- * each with its best-matching passage.
+ * Conversations in a scope, most recently active first. With `search`, only those with a message
+ * matching it (websearch syntax, English stemming), each with its best-matching passage.
  */
 export async function listConversationRows(
   db: Queryable,
-  q: { projectId: string | null; ownerId: string; search?: string; limit: number; after?: [string, string] },
+  q: { scope: ConversationScope; search?: string; limit: number; after?: [string, string] },
 ): Promise<ConversationRow[]> {
+  const one = 'projectId' in q.scope ? q.scope.projectId : null;
+  const owner = 'ownerId' in q.scope ? q.scope.ownerId : null;
+  const projects = 'projects' in q.scope && q.scope.projects !== 'all' ? q.scope.projects : null;
+  const everyProject = 'projects' in q.scope && q.scope.projects === 'all';
   const { rows } = await db.query<ConversationRow>(
     `SELECT ${WITH_COUNT}, hit.match FROM conversations c
      LEFT JOIN LATERAL (
@@ -99,11 +121,39 @@ export async function listConversationRows(
        WHERE $3::text IS NOT NULL AND m.conversation_id = c.id AND m.search @@ websearch_to_tsquery('english', $3)
        ORDER BY ts_rank(m.search, websearch_to_tsquery('english', $3)) DESC, m.id LIMIT 1
      ) hit ON true
-     WHERE (CASE WHEN $1::uuid IS NULL THEN c.project_id IS NULL AND c.owner_id = $2 ELSE c.project_id = $1 END)
-       AND ($3::text IS NULL OR hit.match IS NOT NULL)
+     WHERE (CASE WHEN $1::uuid IS NOT NULL THEN c.project_id = $1
+            ELSE (c.project_id IS NULL AND c.owner_id = $2)
+              OR (c.project_id IS NOT NULL AND ($7 OR c.project_id = ANY($8::uuid[]))) END)
+       -- The matching messages come from the GIN index, not from a scan of each conversation's.
+       AND ($3::text IS NULL OR c.id IN (
+         SELECT m.conversation_id FROM conversation_messages m WHERE m.search @@ websearch_to_tsquery('english', $3)))
        AND ($5::timestamptz IS NULL OR (c.updated_at, c.id) < ($5::timestamptz, $6::uuid))
      ORDER BY c.updated_at DESC, c.id DESC LIMIT $4`,
-    [q.projectId, q.ownerId, q.search ?? null, q.limit, q.after?.[0] ?? null, q.after?.[1] ?? null],
+    [
+      one,
+      owner,
+      q.search ?? null,
+      q.limit,
+      q.after?.[0] ?? null,
+      q.after?.[1] ?? null,
+      everyProject,
+      projects ?? [],
+    ],
+  );
+  return rows;
+}
+
+/** Messages of one conversation by id, in id order. */
+export async function findMessageRows(
+  db: Queryable,
+  conversationId: string,
+  ids: ReadonlyArray<number>,
+): Promise<MessageRow[]> {
+  if (!ids.length) return [];
+  const { rows } = await db.query<MessageRow>(
+    `SELECT id, conversation_id, role, content, data, llm_call_id, created_at FROM conversation_messages
+     WHERE conversation_id = $1 AND id = ANY($2::bigint[]) ORDER BY id`,
+    [conversationId, [...new Set(ids)]],
   );
   return rows;
 }

@@ -1,10 +1,14 @@
-import type { ConversationView, MessageView } from './schemas.ts';
+import type { AnsweredBy, ConversationView, MessageView } from './schemas.ts';
 import type { ConversationRow, MessageRow } from './store.ts';
 
-export function toConversationView(row: ConversationRow): ConversationView {
+export function toConversationView(
+  row: ConversationRow,
+  project: { slug: string; name: string } | null = null,
+): ConversationView {
   return {
     id: row.id,
     projectId: row.project_id,
+    project,
     ownerId: row.owner_id,
     title: row.title,
     messageCount: row.message_count,
@@ -14,13 +18,14 @@ export function toConversationView(row: ConversationRow): ConversationView {
   };
 }
 
-export function toMessageView(row: MessageRow): MessageView {
+export function toMessageView(row: MessageRow, answeredBy: AnsweredBy | null = null): MessageView {
   return {
     id: row.id,
     role: row.role,
     content: row.content,
     data: row.data,
     llmCallId: row.llm_call_id,
+    answeredBy,
     createdAt: row.created_at.toISOString(),
   };
 }

@@ -2,7 +2,13 @@ import { z } from 'zod';
 import type { Clock } from '../../../platform/clock.ts';
 import type { Db } from '../../../platform/db/pool.ts';
 import { type DeployRuntime, tailAppLogs } from '../../deploy/index.ts';
-import { type LlmGateway, readLlmStats, StatsQuery } from '../../llm/index.ts';
+import {
+  exportConversation,
+  type LlmGateway,
+  listConversations,
+  readLlmStats,
+  StatsQuery,
+} from '../../llm/index.ts';
 import {
   cancelOperation,
   getOperation,
@@ -119,6 +125,40 @@ export function observeTools(deps: ObserveToolDeps) {
         );
         return { items: lines };
       },
+    }),
+    defineTool({
+      name: 'search_conversations',
+      set: 'observe',
+      title: 'Search conversations',
+      description:
+        'Conversations you may read (the Studio\'s chats with the Architect among them), newest first; with q, a full-text search over their messages (words, "phrases", -exclusions, or) returning the best-matching passage with the terms wrapped in «».',
+      input: z.object({
+        project: z
+          .string()
+          .min(1)
+          .max(100)
+          .optional()
+          .describe("Only this project's conversations (its slug)"),
+        q: z.string().trim().min(1).max(200).optional().describe('What to search for'),
+        limit: Limit,
+        cursor: Cursor,
+      }),
+      route: { method: 'GET', url: '/api/conversations' },
+      run: (ctx, args) => listConversations(deps.db, ctx.actor, args),
+    }),
+    defineTool({
+      name: 'export_conversation',
+      set: 'observe',
+      title: 'Export a conversation',
+      description:
+        'One conversation as Markdown (a heading per message with its role, time and the model that answered) or as JSON.',
+      input: z.object({
+        id: z.uuid().describe('The conversation id'),
+        format: z.enum(['markdown', 'json']).default('markdown'),
+      }),
+      route: { method: 'GET', url: '/api/conversations/:id/export' },
+      run: async (ctx, args) =>
+        (await exportConversation(deps.db, ctx.actor, args.id, args.format, deps.clock.now())).body,
     }),
   ];
 }

@@ -16,6 +16,8 @@ export const NOTIFICATION_KINDS = [
   'budget_reached',
   'agent_needs_input',
   'error_group_new',
+  'workflow_approval',
+  'workflow_message',
 ] as const;
 export const NotificationKind = z.enum(NOTIFICATION_KINDS);
 export type NotificationKind = z.infer<typeof NotificationKind>;
@@ -59,6 +61,12 @@ export const KIND_INFO: Record<NotificationKind, KindInfo> = {
     webhookEvent: null,
   },
   error_group_new: { label: 'A new kind of error appeared', emailByDefault: false, webhookEvent: null },
+  workflow_approval: {
+    label: 'A workflow waits for your approval',
+    emailByDefault: true,
+    webhookEvent: null,
+  },
+  workflow_message: { label: "A workflow's notify step", emailByDefault: false, webhookEvent: null },
 };
 
 /** What a person gets for a kind when they have not chosen. */

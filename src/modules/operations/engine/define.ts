@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { Queryable } from '../../../platform/db/pool.ts';
 import type { Logger } from '../../../platform/log.ts';
 import type { StepError } from '../errors.ts';
+import type { ParkRequest } from './park-request.ts';
 
 /** One node of a workflow's step graph. */
 export interface StepSpec {
@@ -14,6 +15,8 @@ export interface StepSpec {
   dependsOn?: string[];
   /** Overrides the step definition's queue. */
   queue?: string;
+  /** Overrides the step definition's `retry.maxAttempts` (1–100): tries in all, the first included. */
+  maxAttempts?: number;
 }
 
 /** What a step handler gets. */
@@ -39,6 +42,12 @@ export interface StepContext<I = unknown> {
   log(line: string, stream?: 'stdout' | 'stderr'): void;
   /** Fan-out: adds children; steps depending on this one wait for the children too. Idempotent per key. */
   addSteps(specs: StepSpec[]): Promise<void>;
+  /**
+   * A durable wait: ends this attempt without using it up and parks the step (status `waiting`)
+   * until what `request` names happens; then the handler runs again from the top, so it must find
+   * out what it was waiting for from the database. A parked step holds no lease and no worker slot.
+   */
+  park(request?: ParkRequest): never;
   logger: Logger;
 }
 

@@ -13,6 +13,8 @@ import { transact } from '../events/notices.ts';
 import type { StepStatus } from '../store.ts';
 import type { RetryPolicy } from './define.ts';
 import { lockStreams, streamKey } from './lock.ts';
+import type { ParkRequest } from './park-request.ts';
+import { type ParkDecision, parkDecision } from './park-step.ts';
 import type { Registry } from './registry.ts';
 import { attemptFailed, endOperation, type Settling, stepEvent } from './settle.ts';
 
@@ -22,7 +24,9 @@ export type StepOutcome =
   | { kind: 'failed'; error: unknown; retryable: boolean }
   | { kind: 'cancelled' }
   /** Handed back unfinished (worker shutdown): ready again, the attempt not counted. */
-  | { kind: 'released' };
+  | { kind: 'released' }
+  /** A durable wait (StepContext.park): `waiting` until woken, the attempt not counted. */
+  | { kind: 'parked'; request: ParkRequest };
 
 interface FinishOptions {
   clock: Clock;
@@ -78,7 +82,12 @@ async function settleOther(
     let error: StepError | null = null;
     let runAfter = now;
     let attempt = job.attempt;
-    if (outcome.kind === 'failed' && active) {
+    let park: ParkDecision | undefined;
+    if (outcome.kind === 'parked' && active) {
+      park = await parkDecision(tx, outcome.request, now);
+      status = park.ready ? 'ready' : 'waiting';
+      attempt -= 1;
+    } else if (outcome.kind === 'failed' && active) {
       const retry = outcome.retryable && job.attempt < job.maxAttempts;
       error = toStepError(outcome.error, retry);
       status = retry ? 'ready' : 'failed';
@@ -93,7 +102,8 @@ async function settleOther(
     const { rowCount } = await tx.query(
       `UPDATE steps SET status = $4, attempt = $5, error = $6, run_after = $7, lease_owner = NULL,
          lease_expires_at = NULL, updated_at = $8,
-         finished_at = CASE WHEN $4 IN ('failed', 'cancelled') THEN $8::timestamptz END
+         finished_at = CASE WHEN $4 IN ('failed', 'cancelled') THEN $8::timestamptz END,
+         parked_until = $9, awaits_operation = $10
        WHERE id = $1 AND lease_owner = $2 AND attempt = $3 AND status = 'running'`,
       [
         job.id,
@@ -104,6 +114,8 @@ async function settleOther(
         error ? JSON.stringify(error) : null,
         runAfter,
         now,
+        park && !park.ready ? park.until : null,
+        park && !park.ready ? park.awaits : null,
       ],
     );
     if (!rowCount) return { applied: false };
@@ -111,7 +123,10 @@ async function settleOther(
       attempt: job.attempt,
       ...(options.durationMs !== undefined ? { durationMs: options.durationMs } : {}),
     };
-    if (status === 'ready') {
+    if (park) {
+      stepEvent(s, job.key, { status, ...base, parked: park.event });
+      if (park.ready) notices.add(STEPS_CHANNEL, job.queue);
+    } else if (status === 'ready') {
       const detail =
         outcome.kind === 'failed'
           ? { error: error?.message, retryAt: runAfter.toISOString() }

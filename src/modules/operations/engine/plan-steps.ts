@@ -40,6 +40,9 @@ export function planSteps(
   const steps = specs.map((spec): PlannedStep => {
     const def = registry.step(spec.step);
     if (!def) throw new Error(`Step "${spec.key}" uses "${spec.step}", which no module registered`);
+    const maxAttempts = spec.maxAttempts ?? def.retry.maxAttempts;
+    if (!Number.isInteger(maxAttempts) || maxAttempts < 1 || maxAttempts > 100)
+      throw new Error(`Step "${spec.key}" has maxAttempts ${maxAttempts}: use a whole number from 1 to 100`);
     const dependsOn = (spec.dependsOn ?? []).map((dep) => {
       if (dep === spec.key) throw new Error(`Step "${spec.key}" depends on itself`);
       if (local.has(dep)) return full(dep);
@@ -53,7 +56,7 @@ export function planSteps(
       parentKey,
       dependsOn: [...new Set(dependsOn)],
       queue: spec.queue ?? def.queue,
-      maxAttempts: def.retry.maxAttempts,
+      maxAttempts,
       timeoutMs: def.timeoutMs,
       input: spec.input ?? null,
     };

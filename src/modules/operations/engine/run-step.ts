@@ -16,6 +16,7 @@ import type { ClaimedStep } from './claim-steps.ts';
 import type { StepCompleter } from './complete-steps.ts';
 import { DEFAULT_RETRY, type StepContext } from './define.ts';
 import { type FinishResult, finishStep, type StepOutcome } from './finish-step.ts';
+import { StepParked } from './park-request.ts';
 import type { Registry } from './registry.ts';
 import { createStepContext } from './step-context.ts';
 import { endStepSpan, startStepSpan } from './step-span.ts';
@@ -35,6 +36,8 @@ export interface StepRunnerDeps {
   tracing?: Tracing;
   /** Told when a step fails for good (its operation fails); must not throw or wait. */
   onStepFailed?: (failure: StepFailure) => void;
+  /** Told when a step parked to wait for another operation to end; must not throw or wait. */
+  onParkedOnOperation?: () => void;
 }
 
 /** A step that failed for good, with the error its handler threw. */
@@ -155,6 +158,9 @@ async function execute(
   } catch (error) {
     await logs?.flush().catch(() => undefined);
     const reason: unknown = controller.signal.aborted ? controller.signal.reason : undefined;
+    // A durable wait: the handler asked to be run again later (nothing failed).
+    if (error instanceof StepParked && reason === undefined)
+      return { kind: 'parked', request: error.request };
     if (reason instanceof LeaseLostError) return undefined;
     if (reason instanceof StepCancelledError) return { kind: 'cancelled' };
     if (reason instanceof WorkerStoppingError) {
@@ -189,13 +195,15 @@ async function finishWithRetries(
     try {
       if (outcome.kind === 'succeeded' && deps.completer)
         return await deps.completer.complete(job, outcome.output, durationMs);
-      return await finishStep(deps.db, job, outcome, {
+      const finished = await finishStep(deps.db, job, outcome, {
         clock: deps.clock,
         registry: deps.registry,
         retry,
         random: deps.random,
         durationMs,
       });
+      if (outcome.kind === 'parked' && outcome.request.operationId) deps.onParkedOnOperation?.();
+      return finished;
     } catch (error) {
       if (attempt >= 3) {
         deps.logger.error(

@@ -6,6 +6,7 @@ import { addChildSteps } from './add-steps.ts';
 import type { ClaimedStep } from './claim-steps.ts';
 import { EventCoalescer } from './coalescer.ts';
 import type { StepContext } from './define.ts';
+import { StepParked } from './park-request.ts';
 import type { Registry } from './registry.ts';
 
 /** Builds the context a handler runs with; `logs` must be flushed before the attempt is finished. */
@@ -47,6 +48,9 @@ export function createStepContext(
       }),
     log: (line, stream = 'stdout') => logs.append(stream, line),
     addSteps: (specs) => addChildSteps(db, deps.registry, job, specs, clock),
+    park: (request = {}) => {
+      throw new StepParked(request);
+    },
     logger,
   };
   return { ctx, logs };

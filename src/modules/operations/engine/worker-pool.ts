@@ -11,6 +11,7 @@ import { reapExpiredLeases } from './reap-leases.ts';
 import type { Registry } from './registry.ts';
 import { renewLeases } from './renew-leases.ts';
 import { runStep, type StepRunnerDeps } from './run-step.ts';
+import { hasStepsAwaitingOperations, wakeDueSteps } from './wake-steps.ts';
 
 export interface WorkerPoolOptions {
   res: Resources & { bus: EventBus };
@@ -133,6 +134,8 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
   const unsubscribes: Array<() => void> = [];
   let started = false;
   let stopping = false;
+  /** Some step is parked until another operation ends (see wakeAwaiting). */
+  let awaitingOperations = false;
   const runner = {
     db,
     registry,
@@ -143,6 +146,9 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
     completer: new StepCompleter(db, clock),
     tracing: res.tracing,
     onStepFailed: options.onStepFailed,
+    onParkedOnOperation: () => {
+      awaitingOperations = true;
+    },
   };
 
   const every = (ms: number, fn: () => void) => {
@@ -320,6 +326,24 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
     }
   };
 
+  // Steps parked until another operation ends (a build waiting for its pipeline) are woken within
+  // a quarter second of it, while there are any: the reaper's pass alone would add up to 5 s per
+  // wait. The flag is set when a step of this pool parks so, and by the reaper's pass for steps
+  // other processes parked.
+  let waking = false;
+  const wakeAwaiting = async () => {
+    if (!awaitingOperations || waking) return;
+    waking = true;
+    try {
+      if ((await wakeDueSteps(db, clock)) > 0) fillAll();
+      awaitingOperations = await hasStepsAwaitingOperations(db);
+    } catch (error) {
+      logger.warn({ err: error }, 'waking parked steps failed');
+    } finally {
+      waking = false;
+    }
+  };
+
   const reap = async () => {
     try {
       const reaped = await reapExpiredLeases(db, registry, clock);
@@ -333,6 +357,13 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
       if (reaped.length) fillAll();
     } catch (error) {
       logger.warn({ err: error }, 'reaping expired leases failed');
+    }
+    // Parked steps whose deadline passed or whose awaited operation ended are due again.
+    try {
+      if ((await wakeDueSteps(db, clock)) > 0) fillAll();
+      awaitingOperations = await hasStepsAwaitingOperations(db);
+    } catch (error) {
+      logger.warn({ err: error }, 'waking parked steps failed');
     }
   };
 
@@ -369,6 +400,7 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
       every(heartbeatMs, () => void heartbeat());
       every(Math.min(heartbeatMs, 1_000), fence);
       every(Math.min(heartbeatMs, 5_000), () => void reap());
+      every(Math.min(heartbeatMs, 250), () => void wakeAwaiting());
       void reap();
       fillAll();
       logger.info(

@@ -4,6 +4,7 @@
  * project) are what other things belong to.
  */
 import { lookupTable } from '../../../platform/lookup-table.ts';
+import { singularizeWord } from '../../blueprint/index.ts';
 export interface AppNoun {
   fields: string;
   description: string;
@@ -151,3 +152,14 @@ export const COUNTER_WORDS = lookupTable<CounterWord>({
   score: { field: 'score' },
   scores: { field: 'score' },
 });
+
+/** The dictionary's noun for a word (`pictures` → `photo`), if it has one. */
+export function dictionaryNoun(word: string): string | undefined {
+  const lower = word.toLowerCase();
+  // `expenses`, `courses`: the plural of a word ending in -se is the word and an s.
+  for (const singular of [singularizeWord(lower), lower.replace(/(?<=se)s$/, '')]) {
+    const noun = NOUN_ALIASES[singular] ?? (APP_NOUNS[singular] ? singular : undefined);
+    if (noun) return noun;
+  }
+  return undefined;
+}

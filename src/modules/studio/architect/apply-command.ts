@@ -25,6 +25,7 @@ import {
   removePage,
   renamePage,
 } from './command-pages.ts';
+import { fitToTemplate } from './fit-to-template.ts';
 
 export function applyCommand(bp: Blueprint, command: Command): string[] {
   switch (command.kind) {
@@ -66,7 +67,10 @@ export function applyCommand(bp: Blueprint, command: Command): string[] {
       return ['Summary updated.'];
     case 'setTemplate':
       bp.template = command.template;
-      return [`This Blueprint now targets the ${command.template} template.`];
+      return [
+        `This Blueprint now targets the ${command.template} template.`,
+        ...fitToTemplate(bp, 'architect'),
+      ];
     case 'addAssumption':
       bp.assumptions.push({ text: limit(command.text, 1000, 'An assumption'), source: 'user' });
       return [`Noted the assumption: ${command.text}`];

@@ -44,6 +44,8 @@ export interface ArchitectTurnInput {
   onDelta?(text: string, attempt: number): void;
   /** An answer was unusable and the model is being asked again: the streamed reply so far is void. */
   onRepair?(attempt: number, problem: string): void | Promise<void>;
+  /** Each call to the model as it starts (its id in `llm_calls`): a failed turn names the last one. */
+  onCall?(callId: string): void;
 }
 
 export interface ArchitectTurnResult {
@@ -55,6 +57,8 @@ export interface ArchitectTurnResult {
   costUsd: number;
   provider?: string;
   model?: string;
+  /** The call whose answer was used. */
+  callId: string;
 }
 
 function userTurn(input: ArchitectTurnInput): string {
@@ -120,6 +124,7 @@ export async function architectTurnWithLlm(
       signal: input.signal,
       context: input.context,
     });
+    input.onCall?.(stream.callId);
     for await (const event of stream) {
       if (event.type === 'text-delta') {
         text += event.text;
@@ -136,7 +141,7 @@ export async function architectTurnWithLlm(
       }
     }
     const checked = check(text, input.blueprint);
-    if (checked.ok) return { ...checked, repairs: attempt, usage, costUsd, ...last };
+    if (checked.ok) return { ...checked, repairs: attempt, usage, costUsd, ...last, callId: stream.callId };
     problem = checked.problem;
     if (attempt === maxRepairs) break;
     await input.onRepair?.(attempt + 1, problem);

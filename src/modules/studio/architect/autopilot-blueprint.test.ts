@@ -116,7 +116,14 @@ describe('autopilotBlueprint', () => {
       'an app with <script>alert(1)</script> and "quotes" | pipes',
     ];
     for (const prompt of prompts) {
-      for (const template of [undefined, 'crud-app', 'landing-page'] as const) {
+      for (const template of [
+        undefined,
+        'crud-app',
+        'landing-page',
+        'api-service',
+        'dashboard',
+        'static-site',
+      ] as const) {
         const bp = autopilotBlueprint(prompt, template);
         expect(isReadyToBuild(bp), `${template} ${JSON.stringify(prompt.slice(0, 40))}`).toEqual({
           ready: true,
@@ -172,5 +179,60 @@ describe('autopilotBlueprint', () => {
           for (const f of e.fields) expect(f.type, `${prompt}: ${e.name}.${f.name}`).toMatch(/^[a-z]+$/);
       }
     }
+  });
+
+  it('drafts an API with no pages, named after what it serves', () => {
+    const bp = autopilotBlueprint('a REST API for books and their authors');
+    expect(bp).toMatchObject({ template: 'api-service', feature: 'Books API' });
+    expect(bp.sections.dataModel.entities.map((e) => e.name)).toEqual(['Book', 'Author']);
+    expect(bp.sections.pages).toEqual([]);
+    expect(bp.userStories).toEqual([]);
+    expect(bp.sections.apiEndpoints.filter((ep) => ep.entity === 'Book').map((ep) => ep.action)).toEqual([
+      'list',
+      'create',
+      'get',
+      'update',
+      'delete',
+    ]);
+    expect(bp.assumptions.map((a) => (typeof a === 'string' ? a : a.text))).toContain(
+      'It has no pages: / answers JSON naming the API, /openapi.json is its OpenAPI 3.1 document, and every entity has the usual endpoints.',
+    );
+  });
+
+  it('drafts a dashboard at / over records worth charting, inventing them when the prompt names none', () => {
+    const expenses = autopilotBlueprint('a dashboard of my expenses');
+    expect(expenses.template).toBe('dashboard');
+    expect(expenses.sections.pages[0]).toMatchObject({ name: 'Dashboard', path: '/', kind: 'dashboard' });
+    expect(expenses.sections.pages.map((p) => p.path)).toEqual(['/', '/expenses', '/expenses/:id']);
+    const runs = autopilotBlueprint('a dashboard of my runs');
+    expect(runs.sections.dataModel.entities.map((e) => [e.name, e.fields.map((f) => f.type)])).toEqual([
+      ['Run', ['text', 'number', 'date', 'enum']],
+    ]);
+    const sales = autopilotBlueprint('a sales dashboard');
+    expect(sales).toMatchObject({ feature: 'Sales dashboard' });
+    expect(sales.sections.dataModel.entities[0]?.name).toBe('Sale');
+    // Records without anything to group by get a status.
+    const notes = autopilotBlueprint('a dashboard of my notes');
+    expect(notes.sections.dataModel.entities[0]?.fields.find((f) => f.name === 'status')).toMatchObject({
+      type: 'enum',
+      enumValues: ['new', 'in progress', 'done'],
+    });
+  });
+
+  it('drafts a static site: a home page, an About page and a folder of entries, with no API', () => {
+    const blog = autopilotBlueprint('a blog about my travels');
+    expect(blog.template).toBe('static-site');
+    expect(blog.sections.apiEndpoints).toEqual([]);
+    expect(blog.sections.pages.map((p) => [p.path, p.kind])).toEqual([
+      ['/', 'landing'],
+      ['/posts', 'list'],
+      ['/posts/:id', 'detail'],
+      ['/about', 'custom'],
+    ]);
+    // Nothing to add on a static site: the only story is reading the home page.
+    expect(blog.userStories.map((s) => s.id)).toEqual(['see-home']);
+    const docs = autopilotBlueprint('a documentation site for my CLI tool');
+    expect(docs.sections.dataModel.entities.map((e) => e.name)).toEqual(['Guide']);
+    expect(docs.sections.pages.map((p) => p.path)).toContain('/guides/:id');
   });
 });

@@ -23,10 +23,9 @@ import {
   toPascalCase,
   withArticle,
 } from '../../blueprint/index.ts';
-import { APP_NOUNS, COUNTER_WORDS, type CounterWord, NOUN_ALIASES } from './app-nouns.ts';
+import { APP_NOUNS, COUNTER_WORDS, type CounterWord, dictionaryNoun } from './app-nouns.ts';
+import { templateFit } from './template-fit.ts';
 
-export const LANDING_HINT =
-  /\b(landing|marketing|waitlist|wait list|coming soon|launch page|newsletter|sign ?up page)\b/i;
 const CLAUSE = /\b(where|that|which|who|with|for|to|so|in which|and|so that|allowing|letting)\b/i;
 const LEAD =
   /^(?:(?:please|build|make|create|generate|write|me|i want|i need|i'd like|we need|an?|the|app|simple|small|little)\s+)+/i;
@@ -34,7 +33,7 @@ const LEAD =
 /** Derives a build-ready Blueprint from a free-text prompt; `template` is inferred when omitted. */
 export function autopilotBlueprint(prompt: string, template?: TemplateId): Blueprint {
   const text = wordsOf(prompt).replace(/\s+/g, ' ').trim().slice(0, 2000);
-  const chosen: TemplateId = template ?? (LANDING_HINT.test(text) ? 'landing-page' : 'crud-app');
+  const chosen: TemplateId = template ?? templateFit(text).template;
   const bp = emptyBlueprint(featureName(text, chosen));
   bp.template = chosen;
   if (text) bp.summary = clip(sentence(text), 2000);
@@ -42,10 +41,13 @@ export function autopilotBlueprint(prompt: string, template?: TemplateId): Bluep
   const assume = (t: string) => bp.assumptions.push({ text: t, source: 'autopilot' });
 
   if (chosen === 'landing-page') buildLanding(bp, text, assume);
-  else buildApp(bp, text, assume);
+  else if (chosen === 'static-site') buildSite(bp, text, assume);
+  else buildApp(bp, text, assume, chosen);
   const main = bp.sections.dataModel.entities[0];
   // "an app to log observations" has no name of its own: name it after what it keeps.
-  if (!bp.feature && main && chosen === 'crud-app') bp.feature = `${humanize(main.name)} tracker`;
+  const suffix = { 'crud-app': 'tracker', 'api-service': 'API', dashboard: 'dashboard' } as const;
+  if (!bp.feature && main && chosen in suffix)
+    bp.feature = `${humanize(main.name)} ${suffix[chosen as keyof typeof suffix]}`;
   fillGapsWithAssumptions(bp);
   return parseBlueprint(bp, 'The autopilot Blueprint');
 }
@@ -71,11 +73,28 @@ export function wordsOf(prompt: string): string {
     .replace(/[<>]/g, ' ');
 }
 
+/** What a request for each template starts with, before the words that name the thing. */
+const TEMPLATE_LEAD: Partial<Record<TemplateId, RegExp>> = {
+  'landing-page': /^(?:(?:landing|marketing|launch)\s+page\s*(?:for|about|of)?\s*)/i,
+  'api-service':
+    /^(?:(?:rest(?:ful)?|json|http|web|public|private|internal)\s+)*apis?\s*(?:service\s*)?(?:for|of|to|about|that|which)?\s*(?:(?:my|our|the|a|an)\s+)*/i,
+  dashboard:
+    /^(?:dashboard|analytics|charts?|metrics)\s*(?:of|for|on|about|over|with)?\s*(?:(?:my|our|the|all)\s+)*/i,
+};
+/** …and what it ends with, when a name was found: "Bookshop inventory API", "Sales dashboard". */
+const TEMPLATE_TAIL: Partial<Record<TemplateId, [RegExp, string]>> = {
+  'api-service': [/\bapis?\b/i, 'API'],
+  dashboard: [/\b(dashboard|analytics|charts?|metrics)\b/i, 'dashboard'],
+};
+
 function featureName(text: string, template: TemplateId): string {
   let head = text.replace(LEAD, '');
-  if (template === 'landing-page')
-    head = head.replace(/^(?:(?:landing|marketing|launch)\s+page\s*(?:for|about|of)?\s*)/i, '');
-  head = head.split(CLAUSE)[0] ?? '';
+  const lead = TEMPLATE_LEAD[template];
+  const tail = TEMPLATE_TAIL[template];
+  const stripped = lead ? head.replace(lead, '') : head;
+  head = stripped.split(CLAUSE)[0] ?? '';
+  if (tail && stripped !== text.replace(LEAD, '') && head.trim() && !tail[0].test(head))
+    head = `${head.trim()} ${tail[1]}`;
   const name = head
     .replace(/[^A-Za-z0-9' -]+/g, ' ')
     .trim()
@@ -121,12 +140,6 @@ function scan(text: string): { nouns: Mention[]; counters: CounterMention[] } {
     if (noun && !nouns.some((n) => n.noun === noun)) nouns.push({ noun, at });
   });
   return { nouns, counters };
-}
-
-/** The dictionary's noun for a word (`pictures` → `photo`), if it has one. */
-export function dictionaryNoun(word: string): string | undefined {
-  const singular = singularizeWord(word.toLowerCase());
-  return NOUN_ALIASES[singular] ?? (APP_NOUNS[singular] ? singular : undefined);
 }
 
 function addNoun(bp: Blueprint, noun: string): string {
@@ -189,7 +202,7 @@ function fallbackEntities(bp: Blueprint, text: string, assume: (t: string) => vo
   return names;
 }
 
-function buildApp(bp: Blueprint, text: string, assume: (t: string) => void): void {
+function buildApp(bp: Blueprint, text: string, assume: (t: string) => void, template: TemplateId): void {
   const { nouns, counters } = scan(text);
   const names = nouns.map((m) => addNoun(bp, m.noun));
   for (const name of names) {
@@ -224,14 +237,128 @@ function buildApp(bp: Blueprint, text: string, assume: (t: string) => void): voi
     }
     for (const counter of counters) addCounter(bp, nouns, main, counter, assume);
   }
+  if (template === 'api-service') {
+    assume(
+      'It has no pages: / answers JSON naming the API, /openapi.json is its OpenAPI 3.1 document, and every entity has the usual endpoints.',
+    );
+    assume('There are no API keys: anyone who can reach the API can use it.');
+    return;
+  }
+  if (template === 'dashboard') {
+    chartable(bp, main ?? addDashboardSubject(bp, text, assume), assume);
+    bp.sections.pages.unshift({
+      name: 'Dashboard',
+      path: '/',
+      purpose: clip(bp.summary, 500),
+      kind: 'dashboard',
+      components: ['totals', 'charts'],
+    });
+    assume(
+      'The dashboard at / counts each kind of record and charts them by their enum, yes/no and date fields, with number fields summed.',
+    );
+  } else {
+    bp.sections.pages.unshift({
+      name: 'Home',
+      path: '/',
+      purpose: clip(bp.summary, 500),
+      kind: 'landing',
+      components: ['hero', 'features'],
+    });
+  }
+  assume('There are no user accounts: anyone who can open the app can use it.');
+}
+
+const DASHBOARD_WORDS = '(?:dashboard|analytics|charts?|graphs?|metrics|kpis?|stats|statistics|reports?)';
+const DASHBOARD_OF = new RegExp(
+  String.raw`\b${DASHBOARD_WORDS}\s+(?:of|for|on|about|over)\s+(?:(?:my|our|the|all|a|an)\s+)*([a-z]{3,30})`,
+  'i',
+);
+const DASHBOARD_BEFORE = new RegExp(String.raw`\b([a-z]{3,30})\s+${DASHBOARD_WORDS}\b`, 'i');
+const NOT_SUBJECTS = /^(a|an|the|my|our|simple|small|little|live|new|web|app|sales?)$/i;
+
+/**
+ * A dashboard whose prompt names nothing the dictionary knows ("a dashboard of my runs") keeps
+ * records of what it names, with fields worth charting.
+ */
+function addDashboardSubject(bp: Blueprint, text: string, assume: (t: string) => void): string {
+  const word = DASHBOARD_OF.exec(text)?.[1] ?? DASHBOARD_BEFORE.exec(text)?.[1];
+  const sale = /\bsales?\b/i.test(text);
+  const name = sale
+    ? 'Sale'
+    : word && !NOT_SUBJECTS.test(word)
+      ? toPascalCase(singularizeWord(word))
+      : 'Entry';
+  const fields = parseFieldList(
+    sale
+      ? 'product:text!, amount:number!, soldOn:date!, channel:enum(online|store|phone), paid:boolean'
+      : 'name:text!, amount:number, recordedOn:date!, status:enum(new|in progress|done)',
+  );
+  if (!fields.ok) throw new Error(`dashboard fields: ${fields.error}`);
+  bp.sections.dataModel.entities.push({ name, fields: fields.fields, relations: [] });
+  exposeEntity(bp, name);
+  assume(
+    `The dashboard charts ${pluralizeName(name)}, each with ${fields.fields.map((f) => humanize(f.name).toLowerCase()).join(', ')}.`,
+  );
+  return name;
+}
+
+/** The dashboard's main records get a field to group by when they have none (an enum, yes/no or date). */
+function chartable(bp: Blueprint, main: string, assume: (t: string) => void): void {
+  const entity = bp.sections.dataModel.entities.find((e) => e.name === main)!;
+  const groupable = ['enum', 'boolean', 'date', 'datetime'];
+  if (entity.fields.some((f) => groupable.includes(f.type)) || entity.fields.some((f) => f.name === 'status'))
+    return;
+  entity.fields.push({
+    name: 'status',
+    type: 'enum',
+    required: false,
+    enumValues: ['new', 'in progress', 'done'],
+  });
+  assume(
+    `${cap(withArticle(main))} has a status (new, in progress or done), so the dashboard has something to chart.`,
+  );
+}
+
+const DOCS = /\b(docs|documentation|handbook|wiki|knowledge base|guides?|manual|tutorials?)\b/i;
+
+/**
+ * A static site: a home page, an About page, and a folder of Markdown entries for each kind of
+ * thing the prompt names ("a blog" → posts, "docs" → guides). Nothing is stored: there is no API.
+ */
+function buildSite(bp: Blueprint, text: string, assume: (t: string) => void): void {
+  const { nouns } = scan(text);
+  for (const mention of nouns) addNoun(bp, mention.noun);
+  if (!bp.sections.dataModel.entities.length && DOCS.test(text)) {
+    bp.sections.dataModel.entities.push({
+      name: 'Guide',
+      description: 'A page of the documentation',
+      fields: [
+        { name: 'title', type: 'text', required: true },
+        { name: 'body', type: 'longtext', required: false },
+      ],
+      relations: [],
+    });
+    exposeEntity(bp, 'Guide');
+  }
   bp.sections.pages.unshift({
     name: 'Home',
     path: '/',
     purpose: clip(bp.summary, 500),
     kind: 'landing',
-    components: ['hero', 'features'],
+    components: [],
   });
-  assume('There are no user accounts: anyone who can open the app can use it.');
+  if (!bp.sections.pages.some((p) => p.path === '/about' || p.name === 'About'))
+    bp.sections.pages.push({
+      name: 'About',
+      path: '/about',
+      purpose: clip(`What ${bp.feature || 'this site'} is, and who writes it.`, 500),
+      kind: 'custom',
+      components: [],
+    });
+  const folders = bp.sections.dataModel.entities.map((e) => collectionName(e.name));
+  assume(
+    `Every page is a Markdown file in content/ to rewrite${folders.length ? `; ${folders.map((f) => `content/${f}/`).join(', ')} hold${folders.length === 1 ? 's' : ''} one Markdown file per entry` : ''}. Nothing is stored and there is no API.`,
+  );
 }
 
 function link(bp: Blueprint, child: string, parent: string): void {

@@ -5,8 +5,9 @@ import { commitBlueprintChange } from '../commit-blueprint-change.ts';
 import { ruleArchitectTurn } from './rule-architect.ts';
 
 /**
- * One chat turn with the rule-based Architect: the message and its reply are stored with the
- * resulting snapshot, even when nothing changed (so the conversation is complete).
+ * One chat turn with the rule-based Architect: the message and its reply are stored in the
+ * Blueprint's conversation with the resulting snapshot, even when nothing changed (so the
+ * conversation is complete).
  */
 export async function chatWithRules(
   db: Db,
@@ -20,6 +21,7 @@ export async function chatWithRules(
     commitBlueprintChange(tx, ctx, id, {
       kind: 'chat',
       message: content,
+      answeredBy: 'rules',
       next: (current) => {
         const turn = ruleArchitectTurn(current, content, options);
         return { document: turn.blueprint, reply: turn.reply, patch: turn.patch };

@@ -123,6 +123,13 @@ describe('command grammar', () => {
     ],
     ['summary: Photos, liked.', { kind: 'setSummary', text: 'Photos, liked.' }],
     ['use the landing page template', { kind: 'setTemplate', template: 'landing-page' }],
+    ['use template api-service', { kind: 'setTemplate', template: 'api-service' }],
+    ['use the dashboard template', { kind: 'setTemplate', template: 'dashboard' }],
+    ['set template static site', { kind: 'setTemplate', template: 'static-site' }],
+    [
+      'add page Numbers at /numbers as dashboard',
+      { kind: 'addPage', name: 'Numbers', path: '/numbers', pageKind: 'dashboard' },
+    ],
     [
       'add assumption Visitors do not need accounts',
       { kind: 'addAssumption', text: 'Visitors do not need accounts' },

@@ -185,7 +185,9 @@ export const GRAMMAR: Rule[] = [
   },
   {
     intent: /^(add|create|new)\s+(a |an |the )?(\w+ )?page\b/i,
-    pattern: re(String.raw`(?:add|create|new)\s+${A}(?:(list|detail|form|landing|custom)\s+)?page\s+(.+)`),
+    pattern: re(
+      String.raw`(?:add|create|new)\s+${A}(?:(list|detail|form|landing|custom|dashboard)\s+)?page\s+(.+)`,
+    ),
     build: (m) => buildPage(m[2]!, m[1]),
     example: 'add page Gallery at /gallery showing Photo as list',
   },
@@ -265,9 +267,9 @@ export const GRAMMAR: Rule[] = [
     freeText: true,
   },
   {
-    intent: /^(use|set)\s+(the\s+)?(template|crud|landing)/i,
+    intent: /^(use|set)\s+(the\s+)?(template|crud|landing|api|dashboard|static)/i,
     pattern: re(
-      String.raw`(?:use|set)\s+${A}(?:template${SEP})?(crud[- ]app|landing[- ]page)(?:\s+template)?`,
+      String.raw`(?:use|set)\s+${A}(?:template${SEP})?(crud[- ]app|landing[- ]page|api[- ]service|dashboard|static[- ]site)(?:\s+template)?`,
     ),
     build: (m) => ({ kind: 'setTemplate', template: m[1]!.toLowerCase().replace(' ', '-') as TemplateId }),
     example: 'use template landing-page',
@@ -303,7 +305,7 @@ export const GRAMMAR: Rule[] = [
   },
 ];
 
-const PAGE_KIND = /\s+as\s+(?:an?\s+)?(list|detail|form|landing|custom)(?:\s+page)?(?=\s|$)/i;
+const PAGE_KIND = /\s+as\s+(?:an?\s+)?(list|detail|form|landing|custom|dashboard)(?:\s+page)?(?=\s|$)/i;
 const PAGE_PATH = /\s+at\s+(\/\S*)/i;
 const PAGE_ENTITY =
   /\s+(?:showing|listing|for|of|about)\s+(?:(?:a|an|the|each|every|all)\s+)?([A-Za-z][A-Za-z0-9]*)/i;

@@ -5,6 +5,7 @@ import {
   emptyBlueprint,
   isReadyToBuild,
 } from '../../blueprint/index.ts';
+import { autopilotBlueprint } from './autopilot-blueprint.ts';
 import { type ArchitectTurn, ruleArchitectTurn } from './rule-architect.ts';
 
 /** Runs turns in order; each turn's patch must turn the previous Blueprint into the next. */
@@ -29,6 +30,27 @@ const pages = (bp: Blueprint) =>
 const endpoints = (bp: Blueprint) => bp.sections.apiEndpoints.map((e) => `${e.method} ${e.path} ${e.action}`);
 
 describe('ruleArchitectTurn', () => {
+  it('switching to a template that cannot show some parts drops them, saying so in the reply and the assumptions', () => {
+    const start = autopilotBlueprint('A recipe box where I save recipes with ingredients and rate them');
+    expect(start.sections.pages.length).toBeGreaterThan(0);
+    expect(start.userStories.length).toBeGreaterThan(0);
+    const { bp, turns } = converse(['use template api-service'], start);
+    expect(bp.template).toBe('api-service');
+    expect(bp.sections.pages).toEqual([]);
+    expect(bp.userStories).toEqual([]);
+    expect(bp.sections.apiEndpoints).toEqual(start.sections.apiEndpoints);
+    const note = 'An API has no pages: the pages and browser checks were left out.';
+    expect(turns[0]!.reply).toContain('This Blueprint now targets the api-service template.');
+    expect(turns[0]!.reply).toContain(note);
+    expect(bp.assumptions.at(-1)).toEqual({ text: note, source: 'architect' });
+
+    const site = converse(['use template static-site'], start).bp;
+    expect(site.sections.apiEndpoints).toEqual([]);
+    expect(site.assumptions.map((a) => (typeof a === 'string' ? a : a.text))).toContain(
+      'A static site has no API: the endpoints were left out.',
+    );
+  });
+
   it('adding an entity adds its CRUD endpoints and pages, says so, and asks the next question', () => {
     const turn = ruleArchitectTurn(
       emptyBlueprint(),

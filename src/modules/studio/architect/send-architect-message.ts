@@ -1,6 +1,7 @@
 import type { RequestContext } from '../../../platform/context.ts';
 import type { Db } from '../../../platform/db/pool.ts';
 import { requireBlueprint } from '../blueprint-access.ts';
+import { withChatText } from '../chat/chat-snapshots.ts';
 import type { ChatHandler } from '../deps.ts';
 import { toBlueprintView, toSnapshotView } from '../views.ts';
 import { chatWithRules } from './chat-rules.ts';
@@ -23,12 +24,13 @@ export async function sendArchitectMessage(
     if (delegated) return delegated;
   }
   const { row, snapshot, reply } = await chatWithRules(deps.db, ctx, id, message.content);
+  const [turn] = await withChatText(deps.db, row.conversation_id, [snapshot]);
   return {
     status: 200 as const,
     body: {
       mode: 'rules' as const,
       reply: reply ?? '',
-      snapshot: toSnapshotView(snapshot),
+      snapshot: toSnapshotView(turn!),
       blueprint: toBlueprintView(row),
     },
   };

@@ -6,6 +6,7 @@ import { TemplateId } from '../../blueprint/index.ts';
 import type { StudioRouteDeps } from '../deps.ts';
 import { listFeatures } from '../list-features.ts';
 import { BlueprintIdParam, FeatureList } from '../schemas.ts';
+import { Classification, SdlcKind } from '../sdlc/sdlc-kinds.ts';
 import { startBuild } from './start-build.ts';
 import { startPromptBuild } from './start-prompt.ts';
 
@@ -29,9 +30,16 @@ const PromptBody = z.object({
    * (default: the project's reviewFirst setting).
    */
   reviewFirst: z.boolean().optional(),
+  /**
+   * What kind of work it is, when the person knows (else it is classified). To a project whose app
+   * is built, anything but a new feature becomes a change request of that app.
+   */
+  kind: SdlcKind.optional(),
 });
 const ChangeBody = z.strictObject({
   request: z.string().trim().min(3, 'say what to change in a few words').max(20_000),
+  /** What kind of work it is, when the person knows (else it is classified). */
+  kind: SdlcKind.optional(),
 });
 /** How well the closest template fits what was asked, and so who writes the code. */
 const Fit = z.object({ template: TemplateId, confidence: z.number(), reason: z.string() });
@@ -41,6 +49,8 @@ const Started = z.object({
   eventsUrl: z.string(),
   runtime: z.enum(['scaffold', 'llm-agent']),
   fit: Fit,
+  /** What kind of work the build's feature is, and so the phases it walks. */
+  classification: Classification,
 });
 
 const eventsUrl = (operationId: string) => `/api/operations/${operationId}/events`;
@@ -72,7 +82,7 @@ export function registerBuildRoutes(app: HttpApp, res: StudioRouteDeps) {
       schema: {
         tags,
         description:
-          'A change request to an app that was built ("add CSV export to the recipes page"): a coding agent makes it on a branch of its own, then the pipeline, a preview, browser verification and a merge request follow — one operation. Needs a model for the coder alias.',
+          'A change request to an app that was built ("add CSV export to the recipes page"): a coding agent makes it on a branch of its own, then the pipeline, a preview, browser verification and a merge request follow — one operation. The request is classified (new feature, change, bug fix, chore; the LLM when one serves the fast alias, else rules) and its feature walks the phases its kind needs: a bug fix skips spec and plan. Needs a model for the coder alias.',
         params: BlueprintIdParam,
         body: ChangeBody,
         response: { 202: Started.extend({ branch: z.string() }) },
@@ -81,6 +91,7 @@ export function registerBuildRoutes(app: HttpApp, res: StudioRouteDeps) {
     async (request, reply) => {
       const started = await startBuild(res, contextOf(request), request.params.id, {
         change: request.body.request,
+        kind: request.body.kind,
         override: true,
       });
       return reply.status(202).send({ ...started, eventsUrl: eventsUrl(started.operationId) });
@@ -92,9 +103,16 @@ export function registerBuildRoutes(app: HttpApp, res: StudioRouteDeps) {
     {
       schema: {
         tags,
+        description:
+          'A prompt: a new project (or `project`), a Blueprint drafted from the prompt, and its build — one operation. To a project whose app is built, the prompt is classified first: a change, a bug fix or a chore becomes a change request of that app (`route: change`, made by a coding agent); a new feature drafts a new Blueprint (`route: blueprint`).',
         body: PromptBody,
         response: {
-          202: Started.extend({ projectSlug: z.string(), blueprintId: z.string(), branch: z.string() }),
+          202: Started.extend({
+            projectSlug: z.string(),
+            blueprintId: z.string(),
+            branch: z.string(),
+            route: z.enum(['blueprint', 'change']),
+          }),
         },
       },
     },

@@ -11,12 +11,14 @@ import {
   type RetryPolicy,
   type StepContext,
   type StepDefinition,
+  stepHasParked,
 } from '../../operations/index.ts';
 import { findProjectById, type ProjectRow } from '../../projects/index.ts';
-import { advanceFeature } from '../advance-feature.ts';
+import { advanceFeature, needsPhase } from '../advance-feature.ts';
 import type { RequestedBy, StudioDeps } from '../deps.ts';
 import type { FeaturePhase } from '../feature-machine.ts';
 import { type FeatureRow, findFeature } from '../feature-store.ts';
+import { KIND_LABELS } from '../sdlc/sdlc-kinds.ts';
 import { type BlueprintRow, findBlueprint, markBuilding } from '../store.ts';
 
 /** What every build step's input carries. */
@@ -47,17 +49,29 @@ export function defineBuildStep<I extends BuildRef>(
   });
 }
 
-/** Moves the feature to `phase`, keeps the Blueprint `building`, and emits the `phase` event. */
+/**
+ * Moves the feature to `phase`, keeps the Blueprint `building`, and emits the `phase` event. A phase
+ * the feature's kind does not need (a bug fix has no spec and no plan) is not entered: the step
+ * does the plumbing later steps need and the feature stays where it is.
+ */
 export async function enterPhase(
   deps: StudioDeps,
   ctx: StepContext<BuildRef>,
   phase: FeaturePhase,
   message: string,
 ): Promise<FeatureRow> {
+  const current = await findFeature(deps.db, ctx.input.featureId);
+  if (current && !needsPhase(current, phase)) {
+    await markBuilding(deps.db, ctx.input.blueprintId);
+    ctx.log(`A ${KIND_LABELS[current.kind]} needs no ${phase} phase; the feature stays in ${current.phase}.`);
+    return current;
+  }
   const feature = await advanceFeature(deps.db, deps.clock, ctx.input.featureId, phase);
   // A retried build (after a failure made it `ready`) is building again.
   await markBuilding(deps.db, ctx.input.blueprintId);
-  await ctx.emit({ type: 'phase', phase, featureId: feature.id, message });
+  // A step run again after a durable wait is in its phase already: it announced it the first time.
+  const resumed = current?.phase === phase && (await stepHasParked(deps.db, ctx.operationId, ctx.stepKey));
+  if (!resumed) await ctx.emit({ type: 'phase', phase, featureId: feature.id, message });
   return feature;
 }
 

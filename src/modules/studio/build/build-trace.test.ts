@@ -106,7 +106,12 @@ describe('a build traced end to end', () => {
         const found = exporter
           .getFinishedSpans()
           .filter((s) => s.attributes['orchard.operation.id'] === operationId);
-        return found.length >= steps.length ? found : undefined;
+        const ended = (key: string) =>
+          found.some(
+            (s) =>
+              s.attributes['orchard.step.key'] === key && s.attributes['orchard.step.outcome'] !== 'parked',
+          );
+        return steps.every((step) => ended(step.key)) ? found : undefined;
       },
       10_000,
       'a span per step',
@@ -139,15 +144,26 @@ describe('a build traced end to end', () => {
         'verify',
       ]),
     );
+    // A step that waits on an operation (test, land) parks and resumes: a span per run, every run
+    // but the last ending `parked`, the last `succeeded`.
     for (const step of steps) {
-      const span = stepSpans.find((s) => s.attributes['orchard.step.key'] === step.key);
-      expect(span, `span of step ${step.key}`).toBeDefined();
-      expect(span!.name).toBe(`studio.build ${step.key}`);
-      expect(span!.spanContext().traceId).toBe(traceId);
-      expect(parentId(span!), step.key).toBe(request.spanContext().spanId);
-      expect(span!.attributes['orchard.step.outcome']).toBe('succeeded');
+      const runs = stepSpans.filter((s) => s.attributes['orchard.step.key'] === step.key);
+      expect(runs.length, `spans of step ${step.key}`).toBeGreaterThan(0);
+      for (const span of runs) {
+        expect(span.name).toBe(`studio.build ${step.key}`);
+        expect(span.spanContext().traceId).toBe(traceId);
+        expect(parentId(span), step.key).toBe(request.spanContext().spanId);
+      }
+      expect(runs.map((s) => s.attributes['orchard.step.outcome'])).toEqual([
+        ...runs.slice(1).map(() => 'parked'),
+        'succeeded',
+      ]);
     }
-    const stepSpan = (key: string) => stepSpans.find((s) => s.attributes['orchard.step.key'] === key)!;
+    const stepSpan = (key: string) =>
+      stepSpans.find(
+        (s) =>
+          s.attributes['orchard.step.key'] === key && s.attributes['orchard.step.outcome'] === 'succeeded',
+      )!;
 
     // The LLM call of draft-blueprint: one parent per call, one CLIENT span per attempt (the 503,
     // then the answer), all descending from the draft-blueprint step.
@@ -165,8 +181,7 @@ describe('a build traced end to end', () => {
     // Nothing else was traced meanwhile: every span is in this trace. Below the steps: git
     // processes, the operations the implement step's push started (the pipeline, whose job runs
     // its command in a span of its own, and the preview deploy), the preview app's launch — by the
-    // supervisor, woken by NOTIFY — under the deploy step, and main's pipeline and release, started
-    // by the land step's merge.
+    // supervisor, woken by NOTIFY — and main's pipeline and release, started by the land step's merge.
     expect(all.filter((s) => s.spanContext().traceId !== traceId)).toEqual([]);
     const named = (name: string) => all.filter((s) => s.name === name);
     expect(named('git commit-tree').map((s) => parentId(s))).toContain(
@@ -175,15 +190,28 @@ describe('a build traced end to end', () => {
     // Two pipelines: the branch's, started by the implement step's push, and main's, started by
     // the land step's merge (a first build merges itself).
     const jobs = named('pipeline.run job:test');
-    expect(jobs.map((j) => parentId(j)).sort()).toEqual(
-      [stepSpan('implement').spanContext().spanId, stepSpan('land').spanContext().spanId].sort(),
-    );
+    const runIds = (key: string) =>
+      stepSpans.filter((s) => s.attributes['orchard.step.key'] === key).map((s) => s.spanContext().spanId);
+    const stepOf = (spanId: string | undefined) =>
+      ['implement', 'land'].find((key) => runIds(key).includes(spanId ?? ''));
+    expect(jobs.map((j) => stepOf(parentId(j))).sort()).toEqual(['implement', 'land']);
     expect(
       named('pipeline step test')
         .map((s) => parentId(s))
         .sort(),
     ).toEqual(jobs.map((j) => j.spanContext().spanId).sort());
-    expect(named('deploy launch').map((s) => parentId(s))).toContain(stepSpan('deploy').spanContext().spanId);
+    // The preview starts once, under whichever asked first: the build's deploy step, or the preview
+    // deploy its merge request asked for (the other then finds that commit serving); staging's
+    // launch is under main's release.
+    const launchedBy = named('deploy launch').map((s) => [
+      s.attributes['orchard.environment'],
+      all.find((x) => x.spanContext().spanId === parentId(s))?.name,
+    ]);
+    expect(launchedBy).toHaveLength(2);
+    expect(launchedBy).toContainEqual(['staging', 'studio.release-main deploy']);
+    const preview = launchedBy.find(([env]) => env !== 'staging')!;
+    expect(preview[0]).toMatch(/^preview\//);
+    expect(['studio.build deploy', 'deploy.release deploy']).toContain(preview[1]);
     // The preview's deploy and its browser check say which environment they are about, so they are
     // stored with its telemetry (its trace waterfall shows them).
     const deployEnv = stepSpan('deploy').attributes['orchard.environment_id'];

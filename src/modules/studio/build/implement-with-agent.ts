@@ -17,6 +17,7 @@ import { NonRetryableError, type StepContext } from '../../operations/index.ts';
 import type { ProjectRow } from '../../projects/index.ts';
 import { actorOf, type StudioDeps } from '../deps.ts';
 import { type FeatureRow, previousFeature } from '../feature-store.ts';
+import type { SdlcKind } from '../sdlc/sdlc-kinds.ts';
 import type { BlueprintRow } from '../store.ts';
 import { awaitOperation } from './await-operation.ts';
 import type { BuildInput, ImplementOutput, SpecOutput } from './build-input.ts';
@@ -37,10 +38,19 @@ pages:
       - expectText: "Score"
 Steps: goto, click, fill (+value), press, select (+value), wait (ms or selector), expectText, expectVisible, screenshot, and act (an instruction such as "submit the form" that Orchard's planner resolves once and then replays). Orchard's browser robot runs them against the deployed app; the build is verified only when they pass.`;
 
-function instructions(input: BuildInput, template: string): string {
+/** What the kind of work asks of the agent besides the request (sdlc/sdlc-kinds.ts). */
+const KIND_DUTY: Record<SdlcKind, string> = {
+  feature: 'add tests for the new behaviour',
+  change: 'add or update tests for what you change',
+  bugfix:
+    'this is a bug fix: first write a regression test that reproduces the bug and fails, then fix the code so that it passes',
+  chore: 'this is a chore: nothing a user sees may change, so every existing test must pass unchanged',
+};
+
+function instructions(input: BuildInput, template: string, kind: SdlcKind): string {
   const request = input.request ?? '';
   if (input.change)
-    return `${request}\n\nThis is a change to an app that is already built: keep everything else working, keep \`npm test\` passing, and add or update tests for what you change. ${ACCEPTANCE}`;
+    return `${request}\n\nThis is a change to an app that is already built: keep everything else working, keep \`npm test\` passing, and ${KIND_DUTY[kind]}. ${ACCEPTANCE}`;
   return [
     request,
     '',
@@ -102,7 +112,7 @@ export async function implementWithAgent(
           project.slug,
           {
             title: ctx.input.change ? clipTitle(ctx.input.request ?? 'Change') : `Build ${doc.feature}`,
-            instructions: instructions(ctx.input, spec.template),
+            instructions: instructions(ctx.input, spec.template, feature.kind),
             runtime: 'llm-agent',
             budget: {},
             branch,

@@ -252,6 +252,8 @@ describe('`orchard prompt`', () => {
       run.stdout.match(/^Building (\S+) on orchard\/\S+ — operation (\S+)$/m) ?? [];
     expect(slug, run.stdout).toBeTruthy();
     expect(run.stdout).toContain(`Studio: ${base}/projects/${slug}/blueprints/`);
+    // What kind of work the prompt is: a new project's first build is a new feature.
+    expect(run.stdout).toMatch(/^a new feature \(rules, 100 %\): A build of the whole Blueprint/m);
     for (const step of ['implement', 'test', 'deploy', 'verify', 'land'])
       expect(run.stdout).toContain(`${step}: succeeded`);
     expect(run.stdout).toContain('Build succeeded');

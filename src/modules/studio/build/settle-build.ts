@@ -3,7 +3,7 @@ import type { Queryable } from '../../../platform/db/pool.ts';
 import { ConflictError } from '../../../platform/errors.ts';
 import { isReadyToBuild } from '../../blueprint/index.ts';
 import { getOperation, type OperationChange } from '../../operations/index.ts';
-import { advanceFeatureIn, stopFeatureIn } from '../advance-feature.ts';
+import { advanceFeatureIn, phaseOnPath, stopFeatureIn } from '../advance-feature.ts';
 import type { FeaturePhase } from '../feature-machine.ts';
 import { findFeature, latestFeature } from '../feature-store.ts';
 import { type BlueprintRow, findBlueprint, setBlueprintStatus } from '../store.ts';
@@ -84,7 +84,7 @@ export async function resumeBuild(tx: Queryable, retried: OperationChange): Prom
   }
   const phase = PHASE_OF_STEP[retried.error?.step?.split('/')[0] ?? ''];
   if (feature?.phase === 'failed' && phase)
-    await advanceFeatureIn(tx, retried.at, featureId, phase, 'retried');
+    await advanceFeatureIn(tx, retried.at, featureId, phaseOnPath(feature, phase), 'retried');
   await setBlueprintStatus(tx, blueprintId, 'building');
 }
 

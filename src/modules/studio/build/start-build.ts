@@ -11,6 +11,8 @@ import { SCAFFOLD_FIT, type TemplateFit, templateFit } from '../architect/templa
 import { requireBlueprint } from '../blueprint-access.ts';
 import { requestedBy } from '../deps.ts';
 import { featureSlugTaken, insertFeature, latestFeature, updateFeature } from '../feature-store.ts';
+import { classifyRequest } from '../sdlc/classify-request.ts';
+import { type Classification, personClassification, SDLC_PATHS, type SdlcKind } from '../sdlc/sdlc-kinds.ts';
 import { type BlueprintRow, findBlueprint, setBlueprintStatus } from '../store.ts';
 import type { BuildInput } from './build-input.ts';
 import { reconcileBuilding } from './settle-build.ts';
@@ -24,6 +26,31 @@ export interface StartBuildOptions {
   change?: string;
   /** Wait for a review before main (default: the project's setting). */
   reviewFirst?: boolean;
+  /**
+   * What kind of work it is (classifyRequest, or a person's choice): the phases the feature walks.
+   * Default: a build of the whole Blueprint, a new feature.
+   */
+  classification?: Classification;
+  /** A person's choice of kind for a change request (else the classifier reads the request). */
+  kind?: SdlcKind;
+}
+
+/** A build of the whole Blueprint makes what it describes: a new feature, with every phase. */
+export function wholeBlueprintClassification(at: Date): Classification {
+  return {
+    kind: 'feature',
+    confidence: 1,
+    phases: [...SDLC_PATHS.feature],
+    source: 'rules',
+    reason: 'A build of the whole Blueprint makes what it describes: a new feature.',
+    at: at.toISOString(),
+  };
+}
+
+/** A change request's first line, as a feature's title. */
+export function requestTitle(text: string): string {
+  const line = text.trim().split('\n')[0]!.trim();
+  return line.length > 120 ? `${line.slice(0, 117)}…` : line;
 }
 
 /** What a build without a model can do, and what it cannot: said before anything is written. */
@@ -63,7 +90,12 @@ async function changeSlug(tx: Queryable, blueprint: BlueprintRow, change: string
  * caller's when `res.db` is one).
  */
 export async function startBuild(
-  res: { db: Db | DbClient; registry: Registry; clock: Clock; llm?: Pick<LlmGateway, 'isConfigured'> },
+  res: {
+    db: Db | DbClient;
+    registry: Registry;
+    clock: Clock;
+    llm?: Pick<LlmGateway, 'isConfigured' | 'generateObject'>;
+  },
   ctx: RequestContext,
   blueprintId: string,
   options: StartBuildOptions = {},
@@ -74,6 +106,7 @@ export async function startBuild(
   projectSlug: string;
   runtime: BuildInput['runtime'];
   fit: TemplateFit;
+  classification: Classification;
 }> {
   const { project, blueprint: current } = await requireBlueprint(res.db, ctx.actor, blueprintId, 'developer');
   const doc = current.document;
@@ -91,6 +124,19 @@ export async function startBuild(
         : noCoderMessage(fit),
       { fit },
     );
+  // Outside the transaction: the classifier may ask the LLM, and nothing waits on a lock meanwhile.
+  const classification =
+    options.classification ??
+    (options.kind
+      ? personClassification(options.kind, ctx.actor.username, res.clock.now(), {
+          reason: `${ctx.actor.username} said what kind of work it is when asking for it.`,
+        })
+      : options.change
+        ? await classifyRequest(
+            { clock: res.clock, llm: res.llm },
+            { request: options.change, context: { projectId: project.id } },
+          )
+        : wholeBlueprintClassification(res.clock.now()));
   return withTransaction(res.db, async (tx) => {
     // Before the Blueprint's row: the build workflow's hooks lock that row under this lock.
     await lockProjectOperations(tx, project.id);
@@ -122,7 +168,9 @@ export async function startBuild(
       blueprintId,
       slug,
       branch,
-      phase: 'spec',
+      title: options.change ? requestTitle(options.change) : blueprint.document.feature || blueprint.title,
+      classification,
+      assigneeAgent: runtime,
     });
     await setBlueprintStatus(tx, blueprintId, 'building');
     const input = {
@@ -156,8 +204,18 @@ export async function startBuild(
         override: !readiness.ready,
         runtime,
         change: Boolean(options.change),
+        kind: classification.kind,
+        classifiedBy: classification.source,
       },
     });
-    return { operationId: op.id, featureId: feature.id, branch, projectSlug: project.slug, runtime, fit };
+    return {
+      operationId: op.id,
+      featureId: feature.id,
+      branch,
+      projectSlug: project.slug,
+      runtime,
+      fit,
+      classification,
+    };
   });
 }

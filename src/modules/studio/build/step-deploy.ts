@@ -26,6 +26,8 @@ export async function deployStep(deps: StudioDeps, ctx: StepContext<BuildInput>)
       operationId: ctx.operationId,
       onLog: (line, stream) => ctx.log(line, stream),
       signal: ctx.signal,
+      // Its merge request's preview deploy may have started this very commit already.
+      unlessServing: true,
     },
   );
   // The step's span (and its children) belong to the preview's telemetry too.

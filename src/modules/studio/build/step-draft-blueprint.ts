@@ -2,6 +2,7 @@ import { withTransaction } from '../../../platform/db/pool.ts';
 import type { StepContext } from '../../operations/index.ts';
 import { ARCHITECT_ALIAS } from '../architect/architect-llm.ts';
 import { draftBlueprintWithLlm } from '../architect/draft-with-llm.ts';
+import { templateFit } from '../architect/template-fit.ts';
 import { commitBlueprintChange } from '../commit-blueprint-change.ts';
 import { actorOf, type StudioDeps } from '../deps.ts';
 import type { BuildInput } from './build-input.ts';
@@ -30,16 +31,18 @@ export async function draftBlueprintStep(deps: StudioDeps, ctx: StepContext<Buil
   }
   await ctx.progress(0, `Asking the ${ARCHITECT_ALIAS} model for a Blueprint`);
   try {
+    // The person's template binds the model; otherwise it picks, told what the rules picked.
     const drafted = await draftBlueprintWithLlm(deps.llm, {
       prompt: draft.prompt,
-      template: draft.template ?? blueprint.document.template,
+      ...(draft.template ? { template: draft.template } : { suggestion: templateFit(draft.prompt) }),
       signal: ctx.signal,
       context: { operationId: ctx.operationId, projectId: project.id },
     });
     const { row } = await withTransaction(deps.db, (tx) =>
       commitBlueprintChange(tx, { actor: actorOf(ctx.input.requestedBy) }, blueprint.id, {
+        // The prompt is the conversation's first message already; this is the Architect's answer to it.
         kind: 'autopilot',
-        message: draft.prompt,
+        answeredBy: { llmCallId: drafted.callId },
         duringBuild: true,
         operationId: ctx.operationId,
         clock: deps.clock,
@@ -50,7 +53,7 @@ export async function draftBlueprintStep(deps: StudioDeps, ctx: StepContext<Buil
       }),
     );
     ctx.log(
-      `${drafted.model} drafted the Blueprint (v${row.version}, ${drafted.repairs} re-ask(s), $${drafted.costUsd.toFixed(4)}).`,
+      `${drafted.model} drafted the Blueprint (v${row.version}, ${drafted.blueprint.template} template, ${drafted.repairs} re-ask(s), $${drafted.costUsd.toFixed(4)}).`,
     );
     await ctx.progress(1, 'Drafted by the Architect');
     return { mode: 'llm', version: row.version };

@@ -20,7 +20,7 @@ import { mergeCommitOf, mergeMergeRequest, RequiredChecksError } from '../../rev
 import { actorOf, type StudioDeps } from '../deps.ts';
 import { MAIN_RELEASE_KIND, mainReleaseKey } from '../main-release/main-release-input.ts';
 import { setBlueprintStatus } from '../store.ts';
-import { awaitOperation } from './await-operation.ts';
+import { parkUntilEnded } from './await-operation.ts';
 import type { BuildInput, ImplementOutput } from './build-input.ts';
 import { loadBuild } from './build-step.ts';
 import { reportBuildOutcome } from './report-build-outcome.ts';
@@ -127,9 +127,9 @@ async function followMain(
   const pipeline = await findBranchPipeline(deps.db, project.id, DEFAULT_BRANCH, sha);
   if (pipeline?.operation_id) {
     await ctx.progress(0.2, `${DEFAULT_BRANCH}'s pipeline #${pipeline.number} runs`);
-    const ended = await awaitOperation(deps.db, deps.bus, pipeline.operation_id, {
-      signal: ctx.signal,
+    const ended = await parkUntilEnded(deps, ctx, pipeline.operation_id, {
       timeoutMs: MAIN_WAIT_MS,
+      what: `${DEFAULT_BRANCH}'s pipeline #${pipeline.number}`,
     });
     if (ended.status !== 'succeeded')
       throw new NonRetryableError(
@@ -144,9 +144,9 @@ async function followMain(
     return { merged: true, mergeRequestNumber: mr, sha };
   }
   await ctx.progress(0.6, `Releasing ${sha.slice(0, 7)} on staging`);
-  const ended = await awaitOperation(deps.db, deps.bus, release.id, {
-    signal: ctx.signal,
+  const ended = await parkUntilEnded(deps, ctx, release.id, {
     timeoutMs: MAIN_WAIT_MS,
+    what: `The release of ${sha.slice(0, 7)} on staging`,
   });
   if (ended.status !== 'succeeded')
     throw new NonRetryableError(

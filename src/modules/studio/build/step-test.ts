@@ -1,8 +1,8 @@
-import { NonRetryableError, type StepContext } from '../../operations/index.ts';
+import { NonRetryableError, type StepContext, stepHasParked } from '../../operations/index.ts';
 import { describePipeline, type PipelineSummary, triggerPipeline } from '../../pipelines/index.ts';
 import { actorOf, type StudioDeps } from '../deps.ts';
 import { setBlueprintStatus } from '../store.ts';
-import { awaitOperation } from './await-operation.ts';
+import { parkUntilEnded } from './await-operation.ts';
 import type { BuildInput, ImplementOutput } from './build-input.ts';
 import { enterPhase, loadBuild } from './build-step.ts';
 
@@ -47,31 +47,26 @@ export async function testStep(deps: StudioDeps, ctx: StepContext<BuildInput>) {
   if (triggered.kind === 'invalid')
     throw new NonRetryableError(`The pipeline file is invalid: ${triggered.error}`);
   const pipeline = triggered.pipeline;
-  await ctx.emit({
-    type: 'artifact',
-    kind: 'pipeline',
-    name: `#${pipeline.number}`,
-    number: pipeline.number,
-    url: `/api/projects/${project.slug}/pipelines/${pipeline.number}`,
-  });
-  ctx.log(
-    `Pipeline #${pipeline.number} on ${impl.sha.slice(0, 12)} (${triggered.kind === 'existing' ? 'started by the push' : 'started now'}).`,
-  );
-  let reported = -1;
-  if (pipeline.operation_id) {
-    await awaitOperation(deps.db, deps.bus, pipeline.operation_id, {
-      signal: ctx.signal,
-      timeoutMs: PIPELINE_WAIT_MS,
-      onTick: async () => {
-        const now = await describePipeline(deps.db, pipeline.id);
-        const jobs = now?.jobs ?? [];
-        const done = jobs.filter((j) => !['pending', 'running'].includes(j.status)).length;
-        if (done === reported || !jobs.length) return;
-        reported = done;
-        await ctx.progress(done / jobs.length, `${done}/${jobs.length} jobs done`);
-      },
+  // Woken after the pipeline ended, the step runs again from the top and finds the same pipeline
+  // (deduplicated by commit); the artifact and the line saying which pipeline runs are written once.
+  const firstVisit = !(await stepHasParked(deps.db, ctx.operationId, ctx.stepKey));
+  if (firstVisit) {
+    await ctx.emit({
+      type: 'artifact',
+      kind: 'pipeline',
+      name: `#${pipeline.number}`,
+      number: pipeline.number,
+      url: `/api/projects/${project.slug}/pipelines/${pipeline.number}`,
     });
+    ctx.log(
+      `Pipeline #${pipeline.number} on ${impl.sha.slice(0, 12)} (${triggered.kind === 'existing' ? 'started by the push' : 'started now'}).`,
+    );
   }
+  if (pipeline.operation_id)
+    await parkUntilEnded(deps, ctx, pipeline.operation_id, {
+      timeoutMs: PIPELINE_WAIT_MS,
+      what: `Pipeline #${pipeline.number}`,
+    });
   const summary = await describePipeline(deps.db, pipeline.id, { tailLines: LOG_TAIL_LINES });
   if (!summary) throw new NonRetryableError(`Pipeline #${pipeline.number} disappeared.`);
   for (const job of summary.jobs)

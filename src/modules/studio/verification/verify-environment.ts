@@ -101,7 +101,9 @@ export async function verifyEnvironment(
       `The browser robot visits this project's environments and the hosts automation.allowHosts names; ${hostOf(asked)} is neither.`,
       [{ field: 'url', message: 'is not an environment of this project or an allowed host' }],
     );
-  if (environment && (environment.status !== 'running' || !environment.current_release_id))
+  // A sleeping app counts as serving: the robot's first request starts it again.
+  const serving = environment?.status === 'running' || environment?.status === 'sleeping';
+  if (environment && (!serving || !environment.current_release_id))
     throw new ConflictError(
       `${environment.name} is ${environment.status}, not serving a release; deploy to it first.`,
     );

@@ -3,7 +3,7 @@ import { findEnvironmentByParam, findRelease, previewName } from '../../deploy/i
 import { NonRetryableError, type StepContext } from '../../operations/index.ts';
 import { findProjectById } from '../../projects/index.ts';
 import { reportCheck } from '../../reviews/index.ts';
-import { awaitOperation } from '../build/await-operation.ts';
+import { parkUntilEnded } from '../build/await-operation.ts';
 import { actorOf, RequestedBy, type StudioDeps } from '../deps.ts';
 import { builtBlueprint } from './built-blueprint.ts';
 import { VERIFICATION_CHECK } from './record-verification.ts';
@@ -39,9 +39,9 @@ export async function verifyMergeRequestStep(deps: StudioDeps, ctx: StepContext<
   if (!project) throw new NonRetryableError('The verification has no project.');
   const env = previewName(branch);
   await ctx.progress(0, `Waiting for ${env} to serve ${sha.slice(0, 7)}`);
-  const deployed = await awaitOperation(deps.db, deps.bus, ctx.input.deployOperationId, {
-    signal: ctx.signal,
+  const deployed = await parkUntilEnded(deps, ctx, ctx.input.deployOperationId, {
     timeoutMs: DEPLOY_WAIT_MS,
+    what: `The deploy of ${env}`,
   });
   if (deployed.status !== 'succeeded') {
     const summary = `${env} did not deploy (${deployed.status}), so the browser robot could not check ${sha.slice(0, 7)}.`;

@@ -3,6 +3,7 @@ import { Badge } from '../../widgets/badge.tsx';
 
 const ENV_TONE: Record<string, 'green' | 'blue' | 'amber' | 'red' | 'neutral'> = {
   running: 'green',
+  sleeping: 'neutral',
   starting: 'blue',
   deploying: 'blue',
   pending: 'neutral',
@@ -11,8 +12,17 @@ const ENV_TONE: Record<string, 'green' | 'blue' | 'amber' | 'red' | 'neutral'> =
   stopped: 'neutral',
 };
 
+/** What a status means, as a tooltip. */
+const ENV_HINT: Partial<Record<Environment['status'], string>> = {
+  sleeping: 'No request for a while: the app is stopped, and the next request starts it again.',
+};
+
 export function EnvStatusBadge({ status }: { status: Environment['status'] }) {
-  return <Badge tone={ENV_TONE[status] ?? 'neutral'}>{status}</Badge>;
+  return (
+    <Badge tone={ENV_TONE[status] ?? 'neutral'} title={ENV_HINT[status]}>
+      {status}
+    </Badge>
+  );
 }
 
 /** A release's commit and whether the browser robot passed it. */

@@ -94,6 +94,8 @@ function describe(
         text: String(d.message ?? d.phase ?? d.name ?? event.step),
         tone: 'neutral',
       };
+    case 'feature':
+      return { text: featureLine(d), tone: 'neutral' };
     case 'artifact':
       return {
         text: artifactLine(d),
@@ -164,4 +166,15 @@ export function useProjectActivity(
     },
   });
   return { entries, stream, ready: start.isSuccess };
+}
+
+/** A change made by hand on the board: “Checkout moved from plan to implement by ada”. */
+function featureLine(d: Record<string, unknown>): string {
+  const title = String(d.title ?? 'a feature');
+  const by = d.by ? ` by ${String(d.by)}` : '';
+  const move = d.move as { from?: string; to?: string } | undefined;
+  if (move) return `${title} moved from ${move.from} to ${move.to}${by}`;
+  const classify = d.classify as { from?: string; to?: string } | undefined;
+  if (classify) return `${title} is now a ${classify.to} (was ${classify.from})${by}`;
+  return `${title} edited${by}`;
 }

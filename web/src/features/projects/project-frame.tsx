@@ -10,12 +10,15 @@ import { roleAtLeast } from './roles.ts';
 
 export type ProjectTab =
   | 'overview'
+  | 'board'
   | 'code'
   | 'commits'
   | 'merge-requests'
   | 'issues'
   | 'pipelines'
+  | 'workflows'
   | 'agent-sessions'
+  | 'conversations'
   | 'environments'
   | 'services'
   | 'webhooks';
@@ -31,12 +34,15 @@ interface TabDef {
 /** The sections of a project, in the order of the tab bar. */
 const TABS: TabDef[] = [
   { id: 'overview', label: 'Overview', href: to.project },
+  { id: 'board', label: 'Board', href: to.board },
   { id: 'code', label: 'Code', href: (s) => to.code(s) },
   { id: 'commits', label: 'Commits', href: (s) => to.commits(s) },
   { id: 'merge-requests', label: 'Merge requests', href: to.mergeRequests },
   { id: 'issues', label: 'Issues', href: to.issues },
   { id: 'pipelines', label: 'Pipelines', href: to.pipelines },
+  { id: 'workflows', label: 'Workflows', href: to.workflows },
   { id: 'agent-sessions', label: 'Agent sessions', href: to.agentSessions },
+  { id: 'conversations', label: 'Conversations', href: (s) => `${to.project(s)}/conversations` },
   { id: 'environments', label: 'Environments', href: (s) => to.environments(s) },
   { id: 'services', label: 'Services', href: to.services },
   { id: 'webhooks', label: 'Webhooks', href: to.webhooks, role: 'maintainer' },

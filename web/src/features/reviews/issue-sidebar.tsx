@@ -6,6 +6,7 @@ import { Badge } from '../../widgets/badge.tsx';
 import { Button } from '../../widgets/button.tsx';
 import { TextField } from '../../widgets/field.tsx';
 import { AssignIssueAgent } from '../agents/assign-issue-agent.tsx';
+import { IssueKind } from '../board/issue-kind.tsx';
 import { parseLabels } from './issue-create-form.tsx';
 
 export type IssuePatch = Partial<Pick<Issue, 'title' | 'body' | 'labels' | 'assignee' | 'state'>>;
@@ -25,6 +26,7 @@ export function IssueSidebar({
 }) {
   return (
     <aside aria-label="Issue details" className="space-y-5 text-sm">
+      <IssueKind slug={slug} number={issue.number} canEdit={canEdit} />
       <Field
         title="Assignee"
         canEdit={canEdit}

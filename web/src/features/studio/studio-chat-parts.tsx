@@ -1,8 +1,9 @@
 /** Pieces of the Studio chat: message bubbles, the Architect's avatar, the first-turn intro. */
 
+import type { AnsweredBy } from '../../api/conversation-types.ts';
 import type { BlueprintDocument } from '../../api/studio-types.ts';
 import { formatRelative } from '../../widgets/format.ts';
-import { OperationModel } from '../llm/operation-model.tsx';
+import { AnsweredByBadge } from '../conversations/answered-by-badge.tsx';
 
 export interface ChatItem {
   key: string;
@@ -10,8 +11,8 @@ export interface ChatItem {
   text: string;
   at?: string;
   actor?: string | null;
-  /** An LLM Architect reply: the operation that wrote it (its model calls are booked to it). */
-  operationId?: string | null;
+  /** A reply: who wrote it (the model of its recorded call, with any fallback; or rules). */
+  answeredBy?: AnsweredBy | null;
 }
 
 export function ArchitectAvatar() {
@@ -25,8 +26,7 @@ export function ArchitectAvatar() {
   );
 }
 
-/** `slug`: the Blueprint's project, to look up which model wrote a reply. */
-export function ChatBubble({ item, slug }: { item: ChatItem; slug?: string }) {
+export function ChatBubble({ item }: { item: ChatItem }) {
   if (item.role === 'system') {
     return <p className="text-center text-xs text-slate-400">{item.text}</p>;
   }
@@ -46,10 +46,10 @@ export function ChatBubble({ item, slug }: { item: ChatItem; slug?: string }) {
         <div className="rounded-2xl rounded-tl-sm bg-slate-100 px-3.5 py-2 text-sm whitespace-pre-wrap text-slate-800">
           {item.text}
         </div>
-        {(item.at || item.operationId) && (
+        {(item.at || item.answeredBy) && (
           <p className="mt-1 flex flex-wrap items-center gap-1.5 text-[11px] text-slate-400">
             {item.at && <span>{formatRelative(item.at)}</span>}
-            {item.operationId && slug && <OperationModel slug={slug} operationId={item.operationId} />}
+            {item.answeredBy && <AnsweredByBadge by={item.answeredBy} />}
           </p>
         )}
       </div>

@@ -29,7 +29,7 @@ function chatItems(snapshots: Snapshot[]): ChatItem[] {
         role: 'architect',
         text: s.reply,
         at: s.createdAt,
-        operationId: s.operationId,
+        answeredBy: s.answeredBy,
       });
     if (!said && !s.reply) {
       const what =
@@ -54,13 +54,10 @@ function chatItems(snapshots: Snapshot[]): ChatItem[] {
  * streams its reply over an operation, shown as it arrives.
  */
 export function StudioChat({
-  slug,
   blueprint,
   snapshots,
   loading,
 }: {
-  /** The Blueprint's project. */
-  slug: string;
   blueprint: Blueprint;
   snapshots: Snapshot[];
   loading: boolean;
@@ -132,9 +129,20 @@ export function StudioChat({
       aria-label="Chat"
       className="flex h-full min-h-0 flex-col rounded-lg border border-slate-200 bg-white shadow-xs"
     >
-      <header className="flex items-center justify-between border-b border-slate-200 px-4 py-3">
+      <header className="flex items-center justify-between gap-2 border-b border-slate-200 px-4 py-3">
         <h2 className="text-sm font-semibold text-slate-900">Chat</h2>
-        <Badge tone="neutral">Architect: {mode}</Badge>
+        <div className="flex items-center gap-2">
+          {blueprint.conversationId && (
+            <Link
+              to={`/conversations/${encodeURIComponent(blueprint.conversationId)}`}
+              className="text-xs font-medium text-emerald-700 hover:underline"
+              title="This chat as a conversation: search it, export it as Markdown or JSON"
+            >
+              Conversation
+            </Link>
+          )}
+          <Badge tone="neutral">Architect: {mode}</Badge>
+        </div>
       </header>
       {blueprint.architectAnswers === 'rules' && (
         <p
@@ -170,7 +178,7 @@ export function StudioChat({
           />
         )}
         {items.map((item) => (
-          <ChatBubble key={item.key} item={item} slug={slug} />
+          <ChatBubble key={item.key} item={item} />
         ))}
         {pending && <ChatBubble item={{ key: 'pending', role: 'user', text: pending }} />}
         {(send.isPending || streaming) && (

@@ -1,7 +1,9 @@
 /**
  * The app: JSON API, server-rendered pages, static assets and /health, on node:http alone.
- * What it serves comes from models/ (the data), app/site.js (the pages) and
- * app/custom-endpoints.js (hand-written endpoints).
+ * What it serves comes from models/ (the data), app/site.js (the pages),
+ * app/custom-endpoints.js (hand-written endpoints) and lib/extensions/ (routes of the template's
+ * other parts, such as the OpenAPI document of an API service). An app without pages answers
+ * JSON everywhere, errors included.
  */
 
 import { readdir, readFile } from 'node:fs/promises';
@@ -11,6 +13,7 @@ import { customEndpoints } from '../app/custom-endpoints.js';
 import { site } from '../app/site.js';
 import { models } from '../models/index.js';
 import { registerApi } from './api.js';
+import { extensions } from './extensions/index.js';
 import { html, layout } from './html.js';
 import { HttpError, readBody, redirect, sendHtml, sendJson } from './http.js';
 import { openStore } from './open-store.js';
@@ -48,6 +51,7 @@ export async function createApp({ dataDir, databaseUrl }) {
   await registerAssets(router);
   registerApi(router, records, customEndpoints);
   registerPages(router, records);
+  for (const extend of extensions) extend(router, { site, models, records, customEndpoints });
   const server = http.createServer((req, res) => handle(router, req, res));
   return {
     server,
@@ -109,7 +113,11 @@ function registerPages(router, records) {
 
 async function handle(router, req, res) {
   const url = new URL(req.url ?? '/', 'http://localhost');
-  const wantsJson = url.pathname === '/health' || url.pathname === '/api' || url.pathname.startsWith('/api/');
+  const wantsJson =
+    !site.pages.length ||
+    url.pathname === '/health' ||
+    url.pathname === '/api' ||
+    url.pathname.startsWith('/api/');
   // A server span and a log record per request when telemetry is on (health probes and the error
   // reports left out); without an OTLP endpoint no request does any span work.
   const traced = telemetryEnabled && url.pathname !== '/health' && url.pathname !== '/__telemetry/errors';

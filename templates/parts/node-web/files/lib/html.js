@@ -24,6 +24,11 @@ function render(value) {
   return escapeHtml(value);
 }
 
+/** HTML this app rendered itself and already escaped (the Markdown renderer's output), as is. */
+export function trustedHtml(text) {
+  return new SafeHtml(String(text));
+}
+
 export function html(strings, ...values) {
   let out = strings[0];
   values.forEach((value, i) => {

@@ -70,6 +70,16 @@ export function sendJson(res, status, body, headers = {}) {
   res.end(text);
 }
 
+/** JSON for people to read (an API's description of itself): indented, and readable from any origin. */
+export function sendReadableJson(res, status, body) {
+  res.writeHead(status, {
+    ...SECURITY_HEADERS,
+    'content-type': 'application/json; charset=utf-8',
+    'access-control-allow-origin': '*',
+  });
+  res.end(`${JSON.stringify(body, null, 2)}\n`);
+}
+
 export function sendHtml(res, status, html) {
   res.writeHead(status, {
     ...SECURITY_HEADERS,
