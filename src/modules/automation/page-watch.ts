@@ -1,6 +1,9 @@
 import type { Page, Request } from 'playwright-core';
 import type { BlockedRequest } from './guard-proxy.ts';
 
+/** Set by Orchard's app proxy on what it answers itself (deploy/serve/proxy-pages.ts). */
+const PROXY_ERROR_HEADER = 'x-orchard-proxy-error';
+
 export interface FailedRequest {
   method: string;
   url: string;
@@ -70,13 +73,21 @@ export function watchPage(page: Page, blocked: readonly BlockedRequest[]) {
   page.on('response', (response) => {
     const request = response.request();
     if (response.status() < 400 || new URL(response.url()).pathname === '/favicon.ico') return;
-    const reason = response.headers()['x-orchard-blocked'] ? guardReason(request) : undefined;
+    const headers = response.headers();
+    const reason = headers['x-orchard-blocked'] ? guardReason(request) : undefined;
+    // Orchard's app proxy answered itself (the app is down, or did not answer): say so and why.
+    const proxied = headers[PROXY_ERROR_HEADER];
+    const error = reason
+      ? `blocked by the URL guard: ${reason}`
+      : proxied
+        ? `from Orchard's proxy: ${clip(proxied)}`
+        : undefined;
     add(findings.failedRequests, {
       method: request.method(),
       url: clip(response.url()),
       resourceType: request.resourceType(),
       status: response.status(),
-      ...(reason ? { error: `blocked by the URL guard: ${reason}` } : {}),
+      ...(error ? { error } : {}),
     });
   });
 

@@ -171,6 +171,11 @@ describe('runVerification (real Chromium)', () => {
           resourceType: 'fetch',
         }),
         expect.objectContaining({
+          url: `${site.url}/api/proxied`,
+          status: 502,
+          error: "from Orchard's proxy: no answer from the app (ECONNRESET)",
+        }),
+        expect.objectContaining({
           url: 'http://blocked.example/pixel.png',
           resourceType: 'image',
           error:

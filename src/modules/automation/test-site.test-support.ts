@@ -28,7 +28,7 @@ const PAGES: Record<string, string> = {
   ),
   '/broken': page(
     'Broken',
-    `<h1>Broken</h1><script>console.error('boom from the page'); fetch('/api/missing');</script>
+    `<h1>Broken</h1><script>console.error('boom from the page'); fetch('/api/missing'); fetch('/api/proxied');</script>
      <img src="http://blocked.example/pixel.png">`,
   ),
   '/sneaky': page('Sneaky', `<h1>Sneaky</h1><img src="/to-metadata">`),
@@ -73,6 +73,16 @@ export async function startTestSite(): Promise<TestSite> {
       res
         .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
         .end(page('Leaving', `<h1>Leaving</h1><script>${script}</script>`));
+      return;
+    }
+    if (url.pathname === '/api/proxied') {
+      // What Orchard's app proxy answers when the app behind it did not.
+      res
+        .writeHead(502, {
+          'content-type': 'text/html',
+          'x-orchard-proxy-error': 'no answer from the app (ECONNRESET)',
+        })
+        .end('<h1>The app did not answer</h1>');
       return;
     }
     const body = PAGES[url.pathname];

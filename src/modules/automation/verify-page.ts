@@ -121,7 +121,7 @@ export async function verifyPage(run: PageRun): Promise<PageResult> {
         name: 'no failed requests',
         passed: failedRequests.length === 0,
         message: first
-          ? `${count(failedRequests.length, 'failed request')}, first: ${first.method} ${first.url} ${first.status ?? first.error}`
+          ? `${count(failedRequests.length, 'failed request')}, first: ${first.method} ${first.url} ${[first.status, first.error].filter(Boolean).join(' ')}`
           : 'none',
       }),
     );

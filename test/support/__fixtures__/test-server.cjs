@@ -6,6 +6,7 @@ const read = (f, d) =>
 const version = read('VERSION', 'v0');
 const mode = read('MODE', 'ok');
 let slow = 0;
+let hangups = 0;
 const fast = read('FAST', '') !== '';
 if (mode === 'unhealthy') console.error('cannot reach the database at db:5432');
 if (mode === 'exit') {
@@ -39,6 +40,13 @@ http
       return;
     }
     if (req.url === '/busy') return res.end(String(slow));
+    // /hangup drops the connection without an answer; /hangup-once only the first time (of this
+    // process); /hangups says how many requests were dropped.
+    if (req.url === '/hangup' || (req.url === '/hangup-once' && hangups === 0)) {
+      hangups++;
+      return req.socket.destroy();
+    }
+    if (req.url === '/hangups') return res.end(String(hangups));
     // An app can run any code: /sh runs a shell script, as an attacker's app would.
     if (req.url.startsWith('/sh?')) {
       const script = new URL(req.url, 'http://x').searchParams.get('c') ?? '';

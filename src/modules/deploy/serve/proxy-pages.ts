@@ -3,8 +3,20 @@ import type { ServerResponse } from 'node:http';
 const escapeHtml = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
+/**
+ * The header on every answer the proxy makes itself: a short reason (no error text of Orchard's),
+ * so a client, and the browser robot's report, can tell the proxy's 502 from the app's own.
+ */
+export const PROXY_ERROR_HEADER = 'x-orchard-proxy-error';
+
 /** A small HTML page for what the proxy answers itself (unknown environment, app down). */
-export function sendProxyPage(res: ServerResponse, status: number, title: string, detail: string) {
+export function sendProxyPage(
+  res: ServerResponse,
+  status: number,
+  title: string,
+  detail: string,
+  reason: string,
+) {
   if (res.headersSent) {
     res.destroy();
     return;
@@ -17,6 +29,7 @@ h1{font-size:1.4rem}p{color:#52606d}</style></head>
     'content-type': 'text/html; charset=utf-8',
     'content-length': Buffer.byteLength(body),
     'cache-control': 'no-store',
+    [PROXY_ERROR_HEADER]: reason,
     ...(status === 502 ? { 'retry-after': '2' } : {}),
   });
   res.end(body);

@@ -57,3 +57,21 @@ it('sends a bodiless request the drained-out process never answered to the new o
     'the log to say the drain timed out',
   );
 });
+
+it('resends a bodiless request whose connection broke once, over a fresh one; says why when it broke twice', async () => {
+  await f.push('v3');
+  await deployRef(f.t.res.deploy.deps, ctx, { slug: f.slug, env: 'staging', ref: 'main' });
+
+  expect(await appRequest(f.port, host(), '/hangup-once')).toMatchObject({ status: 200 });
+  expect((await appRequest(f.port, host(), '/hangups')).body).toBe('1');
+
+  const twice = await appRequest(f.port, host(), '/hangup');
+  expect(twice.status).toBe(502);
+  expect(twice.headers['x-orchard-proxy-error']).toBe('no answer from the app (ECONNRESET, sent twice)');
+  expect((await appRequest(f.port, host(), '/hangups')).body).toBe('3');
+
+  // A request with a body is sent once: the app may have acted on it.
+  const posted = await appSend(f.port, host(), 'POST', '/hangup', 'a body');
+  expect(posted.status).toBe(502);
+  expect((await appRequest(f.port, host(), '/hangups')).body).toBe('4');
+});

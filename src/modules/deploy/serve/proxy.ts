@@ -10,7 +10,7 @@ import type { Logger } from '../../../platform/log.ts';
 import type { AppAccessGate } from '../access/app-access-gate.ts';
 import { stripOrchardCookies } from '../access/app-access-gate.ts';
 import { labelFromHost } from './host-label.ts';
-import { sendProxyPage } from './proxy-pages.ts';
+import { PROXY_ERROR_HEADER, sendProxyPage } from './proxy-pages.ts';
 
 /**
  * Where a label's traffic goes right now: an app on this machine's loopback, or (`host` set) the
@@ -145,7 +145,13 @@ export function createAppProxy(options: AppProxyOptions) {
     attempt = 1,
   ) => {
     if (dest.kind === 'unknown') {
-      return sendProxyPage(res, 404, 'No such environment', `Nothing is deployed at ${host}.`);
+      return sendProxyPage(
+        res,
+        404,
+        'No such environment',
+        `Nothing is deployed at ${host}.`,
+        'no such environment',
+      );
     }
     if (dest.kind === 'down') {
       return sendProxyPage(
@@ -153,6 +159,7 @@ export function createAppProxy(options: AppProxyOptions) {
         502,
         'The app is not running',
         `The app at ${host} is not running (status: ${dest.status}); its log in Orchard says why. Retrying in a moment may help.`,
+        `app not running (${dest.status})`,
       );
     }
     const done = dest.enter?.() ?? (() => undefined);
@@ -169,7 +176,8 @@ export function createAppProxy(options: AppProxyOptions) {
       method: req.method,
       path: req.url,
       headers,
-      agent,
+      // A resend goes over a connection of its own: another kept-alive one may be as stale.
+      agent: attempt === 1 ? agent : false,
     });
     upstream.on('response', (answer) => {
       const status = answer.statusCode ?? 502;
@@ -187,18 +195,18 @@ export function createAppProxy(options: AppProxyOptions) {
         502,
         'The app did not answer',
         `The app at ${host} is not reachable (${error.code ?? error.message}).`,
+        `no answer from the app (${error.code ?? 'error'}${attempt > 1 ? ', sent twice' : ''})`,
       );
     };
     upstream.on('error', (error: NodeJS.ErrnoException) => {
       if (res.headersSent || !bodiless || attempt > 1) return fail(error);
-      // A request without a body that got no answer is sent once more, to wherever the label's
-      // traffic goes now: over a fresh socket when the app closed a kept-alive one just as it was
-      // reused, or to the new process when a swap (or sleep) stopped the one it was sent to.
-      const stale = upstream.reusedSocket && error.code === 'ECONNRESET';
+      // A request without a body that got no answer is sent once more (as browsers resend an
+      // idempotent request), to wherever the label's traffic goes now and over a fresh connection:
+      // the app closed a kept-alive socket just as it was reused, a swap (or sleep) stopped the
+      // process it was sent to, or a connection broke on its way in.
       void settle(label).then((next) => {
         if (res.destroyed) return; // its 'close' has let the process go
-        const moved = next?.kind !== 'up' || next.port !== dest.port || next.host !== dest.host;
-        if (!next || !(stale || moved)) return fail(error);
+        if (!next) return fail(error);
         res.off('close', done);
         done();
         forward(req, res, next, host, label, 2);
@@ -219,7 +227,13 @@ export function createAppProxy(options: AppProxyOptions) {
         (d) => forward(req, res, d, host, label),
         (error) => {
           options.logger.error({ err: error, host }, 'proxy: lookup failed');
-          sendProxyPage(res, 502, 'The app is not reachable', 'Orchard could not look this environment up.');
+          sendProxyPage(
+            res,
+            502,
+            'The app is not reachable',
+            'Orchard could not look this environment up.',
+            'lookup failed',
+          );
         },
       );
     } else {
@@ -245,7 +259,13 @@ export function createAppProxy(options: AppProxyOptions) {
         },
         (error) => {
           options.logger.error({ err: error, host }, 'proxy: the access check failed');
-          sendProxyPage(res, 502, 'The app is not reachable', 'Orchard could not check who may see it.');
+          sendProxyPage(
+            res,
+            502,
+            'The app is not reachable',
+            'Orchard could not check who may see it.',
+            'access check failed',
+          );
         },
       );
       return true;
@@ -270,7 +290,7 @@ export function createAppProxy(options: AppProxyOptions) {
             }
             if (dest.kind !== 'up') {
               socket.end(
-                `HTTP/1.1 ${dest.kind === 'unknown' ? '404 Not Found' : '502 Bad Gateway'}\r\nconnection: close\r\n\r\n`,
+                `HTTP/1.1 ${dest.kind === 'unknown' ? '404 Not Found' : '502 Bad Gateway'}\r\n${PROXY_ERROR_HEADER}: ${dest.kind === 'unknown' ? 'no such environment' : `app not running (${dest.status})`}\r\nconnection: close\r\n\r\n`,
               );
               return;
             }
