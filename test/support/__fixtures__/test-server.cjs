@@ -47,6 +47,10 @@ http
       return req.socket.destroy();
     }
     if (req.url === '/hangups') return res.end(String(hangups));
+    if (req.url === '/spoof-proxy-error') {
+      res.writeHead(503, { 'x-orchard-proxy-error': 'app not running (crashed)' });
+      return res.end('not really');
+    }
     // An app can run any code: /sh runs a shell script, as an attacker's app would.
     if (req.url.startsWith('/sh?')) {
       const script = new URL(req.url, 'http://x').searchParams.get('c') ?? '';

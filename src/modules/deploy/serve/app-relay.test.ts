@@ -109,6 +109,14 @@ describe('app relay', () => {
       req.end();
     });
     expect(JSON.parse(smuggled)[RELAY_HEADER]).toBeUndefined();
+    // The relay's proxy says why it answered itself, and the replica passes that on; an app's own
+    // answer cannot claim to be the proxy's.
+    const broke = await appRequest(frontPort, frontHost(), '/hangup');
+    expect(broke.status).toBe(502);
+    expect(broke.headers['x-orchard-proxy-error']).toBe('no answer from the app (ECONNRESET, sent twice)');
+    const spoofed = await appRequest(frontPort, frontHost(), '/spoof-proxy-error');
+    expect(spoofed.status).toBe(503);
+    expect(spoofed.headers['x-orchard-proxy-error']).toBeUndefined();
   });
 
   it('tunnels websockets through the relay', async () => {

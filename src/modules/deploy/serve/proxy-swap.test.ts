@@ -74,4 +74,9 @@ it('resends a bodiless request whose connection broke once, over a fresh one; sa
   const posted = await appSend(f.port, host(), 'POST', '/hangup', 'a body');
   expect(posted.status).toBe(502);
   expect((await appRequest(f.port, host(), '/hangups')).body).toBe('4');
+
+  // An app cannot pass its own answer off as the proxy's.
+  const spoofed = await appRequest(f.port, host(), '/spoof-proxy-error');
+  expect(spoofed.status).toBe(503);
+  expect(spoofed.headers['x-orchard-proxy-error']).toBeUndefined();
 });

@@ -183,7 +183,9 @@ export function createAppProxy(options: AppProxyOptions) {
       const status = answer.statusCode ?? 502;
       if (options.pageView && servedPage(req, status, answer.headers))
         options.pageView(label, req.url ?? '/');
-      res.writeHead(status, answer.statusMessage, endToEnd(answer.headers));
+      // The proxy's reason header is believed from another Orchard's app relay, never from an app.
+      const own = dest.headers ? [] : [PROXY_ERROR_HEADER];
+      res.writeHead(status, answer.statusMessage, endToEnd(answer.headers, own));
       answer.pipe(res);
       answer.on('error', () => res.destroy());
     });
