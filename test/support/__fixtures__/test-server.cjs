@@ -6,6 +6,7 @@ const read = (f, d) =>
 const version = read('VERSION', 'v0');
 const mode = read('MODE', 'ok');
 let slow = 0;
+let slows = 0;
 let hangups = 0;
 const fast = read('FAST', '') !== '';
 if (mode === 'unhealthy') console.error('cannot reach the database at db:5432');
@@ -28,18 +29,27 @@ http
       return;
     }
     // /slow answers after 300 ms (or ?ms=N; at once in a release with a FAST file); /busy says how
-    // many slow requests are in progress.
+    // many slow requests are in progress, /slows how many came in all.
     if (req.url === '/slow' || req.url.startsWith('/slow?')) {
       const ms = fast ? 0 : Number(new URL(req.url, 'http://x').searchParams.get('ms') ?? 300);
       slow++;
+      slows++;
       req.resume();
+      // In progress until answered, or until the caller went away.
+      let ended = false;
+      const end = () => {
+        if (!ended) slow--;
+        ended = true;
+      };
+      res.on('close', end);
       setTimeout(() => {
-        slow--;
-        res.end('slow ' + version);
+        if (!ended) res.end('slow ' + version);
+        end();
       }, ms);
       return;
     }
     if (req.url === '/busy') return res.end(String(slow));
+    if (req.url === '/slows') return res.end(String(slows));
     // /hangup drops the connection without an answer; /hangup-once only the first time (of this
     // process); /hangups says how many requests were dropped.
     if (req.url === '/hangup' || (req.url === '/hangup-once' && hangups === 0)) {

@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
   appRequest,
@@ -59,7 +60,7 @@ it('sends a bodiless request the drained-out process never answered to the new o
 });
 
 it('resends a bodiless request whose connection broke once, over a fresh one; says why when it broke twice', async () => {
-  await f.push('v3');
+  await f.push('v3', { extra: { FAST: '' } }); // /slow is slow again
   await deployRef(f.t.res.deploy.deps, ctx, { slug: f.slug, env: 'staging', ref: 'main' });
 
   expect(await appRequest(f.port, host(), '/hangup-once')).toMatchObject({ status: 200 });
@@ -74,6 +75,30 @@ it('resends a bodiless request whose connection broke once, over a fresh one; sa
   const posted = await appSend(f.port, host(), 'POST', '/hangup', 'a body');
   expect(posted.status).toBe(502);
   expect((await appRequest(f.port, host(), '/hangups')).body).toBe('4');
+
+  // A client that gave up is not answered, nor is its request sent again.
+  const before = Number((await appRequest(f.port, host(), '/slows')).body);
+  await new Promise<void>((resolve) => {
+    const req = request({
+      host: '127.0.0.1',
+      port: f.port,
+      path: '/slow?ms=60000',
+      headers: { host: host() },
+    });
+    req.on('error', () => resolve());
+    req.end();
+    void until(
+      async () => (await appRequest(f.port, host(), '/busy')).body === '1',
+      10_000,
+      'the slow request at the app',
+    ).then(() => req.destroy());
+  });
+  await until(
+    async () => (await appRequest(f.port, host(), '/busy')).body === '0',
+    10_000,
+    'the app to see the request go',
+  );
+  expect(Number((await appRequest(f.port, host(), '/slows')).body)).toBe(before + 1);
 
   // An app cannot pass its own answer off as the proxy's.
   const spoofed = await appRequest(f.port, host(), '/spoof-proxy-error');
