@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
@@ -24,43 +24,37 @@ let db: TestDatabase;
 let orchard: RunningOrchard;
 let browser: Browser;
 let mock: MockLlm;
-let configDir: string;
 
 beforeAll(async () => {
   await ensureWebBuilt();
   await mkdir(SCREENSHOT_DIR, { recursive: true });
   mock = await startMockLlm();
-  configDir = await mkdtemp(path.join(os.tmpdir(), 'orchard-e2e-config-'));
-  const config = path.join(configDir, 'orchard.config.json');
-  await writeFile(
-    config,
-    JSON.stringify({
-      llm: {
-        // Two providers on the mock: the chain asks Gemini first, then Anthropic.
-        providers: [
-          {
-            name: 'gemini',
-            kind: 'gemini',
-            baseUrl: mock.url,
-            apiKey: 'gm-test',
-            models: [{ id: 'gemini-2.5-pro', input: 1.25, output: 10 }],
-          },
-          {
-            name: 'anthropic',
-            kind: 'anthropic',
-            baseUrl: mock.url,
-            apiKey: 'sk-ant-test',
-            models: [{ id: 'claude-sonnet-4-5', input: 3, cachedInput: 0.3, output: 15, prefill: true }],
-          },
-        ],
-        aliases: { architect: ['gemini/gemini-2.5-pro', 'anthropic/claude-sonnet-4-5'] },
-        // One attempt per model: the injected 503 moves the call to the fallback at once.
-        retry: { maxAttempts: 1 },
-      },
-    }),
-  );
+  const config = {
+    llm: {
+      // Two providers on the mock: the chain asks Gemini first, then Anthropic.
+      providers: [
+        {
+          name: 'gemini',
+          kind: 'gemini',
+          baseUrl: mock.url,
+          apiKey: 'gm-test',
+          models: [{ id: 'gemini-2.5-pro', input: 1.25, output: 10 }],
+        },
+        {
+          name: 'anthropic',
+          kind: 'anthropic',
+          baseUrl: mock.url,
+          apiKey: 'sk-ant-test',
+          models: [{ id: 'claude-sonnet-4-5', input: 3, cachedInput: 0.3, output: 15, prefill: true }],
+        },
+      ],
+      aliases: { architect: ['gemini/gemini-2.5-pro', 'anthropic/claude-sonnet-4-5'] },
+      // One attempt per model: the injected 503 moves the call to the fallback at once.
+      retry: { maxAttempts: 1 },
+    },
+  };
   db = await createTestDatabase();
-  orchard = await startOrchard({ databaseUrl: db.url, env: { ORCHARD_CONFIG: config } });
+  orchard = await startOrchard({ databaseUrl: db.url, config });
   browser = await launchBrowser();
 }, 240_000);
 
@@ -69,7 +63,6 @@ afterAll(async () => {
   await orchard?.stop();
   await db?.drop();
   await mock?.close();
-  if (configDir) await rm(configDir, { recursive: true, force: true });
 });
 
 test('chat in the Studio, find the chat by a word from it, read who answered (with the fallback), download it as Markdown', async () => {

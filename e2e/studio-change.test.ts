@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -31,34 +31,28 @@ let db: TestDatabase;
 let orchard: RunningOrchard;
 let browser: Browser;
 let mock: MockLlm;
-let configDir: string;
 
 beforeAll(async () => {
   await ensureWebBuilt();
   await mkdir(SCREENSHOT_DIR, { recursive: true });
   mock = await startMockLlm();
-  configDir = await mkdtemp(path.join(os.tmpdir(), 'orchard-e2e-change-'));
-  const config = path.join(configDir, 'orchard.config.json');
-  await writeFile(
-    config,
-    JSON.stringify({
-      llm: {
-        providers: [
-          {
-            name: 'openai',
-            kind: 'openai-compatible',
-            baseUrl: `${mock.url}/v1`,
-            apiKey: 'sk-test',
-            models: [{ id: 'gpt-mock', input: 1, output: 2 }],
-          },
-        ],
-        aliases: { coder: ['openai/gpt-mock'] },
-        timeouts: { connectMs: 10_000, firstTokenMs: 10_000, idleMs: 10_000 },
-      },
-    }),
-  );
+  const config = {
+    llm: {
+      providers: [
+        {
+          name: 'openai',
+          kind: 'openai-compatible',
+          baseUrl: `${mock.url}/v1`,
+          apiKey: 'sk-test',
+          models: [{ id: 'gpt-mock', input: 1, output: 2 }],
+        },
+      ],
+      aliases: { coder: ['openai/gpt-mock'] },
+      timeouts: { connectMs: 10_000, firstTokenMs: 10_000, idleMs: 10_000 },
+    },
+  };
   db = await createTestDatabase();
-  orchard = await startOrchard({ databaseUrl: db.url, env: { ORCHARD_CONFIG: config } });
+  orchard = await startOrchard({ databaseUrl: db.url, config });
   browser = await launchBrowser();
 }, 240_000);
 
@@ -67,7 +61,6 @@ afterAll(async () => {
   await orchard?.stop();
   await db?.drop();
   await mock?.close();
-  if (configDir) await rm(configDir, { recursive: true, force: true });
 });
 
 const shot = (page: Page, name: string) =>

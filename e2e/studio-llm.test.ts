@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
@@ -19,33 +19,27 @@ let db: TestDatabase;
 let orchard: RunningOrchard;
 let browser: Browser;
 let mock: MockLlm;
-let configDir: string;
 
 beforeAll(async () => {
   await ensureWebBuilt();
   await mkdir(SCREENSHOT_DIR, { recursive: true });
   mock = await startMockLlm();
-  configDir = await mkdtemp(path.join(os.tmpdir(), 'orchard-e2e-config-'));
-  const config = path.join(configDir, 'orchard.config.json');
-  await writeFile(
-    config,
-    JSON.stringify({
-      llm: {
-        providers: [
-          {
-            name: 'anthropic',
-            kind: 'anthropic',
-            baseUrl: mock.url,
-            apiKey: 'sk-ant-test',
-            models: [{ id: 'claude-sonnet-4-5', input: 3, cachedInput: 0.3, output: 15, prefill: true }],
-          },
-        ],
-        aliases: { architect: ['anthropic/claude-sonnet-4-5'] },
-      },
-    }),
-  );
+  const config = {
+    llm: {
+      providers: [
+        {
+          name: 'anthropic',
+          kind: 'anthropic',
+          baseUrl: mock.url,
+          apiKey: 'sk-ant-test',
+          models: [{ id: 'claude-sonnet-4-5', input: 3, cachedInput: 0.3, output: 15, prefill: true }],
+        },
+      ],
+      aliases: { architect: ['anthropic/claude-sonnet-4-5'] },
+    },
+  };
   db = await createTestDatabase();
-  orchard = await startOrchard({ databaseUrl: db.url, env: { ORCHARD_CONFIG: config } });
+  orchard = await startOrchard({ databaseUrl: db.url, config });
   browser = await launchBrowser();
 }, 240_000);
 
@@ -54,7 +48,6 @@ afterAll(async () => {
   await orchard?.stop();
   await db?.drop();
   await mock?.close();
-  if (configDir) await rm(configDir, { recursive: true, force: true });
 });
 
 test('the LLM Architect: the reply streams into the chat, then the Plan shows its change', async () => {

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,7 +12,7 @@ export interface RunningOrchard {
   home: string;
   /** Everything the process wrote so far (for failure messages). */
   output(): string;
-  /** SIGTERM, then SIGKILL if it has not exited within the deadline; removes the home dir. */
+  /** SIGTERM, then SIGKILL if it has not exited within the deadline; removes the home dir (and config). */
   stop(): Promise<void>;
 }
 
@@ -20,6 +20,8 @@ export interface StartOrchardOptions {
   databaseUrl: string;
   /** Extra environment (e.g. ORCHARD_* settings) for the child. */
   env?: Record<string, string>;
+  /** An `orchard.config.json` for the child (ORCHARD_CONFIG), written next to its home and removed with it. */
+  config?: Record<string, unknown>;
   startTimeoutMs?: number;
 }
 
@@ -28,9 +30,17 @@ const RUNNING = /Orchard is running at (http:\/\/\S+)/;
 /** Runs `orchard up --port 0` as a real child process and waits for its "running at" line. */
 export async function startOrchard(options: StartOrchardOptions): Promise<RunningOrchard> {
   const home = await mkdtemp(path.join(os.tmpdir(), 'orchard-e2e-home-'));
+  const configFile = `${home}.config.json`;
+  if (options.config) await writeFile(configFile, JSON.stringify(options.config));
   const child = spawn(process.execPath, ['bin/orchard', 'up', '--port', '0', '--home', home], {
     cwd: REPO_ROOT,
-    env: { ...process.env, DATABASE_URL: options.databaseUrl, ORCHARD_LOG_LEVEL: 'warn', ...options.env },
+    env: {
+      ...process.env,
+      DATABASE_URL: options.databaseUrl,
+      ORCHARD_LOG_LEVEL: 'warn',
+      ...(options.config ? { ORCHARD_CONFIG: configFile } : {}),
+      ...options.env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -40,6 +50,7 @@ export async function startOrchard(options: StartOrchardOptions): Promise<Runnin
   const stop = async () => {
     await terminate(child);
     await rm(home, { recursive: true, force: true });
+    await rm(configFile, { force: true });
   };
 
   try {

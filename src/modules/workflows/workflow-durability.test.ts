@@ -1,8 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { bearer, createTestApp, type TestApp } from '../../../test/app.ts';
 import { commitFiles, createProjectAs, gitOk, listenApp, localRepo, remoteUrl } from '../../../test/git.ts';
-import { BIN, childEnv, ROOT } from '../../../test/support/spawn-orchard.ts';
+import { killHard, startOrchardWorker } from '../../../test/support/spawn-orchard.ts';
 import { until } from '../../../test/support/until.ts';
 import { SYSTEM_ACTOR } from '../../platform/http/actor.ts';
 import { getOperation, listOperationEvents } from '../operations/index.ts';
@@ -81,44 +81,18 @@ const api = (method: 'GET' | 'POST', url: string, payload?: object) =>
 
 /** `orchard worker` as a child process, with short leases so a dead worker's step returns quickly. */
 function startWorker(id: string, concurrency: number): Promise<ChildProcess> {
-  const child = spawn(
-    process.execPath,
-    [BIN, 'worker', '--worker-id', id, '--concurrency', String(concurrency)],
+  return startOrchardWorker(
+    ['--worker-id', id, '--concurrency', String(concurrency)],
     {
-      cwd: ROOT,
-      env: childEnv({
-        DATABASE_URL: t.database.url,
-        ORCHARD_HOME: t.config.home,
-        ORCHARD_LEASE_MS: '3000',
-        ORCHARD_HEARTBEAT_MS: '500',
-        ORCHARD_POLL_MS: '200',
-        ORCHARD_LOG_LEVEL: 'warn',
-      }),
-      stdio: ['ignore', 'pipe', 'pipe'],
+      DATABASE_URL: t.database.url,
+      ORCHARD_HOME: t.config.home,
+      ORCHARD_LEASE_MS: '3000',
+      ORCHARD_HEARTBEAT_MS: '500',
+      ORCHARD_POLL_MS: '200',
+      ORCHARD_LOG_LEVEL: 'warn',
     },
+    (child) => children.push(child),
   );
-  children.push(child);
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`worker ${id} did not start:\n${output}`)), 60_000);
-    child.stderr!.on('data', (c: Buffer) => (output += c));
-    child.stdout!.on('data', (c: Buffer) => {
-      output += c;
-      if (output.includes(`Orchard worker ${id} is running`)) {
-        clearTimeout(timer);
-        resolve(child);
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`worker ${id} exited with ${code}:\n${output}`)));
-  });
-}
-
-async function killHard(child: ChildProcess) {
-  const gone = new Promise<NodeJS.Signals | null>((resolve) =>
-    child.once('exit', (_c, signal) => resolve(signal)),
-  );
-  expect(child.kill('SIGKILL')).toBe(true);
-  expect(await gone).toBe('SIGKILL');
 }
 
 async function stepsOf(id: string) {

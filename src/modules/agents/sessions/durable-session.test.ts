@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createTestApp, type TestApp } from '../../../../test/app.ts';
 import { commitFiles, gitOk, listenApp, localRepo, remoteUrl } from '../../../../test/git.ts';
 import { eventsOf } from '../../../../test/support/operations-engine.ts';
-import { BIN, childEnv, ROOT } from '../../../../test/support/spawn-orchard.ts';
+import { killHard, startOrchardWorker } from '../../../../test/support/spawn-orchard.ts';
 import { until } from '../../../../test/support/until.ts';
 import { readFileAt, repositoryPath, runGit } from '../../git/index.ts';
 import { type MockLlm, startMockLlm } from '../../llm/index.ts';
@@ -65,9 +65,9 @@ const api = (method: 'GET' | 'POST', url: string, payload?: object) =>
  * step is returned quickly.
  */
 function startWorker(id: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [BIN, 'worker', '--worker-id', id, '--concurrency', '2'], {
-    cwd: ROOT,
-    env: childEnv({
+  return startOrchardWorker(
+    ['--worker-id', id, '--concurrency', '2'],
+    {
       DATABASE_URL: t.database.url,
       ORCHARD_HOME: t.config.home,
       ORCHARD_CONFIG: path.join(configDir, 'orchard.config.json'),
@@ -75,32 +75,9 @@ function startWorker(id: string): Promise<ChildProcess> {
       ORCHARD_HEARTBEAT_MS: '500',
       ORCHARD_POLL_MS: '200',
       ORCHARD_LOG_LEVEL: 'warn',
-    }),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`worker ${id} did not start:\n${output}`)), 60_000);
-    child.stderr!.on('data', (c: Buffer) => (output += c));
-    child.stdout!.on('data', (c: Buffer) => {
-      output += c;
-      if (output.includes(`Orchard worker ${id} is running`)) {
-        clearTimeout(timer);
-        resolve(child);
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`worker ${id} exited with ${code}:\n${output}`)));
-  });
-}
-
-/** SIGKILL to the worker process itself; resolves once it is gone. */
-async function killHard(child: ChildProcess) {
-  const gone = new Promise<NodeJS.Signals | null>((resolve) =>
-    child.once('exit', (_code, signal) => resolve(signal)),
+    },
+    (child) => children.push(child),
   );
-  expect(child.kill('SIGKILL')).toBe(true);
-  expect(await gone).toBe('SIGKILL');
 }
 
 /** Stops a worker cleanly (so it claims nothing of the next test). */

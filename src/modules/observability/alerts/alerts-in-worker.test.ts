@@ -1,10 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../../test/db.ts';
-import { BIN, childEnv, ROOT } from '../../../../test/support/spawn-orchard.ts';
+import { startOrchardWorker } from '../../../../test/support/spawn-orchard.ts';
 import { until } from '../../../../test/support/until.ts';
 import { systemClock } from '../../../platform/clock.ts';
 import { SYSTEM_ACTOR } from '../../../platform/http/actor.ts';
@@ -31,28 +31,11 @@ afterAll(async () => {
 });
 
 function startWorker(): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [BIN, 'worker', '--concurrency', '1'], {
-    cwd: ROOT,
-    env: childEnv({
-      DATABASE_URL: database.url,
-      ORCHARD_HOME: home,
-      ORCHARD_LOG_LEVEL: 'warn',
-      ORCHARD_ALERTS_EVALUATE_INTERVAL_MS: '1000',
-    }),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the worker did not start:\n${output}`)), 60_000);
-    child.stderr!.on('data', (c: Buffer) => (output += c));
-    child.stdout!.on('data', (c: Buffer) => {
-      output += c;
-      if (output.includes('is running')) {
-        clearTimeout(timer);
-        resolve(child);
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`the worker exited with ${code}:\n${output}`)));
+  return startOrchardWorker(['--concurrency', '1'], {
+    DATABASE_URL: database.url,
+    ORCHARD_HOME: home,
+    ORCHARD_LOG_LEVEL: 'warn',
+    ORCHARD_ALERTS_EVALUATE_INTERVAL_MS: '1000',
   });
 }
 

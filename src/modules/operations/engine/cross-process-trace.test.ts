@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../../test/db.ts';
-import { BIN, childEnv, ROOT, startOrchardProcess } from '../../../../test/support/spawn-orchard.ts';
+import { startOrchardProcess, startOrchardWorker } from '../../../../test/support/spawn-orchard.ts';
 import { until } from '../../../../test/support/until.ts';
 
 /**
@@ -104,21 +104,7 @@ describe('a trace across processes', () => {
 
 /** `orchard worker` on the shared database; resolves once it reports running. */
 function startWorker(env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [BIN, 'worker', '--concurrency', '2'], {
-    cwd: ROOT,
-    env: childEnv(env),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let output = '';
-  return new Promise((resolve, reject) => {
-    child.stderr!.on('data', (c: Buffer) => (output += c));
-    child.stdout!.on('data', (c: Buffer) => {
-      output += c;
-      if (output.includes('is running')) resolve(child);
-    });
-    child.once('exit', (code) => reject(new Error(`the worker exited with ${code}:\n${output}`)));
-  });
+  return startOrchardWorker(['--concurrency', '2'], env, (child) => children.push(child));
 }
 
 function parseOtlp(body: string): OtlpSpan[] {

@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../../test/db.ts';
 import { eventsOf } from '../../../../test/support/operations-engine.ts';
-import { BIN, childEnv, ROOT, startOrchardProcess } from '../../../../test/support/spawn-orchard.ts';
+import { startOrchardProcess, startOrchardWorker } from '../../../../test/support/spawn-orchard.ts';
 import { until } from '../../../../test/support/until.ts';
 import { readSse } from '../../../platform/http/sse-reader.ts';
 import { registerCanaryJobs } from '../canary.ts';
@@ -47,25 +47,9 @@ const env = (extra: Record<string, string> = {}) => ({
 
 /** Starts `orchard worker`; resolves once it reports running. */
 function startWorker(id: string, extra: Record<string, string> = {}): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [BIN, 'worker', '--worker-id', id, '--concurrency', '4'], {
-    cwd: ROOT,
-    env: childEnv(env(extra)),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`worker ${id} did not start:\n${output}`)), 60_000);
-    child.stderr!.on('data', (c: Buffer) => (output += c));
-    child.stdout!.on('data', (c: Buffer) => {
-      output += c;
-      if (output.includes('is running')) {
-        clearTimeout(timer);
-        resolve(child);
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`worker ${id} exited with ${code}:\n${output}`)));
-  });
+  return startOrchardWorker(['--worker-id', id, '--concurrency', '4'], env(extra), (child) =>
+    children.push(child),
+  );
 }
 
 async function startServer() {
