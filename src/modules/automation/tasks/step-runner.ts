@@ -19,10 +19,17 @@ import {
   type TaskRunResult,
 } from './task-run-types.ts';
 
+type StepBody = () => Promise<Partial<StepResult> & { message?: string }>;
+
 /** Runs steps one by one and records each (with its screenshot). */
 export class StepRunner {
   private cdp?: CDPSession;
   private reported: Promise<void> = Promise.resolve();
+  /** The last steps' screenshots while they are taken: nothing may change the page before they are. */
+  private picture: Promise<unknown> = Promise.resolve();
+  private photographing = false;
+  /** How long the current step waited for the last one's picture (not the step's own time). */
+  private waited = 0;
   constructor(
     private readonly o: TaskRunOptions,
     private readonly page: Page,
@@ -30,16 +37,35 @@ export class StepRunner {
     private readonly result: TaskRunResult,
     private readonly stepTimeout: () => number,
     private readonly store: SaveArtifact,
-  ) {}
+  ) {
+    env.beforeChange = async (meanwhile) => {
+      if (!this.photographing) return;
+      await meanwhile?.().catch(() => undefined);
+      const since = performance.now();
+      await this.picture;
+      this.waited += performance.now() - since;
+    };
+  }
 
-  /** Runs `body` as step N: its outcome, time and screenshot become a StepResult. */
-  async record(
-    kind: string,
-    name: string,
-    body: () => Promise<Partial<StepResult> & { message?: string }>,
-  ): Promise<StepResult> {
+  /**
+   * Runs `body` as step N: its outcome, time and screenshot become a StepResult. It starts once the
+   * last step's screenshot is taken.
+   */
+  async record(kind: string, name: string, body: StepBody): Promise<StepResult> {
+    await this.picture;
+    return this.recordReading(kind, name, body);
+  }
+
+  /**
+   * A step whose body only reads the page, or changes it only through performAction or after
+   * `env.beforeChange`: it starts while the last step's screenshot is being taken. A screenshot
+   * costs two or three of the compositor's frames, which finding an element, a snapshot, a cache
+   * lookup, a wait for text or a planner call can use.
+   */
+  async recordReading(kind: string, name: string, body: StepBody): Promise<StepResult> {
     const index = this.result.steps.length;
     const started = performance.now();
+    this.waited = 0;
     let outcome: StepResult;
     try {
       this.env.timeoutMs = this.stepTimeout();
@@ -57,25 +83,33 @@ export class StepRunner {
         message: this.o.variables.redact(firstLine(error)),
       };
     }
-    outcome.ms = Math.round(performance.now() - started);
+    outcome.ms = Math.round(performance.now() - started - this.waited);
     // Step text is written with placeholders; a value the page echoed back is caught here.
     outcome.name = this.o.variables.redact(outcome.name);
     outcome.message = this.o.variables.redact(outcome.message);
-    // The picture is taken now (it must show this step's page); storing it and telling the
-    // operation about the step happen behind the next step, in order.
+    // The picture is asked for now (it must show this step's page), and the next step changes
+    // nothing before it is taken; storing it and telling the operation about the step happen
+    // behind the next step, in order.
     const shot =
       this.o.task.screenshots === 'steps' || !outcome.passed
-        ? await this.capture(!outcome.passed).catch(() => undefined)
+        ? this.capture(!outcome.passed).catch(() => undefined)
         : undefined;
+    const picture = Promise.all([this.picture, shot]);
+    this.picture = picture;
+    this.photographing = true;
+    void picture.then(() => {
+      if (this.picture === picture) this.photographing = false;
+    });
     this.result.steps.push(outcome);
     this.reported = this.reported.then(async () => {
-      if (shot) {
+      const picture = await shot;
+      if (picture) {
         const file = `steps/${String(index).padStart(3, '0')}-${kind}.jpg`;
         outcome.screenshot = await this.store(
           file,
           `step ${index}: ${kind}`,
           'screenshot',
-          shot,
+          picture,
           'image/jpeg',
         );
       }
@@ -101,6 +135,8 @@ export class StepRunner {
       format: 'jpeg',
       quality: 70,
       optimizeForSpeed: true,
+      // The viewport only: by default the page is laid out again to capture beyond it.
+      captureBeyondViewport: false,
       ...(full ? {} : { clip: { x: 0, y: 0, ...viewport, scale: 0.5 } }),
     })) as { data: string };
     return Buffer.from(shot.data, 'base64');
@@ -123,12 +159,12 @@ export class StepRunner {
         return { message: `${response?.status() ?? 'same document'}` };
       });
     if ('click' in step)
-      return this.record('click', `click ${describeTarget(step.click)}`, async () => {
+      return this.recordReading('click', `click ${describeTarget(step.click)}`, async () => {
         await performAction(env, { action: 'click', target: step.click });
         return {};
       });
     if ('fill' in step)
-      return this.record(
+      return this.recordReading(
         'fill',
         describeAction({ action: 'fill', target: step.fill, value: step.value }),
         async () => {
@@ -137,7 +173,7 @@ export class StepRunner {
         },
       );
     if ('select' in step)
-      return this.record(
+      return this.recordReading(
         'select',
         describeAction({ action: 'select', target: step.select, value: step.value }),
         async () => {
@@ -146,13 +182,14 @@ export class StepRunner {
         },
       );
     if ('press' in step)
-      return this.record(
+      return this.recordReading(
         'press',
         `press ${step.press}${step.target ? ` in ${describeTarget(step.target)}` : ''}`,
         async () => {
           if (step.target)
             await performAction(env, { action: 'press', target: step.target, value: step.press });
           else {
+            await env.beforeChange?.();
             await page.keyboard.press(step.press);
             await settle(page, env.timeoutMs);
           }
@@ -176,9 +213,9 @@ export class StepRunner {
         );
         return { message: `${ref.size} bytes` };
       });
-    if ('act' in step) return this.record('act', `act: ${step.act}`, () => this.act(step.act));
+    if ('act' in step) return this.recordReading('act', `act: ${step.act}`, () => this.act(step.act));
     if ('observe' in step)
-      return this.record('observe', `observe: ${step.observe}`, async () => {
+      return this.recordReading('observe', `observe: ${step.observe}`, async () => {
         const planner = this.requirePlanner('observe');
         const view = await viewPage(page, v.redact, env.timeoutMs);
         const planned = await planner.observe(view, step.observe);
@@ -190,7 +227,7 @@ export class StepRunner {
         return { candidates, message: `${candidates.length} candidate action(s)` };
       });
     const name = step.as ?? `extract${Object.keys(this.result.extracted).length + 1}`;
-    return this.record('extract', `extract ${name}: ${step.extract}`, async () => {
+    return this.recordReading('extract', `extract ${name}: ${step.extract}`, async () => {
       const planner = this.requirePlanner('extract');
       const schema = jsonSchemaToZod(step.schema);
       const view = await viewPage(page, v.redact, env.timeoutMs);
@@ -205,7 +242,7 @@ export class StepRunner {
   private expect(e: Extract<TaskStep, { expect: unknown }>['expect']): Promise<StepResult> {
     const { page, env } = this;
     if ('text' in e)
-      return this.record('expect', `expect text ${JSON.stringify(e.text)}`, async () => {
+      return this.recordReading('expect', `expect text ${JSON.stringify(e.text)}`, async () => {
         await page
           .getByText(this.o.variables.fill(e.text))
           .first()
@@ -213,17 +250,17 @@ export class StepRunner {
         return {};
       });
     if ('visible' in e)
-      return this.record('expect', `expect ${describeTarget(e.visible)} visible`, async () => {
+      return this.recordReading('expect', `expect ${describeTarget(e.visible)} visible`, async () => {
         await locate(page, e.visible).waitFor({ state: 'visible', timeout: env.timeoutMs });
         return {};
       });
     if ('hidden' in e)
-      return this.record('expect', `expect ${describeTarget(e.hidden)} hidden`, async () => {
+      return this.recordReading('expect', `expect ${describeTarget(e.hidden)} hidden`, async () => {
         await locate(page, e.hidden).waitFor({ state: 'hidden', timeout: env.timeoutMs });
         return {};
       });
     if ('url' in e)
-      return this.record('expect', `expect URL ${e.url}`, async () => {
+      return this.recordReading('expect', `expect URL ${e.url}`, async () => {
         const want = e.url;
         await page.waitForURL((url) => urlMatches(url, want), {
           timeout: env.timeoutMs,
@@ -231,7 +268,7 @@ export class StepRunner {
         });
         return { message: this.o.variables.redact(page.url()) };
       });
-    return this.record('expect', `expect title ${JSON.stringify(e.title)}`, async () => {
+    return this.recordReading('expect', `expect title ${JSON.stringify(e.title)}`, async () => {
       const want = e.title;
       const deadline = performance.now() + env.timeoutMs;
       let title = await page.title();
@@ -280,7 +317,7 @@ export class StepRunner {
       if (n >= budget.actions) throw new StopTask(`the goal was not reached in ${budget.actions} actions`);
       this.o.signal?.throwIfAborted();
       let finished = false;
-      const step = await this.record('plan', `next step toward: ${goal}`, async () => {
+      const step = await this.recordReading('plan', `next step toward: ${goal}`, async () => {
         const view = await viewPage(page, v.redact, env.timeoutMs);
         const next = await planner.next(view, goal, done, this.o.task.resultSchema);
         if (next.status === 'stuck') throw new Error(`the planner is stuck: ${next.reason}`);

@@ -7,6 +7,12 @@ export interface ActionEnv {
   page: Page;
   variables: Variables;
   timeoutMs: number;
+  /**
+   * Resolves when the page may change: a task's last step may still be being photographed while
+   * the next one does what only reads the page (its snapshot, the cache, the planner). `meanwhile`
+   * is more reading to do while that picture is taken.
+   */
+  beforeChange?: (meanwhile?: () => Promise<unknown>) => Promise<void>;
 }
 
 /** Says what an action does, with placeholders (never values). */
@@ -23,6 +29,9 @@ export async function performAction(env: ActionEnv, a: CachedAction): Promise<vo
   const { page, variables } = env;
   const timeout = env.timeoutMs;
   const element = locate(page, a.target);
+  // Finding the element first (the page's first query installs Playwright's script in it, a
+  // hundred milliseconds on a small machine) happens while the last step's picture is taken.
+  await env.beforeChange?.(() => element.count());
   const template = a.value ?? '';
   switch (a.action) {
     case 'click':
