@@ -308,6 +308,68 @@ describe('tools/call', () => {
     });
     expect(issues.json().items.map((i: { title: string }) => i.title)).not.toContain('Sneaky');
   });
+
+  it('answers calls of many callers at once, with the same request ids, each as its own caller', async () => {
+    // Clients number their requests alike; the calls meet in one server of the process's.
+    const call = async (token: string, id: number | string, body?: unknown) => {
+      const response = await fetch(`${base}/mcp`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+        },
+        body: JSON.stringify(
+          body ?? {
+            jsonrpc: '2.0',
+            id,
+            method: 'tools/call',
+            params: { name: 'list_projects', arguments: {} },
+          },
+        ),
+      });
+      expect(response.status).toBe(200);
+      return response.json();
+    };
+    const slugsOf = (answer: { result: { content: Array<{ text: string }> } }) =>
+      (JSON.parse(answer.result.content[0]!.text) as { items: Array<{ slug: string }> }).items
+        .map((p) => p.slug)
+        .sort();
+    const answers = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        call(i % 2 ? tokens.owner! : tokens.readOnly!, i % 3 ? 1 : 'one').then((answer) => ({ i, answer })),
+      ),
+    );
+    for (const { i, answer } of answers) {
+      expect(answer.id).toBe(i % 3 ? 1 : 'one');
+      expect(slugsOf(answer)).toEqual(i % 2 ? ['mcp-other', slug] : [slug]);
+    }
+    // A batch: each answer keeps its own id, in order.
+    const batch = await call(tokens.readOnly!, 0, [
+      { jsonrpc: '2.0', id: 7, method: 'tools/call', params: { name: 'list_projects', arguments: {} } },
+      {
+        jsonrpc: '2.0',
+        id: 'seven',
+        method: 'tools/call',
+        params: { name: 'get_project', arguments: { slug } },
+      },
+    ]);
+    expect(batch.map((a: { id: unknown }) => a.id)).toEqual([7, 'seven']);
+    expect(slugsOf(batch[0])).toEqual([slug]);
+    expect(JSON.parse(batch[1].result.content[0].text)).toMatchObject({ slug });
+    // A tool the caller is not offered is not found, in a batch or alone, as before.
+    const agent = await call(tokens.agent!, 0, [
+      { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'list_projects', arguments: {} } },
+      {
+        jsonrpc: '2.0',
+        id: 2,
+        method: 'tools/call',
+        params: { name: 'merge_merge_request', arguments: { slug, number: 1 } },
+      },
+    ]);
+    expect(agent[0].result.isError).toBeFalsy();
+    expect(JSON.stringify(agent[1])).toMatch(/not found/);
+  });
 });
 
 describe('the pipeline tools', () => {
