@@ -35,6 +35,11 @@ export interface ActOutcome {
   cache: CacheOutcome;
   resolved: CachedAction;
   message: string;
+  /**
+   * A replay's hit being counted in the cache, which the act does not wait for; it never fails
+   * (a failure is logged). A task waits for it before it ends.
+   */
+  counted?: Promise<void>;
 }
 
 /** How long a cached action gets before the planner is asked again (a changed page). */
@@ -65,11 +70,14 @@ export async function resolveAct(o: ActOptions): Promise<ActOutcome> {
     if (cached) {
       try {
         await performAction({ ...env, timeoutMs: Math.min(env.timeoutMs, REPLAY_TIMEOUT_MS) }, cached.action);
-        await recordCacheHit(o.cacheDb, key, hash);
+        const counted = recordCacheHit(o.cacheDb, key, hash).catch((error) => {
+          o.logger?.warn({ err: error }, 'a cache hit could not be counted');
+        });
         return {
           cache: cached.structureHash === hash ? 'hit' : 'replayed',
           resolved: cached.action,
           message: `${describeAction(cached.action)} (from the cache)`,
+          counted,
         };
       } catch (error) {
         if (error instanceof UnknownVariableError) throw error;

@@ -51,6 +51,7 @@ export async function smokeActResolver(
       ...(ctx.projectId ? { cacheDb: planning.db } : {}),
       ...(ctx.logger ? { logger: ctx.logger } : {}),
     });
+    await outcome.counted;
     return `${outcome.message} [cache ${outcome.cache}]`;
   };
 }

@@ -298,10 +298,13 @@ export class StepRunner {
       ...(this.o.task.useCache && this.o.cacheDb ? { cacheDb: this.o.cacheDb } : {}),
       ...(this.o.logger ? { logger: this.o.logger } : {}),
     });
+    const { counted, ...step } = outcome;
+    // Counting a hit happens behind the next steps; the task waits for it before it ends.
+    if (counted) this.reported = this.reported.then(() => counted);
     if (outcome.cache === 'hit' || outcome.cache === 'replayed') this.result.cache.hits += 1;
     else if (outcome.cache === 'healed') this.result.cache.heals += 1;
     else this.result.cache.misses += 1;
-    return outcome;
+    return step;
   }
 
   /** A goal: the planner picks one action at a time until it says done (or stuck, or budget). */
