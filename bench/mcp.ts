@@ -1,8 +1,8 @@
 // npm run bench:mcp [calls] [rounds] — a tool call over MCP (the official client, Streamable HTTP)
 // against the HTTP route it wraps, on one `orchard up` (embedded PostgreSQL): `list_issues` vs
-// GET /api/projects/:slug/issues, sequential calls from one client, alternating rounds so that load
-// from elsewhere on the machine falls on both alike. Prints median latencies and their ratio
-// (the target is ≤ 1.2×).
+// GET /api/projects/:slug/issues, sequential calls from one client, the kinds of call taking turns
+// call by call so that load from elsewhere on the machine falls on all of them alike (in blocks of
+// 200, rounds differed by ±0.2×). Prints median latencies and their ratio (the target is ≤ 1.2×).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -80,37 +80,38 @@ try {
     if (!r.ok) throw new Error(`${r.status}`);
     await r.json();
   };
-  const time = async (call: () => Promise<void>) => {
-    const samples: number[] = [];
-    for (let i = 0; i < CALLS; i++) {
-      const t0 = performance.now();
-      await call();
-      samples.push(performance.now() - t0);
-    }
-    return median(samples);
+  const order = [
+    ['mcp', viaMcp],
+    ['raw', viaRaw],
+    ['http', viaHttp],
+  ] as const;
+  /**
+   * One round: the three kinds of call in turn, call by call (each time in another order), so that
+   * whatever else the machine does falls on all three alike; the median of each kind.
+   */
+  const round = async () => {
+    const took = { mcp: [] as number[], raw: [] as number[], http: [] as number[] };
+    for (let i = 0; i < CALLS; i++)
+      for (let k = 0; k < order.length; k++) {
+        const [name, call] = order[(i + k) % order.length]!;
+        const t0 = performance.now();
+        await call();
+        took[name].push(performance.now() - t0);
+      }
+    return { mcp: median(took.mcp), raw: median(took.raw), http: median(took.http) };
   };
-  for (const call of [viaMcp, viaRaw, viaHttp]) await time(call); // warm-up
+  await round(); // warm-up
   const samples = { mcp: [] as number[], raw: [] as number[], http: [] as number[] };
   const ratios = { mcp: [] as number[], raw: [] as number[] };
-  for (let round = 0; round < ROUNDS; round++) {
-    // Each round in another order, so that load from elsewhere falls on all three alike.
-    const order = [
-      ['mcp', viaMcp],
-      ['raw', viaRaw],
-      ['http', viaHttp],
-    ] as const;
-    const got: Record<string, number> = {};
-    for (let i = 0; i < order.length; i++) {
-      const [name, call] = order[(round + i) % order.length]!;
-      got[name] = await time(call);
-      samples[name].push(got[name]!);
-    }
-    ratios.mcp.push(got.mcp! / got.http!);
-    ratios.raw.push(got.raw! / got.http!);
+  for (let r = 0; r < ROUNDS; r++) {
+    const got = await round();
+    for (const name of ['mcp', 'raw', 'http'] as const) samples[name].push(got[name]);
+    ratios.mcp.push(got.mcp / got.http);
+    ratios.raw.push(got.raw / got.http);
   }
   const ms = (xs: number[]) => `${median(xs).toFixed(2)} ms`;
   console.log(
-    `median latency, ${CALLS} sequential calls × ${ROUNDS} rounds: list_issues with the official MCP client ${ms(samples.mcp)}, as raw JSON-RPC ${ms(samples.raw)}; GET /api/projects/:slug/issues ${ms(samples.http)}`,
+    `median latency, ${CALLS} sequential calls of each kind in turn × ${ROUNDS} rounds: list_issues with the official MCP client ${ms(samples.mcp)}, as raw JSON-RPC ${ms(samples.raw)}; GET /api/projects/:slug/issues ${ms(samples.http)}`,
   );
   for (const [name, xs] of Object.entries(ratios))
     console.log(
