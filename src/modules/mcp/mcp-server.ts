@@ -63,29 +63,6 @@ function text(value: unknown): string {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
-/** Who a call is made by: the request's context, and the request (for problems and logs). */
-export interface McpCaller {
-  ctx: RequestContext;
-  request: FastifyRequest;
-}
-
-export type McpServerDeps = {
-  db: Db;
-  logger: Logger;
-  projectAccess: ProjectAccessCheck;
-  calls: InFlightCalls;
-};
-
-/** A server with Orchard's identity and instructions, and no tools yet. */
-export function newMcpServer(): McpServer {
-  return new McpServer(MCP_SERVER_INFO, {
-    instructions: INSTRUCTIONS,
-    jsonSchemaValidator: VALIDATOR,
-    // Declared up front: an `initialize` POST registers no tools or resources, yet the server has them.
-    capabilities: { tools: { listChanged: false }, resources: { listChanged: false } },
-  });
-}
-
 /**
  * An MCP server for one request's caller, offering the tools their token and roles allow. Each
  * call passes the same gate as the HTTP route it wraps — route access (scope, admin, agent
@@ -93,12 +70,17 @@ export function newMcpServer(): McpServer {
  * text is the problem's detail, followed by the problem document.
  */
 export async function mcpServerFor(
-  deps: McpServerDeps,
+  deps: { db: Db; logger: Logger; projectAccess: ProjectAccessCheck; calls: InFlightCalls },
   tools: readonly McpTool[],
   request: FastifyRequest,
   ctx: RequestContext,
 ): Promise<McpServer> {
-  const server = newMcpServer();
+  const server = new McpServer(MCP_SERVER_INFO, {
+    instructions: INSTRUCTIONS,
+    jsonSchemaValidator: VALIDATOR,
+    // Declared up front: an `initialize` POST registers no tools or resources, yet the server has them.
+    capabilities: { tools: { listChanged: false }, resources: { listChanged: false } },
+  });
   // Listing needs the caller's highest project role (one query); a call is checked by its project.
   const messages = rpcRequests(request.body);
   const lists = messages.some((m) => m.method === 'tools/list');
@@ -108,75 +90,58 @@ export async function mcpServerFor(
   const called = new Set(
     messages.filter((m) => m.method === 'tools/call').map((m) => String(m.params?.name)),
   );
-  const caller = { ctx, request };
   for (const tool of tools) {
     if (!lists && !called.has(tool.name)) continue;
     if (!offered(tool, ctx.actor, most)) continue;
-    registerTool(server, deps, tool, () => caller);
+    const { method, url, config = {} } = tool.route;
+    server.registerTool(
+      tool.name,
+      {
+        title: tool.title,
+        description: tool.description,
+        inputSchema: tool.input,
+        annotations: {
+          title: tool.title,
+          readOnlyHint: method === 'GET',
+          destructiveHint: method === 'DELETE',
+          openWorldHint: false,
+        },
+      },
+      async (args: Record<string, unknown>, extra) => {
+        const tracked = tool.progress
+          ? deps.calls.track(InFlightCalls.key(ctx.actor, extra.requestId))
+          : undefined;
+        try {
+          requireRouteAccess(ctx.actor, config, method, url);
+          if (tool.slugOf)
+            await deps.projectAccess(ctx.actor, tool.slugOf(args), projectRoleNeeded(config, method));
+          const result = await tool.run(ctx, args, {
+            signal: tracked ? AbortSignal.any([extra.signal, tracked.signal]) : extra.signal,
+            cancelled: tracked?.signal ?? NEVER,
+            progress: progressReporter(extra),
+          });
+          if (result instanceof ToolContent) return { content: result.content };
+          return { content: [{ type: 'text' as const, text: text(result) }] };
+        } catch (error) {
+          const problem = toProblem(error, request);
+          if (problem.status >= 500)
+            deps.logger.error({ err: error, tool: tool.name, reqId: request.id }, 'mcp: a tool failed');
+          return {
+            isError: true,
+            content: [
+              { type: 'text' as const, text: problem.detail },
+              { type: 'text' as const, text: JSON.stringify(problem) },
+            ],
+          };
+        } finally {
+          tracked?.done();
+        }
+      },
+    );
   }
   if (messages.some((m) => typeof m.method === 'string' && m.method.startsWith('resources/')))
     registerResources(server, deps, request, ctx);
   return server;
-}
-
-/** Whether a call of this tool by this actor would find it (a tool they are not offered does not exist for them). */
-export function callable(tool: McpTool, actor: Actor): boolean {
-  return offered(tool, actor, 'owner');
-}
-
-/** Registers one tool on a server; `callerOf` says who makes a given call. */
-export function registerTool(
-  server: McpServer,
-  deps: McpServerDeps,
-  tool: McpTool,
-  callerOf: (extra: ToolExtra) => McpCaller,
-): void {
-  const { method, url, config = {} } = tool.route;
-  server.registerTool(
-    tool.name,
-    {
-      title: tool.title,
-      description: tool.description,
-      inputSchema: tool.input,
-      annotations: {
-        title: tool.title,
-        readOnlyHint: method === 'GET',
-        destructiveHint: method === 'DELETE',
-        openWorldHint: false,
-      },
-    },
-    async (args: Record<string, unknown>, extra) => {
-      const { ctx, request } = callerOf(extra);
-      const tracked = tool.progress
-        ? deps.calls.track(InFlightCalls.key(ctx.actor, extra.requestId))
-        : undefined;
-      try {
-        requireRouteAccess(ctx.actor, config, method, url);
-        if (tool.slugOf)
-          await deps.projectAccess(ctx.actor, tool.slugOf(args), projectRoleNeeded(config, method));
-        const result = await tool.run(ctx, args, {
-          signal: tracked ? AbortSignal.any([extra.signal, tracked.signal]) : extra.signal,
-          cancelled: tracked?.signal ?? NEVER,
-          progress: progressReporter(extra),
-        });
-        if (result instanceof ToolContent) return { content: result.content };
-        return { content: [{ type: 'text' as const, text: text(result) }] };
-      } catch (error) {
-        const problem = toProblem(error, request);
-        if (problem.status >= 500)
-          deps.logger.error({ err: error, tool: tool.name, reqId: request.id }, 'mcp: a tool failed');
-        return {
-          isError: true,
-          content: [
-            { type: 'text' as const, text: problem.detail },
-            { type: 'text' as const, text: JSON.stringify(problem) },
-          ],
-        };
-      } finally {
-        tracked?.done();
-      }
-    },
-  );
 }
 
 /**

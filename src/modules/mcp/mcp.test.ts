@@ -310,7 +310,7 @@ describe('tools/call', () => {
   });
 
   it('answers calls of many callers at once, with the same request ids, each as its own caller', async () => {
-    // Clients number their requests alike; the calls meet in one server of the process's.
+    // Clients number their requests alike, and their calls run at once in one process.
     const call = async (token: string, id: number | string, body?: unknown) => {
       const response = await fetch(`${base}/mcp`, {
         method: 'POST',

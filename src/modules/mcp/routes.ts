@@ -1,8 +1,6 @@
 import { Readable } from 'node:stream';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
-import type { JSONRPCMessage, JSONRPCRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { FastifyRequest } from 'fastify';
-import type { RequestContext } from '../../platform/context.ts';
 import { UnauthorizedError } from '../../platform/errors.ts';
 import type { EventBus } from '../../platform/events/index.ts';
 import { contextOf } from '../../platform/http/request-context.ts';
@@ -12,9 +10,8 @@ import type { Resources } from '../../platform/resources.ts';
 import { InFlightCalls } from './in-flight-calls.ts';
 import { JsonExchange, readExchange } from './json-exchange.ts';
 import { cancelledRequestIds, rpcRequests } from './json-rpc.ts';
-import { type McpServerDeps, mcpServerFor } from './mcp-server.ts';
+import { mcpServerFor } from './mcp-server.ts';
 import type { McpTool } from './mcp-tool.ts';
-import { SharedToolServer } from './shared-tool-server.ts';
 
 export const MCP_PATH = '/mcp';
 const METADATA_PATH = '/.well-known/oauth-protected-resource';
@@ -25,23 +22,6 @@ function webRequestOf(request: FastifyRequest): Request {
   for (const [name, value] of Object.entries(request.headers))
     if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
   return new Request(`http://${request.host || 'localhost'}${request.url}`, { method: 'POST', headers });
-}
-
-/** A plain JSON answer from a server of the POST's own, for what the shared one does not take. */
-async function answerAlone(
-  deps: McpServerDeps,
-  tools: readonly McpTool[],
-  request: FastifyRequest,
-  ctx: RequestContext,
-  messages: JSONRPCMessage[],
-): Promise<JSONRPCMessage[]> {
-  const server = await mcpServerFor(deps, tools, request, ctx);
-  const exchange = new JsonExchange();
-  await server.connect(exchange);
-  // Every request is answered by then and nothing else is pending, so the server is left to the
-  // garbage collector: closing it builds a "connection closed" error (and its stack) for requests
-  // that are not there, a tenth of the MCP handling's cost.
-  return exchange.exchange(messages, { requestInfo: { headers: request.headers } });
 }
 
 /** Where this Orchard is reached: the configured public URL, else the request's own origin. */
@@ -67,12 +47,7 @@ export function mcpRoutes(
     rpcRequests(body).some((m) => m.method === 'tools/call' && long.has(String(m.params?.name)));
   return async (app: HttpApp) => {
     const calls = new InFlightCalls(res.db, res.bus);
-    const deps = { db: res.db, logger: res.logger, projectAccess: res.projectAccess, calls };
-    const shared = new SharedToolServer(deps, tools);
-    app.addHook('onClose', async () => {
-      await shared.close();
-      await calls.close();
-    });
+    app.addHook('onClose', async () => calls.close());
     app.addHook('onSend', async (request, reply) => {
       if (request.routeOptions.url === MCP_PATH && reply.statusCode === 401)
         reply.header(
@@ -106,20 +81,30 @@ export function mcpRoutes(
         // The client gave up on a long call (its own POST, so it may reach another process).
         for (const id of cancelledRequestIds(request.body))
           await calls.cancel(InFlightCalls.key(ctx.actor, id));
+        const server = await mcpServerFor(
+          { db: res.db, logger: res.logger, projectAccess: res.projectAccess, calls },
+          tools,
+          request,
+          ctx,
+        );
         // A plain JSON answer unless a long tool is called (its progress needs the event stream):
         // it is the cheaper of the two for the client and the server alike, and is exchanged
         // in memory rather than through Web Request and Response objects.
         if (!callsLongTool(request.body)) {
           const read = readExchange(request.headers, request.body);
           if ('status' in read) return reply.status(read.status).type('application/json').send(read.body);
-          const answers = shared.takes(read.messages, ctx.actor)
-            ? await shared.call(read.messages as JSONRPCRequest[], { ctx, request })
-            : await answerAlone(deps, tools, request, ctx, read.messages);
+          const exchange = new JsonExchange();
+          await server.connect(exchange);
+          // Every request is answered by then and nothing else is pending, so the server is left to
+          // the garbage collector: closing it builds a "connection closed" error (and its stack)
+          // for requests that are not there, a tenth of the MCP handling's cost.
+          const answers = await exchange.exchange(read.messages, {
+            requestInfo: { headers: request.headers },
+          });
           if (!answers.length) return reply.status(202).send();
           // As the SDK's transport answers: one response alone, several as an array.
           return reply.type('application/json').send(answers.length === 1 ? answers[0] : answers);
         }
-        const server = await mcpServerFor(deps, tools, request, ctx);
         const transport = new WebStandardStreamableHTTPServerTransport({
           sessionIdGenerator: undefined,
           enableJsonResponse: false,
