@@ -94,12 +94,14 @@ export class StepRunner {
       this.o.task.screenshots === 'steps' || !outcome.passed
         ? this.capture(!outcome.passed).catch(() => undefined)
         : undefined;
-    const picture = Promise.all([this.picture, shot]);
-    this.picture = picture;
-    this.photographing = true;
-    void picture.then(() => {
-      if (this.picture === picture) this.photographing = false;
-    });
+    if (shot) {
+      const picture = Promise.all([this.picture, shot]);
+      this.picture = picture;
+      this.photographing = true;
+      void picture.then(() => {
+        if (this.picture === picture) this.photographing = false;
+      });
+    }
     this.result.steps.push(outcome);
     this.reported = this.reported.then(async () => {
       const picture = await shot;
