@@ -100,7 +100,7 @@ test('first run: create the admin, log out, log in, create a project, see it lis
 
   // One 400 was provoked on purpose (the bad slug); nothing else may complain (CSP, scripts, requests).
   expect(problems).toEqual([
-    'console: Failed to load resource: the server responded with a status of 400 (Bad Request)',
+    `console: Failed to load resource: the server responded with a status of 400 (Bad Request) (${orchard.url}/api/projects)`,
   ]);
   await context.close();
 }, 90_000);

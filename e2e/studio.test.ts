@@ -151,9 +151,10 @@ test('Studio: three panes; the rule-based Architect, inline edits, fields, a sta
   await shot(page, 'environments-empty');
 
   // The 400 (the refused field) and the 409 were provoked on purpose.
+  const blueprintUrl = `${orchard.url}/api/blueprints/`;
   expect(problems).toEqual([
-    'console: Failed to load resource: the server responded with a status of 400 (Bad Request)',
-    'console: Failed to load resource: the server responded with a status of 409 (Conflict)',
+    `console: Failed to load resource: the server responded with a status of 400 (Bad Request) (${blueprintUrl}${id})`,
+    `console: Failed to load resource: the server responded with a status of 409 (Conflict) (${blueprintUrl}${id})`,
   ]);
   await page.close();
 }, 120_000);

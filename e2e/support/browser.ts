@@ -33,7 +33,12 @@ export function launchBrowser(): Promise<Browser> {
 export function watchPageErrors(page: Page): string[] {
   const errors: string[] = [];
   page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(`console: ${message.text()}`);
+    // A failed load names its resource only in the message's location: keep it, so a report says which.
+    if (message.type() !== 'error') return;
+    const where = message.location().url;
+    errors.push(
+      `console: ${message.text()}${where && /Failed to load resource/.test(message.text()) ? ` (${where})` : ''}`,
+    );
   });
   page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
   page.on('requestfailed', (request) => {

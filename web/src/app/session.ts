@@ -1,5 +1,6 @@
 import { type QueryClient, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { createContext, useContext } from 'react';
+import { flushSync } from 'react-dom';
 import { ApiError, api, hasSessionCookie, request, signOut } from '../api/client.ts';
 import type { Me, SetupStatus, User } from '../api/identity-types.ts';
 import { keys } from '../api/query-keys.ts';
@@ -58,11 +59,14 @@ export function useLogout() {
     mutationFn: () =>
       signOut(() => request<void>('/api/auth/logout', { method: 'POST', duringSignOut: true })),
     onSettled: () => {
-      // Drop everything the previous user could see (stopping their refetches); keep the (public)
-      // setup answer.
+      // The signed-in pages go first, in one synchronous render: a page still mounted would ask
+      // again for a query dropped below (a re-render re-creates it), and get a 401.
+      flushSync(() => {
+        client.setQueryData(meKey, null);
+        navigate('/login');
+      });
+      // Then drop everything the previous user could see; keep the (public) setup answer.
       client.removeQueries({ predicate: (q) => q.queryKey[0] !== setupKey[0] && q.queryKey[0] !== meKey[0] });
-      client.setQueryData(meKey, null);
-      navigate('/login');
     },
   });
 }
