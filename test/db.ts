@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { createPool, type Db, withDatabase } from '../src/platform/db/pool.ts';
+import { until } from './support/until.ts';
 
 export interface TestDatabase {
   url: string;
@@ -23,9 +24,35 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     db,
     async drop() {
       await db.end().catch(() => undefined);
+      // A pool's end() resolves before the server has seen its connections go: forcing the drop at
+      // once kills those, and a pool still holding one may have no 'error' listener left (an
+      // unhandled error that fails the run). The connections the test's own pools closed go first;
+      // what is still open after a few seconds (a process the test killed) is cut.
+      await untilDisconnected(adminUrl, name, 5_000).catch(() => undefined);
       await adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => undefined);
     },
   };
+}
+
+/** Waits until no session is connected to `database` (or throws at the deadline). */
+async function untilDisconnected(url: string, database: string, timeoutMs: number): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await until(
+      async () => {
+        const { rows } = await client.query<{ n: number }>(
+          'SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1',
+          [database],
+        );
+        return rows[0]!.n === 0;
+      },
+      timeoutMs,
+      `the connections to ${database} to close`,
+    );
+  } finally {
+    await client.end();
+  }
 }
 
 /** Runs one statement on the server's maintenance database. */
