@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { LongFirstSequencer } from './test/long-first-sequencer.ts';
 
 export default defineConfig({
   test: {
@@ -24,5 +25,6 @@ export default defineConfig({
     reporters: ['default'],
     // One PostgreSQL serves every file; each file gets its own database cloned from a migrated template.
     fileParallelism: true,
+    sequence: { sequencer: LongFirstSequencer },
   },
 });
