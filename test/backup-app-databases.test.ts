@@ -10,7 +10,7 @@ import { installMasterKeyFile, masterKeyFile } from '../src/modules/secrets/inde
 import { withDatabase } from '../src/platform/db/pool.ts';
 import { orchardVersion } from '../src/platform/orchard-version.ts';
 import { createTestApp, type TestApp } from './app.ts';
-import { adminQuery } from './db.ts';
+import { adminQuery, dropDatabase } from './db.ts';
 
 /**
  * The deployed apps' own databases are part of an archive: schema (rebuilt from the catalogs:
@@ -86,8 +86,7 @@ BEGIN PERFORM pg_notify('app_store', TG_TABLE_NAME); RETURN NULL; END $$`);
 afterAll(async () => {
   await t?.close();
   await dropApp().catch(() => {});
-  for (const name of made)
-    await adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => {});
+  for (const name of made) await dropDatabase(adminUrl, name).catch(() => {});
   await rm(scratch, { recursive: true, force: true });
 });
 

@@ -8,7 +8,7 @@ import { ensureRepository } from '../src/modules/git/index.ts';
 import { createWorkerPool, type WorkerPool, waitForOperation } from '../src/modules/operations/index.ts';
 import { withDatabase } from '../src/platform/db/pool.ts';
 import { bearer, createTestApp, type TestApp } from './app.ts';
-import { adminQuery } from './db.ts';
+import { adminQuery, dropDatabase } from './db.ts';
 import { createProjectAs } from './git.ts';
 import { runOrchard } from './support/spawn-orchard.ts';
 
@@ -47,8 +47,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await workers?.stop();
   await t?.close();
-  for (const name of made)
-    await adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => {});
+  for (const name of made) await dropDatabase(adminUrl, name).catch(() => {});
   await rm(scratch, { recursive: true, force: true });
 });
 

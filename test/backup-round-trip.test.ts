@@ -20,7 +20,7 @@ import {
 import { createPool, withDatabase } from '../src/platform/db/pool.ts';
 import { orchardVersion } from '../src/platform/orchard-version.ts';
 import { bearer, createTestApp, type TestApp } from './app.ts';
-import { adminQuery } from './db.ts';
+import { adminQuery, dropDatabase } from './db.ts';
 import { createProjectAs, gitOk } from './git.ts';
 import { appRequest, type DeployFixture, deployFixture } from './support/deploy-fixture.ts';
 
@@ -134,8 +134,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await workers?.stop();
   await f?.close();
-  for (const name of made)
-    await adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => {});
+  for (const name of made) await dropDatabase(adminUrl, name).catch(() => {});
   if (scratch) await rm(scratch, { recursive: true, force: true });
 });
 

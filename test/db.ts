@@ -24,18 +24,18 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     db,
     async drop() {
       await db.end().catch(() => undefined);
-      // A pool's end() resolves before the server has seen its connections go: forcing the drop at
-      // once kills those, and a pool still holding one may have no 'error' listener left (an
-      // unhandled error that fails the run). The connections the test's own pools closed go first;
-      // what is still open after a few seconds (a process the test killed) is cut.
-      await untilDisconnected(adminUrl, name, 5_000).catch(() => undefined);
-      await adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => undefined);
+      await dropDatabase(adminUrl, name).catch(() => undefined);
     },
   };
 }
 
-/** Waits until no session is connected to `database` (or throws at the deadline). */
-async function untilDisconnected(url: string, database: string, timeoutMs: number): Promise<void> {
+/**
+ * Drops `database` once no session is connected to it, or after `graceMs` by force. A pool's end()
+ * resolves before the server has seen its connections go: forcing the drop at once kills those, and
+ * a pool still holding one may have no 'error' listener left (an unhandled error that fails the
+ * run). What is still open after the grace (a process the test killed) is cut.
+ */
+export async function dropDatabase(url: string, database: string, graceMs = 5_000): Promise<void> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
@@ -47,9 +47,10 @@ async function untilDisconnected(url: string, database: string, timeoutMs: numbe
         );
         return rows[0]!.n === 0;
       },
-      timeoutMs,
+      graceMs,
       `the connections to ${database} to close`,
-    );
+    ).catch(() => undefined);
+    await client.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
   } finally {
     await client.end();
   }

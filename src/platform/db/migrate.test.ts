@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { adminQuery } from '../../../test/db.ts';
+import { adminQuery, dropDatabase } from '../../../test/db.ts';
 import { migrate, pendingMigrations, readMigrations } from './migrate.ts';
 import { createPool, withDatabase } from './pool.ts';
 
 const name = `orchard_mig_${randomBytes(4).toString('hex')}`;
 const url = withDatabase(inject('pgAdminUrl'), name);
-afterAll(async () => adminQuery(inject('pgAdminUrl'), `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+afterAll(async () => dropDatabase(inject('pgAdminUrl'), name));
 
 describe('migrations', () => {
   it('apply exactly once when two processes start together', async () => {

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { adminQuery } from '../../../../test/db.ts';
+import { adminQuery, dropDatabase } from '../../../../test/db.ts';
 import { migrate, readMigrations } from '../../../platform/db/migrate.ts';
 import { createPool, type Db, withDatabase } from '../../../platform/db/pool.ts';
 import type { Actor } from '../../../platform/http/actor.ts';
@@ -115,7 +115,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await db?.end();
-  await adminQuery(inject('pgAdminUrl'), `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await dropDatabase(inject('pgAdminUrl'), name);
 });
 
 const olga: Actor = { userId: ids.owner, username: 'olga', role: 'member', via: 'token', scopes: ['read'] };
