@@ -22,13 +22,12 @@ const refusal = (status: number, code: number, message: string): ExchangeRefusal
 });
 
 /**
- * The checks the SDK's Streamable HTTP transport makes of a POST, on headers and a parsed body:
- * both answer types accepted, a protocol version it supports, well-formed JSON-RPC messages.
+ * The checks the SDK's Streamable HTTP transport makes of a POST's headers: both answer types
+ * accepted, a protocol version it supports.
  */
-export function readExchange(
+export function refusedHeaders(
   headers: Record<string, string | string[] | undefined>,
-  body: unknown,
-): { messages: JSONRPCMessage[] } | ExchangeRefusal {
+): ExchangeRefusal | undefined {
   const accept = String(headers.accept ?? '');
   if (!accept.includes('application/json') || !accept.includes('text/event-stream'))
     return refusal(
@@ -43,6 +42,19 @@ export function readExchange(
       -32000,
       `Bad Request: Unsupported protocol version: ${version} (supported versions: ${SUPPORTED_PROTOCOL_VERSIONS.join(', ')})`,
     );
+  return undefined;
+}
+
+/**
+ * The checks the SDK's Streamable HTTP transport makes of a POST, on headers and a parsed body:
+ * the headers' (above), then well-formed JSON-RPC messages.
+ */
+export function readExchange(
+  headers: Record<string, string | string[] | undefined>,
+  body: unknown,
+): { messages: JSONRPCMessage[] } | ExchangeRefusal {
+  const refused = refusedHeaders(headers);
+  if (refused) return refused;
   const batch = Array.isArray(body);
   const raw = batch ? (body as unknown[]) : [body];
   if (raw.length > MAX_BATCH)

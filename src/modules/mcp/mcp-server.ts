@@ -1,6 +1,6 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
-import type { ServerNotification, ServerRequest } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult, ServerNotification, ServerRequest } from '@modelcontextprotocol/sdk/types.js';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
 import type { FastifyRequest } from 'fastify';
 import type { RequestContext } from '../../platform/context.ts';
@@ -45,7 +45,7 @@ async function ceiling(db: Db, actor: Actor): Promise<ProjectRoleName | undefine
 }
 
 /** Whether the tool's route would let this actor in somewhere: its scope, admin and agent rules. */
-function offered(tool: McpTool, actor: Actor, most: ProjectRoleName | undefined): boolean {
+export function offered(tool: McpTool, actor: Actor, most: ProjectRoleName | undefined): boolean {
   const { method, url, config = {} } = tool.route;
   try {
     requireRouteAccess(actor, config, method, url);
@@ -93,7 +93,7 @@ export async function mcpServerFor(
   for (const tool of tools) {
     if (!lists && !called.has(tool.name)) continue;
     if (!offered(tool, ctx.actor, most)) continue;
-    const { method, url, config = {} } = tool.route;
+    const { method } = tool.route;
     server.registerTool(
       tool.name,
       {
@@ -107,36 +107,7 @@ export async function mcpServerFor(
           openWorldHint: false,
         },
       },
-      async (args: Record<string, unknown>, extra) => {
-        const tracked = tool.progress
-          ? deps.calls.track(InFlightCalls.key(ctx.actor, extra.requestId))
-          : undefined;
-        try {
-          requireRouteAccess(ctx.actor, config, method, url);
-          if (tool.slugOf)
-            await deps.projectAccess(ctx.actor, tool.slugOf(args), projectRoleNeeded(config, method));
-          const result = await tool.run(ctx, args, {
-            signal: tracked ? AbortSignal.any([extra.signal, tracked.signal]) : extra.signal,
-            cancelled: tracked?.signal ?? NEVER,
-            progress: progressReporter(extra),
-          });
-          if (result instanceof ToolContent) return { content: result.content };
-          return { content: [{ type: 'text' as const, text: text(result) }] };
-        } catch (error) {
-          const problem = toProblem(error, request);
-          if (problem.status >= 500)
-            deps.logger.error({ err: error, tool: tool.name, reqId: request.id }, 'mcp: a tool failed');
-          return {
-            isError: true,
-            content: [
-              { type: 'text' as const, text: problem.detail },
-              { type: 'text' as const, text: JSON.stringify(problem) },
-            ],
-          };
-        } finally {
-          tracked?.done();
-        }
-      },
+      (args: Record<string, unknown>, extra) => callTool(deps, tool, request, ctx, args, extra),
     );
   }
   if (messages.some((m) => typeof m.method === 'string' && m.method.startsWith('resources/')))
@@ -144,11 +115,57 @@ export async function mcpServerFor(
   return server;
 }
 
+/** What a tool call gets from the SDK's dispatch (or from a direct call, see direct-call.ts). */
+export type ToolCallExtra = Pick<ToolExtra, 'requestId' | 'signal' | '_meta' | 'sendNotification'>;
+
+/**
+ * One call of a tool, its arguments already checked against its input schema: the route's gate,
+ * then the use case; a failure is a tool error whose text is the problem's detail, followed by the
+ * problem document.
+ */
+export async function callTool(
+  deps: { logger: Logger; projectAccess: ProjectAccessCheck; calls: InFlightCalls },
+  tool: McpTool,
+  request: FastifyRequest,
+  ctx: RequestContext,
+  args: Record<string, unknown>,
+  extra: ToolCallExtra,
+): Promise<CallToolResult> {
+  const { method, url, config = {} } = tool.route;
+  const tracked = tool.progress ? deps.calls.track(InFlightCalls.key(ctx.actor, extra.requestId)) : undefined;
+  try {
+    requireRouteAccess(ctx.actor, config, method, url);
+    if (tool.slugOf)
+      await deps.projectAccess(ctx.actor, tool.slugOf(args), projectRoleNeeded(config, method));
+    const result = await tool.run(ctx, args, {
+      signal: tracked ? AbortSignal.any([extra.signal, tracked.signal]) : extra.signal,
+      cancelled: tracked?.signal ?? NEVER,
+      progress: progressReporter(extra),
+    });
+    if (result instanceof ToolContent) return { content: result.content };
+    return { content: [{ type: 'text' as const, text: text(result) }] };
+  } catch (error) {
+    const problem = toProblem(error, request);
+    if (problem.status >= 500)
+      deps.logger.error({ err: error, tool: tool.name, reqId: request.id }, 'mcp: a tool failed');
+    // In the order the SDK's server words a result (it rebuilds it from its schema).
+    return {
+      content: [
+        { type: 'text' as const, text: problem.detail },
+        { type: 'text' as const, text: JSON.stringify(problem) },
+      ],
+      isError: true,
+    };
+  } finally {
+    tracked?.done();
+  }
+}
+
 /**
  * Progress notifications for a call whose client sent a progress token: each says what happened,
  * with a count that only grows (the steps of an operation have no common total).
  */
-function progressReporter(extra: ToolExtra): ToolCall['progress'] {
+function progressReporter(extra: ToolCallExtra): ToolCall['progress'] {
   const token = extra._meta?.progressToken;
   let count = 0;
   return async (message) => {

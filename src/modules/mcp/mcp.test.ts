@@ -370,6 +370,80 @@ describe('tools/call', () => {
     expect(agent[0].result.isError).toBeFalsy();
     expect(JSON.stringify(agent[1])).toMatch(/not found/);
   });
+  it('answers a lone call as the SDK’s server answers it in a batch of one, word for word', async () => {
+    // A lone plain call of a short tool is answered without building a server (routes.ts); a
+    // batch always goes through the SDK's (whose transport answers a batch of one with the answer
+    // alone). Both must say the same, in success and in failure.
+    await t.http.inject({
+      method: 'POST',
+      url: `/api/projects/${slug}/issues`,
+      headers: bearer(tokens.owner!),
+      payload: { title: 'Listed both ways', body: 'With "quotes", \\ and ü' },
+    });
+    const post = async (token: string, body: unknown) => {
+      const response = await fetch(`${base}/mcp`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+          'mcp-protocol-version': '2025-11-25',
+        },
+        body: JSON.stringify(body),
+      });
+      // Each request has its own id, which a problem names.
+      const text = (await response.text()).replace(/[0-9a-f]{8}-[0-9a-f-]{27}/g, '<request id>');
+      return { status: response.status, type: response.headers.get('content-type'), text };
+    };
+    const rpc = (name: string, args: unknown, id: string | number = 4) => ({
+      jsonrpc: '2.0',
+      id,
+      method: 'tools/call',
+      params: { name, arguments: args },
+    });
+    const cases: Array<[string, string, Record<string, unknown>]> = [
+      ['a list', tokens.owner!, rpc('list_issues', { slug })],
+      ['a string id', tokens.readOnly!, rpc('list_projects', {}, 'four')],
+      ['a missing issue (404)', tokens.owner!, rpc('get_issue', { slug, number: 99_999 })],
+      [
+        'a role the project refuses (403)',
+        tokens.developer!,
+        rpc('create_issue', { slug: 'mcp-other', title: 'No' }),
+      ],
+      ['a viewer writing', tokens.viewer!, rpc('create_issue', { slug, title: 'No' })],
+      ['an outsider’s project', tokens.readOnly!, rpc('get_project', { slug: 'mcp-other' })],
+      ['bad arguments', tokens.owner!, rpc('get_issue', { slug, number: 'first' })],
+      ['a tool not offered', tokens.agent!, rpc('merge_merge_request', { slug, number: 1 })],
+      ['a tool that does not exist', tokens.owner!, rpc('no_such_tool', {})],
+      [
+        'a progress token',
+        tokens.owner!,
+        {
+          ...rpc('list_issues', { slug }),
+          params: { name: 'list_issues', arguments: { slug }, _meta: { progressToken: 9 } },
+        },
+      ],
+    ];
+    for (const [name, token, body] of cases) {
+      const lone = await post(token, body);
+      const batch = await post(token, [body]);
+      expect({ name, status: lone.status, type: lone.type }).toEqual({ name, status: 200, type: batch.type });
+      expect({ name, answer: lone.text }).toEqual({
+        name,
+        answer: batch.text,
+      });
+    }
+    // Not an answer but a refusal: a field JSON-RPC does not have, alone or in a batch.
+    const odd = { ...rpc('list_issues', { slug }), extra: 1 };
+    expect((await post(tokens.owner!, odd)).status).toBe(400);
+    expect((await post(tokens.owner!, [odd])).status).toBe(400);
+    const issues = await t.http.inject({
+      method: 'GET',
+      url: `/api/projects/${slug}/issues`,
+      headers: bearer(tokens.owner!),
+    });
+    expect(issues.json().items.map((i: { title: string }) => i.title)).not.toContain('No');
+  });
 });
 
 describe('the pipeline tools', () => {
