@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -10,6 +11,7 @@ import { type OrchardProcess, runOrchard, startOrchardProcess } from './support/
  * restarts, recovery after `kill -9` (the orphaned PostgreSQL is adopted), clean stop on SIGTERM.
  */
 let home: string;
+let busyHome: string;
 const running: OrchardProcess[] = [];
 
 afterAll(async () => {
@@ -21,6 +23,7 @@ afterAll(async () => {
     } catch {}
   }
   if (home) await rm(home, { recursive: true, force: true });
+  if (busyHome) await rm(busyHome, { recursive: true, force: true });
 });
 
 function postmasterPid() {
@@ -97,6 +100,37 @@ describe('orchard up (embedded PostgreSQL)', () => {
     third.child.kill('SIGINT');
     expect(await third.exited).toBe(0);
   }, 240_000);
+
+  it('says what to do when its port is taken, by a running Orchard or by another program, and leaves the running one alone', async () => {
+    busyHome = await mkdtemp(path.join(os.tmpdir(), 'orchard-up-busy-'));
+    const first = await startOrchardProcess(['up', '--port', '0', '--home', busyHome], {}, 120_000);
+    running.push(first);
+    const port = new URL(first.url).port;
+    // `npm start` twice in one checkout: the same home, the same port.
+    const twice = await runOrchard(['up', '--port', port, '--home', busyHome]);
+    expect(twice.code).toBe(1);
+    expect(twice.stderr).toContain(`orchard: localhost:${port} is already served by Orchard`);
+    expect(twice.stderr).toContain('--port <port>');
+    expect(twice.stderr).not.toMatch(/^\s+at /m);
+    expect((await fetch(`${first.url}/ready`)).status).toBe(200);
+
+    const other = createServer();
+    await new Promise<void>((resolve) => other.listen(0, 'localhost', resolve));
+    const taken = (other.address() as { port: number }).port;
+    try {
+      const blocked = await runOrchard(['up', '--port', String(taken), '--home', busyHome]);
+      expect(blocked.code).toBe(1);
+      expect(blocked.stderr).toContain(`orchard: localhost:${taken} is used by another program`);
+      expect(blocked.stderr).not.toMatch(/^\s+at /m);
+    } finally {
+      other.close();
+    }
+    // The database the failed starts borrowed is still the running Orchard's.
+    expect((await fetch(`${first.url}/ready`)).status).toBe(200);
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+    expect(existsSync(path.join(busyHome, 'pg', 'data', 'postmaster.pid'))).toBe(false);
+  }, 120_000);
 
   it('refuses a bad configuration value with a message naming the key', async () => {
     const res = await runOrchard(['up', '--port', 'seventy'], { ORCHARD_LOG_LEVEL: 'loud' });

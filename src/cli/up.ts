@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { startOrchard } from '../app.ts';
 import { needsAdmin } from '../modules/identity/index.ts';
+import { listenError } from './listen-error.ts';
 import { configFor } from './load-config.ts';
 import { onShutdown } from './shutdown.ts';
 
@@ -23,7 +24,9 @@ async function serve(
     ...(workers ? {} : { 'workers.enabled': false }),
   });
   const started = Date.now();
-  const orchard = await startOrchard(config);
+  const orchard = await startOrchard(config).catch(async (error: unknown) => {
+    throw (await listenError(error, config)) ?? error;
+  });
   const mode = orchard.database.embedded ? 'embedded PostgreSQL' : 'external PostgreSQL';
   const firstRun = (await needsAdmin(orchard.resources.db))
     ? `First run: open ${orchard.url} to create the admin account.\n`

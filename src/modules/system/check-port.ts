@@ -14,7 +14,7 @@ function portInUse(port: number, host: string): Promise<boolean> {
 }
 
 /** An Orchard answers `/ready` with its checks (database and migrations), whatever their state. */
-function servedByOrchard(port: number, host: string): Promise<boolean> {
+export function servedByOrchard(port: number, host: string): Promise<boolean> {
   return new Promise((resolve) => {
     const done = (orchard: boolean) => {
       resolve(orchard);
@@ -43,6 +43,10 @@ function servedByOrchard(port: number, host: string): Promise<boolean> {
   });
 }
 
+/** What to do when another program holds the port Orchard is to listen on. */
+export const freePortFix = (port: number) =>
+  `Stop that program (see: ss -ltnp 'sport = :${port}'), or choose another port: ORCHARD_PORT=<port> or --port <port>`;
+
 export const portCheck: MachineCheck = {
   id: 'port',
   title: 'HTTP port',
@@ -57,7 +61,7 @@ export const portCheck: MachineCheck = {
     return {
       status: 'fail',
       summary: `${host}:${port} is used by another program: Orchard cannot listen there`,
-      fix: `Stop that program (see: ss -ltnp 'sport = :${port}'), or choose another port: ORCHARD_PORT=<port> or --port <port>`,
+      fix: freePortFix(port),
     };
   },
 };

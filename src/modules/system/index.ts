@@ -1,5 +1,6 @@
 /** The system module's public face: machine checks (`orchard doctor`, `/ready`, the UI's warnings). */
 export { probeDatabase } from './check-database.ts';
+export { freePortFix, servedByOrchard } from './check-port.ts';
 export {
   type CheckResult,
   type CheckStatus,
