@@ -57,7 +57,8 @@ export function offered(tool: McpTool, actor: Actor, most: ProjectRoleName | und
   return most !== undefined && roleAtLeast(most, needed);
 }
 
-const NEVER = new AbortController().signal;
+/** A signal that never aborts. */
+export const NEVER = new AbortController().signal;
 
 function text(value: unknown): string {
   return typeof value === 'string' ? value : JSON.stringify(value);

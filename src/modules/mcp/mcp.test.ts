@@ -87,6 +87,20 @@ function connect(token: string): Promise<Client> {
   return clients.connect(token);
 }
 
+/** A raw JSON-RPC POST to /mcp, as a client that accepts both answer types sends it. */
+function postMcp(token: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
+  return fetch(`${base}/mcp`, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${token}`,
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+      ...headers,
+    },
+    body: JSON.stringify(body),
+  });
+}
+
 async function toolNames(token: string): Promise<string[]> {
   const { tools } = await (await connect(token)).listTools();
   return tools.map((tool) => tool.name).sort();
@@ -312,22 +326,15 @@ describe('tools/call', () => {
   it('answers calls of many callers at once, with the same request ids, each as its own caller', async () => {
     // Clients number their requests alike, and their calls run at once in one process.
     const call = async (token: string, id: number | string, body?: unknown) => {
-      const response = await fetch(`${base}/mcp`, {
-        method: 'POST',
-        headers: {
-          authorization: `Bearer ${token}`,
-          'content-type': 'application/json',
-          accept: 'application/json, text/event-stream',
+      const response = await postMcp(
+        token,
+        body ?? {
+          jsonrpc: '2.0',
+          id,
+          method: 'tools/call',
+          params: { name: 'list_projects', arguments: {} },
         },
-        body: JSON.stringify(
-          body ?? {
-            jsonrpc: '2.0',
-            id,
-            method: 'tools/call',
-            params: { name: 'list_projects', arguments: {} },
-          },
-        ),
-      });
+      );
       expect(response.status).toBe(200);
       return response.json();
     };
@@ -381,16 +388,7 @@ describe('tools/call', () => {
       payload: { title: 'Listed both ways', body: 'With "quotes", \\ and ü' },
     });
     const post = async (token: string, body: unknown) => {
-      const response = await fetch(`${base}/mcp`, {
-        method: 'POST',
-        headers: {
-          authorization: `Bearer ${token}`,
-          'content-type': 'application/json',
-          accept: 'application/json, text/event-stream',
-          'mcp-protocol-version': '2025-11-25',
-        },
-        body: JSON.stringify(body),
-      });
+      const response = await postMcp(token, body, { 'mcp-protocol-version': '2025-11-25' });
       // Each request has its own id, which a problem names.
       const text = (await response.text()).replace(/[0-9a-f]{8}-[0-9a-f-]{27}/g, '<request id>');
       return { status: response.status, type: response.headers.get('content-type'), text };

@@ -7,15 +7,14 @@ import { contextOf } from '../../platform/http/request-context.ts';
 import type { ProjectAccessCheck } from '../../platform/http/route-auth.ts';
 import type { HttpApp } from '../../platform/http/server.ts';
 import type { Resources } from '../../platform/resources.ts';
-import { directAnswer, directToolCall } from './direct-call.ts';
+import { answerDirectly } from './direct-call.ts';
 import { InFlightCalls } from './in-flight-calls.ts';
-import { JsonExchange, readExchange, refusedHeaders } from './json-exchange.ts';
+import { JsonExchange, readExchange } from './json-exchange.ts';
 import { cancelledRequestIds, rpcRequests } from './json-rpc.ts';
-import { callTool, mcpServerFor, offered } from './mcp-server.ts';
+import { mcpServerFor } from './mcp-server.ts';
 import type { McpTool } from './mcp-tool.ts';
 
 export const MCP_PATH = '/mcp';
-const NEVER = new AbortController().signal;
 const METADATA_PATH = '/.well-known/oauth-protected-resource';
 
 /** The request's headers as a Web request (the transport reads headers; the body is already parsed). */
@@ -85,30 +84,8 @@ export function mcpRoutes(
         for (const id of cancelledRequestIds(request.body))
           await calls.cancel(InFlightCalls.key(ctx.actor, id));
         const deps = { db: res.db, logger: res.logger, projectAccess: res.projectAccess, calls };
-        // One plain call of a short tool the caller is offered, with arguments its schema accepts:
-        // answered here as the SDK's server would answer it (mcp.test.ts compares the two), without
-        // building a server for it, which is half of what MCP adds to the route's own time. Every
-        // other POST, and every call that would fail before reaching the tool, goes to the SDK.
-        const direct = directToolCall(request.body);
-        const tool = direct && byName.get(direct.name);
-        if (
-          direct &&
-          tool &&
-          !tool.progress &&
-          !refusedHeaders(request.headers) &&
-          offered(tool, ctx.actor, 'owner')
-        ) {
-          const args = await tool.input.safeParseAsync(direct.arguments);
-          if (args.success) {
-            const result = await callTool(deps, tool, request, ctx, args.data, {
-              requestId: direct.id,
-              signal: NEVER,
-              _meta: undefined,
-              sendNotification: async () => {},
-            });
-            return reply.type('application/json').send(directAnswer(direct, result));
-          }
-        }
+        const direct = await answerDirectly(deps, byName, request, ctx);
+        if (direct) return reply.type('application/json').send(direct);
         const server = await mcpServerFor(deps, tools, request, ctx);
         // A plain JSON answer unless a long tool is called (its progress needs the event stream):
         // it is the cheaper of the two for the client and the server alike, and is exchanged
