@@ -1,6 +1,6 @@
 /** One task step at a time: what it does, its outcome, its screenshot, its event. */
 
-import type { CDPSession, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { z } from 'zod';
 import { artifactSlug, type SaveArtifact } from '../artifacts.ts';
 import { firstLine } from '../page-steps.ts';
@@ -9,6 +9,7 @@ import { targetForRef, viewPage } from './aria.ts';
 import { describeTarget, locate } from './locate.ts';
 import { type Planner, PlannerBudgetError } from './planner.ts';
 import { PlannerMissingError, resolveAct, toCached } from './resolve-act.ts';
+import { pageSession } from './secret-field.ts';
 import { type ActionEnv, describeAction, performAction, settle } from './task-actions.ts';
 import type { TaskStep } from './task-input.ts';
 import {
@@ -23,7 +24,6 @@ type StepBody = () => Promise<Partial<StepResult> & { message?: string }>;
 
 /** Runs steps one by one and records each (with its screenshot). */
 export class StepRunner {
-  private cdp?: CDPSession;
   private reported: Promise<void> = Promise.resolve();
   /** The last steps' screenshots while they are taken: nothing may change the page before they are. */
   private picture: Promise<unknown> = Promise.resolve();
@@ -131,9 +131,9 @@ export class StepRunner {
    * failed. Fields holding a secret are drawn as dots (see performAction); password fields are anyway.
    */
   private async capture(full: boolean): Promise<Buffer> {
-    this.cdp ??= await this.page.context().newCDPSession(this.page);
+    const cdp = await pageSession(this.page);
     const viewport = this.page.viewportSize() ?? { width: 1280, height: 800 };
-    const shot = (await this.cdp.send('Page.captureScreenshot', {
+    const shot = (await cdp.send('Page.captureScreenshot', {
       format: 'jpeg',
       quality: 70,
       optimizeForSpeed: true,

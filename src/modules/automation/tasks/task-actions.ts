@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import type { CachedAction } from './action-cache-store.ts';
 import { describeTarget, locate } from './locate.ts';
+import { armFieldMask, drawAsDots } from './secret-field.ts';
 import type { Variables } from './variables.ts';
 
 export interface ActionEnv {
@@ -29,10 +30,16 @@ export async function performAction(env: ActionEnv, a: CachedAction): Promise<vo
   const { page, variables } = env;
   const timeout = env.timeoutMs;
   const element = locate(page, a.target);
+  const template = a.value ?? '';
+  // A field that gets a secret is watched from before the fill, beside the last step's picture.
+  const masked =
+    a.action === 'fill' && variables.usesSecret(template)
+      ? armFieldMask(page).catch(() => undefined)
+      : undefined;
   // Finding the element first (the page's first query installs Playwright's script in it, a
   // hundred milliseconds on a small machine) happens while the last step's picture is taken.
   await env.beforeChange?.(() => element.count());
-  const template = a.value ?? '';
+  const drawFilledAsDots = await masked;
   switch (a.action) {
     case 'click':
       await element.click({ timeout });
@@ -48,11 +55,9 @@ export async function performAction(env: ActionEnv, a: CachedAction): Promise<vo
       break;
     case 'fill':
       await element.fill(variables.fill(template), { timeout });
-      if (variables.usesSecret(template)) {
+      if (variables.usesSecret(template) && !(await drawFilledAsDots?.())) {
         // What the field shows is drawn as dots from now on, in every screenshot.
-        await element
-          .evaluate((el) => (el as HTMLElement).style.setProperty('-webkit-text-security', 'disc'))
-          .catch(() => undefined);
+        await drawAsDots(element).catch(() => undefined);
       }
       break;
     case 'select': {
