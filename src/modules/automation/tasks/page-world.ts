@@ -91,11 +91,3 @@ export async function evaluateInPage(
   latest.set(page, world);
   return { value: await world.evaluate(expression), world };
 }
-
-/** Runs `source` in Orchard's world of every document the page opens from now on, before its scripts. */
-export async function addToEveryDocument(page: Page, source: string): Promise<void> {
-  const cdp = await pageSession(page);
-  // Scripts for new documents are only run for a session that has the Page domain on.
-  await cdp.send('Page.enable');
-  await cdp.send('Page.addScriptToEvaluateOnNewDocument', { source, worldName: WORLD, runImmediately: true });
-}

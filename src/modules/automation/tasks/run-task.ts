@@ -10,7 +10,6 @@ import path from 'node:path';
 import { artifactSaver, artifactSlug } from '../artifacts.ts';
 import { type BlockedRequest, startGuardProxy } from '../guard-proxy.ts';
 import { installRouteGuard } from '../route-guard.ts';
-import { watchPageChanges } from './page-changes.ts';
 import { redactHar, redactTrace } from './redact-captures.ts';
 import { StepRunner } from './step-runner.ts';
 import type { ActionEnv } from './task-actions.ts';
@@ -98,10 +97,7 @@ export async function runTask(o: TaskRunOptions): Promise<TaskRunResult> {
         const navigationTimeout = () =>
           Math.max(1, Math.min(Math.max(budget.stepTimeoutMs, NAVIGATION_MS), remaining()));
         const env: ActionEnv = { page, variables, timeoutMs: budget.stepTimeoutMs };
-        // A step that only reads an unchanged page shows the picture before it (page-changes.ts).
-        const changes =
-          task.screenshots === 'steps' ? await watchPageChanges(page).catch(() => undefined) : undefined;
-        const runner = new StepRunner(o, page, env, result, stepTimeout, store, changes);
+        const runner = new StepRunner(o, page, env, result, stepTimeout, store);
 
         await runner.record('goto', `goto ${variables.redact(startUrl.href)}`, async () => {
           const response = await page.goto(startUrl.href, { timeout: navigationTimeout() });

@@ -7,7 +7,6 @@ import { firstLine } from '../page-steps.ts';
 import type { CachedAction } from './action-cache-store.ts';
 import { targetForRef, viewPage } from './aria.ts';
 import { describeTarget, locate } from './locate.ts';
-import type { PageChanges } from './page-changes.ts';
 import { pageSession } from './page-world.ts';
 import { type Planner, PlannerBudgetError } from './planner.ts';
 import { PlannerMissingError, resolveAct, toCached } from './resolve-act.ts';
@@ -28,9 +27,6 @@ import {
  */
 const THUMBNAIL_SCALE = 0.4;
 
-/** Steps that only read the page: when it did not change, the picture before them is theirs too. */
-const READS_ONLY = new Set(['expect', 'extract', 'observe']);
-
 type StepBody = () => Promise<Partial<StepResult> & { message?: string }>;
 
 /** Runs steps one by one and records each (with its screenshot). */
@@ -48,8 +44,6 @@ export class StepRunner {
     private readonly result: TaskRunResult,
     private readonly stepTimeout: () => number,
     private readonly store: SaveArtifact,
-    /** Whether the page changed since its last picture; absent: every step gets a picture of its own. */
-    private readonly changes?: PageChanges,
   ) {
     env.beforeChange = async (meanwhile) => {
       if (!this.photographing) return;
@@ -103,10 +97,9 @@ export class StepRunner {
     // The picture is asked for now (it must show this step's page), and the next step changes
     // nothing before it is taken; storing it and telling the operation about the step happen
     // behind the next step, in order.
-    const previous = this.result.steps.at(-1);
     const shot =
       this.o.task.screenshots === 'steps' || !outcome.passed
-        ? this.pictureOf(outcome, previous).catch(() => undefined)
+        ? this.capture(!outcome.passed).catch(() => undefined)
         : undefined;
     if (shot) {
       const picture = Promise.all([this.picture, shot]);
@@ -119,8 +112,7 @@ export class StepRunner {
     this.result.steps.push(outcome);
     this.reported = this.reported.then(async () => {
       const picture = await shot;
-      if (picture === 'unchanged') outcome.screenshot = previous?.screenshot;
-      else if (picture) {
+      if (picture) {
         const file = `steps/${String(index).padStart(3, '0')}-${kind}.jpg`;
         outcome.screenshot = await this.store(
           file,
@@ -140,16 +132,6 @@ export class StepRunner {
     await this.reported;
   }
 
-  /** A new picture, or 'unchanged' for a step that only read a page that looks as it last did. */
-  private async pictureOf(outcome: StepResult, previous?: StepResult): Promise<Buffer | 'unchanged'> {
-    if (outcome.passed && previous && READS_ONLY.has(outcome.kind) && this.changes) {
-      // Compared with the last picture once it is taken (this step started while it was).
-      await this.picture;
-      if (await this.changes.unchanged()) return 'unchanged';
-    }
-    return this.capture(!outcome.passed);
-  }
-
   /**
    * The viewport as JPEG straight from the compositor (no waiting for fonts or stable layout),
    * cheap enough to take after every step: a thumbnail (THUMBNAIL_SCALE) for a step that passed, full
@@ -157,8 +139,6 @@ export class StepRunner {
    * fields are anyway.
    */
   private async capture(full: boolean): Promise<Buffer> {
-    // Changes from here on are not in the picture.
-    await this.changes?.mark();
     const cdp = await pageSession(this.page);
     const viewport = this.page.viewportSize() ?? { width: 1280, height: 800 };
     const shot = (await cdp.send('Page.captureScreenshot', {
