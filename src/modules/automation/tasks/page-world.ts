@@ -1,6 +1,6 @@
 /**
  * Orchard's own world in a task's page: an isolated JavaScript world of the main frame that sees
- * the page's DOM but not its scripts, reached over one DevTools session per page. Reading or marking
+ * the page's DOM but not its scripts, reached over one DevTools session per page. Reading or setting
  * the DOM from here costs a round trip; through the page's own world, Playwright would first install
  * its script there (about 90 ms for each new document on a small machine, which a plain script
  * never pays).
