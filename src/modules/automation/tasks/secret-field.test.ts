@@ -1,8 +1,7 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BrowserPool } from '../browser-pool.ts';
+import { type OnePageSite, startOnePageSite } from './one-page-site.test-support.ts';
 import { armFieldMask } from './secret-field.ts';
 import { performAction } from './task-actions.ts';
 import { createVariables } from './variables.ts';
@@ -30,19 +29,18 @@ const PAGE = `<!doctype html><html><head><title>Fields</title></head><body>
 
 const PIN = 'four seven one one two';
 
-let server: Server;
+let site: OnePageSite;
 let base: string;
 let pool: BrowserPool;
 
 beforeAll(async () => {
-  server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  site = await startOnePageSite(PAGE);
+  base = site.url;
   pool = new BrowserPool({ recycleAfter: 100, maxConcurrency: 1 });
 });
 afterAll(async () => {
   await pool?.close();
-  await new Promise((resolve) => server?.close(resolve));
+  await site?.close();
 });
 
 /** Which fields are drawn as dots, by id (the shadow root's too). */

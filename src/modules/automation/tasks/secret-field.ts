@@ -36,7 +36,17 @@ export async function armFieldMask(page: Page): Promise<() => Promise<boolean>> 
   return async () => (await world.evaluate(DRAW_AS_DOTS).catch(() => false)) === true;
 }
 
-/** The sure way, when the watch could not tell: through the element itself, in the page's world. */
-export async function drawAsDots(element: Locator): Promise<void> {
-  await element.evaluate((el) => (el as HTMLElement).style.setProperty('-webkit-text-security', 'disc'));
+/**
+ * Arms the watch before a fill that types a secret, and resolves to what draws the filled field as
+ * dots after it: from Orchard's world when the watch names the field, else through the element
+ * itself, in the page's world (the sure way, and the slow one).
+ */
+export async function maskNextFill(page: Page, element: Locator): Promise<() => Promise<void>> {
+  const draw = await armFieldMask(page).catch(() => undefined);
+  return async () => {
+    if (await draw?.()) return;
+    await element
+      .evaluate((el) => (el as HTMLElement).style.setProperty('-webkit-text-security', 'disc'))
+      .catch(() => undefined);
+  };
 }

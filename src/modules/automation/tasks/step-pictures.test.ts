@@ -1,10 +1,9 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ArtifactStore } from '../artifacts.ts';
 import { BrowserPool } from '../browser-pool.ts';
 import { createUrlGuard } from '../url-guard.ts';
+import { type OnePageSite, startOnePageSite } from './one-page-site.test-support.ts';
 import { runTask } from './run-task.ts';
 import { AutomationTaskBody } from './task-input.ts';
 import { createVariables } from './variables.ts';
@@ -32,19 +31,18 @@ const PAGE = `<!doctype html><html><head><title>Colours</title>
   document.addEventListener('keydown', (e) => { if (e.key === 'g') paint('green'); });
 </script></body></html>`;
 
-let server: Server;
+let site: OnePageSite;
 let base: string;
 let pool: BrowserPool;
 
 beforeAll(async () => {
-  server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  site = await startOnePageSite(PAGE);
+  base = site.url;
   pool = new BrowserPool({ recycleAfter: 100, maxConcurrency: 1 });
 });
 afterAll(async () => {
   await pool?.close();
-  await new Promise((resolve) => server?.close(resolve));
+  await site?.close();
 });
 
 /** The picture's colour on average, as the nearest of the page's colours. */

@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import type { CachedAction } from './action-cache-store.ts';
 import { describeTarget, locate } from './locate.ts';
-import { armFieldMask, drawAsDots } from './secret-field.ts';
+import { maskNextFill } from './secret-field.ts';
 import type { Variables } from './variables.ts';
 
 export interface ActionEnv {
@@ -32,14 +32,12 @@ export async function performAction(env: ActionEnv, a: CachedAction): Promise<vo
   const element = locate(page, a.target);
   const template = a.value ?? '';
   // A field that gets a secret is watched from before the fill, beside the last step's picture.
-  const masked =
-    a.action === 'fill' && variables.usesSecret(template)
-      ? armFieldMask(page).catch(() => undefined)
-      : undefined;
+  const masking =
+    a.action === 'fill' && variables.usesSecret(template) ? maskNextFill(page, element) : undefined;
   // Finding the element first (the page's first query installs Playwright's script in it, a
   // hundred milliseconds on a small machine) happens while the last step's picture is taken.
   await env.beforeChange?.(() => element.count());
-  const drawFilledAsDots = await masked;
+  const drawFilledAsDots = await masking;
   switch (a.action) {
     case 'click':
       await element.click({ timeout });
@@ -55,10 +53,8 @@ export async function performAction(env: ActionEnv, a: CachedAction): Promise<vo
       break;
     case 'fill':
       await element.fill(variables.fill(template), { timeout });
-      if (variables.usesSecret(template) && !(await drawFilledAsDots?.())) {
-        // What the field shows is drawn as dots from now on, in every screenshot.
-        await drawAsDots(element).catch(() => undefined);
-      }
+      // What the field shows is drawn as dots from now on, in every screenshot.
+      await drawFilledAsDots?.();
       break;
     case 'select': {
       const value = variables.fill(template);
