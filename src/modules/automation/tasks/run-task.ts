@@ -54,7 +54,6 @@ export async function runTask(o: TaskRunOptions): Promise<TaskRunResult> {
         signal: o.signal,
         context: {
           proxy: { server: proxy.server },
-          recordHar: { path: harFile, content: 'omit' },
           serviceWorkers: 'block',
           viewport: { width: 1280, height: 800 },
           acceptDownloads: true,
@@ -62,6 +61,9 @@ export async function runTask(o: TaskRunOptions): Promise<TaskRunResult> {
       },
       async (context) => {
         await installRouteGuard(context, o.guard, onBlocked);
+        // Started here rather than as a context option, so that it can be written while the last
+        // step's picture is taken (at the context's close it would wait for that picture).
+        await context.tracing.startHar(harFile, { content: 'omit' });
         if (o.cookies?.length) await context.addCookies([...o.cookies]);
         // Screencast frames would show what a visible field holds; with secrets, DOM snapshots only.
         if (tracing) await context.tracing.start({ screenshots: !usesSecrets, snapshots: true });
@@ -129,7 +131,6 @@ export async function runTask(o: TaskRunOptions): Promise<TaskRunResult> {
           }
           result.stoppedBecause = error.message;
         }
-        await runner.drain();
         result.finalUrl = variables.redact(page.url());
         // Downloads still arriving get what is left of the task's time, no more.
         let timer: NodeJS.Timeout | undefined;
@@ -140,18 +141,25 @@ export async function runTask(o: TaskRunOptions): Promise<TaskRunResult> {
         clearTimeout(timer);
         // Writing the trace costs: with `retain-on-failure` only a failed task's is written.
         keepTrace = task.trace === 'on' || (task.trace === 'retain-on-failure' && !result.passed);
-        if (tracing) await context.tracing.stop(keepTrace ? { path: traceFile } : {});
+        // Nothing changes the page any more: the HAR and the trace are written (and the HAR stored)
+        // while the last step's picture is taken, not after it.
+        await Promise.all([
+          runner.drain(),
+          context.tracing.stopHar().then(async () => {
+            const har = await readFile(harFile, 'utf8').catch(() => undefined);
+            if (har)
+              result.har = await store(
+                'network.har',
+                'network.har',
+                'har',
+                Buffer.from(redactHar(har, variables)),
+                'application/json',
+              );
+          }),
+          tracing ? context.tracing.stop(keepTrace ? { path: traceFile } : {}) : undefined,
+        ]);
       },
     );
-    const har = await readFile(harFile, 'utf8').catch(() => undefined);
-    if (har)
-      result.har = await store(
-        'network.har',
-        'network.har',
-        'har',
-        Buffer.from(redactHar(har, variables)),
-        'application/json',
-      );
     const trace = keepTrace ? await readFile(traceFile).catch(() => undefined) : undefined;
     if (trace)
       result.trace = await store(
