@@ -1,15 +1,14 @@
 /**
- * Runs one automation task in its own browser context: the steps in order (or a goal, one planned
- * action at a time), a screenshot after each step, the planner for `act`/`observe`/`extract` with
- * the action cache in front of it, a step and a task deadline, downloads into a folder of the task's
- * own. The HAR and the trace are redacted before they are stored.
+ * Runs one automation task in its own browser context, behind the guard proxy: the steps in order
+ * (or a goal, one planned action at a time), a screenshot after each step, the planner for
+ * `act`/`observe`/`extract` with the action cache in front of it, a step and a task deadline,
+ * downloads into a folder of the task's own. The HAR and the trace are redacted before they are stored.
  */
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { artifactSaver, artifactSlug } from '../artifacts.ts';
 import { type BlockedRequest, startGuardProxy } from '../guard-proxy.ts';
-import { installRouteGuard } from '../route-guard.ts';
 import { redactHar, redactTrace } from './redact-captures.ts';
 import { StepRunner } from './step-runner.ts';
 import type { ActionEnv } from './task-actions.ts';
@@ -29,6 +28,9 @@ export async function runTask(o: TaskRunOptions): Promise<TaskRunResult> {
   const onBlocked = (b: BlockedRequest) => {
     if (blocked.length < 100) blocked.push({ ...b, url: variables.redact(b.url) });
   };
+  // Every connection the context makes goes through this proxy, checked by the guard (a task has
+  // no route guard: it checked the same policy a second time, for a clearer error code in the page,
+  // and cost ~40 ms a task; task-isolation.test.ts holds the proxy to it alone).
   const proxy = await startGuardProxy(o.guard, onBlocked);
   const store = artifactSaver(o.artifacts, o.artifactPrefix, o.onArtifact);
 
@@ -60,7 +62,6 @@ export async function runTask(o: TaskRunOptions): Promise<TaskRunResult> {
         },
       },
       async (context) => {
-        await installRouteGuard(context, o.guard, onBlocked);
         // Started here rather than as a context option, so that it can be written while the last
         // step's picture is taken (at the context's close it would wait for that picture).
         await context.tracing.startHar(harFile, { content: 'omit' });
