@@ -13,7 +13,11 @@ import { Slots } from './slots.ts';
 /** Debian's Chromium (playwright-core ships no browser); `/usr/bin/chromium` is a shell wrapper. */
 const CHROMIUM_PATHS = ['/usr/lib/chromium/chromium', '/usr/bin/chromium'];
 
-/** Headless, no sandbox (Orchard's own sandbox wraps it), and no calls home. */
+/**
+ * Headless, no sandbox (Orchard's own sandbox wraps it), and no calls home. WebRTC may not send UDP
+ * that does not go through the context's proxy (that is: none): a page's STUN or TURN server at any
+ * address would otherwise be sent datagrams no URL guard sees.
+ */
 export const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
@@ -23,6 +27,7 @@ export const CHROMIUM_ARGS = [
   '--disable-background-networking',
   '--disable-component-update',
   '--disable-sync',
+  '--webrtc-ip-handling-policy=disable_non_proxied_udp',
 ];
 
 /**

@@ -1,3 +1,4 @@
+import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { type AddressInfo, createServer as createTcpServer, type Server as TcpServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,17 +12,20 @@ import { createVariables } from './variables.ts';
 /**
  * A task reaches its environment and nothing else: what its pages ask of any other host or port —
  * an image, a fetch over http and https, a WebSocket, a beacon, a redirect — is refused, recorded,
- * and never opens a connection there. The "elsewhere" server stands for Orchard's own API or another
- * project's app on the same machine: it counts every TCP connection it is offered.
+ * and never opens a connection there; WebRTC sends no datagram to a STUN or TURN server of the
+ * page's choosing. The "elsewhere" servers stand for Orchard's own API or another project's app on
+ * the same machine: they count every TCP connection and UDP datagram they are offered.
  */
 let elsewhere: TcpServer;
 let elsewherePort: number;
 let connectionsElsewhere = 0;
+let udpElsewhere: UdpSocket;
+let datagramsElsewhere = 0;
 let site: Server;
 let sitePort: number;
 let pool: BrowserPool;
 
-const page = (other: number) => `<!doctype html><title>Start</title><h1>Start</h1>
+const page = (other: number, udp: number) => `<!doctype html><title>Start</title><h1>Start</h1>
 <img src="http://blocked.example/pixel.png" alt="">
 <a href="/sneaky">Sneaky</a>
 <p id="done">trying</p>
@@ -35,6 +39,19 @@ const page = (other: number) => `<!doctype html><title>Start</title><h1>Start</h
       ws.onopen = () => resolve('answered');
       ws.onerror = () => resolve('refused');
     }),
+    new Promise((resolve) => {
+      const pc = new RTCPeerConnection({ iceServers: [
+        { urls: 'stun:127.0.0.1:${udp}' },
+        { urls: 'turn:127.0.0.1:${udp}?transport=udp', username: 'u', credential: 'p' },
+      ] });
+      const candidates = [];
+      pc.onicecandidate = (e) => { if (e.candidate) candidates.push(e.candidate); };
+      pc.onicegatheringstatechange = () => {
+        if (pc.iceGatheringState === 'complete') resolve(candidates.length ? 'gathered' : 'refused');
+      };
+      pc.createDataChannel('probe');
+      pc.createOffer().then((offer) => pc.setLocalDescription(offer));
+    }),
   ];
   navigator.sendBeacon(other + '/beacon', 'x');
   Promise.all(tries).then((all) => { document.getElementById('done').textContent = 'tried: ' + all.join(' '); });
@@ -47,10 +64,13 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => elsewhere.listen(0, '127.0.0.1', resolve));
   elsewherePort = (elsewhere.address() as AddressInfo).port;
+  udpElsewhere = createSocket('udp4');
+  udpElsewhere.on('message', () => datagramsElsewhere++);
+  await new Promise<void>((resolve) => udpElsewhere.bind(0, '127.0.0.1', resolve));
   site = createHttpServer((req, res) => {
     if (req.url === '/sneaky')
       return res.writeHead(302, { location: `http://127.0.0.1:${elsewherePort}/from-redirect` }).end();
-    res.writeHead(200, { 'content-type': 'text/html' }).end(page(elsewherePort));
+    res.writeHead(200, { 'content-type': 'text/html' }).end(page(elsewherePort, udpElsewhere.address().port));
   });
   await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
   sitePort = (site.address() as AddressInfo).port;
@@ -60,6 +80,7 @@ afterAll(async () => {
   await pool?.close();
   await new Promise((resolve) => site?.close(resolve));
   await new Promise((resolve) => elsewhere?.close(resolve));
+  udpElsewhere?.close();
 });
 
 describe('a task reaches its environment only', () => {
@@ -69,7 +90,7 @@ describe('a task reaches its environment only', () => {
       task: AutomationTaskBody.parse({
         startUrl: `http://127.0.0.1:${sitePort}/`,
         steps: [
-          { expect: { text: 'tried: refused refused refused' } },
+          { expect: { text: 'tried: refused refused refused refused' } },
           { click: { role: 'link', name: 'Sneaky' } },
         ],
       }),
@@ -81,12 +102,13 @@ describe('a task reaches its environment only', () => {
       artifactPrefix: 'isolation',
     });
 
+    expect(connectionsElsewhere).toBe(0);
+    expect(datagramsElsewhere).toBe(0);
     expect(result.steps.map((s) => [s.kind, s.passed])).toEqual([
       ['goto', true],
       ['expect', true],
       ['click', true],
     ]);
-    expect(connectionsElsewhere).toBe(0);
     const refused = result.blockedRequests.map((b) => b.url);
     expect(refused).toEqual(
       expect.arrayContaining([
