@@ -47,6 +47,18 @@ export async function runTask(o: TaskRunOptions): Promise<TaskRunResult> {
   const usesSecrets = task.secrets.length > 0;
   const harFile = path.join(dir, 'network.har');
   const traceFile = path.join(dir, 'trace.zip');
+  /** A capture the browser wrote into the task's folder, redacted and stored under its file name. */
+  const keep = async (
+    file: string,
+    kind: 'har' | 'trace',
+    contentType: string,
+    redact: (data: Buffer) => string | Uint8Array,
+  ) => {
+    const data = await readFile(file).catch(() => undefined);
+    if (!data?.length) return undefined;
+    const name = path.basename(file);
+    return store(name, name, kind, Buffer.from(redact(data)), contentType);
+  };
   const pending: Array<Promise<unknown>> = [];
   const tracing = task.trace !== 'off';
   let keepTrace = false;
@@ -147,29 +159,19 @@ export async function runTask(o: TaskRunOptions): Promise<TaskRunResult> {
         await Promise.all([
           runner.drain(),
           context.tracing.stopHar().then(async () => {
-            const har = await readFile(harFile, 'utf8').catch(() => undefined);
-            if (har)
-              result.har = await store(
-                'network.har',
-                'network.har',
-                'har',
-                Buffer.from(redactHar(har, variables)),
-                'application/json',
-              );
+            const har = await keep(harFile, 'har', 'application/json', (data) =>
+              redactHar(data.toString('utf8'), variables),
+            );
+            if (har) result.har = har;
           }),
           tracing ? context.tracing.stop(keepTrace ? { path: traceFile } : {}) : undefined,
         ]);
       },
     );
-    const trace = keepTrace ? await readFile(traceFile).catch(() => undefined) : undefined;
-    if (trace)
-      result.trace = await store(
-        'trace.zip',
-        'trace.zip',
-        'trace',
-        Buffer.from(redactTrace(trace, variables)),
-        'application/zip',
-      );
+    const trace = keepTrace
+      ? await keep(traceFile, 'trace', 'application/zip', (zip) => redactTrace(zip, variables))
+      : undefined;
+    if (trace) result.trace = trace;
   } catch (error) {
     if (o.signal?.aborted) throw o.signal.reason;
     throw error;
