@@ -8,7 +8,7 @@
 import type { CDPSession, Page } from 'playwright-core';
 
 /** Chromium gives back the same world for the same name within a document. */
-const WORLD = 'orchard';
+export const WORLD = 'orchard';
 
 const sessions = new WeakMap<Page, Promise<CDPSession>>();
 

@@ -9,7 +9,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { artifactSaver, artifactSlug } from '../artifacts.ts';
 import { type BlockedRequest, startGuardProxy } from '../guard-proxy.ts';
+import { firstLine } from '../page-steps.ts';
 import { redactHar, redactTrace } from './redact-captures.ts';
+import { hideSecretsOnScreen } from './secret-text.ts';
 import { StepRunner } from './step-runner.ts';
 import type { ActionEnv } from './task-actions.ts';
 import { NAVIGATION_MS, StopTask, type TaskRunOptions, type TaskRunResult } from './task-run-types.ts';
@@ -114,8 +116,16 @@ export async function runTask(o: TaskRunOptions): Promise<TaskRunResult> {
         const env: ActionEnv = { page, variables, timeoutMs: budget.stepTimeoutMs };
         const runner = new StepRunner(o, page, env, result, stepTimeout, store);
 
+        // Set up while the start page loads; the page is covered before its first picture. A task
+        // that cannot hide its secrets on screen does not start.
+        const hiding = hideSecretsOnScreen(page, variables.secretTexts).catch((error) => {
+          throw new Error(`the secrets could not be hidden on screen: ${firstLine(error)}`);
+        });
         await runner.record('goto', `goto ${variables.redact(startUrl.href)}`, async () => {
-          const response = await page.goto(startUrl.href, { timeout: navigationTimeout() });
+          const [response] = await Promise.all([
+            page.goto(startUrl.href, { timeout: navigationTimeout() }),
+            hiding,
+          ]);
           if (response && response.status() >= 400)
             throw new Error(`${startUrl.pathname} answered ${response.status()}`);
           return { message: `${response?.status() ?? 'loaded'}` };

@@ -19,6 +19,8 @@ export interface Variables {
   /** The same over a Buffer: unchanged (the same object) when no secret was in it. */
   redactBuffer(data: Buffer): Buffer;
   readonly names: string[];
+  /** The secret values a page could show, as they are typed (those long enough to be redacted). */
+  readonly secretTexts: string[];
 }
 
 /** Shorter values would turn ordinary words into placeholders; they are still filled in. */
@@ -50,6 +52,7 @@ export function createVariables(plain: Record<string, string>, secrets: Record<s
   };
   return {
     names: [...values.keys()],
+    secretTexts: Object.values(secrets).filter((value) => value.length >= MIN_REDACTED_LENGTH),
     fill(template) {
       return template.replace(PLACEHOLDER, (_, name: string) => {
         const value = values.get(name);
