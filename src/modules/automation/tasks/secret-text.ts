@@ -10,8 +10,9 @@
  * the page's scripts can neither see the secrets it looks for nor hook what it calls. Ranges are
  * added in the MutationObserver's callback, before the page can paint again.
  *
- * Not covered: a secret split across text nodes or elements, text in a closed shadow root, a canvas
- * or an image, and a field value set by a script with no event or DOM change after it.
+ * Not covered: a secret split across text nodes or elements, text in a closed shadow root or a
+ * cross-site frame, a canvas or an image, a field value set by a script with no event or DOM change
+ * after it, and a page that drops Orchard's style sheet from its adopted ones the same way.
  */
 import type { Page } from 'playwright-core';
 import { pageSession, WORLD } from './page-world.ts';
@@ -95,6 +96,7 @@ const HIDE = `((secrets) => {
     pending = true;
     requestAnimationFrame(() => {
       pending = false;
+      adopt(document);
       findShadows();
       checkFields();
     });
