@@ -1,4 +1,5 @@
-import { connect } from 'node:net';
+import { createServer, request } from 'node:http';
+import { type AddressInfo, connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BlockedRequest, type GuardProxy, startGuardProxy } from './guard-proxy.ts';
 import { startTestSite, type TestSite } from './test-site.test-support.ts';
@@ -76,5 +77,51 @@ describe('guard proxy', () => {
       /\r\n\r\n/,
     );
     expect(answer).toMatch(/^HTTP\/1\.1 400/);
+  });
+});
+
+describe('guard proxy, when a kept-alive connection breaks', () => {
+  it('sends a bodiless request again over a fresh connection, as a browser would', async () => {
+    // The second request that arrives on a reused connection finds it closed, unanswered: what a
+    // server's keep-alive timeout does to a connection reused at that moment.
+    let requests = 0;
+    const server = createServer((req, res) => {
+      requests += 1;
+      if (requests === 2) return req.socket.destroy();
+      res.writeHead(200, { 'content-type': 'text/plain' }).end(`answer ${requests}`);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    const own = await startGuardProxy(
+      createUrlGuard({ environment: [{ hostname: '127.0.0.1', port }] }),
+      () => {},
+    );
+    try {
+      const get = (path: string) =>
+        new Promise<{ status: number; body: string }>((resolve, reject) => {
+          const { port: proxyPort } = new URL(own.server);
+          request(
+            {
+              host: '127.0.0.1',
+              port: Number(proxyPort),
+              path: `http://127.0.0.1:${port}${path}`,
+              agent: false,
+            },
+            (res) => {
+              let body = '';
+              res.on('data', (c: Buffer) => (body += c.toString()));
+              res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+            },
+          )
+            .on('error', reject)
+            .end();
+        });
+      expect(await get('/one')).toEqual({ status: 200, body: 'answer 1' });
+      expect(await get('/two')).toEqual({ status: 200, body: 'answer 3' });
+      expect(requests).toBe(3);
+    } finally {
+      await own.close();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

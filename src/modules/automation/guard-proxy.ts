@@ -35,6 +35,9 @@ const HOP_BY_HOP = new Set([
  * WebSockets, and Chromium resolves names itself; every connection the browser makes goes through
  * here instead, is checked by the guard, and is opened to the addresses the guard checked.
  */
+/** Methods whose bodiless request may be sent again when a kept-alive connection broke under it. */
+const RESENDABLE = new Set(['GET', 'HEAD', 'OPTIONS']);
+
 export async function startGuardProxy(
   guard: UrlGuard,
   onBlocked: (blocked: BlockedRequest) => void,
@@ -64,32 +67,42 @@ export async function startGuardProxy(
       if (!HOP_BY_HOP.has(req.rawHeaders[i]!.toLowerCase()))
         headers.push(req.rawHeaders[i]!, req.rawHeaders[i + 1]!);
     }
-    const upstream = http.request({
-      hostname: target.hostname.replace(/^\[|\]$/g, ''),
-      port: Number(target.port) || 80,
-      path: `${target.pathname}${target.search}`,
-      method: req.method,
-      headers,
-      agent,
-      lookup: pinnedLookup(verdict),
-    });
-    upstream.on('response', (answer) => {
-      const out: string[] = [];
-      for (let i = 0; i < answer.rawHeaders.length; i += 2) {
-        if (!HOP_BY_HOP.has(answer.rawHeaders[i]!.toLowerCase()))
-          out.push(answer.rawHeaders[i]!, answer.rawHeaders[i + 1]!);
-      }
-      res.writeHead(answer.statusCode ?? 502, out);
-      answer.pipe(res);
-      answer.on('error', () => res.destroy());
-    });
-    upstream.on('error', () => {
-      if (!res.headersSent)
-        res.writeHead(502, { 'content-type': 'text/plain' }).end('Upstream connection failed');
-      else res.destroy();
-    });
-    res.on('close', () => upstream.destroy());
-    req.pipe(upstream);
+    const bodiless =
+      RESENDABLE.has(req.method ?? '') && !req.headers['content-length'] && !req.headers['transfer-encoding'];
+    const send = (fresh: boolean) => {
+      const upstream = http.request({
+        hostname: target.hostname.replace(/^\[|\]$/g, ''),
+        port: Number(target.port) || 80,
+        path: `${target.pathname}${target.search}`,
+        method: req.method,
+        headers,
+        agent: fresh ? false : agent,
+        lookup: pinnedLookup(verdict),
+      });
+      upstream.on('response', (answer) => {
+        const out: string[] = [];
+        for (let i = 0; i < answer.rawHeaders.length; i += 2) {
+          if (!HOP_BY_HOP.has(answer.rawHeaders[i]!.toLowerCase()))
+            out.push(answer.rawHeaders[i]!, answer.rawHeaders[i + 1]!);
+        }
+        res.writeHead(answer.statusCode ?? 502, out);
+        answer.pipe(res);
+        answer.on('error', () => res.destroy());
+      });
+      upstream.on('error', (error: NodeJS.ErrnoException) => {
+        if (res.headersSent) return res.destroy();
+        // A kept-alive connection the server closed just as it was reused: a request without a
+        // body is sent once more over a fresh one, as a browser would.
+        if (upstream.reusedSocket && bodiless && !fresh && !res.destroyed) return send(true);
+        res
+          .writeHead(502, { 'content-type': 'text/plain' })
+          .end(`Upstream connection failed (${error.code ?? error.message})`);
+      });
+      res.once('close', () => upstream.destroy());
+      if (bodiless) upstream.end();
+      else req.pipe(upstream);
+    };
+    send(false);
   };
 
   // https:// and ws(s):// arrive as CONNECT host:port tunnels.
