@@ -2,6 +2,7 @@ import type { LookupAddress } from 'node:dns';
 import http from 'node:http';
 import { isIP, type Socket, connect as tcpConnect } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { mayResend } from '../../platform/http/resendable.ts';
 import { checkedLookup } from '../../platform/net/checked-lookup.ts';
 import type { GuardVerdict, UrlGuard } from './url-guard.ts';
 
@@ -35,9 +36,6 @@ const HOP_BY_HOP = new Set([
  * WebSockets, and Chromium resolves names itself; every connection the browser makes goes through
  * here instead, is checked by the guard, and is opened to the addresses the guard checked.
  */
-/** Methods whose bodiless request may be sent again when a kept-alive connection broke under it. */
-const RESENDABLE = new Set(['GET', 'HEAD', 'OPTIONS']);
-
 export async function startGuardProxy(
   guard: UrlGuard,
   onBlocked: (blocked: BlockedRequest) => void,
@@ -67,8 +65,7 @@ export async function startGuardProxy(
       if (!HOP_BY_HOP.has(req.rawHeaders[i]!.toLowerCase()))
         headers.push(req.rawHeaders[i]!, req.rawHeaders[i + 1]!);
     }
-    const bodiless =
-      RESENDABLE.has(req.method ?? '') && !req.headers['content-length'] && !req.headers['transfer-encoding'];
+    const bodiless = mayResend(req);
     const send = (fresh: boolean) => {
       const upstream = http.request({
         hostname: target.hostname.replace(/^\[|\]$/g, ''),

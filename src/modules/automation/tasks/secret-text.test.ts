@@ -1,8 +1,8 @@
 import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ArtifactStore } from '../artifacts.ts';
 import { BrowserPool } from '../browser-pool.ts';
+import { memoryArtifacts } from '../memory-artifacts.test-support.ts';
 import { createUrlGuard } from '../url-guard.ts';
 import { type OnePageSite, startOnePageSite } from './one-page-site.test-support.ts';
 import { runTask } from './run-task.ts';
@@ -116,13 +116,7 @@ describe('secrets the page shows', () => {
   }, 60_000);
 
   it('are painted over in a task that types one, in its step pictures too', async () => {
-    const saved = new Map<string, Buffer>();
-    const artifacts: ArtifactStore = {
-      async put(key, data) {
-        saved.set(key, data);
-        return { id: key, size: data.length };
-      },
-    };
+    const { artifacts, saved } = memoryArtifacts();
     const run = (secret: boolean) =>
       runTask({
         task: AutomationTaskBody.parse({

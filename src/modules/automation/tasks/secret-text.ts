@@ -60,7 +60,7 @@ const HIDE = `((secrets) => {
     if (roots.has(root)) return;
     roots.add(root);
     observer.observe(root, { subtree: true, childList: true, characterData: true });
-    if (root !== document) adopt(root);
+    adopt(root);
   };
   const scan = (root) => {
     if (root.nodeType === Node.TEXT_NODE) return scanText(root);
@@ -105,7 +105,6 @@ const HIDE = `((secrets) => {
     document.addEventListener(type, checkSoon, { capture: true, passive: true });
   addEventListener('load', checkSoon, { passive: true });
   watch(document);
-  adopt(document);
   scan(document);
   checkSoon();
 })`;

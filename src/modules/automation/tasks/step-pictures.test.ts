@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ArtifactStore } from '../artifacts.ts';
 import { BrowserPool } from '../browser-pool.ts';
+import { memoryArtifacts } from '../memory-artifacts.test-support.ts';
 import { createUrlGuard } from '../url-guard.ts';
 import { type OnePageSite, startOnePageSite } from './one-page-site.test-support.ts';
 import { runTask } from './run-task.ts';
@@ -65,13 +65,7 @@ async function colourOf(jpeg: Buffer): Promise<string> {
 
 describe('step screenshots', () => {
   it("show each step's page, though the next step starts while the picture is taken", async () => {
-    const saved = new Map<string, Buffer>();
-    const artifacts: ArtifactStore = {
-      async put(key, data) {
-        saved.set(key, data);
-        return { id: key, size: data.length };
-      },
-    };
+    const { artifacts, saved } = memoryArtifacts();
     const steps = [
       { fill: { label: 'Colour' }, value: 'red' },
       { press: 'g' },

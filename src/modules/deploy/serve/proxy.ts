@@ -6,6 +6,7 @@ import {
   type ServerResponse,
 } from 'node:http';
 import { connect, type Socket } from 'node:net';
+import { mayResend } from '../../../platform/http/resendable.ts';
 import type { Logger } from '../../../platform/log.ts';
 import type { AppAccessGate } from '../access/app-access-gate.ts';
 import { stripOrchardCookies } from '../access/app-access-gate.ts';
@@ -63,7 +64,6 @@ const HOP_BY_HOP = new Set([
   'transfer-encoding',
   'upgrade',
 ]);
-const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 function endToEnd(
   headers: IncomingHttpHeaders,
@@ -168,8 +168,7 @@ export function createAppProxy(options: AppProxyOptions) {
     const cookie = stripOrchardCookies(req.headers.cookie, options.stripCookies ?? []);
     if (cookie === undefined) delete headers.cookie;
     else headers.cookie = cookie;
-    const bodiless =
-      IDEMPOTENT.has(req.method ?? '') && !req.headers['content-length'] && !req.headers['transfer-encoding'];
+    const bodiless = mayResend(req);
     const upstream = request({
       host: dest.host ?? '127.0.0.1',
       port: dest.port,
